@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ctigw/config/result.hpp"
+#include "ctigw/config/settings.hpp"
+
+namespace ctigw::config {
+
+/**
+ * Translates between TAPI canonical numbers (`+CC AREA SUBSCRIBER`) and what the switch dials or
+ * reports, using the site's dialing settings. Rules (see docs/config.md, "dialing"):
+ *
+ * to_dialable:
+ *  - separators (space - . ( )) are removed;
+ *  - `+CC...` with the site's country code -> outsidePrefix + nationalPrefix + national number;
+ *  - `+CC...` of another country -> outsidePrefix + internationalPrefix + CC + number;
+ *  - digit strings (also with * and #), internal extensions included, pass through;
+ *  - anything else is rejected with a message naming the bad character.
+ * Country codes are matched by prefix, which is sound because E.164 country codes form a prefix
+ * code.
+ *
+ * to_canonical (numbers reported by the switch):
+ *  - an all-digit number of internalLength digits is internal and returned unchanged;
+ *  - a number starting with outsidePrefix has it removed, then internationalPrefix -> `+CC REST`,
+ *    nationalPrefix -> `+SITECC [AREA ]REST`, otherwise a local number in the site's area;
+ *  - anything else is returned unchanged.
+ *
+ * Thread safety: immutable after construction; const members may be called from any thread.
+ */
+class dial_plan {
+public:
+    /** @pre `settings` passed validation (prefixes and codes are digit strings). */
+    explicit dial_plan(dialing_settings settings);
+
+    /** Canonical or dialable number -> the digits the switch should dial. */
+    result<std::string> to_dialable(std::string_view number) const;
+
+    /** Number as reported by the switch -> canonical form where possible. */
+    std::string to_canonical(std::string_view switch_number) const;
+
+    const dialing_settings& settings() const noexcept { return settings_; }
+
+private:
+    dialing_settings settings_;
+};
+
+/** Length (1-3) of the E.164 country code at the start of `digits`. Pure; any thread. */
+std::size_t country_code_length(std::string_view digits) noexcept;
+
+}  // namespace ctigw::config

@@ -1,0 +1,287 @@
+// Decoder behaviour on hand-written frames: every malformed-input class, forward compatibility,
+// limits, and typed round trips.
+#include "ctigw/protocol/codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ctigw::protocol {
+namespace {
+
+class codec_test : public ::testing::Test {
+protected:
+    decode_error expect_error(std::string_view frame, decode_errc code, std::string_view pointer) {
+        auto r = codec_->decode(frame);
+        EXPECT_FALSE(r.ok()) << frame;
+        if (r.ok()) return {};
+        EXPECT_EQ(r.error().code, code) << r.error().to_string();
+        EXPECT_EQ(r.error().pointer, pointer) << r.error().to_string();
+        return r.error();
+    }
+    message expect_ok(std::string_view frame) {
+        auto r = codec_->decode(frame);
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+        return r.ok() ? r.value() : message{heartbeat{}};
+    }
+    std::unique_ptr<codec> codec_ = make_json_codec();
+};
+
+constexpr std::string_view make_call_frame =
+    R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"2001","calledDirectoryNumber":"2002"}})";
+
+TEST_F(codec_test, decodes_a_request_into_its_typed_params) {
+    auto m = expect_ok(make_call_frame);
+    const auto& r = std::get<request>(m);
+    EXPECT_EQ(r.id, "7");
+    EXPECT_EQ(service_name(r), "MakeCall");
+    const auto& p = std::get<svc::make_call::params>(r.params);
+    EXPECT_EQ(p.calling_device, "2001");
+    EXPECT_EQ(p.called_directory_number, "2002");
+    EXPECT_FALSE(p.correlator_data.has_value());
+}
+
+TEST_F(codec_test, members_may_come_in_any_order) {
+    auto m = expect_ok(
+        R"({"params":{"calledDirectoryNumber":"2002","callingDevice":"2001"},"service":"MakeCall","id":"7","type":"request"})");
+    EXPECT_EQ(std::get<svc::make_call::params>(std::get<request>(m).params).calling_device, "2001");
+}
+
+TEST_F(codec_test, typed_round_trip_of_an_event_with_every_member) {
+    evt::transferred t;
+    t.primary_old_call = {"c-1", "2001"};
+    t.secondary_old_call = connection_id{"c-2", "2001"};
+    t.transferring_device = "2001";
+    t.transferred_to_device = "2003";
+    t.transferred_connections = {
+        {connection_id{"c-1", "2002"}, connection_id{"c-3", "2002"}, "2002"},
+        {connection_id{"c-2", "2003"}, connection_id{"c-3", "2003"}, "2003"},
+        {connection_id{"c-1", "2001"}, std::nullopt, "2001"}};
+    t.local_connection_info = connection_state::null;
+    t.cause = event_cause::transfer;
+    message in = event_message{42, "m-2001", "2026-11-24T10:00:00Z", t};
+    auto frame = codec_->encode(in);
+    EXPECT_EQ(expect_ok(frame), in) << frame;
+}
+
+TEST_F(codec_test, correlator_data_is_base64_on_the_wire_and_bytes_in_memory) {
+    svc::associate_data::params p{{"c-1", "2001"}, byte_string{std::string("\x00\xff\x10" "ab", 5)}};
+    message in = request{"1", service_params{std::in_place_type<svc::associate_data::params>, p}};
+    auto frame = codec_->encode(in);
+    EXPECT_NE(frame.find("\"AP8QYWI=\""), std::string::npos) << frame;
+    EXPECT_EQ(expect_ok(frame), in);
+}
+
+TEST_F(codec_test, responses_carry_result_or_error_for_the_named_service) {
+    auto ok = make_response<svc::park_call>("9", svc::park_call::result{"7001"});
+    EXPECT_EQ(expect_ok(codec_->encode(ok)), message{ok});
+    auto err = make_error_response<svc::hold_call>(
+        "10", csta_error{error_category::state_incompatibility,
+                         std::string(error_values::invalid_connection_state), "alerting"});
+    auto frame = codec_->encode(err);
+    EXPECT_NE(frame.find(R"("service":"HoldCall")"), std::string::npos);
+    EXPECT_EQ(expect_ok(frame), message{err});
+}
+
+TEST_F(codec_test, heartbeats_and_system_status) {
+    EXPECT_EQ(expect_ok(R"({"type":"heartbeat","id":"hb-1"})"), message{heartbeat{"hb-1"}});
+    EXPECT_EQ(expect_ok(R"({"type":"heartbeatAck","id":"hb-1"})"), message{heartbeat_ack{"hb-1"}});
+    auto m = expect_ok(R"({"type":"systemStatus","seq":5,"status":"messagesLost"})");
+    EXPECT_EQ(std::get<system_status_message>(m).status, system_status::messages_lost);
+    EXPECT_EQ(std::get<system_status_message>(m).seq, 5U);
+}
+
+// ---- forward compatibility ----------------------------------------------------------------------
+
+TEST_F(codec_test, unknown_members_are_skipped_and_counted) {
+    auto m = expect_ok(
+        R"({"type":"request","id":"7","x-vendor":{"deep":[1,{"a":null}]},"service":"MakeCall","params":{"callingDevice":"2001","future":true,"calledDirectoryNumber":"2002"}})");
+    EXPECT_TRUE(std::holds_alternative<request>(m));
+    EXPECT_EQ(codec_->stats().unknown_members, 2U);
+}
+
+TEST_F(codec_test, unknown_events_are_kept_by_name_and_counted) {
+    auto m = expect_ok(R"({"type":"event","seq":3,"event":"AgentLoggedOn","data":{"agent":"1"}})");
+    const auto& e = std::get<event_message>(m);
+    EXPECT_EQ(event_name(e.body), "AgentLoggedOn");
+    EXPECT_EQ(codec_->stats().unknown_events, 1U);
+}
+
+TEST_F(codec_test, unknown_cause_maps_to_unknown_and_is_counted) {
+    auto m = expect_ok(
+        R"({"type":"event","seq":3,"event":"CallCleared","data":{"clearedCall":"c-1","cause":"quantumTunnelling"}})");
+    const auto& body = std::get<evt::call_cleared>(std::get<event_message>(m).body);
+    EXPECT_EQ(body.cause, event_cause::unknown);
+    EXPECT_EQ(codec_->stats().unknown_enum_values, 1U);
+}
+
+TEST_F(codec_test, null_means_absent_for_optional_members) {
+    auto m = expect_ok(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"2001","calledDirectoryNumber":"2002","correlatorData":null}})");
+    EXPECT_FALSE(std::get<svc::make_call::params>(std::get<request>(m).params).correlator_data);
+}
+
+// ---- every malformed-input class ----------------------------------------------------------------
+
+TEST_F(codec_test, frame_too_large) {
+    auto small = make_json_codec(codec_limits{.max_frame_bytes = 16});
+    auto r = small->decode(make_call_frame);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, decode_errc::frame_too_large);
+}
+
+TEST_F(codec_test, malformed_json) {
+    expect_error(R"({"type":"request","id":)", decode_errc::malformed_json, "");
+    expect_error("not json", decode_errc::malformed_json, "");
+    expect_error("", decode_errc::malformed_json, "");
+}
+
+TEST_F(codec_test, content_after_the_message_is_malformed) {
+    expect_error(R"({"type":"heartbeat","id":"1"} {"type":"heartbeat","id":"2"})",
+                 decode_errc::malformed_json, "");
+}
+
+TEST_F(codec_test, not_an_object) {
+    expect_error("[1,2]", decode_errc::not_an_object, "");
+    expect_error("42", decode_errc::not_an_object, "");
+}
+
+TEST_F(codec_test, missing_member_names_the_member) {
+    auto e = expect_error(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"2001"}})",
+        decode_errc::missing_member, "/params/calledDirectoryNumber");
+    ASSERT_TRUE(e.request_id);  // so the switch can answer with an error response
+    EXPECT_EQ(*e.request_id, "7");
+    expect_error(R"({"id":"7"})", decode_errc::missing_member, "/type");
+    expect_error(R"({"type":"request","id":"7","service":"MakeCall"})",
+                 decode_errc::missing_member, "/params");
+    expect_error(R"({"type":"event","event":"Held","data":{}})", decode_errc::missing_member,
+                 "/seq");
+}
+
+TEST_F(codec_test, required_member_set_to_null_is_missing) {
+    expect_error(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":null,"calledDirectoryNumber":"1"}})",
+        decode_errc::missing_member, "/params/callingDevice");
+}
+
+TEST_F(codec_test, wrong_type_names_the_member_and_the_types) {
+    auto e = expect_error(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":2001,"calledDirectoryNumber":"2002"}})",
+        decode_errc::wrong_type, "/params/callingDevice");
+    EXPECT_EQ(e.detail, "expected string, got number");
+    expect_error(
+        R"({"type":"event","seq":1,"event":"Held","data":{"heldConnection":["c","d"],"holdingDevice":"1"}})",
+        decode_errc::wrong_type, "/data/heldConnection");
+    expect_error(R"({"type":"request","id":"7","service":"MakeCall","params":[]})",
+                 decode_errc::wrong_type, "/params");
+}
+
+TEST_F(codec_test, invalid_values) {
+    expect_error(
+        R"({"type":"event","seq":1,"event":"Held","data":{"heldConnection":{"callID":"c","deviceID":"d"},"holdingDevice":"d","localConnectionInfo":"ringing"}})",
+        decode_errc::invalid_value, "/data/localConnectionInfo");
+    expect_error(
+        R"({"type":"response","id":"1","service":"Hello","result":{"version":-1,"instanceId":"i","switchName":"s","heartbeatIntervalMs":1}})",
+        decode_errc::invalid_value, "/result/version");
+    expect_error(
+        R"({"type":"response","id":"1","service":"Hello","result":{"version":4294967296,"instanceId":"i","switchName":"s","heartbeatIntervalMs":1}})",
+        decode_errc::invalid_value, "/result/version");
+    expect_error(R"({"type":"event","seq":0,"event":"Held","data":{}})", decode_errc::invalid_value,
+                 "/seq");
+    expect_error(R"({"type":"systemStatus","seq":2,"status":"sleepy"})",
+                 decode_errc::invalid_value, "/status");
+    expect_error(R"({"type":"heartbeat","id":""})", decode_errc::invalid_value, "/id");
+}
+
+TEST_F(codec_test, a_response_needs_exactly_one_of_result_and_error) {
+    expect_error(
+        R"({"type":"response","id":"1","service":"HoldCall","result":{},"error":{"category":"operation","value":"generic"}})",
+        decode_errc::invalid_value, "");
+    expect_error(R"({"type":"response","id":"1","service":"HoldCall"})",
+                 decode_errc::invalid_value, "");
+}
+
+TEST_F(codec_test, unknown_type_and_unknown_service) {
+    expect_error(R"({"type":"gossip","id":"1"})", decode_errc::unknown_type, "/type");
+    auto e = expect_error(R"({"type":"request","id":"5","service":"TeleportCall","params":{}})",
+                          decode_errc::unknown_service, "/service");
+    ASSERT_TRUE(e.request_id);
+    EXPECT_EQ(*e.request_id, "5");
+    EXPECT_FALSE(e.service_index);
+}
+
+TEST_F(codec_test, string_too_long) {
+    std::string big(5000, 'x');
+    expect_error(R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":")" +
+                     big + R"(","calledDirectoryNumber":"1"}})",
+                 decode_errc::string_too_long, "/params/callingDevice");
+    expect_error(R"({"type":"heartbeat","id":")" + std::string(65, '1') + R"("})",
+                 decode_errc::string_too_long, "/id");
+}
+
+TEST_F(codec_test, list_too_long) {
+    auto small = make_json_codec(codec_limits{.max_list_length = 2});
+    auto r = small->decode(
+        R"({"type":"request","id":"1","service":"MonitorStartBatch","params":{"devices":["1","2","3"]}})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, decode_errc::list_too_long);
+    EXPECT_EQ(r.error().pointer, "/params/devices/2");
+}
+
+TEST_F(codec_test, too_deep) {
+    auto shallow = make_json_codec(codec_limits{.max_depth = 2});
+    auto r = shallow->decode(
+        R"({"type":"event","seq":1,"event":"Transferred","data":{"primaryOldCall":{"callID":"a","deviceID":"b"},"transferringDevice":"b","transferredToDevice":"c","transferredConnections":[{"oldConnection":{"callID":"a","deviceID":"b"}}]}})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, decode_errc::too_deep);
+}
+
+TEST_F(codec_test, duplicate_members) {
+    expect_error(R"({"type":"heartbeat","id":"1","id":"2"})", decode_errc::duplicate_member,
+                 "/id");
+    expect_error(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"1","callingDevice":"2","calledDirectoryNumber":"3"}})",
+        decode_errc::duplicate_member, "/params/callingDevice");
+}
+
+TEST_F(codec_test, invalid_base64) {
+    expect_error(
+        R"({"type":"request","id":"1","service":"AssociateData","params":{"existingCall":{"callID":"c","deviceID":"d"},"correlatorData":"not base64!"}})",
+        decode_errc::invalid_base64, "/params/correlatorData");
+    auto small = make_json_codec(codec_limits{.max_correlator_bytes = 2});
+    auto r = small->decode(
+        R"({"type":"request","id":"1","service":"AssociateData","params":{"existingCall":{"callID":"c","deviceID":"d"},"correlatorData":"AAAA"}})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, decode_errc::invalid_base64);
+}
+
+TEST_F(codec_test, errors_are_counted_and_the_codec_keeps_working) {
+    codec_->decode("{");
+    codec_->decode("[]");
+    expect_ok(make_call_frame);
+    EXPECT_EQ(codec_->stats().frames, 3U);
+    EXPECT_EQ(codec_->stats().errors, 2U);
+}
+
+TEST_F(codec_test, error_text_never_echoes_a_string_value) {
+    // A token that fails validation must not end up in a log line through the error detail.
+    auto r = codec_->decode(
+        R"({"type":"request","id":"1","service":"Authenticate","params":{"token":7}})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().to_string(), "wrong_type at /params/token: expected string, got number");
+}
+
+TEST(service_names, indices_and_names_agree) {
+    EXPECT_EQ(service_name(service_index_v<svc::hello>), "Hello");
+    EXPECT_EQ(service_name(service_index_v<svc::get_button_information>), "GetButtonInformation");
+    for (std::size_t i = 0; i < service_count(); ++i) {
+        EXPECT_EQ(service_index_of(service_name(i)), i);
+    }
+    EXPECT_FALSE(service_index_of("Nope"));
+    EXPECT_EQ(service_count(), std::variant_size_v<service_params>);
+    EXPECT_EQ(event_count() + 1, std::variant_size_v<event_body>);
+}
+
+}  // namespace
+}  // namespace ctigw::protocol
