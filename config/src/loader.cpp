@@ -1,6 +1,7 @@
 #include "ctigw/config/loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <initializer_list>
@@ -242,8 +243,12 @@ private:
         if (j == nullptr) return std::nullopt;
         const std::string p = child(ptr, key);
         if (!j->is_number_integer()) {
-            error(p, "expected an integer, found " +
-                         (j->is_number() ? j->dump() : describe(*j)));
+            const bool whole = j->is_number_float() && std::trunc(j->get<double>()) == j->get<double>();
+            // nlohmann stores integers beyond 64 bits as doubles; they are just too large.
+            error(p, whole ? j->dump() + " is out of range (" + std::to_string(min) + " to " +
+                                 std::to_string(max) + ")"
+                           : "expected an integer, found " +
+                                 (j->is_number() ? j->dump() : describe(*j)));
             return std::nullopt;
         }
         bool in_range = true;
@@ -297,7 +302,7 @@ private:
             if (eps->size() > max_endpoints) {
                 error(ep, "at most " + std::to_string(max_endpoints) + " endpoints are supported");
             }
-            std::vector<std::string> seen;
+            std::vector<std::pair<std::string, std::size_t>> seen;  // normalised URL, index
             for (std::size_t i = 0; i < eps->size(); ++i) {
                 const json& item = (*eps)[i];
                 const std::string ip = child(ep, i);
@@ -318,12 +323,12 @@ private:
                     continue;
                 }
                 const std::string normal = to_string(e);
-                auto dup = std::find(seen.begin(), seen.end(), normal);
+                auto dup = std::find_if(seen.begin(), seen.end(),
+                                        [&](const auto& x) { return x.first == normal; });
                 if (dup != seen.end()) {
-                    error(ip, "duplicate endpoint; same as " +
-                                  child(ep, static_cast<std::size_t>(dup - seen.begin())));
+                    error(ip, "duplicate endpoint; same as " + child(ep, dup->second));
                 }
-                seen.push_back(normal);
+                seen.emplace_back(normal, i);
                 s.endpoints.push_back(std::move(e));
             }
         }

@@ -242,7 +242,7 @@ private:
             return true;
         }
         auto [it, inserted] = index_.entries_.try_emplace(path_);
-        if (!inserted && it->second.key.line != 0) {
+        if (!inserted && it->second.key.line != 0 && !under_duplicate()) {
             index_.duplicates_.push_back({path_, it->second.key, key_pos});
         }
         it->second.key = key_pos;
@@ -250,6 +250,17 @@ private:
         if (at(':')) advance();
         skip_space();
         return true;
+    }
+
+    // Keys inside a repeated key's value repeat too; only the outermost repeat is reported.
+    bool under_duplicate() const {
+        for (const auto& d : index_.duplicates_) {
+            if (path_.size() > d.pointer.size() && path_.starts_with(d.pointer) &&
+                path_[d.pointer.size()] == '/') {
+                return true;
+            }
+        }
+        return false;
     }
 
     std::uint32_t read_hex4() {

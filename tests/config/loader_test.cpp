@@ -115,7 +115,7 @@ TEST(config_loader, unknown_key_suggests_close_match) {
     EXPECT_THAT(
         errors(make(std::string(default_switch) + R"(, "timeouts": {"heartbeatIntervalMS": 5000})")),
         ElementsAre("/switch/timeouts/heartbeatIntervalMS: unknown key; did you mean "
-                    "\"heartbeatIntervalMs\"? (line 2, column 86)"));
+                    "\"heartbeatIntervalMs\"? (line 2, column 85)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "loging": {})")),
                 ElementsAre("/loging: unknown key; did you mean \"logging\"? (line 3, column 33)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "zzz": 1)")),
@@ -126,7 +126,7 @@ TEST(config_loader, unknown_key_suggests_close_match) {
 TEST(config_loader, inline_secrets_are_rejected_without_echo) {
     const auto e = errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "password": "s3cr3t"})"));
     EXPECT_THAT(e, ElementsAre("/switch/auth/password: inline secrets are not allowed; use "
-                               "tokenFile or tokenEnv (line 2, column 75)"));
+                               "tokenFile or tokenEnv (line 2, column 71)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "Token": "abc")")),
                 ElementsAre("/Token: inline secrets are not allowed; use tokenFile or tokenEnv "
                             "(line 3, column 33)"));
@@ -136,22 +136,24 @@ TEST(config_loader, wrong_types) {
     EXPECT_THAT(errors(make(R"("endpoints": "wss://pbx/csta", "auth": {"tokenEnv": 5})")),
                 ElementsAre("/switch/endpoints: expected an array, found a string (line 2, column 25)",
                             "/switch/auth/tokenEnv: expected a string, found a number "
-                            "(line 2, column 66)"));
+                            "(line 2, column 64)"));
     EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "allowInsecure": "yes")")),
                 ElementsAre("/switch/allowInsecure: expected true or false, found a string "
                             "(line 2, column 89)"));
     EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "timeouts": {"connectMs": 1.5})")),
                 ElementsAre("/switch/timeouts/connectMs: expected an integer, found 1.5 "
-                            "(line 2, column 99)"));
+                            "(line 2, column 98)"));
 }
 
 TEST(config_loader, numbers_out_of_range) {
     EXPECT_THAT(errors(make(std::string(default_switch) +
-                            R"(, "timeouts": {"connectMs": 50, "missedHeartbeats": 99999999999999999999})")),
+                            R"(, "timeouts": {"connectMs": 50, "missedHeartbeats": 99999999999999999999, "requestMs": 18446744073709551615})")),
                 ElementsAre("/switch/timeouts/connectMs: 50 is out of range (100 to 120000) "
-                            "(line 2, column 99)",
-                            "/switch/timeouts/missedHeartbeats: 99999999999999999999 is out of "
-                            "range (1 to 20) (line 2, column 123)"));
+                            "(line 2, column 98)",
+                            "/switch/timeouts/missedHeartbeats: 1e+20 is out of range (1 to 20) "
+                            "(line 2, column 122)",
+                            "/switch/timeouts/requestMs: 18446744073709551615 is out of range "
+                            "(100 to 300000) (line 2, column 157)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "limits": {"maxFrameBytes": -1})")),
                 ElementsAre("/limits/maxFrameBytes: -1 is out of range (4096 to 67108864) "
                             "(line 3, column 61)"));
@@ -161,9 +163,9 @@ TEST(config_loader, reconnect_and_jitter_rules) {
     EXPECT_THAT(errors(make(std::string(default_switch) +
                             R"(, "reconnect": {"initialMs": 2000, "maxMs": 1000, "jitter": 1.5})")),
                 ElementsAre("/switch/reconnect/maxMs: maxMs (1000) must be at least initialMs "
-                            "(2000) (line 2, column 120)",
+                            "(2000) (line 2, column 114)",
                             "/switch/reconnect/jitter: 1.5 is out of range (0 to 1) "
-                            "(line 2, column 136)"));
+                            "(line 2, column 130)"));
 }
 
 TEST(config_loader, endpoint_rules) {
@@ -175,12 +177,12 @@ TEST(config_loader, endpoint_rules) {
         ElementsAre("/switch/endpoints/0: ws:// is not encrypted; use wss:// or, on a test bench "
                     "only, set \"allowInsecure\": true (line 2, column 26)",
                     "/switch/endpoints/1: unsupported scheme; use wss://host:port/path "
-                    "(line 2, column 42)",
+                    "(line 2, column 43)",
                     "/switch/endpoints/2: credentials in the URL are not allowed; use tokenFile "
-                    "or tokenEnv (line 2, column 57)",
-                    "/switch/endpoints/3: port is out of range (1 to 65535) (line 2, column 75)",
+                    "or tokenEnv (line 2, column 58)",
+                    "/switch/endpoints/3: port is out of range (1 to 65535) (line 2, column 76)",
                     "/switch/endpoints/5: duplicate endpoint; same as /switch/endpoints/4 "
-                    "(line 2, column 108)"));
+                    "(line 2, column 110)"));
     EXPECT_TRUE(load_text(make(R"("endpoints": ["ws://pbx/csta"], "allowInsecure": true, "auth": {"tokenEnv": "T"})"))
                     .ok());
 }
@@ -206,34 +208,34 @@ TEST(config_loader, tls_rules) {
 TEST(config_loader, token_source_must_be_exactly_one) {
     EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {})")),
                 ElementsAre("/switch/auth: set one of \"tokenFile\" (a file holding the token) or "
-                            "\"tokenEnv\" (an environment variable holding it) (line 2, column 51)"));
+                            "\"tokenEnv\" (an environment variable holding it) (line 2, column 53)"));
     EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "tokenFile": "f"})")),
                 ElementsAre("/switch/auth: set exactly one of \"tokenFile\" or \"tokenEnv\", not "
-                            "both (line 2, column 51)"));
+                            "both (line 2, column 53)"));
     EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "1X"})")),
                 ElementsAre("/switch/auth/tokenEnv: invalid environment variable name \"1X\"; use "
-                            "letters, digits and _, not starting with a digit (line 2, column 64)"));
+                            "letters, digits and _, not starting with a digit (line 2, column 66)"));
 }
 
 TEST(config_loader, device_entry_errors) {
     EXPECT_THAT(
         errors(make(default_switch,
-                    R"("lines": ["2000-2099", "20a1", "200-2999", "2999-2000", "0-999999", 7, {"extension": "1-2"}, {"range": "5"}, {}, {"extension": "1", "range": "1-2"}])")),
+                    R"("lines": ["2000-2099", "20a1", "200-2999", "2999-2000", "000000-999999", 7, {"extension": "1-2"}, {"range": "5"}, {}, {"extension": "1", "range": "1-2"}])")),
         ElementsAre(
             "/devices/lines/1: invalid extension \"20a1\"; use 1 to 32 digits (line 3, column 36)",
             "/devices/lines/2: range \"200-2999\" has ends of different lengths (3 and 4 digits) "
             "(line 3, column 44)",
             "/devices/lines/3: range \"2999-2000\" is reversed (line 3, column 56)",
-            "/devices/lines/4: range \"0-999999\" spans 1000000 extensions; the limit is 100000 "
+            "/devices/lines/4: range \"000000-999999\" spans 1000000 extensions; the limit is 100000 "
             "(line 3, column 69)",
             "/devices/lines/5: expected an extension, a range or an object, found a number "
-            "(line 3, column 81)",
+            "(line 3, column 86)",
             "/devices/lines/6/extension: invalid extension \"1-2\"; use 1 to 32 digits (write "
-            "ranges under \"range\") (line 3, column 98)",
+            "ranges under \"range\") (line 3, column 103)",
             "/devices/lines/7/range: invalid range \"5\"; expected \"first-last\", e.g. "
-            "\"2000-2099\" (line 3, column 116)",
-            "/devices/lines/8: missing required key \"extension\" or \"range\" (line 3, column 122)",
-            "/devices/lines/9: set either \"extension\" or \"range\", not both (line 3, column 126)"));
+            "\"2000-2099\" (line 3, column 121)",
+            "/devices/lines/8: missing required key \"extension\" or \"range\" (line 3, column 127)",
+            "/devices/lines/9: set either \"extension\" or \"range\", not both (line 3, column 131)"));
 }
 
 TEST(config_loader, devices_need_at_least_one_line_or_phone) {
@@ -252,7 +254,7 @@ TEST(config_loader, duplicates_name_both_locations) {
                             "/devices/lines/4: duplicate extension \"3000\"; first defined at "
                             "/devices/lines/1, line 3, column 36 (line 4, column 35)",
                             "/devices/phones/1: duplicate extension \"2005\"; first defined at "
-                            "/devices/phones/0, line 4, column 54 (line 4, column 62)"));
+                            "/devices/phones/0, line 4, column 55 (line 4, column 63)"));
     // Same digits, different widths are different extensions.
     EXPECT_TRUE(load_text(make(default_switch, R"("lines": ["2", "02", "002"])")).ok());
 }
@@ -260,16 +262,16 @@ TEST(config_loader, duplicates_name_both_locations) {
 TEST(config_loader, names_map_rules) {
     EXPECT_THAT(
         errors(make(default_switch, R"("lines": ["2001"], "names": {"2001": "A", "x": "B", "2002": "C", "2003": 4})")),
-        ElementsAre("/devices/names/x: invalid extension \"x\"; use 1 to 32 digits (line 3, column 52)",
+        ElementsAre("/devices/names/x: invalid extension \"x\"; use 1 to 32 digits (line 3, column 55)",
                     "/devices/names/2002: extension \"2002\" is not a configured line or phone "
-                    "(line 3, column 62)",
-                    "/devices/names/2003: expected a string, found a number (line 3, column 83)"));
+                    "(line 3, column 65)",
+                    "/devices/names/2003: expected a string, found a number (line 3, column 86)"));
 }
 
 TEST(config_loader, duplicate_json_keys_are_errors) {
     EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "auth": {"tokenEnv": "U"})")),
-                ElementsAre("/switch/auth: duplicate key; it was already set at line 2, column 44 "
-                            "(line 2, column 73)"));
+                ElementsAre("/switch/auth: duplicate key; it was already set at line 2, column 45 "
+                            "(line 2, column 72)"));
 }
 
 TEST(config_loader, dialing_rules) {
@@ -277,11 +279,11 @@ TEST(config_loader, dialing_rules) {
         errors(make(default_switch, default_devices,
                     R"(, "dialing": {"countryCode": "033", "areaCode": "1a", "internationalPrefix": "0", "internalLength": 0})")),
         ElementsAre("/dialing/countryCode: a country code does not start with 0; write it without "
-                    "the international prefix (line 3, column 47)",
-                    "/dialing/areaCode: expected 0 to 8 digits, found \"1a\" (line 3, column 66)",
+                    "the international prefix (line 3, column 60)",
+                    "/dialing/areaCode: expected 0 to 8 digits, found \"1a\" (line 3, column 79)",
                     "/dialing/internationalPrefix: must differ from nationalPrefix "
-                    "(line 3, column 95)",
-                    "/dialing/internalLength: 0 is out of range (1 to 32) (line 3, column 118)"));
+                    "(line 3, column 108)",
+                    "/dialing/internalLength: 0 is out of range (1 to 32) (line 3, column 131)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "dialing": {})")),
                 ElementsAre("/dialing: missing required key \"countryCode\" (line 3, column 44)"));
 }
@@ -289,11 +291,11 @@ TEST(config_loader, dialing_rules) {
 TEST(config_loader, logging_rules) {
     EXPECT_THAT(errors(make(default_switch, default_devices,
                             R"(, "logging": {"file": "", "level": "verbose", "rotateCount": 101})")),
-                ElementsAre("/logging/file: must not be empty (line 3, column 52)",
+                ElementsAre("/logging/file: must not be empty (line 3, column 53)",
                             "/logging/level: unknown level \"verbose\"; use one of trace, debug, "
-                            "info, warn, error, critical, off (line 3, column 65)",
+                            "info, warn, error, critical, off (line 3, column 66)",
                             "/logging/rotateCount: 101 is out of range (1 to 100) "
-                            "(line 3, column 91)"));
+                            "(line 3, column 92)"));
 }
 
 TEST(config_loader, errors_are_sorted_and_all_collected) {

@@ -6,10 +6,10 @@ Run with Debian's python3-jsonschema (4.10):
         --schema protocol/schema/ctigw-csta-v1.schema.json --fixtures tests/protocol/data
 
 1. the schema itself must be a valid draft 2020-12 schema;
-2. every *.json under the fixture root outside invalid/ must validate; those outside invalid/ and
-   compat/ must also be canonical (2-space pretty-printed, no null members);
+2. every *.json under the fixture root outside invalid/ must validate and be canonical (2-space pretty-printed, no null members);
 3. every *.json under invalid/ must fail validation;
-4. coverage: every service in $defs/ServiceName has request/<Service>.json and
+4. the built-in COMPAT cases must validate and the SCHEMA_ONLY_INVALID cases must fail;
+5. coverage: every service in $defs/ServiceName has request/<Service>.json and
    response/<Service>.json, and every event in $defs/EventName has event/<Event>.json.
 
 Prints one line per failure and a final "<n> passed, <m> failed"; exits 1 on any failure.
@@ -21,6 +21,51 @@ import pathlib
 import sys
 
 import jsonschema
+
+# Cases kept here rather than under the fixture root: the C++ fixture test requires every file there to
+# round-trip (or, under invalid/, to be rejected by the codec), and these do neither.
+# Valid but not canonical: forward-compatibility cases receivers must accept (docs/protocol.md §4.5, §10).
+COMPAT = {
+    'event-unknown-name':
+        {"type": "event", "seq": 40, "event": "AgentStateChanged", "monitorRef": "m-2001", "data": {"agentID": "a-17", "state": "ready"}},
+    'event-unknown-cause':
+        {"type": "event", "seq": 19, "event": "Delivered", "monitorRef": "m-2005", "timestamp": "2026-11-24T10:00:02.603Z", "data": {"connection": {"callID": "c-1001", "deviceID": "2005"}, "alertingDevice": "2005", "callingDevice": "2001", "calledDevice": "2002", "lastRedirectionDevice": "2002", "correlatorData": "eyJjcm0iOiJ0aWNrZXQtNDcxMSJ9", "localConnectionInfo": "alerting", "cause": "callInterceptionForwarded"}},
+    'response-unknown-device-category':
+        {"type": "response", "id": "120", "service": "GetSwitchingFunctionDevices", "result": {"devices": [{"device": "9000", "category": "voicemailPilot", "name": "Voicemail"}]}},
+    'request-unknown-members':
+        {"type": "request", "id": "112", "service": "MakeCall", "params": {"callingDevice": "2001", "calledDirectoryNumber": "2002", "correlatorData": "eyJjcm0iOiJ0aWNrZXQtNDcxMSJ9", "autoOriginate": True, "priority": "high"}, "traceId": "t-1"},
+    'response-unknown-error-value':
+        {"type": "response", "id": "121", "service": "HoldCall", "error": {"category": "privateData", "value": "URM Denied"}},
+}
+
+# Invalid for a conforming sender but beyond what the headers' fields() describe (cross-member rules,
+# value ranges, "senders never send null"); the schema must reject them.
+SCHEMA_ONLY_INVALID = {
+    'request-null-optional-member':
+        {"type": "request", "id": "112", "service": "MakeCall", "params": {"callingDevice": "2001", "calledDirectoryNumber": "2002", "correlatorData": None, "autoOriginate": True}},
+    'request-hello-empty-versions':
+        {"type": "request", "id": "1", "service": "Hello", "params": {"versions": [], "clientName": "ctigw"}},
+    'request-forwarding-activate-without-forwardTo':
+        {"type": "request", "id": "7", "service": "SetForwarding", "params": {"device": "2002", "forwardingType": "forwardImmediate", "activateForward": True}},
+    'request-volume-over-100':
+        {"type": "request", "id": "9", "service": "SetRingerStatus", "params": {"device": "2008", "ringMode": "ringing", "volume": 101}},
+    'request-digits-bad-character':
+        {"type": "request", "id": "10", "service": "GenerateDigits", "params": {"connectionToSendDigits": {"callID": "c-1001", "deviceID": "2002"}, "charactersToSend": "12x"}},
+    'request-pickup-both-targets':
+        {"type": "request", "id": "11", "service": "DirectedPickupCall", "params": {"deviceToBePickedUp": "7001", "callToBePickedUp": {"callID": "c-1001", "deviceID": "7001"}, "requestingDevice": "2003"}},
+    'request-pickup-no-target':
+        {"type": "request", "id": "12", "service": "DirectedPickupCall", "params": {"requestingDevice": "2003"}},
+    'response-batch-item-ref-and-error':
+        {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001", "monitorRef": "m-2001", "error": {"category": "operation", "value": "generic"}}]}},
+    'response-batch-item-neither-ref-nor-error':
+        {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001"}]}},
+    'response-snapshot-item-connections-and-error':
+        {"type": "response", "id": "6", "service": "SnapshotDeviceBatch", "result": {"results": [{"device": "2001", "connections": [], "error": {"category": "operation", "value": "invalidDeviceID"}}]}},
+    'event-monitor-ended-without-monitorRef':
+        {"type": "event", "seq": 5, "event": "MonitorEnded", "data": {"device": "2009"}},
+    'event-unknown-name-data-not-object':
+        {"type": "event", "seq": 5, "event": "FutureEvent", "data": "x"},
+}
 
 
 def has_null(value):
@@ -85,14 +130,25 @@ def main():
             where = "/".join(str(x) for x in e.absolute_path) or "(root)"
             fail(f"{rel}: rejected at {where}: {e.message[:200]}")
             continue
-        if top != "compat":
-            if has_null(doc):
-                fail(f"{rel}: canonical fixtures carry no null members")
-                continue
-            if text != json.dumps(doc, indent=2, ensure_ascii=False) + "\n":
-                fail(f"{rel}: not canonical (2-space indent, one trailing newline)")
-                continue
+        if has_null(doc):
+            fail(f"{rel}: canonical fixtures carry no null members")
+            continue
+        if text != json.dumps(doc, indent=2, ensure_ascii=False) + "\n":
+            fail(f"{rel}: not canonical (2-space indent, one trailing newline)")
+            continue
         ok()
+
+    for name, doc in COMPAT.items():
+        errors = list(validator.iter_errors(doc))
+        if errors:
+            fail(f"compat case {name}: rejected: {errors[0].message[:200]}")
+        else:
+            ok()
+    for name, doc in SCHEMA_ONLY_INVALID.items():
+        if validator.is_valid(doc):
+            fail(f"schema-only invalid case {name}: accepted but must be rejected")
+        else:
+            ok()
 
     defs = schema.get("$defs", {})
     services = defs.get("ServiceName", {}).get("enum", [])
