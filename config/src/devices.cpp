@@ -20,11 +20,17 @@ std::string substitute(std::string_view pattern, std::string_view extension) {
     return out;
 }
 
+// Guards against hand-built, invalid ranges: expansion could never reach `last`.
+bool is_valid(const device_range& r) {
+    return detail::is_extension(r.first) && r.first.size() == r.last.size() && r.first <= r.last;
+}
+
 }  // namespace
 
 std::size_t count(const std::vector<device_range>& ranges) {
     std::size_t total = 0;
     for (const auto& r : ranges) {
+        if (!is_valid(r)) continue;
         total += static_cast<std::size_t>(detail::range_size(r.first, r.last).value_or(0));
     }
     return total;
@@ -36,10 +42,7 @@ std::vector<device> expand(const device_settings& devices, device_kind kind) {
     std::vector<device> out;
     out.reserve(count(ranges));
     for (const auto& r : ranges) {
-        // Guards the loop below against hand-built, invalid ranges that could never reach `last`.
-        if (!detail::is_extension(r.first) || r.first.size() != r.last.size() || r.last < r.first) {
-            continue;
-        }
+        if (!is_valid(r)) continue;
         const std::string_view pattern = r.name.empty() ? fallback : std::string_view(r.name);
         std::string extension = r.first;
         for (;;) {

@@ -9,8 +9,12 @@ namespace {
 
 constexpr std::size_t max_number_length = 128;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_separator(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+}
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
@@ -113,8 +117,7 @@ std::string dial_plan::to_canonical(std::string_view switch_number) const {
     }
     if (!s.area_code.empty() && national.size() > s.area_code.size() &&
         national.starts_with(s.area_code)) {
-        return "+" + s.country_code + " " + s.area_code + " " +
-               national.substr(s.area_code.size());
+        return "+" + s.country_code + " " + s.area_code + " " + national.substr(s.area_code.size());
     }
     return "+" + s.country_code + " " + national;
 }

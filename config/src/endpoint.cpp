@@ -27,8 +27,9 @@ result<endpoint> parse_endpoint(std::string_view url) {
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) return r::failure(shape);
     std::string scheme(url.substr(0, scheme_end));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     endpoint e;
     e.url = std::string(url);
     if (scheme == "wss") {
@@ -41,7 +42,8 @@ result<endpoint> parse_endpoint(std::string_view url) {
         return r::failure("unsupported scheme; use wss://host:port/path");
     }
     std::string_view rest = url.substr(scheme_end + 3);
-    if (rest.find('#') != std::string_view::npos) return r::failure("URL fragments (#) are not allowed");
+    if (rest.find('#') != std::string_view::npos)
+        return r::failure("URL fragments (#) are not allowed");
     const auto authority_end = rest.find_first_of("/?");
     const std::string_view authority = rest.substr(0, authority_end);
     if (authority.find('@') != std::string_view::npos) {
@@ -75,9 +77,8 @@ result<endpoint> parse_endpoint(std::string_view url) {
         }
     }
     if (!port_text.empty()) {
-        if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(), [](char c) {
-                return c >= '0' && c <= '9';
-            })) {
+        if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; })) {
             return r::failure("invalid port; expected a number from 1 to 65535");
         }
         const int port = std::stoi(std::string(port_text));

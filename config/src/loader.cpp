@@ -39,12 +39,18 @@ std::string child(const std::string& ptr, std::size_t index) {
 
 std::string describe(const json& j) {
     switch (j.type()) {
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
-        case json::value_t::string: return "a string";
-        case json::value_t::boolean: return "a boolean";
-        case json::value_t::null: return "null";
-        default: return "a number";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::boolean:
+            return "a boolean";
+        case json::value_t::null:
+            return "null";
+        default:
+            return "a number";
     }
 }
 
@@ -73,7 +79,8 @@ std::string join(keys list) {
 bool looks_like_secret(std::string_view key) {
     std::string k;
     for (char c : key) {
-        if (c != '_' && c != '-') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '_' && c != '-')
+            k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     static constexpr std::string_view exact[] = {"token",       "apikey",      "apitoken",
                                                  "accesstoken", "authtoken",   "bearertoken",
@@ -98,7 +105,7 @@ enum class spec_kind { any, single, range };
 
 // Validates one JSON document against the configuration rules, collecting every problem.
 class reader {
-public:
+  public:
     explicit reader(const detail::position_index& index) : index_(index) {}
 
     settings read(const json& root) {
@@ -143,7 +150,7 @@ public:
 
     std::vector<diagnostic> take_errors() { return std::move(errors_); }
 
-private:
+  private:
     // ---- reporting -------------------------------------------------------------------------
 
     void error(const std::string& ptr, std::string message) {
@@ -243,7 +250,8 @@ private:
         if (j == nullptr) return std::nullopt;
         const std::string p = child(ptr, key);
         if (!j->is_number_integer()) {
-            const bool whole = j->is_number_float() && std::trunc(j->get<double>()) == j->get<double>();
+            const bool whole =
+                j->is_number_float() && std::trunc(j->get<double>()) == j->get<double>();
             // nlohmann stores integers beyond 64 bits as doubles; they are just too large.
             error(p, whole ? j->dump() + " is out of range (" + std::to_string(min) + " to " +
                                  std::to_string(max) + ")"
@@ -340,9 +348,9 @@ private:
         if (const json* auth = object(sw, p, "auth", true, {"tokenFile", "tokenEnv"})) {
             read_auth(*auth, s.auth);
         }
-        if (const json* t = object(sw, p, "timeouts", false,
-                                   {"connectMs", "requestMs", "heartbeatIntervalMs",
-                                    "missedHeartbeats"})) {
+        if (const json* t =
+                object(sw, p, "timeouts", false,
+                       {"connectMs", "requestMs", "heartbeatIntervalMs", "missedHeartbeats"})) {
             const std::string tp = p + "/timeouts";
             using ms = std::chrono::milliseconds;
             if (auto v = integer(*t, tp, "connectMs", 100, 120000)) s.timeouts.connect = ms(*v);
@@ -414,8 +422,9 @@ private:
         for (char c : text) {
             if (c == ':') continue;
             if (std::isxdigit(static_cast<unsigned char>(c)) == 0) {
-                error(ptr, "invalid character in SHA-256 fingerprint; expected 64 hex digits "
-                           "(colons allowed)");
+                error(ptr,
+                      "invalid character in SHA-256 fingerprint; expected 64 hex digits "
+                      "(colons allowed)");
                 return;
             }
             hex += c;
@@ -467,9 +476,9 @@ private:
         if (initial) s.initial = ms(*initial);
         if (max) s.max = ms(*max);
         if (s.max < s.initial && (initial || max)) {
-            error(p + (max ? "/maxMs" : "/initialMs"),
-                  "maxMs (" + std::to_string(s.max.count()) + ") must be at least initialMs (" +
-                      std::to_string(s.initial.count()) + ")");
+            error(p + (max ? "/maxMs" : "/initialMs"), "maxMs (" + std::to_string(s.max.count()) +
+                                                           ") must be at least initialMs (" +
+                                                           std::to_string(s.initial.count()) + ")");
         }
         if (const json* j = find(r, "jitter")) {
             if (!j->is_number()) {
@@ -654,8 +663,9 @@ private:
         const std::string p = "/dialing";
         digits(d, p, "countryCode", 1, 3, true, s.country_code);
         if (s.country_code.starts_with('0')) {
-            error(p + "/countryCode", "a country code does not start with 0; write it without "
-                                      "the international prefix");
+            error(p + "/countryCode",
+                  "a country code does not start with 0; write it without "
+                  "the international prefix");
         }
         digits(d, p, "areaCode", 0, 8, false, s.area_code);
         digits(d, p, "outsidePrefix", 0, 4, false, s.outside_prefix);
@@ -723,8 +733,8 @@ void resolve_paths(settings& s, const fs::path& base) {
         // runs elsewhere (e.g. ctigw-config on a Linux admin box); leave them alone.
         const std::string g = p.generic_string();
         const bool windows_absolute =
-            (g.size() >= 3 && std::isalpha(static_cast<unsigned char>(g[0])) != 0 &&
-             g[1] == ':' && (g[2] == '/' || g[2] == '\\')) ||
+            (g.size() >= 3 && std::isalpha(static_cast<unsigned char>(g[0])) != 0 && g[1] == ':' &&
+             (g[2] == '/' || g[2] == '\\')) ||
             g.starts_with("\\\\") || g.starts_with("//");
         if (!p.empty() && p.is_relative() && !windows_absolute) {
             p = (base / p).lexically_normal();
@@ -795,7 +805,8 @@ load_result load_file(const std::filesystem::path& file) {
     try {
         const std::string name = "\"" + file.string() + "\"";
         std::error_code ec;
-        if (fs::is_directory(file, ec)) return io_failure("cannot read " + name + ": it is a directory");
+        if (fs::is_directory(file, ec))
+            return io_failure("cannot read " + name + ": it is a directory");
         const std::uintmax_t size = fs::file_size(file, ec);
         if (ec) return io_failure("cannot read " + name + ": " + ec.message());
         if (size > max_file_size) return io_failure(name + " is larger than 64 MiB");

@@ -73,7 +73,7 @@ std::uint32_t hex_value(std::string_view four) {
 
 // A cursor over accepted JSON text that tracks line and column as it advances.
 class indexer {
-public:
+  public:
     explicit indexer(std::string_view text) : text_(text) {
         if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // nlohmann skips a UTF-8 BOM too
     }
@@ -139,7 +139,7 @@ public:
         return std::move(index_);
     }
 
-private:
+  private:
     bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
 
     void advance() {
@@ -162,8 +162,8 @@ private:
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
                 advance();
                 advance();
-                while (pos_ < text_.size() && !(at('*') && pos_ + 1 < text_.size() &&
-                                                 text_[pos_ + 1] == '/')) {
+                while (pos_ < text_.size() &&
+                       !(at('*') && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/')) {
                     advance();
                 }
                 if (pos_ < text_.size()) {
@@ -213,11 +213,21 @@ private:
             const char e = text_[pos_];
             advance();
             switch (e) {
-                case 'b': key += '\b'; break;
-                case 'f': key += '\f'; break;
-                case 'n': key += '\n'; break;
-                case 'r': key += '\r'; break;
-                case 't': key += '\t'; break;
+                case 'b':
+                    key += '\b';
+                    break;
+                case 'f':
+                    key += '\f';
+                    break;
+                case 'n':
+                    key += '\n';
+                    break;
+                case 'r':
+                    key += '\r';
+                    break;
+                case 't':
+                    key += '\t';
+                    break;
                 case 'u': {
                     std::uint32_t cp = read_hex4();
                     if (cp >= 0xD800 && cp < 0xDC00 && text_.substr(pos_, 2) == "\\u") {
@@ -229,7 +239,9 @@ private:
                     append_utf8(key, cp);
                     break;
                 }
-                default: key += e; break;  // \" \\ \/
+                default:
+                    key += e;
+                    break;  // \" \\ \/
             }
         }
         if (pos_ < text_.size()) advance();  // closing quote
@@ -293,7 +305,9 @@ private:
     position_index index_;
 };
 
-position_index position_index::build(std::string_view text) { return indexer(text).run(); }
+position_index position_index::build(std::string_view text) {
+    return indexer(text).run();
+}
 
 text_position position_index::value_position(const std::string& pointer) const {
     auto it = entries_.find(pointer);

@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::uintmax_t max_token_file_size = 64 * 1024;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string trim(std::string_view s) {
     if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);  // editors on Windows add a BOM

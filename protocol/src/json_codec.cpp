@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base64.hpp"
+#include "ctigw/protocol/checks.hpp"
 #include "ctigw/protocol/codec.hpp"
 
 namespace ctigw::protocol {
@@ -174,8 +175,15 @@ bool decode_value(od::value v, T& out, ctx& c) {
             return c.fail(decode_errc::invalid_value, "unknown value \"" + std::string(s) + '"');
         }
     } else if constexpr (std::is_same_v<T, byte_string>) {
+        // Its own limit: base64 of max_correlator_bytes may be longer than max_string_length.
         std::string_view s;
-        if (!decode_string_view(v, s, c)) return false;
+        if (!expect_type(v, od::json_type::string, "string", c)) return false;
+        if (auto ec = v.get_string().get(s)) return c.fail(ec);
+        if (s.size() > (c.limits.max_correlator_bytes + 2) / 3 * 4) {
+            return c.fail(decode_errc::invalid_base64,
+                          "more than " + std::to_string(c.limits.max_correlator_bytes) +
+                              " bytes of data");
+        }
         auto bytes = detail::base64_decode(s);
         if (!bytes) return c.fail(decode_errc::invalid_base64, "not canonical base64");
         if (bytes->size() > c.limits.max_correlator_bytes) {
@@ -271,6 +279,12 @@ bool decode_struct(od::value v, T& out, ctx& c) {
               : false),
          ...);
     }(std::make_index_sequence<count>{});
+    if constexpr (requires { check(out); }) {
+        // Rules between members that fields() cannot express (docs/protocol.md per message).
+        if (ok) {
+            if (const char* problem = check(out)) return c.fail(decode_errc::invalid_value, problem);
+        }
+    }
     return ok;
 }
 
@@ -554,6 +568,11 @@ private:
         static constexpr auto decoders = make_decoders<event_body>(
             std::make_index_sequence<std::variant_size_v<event_body> - 1>{});
         if (!decode_body(root, "data", decoders[*index], m.body, c)) return take_error(c, env);
+        if (std::holds_alternative<evt::monitor_ended>(m.body) && !m.monitor_ref) {
+            c.path.push("monitorRef");
+            c.fail(decode_errc::missing_member, "MonitorEnded names the monitor it ends");
+            return take_error(c, env);
+        }
         return message{std::move(m)};
     }
 

@@ -10,18 +10,19 @@ namespace {
 
 device_settings load_devices(std::string_view devices) {
     const auto r = load_text(R"({"switch": {"endpoints": ["wss://p/"], "auth": {"tokenEnv": "T"}},
-                                "devices": )" + std::string(devices) + "}");
+                                "devices": )" +
+                             std::string(devices) + "}");
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : format(r.errors[0]));
     return r.ok() ? r.value->devices : device_settings{};
 }
 
 TEST(config_devices, expands_ranges_names_and_groups) {
-    const auto d = load_devices(R"({
+    const auto d = load_devices(R"j({
         "lines": ["2001", {"range": "098-101", "name": "Agent {ext} ({ext})",
                            "options": {"pickupGroup": "sales"}},
                   {"extension": "3000", "name": "Reception"}],
         "phones": ["2001"],
-        "names": {"099": "Alice", "2001": "Bob"}})");
+        "names": {"099": "Alice", "2001": "Bob"}})j");
     const auto lines = expand(d, device_kind::line);
     ASSERT_EQ(lines.size(), 6U);
     EXPECT_EQ(lines[0].extension, "2001");
@@ -46,7 +47,8 @@ TEST(config_devices, default_names) {
 }
 
 TEST(config_devices, large_ranges_expand_in_order) {
-    const auto d = load_devices(R"({"lines": ["10000-59999"], "phones": ["00000000000000000000000000099990-00000000000000000000000000100089"]})");
+    const auto d = load_devices(
+        R"({"lines": ["10000-59999"], "phones": ["00000000000000000000000000099990-00000000000000000000000000100089"]})");
     const auto lines = expand(d, device_kind::line);
     ASSERT_EQ(lines.size(), 50000U);
     EXPECT_EQ(lines.back().extension, "59999");

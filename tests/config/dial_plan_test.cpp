@@ -43,16 +43,20 @@ TEST(config_dial_plan, france_to_dialable) {
 
 TEST(config_dial_plan, rejects_bad_input_clearly) {
     const auto p = france();
-    EXPECT_EQ(dialable(p, "+33 1 2x"),
-              "error: invalid character 'x' at position 7; use digits with optional spaces, - . ( )");
-    EXPECT_EQ(dialable(p, "20;1"), "error: invalid character ';' at position 3; use digits, * and "
-                                   "# with optional spaces, - . ( )");
-    EXPECT_EQ(dialable(p, "+*1"), "error: invalid character '*' at position 2; use digits with "
-                                  "optional spaces, - . ( )");
+    EXPECT_EQ(
+        dialable(p, "+33 1 2x"),
+        "error: invalid character 'x' at position 8; use digits with optional spaces, - . ( )");
+    EXPECT_EQ(dialable(p, "20;1"),
+              "error: invalid character ';' at position 3; use digits, * and "
+              "# with optional spaces, - . ( )");
+    EXPECT_EQ(dialable(p, "+*1"),
+              "error: invalid character '*' at position 2; use digits with "
+              "optional spaces, - . ( )");
     EXPECT_EQ(dialable(p, "  "), "error: the number is empty");
     EXPECT_EQ(dialable(p, "+33"), "error: the number has a country code but no subscriber number");
     EXPECT_EQ(dialable(p, "+ ( )"), "error: the number has no digits");
-    EXPECT_EQ(dialable(p, std::string(129, '1')), "error: the number is longer than 128 characters");
+    EXPECT_EQ(dialable(p, std::string(129, '1')),
+              "error: the number is longer than 128 characters");
 }
 
 TEST(config_dial_plan, france_to_canonical) {
@@ -62,8 +66,8 @@ TEST(config_dial_plan, france_to_canonical) {
     EXPECT_EQ(p.to_canonical("00612345678"), "+33 612345678");
     EXPECT_EQ(p.to_canonical("000442079460958"), "+44 2079460958");
     EXPECT_EQ(p.to_canonical("023456789"), "+33 1 23456789");  // local call in the site area
-    EXPECT_EQ(p.to_canonical("123456"), "123456");       // no outside prefix: unchanged
-    EXPECT_EQ(p.to_canonical("anonymous"), "anonymous");  // not a number: unchanged
+    EXPECT_EQ(p.to_canonical("123456"), "123456");             // no outside prefix: unchanged
+    EXPECT_EQ(p.to_canonical("anonymous"), "anonymous");       // not a number: unchanged
     EXPECT_EQ(p.to_canonical("0"), "0");
 }
 

@@ -55,8 +55,9 @@ TEST(config_loader, minimal_file_gets_defaults) {
 }
 
 TEST(config_loader, full_settings_are_read) {
-    const auto r = load_text(make(
-        R"("endpoints": ["wss://a:8443/x", "wss://[::1]/y?z=1"], "allowInsecure": false,
+    const auto r = load_text(
+        make(
+            R"("endpoints": ["wss://a:8443/x", "wss://[::1]/y?z=1"], "allowInsecure": false,
 "tls": {"caFile": "ca.pem", "clientCertificate": "c.pem", "clientKey": "k.pem",
         "pinnedSha256": "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
         "minVersion": "1.3", "serverName": "pbx.example"},
@@ -64,8 +65,8 @@ TEST(config_loader, full_settings_are_read) {
 "timeouts": {"connectMs": 100, "requestMs": 300000, "heartbeatIntervalMs": 1000, "missedHeartbeats": 20},
 "reconnect": {"initialMs": 100, "maxMs": 100, "jitter": 1},
 "fallbackToPrimary": {"enabled": true, "idleSeconds": 0})",
-        default_devices,
-        R"(, "logging": {"file": "log/ctigw.log", "level": "trace", "rotateSizeMb": 1024, "rotateCount": 1},
+            default_devices,
+            R"(, "logging": {"file": "log/ctigw.log", "level": "trace", "rotateSizeMb": 1024, "rotateCount": 1},
 "limits": {"maxFrameBytes": 4096, "maxStringLength": 64, "maxListLength": 16,
            "maxRequestsInFlight": 1024, "maxOutboundQueue": 1000000})"),
         "/base");
@@ -94,8 +95,7 @@ TEST(config_loader, syntax_error_has_position_and_no_echo) {
     EXPECT_THAT(errors("{\n  \"switch\": {},\n}"),
                 ElementsAre("syntax error while parsing object key - unexpected '}'; expected "
                             "string literal (line 3, column 1)"));
-    EXPECT_THAT(errors("{\"password\": \"hunter2"),
-                ElementsAre(Not(HasSubstr("hunter2"))));
+    EXPECT_THAT(errors("{\"password\": \"hunter2"), ElementsAre(Not(HasSubstr("hunter2"))));
 }
 
 TEST(config_loader, root_must_be_object) {
@@ -112,10 +112,10 @@ TEST(config_loader, missing_required_sections) {
 }
 
 TEST(config_loader, unknown_key_suggests_close_match) {
-    EXPECT_THAT(
-        errors(make(std::string(default_switch) + R"(, "timeouts": {"heartbeatIntervalMS": 5000})")),
-        ElementsAre("/switch/timeouts/heartbeatIntervalMS: unknown key; did you mean "
-                    "\"heartbeatIntervalMs\"? (line 2, column 85)"));
+    EXPECT_THAT(errors(make(std::string(default_switch) +
+                            R"(, "timeouts": {"heartbeatIntervalMS": 5000})")),
+                ElementsAre("/switch/timeouts/heartbeatIntervalMS: unknown key; did you mean "
+                            "\"heartbeatIntervalMs\"? (line 2, column 85)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "loging": {})")),
                 ElementsAre("/loging: unknown key; did you mean \"logging\"? (line 3, column 33)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "zzz": 1)")),
@@ -124,7 +124,8 @@ TEST(config_loader, unknown_key_suggests_close_match) {
 }
 
 TEST(config_loader, inline_secrets_are_rejected_without_echo) {
-    const auto e = errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "password": "s3cr3t"})"));
+    const auto e = errors(make(
+        R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "password": "s3cr3t"})"));
     EXPECT_THAT(e, ElementsAre("/switch/auth/password: inline secrets are not allowed; use "
                                "tokenFile or tokenEnv (line 2, column 71)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "Token": "abc")")),
@@ -133,10 +134,11 @@ TEST(config_loader, inline_secrets_are_rejected_without_echo) {
 }
 
 TEST(config_loader, wrong_types) {
-    EXPECT_THAT(errors(make(R"("endpoints": "wss://pbx/csta", "auth": {"tokenEnv": 5})")),
-                ElementsAre("/switch/endpoints: expected an array, found a string (line 2, column 25)",
-                            "/switch/auth/tokenEnv: expected a string, found a number "
-                            "(line 2, column 64)"));
+    EXPECT_THAT(
+        errors(make(R"("endpoints": "wss://pbx/csta", "auth": {"tokenEnv": 5})")),
+        ElementsAre("/switch/endpoints: expected an array, found a string (line 2, column 25)",
+                    "/switch/auth/tokenEnv: expected a string, found a number "
+                    "(line 2, column 64)"));
     EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "allowInsecure": "yes")")),
                 ElementsAre("/switch/allowInsecure: expected true or false, found a string "
                             "(line 2, column 89)"));
@@ -146,17 +148,20 @@ TEST(config_loader, wrong_types) {
 }
 
 TEST(config_loader, numbers_out_of_range) {
-    EXPECT_THAT(errors(make(std::string(default_switch) +
-                            R"(, "timeouts": {"connectMs": 50, "missedHeartbeats": 99999999999999999999, "requestMs": 18446744073709551615})")),
-                ElementsAre("/switch/timeouts/connectMs: 50 is out of range (100 to 120000) "
-                            "(line 2, column 98)",
-                            "/switch/timeouts/missedHeartbeats: 1e+20 is out of range (1 to 20) "
-                            "(line 2, column 122)",
-                            "/switch/timeouts/requestMs: 18446744073709551615 is out of range "
-                            "(100 to 300000) (line 2, column 157)"));
-    EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "limits": {"maxFrameBytes": -1})")),
-                ElementsAre("/limits/maxFrameBytes: -1 is out of range (4096 to 67108864) "
-                            "(line 3, column 61)"));
+    EXPECT_THAT(
+        errors(make(
+            std::string(default_switch) +
+            R"(, "timeouts": {"connectMs": 50, "missedHeartbeats": 99999999999999999999, "requestMs": 18446744073709551615})")),
+        ElementsAre("/switch/timeouts/connectMs: 50 is out of range (100 to 120000) "
+                    "(line 2, column 98)",
+                    "/switch/timeouts/missedHeartbeats: 1e+20 is out of range (1 to 20) "
+                    "(line 2, column 122)",
+                    "/switch/timeouts/requestMs: 18446744073709551615 is out of range "
+                    "(100 to 300000) (line 2, column 157)"));
+    EXPECT_THAT(
+        errors(make(default_switch, default_devices, R"(, "limits": {"maxFrameBytes": -1})")),
+        ElementsAre("/limits/maxFrameBytes: -1 is out of range (4096 to 67108864) "
+                    "(line 3, column 61)"));
 }
 
 TEST(config_loader, reconnect_and_jitter_rules) {
@@ -173,7 +178,8 @@ TEST(config_loader, endpoint_rules) {
                 ElementsAre("/switch/endpoints: at least one endpoint is required "
                             "(line 2, column 25)"));
     EXPECT_THAT(
-        errors(make(R"("endpoints": ["ws://pbx/csta", "https://pbx", "wss://u:p@pbx/", "wss://pbx:0/", "wss://pbx/csta", "wss://pbx:443/csta"], "auth": {"tokenEnv": "T"})")),
+        errors(make(
+            R"("endpoints": ["ws://pbx/csta", "https://pbx", "wss://u:p@pbx/", "wss://pbx:0/", "wss://pbx/csta", "wss://pbx:443/csta"], "auth": {"tokenEnv": "T"})")),
         ElementsAre("/switch/endpoints/0: ws:// is not encrypted; use wss:// or, on a test bench "
                     "only, set \"allowInsecure\": true (line 2, column 26)",
                     "/switch/endpoints/1: unsupported scheme; use wss://host:port/path "
@@ -183,14 +189,18 @@ TEST(config_loader, endpoint_rules) {
                     "/switch/endpoints/3: port is out of range (1 to 65535) (line 2, column 76)",
                     "/switch/endpoints/5: duplicate endpoint; same as /switch/endpoints/4 "
                     "(line 2, column 110)"));
-    EXPECT_TRUE(load_text(make(R"("endpoints": ["ws://pbx/csta"], "allowInsecure": true, "auth": {"tokenEnv": "T"})"))
-                    .ok());
+    EXPECT_TRUE(
+        load_text(
+            make(
+                R"("endpoints": ["ws://pbx/csta"], "allowInsecure": true, "auth": {"tokenEnv": "T"})"))
+            .ok());
 }
 
 TEST(config_loader, tls_rules) {
     EXPECT_THAT(
-        errors(make(std::string(default_switch) +
-                    R"(, "tls": {"clientKey": "k", "pinnedSha256": "abc", "minVersion": "1.1", "verifyPeer": false})")),
+        errors(make(
+            std::string(default_switch) +
+            R"(, "tls": {"clientKey": "k", "pinnedSha256": "abc", "minVersion": "1.1", "verifyPeer": false})")),
         ElementsAre("/switch/tls/clientKey: \"clientCertificate\" is required when \"clientKey\" "
                     "is set (line 2, column 93)",
                     "/switch/tls/pinnedSha256: expected a SHA-256 fingerprint of 64 hex digits "
@@ -199,34 +209,40 @@ TEST(config_loader, tls_rules) {
                     "\"1.3\" (line 2, column 135)",
                     "/switch/tls/verifyPeer: \"verifyPeer\": false disables server authentication "
                     "and requires \"allowInsecure\": true (line 2, column 156)"));
-    EXPECT_THAT(errors(make(std::string(default_switch) +
-                            R"(, "tls": {"pinnedSha256": ")" + std::string(63, 'a') + "g\"}")),
+    EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "tls": {"pinnedSha256": ")" +
+                            std::string(63, 'a') + "g\"}")),
                 ElementsAre("/switch/tls/pinnedSha256: invalid character in SHA-256 fingerprint; "
                             "expected 64 hex digits (colons allowed) (line 2, column 96)"));
 }
 
 TEST(config_loader, token_source_must_be_exactly_one) {
-    EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {})")),
-                ElementsAre("/switch/auth: set one of \"tokenFile\" (a file holding the token) or "
-                            "\"tokenEnv\" (an environment variable holding it) (line 2, column 53)"));
-    EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "tokenFile": "f"})")),
-                ElementsAre("/switch/auth: set exactly one of \"tokenFile\" or \"tokenEnv\", not "
-                            "both (line 2, column 53)"));
-    EXPECT_THAT(errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "1X"})")),
-                ElementsAre("/switch/auth/tokenEnv: invalid environment variable name \"1X\"; use "
-                            "letters, digits and _, not starting with a digit (line 2, column 66)"));
+    EXPECT_THAT(
+        errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {})")),
+        ElementsAre("/switch/auth: set one of \"tokenFile\" (a file holding the token) or "
+                    "\"tokenEnv\" (an environment variable holding it) (line 2, column 53)"));
+    EXPECT_THAT(
+        errors(make(
+            R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "T", "tokenFile": "f"})")),
+        ElementsAre("/switch/auth: set exactly one of \"tokenFile\" or \"tokenEnv\", not "
+                    "both (line 2, column 53)"));
+    EXPECT_THAT(
+        errors(make(R"("endpoints": ["wss://pbx/csta"], "auth": {"tokenEnv": "1X"})")),
+        ElementsAre("/switch/auth/tokenEnv: invalid environment variable name \"1X\"; use "
+                    "letters, digits and _, not starting with a digit (line 2, column 66)"));
 }
 
 TEST(config_loader, device_entry_errors) {
     EXPECT_THAT(
-        errors(make(default_switch,
-                    R"("lines": ["2000-2099", "20a1", "200-2999", "2999-2000", "000000-999999", 7, {"extension": "1-2"}, {"range": "5"}, {}, {"extension": "1", "range": "1-2"}])")),
+        errors(make(
+            default_switch,
+            R"("lines": ["2000-2099", "20a1", "200-2999", "2999-2000", "000000-999999", 7, {"extension": "1-2"}, {"range": "5"}, {}, {"extension": "1", "range": "1-2"}])")),
         ElementsAre(
             "/devices/lines/1: invalid extension \"20a1\"; use 1 to 32 digits (line 3, column 36)",
             "/devices/lines/2: range \"200-2999\" has ends of different lengths (3 and 4 digits) "
             "(line 3, column 44)",
             "/devices/lines/3: range \"2999-2000\" is reversed (line 3, column 56)",
-            "/devices/lines/4: range \"000000-999999\" spans 1000000 extensions; the limit is 100000 "
+            "/devices/lines/4: range \"000000-999999\" spans 1000000 extensions; the limit is "
+            "100000 "
             "(line 3, column 69)",
             "/devices/lines/5: expected an extension, a range or an object, found a number "
             "(line 3, column 86)",
@@ -234,8 +250,10 @@ TEST(config_loader, device_entry_errors) {
             "ranges under \"range\") (line 3, column 103)",
             "/devices/lines/7/range: invalid range \"5\"; expected \"first-last\", e.g. "
             "\"2000-2099\" (line 3, column 121)",
-            "/devices/lines/8: missing required key \"extension\" or \"range\" (line 3, column 127)",
-            "/devices/lines/9: set either \"extension\" or \"range\", not both (line 3, column 131)"));
+            "/devices/lines/8: missing required key \"extension\" or \"range\" (line 3, column "
+            "127)",
+            "/devices/lines/9: set either \"extension\" or \"range\", not both (line 3, column "
+            "131)"));
 }
 
 TEST(config_loader, devices_need_at_least_one_line_or_phone) {
@@ -261,11 +279,14 @@ TEST(config_loader, duplicates_name_both_locations) {
 
 TEST(config_loader, names_map_rules) {
     EXPECT_THAT(
-        errors(make(default_switch, R"("lines": ["2001"], "names": {"2001": "A", "x": "B", "2002": "C", "2003": 4})")),
-        ElementsAre("/devices/names/x: invalid extension \"x\"; use 1 to 32 digits (line 3, column 55)",
-                    "/devices/names/2002: extension \"2002\" is not a configured line or phone "
-                    "(line 3, column 65)",
-                    "/devices/names/2003: expected a string, found a number (line 3, column 86)"));
+        errors(
+            make(default_switch,
+                 R"("lines": ["2001"], "names": {"2001": "A", "x": "B", "2002": "C", "2003": 4})")),
+        ElementsAre(
+            "/devices/names/x: invalid extension \"x\"; use 1 to 32 digits (line 3, column 55)",
+            "/devices/names/2002: extension \"2002\" is not a configured line or phone "
+            "(line 3, column 65)",
+            "/devices/names/2003: expected a string, found a number (line 3, column 86)"));
 }
 
 TEST(config_loader, duplicate_json_keys_are_errors) {
@@ -276,8 +297,9 @@ TEST(config_loader, duplicate_json_keys_are_errors) {
 
 TEST(config_loader, dialing_rules) {
     EXPECT_THAT(
-        errors(make(default_switch, default_devices,
-                    R"(, "dialing": {"countryCode": "033", "areaCode": "1a", "internationalPrefix": "0", "internalLength": 0})")),
+        errors(make(
+            default_switch, default_devices,
+            R"(, "dialing": {"countryCode": "033", "areaCode": "1a", "internationalPrefix": "0", "internalLength": 0})")),
         ElementsAre("/dialing/countryCode: a country code does not start with 0; write it without "
                     "the international prefix (line 3, column 60)",
                     "/dialing/areaCode: expected 0 to 8 digits, found \"1a\" (line 3, column 79)",
@@ -289,13 +311,14 @@ TEST(config_loader, dialing_rules) {
 }
 
 TEST(config_loader, logging_rules) {
-    EXPECT_THAT(errors(make(default_switch, default_devices,
-                            R"(, "logging": {"file": "", "level": "verbose", "rotateCount": 101})")),
-                ElementsAre("/logging/file: must not be empty (line 3, column 53)",
-                            "/logging/level: unknown level \"verbose\"; use one of trace, debug, "
-                            "info, warn, error, critical, off (line 3, column 66)",
-                            "/logging/rotateCount: 101 is out of range (1 to 100) "
-                            "(line 3, column 92)"));
+    EXPECT_THAT(
+        errors(make(default_switch, default_devices,
+                    R"(, "logging": {"file": "", "level": "verbose", "rotateCount": 101})")),
+        ElementsAre("/logging/file: must not be empty (line 3, column 53)",
+                    "/logging/level: unknown level \"verbose\"; use one of trace, debug, "
+                    "info, warn, error, critical, off (line 3, column 66)",
+                    "/logging/rotateCount: 101 is out of range (1 to 100) "
+                    "(line 3, column 92)"));
 }
 
 TEST(config_loader, errors_are_sorted_and_all_collected) {
@@ -327,7 +350,8 @@ TEST(config_loader, fifty_thousand_lines_load) {
         if (i != 0) lines += ",\n";
         lines += "\"" + std::to_string(100000 + i) + "\"";
     }
-    const auto r = load_text(make(default_switch, "\"lines\": [" + lines + "], \"phones\": [\"100000-149999\"]"));
+    const auto r = load_text(
+        make(default_switch, "\"lines\": [" + lines + "], \"phones\": [\"100000-149999\"]"));
     ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : format(r.errors[0]));
     EXPECT_EQ(r.value->devices.lines.size(), 50000U);
 }

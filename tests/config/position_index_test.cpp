@@ -28,14 +28,14 @@ TEST(config_position_index, skips_comments_everywhere) {
 }
 
 TEST(config_position_index, string_contents_do_not_confuse_it) {
-    const auto idx =
-        position_index::build(R"({"s": "a \" , ] } // /*", "t": "\\", "u": "x"})");
+    const auto idx = position_index::build(R"({"s": "a \" , ] } // /*", "t": "\\", "u": "x"})");
     EXPECT_EQ(idx.value_position("/t"), (text_position{1, 32}));
     EXPECT_EQ(idx.value_position("/u"), (text_position{1, 43}));
 }
 
 TEST(config_position_index, escaped_keys_become_pointer_tokens) {
-    const auto idx = position_index::build(R"({"a/b": 1, "m~n": 2, "\u00e9\"": 3, "\ud83d\ude00": 4})");
+    const auto idx =
+        position_index::build(R"({"a/b": 1, "m~n": 2, "\u00e9\"": 3, "\ud83d\ude00": 4})");
     EXPECT_EQ(idx.value_position("/a~1b"), (text_position{1, 9}));
     EXPECT_EQ(idx.value_position("/m~0n"), (text_position{1, 19}));
     EXPECT_EQ(idx.value_position("/\xC3\xA9\""), (text_position{1, 34}));

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 // A private scratch directory removed at the end of each test.
 class config_token : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() /
                ("ctigw-token-test-" + std::to_string(std::random_device{}()));

@@ -194,6 +194,38 @@ TEST_F(codec_test, invalid_values) {
     expect_error(R"({"type":"heartbeat","id":""})", decode_errc::invalid_value, "/id");
 }
 
+TEST_F(codec_test, rules_between_members_are_checked) {
+    expect_error(
+        R"({"type":"response","id":"1","service":"MonitorStartBatch","result":{"results":[{"device":"2001","monitorRef":"m","error":{"category":"operation","value":"generic"}}]}})",
+        decode_errc::invalid_value, "/result/results/0");
+    expect_error(
+        R"({"type":"request","id":"1","service":"DirectedPickupCall","params":{"requestingDevice":"2003"}})",
+        decode_errc::invalid_value, "/params");
+    expect_error(
+        R"({"type":"request","id":"1","service":"SetForwarding","params":{"device":"2001","forwardingType":"forwardBusy","activateForward":true}})",
+        decode_errc::invalid_value, "/params");
+    expect_error(
+        R"({"type":"request","id":"1","service":"GenerateDigits","params":{"connectionToSendDigits":{"callID":"c","deviceID":"d"},"charactersToSend":"12x"}})",
+        decode_errc::invalid_value, "/params");
+    expect_error(R"({"type":"request","id":"1","service":"Hello","params":{"versions":[],"clientName":"x"}})",
+                 decode_errc::invalid_value, "/params");
+    expect_error(R"({"type":"event","seq":1,"event":"MonitorEnded","data":{}})",
+                 decode_errc::missing_member, "/monitorRef");
+    // DND needs no destination.
+    expect_ok(
+        R"({"type":"request","id":"1","service":"SetForwarding","params":{"device":"2001","forwardingType":"forwardDND","activateForward":true}})");
+}
+
+TEST_F(codec_test, correlator_data_has_its_own_length_limit) {
+    // 4096 bytes of data are 5464 base64 characters: more than max_string_length, still valid.
+    svc::associate_data::params p{{"c-1", "2001"}, byte_string{std::string(4096, 'x')}};
+    message in = request{"1", service_params{std::in_place_type<svc::associate_data::params>, p}};
+    EXPECT_EQ(expect_ok(codec_->encode(in)), in);
+    p.correlator_data.bytes.push_back('y');
+    in = request{"1", service_params{std::in_place_type<svc::associate_data::params>, p}};
+    expect_error(codec_->encode(in), decode_errc::invalid_base64, "/params/correlatorData");
+}
+
 TEST_F(codec_test, a_response_needs_exactly_one_of_result_and_error) {
     expect_error(
         R"({"type":"response","id":"1","service":"HoldCall","result":{},"error":{"category":"operation","value":"generic"}})",

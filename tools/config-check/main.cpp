@@ -56,8 +56,8 @@ int usage_error(std::string_view message) {
 
 void print_summary(const cfg::settings& s) {
     const auto& link = s.link;
-    std::cout << "ok: " << cfg::count(s.devices.lines) << " lines, "
-              << cfg::count(s.devices.phones) << " phones, " << link.endpoints.size()
+    std::cout << "ok: " << cfg::count(s.devices.lines) << " lines, " << cfg::count(s.devices.phones)
+              << " phones, " << link.endpoints.size()
               << (link.endpoints.size() == 1 ? " endpoint (" : " endpoints (");
     for (std::size_t i = 0; i < link.endpoints.size(); ++i) {
         std::cout << (i == 0 ? "primary " : ", standby ") << cfg::to_string(link.endpoints[i]);
@@ -65,8 +65,8 @@ void print_summary(const cfg::settings& s) {
     std::cout << ")\n";
 
     const auto& tls = link.tls;
-    std::cout << "tls: minimum version " << cfg::to_string(tls.min_version) << ", peer verification "
-              << (tls.verify_peer ? "on" : "OFF") << ", CA "
+    std::cout << "tls: minimum version " << cfg::to_string(tls.min_version)
+              << ", peer verification " << (tls.verify_peer ? "on" : "OFF") << ", CA "
               << (tls.ca_file.empty() ? std::string("system roots") : tls.ca_file.string());
     if (!tls.client_certificate.empty()) {
         std::cout << ", client certificate " << tls.client_certificate.string();
@@ -87,8 +87,7 @@ void print_summary(const cfg::settings& s) {
               << t.missed_heartbeats << "; reconnect " << link.reconnect.initial.count() << ".."
               << link.reconnect.max.count() << " ms; fallback to primary "
               << (link.fallback_to_primary.enabled
-                      ? "after " + std::to_string(link.fallback_to_primary.idle.count()) +
-                            " s idle"
+                      ? "after " + std::to_string(link.fallback_to_primary.idle.count()) + " s idle"
                       : std::string("off"))
               << "\n";
 
@@ -98,8 +97,8 @@ void print_summary(const cfg::settings& s) {
               << " MiB, keep " << l.rotate_count << ")\n";
 
     const auto& d = s.dialing;
-    std::cout << "dialing: country " << (d.country_code.empty() ? "-" : d.country_code)
-              << ", area " << (d.area_code.empty() ? "-" : d.area_code) << ", outside prefix "
+    std::cout << "dialing: country " << (d.country_code.empty() ? "-" : d.country_code) << ", area "
+              << (d.area_code.empty() ? "-" : d.area_code) << ", outside prefix "
               << (d.outside_prefix.empty() ? "-" : d.outside_prefix) << ", internal length "
               << d.internal_length << "\n";
 }

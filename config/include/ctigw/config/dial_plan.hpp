@@ -30,7 +30,7 @@ namespace ctigw::config {
  * Thread safety: immutable after construction; const members may be called from any thread.
  */
 class dial_plan {
-public:
+  public:
     /** @pre `settings` passed validation (prefixes and codes are digit strings). */
     explicit dial_plan(dialing_settings settings);
 
@@ -42,7 +42,7 @@ public:
 
     const dialing_settings& settings() const noexcept { return settings_; }
 
-private:
+  private:
     dialing_settings settings_;
 };
 

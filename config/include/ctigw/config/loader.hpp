@@ -12,9 +12,9 @@ namespace ctigw::config {
 
 /** Outcome of loading a configuration: either settings, or every problem found. */
 struct load_result {
-    std::optional<settings> value;    ///< set only when errors is empty
-    std::vector<diagnostic> errors;   ///< sorted by position; I/O errors (line 0) first
-    bool io_error = false;            ///< the file could not be read at all
+    std::optional<settings> value;   ///< set only when errors is empty
+    std::vector<diagnostic> errors;  ///< sorted by position; I/O errors (line 0) first
+    bool io_error = false;           ///< the file could not be read at all
 
     bool ok() const noexcept { return value.has_value() && errors.empty(); }
 };

@@ -15,7 +15,7 @@ namespace ctigw::config {
  */
 template <class T>
 class result {
-public:
+  public:
     static result success(T value) { return result(std::in_place_index<0>, std::move(value)); }
     static result failure(std::string message) {
         return result(std::in_place_index<1>, std::move(message));
@@ -31,7 +31,7 @@ public:
     /** @pre !ok() */
     const std::string& error() const { return std::get<1>(state_); }
 
-private:
+  private:
     template <std::size_t I, class U>
     result(std::in_place_index_t<I> tag, U&& v) : state_(tag, std::forward<U>(v)) {}
 

@@ -94,12 +94,12 @@ struct device_settings {
 };
 
 struct dialing_settings {
-    std::string outside_prefix;              ///< digits dialled to get an outside line; may be empty
-    std::string country_code;                ///< site's country code without '+'; may be empty
-    std::string area_code;                   ///< site's area code; may be empty
-    std::uint32_t internal_length = 4;       ///< digits in an internal extension
+    std::string outside_prefix;         ///< digits dialled to get an outside line; may be empty
+    std::string country_code;           ///< site's country code without '+'; may be empty
+    std::string area_code;              ///< site's area code; may be empty
+    std::uint32_t internal_length = 4;  ///< digits in an internal extension
     std::string international_prefix = "00";
-    std::string national_prefix = "0";       ///< may be empty
+    std::string national_prefix = "0";  ///< may be empty
 };
 
 enum class log_level { trace, debug, info, warn, error, critical, off };

@@ -31,7 +31,7 @@ text_position position_of_offset(std::string_view text, std::size_t offset);
  * the stack. Thread-compatible value type.
  */
 class position_index {
-public:
+  public:
     struct duplicate_key {
         std::string pointer;
         text_position first;   ///< earlier occurrence of the key
@@ -48,7 +48,7 @@ public:
     const std::vector<duplicate_key>& duplicate_keys() const noexcept { return duplicates_; }
     std::size_t size() const noexcept { return entries_.size(); }
 
-private:
+  private:
     struct entry {
         text_position value;
         text_position key;

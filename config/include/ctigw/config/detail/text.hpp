@@ -47,13 +47,13 @@ std::vector<overlap> find_overlaps(const std::vector<device_range>& ranges);
 
 /** Membership test over many ranges without expanding them. */
 class extension_set {
-public:
+  public:
     void add(const std::vector<device_range>& ranges);
     /** Call after the last add(); merges overlapping ranges for binary search. */
     void seal();
     bool contains(std::string_view extension) const;
 
-private:
+  private:
     struct interval {
         std::string first;
         std::string last;

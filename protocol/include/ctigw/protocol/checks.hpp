@@ -1,0 +1,31 @@
+// Rules between members that a struct's fields() cannot express. The decoder calls `check(x)`
+// (found by argument-dependent lookup) after decoding x; nullptr means fine, otherwise the text
+// says what is wrong. Senders may call them too before encoding.
+//
+// Thread safety: pure functions; any thread.
+#pragma once
+
+#include "ctigw/protocol/events.hpp"
+#include "ctigw/protocol/services.hpp"
+#include "ctigw/protocol/types.hpp"
+
+namespace ctigw::protocol {
+
+const char* check(const connection_list_entry& e);
+
+namespace svc {
+const char* check(const hello::params& p);
+const char* check(const monitor_item& i);
+const char* check(const snapshot_item& i);
+const char* check(const directed_pickup_call::params& p);
+const char* check(const set_forwarding::params& p);
+const char* check(const set_ringer_status::params& p);
+const char* check(const get_ringer_status::result& r);
+const char* check(const generate_digits::params& p);
+}  // namespace svc
+
+namespace evt {
+const char* check(const ringer_status_changed& e);
+}  // namespace evt
+
+}  // namespace ctigw::protocol

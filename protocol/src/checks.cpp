@@ -1,0 +1,72 @@
+#include "ctigw/protocol/checks.hpp"
+
+#include <algorithm>
+
+namespace ctigw::protocol {
+namespace {
+
+const char* check_volume(const std::optional<std::uint32_t>& volume) {
+    return volume && *volume > 100 ? "volume must be 0 to 100" : nullptr;
+}
+
+bool is_dtmf(char ch) {
+    return (ch >= '0' && ch <= '9') || ch == '*' || ch == '#' || (ch >= 'A' && ch <= 'D') ||
+           ch == ',';
+}
+
+}  // namespace
+
+const char* check(const connection_list_entry& e) {
+    return !e.old_connection && !e.new_connection
+               ? "an entry needs an oldConnection, a newConnection or both"
+               : nullptr;
+}
+
+namespace svc {
+
+const char* check(const hello::params& p) {
+    return p.versions.empty() ? "versions must list at least one version" : nullptr;
+}
+
+const char* check(const monitor_item& i) {
+    return i.monitor_ref.has_value() == i.error.has_value()
+               ? "an item carries either monitorRef or error"
+               : nullptr;
+}
+
+const char* check(const snapshot_item& i) {
+    return i.error && !i.connections.empty() ? "an item carries connections or an error, not both"
+                                             : nullptr;
+}
+
+const char* check(const directed_pickup_call::params& p) {
+    return p.device_to_be_picked_up.has_value() == p.call_to_be_picked_up.has_value()
+               ? "give either deviceToBePickedUp or callToBePickedUp"
+               : nullptr;
+}
+
+const char* check(const set_forwarding::params& p) {
+    const bool dnd = p.type == forwarding_type::do_not_disturb ||
+                     p.type == forwarding_type::do_not_disturb_internal ||
+                     p.type == forwarding_type::do_not_disturb_external;
+    return p.activate && !dnd && !p.forward_to ? "forwardTo is required to activate forwarding"
+                                               : nullptr;
+}
+
+const char* check(const set_ringer_status::params& p) { return check_volume(p.volume); }
+const char* check(const get_ringer_status::result& r) { return check_volume(r.volume); }
+
+const char* check(const generate_digits::params& p) {
+    if (p.characters_to_send.empty()) return "charactersToSend is empty";
+    return std::all_of(p.characters_to_send.begin(), p.characters_to_send.end(), is_dtmf)
+               ? nullptr
+               : "charactersToSend allows 0-9 * # A-D and ','";
+}
+
+}  // namespace svc
+
+namespace evt {
+const char* check(const ringer_status_changed& e) { return check_volume(e.volume); }
+}  // namespace evt
+
+}  // namespace ctigw::protocol
