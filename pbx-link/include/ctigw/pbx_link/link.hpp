@@ -1,0 +1,197 @@
+// The switch link: everything the TSP learns about the switch comes through this interface.
+// A pure interface (plus a factory) so that the TSP can be tested with a mock
+// (tests/mocks/pbx_link/mock_link.hpp); the Boost.Beast implementation sits behind it.
+//
+// Threading
+// - The link runs its own I/O thread; nothing here ever blocks the caller on the network.
+// - start(), stop(), request() and figures() may be called from any thread.
+// - Every link_callbacks function is called on the link's single *delivery thread*, one at a
+//   time, in the order the link produced them (events in the switch's order). A slow consumer
+//   slows the delivery thread only: the delivery queue is bounded, and when it is full the link
+//   stops reading from the switch (backpressure) rather than dropping or growing.
+// - Request completions are delivered on the same delivery thread, in order with the events.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ctigw/protocol/codec.hpp"
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::pbx_link {
+
+using std::chrono::milliseconds;
+
+/// The link's state machine (docs/state-machines/link.md). One writer, every transition logged.
+enum class link_state : std::uint8_t {
+    stopped,         ///< not started, or stopped
+    connecting,      ///< resolving and opening TCP to the current endpoint
+    tls_handshake,   ///< TLS handshake and certificate checks
+    ws_handshake,    ///< WebSocket upgrade with the ctigw.csta.v1 subprotocol
+    negotiating,     ///< Hello: version and the switch's instance id
+    authenticating,  ///< Authenticate with the bearer token
+    monitoring,      ///< MonitorStartBatch for every configured device
+    resyncing,       ///< SnapshotDeviceBatch for every device; the truth is handed over
+    live,            ///< events flow; requests accepted
+    backoff,         ///< waiting before the next connection attempt
+};
+std::string_view to_string(link_state s);
+
+struct endpoint {
+    std::string url;  ///< as configured, for logs: wss://pbx1.example.com:8443/csta
+    std::string host;
+    std::uint16_t port = 443;
+    std::string target = "/";
+    bool secure = true;  ///< false: plain ws://, only when the config says so explicitly
+};
+
+struct tls_settings {
+    std::string ca_file;  ///< empty: the system's trusted roots
+    std::string client_certificate;
+    std::string client_key;
+    std::string pinned_sha256;  ///< 64 hex digits (colons allowed) or empty
+    bool tls13_only = false;    ///< minimum TLS 1.3 instead of 1.2
+    bool verify_peer = true;
+    std::string server_name;  ///< SNI and host-name check override; empty: the endpoint's host
+};
+
+struct link_settings {
+    std::vector<endpoint> endpoints;  ///< primary first, then standbys
+    tls_settings tls;
+    std::string token;  ///< bearer token (a secret: never logged)
+    std::string client_name = "ctigw";
+    std::vector<std::string> devices;  ///< devices to monitor and snapshot
+
+    milliseconds connect_timeout{5000};  ///< TCP + TLS + WebSocket upgrade
+    milliseconds request_timeout{5000};
+    milliseconds heartbeat_interval{10000};  ///< ours; the switch's comes in Hello
+    std::uint32_t missed_heartbeats = 3;     ///< silence for this many intervals = dead link
+    milliseconds backoff_initial{500};
+    milliseconds backoff_max{30000};
+    double backoff_jitter = 0.2;  ///< ±20 %
+    /// After a failover, return to the primary once the link has been idle this long (no
+    /// requests in flight); nullopt: stay on the endpoint that works.
+    std::optional<milliseconds> fallback_to_primary_after_idle;
+
+    std::uint32_t batch_size = 1000;  ///< devices per batched request (capped by the switch's)
+    std::uint32_t batches_in_flight = 4;
+    std::uint32_t max_requests_in_flight = 64;
+    std::uint32_t max_outbound_queue = 4096;   ///< requests waiting for a slot
+    std::uint32_t max_delivery_queue = 65536;  ///< callbacks waiting for the consumer
+    protocol::codec_limits limits;
+    std::uint64_t seed = 0;  ///< jitter randomness; 0: from the clock
+};
+
+/// Why a request did not produce a result.
+enum class request_failure : std::uint8_t {
+    csta_error,     ///< the switch refused it (see error)
+    timeout,        ///< no answer within the timeout; the outcome on the switch is unknown
+    link_lost,      ///< the link went down with the request outstanding
+    not_connected,  ///< the link was not live when the request was made
+    backpressure,   ///< the outbound queue was full
+    stopped,        ///< the link was stopped
+};
+std::string_view to_string(request_failure f);
+
+/// The completion of one request: exactly one, whatever happens.
+struct request_outcome {
+    std::optional<protocol::service_result> result;  ///< set on success
+    std::optional<request_failure> failure;          ///< set on failure
+    std::optional<protocol::csta_error> error;       ///< set when failure == csta_error
+    milliseconds round_trip{0};
+    bool ok() const noexcept { return result.has_value(); }
+};
+using completion = std::function<void(request_outcome)>;
+
+/// A device's connections as the switch reported them during resync: "this is the truth now".
+struct device_truth {
+    std::string device;
+    std::vector<protocol::snapshot_connection> connections;
+    std::optional<protocol::csta_error> error;  ///< the device could not be monitored/snapshot
+};
+
+/// Why the link left `live`.
+struct link_down {
+    std::string reason;  ///< "heartbeat timeout", "switch restarted", "connection reset", ...
+    bool switch_restarted = false;  ///< the instance id changed: every call is gone
+};
+
+/// The consumer (the TSP). Called on the delivery thread only, in order (see the file comment).
+class link_callbacks {
+public:
+    virtual ~link_callbacks() = default;
+    /// Every state transition, for logs and status displays.
+    virtual void on_state(link_state from, link_state to, const std::string& why) = 0;
+    /// The link was live and is not any more (lost, or a resync is needed). Requests in flight
+    /// complete with link_lost before this is called.
+    virtual void on_link_down(const link_down& why) = 0;
+    /// During resync, once per monitored device: its current connections. Events for the device
+    /// that were already reflected in this snapshot are not delivered; later ones follow.
+    virtual void on_device_truth(const device_truth& truth) = 0;
+    /// Every device has had its truth; the link is live.
+    virtual void on_live() = 0;
+    /// An event for a monitored device (`device` is the device the monitor watches).
+    virtual void on_event(const std::string& device, const protocol::event_message& event) = 0;
+    /// The switch reported its status (resyncs are started by the link itself).
+    virtual void on_system_status(protocol::system_status status) {}
+};
+
+/// Figures for the TSP and the tools. A consistent snapshot, cheap to take.
+struct link_figures {
+    link_state state = link_state::stopped;
+    std::string endpoint;  ///< URL in use (or last tried)
+    std::string switch_instance;
+    std::uint64_t connects = 0;
+    std::uint64_t reconnects = 0;
+    std::uint64_t resyncs = 0;
+    milliseconds last_round_trip{0};
+    milliseconds average_round_trip{0};  ///< exponentially weighted
+    std::uint32_t requests_in_flight = 0;
+    std::uint32_t requests_queued = 0;
+    double events_per_second = 0;  ///< over the last few seconds
+    std::uint64_t events = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t request_timeouts = 0;
+    std::uint64_t unknown_messages = 0;  ///< unknown events, members and enum values tolerated
+    std::uint64_t malformed_frames = 0;  ///< refused by the decoder, logged and skipped
+    std::uint64_t sequence_gaps = 0;
+    std::size_t delivery_queue = 0;
+};
+
+class link {
+public:
+    virtual ~link() = default;
+    /// Starts connecting (returns at once). Any thread.
+    virtual void start() = 0;
+    /// Stops and joins the threads: every outstanding request completes with `stopped`, and no
+    /// callback runs after this returns. Any thread except the delivery thread.
+    virtual void stop() = 0;
+    /// Sends a request; `done` is called exactly once on the delivery thread. A request that
+    /// changes calls is never re-sent automatically. `timeout` defaults to the configured one.
+    /// Any thread.
+    virtual void request(protocol::service_params params, completion done,
+                         std::optional<milliseconds> timeout = std::nullopt) = 0;
+    /// Any thread.
+    virtual link_figures figures() const = 0;
+};
+
+/// Where the link writes its log lines (level, text). Called from the link's threads.
+using log_sink = std::function<void(int level, const std::string& line)>;
+namespace log_level {
+inline constexpr int debug = 1, info = 2, warn = 3, error = 4;
+}
+
+/// The real link: Boost.Beast WebSocket over OpenSSL.
+std::unique_ptr<link> make_beast_link(link_settings settings, link_callbacks& callbacks,
+                                      log_sink log = {});
+
+/// Parses "wss://host:port/path" (or ws://) into an endpoint; nullopt when malformed.
+std::optional<endpoint> parse_endpoint(std::string_view url);
+
+}  // namespace ctigw::pbx_link
