@@ -1,0 +1,288 @@
+// The simulator's server over real TLS on loopback, driven by a small blocking Beast client:
+// the session rules of docs/protocol.md §2 and the per-session event stream.
+#include "ctigw/pbxsim/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ctigw/pbxsim/certs.hpp"
+
+namespace ctigw::pbxsim {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+using namespace protocol;
+
+/// Certificates for the whole test binary (EC keys are cheap, but once is enough).
+struct pki {
+    std::filesystem::path dir;
+    pki() {
+        dir = std::filesystem::temp_directory_path() /
+              ("ctigw-server-test-" + std::to_string(::getpid()));
+        auto err = write_demo_certificates(dir);
+        if (!err.empty()) throw std::runtime_error(err);
+    }
+    ~pki() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+};
+const pki& certs() {
+    static pki p;
+    return p;
+}
+
+/// The simulator on its own thread, as tests and tools use it.
+class running_server {
+public:
+    explicit running_server(server_options o = {}, sim_config c = {}) {
+        o.tls = tls_files{certs().dir / "server.pem", certs().dir / "server-key.pem", {}};
+        o.token = "s3cret";
+        o.log = [this](std::string_view line) {
+            std::lock_guard lock(mutex_);
+            log_.emplace_back(line);
+        };
+        server_ = std::make_unique<server>(io_, std::move(c), std::move(o));
+        auto err = server_->start();
+        if (!err.empty()) throw std::runtime_error(err);
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    ~running_server() {
+        server_->post([this] {
+            server_->stop();
+            io_.stop();
+        });
+        thread_.join();
+    }
+    std::uint16_t port() const { return server_->port(); }
+    /// Runs fn on the server thread and waits for it.
+    void run(std::function<void(server&)> fn) {
+        std::promise<void> done;
+        server_->post([&] {
+            fn(*server_);
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+    bool logged(std::string_view text) {
+        std::lock_guard lock(mutex_);
+        for (const auto& l : log_) {
+            if (l.find(text) != std::string::npos) return true;
+        }
+        return false;
+    }
+
+private:
+    net::io_context io_;
+    std::unique_ptr<server> server_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::string> log_;
+};
+
+/// A blocking client; enough to test the server's session rules.
+class client {
+public:
+    explicit client(std::uint16_t port, std::string subprotocol_offer = std::string(subprotocol))
+        : ctx_(ssl::context::tls_client), ws_(io_, ctx_) {
+        ctx_.load_verify_file((certs().dir / "ca.pem").string());
+        ws_.next_layer().set_verify_mode(ssl::verify_peer);
+        ws_.next_layer().set_verify_callback(ssl::host_name_verification("127.0.0.1"));
+        beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+        ws_.next_layer().handshake(ssl::stream_base::client);
+        ws_.set_option(websocket::stream_base::decorator([offer = std::move(subprotocol_offer)](
+                                                             websocket::request_type& req) {
+            if (!offer.empty()) req.set(beast::http::field::sec_websocket_protocol, offer);
+        }));
+        ws_.handshake("127.0.0.1", "/csta");
+    }
+    void send(const message& m) { send_raw(codec_->encode(m)); }
+    void send_raw(const std::string& frame) {
+        ws_.text(true);
+        ws_.write(net::buffer(frame));
+    }
+    std::string next_raw() {
+        beast::flat_buffer buf;
+        ws_.read(buf);
+        return beast::buffers_to_string(buf.data());
+    }
+    /// Next message, skipping heartbeats; fails the test on a decode error.
+    message next() {
+        for (;;) {
+            beast::flat_buffer buf;
+            ws_.read(buf);
+            auto r = codec_->decode(beast::buffers_to_string(buf.data()));
+            if (!r.ok()) throw std::runtime_error(r.error().to_string());
+            if (std::holds_alternative<heartbeat>(r.value())) {
+                send(heartbeat_ack{std::get<heartbeat>(r.value()).id});
+                continue;
+            }
+            return std::move(r).value();
+        }
+    }
+    response call(service_params p) {
+        send(request{std::to_string(++next_id_), std::move(p)});
+        for (;;) {
+            auto m = next();
+            if (auto* r = std::get_if<response>(&m)) return *r;
+            events_.push_back(std::move(m));
+        }
+    }
+    void login() {
+        auto hello = call(svc::hello::params{{1}, "test", {}});
+        ASSERT_TRUE(std::holds_alternative<service_result>(hello.outcome));
+        auto auth = call(svc::authenticate::params{"s3cret"});
+        ASSERT_TRUE(std::holds_alternative<service_result>(auth.outcome));
+    }
+    /// The close code the server sent (reads until the socket closes).
+    int read_until_closed() {
+        beast::flat_buffer buf;
+        beast::error_code ec;
+        for (;;) {
+            ws_.read(buf, ec);
+            if (ec) break;
+            buf.consume(buf.size());
+        }
+        return ws_.reason().code;
+    }
+    std::vector<message> events_;
+
+private:
+    net::io_context io_;
+    ssl::context ctx_;
+    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+    std::unique_ptr<codec> codec_ = make_json_codec();
+    int next_id_ = 0;
+};
+
+const csta_error& error_of(const response& r) { return std::get<csta_error>(r.outcome); }
+
+TEST(pbxsim_server, hello_then_authenticate_then_services) {
+    running_server srv;
+    client c(srv.port());
+    auto hello = c.call(svc::hello::params{{1, 2}, "test", {}});
+    const auto& res = std::get<svc::hello::result>(std::get<service_result>(hello.outcome));
+    EXPECT_EQ(res.version, 1U);
+    EXPECT_EQ(res.instance_id.size(), 16U);
+    auto early = c.call(svc::get_do_not_disturb::params{"2001"});
+    EXPECT_EQ(error_of(early).category, error_category::security);
+    EXPECT_EQ(error_of(early).value, error_values::not_authenticated);
+    auto auth = c.call(svc::authenticate::params{"s3cret"});
+    EXPECT_TRUE(std::holds_alternative<service_result>(auth.outcome));
+    auto dnd = c.call(svc::get_do_not_disturb::params{"2001"});
+    EXPECT_TRUE(std::holds_alternative<service_result>(dnd.outcome));
+}
+
+TEST(pbxsim_server, wrong_token_is_refused_and_closed_with_4001) {
+    running_server srv;
+    client c(srv.port());
+    c.call(svc::hello::params{{1}, "test", {}});
+    auto auth = c.call(svc::authenticate::params{"guess"});
+    EXPECT_EQ(error_of(auth).value, error_values::invalid_credentials);
+    EXPECT_EQ(c.read_until_closed(), 4001);
+    EXPECT_TRUE(srv.logged("authentication failed"));
+    EXPECT_FALSE(srv.logged("guess"));  // secrets never logged
+}
+
+TEST(pbxsim_server, unsupported_version_is_refused_and_closed_with_4003) {
+    running_server srv;
+    client c(srv.port());
+    auto hello = c.call(svc::hello::params{{7}, "test", {}});
+    EXPECT_EQ(error_of(hello).value, error_values::unsupported_version);
+    EXPECT_EQ(c.read_until_closed(), 4003);
+}
+
+TEST(pbxsim_server, an_upgrade_without_the_subprotocol_is_refused) {
+    running_server srv;
+    EXPECT_THROW(client(srv.port(), ""), boost::system::system_error);
+    EXPECT_TRUE(srv.logged("did not offer the subprotocol"));
+}
+
+TEST(pbxsim_server, malformed_requests_are_answered_and_the_session_survives) {
+    running_server srv;
+    client c(srv.port());
+    c.login();
+    c.send_raw(R"({"type":"request","id":"x1","service":"TeleportCall","params":{}})");
+    // Our own codec cannot decode a response for a service it does not know: read it raw.
+    auto raw = c.next_raw();
+    EXPECT_NE(raw.find(R"("id":"x1")"), std::string::npos) << raw;
+    EXPECT_NE(raw.find(R"("service":"TeleportCall")"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("serviceNotSupported"), std::string::npos) << raw;
+    c.send_raw(R"({"type":"request","id":"x2","service":"HoldCall","params":{"callToBeHeld":7}})");
+    auto m = c.next();
+    EXPECT_EQ(error_of(std::get<response>(m)).value, "valueOutOfRange");
+    c.send_raw("{garbage");
+    auto dnd = c.call(svc::get_do_not_disturb::params{"2001"});  // still served
+    EXPECT_TRUE(std::holds_alternative<service_result>(dnd.outcome));
+}
+
+TEST(pbxsim_server, events_follow_the_response_with_consecutive_sequence_numbers) {
+    running_server srv;
+    client c(srv.port());
+    c.login();
+    auto mon = c.call(svc::monitor_start_batch::params{{"2001", "2002"}});
+    ASSERT_TRUE(std::holds_alternative<service_result>(mon.outcome));
+    auto mk = c.call(svc::make_call::params{"2001", "2002", {}, {}});
+    ASSERT_TRUE(std::holds_alternative<service_result>(mk.outcome));
+    // ServiceInitiated, Originated, Delivered fan out to both monitors: read a few.
+    std::uint64_t expected_seq = 1;
+    std::vector<std::string> names;
+    while (names.size() < 3) {
+        auto m = c.next();
+        auto& e = std::get<event_message>(m);
+        EXPECT_EQ(e.seq, expected_seq++);
+        names.emplace_back(event_name(e.body));
+    }
+    EXPECT_EQ(names.front(), "ServiceInitiated");
+}
+
+TEST(pbxsim_server, refuse_fault_answers_with_the_given_error) {
+    running_server srv;
+    client c(srv.port());
+    c.login();
+    srv.run([](server& s) {
+        s.refuse_service("GetDoNotDisturb",
+                         {error_category::system_resource_availability, "resourceBusy", {}}, 1);
+    });
+    auto first = c.call(svc::get_do_not_disturb::params{"2001"});
+    EXPECT_EQ(error_of(first).value, "resourceBusy");
+    auto second = c.call(svc::get_do_not_disturb::params{"2001"});
+    EXPECT_TRUE(std::holds_alternative<service_result>(second.outcome));
+}
+
+TEST(pbxsim_server, a_client_that_does_not_read_is_disconnected) {
+    server_options o;
+    o.send_queue_limit_bytes = 64 * 1024;
+    running_server srv(o);
+    client c(srv.port());
+    c.login();
+    c.call(svc::monitor_start::params{"2001"});
+    // Flood the session with events the client never reads.
+    srv.run([](server& s) {
+        for (int i = 0; i < 100000; ++i) {
+            s.with_model([](switch_model& m, time_point now) {
+                m.device_action("2001", "press 1", now);
+            });
+        }
+    });
+    for (int i = 0; i < 200 && !srv.logged("client is not reading"); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(srv.logged("client is not reading"));
+}
+
+}  // namespace
+}  // namespace ctigw::pbxsim
