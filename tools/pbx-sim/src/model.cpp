@@ -1,0 +1,616 @@
+// switch_model: construction, devices, monitors and snapshots, the connection state machine,
+// event fan-out, timers and request dispatch. Call control is in model_calls.cpp, park/pickup,
+// data and device features in model_features.cpp.
+#include "ctigw/pbxsim/model.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "model_impl.hpp"
+
+namespace ctigw::pbxsim {
+
+namespace ev = protocol::evt;
+namespace sv = protocol::svc;
+namespace errv = protocol::error_values;
+
+csta_error make_error(error_category category, std::string_view value, std::string message) {
+    return csta_error{category, std::string{value}, std::move(message)};
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::uint64_t to_number(std::string_view s) {
+    std::uint64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+
+/// ECMA-269 LocalConnectionState edges the simulator uses (docs/pbx-sim.md, "Connection state
+/// machine"). Moving a connection to another call (transfer/conference with a new callID) is a
+/// transition to null in the old call and from null in the new one.
+bool allowed(connection_state from, connection_state to) {
+    using cs = connection_state;
+    switch (from) {
+        case cs::null:
+            return to == cs::initiated || to == cs::alerting || to == cs::connected ||
+                   to == cs::queued || to == cs::hold;
+        case cs::initiated: return to == cs::connected || to == cs::null;
+        case cs::alerting: return to == cs::connected || to == cs::null;
+        case cs::connected: return to == cs::hold || to == cs::fail || to == cs::null;
+        case cs::hold: return to == cs::connected || to == cs::null;
+        case cs::queued: return to == cs::null;
+        case cs::fail: return to == cs::null;
+    }
+    return false;
+}
+
+}  // namespace
+
+// ---- construction and devices ----------------------------------------------------------------
+
+switch_model::impl::impl(sim_config cfg, event_sink& event_sink)
+    : config_(std::move(cfg)), sink_(event_sink) {
+    build_devices();
+}
+
+void switch_model::impl::build_devices() {
+    devices_.clear();
+    group_of_.clear();
+    station_ids_.clear();
+    for (auto& l : device_lists_) l.clear();
+    auto add = [&](const std::string& id, device_kind kind, protocol::device_category cat,
+                   std::optional<std::string> name) {
+        if (id.empty() || !devices_.try_emplace(id).second) {
+            throw std::invalid_argument("pbx-sim: duplicate or empty device id '" + id + "'");
+        }
+        devices_[id].kind = kind;
+        device_lists_[static_cast<std::size_t>(kind)].push_back(
+            protocol::device_info{id, cat, std::move(name)});
+    };
+    for (const auto& r : config_.stations) {
+        if (r.first.size() != r.last.size() || !all_digits(r.first) || !all_digits(r.last) ||
+            to_number(r.first) > to_number(r.last)) {
+            throw std::invalid_argument("pbx-sim: bad station range " + r.first + ".." + r.last);
+        }
+        const std::size_t width = r.first.size();
+        for (std::uint64_t n = to_number(r.first); n <= to_number(r.last); ++n) {
+            std::string id = std::to_string(n);
+            if (id.size() < width) id.insert(0, width - id.size(), '0');
+            add(id, device_kind::station, protocol::device_category::station, std::nullopt);
+            station_ids_.push_back(id);
+        }
+    }
+    for (const auto& o : config_.park_orbits) {
+        add(o, device_kind::park, protocol::device_category::park, std::nullopt);
+    }
+    for (const auto& [name, members] : config_.pickup_groups) {
+        add(name, device_kind::pickup_group, protocol::device_category::pickup_group, name);
+        for (const auto& m : members) {
+            const device_state* d = find_device(m);
+            if (d == nullptr || d->kind != device_kind::station) {
+                throw std::invalid_argument("pbx-sim: pickup group " + name + ": " + m +
+                                            " is not a station");
+            }
+            group_of_.try_emplace(m, name);
+        }
+    }
+}
+
+device_state* switch_model::impl::find_device(const std::string& id) {
+    auto it = devices_.find(id);
+    return it == devices_.end() ? nullptr : &it->second;
+}
+
+const device_state* switch_model::impl::find_device(const std::string& id) const {
+    auto it = devices_.find(id);
+    return it == devices_.end() ? nullptr : &it->second;
+}
+
+device_state* switch_model::impl::find_station(const std::string& id) {
+    device_state* d = find_device(id);
+    return d != nullptr && d->kind == device_kind::station ? d : nullptr;
+}
+
+/// No call waiting: a station with any connection that is not on hold is busy.
+bool switch_model::impl::is_busy(const std::string& device) const {
+    const device_state* dev = find_device(device);
+    if (dev == nullptr) return false;
+    for (const auto& cid : dev->calls) {
+        auto it = calls_.find(cid);
+        if (it == calls_.end()) continue;
+        const party* p = find_party(it->second, device);
+        if (p != nullptr && p->state != connection_state::hold) return true;
+    }
+    return false;
+}
+
+const external_rule* switch_model::impl::match_rule(const std::string& number) const {
+    for (const auto& r : config_.external_rules) {
+        if (number.starts_with(r.prefix)) return &r;
+    }
+    return nullptr;
+}
+
+bool switch_model::impl::is_dialable(const std::string& number) const {
+    if (number.empty()) return false;
+    if (const device_state* d = find_device(number)) return d->kind == device_kind::station;
+    return match_rule(number) != nullptr;
+}
+
+std::optional<csta_error> switch_model::impl::check_destination(const std::string& number,
+                                                                const std::string& from) const {
+    if (number == from) {
+        return make_error(error_category::operation, errv::invalid_destination,
+                          "a device cannot call itself");
+    }
+    if (!is_dialable(number)) {
+        return make_error(error_category::operation, errv::invalid_destination,
+                          "'" + number + "' is neither a station nor an outside number");
+    }
+    return std::nullopt;
+}
+
+station_features& switch_model::impl::features(device_state& dev) {
+    if (!dev.features) {
+        dev.features = std::make_unique<station_features>();
+        dev.features->forwarding[0].type = protocol::forwarding_type::immediate;
+        dev.features->forwarding[1].type = protocol::forwarding_type::busy;
+        dev.features->forwarding[2].type = protocol::forwarding_type::no_answer;
+        dev.features->forwarding[2].ring_count = config_.default_no_answer_rings;
+    }
+    return *dev.features;
+}
+
+phone_set& switch_model::impl::phone(device_state& dev) {
+    if (!dev.phone) {
+        dev.phone = std::make_unique<phone_set>();
+        dev.phone->display.assign(
+            static_cast<std::size_t>(config_.display_rows) * config_.display_columns, ' ');
+        dev.phone->hookswitch.fill(protocol::hookswitch_mode::on_hook);
+        dev.phone->lamps.assign(config_.buttons_per_phone, protocol::lamp_mode::off);
+    }
+    return *dev.phone;
+}
+
+// ---- calls and connections -------------------------------------------------------------------
+
+std::string switch_model::impl::fresh_call_id() { return "c-" + std::to_string(next_call_++); }
+
+call_rec& switch_model::impl::new_call(std::string calling, std::string called) {
+    std::string id = fresh_call_id();
+    call_rec& c = calls_[id];
+    c.id = id;
+    c.calling_device = std::move(calling);
+    c.called_device = std::move(called);
+    ++stats_.calls_created;
+    return c;
+}
+
+void switch_model::impl::destroy_call(const std::string& call_id) {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end()) return;
+    for (party& p : it->second.parties) {
+        cancel_timer(p);
+        if (device_state* d = find_device(p.device)) std::erase(d->calls, call_id);
+    }
+    calls_.erase(it);
+    ++stats_.calls_cleared;
+}
+
+party* switch_model::impl::find_party(call_rec& call, const std::string& device) {
+    for (party& p : call.parties) {
+        if (p.device == device) return &p;
+    }
+    return nullptr;
+}
+
+const party* switch_model::impl::find_party(const call_rec& call, const std::string& device) {
+    for (const party& p : call.parties) {
+        if (p.device == device) return &p;
+    }
+    return nullptr;
+}
+
+call_rec* switch_model::impl::find_call(const std::string& call_id) {
+    auto it = calls_.find(call_id);
+    return it == calls_.end() ? nullptr : &it->second;
+}
+
+party& switch_model::impl::add_party(call_rec& call, const std::string& device, bool external) {
+    party& p = call.parties.emplace_back();
+    p.device = device;
+    p.external = external;
+    if (device_state* d = find_device(device)) d->calls.push_back(call.id);
+    return p;
+}
+
+void switch_model::impl::remove_party(call_rec& call, const std::string& device) {
+    auto it = std::find_if(call.parties.begin(), call.parties.end(),
+                           [&](const party& p) { return p.device == device; });
+    if (it == call.parties.end()) return;
+    cancel_timer(*it);
+    if (it->state != connection_state::null) transition(call, *it, connection_state::null);
+    call.parties.erase(it);
+    if (device_state* d = find_device(device)) std::erase(d->calls, call.id);
+}
+
+void switch_model::impl::transition(const call_rec& call, party& p, connection_state to) {
+    const connection_state from = p.state;
+    if (!allowed(from, to)) {
+        throw std::logic_error("pbx-sim: illegal connection transition " + call.id + "/" +
+                               p.device);
+    }
+    p.state = to;
+    if (observer_) observer_(connection_transition{call.id, p.device, from, to});
+}
+
+std::vector<protocol::snapshot_connection> switch_model::impl::snapshot(
+    const std::string& device) const {
+    std::vector<protocol::snapshot_connection> out;
+    const device_state* dev = find_device(device);
+    if (dev == nullptr) return out;
+    for (const auto& cid : dev->calls) {
+        auto it = calls_.find(cid);
+        if (it == calls_.end()) continue;
+        const party* p = find_party(it->second, device);
+        if (p == nullptr) continue;
+        out.push_back(protocol::snapshot_connection{{cid, device},
+                                                    p->state,
+                                                    it->second.calling_device,
+                                                    it->second.called_device,
+                                                    it->second.correlator});
+    }
+    return out;
+}
+
+// ---- events ------------------------------------------------------------------------------------
+
+void switch_model::impl::deliver(const std::string& device, const protocol::event_body& body) {
+    const device_state* dev = find_device(device);
+    if (dev == nullptr) return;
+    for (const auto& [session, ref] : dev->monitors) {
+        ++stats_.events_emitted;
+        sink_.on_event(session, ref, body);
+    }
+}
+
+// ---- timers ------------------------------------------------------------------------------------
+
+void switch_model::impl::arm_timer(call_rec& call, party& p, timer_kind kind, time_point at) {
+    cancel_timer(p);
+    timer_key key{at, next_timer_seq_++};
+    timers_.emplace(key, timer_rec{kind, call.id, p.device});
+    p.timer = key;
+}
+
+void switch_model::impl::cancel_timer(party& p) {
+    if (p.timer) {
+        timers_.erase(*p.timer);
+        p.timer.reset();
+    }
+}
+
+// ---- monitoring and snapshot services -----------------------------------------------------------
+
+std::variant<std::string, csta_error> switch_model::impl::start_monitor(session_id session,
+                                                                        const std::string& device) {
+    device_state* dev = find_device(device);
+    if (dev == nullptr) {
+        return make_error(error_category::operation, errv::invalid_device_id,
+                          "device " + device + " is not configured");
+    }
+    auto& mine = session_monitors_[session];
+    if (auto it = mine.find(device); it != mine.end()) return it->second;
+    if (monitors_.size() >= max_monitors) {
+        return make_error(error_category::system_resource_availability,
+                          errv::overall_monitor_limit_exceeded, "switch-wide monitor limit");
+    }
+    std::string ref = "m-" + std::to_string(next_monitor_++);
+    monitors_.emplace(ref, monitor_rec{session, device});
+    mine.emplace(device, ref);
+    dev->monitors.emplace_back(session, ref);
+    stats_.monitors = monitors_.size();
+    return ref;
+}
+
+std::optional<csta_error> switch_model::impl::stop_monitor(session_id session,
+                                                           const std::string& ref) {
+    auto it = monitors_.find(ref);
+    if (it == monitors_.end() || it->second.session != session) {
+        return make_error(error_category::operation, errv::invalid_monitor_cross_ref_id,
+                          "unknown monitorRef " + ref);
+    }
+    if (device_state* dev = find_device(it->second.device)) {
+        std::erase_if(dev->monitors, [&](const auto& m) { return m.second == ref; });
+    }
+    if (auto s = session_monitors_.find(session); s != session_monitors_.end()) {
+        s->second.erase(it->second.device);
+        if (s->second.empty()) session_monitors_.erase(s);
+    }
+    monitors_.erase(it);
+    stats_.monitors = monitors_.size();
+    return std::nullopt;
+}
+
+outcome<sv::monitor_start> switch_model::impl::serve(session_id s, const sv::monitor_start::params& p,
+                                                     time_point) {
+    auto r = start_monitor(s, p.device);
+    if (auto* e = std::get_if<csta_error>(&r)) return *e;
+    return sv::monitor_start::result{std::get<std::string>(r)};
+}
+
+outcome<sv::monitor_start_batch> switch_model::impl::serve(session_id s,
+                                                           const sv::monitor_start_batch::params& p,
+                                                           time_point) {
+    sv::monitor_start_batch::result out;
+    out.results.reserve(p.devices.size());
+    for (const auto& d : p.devices) {
+        auto r = start_monitor(s, d);
+        sv::monitor_item item{d, std::nullopt, std::nullopt};
+        if (auto* e = std::get_if<csta_error>(&r)) {
+            item.error = *e;
+        } else {
+            item.monitor_ref = std::get<std::string>(r);
+        }
+        out.results.push_back(std::move(item));
+    }
+    return out;
+}
+
+outcome<sv::monitor_stop> switch_model::impl::serve(session_id s, const sv::monitor_stop::params& p,
+                                                    time_point) {
+    if (auto e = stop_monitor(s, p.monitor_ref)) return *e;
+    return sv::monitor_stop::result{};
+}
+
+outcome<sv::monitor_stop_batch> switch_model::impl::serve(session_id s,
+                                                          const sv::monitor_stop_batch::params& p,
+                                                          time_point) {
+    sv::monitor_stop_batch::result out;
+    for (const auto& ref : p.monitor_refs) {
+        out.results.push_back(sv::monitor_stop_item{ref, stop_monitor(s, ref)});
+    }
+    return out;
+}
+
+outcome<sv::snapshot_device> switch_model::impl::serve(session_id, const sv::snapshot_device::params& p,
+                                                       time_point) {
+    if (find_device(p.device) == nullptr) {
+        return make_error(error_category::operation, errv::invalid_device_id,
+                          "device " + p.device + " is not configured");
+    }
+    return sv::snapshot_device::result{snapshot(p.device)};
+}
+
+outcome<sv::snapshot_device_batch> switch_model::impl::serve(
+    session_id, const sv::snapshot_device_batch::params& p, time_point) {
+    sv::snapshot_device_batch::result out;
+    for (const auto& d : p.devices) {
+        sv::snapshot_item item{d, {}, std::nullopt};
+        if (find_device(d) == nullptr) {
+            item.error = make_error(error_category::operation, errv::invalid_device_id,
+                                    "device " + d + " is not configured");
+        } else {
+            item.connections = snapshot(d);
+        }
+        out.results.push_back(std::move(item));
+    }
+    return out;
+}
+
+outcome<sv::snapshot_call> switch_model::impl::serve(session_id, const sv::snapshot_call::params& p,
+                                                     time_point) {
+    const call_rec* c = find_call(p.call_id);
+    if (c == nullptr) {
+        return make_error(error_category::operation, errv::invalid_call_id,
+                          "unknown callID " + p.call_id);
+    }
+    sv::snapshot_call::result out;
+    for (const party& x : c->parties) {
+        out.parties.push_back(protocol::call_party{{c->id, x.device}, x.state});
+    }
+    out.correlator_data = c->correlator;
+    return out;
+}
+
+/// Pages over stations, then orbits, then pickup groups (or one of those lists). The cursor is
+/// "<list>:<index>"; it stays valid until the configuration changes (it never does at run time).
+outcome<sv::get_switching_function_devices> switch_model::impl::serve(
+    session_id, const sv::get_switching_function_devices::params& p, time_point) {
+    using protocol::device_category;
+    char list = 'a';
+    if (p.category) {
+        switch (*p.category) {
+            case device_category::station: list = 's'; break;
+            case device_category::park: list = 'p'; break;
+            case device_category::pickup_group: list = 'g'; break;
+            default: list = 'x'; break;
+        }
+    }
+    std::vector<const std::vector<protocol::device_info>*> parts;
+    if (list == 'a' || list == 's') parts.push_back(&device_lists_[0]);
+    if (list == 'a' || list == 'p') parts.push_back(&device_lists_[1]);
+    if (list == 'a' || list == 'g') parts.push_back(&device_lists_[2]);
+    std::size_t total = 0;
+    for (const auto* v : parts) total += v->size();
+
+    std::size_t start = 0;
+    if (p.cursor) {
+        const std::string& c = *p.cursor;
+        std::size_t idx = 0;
+        const bool ok = c.size() > 2 && c[0] == list && c[1] == ':' && all_digits(c.substr(2)) &&
+                        (idx = static_cast<std::size_t>(to_number(c.substr(2)))) <= total;
+        if (!ok) {
+            return make_error(error_category::operation, errv::invalid_parameter_value,
+                              "/params/cursor: unknown cursor");
+        }
+        start = idx;
+    }
+    std::uint32_t max_count = p.max_count.value_or(1000);
+    if (max_count == 0) {
+        return make_error(error_category::operation, errv::invalid_parameter_value,
+                          "/params/maxCount: must be at least 1");
+    }
+    max_count = std::min<std::uint32_t>(max_count, 10000);
+    sv::get_switching_function_devices::result out;
+    std::size_t i = start;
+    const std::size_t end = std::min(total, start + max_count);
+    std::size_t base = 0;
+    for (const auto* v : parts) {
+        while (i < end && i < base + v->size()) {
+            out.devices.push_back((*v)[i - base]);
+            ++i;
+        }
+        base += v->size();
+    }
+    if (end < total) out.next_cursor = std::string{list} + ":" + std::to_string(end);
+    return out;
+}
+
+outcome<sv::request_system_status> switch_model::impl::serve(session_id,
+                                                             const sv::request_system_status::params&,
+                                                             time_point) {
+    return sv::request_system_status::result{protocol::system_status::normal};
+}
+
+outcome<sv::hello> switch_model::impl::serve(session_id, const sv::hello::params&, time_point) {
+    return make_error(error_category::operation, errv::generic, "Hello is the server's business");
+}
+
+outcome<sv::authenticate> switch_model::impl::serve(session_id, const sv::authenticate::params&,
+                                                    time_point) {
+    return make_error(error_category::operation, errv::generic,
+                      "Authenticate is the server's business");
+}
+
+// ---- dispatch ------------------------------------------------------------------------------------
+
+namespace {
+template <class S, class Impl, class P>
+protocol::response run_one(Impl& m, session_id session, const std::string& id, const P& params,
+                           time_point now) {
+    auto r = m.serve(session, params, now);
+    if (auto* e = std::get_if<csta_error>(&r)) {
+        ++m.stats_.requests_refused;
+        return protocol::make_error_response<S>(id, std::move(*e));
+    }
+    return protocol::make_response<S>(id, std::move(std::get<typename S::result>(r)));
+}
+
+template <class Impl, class... S>
+protocol::response dispatch_all(protocol::service_list<S...>, Impl& m, session_id session,
+                                const protocol::request& request, time_point now) {
+    protocol::response out;
+    const std::size_t index = request.params.index();
+    (void)((index == protocol::service_index_v<S>
+                ? (out = run_one<S>(m, session, request.id,
+                                    std::get<protocol::service_index_v<S>>(request.params), now),
+                   true)
+                : false) ||
+           ...);
+    return out;
+}
+}  // namespace
+
+protocol::response switch_model::impl::dispatch(session_id session,
+                                                const protocol::request& request, time_point now) {
+    ++stats_.requests_handled;
+    return dispatch_all(protocol::all_services{}, *this, session, request, now);
+}
+
+// ---- switch_model ------------------------------------------------------------------------------
+
+switch_model::switch_model(sim_config config, event_sink& sink)
+    : impl_(std::make_unique<impl>(std::move(config), sink)) {}
+
+switch_model::~switch_model() = default;
+
+protocol::response switch_model::handle(session_id session, const protocol::request& request,
+                                        time_point now) {
+    return impl_->dispatch(session, request, now);
+}
+
+void switch_model::session_closed(session_id session) {
+    auto it = impl_->session_monitors_.find(session);
+    if (it == impl_->session_monitors_.end()) return;
+    std::vector<std::string> refs;
+    for (const auto& [device, ref] : it->second) refs.push_back(ref);
+    for (const auto& ref : refs) impl_->stop_monitor(session, ref);
+    impl_->session_monitors_.erase(session);
+}
+
+std::optional<time_point> switch_model::next_deadline() const {
+    if (impl_->timers_.empty()) return std::nullopt;
+    return impl_->timers_.begin()->first.first;
+}
+
+void switch_model::advance_to(time_point now) {
+    auto& timers = impl_->timers_;
+    while (!timers.empty() && timers.begin()->first.first <= now) {
+        auto node = timers.extract(timers.begin());
+        const time_point at = node.key().first;
+        timer_rec rec = std::move(node.mapped());
+        if (call_rec* c = impl_->find_call(rec.call_id)) {
+            if (party* p = switch_model::impl::find_party(*c, rec.device)) p->timer.reset();
+        }
+        impl_->fire(rec, at);
+    }
+}
+
+std::variant<std::string, std::string> switch_model::external_call(const std::string& from,
+                                                                   const std::string& to,
+                                                                   time_point now) {
+    return impl_->external_call(from, to, now);
+}
+
+std::string switch_model::device_action(const std::string& device, const std::string& action,
+                                        time_point now) {
+    return impl_->device_action(device, action, now);
+}
+
+std::string switch_model::external_hangup(const std::string& call_id, time_point) {
+    return impl_->external_hangup(call_id);
+}
+
+void switch_model::restart() {
+    impl& m = *impl_;
+    m.timers_.clear();
+    m.stats_.calls_cleared += m.calls_.size();
+    m.calls_.clear();
+    m.monitors_.clear();
+    m.session_monitors_.clear();
+    m.build_devices();
+    m.stats_.active_calls = 0;
+    m.stats_.monitors = 0;
+}
+
+std::vector<protocol::snapshot_connection> switch_model::snapshot(const std::string& device) const {
+    return impl_->snapshot(device);
+}
+
+bool switch_model::is_device(const std::string& device) const {
+    return impl_->find_device(device) != nullptr;
+}
+
+std::vector<std::string> switch_model::stations() const { return impl_->station_ids_; }
+
+model_stats switch_model::stats() const {
+    model_stats s = impl_->stats_;
+    s.active_calls = impl_->calls_.size();
+    s.monitors = impl_->monitors_.size();
+    return s;
+}
+
+const sim_config& switch_model::config() const { return impl_->config_; }
+
+void switch_model::set_transition_observer(transition_observer observer) {
+    impl_->observer_ = std::move(observer);
+}
+
+}  // namespace ctigw::pbxsim
