@@ -1,0 +1,42 @@
+// How the parts of the TSP call each other. Every function here runs with the provider lock held.
+//
+//   state.cpp      provider lifecycle, handles, the link callbacks, request plumbing
+//   calls*.cpp     call control: the call state machine, CSTA events → LINE_CALLSTATE/CALLINFO,
+//                  call features, every call-related TSPI operation
+//   devices*.cpp   lines and phones as devices: caps, status, open/close, forwarding/DND/MWI,
+//                  phone sets, configuration reload (LINE_CREATE/REMOVE)
+//   exports.cpp    the TSPI_* C ABI, each a thin adapter
+#pragma once
+
+#include "state.hpp"
+
+namespace ctigw::tsp {
+
+// ---- calls*.cpp --------------------------------------------------------------------------------
+
+/// A call event for a line's device (the line may be closed: its calls are still tracked so that
+/// an open finds them; nothing is reported to TAPI for a closed line).
+void calls_on_event_locked(provider_state& p, const line_ptr& l, const protocol::event_message& e);
+/// Resync: the device's connections now. Calls that vanished end (DISCONNECTED, IDLE), new ones
+/// are offered (LINE_NEWCALL), surviving ones keep their handles and get their current state.
+void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
+                              const pbx_link::device_truth& truth);
+/// The line was closed by TAPI: calls still pending complete, per TSPI rules.
+void calls_line_closed_locked(provider_state& p, const line_ptr& l);
+/// Recomputes a call's features (and reports LINE_CALLSTATE if its state changed).
+void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c);
+
+// ---- devices*.cpp ------------------------------------------------------------------------------
+
+/// Builds lines and phones from settings (initial enumeration; device ids assigned by init).
+void devices_build_locked(provider_state& p, const config::settings& s);
+/// Device-level events (Forwarding, DoNotDisturb, MessageWaiting, Back/OutOfService, phone-set
+/// events) for `device`.
+void devices_on_event_locked(provider_state& p, const std::string& device,
+                             const protocol::event_message& e);
+/// The device's truth arrived (in service) or the link went down (every device out of service):
+/// LINEDEVSTATE_INSERVICE/OUTOFSERVICE and PHONESTATE_RESUME/SUSPEND to open devices.
+void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service);
+void devices_set_all_out_of_service_locked(provider_state& p);
+
+}  // namespace ctigw::tsp

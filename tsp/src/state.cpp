@@ -1,0 +1,462 @@
+// Provider lifecycle, handle tables, the road to TAPI (dispatcher), request plumbing and the link
+// callbacks. Call control lives in calls*.cpp, devices in devices*.cpp.
+#include "state.hpp"
+
+#include <algorithm>
+
+#include "ctigw/config/devices.hpp"
+#include "ctigw/config/token.hpp"
+#include "modules.hpp"
+
+namespace ctigw::tsp {
+
+namespace {
+
+std::mutex current_mutex;
+provider* current = nullptr;
+
+bool is_device_event(const protocol::event_body& b) {
+    return std::holds_alternative<protocol::evt::forwarding>(b) ||
+           std::holds_alternative<protocol::evt::do_not_disturb>(b) ||
+           std::holds_alternative<protocol::evt::message_waiting>(b) ||
+           std::holds_alternative<protocol::evt::back_in_service>(b) ||
+           std::holds_alternative<protocol::evt::out_of_service>(b) ||
+           std::holds_alternative<protocol::evt::monitor_ended>(b) ||
+           std::holds_alternative<protocol::evt::display_updated>(b) ||
+           std::holds_alternative<protocol::evt::hookswitch_changed>(b) ||
+           std::holds_alternative<protocol::evt::lamp_mode_changed>(b) ||
+           std::holds_alternative<protocol::evt::button_pressed>(b) ||
+           std::holds_alternative<protocol::evt::ringer_status_changed>(b) ||
+           std::holds_alternative<protocol::evt::unknown_event>(b);
+}
+
+pbx_link::link_settings make_link_settings(const config::settings& s, std::string token) {
+    pbx_link::link_settings ls;
+    for (const auto& e : s.link.endpoints) {
+        ls.endpoints.push_back({e.url, e.host, e.port, e.target, e.secure});
+    }
+    ls.tls.ca_file = s.link.tls.ca_file.string();
+    ls.tls.client_certificate = s.link.tls.client_certificate.string();
+    ls.tls.client_key = s.link.tls.client_key.string();
+    if (s.link.tls.pinned_sha256) {
+        static constexpr char hex[] = "0123456789abcdef";
+        for (auto b : *s.link.tls.pinned_sha256) {
+            ls.tls.pinned_sha256 += hex[b >> 4];
+            ls.tls.pinned_sha256 += hex[b & 15];
+        }
+    }
+    ls.tls.tls13_only = s.link.tls.min_version == config::tls_version::v1_3;
+    ls.tls.verify_peer = s.link.tls.verify_peer;
+    ls.tls.server_name = s.link.tls.server_name;
+    ls.token = std::move(token);
+    ls.client_name = "ctigw-tsp";
+    ls.connect_timeout = s.link.timeouts.connect;
+    ls.request_timeout = s.link.timeouts.request;
+    ls.heartbeat_interval = s.link.timeouts.heartbeat_interval;
+    ls.missed_heartbeats = s.link.timeouts.missed_heartbeats;
+    ls.backoff_initial = s.link.reconnect.initial;
+    ls.backoff_max = s.link.reconnect.max;
+    ls.backoff_jitter = s.link.reconnect.jitter;
+    if (s.link.fallback_to_primary.enabled) {
+        ls.fallback_to_primary_after_idle =
+            std::chrono::duration_cast<std::chrono::milliseconds>(s.link.fallback_to_primary.idle);
+    }
+    ls.max_requests_in_flight = static_cast<std::uint32_t>(s.limits.max_requests_in_flight);
+    ls.max_outbound_queue = static_cast<std::uint32_t>(s.limits.max_outbound_queue);
+    ls.limits.max_frame_bytes = s.limits.max_frame_bytes;
+    ls.limits.max_string_length = s.limits.max_string_length;
+    ls.limits.max_list_length = s.limits.max_list_length;
+    return ls;
+}
+
+}  // namespace
+
+// ---- provider_state -----------------------------------------------------------------------------
+
+provider_state::provider_state(provider_environment env) : env_(std::move(env)) {}
+
+provider_state::~provider_state() {
+    if (link_) link_->stop();
+    tapi_.stop();
+}
+
+void provider_state::log(int lvl, const std::string& text) const {
+    if (!env_.log) return;
+    try {
+        env_.log(lvl, text);
+    } catch (...) {  // logging must never break the provider
+    }
+}
+
+line_ptr provider_state::line_from_handle_locked(HDRVLINE hd) const {
+    auto it = line_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
+    return it == line_by_handle_.end() ? nullptr : it->second;
+}
+
+phone_ptr provider_state::phone_from_handle_locked(HDRVPHONE hd) const {
+    auto it = phone_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
+    return it == phone_by_handle_.end() ? nullptr : it->second;
+}
+
+call_ptr provider_state::call_from_handle_locked(HDRVCALL hd) const {
+    auto it = call_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
+    return it == call_by_handle_.end() || it->second->closed ? nullptr : it->second;
+}
+
+DWORD provider_state::call_id_for_locked(const std::string& switch_call_id) {
+    auto [it, inserted] = call_ids_.try_emplace(switch_call_id, next_call_id_);
+    if (inserted) {
+        ++next_call_id_;
+        if (next_call_id_ == 0) next_call_id_ = 1;  // 0 means "no call id" in LINECALLINFO
+    }
+    return it->second;
+}
+
+void provider_state::line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg,
+                                       DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3) {
+    if (!l->is_open() || !l->event_proc) return;
+    if (c && (!c->reportable || c->closed)) return;
+    // What TAPI knows of the line is captured now; the call's htCall is read at dispatch time
+    // (it may be written by a LINE_NEWCALL queued just before).
+    tapi_.push([proc = l->event_proc, ht = l->ht, c, msg, p1, p2, p3, l, epoch = l->open_handle] {
+        if (l->closed_epoch.load() >= epoch) return;  // closed since: TAPI must not hear of it
+        HTAPICALL htc = nullptr;
+        if (c) {
+            htc = c->ht.load();
+            if (htc == nullptr) return;  // TAPI refused the call (LINE_NEWCALL gave NULL)
+        }
+        proc(ht, htc, msg, p1, p2, p3);
+    });
+}
+
+void provider_state::phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                                        DWORD_PTR p3) {
+    if (!p->is_open() || !p->event_proc) return;
+    tapi_.push([proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, p, epoch = p->open_handle] {
+        if (p->closed_epoch.load() >= epoch) return;
+        proc(ht, msg, p1, p2, p3);
+    });
+}
+
+void provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) {
+    if (!l->is_open() || !l->event_proc || c->reportable) return;
+    c->reportable = true;
+    tapi_.push([proc = l->event_proc, ht = l->ht, c, l, epoch = l->open_handle] {
+        if (l->closed_epoch.load() >= epoch) return;
+        HTAPICALL htc = nullptr;
+        proc(ht, nullptr, LINE_NEWCALL, reinterpret_cast<DWORD_PTR>(c->hd()),
+             reinterpret_cast<DWORD_PTR>(&htc), 0);
+        c->ht.store(htc);
+    });
+}
+
+request_ptr provider_state::new_request_locked(DRV_REQUESTID id, std::string what,
+                                               const line_ptr& l, const call_ptr& c) {
+    auto r = std::make_shared<async_request>();
+    r->id = id;
+    r->what = std::move(what);
+    r->owner_line = l;
+    r->subject = c;
+    requests_.emplace(id, r);
+    return r;
+}
+
+void provider_state::complete_locked(const request_ptr& r, LONG result) {
+    if (!r || r->completed.exchange(true)) return;
+    requests_.erase(r->id);
+    log(result == 0 ? level::debug : level::info,
+        r->what + " request " + std::to_string(r->id) + " completed: " +
+            (result == 0 ? std::string("ok") : "error " + std::to_string(result)));
+    if (!completion_proc_) return;
+    tapi_.push([proc = completion_proc_, id = r->id, result] { proc(id, result); });
+}
+
+void provider_state::send_locked(protocol::service_params params,
+                                 std::function<void(const pbx_link::request_outcome&)> done) {
+    if (!link_) {
+        pbx_link::request_outcome o;
+        o.failure = pbx_link::request_failure::not_connected;
+        done(o);
+        return;
+    }
+    link_->request(std::move(params), [this, done = std::move(done)](pbx_link::request_outcome o) {
+        std::lock_guard lock(mutex_);
+        try {
+            done(o);
+        } catch (const std::exception& e) {
+            log(level::error, std::string("request completion failed: ") + e.what());
+        }
+    });
+}
+
+// ---- link callbacks (delivery thread) ------------------------------------------------------------
+
+void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to,
+                              const std::string& why) {
+    log(level::info, "link " + std::string(pbx_link::to_string(from)) + " -> " +
+                         std::string(pbx_link::to_string(to)) + (why.empty() ? "" : " (" + why + ")"));
+}
+
+void provider_state::on_link_down(const pbx_link::link_down& why) {
+    std::lock_guard lock(mutex_);
+    link_live_ = false;
+    log(level::warn, "switch link down: " + why.reason +
+                         (why.switch_restarted ? " (switch restarted: every call is gone)" : ""));
+    devices_set_all_out_of_service_locked(*this);
+}
+
+void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
+    std::lock_guard lock(mutex_);
+    try {
+        if (auto it = line_by_extension_.find(truth.device); it != line_by_extension_.end()) {
+            calls_apply_truth_locked(*this, it->second, truth);
+        }
+        if (truth.error) {
+            log(level::warn, "device " + truth.device + " unavailable: " + truth.error->value);
+        }
+        devices_set_in_service_locked(*this, truth.device, !truth.error.has_value());
+    } catch (const std::exception& e) {
+        log(level::error, "resync of " + truth.device + " failed: " + e.what());
+    }
+}
+
+void provider_state::on_live() {
+    std::lock_guard lock(mutex_);
+    link_live_ = true;
+    log(level::info, "switch link live");
+}
+
+void provider_state::on_event(const std::string& device, const protocol::event_message& event) {
+    std::lock_guard lock(mutex_);
+    try {
+        if (is_device_event(event.body)) {
+            devices_on_event_locked(*this, device, event);
+        } else if (auto it = line_by_extension_.find(device); it != line_by_extension_.end()) {
+            calls_on_event_locked(*this, it->second, event);
+        }
+    } catch (const std::exception& e) {
+        log(level::error, "event " + std::string(protocol::event_name(event.body)) + " for " +
+                              device + " failed: " + e.what());
+    }
+}
+
+void provider_state::on_system_status(protocol::system_status status) {
+    log(level::info, "switch status " + std::string(protocol::to_string(status)));
+}
+
+// ---- errors ----------------------------------------------------------------------------------------
+
+LONG to_lineerr(const pbx_link::request_outcome& o) {
+    if (o.ok()) return 0;
+    if (!o.failure || *o.failure != pbx_link::request_failure::csta_error || !o.error) {
+        return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+    }
+    const auto& e = *o.error;
+    using protocol::error_category;
+    switch (e.category) {
+        case error_category::state_incompatibility: return static_cast<LONG>(LINEERR_INVALCALLSTATE);
+        case error_category::system_resource_availability:
+        case error_category::subscribed_resource_availability:
+        case error_category::performance_management:
+            return static_cast<LONG>(LINEERR_RESOURCEUNAVAIL);
+        case error_category::security: return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        case error_category::operation:
+            if (e.value == protocol::error_values::invalid_destination ||
+                e.value == protocol::error_values::invalid_device_id) {
+                return static_cast<LONG>(LINEERR_INVALADDRESS);
+            }
+            if (e.value == protocol::error_values::invalid_call_id ||
+                e.value == protocol::error_values::invalid_connection_id) {
+                return static_cast<LONG>(LINEERR_INVALCALLSTATE);
+            }
+            if (e.value == protocol::error_values::service_not_supported) {
+                return static_cast<LONG>(LINEERR_OPERATIONUNAVAIL);
+            }
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        default: return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+    }
+}
+
+LONG to_phoneerr(const pbx_link::request_outcome& o) {
+    if (o.ok()) return 0;
+    if (o.error && o.error->value == protocol::error_values::service_not_supported) {
+        return static_cast<LONG>(PHONEERR_OPERATIONUNAVAIL);
+    }
+    if (o.error && o.error->category == protocol::error_category::system_resource_availability) {
+        return static_cast<LONG>(PHONEERR_RESOURCEUNAVAIL);
+    }
+    return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
+}
+
+// ---- provider ---------------------------------------------------------------------------------------
+
+provider::provider(provider_environment env)
+    : state_(std::make_unique<provider_state>(std::move(env))) {}
+
+provider::~provider() { shutdown(state_->tspi_version_, state_->permanent_provider_id_); }
+
+LONG provider::negotiate_tspi_version(DWORD device_id, DWORD low, DWORD high, LPDWORD version,
+                                      bool phone) {
+    const LONG incompatible = static_cast<LONG>(phone ? PHONEERR_INCOMPATIBLEAPIVERSION
+                                                      : LINEERR_INCOMPATIBLEAPIVERSION);
+    if (version == nullptr) {
+        return static_cast<LONG>(phone ? PHONEERR_INVALPOINTER : LINEERR_INVALPOINTER);
+    }
+    if (high < low || high < tapi_version_2_0 || low > tapi_version_3_1) return incompatible;
+    if (device_id != INITIALIZE_NEGOTIATION) {
+        auto& s = *state_;
+        std::lock_guard lock(s.mutex_);
+        const bool known = phone ? s.phone_by_device_id_.count(device_id) != 0
+                                 : s.line_by_device_id_.count(device_id) != 0;
+        if (!known) return static_cast<LONG>(phone ? PHONEERR_BADDEVICEID : LINEERR_BADDEVICEID);
+    }
+    *version = std::min<DWORD>(high, tapi_version_3_1);
+    return 0;
+}
+
+LONG provider::enum_devices(DWORD permanent_provider_id, LPDWORD num_lines, LPDWORD num_phones,
+                            HPROVIDER provider_handle, LINEEVENT line_create,
+                            PHONEEVENT phone_create) {
+    if (num_lines == nullptr || num_phones == nullptr) {
+        return static_cast<LONG>(LINEERR_INVALPOINTER);
+    }
+    auto& s = *state_;
+    auto loaded = s.env_.load_config ? s.env_.load_config()
+                                     : std::variant<config::settings, std::string>("no config");
+    if (auto* err = std::get_if<std::string>(&loaded)) {
+        s.log(level::error, "configuration refused:\n" + *err);
+        return static_cast<LONG>(LINEERR_INIFILECORRUPT);
+    }
+    std::lock_guard lock(s.mutex_);
+    s.settings_ = std::move(std::get<config::settings>(loaded));
+    s.dial_plan_.emplace(s.settings_->dialing);
+    s.permanent_provider_id_ = permanent_provider_id;
+    s.provider_handle_ = provider_handle;
+    s.line_create_proc_ = line_create;
+    s.phone_create_proc_ = phone_create;
+    s.lines_.clear();
+    s.phones_.clear();
+    devices_build_locked(s, *s.settings_);
+    *num_lines = static_cast<DWORD>(s.lines_.size());
+    *num_phones = static_cast<DWORD>(s.phones_.size());
+    s.log(level::info, "provider " + std::to_string(permanent_provider_id) + ": " +
+                           std::to_string(*num_lines) + " lines, " + std::to_string(*num_phones) +
+                           " phones");
+    return 0;
+}
+
+LONG provider::init(DWORD tspi_version, DWORD permanent_provider_id, DWORD line_base,
+                    DWORD phone_base, DWORD_PTR num_lines, DWORD_PTR num_phones,
+                    ASYNC_COMPLETION completion, LPDWORD options) {
+    auto& s = *state_;
+    std::vector<std::string> devices;
+    pbx_link::link_settings ls;
+    {
+        std::lock_guard lock(s.mutex_);
+        if (!s.settings_) return static_cast<LONG>(LINEERR_OPERATIONFAILED);  // no EnumDevices
+        if (num_lines != s.lines_.size() || num_phones != s.phones_.size()) {
+            s.log(level::error, "TAPI's device counts differ from TSPI_providerEnumDevices");
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        }
+        s.tspi_version_ = tspi_version;
+        s.permanent_provider_id_ = permanent_provider_id;
+        s.completion_proc_ = completion;
+        if (options != nullptr) *options = 0;  // fully reentrant
+        for (std::size_t i = 0; i < s.lines_.size(); ++i) {
+            auto& l = s.lines_[i];
+            l->device_id = line_base + static_cast<DWORD>(i);
+            s.line_by_device_id_[l->device_id] = l;
+        }
+        for (std::size_t i = 0; i < s.phones_.size(); ++i) {
+            auto& ph = s.phones_[i];
+            ph->device_id = phone_base + static_cast<DWORD>(i);
+            s.phone_by_device_id_[ph->device_id] = ph;
+        }
+        for (const auto& [ext, l] : s.line_by_extension_) devices.push_back(ext);
+        for (const auto& [ext, ph] : s.phone_by_extension_) {
+            if (!s.line_by_extension_.count(ext)) devices.push_back(ext);
+        }
+        std::sort(devices.begin(), devices.end());
+        auto token = config::resolve_token(s.settings_->link.auth);
+        if (!token.ok()) {
+            s.log(level::error, "switch token: " + token.error());
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        }
+        ls = make_link_settings(*s.settings_, token.value());
+        ls.devices = std::move(devices);
+        s.initialized_ = true;
+    }
+    // The link calls back on its own thread; create and start it outside the lock.
+    auto factory = s.env_.make_link;
+    auto l = factory ? factory(std::move(ls), s) : nullptr;
+    if (!l) {
+        s.log(level::error, "no switch link");
+        return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+    }
+    {
+        std::lock_guard lock(s.mutex_);
+        s.link_ = std::move(l);
+    }
+    s.link_->start();
+    return 0;
+}
+
+LONG provider::shutdown(DWORD, DWORD) {
+    auto& s = *state_;
+    std::unique_ptr<pbx_link::link> l;
+    {
+        std::lock_guard lock(s.mutex_);
+        if (!s.initialized_ && !s.link_) return 0;
+        s.initialized_ = false;
+        l = std::move(s.link_);
+    }
+    // stop() completes every outstanding link request (their handlers complete the TSPI
+    // requests) and joins the link's threads; no callback runs after it returns.
+    if (l) l->stop();
+    {
+        std::lock_guard lock(s.mutex_);
+        auto remaining = s.requests_;
+        for (auto& [id, r] : remaining) s.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+        s.link_live_ = false;
+    }
+    if (!s.tapi_.on_dispatcher_thread()) s.tapi_.drain();
+    return 0;
+}
+
+LONG provider::create_line_device(DWORD_PTR temp_id, DWORD device_id) {
+    auto& s = *state_;
+    std::lock_guard lock(s.mutex_);
+    if (temp_id >= s.lines_.size() || !s.lines_[temp_id]->awaiting_create) {
+        return static_cast<LONG>(LINEERR_BADDEVICEID);
+    }
+    auto& l = s.lines_[temp_id];
+    l->awaiting_create = false;
+    l->device_id = device_id;
+    s.line_by_device_id_[device_id] = l;
+    return 0;
+}
+
+LONG provider::create_phone_device(DWORD_PTR temp_id, DWORD device_id) {
+    auto& s = *state_;
+    std::lock_guard lock(s.mutex_);
+    if (temp_id >= s.phones_.size() || !s.phones_[temp_id]->awaiting_create) {
+        return static_cast<LONG>(PHONEERR_BADDEVICEID);
+    }
+    auto& ph = s.phones_[temp_id];
+    ph->awaiting_create = false;
+    ph->device_id = device_id;
+    s.phone_by_device_id_[device_id] = ph;
+    return 0;
+}
+
+provider* current_provider() {
+    std::lock_guard lock(current_mutex);
+    return current;
+}
+
+void set_current_provider(provider* p) {
+    std::lock_guard lock(current_mutex);
+    current = p;
+}
+
+}  // namespace ctigw::tsp

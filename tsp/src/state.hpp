@@ -1,0 +1,301 @@
+// The provider's in-memory model: lines, phones, calls and async requests, and the one lock that
+// guards them. TSPI adapters (exports.cpp) and the link callbacks both work through this class.
+//
+// Rules every function here follows
+// - Public functions named like TSPI functions lock `mutex_` themselves; functions ending in
+//   `_locked` expect it held.
+// - Nothing here calls TAPI directly: TAPI callbacks are queued to `tapi_` (the dispatcher) while
+//   the lock is held, so their order is the order of the state changes.
+// - Every async request completes exactly once (`complete()`), whatever happens.
+// - No exception leaves a function called by an export (the exports catch too).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ctigw/config/dial_plan.hpp"
+#include "ctigw/config/settings.hpp"
+#include "ctigw/pbx_link/link.hpp"
+#include "ctigw/tsp/provider.hpp"
+#include "ctigw/tsp/tapi.hpp"
+#include "dispatcher.hpp"
+
+namespace ctigw::tsp {
+
+class line;
+class phone;
+class call;
+class provider_state;
+
+/// Log levels (same numbers as pbx_link::log_level).
+namespace level {
+inline constexpr int debug = 1, info = 2, warn = 3, error = 4;
+}
+
+// ---- async requests -----------------------------------------------------------------------------
+
+/// One asynchronous TSPI request (it returned dwRequestID to TAPI). Completes exactly once.
+struct async_request {
+    DRV_REQUESTID id = 0;
+    std::string what;  ///< "lineMakeCall" ... for logs
+    std::weak_ptr<line> owner_line;
+    std::weak_ptr<phone> owner_phone;
+    std::weak_ptr<call> subject;  ///< the call it works on, if any
+    std::atomic<bool> completed{false};
+};
+using request_ptr = std::shared_ptr<async_request>;
+
+// ---- calls ---------------------------------------------------------------------------------------
+
+/// A party of a call as TAPI shows it (LINECALLINFO CallerID, CalledID, ...).
+struct party {
+    std::string number;  ///< canonical (+33 1 ...) for outside numbers, extension for internal
+    std::string name;
+    bool empty() const { return number.empty() && name.empty(); }
+    friend bool operator==(const party&, const party&) = default;
+};
+
+/// How a call relates to others on its line (transfer and conference set-ups).
+enum class call_role : std::uint8_t {
+    normal,
+    consultation,       ///< created by lineSetupTransfer/SetupConference/PrepareAddToConference
+    conference_parent,  ///< the hdConfCall of a conference on this line
+    conference_member,  ///< a party of a conference (LINECALLSTATE_CONFERENCED)
+};
+
+/// One TAPI call on one line: at most one live TAPI call per (callID, deviceID).
+/// Only the provider (under its lock) touches a call; the dispatcher reads `ht` only.
+class call : public std::enable_shared_from_this<call> {
+public:
+    call(std::uint64_t handle, std::shared_ptr<line> owner) : handle_(handle), owner_(owner) {}
+
+    std::uint64_t handle() const { return handle_; }  ///< the HDRVCALL value; never reused
+    HDRVCALL hd() const { return reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(handle_)); }
+    std::shared_ptr<line> owner() const { return owner_.lock(); }
+
+    /// TAPI's handle: given by TAPI for calls it created, written by TAPI on LINE_NEWCALL.
+    std::atomic<HTAPICALL> ht{nullptr};
+    /// TAPI knows the call (NEWCALL dispatched, or its creating request completed successfully):
+    /// before this, state changes are recorded but not reported.
+    bool reportable = false;
+    bool closed = false;  ///< TSPI_lineCloseCall done: the handle is stale
+
+    // switch side
+    std::optional<protocol::connection_id> connection;  ///< (callID, this line's device)
+    /// For a conference member: the other party's device within the conference call.
+    std::string member_party;
+
+    // TAPI side (LINECALLSTATUS / LINECALLINFO)
+    DWORD state = LINECALLSTATE_UNKNOWN;
+    DWORD state_mode = 0;
+    DWORD reported_state = 0;  ///< last LINE_CALLSTATE sent (0: none yet)
+    DWORD reported_mode = 0;
+    std::chrono::system_clock::time_point state_entered = std::chrono::system_clock::now();
+    DWORD origin = LINECALLORIGIN_UNKNOWN;
+    DWORD reason = LINECALLREASON_UNKNOWN;
+    DWORD media_mode = LINEMEDIAMODE_INTERACTIVEVOICE;
+    DWORD app_specific = 0;
+    DWORD call_id = 0;          ///< LINECALLINFO.dwCallID: the switch call, as a DWORD
+    DWORD related_call_id = 0;  ///< the consultation's original call, etc.
+    party caller, called, connected, redirecting, redirection;
+    std::string call_data;  ///< correlator data (TAPI call data), raw bytes
+    DWORD monitor_digit_modes = 0;
+    std::optional<DWORD> generate_end_to_end_id;  ///< a lineGenerateDigits in progress
+    DWORD features = 0;   ///< LINECALLFEATURE_*, recomputed on every change
+    DWORD features2 = 0;  ///< LINECALLFEATURE2_*
+
+    // relations on the same line
+    call_role role = call_role::normal;
+    std::weak_ptr<call> conference;    ///< member/consultation → its conference parent
+    std::weak_ptr<call> consultation;  ///< original → its consultation call
+    std::weak_ptr<call> original;      ///< consultation → the call it consults about
+    bool transfer_pending = false;     ///< original is ONHOLDPENDTRANSFER
+    bool conference_pending = false;   ///< parent is ONHOLDPENDCONF
+
+private:
+    std::uint64_t handle_;
+    std::weak_ptr<line> owner_;
+};
+using call_ptr = std::shared_ptr<call>;
+
+// ---- devices ------------------------------------------------------------------------------------
+
+/// One TAPI line = one extension with one address.
+class line : public std::enable_shared_from_this<line> {
+public:
+    std::string extension;
+    std::string name;
+    std::optional<std::string> pickup_group;
+    DWORD device_id = 0;     ///< TAPI's id (base + index, or from providerCreateLineDevice)
+    DWORD permanent_id = 0;  ///< stable across restarts (docs/tspi-mapping.md)
+    bool removed = false;    ///< LINE_REMOVE sent; every handle of it is stale
+    bool awaiting_create = false;  ///< LINE_CREATE sent, no device id yet
+
+    // open state (TSPI_lineOpen .. TSPI_lineClose)
+    std::uint64_t open_handle = 0;  ///< the HDRVLINE value; 0 = closed; new at every open
+    HTAPILINE ht = nullptr;
+    LINEEVENT event_proc = nullptr;
+    DWORD version = 0;
+    DWORD line_states = 0;     ///< TSPI_lineSetStatusMessages
+    DWORD address_states = 0;
+    DWORD media_modes = 0;     ///< TSPI_lineSetDefaultMediaDetection
+
+    // device status
+    bool in_service = false;  ///< the link is live and the device's truth arrived
+    bool message_waiting = false;
+    bool do_not_disturb = false;
+    std::vector<protocol::forwarding_entry> forwarding;
+
+    std::vector<call_ptr> calls;  ///< every call not yet closed by TSPI_lineCloseCall
+    /// Live bindings: callID → the call holding (callID, extension).
+    std::unordered_map<std::string, std::weak_ptr<call>> by_call_id;
+    std::vector<request_ptr> pending;  ///< call-less async requests (lineForward, ...)
+
+    /// The open_handle of the last open that TSPI_lineClose ended: queued TAPI callbacks of that
+    /// open (or an earlier one) are dropped by the dispatcher.
+    std::atomic<std::uint64_t> closed_epoch{0};
+
+    bool is_open() const { return open_handle != 0; }
+    HDRVLINE hd() const {
+        return reinterpret_cast<HDRVLINE>(static_cast<std::uintptr_t>(open_handle));
+    }
+};
+using line_ptr = std::shared_ptr<line>;
+
+/// One TAPI phone = one extension's phone set.
+class phone : public std::enable_shared_from_this<phone> {
+public:
+    std::string extension;
+    std::string name;
+    DWORD device_id = 0;
+    DWORD permanent_id = 0;
+    bool removed = false;
+    bool awaiting_create = false;
+
+    std::uint64_t open_handle = 0;
+    HTAPIPHONE ht = nullptr;
+    PHONEEVENT event_proc = nullptr;
+    DWORD version = 0;
+    DWORD phone_states = 0;  ///< TSPI_phoneSetStatusMessages
+    DWORD button_modes = 0;
+    DWORD button_states = 0;
+
+    bool in_service = false;
+    std::string display;  ///< rows*columns characters
+    DWORD hookswitch_handset = PHONEHOOKSWITCHMODE_ONHOOK;
+    DWORD hookswitch_speaker = PHONEHOOKSWITCHMODE_ONHOOK;
+    DWORD hookswitch_headset = PHONEHOOKSWITCHMODE_ONHOOK;
+    std::map<DWORD, DWORD> lamps;  ///< lamp id → PHONELAMPMODE_*
+    DWORD ring_mode = 0;
+    DWORD ring_volume = 0;
+    std::vector<request_ptr> pending;
+
+    std::atomic<std::uint64_t> closed_epoch{0};  ///< as line::closed_epoch
+
+    bool is_open() const { return open_handle != 0; }
+    HDRVPHONE hd() const {
+        return reinterpret_cast<HDRVPHONE>(static_cast<std::uintptr_t>(open_handle));
+    }
+};
+using phone_ptr = std::shared_ptr<phone>;
+
+// ---- the provider's state -----------------------------------------------------------------------
+
+class provider_state final : public pbx_link::link_callbacks {
+public:
+    explicit provider_state(provider_environment env);
+    ~provider_state() override;
+
+    std::mutex mutex_;  ///< the provider lock (see the file comment)
+    provider_environment env_;
+    dispatcher tapi_;
+
+    // configuration
+    std::optional<config::settings> settings_;
+    std::optional<config::dial_plan> dial_plan_;
+
+    // TAPI session (TSPI_providerEnumDevices / Init)
+    DWORD permanent_provider_id_ = 0;
+    HPROVIDER provider_handle_ = nullptr;
+    LINEEVENT line_create_proc_ = nullptr;
+    PHONEEVENT phone_create_proc_ = nullptr;
+    ASYNC_COMPLETION completion_proc_ = nullptr;
+    DWORD tspi_version_ = 0;
+    bool initialized_ = false;
+
+    // devices: stable objects; a removed device stays as a tombstone so stale ids stay stale
+    std::vector<line_ptr> lines_;
+    std::vector<phone_ptr> phones_;
+    std::unordered_map<DWORD, line_ptr> line_by_device_id_;
+    std::unordered_map<DWORD, phone_ptr> phone_by_device_id_;
+    std::unordered_map<std::string, line_ptr> line_by_extension_;
+    std::unordered_map<std::string, phone_ptr> phone_by_extension_;
+    std::unordered_map<std::uint64_t, line_ptr> line_by_handle_;    ///< open lines
+    std::unordered_map<std::uint64_t, phone_ptr> phone_by_handle_;  ///< open phones
+    std::unordered_map<std::uint64_t, call_ptr> call_by_handle_;    ///< not yet closed calls
+    std::uint64_t next_handle_ = 1;  ///< shared by line, phone and call handles: never reused
+
+    /// Switch callIDs as LINECALLINFO.dwCallID values (stable while the call lives).
+    std::unordered_map<std::string, DWORD> call_ids_;
+    DWORD next_call_id_ = 1;
+
+    std::unique_ptr<pbx_link::link> link_;
+    bool link_live_ = false;
+
+    /// Every async request not yet completed (so that shutdown can complete them all).
+    std::unordered_map<DRV_REQUESTID, request_ptr> requests_;
+
+    // ---- helpers for every part of the TSP (lock held) ----
+
+    void log(int lvl, const std::string& text) const;
+    std::uint64_t new_handle_locked() { return next_handle_++; }
+    line_ptr line_from_handle_locked(HDRVLINE hd) const;
+    phone_ptr phone_from_handle_locked(HDRVPHONE hd) const;
+    call_ptr call_from_handle_locked(HDRVCALL hd) const;
+    DWORD call_id_for_locked(const std::string& switch_call_id);
+
+    /// Queues a LINEEVENT for `l` (dropped if the line is not open at dispatch time). With a
+    /// call, the call's htCall is read at dispatch time and the message is dropped if TAPI does
+    /// not know the call.
+    void line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg, DWORD_PTR p1,
+                           DWORD_PTR p2, DWORD_PTR p3);
+    void phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                            DWORD_PTR p3);
+    /// Queues LINE_NEWCALL for a call the TSP created; TAPI's htCall lands in c->ht.
+    void announce_call_locked(const line_ptr& l, const call_ptr& c);
+    /// Creates an async request that the caller will return to TAPI.
+    request_ptr new_request_locked(DRV_REQUESTID id, std::string what, const line_ptr& l,
+                                   const call_ptr& c);
+    /// Completes a request exactly once (later calls are ignored) by queuing ASYNC_COMPLETION.
+    void complete_locked(const request_ptr& r, LONG result);
+    /// Sends a request to the switch; `done` runs on the link's delivery thread *with the
+    /// provider lock held*, exactly once.
+    void send_locked(protocol::service_params params,
+                     std::function<void(const pbx_link::request_outcome&)> done);
+
+    // ---- link callbacks (delivery thread; they take the lock) ----
+    void on_state(pbx_link::link_state from, pbx_link::link_state to,
+                  const std::string& why) override;
+    void on_link_down(const pbx_link::link_down& why) override;
+    void on_device_truth(const pbx_link::device_truth& truth) override;
+    void on_live() override;
+    void on_event(const std::string& device, const protocol::event_message& event) override;
+    void on_system_status(protocol::system_status status) override;
+};
+
+/// Sets the provider the TSPI exports use (exports.cpp).
+void set_current_provider(provider* p);
+
+/// CSTA failure → LINEERR_* (docs/tspi-mapping.md §errors).
+LONG to_lineerr(const pbx_link::request_outcome& outcome);
+LONG to_phoneerr(const pbx_link::request_outcome& outcome);
+
+}  // namespace ctigw::tsp
