@@ -38,7 +38,8 @@ struct call {
     std::string to;
     friend bool operator==(const call&, const call&) = default;
 };
-/// `hangup <callID>`: the outside party of the call hangs up.
+/// `hangup <callID>`: the outside party of the call hangs up. `@<device>` names the call at
+/// that device instead (resolved when the command runs).
 struct hangup {
     std::string call_id;
     friend bool operator==(const hangup&, const hangup&) = default;

@@ -1,0 +1,779 @@
+#include "ctigw/pbxsim/control.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::pbxsim {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string lower(std::string_view s) {
+    std::string r(s);
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return r;
+}
+
+/// Splits a line into words. Double quotes group words ("dial 2002"); a `#` at the start of a
+/// word starts a comment, so DTMF digits like `12#` stay usable.
+std::variant<std::vector<std::string>, std::string> tokenize(std::string_view text) {
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (std::isspace(c)) {
+            ++i;
+            continue;
+        }
+        if (text[i] == '#') break;
+        std::string word;
+        bool in_quotes = false;
+        while (i < text.size()) {
+            const char ch = text[i];
+            if (ch == '"') {
+                in_quotes = !in_quotes;
+                ++i;
+                continue;
+            }
+            if (!in_quotes && std::isspace(static_cast<unsigned char>(ch))) break;
+            word += ch;
+            ++i;
+        }
+        if (in_quotes) return std::string("unterminated quote");
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+std::string join(const std::vector<std::string>& words, std::size_t from) {
+    std::string r;
+    for (std::size_t i = from; i < words.size(); ++i) {
+        if (!r.empty()) r += ' ';
+        r += words[i];
+    }
+    return r;
+}
+
+/// A whole number in [min, max], or nullopt.
+std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t min = 0,
+                                        std::uint64_t max = UINT32_MAX) {
+    std::uint64_t v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v < min || v > max) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string with_suggestion(std::string message, std::string_view word,
+                            const std::vector<std::string_view>& candidates) {
+    if (auto s = did_you_mean(word, candidates); !s.empty()) {
+        message += "; did you mean " + dq(s) + "?";
+    }
+    return message;
+}
+
+const std::vector<std::string_view>& command_names() {
+    static const std::vector<std::string_view> names{"call",   "hangup",   "do",   "fault",
+                                                     "status", "snapshot", "help", "quit"};
+    return names;
+}
+
+const std::vector<std::string_view>& fault_names() {
+    static const std::vector<std::string_view> names{
+        "drop", "heartbeats", "delay", "malformed", "refuse", "reorder", "gap", "status", "restart"};
+    return names;
+}
+
+const std::vector<std::string_view>& action_names() {
+    static const std::vector<std::string_view> names{"offhook", "onhook", "answer", "hold",
+                                                     "retrieve", "dial",  "dtmf",   "press"};
+    return names;
+}
+
+template <class E>
+std::vector<std::string_view> enum_names() {
+    const auto& names = protocol::enum_traits<E>::names;
+    return {names.begin(), names.end()};
+}
+
+std::vector<std::string_view> service_names() {
+    std::vector<std::string_view> names;
+    for (std::size_t i = 0; i < protocol::service_count(); ++i) {
+        names.push_back(protocol::service_name(i));
+    }
+    return names;
+}
+
+std::string arity_error(std::string_view usage, std::size_t got) {
+    return "expected " + std::string(usage) + ", got " + std::to_string(got) + " argument" +
+           (got == 1 ? "" : "s");
+}
+
+std::optional<bool> parse_on_off(std::string_view s) {
+    if (s == "on") return true;
+    if (s == "off") return false;
+    return std::nullopt;
+}
+
+parse_outcome parse_fault(const std::vector<std::string>& w) {
+    // w[0] == "fault"
+    if (w.size() < 2) {
+        return std::string("fault: missing fault kind (drop, heartbeats, delay, malformed, "
+                           "refuse, reorder, gap, status, restart)");
+    }
+    const std::string& kind = w[1];
+    const std::size_t args = w.size() - 2;
+    auto expect_args = [&](std::size_t n, std::string_view usage) -> std::optional<std::string> {
+        if (args != n) return "fault " + kind + ": " + arity_error(usage, args);
+        return std::nullopt;
+    };
+    if (kind == "drop") {
+        if (auto e = expect_args(0, "no arguments")) return *e;
+        return command{cmd::fault_drop{}};
+    }
+    if (kind == "gap") {
+        if (auto e = expect_args(0, "no arguments")) return *e;
+        return command{cmd::fault_gap{}};
+    }
+    if (kind == "restart") {
+        if (auto e = expect_args(0, "no arguments")) return *e;
+        return command{cmd::fault_restart{}};
+    }
+    if (kind == "heartbeats" || kind == "reorder") {
+        if (auto e = expect_args(1, "on|off")) return *e;
+        const auto on = parse_on_off(w[2]);
+        if (!on) return "fault " + kind + ": expected on or off, got " + dq(w[2]);
+        if (kind == "heartbeats") return command{cmd::fault_heartbeats{*on}};
+        return command{cmd::fault_reorder{*on}};
+    }
+    if (kind == "delay") {
+        if (auto e = expect_args(1, "<ms>")) return *e;
+        // A bare number is milliseconds; a time with a unit is accepted too.
+        if (auto ms = parse_uint(w[2], 0, 3'600'000)) {
+            return command{cmd::fault_delay{milliseconds(static_cast<milliseconds::rep>(*ms))}};
+        }
+        if (auto t = parse_time(w[2])) return command{cmd::fault_delay{*t}};
+        return "fault delay: bad delay " + dq(w[2]) + " (milliseconds, e.g. 500)";
+    }
+    if (kind == "malformed") {
+        if (auto e = expect_args(1, "<count>")) return *e;
+        const auto n = parse_uint(w[2], 1, 1'000'000);
+        if (!n) return "fault malformed: bad count " + dq(w[2]) + " (a whole number >= 1)";
+        return command{cmd::fault_malformed{static_cast<std::uint32_t>(*n)}};
+    }
+    if (kind == "refuse") {
+        if (args != 3 && args != 4) {
+            return "fault refuse: " +
+                   arity_error("<Service> <category> <value> [count]", args);
+        }
+        cmd::fault_refuse r;
+        if (!protocol::service_index_of(w[2])) {
+            return with_suggestion("fault refuse: unknown service " + dq(w[2]), w[2],
+                                   service_names());
+        }
+        r.service = w[2];
+        const auto category = protocol::enum_from_string<protocol::error_category>(w[3]);
+        if (!category) {
+            return with_suggestion("fault refuse: unknown error category " + dq(w[3]), w[3],
+                                   enum_names<protocol::error_category>());
+        }
+        r.error.category = *category;
+        r.error.value = w[4];
+        r.error.message = "refused by fault injection";
+        if (args == 4) {
+            const auto n = parse_uint(w[5], 1, 1'000'000);
+            if (!n) return "fault refuse: bad count " + dq(w[5]) + " (a whole number >= 1)";
+            r.count = static_cast<std::uint32_t>(*n);
+        }
+        return command{std::move(r)};
+    }
+    if (kind == "status") {
+        if (auto e = expect_args(1, "<systemStatus>")) return *e;
+        const auto s = protocol::enum_from_string<protocol::system_status>(w[2]);
+        if (!s) {
+            return with_suggestion("fault status: unknown systemStatus " + dq(w[2]), w[2],
+                                   enum_names<protocol::system_status>());
+        }
+        return command{cmd::fault_status{*s}};
+    }
+    return with_suggestion("unknown fault " + dq(kind), kind, fault_names());
+}
+
+parse_outcome parse_do(const std::vector<std::string>& w) {
+    if (w.size() < 3) return "do: " + arity_error("<device> <action...>", w.size() - 1);
+    // `do 2001 "dial 2002"` and `do 2001 dial 2002` mean the same.
+    std::vector<std::string> action;
+    for (std::size_t i = 2; i < w.size(); ++i) {
+        std::istringstream split(w[i]);
+        for (std::string part; split >> part;) action.push_back(part);
+    }
+    if (action.empty()) return std::string("do: missing action");
+    const std::string verb = lower(action[0]);
+    const std::size_t args = action.size() - 1;
+    if (verb == "offhook" || verb == "onhook" || verb == "answer" || verb == "hold" ||
+        verb == "retrieve") {
+        if (args != 0) return "do " + verb + ": " + arity_error("no arguments", args);
+        return command{cmd::device_do{w[1], verb}};
+    }
+    if (verb == "dial") {
+        if (args != 1) return "do dial: " + arity_error("<number>", args);
+        return command{cmd::device_do{w[1], "dial " + action[1]}};
+    }
+    if (verb == "dtmf") {
+        if (args != 1) return "do dtmf: " + arity_error("<digits>", args);
+        const bool valid = std::all_of(action[1].begin(), action[1].end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c)) || c == '*' || c == '#' ||
+                   c == ',' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd');
+        });
+        if (!valid) {
+            return "do dtmf: bad digits " + dq(action[1]) + " (0-9 * # A-D and , only)";
+        }
+        return command{cmd::device_do{w[1], "dtmf " + action[1]}};
+    }
+    if (verb == "press") {
+        if (args != 1) return "do press: " + arity_error("<button>", args);
+        if (!parse_uint(action[1])) {
+            return "do press: bad button " + dq(action[1]) + " (a whole number)";
+        }
+        return command{cmd::device_do{w[1], "press " + action[1]}};
+    }
+    return with_suggestion("do: unknown action " + dq(action[0]), verb, action_names());
+}
+
+parse_outcome parse_words(const std::vector<std::string>& w) {
+    if (w.empty()) return std::string("empty command");
+    const std::string& name = w[0];
+    const std::size_t args = w.size() - 1;
+    if (name == "call") {
+        if (args != 2) return "call: " + arity_error("<from> <to>", args);
+        return command{cmd::call{w[1], w[2]}};
+    }
+    if (name == "hangup") {
+        if (args != 1) return "hangup: " + arity_error("<callID>", args);
+        return command{cmd::hangup{w[1]}};
+    }
+    if (name == "do") return parse_do(w);
+    if (name == "fault") return parse_fault(w);
+    if (name == "status") {
+        if (args != 0) return "status: " + arity_error("no arguments", args);
+        return command{cmd::status{}};
+    }
+    if (name == "snapshot") {
+        if (args != 1) return "snapshot: " + arity_error("<device>", args);
+        return command{cmd::snapshot{w[1]}};
+    }
+    if (name == "help" || name == "?") return command{cmd::help{}};
+    if (name == "quit" || name == "exit") {
+        if (args != 0) return "quit: " + arity_error("no arguments", args);
+        return command{cmd::quit{}};
+    }
+    return with_suggestion("unknown command " + dq(name), name, command_names());
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+std::string describe(const protocol::snapshot_connection& c) {
+    std::string line = "  " + c.connection.call_id + "/" + c.connection.device_id + " " +
+                       std::string(protocol::to_string(c.state));
+    if (c.calling_device) line += " calling=" + *c.calling_device;
+    if (c.called_device) line += " called=" + *c.called_device;
+    return line;
+}
+
+}  // namespace
+
+// ---- parsing -----------------------------------------------------------------------------
+
+parse_outcome parse_command(std::string_view text) {
+    auto words = tokenize(text);
+    if (auto* error = std::get_if<std::string>(&words)) return *error;
+    return parse_words(std::get<std::vector<std::string>>(words));
+}
+
+std::optional<milliseconds> parse_time(std::string_view text) {
+    std::size_t digits_end = 0;
+    while (digits_end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[digits_end])) || text[digits_end] == '.')) {
+        ++digits_end;
+    }
+    const std::string_view number = text.substr(0, digits_end);
+    const std::string_view unit = text.substr(digits_end);
+    if (number.empty() || number.front() == '.' || number.back() == '.' ||
+        std::count(number.begin(), number.end(), '.') > 1) {
+        return std::nullopt;
+    }
+    double scale = 0;
+    if (unit == "ms") scale = 1;
+    else if (unit == "s") scale = 1000;
+    else if (unit == "m") scale = 60'000;
+    else if (unit == "h") scale = 3'600'000;
+    else return std::nullopt;
+    // strtod is locale-dependent, but the "C" locale is what the simulator runs in; std::from_chars
+    // for double is not in GCC 12's libstdc++ for every target, so parse the parts by hand.
+    const auto dot = number.find('.');
+    const auto whole = parse_uint(number.substr(0, dot), 0, 1'000'000'000);
+    if (!whole) return std::nullopt;
+    double value = static_cast<double>(*whole);
+    if (dot != std::string_view::npos) {
+        double place = 0.1;
+        for (char c : number.substr(dot + 1)) {
+            value += place * (c - '0');
+            place /= 10;
+        }
+    }
+    const double ms = std::round(value * scale);
+    if (ms > 1e12) return std::nullopt;
+    return milliseconds(static_cast<milliseconds::rep>(ms));
+}
+
+std::string format_time(milliseconds time) {
+    const auto ms = time.count();
+    if (ms < 1000) return std::to_string(ms) + "ms";
+    if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+    std::string s = std::to_string(ms / 1000);
+    if (const auto frac = ms % 1000; frac != 0) {
+        std::string f = std::to_string(frac);
+        f.insert(0, 3 - f.size(), '0');
+        while (f.back() == '0') f.pop_back();
+        s += "." + f;
+    }
+    return s + "s";
+}
+
+scenario parse_scenario(std::string_view text) {
+    scenario result;
+    std::size_t line_no = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const std::string prefix = "line " + std::to_string(line_no) + ": ";
+
+        auto tokens = tokenize(line);
+        if (auto* error = std::get_if<std::string>(&tokens)) {
+            result.errors.push_back(prefix + *error);
+            continue;
+        }
+        auto& words = std::get<std::vector<std::string>>(tokens);
+        if (words.empty()) continue;  // blank or comment
+        if (words[0] != "at") {
+            const bool is_command = std::find(command_names().begin(), command_names().end(),
+                                              words[0]) != command_names().end();
+            result.errors.push_back(prefix + "expected \"at <time> <command>\"" +
+                                    (is_command ? " (scenario lines need a time)"
+                                                : ", got " + dq(words[0])));
+            continue;
+        }
+        if (words.size() < 2) {
+            result.errors.push_back(prefix + "missing time after \"at\"");
+            continue;
+        }
+        const auto at = parse_time(words[1]);
+        if (!at) {
+            result.errors.push_back(prefix + "bad time " + dq(words[1]) +
+                                    " (e.g. 500ms, 2s, 1.5s, 1m)");
+            continue;
+        }
+        if (words.size() < 3) {
+            result.errors.push_back(prefix + "missing command after \"at " + words[1] + "\"");
+            continue;
+        }
+        std::vector<std::string> command_words(words.begin() + 2, words.end());
+        auto parsed = parse_words(command_words);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            result.errors.push_back(prefix + *error);
+            continue;
+        }
+        result.commands.push_back(scheduled_command{*at, std::get<command>(std::move(parsed)),
+                                                    line_no, join(command_words, 0)});
+    }
+    std::stable_sort(result.commands.begin(), result.commands.end(),
+                     [](const auto& a, const auto& b) { return a.at < b.at; });
+    return result;
+}
+
+scenario load_scenario(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        scenario s;
+        s.errors.push_back(path + ": cannot open");
+        return s;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto s = parse_scenario(text.str());
+    for (auto& e : s.errors) e = path + ": " + e;
+    return s;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
+    if (word.empty()) return {};
+    const std::string w = lower(word);
+    const std::size_t limit = w.size() <= 4 ? 1 : (w.size() <= 10 ? 2 : 3);
+    std::string best;
+    std::size_t best_distance = limit + 1;
+    for (auto c : candidates) {
+        const std::string lc = lower(c);
+        std::size_t d = edit_distance(w, lc);
+        // An unambiguous abbreviation ("snap", "--list") is as good as a typo.
+        if (w.size() >= 3 && lc.starts_with(w)) d = std::min<std::size_t>(d, 1);
+        if (d < best_distance) {
+            best_distance = d;
+            best = std::string(c);
+        }
+    }
+    return best;
+}
+
+std::string help_text() {
+    return R"(Commands (console: as written; scenario files: "at <time> <command>", time like 500ms, 2s, 1.5s, 1m):
+  call <from> <to>          an outside number calls <to> and the callID is printed; an internal
+                            <from> dials <to> from its phone instead
+  hangup <callID>           the outside party of the call hangs up; hangup @<device> means
+                            the call at <device> (scenario files cannot know callIDs)
+  do <device> <action>      something done at the phone itself: offhook, onhook, answer, hold,
+                            retrieve, dial <number>, dtmf <digits>, press <button>
+  fault drop                drop every connection abruptly (no close handshake)
+  fault heartbeats off|on   stop / resume answering and sending heartbeats
+  fault delay <ms>          delay every response (and its events) by <ms>; 0 turns it off
+  fault malformed <n>       send <n> malformed frames to every session
+  fault refuse <Service> <category> <value> [count]
+                            answer the next [count] (default 1) <Service> requests with the
+                            CSTA error <category>/<value>, e.g. fault refuse MakeCall operation generic
+  fault reorder on|off      reorder events of different calls within each burst
+  fault gap                 skip one event sequence number on every session
+  fault status <status>     send systemStatus <status> (e.g. disabled, normal, messagesLost)
+  fault restart             restart the switch: calls, monitors and settings lost, new instance id
+  status                    calls, monitors, sessions, frames and events
+  snapshot <device>         the device's connections
+  help                      this text
+  quit                      stop the simulator
+)";
+}
+
+// ---- execution ---------------------------------------------------------------------------
+
+command_executor::command_executor(server& srv, std::ostream& out) : server_(srv), out_(out) {}
+
+bool command_executor::execute(const command& c) {
+    bool ok = true;
+    auto fail = [&](const std::string& what) {
+        out_ << what << '\n';
+        ok = false;
+    };
+    std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, cmd::call>) {
+                std::string error;
+                std::string call_id;
+                server_.with_model([&](switch_model& model, time_point now) {
+                    if (!model.is_device(x.from)) {
+                        auto r = model.external_call(x.from, x.to, now);
+                        if (r.index() == 0) call_id = std::get<0>(r);
+                        else error = std::get<1>(r);
+                        return;
+                    }
+                    error = model.device_action(x.from, "dial " + x.to, now);
+                    if (!error.empty()) return;
+                    // device_action reports no callID: the dialling device's newest call is it.
+                    for (const auto& conn : model.snapshot(x.from)) {
+                        if (conn.called_device == x.to || call_id.empty()) {
+                            call_id = conn.connection.call_id;
+                        }
+                    }
+                });
+                if (!error.empty()) return fail("call " + x.from + " " + x.to + ": " + error);
+                last_call_id_ = call_id;
+                out_ << "call " << x.from << " -> " << x.to << ": callID "
+                     << (call_id.empty() ? "?" : call_id) << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::hangup>) {
+                std::string error;
+                std::string call_id = x.call_id;
+                server_.with_model([&](switch_model& model, time_point now) {
+                    // `@2001`: the call at device 2001, since scenario files cannot know callIDs.
+                    if (call_id.starts_with('@')) {
+                        const auto conns = model.snapshot(call_id.substr(1));
+                        if (conns.empty()) {
+                            error = "no call at " + call_id.substr(1);
+                            return;
+                        }
+                        call_id = conns.front().connection.call_id;
+                    }
+                    error = model.external_hangup(call_id, now);
+                });
+                if (!error.empty()) return fail("hangup " + x.call_id + ": " + error);
+                out_ << "hangup " << call_id << ": ok\n";
+            } else if constexpr (std::is_same_v<T, cmd::device_do>) {
+                std::string error;
+                server_.with_model([&](switch_model& model, time_point now) {
+                    error = model.device_action(x.device, x.action, now);
+                });
+                if (!error.empty()) return fail("do " + x.device + " " + x.action + ": " + error);
+                out_ << "do " << x.device << " " << x.action << ": ok\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_drop>) {
+                server_.drop_connections();
+                out_ << "fault: connections dropped\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_heartbeats>) {
+                server_.pause_heartbeats(!x.on);
+                out_ << "fault: heartbeats " << (x.on ? "on" : "off") << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::fault_delay>) {
+                server_.delay_responses(x.delay);
+                out_ << "fault: response delay " << x.delay.count() << " ms\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_malformed>) {
+                server_.send_malformed(x.count);
+                out_ << "fault: " << x.count << " malformed frame(s) per session\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_refuse>) {
+                server_.refuse_service(x.service, x.error, x.count);
+                out_ << "fault: next " << x.count << " " << x.service << " refused with "
+                     << protocol::to_string(x.error.category) << "/" << x.error.value << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::fault_reorder>) {
+                server_.reorder_events(x.on);
+                out_ << "fault: reorder " << (x.on ? "on" : "off") << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::fault_gap>) {
+                server_.skip_sequence_number();
+                out_ << "fault: one sequence number skipped\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_status>) {
+                server_.send_system_status(x.status);
+                out_ << "fault: systemStatus " << protocol::to_string(x.status) << " sent\n";
+            } else if constexpr (std::is_same_v<T, cmd::fault_restart>) {
+                server_.restart();
+                out_ << "fault: restarted (instance " << server_.instance_id() << ")\n";
+            } else if constexpr (std::is_same_v<T, cmd::status>) {
+                model_stats m;
+                server_.with_model([&](switch_model& model, time_point) { m = model.stats(); });
+                const server_stats s = server_.stats();
+                out_ << "calls: active " << m.active_calls << ", created " << m.calls_created
+                     << ", cleared " << m.calls_cleared << "\n"
+                     << "monitors: " << m.monitors << "\n"
+                     << "requests: handled " << m.requests_handled << ", refused "
+                     << m.requests_refused << "\n"
+                     << "sessions: open " << s.sessions_open << ", accepted "
+                     << s.sessions_accepted << "\n"
+                     << "frames: received " << s.frames_received << ", sent " << s.frames_sent
+                     << ", malformed received " << s.malformed_received << "\n"
+                     << "events: emitted " << m.events_emitted << ", sent " << s.events_sent
+                     << "\n"
+                     << "dropped: slow consumers " << s.slow_consumers_dropped
+                     << ", TLS handshake failures " << s.tls_handshake_failures << "\n"
+                     << "instance: " << server_.instance_id() << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::snapshot>) {
+                bool known = false;
+                std::vector<protocol::snapshot_connection> conns;
+                server_.with_model([&](switch_model& model, time_point) {
+                    known = model.is_device(x.device);
+                    if (known) conns = model.snapshot(x.device);
+                });
+                if (!known) return fail("snapshot " + x.device + ": unknown device");
+                out_ << x.device << ": " << conns.size() << " connection"
+                     << (conns.size() == 1 ? "" : "s") << '\n';
+                for (const auto& conn : conns) out_ << describe(conn) << '\n';
+            } else if constexpr (std::is_same_v<T, cmd::help>) {
+                out_ << help_text();
+            } else if constexpr (std::is_same_v<T, cmd::quit>) {
+                quit_requested_ = true;
+            }
+        },
+        c);
+    out_.flush();
+    return ok;
+}
+
+// ---- scenario runner ---------------------------------------------------------------------
+
+struct scenario_runner::impl : std::enable_shared_from_this<impl> {
+    impl(boost::asio::io_context& io, server& srv, scenario p, std::ostream& output,
+         std::function<void()> quit, std::function<void()> done)
+        : timer(io), plan(std::move(p)), out(output), executor(srv, output),
+          on_quit(std::move(quit)),
+          on_done(std::move(done)) {}
+
+    // One timer stepping through the sorted list keeps equal times in file order (separate
+    // timers with the same expiry may fire in any order).
+    void schedule() {
+        if (next == plan.commands.size()) {
+            if (on_done) on_done();
+            return;
+        }
+        timer.expires_at(start + plan.commands[next].at);
+        timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (!self || ec || self->stopped) return;
+            self->fire();
+        });
+    }
+
+    void fire() {
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        while (next < plan.commands.size() && plan.commands[next].at <= elapsed && !stopped) {
+            const auto& c = plan.commands[next++];
+            out << "[" << format_time(c.at) << "] line " << c.line << ": " << c.text << '\n';
+            try {
+                if (!executor.execute(c.what)) ++failed;
+            } catch (const std::exception& e) {  // no exception may leave an Asio handler
+                out << "line " << c.line << ": " << e.what() << '\n';
+                ++failed;
+            }
+            ++executed;
+            if (executor.quit_requested()) {
+                stopped = true;
+                if (on_quit) on_quit();
+                return;
+            }
+        }
+        if (!stopped) schedule();
+    }
+
+    boost::asio::steady_timer timer;
+    scenario plan;
+    std::ostream& out;
+    command_executor executor;
+    std::function<void()> on_quit;
+    std::function<void()> on_done;
+    std::chrono::steady_clock::time_point start;
+    std::size_t next = 0;
+    std::size_t executed = 0;
+    std::size_t failed = 0;
+    bool stopped = false;
+};
+
+scenario_runner::scenario_runner(boost::asio::io_context& io, server& srv, scenario plan,
+                                 std::ostream& out, std::function<void()> on_quit,
+                                 std::function<void()> on_done)
+    : impl_(std::make_shared<impl>(io, srv, std::move(plan), out, std::move(on_quit),
+                                   std::move(on_done))) {}
+
+scenario_runner::~scenario_runner() { stop(); }
+
+void scenario_runner::start() {
+    impl_->start = std::chrono::steady_clock::now();
+    impl_->next = 0;
+    impl_->stopped = false;
+    impl_->schedule();
+}
+
+void scenario_runner::stop() {
+    impl_->stopped = true;
+    impl_->timer.cancel();
+}
+
+std::size_t scenario_runner::executed() const { return impl_->executed; }
+std::size_t scenario_runner::failed() const { return impl_->failed; }
+
+// ---- console -----------------------------------------------------------------------------
+
+struct console_reader::impl : std::enable_shared_from_this<impl> {
+    impl(server& target, std::istream& input, std::ostream& output, bool show_prompt,
+         std::function<void()> quit)
+        : srv(target), in(input), out(output), executor(target, output), prompt(show_prompt),
+          on_quit(std::move(quit)) {}
+
+    // Runs on the reading thread: only `in`, and posting under the lock (so the destructor knows
+    // no post is in flight once it holds the lock).
+    void read_loop() {
+        std::string line;
+        for (;;) {
+            if (prompt) post_prompt();
+            if (!std::getline(in, line)) break;
+            std::lock_guard lock(mutex);
+            if (stopped) return;
+            srv.post([self = shared_from_this(), line] { self->run_line(line); });
+        }
+        std::lock_guard lock(mutex);
+        if (stopped) return;
+        srv.post([self = shared_from_this()] {
+            if (self->stopped || self->quitted) return;
+            self->quitted = true;
+            if (self->on_quit) self->on_quit();
+        });
+    }
+
+    void post_prompt() {
+        std::lock_guard lock(mutex);
+        if (stopped) return;
+        // The prompt goes through the server thread so it follows the previous command's output.
+        srv.post([self = shared_from_this()] {
+            if (self->stopped || self->quitted) return;
+            self->out << "pbxsim> " << std::flush;
+        });
+    }
+
+    void run_line(const std::string& line) {
+        if (stopped || quitted) return;
+        auto words = tokenize(line);
+        if (auto* w = std::get_if<std::vector<std::string>>(&words); w && w->empty()) return;
+        auto parsed = parse_command(line);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            out << "error: " << *error << '\n' << std::flush;
+            return;
+        }
+        try {
+            executor.execute(std::get<command>(parsed));
+        } catch (const std::exception& e) {
+            out << "error: " << e.what() << '\n' << std::flush;
+        }
+        if (executor.quit_requested()) {
+            quitted = true;
+            if (on_quit) on_quit();
+        }
+    }
+
+    server& srv;
+    std::istream& in;
+    std::ostream& out;
+    command_executor executor;
+    bool prompt;
+    std::function<void()> on_quit;
+    std::mutex mutex;
+    std::atomic<bool> stopped{false};
+    bool quitted = false;  ///< server thread only
+};
+
+console_reader::console_reader(server& srv, std::istream& in, std::ostream& out, bool prompt,
+                               std::function<void()> on_quit)
+    : impl_(std::make_shared<impl>(srv, in, out, prompt, std::move(on_quit))) {}
+
+console_reader::~console_reader() {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopped = true;
+}
+
+void console_reader::start() {
+    std::thread([self = impl_] { self->read_loop(); }).detach();
+}
+
+}  // namespace ctigw::pbxsim

@@ -1,0 +1,590 @@
+#include "ctigw/pbxsim/load.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <queue>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::pbxsim {
+
+namespace svc = protocol::svc;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+std::string_view to_string(call_script script) {
+    switch (script) {
+        case call_script::talk: return "talk";
+        case call_script::hold: return "hold";
+        case call_script::consult_transfer: return "consult+transfer";
+        case call_script::single_step_transfer: return "single-step transfer";
+    }
+    return "?";
+}
+
+std::string validate(const load_options& o) {
+    if (!(o.calls_per_second > 0) || o.calls_per_second > 100000) {
+        return "the call rate must be > 0 and <= 100000 calls/s";
+    }
+    if (o.duration <= milliseconds::zero()) return "the duration must be > 0";
+    const auto& m = o.mix;
+    if (m.talk + m.hold + m.consult_transfer + m.single_step_transfer != 100) {
+        return "the mix percentages must add up to 100 (talk " + std::to_string(m.talk) +
+               ", hold " + std::to_string(m.hold) + ", consult " +
+               std::to_string(m.consult_transfer) + ", blind " +
+               std::to_string(m.single_step_transfer) + ")";
+    }
+    const auto range_ok = [](milliseconds lo, milliseconds hi) {
+        return lo >= milliseconds::zero() && lo <= hi;
+    };
+    if (!range_ok(o.answer_min, o.answer_max) || !range_ok(o.talk_min, o.talk_max) ||
+        !range_ok(o.hold_min, o.hold_max)) {
+        return "each timing range needs 0 <= min <= max";
+    }
+    if (o.drain_timeout < milliseconds::zero()) return "the drain timeout must be >= 0";
+    return {};
+}
+
+// ---- decisions ---------------------------------------------------------------------------
+
+load_decider::load_decider(const load_options& options) : options_(options), rng_(options.seed) {}
+
+microseconds load_decider::next_gap() {
+    double seconds = 1.0 / options_.calls_per_second;
+    if (options_.poisson) seconds = std::exponential_distribution<double>(options_.calls_per_second)(rng_);
+    return microseconds(static_cast<microseconds::rep>(seconds * 1e6));
+}
+
+milliseconds load_decider::between(milliseconds lo, milliseconds hi) {
+    return milliseconds(std::uniform_int_distribution<milliseconds::rep>(lo.count(), hi.count())(rng_));
+}
+
+std::size_t load_decider::pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+}
+
+call_plan load_decider::plan_call() {
+    // Every field is drawn for every call, so each call consumes the same amount of randomness
+    // and one seed gives the same sequence of plans whatever the scripts turn out to be.
+    call_plan p;
+    const auto roll = std::uniform_int_distribution<std::uint32_t>(0, 99)(rng_);
+    const auto& m = options_.mix;
+    if (roll < m.talk) p.script = call_script::talk;
+    else if (roll < m.talk + m.hold) p.script = call_script::hold;
+    else if (roll < m.talk + m.hold + m.consult_transfer) p.script = call_script::consult_transfer;
+    else p.script = call_script::single_step_transfer;
+    const auto digits = std::uniform_int_distribution<std::uint32_t>(0, 999999)(rng_);
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%06u", digits);
+    p.caller = options_.caller_prefix + buf;
+    p.answer_after = between(options_.answer_min, options_.answer_max);
+    p.talk = between(options_.talk_min, options_.talk_max);
+    p.hold = between(options_.hold_min, options_.hold_max);
+    p.second_answer = between(options_.answer_min, options_.answer_max);
+    p.consult_talk = between(options_.answer_min, options_.answer_max);
+    p.caller_hangs_up = std::bernoulli_distribution(0.5)(rng_);
+    return p;
+}
+
+// ---- memory ------------------------------------------------------------------------------
+
+double current_rss_mib() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t size = 0;
+    std::uint64_t resident = 0;
+    if (!(statm >> size >> resident)) return 0;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    return static_cast<double>(resident) * static_cast<double>(page > 0 ? page : 4096) /
+           (1024.0 * 1024.0);
+}
+
+double peak_rss_mib() {
+    rusage usage{};
+    if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+std::string format_summary(const load_summary& s) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1);
+    out << "load summary after " << static_cast<double>(s.elapsed.count()) / 1000.0 << " s:\n"
+        << "  calls offered    " << s.offered << " (talk " << s.scripts[0] << ", hold "
+        << s.scripts[1] << ", consult+transfer " << s.scripts[2] << ", single-step transfer "
+        << s.scripts[3] << "); blocked (no free station) " << s.blocked << "\n"
+        << "  calls completed  " << s.completed << " (answered " << s.answered << ", failed "
+        << s.failed << ", cut off at the end " << s.cut_off << ")\n"
+        << "  rate             " << s.calls_per_second << " calls/s, " << s.events_per_second
+        << " events/s to clients (" << s.events_sent << " events)\n"
+        << "  peak active      " << s.peak_active << " calls\n"
+        << "  requests         " << s.requests << " (refused " << s.requests_refused << ")\n";
+    if (!s.last_refusal.empty()) out << "  last refusal     " << s.last_refusal << "\n";
+    if (!s.last_failure.empty()) out << "  last failure     " << s.last_failure << "\n";
+    out << "  memory           peak RSS " << s.peak_rss_mib << " MiB; RSS ";
+    if (s.rss_at_10s_mib) {
+        out << "at 10 s " << *s.rss_at_10s_mib << " MiB, at the end " << s.rss_end_mib
+            << " MiB (growth " << std::showpos << s.rss_end_mib - *s.rss_at_10s_mib
+            << std::noshowpos << " MiB)\n";
+    } else {
+        out << "at the end " << s.rss_end_mib << " MiB (run shorter than 10 s: no growth figure)\n";
+    }
+    return out.str();
+}
+
+// ---- the generator -----------------------------------------------------------------------
+
+namespace {
+
+enum class step : std::uint8_t {
+    arrival,            ///< the next outside call
+    answer,             ///< the station answers
+    middle,             ///< hold / consult / blind transfer, halfway through the talk time
+    retrieve,           ///< hold script: back from hold
+    second_answer,      ///< transfer scripts: the target station answers
+    complete_transfer,  ///< consult script: TransferCall
+    end,                ///< someone hangs up
+    drain_deadline,     ///< calls still running now are cleared
+};
+
+struct agenda_item {
+    time_point when;
+    std::uint64_t seq = 0;  ///< equal times run in the order they were planned
+    step what = step::arrival;
+    std::uint64_t call = 0;
+    friend bool operator>(const agenda_item& a, const agenda_item& b) {
+        return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+    }
+};
+
+struct tracked_call {
+    call_plan plan;
+    std::string agent;   ///< the station that has the caller now
+    std::string second;  ///< consult / transfer target while it is not yet the agent
+};
+
+}  // namespace
+
+struct load_generator::impl : std::enable_shared_from_this<impl> {
+    impl(boost::asio::io_context& io_context, server& s, load_options o)
+        : io(io_context), srv(s), options(std::move(o)), decider(options), timer(io_context),
+          progress_timer(io_context), progress_to_terminal(::isatty(STDERR_FILENO) == 1) {}
+
+    // ---- stations ----
+
+    std::optional<std::string> take_station() {
+        if (free_stations.empty()) return std::nullopt;
+        const std::size_t i = decider.pick(free_stations.size());
+        std::string station = std::move(free_stations[i]);
+        free_stations[i] = std::move(free_stations.back());
+        free_stations.pop_back();
+        return station;
+    }
+    void release_station(std::string& station) {
+        if (station.empty()) return;
+        free_stations.push_back(std::move(station));
+        station.clear();
+    }
+
+    // ---- requests ----
+
+    template <class S>
+    std::optional<typename S::result> invoke(switch_model& model, time_point now,
+                                             typename S::params params) {
+        protocol::request request{"load-" + std::to_string(++request_counter),
+                                  protocol::service_params{std::in_place_type<typename S::params>,
+                                                           std::move(params)}};
+        ++summary.requests;
+        auto response = model.handle(options.session, request, now);
+        if (auto* error = std::get_if<protocol::csta_error>(&response.outcome)) {
+            ++summary.requests_refused;
+            summary.last_refusal = std::string(S::name) + ": " +
+                                   std::string(protocol::to_string(error->category)) + "/" +
+                                   error->value + (error->message ? " (" + *error->message + ")" : "");
+            return std::nullopt;
+        }
+        return std::get<protocol::service_index_v<S>>(
+            std::get<protocol::service_result>(response.outcome));
+    }
+
+    static std::optional<protocol::connection_id> find(switch_model& model, const std::string& device,
+                                                       protocol::connection_state state) {
+        for (const auto& c : model.snapshot(device)) {
+            if (c.state == state) return c.connection;
+        }
+        return std::nullopt;
+    }
+
+    void plan(time_point when, step what, std::uint64_t call = 0) {
+        agenda.push(agenda_item{when, ++agenda_seq, what, call});
+    }
+
+    // ---- the steps ----
+
+    void arrival(switch_model& model, time_point now) {
+        if (!offering) return;
+        call_plan p = decider.plan_call();
+        // Schedule from the planned arrival time, not `now`, so timer latency does not lower the rate.
+        next_arrival += decider.next_gap();
+        if (next_arrival < offer_until) plan(next_arrival, step::arrival);
+        else end_offering(now);
+
+        auto station = take_station();
+        if (!station) {
+            ++summary.blocked;
+            return;
+        }
+        while (model.is_device(p.caller)) p.caller += "0";  // never an internal number
+        auto result = model.external_call(p.caller, *station, now);
+        if (result.index() == 1) {
+            ++summary.failed;
+            summary.last_failure = "external_call " + p.caller + " -> " + *station + ": " +
+                                   std::get<1>(result);
+            release_station(*station);
+            return;
+        }
+        ++summary.offered;
+        ++summary.scripts[static_cast<std::size_t>(p.script)];
+        const std::uint64_t key = ++call_counter;
+        const auto answer_at = now + p.answer_after;
+        calls.emplace(key, tracked_call{std::move(p), std::move(*station), {}});
+        summary.peak_active = std::max(summary.peak_active, calls.size());
+        plan(answer_at, step::answer, key);
+    }
+
+    /// Aborts a call whose step could not be done: clears what is left and frees its stations.
+    void fail(switch_model& model, time_point now, std::uint64_t key, const std::string& why) {
+        ++summary.failed;
+        summary.last_failure = why;
+        clear_and_forget(model, now, key);
+    }
+
+    void clear_and_forget(switch_model& model, time_point now, std::uint64_t key) {
+        auto it = calls.find(key);
+        if (it == calls.end()) return;
+        for (std::string* device : {&it->second.agent, &it->second.second}) {
+            if (device->empty()) continue;
+            for (const auto& c : model.snapshot(*device)) {
+                // Cleanup may race the call's own end; its refusals are not the agents' fault.
+                protocol::request request{
+                    "load-cleanup-" + std::to_string(++request_counter),
+                    protocol::service_params{std::in_place_type<svc::clear_connection::params>,
+                                             svc::clear_connection::params{c.connection}}};
+                (void)model.handle(options.session, request, now);
+            }
+            release_station(*device);
+        }
+        calls.erase(it);
+    }
+
+    void finish_call(std::uint64_t key) {
+        auto it = calls.find(key);
+        if (it == calls.end()) return;
+        release_station(it->second.agent);
+        release_station(it->second.second);
+        calls.erase(it);
+    }
+
+    void run_step(switch_model& model, time_point now, const agenda_item& item) {
+        using protocol::connection_state;
+        if (item.what == step::arrival) return arrival(model, now);
+        if (item.what == step::drain_deadline) return cut_off_all(model, now);
+        auto it = calls.find(item.call);
+        if (it == calls.end()) return;  // already failed or cut off
+        tracked_call& c = it->second;
+        const milliseconds first_half = c.plan.talk / 2;
+        const milliseconds second_half = c.plan.talk - first_half;
+
+        switch (item.what) {
+            case step::answer: {
+                auto conn = find(model, c.agent, connection_state::alerting);
+                if (!conn) return fail(model, now, item.call, "no alerting call at " + c.agent);
+                if (!invoke<svc::answer_call>(model, now, {*conn})) {
+                    return fail(model, now, item.call, "AnswerCall refused");
+                }
+                ++summary.answered;
+                plan(now + (c.plan.script == call_script::talk ? c.plan.talk : first_half),
+                     c.plan.script == call_script::talk ? step::end : step::middle, item.call);
+                return;
+            }
+            case step::middle: {
+                auto conn = find(model, c.agent, connection_state::connected);
+                if (!conn) return fail(model, now, item.call, "no connected call at " + c.agent);
+                if (c.plan.script == call_script::hold) {
+                    if (!invoke<svc::hold_call>(model, now, {*conn})) {
+                        return fail(model, now, item.call, "HoldCall refused");
+                    }
+                    plan(now + c.plan.hold, step::retrieve, item.call);
+                    return;
+                }
+                auto target = take_station();
+                if (!target) {  // nobody to transfer to: the agent just finishes the call
+                    plan(now + second_half, step::end, item.call);
+                    return;
+                }
+                c.second = std::move(*target);
+                if (c.plan.script == call_script::consult_transfer) {
+                    if (!invoke<svc::consultation_call>(model, now, {*conn, c.second, {}})) {
+                        return fail(model, now, item.call, "ConsultationCall refused");
+                    }
+                } else {
+                    if (!invoke<svc::single_step_transfer>(model, now, {*conn, c.second})) {
+                        return fail(model, now, item.call, "SingleStepTransfer refused");
+                    }
+                    // The transferring station is out of the call: free it, the target takes over.
+                    release_station(c.agent);
+                    c.agent = std::move(c.second);
+                    c.second.clear();
+                }
+                plan(now + c.plan.second_answer, step::second_answer, item.call);
+                return;
+            }
+            case step::retrieve: {
+                auto conn = find(model, c.agent, connection_state::hold);
+                if (!conn) return fail(model, now, item.call, "no held call at " + c.agent);
+                if (!invoke<svc::retrieve_call>(model, now, {*conn})) {
+                    return fail(model, now, item.call, "RetrieveCall refused");
+                }
+                plan(now + second_half, step::end, item.call);
+                return;
+            }
+            case step::second_answer: {
+                const std::string& answering =
+                    c.plan.script == call_script::consult_transfer ? c.second : c.agent;
+                auto conn = find(model, answering, connection_state::alerting);
+                if (!conn) return fail(model, now, item.call, "no alerting call at " + answering);
+                if (!invoke<svc::answer_call>(model, now, {*conn})) {
+                    return fail(model, now, item.call, "AnswerCall refused");
+                }
+                if (c.plan.script == call_script::consult_transfer) {
+                    plan(now + c.plan.consult_talk, step::complete_transfer, item.call);
+                } else {
+                    plan(now + second_half, step::end, item.call);
+                }
+                return;
+            }
+            case step::complete_transfer: {
+                auto held = find(model, c.agent, connection_state::hold);
+                auto active = find(model, c.agent, connection_state::connected);
+                if (!held || !active) {
+                    return fail(model, now, item.call, "no held+active pair at " + c.agent);
+                }
+                if (!invoke<svc::transfer_call>(model, now, {*held, *active})) {
+                    return fail(model, now, item.call, "TransferCall refused");
+                }
+                release_station(c.agent);
+                c.agent = std::move(c.second);
+                c.second.clear();
+                plan(now + second_half, step::end, item.call);
+                return;
+            }
+            case step::end: {
+                auto conn = find(model, c.agent, connection_state::connected);
+                if (!conn) return fail(model, now, item.call, "no connected call at " + c.agent);
+                if (c.plan.caller_hangs_up) {
+                    // The callID as the agent sees it: it may have changed on transfer.
+                    if (auto error = model.external_hangup(conn->call_id, now); !error.empty()) {
+                        return fail(model, now, item.call, "external_hangup: " + error);
+                    }
+                } else if (!invoke<svc::clear_connection>(model, now, {*conn})) {
+                    return fail(model, now, item.call, "ClearConnection refused");
+                }
+                ++summary.completed;
+                finish_call(item.call);
+                return;
+            }
+            case step::arrival:
+            case step::drain_deadline:
+                return;
+        }
+    }
+
+    void end_offering(time_point now) {
+        if (!offering) return;
+        offering = false;
+        offered_for = std::chrono::duration_cast<milliseconds>(now - started);
+        plan(now + options.drain_timeout, step::drain_deadline);
+    }
+
+    void cut_off_all(switch_model& model, time_point now) {
+        while (!calls.empty()) {
+            ++summary.cut_off;
+            clear_and_forget(model, now, calls.begin()->first);
+        }
+    }
+
+    // ---- the loop ----
+
+    void arm() {
+        if (finished) return;
+        if (!offering && calls.empty()) return finish();
+        if (agenda.empty()) return;
+        timer.expires_at(agenda.top().when);
+        timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            if (auto self = weak.lock(); self && !ec) self->run_due();
+        });
+    }
+
+    void run_due() {
+        if (finished) return;
+        try {
+            srv.with_model([&](switch_model& model, time_point now) {
+                // Bounded batch: a huge backlog must not starve the sessions' I/O.
+                for (int n = 0; n < 2000 && !agenda.empty() && agenda.top().when <= now; ++n) {
+                    const agenda_item item = agenda.top();
+                    agenda.pop();
+                    run_step(model, now, item);
+                }
+            });
+        } catch (const std::exception& e) {  // no exception may leave an Asio handler
+            summary.last_failure = std::string("load step failed: ") + e.what();
+            ++summary.failed;
+        }
+        arm();
+    }
+
+    void tick() {
+        if (finished) return;
+        ++ticks;
+        const auto now = sim_clock::now();
+        const auto stats = srv.stats();
+        const double rss = current_rss_mib();
+        const auto elapsed_s = std::chrono::duration<double>(now - started).count();
+        if (!summary.rss_at_10s_mib && elapsed_s >= 10.0) summary.rss_at_10s_mib = rss;
+        const double calls_rate = static_cast<double>(summary.offered - offered_at_tick);
+        const double events_rate = static_cast<double>(stats.events_sent - events_at_tick);
+        offered_at_tick = summary.offered;
+        events_at_tick = stats.events_sent;
+        if (options.progress && (progress_to_terminal || ticks % 10 == 0)) {
+            char line[200];
+            std::snprintf(line, sizeof line,
+                          " t=%.0fs calls/s=%.1f events/s=%.0f active=%zu sessions=%zu rss=%.1f MiB",
+                          elapsed_s, calls_rate, events_rate, calls.size(), stats.sessions_open,
+                          rss);
+            if (progress_to_terminal) std::cerr << '\r' << line << "   " << std::flush;
+            else std::cerr << line << '\n' << std::flush;
+        }
+        progress_timer.expires_at(started + std::chrono::seconds(ticks + 1));
+        progress_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            if (auto self = weak.lock(); self && !ec) self->tick();
+        });
+    }
+
+    void start(std::function<void(const load_summary&)> done) {
+        on_done = std::move(done);
+        started = sim_clock::now();
+        next_arrival = started;
+        offer_until = started + options.duration;
+        events_at_start = srv.stats().events_sent;
+        srv.with_model([&](switch_model& model, time_point) { free_stations = model.stations(); });
+        offering = true;
+        plan(started, step::arrival);
+        arm();
+        progress_timer.expires_at(started + std::chrono::seconds(1));
+        progress_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            if (auto self = weak.lock(); self && !ec) self->tick();
+        });
+    }
+
+    void stop() {
+        if (finished) return;
+        srv.with_model([&](switch_model& model, time_point now) {
+            end_offering(now);
+            cut_off_all(model, now);
+        });
+        finish();
+    }
+
+    load_summary current() const {
+        load_summary s = summary;
+        const auto end = finished ? finished_at : sim_clock::now();
+        s.elapsed = std::chrono::duration_cast<milliseconds>(end - started);
+        const milliseconds offering_time = offering ? s.elapsed : offered_for;
+        if (offering_time.count() > 0) {
+            s.calls_per_second = static_cast<double>(s.offered) * 1000.0 /
+                                 static_cast<double>(offering_time.count());
+        }
+        s.events_sent = srv.stats().events_sent - events_at_start;
+        if (s.elapsed.count() > 0) {
+            s.events_per_second = static_cast<double>(s.events_sent) * 1000.0 /
+                                  static_cast<double>(s.elapsed.count());
+        }
+        s.rss_end_mib = current_rss_mib();
+        // ru_maxrss and statm count slightly differently; the peak is never below the current.
+        s.peak_rss_mib = std::max(peak_rss_mib(), s.rss_end_mib);
+        return s;
+    }
+
+    void finish() {
+        if (finished) return;
+        finished = true;
+        finished_at = sim_clock::now();
+        timer.cancel();
+        progress_timer.cancel();
+        if (options.progress && progress_to_terminal && ticks > 0) std::cerr << '\n' << std::flush;
+        if (!on_done) return;
+        // Posted: the callback may well destroy the generator.
+        boost::asio::post(io, [self = shared_from_this()] {
+            auto done = std::move(self->on_done);
+            if (done) done(self->current());
+        });
+    }
+
+    boost::asio::io_context& io;
+    server& srv;
+    load_options options;
+    load_decider decider;
+    boost::asio::steady_timer timer;
+    boost::asio::steady_timer progress_timer;
+    bool progress_to_terminal;
+    std::function<void(const load_summary&)> on_done;
+
+    std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda;
+    std::uint64_t agenda_seq = 0;
+    std::unordered_map<std::uint64_t, tracked_call> calls;
+    std::vector<std::string> free_stations;
+    std::uint64_t call_counter = 0;
+    std::uint64_t request_counter = 0;
+
+    time_point started;
+    time_point next_arrival;
+    time_point offer_until;
+    time_point finished_at;
+    milliseconds offered_for{0};
+    bool offering = false;
+    bool finished = false;
+    std::uint64_t ticks = 0;
+    std::uint64_t offered_at_tick = 0;
+    std::uint64_t events_at_tick = 0;
+    std::uint64_t events_at_start = 0;
+    load_summary summary;
+};
+
+load_generator::load_generator(boost::asio::io_context& io, server& srv, load_options options)
+    : impl_(std::make_shared<impl>(io, srv, std::move(options))) {}
+
+load_generator::~load_generator() {
+    impl_->finished = true;
+    impl_->on_done = nullptr;
+    impl_->timer.cancel();
+    impl_->progress_timer.cancel();
+}
+
+void load_generator::start(std::function<void(const load_summary&)> on_done) {
+    impl_->start(std::move(on_done));
+}
+
+void load_generator::stop() { impl_->stop(); }
+
+load_summary load_generator::summary() const { return impl_->current(); }
+
+std::size_t load_generator::active_calls() const { return impl_->calls.size(); }
+
+}  // namespace ctigw::pbxsim
