@@ -179,14 +179,28 @@ void provider_state::send_locked(protocol::service_params params,
         done(o);
         return;
     }
-    link_->request(std::move(params), [this, done = std::move(done)](pbx_link::request_outcome o) {
-        std::lock_guard lock(mutex_);
+    // A link that is not running completes at once on this thread, which already holds the
+    // lock: run the completion without taking it again.
+    static thread_local bool sending = false;
+    auto run = [this, done = std::move(done)](pbx_link::request_outcome o) {
         try {
             done(o);
         } catch (const std::exception& e) {
             log(level::error, std::string("request completion failed: ") + e.what());
         }
-    });
+    };
+    sending = true;
+    try {
+        link_->request(std::move(params), [this, run](pbx_link::request_outcome o) {
+            if (sending) return run(std::move(o));
+            std::lock_guard lock(mutex_);
+            run(std::move(o));
+        });
+    } catch (...) {
+        sending = false;
+        throw;
+    }
+    sending = false;
 }
 
 // ---- link callbacks (delivery thread) ------------------------------------------------------------

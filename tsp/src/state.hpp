@@ -26,6 +26,7 @@
 #include "ctigw/pbx_link/link.hpp"
 #include "ctigw/tsp/provider.hpp"
 #include "ctigw/tsp/tapi.hpp"
+#include "ctigw/tsp/varstruct.hpp"  // tapi_version_*
 #include "dispatcher.hpp"
 
 namespace ctigw::tsp {
@@ -34,6 +35,7 @@ class line;
 class phone;
 class call;
 class provider_state;
+struct devices_context;  // devices.hpp
 
 /// Log levels (same numbers as pbx_link::log_level).
 namespace level {
@@ -120,6 +122,23 @@ public:
     bool transfer_pending = false;     ///< original is ONHOLDPENDTRANSFER
     bool conference_pending = false;   ///< parent is ONHOLDPENDCONF
 
+    // call control bookkeeping (calls*.cpp)
+    /// The switch's view of this line's connection (localConnectionInfo); null = none yet/gone.
+    protocol::connection_state switch_state = protocol::connection_state::null;
+    std::vector<std::string> parties;  ///< the other devices known to be in the switch call
+    /// Created by a TAPI request (MakeCall, SetupTransfer, ...) that has not completed yet: TAPI
+    /// owns the handle but must not hear of it until the completion.
+    bool tapi_pending = false;
+    /// A MakeCall/pickup/unpark is in flight: the first event of a new callID for this device
+    /// binds to this call instead of creating a new one (no ghost LINE_NEWCALL).
+    enum class awaiting : std::uint8_t { none, make_call, pickup } awaiting_connection{};
+    bool dead = false;            ///< its creating request failed: only lineCloseCall remains
+    bool drop_requested = false;  ///< this line ended it (drop, transfer, park, redirect): IDLE
+    bool cancel_requested = false;  ///< lineUnhold of a pending transfer/conference in flight
+    DWORD hold_target = 0;   ///< the state a local Held enters (ONHOLDPENDTRANSFER/CONF), 0 = ONHOLD
+    DWORD pending_info = 0;  ///< LINECALLINFOSTATE_* changed and not yet reported
+    std::string dial_buffer;  ///< digits collected by partial dialling (';')
+
 private:
     std::uint64_t handle_;
     std::weak_ptr<line> owner_;
@@ -152,7 +171,10 @@ public:
     bool in_service = false;  ///< the link is live and the device's truth arrived
     bool message_waiting = false;
     bool do_not_disturb = false;
-    std::vector<protocol::forwarding_entry> forwarding;
+    std::vector<protocol::forwarding_entry> forwarding;  ///< active entries only
+    /// forwarding/do_not_disturb were read from the switch (GetForwarding/GetDoNotDisturb) in
+    /// this link session; events keep them current after that (devices*.cpp).
+    bool forwarding_known = false;
 
     std::vector<call_ptr> calls;  ///< every call not yet closed by TSPI_lineCloseCall
     /// Live bindings: callID → the call holding (callID, extension).
@@ -197,6 +219,13 @@ public:
     DWORD ring_mode = 0;
     DWORD ring_volume = 0;
     std::vector<request_ptr> pending;
+
+    // what the switch told about the set (GetDisplay, GetButtonInformation; devices*.cpp)
+    DWORD display_rows = 2;
+    DWORD display_columns = 40;
+    std::vector<protocol::button_info> buttons;  ///< empty: the 12 keypad buttons
+    bool set_info_known = false;  ///< display size and buttons were read once
+    bool status_known = false;    ///< hookswitch/ringer/lamps read in this link session
 
     std::atomic<std::uint64_t> closed_epoch{0};  ///< as line::closed_epoch
 
@@ -252,6 +281,9 @@ public:
 
     /// Every async request not yet completed (so that shutdown can complete them all).
     std::unordered_map<DRV_REQUESTID, request_ptr> requests_;
+
+    /// Device-side context (devices.hpp): status-query throttle, permanent ids in use.
+    std::shared_ptr<devices_context> devices_;
 
     // ---- helpers for every part of the TSP (lock held) ----
 

@@ -521,6 +521,10 @@ std::string detail::server_impl::start() {
         acceptor.set_option(net::socket_base::reuse_address(true));
         acceptor.bind(ep);
         acceptor.listen(net::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        // The code's message only: what() carries Boost's source location, useless to a user.
+        return options.bind_address + ":" + std::to_string(options.port) + ": " +
+               e.code().message();
     } catch (const std::exception& e) {
         return e.what();
     }

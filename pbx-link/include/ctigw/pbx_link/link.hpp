@@ -128,8 +128,12 @@ public:
     virtual ~link_callbacks() = default;
     /// Every state transition, for logs and status displays.
     virtual void on_state(link_state from, link_state to, const std::string& why) = 0;
-    /// The link was live and is not any more (lost, or a resync is needed). Requests in flight
-    /// complete with link_lost before this is called.
+    /// The link was live and is not any more (lost, or a resync is needed). When the connection
+    /// was lost, requests in flight complete with link_lost before this is called; when a resync
+    /// runs on the same connection (sequence gap, systemStatus messagesLost/initializing/disabled)
+    /// they stay outstanding and complete normally. Also called, while not live, once per switch
+    /// restart (`switch_restarted` = true, the new session's instance id differs) before the new
+    /// session's first truth, even when the loss of the old session was already reported.
     virtual void on_link_down(const link_down& why) = 0;
     /// During resync, once per monitored device: its current connections. Events for the device
     /// that were already reflected in this snapshot are not delivered; later ones follow.
@@ -139,7 +143,7 @@ public:
     /// An event for a monitored device (`device` is the device the monitor watches).
     virtual void on_event(const std::string& device, const protocol::event_message& event) = 0;
     /// The switch reported its status (resyncs are started by the link itself).
-    virtual void on_system_status(protocol::system_status status) {}
+    virtual void on_system_status(protocol::system_status /*status*/) {}
 };
 
 /// Figures for the TSP and the tools. A consistent snapshot, cheap to take.
@@ -173,8 +177,11 @@ public:
     /// callback runs after this returns. Any thread except the delivery thread.
     virtual void stop() = 0;
     /// Sends a request; `done` is called exactly once on the delivery thread. A request that
-    /// changes calls is never re-sent automatically. `timeout` defaults to the configured one.
-    /// Any thread.
+    /// changes calls is never re-sent automatically. `timeout` defaults to the configured one and
+    /// runs from the moment the request goes on the wire (a request waiting for an in-flight slot
+    /// is not timed). Any thread. Exception: when the link is not started (or stopped) there is no
+    /// delivery thread, and `done` runs at once on the caller's thread (not_connected / stopped).
+    /// Requests are accepted in `live` only; otherwise they complete with not_connected.
     virtual void request(protocol::service_params params, completion done,
                          std::optional<milliseconds> timeout = std::nullopt) = 0;
     /// Any thread.
