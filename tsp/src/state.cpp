@@ -6,6 +6,7 @@
 
 #include "ctigw/config/devices.hpp"
 #include "ctigw/config/token.hpp"
+#include "ctigw/tsp/varstruct.hpp"
 #include "modules.hpp"
 
 namespace ctigw::tsp {

@@ -1,0 +1,1424 @@
+// The Boost.Beast link (README.md): one I/O thread running one strand, one delivery thread.
+// Every Beast/Asio/OpenSSL use of the component is in this file, compiled once.
+//
+//   connection<Tls>   one WebSocket session: resolve -> TCP -> TLS -> upgrade -> read loop, and
+//                     the write queue (one async_write at a time). Never reused: every attempt
+//                     is a new object. Reports to its owner on the strand.
+//   beast_link        the owner: the state machine, endpoints and backoff, Hello/Authenticate,
+//                     the resync pass, heartbeats, the request table, the delivery queue.
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <array>
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "backoff.hpp"
+#include "ctigw/pbx_link/link.hpp"
+#include "delivery_queue.hpp"
+#include "endpoint.hpp"
+#include "link_state_machine.hpp"
+#include "request_table.hpp"
+#include "resync_plan.hpp"
+#include "sequence_tracker.hpp"
+
+namespace ctigw::pbx_link {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using namespace detail;
+using namespace protocol;
+using strand_t = net::strand<net::io_context::executor_type>;
+
+constexpr milliseconds close_grace{1000};           // graceful close before the socket is cut
+constexpr std::uint32_t malformed_tolerance = 10;  // per minute, then close 4000 (§4.7)
+constexpr std::size_t write_queue_slack = 1024;    // heartbeat acks etc. beyond the request limit
+
+std::string hex(const unsigned char* p, std::size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out += digits[p[i] >> 4];
+        out += digits[p[i] & 15];
+    }
+    return out;
+}
+
+/// A TLS error as an operator can act on it: server alerts about our client certificate are
+/// named as such, the rest keep OpenSSL's reason string.
+std::string describe_tls_error(const beast::error_code& ec) {
+    const auto text = ec.message();
+    auto has = [&](std::string_view s) { return text.find(s) != std::string::npos; };
+    if (has("certificate required")) {
+        return "client certificate required by the switch (TLS alert: " + text + ")";
+    }
+    if (has("alert bad certificate") || has("alert unknown ca") ||
+        has("alert certificate unknown") || has("alert certificate expired") ||
+        has("alert certificate revoked") || has("alert unsupported certificate") ||
+        has("alert access denied")) {
+        return "client certificate refused by the switch (TLS alert: " + text + ")";
+    }
+    return "TLS failure: " + text;
+}
+
+bool is_tls_category(const beast::error_code& ec) {
+    return ec.category() == net::error::get_ssl_category() ||
+           ec.category() == ssl::error::get_stream_category();
+}
+
+// ---- one connection ---------------------------------------------------------------------------
+
+class connection_base;
+
+/// What a connection reports to its owner, always on the strand.
+class connection_owner {
+public:
+    virtual ~connection_owner() = default;
+    virtual void on_tcp_connected(connection_base* c, bool tls) = 0;
+    virtual void on_tls_done(connection_base* c) = 0;
+    virtual void on_ws_done(connection_base* c) = 0;
+    virtual void on_frame(connection_base* c, std::string_view frame, bool text) = 0;
+    /// The connection is gone. `established`: the WebSocket had been up.
+    virtual void on_failed(connection_base* c, const std::string& reason, bool established) = 0;
+};
+
+class connection_base {
+public:
+    virtual ~connection_base() = default;
+    virtual void run() = 0;
+    /// Queues a frame; `urgent` (heartbeat acks) goes ahead of queued traffic.
+    virtual void send(std::string frame, bool urgent) = 0;
+    /// Sends what is queued, then the close frame; the socket is cut after close_grace.
+    virtual void close(std::uint16_t code, std::string reason) = 0;
+    /// Cuts the socket now. The owner is not told (it asked).
+    virtual void abort() = 0;
+    virtual void pause_reading() = 0;
+    virtual void resume_reading() = 0;
+    virtual std::size_t queued_writes() const = 0;
+
+    time_point last_received{};
+    time_point last_sent{};
+    std::uint16_t close_code_seen = 0;  ///< the switch's close code, when it closed
+};
+
+template <bool Tls>
+class connection final : public connection_base,
+                         public std::enable_shared_from_this<connection<Tls>> {
+    using next_layer_t =
+        std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+public:
+    connection(strand_t strand, connection_owner& owner, const link_settings& settings,
+               endpoint ep, std::shared_ptr<ssl::context> tls, log_sink log)
+        : owner_(owner), settings_(settings), ep_(std::move(ep)), tls_(std::move(tls)),
+          log_(std::move(log)), resolver_(strand), deadline_(strand),
+          ws_(make_stream(strand, tls_.get())),
+          verify_host_(settings.tls.server_name.empty() ? ep_.host : settings.tls.server_name) {}
+
+    void run() override {
+        // One deadline for TCP + TLS + upgrade (connect_timeout).
+        deadline_.expires_after(settings_.connect_timeout);
+        deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || self->established_ || self->closed_) return;
+            self->timed_out_ = true;
+            self->resolver_.cancel();
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->ws_).socket().close(ignored);
+        });
+        resolver_.async_resolve(
+            ep_.host, std::to_string(ep_.port),
+            beast::bind_front_handler(&connection::on_resolve, this->shared_from_this()));
+    }
+
+    void send(std::string frame, bool urgent) override {
+        if (closed_ || close_requested_) return;
+        if (queue_.size() > settings_.max_requests_in_flight + settings_.batches_in_flight +
+                                write_queue_slack) {
+            // Cannot happen with the request limits in place; refuse to grow without bound.
+            return fail_with("write queue overflow (the switch is not reading)");
+        }
+        if (urgent && !queue_.empty()) {
+            queue_.insert(queue_.begin() + (writing_ ? 1 : 0), std::move(frame));
+        } else {
+            queue_.push_back(std::move(frame));
+        }
+        if (!writing_ && established_) do_write();
+    }
+
+    void close(std::uint16_t code, std::string reason) override {
+        if (closed_ || close_requested_) return;
+        if (!established_) return abort();
+        close_requested_ = true;
+        close_code_ = code;
+        close_reason_ = std::move(reason);
+        deadline_.expires_after(close_grace);
+        deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec) self->abort();
+        });
+        if (!writing_) do_close();
+    }
+
+    void abort() override {
+        if (closed_) return;
+        closed_ = true;
+        resolver_.cancel();
+        deadline_.cancel();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
+    void pause_reading() override { paused_ = true; }
+
+    void resume_reading() override {
+        if (!paused_) return;
+        paused_ = false;
+        // We were not reading, so the silence says nothing about the switch.
+        last_received = clock::now();
+        if (established_ && !reading_ && !closed_) do_read();
+    }
+
+    std::size_t queued_writes() const override { return queue_.size(); }
+
+private:
+    static auto make_stream(strand_t strand, ssl::context* tls) {
+        if constexpr (Tls) {
+            return websocket::stream<next_layer_t>(strand, *tls);
+        } else {
+            (void)tls;
+            return websocket::stream<next_layer_t>(strand);
+        }
+    }
+
+    void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+        if (ec) return fail(ec, "resolve " + ep_.host);
+        beast::get_lowest_layer(ws_).async_connect(
+            results, beast::bind_front_handler(&connection::on_connect, this->shared_from_this()));
+    }
+
+    void on_connect(beast::error_code ec, const tcp::endpoint&) {
+        if (ec) return fail(ec, "TCP connect");
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+        if (!report([&] { owner_.on_tcp_connected(this, Tls); })) return;
+        if constexpr (Tls) {
+            start_tls();
+        } else {
+            start_upgrade();
+        }
+    }
+
+    // ---- TLS ----
+
+    void start_tls() {
+        if constexpr (Tls) {
+            SSL* ssl_handle = ws_.next_layer().native_handle();
+            // SNI carries host names only (RFC 6066 §3), never IP literals.
+            if (!is_ip_literal(verify_host_) &&
+                SSL_set_tlsext_host_name(ssl_handle, verify_host_.c_str()) != 1) {
+                return fail_with("TLS: cannot set SNI to " + verify_host_);
+            }
+            beast::error_code ec;
+            if (settings_.tls.verify_peer) {
+                ws_.next_layer().set_verify_mode(ssl::verify_peer, ec);
+                if (!ec) {
+                    ws_.next_layer().set_verify_callback(
+                        [this](bool preverified, ssl::verify_context& vc) {
+                            return verify_certificate(preverified, vc);
+                        },
+                        ec);
+                }
+            } else {
+                ws_.next_layer().set_verify_mode(ssl::verify_none, ec);
+            }
+            if (ec) return fail(ec, "TLS setup");
+            ws_.next_layer().async_handshake(
+                ssl::stream_base::client,
+                beast::bind_front_handler(&connection::on_tls_handshake, this->shared_from_this()));
+        }
+    }
+
+    /// Chain (OpenSSL's verdict), then the host name (SAN DNS or IP); the first refusal's
+    /// reason is kept for the log, since the handshake error only says "verify failed".
+    bool verify_certificate(bool preverified, ssl::verify_context& vc) {
+        X509_STORE_CTX* ctx = vc.native_handle();
+        const ssl::host_name_verification by_name(verify_host_);
+        const bool ok = by_name(preverified, vc);
+        if (!ok && tls_refusal_.empty()) {
+            int err = X509_STORE_CTX_get_error(ctx);
+            const int depth = X509_STORE_CTX_get_error_depth(ctx);
+            if (err == X509_V_OK) {
+                err = X509_V_ERR_HOSTNAME_MISMATCH;
+                X509_STORE_CTX_set_error(ctx, err);
+                tls_refusal_ = "certificate refused: host name mismatch (not valid for " +
+                               verify_host_ + ")";
+            } else {
+                tls_refusal_ = std::string("certificate refused: ") +
+                               X509_verify_cert_error_string(err) + " (depth " +
+                               std::to_string(depth) + ")";
+            }
+        }
+        return ok;
+    }
+
+    void on_tls_handshake(beast::error_code ec) {
+        if (ec) return fail(ec, "TLS handshake");
+        if constexpr (Tls) {
+            if (!settings_.tls.pinned_sha256.empty()) {
+                const auto want = normalize_pin(settings_.tls.pinned_sha256);
+                X509* leaf = SSL_get1_peer_certificate(ws_.next_layer().native_handle());
+                std::string got;
+                if (leaf) {
+                    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+                    unsigned int len = 0;
+                    if (X509_digest(leaf, EVP_sha256(), md.data(), &len) == 1) got = hex(md.data(), len);
+                    X509_free(leaf);
+                }
+                if (!want) return fail_with("certificate refused: the configured pin is not a SHA-256");
+                if (got != *want) {
+                    return fail_with("certificate refused: pin mismatch (leaf SHA-256 " +
+                                     (got.empty() ? std::string("unavailable") : got) + ")");
+                }
+            }
+        }
+        if (!report([&] { owner_.on_tls_done(this); })) return;
+        start_upgrade();
+    }
+
+    // ---- WebSocket ----
+
+    void start_upgrade() {
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = settings_.connect_timeout;
+        t.idle_timeout = websocket::stream_base::none();  // application heartbeats instead
+        t.keep_alive_pings = false;
+        ws_.set_option(t);
+        ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+            req.set(http::field::sec_websocket_protocol, std::string(subprotocol));
+            req.set(http::field::user_agent, "ctigw-pbx-link");
+        }));
+        // A little over the codec's limit so that an oversized frame reaches the decoder and is
+        // counted and skipped (§9) instead of failing the connection.
+        ws_.read_message_max(settings_.limits.max_frame_bytes + 64 * 1024);
+        std::string host = ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host;
+        host += ":" + std::to_string(ep_.port);
+        ws_.async_handshake(
+            upgrade_response_, host, ep_.target,
+            beast::bind_front_handler(&connection::on_upgrade, this->shared_from_this()));
+    }
+
+    void on_upgrade(beast::error_code ec) {
+        if (ec) return fail(ec, "WebSocket upgrade");
+        if (upgrade_response_[http::field::sec_websocket_protocol] != subprotocol) {
+            // §2.1: the switch must select ctigw.csta.v1; close 1002 and try again later.
+            const std::string why = "the switch did not select the subprotocol " +
+                                    std::string(subprotocol);
+            report([&] { owner_.on_failed(this, why, false); });
+            closed_by_owner_ = true;
+            established_ = true;
+            close(static_cast<std::uint16_t>(websocket::close_code::protocol_error), "subprotocol");
+            return;
+        }
+        established_ = true;
+        deadline_.cancel();
+        last_received = last_sent = clock::now();
+        if (!report([&] { owner_.on_ws_done(this); })) return;
+        if (!queue_.empty() && !writing_) do_write();
+        do_read();
+    }
+
+    void do_read() {
+        if (paused_ || closed_) return;
+        reading_ = true;
+        ws_.async_read(buffer_,
+                       beast::bind_front_handler(&connection::on_read, this->shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        reading_ = false;
+        if (ec) return fail(ec, "read");
+        last_received = clock::now();
+        const auto data = buffer_.cdata();
+        const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+        const bool text = ws_.got_text();
+        const bool alive = report([&] { owner_.on_frame(this, frame, text); });
+        buffer_.consume(buffer_.size());
+        if (alive) do_read();
+    }
+
+    void do_write() {
+        if (closed_) return;
+        writing_ = true;
+        ws_.text(true);
+        ws_.async_write(net::buffer(queue_.front()),
+                        beast::bind_front_handler(&connection::on_write, this->shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        writing_ = false;
+        if (ec) return fail(ec, "write");
+        last_sent = clock::now();
+        queue_.pop_front();
+        if (!queue_.empty()) return do_write();
+        if (close_requested_) do_close();
+    }
+
+    void do_close() {
+        if (closed_) return;
+        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_),
+                                                close_reason_),
+                        [self = this->shared_from_this()](beast::error_code) { self->abort(); });
+    }
+
+    /// Runs an owner callback; false when the connection should stop (closed by the owner, or
+    /// the callback failed).
+    template <class F>
+    bool report(F&& f) {
+        if (closed_by_owner_ || closed_) return false;
+        try {
+            f();
+        } catch (const std::exception& e) {
+            fail_with(std::string("internal error: ") + e.what());
+            return false;
+        }
+        return !closed_ && !close_requested_;
+    }
+
+    void fail(beast::error_code ec, const std::string& step) {
+        if (closed_ || closed_by_owner_) return;
+        std::string reason;
+        if (timed_out_) {
+            reason = "connect timeout (" + std::to_string(settings_.connect_timeout.count()) +
+                     " ms) during " + step;
+        } else if (!tls_refusal_.empty()) {
+            reason = tls_refusal_;
+        } else if (ec == websocket::error::closed) {
+            const auto& r = ws_.reason();
+            reason = "closed by the switch (code " + std::to_string(r.code) +
+                     (r.reason.empty() ? std::string()
+                                        : " " + std::string(r.reason.data(), r.reason.size())) + ")";
+            close_code_seen = r.code;
+        } else if (is_tls_category(ec) && ec != ssl::error::stream_truncated) {
+            reason = describe_tls_error(ec) + " during " + step;
+        } else if (ec == net::error::eof || ec == ssl::error::stream_truncated ||
+                   ec == net::error::connection_reset) {
+            reason = "connection reset by the switch during " + step;
+        } else {
+            reason = step + ": " + ec.message();
+        }
+        fail_with(reason);
+    }
+
+    void fail_with(const std::string& reason) {
+        if (closed_ || closed_by_owner_) return;
+        const bool was_established = established_;
+        abort();
+        try {
+            owner_.on_failed(this, reason, was_established);
+        } catch (const std::exception& e) {
+            if (log_) log_(log_level::error, std::string("pbx-link: on_failed threw: ") + e.what());
+        }
+    }
+
+    connection_owner& owner_;
+    const link_settings& settings_;
+    endpoint ep_;
+    std::shared_ptr<ssl::context> tls_;  // must outlive ws_
+    log_sink log_;
+    tcp::resolver resolver_;
+    net::steady_timer deadline_;
+    websocket::stream<next_layer_t> ws_;
+    std::string verify_host_;
+    websocket::response_type upgrade_response_;
+    beast::flat_buffer buffer_;
+    std::deque<std::string> queue_;
+    std::string tls_refusal_;
+    std::string close_reason_;
+    std::uint16_t close_code_ = 1000;
+    bool writing_ = false;
+    bool reading_ = false;
+    bool paused_ = false;
+    bool established_ = false;
+    bool close_requested_ = false;
+    bool closed_ = false;
+    bool closed_by_owner_ = false;
+    bool timed_out_ = false;
+};
+
+// ---- the link ---------------------------------------------------------------------------------
+
+std::uint64_t seed_of(std::uint64_t seed) {
+    return seed != 0 ? seed
+                     : static_cast<std::uint64_t>(clock::now().time_since_epoch().count()) ^
+                           static_cast<std::uint64_t>(std::random_device{}());
+}
+
+class beast_link final : public link, public connection_owner {
+public:
+    beast_link(link_settings settings, link_callbacks& callbacks, log_sink log)
+        : settings_(std::move(settings)), callbacks_(callbacks), log_(std::move(log)),
+          strand_(net::make_strand(io_)),
+          delivery_(settings_.max_delivery_queue, [this] { on_delivery_drained(); },
+                    [this](int level, const std::string& line) { write_log(level, line); }),
+          sm_([this](link_state from, link_state to,
+                     const std::string& why) { on_transition(from, to, why); },
+              [this](int level, const std::string& line) { write_log(level, line); }),
+          requests_(settings_.max_requests_in_flight, settings_.max_outbound_queue),
+          rng_(seed_of(settings_.seed)),
+          backoff_(settings_.backoff_initial, settings_.backoff_max, settings_.backoff_jitter,
+                   [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }),
+          codec_(make_json_codec(settings_.limits)),
+          request_timer_(strand_), heartbeat_timer_(strand_), backoff_timer_(strand_),
+          probe_socket_(strand_), probe_resolver_(strand_) {}
+
+    ~beast_link() override { stop(); }
+
+    // ---- link ----
+
+    void start() override {
+        std::lock_guard lock(life_);
+        if (running_) return;
+        running_ = true;
+        stopped_once_ = false;
+        io_.restart();
+        work_.emplace(io_.get_executor());
+        delivery_.start();
+        io_thread_ = std::thread([this] {
+            for (;;) {
+                try {
+                    io_.run();
+                    return;
+                } catch (const std::exception& e) {  // handlers catch their own; belt and braces
+                    write_log(log_level::error, std::string("pbx-link: I/O thread: ") + e.what());
+                }
+            }
+        });
+        net::post(strand_, [this] { guarded("start", [&] { do_start(); }); });
+    }
+
+    void stop() override {
+        {
+            std::lock_guard lock(life_);
+            if (!running_) return;
+            if (delivery_.on_delivery_thread()) {
+                write_log(log_level::error,
+                          "pbx-link: stop() called from a callback (the delivery thread); ignored");
+                return;
+            }
+            running_ = false;
+            stopped_once_ = true;
+            // Posted under the lock: every request() posted before is handled before this.
+            net::post(strand_, [this] { guarded("stop", [&] { do_stop(); }); });
+        }
+        if (io_thread_.joinable()) io_thread_.join();
+        delivery_.finish();
+    }
+
+    void request(service_params params, completion done,
+                 std::optional<milliseconds> timeout) override {
+        {
+            std::lock_guard lock(life_);
+            if (running_) {
+                net::post(strand_, [this, p = std::move(params), d = std::move(done),
+                                    t = timeout.value_or(settings_.request_timeout)]() mutable {
+                    guarded("request", [&] { do_request(std::move(p), std::move(d), t); });
+                });
+                return;
+            }
+        }
+        // No threads: complete on the caller's thread (documented in link.hpp).
+        request_outcome o;
+        o.failure = stopped_once_ ? request_failure::stopped : request_failure::not_connected;
+        if (done) done(std::move(o));
+    }
+
+    link_figures figures() const override {
+        std::lock_guard lock(fig_mutex_);
+        link_figures f = fig_;
+        f.delivery_queue = delivery_.size();
+        const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                               clock::now().time_since_epoch()).count();
+        std::uint64_t n = 0;
+        for (const auto& [sec, count] : rate_) {
+            // the last 4 complete seconds
+            if (sec >= now_s - 4 && sec < now_s) n += count;
+        }
+        f.events_per_second = static_cast<double>(n) / 4.0;
+        return f;
+    }
+
+private:
+    // ---- logging, figures, delivery ----
+
+    void write_log(int level, const std::string& line) const {
+        if (!log_) return;
+        try {
+            log_(level, line);
+        } catch (...) {  // a logger must not take the link down
+        }
+    }
+
+    template <class F>
+    void update(F&& f) {
+        std::lock_guard lock(fig_mutex_);
+        f(fig_);
+    }
+
+    /// Runs strand work; nothing escapes into Asio. A failure drops the session (if any).
+    template <class F>
+    void guarded(const char* what, F&& f) {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            write_log(log_level::error, std::string("pbx-link: internal error in ") + what + ": " +
+                                            e.what());
+            if (conn_) lose_connection(std::string("internal error: ") + e.what());
+        }
+    }
+
+    /// Hands a callback to the delivery thread; stops reading when the queue is full.
+    void deliver(delivery_queue::item fn, bool essential) {
+        if (!delivery_.push(std::move(fn), essential) && !read_paused_) {
+            read_paused_ = true;
+            write_log(log_level::warn, "pbx-link: delivery queue full (" +
+                                           std::to_string(settings_.max_delivery_queue) +
+                                           "): reading paused until the consumer catches up");
+            if (conn_) conn_->pause_reading();
+        }
+    }
+
+    void on_delivery_drained() {
+        net::post(strand_, [this] {
+            if (!read_paused_) return;
+            read_paused_ = false;
+            write_log(log_level::info, "pbx-link: delivery queue drained: reading resumed");
+            if (conn_) conn_->resume_reading();
+        });
+    }
+
+    void complete(completion done, request_outcome o) {
+        if (!done) return;
+        deliver([d = std::move(done), o = std::move(o)]() { d(o); }, true);
+    }
+
+    static request_outcome failed(request_failure f) {
+        request_outcome o;
+        o.failure = f;
+        return o;
+    }
+
+    void on_transition(link_state from, link_state to, const std::string& why) {
+        update([&](link_figures& f) { f.state = to; });
+        deliver([this, from, to, why] { callbacks_.on_state(from, to, why); },
+                to == link_state::stopped);
+    }
+
+    // ---- lifecycle ----
+
+    void do_start() {
+        stopping_ = false;
+        preferred_ = 0;
+        attempt_in_round_ = 0;
+        sm_.dispatch(link_event::start, "start()");
+        if (settings_.endpoints.empty()) {
+            write_log(log_level::error, "pbx-link: no endpoint configured");
+        }
+        connect_next();
+    }
+
+    void do_stop() {
+        stopping_ = true;
+        beast::error_code ignored;
+        request_timer_.cancel();
+        heartbeat_timer_.cancel();
+        backoff_timer_.cancel();
+        probe_resolver_.cancel();
+        probe_socket_.close(ignored);
+        fail_requests(request_failure::stopped);
+        if (conn_) {
+            conn_->close(1000, "client shutdown");
+            conn_.reset();
+        }
+        reported_up_ = false;
+        sm_.dispatch(link_event::stop, "stop()");
+        work_.reset();  // run() returns once the close has finished (bounded by close_grace)
+    }
+
+    void fail_requests(request_failure why) {
+        for (auto& p : requests_.take_all_pending()) {
+            auto o = failed(why);
+            o.round_trip = std::chrono::duration_cast<milliseconds>(clock::now() - p.sent);
+            if (p.internal) {
+                run_internal(p, std::move(o));
+            } else {
+                complete(std::move(p.done), std::move(o));
+            }
+        }
+        for (auto& w : requests_.take_all_waiting()) complete(std::move(w.done), failed(why));
+        update_request_figures();
+    }
+
+    void run_internal(pending_request& p, request_outcome o) {
+        try {
+            if (p.done) p.done(std::move(o));
+        } catch (const std::exception& e) {
+            write_log(log_level::error, std::string("pbx-link: internal completion threw: ") + e.what());
+        }
+    }
+
+    // ---- endpoints and backoff ----
+
+    /// Starts an attempt on endpoint (preferred + attempt_in_round) of the list.
+    void connect_next() {
+        if (stopping_) return;
+        const auto n = settings_.endpoints.size();
+        if (n == 0) return round_failed("no endpoint configured");
+        current_ = (preferred_ + attempt_in_round_) % n;
+        const auto& ep = settings_.endpoints[current_];
+        update([&](link_figures& f) { f.endpoint = ep.url; });
+        write_log(log_level::info, "pbx-link: connecting to " + ep.url);
+        if (!ep.secure) {
+            write_log(log_level::warn, "pbx-link: " + ep.url + " is plain ws:// (no TLS)");
+            conn_ = std::make_shared<connection<false>>(strand_, *this, settings_, ep, nullptr, log_);
+        } else {
+            std::shared_ptr<ssl::context> ctx;
+            std::string error = make_tls_context(ctx);
+            if (!error.empty()) return attempt_failed(error);
+            conn_ = std::make_shared<connection<true>>(strand_, *this, settings_, ep, ctx, log_);
+        }
+        conn_->run();
+    }
+
+    std::string make_tls_context(std::shared_ptr<ssl::context>& out) {
+        try {
+            auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+            ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                             ssl::context::no_tlsv1_1);
+            if (SSL_CTX_set_min_proto_version(ctx->native_handle(), settings_.tls.tls13_only
+                                                                        ? TLS1_3_VERSION
+                                                                        : TLS1_2_VERSION) != 1) {
+                return "TLS configuration: cannot set the minimum protocol version";
+            }
+            if (settings_.tls.ca_file.empty()) {
+                ctx->set_default_verify_paths();
+            } else {
+                ctx->load_verify_file(settings_.tls.ca_file);
+            }
+            if (!settings_.tls.client_certificate.empty()) {
+                ctx->use_certificate_chain_file(settings_.tls.client_certificate);
+                ctx->use_private_key_file(settings_.tls.client_key, ssl::context::pem);
+            }
+            if (!settings_.tls.pinned_sha256.empty() && !normalize_pin(settings_.tls.pinned_sha256)) {
+                return "TLS configuration: pinned_sha256 is not 64 hex digits";
+            }
+            if (!settings_.tls.verify_peer) {
+                write_log(log_level::warn, "pbx-link: certificate verification is OFF (configured)");
+            }
+            out = std::move(ctx);
+            return {};
+        } catch (const std::exception& e) {
+            // File names are not secrets; key contents never reach the log.
+            return std::string("TLS configuration: ") + e.what();
+        }
+    }
+
+    void attempt_failed(const std::string& reason) {
+        const auto& url = settings_.endpoints.empty() ? std::string("-") : settings_.endpoints[current_].url;
+        write_log(log_level::warn, "pbx-link: " + url + ": " + reason);
+        conn_.reset();
+        ++attempt_in_round_;
+        if (attempt_in_round_ < settings_.endpoints.size()) {
+            sm_.dispatch(link_event::attempt_failed, url + ": " + reason + "; trying the next endpoint");
+            return connect_next();
+        }
+        round_failed(url + ": " + reason);
+    }
+
+    void round_failed(const std::string& reason) {
+        sm_.dispatch(link_event::round_failed, reason);
+        schedule_reconnect();
+    }
+
+    void schedule_reconnect() {
+        if (stopping_) return;
+        attempt_in_round_ = 0;
+        auto delay = backoff_.next();
+        if (min_next_delay_ > delay) delay = min_next_delay_;
+        min_next_delay_ = milliseconds{0};
+        write_log(log_level::info, "pbx-link: reconnecting in " + std::to_string(delay.count()) + " ms");
+        backoff_timer_.expires_after(delay);
+        backoff_timer_.async_wait([this](beast::error_code ec) {
+            if (ec || stopping_) return;
+            guarded("backoff", [&] {
+                if (sm_.dispatch(link_event::backoff_elapsed, "backoff elapsed")) connect_next();
+            });
+        });
+    }
+
+    /// An established session ended: fail what was outstanding, report, back off.
+    void lose_connection(const std::string& reason) {
+        if (conn_) {
+            conn_->abort();
+            conn_.reset();
+        }
+        heartbeat_timer_.cancel();
+        ++generation_;  // late batch completions of the old session are ignored
+        fail_requests(request_failure::link_lost);
+        report_down(reason, false);
+        write_log(log_level::warn, "pbx-link: connection lost: " + reason);
+        sm_.dispatch(link_event::connection_lost, reason);
+        schedule_reconnect();
+    }
+
+    /// Closes the session with `code` (the close frame goes out after queued frames, the socket
+    /// is cut after close_grace), then handles the loss.
+    void drop_session(std::uint16_t code, const std::string& to_switch, const std::string& why) {
+        if (conn_) {
+            conn_->close(code, to_switch);
+            conn_.reset();
+        }
+        lose_connection(why);
+    }
+
+    void report_down(const std::string& reason, bool restarted) {
+        if (!reported_up_ && !restarted) return;
+        reported_up_ = false;
+        deliver([this, d = link_down{reason, restarted}] { callbacks_.on_link_down(d); }, false);
+    }
+
+    // ---- connection_owner ----
+
+    bool current(connection_base* c) const { return c != nullptr && c == conn_.get(); }
+
+    void on_tcp_connected(connection_base* c, bool tls) override {
+        if (!current(c)) return;
+        const auto& ep = settings_.endpoints[current_];
+        sm_.dispatch(tls ? link_event::tcp_connected : link_event::tcp_connected_plain,
+                     "TCP open to " + ep.host + ":" + std::to_string(ep.port));
+    }
+
+    void on_tls_done(connection_base* c) override {
+        if (!current(c)) return;
+        sm_.dispatch(link_event::tls_done, settings_.tls.verify_peer
+                                               ? "certificate chain and host name verified"
+                                               : "certificate NOT verified (configured)");
+    }
+
+    void on_ws_done(connection_base* c) override {
+        if (!current(c)) return;
+        sm_.dispatch(link_event::ws_done, "upgrade accepted, subprotocol " + std::string(subprotocol));
+        update([&](link_figures& f) {
+            if (++f.connects > 1) ++f.reconnects;
+        });
+        seq_.reset();
+        monitors_.clear();
+        hold_ = false;
+        awaiting_service_ = false;
+        malformed_times_.clear();
+        if (read_paused_) c->pause_reading();
+        svc::hello::params hello{{protocol_version}, settings_.client_name, std::string("0.1.0")};
+        send_internal(service_params{std::in_place_index<service_index_v<svc::hello>>, hello},
+                      [this, gen = generation_](request_outcome o) { on_hello(gen, std::move(o)); });
+    }
+
+    void on_failed(connection_base* c, const std::string& reason, bool established) override {
+        if (!current(c)) return;
+        const auto code = c->close_code_seen;
+        if (code == 4001) min_next_delay_ = std::min(milliseconds{60000}, settings_.backoff_max);
+        if (code == 4003) min_next_delay_ = settings_.backoff_max;
+        if (!established || sm_.state() == link_state::ws_handshake ||
+            sm_.state() == link_state::tls_handshake || sm_.state() == link_state::connecting) {
+            return attempt_failed(reason);
+        }
+        lose_connection(reason);
+    }
+
+    void on_frame(connection_base* c, std::string_view frame, bool text) override {
+        if (!current(c)) return;
+        if (!text) return malformed(frame.size(), "binary frame");
+        auto decoded = codec_->decode(frame);
+        update_codec_figures();
+        if (!decoded.ok()) return malformed(frame.size(), decoded.error().to_string());
+        std::visit([&](auto& m) { on_message(m); }, decoded.value());
+    }
+
+    void malformed(std::size_t bytes, const std::string& why) {
+        // The content may hold secrets: log the length and the decoder's verdict only.
+        update([&](link_figures& f) { ++f.malformed_frames; });
+        write_log(log_level::warn, "pbx-link: malformed frame (" + std::to_string(bytes) +
+                                       " bytes) skipped: " + why);
+        const auto now = clock::now();
+        malformed_times_.push_back(now);
+        while (!malformed_times_.empty() && now - malformed_times_.front() > std::chrono::minutes(1)) {
+            malformed_times_.pop_front();
+        }
+        if (malformed_times_.size() > malformed_tolerance) {
+            drop_session(4000, "too many malformed frames", "more than " + std::to_string(malformed_tolerance) +
+                            " malformed frames within a minute (closed 4000)");
+        }
+    }
+
+    void update_codec_figures() {
+        const auto& s = codec_->stats();
+        update([&](link_figures& f) {
+            f.unknown_messages = s.unknown_events + s.unknown_members + s.unknown_enum_values;
+        });
+    }
+
+    // ---- messages from the switch ----
+
+    void on_message(response& r) {
+        auto p = requests_.take(r.id);
+        if (!p) {
+            write_log(log_level::debug, "pbx-link: response " + r.id +
+                                            " for no outstanding request (timed out before?)");
+            return;
+        }
+        request_outcome o;
+        o.round_trip = std::chrono::duration_cast<milliseconds>(clock::now() - p->sent);
+        if (r.service_index != p->service_index) {
+            o.failure = request_failure::csta_error;
+            o.error = csta_error{error_category::operation, std::string(error_values::generic),
+                                 "protocol error: response names another service"};
+        } else if (auto* res = std::get_if<service_result>(&r.outcome)) {
+            o.result = std::move(*res);
+        } else {
+            o.failure = request_failure::csta_error;
+            o.error = std::get<csta_error>(std::move(r.outcome));
+        }
+        if (p->internal) {
+            run_internal(*p, std::move(o));
+        } else {
+            update([&](link_figures& f) {
+                f.last_round_trip = o.round_trip;
+                f.average_round_trip =
+                    f.average_round_trip.count() == 0
+                        ? o.round_trip
+                        : milliseconds{(f.average_round_trip.count() * 7 + o.round_trip.count()) / 8};
+            });
+            complete(std::move(p->done), std::move(o));
+        }
+        pump_waiting();
+        arm_request_timer();
+    }
+
+    void on_message(event_message& m) {
+        if (!check_seq(m.seq)) return;
+        if (std::holds_alternative<evt::unknown_event>(m.body)) return;  // counted by the codec
+        const std::string* device = m.monitor_ref ? monitors_.device_of(*m.monitor_ref) : nullptr;
+        if (!device) {
+            write_log(log_level::debug, "pbx-link: event for an unknown monitor dropped");
+            return;
+        }
+        // Before its snapshot the device's events are already reflected in it (§8).
+        if (!monitors_.ready(*device)) return;
+        count_event();
+        deliver([this, d = *device, e = std::move(m)] { callbacks_.on_event(d, e); }, false);
+    }
+
+    void on_message(system_status_message& m) {
+        if (!check_seq(m.seq)) return;
+        const auto status = m.status;
+        deliver([this, status] { callbacks_.on_system_status(status); }, false);
+        write_log(log_level::info, "pbx-link: switch status " + std::string(to_string(status)));
+        const auto st = sm_.state();
+        if (st != link_state::monitoring && st != link_state::resyncing && st != link_state::live) return;
+        switch (status) {
+            case system_status::messages_lost:
+                start_resync("systemStatus messagesLost");
+                break;
+            case system_status::initializing:
+                awaiting_service_ = true;
+                start_resync("systemStatus initializing");
+                break;
+            case system_status::disabled:
+                awaiting_service_ = true;
+                hold_ = true;
+                start_resync("systemStatus disabled: not live until enabled/normal");
+                break;
+            case system_status::enabled:
+                awaiting_service_ = false;
+                hold_ = false;
+                start_resync("systemStatus enabled");
+                break;
+            case system_status::normal:
+                if (awaiting_service_) {
+                    awaiting_service_ = false;
+                    hold_ = false;
+                    start_resync("systemStatus normal after initializing/disabled");
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    void on_message(heartbeat& h) { send_frame(codec_->encode(heartbeat_ack{h.id}), true); }
+
+    void on_message(heartbeat_ack& a) {
+        if (a.id == heartbeat_id_) {
+            const auto rtt = std::chrono::duration_cast<milliseconds>(clock::now() - heartbeat_sent_);
+            write_log(log_level::debug, "pbx-link: heartbeat round trip " + std::to_string(rtt.count()) + " ms");
+        }
+    }
+
+    void on_message(protocol::request&) {
+        write_log(log_level::warn, "pbx-link: the switch sent a request (not in version 1); ignored");
+    }
+
+    bool check_seq(std::uint64_t seq) {
+        const auto expected = seq_.expected();
+        const auto verdict = seq_.check(seq);
+        if (verdict == seq_verdict::in_order) return true;
+        update([&](link_figures& f) { ++f.sequence_gaps; });
+        const auto why = std::string(verdict == seq_verdict::gap ? "sequence gap" : "sequence went back") +
+                         ": expected " + std::to_string(expected) + ", got " + std::to_string(seq);
+        write_log(log_level::warn, "pbx-link: " + why);
+        start_resync(why);
+        return false;
+    }
+
+    void count_event() {
+        const auto sec = std::chrono::duration_cast<std::chrono::seconds>(
+                             clock::now().time_since_epoch()).count();
+        update([&](link_figures& f) {
+            ++f.events;
+            auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
+            if (slot.first != sec) slot = {sec, 0};
+            ++slot.second;
+        });
+    }
+
+    // ---- Hello, Authenticate ----
+
+    void on_hello(std::uint64_t gen, request_outcome o) {
+        if (gen != generation_ || !conn_) return;
+        if (!o.ok()) return session_step_failed("Hello", o);
+        const auto& r = std::get<service_index_v<svc::hello>>(*o.result);
+        switch_heartbeat_ = milliseconds{r.heartbeat_interval_ms};
+        max_batch_ = r.max_batch_size.value_or(1000);
+        if (!instance_.empty() && instance_ != r.instance_id) {
+            write_log(log_level::warn, "pbx-link: switch restarted (instance " + instance_ + " -> " +
+                                           r.instance_id + "): every previous call is gone");
+            report_down("switch restarted", true);
+        }
+        instance_ = r.instance_id;
+        update([&](link_figures& f) { f.switch_instance = instance_; });
+        sm_.dispatch(link_event::hello_done, "version " + std::to_string(r.version) + ", switch " +
+                                                 r.switch_name + ", instance " + r.instance_id);
+        start_heartbeats();
+        svc::authenticate::params auth{settings_.token};  // the token is never logged
+        send_internal(service_params{std::in_place_index<service_index_v<svc::authenticate>>, auth},
+                      [this, gen](request_outcome a) { on_authenticated(gen, std::move(a)); });
+    }
+
+    void on_authenticated(std::uint64_t gen, request_outcome o) {
+        if (gen != generation_ || !conn_) return;
+        if (!o.ok()) {
+            if (o.error && o.error->category == error_category::security) {
+                min_next_delay_ = std::min(milliseconds{60000}, settings_.backoff_max);
+            }
+            return session_step_failed("Authenticate", o);
+        }
+        preferred_ = current_;  // stay on the endpoint that works
+        sm_.dispatch(link_event::authenticated, "authenticated");
+        begin_pass();
+    }
+
+    void session_step_failed(const char* step, const request_outcome& o) {
+        std::string why = std::string(step) + " failed: ";
+        if (o.error) {
+            why += std::string(to_string(o.error->category)) + "/" + o.error->value;
+            if (o.error->value == error_values::unsupported_version) {
+                min_next_delay_ = settings_.backoff_max;
+                write_log(log_level::error, "pbx-link: no common protocol version with the switch");
+            }
+        } else if (o.failure) {
+            why += std::string(to_string(*o.failure));
+        }
+        drop_session(1000, step, why);
+    }
+
+    // ---- resync ----
+
+    void begin_pass() {
+        ++generation_;
+        monitors_.not_ready_any();
+        const auto batch = std::min<std::size_t>(settings_.batch_size, max_batch_);
+        plan_ = resync_plan(settings_.devices, batch, settings_.batches_in_flight);
+        update([&](link_figures& f) { ++f.resyncs; });
+        drive_resync();
+    }
+
+    void start_resync(const std::string& why) {
+        const auto st = sm_.state();
+        if (st == link_state::live) report_down(why, false);
+        if (!sm_.dispatch(link_event::resync_needed, why)) return;
+        begin_pass();
+    }
+
+    void drive_resync() {
+        if (hold_) return;
+        for (;;) {
+            if (plan_.phase() == resync_phase::snapshot && sm_.state() == link_state::monitoring) {
+                sm_.dispatch(link_event::monitors_done, "every device monitored");
+            }
+            if (plan_.phase() == resync_phase::done) {
+                if (sm_.state() == link_state::monitoring) {
+                    sm_.dispatch(link_event::monitors_done, "no device to snapshot");
+                }
+                return finish_pass();
+            }
+            while (auto b = plan_.next_batch()) send_batch(std::move(*b));
+            if (!plan_.advance()) return;
+        }
+    }
+
+    void send_batch(std::vector<std::string> devices) {
+        const bool monitor = plan_.phase() == resync_phase::monitor;
+        auto handler = [this, gen = generation_, monitor, devs = devices](request_outcome o) {
+            if (gen != generation_) return;  // a newer pass (or session) owns the plan
+            on_batch(monitor, devs, std::move(o));
+        };
+        if (monitor) {
+            svc::monitor_start_batch::params p{std::move(devices)};
+            send_internal(service_params{std::in_place_index<service_index_v<svc::monitor_start_batch>>,
+                                         std::move(p)},
+                          std::move(handler));
+        } else {
+            svc::snapshot_device_batch::params p{std::move(devices)};
+            send_internal(service_params{std::in_place_index<service_index_v<svc::snapshot_device_batch>>,
+                                         std::move(p)},
+                          std::move(handler));
+        }
+    }
+
+    static bool retry_later(const csta_error& e) { return e.value == "performanceLimitExceeded"; }
+
+    void on_batch(bool monitor, const std::vector<std::string>& devices, request_outcome o) {
+        if (!o.ok() && o.failure != request_failure::csta_error) {
+            // Timed out (or lost): the pass cannot complete on this session.
+            if (o.failure == request_failure::timeout) {
+                lose_connection(std::string(monitor ? "MonitorStartBatch" : "SnapshotDeviceBatch") +
+                                " timed out");
+            }
+            return;
+        }
+        std::vector<std::string> done, retry;
+        if (!o.ok()) {  // the whole batch was refused: every device gets the error as its truth
+            for (const auto& d : devices) truth(device_truth{d, {}, o.error});
+        } else if (monitor) {
+            auto& r = std::get<service_index_v<svc::monitor_start_batch>>(*o.result);
+            for (auto& item : r.results) {
+                if (item.monitor_ref) {
+                    monitors_.add(*item.monitor_ref, item.device);
+                    done.push_back(item.device);
+                } else if (item.error && retry_later(*item.error)) {
+                    retry.push_back(item.device);
+                } else {
+                    truth(device_truth{item.device, {}, item.error});
+                }
+            }
+            for (std::size_t i = r.results.size(); i < devices.size(); ++i) retry.push_back(devices[i]);
+        } else {
+            auto& r = std::get<service_index_v<svc::snapshot_device_batch>>(*o.result);
+            for (auto& item : r.results) {
+                if (item.error && retry_later(*item.error)) {
+                    retry.push_back(item.device);
+                    continue;
+                }
+                truth(device_truth{item.device, std::move(item.connections), item.error});
+            }
+            for (std::size_t i = r.results.size(); i < devices.size(); ++i) retry.push_back(devices[i]);
+        }
+        if (monitor) {
+            plan_.monitor_batch_done(done, retry);
+        } else {
+            plan_.snapshot_batch_done(retry);
+        }
+        drive_resync();
+    }
+
+    void truth(device_truth t) {
+        monitors_.set_ready(t.device);
+        deliver([this, t = std::move(t)] { callbacks_.on_device_truth(t); }, false);
+    }
+
+    void finish_pass() {
+        if (!sm_.dispatch(link_event::truth_complete, "every device has its truth")) return;
+        reported_up_ = true;
+        backoff_.reset();
+        idle_since_ = clock::now();
+        deliver([this] { callbacks_.on_live(); }, false);
+        pump_waiting();
+    }
+
+    // ---- requests ----
+
+    void send_frame(std::string frame, bool urgent) {
+        if (conn_) conn_->send(std::move(frame), urgent);
+    }
+
+    void send_internal(service_params params, completion done) {
+        const auto index = params.index();
+        auto id = requests_.add(index, std::move(done), settings_.request_timeout, clock::now(), true);
+        send_frame(codec_->encode(protocol::request{std::move(id), std::move(params)}), false);
+        arm_request_timer();
+    }
+
+    void do_request(service_params params, completion done, milliseconds timeout) {
+        update([&](link_figures& f) { ++f.requests; });
+        if (stopping_) return complete(std::move(done), failed(request_failure::stopped));
+        if (sm_.state() != link_state::live || !conn_) {
+            return complete(std::move(done), failed(request_failure::not_connected));
+        }
+        idle_since_ = clock::now();
+        if (requests_.has_slot() && requests_.waiting() == 0) {
+            send_user(std::move(params), std::move(done), timeout);
+        } else if (!requests_.enqueue(waiting_request{std::move(params), done, timeout})) {
+            complete(std::move(done), failed(request_failure::backpressure));
+        }
+        update_request_figures();
+    }
+
+    void send_user(service_params params, completion done, milliseconds timeout) {
+        const auto index = params.index();
+        auto id = requests_.add(index, std::move(done), timeout, clock::now(), false);
+        send_frame(codec_->encode(protocol::request{std::move(id), std::move(params)}), false);
+        arm_request_timer();
+    }
+
+    void pump_waiting() {
+        if (sm_.state() != link_state::live || !conn_) return;
+        while (auto w = requests_.pop_waiting()) send_user(std::move(w->params), std::move(w->done), w->timeout);
+        update_request_figures();
+    }
+
+    void update_request_figures() {
+        update([&](link_figures& f) {
+            f.requests_in_flight = static_cast<std::uint32_t>(requests_.user_in_flight());
+            f.requests_queued = static_cast<std::uint32_t>(requests_.waiting());
+        });
+    }
+
+    /// One timer for every request: armed at the earliest deadline.
+    void arm_request_timer() {
+        const auto next = requests_.next_deadline();
+        if (!next) {
+            armed_deadline_.reset();
+            return;  // a pending wait finds nothing expired and does not re-arm
+        }
+        if (armed_deadline_ && *armed_deadline_ <= *next) return;
+        armed_deadline_ = *next;
+        request_timer_.expires_at(*next);
+        request_timer_.async_wait([this](beast::error_code ec) {
+            if (ec) return;  // re-armed earlier, or stopping
+            guarded("request timer", [&] { on_request_timer(); });
+        });
+    }
+
+    void on_request_timer() {
+        armed_deadline_.reset();
+        for (auto& p : requests_.take_expired(clock::now())) {
+            auto o = failed(request_failure::timeout);
+            o.round_trip = std::chrono::duration_cast<milliseconds>(clock::now() - p.sent);
+            if (p.internal) {
+                write_log(log_level::warn, "pbx-link: " + std::string(service_name(p.service_index)) +
+                                               " timed out");
+                run_internal(p, std::move(o));
+            } else {
+                // The outcome on the switch is unknown; the request is never sent again.
+                write_log(log_level::warn, "pbx-link: request " + p.id + " (" +
+                                               std::string(service_name(p.service_index)) +
+                                               ") timed out");
+                update([&](link_figures& f) { ++f.request_timeouts; });
+                complete(std::move(p.done), std::move(o));
+            }
+        }
+        pump_waiting();
+        arm_request_timer();
+    }
+
+    // ---- heartbeats, fallback ----
+
+    milliseconds send_interval() const {
+        auto i = std::min(settings_.heartbeat_interval, switch_heartbeat_);
+        return std::max(i, milliseconds{1});
+    }
+
+    void start_heartbeats() {
+        heartbeat_timer_.cancel();
+        arm_heartbeat();
+    }
+
+    void arm_heartbeat() {
+        heartbeat_timer_.expires_after(std::max(send_interval() / 4, milliseconds{1}));
+        heartbeat_timer_.async_wait([this, c = conn_.get()](beast::error_code ec) {
+            if (ec || stopping_ || !current(c)) return;
+            guarded("heartbeat", [&] {
+                if (on_heartbeat_tick()) arm_heartbeat();
+            });
+        });
+    }
+
+    /// Returns false when the session was dropped.
+    bool on_heartbeat_tick() {
+        const auto now = clock::now();
+        const auto interval = send_interval();
+        // While we are not reading (our consumer is slow) silence proves nothing.
+        if (!read_paused_ && now - conn_->last_received > interval * settings_.missed_heartbeats) {
+            write_log(log_level::warn, "pbx-link: nothing received for " +
+                                           std::to_string(settings_.missed_heartbeats) +
+                                           " heartbeat intervals of " +
+                                           std::to_string(interval.count()) + " ms");
+            drop_session(4002, "heartbeat timeout", "heartbeat timeout");
+            return false;
+        }
+        if (now - conn_->last_sent >= interval && conn_->queued_writes() == 0) {
+            heartbeat_id_ = "c-hb-" + std::to_string(++heartbeat_count_);
+            heartbeat_sent_ = now;
+            send_frame(codec_->encode(heartbeat{heartbeat_id_}), false);
+            conn_->last_sent = now;  // one heartbeat per interval, even before it is written
+        }
+        maybe_probe_primary(now);
+        return true;
+    }
+
+    /// Fallback to the primary (optional): when the link has been idle (no request in flight or
+    /// queued) for the configured time on a standby, a TCP probe checks the primary in the
+    /// background; only when it answers is the standby session closed and the primary tried
+    /// (standbys follow in order if the full handshake fails there).
+    void maybe_probe_primary(time_point now) {
+        if (!settings_.fallback_to_primary_after_idle || current_ == 0 || probing_ ||
+            sm_.state() != link_state::live || settings_.endpoints.empty()) {
+            return;
+        }
+        if (requests_.user_in_flight() != 0 || requests_.waiting() != 0) {
+            idle_since_ = now;
+            return;
+        }
+        if (now - idle_since_ < *settings_.fallback_to_primary_after_idle || now < next_probe_) return;
+        probing_ = true;
+        const auto& primary = settings_.endpoints[0];
+        probe_resolver_.async_resolve(
+            primary.host, std::to_string(primary.port),
+            [this](beast::error_code ec, tcp::resolver::results_type results) {
+                if (ec || stopping_) return probe_done(false);
+                net::async_connect(probe_socket_, results,
+                                   [this](beast::error_code ec2, const tcp::endpoint&) {
+                                       beast::error_code ignored;
+                                       probe_socket_.close(ignored);
+                                       probe_done(!ec2);
+                                   });
+            });
+    }
+
+    void probe_done(bool reachable) {
+        probing_ = false;
+        next_probe_ = clock::now() + *settings_.fallback_to_primary_after_idle;
+        if (!reachable || stopping_ || sm_.state() != link_state::live || current_ == 0) return;
+        if (requests_.user_in_flight() != 0 || requests_.waiting() != 0) return;
+        guarded("fallback", [&] {
+            const std::string why = "the primary is reachable again and the link is idle";
+            if (conn_) {
+                conn_->close(1000, "returning to the primary");
+                conn_.reset();
+            }
+            heartbeat_timer_.cancel();
+            ++generation_;
+            fail_requests(request_failure::link_lost);  // none: the link is idle
+            report_down("returning to the primary endpoint", false);
+            preferred_ = 0;
+            attempt_in_round_ = 0;
+            if (sm_.dispatch(link_event::switch_endpoint, why)) connect_next();
+        });
+    }
+
+    // ---- data ----
+
+    const link_settings settings_;
+    link_callbacks& callbacks_;
+    log_sink log_;
+
+    net::io_context io_;
+    strand_t strand_;
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+    std::thread io_thread_;
+    std::mutex life_;
+    bool running_ = false;
+    bool stopped_once_ = false;
+
+    mutable std::mutex fig_mutex_;
+    link_figures fig_;
+    std::array<std::pair<long long, std::uint64_t>, 8> rate_{};
+
+    // Everything below belongs to the strand.
+    delivery_queue delivery_;
+    link_state_machine sm_;
+    request_table requests_;
+    std::mt19937_64 rng_;
+    backoff backoff_;
+    std::unique_ptr<codec> codec_;
+    net::steady_timer request_timer_;
+    net::steady_timer heartbeat_timer_;
+    net::steady_timer backoff_timer_;
+    tcp::socket probe_socket_;
+    tcp::resolver probe_resolver_;
+    std::optional<time_point> armed_deadline_;
+
+    std::shared_ptr<connection_base> conn_;
+    std::size_t preferred_ = 0;
+    std::size_t current_ = 0;
+    std::size_t attempt_in_round_ = 0;
+    milliseconds min_next_delay_{0};
+    std::uint64_t generation_ = 0;
+    bool stopping_ = false;
+    bool reported_up_ = false;
+    bool read_paused_ = false;
+    bool hold_ = false;
+    bool awaiting_service_ = false;
+    bool probing_ = false;
+    time_point idle_since_{};
+    time_point next_probe_{};
+
+    std::string instance_;
+    milliseconds switch_heartbeat_{10000};
+    std::size_t max_batch_ = 1000;
+    sequence_tracker seq_;
+    monitor_map monitors_;
+    resync_plan plan_;
+    std::deque<time_point> malformed_times_;
+    std::string heartbeat_id_;
+    time_point heartbeat_sent_{};
+    std::uint64_t heartbeat_count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<link> make_beast_link(link_settings settings, link_callbacks& callbacks,
+                                      log_sink log) {
+    return std::make_unique<beast_link>(std::move(settings), callbacks, std::move(log));
+}
+
+}  // namespace ctigw::pbx_link

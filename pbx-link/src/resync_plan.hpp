@@ -1,0 +1,69 @@
+// One resync pass (docs/protocol.md §8): MonitorStartBatch for every device, then
+// SnapshotDeviceBatch for every monitored device, in batches of at most `batch` devices with at
+// most `window` batches in flight. Plus the monitor map that gates events: an event is delivered
+// only once its device's snapshot (truth) has been handed over in the current pass.
+//
+// Thread safety: plain values; one thread (the link's strand) at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace ctigw::pbx_link::detail {
+
+enum class resync_phase : std::uint8_t { monitor, snapshot, done };
+
+class resync_plan {
+public:
+    resync_plan() = default;
+    resync_plan(const std::vector<std::string>& devices, std::size_t batch, std::size_t window);
+
+    resync_phase phase() const noexcept { return phase_; }
+    /// The next batch of the current phase when the window has room; nullopt otherwise.
+    std::optional<std::vector<std::string>> next_batch();
+    /// A monitor batch came back: `monitored` get a snapshot later, `retry` go round again
+    /// (performanceLimitExceeded), the others failed for good.
+    void monitor_batch_done(const std::vector<std::string>& monitored,
+                            const std::vector<std::string>& retry);
+    /// A snapshot batch came back; `retry` go round again.
+    void snapshot_batch_done(const std::vector<std::string>& retry);
+    /// Moves from monitor to snapshot (when every monitor batch is back) and to done.
+    /// Returns true when the phase changed.
+    bool advance();
+    std::size_t in_flight() const noexcept { return in_flight_; }
+
+private:
+    std::deque<std::string> pending_;
+    std::vector<std::string> monitored_;
+    std::size_t batch_ = 1;
+    std::size_t window_ = 1;
+    std::size_t in_flight_ = 0;
+    resync_phase phase_ = resync_phase::done;
+};
+
+/// monitorRef -> device, and which devices have had their truth in the current pass.
+class monitor_map {
+public:
+    void clear() { by_ref_.clear(); ready_.clear(); }
+    void not_ready_any() { ready_.clear(); }
+    void add(const std::string& monitor_ref, const std::string& device) { by_ref_[monitor_ref] = device; }
+    const std::string* device_of(const std::string& monitor_ref) const {
+        auto it = by_ref_.find(monitor_ref);
+        return it == by_ref_.end() ? nullptr : &it->second;
+    }
+    void set_ready(const std::string& device) { ready_.insert(device); }
+    bool ready(const std::string& device) const { return ready_.count(device) != 0; }
+    std::size_t size() const noexcept { return by_ref_.size(); }
+
+private:
+    std::unordered_map<std::string, std::string> by_ref_;
+    std::unordered_set<std::string> ready_;
+};
+
+}  // namespace ctigw::pbx_link::detail

@@ -1,0 +1,138 @@
+// Test doubles of ctigw::pbx_link::link for the TSP's tests.
+//
+// - mock_link: a plain gmock (use StrictMock<mock_link> by default).
+// - fake_link: a scriptable link. It records requests and lets a test play the switch: push
+//   states, truths, events and link-down reports, and complete requests. Callbacks run
+//   synchronously on the test's thread, which plays the link's delivery thread (so the code
+//   under test sees the same "one thread, in order" contract as with the real link).
+#pragma once
+
+#include <gmock/gmock.h>
+
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ctigw/pbx_link/link.hpp"
+
+namespace ctigw::pbx_link::testing {
+
+class mock_link : public link {
+public:
+    MOCK_METHOD(void, start, (), (override));
+    MOCK_METHOD(void, stop, (), (override));
+    MOCK_METHOD(void, request,
+                (protocol::service_params params, completion done,
+                 std::optional<milliseconds> timeout),
+                (override));
+    MOCK_METHOD(link_figures, figures, (), (const, override));
+};
+
+class fake_link : public link {
+public:
+    struct sent_request {
+        protocol::service_params params;
+        completion done;
+        std::optional<milliseconds> timeout;
+    };
+
+    explicit fake_link(link_callbacks& callbacks) : callbacks_(callbacks) {}
+
+    // ---- link ----
+    void start() override {
+        started_ = true;
+        set_state(link_state::connecting, "start()");
+    }
+    void stop() override {
+        started_ = false;
+        fail_all(request_failure::stopped);
+        set_state(link_state::stopped, "stop()");
+    }
+    void request(protocol::service_params params, completion done,
+                 std::optional<milliseconds> timeout) override {
+        ++figures_.requests;
+        if (state_ != link_state::live) {
+            request_outcome o;
+            o.failure = started_ ? request_failure::not_connected : request_failure::stopped;
+            if (done) done(std::move(o));
+            return;
+        }
+        pending_.push_back({std::move(params), std::move(done), timeout});
+    }
+    link_figures figures() const override {
+        auto f = figures_;
+        f.state = state_;
+        f.requests_in_flight = static_cast<std::uint32_t>(pending_.size());
+        return f;
+    }
+
+    // ---- the test plays the switch ----
+
+    /// Goes through the resync: every truth, then live.
+    void go_live(const std::vector<device_truth>& truths = {}) {
+        set_state(link_state::resyncing, "resync");
+        for (const auto& t : truths) callbacks_.on_device_truth(t);
+        set_state(link_state::live, "every device has its truth");
+        callbacks_.on_live();
+    }
+    void push_truth(const device_truth& truth) { callbacks_.on_device_truth(truth); }
+    void push_event(const std::string& device, const protocol::event_message& event) {
+        ++figures_.events;
+        callbacks_.on_event(device, event);
+    }
+    void push_system_status(protocol::system_status status) { callbacks_.on_system_status(status); }
+    /// The link drops: requests in flight complete with link_lost, then on_link_down.
+    void go_down(std::string reason = "connection reset", bool switch_restarted = false) {
+        fail_all(request_failure::link_lost);
+        callbacks_.on_link_down(link_down{std::move(reason), switch_restarted});
+        set_state(link_state::backoff, "connection lost");
+    }
+    void set_state(link_state to, const std::string& why) {
+        const auto from = state_;
+        state_ = to;
+        callbacks_.on_state(from, to, why);
+    }
+
+    /// Requests sent and not yet completed, oldest first.
+    std::deque<sent_request>& pending() { return pending_; }
+    /// Completes the oldest request with `result`.
+    void complete_next(protocol::service_result result, milliseconds rtt = milliseconds{1}) {
+        auto r = take();
+        request_outcome o;
+        o.result = std::move(result);
+        o.round_trip = rtt;
+        if (r.done) r.done(std::move(o));
+    }
+    /// Completes the oldest request with a failure (and the CSTA error for csta_error).
+    void fail_next(request_failure failure, std::optional<protocol::csta_error> error = {}) {
+        auto r = take();
+        request_outcome o;
+        o.failure = failure;
+        o.error = std::move(error);
+        if (failure == request_failure::timeout) ++figures_.request_timeouts;
+        if (r.done) r.done(std::move(o));
+    }
+    void fail_all(request_failure failure) {
+        while (!pending_.empty()) fail_next(failure);
+    }
+    link_figures& mutable_figures() { return figures_; }
+
+private:
+    sent_request take() {
+        if (pending_.empty()) throw std::logic_error("fake_link: no pending request");
+        auto r = std::move(pending_.front());
+        pending_.pop_front();
+        return r;
+    }
+
+    link_callbacks& callbacks_;
+    link_state state_ = link_state::stopped;
+    bool started_ = false;
+    std::deque<sent_request> pending_;
+    link_figures figures_;
+};
+
+}  // namespace ctigw::pbx_link::testing
