@@ -215,6 +215,7 @@ void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to
 void provider_state::on_link_down(const pbx_link::link_down& why) {
     std::lock_guard lock(mutex_);
     link_live_ = false;
+    truths_pending_.clear();
     log(level::warn, "switch link down: " + why.reason +
                          (why.switch_restarted ? " (switch restarted: every call is gone)" : ""));
     devices_set_all_out_of_service_locked(*this);
@@ -229,7 +230,7 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
         if (truth.error) {
             log(level::warn, "device " + truth.device + " unavailable: " + truth.error->value);
         }
-        devices_set_in_service_locked(*this, truth.device, !truth.error.has_value());
+        truths_pending_.emplace_back(truth.device, !truth.error.has_value());
     } catch (const std::exception& e) {
         log(level::error, "resync of " + truth.device + " failed: " + e.what());
     }
@@ -238,7 +239,17 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
 void provider_state::on_live() {
     std::lock_guard lock(mutex_);
     link_live_ = true;
-    log(level::info, "switch link live");
+    log(level::info, "switch link live (" + std::to_string(truths_pending_.size()) + " devices)");
+    // Only now does the link accept requests: report INSERVICE/RESUME from here, not per truth.
+    auto pending = std::move(truths_pending_);
+    truths_pending_.clear();
+    for (const auto& [device, usable] : pending) {
+        try {
+            devices_set_in_service_locked(*this, device, usable);
+        } catch (const std::exception& e) {
+            log(level::error, "in-service report for " + device + " failed: " + e.what());
+        }
+    }
 }
 
 void provider_state::on_event(const std::string& device, const protocol::event_message& event) {

@@ -278,6 +278,9 @@ public:
 
     std::unique_ptr<pbx_link::link> link_;
     bool link_live_ = false;
+    /// Devices whose truth arrived during the current resync (device, usable): they go in
+    /// service together when the link is live, since the link takes requests only then.
+    std::vector<std::pair<std::string, bool>> truths_pending_;
 
     /// Every async request not yet completed (so that shutdown can complete them all).
     std::unordered_map<DRV_REQUESTID, request_ptr> requests_;

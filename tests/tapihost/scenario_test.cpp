@@ -1,0 +1,222 @@
+#include "ctigw/tapihost/scenario.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ctigw::tapihost {
+namespace {
+
+template <class T>
+const T& body(const scenario& sc, std::size_t i)
+{
+    return std::get<T>(sc.statements.at(i).body);
+}
+
+std::string first_error(std::string_view text)
+{
+    auto sc = parse_scenario(text);
+    return sc.errors.empty() ? std::string() : sc.errors.front();
+}
+
+TEST(Scenario, EveryStatement)
+{
+    const auto sc = parse_scenario(R"(# comment line
+call 2001 2002 as c1      # trailing comment
+makecall 2003 as d1
+expect 2001 c1 RINGBACK
+expect 2002 newcall as in1
+expect 2002 in1 OFFERING ACTIVE within 2s
+expect 2002 in1 callinfo CALLERID|CALLEDID
+expect 2002 in1 callinfo CALLERID=2001 REASON=DIRECT CALLERIDNAME="Alice Martin"
+expect completion last ok
+expect completion makecall LINEERR_INVALCALLSTATE
+expect completion lineAnswer ok
+expect 2001 devstate OUTOFSERVICE
+expect 2001 addressstate FORWARD
+expect 2001 event LINE_CLOSE
+expect phone 2001 state DISPLAY
+expect phone 2001 button 3 DOWN
+expect 2001 c1 digit 5
+expect 2001 c1 generate done
+wait 500ms
+sim call +33123456789 2001
+echo hello world
+dial c1 123
+answer in1
+accept in1
+drop c1
+hold c1
+unhold c1
+swaphold c1 in1
+blindtransfer c1 2004
+setuptransfer c1 as cons
+completetransfer c1 cons transfer
+completetransfer c1 cons conference as conf
+setupconference c1 as conf2 cons2
+setupconference c1 4
+prepareaddtoconference conf as cons3
+addtoconference conf cons3
+removefromconference cons3
+park c1 directed 7001
+park c1 nondirected
+unpark 2001 7001 as up
+pickup 2001 2002 as pk
+pickup 2001 2002 front as pk2
+grouppickup 2001 front as gp
+redirect in1 2005
+forward 2001 uncond 2009
+forward 2001 noanswer 2009 4
+forward 2001 dnd
+forward 2001 cancel
+generatedigits c1 123# 100
+monitordigits c1 on
+setcalldata c1 some data here
+setappspecific c1 42
+callinfo c1
+callstatus c1
+devstatus 2001
+addressstatus #0
+closecall c1
+open 2001
+close 2001
+phone 2001 open
+phone 2001 status
+phone 2001 display
+phone 2001 display set 0 0 "Hello there"
+phone 2001 hookswitch handset micspeaker
+phone 2001 lamp 2 FLASH
+phone 2001 button 3
+status
+expect 2001 c1 CONFERENCED conf
+expect 2001 c1 DISCONNECTED NORMAL
+)");
+    ASSERT_TRUE(sc.ok()) << sc.errors.front();
+    ASSERT_EQ(sc.statements.size(), 68u);
+    EXPECT_EQ(sc.statements[0].line, 2u);
+    const auto& call = body<op_stmt>(sc, 0);
+    EXPECT_EQ(call.verb, "call");
+    EXPECT_EQ(call.args, (std::vector<std::string>{"2001", "2002"}));
+    EXPECT_EQ(call.names, (std::vector<std::string>{"c1"}));
+    EXPECT_EQ(body<op_stmt>(sc, 1).verb, "call");  // makecall
+
+    const auto& st = body<expect_stmt>(sc, 2);
+    EXPECT_EQ(st.kind, expect_kind::call_state);
+    EXPECT_EQ(st.value, LINECALLSTATE_RINGBACK);
+    EXPECT_FALSE(st.mode);
+    EXPECT_EQ(body<expect_stmt>(sc, 3).bind, "in1");
+    const auto& off = body<expect_stmt>(sc, 4);
+    EXPECT_EQ(off.mode, LINEOFFERINGMODE_ACTIVE);
+    EXPECT_EQ(off.within, std::chrono::milliseconds(2000));
+    EXPECT_EQ(body<expect_stmt>(sc, 5).value, LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID);
+    const auto& vals = body<expect_stmt>(sc, 6);
+    EXPECT_EQ(vals.kind, expect_kind::call_values);
+    ASSERT_EQ(vals.fields.size(), 3u);
+    EXPECT_EQ(vals.fields[2], (std::pair<std::string, std::string>{"CALLERIDNAME", "Alice Martin"}));
+    EXPECT_EQ(body<expect_stmt>(sc, 7).op, "last");
+    EXPECT_EQ(body<expect_stmt>(sc, 8).op, "call");
+    EXPECT_EQ(body<expect_stmt>(sc, 8).result, static_cast<LONG>(LINEERR_INVALCALLSTATE));
+    EXPECT_EQ(body<expect_stmt>(sc, 10).kind, expect_kind::dev_state);
+    EXPECT_EQ(body<expect_stmt>(sc, 12).value, static_cast<std::uint32_t>(LINE_CLOSE));
+    EXPECT_EQ(body<expect_stmt>(sc, 13).kind, expect_kind::phone_state);
+    EXPECT_EQ(body<expect_stmt>(sc, 14).mode, PHONEBUTTONSTATE_DOWN);
+    EXPECT_EQ(body<expect_stmt>(sc, 15).value, static_cast<std::uint32_t>('5'));
+    EXPECT_EQ(body<wait_stmt>(sc, 17).duration, std::chrono::milliseconds(500));
+    EXPECT_EQ(body<sim_stmt>(sc, 18).command, "call +33123456789 2001");
+    EXPECT_EQ(body<echo_stmt>(sc, 19).text, "hello world");
+    auto by_text = [&](std::string_view text) -> const statement& {
+        for (const auto& s : sc.statements)
+            if (s.text == text) return s;
+        ADD_FAILURE() << "no statement " << text;
+        return sc.statements.front();
+    };
+    EXPECT_EQ(std::get<op_stmt>(by_text("forward 2001 noanswer 2009 4").body).args.back(), "4");
+    EXPECT_EQ(std::get<op_stmt>(by_text("setcalldata c1 some data here").body).args,
+              (std::vector<std::string>{"c1", "some data here"}));
+    EXPECT_EQ(std::get<op_stmt>(by_text("phone 2001 display").body).args.back(), "display");
+    EXPECT_EQ(std::get<op_stmt>(by_text("phone 2001 display set 0 0 \"Hello there\"").body).args.back(),
+              "set 0 0 Hello there");
+    EXPECT_EQ(std::get<expect_stmt>(by_text("expect 2001 c1 CONFERENCED conf").body).parent, "conf");
+    EXPECT_EQ(std::get<expect_stmt>(by_text("expect 2001 c1 DISCONNECTED NORMAL").body).mode,
+              LINEDISCONNECTMODE_NORMAL);
+    EXPECT_EQ(by_text("expect 2001 c1 DISCONNECTED NORMAL").line, 69u);
+    EXPECT_EQ(sc.extensions(), (std::set<std::string>{"2001", "2002", "2003"}));
+}
+
+TEST(Scenario, ErrorsCarryLineNumbers)
+{
+    EXPECT_EQ(first_error("\n\ncal 2001 2002"),
+              "line 3: unknown statement \"cal\" (operations: open, close, call, dial, answer, "
+              "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
+              "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
+              "unpark, pickup, grouppickup, redirect, forward, generatedigits, monitordigits, "
+              "setcalldata, setappspecific, callinfo, callstatus, devstatus, addressstatus, "
+              "closecall, phone; or expect, wait, sim, echo)");
+    EXPECT_EQ(first_error("answer c9"),
+              "line 1: unknown call \"c9\" (name calls with \"as <name>\" first)");
+    EXPECT_EQ(first_error("call 2001 2002 as c1\nexpect 2001 c1 RINGING"),
+              "line 2: \"RINGING\" is not a call state (IDLE OFFERING ACCEPTED DIALTONE DIALING "
+              "RINGBACK BUSY SPECIALINFO CONNECTED PROCEEDING ONHOLD CONFERENCED ONHOLDPENDCONF "
+              "ONHOLDPENDTRANSFER DISCONNECTED UNKNOWN) nor callinfo/digit/generate");
+    EXPECT_EQ(first_error("wait soon"), "line 1: \"soon\" is not a time (500ms, 2s, 1.5s, 1m)");
+    EXPECT_EQ(first_error("call 2001 2002 as a b"),
+              "line 1: \"call\" names at most 1 call(s): usage: call <line> [<number>] [as <name>]");
+    EXPECT_EQ(first_error("answer"), "line 1: usage: answer <call>");
+    EXPECT_EQ(first_error("call 2001 as c1\ncompletetransfer c1 c1 sideways"),
+              "line 2: \"sideways\": expected transfer|conference; usage: completetransfer <call> "
+              "<consult> transfer|conference [as <conf>]");
+    EXPECT_EQ(first_error("expect completion frobnicate ok").substr(0, 40),
+              "line 1: expect completion: \"frobnicate\" ");
+    EXPECT_EQ(first_error("expect completion last maybe"),
+              "line 1: \"maybe\" is not a result (ok, LINEERR_..., PHONEERR_...)");
+    EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 IDLE NORMAL"), "line 2: state IDLE has no mode");
+    EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 OFFERING LOUD").substr(0, 50),
+              "line 2: \"LOUD\" is not a LINEOFFERINGMODE_ mode (AC");
+    EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 callinfo COLOR=red").substr(0, 40),
+              "line 2: unknown callinfo field \"COLOR\" (");
+    EXPECT_EQ(first_error("call 2001 as newcall"),
+              "line 1: \"newcall\" is a reserved word and cannot name a call");
+    EXPECT_EQ(first_error("forward 2001 busy"),
+              "line 1: forward busy needs a destination: usage: forward <line> "
+              "uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> dnd|cancel");
+    EXPECT_EQ(first_error("phone 2001 lamp 2 SPARKLE").substr(0, 35), "line 1: usage: phone <ext> lamp <id");
+    EXPECT_EQ(first_error("echo \"open"), "line 1: unterminated quote");
+    EXPECT_EQ(first_error("quit"), "line 1: \"quit\" is for the console only");
+    EXPECT_EQ(first_error("expect 2001 c1 within 2s"),
+              "line 1: unknown call \"c1\" (name calls with \"as <name>\" first)");
+
+    // Every error is reported, not only the first.
+    auto sc = parse_scenario("answer x\nhold y\nwait 1s");
+    EXPECT_EQ(sc.errors.size(), 2u);
+    EXPECT_EQ(sc.statements.size(), 1u);
+}
+
+TEST(Scenario, Words)
+{
+    std::string err;
+    EXPECT_EQ(*split_words(R"(a "b c" d\e "x\"y" #5 # comment)", &err),
+              (std::vector<std::string>{"a", "b c", "d\\e", "x\"y", "#5"}));
+    EXPECT_EQ(parse_duration("1.5s"), std::chrono::milliseconds(1500));
+    EXPECT_EQ(parse_duration("2m"), std::chrono::milliseconds(120000));
+    EXPECT_FALSE(parse_duration("2 s"));
+    EXPECT_FALSE(parse_duration("s"));
+}
+
+TEST(Scenario, ConsoleParserRemembersNames)
+{
+    statement_parser p;
+    std::string err;
+    EXPECT_FALSE(p.parse("answer in1", &err));
+    EXPECT_FALSE(err.empty());
+    err.clear();
+    auto st = p.parse("expect 2002 newcall as in1", &err);
+    ASSERT_TRUE(st) << err;
+    st = p.parse("answer in1", &err);
+    ASSERT_TRUE(st) << err;
+    EXPECT_TRUE(std::holds_alternative<op_stmt>(st->body));
+    st = p.parse("help", &err);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(std::get<console_stmt>(st->body).word, "help");
+    EXPECT_FALSE(p.parse("   # nothing", &err));
+}
+
+}  // namespace
+}  // namespace ctigw::tapihost

@@ -1,0 +1,47 @@
+/**
+ * @file
+ * The in-process switch simulator (`--sim`): a ctigw::pbxsim::server on its own io thread with
+ * throwaway TLS certificates, and a temporary ctigw configuration pointing at it, so that
+ * `ctigw-tapihost --sim --scenario demo.tsc` is a self-contained end-to-end run.
+ *
+ * Thread safety: start/stop from the main thread; check/execute from one thread at a time (they
+ * post to the simulator's thread and wait).
+ */
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "ctigw/tapihost/runner.hpp"
+
+namespace ctigw::tapihost {
+
+class in_process_sim final : public sim_hook {
+public:
+    /// True when the host was built with the pbx-sim library.
+    static bool available();
+
+    in_process_sim();
+    ~in_process_sim() override;
+
+    /**
+     * Writes certificates and a ctigw config (lines and phones = `extensions`) into a new temp
+     * directory, starts the server on 127.0.0.1 (free port), sets the token variable named in
+     * the config in this process's environment. `config_path` receives the config file.
+     * Returns an error text or empty.
+     */
+    std::string start(const std::set<std::string>& extensions, std::filesystem::path& config_path,
+                      bool verbose);
+    void stop();
+
+    std::string check(const std::string& command) override;
+    std::string execute(const std::string& command, std::string& output) override;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ctigw::tapihost

@@ -1,0 +1,273 @@
+// ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP on Linux.
+// Usage and the scenario language: --help, docs/tapihost.md.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <string>
+
+#include "ctigw/tapihost/host.hpp"
+#include "ctigw/tapihost/runner.hpp"
+#include "ctigw/tapihost/scenario.hpp"
+#include "ctigw/tapihost/sim.hpp"
+
+namespace th = ctigw::tapihost;
+
+namespace {
+
+constexpr int exit_ok = 0, exit_mismatch = 1, exit_usage = 2;
+
+void usage(std::ostream& o)
+{
+    o << "ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP.\n"
+         "\n"
+         "Usage: ctigw-tapihost [options]\n"
+         "  --tsp PATH          the TSP shared library (default: $CTIGW_TSP, else libctigw-tsp.so\n"
+         "                      next to this program or in ../../tsp/ of a build tree)\n"
+         "  --config PATH       set CTIGW_CONFIG for the TSP (not with --sim)\n"
+         "  --sim               run the switch simulator in-process (TLS on 127.0.0.1, a temporary\n"
+         "                      ctigw config with the scenario's extensions); enables `sim` lines\n"
+         "  --extensions LIST   extra extensions for --sim, comma separated (2001,2002)\n"
+         "  --scenario FILE     run a scenario file (see below), then exit\n"
+         "  --check             only parse the scenario (and its sim lines) and exit\n"
+         "  --console           read statements from stdin (default when stdin is a terminal and\n"
+         "                      no --scenario is given)\n"
+         "  --timeout TIME      default time an expect waits (default 5s)\n"
+         "  --idle-close TIME   close IDLE calls this long after IDLE (default 1s)\n"
+         "  --keep-idle         never close IDLE calls before exit (or `closecall`)\n"
+         "  --keep-going        go on after a mismatch\n"
+         "  --no-open           do not open lines and phones at start (use `open`)\n"
+         "  --linger TIME       keep running this long after the scenario (default 0)\n"
+         "  --provider-id N     dwPermanentProviderID (default 1)\n"
+         "  --line-base N       dwLineDeviceIDBase (default 0); --phone-base N (default 1000)\n"
+         "  -v, --verbose       also print the simulator's log\n"
+         "  -h, --help          this text\n"
+         "\n"
+         "What the host does: TSPI_lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 2.0, 3.1),\n"
+         "TSPI_providerEnumDevices (keeping the LINE_CREATE/PHONE_CREATE procs), TSPI_providerInit,\n"
+         "per device negotiation, GetDevCaps/GetAddressCaps, lineOpen/phoneOpen, SetStatusMessages\n"
+         "(all bits); it answers LINE_NEWCALL with a fresh htCall, closes IDLE calls, checks that\n"
+         "every async request completes exactly once and the TAPI event rules, and prints every\n"
+         "event with names. At exit: lineCloseCall, lineClose, phoneClose, providerShutdown.\n"
+         "\n"
+         "Exit codes: 0 ok; 1 scenario mismatch or TAPI rule violation; 2 usage or load error.\n"
+         "\n"
+      << th::language_help();
+}
+
+std::optional<std::string> default_tsp(const char* argv0)
+{
+    if (const char* env = std::getenv("CTIGW_TSP"); env && *env) return std::string(env);
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) exe = std::filesystem::absolute(argv0, ec);
+    const auto dir = exe.parent_path();
+    for (const auto& candidate : {dir / "libctigw-tsp.so", dir / "../../tsp/libctigw-tsp.so"}) {
+        if (std::filesystem::exists(candidate, ec))
+            return std::filesystem::weakly_canonical(candidate, ec).string();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::string tsp, scenario_path, config, extensions;
+    bool sim = false, console = false, check_only = false, verbose = false;
+    th::host_options hopt;
+    th::runner_options ropt;
+    std::chrono::milliseconds linger{0};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&](const char* what) -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "ctigw-tapihost: " << a << " needs " << what << "\n";
+                std::exit(exit_usage);
+            }
+            return argv[++i];
+        };
+        auto duration = [&](const char* what) {
+            auto v = value(what);
+            auto d = th::parse_duration(v);
+            if (!d) {
+                std::cerr << "ctigw-tapihost: " << a << ": \"" << v << "\" is not a time (500ms, 2s)\n";
+                std::exit(exit_usage);
+            }
+            return *d;
+        };
+        auto number = [&](const char* what) {
+            auto v = value(what);
+            try {
+                return static_cast<DWORD>(std::stoul(v));
+            } catch (...) {
+                std::cerr << "ctigw-tapihost: " << a << ": \"" << v << "\" is not a number\n";
+                std::exit(exit_usage);
+            }
+        };
+        if (a == "-h" || a == "--help") {
+            usage(std::cout);
+            return exit_ok;
+        } else if (a == "--tsp") tsp = value("a path");
+        else if (a == "--config") config = value("a path");
+        else if (a == "--scenario") scenario_path = value("a file");
+        else if (a == "--sim") sim = true;
+        else if (a == "--extensions") extensions = value("a list");
+        else if (a == "--console") console = true;
+        else if (a == "--check") check_only = true;
+        else if (a == "--timeout") ropt.default_timeout = duration("a time");
+        else if (a == "--idle-close") hopt.idle_close = duration("a time");
+        else if (a == "--keep-idle") hopt.idle_close.reset();
+        else if (a == "--keep-going") ropt.keep_going = true;
+        else if (a == "--no-open") hopt.open_lines = hopt.open_phones = false;
+        else if (a == "--linger") linger = duration("a time");
+        else if (a == "--provider-id") hopt.provider_id = number("a number");
+        else if (a == "--line-base") hopt.line_base = number("a number");
+        else if (a == "--phone-base") hopt.phone_base = number("a number");
+        else if (a == "-v" || a == "--verbose") verbose = true;
+        else {
+            std::cerr << "ctigw-tapihost: unknown option \"" << a << "\" (see --help)\n";
+            return exit_usage;
+        }
+    }
+    if (sim && !config.empty()) {
+        std::cerr << "ctigw-tapihost: --config and --sim exclude each other\n";
+        return exit_usage;
+    }
+    if (sim && !th::in_process_sim::available()) {
+        std::cerr << "ctigw-tapihost: --sim: this build has no pbx-sim library\n";
+        return exit_usage;
+    }
+    if (scenario_path.empty() && !console) console = ::isatty(0) != 0;
+    if (scenario_path.empty() && !console && !check_only) console = true;  // piped statements
+
+    // Parse everything before loading anything.
+    th::scenario sc;
+    if (!scenario_path.empty()) {
+        sc = th::load_scenario(scenario_path);
+        for (const auto& e : sc.errors) std::cerr << scenario_path << ": " << e << "\n";
+        if (!sc.ok()) return exit_usage;
+    }
+    th::in_process_sim simulator;
+    {
+        std::size_t bad = 0;
+        for (const auto& st : sc.statements) {
+            if (const auto* s = std::get_if<th::sim_stmt>(&st.body)) {
+                if (!sim && !check_only) {
+                    std::cerr << scenario_path << ": line " << st.line << ": `sim` lines need --sim\n";
+                    ++bad;
+                } else if (auto err = simulator.check(s->command); !err.empty()) {
+                    std::cerr << scenario_path << ": line " << st.line << ": sim: " << err << "\n";
+                    ++bad;
+                }
+            }
+        }
+        if (bad) return exit_usage;
+    }
+    if (check_only) {
+        std::cout << scenario_path << ": " << sc.statements.size() << " statements, ok\n";
+        return exit_ok;
+    }
+
+    if (tsp.empty()) {
+        auto d = default_tsp(argv[0]);
+        if (!d) {
+            std::cerr << "ctigw-tapihost: no TSP: give --tsp PATH or set CTIGW_TSP\n";
+            return exit_usage;
+        }
+        tsp = *d;
+    }
+    hopt.tsp_path = tsp;
+    std::mutex out_mutex;
+    hopt.print = [&out_mutex](const std::string& line) {
+        std::lock_guard lock(out_mutex);
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+    };
+
+    if (sim) {
+        auto exts = sc.extensions();
+        std::string list = extensions;
+        for (std::size_t pos = 0; !list.empty();) {
+            auto comma = list.find(',', pos);
+            auto e = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            if (!e.empty()) exts.insert(e);
+            if (comma == std::string::npos) break;
+            pos = comma + 1;
+        }
+        std::filesystem::path cfg;
+        if (auto err = simulator.start(exts, cfg, verbose); !err.empty()) {
+            std::cerr << "ctigw-tapihost: --sim: " << err << "\n";
+            return exit_usage;
+        }
+        config = cfg.string();
+        hopt.print("simulator on " + cfg.parent_path().string() + ", config " + config);
+    }
+    if (!config.empty()) ::setenv("CTIGW_CONFIG", config.c_str(), 1);
+
+    int rc = exit_ok;
+    {
+        th::host h(hopt);
+        if (auto err = h.load(); !err.empty()) {
+            std::cerr << "ctigw-tapihost: " << err << "\n";
+            return exit_usage;
+        }
+        if (auto err = h.start(); !err.empty()) {
+            std::cerr << "ctigw-tapihost: " << err << "\n";
+            h.stop(std::chrono::milliseconds(0));
+            simulator.stop();
+            return exit_usage;
+        }
+        th::runner r(h, sim ? &simulator : nullptr, ropt);
+        if (!scenario_path.empty()) {
+            r.run_all(sc);
+            if (linger.count() > 0) std::this_thread::sleep_for(linger);
+        }
+        if (console) {
+            th::statement_parser parser;
+            const bool tty = ::isatty(0) != 0;
+            std::string text;
+            if (tty) hopt.print("type `help` for the statements, `quit` to leave");
+            while (!r.quit_requested()) {
+                if (tty) {
+                    std::fputs("tapihost> ", stdout);
+                    std::fflush(stdout);
+                }
+                if (!std::getline(std::cin, text)) break;
+                std::string err;
+                auto st = parser.parse(text, &err);
+                if (!err.empty()) {
+                    hopt.print("error: " + err);
+                    continue;
+                }
+                if (!st) continue;
+                if (auto* op = std::get_if<th::op_stmt>(&st->body)) {
+                    // Calls the console did not name get call#N names it can use later.
+                    (void)op;
+                }
+                r.run(*st);
+                // Let calls announced by LINE_NEWCALL be referred to as call#N.
+                h.with_log([&](const std::vector<th::event>& log) {
+                    for (const auto& e : log)
+                        if (e.call != 0) parser.define("call#" + std::to_string(e.call));
+                });
+            }
+        }
+        h.stop();
+        const auto violations = h.violations();
+        if (r.failures() > 0 && !console) rc = exit_mismatch;
+        if (!violations.empty()) {
+            hopt.print(std::to_string(violations.size()) + " TAPI rule violation(s):");
+            for (const auto& v : violations) hopt.print("  " + v);
+            rc = exit_mismatch;
+        }
+        if (!scenario_path.empty())
+            hopt.print(rc == exit_ok ? "scenario passed" : "scenario FAILED");
+    }
+    simulator.stop();
+    return rc;
+}

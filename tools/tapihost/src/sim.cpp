@@ -1,0 +1,169 @@
+// The in-process simulator (sim.hpp).
+#include "ctigw/tapihost/sim.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#if defined(CTIGW_TAPIHOST_HAVE_PBXSIM)
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "ctigw/pbxsim/certs.hpp"
+#include "ctigw/pbxsim/control.hpp"
+#include "ctigw/pbxsim/server.hpp"
+#endif
+
+namespace ctigw::tapihost {
+
+#if defined(CTIGW_TAPIHOST_HAVE_PBXSIM)
+
+struct in_process_sim::impl {
+    boost::asio::io_context io;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+    std::unique_ptr<pbxsim::server> server;
+    std::thread thread;
+    std::filesystem::path dir;
+};
+
+bool in_process_sim::available() { return true; }
+
+in_process_sim::in_process_sim() : impl_(std::make_unique<impl>()) {}
+
+in_process_sim::~in_process_sim() { stop(); }
+
+std::string in_process_sim::start(const std::set<std::string>& extensions,
+                                  std::filesystem::path& config_path, bool verbose)
+{
+    std::random_device rd;
+    std::ostringstream token;
+    for (int i = 0; i < 4; ++i) token << std::hex << rd();
+    std::error_code ec;
+    impl_->dir = std::filesystem::temp_directory_path(ec) /
+                 ("ctigw-tapihost-" + std::to_string(::getpid()) + "-" + token.str().substr(0, 6));
+    std::filesystem::create_directories(impl_->dir, ec);
+    if (ec) return "cannot create " + impl_->dir.string() + ": " + ec.message();
+    if (auto err = pbxsim::write_demo_certificates(impl_->dir / "certs"); !err.empty())
+        return "certificates: " + err;
+
+    pbxsim::sim_config cfg;
+    for (const auto& e : extensions) {
+        const bool in_default = e.size() == 4 && e >= "2000" && e <= "2099";
+        if (!in_default) cfg.stations.push_back({e, e});
+    }
+    pbxsim::server_options opts;
+    opts.port = 0;
+    opts.token = token.str();
+    opts.tls = pbxsim::tls_files{impl_->dir / "certs" / "server.pem",
+                                 impl_->dir / "certs" / "server-key.pem", std::nullopt};
+    opts.log = [verbose](std::string_view text) {
+        if (verbose) std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
+    };
+    std::promise<std::string> started;
+    auto started_future = started.get_future();
+    impl_->work.emplace(impl_->io.get_executor());
+    impl_->thread = std::thread([this, cfg, opts, &started] {
+        try {
+            impl_->server = std::make_unique<pbxsim::server>(impl_->io, cfg, opts);
+            started.set_value(impl_->server->start());
+        } catch (const std::exception& e) {
+            started.set_value(std::string("simulator: ") + e.what());
+        }
+        impl_->io.run();
+    });
+    if (auto err = started_future.get(); !err.empty()) return err;
+    const auto port = impl_->server->port();
+
+    const char* token_env = "CTIGW_TAPIHOST_TOKEN";
+    ::setenv(token_env, opts.token.c_str(), 1);
+    std::string list;
+    for (const auto& e : extensions) list += (list.empty() ? "\"" : ", \"") + e + "\"";
+    if (list.empty()) list = "\"2001-2004\"";
+    config_path = impl_->dir / "ctigw.json";
+    std::ofstream cfg_file(config_path);
+    cfg_file << "{\n"
+             << "  \"switch\": {\n"
+             << "    \"endpoints\": [\"wss://127.0.0.1:" << port << "/csta\"],\n"
+             << "    \"tls\": { \"caFile\": \"certs/ca.pem\", \"serverName\": \"localhost\" },\n"
+             << "    \"auth\": { \"tokenEnv\": \"" << token_env << "\" },\n"
+             << "    \"timeouts\": { \"connectMs\": 2000, \"requestMs\": 5000, \"heartbeatIntervalMs\": 5000 },\n"
+             << "    \"reconnect\": { \"initialMs\": 200, \"maxMs\": 2000 }\n"
+             << "  },\n"
+             << "  \"devices\": { \"lines\": [" << list << "], \"phones\": [" << list << "] },\n"
+             << "  \"logging\": { \"file\": \"ctigw.log\", \"level\": \"debug\" }\n"
+             << "}\n";
+    if (!cfg_file) return "cannot write " + config_path.string();
+    return {};
+}
+
+void in_process_sim::stop()
+{
+    if (!impl_ || !impl_->thread.joinable()) return;
+    std::promise<void> stopped;
+    auto f = stopped.get_future();
+    impl_->server->post([this, &stopped] {
+        impl_->server->stop();
+        stopped.set_value();
+    });
+    f.wait_for(std::chrono::seconds(5));
+    impl_->work.reset();
+    impl_->io.stop();
+    impl_->thread.join();
+    impl_->server.reset();
+    if (!std::getenv("CTIGW_TAPIHOST_KEEP_TMP")) {
+        std::error_code ec;
+        std::filesystem::remove_all(impl_->dir, ec);
+    }
+}
+
+std::string in_process_sim::check(const std::string& command)
+{
+    auto parsed = pbxsim::parse_command(command);
+    if (auto* err = std::get_if<std::string>(&parsed)) return *err;
+    return {};
+}
+
+std::string in_process_sim::execute(const std::string& command, std::string& output)
+{
+    auto parsed = pbxsim::parse_command(command);
+    if (auto* err = std::get_if<std::string>(&parsed)) return *err;
+    if (!impl_->server) return "the simulator is not running";
+    auto cmd = std::get<pbxsim::command>(parsed);
+    std::promise<std::pair<bool, std::string>> done;
+    auto f = done.get_future();
+    impl_->server->post([this, cmd, &done] {
+        std::ostringstream out;
+        pbxsim::command_executor exec(*impl_->server, out);
+        const bool ok = exec.execute(cmd);
+        done.set_value({ok, out.str()});
+    });
+    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        return "the simulator did not answer within 10s";
+    auto [ok, text] = f.get();
+    output = text;
+    return ok ? std::string() : std::string("command failed");
+}
+
+#else
+
+struct in_process_sim::impl {};
+bool in_process_sim::available() { return false; }
+in_process_sim::in_process_sim() = default;
+in_process_sim::~in_process_sim() = default;
+std::string in_process_sim::start(const std::set<std::string>&, std::filesystem::path&, bool)
+{
+    return "this ctigw-tapihost was built without the pbx-sim library";
+}
+void in_process_sim::stop() {}
+std::string in_process_sim::check(const std::string&) { return {}; }
+std::string in_process_sim::execute(const std::string&, std::string&)
+{
+    return "this ctigw-tapihost was built without the pbx-sim library";
+}
+
+#endif
+
+}  // namespace ctigw::tapihost
