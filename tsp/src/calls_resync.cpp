@@ -1,0 +1,180 @@
+// Resynchronisation (the switch's truth after a reconnect or a sequence gap), line close and
+// refresh: the module functions state.cpp and devices*.cpp call (modules.hpp).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "calls.hpp"
+
+namespace ctigw::tsp {
+
+namespace {
+
+using protocol::connection_state;
+
+DWORD mapped_state(connection_state s, DWORD& mode) {
+    mode = 0;
+    switch (s) {
+        case connection_state::initiated: mode = LINEDIALTONEMODE_NORMAL; return LINECALLSTATE_DIALTONE;
+        case connection_state::alerting: mode = LINEOFFERINGMODE_ACTIVE; return LINECALLSTATE_OFFERING;
+        case connection_state::connected: mode = LINECONNECTEDMODE_ACTIVE; return LINECALLSTATE_CONNECTED;
+        case connection_state::hold: return LINECALLSTATE_ONHOLD;
+        case connection_state::queued: mode = LINECONNECTEDMODE_INACTIVE; return LINECALLSTATE_CONNECTED;
+        case connection_state::fail: mode = LINEDISCONNECTMODE_UNKNOWN; return LINECALLSTATE_DISCONNECTED;
+        default: return LINECALLSTATE_IDLE;
+    }
+}
+
+/// Whether a call's TAPI state already agrees with the switch's connection state (a connected
+/// connection is also RINGBACK/PROCEEDING/DIALING for the caller; a held one any held state).
+bool agrees(const call& c, connection_state s) {
+    switch (s) {
+        case connection_state::initiated:
+            return c.state == LINECALLSTATE_DIALTONE || c.state == LINECALLSTATE_DIALING;
+        case connection_state::alerting:
+            return c.state == LINECALLSTATE_OFFERING || c.state == LINECALLSTATE_ACCEPTED;
+        case connection_state::connected:
+            return c.state == LINECALLSTATE_CONNECTED || c.state == LINECALLSTATE_RINGBACK ||
+                   c.state == LINECALLSTATE_PROCEEDING || c.state == LINECALLSTATE_DIALING ||
+                   c.state == LINECALLSTATE_CONFERENCED;
+        case connection_state::hold:
+            return c.state == LINECALLSTATE_ONHOLD || c.state == LINECALLSTATE_ONHOLDPENDTRANSFER ||
+                   c.state == LINECALLSTATE_ONHOLDPENDCONF || c.state == LINECALLSTATE_CONFERENCED;
+        case connection_state::queued: return c.state == LINECALLSTATE_CONNECTED;
+        case connection_state::fail:
+            return c.state == LINECALLSTATE_BUSY || c.state == LINECALLSTATE_DISCONNECTED;
+        default: return false;
+    }
+}
+
+void end_with_members(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mode) {
+    if (c->role == call_role::conference_parent) {
+        for (auto& m : calls::members_of(*l, c)) calls::end_call(p, l, m, mode);
+    }
+    auto par = c->role == call_role::conference_member ? calls::parent_of(*c) : nullptr;
+    calls::end_call(p, l, c, mode);
+    if (par) calls::check_conference(p, l, par);
+}
+
+}  // namespace
+
+void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
+                              const pbx_link::device_truth& truth) {
+    if (!l) return;
+    std::map<std::string, const protocol::snapshot_connection*> now;
+    if (!truth.error) {
+        for (const auto& sc : truth.connections) {
+            if (sc.connection.device_id == l->extension && sc.state != connection_state::null) {
+                now[sc.connection.call_id] = &sc;
+            }
+        }
+    }
+    // 1. Calls whose connection is gone end; surviving ones move to the switch's state.
+    std::vector<std::pair<std::string, call_ptr>> bound;
+    for (const auto& [id, weak] : l->by_call_id) {
+        if (auto c = weak.lock(); c && c->state != LINECALLSTATE_IDLE) bound.emplace_back(id, c);
+    }
+    for (const auto& [id, c] : bound) {
+        if (c->state == LINECALLSTATE_IDLE) continue;  // ended with an earlier one
+        auto it = now.find(id);
+        if (it == now.end()) {
+            p.log(level::info, calls::describe(*c, *l) + " gone after resync");
+            end_with_members(p, l, c, LINEDISCONNECTMODE_UNKNOWN);
+            continue;
+        }
+        const auto& sc = *it->second;
+        c->switch_state = sc.state;
+        if (sc.correlator_data) calls::set_call_data(*c, sc.correlator_data->bytes);
+        if (!agrees(*c, sc.state)) {
+            DWORD mode = 0;
+            DWORD to = mapped_state(sc.state, mode);
+            if (c->role == call_role::conference_parent && to == LINECALLSTATE_ONHOLD &&
+                c->conference_pending) {
+                to = LINECALLSTATE_ONHOLDPENDCONF;
+            }
+            p.log(level::info, calls::describe(*c, *l) + " resynced");
+            if (!call_machine::transition(p, l, c, to, mode)) {
+                end_with_members(p, l, c, LINEDISCONNECTMODE_UNKNOWN);
+                continue;
+            }
+        }
+        calls::flush_info(p, l, c);
+    }
+    // 2. Connections we do not know: new calls (a pending MakeCall takes its own).
+    for (const auto& [id, sc] : now) {
+        if (calls::find_call(*l, id)) continue;
+        call_ptr c;
+        const bool outgoing = sc->calling_device && *sc->calling_device == l->extension;
+        if (outgoing) {
+            for (auto& k : l->calls) {
+                if (k->awaiting_connection == call::awaiting::make_call && !k->connection &&
+                    !k->dead) {
+                    c = k;
+                    c->awaiting_connection = call::awaiting::none;
+                    break;
+                }
+            }
+        }
+        const bool fresh = !c;
+        if (fresh) c = calls::create_call(p, l);
+        calls::bind(p, l, c, sc->connection);
+        const std::string calling = sc->calling_device.value_or("");
+        const std::string called = sc->called_device.value_or("");
+        const std::string other = outgoing ? called : calling;
+        calls::add_party(*c, other, l->extension);
+        if (fresh) {
+            calls::set_party(p, *c, &call::caller, calling, LINECALLINFOSTATE_CALLERID);
+            calls::set_party(p, *c, &call::called, called, LINECALLINFOSTATE_CALLEDID);
+            if (sc->state == connection_state::connected && !other.empty()) {
+                calls::set_party(p, *c, &call::connected, other, LINECALLINFOSTATE_CONNECTEDID);
+            }
+            c->origin = calls::origin_for(p, other, outgoing);
+            c->reason = outgoing ? LINECALLREASON_DIRECT : LINECALLREASON_UNKNOWN;
+            c->pending_info |= LINECALLINFOSTATE_ORIGIN | LINECALLINFOSTATE_REASON;
+        }
+        if (sc->correlator_data) calls::set_call_data(*c, sc->correlator_data->bytes);
+        c->switch_state = sc->state;
+        DWORD mode = 0;
+        const DWORD to = mapped_state(sc->state, mode);
+        p.log(level::info, calls::describe(*c, *l) + " found by resync");
+        call_machine::transition(p, l, c, to, mode);
+        calls::flush_info(p, l, c);
+    }
+}
+
+void calls_line_closed_locked(provider_state& p, const line_ptr& l) {
+    if (!l) return;
+    // Call requests still pending complete now (tspi.md §3.3); call-less ones are devices'.
+    std::vector<request_ptr> pending;
+    for (const auto& [id, r] : p.requests_) {
+        auto subject = r->subject.lock();
+        if (subject && subject->owner() == l) pending.push_back(r);
+    }
+    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    // TAPI forgets every handle of the line: live calls stay tracked (silently) and are
+    // announced again by the next open (calls_refresh_locked); the rest go.
+    auto calls_now = l->calls;
+    for (auto& c : calls_now) {
+        c->ht.store(nullptr);
+        c->reportable = false;
+        c->reported_state = 0;
+        if (c->dead || c->tapi_pending || c->state == LINECALLSTATE_IDLE ||
+            c->state == LINECALLSTATE_UNKNOWN) {
+            if (c->tapi_pending) c->dead = true;
+            calls::forget(p, l, c);
+        }
+    }
+}
+
+void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c) {
+    if (!l || !c || c->closed) return;
+    c->features = call_machine::features(*l, *c);
+    c->features2 = call_machine::features2(*l, *c);
+    if (c->role == call_role::conference_member) {
+        // TAPI must know the parent before CONFERENCED names it.
+        if (auto par = calls::parent_of(*c)) calls::report_current(p, l, par);
+    }
+    calls::report_current(p, l, c);
+}
+
+}  // namespace ctigw::tsp
