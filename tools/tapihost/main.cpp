@@ -27,7 +27,8 @@ void usage(std::ostream& o)
          "Usage: ctigw-tapihost [options]\n"
          "  --tsp PATH          the TSP shared library (default: $CTIGW_TSP, else libctigw-tsp.so\n"
          "                      next to this program or in ../../tsp/ of a build tree)\n"
-         "  --config PATH       set CTIGW_CONFIG for the TSP (not with --sim)\n"
+         "  --config PATH       set CTIGW_CONFIG for the TSP; with --sim the simulator serves\n"
+         "                      that config (its endpoint, caFile directory, token, devices)\n"
          "  --sim               run the switch simulator in-process (TLS on 127.0.0.1, a temporary\n"
          "                      ctigw config with the scenario's extensions); enables `sim` lines\n"
          "  --extensions LIST   extra extensions for --sim, comma separated (2001,2002)\n"
@@ -133,10 +134,6 @@ int main(int argc, char** argv)
             return exit_usage;
         }
     }
-    if (sim && !config.empty()) {
-        std::cerr << "ctigw-tapihost: --config and --sim exclude each other\n";
-        return exit_usage;
-    }
     if (sim && !th::in_process_sim::available()) {
         std::cerr << "ctigw-tapihost: --sim: this build has no pbx-sim library\n";
         return exit_usage;
@@ -199,13 +196,22 @@ int main(int argc, char** argv)
             if (comma == std::string::npos) break;
             pos = comma + 1;
         }
-        std::filesystem::path cfg;
-        if (auto err = simulator.start(exts, cfg, verbose); !err.empty()) {
-            std::cerr << "ctigw-tapihost: --sim: " << err << "\n";
-            return exit_usage;
+        if (!config.empty()) {
+            // Serve the given config (the demo's), rather than a temporary one.
+            if (auto err = simulator.start_for_config(config, verbose); !err.empty()) {
+                std::cerr << "ctigw-tapihost: --sim: " << err << "\n";
+                return exit_usage;
+            }
+            hopt.print("simulator serving " + config);
+        } else {
+            std::filesystem::path cfg;
+            if (auto err = simulator.start(exts, cfg, verbose); !err.empty()) {
+                std::cerr << "ctigw-tapihost: --sim: " << err << "\n";
+                return exit_usage;
+            }
+            config = cfg.string();
+            hopt.print("simulator on " + cfg.parent_path().string() + ", config " + config);
         }
-        config = cfg.string();
-        hopt.print("simulator on " + cfg.parent_path().string() + ", config " + config);
     }
     if (!config.empty()) ::setenv("CTIGW_CONFIG", config.c_str(), 1);
 

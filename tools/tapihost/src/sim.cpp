@@ -12,6 +12,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "ctigw/config/devices.hpp"
+#include "ctigw/config/loader.hpp"
+#include "ctigw/config/token.hpp"
 #include "ctigw/pbxsim/certs.hpp"
 #include "ctigw/pbxsim/control.hpp"
 #include "ctigw/pbxsim/server.hpp"
@@ -99,6 +102,67 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
     return {};
 }
 
+std::string in_process_sim::start_for_config(const std::filesystem::path& config_path, bool verbose)
+{
+    auto loaded = config::load_file(config_path);
+    if (!loaded.ok()) {
+        std::string text = "the config " + config_path.string() + " is not valid:";
+        for (const auto& d : loaded.errors) text += "\n  " + config::format(d);
+        return text;
+    }
+    const auto& s = *loaded.value;
+    const auto& ep = s.link.endpoints.front();
+    if (ep.host != "127.0.0.1" && ep.host != "localhost" && ep.host != "::1")
+        return "the simulator only serves this machine, not " + ep.host;
+    pbxsim::server_options opts;
+    opts.bind_address = ep.host == "localhost" ? "127.0.0.1" : ep.host;
+    opts.port = ep.port;
+    opts.target = ep.target;
+    if (ep.secure) {
+        if (s.link.tls.ca_file.empty()) return "the config has no caFile for the demo CA";
+        const auto dir = s.link.tls.ca_file.parent_path();
+        std::error_code ec;
+        if (!std::filesystem::exists(dir / "server.pem", ec) ||
+            !std::filesystem::exists(s.link.tls.ca_file, ec)) {
+            if (auto err = pbxsim::write_demo_certificates(dir); !err.empty())
+                return "certificates: " + err;
+        }
+        opts.tls = pbxsim::tls_files{dir / "server.pem", dir / "server-key.pem", std::nullopt};
+    }
+    if (s.link.auth.source == config::token_source::environment &&
+        std::getenv(s.link.auth.token_env.c_str()) == nullptr) {
+        std::random_device rd;
+        std::ostringstream token;
+        for (int i = 0; i < 4; ++i) token << std::hex << rd();
+        ::setenv(s.link.auth.token_env.c_str(), token.str().c_str(), 1);
+    }
+    auto token = config::resolve_token(s.link.auth);
+    if (!token.ok()) return "token: " + token.error();
+    opts.token = token.value();
+    opts.log = [verbose](std::string_view text) {
+        if (verbose) std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
+    };
+    pbxsim::sim_config cfg;
+    cfg.stations.clear();
+    std::set<std::string> stations;
+    for (const auto& d : config::expand(s.devices, config::device_kind::line)) stations.insert(d.extension);
+    for (const auto& d : config::expand(s.devices, config::device_kind::phone)) stations.insert(d.extension);
+    for (const auto& e : stations) cfg.stations.push_back({e, e});
+    std::promise<std::string> started;
+    auto started_future = started.get_future();
+    impl_->work.emplace(impl_->io.get_executor());
+    impl_->thread = std::thread([this, cfg, opts, &started] {
+        try {
+            impl_->server = std::make_unique<pbxsim::server>(impl_->io, cfg, opts);
+            started.set_value(impl_->server->start());
+        } catch (const std::exception& e) {
+            started.set_value(std::string("simulator: ") + e.what());
+        }
+        impl_->io.run();
+    });
+    return started_future.get();
+}
+
 void in_process_sim::stop()
 {
     if (!impl_ || !impl_->thread.joinable()) return;
@@ -154,6 +218,10 @@ bool in_process_sim::available() { return false; }
 in_process_sim::in_process_sim() = default;
 in_process_sim::~in_process_sim() = default;
 std::string in_process_sim::start(const std::set<std::string>&, std::filesystem::path&, bool)
+{
+    return "this ctigw-tapihost was built without the pbx-sim library";
+}
+std::string in_process_sim::start_for_config(const std::filesystem::path&, bool)
 {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }

@@ -34,6 +34,14 @@ public:
      */
     std::string start(const std::set<std::string>& extensions, std::filesystem::path& config_path,
                       bool verbose);
+    /**
+     * Serves an existing ctigw config instead (`--sim --config FILE`, as `make demo` does with
+     * config/examples/demo.json): listens on its first endpoint (which must be on this machine),
+     * with server.pem/server-key.pem beside its caFile (a demo set is generated there when
+     * missing), the token from its tokenEnv/tokenFile (a tokenEnv that is unset gets a random
+     * token in this process's environment), and its lines and phones as stations.
+     */
+    std::string start_for_config(const std::filesystem::path& config_path, bool verbose);
     void stop();
 
     std::string check(const std::string& command) override;
