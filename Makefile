@@ -24,7 +24,8 @@ build: bootstrap $(BUILD)/CMakeCache.txt
 # The sanitizer build uses clang so that it also builds (and briefly runs) the libFuzzer targets.
 $(ASAN_BUILD)/CMakeCache.txt: | bootstrap
 	CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) $(LAUNCHER) \
-	  -DCMAKE_BUILD_TYPE=Debug -DCTIGW_ENABLE_SANITIZERS=ON -DCTIGW_BUILD_FUZZERS=ON
+	  -DCMAKE_BUILD_TYPE=Debug -DCTIGW_ENABLE_SANITIZERS=ON -DCTIGW_BUILD_FUZZERS=ON \
+	  -DCTIGW_BUILD_BENCH=OFF
 
 asan: bootstrap $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
