@@ -224,7 +224,7 @@ TEST(ControlScenario, MissingFile) {
 
 TEST(ControlScenario, ExampleFilesParse) {
     for (const char* name : {"basic.scn", "consult.scn", "faults.scn"}) {
-        const auto dir = std::filesystem::path(__FILE__).parent_path() / "../../tools/pbx-sim/scenarios";
+        const auto dir = std::filesystem::path(CTIGW_PBXSIM_SCENARIOS_DIR);
         const auto s = load_scenario((dir / name).string());
         EXPECT_TRUE(s.ok()) << name << ": " << (s.errors.empty() ? "" : s.errors.front());
         EXPECT_FALSE(s.commands.empty()) << name;
