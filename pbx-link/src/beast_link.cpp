@@ -26,6 +26,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_set>
 
 #include "backoff.hpp"
 #include "ctigw/pbx_link/link.hpp"
@@ -489,7 +490,9 @@ public:
                    [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }),
           codec_(make_json_codec(settings_.limits)),
           request_timer_(strand_), heartbeat_timer_(strand_), backoff_timer_(strand_),
-          probe_socket_(strand_), probe_resolver_(strand_) {}
+          probe_socket_(strand_), probe_resolver_(strand_) {
+        adopt_devices(settings_.devices);
+    }
 
     ~beast_link() override { stop(); }
 
@@ -550,6 +553,15 @@ public:
         request_outcome o;
         o.failure = stopped_once_ ? request_failure::stopped : request_failure::not_connected;
         if (done) done(std::move(o));
+    }
+
+    void set_devices(std::vector<std::string> devices) override {
+        // Always through the strand, in call order. When the I/O thread is not running the work
+        // waits in the io_context and runs first at the next start() (before do_start).
+        std::lock_guard lock(life_);
+        net::post(strand_, [this, d = std::move(devices)]() mutable {
+            guarded("set_devices", [&] { do_set_devices(std::move(d)); });
+        });
     }
 
     link_figures figures() const override {
@@ -833,6 +845,9 @@ private:
         });
         seq_.reset();
         monitors_.clear();
+        ++session_;  // monitorRefs belong to a session: stops of the old one are moot
+        stop_refs_.clear();
+        stops_in_flight_ = 0;
         hold_ = false;
         awaiting_service_ = false;
         malformed_times_.clear();
@@ -1063,12 +1078,18 @@ private:
     // ---- resync ----
 
     void begin_pass() {
-        ++generation_;
+        ++generation_;  // completions of the previous pass and of additions in flight are moot
         monitors_.not_ready_any();
-        const auto batch = std::min<std::size_t>(settings_.batch_size, max_batch_);
-        plan_ = resync_plan(settings_.devices, batch, settings_.batches_in_flight);
+        // The full pass covers the whole current set, additions not yet handled included.
+        extra_ = resync_plan();
+        extra_waiting_.clear();
+        plan_ = resync_plan(devices_, batch_limit(), settings_.batches_in_flight);
         update([&](link_figures& f) { ++f.resyncs; });
         drive_resync();
+    }
+
+    std::size_t batch_limit() const {
+        return std::max<std::size_t>(1, std::min<std::size_t>(settings_.batch_size, max_batch_));
     }
 
     void start_resync(const std::string& why) {
@@ -1090,16 +1111,123 @@ private:
                 }
                 return finish_pass();
             }
-            while (auto b = plan_.next_batch()) send_batch(std::move(*b));
+            while (auto b = plan_.next_batch()) send_batch(std::move(*b), false);
             if (!plan_.advance()) return;
         }
     }
 
-    void send_batch(std::vector<std::string> devices) {
-        const bool monitor = plan_.phase() == resync_phase::monitor;
-        auto handler = [this, gen = generation_, monitor, devs = devices](request_outcome o) {
+    // ---- the monitored set changes (set_devices) ----
+
+    /// Takes `devices` as the monitored set (duplicates dropped, order kept).
+    void adopt_devices(std::vector<std::string> devices) {
+        std::vector<std::string> next;
+        std::unordered_set<std::string> wanted;
+        next.reserve(devices.size());
+        wanted.reserve(devices.size());
+        for (auto& d : devices) {
+            if (wanted.insert(d).second) next.push_back(std::move(d));
+        }
+        devices_ = std::move(next);
+        wanted_ = std::move(wanted);
+    }
+
+    bool wanted(const std::string& device) const { return wanted_.count(device) != 0; }
+
+    bool in_session() const {
+        const auto st = sm_.state();
+        return conn_ && !stopping_ &&
+               (st == link_state::monitoring || st == link_state::resyncing || st == link_state::live);
+    }
+
+    /// On the strand. Outside a session the new set applies at the next pass (begin_pass). In a
+    /// session: removed devices lose their monitor at once (events dropped, MonitorStopBatch);
+    /// added ones are monitored and snapshot once live (at once when live, else after the pass
+    /// in progress), in batches with the same window as a resync. A pass in progress filters its
+    /// results against the new set (see on_batch).
+    void do_set_devices(std::vector<std::string> devices) {
+        const auto old_wanted = wanted_;
+        const auto old_count = devices_.size();
+        adopt_devices(std::move(devices));
+        std::vector<std::string> added, removed;
+        for (const auto& d : devices_) {
+            if (!old_wanted.count(d)) added.push_back(d);
+        }
+        for (const auto& d : old_wanted) {
+            if (!wanted_.count(d)) removed.push_back(d);
+        }
+        if (added.empty() && removed.empty()) return;
+        write_log(log_level::info, "pbx-link: monitored devices " + std::to_string(old_count) +
+                                       " -> " + std::to_string(devices_.size()) + " (" +
+                                       std::to_string(added.size()) + " added, " +
+                                       std::to_string(removed.size()) + " removed)");
+        if (!in_session()) return;  // the next pass monitors devices_
+        for (const auto& d : removed) {
+            if (auto ref = monitors_.remove_device(d)) stop_refs_.push_back(std::move(*ref));
+        }
+        std::erase_if(extra_waiting_, [&](const std::string& d) { return !wanted(d); });
+        pump_stops();
+        extra_waiting_.insert(extra_waiting_.end(), added.begin(), added.end());
+        if (sm_.state() == link_state::live) start_extra();
+    }
+
+    /// Monitors + snapshots the devices added while live (extra_waiting_); one plan at a time.
+    void start_extra() {
+        if (extra_.phase() != resync_phase::done || extra_waiting_.empty()) return;
+        if (sm_.state() != link_state::live || !conn_) return;
+        extra_ = resync_plan(extra_waiting_, batch_limit(), settings_.batches_in_flight);
+        extra_waiting_.clear();
+        drive_extra();
+    }
+
+    void drive_extra() {
+        for (;;) {
+            if (extra_.phase() == resync_phase::done) return start_extra();  // more added since
+            while (auto b = extra_.next_batch()) send_batch(std::move(*b), true);
+            if (!extra_.advance()) return;
+        }
+    }
+
+    /// MonitorStopBatch for the monitors of removed devices, `batches_in_flight` at a time. A
+    /// failure is logged only: the devices' events are dropped by the link anyway.
+    void pump_stops() {
+        if (!in_session()) return;
+        const auto window = std::max<std::size_t>(1, settings_.batches_in_flight);
+        while (stops_in_flight_ < window && !stop_refs_.empty()) {
+            const auto n = std::min(batch_limit(), stop_refs_.size());
+            std::vector<std::string> refs(std::make_move_iterator(stop_refs_.begin()),
+                                          std::make_move_iterator(stop_refs_.begin() + static_cast<std::ptrdiff_t>(n)));
+            stop_refs_.erase(stop_refs_.begin(), stop_refs_.begin() + static_cast<std::ptrdiff_t>(n));
+            ++stops_in_flight_;
+            svc::monitor_stop_batch::params p{std::move(refs)};
+            send_internal(
+                service_params{std::in_place_index<service_index_v<svc::monitor_stop_batch>>, std::move(p)},
+                [this, session = session_](request_outcome o) {
+                    if (session != session_) return;  // another session: its monitors are gone
+                    if (stops_in_flight_ > 0) --stops_in_flight_;
+                    if (!o.ok()) {
+                        write_log(log_level::warn,
+                                  "pbx-link: MonitorStopBatch failed: " +
+                                      (o.error ? o.error->value
+                                               : std::string(o.failure ? to_string(*o.failure) : "?")));
+                    } else {
+                        const auto& r = std::get<service_index_v<svc::monitor_stop_batch>>(*o.result);
+                        for (const auto& item : r.results) {
+                            if (item.error) {
+                                write_log(log_level::debug, "pbx-link: MonitorStop " + item.monitor_ref +
+                                                                ": " + item.error->value);
+                            }
+                        }
+                    }
+                    pump_stops();
+                });
+        }
+    }
+
+    void send_batch(std::vector<std::string> devices, bool extra) {
+        const bool monitor = (extra ? extra_ : plan_).phase() == resync_phase::monitor;
+        auto handler = [this, gen = generation_, monitor, extra, devs = devices](request_outcome o) {
             if (gen != generation_) return;  // a newer pass (or session) owns the plan
-            on_batch(monitor, devs, std::move(o));
+            on_batch(monitor, extra, devs, std::move(o));
         };
         if (monitor) {
             svc::monitor_start_batch::params p{std::move(devices)};
@@ -1116,7 +1244,10 @@ private:
 
     static bool retry_later(const csta_error& e) { return e.value == "performanceLimitExceeded"; }
 
-    void on_batch(bool monitor, const std::vector<std::string>& devices, request_outcome o) {
+    /// A batch of the full pass (plan_) or of additions (extra_) came back. Devices removed by
+    /// set_devices meanwhile get no truth, and a monitor started for one is stopped again.
+    void on_batch(bool monitor, bool extra, const std::vector<std::string>& devices,
+                  request_outcome o) {
         if (!o.ok() && o.failure != request_failure::csta_error) {
             // Timed out (or lost): the pass cannot complete on this session.
             if (o.failure == request_failure::timeout) {
@@ -1127,11 +1258,15 @@ private:
         }
         std::vector<std::string> done, retry;
         if (!o.ok()) {  // the whole batch was refused: every device gets the error as its truth
-            for (const auto& d : devices) truth(device_truth{d, {}, o.error});
+            for (const auto& d : devices) {
+                if (wanted(d)) truth(device_truth{d, {}, o.error});
+            }
         } else if (monitor) {
             auto& r = std::get<service_index_v<svc::monitor_start_batch>>(*o.result);
             for (auto& item : r.results) {
-                if (item.monitor_ref) {
+                if (!wanted(item.device)) {  // removed meanwhile
+                    if (item.monitor_ref) stop_refs_.push_back(std::move(*item.monitor_ref));
+                } else if (item.monitor_ref) {
                     monitors_.add(*item.monitor_ref, item.device);
                     done.push_back(item.device);
                 } else if (item.error && retry_later(*item.error)) {
@@ -1140,24 +1275,36 @@ private:
                     truth(device_truth{item.device, {}, item.error});
                 }
             }
-            for (std::size_t i = r.results.size(); i < devices.size(); ++i) retry.push_back(devices[i]);
+            for (std::size_t i = r.results.size(); i < devices.size(); ++i) {
+                if (wanted(devices[i])) retry.push_back(devices[i]);
+            }
         } else {
             auto& r = std::get<service_index_v<svc::snapshot_device_batch>>(*o.result);
             for (auto& item : r.results) {
+                // removed meanwhile (or removed and added again: the additions snapshot it)
+                if (!wanted(item.device) || !monitors_.monitored(item.device)) continue;
                 if (item.error && retry_later(*item.error)) {
                     retry.push_back(item.device);
                     continue;
                 }
                 truth(device_truth{item.device, std::move(item.connections), item.error});
             }
-            for (std::size_t i = r.results.size(); i < devices.size(); ++i) retry.push_back(devices[i]);
+            for (std::size_t i = r.results.size(); i < devices.size(); ++i) {
+                if (wanted(devices[i])) retry.push_back(devices[i]);
+            }
         }
+        auto& plan = extra ? extra_ : plan_;
         if (monitor) {
-            plan_.monitor_batch_done(done, retry);
+            plan.monitor_batch_done(done, retry);
         } else {
-            plan_.snapshot_batch_done(retry);
+            plan.snapshot_batch_done(retry);
         }
-        drive_resync();
+        pump_stops();
+        if (extra) {
+            drive_extra();
+        } else {
+            drive_resync();
+        }
     }
 
     void truth(device_truth t) {
@@ -1172,6 +1319,8 @@ private:
         idle_since_ = clock::now();
         deliver([this] { callbacks_.on_live(); }, false);
         pump_waiting();
+        pump_stops();
+        start_extra();  // devices added during the pass
     }
 
     // ---- requests ----
@@ -1408,6 +1557,14 @@ private:
     sequence_tracker seq_;
     monitor_map monitors_;
     resync_plan plan_;
+    // the monitored set (set_devices), and its changes while a session runs
+    std::vector<std::string> devices_;
+    std::unordered_set<std::string> wanted_;
+    resync_plan extra_;                       ///< additions being monitored + snapshot (live)
+    std::vector<std::string> extra_waiting_;  ///< additions waiting for live / for extra_
+    std::deque<std::string> stop_refs_;       ///< monitors of removed devices, to stop
+    std::size_t stops_in_flight_ = 0;
+    std::uint64_t session_ = 0;
     std::deque<time_point> malformed_times_;
     std::string heartbeat_id_;
     time_point heartbeat_sent_{};

@@ -47,22 +47,42 @@ private:
     resync_phase phase_ = resync_phase::done;
 };
 
-/// monitorRef -> device, and which devices have had their truth in the current pass.
+/// monitorRef <-> device, and which devices have had their truth in the current pass.
 class monitor_map {
 public:
-    void clear() { by_ref_.clear(); ready_.clear(); }
+    void clear() { by_ref_.clear(); by_device_.clear(); ready_.clear(); }
     void not_ready_any() { ready_.clear(); }
-    void add(const std::string& monitor_ref, const std::string& device) { by_ref_[monitor_ref] = device; }
+    /// A device has one monitor: a new ref for it replaces the old one (whose events then drop).
+    void add(const std::string& monitor_ref, const std::string& device) {
+        auto [it, inserted] = by_device_.try_emplace(device, monitor_ref);
+        if (!inserted && it->second != monitor_ref) {
+            by_ref_.erase(it->second);
+            it->second = monitor_ref;
+        }
+        by_ref_[monitor_ref] = device;
+    }
+    /// Forgets the device (its events drop from now on); its monitorRef, if it had one.
+    std::optional<std::string> remove_device(const std::string& device) {
+        ready_.erase(device);
+        auto it = by_device_.find(device);
+        if (it == by_device_.end()) return std::nullopt;
+        auto ref = std::move(it->second);
+        by_device_.erase(it);
+        by_ref_.erase(ref);
+        return ref;
+    }
     const std::string* device_of(const std::string& monitor_ref) const {
         auto it = by_ref_.find(monitor_ref);
         return it == by_ref_.end() ? nullptr : &it->second;
     }
+    bool monitored(const std::string& device) const { return by_device_.count(device) != 0; }
     void set_ready(const std::string& device) { ready_.insert(device); }
     bool ready(const std::string& device) const { return ready_.count(device) != 0; }
     std::size_t size() const noexcept { return by_ref_.size(); }
 
 private:
     std::unordered_map<std::string, std::string> by_ref_;
+    std::unordered_map<std::string, std::string> by_device_;
     std::unordered_set<std::string> ready_;
 };
 

@@ -294,6 +294,25 @@ TEST(linkMonitorMap, GatesEventsUntilTheTruth) {
     EXPECT_NE(m.device_of("m-1"), nullptr);  // monitors survive a resync on the same session
 }
 
+TEST(linkMonitorMap, RemoveAndReplaceForSetDevices) {
+    monitor_map m;
+    m.add("m-1", "2001");
+    m.add("m-2", "2002");
+    m.set_ready("2001");
+    EXPECT_TRUE(m.monitored("2001"));
+    // removed: its ref comes back (for MonitorStop) and its events drop from now on
+    EXPECT_EQ(m.remove_device("2001"), std::optional<std::string>("m-1"));
+    EXPECT_EQ(m.device_of("m-1"), nullptr);
+    EXPECT_FALSE(m.ready("2001"));
+    EXPECT_FALSE(m.monitored("2001"));
+    EXPECT_EQ(m.remove_device("2001"), std::nullopt);
+    // a new ref for a device replaces the old one
+    m.add("m-9", "2002");
+    EXPECT_EQ(m.device_of("m-2"), nullptr);
+    ASSERT_NE(m.device_of("m-9"), nullptr);
+    EXPECT_EQ(m.size(), 1u);
+}
+
 // ---- endpoints, pins ----
 
 TEST(linkParseEndpoint, Forms) {

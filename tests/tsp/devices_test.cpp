@@ -972,6 +972,76 @@ TEST_F(DevicesTest, ReloadAddsAndRemovesDevices) {
     EXPECT_TRUE(st().lines_[4]->awaiting_create);
 }
 
+TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
+    start();
+    go_live();
+    EXPECT_TRUE(link->device_sets().empty());
+    const char* head = R"({
+      "switch": { "endpoints": ["wss://pbx.example:8443/csta"], "auth": { "tokenEnv": "CTIGW_DEVICES_TEST_TOKEN" } },
+      "devices": )";
+    config_text = std::string(head) + R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"] } })";
+    EXPECT_EQ(prov->reload(), "");
+    // the link monitors the union of line and phone extensions: 2003 out, 2004 and 2005 in
+    ASSERT_EQ(link->device_sets().size(), 1u);
+    EXPECT_EQ(link->device_sets()[0], (std::vector<std::string>{"2001", "2002", "2004", "2005"}));
+
+    // TAPI creates and opens the new line: out of service until its truth arrives
+    ASSERT_EQ(st().lines_[3]->extension, "2004");
+    ASSERT_EQ(prov->create_line_device(3, 500), 0);
+    HDRVLINE hd = nullptr;
+    ASSERT_EQ(devices::line_open(st(), 500, reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1400}), &hd,
+                                 v31, &recorder::line_event),
+              ok);
+    ASSERT_EQ(devices::line_set_status_messages(st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0), ok);
+    EXPECT_FALSE(st().lines_[3]->in_service);
+    EXPECT_TRUE(line_msgs(LINE_LINEDEVSTATE).empty());
+    // the link is live: the truth puts it in service at once (no on_live follows)
+    link->push_truth({"2004", {}, std::nullopt});
+    link->push_truth({"2005", {}, std::nullopt});
+    drain();
+    EXPECT_TRUE(st().lines_[3]->in_service);
+    auto states = line_msgs(LINE_LINEDEVSTATE);
+    ASSERT_EQ(states.size(), 1u);
+    EXPECT_EQ(states[0].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_INSERVICE));
+    EXPECT_EQ(states[0].ht, reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1400}));
+    // ... and reads its status from the switch like any line coming in service
+    ASSERT_FALSE(link->pending().empty());
+    EXPECT_NE(pending_as<protocol::svc::get_forwarding::params>(0), nullptr);
+    answer_all_queries();
+    ASSERT_EQ(st().phones_.back()->extension, "2005");
+    EXPECT_TRUE(st().phones_.back()->in_service);
+
+    // a reload that changes no extension leaves the link alone
+    config_text = std::string(head) +
+                  R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"], "names": { "2004": "Desk" } } })";
+    EXPECT_EQ(prov->reload(), "");
+    EXPECT_EQ(link->device_sets().size(), 1u);
+
+    // a new line of an extension already monitored for its phone: no new truth comes, it is in
+    // service at once since the device is
+    config_text = std::string(head) + R"({ "lines": ["2001", "2002", "2004", "2005"], "phones": ["2001", "2005"] } })";
+    EXPECT_EQ(prov->reload(), "");
+    ASSERT_EQ(link->device_sets().size(), 2u);
+    EXPECT_EQ(link->device_sets()[1], link->device_sets()[0]);
+    ASSERT_EQ(st().lines_.back()->extension, "2005");
+    EXPECT_TRUE(st().lines_.back()->in_service);
+
+    // while the link is down a truth waits for on_live, as in any resync
+    link->go_down("test");
+    config_text = std::string(head) +
+                  R"({ "lines": ["2001", "2002", "2004", "2005", "2006"], "phones": ["2001", "2005"] } })";
+    EXPECT_EQ(prov->reload(), "");
+    ASSERT_EQ(link->device_sets().size(), 3u);
+    EXPECT_EQ(link->device_sets()[2].back(), "2006");
+    link->set_state(pbx_link::link_state::resyncing, "resync");
+    link->push_truth({"2006", {}, std::nullopt});
+    EXPECT_FALSE(st().lines_.back()->in_service);
+    link->set_state(pbx_link::link_state::live, "live");
+    st().on_live();
+    EXPECT_TRUE(st().lines_.back()->in_service);
+    answer_all_queries();
+}
+
 TEST_F(DevicesTest, ReloadWithABadFileKeepsTheRunningConfiguration) {
     start();
     config_text = R"({ "switch": { "endpoints": [] }, "devices": { "lines": ["2999-2000"] } })";

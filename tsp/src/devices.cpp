@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "ctigw/config/devices.hpp"
 #include "ctigw/tsp/varstruct.hpp"
@@ -471,6 +472,17 @@ void devices_build_locked(provider_state& p, const config::settings& s) {
     }
 }
 
+std::vector<std::string> devices_monitored_locked(const provider_state& p) {
+    std::vector<std::string> devices;
+    devices.reserve(p.line_by_extension_.size() + p.phone_by_extension_.size());
+    for (const auto& [ext, l] : p.line_by_extension_) devices.push_back(ext);
+    for (const auto& [ext, ph] : p.phone_by_extension_) {
+        if (!p.line_by_extension_.count(ext)) devices.push_back(ext);
+    }
+    std::sort(devices.begin(), devices.end());
+    return devices;
+}
+
 void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service) {
     if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
         const auto& l = it->second;
@@ -717,6 +729,16 @@ std::string provider::reload() {
     for (const auto& d : lines) want_lines.emplace(d.extension, &d);
     for (const auto& d : phones) want_phones.emplace(d.extension, &d);
 
+    // what the link monitors now (a new line or phone of an extension already monitored for the
+    // other kind gets no new truth from the link: see below)
+    std::unordered_set<std::string> monitored_before;
+    {
+        auto before = devices_monitored_locked(s);
+        monitored_before.reserve(before.size());
+        for (auto& d : before) monitored_before.insert(std::move(d));
+    }
+    std::vector<std::string> already_monitored;
+
     std::size_t added = 0, removed = 0, renamed = 0;
     // removed and renamed lines (tombstones stay in lines_: their ids and handles stay stale)
     for (std::size_t i = 0; i < s.lines_.size(); ++i) {
@@ -744,6 +766,7 @@ std::string provider::reload() {
         if (s.line_by_extension_.count(d.extension)) continue;
         auto l = make_line(ctx, d);
         l->awaiting_create = true;
+        if (monitored_before.count(l->extension)) already_monitored.push_back(l->extension);
         const auto temp = static_cast<DWORD_PTR>(s.lines_.size());
         s.line_by_extension_.emplace(l->extension, l);
         s.lines_.push_back(l);
@@ -773,6 +796,7 @@ std::string provider::reload() {
         if (s.phone_by_extension_.count(d.extension)) continue;
         auto ph = make_phone(ctx, d);
         ph->awaiting_create = true;
+        if (monitored_before.count(ph->extension)) already_monitored.push_back(ph->extension);
         const auto temp = static_cast<DWORD_PTR>(s.phones_.size());
         s.phone_by_extension_.emplace(ph->extension, ph);
         s.phones_.push_back(ph);
@@ -795,12 +819,24 @@ std::string provider::reload() {
         s.log(level::warn, "configuration reload: switch settings changed; they apply at the next "
                            "provider start (TSPI_providerInit)");
     }
-    if (added != 0 || removed != 0) {
-        // pbx_link::link has no way to change its device set while running: new extensions are
-        // monitored (and come in service) from the next provider start; removed ones are
-        // ignored until then (docs/tspi-mapping.md "Reload").
-        s.log(level::warn, "configuration reload: the switch link keeps monitoring its start-up "
-                           "device set until the next provider start");
+    if ((added != 0 || removed != 0) && s.link_) {
+        // The link monitors the new set: added extensions are monitored and snapshot (each comes
+        // in service when its truth arrives, at once if the link is live: on_device_truth), removed
+        // ones get MonitorStop. set_devices never blocks nor calls back synchronously, so it is
+        // called under the lock, which keeps successive reloads in order.
+        s.link_->set_devices(devices_monitored_locked(s));
+        // A new line (phone) of an extension already monitored for its phone (line) gets no new
+        // truth: the device's events already flow, so it is in service whenever the link is live.
+        // (Calls that existed before the reload show up on the new line at the next resync.)
+        if (s.link_live_) {
+            for (const auto& ext : already_monitored) {
+                auto l = s.line_by_extension_.find(ext);
+                auto ph = s.phone_by_extension_.find(ext);
+                const bool up = (l != s.line_by_extension_.end() && l->second->in_service) ||
+                                (ph != s.phone_by_extension_.end() && ph->second->in_service);
+                if (up) devices_set_in_service_locked(s, ext, true);
+            }
+        }
     }
     s.dial_plan_.emplace(next.dialing);
     s.settings_ = std::move(next);

@@ -38,5 +38,7 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
 /// LINEDEVSTATE_INSERVICE/OUTOFSERVICE and PHONESTATE_RESUME/SUSPEND to open devices.
 void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service);
 void devices_set_all_out_of_service_locked(provider_state& p);
+/// The devices the link monitors: every line and phone extension (not removed), once, sorted.
+std::vector<std::string> devices_monitored_locked(const provider_state& p);
 
 }  // namespace ctigw::tsp

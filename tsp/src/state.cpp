@@ -230,7 +230,13 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
         if (truth.error) {
             log(level::warn, "device " + truth.device + " unavailable: " + truth.error->value);
         }
-        truths_pending_.emplace_back(truth.device, !truth.error.has_value());
+        if (link_live_) {
+            // A device added while live (pbx_link::link::set_devices after a reload): the link
+            // takes requests already, so it goes in service at once.
+            devices_set_in_service_locked(*this, truth.device, !truth.error.has_value());
+        } else {
+            truths_pending_.emplace_back(truth.device, !truth.error.has_value());
+        }
     } catch (const std::exception& e) {
         log(level::error, "resync of " + truth.device + " failed: " + e.what());
     }
@@ -398,11 +404,7 @@ LONG provider::init(DWORD tspi_version, DWORD permanent_provider_id, DWORD line_
             ph->device_id = phone_base + static_cast<DWORD>(i);
             s.phone_by_device_id_[ph->device_id] = ph;
         }
-        for (const auto& [ext, l] : s.line_by_extension_) devices.push_back(ext);
-        for (const auto& [ext, ph] : s.phone_by_extension_) {
-            if (!s.line_by_extension_.count(ext)) devices.push_back(ext);
-        }
-        std::sort(devices.begin(), devices.end());
+        devices = devices_monitored_locked(s);
         auto token = config::resolve_token(s.settings_->link.auth);
         if (!token.ok()) {
             s.log(level::error, "switch token: " + token.error());

@@ -279,7 +279,8 @@ public:
     std::unique_ptr<pbx_link::link> link_;
     bool link_live_ = false;
     /// Devices whose truth arrived during the current resync (device, usable): they go in
-    /// service together when the link is live, since the link takes requests only then.
+    /// service together when the link is live, since the link takes requests only then. A truth
+    /// that arrives while live (a device added by a reload) puts its device in service at once.
     std::vector<std::pair<std::string, bool>> truths_pending_;
 
     /// Every async request not yet completed (so that shutdown can complete them all).

@@ -1,7 +1,7 @@
 // Test doubles of ctigw::pbx_link::link for the TSP's tests.
 //
 // - mock_link: a plain gmock (use StrictMock<mock_link> by default).
-// - fake_link: a scriptable link. It records requests and lets a test play the switch: push
+// - fake_link: a scriptable link. It records requests (and set_devices() calls) and lets a test play the switch: push
 //   states, truths, events and link-down reports, and complete requests. Callbacks run
 //   synchronously on the test's thread, which plays the link's delivery thread (so the code
 //   under test sees the same "one thread, in order" contract as with the real link).
@@ -29,6 +29,7 @@ public:
                  std::optional<milliseconds> timeout),
                 (override));
     MOCK_METHOD(link_figures, figures, (), (const, override));
+    MOCK_METHOD(void, set_devices, (std::vector<std::string> devices), (override));
 };
 
 class fake_link : public link {
@@ -67,6 +68,11 @@ public:
         f.state = state_;
         f.requests_in_flight = static_cast<std::uint32_t>(pending_.size());
         return f;
+    }
+    /// Records the set (never calls back, like the real link): the test plays the additions'
+    /// truths with push_truth.
+    void set_devices(std::vector<std::string> devices) override {
+        device_sets_.push_back(std::move(devices));
     }
 
     // ---- the test plays the switch ----
@@ -119,6 +125,8 @@ public:
         while (!pending_.empty()) fail_next(failure);
     }
     link_figures& mutable_figures() { return figures_; }
+    /// Every set_devices() call, oldest first.
+    const std::vector<std::vector<std::string>>& device_sets() const { return device_sets_; }
 
 private:
     sent_request take() {
@@ -133,6 +141,7 @@ private:
     bool started_ = false;
     std::deque<sent_request> pending_;
     link_figures figures_;
+    std::vector<std::vector<std::string>> device_sets_;
 };
 
 }  // namespace ctigw::pbx_link::testing

@@ -680,6 +680,11 @@ void detail::server_impl::on_request(session_base& s, request r) {
 void detail::server_impl::execute(session_base& s, const request& r) {
     const auto index = r.params.index();
     const auto name = service_name(index);
+    if (auto it = stats.requests_by_service.find(name); it != stats.requests_by_service.end()) {
+        ++it->second;
+    } else {
+        stats.requests_by_service.emplace(std::string(name), 1);
+    }
     if (auto it = refusals.find(name); it != refusals.end() && it->second.remaining > 0) {
         auto err = it->second.error;
         if (--it->second.remaining == 0) refusals.erase(it);
@@ -700,6 +705,11 @@ void detail::server_impl::execute(session_base& s, const request& r) {
                                        std::to_string(options.max_batch_size)}});
     }
     auto res = model->handle(s.id(), r, sim_clock::now());
+    if (const auto* err = std::get_if<csta_error>(&res.outcome)) {
+        log("session " + std::to_string(s.id()) + ": " + std::string(name) + " refused: " +
+            std::string(protocol::to_string(err->category)) + "/" + err->value +
+            (err->message ? " (" + *err->message + ")" : ""));
+    }
     send_response(s, res);
     flush_events();
 }

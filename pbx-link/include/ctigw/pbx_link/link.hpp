@@ -4,7 +4,7 @@
 //
 // Threading
 // - The link runs its own I/O thread; nothing here ever blocks the caller on the network.
-// - start(), stop(), request() and figures() may be called from any thread.
+// - start(), stop(), request(), set_devices() and figures() may be called from any thread.
 // - Every link_callbacks function is called on the link's single *delivery thread*, one at a
 //   time, in the order the link produced them (events in the switch's order). A slow consumer
 //   slows the delivery thread only: the delivery queue is bounded, and when it is full the link
@@ -66,7 +66,7 @@ struct link_settings {
     tls_settings tls;
     std::string token;  ///< bearer token (a secret: never logged)
     std::string client_name = "ctigw";
-    std::vector<std::string> devices;  ///< devices to monitor and snapshot
+    std::vector<std::string> devices;  ///< devices to monitor and snapshot (set_devices() replaces them)
 
     milliseconds connect_timeout{5000};  ///< TCP + TLS + WebSocket upgrade
     milliseconds request_timeout{5000};
@@ -186,6 +186,11 @@ public:
                          std::optional<milliseconds> timeout = std::nullopt) = 0;
     /// Any thread.
     virtual link_figures figures() const = 0;
+    /// Replaces the set of monitored devices. Added devices are monitored and snapshot (their truth
+    /// arrives through on_device_truth, then events flow); removed ones get MonitorStop and no more
+    /// events. Batched like the initial monitoring. Any thread; never calls back synchronously.
+    /// While not live the new set simply applies at the next (re)connection.
+    virtual void set_devices(std::vector<std::string> devices) = 0;
 };
 
 /// Where the link writes its log lines (level, text). Called from the link's threads.

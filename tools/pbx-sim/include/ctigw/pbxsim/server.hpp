@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,8 @@ struct server_stats {
     std::uint64_t malformed_received = 0;
     std::uint64_t slow_consumers_dropped = 0;
     std::uint64_t tls_handshake_failures = 0;
+    /// Requests executed (or refused by fault injection), by service name ("MonitorStartBatch").
+    std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
 };
 
 class server {
