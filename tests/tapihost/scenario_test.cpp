@@ -147,7 +147,7 @@ TEST(Scenario, ErrorsCarryLineNumbers)
               "line 3: unknown statement \"cal\" (operations: open, close, call, dial, answer, "
               "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
               "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
-              "unpark, pickup, grouppickup, redirect, forward, generatedigits, monitordigits, "
+              "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "
               "setcalldata, setappspecific, callinfo, callstatus, devstatus, addressstatus, "
               "closecall, phone; or expect, wait, sim, echo)");
     EXPECT_EQ(first_error("answer c9"),

@@ -461,6 +461,28 @@ TEST_F(calls_test, setup_conference_add_remove_and_collapse) {
     EXPECT_EQ(bound("2002", "c1")->hd(), orig);
 }
 
+// The party the conferencing device held (CONNECTED ACTIVEHELD) is active again once the
+// conference is built: Conferenced replaces the Retrieved it never gets (e2e conference.tsc).
+TEST_F(calls_test, conference_participant_held_by_the_conferencing_device_becomes_active) {
+    incoming_connected("c1", "2001", "2002");
+    event("2001", ev_held({"c1", "2002"}, connection_state::connected));
+    proto::evt::conferenced ce;
+    ce.primary_old_call = {"c1", "2002"};
+    ce.secondary_old_call = connection_id{"c2", "2002"};
+    ce.conferencing_device = "2002";
+    ce.added_party = "2003";
+    ce.conference_connections = {{connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
+                                 {connection_id{"c1", "2002"}, connection_id{"c1", "2002"}, "2002"},
+                                 {connection_id{"c2", "2002"}, connection_id{"c1", "2002"}, "2002"},
+                                 {connection_id{"c2", "2003"}, connection_id{"c1", "2003"}, "2003"}};
+    ce.local_connection_info = connection_state::connected;
+    event("2001", ce);
+    const auto a = seen("2001");
+    ASSERT_GE(a.size(), 2u);
+    EXPECT_EQ(a[a.size() - 2], "CONNECTED(0x4)");
+    EXPECT_EQ(a.back(), "CONNECTED");
+}
+
 TEST_F(calls_test, complete_transfer_as_conference_creates_a_parent) {
     auto orig = incoming_connected("c1", "2001", "2002");
     HDRVCALL consult = nullptr;

@@ -609,6 +609,12 @@ void on(const event_context& x, const evt::conferenced& e) {
             calls::set_party(x.p, *c, &call::connected, e.conferencing_device,
                              LINECALLINFOSTATE_CONNECTEDID);
         }
+        // The conferencing device's held connection is now its connected conference
+        // connection: nobody holds us any more (Conferenced replaces Retrieved here).
+        if (c->state == LINECALLSTATE_CONNECTED && c->state_mode == LINECONNECTEDMODE_ACTIVEHELD &&
+            (!x.lci() || *x.lci() == connection_state::connected)) {
+            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        }
         calls::flush_info(x.p, x.l, c);
     }
 }

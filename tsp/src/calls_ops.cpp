@@ -285,15 +285,23 @@ LONG dial(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD 
 
 // ---- answer / drop / hold / unhold / swap ------------------------------------------------------
 
-LONG answer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
+/// The shape of a call operation that is one service on the call's own connection: the handle,
+/// feature and line checks, then the request, completed with the plain outcome.
+template <class Params>
+LONG one_request(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD feature,
+                 const char* what) {
     std::lock_guard lock(p.mutex_);
     target t;
     if (auto e = lookup(p, hd, t)) return e;
-    if (auto e = need(*t.c, LINECALLFEATURE_ANSWER)) return e;
+    if (auto e = need(*t.c, feature)) return e;
     if (auto e = usable(p, *t.l)) return e;
-    auto r = p.new_request_locked(id, "lineAnswer", t.l, t.c);
-    send(p, r, svc::answer_call::params{conn_of(*t.c)}, simple);
+    auto r = p.new_request_locked(id, what, t.l, t.c);
+    send(p, r, Params{conn_of(*t.c)}, simple);
     return static_cast<LONG>(id);
+}
+
+LONG answer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
+    return one_request<svc::answer_call::params>(p, id, hd, LINECALLFEATURE_ANSWER, "lineAnswer");
 }
 
 LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
@@ -344,14 +352,7 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
 }
 
 LONG hold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
-    std::lock_guard lock(p.mutex_);
-    target t;
-    if (auto e = lookup(p, hd, t)) return e;
-    if (auto e = need(*t.c, LINECALLFEATURE_HOLD)) return e;
-    if (auto e = usable(p, *t.l)) return e;
-    auto r = p.new_request_locked(id, "lineHold", t.l, t.c);
-    send(p, r, svc::hold_call::params{conn_of(*t.c)}, simple);
-    return static_cast<LONG>(id);
+    return one_request<svc::hold_call::params>(p, id, hd, LINECALLFEATURE_HOLD, "lineHold");
 }
 
 LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {

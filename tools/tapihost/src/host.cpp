@@ -236,10 +236,11 @@ std::optional<std::string> host::phone_device(const std::string& token) const
     return std::nullopt;
 }
 
-std::optional<DRV_REQUESTID> host::last_op() const
+std::optional<DRV_REQUESTID> host::last_op()
 {
     std::lock_guard lock(mutex_);
     if (last_op_ == 0) return std::nullopt;
+    if (auto it = ops_.find(last_op_); it != ops_.end()) it->second.claimed = true;
     return last_op_;
 }
 
@@ -259,6 +260,15 @@ std::optional<DRV_REQUESTID> host::claim_op(const std::string& verb_or_tspi)
         }
     }
     return std::nullopt;
+}
+
+std::optional<std::pair<std::string, std::string>> host::park_check(DRV_REQUESTID id) const
+{
+    std::lock_guard lock(mutex_);
+    auto e = park_expected_.find(id);
+    if (e == park_expected_.end()) return std::nullopt;
+    auto a = parked_at_.find(id);
+    return std::make_pair(e->second, a == parked_at_.end() ? std::string() : a->second);
 }
 
 std::string host::op_name(DRV_REQUESTID id) const
@@ -407,7 +417,8 @@ void host::on_completion(DRV_REQUESTID id, LONG result)
         const auto* vs = reinterpret_cast<const VARSTRING*>(pk->second->data());
         event n;
         n.kind = event_kind::note;
-        n.text = "parked at \"" + var_string(*pk->second, vs->dwStringSize, vs->dwStringOffset) + "\"";
+        parked_at_[id] = var_string(*pk->second, vs->dwStringSize, vs->dwStringOffset);
+        n.text = "parked at \"" + parked_at_[id] + "\"";
         push_locked(std::move(n));
     }
 }
@@ -644,14 +655,14 @@ bool host::open_phone(std::size_t index)
     return true;
 }
 
-void host::close_call(std::uint64_t key, const char* why)
+std::optional<LONG> host::close_call(std::uint64_t key, const char* why)
 {
     HDRVCALL hd;
     std::string label;
     {
         std::lock_guard lock(mutex_);
         auto it = calls_.find(key);
-        if (it == calls_.end() || it->second.closed) return;
+        if (it == calls_.end() || it->second.closed) return std::nullopt;
         hd = it->second.hd;
         label = it->second.name;
         it->second.closed = true;  // no further closes; events are checked after the call returns
@@ -664,6 +675,7 @@ void host::close_call(std::uint64_t key, const char* why)
     e.kind = event_kind::note;
     e.text = "lineCloseCall " + label + " (" + why + ") → " + result_name(rc);
     push_locked(std::move(e));
+    return rc;
 }
 
 void host::close_line(std::size_t index)
@@ -941,9 +953,13 @@ op_result host::run(const op_stmt& op)
                     return bad;
                 }
                 auto& c = calls_[*key];
-                if (c.closed && op.verb != "closecall") {
-                    bad.error = "call " + op.args[i] + " is closed";
-                    return bad;
+                // A closed call's handle is stale: it still goes to the TSP, which must refuse
+                // it (LINEERR_INVALCALLHANDLE) without any event.
+                if (c.closed) {
+                    event n;
+                    n.kind = event_kind::note;
+                    n.text = "call " + op.args[i] + " is closed: passing its stale handle";
+                    push_locked(std::move(n));
                 }
                 call_key[i] = *key;
                 call_hd[i] = c.hd;
@@ -1098,6 +1114,7 @@ op_result host::run(const op_stmt& op)
         {
             std::lock_guard lock(mutex_);
             park_requests_[r.id] = buf;
+            if (op.args.size() > 2) park_expected_[r.id] = arg(2);
         }
         return r;
     }
@@ -1158,6 +1175,14 @@ op_result host::run(const op_stmt& op)
         if (consult != nullptr) note("lineForward returned a consultation call handle (not used)");
         return r;
     }
+    if (v == "msgwait") {
+        if (!fn.lineSetLineDevStatus) return unavailable("lineSetLineDevStatus");
+        const auto lhd = line_hd(line_idx[0]);
+        const DWORD on = arg(1) == "on" ? 1 : 0;
+        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) {
+            return fn.lineSetLineDevStatus(id, lhd, LINEDEVSTATUSFLAGS_MSGWAIT, on);
+        });
+    }
     if (v == "generatedigits") {
         if (!fn.lineGenerateDigits) return unavailable("lineGenerateDigits");
         const auto digits = to_wide(arg(1));
@@ -1207,8 +1232,9 @@ op_result host::run(const op_stmt& op)
         return {};
     }
     if (v == "closecall") {
-        close_call(call_key[0], "closecall");
-        return {};
+        if (auto rc = close_call(call_key[0], "closecall")) return sync_result(v, tspi, *rc);
+        if (!fn.lineCloseCall) return unavailable("lineCloseCall");
+        return sync_result(v, tspi, fn.lineCloseCall(call_hd[0]));  // already closed: stale
     }
     bad.error = "operation \"" + v + "\" is not implemented by the host";
     return bad;
@@ -1411,6 +1437,32 @@ void host::print_call_status(std::uint64_t key)
              flags_of(family::call_feature, s->dwCallFeatures));
     }
     sync_result("callstatus", "lineGetCallStatus", rc);
+}
+
+std::optional<bool> host::line_in_service(const std::string& line, std::string* error)
+{
+    HDRVLINE hd{};
+    {
+        std::lock_guard lock(mutex_);
+        auto i = line_index_locked(line);
+        if (!i) {
+            *error = "unknown line " + line;
+            return std::nullopt;
+        }
+        hd = lines_[*i].hd;
+    }
+    if (!lib_.fn().lineGetLineDevStatus) {
+        *error = "the TSP does not export TSPI_lineGetLineDevStatus";
+        return std::nullopt;
+    }
+    LONG rc = 0;
+    auto buf = get_var<LINEDEVSTATUS>([&](LINEDEVSTATUS* s) { return lib_.fn().lineGetLineDevStatus(hd, s); }, rc);
+    if (rc != 0) {
+        *error = "lineGetLineDevStatus → " + result_name(rc);
+        return std::nullopt;
+    }
+    const auto* s = reinterpret_cast<const LINEDEVSTATUS*>(buf.data());
+    return (s->dwDevStatusFlags & LINEDEVSTATUSFLAGS_INSERVICE) != 0;
 }
 
 void host::print_dev_status(std::size_t line)

@@ -13,6 +13,7 @@ std::string matcher::stream_of(const target& t)
     case expect_kind::generate: return "call:" + std::to_string(t.call);
     case expect_kind::newcall: return "newcall:" + t.device;
     case expect_kind::dev_state:
+    case expect_kind::in_service:
     case expect_kind::address_state:
     case expect_kind::line_message: return "line:" + t.device;
     case expect_kind::phone_state:
@@ -33,6 +34,7 @@ bool matcher::in_stream(const target& t, const event& e)
     case expect_kind::newcall:
         return e.kind == event_kind::line && e.device == t.device && e.msg == LINE_NEWCALL;
     case expect_kind::dev_state:
+    case expect_kind::in_service:  // polled by the runner; never matched against events
     case expect_kind::address_state:
     case expect_kind::line_message: return e.kind == event_kind::line && e.device == t.device;
     case expect_kind::phone_state:
@@ -70,7 +72,8 @@ match_outcome matcher::find(const target& t, const std::vector<event>& log) cons
                 ok = (info_bits & t.value) == t.value;
             }
             break;
-        case expect_kind::call_values: break;  // polled by the runner, not matched here
+        case expect_kind::call_values:
+        case expect_kind::in_service: break;  // polled by the runner, not matched here
         case expect_kind::digit: ok = e.msg == LINE_MONITORDIGITS && (p1 & 0xffU) == t.value; break;
         case expect_kind::generate: ok = e.msg == LINE_GENERATE && p1 == t.value; break;
         case expect_kind::newcall: ok = true; break;
@@ -122,6 +125,7 @@ std::string describe_target(const target& t, const std::string& call_name,
     }
     case expect_kind::call_info: return call + "LINE_CALLINFO " + flags_of(family::call_info_state, t.value);
     case expect_kind::call_values: return call + "LINECALLINFO values";
+    case expect_kind::in_service: return line + " in service (LINEDEVSTATUS)";
     case expect_kind::digit: return call + "LINE_MONITORDIGITS '" + std::string(1, static_cast<char>(t.value)) + "'";
     case expect_kind::generate: return call + "LINE_GENERATE " + name_of(family::generate_term, t.value);
     case expect_kind::newcall: return line + " LINE_NEWCALL";

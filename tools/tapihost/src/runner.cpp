@@ -142,6 +142,19 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex)
         t.parent = *key;
     }
     if (ex.kind == expect_kind::call_values) return run_values(st, ex, t.call, deadline);
+    if (ex.kind == expect_kind::in_service) {
+        std::string error;
+        while (true) {
+            std::size_t seen = 0;
+            host_.with_log([&](const std::vector<event>& log) { seen = log.size(); });
+            if (auto ok = host_.line_in_service(ex.device, &error); ok && *ok) return true;
+            if (std::chrono::steady_clock::now() >= deadline) break;
+            host_.wait_for_events(seen, std::min(deadline, std::chrono::steady_clock::now() +
+                                                               std::chrono::milliseconds(50)));
+        }
+        return fail(st, "  expected: line " + ex.device + " in service\n  actual:   " +
+                            (error.empty() ? std::string("not in service") : error));
+    }
 
     while (true) {
         match_outcome m;
@@ -152,6 +165,12 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex)
         });
         if (m.st == match_outcome::status::matched) {
             matcher_.consume(t, m.index);
+            if (ex.kind == expect_kind::completion && t.result == 0) {
+                if (auto pk = host_.park_check(t.request); pk && pk->first != pk->second) {
+                    return fail(st, "  expected: lpNonDirAddress \"" + pk->first +
+                                        "\"\n  actual:   lpNonDirAddress \"" + pk->second + "\"");
+                }
+            }
             if (ex.kind == expect_kind::newcall && !ex.bind.empty()) {
                 std::uint64_t key = 0;
                 host_.with_log([&](const std::vector<event>& log) { key = log[m.index].call; });

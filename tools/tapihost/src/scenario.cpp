@@ -52,7 +52,7 @@ bool valid_name(std::string_view s)
 }
 
 const std::vector<std::string_view> reserved_words = {
-    "as", "within", "newcall", "devstate", "addressstate", "event", "completion", "phone",
+    "as", "within", "newcall", "devstate", "inservice", "addressstate", "event", "completion", "phone",
     "callinfo", "digit", "generate", "last", "expect", "wait", "sim", "echo"};
 
 const std::vector<std::string_view> phone_subverbs = {"open", "close", "status", "display",
@@ -63,7 +63,7 @@ const std::vector<std::string_view> tspi_names = {
     "lineHold", "lineUnhold", "lineSwapHold", "lineBlindTransfer", "lineSetupTransfer",
     "lineCompleteTransfer", "lineSetupConference", "linePrepareAddToConference",
     "lineAddToConference", "lineRemoveFromConference", "linePark", "lineUnpark", "linePickup",
-    "lineRedirect", "lineForward", "lineGenerateDigits", "lineMonitorDigits", "lineSetCallData",
+    "lineRedirect", "lineForward", "lineSetLineDevStatus", "lineGenerateDigits", "lineMonitorDigits", "lineSetCallData",
     "lineSetAppSpecific", "lineGetCallInfo", "lineGetCallStatus", "lineGetLineDevStatus",
     "lineGetAddressStatus", "lineCloseCall", "phoneOpen", "phoneClose", "phoneGetStatus",
     "phoneGetDisplay", "phoneSetDisplay", "phoneSetHookSwitch", "phoneSetLamp",
@@ -163,12 +163,13 @@ const std::vector<op_spec>& op_specs()
         {"prepareaddtoconference", "linePrepareAddToConference", {a::call}, 1, 1, {}, "prepareaddtoconference <conf> [as <consult>]", "linePrepareAddToConference"},
         {"addtoconference", "lineAddToConference", {a::call, a::call}, 2, 0, {}, "addtoconference <conf> <consult>", "lineAddToConference"},
         {"removefromconference", "lineRemoveFromConference", {a::call}, 1, 0, {}, "removefromconference <call>", "lineRemoveFromConference"},
-        {"park", "linePark", {a::call, a::keyword, a::text}, 2, 0, {"directed", "nondirected"}, "park <call> directed <orbit> | park <call> nondirected", "linePark (nondirected prints the orbit)"},
+        {"park", "linePark", {a::call, a::keyword, a::text}, 2, 0, {"directed", "nondirected"}, "park <call> directed <orbit> | park <call> nondirected [<expected orbit>]", "linePark (nondirected prints the orbit; with <expected orbit>, `expect completion park ok` also checks lpNonDirAddress)"},
         {"unpark", "lineUnpark", {a::line, a::text}, 2, 1, {}, "unpark <line> <orbit> [as <name>]", "lineUnpark"},
         {"pickup", "linePickup", {a::line, a::text, a::text}, 2, 1, {}, "pickup <line> <extension> [<group>] [as <name>]", "linePickup (directed)"},
         {"grouppickup", "linePickup", {a::line, a::text}, 2, 1, {}, "grouppickup <line> <group> [as <name>]", "linePickup with a group id and no address"},
         {"redirect", "lineRedirect", {a::call, a::text}, 2, 0, {}, "redirect <call> <number>", "lineRedirect"},
         {"forward", "lineForward", {a::line, a::keyword, a::text, a::text}, 2, 0, {"uncond", "busy", "noanswer", "busyna", "dnd", "cancel"}, "forward <line> uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> dnd|cancel", "lineForward (dnd: an entry without a destination; cancel: no list)"},
+        {"msgwait", "lineSetLineDevStatus", {a::line, a::keyword}, 2, 0, {"on", "off"}, "msgwait <line> on|off", "lineSetLineDevStatus(MSGWAIT) (the message waiting lamp)"},
         {"generatedigits", "lineGenerateDigits", {a::call, a::text, a::text}, 2, 0, {}, "generatedigits <call> <digits> [<duration ms>]", "lineGenerateDigits (DTMF)"},
         {"monitordigits", "lineMonitorDigits", {a::call, a::keyword}, 2, 0, {"on", "off"}, "monitordigits <call> on|off", "lineMonitorDigits (DTMF)"},
         {"setcalldata", "lineSetCallData", {a::call, a::rest}, 1, 0, {}, "setcalldata <call> <text>", "lineSetCallData"},
@@ -538,6 +539,16 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         }
         return done();
     }
+    if (w2 == "inservice") {
+        // A state, not an event: a line that came in service before it was opened never gets
+        // LINEDEVSTATE_INSERVICE, so scenarios start with this instead.
+        if (w.size() != 3) {
+            *error = "usage: expect <line> inservice";
+            return std::nullopt;
+        }
+        ex.kind = expect_kind::in_service;
+        return done();
+    }
     if (w2 == "devstate" || w2 == "addressstate") {
         const auto f = w2 == "devstate" ? family::line_dev_state : family::address_state;
         auto v = w.size() == 4 ? flags_value_of(f, w[3]) : std::nullopt;
@@ -749,6 +760,7 @@ std::string language_help()
          "  expect <line> <call> generate done|cancel  LINE_GENERATE\n"
          "  expect <line> newcall [as <name>]          LINE_NEWCALL; names the new call\n"
          "  expect <line> devstate STATE[|STATE]       LINE_LINEDEVSTATE, e.g. OUTOFSERVICE\n"
+         "  expect <line> inservice                    LINEDEVSTATUS shows INSERVICE (polled)\n"
          "  expect <line> addressstate STATE           LINE_ADDRESSSTATE, e.g. FORWARD\n"
          "  expect <line> event LINE_<MSG>             any message on the line\n"
          "  expect completion <op|last> ok|LINEERR_X   the result of an operation\n"

@@ -53,6 +53,8 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
         return "certificates: " + err;
 
     pbxsim::sim_config cfg;
+    // One pickup group for `grouppickup <line> pickup1` (docs/tapihost.md).
+    cfg.pickup_groups["pickup1"] = {"2001", "2002", "2003", "2004", "2005"};
     for (const auto& e : extensions) {
         const bool in_default = e.size() == 4 && e >= "2000" && e <= "2099";
         if (!in_default) cfg.stations.push_back({e, e});

@@ -91,13 +91,20 @@ public:
     /// Resolves a line token (extension, name or #id) to its extension as events carry it.
     std::optional<std::string> line_device(const std::string& token) const;
     std::optional<std::string> phone_device(const std::string& token) const;
+    /// Whether a line's LINEDEVSTATUS has LINEDEVSTATUSFLAGS_INSERVICE; nullopt with `error`
+    /// when it cannot be read.
+    std::optional<bool> line_in_service(const std::string& line, std::string* error);
     /// LINECALLINFO of a call as field → text (fields of call_info_value_fields()).
     std::optional<std::map<std::string, std::string>> call_info_values(std::uint64_t call,
                                                                       std::string* error);
     /// The id of the last operation run, and the earliest not yet claimed operation with this
-    /// verb or TSPI name (claimed by the call). nullopt when none.
-    std::optional<DRV_REQUESTID> last_op() const;
+    /// verb or TSPI name. Both claim the operation they return (so `expect completion last`
+    /// followed by `expect completion <verb>` looks past it). nullopt when none.
+    std::optional<DRV_REQUESTID> last_op();
     std::optional<DRV_REQUESTID> claim_op(const std::string& verb_or_tspi);
+    /// For a non-directed park run with an expected orbit that completed OK: {expected, the
+    /// address the TSP wrote into lpNonDirAddress}.
+    std::optional<std::pair<std::string, std::string>> park_check(DRV_REQUESTID id) const;
     std::string op_name(DRV_REQUESTID id) const;
     /// Prints a line (under the host lock, so it sorts with the events).
     void note(const std::string& text);
@@ -174,7 +181,8 @@ private:
     bool open_phone(std::size_t index);
     void close_line(std::size_t index);
     void close_phone(std::size_t index);
-    void close_call(std::uint64_t key, const char* why);
+    /// TSPI_lineCloseCall unless the call is closed already (nullopt then).
+    std::optional<LONG> close_call(std::uint64_t key, const char* why);
     void maintenance();
     void post(task t);
 
@@ -215,6 +223,8 @@ private:
     /// linePark(NONDIRECTED) output buffers: they must outlive their requests.
     std::vector<std::shared_ptr<std::vector<unsigned char>>> park_buffers_;
     std::map<DRV_REQUESTID, std::shared_ptr<std::vector<unsigned char>>> park_requests_;
+    std::map<DRV_REQUESTID, std::string> park_expected_;  ///< `park <call> nondirected <orbit>`
+    std::map<DRV_REQUESTID, std::string> parked_at_;      ///< lpNonDirAddress at completion
 
     std::deque<task> tasks_;
     bool quit_ = false;

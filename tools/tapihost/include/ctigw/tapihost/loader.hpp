@@ -54,6 +54,7 @@ namespace ctigw::tapihost {
     X(linePickup, false)                      \
     X(lineRedirect, false)                    \
     X(lineForward, false)                     \
+    X(lineSetLineDevStatus, false)            \
     X(lineGenerateDigits, false)              \
     X(lineMonitorDigits, false)               \
     X(lineSetCallData, false)                 \

@@ -69,6 +69,7 @@ enum class expect_kind {
     generate,      ///< expect <line> <call> generate done|cancel    (LINE_GENERATE)
     newcall,       ///< expect <line> newcall [as <name>]
     dev_state,     ///< expect <line> devstate STATE[|STATE]
+    in_service,    ///< expect <line> inservice  (LINEDEVSTATUS polled: INSERVICE flag)
     address_state, ///< expect <line> addressstate STATE[|STATE]
     line_message,  ///< expect <line> event LINE_X
     completion,    ///< expect completion <op|last> ok|LINEERR_X
