@@ -1111,6 +1111,26 @@ TEST_F(model_test, correlator_data_survives_consult_transfer) {
     EXPECT_EQ(ok<sv::snapshot_call>({c1}).correlator_data, protocol::byte_string{"x"});
 }
 
+TEST_F(model_test, transfer_and_conference_tell_the_joined_parties_the_call_data) {
+    const auto c1 = connect(A, B);
+    monitor_all({A, B, C});
+    const protocol::byte_string corr{"order-7"};
+    ok<sv::associate_data>({connection_id{c1, B}, corr});
+    auto k = ok<sv::consultation_call>({connection_id{c1, B}, C, std::nullopt}).initiated_call;
+    ok<sv::answer_call>({connection_id{k.call_id, C}});
+    take();
+    ok<sv::transfer_call>({connection_id{c1, B}, k});
+    // Transferred first, then CallInformation to each remaining party with its own connection.
+    auto ci = nth<ev::call_information>(0);
+    EXPECT_EQ(ci.correlator_data, corr);
+    bool c_told = false;
+    for (std::size_t i = 0; i < 2; ++i) {
+        auto e = nth<ev::call_information>(i);
+        if (e.connection == connection_id{c1, C}) c_told = e.correlator_data == corr;
+    }
+    EXPECT_TRUE(c_told);
+}
+
 // ---- phone sets ----------------------------------------------------------------------------------
 
 TEST_F(model_test, display_lamps_ringer_buttons) {

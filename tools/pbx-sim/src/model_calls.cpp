@@ -598,6 +598,8 @@ outcome<sv::transfer_call> switch_model::impl::serve(session_id, const sv::trans
     t.transferred_connections = list;
     t.cause = event_cause::transfer;
     emit(s, t, {b});
+    // The call's data follows it: the parties that came from the consultation learn it now.
+    if (s.correlator) send_call_information(s);
     return sv::transfer_call::result{survivor, list};
 }
 
@@ -685,6 +687,7 @@ outcome<sv::conference_call> switch_model::impl::serve(session_id,
     cf.conference_connections = list;
     cf.cause = event_cause::conference;
     emit(s, cf);
+    if (s.correlator) send_call_information(s);
     return sv::conference_call::result{connection_id{survivor, b}, list};
 }
 

@@ -242,6 +242,11 @@ outcome<sv::associate_data> switch_model::impl::serve(session_id, const sv::asso
     }
     call_rec& c = *std::get<conn_ref>(r).call;
     c.correlator = p.correlator_data;
+    send_call_information(c);
+    return sv::associate_data::result{};
+}
+
+void switch_model::impl::send_call_information(const call_rec& c) {
     // CallInformation names each recipient's own connection (docs/protocol.md §6.2).
     for (const party& q : c.parties) {
         if (q.external) continue;
@@ -251,7 +256,6 @@ outcome<sv::associate_data> switch_model::impl::serve(session_id, const sv::asso
         ci.local_connection_info = q.state;
         deliver(q.device, protocol::event_body{ci});
     }
-    return sv::associate_data::result{};
 }
 
 // ---- device features ---------------------------------------------------------------------------

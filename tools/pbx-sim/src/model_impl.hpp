@@ -158,6 +158,10 @@ struct switch_model::impl {
     std::vector<protocol::snapshot_connection> snapshot(const std::string& device) const;
 
     void deliver(const std::string& device, const protocol::event_body& body);
+    /// CallInformation with the call's correlator data to every internal party (each gets its
+    /// own connection): after AssociateData, and after a transfer or conference joined a party
+    /// to a call whose data it has not seen.
+    void send_call_information(const call_rec& c);
     template <class E>
     void emit(const call_rec& call, E event, const std::vector<std::string>& departed = {});
     template <class E>

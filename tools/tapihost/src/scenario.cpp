@@ -156,7 +156,7 @@ const std::vector<op_spec>& op_specs()
         {"hold", "lineHold", {a::call}, 1, 0, {}, "hold <call>", "lineHold"},
         {"unhold", "lineUnhold", {a::call}, 1, 0, {}, "unhold <call>", "lineUnhold"},
         {"swaphold", "lineSwapHold", {a::call, a::call}, 2, 0, {}, "swaphold <active call> <held call>", "lineSwapHold"},
-        {"blindtransfer", "lineBlindTransfer", {a::call, a::text}, 2, 0, {}, "blindtransfer <call> <number>", "lineBlindTransfer"},
+        {"blindtransfer", "lineBlindTransfer", {a::call, a::text}, 2, 0, {}, "blindtransfer <call> <number>", "lineBlindTransfer; also `transfer`"},
         {"setuptransfer", "lineSetupTransfer", {a::call}, 1, 1, {}, "setuptransfer <call> [as <consult>]", "lineSetupTransfer (then dial the consult call)"},
         {"completetransfer", "lineCompleteTransfer", {a::call, a::call, a::keyword}, 3, 1, {"transfer", "conference"}, "completetransfer <call> <consult> transfer|conference [as <conf>]", "lineCompleteTransfer; `conference` creates a conference call"},
         {"setupconference", "lineSetupConference", {a::call, a::text}, 1, 2, {}, "setupconference <call> [<parties>] [as <conf> <consult>]", "lineSetupConference (default 3 parties)"},
@@ -188,7 +188,10 @@ const std::vector<op_spec>& op_specs()
 
 const op_spec* find_op(std::string_view verb)
 {
-    const std::string v = lower(verb) == "makecall" ? "call" : lower(verb);
+    // Aliases for the console: `makecall` is `call`, `transfer <call> <number>` a blind transfer.
+    std::string v = lower(verb);
+    if (v == "makecall") v = "call";
+    if (v == "transfer") v = "blindtransfer";
     for (const auto& s : op_specs()) {
         if (s.verb == v) return &s;
     }
