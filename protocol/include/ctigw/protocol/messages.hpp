@@ -111,8 +111,9 @@ std::size_t event_count();
 /// Index of service S in all_services, at compile time.
 template <class S>
 constexpr std::size_t service_index_v = []<class... L>(service_list<L...>) {
+    constexpr bool matches[] = {std::is_same_v<S, L>...};
     std::size_t i = 0;
-    ((std::is_same_v<S, L> ? false : (++i, true)) && ...);
+    while (i < sizeof...(L) && !matches[i]) ++i;
     return i;
 }(all_services{});
 
