@@ -29,13 +29,13 @@ const cert_files& cert_files::get() {
         c.dir = std::filesystem::temp_directory_path() /
                 ("ctigw-link-test-" + std::to_string(rd()) + std::to_string(::getpid()));
         std::filesystem::create_directories(c.dir);
-        const auto ca = pbxsim::make_ca("ctigw test CA");
+        const auto ca_pair = pbxsim::make_ca("ctigw test CA");
         const auto other_ca = pbxsim::make_ca("some other CA");
         auto issue = [&](const pbxsim::key_and_cert& by, const std::string& name,
                          std::vector<std::string> alts, std::filesystem::path& cert,
                          std::filesystem::path& key, std::chrono::seconds nb = -3600s,
-                         std::chrono::seconds na = std::chrono::hours(24), bool client = false) {
-            pbxsim::cert_request r{name, std::move(alts), nb, na, client};
+                         std::chrono::seconds na = std::chrono::hours(24), bool for_client = false) {
+            pbxsim::cert_request r{name, std::move(alts), nb, na, for_client};
             const auto kc = pbxsim::issue_certificate(by, r);
             cert = c.dir / (name + ".pem");
             key = c.dir / (name + "-key.pem");
@@ -44,15 +44,15 @@ const cert_files& cert_files::get() {
             return kc;
         };
         c.ca = c.dir / "ca.pem";
-        write_file(c.ca, ca.cert_pem);
-        const auto good = issue(ca, "server", {"127.0.0.1", "::1", "localhost"}, c.server, c.server_key);
+        write_file(c.ca, ca_pair.cert_pem);
+        const auto good = issue(ca_pair, "server", {"127.0.0.1", "::1", "localhost"}, c.server, c.server_key);
         c.server_sha256 = pbxsim::sha256_fingerprint(good.cert_pem);
-        issue(ca, "server2", {"127.0.0.1", "localhost"}, c.server2, c.server2_key);
-        issue(ca, "expired", {"127.0.0.1", "localhost"}, c.expired, c.expired_key,
+        issue(ca_pair, "server2", {"127.0.0.1", "localhost"}, c.server2, c.server2_key);
+        issue(ca_pair, "expired", {"127.0.0.1", "localhost"}, c.expired, c.expired_key,
               -std::chrono::hours(48), -std::chrono::hours(24));
-        issue(ca, "wrong", {"wrong.example.com"}, c.wrong_host, c.wrong_host_key);
+        issue(ca_pair, "wrong", {"wrong.example.com"}, c.wrong_host, c.wrong_host_key);
         issue(other_ca, "unknown", {"127.0.0.1", "localhost"}, c.unknown, c.unknown_key);
-        issue(ca, "client", {}, c.client, c.client_key, -3600s, std::chrono::hours(24), true);
+        issue(ca_pair, "client", {}, c.client, c.client_key, -3600s, std::chrono::hours(24), true);
         return c;
     }();
     return files;

@@ -387,7 +387,7 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     if (consult) {
         consult->drop_requested = true;
         send(p, r, svc::reconnect_call::params{*consult->connection, *held},
-             [&p, l, c, consult](const request_outcome& o) -> LONG {
+             [l, c, consult](const request_outcome& o) -> LONG {
                  if (!o.ok()) {
                      consult->drop_requested = false;
                      c->cancel_requested = false;
@@ -435,7 +435,7 @@ LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL
     }
     auto r = p.new_request_locked(id, "lineSwapHold", l, act);
     send(p, r, svc::alternate_call::params{*act->connection, *held_conn},
-         [&p, l, act, hc, pairing](const request_outcome& o) -> LONG {
+         [l, act, hc, pairing](const request_outcome& o) -> LONG {
              if (!o.ok()) {
                  act->hold_target = 0;
                  if (pairing) {  // undo
