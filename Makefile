@@ -21,11 +21,13 @@ $(BUILD)/CMakeCache.txt: | bootstrap
 build: bootstrap $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The sanitizer build uses clang so that it also builds (and briefly runs) the libFuzzer targets.
+# The sanitizer build uses clang so that it also builds (and briefly runs) the libFuzzer targets,
+# and lld: GNU ld takes minutes to link the instrumented debug binaries.
 $(ASAN_BUILD)/CMakeCache.txt: | bootstrap
 	CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) $(LAUNCHER) \
 	  -DCMAKE_BUILD_TYPE=Debug -DCTIGW_ENABLE_SANITIZERS=ON -DCTIGW_BUILD_FUZZERS=ON \
-	  -DCTIGW_BUILD_BENCH=OFF
+	  -DCTIGW_BUILD_BENCH=OFF -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
+	  -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
 
 asan: bootstrap $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
