@@ -719,7 +719,13 @@ void detail::server_impl::execute(session_base& s, const request& r) {
 server::server(net::io_context& io, sim_config config, server_options options)
     : impl_(std::make_shared<detail::server_impl>(io, std::move(config), std::move(options))) {}
 
-server::~server() { stop(); }
+server::~server() {
+    stop();
+    // Sessions and the server point at each other; when the io_context stopped before the
+    // closes completed, break the cycle here (the io thread is gone by now).
+    impl_->sessions.clear();
+    impl_->pending.clear();
+}
 
 std::string server::start() { return impl_->start(); }
 
