@@ -1,9 +1,6 @@
 # One switch for the AddressSanitizer + UndefinedBehaviorSanitizer build used by `make test`.
 if(CTIGW_ENABLE_SANITIZERS)
-  # -fno-sanitize=alignment: Boost.Asio 1.81's basic_socket initiation calls a member through a
-  # dummy pointer (a UBSan false positive at basic_socket.hpp:1715).
-  add_compile_options(-fsanitize=address,undefined -fno-sanitize=alignment -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
