@@ -1,7 +1,6 @@
-// ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP on Linux.
+// ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP: libctigw-tsp.so on
+// Linux, ctigw.tsp on Windows (built with mingw, run under Wine in CI).
 // Usage and the scenario language: --help, docs/tapihost.md.
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +9,9 @@
 #include <string>
 
 #include "ctigw/tapihost/host.hpp"
+#include "ctigw/tapihost/platform.hpp"
+#include "ctigw/tapihost/provider_setup.hpp"
+#include "ctigw/tapihost/remote_sim.hpp"
 #include "ctigw/tapihost/runner.hpp"
 #include "ctigw/tapihost/scenario.hpp"
 #include "ctigw/tapihost/sim.hpp"
@@ -27,11 +29,18 @@ void usage(std::ostream& o)
          "Usage: ctigw-tapihost [options]\n"
          "  --tsp PATH          the TSP shared library (default: $CTIGW_TSP, else libctigw-tsp.so\n"
          "                      next to this program or in ../../tsp/ of a build tree)\n"
-         "  --config PATH       set CTIGW_CONFIG for the TSP; with --sim the simulator serves\n"
-         "                      that config (its endpoint, caFile directory, token, devices)\n"
+         "  --config PATH       the TSP's configuration: CTIGW_CONFIG on Linux, the ConfigPath\n"
+         "                      registry value on Windows; with --sim the simulator serves that\n"
+         "                      config (its endpoint, caFile directory, token, devices)\n"
          "  --sim               run the switch simulator in-process (TLS on 127.0.0.1, a temporary\n"
          "                      ctigw config with the scenario's extensions); enables `sim` lines\n"
          "  --extensions LIST   extra extensions for --sim, comma separated (2001,2002)\n"
+         "  --sim-control H:P   send `sim` lines to a simulator's control port\n"
+         "                      (ctigw-pbxsim --control), e.g. one outside Wine\n"
+         "  --provider-install  call TUISPI_providerInstall first, as lineAddProvider does\n"
+         "  --provider-remove   call TUISPI_providerRemove at the end, as lineRemoveProvider does\n"
+         "  --provider-config   call TUISPI_providerConfig (the configuration dialog) and exit\n"
+         "  --trust-root-ca PEM (Windows) add a CA certificate to the machine's ROOT store first\n"
          "  --scenario FILE     run a scenario file (see below), then exit\n"
          "  --check             only parse the scenario (and its sim lines) and exit\n"
          "  --console           read statements from stdin (default when stdin is a terminal and\n"
@@ -59,26 +68,13 @@ void usage(std::ostream& o)
       << th::language_help();
 }
 
-std::optional<std::string> default_tsp(const char* argv0)
-{
-    if (const char* env = std::getenv("CTIGW_TSP"); env && *env) return std::string(env);
-    std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec) exe = std::filesystem::absolute(argv0, ec);
-    const auto dir = exe.parent_path();
-    for (const auto& candidate : {dir / "libctigw-tsp.so", dir / "../../tsp/libctigw-tsp.so"}) {
-        if (std::filesystem::exists(candidate, ec))
-            return std::filesystem::weakly_canonical(candidate, ec).string();
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    std::string tsp, scenario_path, config, extensions;
+    std::string tsp, scenario_path, config, extensions, sim_control, root_ca;
     bool sim = false, console = false, check_only = false, verbose = false;
+    bool provider_install = false, provider_remove = false, provider_config = false;
     th::host_options hopt;
     th::runner_options ropt;
     std::chrono::milliseconds linger{0};
@@ -117,6 +113,11 @@ int main(int argc, char** argv)
         else if (a == "--scenario") scenario_path = value("a file");
         else if (a == "--sim") sim = true;
         else if (a == "--extensions") extensions = value("a list");
+        else if (a == "--sim-control") sim_control = value("HOST:PORT");
+        else if (a == "--provider-install") provider_install = true;
+        else if (a == "--provider-remove") provider_remove = true;
+        else if (a == "--provider-config") provider_config = true;
+        else if (a == "--trust-root-ca") root_ca = value("a PEM file");
         else if (a == "--console") console = true;
         else if (a == "--check") check_only = true;
         else if (a == "--timeout") ropt.default_timeout = duration("a time");
@@ -138,8 +139,15 @@ int main(int argc, char** argv)
         std::cerr << "ctigw-tapihost: --sim: this build has no pbx-sim library\n";
         return exit_usage;
     }
-    if (scenario_path.empty() && !console) console = ::isatty(0) != 0;
-    if (scenario_path.empty() && !console && !check_only) console = true;  // piped statements
+    if (sim && !sim_control.empty()) {
+        std::cerr << "ctigw-tapihost: --sim and --sim-control exclude each other\n";
+        return exit_usage;
+    }
+    const bool stdin_tty = th::platform::stdin_is_terminal();
+    if (provider_config) scenario_path.clear(), console = false;
+    if (scenario_path.empty() && !console && !provider_config) console = stdin_tty;
+    if (scenario_path.empty() && !console && !check_only && !provider_config)
+        console = true;  // piped statements
 
     // Parse everything before loading anything.
     th::scenario sc;
@@ -149,14 +157,25 @@ int main(int argc, char** argv)
         if (!sc.ok()) return exit_usage;
     }
     th::in_process_sim simulator;
+    th::remote_sim remote;
+    if (!sim_control.empty()) {
+        if (auto err = remote.connect(sim_control); !err.empty()) {
+            std::cerr << "ctigw-tapihost: --sim-control: " << err << "\n";
+            return exit_usage;
+        }
+    }
+    th::sim_hook* sim_hook = sim ? static_cast<th::sim_hook*>(&simulator)
+                                 : remote.connected() ? &remote : nullptr;
     {
         std::size_t bad = 0;
         for (const auto& st : sc.statements) {
             if (const auto* s = std::get_if<th::sim_stmt>(&st.body)) {
-                if (!sim && !check_only) {
-                    std::cerr << scenario_path << ": line " << st.line << ": `sim` lines need --sim\n";
+                if (!sim_hook && !check_only) {
+                    std::cerr << scenario_path << ": line " << st.line
+                              << ": `sim` lines need --sim or --sim-control\n";
                     ++bad;
-                } else if (auto err = simulator.check(s->command); !err.empty()) {
+                } else if (auto err = (sim_hook ? sim_hook : &simulator)->check(s->command);
+                           !err.empty()) {
                     std::cerr << scenario_path << ": line " << st.line << ": sim: " << err << "\n";
                     ++bad;
                 }
@@ -170,7 +189,7 @@ int main(int argc, char** argv)
     }
 
     if (tsp.empty()) {
-        auto d = default_tsp(argv[0]);
+        auto d = th::platform::default_tsp(argv[0]);
         if (!d) {
             std::cerr << "ctigw-tapihost: no TSP: give --tsp PATH or set CTIGW_TSP\n";
             return exit_usage;
@@ -213,8 +232,6 @@ int main(int argc, char** argv)
             hopt.print("simulator on " + cfg.parent_path().string() + ", config " + config);
         }
     }
-    if (!config.empty()) ::setenv("CTIGW_CONFIG", config.c_str(), 1);
-
     int rc = exit_ok;
     {
         th::host h(hopt);
@@ -222,20 +239,37 @@ int main(int argc, char** argv)
             std::cerr << "ctigw-tapihost: " << err << "\n";
             return exit_usage;
         }
+        // As lineAddProvider: the provider's own set-up first, then the administrator's settings.
+        th::provider_setup setup(h.library(), hopt.provider_id, hopt.print);
+        if (provider_install && !setup.install()) return exit_mismatch;
+        if (!root_ca.empty()) {
+            if (auto err = th::trust_root_ca(root_ca); !err.empty()) {
+                std::cerr << "ctigw-tapihost: --trust-root-ca: " << err << "\n";
+                return exit_usage;
+            }
+            hopt.print("added " + root_ca + " to the machine's ROOT certificate store");
+        }
+        if (!config.empty()) {
+            if (auto err = th::platform::point_tsp_at_config(config); !err.empty()) {
+                std::cerr << "ctigw-tapihost: --config: " << err << "\n";
+                return exit_usage;
+            }
+        }
+        if (provider_config) return setup.config() ? exit_ok : exit_mismatch;
         if (auto err = h.start(); !err.empty()) {
             std::cerr << "ctigw-tapihost: " << err << "\n";
             h.stop(std::chrono::milliseconds(0));
             simulator.stop();
             return exit_usage;
         }
-        th::runner r(h, sim ? &simulator : nullptr, ropt);
+        th::runner r(h, sim_hook, ropt);
         if (!scenario_path.empty()) {
             r.run_all(sc);
             if (linger.count() > 0) std::this_thread::sleep_for(linger);
         }
         if (console) {
             th::statement_parser parser;
-            const bool tty = ::isatty(0) != 0;
+            const bool tty = stdin_tty;
             std::string text;
             if (tty) hopt.print("type `help` for the statements, `quit` to leave");
             while (!r.quit_requested()) {
@@ -271,6 +305,7 @@ int main(int argc, char** argv)
             for (const auto& v : violations) hopt.print("  " + v);
             rc = exit_mismatch;
         }
+        if (provider_remove && !setup.remove()) rc = exit_mismatch;
         if (!scenario_path.empty())
             hopt.print(rc == exit_ok ? "scenario passed" : "scenario FAILED");
     }

@@ -188,4 +188,10 @@ private:
 /// Nullopt when nothing is configured.
 std::optional<std::filesystem::path> default_config_path();
 
+#if defined(_WIN32)
+/// Where the log file goes when the configuration names none: the LogDirectory registry value,
+/// else %ProgramData%\ctigw\logs.
+std::filesystem::path default_log_directory();
+#endif
+
 }  // namespace ctigw::tsp

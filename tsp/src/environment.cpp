@@ -15,7 +15,10 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/spdlog.h>
 #if defined(_WIN32)
+#  include <windows.h>
 #  include <spdlog/sinks/msvc_sink.h>
+
+#  include "ctigw/tsp/windows_registry.hpp"
 #else
 #  include <spdlog/sinks/stdout_sinks.h>
 #endif
@@ -75,7 +78,17 @@ public:
     }
 
     /// Applies the logging section: rotating file (when set) and level. Idempotent.
-    void configure(const config::logging_settings& s) {
+    void configure(config::logging_settings s) {
+#if defined(_WIN32)
+        // TAPISRV is a service: with no log file configured the log goes to
+        // %ProgramData%\ctigw\logs (or the LogDirectory registry value), not to nowhere.
+        if (s.file.empty()) {
+            std::error_code ec;
+            const auto dir = default_log_directory();
+            std::filesystem::create_directories(dir, ec);
+            s.file = dir / L"ctigw-tsp.log";
+        }
+#endif
         std::lock_guard lock(mutex_);
         const auto key = s.file.string() + "|" + std::to_string(s.rotate_size_mb) + "|" +
                          std::to_string(s.rotate_count);
@@ -147,34 +160,51 @@ std::string format_errors(const config::load_result& r) {
 
 }  // namespace
 
+#if defined(_WIN32)
+namespace {
+
+std::wstring expand_environment(const std::wstring& text) {
+    const DWORD n = ExpandEnvironmentStringsW(text.c_str(), nullptr, 0);
+    if (n == 0) return text;
+    std::wstring out(n, L'\0');
+    const DWORD m = ExpandEnvironmentStringsW(text.c_str(), out.data(), n);
+    if (m == 0 || m > n) return text;
+    out.resize(m - 1);  // without the terminating NUL
+    return out;
+}
+
+/// A REG_SZ / REG_EXPAND_SZ value under HKLM\SOFTWARE\ctigw\TSP, expanded; nullopt when absent.
+std::optional<std::wstring> registry_string(const wchar_t* value) {
+    HKEY key = nullptr;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, registry::key, 0, KEY_READ, &key) != ERROR_SUCCESS)
+        return std::nullopt;
+    std::wstring buffer(1024, L'\0');
+    DWORD size = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
+    DWORD type = 0;
+    const auto rc = RegQueryValueExW(key, value, nullptr, &type,
+                                     reinterpret_cast<LPBYTE>(buffer.data()), &size);
+    RegCloseKey(key);
+    if (rc != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ)) return std::nullopt;
+    buffer.resize(size / sizeof(wchar_t));
+    while (!buffer.empty() && buffer.back() == L'\0') buffer.pop_back();
+    if (buffer.empty()) return std::nullopt;
+    return expand_environment(buffer);
+}
+
+}  // namespace
+
+std::filesystem::path default_log_directory() {
+    if (auto v = registry_string(registry::log_dir_value)) return std::filesystem::path(*v);
+    return std::filesystem::path(expand_environment(registry::default_log_dir));
+}
+#endif
+
 std::optional<std::filesystem::path> default_config_path() {
 #if defined(_WIN32)
-    // ConfigPath (REG_SZ) under the provider's key, else %ProgramData%\ctigw\ctigw.json.
-    HKEY key = nullptr;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ctigw\\TSP", 0, KEY_READ, &key) ==
-        ERROR_SUCCESS) {
-        wchar_t buffer[1024];
-        DWORD size = sizeof buffer;
-        DWORD type = 0;
-        const auto rc = RegQueryValueExW(key, L"ConfigPath", nullptr, &type,
-                                         reinterpret_cast<LPBYTE>(buffer), &size);
-        RegCloseKey(key);
-        if (rc == ERROR_SUCCESS && (type == REG_SZ || type == REG_EXPAND_SZ) && size >= 2) {
-            buffer[std::min<DWORD>(size / 2, 1023)] = L'\0';
-            wchar_t expanded[1024];
-            const DWORD n = ExpandEnvironmentStringsW(buffer, expanded, 1024);
-            if (n != 0 && n <= 1024) return std::filesystem::path(expanded);
-            return std::filesystem::path(buffer);
-        }
-    }
-    wchar_t* program_data = nullptr;
-    std::size_t len = 0;
-    if (_wdupenv_s(&program_data, &len, L"ProgramData") == 0 && program_data != nullptr) {
-        std::filesystem::path p(program_data);
-        std::free(program_data);
-        return p / L"ctigw" / L"ctigw.json";
-    }
-    return std::filesystem::path(L"C:\\ProgramData\\ctigw\\ctigw.json");
+    // ConfigPath under the provider's key (set by TUISPI_providerInstall, changed by the
+    // administrator), else %ProgramData%\ctigw\ctigw.json.
+    if (auto v = registry_string(registry::config_path_value)) return std::filesystem::path(*v);
+    return std::filesystem::path(expand_environment(registry::default_config_path));
 #else
     const char* env = std::getenv("CTIGW_CONFIG");
     if (env == nullptr || *env == '\0') return std::nullopt;

@@ -5,9 +5,9 @@
 
 namespace ctigw::tapihost {
 
-std::u16string to_wide(std::string_view s)
+wstring to_wide(std::string_view s)
 {
-    std::u16string out;
+    wstring out;
     std::size_t i = 0;
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -25,25 +25,25 @@ std::u16string to_wide(std::string_view s)
             else cp = (cp << 6) | (d & 0x3F);
         }
         if (!ok) {
-            out.push_back(u'\uFFFD');
+            out.push_back(static_cast<WCHAR>(0xFFFD));
             ++i;
             continue;
         }
         i += len;
         if (cp >= 0x10000 && cp <= 0x10FFFF) {
             cp -= 0x10000;
-            out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
-            out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+            out.push_back(static_cast<WCHAR>(0xD800 + (cp >> 10)));
+            out.push_back(static_cast<WCHAR>(0xDC00 + (cp & 0x3FF)));
         } else if (cp < 0xD800 || (cp > 0xDFFF && cp < 0x10000)) {
-            out.push_back(static_cast<char16_t>(cp));
+            out.push_back(static_cast<WCHAR>(cp));
         } else {
-            out.push_back(u'\uFFFD');
+            out.push_back(static_cast<WCHAR>(0xFFFD));
         }
     }
     return out;
 }
 
-std::string from_wide(std::u16string_view s)
+std::string from_wide(wstring_view s)
 {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -76,9 +76,9 @@ std::string from_wide(std::u16string_view s)
 std::string var_string(const std::vector<unsigned char>& buf, DWORD size, DWORD offset)
 {
     if (size == 0 || std::size_t{offset} + size > buf.size()) return {};
-    std::u16string w(size / 2, u'\0');
+    wstring w(size / 2, WCHAR{0});
     std::memcpy(w.data(), buf.data() + offset, w.size() * 2);
-    while (!w.empty() && w.back() == u'\0') w.pop_back();
+    while (!w.empty() && w.back() == WCHAR{0}) w.pop_back();
     return from_wide(w);
 }
 

@@ -1,7 +1,9 @@
 /**
  * @file
- * Loading a TSP (ctigw.tsp's Linux build, libctigw-tsp.so) with dlopen and resolving its TSPI_*
- * exports with dlsym. The host never links the TSP.
+ * Loading a TSP (ctigw.tsp with LoadLibrary on Windows, its Linux build libctigw-tsp.so with
+ * dlopen) and resolving its TSPI_* exports by name, as TAPISRV does. The host never links the TSP.
+ * The provider-level UI entry points (TSPI_providerUIIdentify, TUISPI_provider*) are resolved
+ * too, all optional: TAPI calls them from lineAddProvider/lineRemoveProvider/lineConfigProvider.
  *
  * Thread safety: load once, then read-only from any thread.
  */
@@ -71,6 +73,18 @@ namespace ctigw::tapihost {
     X(phoneSetHookSwitch, false)
 
 /// The resolved entry points; null when the TSP does not export one.
+#define CTIGW_TAPIHOST_TUISPI_FUNCTIONS(X) \
+    X(providerInstall)                     \
+    X(providerRemove)                      \
+    X(providerConfig)
+
+struct tuispi_table {
+    decltype(&::TSPI_providerUIIdentify) providerUIIdentify = nullptr;
+#define CTIGW_TAPIHOST_MEMBER(name) decltype(&::TUISPI_##name) name = nullptr;
+    CTIGW_TAPIHOST_TUISPI_FUNCTIONS(CTIGW_TAPIHOST_MEMBER)
+#undef CTIGW_TAPIHOST_MEMBER
+};
+
 struct tspi_table {
 #define CTIGW_TAPIHOST_MEMBER(name, required) decltype(&::TSPI_##name) name = nullptr;
     CTIGW_TAPIHOST_TSPI_FUNCTIONS(CTIGW_TAPIHOST_MEMBER)
@@ -87,6 +101,7 @@ public:
     /// dlopen + dlsym. Returns an error text (unloadable file, or a required function missing).
     std::string load(const std::string& path);
     const tspi_table& fn() const { return table_; }
+    const tuispi_table& ui() const { return ui_; }
     /// Optional functions the TSP does not export ("lineSwapHold", ...).
     const std::vector<std::string>& missing() const { return missing_; }
     /// How many of the functions the host knows the TSP exports.
@@ -94,7 +109,10 @@ public:
 
 private:
     void* handle_ = nullptr;
+    void* symbol(const char* name) const;
+
     tspi_table table_;
+    tuispi_table ui_;
     std::vector<std::string> missing_;
     std::size_t resolved_ = 0;
 };
