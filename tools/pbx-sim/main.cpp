@@ -20,6 +20,7 @@
 
 #include "ctigw/pbxsim/certs.hpp"
 #include "ctigw/pbxsim/control.hpp"
+#include "ctigw/pbxsim/control_port.hpp"
 #include "ctigw/pbxsim/load.hpp"
 #include "ctigw/pbxsim/server.hpp"
 
@@ -89,6 +90,15 @@ Driving it:
   --console                 read commands from stdin (default when stdin is a terminal and not in
                             load mode); type "help" for the commands; end of input quits
   --no-console              do not read stdin even when it is a terminal
+  --control ADDR:PORT       also take console commands over plain TCP, one per line; each is
+                            answered with its output and a last line "ok" or "error: <text>"
+                            ("check <command>" only parses; "quit" closes that connection only).
+                            NO AUTHENTICATION: anyone who can connect drives the switch, so only
+                            loopback addresses are accepted (port 0 picks a free port)
+  --control-any             allow --control on an address that is not loopback
+  --ready-file PATH         once listening, write PATH (via PATH.tmp and a rename) with the lines
+                            "listen HOST:PORT", "control HOST:PORT" (with --control) and
+                            "url URL"; a stale PATH is removed at start, PATH at exit
   --load RATE               load mode: outside numbers call random stations at RATE calls/s and
                             the simulator plays the agents (answer, talk, hold, transfers)
   --duration S              load mode: seconds of offering calls (also 500ms, 2m; required with
@@ -107,6 +117,8 @@ Driving it:
 
 Once listening it prints one line, e.g.
   ctigw-pbxsim listening on wss://127.0.0.1:8443/csta (instance 3f2a9c..., 100 stations)
+and with --control a second one:
+  ctigw-pbxsim control on 127.0.0.1:7001
 SIGINT/SIGTERM stop it cleanly. Exit codes: 0 ok, 1 runtime error, 2 usage error.
 
 Examples:
@@ -115,6 +127,10 @@ Examples:
   # plain ws on a free port, two station ranges, a scenario, no console
   ctigw-pbxsim --plain --listen 127.0.0.1:0 --token-env PBX_TOKEN --stations 2000-2099 \
       --stations 3000-3049 --scenario tools/pbx-sim/scenarios/basic.scn --no-console
+  # driven by a test host over TCP; ports and URL in a file instead of stdout
+  ctigw-pbxsim --plain --listen 127.0.0.1:0 --token t --control 127.0.0.1:0 \
+      --ready-file /tmp/pbxsim.ready --no-console
+  #   printf 'call 0301555 2001\n' | nc 127.0.0.1 PORT   ->  call 0301555 -> 2001: callID c-1 / ok
   # load: 200 calls/s for 60 s against 2000 stations, TLS from a certificate directory
   ctigw-pbxsim --cert-dir ./pbxsim-certs --token-file token.txt --stations 2000-3999 \
       --load 200 --duration 60 --seed 7
@@ -137,6 +153,8 @@ constexpr option_spec options_table[] = {
     {"--max-calls", true},
     {"--park-timeout", true}, {"--scenario", true},
     {"--console", false},     {"--no-console", false},
+    {"--control", true},      {"--control-any", false},
+    {"--ready-file", true},
     {"--load", true},         {"--duration", true},
     {"--seed", true},         {"--mix", true},
     {"--even", false},        {"--quiet", false},
@@ -323,25 +341,26 @@ std::string read_token_file(const std::string& path) {
     return token;
 }
 
-/// "ADDR:PORT" or "[v6]:PORT".
-std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
+/// "ADDR:PORT" or "[v6]:PORT", for --listen and --control.
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& text,
+                                                   const std::string& option = "--listen") {
     std::string host;
     std::string port;
     if (text.starts_with("[")) {
         const auto close = text.find("]:");
-        if (close == std::string::npos) throw usage_error("--listen: expected [ADDR]:PORT, got \"" + text + "\"");
+        if (close == std::string::npos) throw usage_error(option + ": expected [ADDR]:PORT, got \"" + text + "\"");
         host = text.substr(1, close - 1);
         port = text.substr(close + 2);
     } else {
         const auto colon = text.rfind(':');
         if (colon == std::string::npos || text.find(':') != colon) {
-            throw usage_error("--listen: expected ADDR:PORT (IPv6: [ADDR]:PORT), got \"" + text + "\"");
+            throw usage_error(option + ": expected ADDR:PORT (IPv6: [ADDR]:PORT), got \"" + text + "\"");
         }
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
     }
-    if (host.empty()) throw usage_error("--listen: missing address in \"" + text + "\"");
-    return {host, parse_number<std::uint16_t>("--listen port", port, 0, 65535)};
+    if (host.empty()) throw usage_error(option + ": missing address in \"" + text + "\"");
+    return {host, parse_number<std::uint16_t>(option + " port", port, 0, 65535)};
 }
 
 void require_file(const fs::path& path, const std::string& hint) {
@@ -380,6 +399,8 @@ struct run_plan {
     server_options server;
     std::optional<scenario> script;
     bool console = false;
+    std::optional<control_port_options> control;
+    std::optional<fs::path> ready_file;
     std::optional<load_options> load;
     bool quiet = false;
     std::string demo_note;  ///< printed after the listening line in --demo mode
@@ -532,6 +553,26 @@ run_plan make_plan(const cli& c) {
     if (c.has("--console") && c.has("--no-console")) throw usage_error("--console or --no-console, not both");
     plan.console = c.has("--console") ||
                    (!c.has("--no-console") && !plan.load && ::isatty(STDIN_FILENO) == 1);
+
+    // ---- control port and ready file ----
+    if (auto control = c.one("--control")) {
+        const auto [chost, cport] = parse_listen(*control, "--control");
+        control_port_options co;
+        co.bind_address = chost;
+        co.port = cport;
+        co.allow_any_address = c.has("--control-any");
+        if (auto error = check_control_address(chost, co.allow_any_address); !error.empty()) {
+            throw usage_error("--control: " + error);
+        }
+        if (plan.quiet) co.log = [](std::string_view) {};
+        plan.control = std::move(co);
+    } else if (c.has("--control-any")) {
+        throw usage_error("--control-any only makes sense with --control ADDR:PORT");
+    }
+    if (auto path = c.one("--ready-file")) {
+        if (path->empty()) throw usage_error("--ready-file: empty path");
+        plan.ready_file = fs::path(*path);
+    }
     return plan;
 }
 
@@ -542,16 +583,48 @@ std::string listen_url(const run_plan& plan, std::uint16_t port) {
            ":" + std::to_string(port) + plan.server.target;
 }
 
+/// Removes the ready file when the run ends, however it ends.
+struct ready_file_guard {
+    std::optional<fs::path> path;
+    ~ready_file_guard() {
+        std::error_code ec;
+        if (path) fs::remove(*path, ec);
+    }
+};
+
 int run(run_plan plan) {
+    ready_file_guard ready{plan.ready_file};
+    if (ready.path) {  // a file left by an earlier run must not look like this one's
+        std::error_code ec;
+        fs::remove(*ready.path, ec);
+    }
     boost::asio::io_context io;
     server srv(io, plan.config, plan.server);
     if (auto error = srv.start(); !error.empty()) throw runtime_error("cannot start: " + error);
+    std::unique_ptr<control_port> control;
+    if (plan.control) {
+        control = std::make_unique<control_port>(io, srv, *plan.control);
+        if (auto error = control->start(); !error.empty()) {
+            throw runtime_error("cannot start the control port: " + error);
+        }
+    }
+    const std::string url = listen_url(plan, srv.port());
+    if (ready.path) {
+        ready_info info{format_endpoint(plan.server.bind_address, srv.port()), std::nullopt, url};
+        if (control) info.control = format_endpoint(plan.control->bind_address, control->port());
+        if (auto error = write_ready_file(*ready.path, info); !error.empty()) {
+            throw runtime_error("--ready-file: " + error);
+        }
+    }
 
     std::size_t stations = 0;
     srv.with_model([&](switch_model& model, time_point) { stations = model.stations().size(); });
-    std::cout << "ctigw-pbxsim listening on " << listen_url(plan, srv.port()) << " (instance "
-              << srv.instance_id() << ", " << stations << " station" << (stations == 1 ? "" : "s")
-              << ")" << std::endl;
+    std::cout << "ctigw-pbxsim listening on " << url << " (instance " << srv.instance_id() << ", "
+              << stations << " station" << (stations == 1 ? "" : "s") << ")" << std::endl;
+    if (control) {
+        std::cout << "ctigw-pbxsim control on "
+                  << format_endpoint(plan.control->bind_address, control->port()) << std::endl;
+    }
     if (!plan.demo_note.empty()) std::cout << plan.demo_note << std::flush;
 
     int exit_code = exit_ok;
@@ -579,6 +652,7 @@ int run(run_plan plan) {
         if (stopping) return;
         stopping = true;
         if (runner) runner->stop();
+        if (control) control->stop();
         srv.stop();
         close_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         wait_closed();
@@ -623,6 +697,7 @@ int run(run_plan plan) {
     console.reset();
     runner.reset();
     load.reset();
+    control.reset();
     return exit_code;
 }
 
