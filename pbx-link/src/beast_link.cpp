@@ -36,6 +36,9 @@
 #include "request_table.hpp"
 #include "resync_plan.hpp"
 #include "sequence_tracker.hpp"
+#if defined(_WIN32)
+#  include "windows_trust.hpp"
+#endif
 
 namespace ctigw::pbx_link {
 namespace {
@@ -732,11 +735,22 @@ private:
                                                                         : TLS1_2_VERSION) != 1) {
                 return "TLS configuration: cannot set the minimum protocol version";
             }
+#if defined(_WIN32)
+            // Windows: the machine's ROOT store always, and the configured CA file besides.
+            std::string store_error;
+            const int roots =
+                add_windows_root_certificates(SSL_CTX_get_cert_store(ctx->native_handle()), store_error);
+            if (!store_error.empty()) write_log(log_level::warn, "pbx-link: " + store_error);
+            write_log(log_level::info, "pbx-link: trusting " + std::to_string(roots) +
+                                           " certificates of the Windows ROOT store");
+            if (!settings_.tls.ca_file.empty()) ctx->load_verify_file(settings_.tls.ca_file);
+#else
             if (settings_.tls.ca_file.empty()) {
                 ctx->set_default_verify_paths();
             } else {
                 ctx->load_verify_file(settings_.tls.ca_file);
             }
+#endif
             if (!settings_.tls.client_certificate.empty()) {
                 ctx->use_certificate_chain_file(settings_.tls.client_certificate);
                 ctx->use_private_key_file(settings_.tls.client_key, ssl::context::pem);

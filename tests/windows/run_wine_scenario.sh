@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The Windows acceptance run: ctigw.tsp loaded by the Windows ctigw-tapihost.exe under Wine,
+# against the Linux switch simulator on loopback over TLS (tools/tapihost/scenarios/windows.tsc).
+#   run_wine_scenario.sh <ctigw-pbxsim> <ctigw-tapihost.exe> <ctigw.tsp> <scenario> <work-dir> [ca-file|root-store]
+# ca-file (default): the config names the test CA file. root-store: the config names no CA file;
+# the host first adds the test CA to the machine's ROOT store (the TSP must trust it from there).
+# The host installs the provider (TUISPI_providerInstall), points ConfigPath at the test config,
+# runs the scenario and removes the provider (TUISPI_providerRemove). Exit 0 = passed; 77 = skip.
+set -euo pipefail
+pbxsim=$1 host_exe=$2 tsp=$3 scenario=$4 work=$5 trust=${6:-ca-file}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=wine_env.sh
+source "$here/wine_env.sh"
+
+rm -rf "$work"
+mkdir -p "$work/logs"
+sim_pid=
+cleanup() {
+  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  wine_stop
+}
+trap cleanup EXIT
+
+wine_fresh_prefix "$work/prefix"
+
+# The switch: TLS with fresh test certificates (CN/SAN localhost, 127.0.0.1), a random token.
+"$pbxsim" certs "$work/certs" >/dev/null
+export CTIGW_WINE_TOKEN="t-$RANDOM$RANDOM"
+"$pbxsim" --cert-dir "$work/certs" --listen 127.0.0.1:0 --control 127.0.0.1:0 \
+  --ready-file "$work/ready" --token-env CTIGW_WINE_TOKEN --stations 2001-2003 \
+  --no-console >"$work/pbxsim.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 200); do
+  [[ -f "$work/ready" ]] && break
+  kill -0 "$sim_pid" 2>/dev/null || { echo "FAIL: the simulator exited"; cat "$work/pbxsim.log"; exit 1; }
+  sleep 0.1
+done
+[[ -f "$work/ready" ]] || { echo "FAIL: the simulator did not start"; cat "$work/pbxsim.log"; exit 1; }
+url=$(awk '$1=="url"{print $2}' "$work/ready")
+control=$(awk '$1=="control"{print $2}' "$work/ready")
+[[ -n "$url" && -n "$control" ]] || { echo "FAIL: bad ready file"; cat "$work/ready"; exit 1; }
+
+# The administrator's config, in the Windows way (paths relative to the file itself).
+cp "$work/certs/ca.pem" "$work/ca.pem"
+ca_line='"caFile": "ca.pem", '
+host_trust=()
+if [[ "$trust" == "root-store" ]]; then
+  ca_line=''
+  host_trust=(--trust-root-ca "$(wine_path "$work/ca.pem")")
+fi
+cat >"$work/ctigw.json" <<JSON
+{
+  "switch": {
+    "endpoints": ["$url"],
+    "tls": { ${ca_line}"serverName": "localhost" },
+    "auth": { "tokenEnv": "CTIGW_WINE_TOKEN" },
+    "timeouts": { "connectMs": 3000, "requestMs": 5000 },
+    "reconnect": { "initialMs": 200, "maxMs": 2000 }
+  },
+  "devices": {
+    "lines": [{ "range": "2001-2003", "name": "Line {ext}" }],
+    "phones": [{ "range": "2001-2003", "name": "Phone {ext}" }]
+  },
+  "logging": { "file": "logs/ctigw-tsp.log", "level": "debug" }
+}
+JSON
+
+set +e
+wine "$host_exe" --tsp "$(wine_path "$tsp")" --provider-install --config "$(wine_path "$work/ctigw.json")" \
+  "${host_trust[@]}" --sim-control "$control" --scenario "$(wine_path "$scenario")" \
+  --provider-remove --timeout 10s 2>&1 | tr -d '\r' | tee "$work/host.log"
+rc=${PIPESTATUS[0]}
+set -e
+if [[ $rc -ne 0 ]]; then
+  echo "FAIL: the host exited with $rc; the TSP's log:"
+  tail -40 "$work/logs/ctigw-tsp.log" 2>/dev/null || echo "(no log file)"
+  exit 1
+fi
+# What the run must have shown besides the scenario's own expectations.
+for want in "TUISPI_providerInstall(provider 1) -> 0" "TUISPI_providerRemove(provider 1) -> 0" "scenario passed"; do
+  grep -qF "$want" "$work/host.log" || { echo "FAIL: '$want' missing from the host's output"; exit 1; }
+done
+grep -q "TLS" "$work/logs/ctigw-tsp.log" 2>/dev/null || true
+if [[ "$trust" == "root-store" ]]; then
+  grep -q "certificates of the Windows ROOT store" "$work/logs/ctigw-tsp.log" ||
+    { echo "FAIL: the TSP did not report loading the ROOT store"; exit 1; }
+fi
+echo "OK: ctigw.tsp under Wine passed $(basename "$scenario") ($trust)"
