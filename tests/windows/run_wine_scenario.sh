@@ -4,6 +4,8 @@
 #   run_wine_scenario.sh <ctigw-pbxsim> <ctigw-tapihost.exe> <ctigw.tsp> <scenario> <work-dir> [ca-file|root-store]
 # ca-file (default): the config names the test CA file. root-store: the config names no CA file;
 # the host first adds the test CA to the machine's ROOT store (the TSP must trust it from there).
+# untrusted: neither; the link must refuse the switch's certificate (and the scenario must fail),
+# which proves that root-store passes because of the ROOT store.
 # The host installs the provider (TUISPI_providerInstall), points ConfigPath at the test config,
 # runs the scenario and removes the provider (TUISPI_providerRemove). Exit 0 = passed; 77 = skip.
 set -euo pipefail
@@ -47,6 +49,10 @@ host_trust=()
 if [[ "$trust" == "root-store" ]]; then
   ca_line=''
   host_trust=(--trust-root-ca "$(wine_path "$work/ca.pem")")
+elif [[ "$trust" == "untrusted" ]]; then
+  ca_line=''
+  scenario="$work/untrusted.tsc"
+  printf 'expect 2001 inservice within 4s\n' >"$scenario"
 fi
 cat >"$work/ctigw.json" <<JSON
 {
@@ -71,6 +77,15 @@ wine "$host_exe" --tsp "$(wine_path "$tsp")" --provider-install --config "$(wine
   --provider-remove --timeout 10s 2>&1 | tr -d '\r' | tee "$work/host.log"
 rc=${PIPESTATUS[0]}
 set -e
+if [[ "$trust" == "untrusted" ]]; then
+  [[ $rc -ne 0 ]] || { echo "FAIL: the TSP reached an untrusted switch"; exit 1; }
+  grep -q "certificate refused" "$work/logs/ctigw-tsp.log" ||
+    { echo "FAIL: no certificate verification failure in the TSP's log"; tail -20 "$work/logs/ctigw-tsp.log"; exit 1; }
+  grep -qF "TUISPI_providerRemove(provider 1) -> 0" "$work/host.log" ||
+    { echo "FAIL: the provider was not removed"; exit 1; }
+  echo "OK: ctigw.tsp under Wine refused a switch certificate it has no trust for"
+  exit 0
+fi
 if [[ $rc -ne 0 ]]; then
   echo "FAIL: the host exited with $rc; the TSP's log:"
   tail -40 "$work/logs/ctigw-tsp.log" 2>/dev/null || echo "(no log file)"
@@ -80,7 +95,6 @@ fi
 for want in "TUISPI_providerInstall(provider 1) -> 0" "TUISPI_providerRemove(provider 1) -> 0" "scenario passed"; do
   grep -qF "$want" "$work/host.log" || { echo "FAIL: '$want' missing from the host's output"; exit 1; }
 done
-grep -q "TLS" "$work/logs/ctigw-tsp.log" 2>/dev/null || true
 if [[ "$trust" == "root-store" ]]; then
   grep -q "certificates of the Windows ROOT store" "$work/logs/ctigw-tsp.log" ||
     { echo "FAIL: the TSP did not report loading the ROOT store"; exit 1; }
