@@ -103,13 +103,12 @@ public:
                     tsp_->error("cannot open log file {}: {}", s.file.string(), e.what());
                 }
             }
-            if (sinks.empty()) {
 #if defined(_WIN32)
-                sinks.push_back(std::make_shared<spdlog::sinks::msvc_sink_mt>());
+            // The debugger output too (DebugView), file or not: support's first look.
+            sinks.push_back(std::make_shared<spdlog::sinks::msvc_sink_mt>());
 #else
-                sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+            if (sinks.empty()) sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
 #endif
-            }
             dist_->set_sinks(std::move(sinks));
             file_key_ = key;
         }
