@@ -8,6 +8,8 @@
 # which proves that root-store passes because of the ROOT store.
 # The host installs the provider (TUISPI_providerInstall), points ConfigPath at the test config,
 # runs the scenario and removes the provider (TUISPI_providerRemove). Exit 0 = passed; 77 = skip.
+# A host that is not an .exe runs natively (Linux: libctigw-tsp.so, CTIGW_CONFIG, no TUISPI):
+# the same scenario through the control port, without Wine (tests/tapihost registers it).
 set -euo pipefail
 pbxsim=$1 host_exe=$2 tsp=$3 scenario=$4 work=$5 trust=${6:-ca-file}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +25,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wine_fresh_prefix "$work/prefix"
+native=0
+[[ "$host_exe" == *.exe ]] || native=1
+if [[ $native -eq 1 ]]; then
+  [[ "$trust" == "ca-file" ]] || { echo "FAIL: $trust needs the Windows host"; exit 1; }
+  wine_path() { echo "$1"; }
+  wine_stop() { :; }
+  run_host() { "$@"; }
+else
+  wine_fresh_prefix "$work/prefix"
+  run_host() { wine "$@"; }
+fi
 
 # The switch: TLS with fresh test certificates (CN/SAN localhost, 127.0.0.1), a random token.
 "$pbxsim" certs "$work/certs" >/dev/null
@@ -71,10 +83,16 @@ cat >"$work/ctigw.json" <<JSON
 }
 JSON
 
+provider=(--provider-install --provider-remove)
+wants=("TUISPI_providerInstall(provider 1) -> 0" "TUISPI_providerRemove(provider 1) -> 0" "scenario passed")
+if [[ $native -eq 1 ]]; then
+  provider=()
+  wants=("scenario passed")
+fi
 set +e
-wine "$host_exe" --tsp "$(wine_path "$tsp")" --provider-install --config "$(wine_path "$work/ctigw.json")" \
+run_host "$host_exe" --tsp "$(wine_path "$tsp")" "${provider[@]}" --config "$(wine_path "$work/ctigw.json")" \
   "${host_trust[@]}" --sim-control "$control" --scenario "$(wine_path "$scenario")" \
-  --provider-remove --timeout 10s 2>&1 | tr -d '\r' | tee "$work/host.log"
+  --timeout 10s 2>&1 | tr -d '\r' | tee "$work/host.log"
 rc=${PIPESTATUS[0]}
 set -e
 if [[ "$trust" == "untrusted" ]]; then
@@ -92,11 +110,11 @@ if [[ $rc -ne 0 ]]; then
   exit 1
 fi
 # What the run must have shown besides the scenario's own expectations.
-for want in "TUISPI_providerInstall(provider 1) -> 0" "TUISPI_providerRemove(provider 1) -> 0" "scenario passed"; do
+for want in "${wants[@]}"; do
   grep -qF "$want" "$work/host.log" || { echo "FAIL: '$want' missing from the host's output"; exit 1; }
 done
 if [[ "$trust" == "root-store" ]]; then
   grep -q "certificates of the Windows ROOT store" "$work/logs/ctigw-tsp.log" ||
     { echo "FAIL: the TSP did not report loading the ROOT store"; exit 1; }
 fi
-echo "OK: ctigw.tsp under Wine passed $(basename "$scenario") ($trust)"
+echo "OK: $(basename "$tsp") $([[ $native -eq 1 ]] && echo natively || echo under Wine) passed $(basename "$scenario") ($trust)"
