@@ -455,19 +455,22 @@ LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL
 
 // ---- transfer -----------------------------------------------------------------------------------
 
-LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest,
-                    DWORD /*country*/) {
+/// The shape of an operation that sends the call elsewhere in one service (lineBlindTransfer =
+/// SingleStepTransfer, lineRedirect = DeflectCall): the call leaves this line when it succeeds.
+template <class Params>
+LONG send_elsewhere(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD feature,
+                    const char* what) {
     std::lock_guard lock(p.mutex_);
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (dest == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_BLINDTRANSFER)) return e;
+    if (auto e = need(*t.c, feature)) return e;
     std::string number;
     if (auto e = dialable(p, dest, number)) return e;
     if (auto e = usable(p, *t.l)) return e;
-    auto r = p.new_request_locked(id, "lineBlindTransfer", t.l, t.c);
+    auto r = p.new_request_locked(id, what, t.l, t.c);
     t.c->drop_requested = true;
-    send(p, r, svc::single_step_transfer::params{conn_of(*t.c), number},
+    send(p, r, Params{conn_of(*t.c), number},
          [&p, l = t.l, c = t.c](const request_outcome& o) -> LONG {
              if (!o.ok()) {
                  c->drop_requested = false;
@@ -477,6 +480,12 @@ LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR de
              return 0;
          });
     return static_cast<LONG>(id);
+}
+
+LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest,
+                    DWORD /*country*/) {
+    return send_elsewhere<svc::single_step_transfer::params>(
+        p, id, hd, dest, LINECALLFEATURE_BLINDTRANSFER, "lineBlindTransfer");
 }
 
 LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL ht_consult,
@@ -934,26 +943,8 @@ LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
 }
 
 LONG redirect(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD /*country*/) {
-    std::lock_guard lock(p.mutex_);
-    target t;
-    if (auto e = lookup(p, hd, t)) return e;
-    if (dest == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_REDIRECT)) return e;
-    std::string number;
-    if (auto e = dialable(p, dest, number)) return e;
-    if (auto e = usable(p, *t.l)) return e;
-    auto r = p.new_request_locked(id, "lineRedirect", t.l, t.c);
-    t.c->drop_requested = true;
-    send(p, r, svc::deflect_call::params{conn_of(*t.c), number},
-         [&p, l = t.l, c = t.c](const request_outcome& o) -> LONG {
-             if (!o.ok()) {
-                 c->drop_requested = false;
-                 return to_lineerr(o);
-             }
-             ended_by_us(p, l, c);
-             return 0;
-         });
-    return static_cast<LONG>(id);
+    return send_elsewhere<svc::deflect_call::params>(p, id, hd, dest, LINECALLFEATURE_REDIRECT,
+                                                     "lineRedirect");
 }
 
 LONG set_call_data(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPVOID data, DWORD size) {
