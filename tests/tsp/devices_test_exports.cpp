@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "ctigw/tsp/provider_status.hpp"
 #include "ctigw/tsp/tspi_exports.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -55,15 +56,24 @@ protected:
     }
 };
 
-std::vector<std::string> def_exports() {
+/// The .def's names; `windows_only`: those marked "; windows-only" (the line above), else the rest.
+std::vector<std::string> def_exports(bool windows_only = false) {
     std::ifstream in(CTIGW_TSP_DEF_FILE);
     std::vector<std::string> names;
     std::string line;
+    bool marked = false;
     while (std::getline(in, line)) {
         std::istringstream s(line);
         std::string word;
         s >> word;
-        if (word.rfind("TSPI_", 0) == 0 || word.rfind("TUISPI_", 0) == 0) names.push_back(word);
+        if (line.rfind("; windows-only", 0) == 0) {
+            marked = true;
+            continue;
+        }
+        if ((word.rfind("TSPI_", 0) == 0 || word.rfind("TUISPI_", 0) == 0) && marked == windows_only) {
+            names.push_back(word);
+        }
+        marked = false;
     }
     return names;
 }
@@ -81,6 +91,40 @@ TEST_F(TspLibrary, EveryDefNameIsExported) {
                           "TUISPI_providerConfig", "TSPI_lineDevSpecific"}) {
         EXPECT_EQ(::dlsym(lib, n), nullptr) << n;
     }
+    // the UI entry points exist in ctigw.tsp only
+    const auto windows_only = def_exports(true);
+    EXPECT_EQ(windows_only.size(), 3u);
+    for (const auto& n : windows_only) EXPECT_EQ(::dlsym(lib, n.c_str()), nullptr) << n;
+}
+
+// The configuration dialog's status request (ctigw/tsp/provider_status.hpp) as TAPI forwards it.
+TEST_F(TspLibrary, GenericDialogDataAnswersTheStatusRequest) {
+    auto* data = fn<decltype(TSPI_providerGenericDialogData)>("TSPI_providerGenericDialogData");
+    auto* enum_devices = fn<decltype(TSPI_providerEnumDevices)>("TSPI_providerEnumDevices");
+    auto* shutdown = fn<decltype(TSPI_providerShutdown)>("TSPI_providerShutdown");
+    ASSERT_TRUE(data && enum_devices && shutdown);
+    namespace ui = ctigw::tsp::ui;
+    std::vector<unsigned char> block(ui::status_block_size);
+    auto ask = [&] {
+        ui::write_status_request(block.data(), block.size());
+        return data(3, TUISPIDLL_OBJECT_PROVIDERID, block.data(), static_cast<DWORD>(block.size()));
+    };
+    ASSERT_EQ(ask(), 0);
+    EXPECT_EQ(ui::read_status_reply(block.data(), block.size()),
+              "provider not running: TAPI has not started it");
+    DWORD lines = 0, phones = 0;
+    ASSERT_EQ(enum_devices(3, &lines, &phones, nullptr, &no_line_event, &no_phone_event), 0);
+    ASSERT_EQ(ask(), 0);
+    EXPECT_EQ(ui::read_status_reply(block.data(), block.size()),
+              "link not started (provider not initialised) (ws://127.0.0.1:1/csta), 2 lines "
+              "(0 in service), 1 phone (0 in service)");
+    EXPECT_EQ(data(3, TUISPIDLL_OBJECT_LINEID, block.data(), static_cast<DWORD>(block.size())),
+              static_cast<LONG>(LINEERR_INVALPARAM));
+    EXPECT_EQ(data(3, TUISPIDLL_OBJECT_PROVIDERID, nullptr, 0), static_cast<LONG>(LINEERR_INVALPARAM));
+    ui::write_status_request(block.data(), block.size());
+    EXPECT_EQ(data(3, TUISPIDLL_OBJECT_PROVIDERID, block.data(), 40),
+              static_cast<LONG>(LINEERR_STRUCTURETOOSMALL));
+    EXPECT_EQ(shutdown(0x00030001, 3), 0);
 }
 
 TEST_F(TspLibrary, ProviderLifecycleThroughTheExports) {

@@ -5,11 +5,18 @@
 // repeat while the DLL stays loaded. The provider is created by the first EnumDevices (or Init,
 // or a device-specific version negotiation) and destroyed by Shutdown, so every session starts
 // from a fresh configuration. The configuration watcher runs between Init and Shutdown.
+#include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
+#include "ctigw/tsp/provider_status.hpp"
 #include "devices.hpp"
 #include "export.hpp"
+#if defined(_WIN32)
+#  include "ui_windows.hpp"
+#endif
 
 namespace {
 
@@ -142,12 +149,43 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerUIIdentify(LPWSTR lpszUIDLLName) {
-    // The TUISPI_* entry points would live in the provider itself; ctigw has no dialogs (it is
-    // configured through its JSON file), so TAPI gets our own file name and no TUISPI export.
+    // The TUISPI_* entry points live in the provider itself, so TAPI gets our own file. On
+    // Windows the full path (TAPI loads it into the application's process, whose search path
+    // need not include ours); the buffer is MAX_PATH WCHARs (TSPI docs).
     if (lpszUIDLLName == nullptr) return static_cast<LONG>(LINEERR_INVALPOINTER);
-    static constexpr char16_t name[] = u"ctigw.tsp";
-    for (std::size_t i = 0; i < sizeof name / sizeof name[0]; ++i) {
-        lpszUIDLLName[i] = static_cast<WCHAR>(name[i]);
+    try {
+#if defined(_WIN32)
+        const std::wstring path = ctigw::tsp::ui::this_module_path();
+        if (!path.empty() && path.size() < MAX_PATH) {
+            std::copy(path.begin(), path.end(), lpszUIDLLName);
+            lpszUIDLLName[path.size()] = L'\0';
+            return 0;
+        }
+        // A longer path cannot be given: the bare name, found in TAPI's system directory.
+#endif
+        static constexpr char16_t name[] = u"ctigw.tsp";
+        for (std::size_t i = 0; i < sizeof name / sizeof name[0]; ++i) {
+            lpszUIDLLName[i] = static_cast<WCHAR>(name[i]);
+        }
+        return 0;
+    } catch (...) {
+        return operation_failed;
     }
-    return 0;
+}
+
+CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerGenericDialogData(DWORD_PTR dwObjectID,
+                                                              DWORD dwObjectType, LPVOID lpParams,
+                                                              DWORD dwSize) {
+    // TAPI routes the configuration dialog's status request here (provider_status.hpp) by the
+    // permanent provider id in dwObjectID: it is ours by construction.
+    (void)dwObjectID;
+    return guarded([&] {
+        return ctigw::tsp::ui::answer_status_request(
+            dwObjectType, lpParams, dwSize, []() -> std::optional<ctigw::tsp::ui::provider_status> {
+                // The lifecycle lock: Shutdown cannot destroy the provider while it answers.
+                std::lock_guard lock(lifecycle_mutex);
+                if (!the_provider) return std::nullopt;
+                return the_provider->state().status_snapshot();
+            });
+    });
 }

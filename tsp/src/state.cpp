@@ -89,6 +89,33 @@ void provider_state::log(int lvl, const std::string& text) const {
     }
 }
 
+ui::provider_status provider_state::status_snapshot() {
+    std::lock_guard lock(mutex_);
+    ui::provider_status s;
+    s.permanent_provider_id = permanent_provider_id_;
+    s.initialized = initialized_;
+    if (link_) {
+        // figures() is a snapshot under the link's own leaf lock (as in lineGetDevCaps).
+        const auto f = link_->figures();
+        s.link_state = std::string(pbx_link::to_string(f.state));
+        s.endpoint = f.endpoint;
+    }
+    if (s.endpoint.empty() && settings_ && !settings_->link.endpoints.empty()) {
+        s.endpoint = settings_->link.endpoints.front().url;
+    }
+    for (const auto& l : lines_) {
+        if (l->removed) continue;
+        ++s.lines;
+        if (l->in_service) ++s.lines_in_service;
+    }
+    for (const auto& p : phones_) {
+        if (p->removed) continue;
+        ++s.phones;
+        if (p->in_service) ++s.phones_in_service;
+    }
+    return s;
+}
+
 line_ptr provider_state::line_from_handle_locked(HDRVLINE hd) const {
     auto it = line_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     return it == line_by_handle_.end() ? nullptr : it->second;

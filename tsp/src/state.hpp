@@ -25,6 +25,7 @@
 #include "ctigw/config/settings.hpp"
 #include "ctigw/pbx_link/link.hpp"
 #include "ctigw/tsp/provider.hpp"
+#include "ctigw/tsp/provider_status.hpp"
 #include "ctigw/tsp/tapi.hpp"
 #include "ctigw/tsp/varstruct.hpp"  // tapi_version_*
 #include "dispatcher.hpp"
@@ -288,6 +289,10 @@ public:
 
     /// Device-side context (devices.hpp): status-query throttle, permanent ids in use.
     std::shared_ptr<devices_context> devices_;
+
+    /// What the configuration dialog shows (TSPI_providerGenericDialogData). Takes the lock;
+    /// O(devices) in memory, no switch traffic.
+    ui::provider_status status_snapshot();
 
     // ---- helpers for every part of the TSP (lock held) ----
 
