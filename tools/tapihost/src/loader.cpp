@@ -55,6 +55,8 @@ std::string tsp_library::load(const std::string& path)
 #undef CTIGW_TAPIHOST_RESOLVE
     ui_.providerUIIdentify =
         reinterpret_cast<decltype(ui_.providerUIIdentify)>(symbol("TSPI_providerUIIdentify"));
+    ui_.providerGenericDialogData = reinterpret_cast<decltype(ui_.providerGenericDialogData)>(
+        symbol("TSPI_providerGenericDialogData"));
 #define CTIGW_TAPIHOST_RESOLVE_UI(name) \
     ui_.name = reinterpret_cast<decltype(ui_.name)>(symbol("TUISPI_" #name));
     CTIGW_TAPIHOST_TUISPI_FUNCTIONS(CTIGW_TAPIHOST_RESOLVE_UI)

@@ -15,16 +15,24 @@ namespace ctigw::tapihost {
 
 namespace {
 
-// TAPI's UI-DLL callback (TSPI_providerGenericDialogData in the TSP); ctigw's provider dialogs
-// do not use it, so a call is only reported.
+// TAPI's UI-DLL callback: TAPI hands the block to the provider's TSPI_providerGenericDialogData
+// (in TAPISRV) and copies it back; the host calls the loaded TSP's export in-process, which is the
+// same thing for a TSP that is its own UI DLL. TUISPIDLLCALLBACK is a plain function pointer with
+// no context argument, hence the statics, set for the duration of one TUISPI call.
 std::function<void(const std::string&)>* g_print = nullptr;
+decltype(&::TSPI_providerGenericDialogData) g_generic_dialog_data = nullptr;
 
-LONG CALLBACK ui_callback(DWORD_PTR object_id, DWORD object_type, LPVOID, DWORD size)
+LONG CALLBACK ui_callback(DWORD_PTR object_id, DWORD object_type, LPVOID params, DWORD size)
 {
+    const LONG rc = g_generic_dialog_data
+                        ? g_generic_dialog_data(object_id, object_type, params, size)
+                        : static_cast<LONG>(LINEERR_OPERATIONUNAVAIL);  // not exported
     if (g_print)
         (*g_print)("  TUISPIDLLCALLBACK(object " + std::to_string(object_id) + ", type " +
-                   std::to_string(object_type) + ", " + std::to_string(size) + " bytes)");
-    return 0;
+                   std::to_string(object_type) + ", " + std::to_string(size) + " bytes) -> " +
+                   (g_generic_dialog_data ? "TSPI_providerGenericDialogData -> " : "not exported: ") +
+                   (rc == 0 ? std::string("0") : result_name(rc)));
+    return rc;
 }
 
 }  // namespace
@@ -48,8 +56,10 @@ bool provider_setup::call(const char* name, LONG (*fn)(TUISPIDLLCALLBACK, HWND, 
         return false;
     }
     g_print = &print_;
+    g_generic_dialog_data = ui.providerGenericDialogData;
     const LONG rc = fn(&ui_callback, nullptr, id_);
     g_print = nullptr;
+    g_generic_dialog_data = nullptr;
     print_(std::string("TUISPI_") + name + "(provider " + std::to_string(id_) + ") -> " +
            (rc == 0 ? std::string("0") : result_name(rc)));
     return rc == 0;

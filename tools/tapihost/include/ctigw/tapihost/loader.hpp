@@ -2,8 +2,9 @@
  * @file
  * Loading a TSP (ctigw.tsp with LoadLibrary on Windows, its Linux build libctigw-tsp.so with
  * dlopen) and resolving its TSPI_* exports by name, as TAPISRV does. The host never links the TSP.
- * The provider-level UI entry points (TSPI_providerUIIdentify, TUISPI_provider*) are resolved
- * too, all optional: TAPI calls them from lineAddProvider/lineRemoveProvider/lineConfigProvider.
+ * The provider-level UI entry points (TSPI_providerUIIdentify, TSPI_providerGenericDialogData,
+ * TUISPI_provider*) are resolved too, all optional: TAPI calls them from
+ * lineAddProvider/lineRemoveProvider/lineConfigProvider.
  *
  * Thread safety: load once, then read-only from any thread.
  */
@@ -80,6 +81,8 @@ namespace ctigw::tapihost {
 
 struct tuispi_table {
     decltype(&::TSPI_providerUIIdentify) providerUIIdentify = nullptr;
+    /// Where TAPI forwards a TUISPI function's UI callback (TUISPIDLLCALLBACK): the host does too.
+    decltype(&::TSPI_providerGenericDialogData) providerGenericDialogData = nullptr;
 #define CTIGW_TAPIHOST_MEMBER(name) decltype(&::TUISPI_##name) name = nullptr;
     CTIGW_TAPIHOST_TUISPI_FUNCTIONS(CTIGW_TAPIHOST_MEMBER)
 #undef CTIGW_TAPIHOST_MEMBER

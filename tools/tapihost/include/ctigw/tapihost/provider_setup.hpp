@@ -3,9 +3,12 @@
  * The provider-level UI calls TAPI makes outside a session: TUISPI_providerInstall (from
  * lineAddProvider), TUISPI_providerRemove (lineRemoveProvider), TUISPI_providerConfig
  * (lineConfigProvider), after asking TSPI_providerUIIdentify which DLL holds them. The host calls
- * them in the TSP itself when the UI DLL it names is the TSP's own file (ctigw's case).
+ * them in the TSP itself when the UI DLL it names is the TSP's own file (ctigw's case). The UI
+ * callback they get does what TAPI's does: it forwards to the TSP's
+ * TSPI_providerGenericDialogData (LINEERR_OPERATIONUNAVAIL when the TSP does not export it), so
+ * the configuration dialog shows the status of a provider running in this host.
  *
- * Thread safety: main thread only.
+ * Thread safety: main thread only (the callback's target is process-wide state).
  */
 #pragma once
 
