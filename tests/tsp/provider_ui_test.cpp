@@ -385,15 +385,16 @@ TEST(Install, UpgradeKeepsTheAdministratorsValues) {
 }
 
 TEST(Install, SecondInstanceIsRefusedWithoutWriting) {
-    for (const wchar_t* listed : {L"ctigw.tsp", L"CTIGW.TSP", L"C:\\Windows\\System32\\ctigw.tsp"}) {
+    const std::vector<std::wstring> names{L"ctigw.tsp", L"CTIGW.TSP", L"C:\\Windows\\System32\\ctigw.tsp"};
+    for (std::size_t i = 0; i < names.size(); ++i) {
         fake_registry r;
         r.put_dword(reg::tapi_providers_key, L"NumProviders", 2);
         r.put_string(reg::tapi_providers_key, L"ProviderFileName0", L"unimdm.tsp");
         r.put_dword(reg::tapi_providers_key, L"ProviderID0", 1);
-        r.put_string(reg::tapi_providers_key, L"ProviderFileName1", listed);
+        r.put_string(reg::tapi_providers_key, L"ProviderFileName1", names[i]);
         r.put_dword(reg::tapi_providers_key, L"ProviderID1", 2);
         const auto before = r.keys;
-        EXPECT_EQ(ui::install_provider(r, 5).result, multiple) << std::string(listed, listed + 1);
+        EXPECT_EQ(ui::install_provider(r, 5).result, multiple) << "listed name " << i;
         EXPECT_EQ(r.keys, before);
         EXPECT_EQ(r.writes, 0);
     }
