@@ -189,6 +189,9 @@ private:
 std::optional<std::filesystem::path> default_config_path();
 
 #if defined(_WIN32)
+/// %VAR% references expanded (ExpandEnvironmentStringsW); the text itself when that fails.
+std::wstring expand_environment(const std::wstring& text);
+
 /// Where the log file goes when the configuration names none: the LogDirectory registry value,
 /// else %ProgramData%\ctigw\logs.
 std::filesystem::path default_log_directory();

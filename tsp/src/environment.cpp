@@ -160,8 +160,6 @@ std::string format_errors(const config::load_result& r) {
 }  // namespace
 
 #if defined(_WIN32)
-namespace {
-
 std::wstring expand_environment(const std::wstring& text) {
     const DWORD n = ExpandEnvironmentStringsW(text.c_str(), nullptr, 0);
     if (n == 0) return text;
@@ -171,6 +169,8 @@ std::wstring expand_environment(const std::wstring& text) {
     out.resize(m - 1);  // without the terminating NUL
     return out;
 }
+
+namespace {
 
 /// A REG_SZ / REG_EXPAND_SZ value under HKLM\SOFTWARE\ctigw\TSP, expanded; nullopt when absent.
 std::optional<std::wstring> registry_string(const wchar_t* value) {

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "devices.hpp"  // expand_environment
 #include "ui_setup.hpp"
 
 namespace ctigw::tsp::ui {
@@ -153,16 +154,6 @@ private:
     }
 };
 
-std::wstring expand(const std::wstring& text) {
-    const DWORD n = ExpandEnvironmentStringsW(text.c_str(), nullptr, 0);
-    if (n == 0) return text;
-    std::wstring out(n, L'\0');
-    const DWORD m = ExpandEnvironmentStringsW(text.c_str(), out.data(), n);
-    if (m == 0 || m > n) return text;
-    out.resize(m - 1);
-    return out;
-}
-
 /// lineAddProvider / lineRemoveProvider may run in several threads (or applications) at once;
 /// inside one process they take turns.
 std::mutex setup_mutex;
@@ -202,7 +193,7 @@ LONG tuispi_install(DWORD permanent_provider_id) {
     if (out.result != 0) return out.result;
     for (const auto& dir : out.directories) {
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(expand(dir)), ec);
+        std::filesystem::create_directories(std::filesystem::path(expand_environment(dir)), ec);
     }
     return 0;
 }
