@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "log_capture.hpp"
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -58,10 +60,7 @@ class live_sim {
     explicit live_sim(control_port_options co = {})
         : srv_(io_, stations_2000_2199(), plain_options()) {
         EXPECT_EQ(srv_.start(), "");
-        co.log = [this](std::string_view line) {
-            std::lock_guard lock(mutex_);
-            log_.emplace_back(line);
-        };
+        co.log = log_.sink();
         control_ = std::make_unique<control_port>(io_, srv_, co);
         EXPECT_EQ(control_->start(), "");
         port_ = control_->port();
@@ -101,13 +100,7 @@ class live_sim {
     std::size_t clients() {
         return on_server([this] { return control_->clients(); });
     }
-    bool logged(std::string_view text) {
-        std::lock_guard lock(mutex_);
-        for (const auto& l : log_) {
-            if (l.find(text) != std::string::npos) return true;
-        }
-        return false;
-    }
+    bool logged(std::string_view text) const { return log_.contains(text); }
 
   private:
     net::io_context io_;
@@ -115,8 +108,7 @@ class live_sim {
     std::unique_ptr<control_port> control_;
     std::uint16_t port_ = 0;
     std::thread thread_;
-    std::mutex mutex_;
-    std::vector<std::string> log_;
+    ctigw::pbxsim::testing::log_capture log_;
 };
 
 /// A line client with timeouts: Asio async operations run for at most io_timeout.

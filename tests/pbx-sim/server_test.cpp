@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "log_capture.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -51,10 +53,7 @@ public:
     explicit running_server(server_options o = {}, sim_config c = {}) {
         o.tls = tls_files{certs().dir / "server.pem", certs().dir / "server-key.pem", {}};
         o.token = "s3cret";
-        o.log = [this](std::string_view line) {
-            std::lock_guard lock(mutex_);
-            log_.emplace_back(line);
-        };
+        o.log = log_.sink();
         server_ = std::make_unique<server>(io_, std::move(c), std::move(o));
         auto err = server_->start();
         if (!err.empty()) throw std::runtime_error(err);
@@ -77,20 +76,13 @@ public:
         });
         done.get_future().wait();
     }
-    bool logged(std::string_view text) {
-        std::lock_guard lock(mutex_);
-        for (const auto& l : log_) {
-            if (l.find(text) != std::string::npos) return true;
-        }
-        return false;
-    }
+    bool logged(std::string_view text) const { return log_.contains(text); }
 
 private:
     net::io_context io_;
     std::unique_ptr<server> server_;
     std::thread thread_;
-    std::mutex mutex_;
-    std::vector<std::string> log_;
+    ctigw::pbxsim::testing::log_capture log_;
 };
 
 /// A blocking client; enough to test the server's session rules.

@@ -9,10 +9,8 @@ exe=$1 tsp=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=wine_env.sh
 source "$here/wine_env.sh"
-rm -rf "$work"
+wine_test_dir "$work"
 mkdir -p "$work/files"
-trap wine_stop EXIT
-wine_fresh_prefix "$work/prefix"
 # The test has its own watchdog (120 s); this one catches a hang outside it (process exit).
 set +e
 timeout -k 10 180 wine "$exe" "$(wine_path "$tsp")" "$(wine_path "$work/files")" 2>&1 | tr -d '\r'

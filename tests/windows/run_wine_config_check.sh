@@ -6,10 +6,7 @@ exe=$1 examples=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=wine_env.sh
 source "$here/wine_env.sh"
-rm -rf "$work"
-mkdir -p "$work"
-trap wine_stop EXIT
-wine_fresh_prefix "$work/prefix"
+wine_test_dir "$work"
 export CTIGW_DEMO_TOKEN=x CTIGW_TOKEN=x
 fail=0
 for f in "$examples"/*.json; do

@@ -2,6 +2,7 @@
 #   wine_fresh_prefix <dir>   sets WINEPREFIX, WINEDEBUG, creates the prefix (~6 s)
 #   wine_path <unix path>     prints the Windows form (Z:\...)
 #   wine_stop                 stops this prefix's wineserver
+#   wine_test_dir <work>      an empty <work> with a fresh prefix in it, stopped at exit
 wine_fresh_prefix() {
   export WINEPREFIX="$1" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
   rm -rf "$WINEPREFIX"
@@ -17,3 +18,9 @@ wine_fresh_prefix() {
 }
 wine_path() { echo "Z:${1//\//\\}"; }
 wine_stop() { wineserver -k 2>/dev/null || true; }
+wine_test_dir() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  trap wine_stop EXIT
+  wine_fresh_prefix "$1/prefix"
+}
