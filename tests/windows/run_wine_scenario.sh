@@ -6,6 +6,7 @@
 # the host first adds the test CA to the machine's ROOT store (the TSP must trust it from there).
 # untrusted: neither; the link must refuse the switch's certificate (and the scenario must fail),
 # which proves that root-store passes because of the ROOT store.
+# root-store also leaves logging.file out: the log must appear in %ProgramData%\ctigw\logs.
 # The host installs the provider (TUISPI_providerInstall), points ConfigPath at the test config,
 # runs the scenario and removes the provider (TUISPI_providerRemove). Exit 0 = passed; 77 = skip.
 # A host that is not an .exe runs natively (Linux: libctigw-tsp.so, CTIGW_CONFIG, no TUISPI):
@@ -57,10 +58,15 @@ control=$(awk '$1=="control"{print $2}' "$work/ready")
 # The administrator's config, in the Windows way (paths relative to the file itself).
 cp "$work/certs/ca.pem" "$work/ca.pem"
 ca_line='"caFile": "ca.pem", '
+log_line='"file": "logs/ctigw-tsp.log", '
+log="$work/logs/ctigw-tsp.log"
 host_trust=()
 if [[ "$trust" == "root-store" ]]; then
   ca_line=''
   host_trust=(--trust-root-ca "$(wine_path "$work/ca.pem")")
+  # The provider's default log directory, %ProgramData%\ctigw\logs, inside this prefix.
+  log_line=''
+  log="$WINEPREFIX/drive_c/ProgramData/ctigw/logs/ctigw-tsp.log"
 elif [[ "$trust" == "untrusted" ]]; then
   ca_line=''
   scenario="$work/untrusted.tsc"
@@ -79,7 +85,7 @@ cat >"$work/ctigw.json" <<JSON
     "lines": [{ "range": "2001-2003", "name": "Line {ext}" }],
     "phones": [{ "range": "2001-2003", "name": "Phone {ext}" }]
   },
-  "logging": { "file": "logs/ctigw-tsp.log", "level": "debug" }
+  "logging": { ${log_line}"level": "debug" }
 }
 JSON
 
@@ -97,8 +103,8 @@ rc=${PIPESTATUS[0]}
 set -e
 if [[ "$trust" == "untrusted" ]]; then
   [[ $rc -ne 0 ]] || { echo "FAIL: the TSP reached an untrusted switch"; exit 1; }
-  grep -q "certificate refused" "$work/logs/ctigw-tsp.log" ||
-    { echo "FAIL: no certificate verification failure in the TSP's log"; tail -20 "$work/logs/ctigw-tsp.log"; exit 1; }
+  grep -q "certificate refused" "$log" ||
+    { echo "FAIL: no certificate verification failure in the TSP's log"; tail -20 "$log"; exit 1; }
   grep -qF "TUISPI_providerRemove(provider 1) -> 0" "$work/host.log" ||
     { echo "FAIL: the provider was not removed"; exit 1; }
   echo "OK: ctigw.tsp under Wine refused a switch certificate it has no trust for"
@@ -106,7 +112,7 @@ if [[ "$trust" == "untrusted" ]]; then
 fi
 if [[ $rc -ne 0 ]]; then
   echo "FAIL: the host exited with $rc; the TSP's log:"
-  tail -40 "$work/logs/ctigw-tsp.log" 2>/dev/null || echo "(no log file)"
+  tail -40 "$log" 2>/dev/null || echo "(no log file)"
   exit 1
 fi
 # What the run must have shown besides the scenario's own expectations.
@@ -114,7 +120,8 @@ for want in "${wants[@]}"; do
   grep -qF "$want" "$work/host.log" || { echo "FAIL: '$want' missing from the host's output"; exit 1; }
 done
 if [[ "$trust" == "root-store" ]]; then
-  grep -q "certificates of the Windows ROOT store" "$work/logs/ctigw-tsp.log" ||
+  [[ -s "$log" ]] || { echo "FAIL: no log in %ProgramData%\\ctigw\\logs ($log)"; exit 1; }
+  grep -q "certificates of the Windows ROOT store" "$log" ||
     { echo "FAIL: the TSP did not report loading the ROOT store"; exit 1; }
 fi
 echo "OK: $(basename "$tsp") $([[ $native -eq 1 ]] && echo natively || echo under Wine) passed $(basename "$scenario") ($trust)"
