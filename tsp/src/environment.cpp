@@ -77,8 +77,24 @@ public:
         }
     }
 
-    /// Applies the logging section: rotating file (when set) and level. Idempotent.
-    void configure(config::logging_settings s) {
+    /// Applies the logging section: rotating file (when set) and level. Idempotent. Never
+    /// throws: a log file it cannot open (or name: spdlog takes narrow file names on Windows) is
+    /// reported and the other sinks go on.
+    void configure(const config::logging_settings& s) noexcept {
+        try {
+            apply(s);
+        } catch (const std::exception& e) {
+            tsp_->error("logging settings not applied: {}", e.what());
+        } catch (...) {
+            tsp_->error("logging settings not applied");
+        }
+    }
+
+    void log_tsp(int lvl, const std::string& text) { tsp_->log(to_spdlog(lvl), text); }
+    void log_link(int lvl, const std::string& text) { link_->log(to_spdlog(lvl), text); }
+
+private:
+    void apply(config::logging_settings s) {
 #if defined(_WIN32)
         // TAPISRV is a service: with no log file configured the log goes to
         // %ProgramData%\ctigw\logs (or the LogDirectory registry value), not to nowhere.
@@ -116,10 +132,6 @@ public:
         link_->set_level(to_spdlog(s.level));
     }
 
-    void log_tsp(int lvl, const std::string& text) { tsp_->log(to_spdlog(lvl), text); }
-    void log_link(int lvl, const std::string& text) { link_->log(to_spdlog(lvl), text); }
-
-private:
     std::shared_ptr<spdlog::async_logger> make(const char* name) {
         auto l = std::make_shared<spdlog::async_logger>(
             name, dist_, pool_, spdlog::async_overflow_policy::overrun_oldest);
