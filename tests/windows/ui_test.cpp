@@ -199,10 +199,19 @@ void CALLBACK no_phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR)
 HWND find_dialog() {
     const auto deadline = std::chrono::steady_clock::now() + find_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (HWND w = FindWindowW(nullptr, ui::dialog_title)) return w;
+        // The window exists before its controls and WM_INITDIALOG; DialogBox shows it only
+        // once both are done, so wait for it to be visible with every control in place.
+        HWND w = FindWindowW(nullptr, ui::dialog_title);
+        if (w != nullptr && IsWindowVisible(w) && GetDlgItem(w, ui::control::config_path) &&
+            GetDlgItem(w, ui::control::open) && GetDlgItem(w, ui::control::validate) &&
+            GetDlgItem(w, ui::control::result) && GetDlgItem(w, ui::control::status) &&
+            GetDlgItem(w, ui::control::refresh) && GetDlgItem(w, ui::control::close)) {
+            return w;
+        }
         Sleep(50);
     }
-    fail("no window titled \"" + narrow(ui::dialog_title) + "\" appeared within 20 s");
+    fail("no window titled \"" + narrow(ui::dialog_title) +
+         "\" with all its controls became visible within 20 s");
 }
 
 std::wstring control_text(HWND dlg, int id) {
