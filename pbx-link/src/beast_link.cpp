@@ -724,6 +724,10 @@ private:
         conn_->run();
     }
 
+#if defined(_WIN32)
+    int logged_root_count_ = -1;  // make_tls_context runs on the link's strand only
+#endif
+
     std::string make_tls_context(std::shared_ptr<ssl::context>& out) {
         try {
             auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
@@ -740,9 +744,14 @@ private:
             std::string store_error;
             const int roots =
                 add_windows_root_certificates(SSL_CTX_get_cert_store(ctx->native_handle()), store_error);
+            // Read at every attempt (a root deployed meanwhile counts at the next one); said
+            // only when it changes, not at every reconnection.
             if (!store_error.empty()) write_log(log_level::warn, "pbx-link: " + store_error);
-            write_log(log_level::info, "pbx-link: trusting " + std::to_string(roots) +
-                                           " certificates of the Windows ROOT store");
+            if (roots != logged_root_count_) {
+                logged_root_count_ = roots;
+                write_log(log_level::info, "pbx-link: trusting " + std::to_string(roots) +
+                                               " certificates of the Windows ROOT store");
+            }
             if (!settings_.tls.ca_file.empty()) ctx->load_verify_file(settings_.tls.ca_file);
 #else
             if (settings_.tls.ca_file.empty()) {

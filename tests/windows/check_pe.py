@@ -2,6 +2,7 @@
 """Checks the PE import and export tables of ctigw.tsp (read with mingw's objdump -p).
 
   check_pe.py --objdump OBJDUMP --dll ctigw.tsp --def tsp/ctigw.def --mapping docs/tspi-mapping.md
+  check_pe.py --objdump OBJDUMP --dll tool.exe --imports-only   (a tool: imports only)
   check_pe.py --self-test   (proves the checks reject a bad DLL, on canned objdump output)
 
 Imports: only DLLs that every Windows installation has (no mingw runtime, no OpenSSL DLL: those
@@ -78,13 +79,18 @@ def def_exports(def_text):
     return names
 
 
-def check(imports, exports, documented, from_def):
+def check_imports(imports):
     problems = []
     for dll in imports:
         if dll.lower() not in SYSTEM_DLLS:
             problems.append(f"imports {dll}, which is not a Windows system DLL")
     if not imports:
         problems.append("no import table found (is this a PE file?)")
+    return problems
+
+
+def check(imports, exports, documented, from_def):
+    problems = check_imports(imports)
     got = set(exports)
     if len(got) != len(exports):
         problems.append("duplicate export names")
@@ -141,12 +147,20 @@ def main():
     ap.add_argument("--dll")
     ap.add_argument("--def", dest="def_file")
     ap.add_argument("--mapping")
+    ap.add_argument("--imports-only", action="store_true")
     ap.add_argument("--self-test", action="store_true")
     a = ap.parse_args()
     if a.self_test:
         return self_test()
     text = subprocess.run([a.objdump, "-p", a.dll], check=True, capture_output=True, text=True).stdout
     imports, exports = parse_objdump(text)
+    if a.imports_only:
+        problems = check_imports(imports)
+        for p in problems:
+            print(f"FAIL: {a.dll}: {p}")
+        if not problems:
+            print(f"OK: {a.dll} imports only {', '.join(sorted(set(imports)))}")
+        return 1 if problems else 0
     with open(a.mapping, encoding="utf-8") as f:
         documented, problems = documented_exports(f.read())
     with open(a.def_file, encoding="utf-8") as f:

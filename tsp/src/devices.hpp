@@ -192,6 +192,11 @@ std::optional<std::filesystem::path> default_config_path();
 /// %VAR% references expanded (ExpandEnvironmentStringsW); the text itself when that fails.
 std::wstring expand_environment(const std::wstring& text);
 
+/// A REG_SZ / REG_EXPAND_SZ value under HKEY_LOCAL_MACHINE\`key`, unexpanded, whatever its
+/// length. ERROR_SUCCESS, ERROR_FILE_NOT_FOUND, ERROR_UNSUPPORTED_TYPE (another type), or the
+/// registry's error.
+LSTATUS read_hklm_string(std::wstring_view key, std::wstring_view value, std::wstring& text);
+
 /// Where the log file goes when the configuration names none: the LogDirectory registry value,
 /// else %ProgramData%\ctigw\logs.
 std::filesystem::path default_log_directory();

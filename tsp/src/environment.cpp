@@ -182,24 +182,39 @@ std::wstring expand_environment(const std::wstring& text) {
     return out;
 }
 
+LSTATUS read_hklm_string(std::wstring_view key, std::wstring_view value, std::wstring& text) {
+    const std::wstring k(key);
+    const std::wstring v(value);
+    constexpr DWORD flags = RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND;
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the value may grow in between
+        DWORD bytes = 0;
+        auto e = RegGetValueW(HKEY_LOCAL_MACHINE, k.c_str(), v.c_str(), flags, nullptr, nullptr,
+                              &bytes);
+        if (e != ERROR_SUCCESS) return e;
+        std::wstring buffer(bytes / sizeof(wchar_t) + 1, L'\0');
+        bytes = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
+        e = RegGetValueW(HKEY_LOCAL_MACHINE, k.c_str(), v.c_str(), flags, nullptr, buffer.data(),
+                         &bytes);
+        if (e == ERROR_MORE_DATA) continue;
+        if (e != ERROR_SUCCESS) return e;
+        buffer.resize(bytes / sizeof(wchar_t));
+        while (!buffer.empty() && buffer.back() == L'\0') buffer.pop_back();
+        text = std::move(buffer);
+        return ERROR_SUCCESS;
+    }
+    return ERROR_MORE_DATA;
+}
+
 namespace {
 
 /// A REG_SZ / REG_EXPAND_SZ value under HKLM\SOFTWARE\ctigw\TSP, expanded; nullopt when absent.
+/// A non-empty REG_SZ / REG_EXPAND_SZ value under HKLM\SOFTWARE\ctigw\TSP, expanded; nullopt
+/// when absent, empty or unreadable.
 std::optional<std::wstring> registry_string(const wchar_t* value) {
-    HKEY key = nullptr;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, registry::key, 0, KEY_READ, &key) != ERROR_SUCCESS)
+    std::wstring text;
+    if (read_hklm_string(registry::key, value, text) != ERROR_SUCCESS || text.empty())
         return std::nullopt;
-    std::wstring buffer(1024, L'\0');
-    DWORD size = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
-    DWORD type = 0;
-    const auto rc = RegQueryValueExW(key, value, nullptr, &type,
-                                     reinterpret_cast<LPBYTE>(buffer.data()), &size);
-    RegCloseKey(key);
-    if (rc != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ)) return std::nullopt;
-    buffer.resize(size / sizeof(wchar_t));
-    while (!buffer.empty() && buffer.back() == L'\0') buffer.pop_back();
-    if (buffer.empty()) return std::nullopt;
-    return expand_environment(buffer);
+    return expand_environment(text);
 }
 
 }  // namespace

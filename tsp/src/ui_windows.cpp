@@ -9,7 +9,7 @@
 #include <system_error>
 #include <vector>
 
-#include "devices.hpp"  // expand_environment
+#include "devices.hpp"  // expand_environment, read_hklm_string
 #include "ui_setup.hpp"
 
 namespace ctigw::tsp::ui {
@@ -78,27 +78,8 @@ public:
                                     nullptr));
     }
     rc read_string(std::wstring_view path, std::wstring_view name, std::wstring& text) override {
-        const std::wstring p(path);
-        const std::wstring v(name);
-        constexpr DWORD flags = RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND;
-        for (int attempt = 0; attempt < 3; ++attempt) {  // the value may grow in between
-            DWORD bytes = 0;
-            auto e = RegGetValueW(HKEY_LOCAL_MACHINE, p.c_str(), v.c_str(), flags, nullptr,
-                                  nullptr, &bytes);
-            if (e == ERROR_UNSUPPORTED_TYPE) return rc::not_found;
-            if (e != ERROR_SUCCESS) return map(e);
-            std::wstring buffer(bytes / sizeof(wchar_t) + 1, L'\0');
-            bytes = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
-            e = RegGetValueW(HKEY_LOCAL_MACHINE, p.c_str(), v.c_str(), flags, nullptr,
-                             buffer.data(), &bytes);
-            if (e == ERROR_MORE_DATA) continue;
-            if (e != ERROR_SUCCESS) return map(e);
-            buffer.resize(bytes / sizeof(wchar_t));
-            while (!buffer.empty() && buffer.back() == L'\0') buffer.pop_back();
-            text = std::move(buffer);
-            return rc::ok;
-        }
-        return rc::failed;
+        const auto e = read_hklm_string(path, name, text);
+        return e == ERROR_UNSUPPORTED_TYPE ? rc::not_found : map(e);
     }
     rc set_expand_string(std::wstring_view path, std::wstring_view name,
                          std::wstring_view text) override {

@@ -149,7 +149,13 @@ std::string remote_sim::exchange(const std::string& line, std::string& output)
             return "control port " + impl_->where + (n == 0 ? ": closed by the simulator" : ": no reply");
         }
         impl_->pending.append(buf, static_cast<std::size_t>(n));
-        if (impl_->pending.size() > (1u << 20)) return "control port " + impl_->where + ": reply too long";
+        if (impl_->pending.size() > (1u << 20)) {
+            // The rest of that reply would be read as the next command's: give the port up.
+            close_socket(impl_->sock);
+            impl_->sock = no_socket;
+            impl_->pending.clear();
+            return "control port " + impl_->where + ": reply too long";
+        }
     }
 }
 
