@@ -820,9 +820,10 @@ private:
         heartbeat_timer_.cancel();
         ++generation_;  // late batch completions of the old session are ignored
         fail_requests(request_failure::link_lost);
-        report_down(reason, false);
         write_log(log_level::warn, "pbx-link: connection lost: " + reason);
+        // Leave `live` first: whoever handles on_link_down must already see the link down.
         sm_.dispatch(link_event::connection_lost, reason);
+        report_down(reason, false);
         schedule_reconnect();
     }
 
@@ -836,6 +837,8 @@ private:
         lose_connection(why);
     }
 
+    /// Queues on_link_down. Call it after the transition out of `live`, so that the callback
+    /// follows on_state and the link's figures already show it down when it runs.
     void report_down(const std::string& reason, bool restarted) {
         if (!reported_up_ && !restarted) return;
         reported_up_ = false;
@@ -1116,10 +1119,10 @@ private:
     }
 
     void start_resync(const std::string& why) {
-        const auto st = sm_.state();
-        if (st == link_state::live) report_down(why, false);
-        if (!sm_.dispatch(link_event::resync_needed, why)) return;
-        begin_pass();
+        const bool was_live = sm_.state() == link_state::live;
+        const bool resyncing = sm_.dispatch(link_event::resync_needed, why);
+        if (was_live) report_down(why, false);  // after the transition, as in lose_connection
+        if (resyncing) begin_pass();
     }
 
     void drive_resync() {
@@ -1520,10 +1523,11 @@ private:
             heartbeat_timer_.cancel();
             ++generation_;
             fail_requests(request_failure::link_lost);  // none: the link is idle
-            report_down("returning to the primary endpoint", false);
             preferred_ = 0;
             attempt_in_round_ = 0;
-            if (sm_.dispatch(link_event::switch_endpoint, why)) connect_next();
+            const bool switching = sm_.dispatch(link_event::switch_endpoint, why);
+            report_down("returning to the primary endpoint", false);
+            if (switching) connect_next();
         });
     }
 

@@ -133,6 +133,7 @@ void recorder::on_state(link_state from, link_state to, const std::string&) {
 void recorder::on_link_down(const link_down& why) {
     std::lock_guard lock(mutex);
     downs.push_back(why);
+    state_at_down.push_back(state);
     changed();
 }
 void recorder::on_device_truth(const device_truth& truth) {

@@ -76,6 +76,8 @@ public:
     std::mutex mutex;
     std::vector<std::pair<link_state, link_state>> states;
     std::vector<link_down> downs;
+    /// `state` (the last on_state) when each on_link_down ran: the link must have left live.
+    std::vector<link_state> state_at_down;
     std::vector<device_truth> truths;
     std::vector<std::pair<std::string, protocol::event_message>> events;
     std::vector<protocol::system_status> statuses;
