@@ -1,0 +1,1 @@
+# Tests of ctigw::gateway_config.
