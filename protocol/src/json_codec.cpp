@@ -777,9 +777,17 @@ private:
         ojson j = ojson::object();
         j["type"] = "event";
         j["seq"] = e.seq;
-        j["event"] = std::string(event_name(e.body));
         if (e.monitor_ref) j["monitorRef"] = *e.monitor_ref;
-        if (e.timestamp) j["timestamp"] = *e.timestamp;
+        encode_event_members(j, e.body, e.timestamp);
+        return j;
+    }
+
+  public:
+    /// The members after the envelope's seq/monitorRef (shared with encode_event_tail).
+    static void encode_event_members(ojson& j, const event_body& body,
+                                     const std::optional<std::string>& timestamp) {
+        j["event"] = std::string(event_name(body));
+        if (timestamp) j["timestamp"] = *timestamp;
         j["data"] = std::visit(
             [](const auto& b) -> ojson {
                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(b)>, evt::unknown_event>) {
@@ -788,9 +796,10 @@ private:
                     return encode_value(b);
                 }
             },
-            e.body);
-        return j;
+            body);
     }
+
+  private:
 
     static ojson encode_message(const heartbeat& h) {
         return ojson{{"type", "heartbeat"}, {"id", h.id}};
@@ -861,6 +870,26 @@ std::string decode_error::to_string() const {
     out += pointer.empty() ? std::string("(frame)") : pointer;
     out += ": ";
     out += detail;
+    return out;
+}
+
+std::string encode_event_tail(const event_body& body, const std::optional<std::string>& timestamp) {
+    ojson j = ojson::object();
+    json_codec::encode_event_members(j, body, timestamp);
+    std::string text = j.dump();
+    text.erase(0, 1);  // the members and the closing brace
+    return text;
+}
+
+std::string event_frame(std::uint64_t seq, std::string_view monitor_ref, std::string_view tail) {
+    std::string out;
+    out.reserve(tail.size() + monitor_ref.size() + 64);
+    out += R"({"type":"event","seq":)";
+    out += std::to_string(seq);
+    out += R"(,"monitorRef":)";
+    out += ojson(std::string(monitor_ref)).dump();  // escaped as JSON
+    out += ',';
+    out += tail;
     return out;
 }
 

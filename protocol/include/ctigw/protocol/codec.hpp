@@ -98,6 +98,13 @@ public:
     virtual const codec_limits& limits() const noexcept = 0;
 };
 
+/// Fan-out (a switch serving many sessions): everything of an event frame except `seq` and
+/// `monitorRef`, encoded once (`"event":…,"data":{…}}`)...
+std::string encode_event_tail(const event_body& body, const std::optional<std::string>& timestamp);
+/// ...and the frame of that event for one monitor of one session. Decodes to the same
+/// event_message as encode() of it.
+std::string event_frame(std::uint64_t seq, std::string_view monitor_ref, std::string_view tail);
+
 /// The JSON codec: simdjson on-demand straight into the typed structs for decoding, nlohmann/json
 /// for encoding.
 std::unique_ptr<codec> make_json_codec(codec_limits limits = {});

@@ -211,6 +211,8 @@ inline constexpr std::string_view no_connection_to_clear = "noConnectionToClear"
 inline constexpr std::string_view no_call_to_pick_up = "noCallToPickUp";
 inline constexpr std::string_view not_authenticated = "notAuthenticated";
 inline constexpr std::string_view invalid_credentials = "invalidCredentials";
+/// A device or call outside the client's rights (a gateway serving several clients).
+inline constexpr std::string_view privilege_violation = "privilegeViolationSpecifiedDevice";
 inline constexpr std::string_view resource_busy = "resourceBusy";
 inline constexpr std::string_view device_out_of_service = "deviceOutOfService";
 inline constexpr std::string_view resource_limit_exceeded = "resourceLimitExceeded";

@@ -1,6 +1,6 @@
-// The simulated switch's WebSocket server: TLS (or plain ws when asked), the ctigw.csta.v1 session
-// (Hello, Authenticate, heartbeats, per-session event sequence numbers), a bounded send queue per
-// session, and fault injection. It owns a switch_model and drives its timers.
+// The simulated switch: the gateway's ctigw.csta.v1 server (gateway/server.hpp) on the
+// simulator backend (gateway/sim_backend.hpp), one code path with ctigw-gateway. Adds what only a
+// simulator has: one shared token with every right, direct access to the call model, restart.
 //
 // Thread safety: the server runs on the io_context it is given, which must be run by exactly one
 // thread. Every member function must be called on that thread, except post(), which may be called
@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "ctigw/gateway/server.hpp"
 #include "ctigw/pbxsim/model.hpp"
 #include "ctigw/protocol/codec.hpp"
 
@@ -25,16 +25,8 @@ class io_context;
 
 namespace ctigw::pbxsim {
 
-namespace detail {
-struct server_impl;
-}
-
-struct tls_files {
-    std::filesystem::path certificate_chain;  ///< PEM, server certificate first
-    std::filesystem::path private_key;        ///< PEM
-    /// When set, clients must present a certificate issued by this CA.
-    std::optional<std::filesystem::path> client_ca;
-};
+using gateway::server_stats;
+using gateway::tls_files;
 
 struct server_options {
     std::string bind_address = "127.0.0.1";
@@ -57,20 +49,6 @@ struct server_options {
     std::function<void(std::string_view)> log;
 };
 
-/// Counters for the console's `status` and the load summary.
-struct server_stats {
-    std::uint64_t sessions_accepted = 0;
-    std::size_t sessions_open = 0;
-    std::uint64_t frames_received = 0;
-    std::uint64_t frames_sent = 0;
-    std::uint64_t events_sent = 0;
-    std::uint64_t malformed_received = 0;
-    std::uint64_t slow_consumers_dropped = 0;
-    std::uint64_t tls_handshake_failures = 0;
-    /// Requests executed (or refused by fault injection), by service name ("MonitorStartBatch").
-    std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
-};
-
 class server {
 public:
     server(boost::asio::io_context& io, sim_config config, server_options options);
@@ -85,7 +63,7 @@ public:
     /// The port actually bound (after start()).
     std::uint16_t port() const;
     /// Changes at every start and restart.
-    const std::string& instance_id() const;
+    std::string instance_id() const;
 
     switch_model& model();
     server_stats stats() const;
@@ -116,11 +94,16 @@ public:
     void skip_sequence_number();
     /// Sends a systemStatus message to every session.
     void send_system_status(protocol::system_status status);
-    /// Restart: all model state lost, a new instance id, every session dropped.
+    /// Restart: all model state lost, a new instance id; every session gets systemStatus
+    /// initializing and is closed (1001).
     void restart();
 
+    /// The switch becomes unreachable to the gateway (true) or reachable again (false).
+    void set_unreachable(bool unreachable);
+
 private:
-    std::shared_ptr<detail::server_impl> impl_;
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace ctigw::pbxsim

@@ -1,7 +1,7 @@
 // switch_model: construction, devices, monitors and snapshots, the connection state machine,
 // event fan-out, timers and request dispatch. Call control is in model_calls.cpp, park/pickup,
 // data and device features in model_features.cpp.
-#include "ctigw/pbxsim/model.hpp"
+#include "ctigw/gateway/sim/model.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +9,7 @@
 
 #include "model_impl.hpp"
 
-namespace ctigw::pbxsim {
+namespace ctigw::gateway::sim {
 
 namespace ev = protocol::evt;
 namespace sv = protocol::svc;
@@ -600,6 +600,22 @@ bool switch_model::is_device(const std::string& device) const {
 
 std::vector<std::string> switch_model::stations() const { return impl_->station_ids_; }
 
+std::vector<std::string> switch_model::devices() const {
+    std::vector<std::string> out;
+    for (const auto& list : impl_->device_lists_) {
+        for (const auto& d : list) out.push_back(d.device);
+    }
+    return out;
+}
+
+std::vector<std::string> switch_model::devices_in_call(const std::string& call_id) const {
+    std::vector<std::string> out;
+    auto it = impl_->calls_.find(call_id);
+    if (it == impl_->calls_.end()) return out;
+    for (const auto& p : it->second.parties) out.push_back(p.device);
+    return out;
+}
+
 model_stats switch_model::stats() const {
     model_stats s = impl_->stats_;
     s.active_calls = impl_->calls_.size();
@@ -613,4 +629,4 @@ void switch_model::set_transition_observer(transition_observer observer) {
     impl_->observer_ = std::move(observer);
 }
 
-}  // namespace ctigw::pbxsim
+}  // namespace ctigw::gateway::sim

@@ -6,7 +6,7 @@
 
 #include "model_impl.hpp"
 
-namespace ctigw::pbxsim {
+namespace ctigw::gateway::sim {
 
 namespace ev = protocol::evt;
 namespace sv = protocol::svc;
@@ -647,4 +647,4 @@ std::string switch_model::impl::external_hangup(const std::string& call_id) {
     return "call " + call_id + " has no outside party";
 }
 
-}  // namespace ctigw::pbxsim
+}  // namespace ctigw::gateway::sim

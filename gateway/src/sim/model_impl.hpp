@@ -18,9 +18,9 @@
 #include <variant>
 #include <vector>
 
-#include "ctigw/pbxsim/model.hpp"
+#include "ctigw/gateway/sim/model.hpp"
 
-namespace ctigw::pbxsim {
+namespace ctigw::gateway::sim {
 
 using protocol::connection_state;
 using protocol::csta_error;
@@ -296,4 +296,4 @@ void switch_model::impl::emit_device(const std::string& device, E event) {
     deliver(device, protocol::event_body{std::move(event)});
 }
 
-}  // namespace ctigw::pbxsim
+}  // namespace ctigw::gateway::sim

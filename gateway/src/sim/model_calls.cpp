@@ -5,7 +5,7 @@
 
 #include "model_impl.hpp"
 
-namespace ctigw::pbxsim {
+namespace ctigw::gateway::sim {
 
 namespace ev = protocol::evt;
 namespace sv = protocol::svc;
@@ -824,4 +824,4 @@ void switch_model::impl::fire(const timer_rec& t, time_point at) {
     }
 }
 
-}  // namespace ctigw::pbxsim
+}  // namespace ctigw::gateway::sim

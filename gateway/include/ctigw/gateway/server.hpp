@@ -1,0 +1,145 @@
+// The gateway's ctigw.csta.v1 server: TLS WebSocket sessions (or plain ws:// when asked),
+// Hello/Authenticate with per-client rights, heartbeats, per-session event sequence numbers,
+// monitors owned per session and fanned out from one switch backend (each event encoded once),
+// bounded send queues, and the protocol faults the simulator offers for tests.
+//
+// Thread safety: the server runs on the io_context it is given, which exactly one thread runs.
+// Every member function must be called on that thread, except post(), which any thread may call.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ctigw/gateway/backend.hpp"
+#include "ctigw/protocol/codec.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace ctigw::gateway {
+
+namespace detail {
+struct server_core;
+}
+
+using std::chrono::milliseconds;
+
+/// What a client may do with a device.
+enum class device_access { none, monitor, control };
+
+/// Who a session is, once authenticated. `rights` must be cheap: it runs for every device of
+/// every request and monitor.
+struct client_identity {
+    std::string name;
+    std::function<device_access(std::string_view device)> rights;
+};
+
+/// Maps a presented token to a client; nullopt refuses it. Never logs the token.
+using authenticator = std::function<std::optional<client_identity>(std::string_view token)>;
+
+/// An authenticator for a single token with every right (the simulator's and the tests').
+authenticator single_token(std::string token);
+
+struct tls_files {
+    std::filesystem::path certificate_chain;  ///< PEM, server certificate first
+    std::filesystem::path private_key;        ///< PEM
+    /// When set, clients must present a certificate issued by this CA.
+    std::optional<std::filesystem::path> client_ca;
+};
+
+struct server_options {
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 0;  ///< 0: pick a free port (see server::port())
+    /// nullopt: plain ws:// (only when the operator asks for it).
+    std::optional<tls_files> tls;
+    authenticator authenticate;
+    std::string target = "/csta";
+    std::string switch_name = "ctigw-gateway";
+    milliseconds heartbeat_interval{10000};
+    std::uint32_t missed_heartbeats = 3;
+    /// Per-session send queue; a client that lets it overflow is disconnected (close 4008).
+    std::size_t send_queue_limit_bytes = 16 * 1024 * 1024;
+    std::uint32_t max_batch_size = 5000;
+    /// Malformed frames tolerated within one minute before close 4000.
+    std::uint32_t malformed_tolerance = 10;
+    /// Sessions open at once; further connections are refused at the upgrade (503).
+    std::size_t max_sessions = 1000;
+    protocol::codec_limits limits;
+    /// Where the server reports what it does (connections, faults, disconnects). Default: stderr.
+    std::function<void(std::string_view)> log;
+};
+
+/// Counters for the console's `status`, the status page and /metrics.
+struct server_stats {
+    std::uint64_t sessions_accepted = 0;
+    std::size_t sessions_open = 0;
+    std::uint64_t frames_received = 0;
+    std::uint64_t frames_sent = 0;
+    std::uint64_t events_sent = 0;      ///< event frames sent, over all sessions
+    std::uint64_t events_encoded = 0;   ///< backend events encoded (once each, then fanned out)
+    std::uint64_t malformed_received = 0;
+    std::uint64_t slow_consumers_dropped = 0;
+    std::uint64_t tls_handshake_failures = 0;
+    std::uint64_t authentication_failures = 0;
+    std::uint64_t access_refusals = 0;  ///< requests or monitors outside a client's rights
+    std::size_t devices_monitored = 0;  ///< distinct devices with at least one session monitor
+    std::size_t monitors = 0;           ///< session monitors
+    /// Requests executed (or refused by fault injection), by service name ("MonitorStartBatch").
+    std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
+};
+
+class server {
+public:
+    /// `backend` must outlive the server; the server attaches itself to it.
+    server(boost::asio::io_context& io, switch_backend& backend, server_options options);
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Binds and starts accepting. Returns an error text, or empty on success.
+    std::string start();
+    /// Stops accepting and closes every session (close code 1001).
+    void stop();
+    /// The port actually bound (after start()).
+    std::uint16_t port() const;
+    /// What Hello reports: the gateway's own instance and the backend's, so that a backend
+    /// restart is a new instance for clients.
+    std::string instance_id() const;
+    server_stats stats() const;
+
+    /// Runs `fn` on the server's thread. Callable from any thread.
+    void post(std::function<void()> fn);
+
+    // ---- fault injection (tests, the simulator's console) ----
+
+    /// Drops every connection abruptly (no close handshake).
+    void drop_connections();
+    /// Stops (true) or resumes (false) answering and sending heartbeats.
+    void pause_heartbeats(bool paused);
+    /// Delays every response (and the events it causes) by `delay` (0 = off).
+    void delay_responses(milliseconds delay);
+    /// Sends `count` malformed frames to every session (broken JSON, wrong types, unknown type...).
+    void send_malformed(std::uint32_t count);
+    /// Answers the next `count` requests for `service` with `error` instead of executing them.
+    void refuse_service(std::string service, protocol::csta_error error, std::uint32_t count);
+    /// Reorders (true) events of different calls within each burst; each call's own order stays.
+    void reorder_events(bool enabled);
+    /// Skips one event sequence number on every session (the client must see a gap).
+    void skip_sequence_number();
+    /// Sends a systemStatus message to every session.
+    void send_system_status(protocol::system_status status);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ctigw::gateway

@@ -1,0 +1,103 @@
+#include "access_rules.hpp"
+
+#include <type_traits>
+
+namespace ctigw::gateway::detail {
+
+namespace svc = protocol::svc;
+
+namespace {
+
+template <class P, class S>
+constexpr bool is = std::is_same_v<P, typename S::params>;
+
+// Services that read a device's state need `monitor`; the rest change something: `control`.
+template <class P>
+constexpr bool reads_device = is<P, svc::get_forwarding> || is<P, svc::get_do_not_disturb> ||
+                              is<P, svc::get_display> || is<P, svc::get_hookswitch_status> ||
+                              is<P, svc::get_lamp_mode> || is<P, svc::get_ringer_status> ||
+                              is<P, svc::get_button_information> || is<P, svc::snapshot_device>;
+
+}  // namespace
+
+access_needs needs_of(const protocol::request& r,
+                      const std::function<std::vector<std::string>(std::string_view)>& call_devices) {
+    access_needs n;
+    auto control = [&](const std::string& d) { n.all_of.push_back({d, device_access::control}); };
+    auto in_call = [&](const std::string& call, device_access a) {
+        for (auto& d : call_devices(call)) n.any_of.push_back({std::move(d), a});
+        if (n.any_of.empty()) n.any_of.push_back({"", a});  // unknown call: nobody's
+    };
+    std::visit(
+        [&](const auto& p) {
+            using P = std::remove_cvref_t<decltype(p)>;
+            if constexpr (reads_device<P>) {
+                n.all_of.push_back({p.device, device_access::monitor});
+            } else if constexpr (requires { p.device; }) {
+                control(p.device);  // Set* services and the phone set
+            } else if constexpr (is<P, svc::make_call>) {
+                control(p.calling_device);  // the called number is anything dialable
+            } else if constexpr (is<P, svc::answer_call>) {
+                control(p.call_to_be_answered.device_id);
+            } else if constexpr (is<P, svc::clear_connection>) {
+                control(p.connection_to_be_cleared.device_id);
+            } else if constexpr (is<P, svc::hold_call>) {
+                control(p.call_to_be_held.device_id);
+            } else if constexpr (is<P, svc::retrieve_call>) {
+                control(p.call_to_be_retrieved.device_id);
+            } else if constexpr (is<P, svc::alternate_call>) {
+                control(p.active_call.device_id);
+                control(p.other_call.device_id);
+            } else if constexpr (is<P, svc::reconnect_call>) {
+                control(p.active_call.device_id);
+                control(p.held_call.device_id);
+            } else if constexpr (is<P, svc::consultation_call>) {
+                control(p.existing_call.device_id);
+            } else if constexpr (is<P, svc::transfer_call> || is<P, svc::conference_call>) {
+                control(p.held_call.device_id);
+                control(p.active_call.device_id);
+            } else if constexpr (is<P, svc::single_step_transfer> ||
+                                 is<P, svc::single_step_conference>) {
+                control(p.active_call.device_id);
+            } else if constexpr (is<P, svc::deflect_call>) {
+                control(p.call_to_be_diverted.device_id);
+            } else if constexpr (is<P, svc::directed_pickup_call> ||
+                                 is<P, svc::group_pickup_call>) {
+                control(p.requesting_device);
+            } else if constexpr (is<P, svc::park_call>) {
+                control(p.parking.device_id);
+            } else if constexpr (is<P, svc::generate_digits>) {
+                control(p.connection_to_send_digits.device_id);
+            } else if constexpr (is<P, svc::associate_data>) {
+                control(p.existing_call.device_id);
+            } else if constexpr (is<P, svc::clear_call>) {
+                in_call(p.call_to_be_cleared, device_access::control);
+            } else if constexpr (is<P, svc::snapshot_call>) {
+                in_call(p.call_id, device_access::monitor);
+            }
+            // Otherwise no device: RequestSystemStatus, GetSwitchingFunctionDevices (its result
+            // is filtered), and the services the server handles itself.
+        },
+        r.params);
+    return n;
+}
+
+bool allowed(const access_needs& needs,
+             const std::function<device_access(std::string_view)>& rights) {
+    auto has = [&](const device_need& n) {
+        if (n.device.empty()) return false;
+        const auto a = rights(n.device);
+        return n.access == device_access::monitor ? a != device_access::none
+                                                  : a == device_access::control;
+    };
+    for (const auto& n : needs.all_of) {
+        if (!has(n)) return false;
+    }
+    if (needs.any_of.empty()) return true;
+    for (const auto& n : needs.any_of) {
+        if (has(n)) return true;
+    }
+    return false;
+}
+
+}  // namespace ctigw::gateway::detail

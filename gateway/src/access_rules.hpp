@@ -1,0 +1,39 @@
+// Which devices a request acts on, and the right it needs on each: the gateway checks them
+// against the client's rights before the backend sees the request.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ctigw/gateway/server.hpp"
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::gateway::detail {
+
+struct device_need {
+    std::string device;
+    device_access access = device_access::control;
+};
+
+/// What a request needs, for every service except Hello/Authenticate and the monitor and
+/// snapshot-batch services (checked per item by the server). `call_devices` answers which
+/// devices are in a call, for services that name only a callID (ClearCall, SnapshotCall): the
+/// client needs the right on at least one of them (`any_of`).
+struct access_needs {
+    std::vector<device_need> all_of;
+    std::vector<device_need> any_of;
+};
+
+
+access_needs needs_of(const protocol::request& r,
+                      const std::function<std::vector<std::string>(std::string_view)>& call_devices);
+
+/// True when `rights` allows every need (and one of the any_of, if there are any).
+bool allowed(const access_needs& needs,
+             const std::function<device_access(std::string_view)>& rights);
+
+}  // namespace ctigw::gateway::detail

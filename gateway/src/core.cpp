@@ -1,0 +1,573 @@
+// The gateway's protocol core: sessions, rights, monitors and fan-out (no sockets here).
+#include <algorithm>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "access_rules.hpp"
+#include "server_core.hpp"
+
+namespace ctigw::gateway::detail {
+
+using namespace protocol;
+
+namespace {
+
+/// The callID an event is about, so that reordering keeps each call's events in order.
+std::string call_of(const event_body& body) {
+    return std::visit(
+        [](const auto& e) -> std::string {
+            using E = std::remove_cvref_t<decltype(e)>;
+            if constexpr (requires { e.connection.call_id; }) return e.connection.call_id;
+            else if constexpr (requires { e.initiated_connection; }) return e.initiated_connection.call_id;
+            else if constexpr (requires { e.originated_connection; }) return e.originated_connection.call_id;
+            else if constexpr (requires { e.established_connection; }) return e.established_connection.call_id;
+            else if constexpr (requires { e.held_connection; }) return e.held_connection.call_id;
+            else if constexpr (requires { e.retrieved_connection; }) return e.retrieved_connection.call_id;
+            else if constexpr (requires { e.dropped_connection; }) return e.dropped_connection.call_id;
+            else if constexpr (requires { e.primary_old_call; }) return e.primary_old_call.call_id;
+            else if constexpr (requires { e.queued_connection; }) return e.queued_connection.call_id;
+            else if constexpr (requires { e.failed_connection; }) return e.failed_connection.call_id;
+            else if constexpr (requires { e.outbound_connection; }) return e.outbound_connection.call_id;
+            else if constexpr (std::is_same_v<E, evt::call_cleared>) return e.cleared_call;
+            else return {};
+        },
+        body);
+}
+
+/// Frames that break the protocol in different ways, for the `malformed` fault.
+constexpr std::array<std::string_view, 6> malformed_frames{
+    R"({"type":"event","seq":)",
+    R"([1,2,3])",
+    R"({"type":"teleport","id":"x"})",
+    R"({"type":"event","seq":"seven","event":"Held","data":{}})",
+    R"({"type":"event","seq":1,"event":"Delivered","data":{"connection":42}})",
+    "\xff\xfe not utf-8 \xc3\x28"};
+
+csta_error error(error_category c, std::string_view value, std::string message = {}) {
+    return csta_error{c, std::string(value),
+                      message.empty() ? std::nullopt : std::optional<std::string>(std::move(message))};
+}
+
+csta_error privilege_violation(std::string_view what) {
+    return error(error_category::security, error_values::privilege_violation,
+                 std::string(what) + " is outside this client's rights");
+}
+
+bool is_monitor_service(std::size_t index) {
+    return index == service_index_v<svc::monitor_start> ||
+           index == service_index_v<svc::monitor_start_batch> ||
+           index == service_index_v<svc::monitor_stop> ||
+           index == service_index_v<svc::monitor_stop_batch>;
+}
+
+}  // namespace
+
+std::string_view to_string(session_state s) {
+    switch (s) {
+        case session_state::awaiting_hello: return "awaiting_hello";
+        case session_state::awaiting_auth: return "awaiting_auth";
+        case session_state::ready: return "ready";
+        case session_state::closing: return "closing";
+    }
+    return "?";
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> buf(bytes);
+    if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
+        // Not a secret: only needs to differ between runs.
+        auto t = static_cast<std::uint64_t>(steady::now().time_since_epoch().count());
+        for (auto& b : buf) b = static_cast<unsigned char>(t >>= 3);
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (auto b : buf) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+server_core::server_core(switch_backend& b, server_options o)
+    : backend(b), options(std::move(o)), instance(random_hex(8)) {
+    if (!options.log) {
+        options.log = [](std::string_view line) {
+            std::fprintf(stderr, "gateway: %.*s\n", static_cast<int>(line.size()), line.data());
+        };
+    }
+}
+
+void server_core::log(const std::string& line) const {
+    try {
+        options.log(line);
+    } catch (...) {  // a logger must not take the server down
+    }
+}
+
+void server_core::transition(session_base& s, session_state to) {
+    log("session " + std::to_string(s.id()) + ": " + std::string(to_string(s.state_)) + " -> " +
+        std::string(to_string(to)));
+    s.state_ = to;
+}
+
+device_access server_core::rights(const session_base& s, std::string_view device) const {
+    if (!s.client || !s.client->rights) return device_access::none;
+    return s.client->rights(device);
+}
+
+// ---- sessions -----------------------------------------------------------------------------------
+
+void server_core::session_opened(std::shared_ptr<session_base> s) {
+    s->wire = make_json_codec(options.limits);
+    sessions.emplace(s->id(), std::move(s));
+    stats.sessions_open = sessions.size();
+}
+
+void server_core::session_closed(session_id id) {
+    auto it = sessions.find(id);
+    if (it == sessions.end()) return;
+    auto s = it->second;
+    sessions.erase(it);
+    stats.sessions_open = sessions.size();
+    auto refs = s->device_of_monitor;  // stop_monitor() erases from the session's maps
+    for (const auto& [ref, device] : refs) stop_monitor(*s, ref);
+}
+
+void server_core::on_frame(session_base& s, std::string_view frame) {
+    ++stats.frames_received;
+    auto decoded = s.wire->decode(frame);
+    if (!decoded.ok()) return malformed_frame(s, decoded.error(), frame);
+    std::visit(
+        [&](auto& m) {
+            using M = std::remove_cvref_t<decltype(m)>;
+            if constexpr (std::is_same_v<M, heartbeat>) {
+                if (!heartbeats_paused) s.send(s.wire->encode(heartbeat_ack{m.id}));
+            } else if constexpr (std::is_same_v<M, heartbeat_ack>) {
+                // liveness only: the transport noted the frame's arrival
+            } else if constexpr (std::is_same_v<M, request>) {
+                on_request(s, std::move(m));
+            } else {
+                ++stats.malformed_received;
+                log("session " + std::to_string(s.id()) +
+                    ": clients send requests and heartbeats only; frame ignored");
+            }
+        },
+        decoded.value());
+}
+
+void server_core::malformed_frame(session_base& s, const decode_error& err, std::string_view frame) {
+    ++stats.malformed_received;
+    const auto now = steady::now();
+    while (!s.malformed.empty() && now - s.malformed.front() > std::chrono::minutes(1)) {
+        s.malformed.pop_front();
+    }
+    s.malformed.push_back(now);
+    // Logged once per frame up to the tolerance; beyond it the session is closed (no flood).
+    log("session " + std::to_string(s.id()) + ": malformed frame: " + err.to_string());
+    if (s.malformed.size() > options.malformed_tolerance) {
+        return s.close(4000, "malformed frames beyond tolerance");
+    }
+    if (!err.request_id || s.state_ == session_state::closing) return;
+    // Answer the request so the client's request completes; the echo needs the raw name.
+    nlohmann::json reply{{"type", "response"}, {"id", *err.request_id}};
+    const bool unknown = err.code == decode_errc::unknown_service;
+    if (err.service_index) {
+        reply["service"] = std::string(service_name(*err.service_index));
+    } else {
+        auto raw = nlohmann::json::parse(frame, nullptr, false);
+        reply["service"] = raw.is_object() && raw.contains("service") && raw["service"].is_string()
+                               ? raw["service"]
+                               : nlohmann::json("?");
+    }
+    reply["error"] = {{"category", "operation"},
+                      {"value", unknown ? "serviceNotSupported" : "valueOutOfRange"},
+                      {"message", err.to_string()}};
+    s.send(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void server_core::send_response(session_base& s, const response& r) { s.send(s.wire->encode(r)); }
+
+// ---- requests -----------------------------------------------------------------------------------
+
+void server_core::on_request(session_base& s, request r) {
+    const auto index = r.params.index();
+    if (index == service_index_v<svc::hello>) return hello(s, r);
+    if (index == service_index_v<svc::authenticate>) return authenticate(s, r);
+    if (s.state_ != session_state::ready) {
+        return send_response(s, response{r.id, index,
+                                         error(error_category::security,
+                                               error_values::not_authenticated,
+                                               "Hello and Authenticate first")});
+    }
+    if (response_delay.count() > 0 && schedule) {
+        schedule(response_delay, [self = shared_from_this(), weak = std::weak_ptr(sessions.at(s.id())),
+                                  req = std::move(r)] {
+            auto live = weak.lock();
+            if (!live || !self->sessions.count(live->id())) return;
+            self->execute(*live, req);
+        });
+        return;
+    }
+    execute(s, r);
+}
+
+void server_core::hello(session_base& s, const request& r) {
+    const auto& p = std::get<svc::hello::params>(r.params);
+    if (s.state_ != session_state::awaiting_hello) {
+        return send_response(s, make_error_response<svc::hello>(
+                                    r.id, error(error_category::operation, error_values::generic,
+                                                "Hello was already done on this session")));
+    }
+    if (std::find(p.versions.begin(), p.versions.end(), protocol_version) == p.versions.end()) {
+        send_response(s, make_error_response<svc::hello>(
+                             r.id, error(error_category::operation, error_values::unsupported_version,
+                                         "this switch speaks version 1")));
+        return s.close(4003, "unsupported version");
+    }
+    svc::hello::result res{protocol_version,
+                           hello_instance(),
+                           options.switch_name,
+                           static_cast<std::uint32_t>(options.heartbeat_interval.count()),
+                           options.max_batch_size,
+                           static_cast<std::uint32_t>(options.limits.max_frame_bytes)};
+    send_response(s, make_response<svc::hello>(r.id, res));
+    transition(s, session_state::awaiting_auth);
+}
+
+void server_core::authenticate(session_base& s, const request& r) {
+    const auto& token = std::get<svc::authenticate::params>(r.params).token;
+    if (s.state_ != session_state::awaiting_auth) {
+        return send_response(s, make_error_response<svc::authenticate>(
+                                    r.id, error(error_category::security,
+                                                error_values::not_authenticated,
+                                                s.state_ == session_state::ready
+                                                    ? "already authenticated"
+                                                    : "send Hello first")));
+    }
+    std::optional<client_identity> who;
+    if (options.authenticate) who = options.authenticate(token);
+    if (!who) {
+        ++stats.authentication_failures;
+        log("session " + std::to_string(s.id()) + ": authentication failed");
+        send_response(s, make_error_response<svc::authenticate>(
+                             r.id, error(error_category::security,
+                                         error_values::invalid_credentials)));
+        return s.close(4001, "authentication failed");
+    }
+    log("session " + std::to_string(s.id()) + ": authenticated as client \"" + who->name + "\"");
+    s.client = std::move(*who);
+    send_response(s, make_response<svc::authenticate>(r.id, {"s-" + std::to_string(s.id())}));
+    transition(s, session_state::ready);
+    if (backend.status() == backend_status::down) {
+        s.send(s.wire->encode(system_status_message{s.next_seq++, system_status::disabled,
+                                                    "the switch is not reachable"}));
+    }
+}
+
+void server_core::refuse_access(session_base& s, const request& r, const std::string& what) {
+    ++stats.access_refusals;
+    log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") + "): " +
+        std::string(service_name(r.params.index())) + " refused: " + what +
+        " is outside the client's rights");
+    send_response(s, response{r.id, r.params.index(), privilege_violation(what)});
+}
+
+void server_core::execute(session_base& s, const request& r) {
+    const auto index = r.params.index();
+    const auto name = service_name(index);
+    if (auto it = stats.requests_by_service.find(name); it != stats.requests_by_service.end()) {
+        ++it->second;
+    } else {
+        stats.requests_by_service.emplace(std::string(name), 1);
+    }
+    if (auto it = refusals.find(name); it != refusals.end() && it->second.remaining > 0) {
+        auto err = it->second.error;
+        if (--it->second.remaining == 0) refusals.erase(it);
+        log("fault: refusing " + std::string(name) + " with " +
+            std::string(protocol::to_string(err.category)) + "/" + err.value);
+        return send_response(s, response{r.id, index, std::move(err)});
+    }
+    // Batched services: bounded by maxBatchSize (docs/protocol.md §5.2).
+    std::size_t batch = 0;
+    if (auto* p = std::get_if<svc::monitor_start_batch::params>(&r.params)) batch = p->devices.size();
+    if (auto* p = std::get_if<svc::monitor_stop_batch::params>(&r.params)) batch = p->monitor_refs.size();
+    if (auto* p = std::get_if<svc::snapshot_device_batch::params>(&r.params)) batch = p->devices.size();
+    if (batch > options.max_batch_size) {
+        return send_response(
+            s, response{r.id, index,
+                        error(error_category::operation, error_values::invalid_parameter_value,
+                              "/params: " + std::to_string(batch) + " items > maxBatchSize " +
+                                  std::to_string(options.max_batch_size))});
+    }
+    if (backend.status() == backend_status::down &&
+        index != service_index_v<svc::request_system_status>) {
+        return send_response(s, response{r.id, index,
+                                         error(error_category::system_resource_availability,
+                                               error_values::resource_busy,
+                                               "the switch is not reachable")});
+    }
+    if (is_monitor_service(index)) {
+        return std::visit(
+            [&](const auto& p) {
+                using P = std::remove_cvref_t<decltype(p)>;
+                if constexpr (std::is_same_v<P, svc::monitor_start::params>) {
+                    auto m = start_monitor(s, p.device);
+                    if (auto* e = std::get_if<csta_error>(&m)) {
+                        return send_response(s, response{r.id, index, std::move(*e)});
+                    }
+                    send_response(s, make_response<svc::monitor_start>(
+                                         r.id, {std::get<std::string>(std::move(m))}));
+                } else if constexpr (std::is_same_v<P, svc::monitor_start_batch::params>) {
+                    svc::monitor_start_batch::result out;
+                    out.results.reserve(p.devices.size());
+                    for (const auto& d : p.devices) {
+                        auto m = start_monitor(s, d);
+                        svc::monitor_item item{d, std::nullopt, std::nullopt};
+                        if (auto* e = std::get_if<csta_error>(&m)) {
+                            item.error = std::move(*e);
+                        } else {
+                            item.monitor_ref = std::get<std::string>(std::move(m));
+                        }
+                        out.results.push_back(std::move(item));
+                    }
+                    send_response(s, make_response<svc::monitor_start_batch>(r.id, std::move(out)));
+                } else if constexpr (std::is_same_v<P, svc::monitor_stop::params>) {
+                    if (auto e = stop_monitor(s, p.monitor_ref)) {
+                        return send_response(s, response{r.id, index, std::move(*e)});
+                    }
+                    send_response(s, make_response<svc::monitor_stop>(r.id, {}));
+                } else if constexpr (std::is_same_v<P, svc::monitor_stop_batch::params>) {
+                    svc::monitor_stop_batch::result out;
+                    for (const auto& ref : p.monitor_refs) {
+                        out.results.push_back(svc::monitor_stop_item{ref, stop_monitor(s, ref)});
+                    }
+                    send_response(s, make_response<svc::monitor_stop_batch>(r.id, std::move(out)));
+                }
+            },
+            r.params);
+    }
+    if (index == service_index_v<svc::snapshot_device_batch>) return snapshot_batch(s, r);
+    const auto needs = needs_of(r, [this](std::string_view call) {
+        return backend.devices_in_call(call);
+    });
+    if (!allowed(needs, [&](std::string_view d) { return rights(s, d); })) {
+        std::string what = "device";
+        for (const auto& n : needs.all_of) {
+            if (!allowed({{n}, {}}, [&](std::string_view d) { return rights(s, d); })) {
+                what = "device " + n.device;
+                break;
+            }
+        }
+        if (what == "device" && !needs.any_of.empty()) what = "the call";
+        return refuse_access(s, r, what);
+    }
+    forward(s, r);
+}
+
+void server_core::forward(session_base& s, const request& r) {
+    auto weak = std::weak_ptr(sessions.at(s.id()));
+    backend.execute(r, [self = shared_from_this(), weak](response res) {
+        auto live = weak.lock();
+        if (!live || !self->sessions.count(live->id())) return;  // the session went away
+        if (auto* e = std::get_if<csta_error>(&res.outcome)) {
+            self->log("session " + std::to_string(live->id()) + ": " +
+                      std::string(service_name(res.service_index)) + " refused: " +
+                      std::string(protocol::to_string(e->category)) + "/" + e->value +
+                      (e->message ? " (" + *e->message + ")" : ""));
+        } else if (res.service_index == service_index_v<svc::get_switching_function_devices>) {
+            // A client learns only the devices it may see.
+            auto& list = std::get<svc::get_switching_function_devices::result>(
+                             std::get<service_result>(res.outcome))
+                             .devices;
+            std::erase_if(list, [&](const device_info& d) {
+                return self->rights(*live, d.device) == device_access::none;
+            });
+        }
+        self->send_response(*live, res);
+    });
+}
+
+void server_core::snapshot_batch(session_base& s, const request& r) {
+    const auto& p = std::get<svc::snapshot_device_batch::params>(r.params);
+    // The devices outside the client's rights get an error item; the others go to the backend
+    // in one request, and the answer keeps the request's order.
+    request allowed_req{r.id, svc::snapshot_device_batch::params{}};
+    auto& allowed_devices = std::get<svc::snapshot_device_batch::params>(allowed_req.params).devices;
+    for (const auto& d : p.devices) {
+        if (rights(s, d) != device_access::none) allowed_devices.push_back(d);
+    }
+    if (allowed_devices.size() != p.devices.size()) {
+        stats.access_refusals += p.devices.size() - allowed_devices.size();
+    }
+    auto weak = std::weak_ptr(sessions.at(s.id()));
+    auto order = p.devices;
+    backend.execute(allowed_req, [self = shared_from_this(), weak, order](response res) {
+        auto live = weak.lock();
+        if (!live || !self->sessions.count(live->id())) return;
+        if (std::holds_alternative<csta_error>(res.outcome)) return self->send_response(*live, res);
+        auto& got = std::get<svc::snapshot_device_batch::result>(
+                        std::get<service_result>(res.outcome))
+                        .results;
+        svc::snapshot_device_batch::result out;
+        std::size_t next = 0;
+        for (const auto& d : order) {
+            if (next < got.size() && got[next].device == d) {
+                out.results.push_back(std::move(got[next++]));
+            } else {
+                out.results.push_back(svc::snapshot_item{d, {}, privilege_violation("device " + d)});
+            }
+        }
+        res.outcome = service_result{std::in_place_index<service_index_v<svc::snapshot_device_batch>>,
+                                     std::move(out)};
+        self->send_response(*live, res);
+    });
+}
+
+// ---- monitors -----------------------------------------------------------------------------------
+
+std::variant<std::string, csta_error> server_core::start_monitor(session_base& s,
+                                                                 const std::string& device) {
+    if (auto it = s.monitor_of_device.find(device); it != s.monitor_of_device.end()) {
+        return it->second;
+    }
+    if (rights(s, device) == device_access::none) {
+        ++stats.access_refusals;
+        log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
+            "): monitor of " + device + " refused: outside the client's rights");
+        return privilege_violation("device " + device);
+    }
+    if (!backend.is_device(device)) {
+        return error(error_category::operation, error_values::invalid_device_id,
+                     "device " + device + " is not configured");
+    }
+    auto& list = watchers[device];
+    if (list.empty()) {
+        if (auto e = backend.monitor(device)) {
+            watchers.erase(device);
+            return *e;
+        }
+        stats.devices_monitored = watchers.size();
+    }
+    std::string ref = "m-" + std::to_string(next_monitor++);
+    list.emplace_back(s.id(), ref);
+    s.monitor_of_device.emplace(device, ref);
+    s.device_of_monitor.emplace(ref, device);
+    ++stats.monitors;
+    return ref;
+}
+
+std::optional<csta_error> server_core::stop_monitor(session_base& s, const std::string& ref) {
+    auto it = s.device_of_monitor.find(ref);
+    if (it == s.device_of_monitor.end()) {
+        return error(error_category::operation, error_values::invalid_monitor_cross_ref_id,
+                     "unknown monitorRef " + ref);
+    }
+    const std::string device = it->second;
+    s.device_of_monitor.erase(it);
+    s.monitor_of_device.erase(device);
+    --stats.monitors;
+    if (auto w = watchers.find(device); w != watchers.end()) {
+        std::erase_if(w->second, [&](const auto& m) { return m.second == ref; });
+        if (w->second.empty()) {
+            watchers.erase(w);
+            stats.devices_monitored = watchers.size();
+            backend.unmonitor(device);
+        }
+    }
+    return std::nullopt;
+}
+
+// ---- events -------------------------------------------------------------------------------------
+
+void server_core::on_device_event(const std::string& device, const event_body& body) {
+    auto w = watchers.find(device);
+    if (w == watchers.end()) return;
+    // Encoded once; each session adds its own seq and monitorRef.
+    auto tail = std::make_shared<const std::string>(encode_event_tail(body, std::nullopt));
+    ++stats.events_encoded;
+    const auto targets = w->second;  // a send may close a slow session, which edits the table
+    for (const auto& [id, ref] : targets) {
+        auto it = sessions.find(id);
+        if (it == sessions.end()) continue;
+        auto& s = *it->second;
+        if (reorder) {
+            s.reorder_buffer.push_back({call_of(body), ref, tail});
+            auto self = shared_from_this();
+            if (s.reorder_buffer.size() == 1 && schedule) {
+                schedule(milliseconds{0}, [self, weak = std::weak_ptr(it->second)] {
+                    if (auto live = weak.lock()) self->flush_reordered(*live);
+                });
+            }
+        } else {
+            send_event(s, ref, *tail);
+        }
+    }
+}
+
+void server_core::send_event(session_base& s, const std::string& ref, const std::string& tail) {
+    ++stats.events_sent;
+    s.send(event_frame(s.next_seq++, ref, tail));
+}
+
+void server_core::flush_reordered(session_base& s) {
+    // Calls in reverse order of first appearance: events of different calls are reordered,
+    // each call's own events stay in order.
+    std::vector<std::string> order;
+    for (const auto& h : s.reorder_buffer) {
+        if (std::find(order.begin(), order.end(), h.call) == order.end()) order.push_back(h.call);
+    }
+    auto buffer = std::move(s.reorder_buffer);
+    s.reorder_buffer.clear();
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        for (auto& h : buffer) {
+            if (h.call == *it) send_event(s, h.monitor_ref, *h.tail);
+        }
+    }
+}
+
+void server_core::on_backend_status(backend_status status, bool restarted, const std::string& why) {
+    log("backend " + std::string(backend.kind()) + ": " + std::string(to_string(status)) +
+        (restarted ? " (restarted)" : "") + ": " + why);
+    if (restarted) {
+        // The switch lost its calls: every session must start over with the new instance id.
+        // `initializing` first, so that a client reading it marks its lines out of service
+        // even before it sees the close.
+        send_system_status(system_status::initializing);
+        watchers.clear();
+        stats.devices_monitored = 0;
+        auto all = sessions;
+        for (auto& [id, s] : all) {
+            s->monitor_of_device.clear();
+            s->device_of_monitor.clear();
+            s->close(1001, "switch restarted");
+        }
+        stats.monitors = 0;
+        return;
+    }
+    send_system_status(status == backend_status::down ? system_status::disabled
+                                                      : system_status::enabled);
+}
+
+// ---- faults -------------------------------------------------------------------------------------
+
+void server_core::send_malformed(std::uint32_t count) {
+    log("fault: sending " + std::to_string(count) + " malformed frame(s) per session");
+    for (auto& [id, s] : sessions) {
+        for (std::uint32_t i = 0; i < count; ++i) {
+            s->send(std::string(malformed_frames[i % malformed_frames.size()]));
+        }
+    }
+}
+
+void server_core::send_system_status(system_status status) {
+    log("systemStatus " + std::string(protocol::to_string(status)));
+    for (auto& [id, s] : sessions) {
+        if (s->state_ != session_state::ready) continue;
+        s->send(s->wire->encode(system_status_message{s->next_seq++, status, {}}));
+    }
+}
+
+}  // namespace ctigw::gateway::detail

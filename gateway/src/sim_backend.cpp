@@ -1,0 +1,139 @@
+// The simulator backend: one model session (id 1) holds at most one model monitor per device;
+// the gateway's server owns the client sessions' monitors and fans the events out.
+#include "ctigw/gateway/sim_backend.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "server_core.hpp"  // random_hex
+
+namespace ctigw::gateway {
+
+using namespace protocol;
+
+namespace {
+constexpr sim::session_id backend_session = 1;
+}
+
+struct sim_backend::timer {
+    explicit timer(boost::asio::io_context& io) : t(io) {}
+    boost::asio::steady_timer t;
+};
+
+sim_backend::sim_backend(boost::asio::io_context& io, sim::sim_config config)
+    : timer_(std::make_unique<timer>(io)),
+      model_(std::make_unique<sim::switch_model>(std::move(config),
+                                                static_cast<sim::event_sink&>(*this))),
+      instance_(detail::random_hex(8)) {}
+
+sim_backend::~sim_backend() = default;
+
+void sim_backend::attach(backend_listener& listener) {
+    listener_ = &listener;
+    arm_timer();
+}
+
+bool sim_backend::is_device(std::string_view device) const {
+    return model_->is_device(std::string(device));
+}
+
+std::vector<std::string> sim_backend::devices() const { return model_->devices(); }
+
+std::vector<std::string> sim_backend::devices_in_call(std::string_view call_id) const {
+    return model_->devices_in_call(std::string(call_id));
+}
+
+std::optional<csta_error> sim_backend::monitor(const std::string& device) {
+    if (ref_of_device_.count(device) != 0) return std::nullopt;
+    request r{"monitor", svc::monitor_start::params{device}};
+    auto res = model_->handle(backend_session, r, sim::sim_clock::now());
+    if (auto* e = std::get_if<csta_error>(&res.outcome)) return *e;
+    const auto& ref =
+        std::get<svc::monitor_start::result>(std::get<service_result>(res.outcome)).monitor_ref;
+    ref_of_device_.emplace(device, ref);
+    device_of_ref_.emplace(ref, device);
+    return std::nullopt;
+}
+
+void sim_backend::unmonitor(const std::string& device) {
+    auto it = ref_of_device_.find(device);
+    if (it == ref_of_device_.end()) return;
+    request r{"unmonitor", svc::monitor_stop::params{it->second}};
+    model_->handle(backend_session, r, sim::sim_clock::now());
+    device_of_ref_.erase(it->second);
+    ref_of_device_.erase(it);
+}
+
+void sim_backend::execute(const request& request, completion done) {
+    if (status_ == backend_status::down) {
+        return done(response{request.id, request.params.index(),
+                             csta_error{error_category::system_resource_availability,
+                                        std::string(error_values::resource_busy),
+                                        "the switch is not reachable"}});
+    }
+    auto res = model_->handle(backend_session, request, sim::sim_clock::now());
+    done(std::move(res));  // the response goes out before the events it caused
+    flush();
+}
+
+void sim_backend::on_event(sim::session_id, const std::string& monitor_ref,
+                           const event_body& body) {
+    auto it = device_of_ref_.find(monitor_ref);
+    if (it != device_of_ref_.end()) pending_.emplace_back(it->second, body);
+}
+
+void sim_backend::flush() {
+    auto batch = std::move(pending_);
+    pending_.clear();
+    if (listener_ != nullptr && status_ == backend_status::up) {
+        for (const auto& [device, body] : batch) listener_->on_device_event(device, body);
+    }
+    arm_timer();
+}
+
+void sim_backend::arm_timer() {
+    auto deadline = model_->next_deadline();
+    if (!deadline) {
+        timer_->t.cancel();
+        return;
+    }
+    timer_->t.expires_at(*deadline);
+    timer_->t.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;  // cancelled: re-armed by whoever cancelled it
+        try {
+            model_->advance_to(sim::sim_clock::now());
+            flush();
+        } catch (const std::exception&) {
+            pending_.clear();  // the model stays usable; the next timer runs as usual
+        }
+    });
+}
+
+void sim_backend::with_model(const std::function<void(sim::switch_model&, sim::time_point)>& fn) {
+    fn(*model_, sim::sim_clock::now());
+    flush();
+}
+
+void sim_backend::restart() {
+    instance_ = detail::random_hex(8);
+    model_->restart();
+    pending_.clear();
+    ref_of_device_.clear();
+    device_of_ref_.clear();
+    if (listener_ != nullptr) {
+        listener_->on_backend_status(status_, true, "the switch restarted (instance " + instance_ + ")");
+    }
+    arm_timer();
+}
+
+void sim_backend::set_unreachable(bool unreachable) {
+    const auto to = unreachable ? backend_status::down : backend_status::up;
+    if (to == status_) return;
+    status_ = to;
+    if (listener_ != nullptr) {
+        listener_->on_backend_status(to, false, unreachable ? "the switch is not reachable"
+                                                            : "the switch is reachable again");
+    }
+}
+
+}  // namespace ctigw::gateway

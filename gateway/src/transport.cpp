@@ -1,0 +1,474 @@
+// The gateway's sockets (Boost.Beast over OpenSSL): the acceptor, TLS, the WebSocket upgrade,
+// bounded send queues and heartbeats. One thread runs everything, so no locks. The protocol
+// itself is server_core's (core.cpp).
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <openssl/crypto.h>
+
+#include <chrono>
+#include <deque>
+
+#include "ctigw/gateway/server.hpp"
+#include "server_core.hpp"
+
+namespace ctigw::gateway {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using detail::server_core;
+using detail::session_base;
+using detail::session_id;
+using detail::steady;
+
+namespace {
+
+/// One client connection. Stream is the WebSocket's next layer: beast::tcp_stream (plain) or
+/// beast::ssl_stream<beast::tcp_stream> (TLS).
+template <class Stream>
+class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+public:
+    template <class... Args>
+    session(std::shared_ptr<server_core> core, session_id id, Args&&... args)
+        : session_base(id), core_(std::move(core)), ws_(std::forward<Args>(args)...),
+          heartbeat_timer_(ws_.get_executor()) {}
+
+    void run() {
+        beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            do_read_upgrade();
+        } else {
+            ws_.next_layer().async_handshake(
+                ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                    if (ec) {
+                        ++self->core_->stats.tls_handshake_failures;
+                        return self->fail(ec, "TLS handshake");
+                    }
+                    self->do_read_upgrade();
+                });
+        }
+    }
+
+    void send(std::string frame) override {
+        if (closed_) return;
+        queued_bytes_ += frame.size();
+        if (queued_bytes_ > core_->options.send_queue_limit_bytes) {
+            ++core_->stats.slow_consumers_dropped;
+            core_->log("session " + std::to_string(id()) + ": client is not reading (send queue " +
+                       std::to_string(queued_bytes_) + " bytes > limit " +
+                       std::to_string(core_->options.send_queue_limit_bytes) +
+                       "), disconnecting (4008)");
+            return drop();
+        }
+        queue_.push_back(std::move(frame));
+        if (!writing_ && accepted_) do_write();
+    }
+
+    void close(std::uint16_t code, std::string reason) override {
+        if (closed_ || close_code_) return;
+        close_code_ = code;
+        close_reason_ = std::move(reason);
+        if (!writing_) do_close();
+    }
+
+    void drop() override {
+        if (closed_) return;
+        beast::error_code ec;
+        beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+        beast::get_lowest_layer(ws_).socket().close(ec);
+        finish("dropped");
+    }
+
+private:
+    void do_read_upgrade() {
+        http::async_read(ws_.next_layer(), buffer_, upgrade_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->fail(ec, "HTTP upgrade read");
+                             self->on_upgrade();
+                         });
+    }
+
+    void refuse_upgrade(http::status status, const std::string& why) {
+        core_->log("session " + std::to_string(id()) + ": upgrade refused: " + why);
+        auto res = std::make_shared<http::response<http::string_body>>(status, upgrade_.version());
+        res->set(http::field::content_type, "text/plain");
+        res->body() = why + "\n";
+        res->prepare_payload();
+        http::async_write(ws_.next_layer(), *res,
+                          [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
+                              self->drop();
+                          });
+    }
+
+    void on_upgrade() {
+        const auto& o = core_->options;
+        if (!websocket::is_upgrade(upgrade_)) {
+            return refuse_upgrade(http::status::bad_request, "not a WebSocket upgrade");
+        }
+        if (upgrade_.target() != o.target) {
+            // The path is not echoed: it is the client's text.
+            return refuse_upgrade(http::status::not_found, "this server serves only " + o.target);
+        }
+        if (!offers_subprotocol(upgrade_[http::field::sec_websocket_protocol])) {
+            return refuse_upgrade(http::status::bad_request,
+                                  "the client did not offer the subprotocol " +
+                                      std::string(protocol::subprotocol));
+        }
+        if (core_->sessions.size() > o.max_sessions) {  // this one is already counted
+            return refuse_upgrade(http::status::service_unavailable,
+                                  "too many sessions (" + std::to_string(o.max_sessions) + ")");
+        }
+        beast::get_lowest_layer(ws_).expires_never();
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = std::chrono::seconds(10);
+        t.idle_timeout = websocket::stream_base::none();  // app-level heartbeats instead
+        t.keep_alive_pings = false;
+        ws_.set_option(t);
+        ws_.set_option(websocket::stream_base::decorator([name = o.switch_name](websocket::response_type& res) {
+            res.set(http::field::sec_websocket_protocol, std::string(protocol::subprotocol));
+            res.set(http::field::server, name);
+        }));
+        ws_.read_message_max(o.limits.max_frame_bytes);
+        ws_.async_accept(upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->fail(ec, "WebSocket accept");
+            self->accepted_ = true;
+            self->last_received_ = self->last_sent_ = steady::now();
+            self->core_->log("session " + std::to_string(self->id()) + ": connected");
+            self->arm_heartbeat();
+            self->do_read();
+            if (!self->queue_.empty() && !self->writing_) self->do_write();
+        });
+    }
+
+    static bool offers_subprotocol(std::string_view header) {
+        // "a, b, ctigw.csta.v1": a comma-separated list.
+        while (!header.empty()) {
+            auto comma = header.find(',');
+            auto item = header.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            if (item == protocol::subprotocol) return true;
+            if (comma == std::string_view::npos) break;
+            header.remove_prefix(comma + 1);
+        }
+        return false;
+    }
+
+    void do_read() {
+        ws_.async_read(read_buffer_, [self = this->shared_from_this()](beast::error_code ec,
+                                                                      std::size_t) {
+            if (ec) {
+                if (ec == websocket::error::message_too_big) {
+                    // An oversized frame: the protocol's malformed-frame close, said plainly.
+                    self->core_->log("session " + std::to_string(self->id()) +
+                                     ": frame larger than " +
+                                     std::to_string(self->core_->options.limits.max_frame_bytes) +
+                                     " bytes, closing (1009)");
+                }
+                return self->fail(ec, "read");
+            }
+            self->last_received_ = steady::now();
+            try {
+                const auto data = self->read_buffer_.cdata();
+                std::string_view frame(static_cast<const char*>(data.data()), data.size());
+                if (!self->ws_.got_text()) {
+                    self->core_->log("session " + std::to_string(self->id()) +
+                                     ": binary frame ignored");
+                } else {
+                    self->core_->on_frame(*self, frame);
+                }
+            } catch (const std::exception& e) {
+                self->core_->log("session " + std::to_string(self->id()) +
+                                 ": internal error: " + e.what());
+                self->close(static_cast<std::uint16_t>(websocket::close_code::internal_error),
+                            "internal error");
+            }
+            self->read_buffer_.consume(self->read_buffer_.size());
+            if (!self->closed_) self->do_read();
+        });
+    }
+
+    void do_write() {
+        writing_ = true;
+        ws_.text(true);
+        ws_.async_write(net::buffer(queue_.front()),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->writing_ = false;
+                            if (ec) return self->fail(ec, "write");
+                            ++self->core_->stats.frames_sent;
+                            self->last_sent_ = steady::now();
+                            self->queued_bytes_ -= self->queue_.front().size();
+                            self->queue_.pop_front();
+                            if (!self->queue_.empty()) return self->do_write();
+                            if (self->close_code_) self->do_close();
+                        });
+    }
+
+    void do_close() {
+        if (!accepted_) return drop();
+        core_->log("session " + std::to_string(id()) + ": closing (" +
+                   std::to_string(*close_code_) + " " + close_reason_ + ")");
+        ws_.async_close(
+            websocket::close_reason(static_cast<websocket::close_code>(*close_code_), close_reason_),
+            [self = this->shared_from_this()](beast::error_code) { self->drop(); });
+    }
+
+    void arm_heartbeat() {
+        heartbeat_timer_.expires_after(core_->options.heartbeat_interval);
+        heartbeat_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || self->closed_) return;
+            self->on_heartbeat_timer();
+            self->arm_heartbeat();
+        });
+    }
+
+    void on_heartbeat_timer() {
+        if (core_->heartbeats_paused) return;
+        const auto now = steady::now();
+        const auto interval = core_->options.heartbeat_interval;
+        if (now - last_received_ > interval * core_->options.missed_heartbeats) {
+            core_->log("session " + std::to_string(id()) + ": nothing received for " +
+                       std::to_string(core_->options.missed_heartbeats) + " heartbeat intervals");
+            return close(4002, "heartbeat timeout");
+        }
+        // The switch sends heartbeats too (docs/protocol.md §2.5): after I ms without sending.
+        if (now - last_sent_ >= interval) {
+            send(wire->encode(protocol::heartbeat{"s-hb-" + std::to_string(++heartbeat_count_)}));
+        }
+    }
+
+    void fail(beast::error_code ec, const char* what) {
+        if (ec != net::error::operation_aborted && ec != websocket::error::closed &&
+            ec != net::error::eof && ec != net::ssl::error::stream_truncated) {
+            core_->log("session " + std::to_string(id()) + ": " + what + ": " + ec.message());
+        }
+        drop();
+    }
+
+    void finish(const char* how) {
+        if (closed_) return;
+        closed_ = true;
+        heartbeat_timer_.cancel();
+        if (accepted_) core_->log("session " + std::to_string(id()) + ": " + how);
+        core_->session_closed(id());
+    }
+
+    std::shared_ptr<server_core> core_;
+    websocket::stream<Stream> ws_;
+    net::steady_timer heartbeat_timer_;
+    beast::flat_buffer buffer_;
+    beast::flat_buffer read_buffer_;
+    http::request<http::string_body> upgrade_;
+    std::deque<std::string> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool accepted_ = false;
+    bool closed_ = false;
+    std::optional<std::uint16_t> close_code_;
+    std::string close_reason_;
+    steady::time_point last_received_{}, last_sent_{};
+    std::uint64_t heartbeat_count_ = 0;
+};
+
+using plain_session = session<beast::tcp_stream>;
+using tls_session = session<beast::ssl_stream<beast::tcp_stream>>;
+
+}  // namespace
+
+/// The sockets that belong to a server: its acceptor and TLS context.
+struct server_sockets {
+    net::io_context& io;
+    std::shared_ptr<server_core> core;
+    std::optional<ssl::context> tls;
+    tcp::acceptor acceptor;
+
+    server_sockets(net::io_context& i, std::shared_ptr<server_core> c)
+        : io(i), core(std::move(c)), acceptor(i) {}
+
+    void do_accept() {
+        acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted) return;
+            try {
+                if (ec) {
+                    core->log("accept: " + ec.message());
+                } else {
+                    beast::error_code ignored;
+                    socket.set_option(tcp::no_delay(true), ignored);
+                    ++core->stats.sessions_accepted;
+                    if (tls) {
+                        launch<tls_session>(std::move(socket), *tls);
+                    } else {
+                        launch<plain_session>(std::move(socket));
+                    }
+                }
+            } catch (const std::exception& e) {
+                core->log(std::string("accept: ") + e.what());
+            }
+            if (acceptor.is_open()) do_accept();
+        });
+    }
+
+    template <class Session, class... Args>
+    void launch(Args&&... args) {
+        const session_id id = core->next_session++;
+        auto s = std::make_shared<Session>(core, id, std::forward<Args>(args)...);
+        core->session_opened(s);
+        s->run();
+    }
+};
+
+}  // namespace ctigw::gateway
+
+namespace ctigw::gateway {
+
+struct server::impl {
+    impl(net::io_context& io, switch_backend& backend, server_options options)
+        : core(std::make_shared<server_core>(backend, std::move(options))), sockets(io, core) {
+        core->schedule = [&io, weak = std::weak_ptr(core)](milliseconds delay,
+                                                           std::function<void()> fn) {
+            auto timer = std::make_shared<net::steady_timer>(io, delay);
+            timer->async_wait([timer, weak, fn = std::move(fn)](beast::error_code ec) {
+                auto owner = weak.lock();
+                if (ec || !owner) return;
+                try {
+                    fn();
+                } catch (const std::exception& e) {
+                    owner->log(std::string("scheduled work failed: ") + e.what());
+                }
+            });
+        };
+        backend.attach(*core);
+    }
+    std::shared_ptr<server_core> core;
+    server_sockets sockets;
+};
+
+server::server(net::io_context& io, switch_backend& backend, server_options options)
+    : impl_(std::make_unique<impl>(io, backend, std::move(options))) {}
+
+server::~server() {
+    stop();
+    // Sessions and the core point at each other; when the io_context stopped before the closes
+    // completed, break the cycle here (the io thread is gone by now).
+    impl_->core->sessions.clear();
+}
+
+std::string server::start() {
+    auto& o = impl_->core->options;
+    auto& s = impl_->sockets;
+    try {
+        if (o.tls) {
+            s.tls.emplace(ssl::context::tls_server);
+            s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                               ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                               ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+            s.tls->use_certificate_chain_file(o.tls->certificate_chain.string());
+            s.tls->use_private_key_file(o.tls->private_key.string(), ssl::context::pem);
+            if (o.tls->client_ca) {
+                s.tls->load_verify_file(o.tls->client_ca->string());
+                s.tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+            }
+        }
+        tcp::endpoint ep(net::ip::make_address(o.bind_address), o.port);
+        s.acceptor.open(ep.protocol());
+        s.acceptor.set_option(net::socket_base::reuse_address(true));
+        s.acceptor.bind(ep);
+        s.acceptor.listen(net::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        // The code's message only: what() carries Boost's source location, useless to a user.
+        return o.bind_address + ":" + std::to_string(o.port) + ": " + e.code().message();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    s.do_accept();
+    return {};
+}
+
+void server::stop() {
+    beast::error_code ec;
+    impl_->sockets.acceptor.close(ec);
+    auto sessions = impl_->core->sessions;  // close() may erase from the map
+    for (auto& [id, s] : sessions) s->close(1001, "switch going away");
+}
+
+std::uint16_t server::port() const {
+    beast::error_code ec;
+    auto ep = impl_->sockets.acceptor.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
+std::string server::instance_id() const { return impl_->core->hello_instance(); }
+server_stats server::stats() const { return impl_->core->stats; }
+
+void server::post(std::function<void()> fn) {
+    net::post(impl_->sockets.io, [core = impl_->core, fn = std::move(fn)] {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            core->log(std::string("posted work failed: ") + e.what());
+        }
+    });
+}
+
+void server::drop_connections() {
+    auto& core = *impl_->core;
+    core.log("fault: dropping " + std::to_string(core.sessions.size()) + " connection(s)");
+    auto sessions = core.sessions;
+    for (auto& [id, s] : sessions) s->drop();
+}
+
+void server::pause_heartbeats(bool paused) {
+    impl_->core->log(paused ? "fault: heartbeats paused" : "fault: heartbeats resumed");
+    impl_->core->heartbeats_paused = paused;
+}
+
+void server::delay_responses(milliseconds delay) {
+    impl_->core->log("fault: responses delayed by " + std::to_string(delay.count()) + " ms");
+    impl_->core->response_delay = delay;
+}
+
+void server::send_malformed(std::uint32_t count) { impl_->core->send_malformed(count); }
+
+void server::refuse_service(std::string service, protocol::csta_error error, std::uint32_t count) {
+    impl_->core->log("fault: the next " + std::to_string(count) + " " + service + " will be refused");
+    impl_->core->refusals[std::move(service)] = server_core::refusal{std::move(error), count};
+}
+
+void server::reorder_events(bool enabled) {
+    impl_->core->log(enabled ? "fault: reordering events across calls" : "fault: event order restored");
+    impl_->core->reorder = enabled;
+}
+
+void server::skip_sequence_number() {
+    impl_->core->log("fault: skipping one event sequence number");
+    for (auto& [id, s] : impl_->core->sessions) ++s->next_seq;
+}
+
+void server::send_system_status(protocol::system_status status) {
+    impl_->core->send_system_status(status);
+}
+
+authenticator single_token(std::string token) {
+    return [token = std::move(token)](std::string_view presented) -> std::optional<client_identity> {
+        if (token.empty() || presented.size() != token.size() ||
+            CRYPTO_memcmp(presented.data(), token.data(), token.size()) != 0) {
+            return std::nullopt;
+        }
+        return client_identity{"default", [](std::string_view) { return device_access::control; }};
+    };
+}
+
+std::string_view to_string(backend_status s) noexcept {
+    return s == backend_status::up ? "up" : "down";
+}
+
+}  // namespace ctigw::gateway
