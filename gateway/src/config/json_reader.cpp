@@ -36,20 +36,26 @@ std::string describe(const json& j) {
 }
 
 bool looks_like_token(std::string_view s) noexcept {
-    if (s.size() < 20) return false;
+    // Any run of 20+ token-alphabet characters with letters and digits, so that a token with
+    // something appended ("<token> x") is caught too.
+    std::size_t run = 0;
     bool letter = false;
     bool digit = false;
     for (char c : s) {
         const auto b = static_cast<unsigned char>(c);
-        if (std::isalpha(b) != 0) {
-            letter = true;
-        } else if (std::isdigit(b) != 0) {
-            digit = true;
-        } else if (std::string_view("+/=_-$.~").find(c) == std::string_view::npos) {
-            return false;
+        const bool is_letter = std::isalpha(b) != 0;
+        const bool is_digit = std::isdigit(b) != 0;
+        if (is_letter || is_digit || std::string_view("+/=_-$.~").find(c) != std::string_view::npos) {
+            ++run;
+            letter = letter || is_letter;
+            digit = digit || is_digit;
+            if (run >= 20 && letter && digit) return true;
+        } else {
+            run = 0;
+            letter = digit = false;
         }
     }
-    return letter && digit;
+    return false;
 }
 
 bool looks_like_secret_key(std::string_view key) {

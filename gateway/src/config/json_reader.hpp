@@ -29,8 +29,9 @@ std::string child(const std::string& ptr, std::size_t index);
 std::string describe(const json& j);
 
 /**
- * Whether a value could be a token or other credential: 20 or more characters, all from the
- * base64/hex/hash alphabets, with both letters and digits. Such values are never echoed.
+ * Whether a value could be or contain a token or other credential: a run of 20 or more
+ * characters from the base64/hex/hash alphabets with both letters and digits. Such values are
+ * never echoed.
  */
 bool looks_like_token(std::string_view s) noexcept;
 
