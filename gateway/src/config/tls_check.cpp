@@ -163,19 +163,26 @@ class checker {
     key_ptr read_key(const std::filesystem::path& file, secret& pass) {
         bio_ptr b = open(file, "/tls/keyFile");
         if (!b) return {nullptr, &EVP_PKEY_free};
-        key_ptr key(PEM_read_bio_PrivateKey(b.get(), nullptr, &passphrase_callback, &pass),
+        secret pem;  // key material: wiped like the passphrase
+        char buf[4096];
+        for (int n = 0; (n = BIO_read(b.get(), buf, sizeof buf)) > 0;) {
+            pem.text.append(buf, static_cast<std::size_t>(n));
+        }
+        OPENSSL_cleanse(buf, sizeof buf);
+        bio_ptr mem(BIO_new_mem_buf(pem.text.data(), static_cast<int>(pem.text.size())),
+                    &BIO_free);
+        key_ptr key(mem ? PEM_read_bio_PrivateKey(mem.get(), nullptr, &passphrase_callback, &pass)
+                        : nullptr,
                     &EVP_PKEY_free);
         if (!key) {
-            const unsigned long e = ERR_peek_last_error();
-            // Reason codes are enough; OpenSSL's strings never contain the passphrase either.
-            const bool bad_pass = ERR_GET_REASON(e) == EVP_R_BAD_DECRYPT ||
-                                  ERR_GET_REASON(e) == PEM_R_BAD_PASSWORD_READ ||
-                                  ERR_GET_REASON(e) == PEM_R_BAD_DECRYPT;
+            // OpenSSL 3's decoders do not report a bad passphrase distinctly; the PEM headers do
+            // say whether the key is encrypted (PKCS#8 or the traditional Proc-Type header).
+            const bool encrypted = pem.text.find("ENCRYPTED") != std::string::npos;
             error("/tls/keyFile",
-                  bad_pass ? "cannot decrypt the private key in \"" + file.string() +
-                                 "\": wrong or missing passphrase (keyPassphraseFile or "
-                                 "keyPassphraseEnv)"
-                           : "no usable PEM private key in \"" + file.string() + "\"");
+                  encrypted ? "cannot decrypt the private key in \"" + file.string() +
+                                  "\": wrong or missing passphrase (keyPassphraseFile or "
+                                  "keyPassphraseEnv)"
+                            : "no usable PEM private key in \"" + file.string() + "\"");
             ERR_clear_error();
         }
         return key;
