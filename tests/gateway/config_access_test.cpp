@@ -76,7 +76,7 @@ TEST(gateway_token, malformed_hashes_are_not_hashes) {
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     EXPECT_FALSE(is_token_hash(upper));  // "SHA256$" is not the scheme
     upper.replace(0, 7, "sha256$");
-    EXPECT_TRUE(is_token_hash(upper));   // hex digits may be upper case
+    EXPECT_TRUE(is_token_hash(upper));  // hex digits may be upper case
     for (const std::string& bad :
          {std::string(), std::string("sha256$"), good.substr(0, good.size() - 1), good + "0",
           "sha512" + good.substr(6), good.substr(0, 10) + "g" + good.substr(11),
@@ -142,8 +142,13 @@ TEST(gateway_device_set, single_range_and_all) {
 }
 
 TEST(gateway_device_set, overlapping_items_are_merged) {
-    const device_set s = ds({{"2050", "2150"}, {"2000", "2099"}, {"2100", "2100"}, {"9", "9"},
-                        {"2200", "2299"}, {"x", "x"}, {"x", "x"}});
+    const device_set s = ds({{"2050", "2150"},
+                             {"2000", "2099"},
+                             {"2100", "2100"},
+                             {"9", "9"},
+                             {"2200", "2299"},
+                             {"x", "x"},
+                             {"x", "x"}});
     EXPECT_EQ(s.items(), (std::vector<device_range>{
                              {"9", "9"}, {"2000", "2150"}, {"2200", "2299"}, {"x", "x"}}));
     EXPECT_EQ(s.size_hint(), 1U + 151U + 100U + 1U);
@@ -159,8 +164,8 @@ TEST(gateway_device_set, wide_ranges_do_not_overflow) {
 }
 
 TEST(gateway_access, monitor_only_versus_control) {
-    const client c{"tapi-server", hash_token(generate_token()),
-                   ds({{"2000", "2099"}}), device_set::every_device()};
+    const client c{"tapi-server", hash_token(generate_token()), ds({{"2000", "2099"}}),
+                   device_set::every_device()};
     EXPECT_EQ(access_control::rights(c, "2000"), access::control);
     EXPECT_EQ(access_control::rights(c, "2099"), access::control);
     EXPECT_EQ(access_control::rights(c, "2100"), access::monitor);
@@ -182,9 +187,10 @@ TEST(gateway_access, authenticate_finds_the_right_client) {
     const std::string t1 = generate_token();
     const std::string t2 = generate_token();
     const std::string t3 = generate_token();
-    const access_control ac(std::vector<client>{make_client("agent", t1, ds({{"2001", "2001"}})),
-                             make_client("server", t2, ds({{"2000", "2099"}})),
-                             make_client("supervisor", t3, {}, device_set::every_device())});
+    const access_control ac(
+        std::vector<client>{make_client("agent", t1, ds({{"2001", "2001"}})),
+                            make_client("server", t2, ds({{"2000", "2099"}})),
+                            make_client("supervisor", t3, {}, device_set::every_device())});
     ASSERT_NE(ac.authenticate(t1), nullptr);
     EXPECT_EQ(ac.authenticate(t1)->name, "agent");
     EXPECT_EQ(ac.authenticate(t2)->name, "server");
@@ -200,8 +206,9 @@ TEST(gateway_access, authenticate_finds_the_right_client) {
 TEST(gateway_access, shared_token_first_client_wins_and_bad_hash_never_matches) {
     const std::string t = generate_token();
     client broken{"broken", "not-a-hash", device_set::every_device(), {}};
-    const access_control ac(std::vector<client>{std::move(broken), make_client("first", t, ds({{"1", "1"}})),
-                             make_client("second", t, ds({{"2", "2"}}))});
+    const access_control ac(std::vector<client>{std::move(broken),
+                                                make_client("first", t, ds({{"1", "1"}})),
+                                                make_client("second", t, ds({{"2", "2"}}))});
     ASSERT_NE(ac.authenticate(t), nullptr);
     EXPECT_EQ(ac.authenticate(t)->name, "first");
 }

@@ -27,7 +27,8 @@ constexpr std::string_view hash2 =
     "sha256$ffffffffffffffffffffffffffffffff$"
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-constexpr std::string_view plain_listen = R"({"address": "127.0.0.1", "port": 8080, "insecure": true})";
+constexpr std::string_view plain_listen =
+    R"({"address": "127.0.0.1", "port": 8080, "insecure": true})";
 const std::string one_client =
     R"({"name": "pc1", "tokenHash": ")" + std::string(hash1) + R"(", "devices": ["2001"]})";
 constexpr std::string_view sim_backend = R"("type": "sim")";
@@ -60,8 +61,9 @@ std::string first_error(const load_result& r) {
 // Files for the TLS settings, removed at the end of the test.
 class temp_dir {
   public:
-    temp_dir() : path_(fs::temp_directory_path() / ("ctigw-gwcfg-" + std::to_string(::getpid()) +
-                                                    "-" + std::to_string(counter_++))) {
+    temp_dir()
+        : path_(fs::temp_directory_path() /
+                ("ctigw-gwcfg-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
         fs::create_directories(path_);
     }
     ~temp_dir() {
@@ -120,15 +122,17 @@ TEST(gateway_config_loader, full_settings_are_read) {
     dir.write("clients-ca.pem");
     const std::string clients = R"({"name": "agent-7", "tokenHash": ")" + std::string(hash1) +
                                 R"(", "devices": ["2001"]},
-  {"name": "tapi.server@site", "tokenHash": ")" + std::string(hash2) +
+  {"name": "tapi.server@site", "tokenHash": ")" +
+                                std::string(hash2) +
                                 R"(", "devices": [{"first": "2000", "last": "2099"}, "sales"],
    "monitorOnlyDevices": ["*"]})";
     const auto r = load_gateway_text(
-        make(R"({"address": "::", "port": 443, "path": "/cti/v1"}, {"address": "127.0.0.1", "port": 8080, "insecure": true})",
-             clients,
-             R"("type": "sim", "sim": {"stations": ["1000", {"first": "2000", "last": "2099"}],
+        make(
+            R"({"address": "::", "port": 443, "path": "/cti/v1"}, {"address": "127.0.0.1", "port": 8080, "insecure": true})",
+            clients,
+            R"("type": "sim", "sim": {"stations": ["1000", {"first": "2000", "last": "2099"}],
    "parkOrbits": ["7001"], "pickupGroups": {"sales": ["2000", "2001"]}})",
-             R"(,
+            R"(,
 "tls": {"certificateFile": "chain.pem", "keyFile": "key.pem", "keyPassphraseFile": "pass.txt",
         "clientCaFile": "clients-ca.pem", "minVersion": "1.3"},
 "limits": {"maxSessions": 5, "sendQueueBytes": 65536, "maxFrameBytes": 65536, "maxBatchSize": 1,
@@ -157,8 +161,7 @@ TEST(gateway_config_loader, full_settings_are_read) {
     EXPECT_EQ(s.backend.sim.stations,
               (std::vector<device_range>{{"1000", "1000"}, {"2000", "2099"}}));
     EXPECT_EQ(s.backend.sim.park_orbits, std::vector<std::string>{"7001"});
-    EXPECT_EQ(s.backend.sim.pickup_groups.at("sales"),
-              (std::vector<std::string>{"2000", "2001"}));
+    EXPECT_EQ(s.backend.sim.pickup_groups.at("sales"), (std::vector<std::string>{"2000", "2001"}));
     EXPECT_EQ(s.limits.max_sessions, 5U);
     EXPECT_EQ(s.limits.malformed_per_minute, 0U);
     EXPECT_EQ(s.limits.requests_per_second, 0U);
@@ -180,10 +183,9 @@ TEST(gateway_config_loader, syntax_error_has_position_and_no_echo) {
 }
 
 TEST(gateway_config_loader, missing_sections_and_wrong_root) {
-    EXPECT_THAT(errors("{\n}"),
-                ElementsAre("missing required key \"listen\" (line 1, column 1)",
-                            "missing required key \"clients\" (line 1, column 1)",
-                            "missing required key \"backend\" (line 1, column 1)"));
+    EXPECT_THAT(errors("{\n}"), ElementsAre("missing required key \"listen\" (line 1, column 1)",
+                                            "missing required key \"clients\" (line 1, column 1)",
+                                            "missing required key \"backend\" (line 1, column 1)"));
     EXPECT_THAT(errors("// a list\n[1]"),
                 ElementsAre("the configuration must be a JSON object, found an array "
                             "(line 2, column 1)"));
@@ -216,11 +218,12 @@ TEST(gateway_config_loader, plain_listener_needs_the_explicit_flag) {
 }
 
 TEST(gateway_config_loader, listener_errors) {
-    EXPECT_THAT(errors(make(R"({"address": "localhost", "port": 0, "path": "csta", "insecure": true})")),
-                ElementsAre(HasSubstr("/listen/0/address: invalid address \"localhost\"; expected "
-                                      "an IPv4 or IPv6 address"),
-                            "/listen/0/port: 0 is out of range (1 to 65535) (line 2, column 45)",
-                            HasSubstr("/listen/0/path: invalid path \"csta\"")));
+    EXPECT_THAT(
+        errors(make(R"({"address": "localhost", "port": 0, "path": "csta", "insecure": true})")),
+        ElementsAre(HasSubstr("/listen/0/address: invalid address \"localhost\"; expected "
+                              "an IPv4 or IPv6 address"),
+                    "/listen/0/port: 0 is out of range (1 to 65535) (line 2, column 45)",
+                    HasSubstr("/listen/0/path: invalid path \"csta\"")));
     EXPECT_THAT(errors(make(std::string(plain_listen) + ", " + std::string(plain_listen))),
                 ElementsAre("/listen/1: duplicate listener 127.0.0.1:8080; already defined at "
                             "/listen/0 (line 2, column 12) (line 2, column 70)"));
@@ -257,10 +260,10 @@ TEST(gateway_config_loader, tls_rules) {
     temp_dir dir;
     dir.write("c.pem");
     const auto tls = [&](const std::string& body) {
-        return errors(make(R"({"address": "::1", "port": 8443})", one_client, sim_backend,
-                           R"(, "tls": {"certificateFile": "c.pem", "keyFile": "c.pem", )" + body +
-                               "}"),
-                      dir.path());
+        return errors(
+            make(R"({"address": "::1", "port": 8443})", one_client, sim_backend,
+                 R"(, "tls": {"certificateFile": "c.pem", "keyFile": "c.pem", )" + body + "}"),
+            dir.path());
     };
     EXPECT_THAT(tls(R"("minVersion": "1.1")"),
                 ElementsAre(HasSubstr("/tls/minVersion: unsupported TLS version \"1.1\"")));
@@ -279,9 +282,8 @@ TEST(gateway_config_loader, tls_rules) {
 
 TEST(gateway_config_loader, malformed_token_hash_is_located_and_not_echoed) {
     const std::string token = generate_token();
-    const auto e = errors(make(plain_listen,
-                               R"({"name": "pc1", "tokenHash": ")" + token +
-                                   R"(", "devices": ["2001"]})"));
+    const auto e = errors(make(
+        plain_listen, R"({"name": "pc1", "tokenHash": ")" + token + R"(", "devices": ["2001"]})"));
     ASSERT_EQ(e.size(), 1U);
     EXPECT_THAT(e[0], HasSubstr("/clients/0/tokenHash: invalid tokenHash (value not shown)"));
     EXPECT_THAT(e[0], HasSubstr("(line 3, column 42)"));
@@ -296,13 +298,14 @@ TEST(gateway_config_loader, secrets_never_appear_in_diagnostics) {
     const std::string token = generate_token();
     const std::string hex_token = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
     const std::string bad_clients =
-        R"({"name": ")" + token + R"(", "token": ")" + token + R"(", "tokenHash": ")" +
-        hex_token + R"(", "devices": [")" + token + R"( x", ")" + hex_token + R"(0"]}, {"name": "b", "tokenHash": ")" +
-        std::string(hash2) + R"(", "devices": ["1"], ")" + token + R"(": 1, "password": ")" + token + R"("})";
-    const auto r = load_gateway_text(
-        make(plain_listen, bad_clients, R"("type": ")" + token + R"(")",
-             R"(, "logging": {"level": ")" + hex_token + R"("}, ")" + token + R"(": {}, ")" + token +
-                 R"(": {})"));
+        R"({"name": ")" + token + R"(", "token": ")" + token + R"(", "tokenHash": ")" + hex_token +
+        R"(", "devices": [")" + token + R"( x", ")" + hex_token +
+        R"(0"]}, {"name": "b", "tokenHash": ")" + std::string(hash2) + R"(", "devices": ["1"], ")" +
+        token + R"(": 1, "password": ")" + token + R"("})";
+    const auto r =
+        load_gateway_text(make(plain_listen, bad_clients, R"("type": ")" + token + R"(")",
+                               R"(, "logging": {"level": ")" + hex_token + R"("}, ")" + token +
+                                   R"(": {}, ")" + token + R"(": {})"));
     ASSERT_FALSE(r.ok());
     EXPECT_GE(r.diagnostics.size(), 8U);
     for (const auto& d : r.diagnostics) {
@@ -333,8 +336,7 @@ TEST(gateway_config_loader, duplicate_names_and_hashes) {
     for (std::size_t i = 7; i < upper.size(); ++i) {
         upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i])));
     }
-    const std::string c1 =
-        R"({"name": "pc1", "tokenHash": ")" + upper + R"(", "devices": ["2"]})";
+    const std::string c1 = R"({"name": "pc1", "tokenHash": ")" + upper + R"(", "devices": ["2"]})";
     const auto e = errors(make(plain_listen, c0 + ",\n " + c1));
     EXPECT_THAT(e, ElementsAre("/clients/1/name: duplicate client name \"pc1\"; already used at "
                                "/clients/0/name (line 3, column 22) (line 4, column 11)",
@@ -356,8 +358,8 @@ TEST(gateway_config_loader, device_set_items) {
         if (!monitor.empty()) c += R"(, "monitorOnlyDevices": [)" + std::string(monitor) + "]";
         return make(plain_listen, c + "}");
     };
-    const auto r = load_gateway_text(client_with(R"("2001", {"first": "300", "last": "399"})",
-                                                 R"("*")"));
+    const auto r =
+        load_gateway_text(client_with(R"("2001", {"first": "300", "last": "399"})", R"("*")"));
     ASSERT_TRUE(r.ok()) << first_error(r);
     const client& c = r.settings->clients[0];
     EXPECT_EQ(access_control::rights(c, "2001"), access::control);
@@ -387,8 +389,8 @@ TEST(gateway_config_loader, device_set_items) {
     EXPECT_THAT(errors(client_with("")),
                 ElementsAre(HasSubstr("/clients/0: the client is granted no device")));
     EXPECT_TRUE(load_gateway_text(client_with("", R"("2001")")).ok());
-    EXPECT_THAT(errors(make(plain_listen, R"({"name": "c", "tokenHash": ")" + std::string(hash1) +
-                                              R"("})")),
+    EXPECT_THAT(errors(make(plain_listen,
+                            R"({"name": "c", "tokenHash": ")" + std::string(hash1) + R"("})")),
                 ElementsAre(HasSubstr("/clients/0: missing required key \"devices\"")));
 }
 
@@ -396,13 +398,14 @@ TEST(gateway_config_loader, backend_rules) {
     EXPECT_THAT(errors(make(plain_listen, one_client, R"("type": "asterisk")")),
                 ElementsAre("/backend/type: backend \"asterisk\" is not available in this build; "
                             "use \"sim\" (line 4, column 21)"));
-    EXPECT_THAT(errors(make(plain_listen, one_client,
-                            R"("type": "sim", "asterisk": {"host": "pbx"})")),
-                ElementsAre("/backend/asterisk: the Asterisk backend is not available in this "
-                            "build (line 4, column 28)"));
     EXPECT_THAT(
-        errors(make(plain_listen, one_client,
-                    R"("type": "sim", "sim": {"stations": [{"first": "2000", "last": "2099"}, "2050", "x"],
+        errors(make(plain_listen, one_client, R"("type": "sim", "asterisk": {"host": "pbx"})")),
+        ElementsAre("/backend/asterisk: the Asterisk backend is not available in this "
+                    "build (line 4, column 28)"));
+    EXPECT_THAT(
+        errors(make(
+            plain_listen, one_client,
+            R"("type": "sim", "sim": {"stations": [{"first": "2000", "last": "2099"}, "2050", "x"],
   "parkOrbits": ["2001", "7001", "7001"], "pickupGroups": {"g": ["2000", "9999", "2000"], "h": []}})")),
         ElementsAre(HasSubstr("/backend/sim/stations/1: station \"2050\" is also in "
                               "/backend/sim/stations/0"),
@@ -414,8 +417,11 @@ TEST(gateway_config_loader, backend_rules) {
                     HasSubstr("/backend/sim/pickupGroups/g/2: station \"2000\" is listed twice"),
                     HasSubstr("/backend/sim/pickupGroups/h: a pickup group needs at least one "
                               "station")));
-    EXPECT_THAT(errors(make(plain_listen, one_client, R"("type": "sim", "sim": {"stations": [{"first": "00000", "last": "99999"}, {"first": "000000", "last": "000001"}]})")),
-                ElementsAre(HasSubstr("/backend/sim/stations: too many stations")));
+    EXPECT_THAT(
+        errors(make(
+            plain_listen, one_client,
+            R"("type": "sim", "sim": {"stations": [{"first": "00000", "last": "99999"}, {"first": "000000", "last": "000001"}]})")),
+        ElementsAre(HasSubstr("/backend/sim/stations: too many stations")));
 }
 
 TEST(gateway_config_loader, limits_rules) {
@@ -454,8 +460,8 @@ TEST(gateway_config_loader, load_file_reports_io_errors_and_resolves_relative_pa
     EXPECT_THAT(config::format(missing.diagnostics[0]), HasSubstr("nope.json"));
     EXPECT_TRUE(load_gateway_file(dir.path()).io_error);
 
-    const auto file = dir.write(
-        "gw.json", make(plain_listen, one_client, sim_backend, R"(, "logging": {"file": "gw.log"})"));
+    const auto file = dir.write("gw.json", make(plain_listen, one_client, sim_backend,
+                                                R"(, "logging": {"file": "gw.log"})"));
     const auto r = load_gateway_file(file);
     ASSERT_TRUE(r.ok()) << first_error(r);
     EXPECT_EQ(r.settings->logging.file, fs::absolute(dir.path()) / "gw.log");

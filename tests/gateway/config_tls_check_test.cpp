@@ -44,8 +44,8 @@ x509_ptr make_cert(EVP_PKEY* key, const char* cn, long from, long to) {
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), from);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), to);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                               -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     X509_set_pubkey(cert.get(), key);
     X509_sign(cert.get(), key, EVP_sha256());
@@ -119,14 +119,14 @@ TEST_F(gateway_tls_check, expiry_within_30_days_is_a_warning) {
     // The same certificate checked 11 days later has expired.
     const auto later = check_tls_files(settings(-day, 10 * day),
                                        std::chrono::system_clock::now() + std::chrono::days(11));
-    EXPECT_THAT(later.errors, ElementsAre(Field(&config::diagnostic::message,
-                                                HasSubstr("expired on"))));
+    EXPECT_THAT(later.errors,
+                ElementsAre(Field(&config::diagnostic::message, HasSubstr("expired on"))));
 }
 
 TEST_F(gateway_tls_check, not_yet_valid_is_an_error) {
     const auto r = check_tls_files(settings(2 * day, 365 * day));
-    EXPECT_THAT(r.errors, ElementsAre(Field(&config::diagnostic::message,
-                                            HasSubstr("is not valid before"))));
+    EXPECT_THAT(r.errors,
+                ElementsAre(Field(&config::diagnostic::message, HasSubstr("is not valid before"))));
 }
 
 TEST_F(gateway_tls_check, key_must_match_the_leaf) {
@@ -134,9 +134,9 @@ TEST_F(gateway_tls_check, key_must_match_the_leaf) {
     key_ptr other = make_key();
     t.key_file = write_key("other.pem", other.get());
     const auto r = check_tls_files(t);
-    EXPECT_THAT(r.errors, ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/keyFile"),
-                                            Field(&config::diagnostic::message,
-                                                  HasSubstr("does not match")))));
+    EXPECT_THAT(r.errors, ElementsAre(AllOf(
+                              Field(&config::diagnostic::pointer, "/tls/keyFile"),
+                              Field(&config::diagnostic::message, HasSubstr("does not match")))));
 }
 
 TEST_F(gateway_tls_check, encrypted_key_with_passphrase_file_and_env) {
@@ -157,9 +157,9 @@ TEST_F(gateway_tls_check, encrypted_key_with_passphrase_file_and_env) {
     t.key_passphrase_env = "CTIGW_GWTLS_TEST_PASS";
     ::unsetenv(t.key_passphrase_env.c_str());
     r = check_tls_files(t);
-    EXPECT_THAT(r.errors, ElementsAre(AllOf(
-                              Field(&config::diagnostic::pointer, "/tls/keyPassphraseEnv"),
-                              Field(&config::diagnostic::message, HasSubstr("is not set")))));
+    EXPECT_THAT(r.errors,
+                ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/keyPassphraseEnv"),
+                                  Field(&config::diagnostic::message, HasSubstr("is not set")))));
     ::setenv(t.key_passphrase_env.c_str(), pass.c_str(), 1);
     EXPECT_TRUE(check_tls_files(t).ok());
     ::unsetenv(t.key_passphrase_env.c_str());
@@ -174,16 +174,18 @@ TEST_F(gateway_tls_check, unreadable_or_non_pem_files) {
     tls_settings t = settings(-day, 365 * day);
     t.client_ca_file = write("ca.pem", "not a certificate\n");
     auto r = check_tls_files(t);
-    EXPECT_THAT(r.errors, ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/clientCaFile"),
-                                            Field(&config::diagnostic::message,
-                                                  HasSubstr("no PEM certificate")))));
+    EXPECT_THAT(
+        r.errors,
+        ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/clientCaFile"),
+                          Field(&config::diagnostic::message, HasSubstr("no PEM certificate")))));
     t.client_ca_file = t.certificate_file;  // any certificate will do as a CA bundle here
     t.key_file = dir_ / "missing.pem";
     r = check_tls_files(t);
-    EXPECT_THAT(r.errors, ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/keyFile"),
-                                            Field(&config::diagnostic::message,
-                                                  HasSubstr("cannot read")))));
-    t.key_file = write("garbage.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    EXPECT_THAT(r.errors,
+                ElementsAre(AllOf(Field(&config::diagnostic::pointer, "/tls/keyFile"),
+                                  Field(&config::diagnostic::message, HasSubstr("cannot read")))));
+    t.key_file =
+        write("garbage.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
     r = check_tls_files(t);
     EXPECT_THAT(r.errors, ElementsAre(Field(&config::diagnostic::message,
                                             HasSubstr("no usable PEM private key"))));

@@ -131,8 +131,8 @@ std::string hash_token(std::string_view token) {
                                     " are required)");
     }
     if (token.size() > max_token_length) {
-        throw std::invalid_argument("the token is longer than " +
-                                    std::to_string(max_token_length) + " characters");
+        throw std::invalid_argument("the token is longer than " + std::to_string(max_token_length) +
+                                    " characters");
     }
     if (!clean(token)) {
         throw std::invalid_argument("the token contains whitespace or control characters");

@@ -23,20 +23,19 @@ constexpr std::string_view generic_hint =
     "the file names where a secret is kept, never the secret (docs/gateway-config.md)";
 
 bool is_client_name(std::string_view s) {
-    return !s.empty() && s.size() <= max_client_name &&
-           std::all_of(s.begin(), s.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' ||
-                      c == '-' || c == '@';
-           });
+    return !s.empty() && s.size() <= max_client_name && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' ||
+               c == '-' || c == '@';
+    });
 }
 
 // Opaque device IDs (docs/protocol.md): compared byte for byte; we only refuse what cannot be
 // meant (spaces, control characters) and what would be confused with a range.
 bool is_device_id(std::string_view s) {
     return !s.empty() && s.size() <= max_device_id && std::all_of(s.begin(), s.end(), [](char c) {
-               const auto b = static_cast<unsigned char>(c);
-               return b > 0x20 && b != 0x7F;
-           });
+        const auto b = static_cast<unsigned char>(c);
+        return b > 0x20 && b != 0x7F;
+    });
 }
 
 bool looks_like_dash_range(std::string_view s) {
@@ -72,8 +71,8 @@ void gateway_reader::read_clients(const json& list, std::vector<client>& out) {
         }
         // The same hash means the same token: one client could act as the other.
         if (auto [it, fresh] = hashes.emplace(lower(c.token_hash), ip + "/tokenHash"); !fresh) {
-            error(ip + "/tokenHash", "same tokenHash as " + where(it->second) +
-                                         "; give every client its own token");
+            error(ip + "/tokenHash",
+                  "same tokenHash as " + where(it->second) + "; give every client its own token");
         }
         out.push_back(std::move(c));
     }
@@ -81,8 +80,8 @@ void gateway_reader::read_clients(const json& list, std::vector<client>& out) {
 
 bool gateway_reader::read_client(const json& item, const std::string& ip, client& c) {
     if (!item.is_object()) {
-        error(ip, "expected an object {\"name\", \"tokenHash\", \"devices\"}, found " +
-                      describe(item));
+        error(ip,
+              "expected an object {\"name\", \"tokenHash\", \"devices\"}, found " + describe(item));
         return false;
     }
     check_keys(item, ip, {"name", "tokenHash", "devices", "monitorOnlyDevices"}, token_hint);
@@ -120,8 +119,9 @@ bool gateway_reader::read_client(const json& item, const std::string& ip, client
     auto monitor_only = read_device_set(item, ip, "monitorOnlyDevices", false);
     if (!devices || !monitor_only) return false;
     if (devices->empty() && monitor_only->empty()) {
-        error(ip, "the client is granted no device; list some in \"devices\" or "
-                  "\"monitorOnlyDevices\"");
+        error(ip,
+              "the client is granted no device; list some in \"devices\" or "
+              "\"monitorOnlyDevices\"");
         ok = false;
     }
     c.devices = std::move(*devices);
@@ -144,12 +144,17 @@ std::optional<device_set> gateway_reader::read_device_set(const json& obj, const
         const json& item = (*list)[i];
         const std::string ip = child(lp, i);
         if (item.is_object()) {
-            if (auto r = read_range_object(item, ip)) items.push_back(std::move(*r)); else ok = false;
+            if (auto r = read_range_object(item, ip))
+                items.push_back(std::move(*r));
+            else
+                ok = false;
             continue;
         }
         if (!item.is_string()) {
-            error(ip, "expected a device (\"2001\"), a range ({\"first\": \"2000\", \"last\": "
-                      "\"2099\"}) or \"*\", found " + describe(item));
+            error(ip,
+                  "expected a device (\"2001\"), a range ({\"first\": \"2000\", \"last\": "
+                  "\"2099\"}) or \"*\", found " +
+                      describe(item));
             ok = false;
             continue;
         }
@@ -218,8 +223,8 @@ void gateway_reader::read_backend(const json& b, backend_settings& out) {
         return;
     }
     out.type = backend_type::sim;
-    if (const json* s = object(b, p, "sim", false, {"stations", "parkOrbits", "pickupGroups"},
-                               generic_hint)) {
+    if (const json* s =
+            object(b, p, "sim", false, {"stations", "parkOrbits", "pickupGroups"}, generic_hint)) {
         read_sim(*s, out.sim);
     }
 }
@@ -242,8 +247,9 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
                        config::detail::is_extension(item.get_ref<const std::string&>())) {
                 r = device_range{item.get<std::string>(), item.get<std::string>()};
             } else {
-                error(ip, "expected an extension (\"2001\") or a range ({\"first\": \"2000\", "
-                          "\"last\": \"2099\"})");
+                error(ip,
+                      "expected an extension (\"2001\") or a range ({\"first\": \"2000\", "
+                      "\"last\": \"2099\"})");
             }
             if (!r) continue;
             total += config::detail::range_size(r->first, r->last).value_or(max_stations + 1);
@@ -254,8 +260,8 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
                           std::to_string(max_stations));
         }
         for (const auto& o : config::detail::find_overlaps(ranges)) {
-            error(ranges[o.later].pointer, "station \"" + o.extension + "\" is also in " +
-                                               where(ranges[o.earlier].pointer));
+            error(ranges[o.later].pointer,
+                  "station \"" + o.extension + "\" is also in " + where(ranges[o.earlier].pointer));
         }
         out.stations.clear();
         for (const auto& r : ranges) out.stations.push_back({r.first, r.last});
@@ -291,8 +297,7 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
     if (groups == nullptr) return;
     const std::string gp = p + "/pickupGroups";
     if (!groups->is_object()) {
-        error(gp, "expected an object mapping group names to stations, found " +
-                      describe(*groups));
+        error(gp, "expected an object mapping group names to stations, found " + describe(*groups));
         return;
     }
     for (auto it = groups->begin(); it != groups->end(); ++it) {

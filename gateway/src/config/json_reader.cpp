@@ -45,7 +45,8 @@ bool looks_like_token(std::string_view s) noexcept {
         const auto b = static_cast<unsigned char>(c);
         const bool is_letter = std::isalpha(b) != 0;
         const bool is_digit = std::isdigit(b) != 0;
-        if (is_letter || is_digit || std::string_view("+/=_-$.~").find(c) != std::string_view::npos) {
+        if (is_letter || is_digit ||
+            std::string_view("+/=_-$.~").find(c) != std::string_view::npos) {
             ++run;
             letter = letter || is_letter;
             digit = digit || is_digit;
@@ -65,8 +66,8 @@ bool looks_like_secret_key(std::string_view key) {
             k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     static constexpr std::string_view exact[] = {
-        "token",      "apikey",      "apitoken",    "accesstoken", "authtoken",  "bearertoken",
-        "bearer",     "credentials", "privatekey",  "passphrase",  "keypassphrase"};
+        "token",  "apikey",      "apitoken",   "accesstoken", "authtoken",    "bearertoken",
+        "bearer", "credentials", "privatekey", "passphrase",  "keypassphrase"};
     return std::find(std::begin(exact), std::end(exact), k) != std::end(exact) ||
            k.find("password") != std::string::npos || k.find("passwd") != std::string::npos ||
            k.find("secret") != std::string::npos;
@@ -224,13 +225,14 @@ std::optional<std::int64_t> json_reader::integer(const json& obj, const std::str
         return std::nullopt;
     }
     const std::string p = child(ptr, key);
-    const std::string range = " is out of range (" + std::to_string(min) + " to " +
-                              std::to_string(max) + ")";
+    const std::string range =
+        " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")";
     if (!j->is_number_integer()) {
         // nlohmann stores integers beyond 64 bits as doubles; they are just too large.
         const bool whole = j->is_number_float() && std::trunc(j->get<double>()) == j->get<double>();
-        error(p, whole ? j->dump() + range
-                       : "expected an integer, found " + (j->is_number() ? j->dump() : describe(*j)));
+        error(p, whole
+                     ? j->dump() + range
+                     : "expected an integer, found " + (j->is_number() ? j->dump() : describe(*j)));
         return std::nullopt;
     }
     std::int64_t v = 0;
@@ -249,8 +251,7 @@ std::optional<std::int64_t> json_reader::integer(const json& obj, const std::str
     return v;
 }
 
-std::optional<bool> json_reader::boolean(const json& obj, const std::string& ptr,
-                                         const char* key) {
+std::optional<bool> json_reader::boolean(const json& obj, const std::string& ptr, const char* key) {
     const json* j = find(obj, key);
     if (j == nullptr) return std::nullopt;
     if (!j->is_boolean()) {

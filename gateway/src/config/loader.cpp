@@ -30,7 +30,8 @@ constexpr std::string_view generic_hint =
 
 bool is_ip_literal(const std::string& s) {
     unsigned char buffer[16];
-    return inet_pton(AF_INET, s.c_str(), buffer) == 1 || inet_pton(AF_INET6, s.c_str(), buffer) == 1;
+    return inet_pton(AF_INET, s.c_str(), buffer) == 1 ||
+           inet_pton(AF_INET6, s.c_str(), buffer) == 1;
 }
 
 std::string endpoint_text(const std::string& address, std::uint16_t port) {
@@ -54,8 +55,7 @@ gateway_settings gateway_reader::read(const json& root) {
     if (const json* l = array(root, "", "listen", true)) read_listen(*l, s.listen);
     if (const json* t = object(root, "", "tls", false,
                                {"certificateFile", "keyFile", "keyPassphraseFile",
-                                "keyPassphraseEnv", "clientCaFile", "minVersion",
-                                "legacyCiphers"},
+                                "keyPassphraseEnv", "clientCaFile", "minVersion", "legacyCiphers"},
                                passphrase_hint)) {
         read_tls(*t, s.tls);
     } else if (!root.contains("tls")) {
@@ -69,15 +69,15 @@ gateway_settings gateway_reader::read(const json& root) {
         }
     }
     if (const json* c = array(root, "", "clients", true)) read_clients(*c, s.clients);
-    if (const json* b = object(root, "", "backend", true, {"type", "sim", "asterisk"},
-                               generic_hint)) {
+    if (const json* b =
+            object(root, "", "backend", true, {"type", "sim", "asterisk"}, generic_hint)) {
         read_backend(*b, s.backend);
     }
-    if (const json* l = object(root, "", "limits", false,
-                               {"maxSessions", "sendQueueBytes", "maxFrameBytes", "maxBatchSize",
-                                "malformedTolerance", "heartbeatIntervalMs", "missedHeartbeats",
-                                "requestsPerSecond"},
-                               generic_hint)) {
+    if (const json* l = object(
+            root, "", "limits", false,
+            {"maxSessions", "sendQueueBytes", "maxFrameBytes", "maxBatchSize", "malformedTolerance",
+             "heartbeatIntervalMs", "missedHeartbeats", "requestsPerSecond"},
+            generic_hint)) {
         read_limits(*l, s.limits);
     }
     if (const json* st = object(root, "", "status", false, {"address", "port"}, generic_hint)) {
@@ -119,7 +119,10 @@ void gateway_reader::read_listen(const json& list, std::vector<listen_settings>&
         check_keys(item, ip, {"address", "port", "path", "insecure"}, generic_hint);
         listen_settings l;
         bool ok = true;
-        if (auto a = address(item, ip)) l.address = *a; else ok = false;
+        if (auto a = address(item, ip))
+            l.address = *a;
+        else
+            ok = false;
         if (auto p = integer(item, ip, "port", 1, 65535, true)) {
             l.port = static_cast<std::uint16_t>(*p);
         } else {

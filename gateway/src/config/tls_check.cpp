@@ -129,8 +129,8 @@ class checker {
         }
         std::time_t soon = now_ + static_cast<std::time_t>(warn_days) * 24 * 3600;
         if (X509_cmp_time(X509_get0_notAfter(cert), &soon) < 0) {
-            warning(ptr, who + " expires on " + date_of(X509_get0_notAfter(cert)) +
-                             ", within " + std::to_string(warn_days) + " days");
+            warning(ptr, who + " expires on " + date_of(X509_get0_notAfter(cert)) + ", within " +
+                             std::to_string(warn_days) + " days");
         }
     }
 
@@ -169,8 +169,7 @@ class checker {
             pem.text.append(buf, static_cast<std::size_t>(n));
         }
         OPENSSL_cleanse(buf, sizeof buf);
-        bio_ptr mem(BIO_new_mem_buf(pem.text.data(), static_cast<int>(pem.text.size())),
-                    &BIO_free);
+        bio_ptr mem(BIO_new_mem_buf(pem.text.data(), static_cast<int>(pem.text.size())), &BIO_free);
         key_ptr key(mem ? PEM_read_bio_PrivateKey(mem.get(), nullptr, &passphrase_callback, &pass)
                         : nullptr,
                     &EVP_PKEY_free);
@@ -178,11 +177,11 @@ class checker {
             // OpenSSL 3's decoders do not report a bad passphrase distinctly; the PEM headers do
             // say whether the key is encrypted (PKCS#8 or the traditional Proc-Type header).
             const bool encrypted = pem.text.find("ENCRYPTED") != std::string::npos;
-            error("/tls/keyFile",
-                  encrypted ? "cannot decrypt the private key in \"" + file.string() +
-                                  "\": wrong or missing passphrase (keyPassphraseFile or "
-                                  "keyPassphraseEnv)"
-                            : "no usable PEM private key in \"" + file.string() + "\"");
+            error("/tls/keyFile", encrypted
+                                      ? "cannot decrypt the private key in \"" + file.string() +
+                                            "\": wrong or missing passphrase (keyPassphraseFile or "
+                                            "keyPassphraseEnv)"
+                                      : "no usable PEM private key in \"" + file.string() + "\"");
             ERR_clear_error();
         }
         return key;
@@ -200,8 +199,8 @@ tls_check_result check_tls_files(const tls_settings& tls,
         return checker(now).run(tls);
     } catch (const std::exception& e) {
         tls_check_result r;
-        r.errors.push_back({"/tls", std::string("internal error while checking: ") + e.what(), 0,
-                            0});
+        r.errors.push_back(
+            {"/tls", std::string("internal error while checking: ") + e.what(), 0, 0});
         return r;
     }
 }

@@ -76,10 +76,10 @@ class device_set {
 
 /** One TSP installation (or other client) allowed to connect, identified by its token. */
 struct client {
-    std::string name;        ///< unique; for logs and metrics ([A-Za-z0-9._@-], 1 to 64)
-    std::string token_hash;  ///< "sha256$<salt hex>$<digest hex>" (access.hpp); never the token
-    device_set devices;      ///< may monitor, snapshot and control
-    device_set monitor_only; ///< may monitor and snapshot only
+    std::string name;         ///< unique; for logs and metrics ([A-Za-z0-9._@-], 1 to 64)
+    std::string token_hash;   ///< "sha256$<salt hex>$<digest hex>" (access.hpp); never the token
+    device_set devices;       ///< may monitor, snapshot and control
+    device_set monitor_only;  ///< may monitor and snapshot only
 };
 
 /** One listening socket for ctigw.csta.v1 clients. */
@@ -144,14 +144,14 @@ struct backend_settings {
 
 /** Per-gateway and per-session resource limits. */
 struct limit_settings {
-    std::size_t max_sessions = 1000;               ///< concurrent client sessions
+    std::size_t max_sessions = 1000;                  ///< concurrent client sessions
     std::size_t send_queue_bytes = 16 * 1024 * 1024;  ///< per session; >= max_frame_bytes
-    std::size_t max_frame_bytes = 1024 * 1024;     ///< largest WebSocket message in or out
-    std::size_t max_batch_size = 5000;             ///< advertised in Hello (maxBatchSize)
-    std::uint32_t malformed_per_minute = 10;       ///< tolerated per session; 0 = none
+    std::size_t max_frame_bytes = 1024 * 1024;        ///< largest WebSocket message in or out
+    std::size_t max_batch_size = 5000;                ///< advertised in Hello (maxBatchSize)
+    std::uint32_t malformed_per_minute = 10;          ///< tolerated per session; 0 = none
     std::chrono::milliseconds heartbeat_interval{10000};
     std::uint32_t missed_heartbeats = 3;
-    std::uint32_t requests_per_second = 1000;      ///< per session; 0 = unlimited
+    std::uint32_t requests_per_second = 1000;  ///< per session; 0 = unlimited
 };
 
 /** HTTP status page and /metrics; absent (disabled) unless configured. */
@@ -170,7 +170,7 @@ struct logging_settings {
 struct gateway_settings {
     std::vector<listen_settings> listen;  ///< never empty once loaded
     tls_settings tls;
-    std::vector<client> clients;          ///< never empty once loaded; file order
+    std::vector<client> clients;  ///< never empty once loaded; file order
     backend_settings backend;
     limit_settings limits;
     std::optional<status_settings> status;
