@@ -197,7 +197,7 @@ TEST(gateway_config_loader, unknown_key_suggests_close_match) {
                 ElementsAre("/limits/heartbeatIntervalMS: unknown key; did you mean "
                             "\"heartbeatIntervalMs\"? (line 4, column 40)"));
     EXPECT_THAT(errors(make(R"({"address": "127.0.0.1", "port": 80, "insecur": true})")),
-                ElementsAre(HasSubstr("missing required key \"tls\""),
+                ElementsAre(HasSubstr("/listen/0: this listener uses TLS"),
                             "/listen/0/insecur: unknown key; did you mean \"insecure\"? "
                             "(line 2, column 49)"));
     EXPECT_THAT(errors(make(plain_listen, one_client, sim_backend, R"(, "zzz": 1)")),
@@ -207,12 +207,13 @@ TEST(gateway_config_loader, unknown_key_suggests_close_match) {
 
 TEST(gateway_config_loader, plain_listener_needs_the_explicit_flag) {
     EXPECT_THAT(errors(make(R"({"address": "0.0.0.0", "port": 80})")),
-                ElementsAre("missing required key \"tls\": /listen/0 uses TLS (plain ws:// needs "
-                            "\"insecure\": true) (line 1, column 1)"));
+                ElementsAre("/listen/0: this listener uses TLS but there is no \"tls\" section; "
+                            "add one, or set \"insecure\": true for plain ws:// (test benches "
+                            "only) (line 2, column 12)"));
     EXPECT_THAT(errors(make(R"({"address": "0.0.0.0", "port": 80, "insecure": false})")),
-                ElementsAre(HasSubstr("missing required key \"tls\"")));
+                ElementsAre(HasSubstr("/listen/0: this listener uses TLS")));
     EXPECT_THAT(errors(make(R"({"address": "0.0.0.0", "port": 80, "insecure": "yes"})")),
-                ElementsAre(HasSubstr("missing required key \"tls\""),
+                ElementsAre(HasSubstr("/listen/0: this listener uses TLS"),
                             "/listen/0/insecure: expected true or false, found a string "
                             "(line 2, column 59)"));
 }

@@ -58,14 +58,18 @@ gateway_settings gateway_reader::read(const json& root) {
                                 "keyPassphraseEnv", "clientCaFile", "minVersion", "legacyCiphers"},
                                passphrase_hint)) {
         read_tls(*t, s.tls);
-    } else if (!root.contains("tls")) {
-        auto tls_listener = std::find_if(s.listen.begin(), s.listen.end(),
-                                         [](const listen_settings& l) { return !l.insecure; });
-        if (tls_listener != s.listen.end()) {
-            const auto i = static_cast<std::size_t>(tls_listener - s.listen.begin());
-            missing("", "tls");
-            errors_.back().message += ": /listen/" + std::to_string(i) +
-                                      " uses TLS (plain ws:// needs \"insecure\": true)";
+    } else if (!root.contains("tls") && root.contains("listen") && root["listen"].is_array()) {
+        // Point at the first listener that wants TLS, counted in the file (not in s.listen).
+        const json& list = root["listen"];
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const json* insecure = list[i].is_object() ? find(list[i], "insecure") : nullptr;
+            if (list[i].is_object() &&
+                !(insecure != nullptr && insecure->is_boolean() && insecure->get<bool>())) {
+                error(child("/listen", i),
+                      "this listener uses TLS but there is no \"tls\" section; add one, or set "
+                      "\"insecure\": true for plain ws:// (test benches only)");
+                break;
+            }
         }
     }
     if (const json* c = array(root, "", "clients", true)) read_clients(*c, s.clients);
