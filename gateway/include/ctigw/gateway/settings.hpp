@@ -1,0 +1,186 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ctigw/config/settings.hpp"
+
+// Plain data describing a validated ctigw-gateway.json (docs/gateway-config.md). Every field holds
+// the documented default until the loader overwrites it; values produced by the loader are always
+// within the documented limits. All types are thread-compatible values: once built, const access
+// from any number of threads is safe.
+
+namespace ctigw::gateway {
+
+using config::log_level;
+using config::tls_version;
+
+/**
+ * An inclusive range of extensions with the same number of digits (first == last for a single
+ * extension). For device sets, `first == last` may also hold a non-numeric device ID ("sales" for a
+ * pickup group); such an item matches only itself.
+ */
+struct device_range {
+    std::string first;
+    std::string last;
+
+    friend bool operator==(const device_range&, const device_range&) = default;
+};
+
+/**
+ * The devices a client may use: single device IDs, ranges of extensions, or every device ("*").
+ * Membership is decided without expanding ranges: O(log n) in the number of items. Extensions of
+ * different widths never match ("0201" is not "201"), as in the TSP configuration.
+ */
+class device_set {
+  public:
+    /** Contains nothing. */
+    device_set() = default;
+
+    /** Every device ("*"). */
+    static device_set every_device();
+
+    /**
+     * @pre each numeric item has digit-only ends of equal width with first <= last; a non-numeric
+     * item has first == last (the loader guarantees both). Overlapping items are merged.
+     */
+    explicit device_set(std::vector<device_range> items);
+
+    bool contains(std::string_view device) const noexcept;
+    bool all() const noexcept { return all_; }
+    bool empty() const noexcept { return !all_ && ranges_.empty() && ids_.empty(); }
+
+    /**
+     * Number of devices covered (saturating); SIZE_MAX when all(). For logs and metrics; check
+     * all() before using it to size anything.
+     */
+    std::size_t size_hint() const noexcept;
+
+    /** The normalised items: numeric ranges sorted by (width, first) and disjoint, then the
+     * non-numeric IDs sorted. Empty when all(). */
+    std::vector<device_range> items() const;
+
+  private:
+    bool all_ = false;
+    std::vector<device_range> ranges_;  // numeric, sorted by (width, first), disjoint
+    std::vector<std::string> ids_;      // non-numeric device IDs, sorted, unique
+};
+
+/** One TSP installation (or other client) allowed to connect, identified by its token. */
+struct client {
+    std::string name;         ///< unique; for logs and metrics ([A-Za-z0-9._@-], 1 to 64)
+    std::string token_hash;   ///< "sha256$<salt hex>$<digest hex>" (access.hpp); never the token
+    device_set devices;       ///< may monitor, snapshot and control
+    device_set monitor_only;  ///< may monitor and snapshot only
+};
+
+/** One listening socket for ctigw.csta.v1 clients. */
+struct listen_settings {
+    std::string address;         ///< IPv4 or IPv6 literal (no brackets); "::"/"0.0.0.0" = all
+    std::uint16_t port = 0;      ///< required in the file
+    std::string path = "/csta";  ///< WebSocket upgrade target, starts with '/'
+    bool insecure = false;       ///< plain ws:// (no TLS); only when the file says so explicitly
+};
+
+enum class passphrase_source { none, file, environment };
+
+struct tls_settings {
+    /// Certificate chain (PEM, leaf first) and its private key; set when any listener uses TLS.
+    std::filesystem::path certificate_file;
+    std::filesystem::path key_file;
+    /// Where the key's passphrase comes from (an encrypted key); never the passphrase itself.
+    passphrase_source key_passphrase = passphrase_source::none;
+    std::filesystem::path key_passphrase_file;  ///< when key_passphrase == file
+    std::string key_passphrase_env;             ///< when key_passphrase == environment
+    /// CA bundle (PEM) for client certificates. Non-empty means mutual TLS: every client must
+    /// present a certificate it signed (in addition to its token).
+    std::filesystem::path client_ca_file;
+    tls_version min_version = tls_version::v1_2;
+    /// Allows TLS 1.2 CBC suites (and other non-AEAD suites) for old clients; off by default.
+    bool legacy_ciphers = false;
+
+    bool mutual() const noexcept { return !client_ca_file.empty(); }
+};
+
+enum class backend_type { sim, asterisk };
+
+/** The built-in switch simulator (docs/pbx-sim.md). Defaults are the simulator's own. */
+struct sim_backend_settings {
+    std::vector<device_range> stations{{"2000", "2099"}};
+    std::vector<std::string> park_orbits{"7001", "7002", "7003", "7004", "7005"};
+    /// Pickup group name -> member stations.
+    std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
+};
+
+enum class secret_source { file, environment };
+
+/**
+ * Asterisk (ARI/AMI) backend. Not available in this build: the loader refuses type "asterisk";
+ * the struct exists so that the backend can be added without changing gateway_settings.
+ */
+struct asterisk_backend_settings {
+    std::string host;
+    std::uint16_t port = 8088;
+    bool tls = true;
+    std::string username;
+    secret_source secret = secret_source::file;
+    std::filesystem::path secret_file;
+    std::string secret_env;
+};
+
+struct backend_settings {
+    backend_type type = backend_type::sim;
+    sim_backend_settings sim;            ///< when type == sim
+    asterisk_backend_settings asterisk;  ///< when type == asterisk (not loadable yet)
+};
+
+/** Per-gateway and per-session resource limits. */
+struct limit_settings {
+    std::size_t max_sessions = 1000;                  ///< concurrent client sessions
+    std::size_t send_queue_bytes = 16 * 1024 * 1024;  ///< per session; >= max_frame_bytes
+    std::size_t max_frame_bytes = 1024 * 1024;        ///< largest WebSocket message in or out
+    std::size_t max_batch_size = 5000;                ///< advertised in Hello (maxBatchSize)
+    std::uint32_t malformed_per_minute = 10;          ///< tolerated per session; 0 = none
+    std::chrono::milliseconds heartbeat_interval{10000};
+    std::uint32_t missed_heartbeats = 3;
+    std::uint32_t requests_per_second = 1000;  ///< per session; 0 = unlimited
+};
+
+/** HTTP status page and /metrics; absent (disabled) unless configured. */
+struct status_settings {
+    std::string address;  ///< IPv4 or IPv6 literal
+    std::uint16_t port = 0;
+};
+
+struct logging_settings {
+    std::filesystem::path file;  ///< empty: standard error (the journal under systemd)
+    log_level level = log_level::info;
+    std::uint32_t rotate_size_mb = 10;
+    std::uint32_t rotate_count = 5;
+};
+
+struct gateway_settings {
+    std::vector<listen_settings> listen;  ///< never empty once loaded
+    tls_settings tls;
+    std::vector<client> clients;  ///< never empty once loaded; file order
+    backend_settings backend;
+    limit_settings limits;
+    std::optional<status_settings> status;
+    logging_settings logging;
+
+    /** Whether any listener uses TLS (then tls.certificate_file and key_file are set). */
+    bool any_tls() const noexcept;
+};
+
+/** "sim" or "asterisk". Pure; any thread. */
+const char* to_string(backend_type type) noexcept;
+
+}  // namespace ctigw::gateway

@@ -1,0 +1,51 @@
+#pragma once
+
+// Internal: validates one ctigw-gateway.json document, collecting every problem. Split over
+// loader.cpp (root, listen, tls, limits, status, logging) and clients.cpp (clients, device sets,
+// backend). One instance per load; not shared between threads.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ctigw/gateway/loader.hpp"
+#include "json_reader.hpp"
+
+namespace ctigw::gateway::detail {
+
+class gateway_reader : public json_reader {
+  public:
+    gateway_reader(const config::detail::position_index& index, std::filesystem::path base,
+                   const load_options& options)
+        : json_reader(index), base_(std::move(base)), options_(options) {}
+
+    gateway_settings read(const json& root);
+
+  private:
+    // loader.cpp
+    void read_listen(const json& list, std::vector<listen_settings>& out);
+    void read_tls(const json& tls, tls_settings& out);
+    void read_limits(const json& l, limit_settings& out);
+    void read_status(const json& s, const std::vector<listen_settings>& listen,
+                     std::optional<status_settings>& out);
+    void read_logging(const json& l, logging_settings& out);
+    std::optional<std::string> address(const json& obj, const std::string& ptr);
+    /** A path, resolved against the base directory, checked for readability when asked to. */
+    std::optional<std::filesystem::path> file(const json& obj, const std::string& ptr,
+                                              const char* key, bool required, bool must_exist);
+    bool is_env_name(const std::string& ptr, const std::string& name);
+
+    // clients.cpp
+    void read_clients(const json& list, std::vector<client>& out);
+    bool read_client(const json& item, const std::string& ptr, client& out);
+    std::optional<device_set> read_device_set(const json& obj, const std::string& ptr,
+                                              const char* key, bool required);
+    std::optional<device_range> read_range_object(const json& item, const std::string& ptr);
+    void read_backend(const json& b, backend_settings& out);
+    void read_sim(const json& s, sim_backend_settings& out);
+
+    std::filesystem::path base_;
+    load_options options_;
+};
+
+}  // namespace ctigw::gateway::detail
