@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -20,6 +21,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+
+#include "ctigw/protocol/tls_policy.hpp"
 
 namespace ctigw::pbxsim {
 
@@ -509,6 +512,19 @@ std::string detail::server_impl::start() {
             tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                              ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                              ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+            // The policy of every ctigw TLS endpoint; the knobs play old switches in tests.
+            SSL_CTX* native = tls->native_handle();
+            SSL_CTX_set_security_level(native, protocol::tls_policy::min_security_level);
+            const std::string ciphers = options.tls_legacy_cipher_list.empty()
+                                            ? protocol::tls_policy::tls12_cipher_list
+                                            : options.tls_legacy_cipher_list;
+            if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1 ||
+                SSL_CTX_set_ciphersuites(native, protocol::tls_policy::tls13_ciphersuites) != 1) {
+                return "TLS: no usable cipher in \"" + ciphers + "\"";
+            }
+            if (options.tls12_only) SSL_CTX_set_max_proto_version(native, TLS1_2_VERSION);
+            // Never OpenSSL's console prompt for an encrypted key: it would hang the server.
+            SSL_CTX_set_default_passwd_cb(native, [](char*, int, int, void*) { return 0; });
             tls->use_certificate_chain_file(options.tls->certificate_chain.string());
             tls->use_private_key_file(options.tls->private_key.string(), ssl::context::pem);
             if (options.tls->client_ca) {
@@ -785,6 +801,17 @@ void server::send_malformed(std::uint32_t count) {
             s->send(std::string(malformed_frames[i % malformed_frames.size()]));
         }
     }
+}
+
+void server::send_raw(std::string frame) {
+    impl_->log("fault: sending a raw frame of " + std::to_string(frame.size()) + " bytes");
+    for (auto& [id, s] : impl_->sessions) s->send(frame);
+}
+
+void server::close_sessions(std::uint16_t code, std::string reason) {
+    impl_->log("fault: closing every session with code " + std::to_string(code));
+    auto sessions = impl_->sessions;  // close() may erase from the map
+    for (auto& [id, s] : sessions) s->close(code, reason);
 }
 
 void server::refuse_service(std::string service, csta_error error, std::uint32_t count) {

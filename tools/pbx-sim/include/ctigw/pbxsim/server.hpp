@@ -41,6 +41,10 @@ struct server_options {
     std::uint16_t port = 0;  ///< 0: pick a free port (see server::port())
     /// nullopt: plain ws:// (only when the operator asks for it).
     std::optional<tls_files> tls;
+    /// Tests only, to play an old switch: TLS 1.2 suites (OpenSSL syntax) instead of the
+    /// project's policy (ctigw/protocol/tls_policy.hpp), and TLS 1.2 as the highest version.
+    std::string tls_legacy_cipher_list;
+    bool tls12_only = false;
     /// The bearer token clients must present. Never logged.
     std::string token;
     std::string target = "/csta";
@@ -108,6 +112,10 @@ public:
     void delay_responses(milliseconds delay);
     /// Sends `count` malformed frames to every session (broken JSON, wrong types, unknown type...).
     void send_malformed(std::uint32_t count);
+    /// Sends `frame` as is (a text frame) to every session: oversized or hostile content.
+    void send_raw(std::string frame);
+    /// Closes every session with this close code and reason (the reason as given, unchecked).
+    void close_sessions(std::uint16_t code, std::string reason);
     /// Answers the next `count` requests for `service` with `error` instead of executing them.
     void refuse_service(std::string service, protocol::csta_error error, std::uint32_t count);
     /// Reorders (true) events of different calls within each burst; each call's own order stays.
