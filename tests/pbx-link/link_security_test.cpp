@@ -152,6 +152,54 @@ TEST(checkClientIdentity, SaysWhatIsWrongWithTheKey) {
     EXPECT_THAT(check_client_identity(t), HasSubstr("does not match"));
 }
 
+/// Runs ctigw-config check on `config` with stdin left open; output and exit code. `timeout`
+/// turns a prompt into exit code 124 instead of a hung test.
+std::pair<int, std::string> run_checker(const std::string& config) {
+    const auto file = cert_files::get().dir / "checker.json";
+    std::ofstream(file) << config;
+    open_stdin stdin_open;
+    const std::string cmd =
+        std::string("timeout 20 ") + CTIGW_CONFIG_TOOL + " check " + file.string() + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return {-1, "popen failed"};
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string checker_config(const std::string& tls_extra) {
+    const auto& c = cert_files::get();
+    return R"({"switch": {"endpoints": ["wss://pbx.example/csta"], "auth": {"tokenEnv": "T"},
+               "tls": {"clientCertificate": ")" +
+           c.client.string() + R"(", "clientKey": ")" + c.client_key_encrypted.string() + "\"" +
+           tls_extra + R"(}}, "devices": {"lines": ["2001"]}})";
+}
+
+TEST(configChecker, LoadsAnEncryptedClientKeyAndSaysSo) {
+    ::setenv("CTIGW_TEST_KEY_PASS", cert_files::client_key_passphrase, 1);
+    auto [code, out] =
+        run_checker(checker_config(R"(, "clientKeyPassphraseEnv": "CTIGW_TEST_KEY_PASS")"));
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_THAT(out, HasSubstr("client key loaded (decrypted with the passphrase from environment "
+                               "variable CTIGW_TEST_KEY_PASS)"));
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("horse")));
+
+    ::setenv("CTIGW_TEST_KEY_PASS", "wrong horse", 1);
+    std::tie(code, out) =
+        run_checker(checker_config(R"(, "clientKeyPassphraseEnv": "CTIGW_TEST_KEY_PASS")"));
+    EXPECT_EQ(code, 1) << out;
+    EXPECT_THAT(out, HasSubstr("/switch/tls/clientKey: cannot decrypt clientKey"));
+    EXPECT_THAT(out, HasSubstr("wrong passphrase"));
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("horse")));
+
+    std::tie(code, out) = run_checker(checker_config(""));
+    EXPECT_EQ(code, 1) << out;  // 124: it prompted and hung until `timeout`
+    EXPECT_THAT(out, HasSubstr("is encrypted and no passphrase is configured"));
+    ::unsetenv("CTIGW_TEST_KEY_PASS");
+}
+
 // ---- 2: the TLS policy ----
 
 pbxsim::server_options legacy_switch() {
