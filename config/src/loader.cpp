@@ -343,11 +343,11 @@ class reader {
                 s.endpoints.push_back(std::move(e));
             }
         }
-        if (const json* tls = object(sw, p, "tls", false,
-                                     {"caFile", "clientCertificate", "clientKey",
-                                      "clientKeyPassphraseFile", "clientKeyPassphraseEnv",
-                                      "pinnedSha256", "minVersion", "verifyPeer", "serverName",
-                                      "cipherList", "crlFile"})) {
+        if (const json* tls =
+                object(sw, p, "tls", false,
+                       {"caFile", "clientCertificate", "clientKey", "clientKeyPassphraseFile",
+                        "clientKeyPassphraseEnv", "pinnedSha256", "minVersion", "verifyPeer",
+                        "serverName", "cipherList", "crlFile"})) {
             read_tls(*tls, s);
         }
         if (const json* auth = object(sw, p, "auth", true, {"tokenFile", "tokenEnv"})) {
@@ -402,8 +402,9 @@ class reader {
                 return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F;
             });
             if (!printable || v->size() > 1024) {
-                error(p + "/cipherList", "expected an OpenSSL cipher list such as "
-                                         "\"ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA\"");
+                error(p + "/cipherList",
+                      "expected an OpenSSL cipher list such as "
+                      "\"ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA\"");
             } else {
                 t.cipher_list = *v;
             }
@@ -443,8 +444,9 @@ class reader {
         const bool has_file = tls.contains("clientKeyPassphraseFile");
         const bool has_env = tls.contains("clientKeyPassphraseEnv");
         if (has_file && has_env) {
-            error(p, "set at most one of \"clientKeyPassphraseFile\" or "
-                     "\"clientKeyPassphraseEnv\", not both");
+            error(p,
+                  "set at most one of \"clientKeyPassphraseFile\" or "
+                  "\"clientKeyPassphraseEnv\", not both");
         } else if ((has_file || has_env) && !has_key) {
             error(p + (has_file ? "/clientKeyPassphraseFile" : "/clientKeyPassphraseEnv"),
                   "a passphrase needs \"clientKey\" (the encrypted key)");

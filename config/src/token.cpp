@@ -66,7 +66,8 @@ result<std::string> resolve_key_passphrase(const tls_settings& tls) {
         const std::uintmax_t size = std::filesystem::file_size(tls.client_key_passphrase_file, ec);
         if (ec) return r::failure("cannot read " + source + ": " + ec.message());
         if (size > max_passphrase_size + 2) {
-            return r::failure(source + " is larger than 1023 bytes; it must contain only the "
+            return r::failure(source +
+                              " is larger than 1023 bytes; it must contain only the "
                               "passphrase");
         }
         std::ifstream in(tls.client_key_passphrase_file, std::ios::binary);
@@ -78,7 +79,8 @@ result<std::string> resolve_key_passphrase(const tls_settings& tls) {
         return r::success(std::string());
     }
     if (value.empty()) return r::failure(source + " is empty");
-    if (value.size() > max_passphrase_size) return r::failure(source + " is longer than 1023 bytes");
+    if (value.size() > max_passphrase_size)
+        return r::failure(source + " is longer than 1023 bytes");
     return r::success(std::move(value));
 }
 

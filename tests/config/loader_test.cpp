@@ -218,12 +218,13 @@ TEST(config_loader, key_passphrase_rules) {
                             R"("clientKeyPassphraseFile": "p", "clientKeyPassphraseEnv": "P"})")),
                 ElementsAre(HasSubstr("/switch/tls: set at most one of \"clientKeyPassphraseFile\" "
                                       "or \"clientKeyPassphraseEnv\", not both")));
-    EXPECT_THAT(errors(make(std::string(default_switch) +
-                            R"(, "tls": {"clientKeyPassphraseEnv": "P"})")),
-                ElementsAre(HasSubstr("/switch/tls/clientKeyPassphraseEnv: a passphrase needs "
-                                      "\"clientKey\"")));
-    EXPECT_THAT(errors(make(std::string(default_switch) + cert + R"("clientKeyPassphraseEnv": "1x"})")),
-                ElementsAre(HasSubstr("invalid environment variable name")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + R"(, "tls": {"clientKeyPassphraseEnv": "P"})")),
+        ElementsAre(HasSubstr("/switch/tls/clientKeyPassphraseEnv: a passphrase needs "
+                              "\"clientKey\"")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + cert + R"("clientKeyPassphraseEnv": "1x"})")),
+        ElementsAre(HasSubstr("invalid environment variable name")));
     // The passphrase itself never goes in the file.
     const auto inline_secret =
         errors(make(std::string(default_switch) + cert + R"("clientKeyPassphrase": "s3cr3t"})"));
@@ -237,9 +238,9 @@ TEST(config_loader, key_passphrase_rules) {
     EXPECT_EQ(ok.value->link.tls.client_key_passphrase_env, "CTIGW_KEY_PASS");
     EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "tls": {"cipherList": "A B"})")),
                 ElementsAre(HasSubstr("/switch/tls/cipherList: expected an OpenSSL cipher list")));
-    EXPECT_THAT(errors(make(std::string(default_switch) +
-                            R"(, "reconnect": {"stableAfterMs": -1})")),
-                ElementsAre(HasSubstr("/switch/reconnect/stableAfterMs: -1 is out of range")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + R"(, "reconnect": {"stableAfterMs": -1})")),
+        ElementsAre(HasSubstr("/switch/reconnect/stableAfterMs: -1 is out of range")));
 }
 
 TEST(config_loader, tls_rules) {

@@ -82,13 +82,13 @@ std::string check_client_key(const cfg::tls_settings& tls, std::string& note) {
     t.client_key_passphrase = passphrase.value();
     auto error = ctigw::pbx_link::check_client_identity(t);
     if (!error.empty()) return error;
-    note = passphrase.value().empty() ? "client key loaded"
-                                      : "client key loaded (decrypted with the passphrase from " +
-                                            (tls.client_key_passphrase_env.empty()
-                                                 ? "file " + tls.client_key_passphrase_file.string()
-                                                 : "environment variable " +
-                                                       tls.client_key_passphrase_env) +
-                                            ")";
+    note = passphrase.value().empty()
+               ? "client key loaded"
+               : "client key loaded (decrypted with the passphrase from " +
+                     (tls.client_key_passphrase_env.empty()
+                          ? "file " + tls.client_key_passphrase_file.string()
+                          : "environment variable " + tls.client_key_passphrase_env) +
+                     ")";
     return {};
 }
 
@@ -112,7 +112,8 @@ void print_summary(const cfg::settings& s, const std::string& key_note) {
         std::cout << "tls: minimum version " << cfg::to_string(tls.min_version)
                   << ", peer verification " << (tls.verify_peer ? "on" : "OFF") << ", CA "
                   << (tls.ca_file.empty() ? std::string("system roots") : tls.ca_file.string());
-        if (plain != 0) std::cout << " (wss:// endpoints only; " << plain << " ws:// NOT encrypted)";
+        if (plain != 0)
+            std::cout << " (wss:// endpoints only; " << plain << " ws:// NOT encrypted)";
         if (!tls.crl_file.empty()) std::cout << ", CRL " << tls.crl_file.string();
         if (!tls.client_certificate.empty()) {
             std::cout << ", client certificate " << tls.client_certificate.string();

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "calls.hpp"
-#include "ctigw/protocol/log_safe.hpp"
 #include "capabilities.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 namespace ctigw::tsp {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "calls.hpp"
-#include "ctigw/protocol/log_safe.hpp"
 #include "capabilities.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
 namespace ctigw::tsp::calls {
@@ -828,7 +828,8 @@ LONG park(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR 
                  return to_lineerr(o);
              }
              const auto& res = std::get<svc::park_call::result>(*o.result);
-             p.log(level::info, describe(*c, *l) + " parked on " + protocol::log_safe(res.parked_to, 64));
+             p.log(level::info,
+                   describe(*c, *l) + " parked on " + protocol::log_safe(res.parked_to, 64));
              if (mode == LINEPARKMODE_NONDIRECTED && !r->completed.load()) {
                  // TAPI keeps lpNonDirAddress until the completion: fill it first.
                  var_writer<VARSTRING> w(non_dir_address, sizeof(VARSTRING));

@@ -189,10 +189,10 @@ void query_locked(provider_state& p, const void* key, typename Service::params p
             if (o.ok()) {
                 if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
             } else {
-                p.log(level::debug, what + " failed: " +
-                                        std::string(o.failure ? pbx_link::to_string(*o.failure)
-                                                              : "unknown") +
-                                        (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
+                p.log(level::debug,
+                      what + " failed: " +
+                          std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
+                          (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
             }
             done();
         });
