@@ -44,6 +44,13 @@ result<endpoint> parse_endpoint(std::string_view url) {
     std::string_view rest = url.substr(scheme_end + 3);
     if (rest.find('#') != std::string_view::npos)
         return r::failure("URL fragments (#) are not allowed");
+    // A query is where credentials get pasted (?token=...); the token has its own settings and
+    // the switch protocol takes no parameters, so no query at all.
+    if (rest.find('?') != std::string_view::npos) {
+        return r::failure(
+            "a query (?...) is not allowed in the switch URL; the token belongs in "
+            "tokenFile or tokenEnv");
+    }
     const auto authority_end = rest.find_first_of("/?");
     const std::string_view authority = rest.substr(0, authority_end);
     if (authority.find('@') != std::string_view::npos) {

@@ -87,7 +87,7 @@ bool looks_like_secret(std::string_view key) {
                                                  "bearer",      "credentials", "privatekey"};
     return std::find(std::begin(exact), std::end(exact), k) != std::end(exact) ||
            k.find("password") != std::string::npos || k.find("passwd") != std::string::npos ||
-           k.find("secret") != std::string::npos;
+           k.find("secret") != std::string::npos || k.find("passphrase") != std::string::npos;
 }
 
 bool all_digits(std::string_view s) {
@@ -173,7 +173,10 @@ class reader {
             if (std::find(known.begin(), known.end(), key) != known.end()) continue;
             const std::string p = child(ptr, key);
             if (looks_like_secret(key)) {
-                key_error(p, "inline secrets are not allowed; use tokenFile or tokenEnv");
+                key_error(p, key.find("assphrase") != std::string::npos
+                                 ? "inline secrets are not allowed; use clientKeyPassphraseFile "
+                                   "or clientKeyPassphraseEnv"
+                                 : "inline secrets are not allowed; use tokenFile or tokenEnv");
             } else if (auto s = detail::closest(key, std::span(known.begin(), known.size()))) {
                 key_error(p, "unknown key; did you mean \"" + std::string(*s) + "\"?");
             } else {
@@ -340,9 +343,11 @@ class reader {
                 s.endpoints.push_back(std::move(e));
             }
         }
-        if (const json* tls = object(sw, p, "tls", false,
-                                     {"caFile", "clientCertificate", "clientKey", "pinnedSha256",
-                                      "minVersion", "verifyPeer", "serverName"})) {
+        if (const json* tls =
+                object(sw, p, "tls", false,
+                       {"caFile", "clientCertificate", "clientKey", "clientKeyPassphraseFile",
+                        "clientKeyPassphraseEnv", "pinnedSha256", "minVersion", "verifyPeer",
+                        "serverName", "cipherList", "crlFile"})) {
             read_tls(*tls, s);
         }
         if (const json* auth = object(sw, p, "auth", true, {"tokenFile", "tokenEnv"})) {
@@ -362,7 +367,8 @@ class reader {
                 s.timeouts.missed_heartbeats = static_cast<std::uint32_t>(*v);
             }
         }
-        if (const json* r = object(sw, p, "reconnect", false, {"initialMs", "maxMs", "jitter"})) {
+        if (const json* r = object(sw, p, "reconnect", false,
+                                   {"initialMs", "maxMs", "jitter", "stableAfterMs"})) {
             read_reconnect(*r, s.reconnect);
         }
         if (const json* f = object(sw, p, "fallbackToPrimary", false, {"enabled", "idleSeconds"})) {
@@ -387,6 +393,21 @@ class reader {
                   "\"clientKey\" is required when \"clientCertificate\" is set");
         } else if (has_key && !has_cert) {
             error(p + "/clientKey", "\"clientCertificate\" is required when \"clientKey\" is set");
+        }
+        read_passphrase_source(tls, p, t, has_key);
+        if (auto v = path(tls, p, "crlFile")) t.crl_file = *v;
+        if (auto v = string(tls, p, "cipherList")) {
+            // OpenSSL checks the names when the link starts; here only what cannot be a list.
+            const bool printable = std::all_of(v->begin(), v->end(), [](char c) {
+                return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F;
+            });
+            if (!printable || v->size() > 1024) {
+                error(p + "/cipherList",
+                      "expected an OpenSSL cipher list such as "
+                      "\"ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA\"");
+            } else {
+                t.cipher_list = *v;
+            }
         }
         if (auto v = string(tls, p, "pinnedSha256")) read_pin(*v, p + "/pinnedSha256", t);
         if (auto v = string(tls, p, "minVersion")) {
@@ -413,6 +434,31 @@ class reader {
                 error(p + "/serverName", "invalid server name " + quote(*v));
             } else {
                 t.server_name = *v;
+            }
+        }
+    }
+
+    // Like the token's tokenFile/tokenEnv, but optional: only an encrypted key needs one.
+    void read_passphrase_source(const json& tls, const std::string& p, tls_settings& t,
+                                bool has_key) {
+        const bool has_file = tls.contains("clientKeyPassphraseFile");
+        const bool has_env = tls.contains("clientKeyPassphraseEnv");
+        if (has_file && has_env) {
+            error(p,
+                  "set at most one of \"clientKeyPassphraseFile\" or "
+                  "\"clientKeyPassphraseEnv\", not both");
+        } else if ((has_file || has_env) && !has_key) {
+            error(p + (has_file ? "/clientKeyPassphraseFile" : "/clientKeyPassphraseEnv"),
+                  "a passphrase needs \"clientKey\" (the encrypted key)");
+        }
+        if (auto v = path(tls, p, "clientKeyPassphraseFile")) t.client_key_passphrase_file = *v;
+        if (auto v = string(tls, p, "clientKeyPassphraseEnv")) {
+            if (!is_env_name(*v)) {
+                error(p + "/clientKeyPassphraseEnv",
+                      "invalid environment variable name " + quote(*v) +
+                          "; use letters, digits and _, not starting with a digit");
+            } else if (!has_file) {
+                t.client_key_passphrase_env = *v;
             }
         }
     }
@@ -480,6 +526,7 @@ class reader {
                                                            ") must be at least initialMs (" +
                                                            std::to_string(s.initial.count()) + ")");
         }
+        if (auto v = integer(r, p, "stableAfterMs", 0, 3600000)) s.stable_after = ms(*v);
         if (const json* j = find(r, "jitter")) {
             if (!j->is_number()) {
                 error(p + "/jitter", "expected a number from 0 to 1, found " + describe(*j));
@@ -743,6 +790,8 @@ void resolve_paths(settings& s, const fs::path& base) {
     fix(s.link.tls.ca_file);
     fix(s.link.tls.client_certificate);
     fix(s.link.tls.client_key);
+    fix(s.link.tls.client_key_passphrase_file);
+    fix(s.link.tls.crl_file);
     fix(s.link.auth.token_file);
     fix(s.logging.file);
 }

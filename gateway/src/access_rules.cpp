@@ -20,11 +20,12 @@ constexpr bool reads_device = is<P, svc::get_forwarding> || is<P, svc::get_do_no
 
 }  // namespace
 
-access_needs needs_of(const protocol::request& r,
-                      const std::function<std::vector<std::string>(std::string_view)>& call_devices) {
+access_needs needs_of(
+    const protocol::request& r,
+    const std::function<std::vector<std::string>(std::string_view)>& call_devices) {
     access_needs n;
-    auto control = [&](const std::string& d) { n.all_of.push_back({d, device_access::control}); };
-    auto in_call = [&](const std::string& call, device_access a) {
+    auto control = [&](const std::string& d) { n.all_of.push_back({d, access::control}); };
+    auto in_call = [&](const std::string& call, access a) {
         for (auto& d : call_devices(call)) n.any_of.push_back({std::move(d), a});
         if (n.any_of.empty()) n.any_of.push_back({"", a});  // unknown call: nobody's
     };
@@ -32,7 +33,7 @@ access_needs needs_of(const protocol::request& r,
         [&](const auto& p) {
             using P = std::remove_cvref_t<decltype(p)>;
             if constexpr (reads_device<P>) {
-                n.all_of.push_back({p.device, device_access::monitor});
+                n.all_of.push_back({p.device, access::monitor});
             } else if constexpr (requires { p.device; }) {
                 control(p.device);  // Set* services and the phone set
             } else if constexpr (is<P, svc::make_call>) {
@@ -71,9 +72,9 @@ access_needs needs_of(const protocol::request& r,
             } else if constexpr (is<P, svc::associate_data>) {
                 control(p.existing_call.device_id);
             } else if constexpr (is<P, svc::clear_call>) {
-                in_call(p.call_to_be_cleared, device_access::control);
+                in_call(p.call_to_be_cleared, access::control);
             } else if constexpr (is<P, svc::snapshot_call>) {
-                in_call(p.call_id, device_access::monitor);
+                in_call(p.call_id, access::monitor);
             }
             // Otherwise no device: RequestSystemStatus, GetSwitchingFunctionDevices (its result
             // is filtered), and the services the server handles itself.
@@ -82,13 +83,11 @@ access_needs needs_of(const protocol::request& r,
     return n;
 }
 
-bool allowed(const access_needs& needs,
-             const std::function<device_access(std::string_view)>& rights) {
+bool allowed(const access_needs& needs, const std::function<access(std::string_view)>& rights) {
     auto has = [&](const device_need& n) {
         if (n.device.empty()) return false;
         const auto a = rights(n.device);
-        return n.access == device_access::monitor ? a != device_access::none
-                                                  : a == device_access::control;
+        return n.right == access::monitor ? a != access::none : a == access::control;
     };
     for (const auto& n : needs.all_of) {
         if (!has(n)) return false;

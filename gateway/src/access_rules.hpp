@@ -16,7 +16,7 @@ namespace ctigw::gateway::detail {
 
 struct device_need {
     std::string device;
-    device_access access = device_access::control;
+    gateway::access right = gateway::access::control;
 };
 
 /// What a request needs, for every service except Hello/Authenticate and the monitor and
@@ -28,12 +28,11 @@ struct access_needs {
     std::vector<device_need> any_of;
 };
 
-
-access_needs needs_of(const protocol::request& r,
-                      const std::function<std::vector<std::string>(std::string_view)>& call_devices);
+access_needs needs_of(
+    const protocol::request& r,
+    const std::function<std::vector<std::string>(std::string_view)>& call_devices);
 
 /// True when `rights` allows every need (and one of the any_of, if there are any).
-bool allowed(const access_needs& needs,
-             const std::function<device_access(std::string_view)>& rights);
+bool allowed(const access_needs& needs, const std::function<access(std::string_view)>& rights);
 
 }  // namespace ctigw::gateway::detail

@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <nlohmann/json.hpp>
 
 #include "access_rules.hpp"
 #include "server_core.hpp"
@@ -20,19 +20,32 @@ std::string call_of(const event_body& body) {
     return std::visit(
         [](const auto& e) -> std::string {
             using E = std::remove_cvref_t<decltype(e)>;
-            if constexpr (requires { e.connection.call_id; }) return e.connection.call_id;
-            else if constexpr (requires { e.initiated_connection; }) return e.initiated_connection.call_id;
-            else if constexpr (requires { e.originated_connection; }) return e.originated_connection.call_id;
-            else if constexpr (requires { e.established_connection; }) return e.established_connection.call_id;
-            else if constexpr (requires { e.held_connection; }) return e.held_connection.call_id;
-            else if constexpr (requires { e.retrieved_connection; }) return e.retrieved_connection.call_id;
-            else if constexpr (requires { e.dropped_connection; }) return e.dropped_connection.call_id;
-            else if constexpr (requires { e.primary_old_call; }) return e.primary_old_call.call_id;
-            else if constexpr (requires { e.queued_connection; }) return e.queued_connection.call_id;
-            else if constexpr (requires { e.failed_connection; }) return e.failed_connection.call_id;
-            else if constexpr (requires { e.outbound_connection; }) return e.outbound_connection.call_id;
-            else if constexpr (std::is_same_v<E, evt::call_cleared>) return e.cleared_call;
-            else return {};
+            if constexpr (requires { e.connection.call_id; })
+                return e.connection.call_id;
+            else if constexpr (requires { e.initiated_connection; })
+                return e.initiated_connection.call_id;
+            else if constexpr (requires { e.originated_connection; })
+                return e.originated_connection.call_id;
+            else if constexpr (requires { e.established_connection; })
+                return e.established_connection.call_id;
+            else if constexpr (requires { e.held_connection; })
+                return e.held_connection.call_id;
+            else if constexpr (requires { e.retrieved_connection; })
+                return e.retrieved_connection.call_id;
+            else if constexpr (requires { e.dropped_connection; })
+                return e.dropped_connection.call_id;
+            else if constexpr (requires { e.primary_old_call; })
+                return e.primary_old_call.call_id;
+            else if constexpr (requires { e.queued_connection; })
+                return e.queued_connection.call_id;
+            else if constexpr (requires { e.failed_connection; })
+                return e.failed_connection.call_id;
+            else if constexpr (requires { e.outbound_connection; })
+                return e.outbound_connection.call_id;
+            else if constexpr (std::is_same_v<E, evt::call_cleared>)
+                return e.cleared_call;
+            else
+                return {};
         },
         body);
 }
@@ -47,8 +60,9 @@ constexpr std::array<std::string_view, 6> malformed_frames{
     "\xff\xfe not utf-8 \xc3\x28"};
 
 csta_error error(error_category c, std::string_view value, std::string message = {}) {
-    return csta_error{c, std::string(value),
-                      message.empty() ? std::nullopt : std::optional<std::string>(std::move(message))};
+    return csta_error{
+        c, std::string(value),
+        message.empty() ? std::nullopt : std::optional<std::string>(std::move(message))};
 }
 
 csta_error privilege_violation(std::string_view what) {
@@ -67,10 +81,14 @@ bool is_monitor_service(std::size_t index) {
 
 std::string_view to_string(session_state s) {
     switch (s) {
-        case session_state::awaiting_hello: return "awaiting_hello";
-        case session_state::awaiting_auth: return "awaiting_auth";
-        case session_state::ready: return "ready";
-        case session_state::closing: return "closing";
+        case session_state::awaiting_hello:
+            return "awaiting_hello";
+        case session_state::awaiting_auth:
+            return "awaiting_auth";
+        case session_state::ready:
+            return "ready";
+        case session_state::closing:
+            return "closing";
     }
     return "?";
 }
@@ -113,8 +131,8 @@ void server_core::transition(session_base& s, session_state to) {
     s.state_ = to;
 }
 
-device_access server_core::rights(const session_base& s, std::string_view device) const {
-    if (!s.client || !s.client->rights) return device_access::none;
+access server_core::rights(const session_base& s, std::string_view device) const {
+    if (!s.client || !s.client->rights) return access::none;
     return s.client->rights(device);
 }
 
@@ -158,7 +176,8 @@ void server_core::on_frame(session_base& s, std::string_view frame) {
         decoded.value());
 }
 
-void server_core::malformed_frame(session_base& s, const decode_error& err, std::string_view frame) {
+void server_core::malformed_frame(session_base& s, const decode_error& err,
+                                  std::string_view frame) {
     ++stats.malformed_received;
     const auto now = steady::now();
     while (!s.malformed.empty() && now - s.malformed.front() > std::chrono::minutes(1)) {
@@ -188,7 +207,9 @@ void server_core::malformed_frame(session_base& s, const decode_error& err, std:
     s.send(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void server_core::send_response(session_base& s, const response& r) { s.send(s.wire->encode(r)); }
+void server_core::send_response(session_base& s, const response& r) {
+    s.send(s.wire->encode(r));
+}
 
 // ---- requests -----------------------------------------------------------------------------------
 
@@ -197,14 +218,14 @@ void server_core::on_request(session_base& s, request r) {
     if (index == service_index_v<svc::hello>) return hello(s, r);
     if (index == service_index_v<svc::authenticate>) return authenticate(s, r);
     if (s.state_ != session_state::ready) {
-        return send_response(s, response{r.id, index,
-                                         error(error_category::security,
-                                               error_values::not_authenticated,
-                                               "Hello and Authenticate first")});
+        return send_response(
+            s, response{r.id, index,
+                        error(error_category::security, error_values::not_authenticated,
+                              "Hello and Authenticate first")});
     }
     if (response_delay.count() > 0 && schedule) {
-        schedule(response_delay, [self = shared_from_this(), weak = std::weak_ptr(sessions.at(s.id())),
-                                  req = std::move(r)] {
+        schedule(response_delay, [self = shared_from_this(),
+                                  weak = std::weak_ptr(sessions.at(s.id())), req = std::move(r)] {
             auto live = weak.lock();
             if (!live || !self->sessions.count(live->id())) return;
             self->execute(*live, req);
@@ -222,17 +243,16 @@ void server_core::hello(session_base& s, const request& r) {
                                                 "Hello was already done on this session")));
     }
     if (std::find(p.versions.begin(), p.versions.end(), protocol_version) == p.versions.end()) {
-        send_response(s, make_error_response<svc::hello>(
-                             r.id, error(error_category::operation, error_values::unsupported_version,
-                                         "this switch speaks version 1")));
+        send_response(s,
+                      make_error_response<svc::hello>(
+                          r.id, error(error_category::operation, error_values::unsupported_version,
+                                      "this switch speaks version 1")));
         return s.close(4003, "unsupported version");
     }
-    svc::hello::result res{protocol_version,
-                           hello_instance(),
-                           options.switch_name,
-                           static_cast<std::uint32_t>(options.heartbeat_interval.count()),
-                           options.max_batch_size,
-                           static_cast<std::uint32_t>(options.limits.max_frame_bytes)};
+    svc::hello::result res{
+        protocol_version,       hello_instance(),
+        options.switch_name,    static_cast<std::uint32_t>(options.heartbeat_interval.count()),
+        options.max_batch_size, static_cast<std::uint32_t>(options.limits.max_frame_bytes)};
     send_response(s, make_response<svc::hello>(r.id, res));
     transition(s, session_state::awaiting_auth);
 }
@@ -240,21 +260,20 @@ void server_core::hello(session_base& s, const request& r) {
 void server_core::authenticate(session_base& s, const request& r) {
     const auto& token = std::get<svc::authenticate::params>(r.params).token;
     if (s.state_ != session_state::awaiting_auth) {
-        return send_response(s, make_error_response<svc::authenticate>(
-                                    r.id, error(error_category::security,
-                                                error_values::not_authenticated,
-                                                s.state_ == session_state::ready
-                                                    ? "already authenticated"
-                                                    : "send Hello first")));
+        return send_response(
+            s, make_error_response<svc::authenticate>(
+                   r.id, error(error_category::security, error_values::not_authenticated,
+                               s.state_ == session_state::ready ? "already authenticated"
+                                                                : "send Hello first")));
     }
     std::optional<client_identity> who;
     if (options.authenticate) who = options.authenticate(token);
     if (!who) {
         ++stats.authentication_failures;
         log("session " + std::to_string(s.id()) + ": authentication failed");
-        send_response(s, make_error_response<svc::authenticate>(
-                             r.id, error(error_category::security,
-                                         error_values::invalid_credentials)));
+        send_response(
+            s, make_error_response<svc::authenticate>(
+                   r.id, error(error_category::security, error_values::invalid_credentials)));
         return s.close(4001, "authentication failed");
     }
     log("session " + std::to_string(s.id()) + ": authenticated as client \"" + who->name + "\"");
@@ -269,8 +288,8 @@ void server_core::authenticate(session_base& s, const request& r) {
 
 void server_core::refuse_access(session_base& s, const request& r, const std::string& what) {
     ++stats.access_refusals;
-    log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") + "): " +
-        std::string(service_name(r.params.index())) + " refused: " + what +
+    log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
+        "): " + std::string(service_name(r.params.index())) + " refused: " + what +
         " is outside the client's rights");
     send_response(s, response{r.id, r.params.index(), privilege_violation(what)});
 }
@@ -292,9 +311,12 @@ void server_core::execute(session_base& s, const request& r) {
     }
     // Batched services: bounded by maxBatchSize (docs/protocol.md §5.2).
     std::size_t batch = 0;
-    if (auto* p = std::get_if<svc::monitor_start_batch::params>(&r.params)) batch = p->devices.size();
-    if (auto* p = std::get_if<svc::monitor_stop_batch::params>(&r.params)) batch = p->monitor_refs.size();
-    if (auto* p = std::get_if<svc::snapshot_device_batch::params>(&r.params)) batch = p->devices.size();
+    if (auto* p = std::get_if<svc::monitor_start_batch::params>(&r.params))
+        batch = p->devices.size();
+    if (auto* p = std::get_if<svc::monitor_stop_batch::params>(&r.params))
+        batch = p->monitor_refs.size();
+    if (auto* p = std::get_if<svc::snapshot_device_batch::params>(&r.params))
+        batch = p->devices.size();
     if (batch > options.max_batch_size) {
         return send_response(
             s, response{r.id, index,
@@ -304,10 +326,10 @@ void server_core::execute(session_base& s, const request& r) {
     }
     if (backend.status() == backend_status::down &&
         index != service_index_v<svc::request_system_status>) {
-        return send_response(s, response{r.id, index,
-                                         error(error_category::system_resource_availability,
-                                               error_values::resource_busy,
-                                               "the switch is not reachable")});
+        return send_response(
+            s, response{r.id, index,
+                        error(error_category::system_resource_availability,
+                              error_values::resource_busy, "the switch is not reachable")});
     }
     if (is_monitor_service(index)) {
         return std::visit(
@@ -350,9 +372,8 @@ void server_core::execute(session_base& s, const request& r) {
             r.params);
     }
     if (index == service_index_v<svc::snapshot_device_batch>) return snapshot_batch(s, r);
-    const auto needs = needs_of(r, [this](std::string_view call) {
-        return backend.devices_in_call(call);
-    });
+    const auto needs =
+        needs_of(r, [this](std::string_view call) { return backend.devices_in_call(call); });
     if (!allowed(needs, [&](std::string_view d) { return rights(s, d); })) {
         std::string what = "device";
         for (const auto& n : needs.all_of) {
@@ -374,16 +395,16 @@ void server_core::forward(session_base& s, const request& r) {
         if (!live || !self->sessions.count(live->id())) return;  // the session went away
         if (auto* e = std::get_if<csta_error>(&res.outcome)) {
             self->log("session " + std::to_string(live->id()) + ": " +
-                      std::string(service_name(res.service_index)) + " refused: " +
-                      std::string(protocol::to_string(e->category)) + "/" + e->value +
-                      (e->message ? " (" + *e->message + ")" : ""));
+                      std::string(service_name(res.service_index)) +
+                      " refused: " + std::string(protocol::to_string(e->category)) + "/" +
+                      e->value + (e->message ? " (" + *e->message + ")" : ""));
         } else if (res.service_index == service_index_v<svc::get_switching_function_devices>) {
             // A client learns only the devices it may see.
             auto& list = std::get<svc::get_switching_function_devices::result>(
                              std::get<service_result>(res.outcome))
                              .devices;
             std::erase_if(list, [&](const device_info& d) {
-                return self->rights(*live, d.device) == device_access::none;
+                return self->rights(*live, d.device) == access::none;
             });
         }
         self->send_response(*live, res);
@@ -395,9 +416,10 @@ void server_core::snapshot_batch(session_base& s, const request& r) {
     // The devices outside the client's rights get an error item; the others go to the backend
     // in one request, and the answer keeps the request's order.
     request allowed_req{r.id, svc::snapshot_device_batch::params{}};
-    auto& allowed_devices = std::get<svc::snapshot_device_batch::params>(allowed_req.params).devices;
+    auto& allowed_devices =
+        std::get<svc::snapshot_device_batch::params>(allowed_req.params).devices;
     for (const auto& d : p.devices) {
-        if (rights(s, d) != device_access::none) allowed_devices.push_back(d);
+        if (rights(s, d) != access::none) allowed_devices.push_back(d);
     }
     if (allowed_devices.size() != p.devices.size()) {
         stats.access_refusals += p.devices.size() - allowed_devices.size();
@@ -408,20 +430,21 @@ void server_core::snapshot_batch(session_base& s, const request& r) {
         auto live = weak.lock();
         if (!live || !self->sessions.count(live->id())) return;
         if (std::holds_alternative<csta_error>(res.outcome)) return self->send_response(*live, res);
-        auto& got = std::get<svc::snapshot_device_batch::result>(
-                        std::get<service_result>(res.outcome))
-                        .results;
+        auto& got =
+            std::get<svc::snapshot_device_batch::result>(std::get<service_result>(res.outcome))
+                .results;
         svc::snapshot_device_batch::result out;
         std::size_t next = 0;
         for (const auto& d : order) {
             if (next < got.size() && got[next].device == d) {
                 out.results.push_back(std::move(got[next++]));
             } else {
-                out.results.push_back(svc::snapshot_item{d, {}, privilege_violation("device " + d)});
+                out.results.push_back(
+                    svc::snapshot_item{d, {}, privilege_violation("device " + d)});
             }
         }
-        res.outcome = service_result{std::in_place_index<service_index_v<svc::snapshot_device_batch>>,
-                                     std::move(out)};
+        res.outcome = service_result{
+            std::in_place_index<service_index_v<svc::snapshot_device_batch>>, std::move(out)};
         self->send_response(*live, res);
     });
 }
@@ -433,7 +456,7 @@ std::variant<std::string, csta_error> server_core::start_monitor(session_base& s
     if (auto it = s.monitor_of_device.find(device); it != s.monitor_of_device.end()) {
         return it->second;
     }
-    if (rights(s, device) == device_access::none) {
+    if (rights(s, device) == access::none) {
         ++stats.access_refusals;
         log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
             "): monitor of " + device + " refused: outside the client's rights");

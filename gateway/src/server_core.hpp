@@ -31,7 +31,7 @@ std::string_view to_string(session_state s);
 
 /// What the core needs of a connection, whatever its stream type.
 class session_base {
-public:
+  public:
     explicit session_base(session_id id) : id_(id) {}
     virtual ~session_base() = default;
     session_id id() const { return id_; }
@@ -44,12 +44,12 @@ public:
 
     session_state state() const { return state_; }
 
-private:
+  private:
     friend struct server_core;
     const session_id id_;
     session_state state_ = session_state::awaiting_hello;
 
-public:  // owned by the core; kept here so that a session's protocol state dies with it
+  public:  // owned by the core; kept here so that a session's protocol state dies with it
     std::uint64_t next_seq = 1;
     std::unique_ptr<protocol::codec> wire;
     std::optional<client_identity> client;
@@ -106,8 +106,9 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void send_malformed(std::uint32_t count);
     void send_system_status(protocol::system_status status);
 
-private:
-    void malformed_frame(session_base& s, const protocol::decode_error& err, std::string_view frame);
+  private:
+    void malformed_frame(session_base& s, const protocol::decode_error& err,
+                         std::string_view frame);
     void on_request(session_base& s, protocol::request r);
     void hello(session_base& s, const protocol::request& r);
     void authenticate(session_base& s, const protocol::request& r);
@@ -125,7 +126,7 @@ private:
 
     void send_event(session_base& s, const std::string& ref, const std::string& tail);
     void flush_reordered(session_base& s);
-    device_access rights(const session_base& s, std::string_view device) const;
+    access rights(const session_base& s, std::string_view device) const;
 };
 
 /// A random hex string (instance ids).

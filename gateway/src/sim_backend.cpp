@@ -23,7 +23,7 @@ struct sim_backend::timer {
 sim_backend::sim_backend(boost::asio::io_context& io, sim::sim_config config)
     : timer_(std::make_unique<timer>(io)),
       model_(std::make_unique<sim::switch_model>(std::move(config),
-                                                static_cast<sim::event_sink&>(*this))),
+                                                 static_cast<sim::event_sink&>(*this))),
       instance_(detail::random_hex(8)) {}
 
 sim_backend::~sim_backend() = default;
@@ -37,7 +37,9 @@ bool sim_backend::is_device(std::string_view device) const {
     return model_->is_device(std::string(device));
 }
 
-std::vector<std::string> sim_backend::devices() const { return model_->devices(); }
+std::vector<std::string> sim_backend::devices() const {
+    return model_->devices();
+}
 
 std::vector<std::string> sim_backend::devices_in_call(std::string_view call_id) const {
     return model_->devices_in_call(std::string(call_id));
@@ -66,10 +68,10 @@ void sim_backend::unmonitor(const std::string& device) {
 
 void sim_backend::execute(const request& request, completion done) {
     if (status_ == backend_status::down) {
-        return done(response{request.id, request.params.index(),
-                             csta_error{error_category::system_resource_availability,
-                                        std::string(error_values::resource_busy),
-                                        "the switch is not reachable"}});
+        return done(response{
+            request.id, request.params.index(),
+            csta_error{error_category::system_resource_availability,
+                       std::string(error_values::resource_busy), "the switch is not reachable"}});
     }
     auto res = model_->handle(backend_session, request, sim::sim_clock::now());
     done(std::move(res));  // the response goes out before the events it caused
@@ -121,7 +123,8 @@ void sim_backend::restart() {
     ref_of_device_.clear();
     device_of_ref_.clear();
     if (listener_ != nullptr) {
-        listener_->on_backend_status(status_, true, "the switch restarted (instance " + instance_ + ")");
+        listener_->on_backend_status(status_, true,
+                                     "the switch restarted (instance " + instance_ + ")");
     }
     arm_timer();
 }
@@ -131,8 +134,9 @@ void sim_backend::set_unreachable(bool unreachable) {
     if (to == status_) return;
     status_ = to;
     if (listener_ != nullptr) {
-        listener_->on_backend_status(to, false, unreachable ? "the switch is not reachable"
-                                                            : "the switch is reachable again");
+        listener_->on_backend_status(
+            to, false,
+            unreachable ? "the switch is not reachable" : "the switch is reachable again");
     }
 }
 

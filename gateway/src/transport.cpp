@@ -10,11 +10,13 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <deque>
 
 #include "ctigw/gateway/server.hpp"
+#include "ctigw/protocol/tls_policy.hpp"
 #include "server_core.hpp"
 
 namespace ctigw::gateway {
@@ -36,10 +38,12 @@ namespace {
 /// beast::ssl_stream<beast::tcp_stream> (TLS).
 template <class Stream>
 class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
-public:
+  public:
     template <class... Args>
     session(std::shared_ptr<server_core> core, session_id id, Args&&... args)
-        : session_base(id), core_(std::move(core)), ws_(std::forward<Args>(args)...),
+        : session_base(id),
+          core_(std::move(core)),
+          ws_(std::forward<Args>(args)...),
           heartbeat_timer_(ws_.get_executor()) {}
 
     void run() {
@@ -88,7 +92,7 @@ public:
         finish("dropped");
     }
 
-private:
+  private:
     void do_read_upgrade() {
         http::async_read(ws_.next_layer(), buffer_, upgrade_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -119,9 +123,9 @@ private:
             return refuse_upgrade(http::status::not_found, "this server serves only " + o.target);
         }
         if (!offers_subprotocol(upgrade_[http::field::sec_websocket_protocol])) {
-            return refuse_upgrade(http::status::bad_request,
-                                  "the client did not offer the subprotocol " +
-                                      std::string(protocol::subprotocol));
+            return refuse_upgrade(
+                http::status::bad_request,
+                "the client did not offer the subprotocol " + std::string(protocol::subprotocol));
         }
         if (core_->sessions.size() > o.max_sessions) {  // this one is already counted
             return refuse_upgrade(http::status::service_unavailable,
@@ -133,7 +137,13 @@ private:
         t.idle_timeout = websocket::stream_base::none();  // app-level heartbeats instead
         t.keep_alive_pings = false;
         ws_.set_option(t);
-        ws_.set_option(websocket::stream_base::decorator([name = o.switch_name](websocket::response_type& res) {
+        // The header gets the configured name's printable ASCII only: a name is not a place for
+        // CR/LF (header injection) nor for bytes HTTP does not allow.
+        std::string name;
+        for (char ch : o.switch_name) {
+            if (ch >= 0x20 && ch < 0x7f) name += ch;
+        }
+        ws_.set_option(websocket::stream_base::decorator([name](websocket::response_type& res) {
             res.set(http::field::sec_websocket_protocol, std::string(protocol::subprotocol));
             res.set(http::field::server, name);
         }));
@@ -165,7 +175,7 @@ private:
 
     void do_read() {
         ws_.async_read(read_buffer_, [self = this->shared_from_this()](beast::error_code ec,
-                                                                      std::size_t) {
+                                                                       std::size_t) {
             if (ec) {
                 if (ec == websocket::error::message_too_big) {
                     // An oversized frame: the protocol's malformed-frame close, said plainly.
@@ -217,9 +227,9 @@ private:
         if (!accepted_) return drop();
         core_->log("session " + std::to_string(id()) + ": closing (" +
                    std::to_string(*close_code_) + " " + close_reason_ + ")");
-        ws_.async_close(
-            websocket::close_reason(static_cast<websocket::close_code>(*close_code_), close_reason_),
-            [self = this->shared_from_this()](beast::error_code) { self->drop(); });
+        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(*close_code_),
+                                                close_reason_),
+                        [self = this->shared_from_this()](beast::error_code) { self->drop(); });
     }
 
     void arm_heartbeat() {
@@ -281,6 +291,47 @@ private:
 
 using plain_session = session<beast::tcp_stream>;
 using tls_session = session<beast::ssl_stream<beast::tcp_stream>>;
+
+/// OpenSSL's passphrase callback: the configured passphrase, or none (never a console prompt,
+/// which would hang a service).
+int supply_passphrase(char* buf, int size, int /*rwflag*/, void* userdata) {
+    const auto* p = static_cast<const std::string*>(userdata);
+    if (p == nullptr || p->empty() || p->size() > static_cast<std::size_t>(size)) return 0;
+    std::copy(p->begin(), p->end(), buf);
+    return static_cast<int>(p->size());
+}
+
+/// The project's TLS policy (tls_policy.hpp) on a server context, then the certificate, the key
+/// and, for mutual TLS, the client CA. Returns an error text, or empty.
+std::string configure_tls(ssl::context& tls, const server_options& o) {
+    namespace policy = protocol::tls_policy;
+    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX* native = tls.native_handle();
+    SSL_CTX_set_security_level(native, policy::min_security_level);
+    const std::string ciphers =
+        o.tls_cipher_list.empty() ? policy::tls12_cipher_list : o.tls_cipher_list;
+    if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1 ||
+        SSL_CTX_set_ciphersuites(native, policy::tls13_ciphersuites) != 1) {
+        return "TLS: no usable cipher in \"" + ciphers + "\"";
+    }
+    SSL_CTX_set_min_proto_version(
+        native, o.tls_min_version == config::tls_version::v1_3 ? TLS1_3_VERSION : TLS1_2_VERSION);
+    if (o.tls12_only) SSL_CTX_set_max_proto_version(native, TLS1_2_VERSION);
+    // The callback reads the passphrase only while the key loads; it is cleared afterwards.
+    SSL_CTX_set_default_passwd_cb(native, &supply_passphrase);
+    SSL_CTX_set_default_passwd_cb_userdata(
+        native, const_cast<std::string*>(&o.tls->private_key_passphrase));
+    tls.use_certificate_chain_file(o.tls->certificate_chain.string());
+    tls.use_private_key_file(o.tls->private_key.string(), ssl::context::pem);
+    SSL_CTX_set_default_passwd_cb_userdata(native, nullptr);
+    if (o.tls->client_ca) {
+        tls.load_verify_file(o.tls->client_ca->string());
+        tls.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
+    return {};
+}
 
 }  // namespace
 
@@ -368,15 +419,7 @@ std::string server::start() {
     try {
         if (o.tls) {
             s.tls.emplace(ssl::context::tls_server);
-            s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                               ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                               ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
-            s.tls->use_certificate_chain_file(o.tls->certificate_chain.string());
-            s.tls->use_private_key_file(o.tls->private_key.string(), ssl::context::pem);
-            if (o.tls->client_ca) {
-                s.tls->load_verify_file(o.tls->client_ca->string());
-                s.tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
-            }
+            if (auto err = configure_tls(*s.tls, o); !err.empty()) return err;
         }
         tcp::endpoint ep(net::ip::make_address(o.bind_address), o.port);
         s.acceptor.open(ep.protocol());
@@ -406,8 +449,12 @@ std::uint16_t server::port() const {
     return ec ? 0 : ep.port();
 }
 
-std::string server::instance_id() const { return impl_->core->hello_instance(); }
-server_stats server::stats() const { return impl_->core->stats; }
+std::string server::instance_id() const {
+    return impl_->core->hello_instance();
+}
+server_stats server::stats() const {
+    return impl_->core->stats;
+}
 
 void server::post(std::function<void()> fn) {
     net::post(impl_->sockets.io, [core = impl_->core, fn = std::move(fn)] {
@@ -436,15 +483,30 @@ void server::delay_responses(milliseconds delay) {
     impl_->core->response_delay = delay;
 }
 
-void server::send_malformed(std::uint32_t count) { impl_->core->send_malformed(count); }
+void server::send_malformed(std::uint32_t count) {
+    impl_->core->send_malformed(count);
+}
+
+void server::send_raw(std::string frame) {
+    impl_->core->log("fault: sending a raw frame of " + std::to_string(frame.size()) + " bytes");
+    for (auto& [id, s] : impl_->core->sessions) s->send(frame);
+}
+
+void server::close_sessions(std::uint16_t code, std::string reason) {
+    impl_->core->log("fault: closing every session with code " + std::to_string(code));
+    auto sessions = impl_->core->sessions;  // close() may erase from the map
+    for (auto& [id, s] : sessions) s->close(code, reason);
+}
 
 void server::refuse_service(std::string service, protocol::csta_error error, std::uint32_t count) {
-    impl_->core->log("fault: the next " + std::to_string(count) + " " + service + " will be refused");
+    impl_->core->log("fault: the next " + std::to_string(count) + " " + service +
+                     " will be refused");
     impl_->core->refusals[std::move(service)] = server_core::refusal{std::move(error), count};
 }
 
 void server::reorder_events(bool enabled) {
-    impl_->core->log(enabled ? "fault: reordering events across calls" : "fault: event order restored");
+    impl_->core->log(enabled ? "fault: reordering events across calls"
+                             : "fault: event order restored");
     impl_->core->reorder = enabled;
 }
 
@@ -458,13 +520,14 @@ void server::send_system_status(protocol::system_status status) {
 }
 
 authenticator single_token(std::string token) {
-    return [token = std::move(token)](std::string_view presented) -> std::optional<client_identity> {
-        if (token.empty() || presented.size() != token.size() ||
-            CRYPTO_memcmp(presented.data(), token.data(), token.size()) != 0) {
-            return std::nullopt;
-        }
-        return client_identity{"default", [](std::string_view) { return device_access::control; }};
-    };
+    return
+        [token = std::move(token)](std::string_view presented) -> std::optional<client_identity> {
+            if (token.empty() || presented.size() != token.size() ||
+                CRYPTO_memcmp(presented.data(), token.data(), token.size()) != 0) {
+                return std::nullopt;
+            }
+            return client_identity{"default", [](std::string_view) { return access::control; }};
+        };
 }
 
 std::string_view to_string(backend_status s) noexcept {

@@ -1,5 +1,5 @@
 // The Boost.Beast link (README.md): one I/O thread running one strand, one delivery thread.
-// Every Beast/Asio/OpenSSL use of the component is in this file, compiled once.
+// Beast/Asio/OpenSSL are used in this file and in tls_context.cpp (the TLS context and checks).
 //
 //   connection<Tls>   one WebSocket session: resolve -> TCP -> TLS -> upgrade -> read loop, and
 //                     the write queue (one async_write at a time). Never reused: every attempt
@@ -8,17 +8,13 @@
 //                     the resync pass, heartbeats, the request table, the delivery queue.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 
 #include <array>
 #include <atomic>
@@ -30,15 +26,14 @@
 
 #include "backoff.hpp"
 #include "ctigw/pbx_link/link.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 #include "delivery_queue.hpp"
 #include "endpoint.hpp"
 #include "link_state_machine.hpp"
 #include "request_table.hpp"
 #include "resync_plan.hpp"
 #include "sequence_tracker.hpp"
-#if defined(_WIN32)
-#  include "windows_trust.hpp"
-#endif
+#include "tls_context.hpp"
 
 namespace ctigw::pbx_link {
 namespace {
@@ -57,39 +52,6 @@ constexpr milliseconds close_grace{1000};           // graceful close before the
 constexpr std::uint32_t malformed_tolerance = 10;  // per minute, then close 4000 (§4.7)
 constexpr std::size_t write_queue_slack = 1024;    // heartbeat acks etc. beyond the request limit
 
-std::string hex(const unsigned char* p, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * n);
-    for (std::size_t i = 0; i < n; ++i) {
-        out += digits[p[i] >> 4];
-        out += digits[p[i] & 15];
-    }
-    return out;
-}
-
-/// A TLS error as an operator can act on it: server alerts about our client certificate are
-/// named as such, the rest keep OpenSSL's reason string.
-std::string describe_tls_error(const beast::error_code& ec) {
-    const auto text = ec.message();
-    auto has = [&](std::string_view s) { return text.find(s) != std::string::npos; };
-    if (has("certificate required")) {
-        return "client certificate required by the switch (TLS alert: " + text + ")";
-    }
-    if (has("alert bad certificate") || has("alert unknown ca") ||
-        has("alert certificate unknown") || has("alert certificate expired") ||
-        has("alert certificate revoked") || has("alert unsupported certificate") ||
-        has("alert access denied")) {
-        return "client certificate refused by the switch (TLS alert: " + text + ")";
-    }
-    return "TLS failure: " + text;
-}
-
-bool is_tls_category(const beast::error_code& ec) {
-    return ec.category() == net::error::get_ssl_category() ||
-           ec.category() == ssl::error::get_stream_category();
-}
-
 // ---- one connection ---------------------------------------------------------------------------
 
 class connection_base;
@@ -102,6 +64,8 @@ public:
     virtual void on_tls_done(connection_base* c) = 0;
     virtual void on_ws_done(connection_base* c) = 0;
     virtual void on_frame(connection_base* c, std::string_view frame, bool text) = 0;
+    /// A message passed the read limit; reading has stopped, the owner closes (1009).
+    virtual void on_oversized(connection_base* c, std::size_t limit) = 0;
     /// The connection is gone. `established`: the WebSocket had been up.
     virtual void on_failed(connection_base* c, const std::string& reason, bool established) = 0;
 };
@@ -242,13 +206,14 @@ private:
                 SSL_set_tlsext_host_name(ssl_handle, verify_host_.c_str()) != 1) {
                 return fail_with("TLS: cannot set SNI to " + verify_host_);
             }
+            watch_certificate_request(ssl_handle, &certificate_requested_);
             beast::error_code ec;
             if (settings_.tls.verify_peer) {
                 ws_.next_layer().set_verify_mode(ssl::verify_peer, ec);
                 if (!ec) {
                     ws_.next_layer().set_verify_callback(
                         [this](bool preverified, ssl::verify_context& vc) {
-                            return verify_certificate(preverified, vc);
+                            return verify_certificate(preverified, vc, verify_host_, tls_refusal_);
                         },
                         ec);
                 }
@@ -262,47 +227,13 @@ private:
         }
     }
 
-    /// Chain (OpenSSL's verdict), then the host name (SAN DNS or IP); the first refusal's
-    /// reason is kept for the log, since the handshake error only says "verify failed".
-    bool verify_certificate(bool preverified, ssl::verify_context& vc) {
-        X509_STORE_CTX* ctx = vc.native_handle();
-        const ssl::host_name_verification by_name(verify_host_);
-        const bool ok = by_name(preverified, vc);
-        if (!ok && tls_refusal_.empty()) {
-            int err = X509_STORE_CTX_get_error(ctx);
-            const int depth = X509_STORE_CTX_get_error_depth(ctx);
-            if (err == X509_V_OK) {
-                err = X509_V_ERR_HOSTNAME_MISMATCH;
-                X509_STORE_CTX_set_error(ctx, err);
-                tls_refusal_ = "certificate refused: host name mismatch (not valid for " +
-                               verify_host_ + ")";
-            } else {
-                tls_refusal_ = std::string("certificate refused: ") +
-                               X509_verify_cert_error_string(err) + " (depth " +
-                               std::to_string(depth) + ")";
-            }
-        }
-        return ok;
-    }
-
     void on_tls_handshake(beast::error_code ec) {
         if (ec) return fail(ec, "TLS handshake");
         if constexpr (Tls) {
             if (!settings_.tls.pinned_sha256.empty()) {
-                const auto want = normalize_pin(settings_.tls.pinned_sha256);
-                X509* leaf = SSL_get1_peer_certificate(ws_.next_layer().native_handle());
-                std::string got;
-                if (leaf) {
-                    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-                    unsigned int len = 0;
-                    if (X509_digest(leaf, EVP_sha256(), md.data(), &len) == 1) got = hex(md.data(), len);
-                    X509_free(leaf);
-                }
-                if (!want) return fail_with("certificate refused: the configured pin is not a SHA-256");
-                if (got != *want) {
-                    return fail_with("certificate refused: pin mismatch (leaf SHA-256 " +
-                                     (got.empty() ? std::string("unavailable") : got) + ")");
-                }
+                auto refusal =
+                    check_pin(ws_.next_layer().native_handle(), settings_.tls.pinned_sha256);
+                if (!refusal.empty()) return fail_with(refusal);
             }
         }
         if (!report([&] { owner_.on_tls_done(this); })) return;
@@ -321,9 +252,10 @@ private:
             req.set(http::field::sec_websocket_protocol, std::string(subprotocol));
             req.set(http::field::user_agent, "ctigw-pbx-link");
         }));
-        // A little over the codec's limit so that an oversized frame reaches the decoder and is
-        // counted and skipped (§9) instead of failing the connection.
-        ws_.read_message_max(settings_.limits.max_frame_bytes + 64 * 1024);
+        // The read limit is enforced in on_read, not by Beast: Beast's own check closes 1009 but
+        // its teardown's error (on TLS "application data after close notify") replaces
+        // message_too_big in what the read reports, and the reason was lost.
+        ws_.read_message_max(0);
         std::string host = ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host;
         host += ":" + std::to_string(ep_.port);
         ws_.async_handshake(
@@ -354,14 +286,23 @@ private:
     void do_read() {
         if (paused_ || closed_) return;
         reading_ = true;
-        ws_.async_read(buffer_,
-                       beast::bind_front_handler(&connection::on_read, this->shared_from_this()));
+        ws_.async_read_some(
+            buffer_, 0, beast::bind_front_handler(&connection::on_read, this->shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
         reading_ = false;
         if (ec) return fail(ec, "read");
         last_received = clock::now();
+        if (!ws_.is_message_done()) {
+            // A little over the codec's limit, so that an oversized frame still reaches the
+            // decoder and is counted and skipped (§9); past that the session ends.
+            const std::size_t limit = settings_.limits.max_frame_bytes + 64 * 1024;
+            if (buffer_.size() <= limit) return do_read();
+            buffer_.consume(buffer_.size());
+            report([&] { owner_.on_oversized(this, limit); });
+            return;
+        }
         const auto data = buffer_.cdata();
         const std::string_view frame(static_cast<const char*>(data.data()), data.size());
         const bool text = ws_.got_text();
@@ -418,10 +359,19 @@ private:
             reason = tls_refusal_;
         } else if (ec == websocket::error::closed) {
             const auto& r = ws_.reason();
+            const std::string_view text(r.reason.data(), r.reason.size());
             reason = "closed by the switch (code " + std::to_string(r.code) +
-                     (r.reason.empty() ? std::string()
-                                        : " " + std::string(r.reason.data(), r.reason.size())) + ")";
+                     (text.empty() ? std::string() : " " + log_safe(text)) + ")";
             close_code_seen = r.code;
+        } else if (ec == websocket::error::message_too_big) {
+            reason = "a message from the switch exceeds the frame limit during " + step;
+        } else if (certificate_requested_ && settings_.tls.client_certificate.empty() &&
+                   (is_tls_category(ec) || ec == net::error::eof ||
+                    ec == net::error::connection_reset)) {
+            // TLS 1.2 says only "handshake failure"; TLS 1.3 alerts "certificate required".
+            const auto what = is_tls_category(ec) ? describe_tls_error(ec) : ec.message();
+            reason = "client certificate required by the switch (clientCertificate/clientKey not "
+                     "configured; " + what + " during " + step + ")";
         } else if (is_tls_category(ec) && ec != ssl::error::stream_truncated) {
             reason = describe_tls_error(ec) + " during " + step;
         } else if (ec == net::error::eof || ec == ssl::error::stream_truncated ||
@@ -457,6 +407,7 @@ private:
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
     std::string tls_refusal_;
+    bool certificate_requested_ = false;  // set by OpenSSL during the handshake (tls_context)
     std::string close_reason_;
     std::uint16_t close_code_ = 1000;
     bool writing_ = false;
@@ -480,7 +431,7 @@ std::uint64_t seed_of(std::uint64_t seed) {
 class beast_link final : public link, public connection_owner {
 public:
     beast_link(link_settings settings, link_callbacks& callbacks, log_sink log)
-        : settings_(std::move(settings)), callbacks_(callbacks), log_(std::move(log)),
+        : settings_(loggable(std::move(settings))), callbacks_(callbacks), log_(std::move(log)),
           strand_(net::make_strand(io_)),
           delivery_(settings_.max_delivery_queue, [this] { on_delivery_drained(); },
                     [this](int level, const std::string& line) { write_log(level, line); }),
@@ -492,8 +443,10 @@ public:
           backoff_(settings_.backoff_initial, settings_.backoff_max, settings_.backoff_jitter,
                    [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }),
           codec_(make_json_codec(settings_.limits)),
+          tls_(settings_.tls,
+               [this](int level, const std::string& line) { write_log(level, line); }),
           request_timer_(strand_), heartbeat_timer_(strand_), backoff_timer_(strand_),
-          probe_socket_(strand_), probe_resolver_(strand_) {
+          stable_timer_(strand_), probe_socket_(strand_), probe_resolver_(strand_) {
         adopt_devices(settings_.devices);
     }
 
@@ -585,6 +538,13 @@ public:
 private:
     // ---- logging, figures, delivery ----
 
+    /// Endpoint URLs go to logs and figures: a query (which could carry a credential) is cut
+    /// from them; the upgrade request still uses the full target.
+    static link_settings loggable(link_settings s) {
+        for (auto& ep : s.endpoints) ep.url = without_query(ep.url);
+        return s;
+    }
+
     void write_log(int level, const std::string& line) const {
         if (!log_) return;
         try {
@@ -667,6 +627,7 @@ private:
         request_timer_.cancel();
         heartbeat_timer_.cancel();
         backoff_timer_.cancel();
+        stable_timer_.cancel();
         probe_resolver_.cancel();
         probe_socket_.close(ignored);
         fail_requests(request_failure::stopped);
@@ -717,65 +678,11 @@ private:
             conn_ = std::make_shared<connection<false>>(strand_, *this, settings_, ep, nullptr, log_);
         } else {
             std::shared_ptr<ssl::context> ctx;
-            std::string error = make_tls_context(ctx);
+            std::string error = tls_.make(ctx);
             if (!error.empty()) return attempt_failed(error);
             conn_ = std::make_shared<connection<true>>(strand_, *this, settings_, ep, ctx, log_);
         }
         conn_->run();
-    }
-
-#if defined(_WIN32)
-    int logged_root_count_ = -1;  // make_tls_context runs on the link's strand only
-#endif
-
-    std::string make_tls_context(std::shared_ptr<ssl::context>& out) {
-        try {
-            auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
-            ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                             ssl::context::no_tlsv1_1);
-            if (SSL_CTX_set_min_proto_version(ctx->native_handle(), settings_.tls.tls13_only
-                                                                        ? TLS1_3_VERSION
-                                                                        : TLS1_2_VERSION) != 1) {
-                return "TLS configuration: cannot set the minimum protocol version";
-            }
-#if defined(_WIN32)
-            // Windows: the machine's ROOT store always, and the configured CA file besides.
-            std::string store_error;
-            const int roots =
-                add_windows_root_certificates(SSL_CTX_get_cert_store(ctx->native_handle()), store_error);
-            // Read at every attempt (a root deployed meanwhile counts at the next one); said
-            // only when it changes, not at every reconnection.
-            if (!store_error.empty()) write_log(log_level::warn, "pbx-link: " + store_error);
-            if (roots != logged_root_count_) {
-                logged_root_count_ = roots;
-                write_log(log_level::info, "pbx-link: trusting " + std::to_string(roots) +
-                                               " certificates of the Windows ROOT store");
-            }
-            if (!settings_.tls.ca_file.empty()) ctx->load_verify_file(settings_.tls.ca_file);
-#else
-            if (settings_.tls.ca_file.empty()) {
-                ctx->set_default_verify_paths();
-            } else {
-                ctx->load_verify_file(settings_.tls.ca_file);
-            }
-#endif
-            if (!settings_.tls.client_certificate.empty()) {
-                ctx->use_certificate_chain_file(settings_.tls.client_certificate);
-                ctx->use_private_key_file(settings_.tls.client_key, ssl::context::pem);
-            }
-            if (!settings_.tls.pinned_sha256.empty() && !normalize_pin(settings_.tls.pinned_sha256)) {
-                return "TLS configuration: pinned_sha256 is not 64 hex digits";
-            }
-            if (!settings_.tls.verify_peer) {
-                write_log(log_level::warn, "pbx-link: certificate verification is OFF (configured)");
-            }
-            out = std::move(ctx);
-            return {};
-        } catch (const std::exception& e) {
-            // File names are not secrets; key contents never reach the log.
-            return std::string("TLS configuration: ") + e.what();
-        }
     }
 
     void attempt_failed(const std::string& reason) {
@@ -821,10 +728,45 @@ private:
         ++generation_;  // late batch completions of the old session are ignored
         fail_requests(request_failure::link_lost);
         write_log(log_level::warn, "pbx-link: connection lost: " + reason);
+        count_flap();
         // Leave `live` first: whoever handles on_link_down must already see the link down.
         sm_.dispatch(link_event::connection_lost, reason);
         report_down(reason, false);
         schedule_reconnect();
+    }
+
+    // ---- stable sessions ----
+
+    /// The backoff starts again from its initial delay only once a session has stayed up for
+    /// stable_after after going live: a switch that breaks every session right after the resync
+    /// gets growing delays, not a reconnection and a full resync every second.
+    void arm_stable_timer() {
+        if (live_since_) return;  // live again after a resync on the same session
+        live_since_ = clock::now();
+        stable_ = false;
+        stable_timer_.expires_after(settings_.stable_after);
+        stable_timer_.async_wait([this, session = session_](beast::error_code ec) {
+            if (ec || stopping_ || session != session_ || !conn_) return;
+            guarded("stable", [&] {
+                stable_ = true;
+                backoff_.reset();
+            });
+        });
+    }
+
+    /// A session lost after going live but before it was stable is a flap.
+    void count_flap() {
+        stable_timer_.cancel();
+        if (live_since_ && !stable_) {
+            const auto up = std::chrono::duration_cast<milliseconds>(clock::now() - *live_since_);
+            std::uint64_t n = 0;
+            update([&](link_figures& f) { n = ++f.flaps; });
+            write_log(log_level::warn, "pbx-link: the session was lost " +
+                                           std::to_string(up.count()) + " ms after going live (flap " +
+                                           std::to_string(n) + "): the reconnect delay is not reset");
+        }
+        live_since_.reset();
+        stable_ = false;
     }
 
     /// Closes the session with `code` (the close frame goes out after queued frames, the socket
@@ -872,6 +814,8 @@ private:
         seq_.reset();
         monitors_.clear();
         ++session_;  // monitorRefs belong to a session: stops of the old one are moot
+        live_since_.reset();
+        stable_ = false;
         stop_refs_.clear();
         stops_in_flight_ = 0;
         hold_ = false;
@@ -904,11 +848,20 @@ private:
         std::visit([&](auto& m) { on_message(m); }, decoded.value());
     }
 
+    void on_oversized(connection_base* c, std::size_t limit) override {
+        if (!current(c)) return;
+        update([&](link_figures& f) { ++f.malformed_frames; });
+        drop_session(1009, "message too big",
+                     "a message from the switch exceeds the frame limit of " +
+                         std::to_string(limit) + " bytes (closed 1009)");
+    }
+
     void malformed(std::size_t bytes, const std::string& why) {
         // The content may hold secrets: log the length and the decoder's verdict only.
         update([&](link_figures& f) { ++f.malformed_frames; });
+        // The verdict may quote the frame (a member name, an unknown value): made log-safe.
         write_log(log_level::warn, "pbx-link: malformed frame (" + std::to_string(bytes) +
-                                       " bytes) skipped: " + why);
+                                       " bytes) skipped: " + log_safe(why));
         const auto now = clock::now();
         malformed_times_.push_back(now);
         while (!malformed_times_.empty() && now - malformed_times_.front() > std::chrono::minutes(1)) {
@@ -932,7 +885,7 @@ private:
     void on_message(response& r) {
         auto p = requests_.take(r.id);
         if (!p) {
-            write_log(log_level::debug, "pbx-link: response " + r.id +
+            write_log(log_level::debug, "pbx-link: response " + log_safe(r.id, 64) +
                                             " for no outstanding request (timed out before?)");
             return;
         }
@@ -1060,14 +1013,16 @@ private:
         switch_heartbeat_ = milliseconds{r.heartbeat_interval_ms};
         max_batch_ = r.max_batch_size.value_or(1000);
         if (!instance_.empty() && instance_ != r.instance_id) {
-            write_log(log_level::warn, "pbx-link: switch restarted (instance " + instance_ + " -> " +
-                                           r.instance_id + "): every previous call is gone");
+            write_log(log_level::warn, "pbx-link: switch restarted (instance " +
+                                           log_safe(instance_) + " -> " + log_safe(r.instance_id) +
+                                           "): every previous call is gone");
             report_down("switch restarted", true);
         }
         instance_ = r.instance_id;
         update([&](link_figures& f) { f.switch_instance = instance_; });
         sm_.dispatch(link_event::hello_done, "version " + std::to_string(r.version) + ", switch " +
-                                                 r.switch_name + ", instance " + r.instance_id);
+                                                 log_safe(r.switch_name) + ", instance " +
+                                                 log_safe(r.instance_id));
         start_heartbeats();
         svc::authenticate::params auth{settings_.token};  // the token is never logged
         send_internal(service_params{std::in_place_index<service_index_v<svc::authenticate>>, auth},
@@ -1090,7 +1045,7 @@ private:
     void session_step_failed(const char* step, const request_outcome& o) {
         std::string why = std::string(step) + " failed: ";
         if (o.error) {
-            why += std::string(to_string(o.error->category)) + "/" + o.error->value;
+            why += std::string(to_string(o.error->category)) + "/" + log_safe(o.error->value, 64);
             if (o.error->value == error_values::unsupported_version) {
                 min_next_delay_ = settings_.backoff_max;
                 write_log(log_level::error, "pbx-link: no common protocol version with the switch");
@@ -1341,7 +1296,7 @@ private:
     void finish_pass() {
         if (!sm_.dispatch(link_event::truth_complete, "every device has its truth")) return;
         reported_up_ = true;
-        backoff_.reset();
+        arm_stable_timer();
         idle_since_ = clock::now();
         deliver([this] { callbacks_.on_live(); }, false);
         pump_waiting();
@@ -1556,9 +1511,11 @@ private:
     std::mt19937_64 rng_;
     backoff backoff_;
     std::unique_ptr<codec> codec_;
+    tls_context_factory tls_;
     net::steady_timer request_timer_;
     net::steady_timer heartbeat_timer_;
     net::steady_timer backoff_timer_;
+    net::steady_timer stable_timer_;
     tcp::socket probe_socket_;
     tcp::resolver probe_resolver_;
     std::optional<time_point> armed_deadline_;
@@ -1577,6 +1534,8 @@ private:
     bool probing_ = false;
     time_point idle_since_{};
     time_point next_probe_{};
+    std::optional<time_point> live_since_;  ///< when this session first went live
+    bool stable_ = false;                   ///< live for stable_after: the backoff was reset
 
     std::string instance_;
     milliseconds switch_heartbeat_{10000};

@@ -36,6 +36,16 @@ std::string_view to_string(request_failure f) {
     return "?";
 }
 
+namespace detail {
+
+std::string without_query(std::string_view url) {
+    const auto q = url.find('?');
+    if (q == std::string_view::npos) return std::string(url);
+    return std::string(url.substr(0, q)) + "?...";
+}
+
+}  // namespace detail
+
 std::optional<endpoint> parse_endpoint(std::string_view url) {
     endpoint ep;
     ep.url = std::string(url);

@@ -151,6 +151,35 @@ bool decode_unsigned(od::value& v, T& out, ctx& c) {
     return true;
 }
 
+/// Walks a value that is not decoded (an unknown member or event body) at path depth `depth`:
+/// simdjson would skip it whatever its nesting, so max_depth is enforced here as for the rest.
+bool skip_value(od::value v, std::size_t depth, ctx& c) {
+    if (depth > c.limits.max_depth) {
+        return c.fail(decode_errc::too_deep,
+                      "nesting exceeds " + std::to_string(c.limits.max_depth));
+    }
+    od::json_type t;
+    if (auto ec = v.type().get(t)) return c.fail(ec);
+    if (t == od::json_type::object) {
+        od::object obj;
+        if (auto ec = v.get_object().get(obj)) return c.fail(ec);
+        for (auto member : obj) {
+            od::field f;
+            if (auto ec = std::move(member).get(f)) return c.fail(ec);
+            if (!skip_value(f.value(), depth + 1, c)) return false;
+        }
+    } else if (t == od::json_type::array) {
+        od::array arr;
+        if (auto ec = v.get_array().get(arr)) return c.fail(ec);
+        for (auto item : arr) {
+            od::value iv;
+            if (auto ec = std::move(item).get(iv)) return c.fail(ec);
+            if (!skip_value(iv, depth + 1, c)) return false;
+        }
+    }
+    return true;  // a scalar: on-demand skips it
+}
+
 template <class T>
 bool decode_struct(od::value v, T& out, ctx& c);
 
@@ -288,7 +317,11 @@ bool decode_struct(od::value v, T& out, ctx& c) {
              ...);
         }(std::make_index_sequence<count>{});
         if (!ok) return false;
-        if (!found) ++c.stats.unknown_members;
+        if (!found) {
+            ++c.stats.unknown_members;
+            scoped_segment seg(c, key);
+            if (!skip_value(f.value(), c.path.depth(), c)) return false;
+        }
     }
     bool ok = true;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -621,9 +654,10 @@ private:
         auto index = env.body_inline ? std::optional<std::size_t>(env.body_index)
                                      : event_index_of(*env.event);
         if (!index) {
-            // Forward compatibility: keep the name, skip the body (still checked to be an object).
+            // Forward compatibility: keep the name, skip the body (its nesting still counts).
             ++stats_.unknown_events;
             m.body = evt::unknown_event{std::string(*env.event)};
+            if (!decode_body(root, "data", &skip_body, m.body, c)) return take_error(c, env);
             return decode_result(std::move(msg));
         }
         if (!env.body_inline && !decode_body(root, "data", event_decoders[*index], m.body, c))
@@ -634,6 +668,10 @@ private:
             return take_error(c, env);
         }
         return decode_result(std::move(msg));
+    }
+
+    static bool skip_body(od::value v, event_body&, ctx& c) {
+        return skip_value(v, c.path.depth(), c);
     }
 
     static bool decode_alternative_error(od::value v, csta_error& out, ctx& c) {
@@ -712,8 +750,10 @@ private:
                         ok = event_decoders[*index](v, *env.inline_body, c);
                     }
                 }
+            } else {
+                ++stats_.unknown_members;
+                ok = skip_value(v, c.path.depth(), c);
             }
-            else ++stats_.unknown_members;
             if (!ok) return false;
         }
         return true;

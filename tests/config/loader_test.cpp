@@ -57,13 +57,14 @@ TEST(config_loader, minimal_file_gets_defaults) {
 TEST(config_loader, full_settings_are_read) {
     const auto r = load_text(
         make(
-            R"("endpoints": ["wss://a:8443/x", "wss://[::1]/y?z=1"], "allowInsecure": false,
+            R"("endpoints": ["wss://a:8443/x", "wss://[::1]/y"], "allowInsecure": false,
 "tls": {"caFile": "ca.pem", "clientCertificate": "c.pem", "clientKey": "k.pem",
+        "clientKeyPassphraseFile": "k.pass", "crlFile": "crl.pem", "cipherList": "AES128-SHA",
         "pinnedSha256": "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
         "minVersion": "1.3", "serverName": "pbx.example"},
 "auth": {"tokenFile": "/etc/tok"},
 "timeouts": {"connectMs": 100, "requestMs": 300000, "heartbeatIntervalMs": 1000, "missedHeartbeats": 20},
-"reconnect": {"initialMs": 100, "maxMs": 100, "jitter": 1},
+"reconnect": {"initialMs": 100, "maxMs": 100, "jitter": 1, "stableAfterMs": 500},
 "fallbackToPrimary": {"enabled": true, "idleSeconds": 0})",
             default_devices,
             R"(, "logging": {"file": "log/ctigw.log", "level": "trace", "rotateSizeMb": 1024, "rotateCount": 1},
@@ -73,7 +74,11 @@ TEST(config_loader, full_settings_are_read) {
     ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : format(r.errors[0]));
     const settings& s = *r.value;
     EXPECT_EQ(s.link.endpoints[1].host, "::1");
-    EXPECT_EQ(s.link.endpoints[1].target, "/y?z=1");
+    EXPECT_EQ(s.link.endpoints[1].target, "/y");
+    EXPECT_EQ(s.link.tls.client_key_passphrase_file, "/base/k.pass");
+    EXPECT_EQ(s.link.tls.crl_file, "/base/crl.pem");
+    EXPECT_EQ(s.link.tls.cipher_list, "AES128-SHA");
+    EXPECT_EQ(s.link.reconnect.stable_after.count(), 500);
     EXPECT_EQ(s.link.tls.ca_file, "/base/ca.pem");
     EXPECT_EQ(s.link.tls.client_key, "/base/k.pem");
     ASSERT_TRUE(s.link.tls.pinned_sha256.has_value());
@@ -194,6 +199,48 @@ TEST(config_loader, endpoint_rules) {
             make(
                 R"("endpoints": ["ws://pbx/csta"], "allowInsecure": true, "auth": {"tokenEnv": "T"})"))
             .ok());
+}
+
+// A query is where a token gets pasted: refused whatever its keys, and never echoed.
+TEST(config_loader, endpoint_query_is_refused_without_echo) {
+    const auto e = errors(make(
+        R"("endpoints": ["wss://pbx/csta?token=s3cr3t", "wss://pbx2?x"], "auth": {"tokenEnv": "T"})"));
+    ASSERT_EQ(e.size(), 2U);
+    EXPECT_THAT(e[0], HasSubstr("/switch/endpoints/0: a query (?...) is not allowed in the switch "
+                                "URL; the token belongs in tokenFile or tokenEnv"));
+    EXPECT_THAT(e[1], HasSubstr("/switch/endpoints/1: a query"));
+    for (const auto& line : e) EXPECT_THAT(line, Not(HasSubstr("s3cr3t")));
+}
+
+TEST(config_loader, key_passphrase_rules) {
+    const std::string cert = R"(, "tls": {"clientCertificate": "c.pem", "clientKey": "k.pem", )";
+    EXPECT_THAT(errors(make(std::string(default_switch) + cert +
+                            R"("clientKeyPassphraseFile": "p", "clientKeyPassphraseEnv": "P"})")),
+                ElementsAre(HasSubstr("/switch/tls: set at most one of \"clientKeyPassphraseFile\" "
+                                      "or \"clientKeyPassphraseEnv\", not both")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + R"(, "tls": {"clientKeyPassphraseEnv": "P"})")),
+        ElementsAre(HasSubstr("/switch/tls/clientKeyPassphraseEnv: a passphrase needs "
+                              "\"clientKey\"")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + cert + R"("clientKeyPassphraseEnv": "1x"})")),
+        ElementsAre(HasSubstr("invalid environment variable name")));
+    // The passphrase itself never goes in the file.
+    const auto inline_secret =
+        errors(make(std::string(default_switch) + cert + R"("clientKeyPassphrase": "s3cr3t"})"));
+    EXPECT_THAT(inline_secret,
+                ElementsAre(HasSubstr("/switch/tls/clientKeyPassphrase: inline secrets are not "
+                                      "allowed; use clientKeyPassphraseFile or "
+                                      "clientKeyPassphraseEnv")));
+    const auto ok = load_text(make(std::string(default_switch) + cert +
+                                   R"("clientKeyPassphraseEnv": "CTIGW_KEY_PASS"})"));
+    ASSERT_TRUE(ok.ok());
+    EXPECT_EQ(ok.value->link.tls.client_key_passphrase_env, "CTIGW_KEY_PASS");
+    EXPECT_THAT(errors(make(std::string(default_switch) + R"(, "tls": {"cipherList": "A B"})")),
+                ElementsAre(HasSubstr("/switch/tls/cipherList: expected an OpenSSL cipher list")));
+    EXPECT_THAT(
+        errors(make(std::string(default_switch) + R"(, "reconnect": {"stableAfterMs": -1})")),
+        ElementsAre(HasSubstr("/switch/reconnect/stableAfterMs: -1 is out of range")));
 }
 
 TEST(config_loader, tls_rules) {

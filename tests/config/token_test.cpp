@@ -90,5 +90,28 @@ TEST_F(config_token, reads_environment) {
     EXPECT_EQ(r.error(), "environment variable " + name + " is not set");
 }
 
+TEST_F(config_token, key_passphrase_from_file_env_or_none) {
+    tls_settings t;
+    auto none = resolve_key_passphrase(t);
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none.value(), "");
+    // Inner and leading spaces belong to the passphrase; the line end an editor adds does not.
+    t.client_key_passphrase_file = write("p", "\xEF\xBB\xBF correct horse \r\n");
+    auto from_file = resolve_key_passphrase(t);
+    ASSERT_TRUE(from_file.ok()) << from_file.error();
+    EXPECT_EQ(from_file.value(), " correct horse ");
+    t.client_key_passphrase_file = write("empty", "\n");
+    auto empty = resolve_key_passphrase(t);
+    ASSERT_FALSE(empty.ok());
+    EXPECT_THAT(empty.error(), HasSubstr("is empty"));
+    t.client_key_passphrase_file = dir_ / "missing";
+    EXPECT_FALSE(resolve_key_passphrase(t).ok());
+    t.client_key_passphrase_file.clear();
+    t.client_key_passphrase_env = "CTIGW_TEST_KEY_PASS_UNSET_42";
+    auto unset = resolve_key_passphrase(t);
+    ASSERT_FALSE(unset.ok());
+    EXPECT_THAT(unset.error(), HasSubstr("is not set"));
+}
+
 }  // namespace
 }  // namespace ctigw::config

@@ -30,6 +30,10 @@ struct cert_files {
     std::filesystem::path wrong_host, wrong_host_key;  // by the CA, for wrong.example.com
     std::filesystem::path unknown, unknown_key;     // by another CA
     std::filesystem::path client, client_key;       // client certificate by the CA
+    std::filesystem::path client_key_encrypted;     // the same key, encrypted with:
+    static constexpr const char* client_key_passphrase = "correct horse battery";
+    std::filesystem::path rsa_server, rsa_server_key;  // good, RSA key (RSA-only suites)
+    std::filesystem::path ca_leaf, ca_leaf_key;     // by the CA, for 127.0.0.1, but CA:TRUE
     std::string server_sha256;                      // fingerprint of `server`
     static const cert_files& get();                 // made once per test binary
 };

@@ -51,7 +51,7 @@ const pki& certs() {
 class running_server {
 public:
     explicit running_server(server_options o = {}, sim_config c = {}) {
-        o.tls = tls_files{certs().dir / "server.pem", certs().dir / "server-key.pem", {}};
+        o.tls = tls_files{certs().dir / "server.pem", certs().dir / "server-key.pem", {}, {}};
         o.token = "s3cret";
         o.log = log_.sink();
         server_ = std::make_unique<server>(io_, std::move(c), std::move(o));

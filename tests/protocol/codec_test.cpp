@@ -269,6 +269,29 @@ TEST_F(codec_test, too_deep) {
     EXPECT_EQ(r.error().code, decode_errc::too_deep);
 }
 
+// Unknown members and event bodies are skipped, but their nesting counts like any other's: a
+// switch cannot hide 10,000 levels of brackets in a vendor member.
+TEST_F(codec_test, too_deep_inside_what_is_skipped) {
+    auto nest = [](std::size_t levels) {
+        return std::string(levels, '[') + "1" + std::string(levels, ']');
+    };
+    const auto limit = codec_limits{}.max_depth;
+    // In an unknown member of a body, of the envelope, and as an unknown event's data.
+    const std::string member =
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"2001","x":)" +
+        nest(limit + 8) + R"(,"calledDirectoryNumber":"2002"}})";
+    expect_error(member, decode_errc::too_deep, "/params/x");
+    const std::string envelope = R"({"type":"heartbeat","id":"1","x":)" + nest(limit + 8) + "}";
+    expect_error(envelope, decode_errc::too_deep, "/x");
+    const std::string unknown_event =
+        R"({"type":"event","seq":3,"event":"AgentLoggedOn","data":{"a":)" + nest(limit + 8) + "}}";
+    expect_error(unknown_event, decode_errc::too_deep, "/data");
+    // Up to the limit a skipped member is fine: {"x": at depth 1, its innermost value at the limit.
+    expect_ok(R"({"type":"heartbeat","id":"1","x":)" + nest(limit - 1) + "}");
+    expect_error(R"({"type":"heartbeat","id":"1","x":)" + nest(limit) + "}", decode_errc::too_deep,
+                 "/x");
+}
+
 TEST_F(codec_test, duplicate_members) {
     expect_error(R"({"type":"heartbeat","id":"1","id":"2"})", decode_errc::duplicate_member,
                  "/id");

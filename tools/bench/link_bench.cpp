@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     pbxsim::sim_config config;
     config.stations = {{"2000", std::to_string(2000 + device_count - 1)}};
     pbxsim::server_options options;
-    options.tls = pbxsim::tls_files{dir / "server.pem", dir / "server-key.pem", std::nullopt};
+    options.tls = pbxsim::tls_files{dir / "server.pem", dir / "server-key.pem", std::nullopt, {}};
     options.token = "bench-token";
     options.send_queue_limit_bytes = 256u * 1024 * 1024;
     options.log = [](std::string_view) {};

@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
     opts.port = 0;
     opts.token = token.str();
     opts.tls = ctigw::pbxsim::tls_files{dir / "certs" / "server.pem", dir / "certs" / "server-key.pem",
-                                        std::nullopt};
+                                        std::nullopt, {}};
     opts.log = [](std::string_view) {};
     simulator sim;
     if (auto err = sim.start(cfg, opts); !err.empty()) {

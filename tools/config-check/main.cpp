@@ -2,6 +2,7 @@
 // Exit codes: 0 valid, 1 invalid configuration, 2 usage or I/O error.
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -9,6 +10,8 @@
 
 #include "ctigw/config/devices.hpp"
 #include "ctigw/config/loader.hpp"
+#include "ctigw/config/token.hpp"
+#include "ctigw/pbx_link/link.hpp"
 
 namespace {
 
@@ -23,7 +26,10 @@ constexpr std::string_view help_text =
        ctigw-config --help
 
 Checks a ctigw configuration file (JSON; // and /* */ comments allowed) without
-connecting to the switch and without reading the token.
+connecting to the switch and without reading the token. A client certificate and
+key are loaded as the TSP loads them (an encrypted key with its passphrase from
+clientKeyPassphraseFile or clientKeyPassphraseEnv; never a prompt) when the files
+are readable here.
 
 Commands:
   check FILE     Validate FILE. When it is valid, print a summary: number of
@@ -54,7 +60,39 @@ int usage_error(std::string_view message) {
     return exit_usage;
 }
 
-void print_summary(const cfg::settings& s) {
+/// Loads the client certificate and key as the link will. Empty when fine or not checkable here
+/// (`note` says which), else the error.
+std::string check_client_key(const cfg::tls_settings& tls, std::string& note) {
+    if (tls.client_certificate.empty()) return {};
+    std::error_code ec;
+    if (!std::filesystem::exists(tls.client_key, ec) ||
+        !std::filesystem::exists(tls.client_certificate, ec)) {
+        // Often checked on another machine than the TSP's: not an error of the file.
+        note = "client key not checked (" +
+               (std::filesystem::exists(tls.client_key, ec) ? tls.client_certificate.string()
+                                                            : tls.client_key.string()) +
+               " not found here)";
+        return {};
+    }
+    auto passphrase = cfg::resolve_key_passphrase(tls);
+    if (!passphrase.ok()) return passphrase.error();
+    ctigw::pbx_link::tls_settings t;
+    t.client_certificate = tls.client_certificate.string();
+    t.client_key = tls.client_key.string();
+    t.client_key_passphrase = passphrase.value();
+    auto error = ctigw::pbx_link::check_client_identity(t);
+    if (!error.empty()) return error;
+    note = passphrase.value().empty()
+               ? "client key loaded"
+               : "client key loaded (decrypted with the passphrase from " +
+                     (tls.client_key_passphrase_env.empty()
+                          ? "file " + tls.client_key_passphrase_file.string()
+                          : "environment variable " + tls.client_key_passphrase_env) +
+                     ")";
+    return {};
+}
+
+void print_summary(const cfg::settings& s, const std::string& key_note) {
     const auto& link = s.link;
     std::cout << "ok: " << cfg::count(s.devices.lines) << " lines, " << cfg::count(s.devices.phones)
               << " phones, " << link.endpoints.size()
@@ -65,15 +103,31 @@ void print_summary(const cfg::settings& s) {
     std::cout << ")\n";
 
     const auto& tls = link.tls;
-    std::cout << "tls: minimum version " << cfg::to_string(tls.min_version)
-              << ", peer verification " << (tls.verify_peer ? "on" : "OFF") << ", CA "
-              << (tls.ca_file.empty() ? std::string("system roots") : tls.ca_file.string());
-    if (!tls.client_certificate.empty()) {
-        std::cout << ", client certificate " << tls.client_certificate.string();
+    std::size_t plain = 0;
+    for (const auto& e : link.endpoints) plain += e.secure ? 0 : 1;
+    if (plain == link.endpoints.size()) {
+        // Nothing is verified on ws://: saying "peer verification on" would be a lie.
+        std::cout << "tls: NONE (ws://: not encrypted, the switch is not authenticated)\n";
+    } else {
+        std::cout << "tls: minimum version " << cfg::to_string(tls.min_version)
+                  << ", peer verification " << (tls.verify_peer ? "on" : "OFF") << ", CA "
+                  << (tls.ca_file.empty() ? std::string("system roots") : tls.ca_file.string());
+        if (plain != 0)
+            std::cout << " (wss:// endpoints only; " << plain << " ws:// NOT encrypted)";
+        if (!tls.crl_file.empty()) std::cout << ", CRL " << tls.crl_file.string();
+        if (!tls.client_certificate.empty()) {
+            std::cout << ", client certificate " << tls.client_certificate.string();
+        }
+        if (!key_note.empty()) std::cout << ", " << key_note;
+        if (tls.pinned_sha256) std::cout << ", certificate pinned";
+        if (!tls.server_name.empty()) std::cout << ", server name " << tls.server_name;
+        std::cout << "\n";
+        if (!tls.cipher_list.empty()) {
+            std::cout << "warning: tls.cipherList replaces the TLS 1.2 policy (ECDHE with AES-GCM "
+                         "or ChaCha20-Poly1305) with \""
+                      << tls.cipher_list << "\": for an old switch only\n";
+        }
     }
-    if (tls.pinned_sha256) std::cout << ", certificate pinned";
-    if (!tls.server_name.empty()) std::cout << ", server name " << tls.server_name;
-    std::cout << "\n";
 
     if (link.auth.source == cfg::token_source::file) {
         std::cout << "auth: token from file " << link.auth.token_file.string() << "\n";
@@ -85,7 +139,8 @@ void print_summary(const cfg::settings& s) {
     std::cout << "timeouts: connect " << t.connect.count() << " ms, request " << t.request.count()
               << " ms, heartbeat " << t.heartbeat_interval.count() << " ms x "
               << t.missed_heartbeats << "; reconnect " << link.reconnect.initial.count() << ".."
-              << link.reconnect.max.count() << " ms; fallback to primary "
+              << link.reconnect.max.count() << " ms, reset after "
+              << link.reconnect.stable_after.count() << " ms live; fallback to primary "
               << (link.fallback_to_primary.enabled
                       ? "after " + std::to_string(link.fallback_to_primary.idle.count()) + " s idle"
                       : std::string("off"))
@@ -113,7 +168,12 @@ int check(const std::string& file, bool quiet) {
         for (const auto& e : result.errors) std::cout << cfg::format(e) << "\n";
         return exit_invalid;
     }
-    if (!quiet) print_summary(*result.value);
+    std::string key_note;
+    if (auto error = check_client_key(result.value->link.tls, key_note); !error.empty()) {
+        std::cout << "/switch/tls/clientKey: " << error << "\n";
+        return exit_invalid;
+    }
+    if (!quiet) print_summary(*result.value, key_note);
     return exit_ok;
 }
 

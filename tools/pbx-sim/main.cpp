@@ -441,7 +441,7 @@ run_plan make_plan(const cli& c) {
             plan.demo_note += "demo: wrote certificates into " + dir.string() + "\n";
         }
         const std::string hint = " (create a set with: ctigw-pbxsim certs " + dir.string() + ")";
-        tls_files files{dir / "server.pem", dir / "server-key.pem", std::nullopt};
+        tls_files files{dir / "server.pem", dir / "server-key.pem", std::nullopt, {}};
         require_file(files.certificate_chain, hint);
         require_file(files.private_key, hint);
         if (c.has("--require-client-cert")) {
@@ -453,7 +453,7 @@ run_plan make_plan(const cli& c) {
     } else if (cert) {
         require_file(*cert, "");
         require_file(*key, "");
-        plan.server.tls = tls_files{*cert, *key, std::nullopt};
+        plan.server.tls = tls_files{*cert, *key, std::nullopt, {}};
     }
 
     const int token_sources = int(c.has("--token")) + int(c.has("--token-file")) + int(c.has("--token-env"));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "calls.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 namespace ctigw::tsp {
 
@@ -749,7 +750,8 @@ void on(const event_context& x, const E&) {
 }
 
 void on(const event_context& x, const evt::unknown_event& e) {
-    x.p.log(level::debug, "line " + x.l->extension + ": unknown event " + e.name + " ignored");
+    x.p.log(level::debug, "line " + x.l->extension + ": unknown event " +
+                              protocol::log_safe(e.name, 64) + " ignored");
 }
 
 const protocol::call_event_common& common_of(const protocol::event_body& body) {

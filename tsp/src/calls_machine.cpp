@@ -5,6 +5,7 @@
 
 #include "calls.hpp"
 #include "capabilities.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 namespace ctigw::tsp {
 
@@ -272,7 +273,8 @@ std::string_view state_name(DWORD state) {
 
 std::string describe(const call& c, const line& l) {
     return "call " + std::to_string(c.handle()) + " (" +
-           (c.connection ? c.connection->call_id : std::string("-")) + "," + l.extension + ")";
+           (c.connection ? protocol::log_safe(c.connection->call_id, 64) : std::string("-")) + "," +
+           l.extension + ")";
 }
 
 DWORD disconnect_mode(std::optional<protocol::event_cause> cause) {

@@ -6,6 +6,7 @@
 
 #include "calls.hpp"
 #include "capabilities.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
 namespace ctigw::tsp::calls {
@@ -174,7 +175,8 @@ void start_make_call(provider_state& p, const line_ptr& l, const call_ptr& c, co
         const auto& res = std::get<svc::make_call::result>(*o.result);
         const auto& conn = res.calling_connection;
         if (c->connection && c->connection->call_id != conn.call_id) {
-            p.log(level::warn, describe(*c, *l) + " MakeCall answered " + conn.call_id);
+            p.log(level::warn,
+                  describe(*c, *l) + " MakeCall answered " + protocol::log_safe(conn.call_id, 64));
         }
         if (auto ghost = find_call(*l, conn.call_id); ghost && ghost != c) {
             // Events arrived first with no make-call cause: the "new" call is ours.
@@ -826,7 +828,8 @@ LONG park(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR 
                  return to_lineerr(o);
              }
              const auto& res = std::get<svc::park_call::result>(*o.result);
-             p.log(level::info, describe(*c, *l) + " parked on " + res.parked_to);
+             p.log(level::info,
+                   describe(*c, *l) + " parked on " + protocol::log_safe(res.parked_to, 64));
              if (mode == LINEPARKMODE_NONDIRECTED && !r->completed.load()) {
                  // TAPI keeps lpNonDirAddress until the completion: fill it first.
                  var_writer<VARSTRING> w(non_dir_address, sizeof(VARSTRING));

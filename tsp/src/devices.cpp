@@ -2,6 +2,7 @@
 // (forwarding, DND, message waiting, service state, phone-set events), in/out of service, the
 // status-query throttle and provider::reload(). TSPI functions: devices_line.cpp, devices_phone.cpp.
 #include "devices.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -188,10 +189,10 @@ void query_locked(provider_state& p, const void* key, typename Service::params p
             if (o.ok()) {
                 if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
             } else {
-                p.log(level::debug, what + " failed: " +
-                                        std::string(o.failure ? pbx_link::to_string(*o.failure)
-                                                              : "unknown") +
-                                        (o.error ? " " + o.error->value : ""));
+                p.log(level::debug,
+                      what + " failed: " +
+                          std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
+                          (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
             }
             done();
         });
@@ -650,7 +651,8 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
                                ": out of service until the next resync");
         devices_set_in_service_locked(p, device, false);
     } else if (const auto* ue = std::get_if<unknown_event>(&b)) {
-        p.log(level::debug, "unknown event " + ue->name + " for " + device + " ignored");
+        p.log(level::debug,
+              "unknown event " + protocol::log_safe(ue->name, 64) + " for " + device + " ignored");
     } else if (ph) {
         on_phone_event_locked(p, ph, b);
     }

@@ -1,6 +1,7 @@
 // Provider lifecycle, handle tables, the road to TAPI (dispatcher), request plumbing and the link
 // callbacks. Call control lives in calls*.cpp, devices in devices*.cpp.
 #include "state.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
 
@@ -31,7 +32,8 @@ bool is_device_event(const protocol::event_body& b) {
            std::holds_alternative<protocol::evt::unknown_event>(b);
 }
 
-pbx_link::link_settings make_link_settings(const config::settings& s, std::string token) {
+pbx_link::link_settings make_link_settings(const config::settings& s, std::string token,
+                                           std::string key_passphrase) {
     pbx_link::link_settings ls;
     for (const auto& e : s.link.endpoints) {
         ls.endpoints.push_back({e.url, e.host, e.port, e.target, e.secure});
@@ -39,6 +41,9 @@ pbx_link::link_settings make_link_settings(const config::settings& s, std::strin
     ls.tls.ca_file = s.link.tls.ca_file.string();
     ls.tls.client_certificate = s.link.tls.client_certificate.string();
     ls.tls.client_key = s.link.tls.client_key.string();
+    ls.tls.client_key_passphrase = std::move(key_passphrase);
+    ls.tls.cipher_list = s.link.tls.cipher_list;
+    ls.tls.crl_file = s.link.tls.crl_file.string();
     if (s.link.tls.pinned_sha256) {
         static constexpr char hex[] = "0123456789abcdef";
         for (auto b : *s.link.tls.pinned_sha256) {
@@ -58,6 +63,7 @@ pbx_link::link_settings make_link_settings(const config::settings& s, std::strin
     ls.backoff_initial = s.link.reconnect.initial;
     ls.backoff_max = s.link.reconnect.max;
     ls.backoff_jitter = s.link.reconnect.jitter;
+    ls.stable_after = s.link.reconnect.stable_after;
     if (s.link.fallback_to_primary.enabled) {
         ls.fallback_to_primary_after_idle =
             std::chrono::duration_cast<std::chrono::milliseconds>(s.link.fallback_to_primary.idle);
@@ -255,7 +261,8 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
             calls_apply_truth_locked(*this, it->second, truth);
         }
         if (truth.error) {
-            log(level::warn, "device " + truth.device + " unavailable: " + truth.error->value);
+            log(level::warn, "device " + truth.device +
+                                 " unavailable: " + protocol::log_safe(truth.error->value, 64));
         }
         if (link_live_) {
             // A device added while live (pbx_link::link::set_devices after a reload): the link
@@ -437,7 +444,12 @@ LONG provider::init(DWORD tspi_version, DWORD permanent_provider_id, DWORD line_
             s.log(level::error, "switch token: " + token.error());
             return static_cast<LONG>(LINEERR_OPERATIONFAILED);
         }
-        ls = make_link_settings(*s.settings_, token.value());
+        auto passphrase = config::resolve_key_passphrase(s.settings_->link.tls);
+        if (!passphrase.ok()) {
+            s.log(level::error, "client key passphrase: " + passphrase.error());
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        }
+        ls = make_link_settings(*s.settings_, token.value(), passphrase.value());
         ls.devices = std::move(devices);
         s.initialized_ = true;
     }

@@ -28,8 +28,8 @@ using ext_ptr = std::unique_ptr<X509_EXTENSION, deleter<X509_EXTENSION, X509_EXT
     throw std::runtime_error(std::string("certificate generation: ") + what);
 }
 
-pkey_ptr new_key() {
-    pkey_ptr key(EVP_EC_gen("P-256"));
+pkey_ptr new_key(bool rsa = false) {
+    pkey_ptr key(rsa ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
     if (!key) fail("EC key generation failed");
     return key;
 }
@@ -51,9 +51,12 @@ std::string to_pem(X509* cert) {
     return std::string(data, static_cast<std::size_t>(len));
 }
 
+/// Never OpenSSL's console prompt: these keys are not encrypted.
+int no_passphrase(char*, int, int, void*) { return 0; }
+
 pkey_ptr key_from_pem(const std::string& pem) {
     bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    pkey_ptr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    pkey_ptr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, &no_passphrase, nullptr));
     if (!key) fail("reading a key");
     return key;
 }
@@ -130,12 +133,15 @@ key_and_cert make_ca(const std::string& common_name) {
 key_and_cert issue_certificate(const key_and_cert& ca, const cert_request& request) {
     auto ca_key = key_from_pem(ca.key_pem);
     auto ca_cert = cert_from_pem(ca.cert_pem);
-    auto key = new_key();
+    auto key = new_key(request.rsa);
     auto cert = new_certificate(request.common_name, key.get(), request.not_before,
                                 request.not_after);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
-    add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
-    add_extension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature");
+    add_extension(cert.get(), ca_cert.get(), NID_basic_constraints,
+                  request.ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    add_extension(cert.get(), ca_cert.get(), NID_key_usage,
+                  request.rsa ? "critical,digitalSignature,keyEncipherment"
+                              : "critical,digitalSignature");
     add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage,
                   request.client ? "clientAuth" : "serverAuth");
     add_extension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid:always");
@@ -149,6 +155,19 @@ key_and_cert issue_certificate(const key_and_cert& ca, const cert_request& reque
     }
     if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0) fail("signing a certificate");
     return {to_pem(key.get()), to_pem(cert.get())};
+}
+
+std::string encrypt_key_pem(const std::string& key_pem, const std::string& passphrase) {
+    auto key = key_from_pem(key_pem);
+    bio_ptr bio(BIO_new(BIO_s_mem()));
+    if (!bio ||
+        PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), EVP_aes_256_cbc(), passphrase.data(),
+                                      static_cast<int>(passphrase.size()), nullptr, nullptr) != 1) {
+        fail("encrypting a key");
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
 }
 
 std::string sha256_fingerprint(const std::string& cert_pem) {

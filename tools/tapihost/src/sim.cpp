@@ -63,7 +63,7 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
     opts.port = 0;
     opts.token = token.str();
     opts.tls = pbxsim::tls_files{impl_->dir / "certs" / "server.pem",
-                                 impl_->dir / "certs" / "server-key.pem", std::nullopt};
+                                 impl_->dir / "certs" / "server-key.pem", std::nullopt, {}};
     opts.log = [verbose](std::string_view text) {
         if (verbose) std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
     };
@@ -129,7 +129,7 @@ std::string in_process_sim::start_for_config(const std::filesystem::path& config
             if (auto err = pbxsim::write_demo_certificates(dir); !err.empty())
                 return "certificates: " + err;
         }
-        opts.tls = pbxsim::tls_files{dir / "server.pem", dir / "server-key.pem", std::nullopt};
+        opts.tls = pbxsim::tls_files{dir / "server.pem", dir / "server-key.pem", std::nullopt, {}};
     }
     if (s.link.auth.source == config::token_source::environment &&
         std::getenv(s.link.auth.token_env.c_str()) == nullptr) {

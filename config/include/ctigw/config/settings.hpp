@@ -27,6 +27,15 @@ struct tls_settings {
     /// Client certificate and key (PEM) for mutual TLS; both empty or both set.
     std::filesystem::path client_certificate;
     std::filesystem::path client_key;
+    /// Where the passphrase of an encrypted client_key is read from: at most one of the two
+    /// (both empty: the key is not encrypted). Read by resolve_key_passphrase().
+    std::filesystem::path client_key_passphrase_file;
+    std::string client_key_passphrase_env;
+    /// Empty: the TLS policy's TLS 1.2 suites. Otherwise an OpenSSL cipher list replacing them,
+    /// for an old switch (logged as a warning at every start).
+    std::string cipher_list;
+    /// PEM file of CRLs; when set the switch certificate's issuer must have one in it.
+    std::filesystem::path crl_file;
     /// SHA-256 of the server's leaf certificate (DER), checked in addition to chain verification.
     std::optional<std::array<std::uint8_t, 32>> pinned_sha256;
     tls_version min_version = tls_version::v1_2;
@@ -56,6 +65,9 @@ struct reconnect_settings {
     std::chrono::milliseconds initial{500};
     std::chrono::milliseconds max{30000};  ///< >= initial
     double jitter = 0.2;                   ///< 0..1, fraction of the delay randomised
+    /// A session must stay up this long after going live before the delay starts again from
+    /// `initial`; shorter sessions (flaps) keep it growing.
+    std::chrono::milliseconds stable_after{30000};
 };
 
 /** Going back to the primary endpoint after failing over to a standby. */

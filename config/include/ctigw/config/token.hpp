@@ -18,4 +18,14 @@ namespace ctigw::config {
  */
 result<std::string> resolve_token(const auth_settings& auth);
 
+/**
+ * Reads the passphrase of an encrypted client key from tls.client_key_passphrase_file (a UTF-8
+ * BOM and trailing line breaks removed, at most 1023 bytes: OpenSSL's limit) or
+ * tls.client_key_passphrase_env. Succeeds with an empty string when neither is configured. Fails
+ * when the source is missing or empty; messages name the source, never its content.
+ *
+ * Thread safety: as resolve_token.
+ */
+result<std::string> resolve_key_passphrase(const tls_settings& tls);
+
 }  // namespace ctigw::config

@@ -25,7 +25,7 @@ std::string_view to_string(backend_status s) noexcept;
 
 /// What the backend reports; implemented by the gateway's server.
 class backend_listener {
-public:
+  public:
     virtual ~backend_listener() = default;
     /// One event about a monitored device, once per device (the server fans it out to every
     /// session that monitors it), in the switch's order.
@@ -37,7 +37,7 @@ public:
 };
 
 class switch_backend {
-public:
+  public:
     using completion = std::function<void(protocol::response)>;
 
     virtual ~switch_backend() = default;

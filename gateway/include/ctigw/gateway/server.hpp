@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "ctigw/gateway/access.hpp"
 #include "ctigw/gateway/backend.hpp"
 #include "ctigw/protocol/codec.hpp"
 
@@ -32,14 +33,11 @@ struct server_core;
 
 using std::chrono::milliseconds;
 
-/// What a client may do with a device.
-enum class device_access { none, monitor, control };
-
 /// Who a session is, once authenticated. `rights` must be cheap: it runs for every device of
 /// every request and monitor.
 struct client_identity {
     std::string name;
-    std::function<device_access(std::string_view device)> rights;
+    std::function<access(std::string_view device)> rights;
 };
 
 /// Maps a presented token to a client; nullopt refuses it. Never logs the token.
@@ -53,6 +51,8 @@ struct tls_files {
     std::filesystem::path private_key;        ///< PEM
     /// When set, clients must present a certificate issued by this CA.
     std::optional<std::filesystem::path> client_ca;
+    /// For an encrypted private key; never logged. Empty: the key must not be encrypted.
+    std::string private_key_passphrase;
 };
 
 struct server_options {
@@ -60,6 +60,13 @@ struct server_options {
     std::uint16_t port = 0;  ///< 0: pick a free port (see server::port())
     /// nullopt: plain ws:// (only when the operator asks for it).
     std::optional<tls_files> tls;
+    /// Lowest TLS version accepted (1.2 or 1.3).
+    config::tls_version tls_min_version = config::tls_version::v1_2;
+    /// Replaces the project's TLS 1.2 suites (ctigw/protocol/tls_policy.hpp), OpenSSL syntax:
+    /// for old clients by explicit config, and for tests that play an old peer.
+    std::string tls_cipher_list;
+    /// Tests only: TLS 1.2 as the highest version (an old peer).
+    bool tls12_only = false;
     authenticator authenticate;
     std::string target = "/csta";
     std::string switch_name = "ctigw-gateway";
@@ -83,8 +90,8 @@ struct server_stats {
     std::size_t sessions_open = 0;
     std::uint64_t frames_received = 0;
     std::uint64_t frames_sent = 0;
-    std::uint64_t events_sent = 0;      ///< event frames sent, over all sessions
-    std::uint64_t events_encoded = 0;   ///< backend events encoded (once each, then fanned out)
+    std::uint64_t events_sent = 0;     ///< event frames sent, over all sessions
+    std::uint64_t events_encoded = 0;  ///< backend events encoded (once each, then fanned out)
     std::uint64_t malformed_received = 0;
     std::uint64_t slow_consumers_dropped = 0;
     std::uint64_t tls_handshake_failures = 0;
@@ -97,7 +104,7 @@ struct server_stats {
 };
 
 class server {
-public:
+  public:
     /// `backend` must outlive the server; the server attaches itself to it.
     server(boost::asio::io_context& io, switch_backend& backend, server_options options);
     ~server();
@@ -128,6 +135,10 @@ public:
     void delay_responses(milliseconds delay);
     /// Sends `count` malformed frames to every session (broken JSON, wrong types, unknown type...).
     void send_malformed(std::uint32_t count);
+    /// Sends `frame` as is (a text frame) to every session: oversized or hostile content.
+    void send_raw(std::string frame);
+    /// Closes every session with this close code and reason (the reason as given, unchecked).
+    void close_sessions(std::uint16_t code, std::string reason);
     /// Answers the next `count` requests for `service` with `error` instead of executing them.
     void refuse_service(std::string service, protocol::csta_error error, std::uint32_t count);
     /// Reorders (true) events of different calls within each burst; each call's own order stays.
@@ -137,7 +148,7 @@ public:
     /// Sends a systemStatus message to every session.
     void send_system_status(protocol::system_status status);
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

@@ -19,7 +19,7 @@ class io_context;
 namespace ctigw::gateway {
 
 class sim_backend final : public switch_backend, private sim::event_sink {
-public:
+  public:
     sim_backend(boost::asio::io_context& io, sim::sim_config config);
     ~sim_backend() override;
     sim_backend(const sim_backend&) = delete;
@@ -47,7 +47,7 @@ public:
     /// The switch becomes unreachable (true) or reachable again (false).
     void set_unreachable(bool unreachable);
 
-private:
+  private:
     void on_event(sim::session_id session, const std::string& monitor_ref,
                   const protocol::event_body& body) override;
     /// Delivers the events the model raised, then re-arms the model's timer.

@@ -53,8 +53,14 @@ struct endpoint {
 
 struct tls_settings {
     std::string ca_file;  ///< empty: the system's trusted roots
+    std::string crl_file;  ///< PEM CRLs; when set, the leaf's issuer must have one (CRL_CHECK)
     std::string client_certificate;
     std::string client_key;
+    /// Decrypts an encrypted client_key (a secret: never logged). Never a console prompt.
+    std::string client_key_passphrase;
+    /// Empty: the policy's TLS 1.2 suites (ctigw/protocol/tls_policy.hpp). Otherwise an OpenSSL
+    /// cipher list that replaces them, for an old switch; its use is logged as a warning.
+    std::string cipher_list;
     std::string pinned_sha256;  ///< 64 hex digits (colons allowed) or empty
     bool tls13_only = false;    ///< minimum TLS 1.3 instead of 1.2
     bool verify_peer = true;
@@ -75,6 +81,9 @@ struct link_settings {
     milliseconds backoff_initial{500};
     milliseconds backoff_max{30000};
     double backoff_jitter = 0.2;  ///< ±20 %
+    /// A session must stay live this long before the backoff starts again from backoff_initial;
+    /// one lost earlier is a flap (link_figures::flaps) and the delays keep growing.
+    milliseconds stable_after{30000};
     /// After a failover, return to the primary once the link has been idle this long (no
     /// requests in flight); nullopt: stay on the endpoint that works.
     std::optional<milliseconds> fallback_to_primary_after_idle;
@@ -165,6 +174,7 @@ struct link_figures {
     std::uint64_t unknown_messages = 0;  ///< unknown events, members and enum values tolerated
     std::uint64_t malformed_frames = 0;  ///< refused by the decoder, logged and skipped
     std::uint64_t sequence_gaps = 0;
+    std::uint64_t flaps = 0;  ///< sessions lost after going live but before stable_after
     std::size_t delivery_queue = 0;
 };
 
@@ -202,6 +212,11 @@ inline constexpr int debug = 1, info = 2, warn = 3, error = 4;
 /// The real link: Boost.Beast WebSocket over OpenSSL.
 std::unique_ptr<link> make_beast_link(link_settings settings, link_callbacks& callbacks,
                                       log_sink log = {});
+
+/// Loads the client certificate and key of `tls` as the link does (the key decrypted with
+/// client_key_passphrase, never a console prompt). Empty when they load, else the reason, e.g.
+/// a wrong or missing passphrase. For ctigw-config; any thread.
+std::string check_client_identity(const tls_settings& tls);
 
 /// Parses "wss://host:port/path" (or ws://) into an endpoint; nullopt when malformed.
 std::optional<endpoint> parse_endpoint(std::string_view url);

@@ -55,8 +55,8 @@ struct sim_config {
     /// Pickup group name → member extensions.
     std::map<std::string, std::vector<std::string>> pickup_groups;
     /// Checked in order; numbers that are not internal devices use the first matching rule.
-    std::vector<external_rule> external_rules{{"", external_behaviour::answer, milliseconds{2000},
-                                               milliseconds{30000}}};
+    std::vector<external_rule> external_rules{
+        {"", external_behaviour::answer, milliseconds{2000}, milliseconds{30000}}};
     std::uint32_t max_conference_parties = 6;
     /// Transfer/conference give the surviving call a new callID (clients must follow the lists).
     bool new_call_id_on_transfer = false;
@@ -84,7 +84,7 @@ using transition_observer = std::function<void(const connection_transition&)>;
 
 /// Where the model's events go: the server routes each to the session owning the monitor.
 class event_sink {
-public:
+  public:
     virtual ~event_sink() = default;
     /// Called synchronously, in ECMA-269 order, once per (monitor, event).
     virtual void on_event(session_id session, const std::string& monitor_ref,
@@ -103,7 +103,7 @@ struct model_stats {
 };
 
 class switch_model {
-public:
+  public:
     switch_model(sim_config config, event_sink& sink);
     ~switch_model();
     switch_model(const switch_model&) = delete;
@@ -115,8 +115,7 @@ public:
     /// by the service are emitted to the sink *during* this call; the server sends the response
     /// first, then those events. Hello and Authenticate are the server's business and are
     /// refused here with operation/generic.
-    protocol::response handle(session_id session, const protocol::request& request,
-                              time_point now);
+    protocol::response handle(session_id session, const protocol::request& request, time_point now);
 
     /// Drops every monitor of a closed session.
     void session_closed(session_id session);
@@ -137,8 +136,7 @@ public:
     /// A device does something at the phone itself (not through CSTA): "offhook", "onhook",
     /// "answer", "hold", "retrieve", "dial <number>", "dtmf <digits>" (far-end digits towards the
     /// device's active call), "press <button>". Returns an error text or empty.
-    std::string device_action(const std::string& device, const std::string& action,
-                              time_point now);
+    std::string device_action(const std::string& device, const std::string& action, time_point now);
     /// An outside party of `call_id` hangs up.
     std::string external_hangup(const std::string& call_id, time_point now);
     /// The switch restarts: every call, monitor and feature setting is lost.
@@ -159,7 +157,7 @@ public:
     /// Every connection state change is reported here (synchronously), e.g. for debug logging.
     void set_transition_observer(transition_observer observer);
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

@@ -25,12 +25,17 @@ struct cert_request {
     std::chrono::seconds not_before{-3600};
     std::chrono::seconds not_after{std::chrono::hours(24 * 365)};
     bool client = false;  ///< extendedKeyUsage clientAuth instead of serverAuth
+    bool rsa = false;     ///< an RSA 2048 key instead of EC P-256 (for RSA-only cipher suites)
+    bool ca = false;      ///< basicConstraints CA:TRUE on the leaf (a misissued certificate)
 };
 
 /// A self-signed CA. Throws std::runtime_error on OpenSSL failure.
 key_and_cert make_ca(const std::string& common_name);
 /// A leaf certificate signed by `ca`. Throws std::runtime_error on OpenSSL failure.
 key_and_cert issue_certificate(const key_and_cert& ca, const cert_request& request);
+/// `key_pem` encrypted with `passphrase` (PKCS#8, AES-256-CBC), as an operator's protected key.
+/// Throws std::runtime_error on OpenSSL failure.
+std::string encrypt_key_pem(const std::string& key_pem, const std::string& passphrase);
 /// SHA-256 of the certificate's DER encoding, as 64 lower-case hex digits.
 std::string sha256_fingerprint(const std::string& cert_pem);
 

@@ -112,11 +112,11 @@ struct quit {
 
 }  // namespace cmd
 
-using command = std::variant<cmd::call, cmd::hangup, cmd::device_do, cmd::fault_drop,
-                             cmd::fault_heartbeats, cmd::fault_delay, cmd::fault_malformed,
-                             cmd::fault_refuse, cmd::fault_reorder, cmd::fault_gap,
-                             cmd::fault_status, cmd::fault_restart, cmd::status, cmd::snapshot,
-                             cmd::help, cmd::quit>;
+using command =
+    std::variant<cmd::call, cmd::hangup, cmd::device_do, cmd::fault_drop, cmd::fault_heartbeats,
+                 cmd::fault_delay, cmd::fault_malformed, cmd::fault_refuse, cmd::fault_reorder,
+                 cmd::fault_gap, cmd::fault_status, cmd::fault_restart, cmd::status, cmd::snapshot,
+                 cmd::help, cmd::quit>;
 
 /// A parsed command, or the reason the text is not one (without a line number).
 using parse_outcome = std::variant<command, std::string>;
@@ -171,7 +171,7 @@ std::string help_text();
  * command). Must be used on the server's thread.
  */
 class command_executor {
-public:
+  public:
     command_executor(server& srv, std::ostream& out);
 
     /**
@@ -184,7 +184,7 @@ public:
     /// The callID printed by the last successful `call`, for tests.
     const std::string& last_call_id() const { return last_call_id_; }
 
-private:
+  private:
     server& server_;
     std::ostream& out_;
     bool quit_requested_ = false;
@@ -197,7 +197,7 @@ private:
  * thread; the runner must outlive its timers (stop() or destruction cancels them).
  */
 class scenario_runner {
-public:
+  public:
     /// `on_quit` fires (on the server's thread) when a `quit` command runs; `on_done` after the
     /// last command ran. Either may be empty.
     scenario_runner(boost::asio::io_context& io, server& srv, scenario plan, std::ostream& out,
@@ -211,7 +211,7 @@ public:
     std::size_t executed() const;
     std::size_t failed() const;
 
-private:
+  private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };
@@ -224,7 +224,7 @@ private:
  * `in` and posts work, and stops at the next line.
  */
 class console_reader {
-public:
+  public:
     console_reader(server& srv, std::istream& in, std::ostream& out, bool prompt,
                    std::function<void()> on_quit);
     ~console_reader();
@@ -233,7 +233,7 @@ public:
 
     void start();
 
-private:
+  private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };

@@ -87,7 +87,7 @@ struct call_plan {
  * so tests can check the proportions.
  */
 class load_decider {
-public:
+  public:
     explicit load_decider(const load_options& options);
     /// The gap before the next arrival.
     std::chrono::microseconds next_gap();
@@ -95,7 +95,7 @@ public:
     /// A uniformly random index in [0, n); n must be > 0.
     std::size_t pick(std::size_t n);
 
-private:
+  private:
     std::chrono::milliseconds between(std::chrono::milliseconds lo, std::chrono::milliseconds hi);
 
     load_options options_;
@@ -105,8 +105,8 @@ private:
 /// The result of a load run.
 struct load_summary {
     std::chrono::milliseconds elapsed{0};
-    std::uint64_t offered = 0;    ///< arrivals that reached a station
-    std::uint64_t blocked = 0;    ///< arrivals that found no free station (not offered)
+    std::uint64_t offered = 0;  ///< arrivals that reached a station
+    std::uint64_t blocked = 0;  ///< arrivals that found no free station (not offered)
     std::uint64_t answered = 0;
     std::uint64_t completed = 0;  ///< ran their whole script and were cleared
     std::uint64_t failed = 0;     ///< a step failed (call vanished, request refused, ...)
@@ -114,8 +114,8 @@ struct load_summary {
     std::uint64_t scripts[4] = {0, 0, 0, 0};  ///< offered calls per call_script
     std::uint64_t requests = 0;               ///< CSTA requests the agents made
     std::uint64_t requests_refused = 0;
-    std::string last_refusal;  ///< "Service: category/value (message)" of the last refusal
-    std::string last_failure;  ///< why the last failed call failed
+    std::string last_refusal;       ///< "Service: category/value (message)" of the last refusal
+    std::string last_failure;       ///< why the last failed call failed
     std::uint64_t events_sent = 0;  ///< to client sessions during the run
     std::size_t peak_active = 0;
     double calls_per_second = 0;   ///< offered / offering time
@@ -137,7 +137,7 @@ double peak_rss_mib();
  * timers (server.hpp does not expose it).
  */
 class load_generator {
-public:
+  public:
     load_generator(boost::asio::io_context& io, server& srv, load_options options);
     ~load_generator();
     load_generator(const load_generator&) = delete;
@@ -152,7 +152,7 @@ public:
     load_summary summary() const;
     std::size_t active_calls() const;
 
-private:
+  private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };

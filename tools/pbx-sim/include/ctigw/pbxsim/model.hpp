@@ -6,11 +6,11 @@
 #include "ctigw/gateway/sim/model.hpp"
 
 namespace ctigw::pbxsim {
+using gateway::sim::connection_transition;
 using gateway::sim::event_sink;
 using gateway::sim::extension_range;
 using gateway::sim::external_behaviour;
 using gateway::sim::external_rule;
-using gateway::sim::connection_transition;
 using gateway::sim::milliseconds;
 using gateway::sim::model_stats;
 using gateway::sim::session_id;

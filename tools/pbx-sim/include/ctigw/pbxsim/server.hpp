@@ -33,6 +33,10 @@ struct server_options {
     std::uint16_t port = 0;  ///< 0: pick a free port (see server::port())
     /// nullopt: plain ws:// (only when the operator asks for it).
     std::optional<tls_files> tls;
+    /// Tests only, to play an old switch: TLS 1.2 suites (OpenSSL syntax) instead of the
+    /// project's policy (ctigw/protocol/tls_policy.hpp), and TLS 1.2 as the highest version.
+    std::string tls_legacy_cipher_list;
+    bool tls12_only = false;
     /// The bearer token clients must present. Never logged.
     std::string token;
     std::string target = "/csta";
@@ -50,7 +54,7 @@ struct server_options {
 };
 
 class server {
-public:
+  public:
     server(boost::asio::io_context& io, sim_config config, server_options options);
     ~server();
     server(const server&) = delete;
@@ -86,6 +90,10 @@ public:
     void delay_responses(milliseconds delay);
     /// Sends `count` malformed frames to every session (broken JSON, wrong types, unknown type...).
     void send_malformed(std::uint32_t count);
+    /// Sends `frame` as is (a text frame) to every session: oversized or hostile content.
+    void send_raw(std::string frame);
+    /// Closes every session with this close code and reason (the reason as given, unchecked).
+    void close_sessions(std::uint16_t code, std::string reason);
     /// Answers the next `count` requests for `service` with `error` instead of executing them.
     void refuse_service(std::string service, protocol::csta_error error, std::uint32_t count);
     /// Reorders (true) events of different calls within each burst; each call's own order stays.
@@ -101,7 +109,7 @@ public:
     /// The switch becomes unreachable to the gateway (true) or reachable again (false).
     void set_unreachable(bool unreachable);
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };
