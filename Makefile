@@ -9,7 +9,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo -G Ninja)
 export CCACHE_BASEDIR  := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap build asan win test-win test test-fast demo format tidy clean
+.PHONY: all bootstrap build asan win test-win test test-fast demo format tidy clean fuzz-long
 
 all: build
 
@@ -55,6 +55,12 @@ test: build asan win
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 	cd $(WIN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Every libFuzzer target for FUZZ_SECONDS each (default 10 minutes), new inputs kept in the
+# build tree; the figures go to docs/reliability.md.
+FUZZ_SECONDS ?= 600
+fuzz-long: asan
+	cd $(ASAN_BUILD) && CTIGW_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -R '_fuzzer_run$$' -V -j 1
 
 demo: build
 	@scripts/demo $(BUILD)

@@ -196,10 +196,11 @@ void server_core::malformed_frame(session_base& s, const decode_error& err,
     if (err.service_index) {
         reply["service"] = std::string(service_name(*err.service_index));
     } else {
+        // protocol.md §4.1/§4.7: a response echoes the request's service; without a readable
+        // one there is nothing to answer with, and the frame is only dropped and counted.
         auto raw = nlohmann::json::parse(frame, nullptr, false);
-        reply["service"] = raw.is_object() && raw.contains("service") && raw["service"].is_string()
-                               ? raw["service"]
-                               : nlohmann::json("?");
+        if (!raw.is_object() || !raw.contains("service") || !raw["service"].is_string()) return;
+        reply["service"] = raw["service"];
     }
     reply["error"] = {{"category", "operation"},
                       {"value", unknown ? "serviceNotSupported" : "valueOutOfRange"},
