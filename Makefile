@@ -1,6 +1,7 @@
 # Thin wrapper over CMake/CTest. `make demo` and `make test` are the two commands in the README.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 WIN_BUILD  ?= build-win
 JOBS       ?= $(shell nproc)
 LAUNCHER   := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -9,7 +10,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo -G Ninja)
 export CCACHE_BASEDIR  := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap build asan win test-win test test-fast demo format tidy clean fuzz-long
+.PHONY: all bootstrap build asan tsan win test-win test test-fast demo format tidy clean fuzz-long
 
 all: build
 
@@ -32,6 +33,15 @@ $(ASAN_BUILD)/CMakeCache.txt: | bootstrap
 
 asan: bootstrap $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# ThreadSanitizer: clang, optimised (TSan's own advice), no tools that have no threads of ours.
+$(TSAN_BUILD)/CMakeCache.txt: | bootstrap
+	CC=clang CXX=clang++ cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) $(LAUNCHER) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTIGW_ENABLE_TSAN=ON -DCTIGW_BUILD_BENCH=OFF \
+	  -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
+
+tsan: bootstrap $(TSAN_BUILD)/CMakeCache.txt
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
 
 # The Windows provider, ctigw.tsp, cross-built with mingw-w64 (docs/windows.md). OpenSSL and
 # simdjson come from Debian's source packages (scripts/win-deps, cached); the Wine tests in

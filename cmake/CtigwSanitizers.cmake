@@ -3,6 +3,14 @@ if(CTIGW_ENABLE_SANITIZERS)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+# ThreadSanitizer (make tsan): the threads of the link, the TSP and the gateway. Not with ASan.
+if(CTIGW_ENABLE_TSAN)
+  if(CTIGW_ENABLE_SANITIZERS)
+    message(FATAL_ERROR "CTIGW_ENABLE_TSAN and CTIGW_ENABLE_SANITIZERS exclude each other")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
 
 # Adds a libFuzzer executable; only when CTIGW_BUILD_FUZZERS is on and the compiler is clang.
 function(ctigw_add_fuzzer name)
