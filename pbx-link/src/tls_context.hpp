@@ -36,7 +36,9 @@ class tls_context_factory {
     log_fn log_;
     bool warned_ciphers_ = false;
     bool warned_unverified_ = false;
-    int logged_root_count_ = -1;  // Windows only: the ROOT store's size last logged
+#ifdef _WIN32
+    int logged_root_count_ = -1;  // the ROOT store's size last logged
+#endif
 };
 
 /// Installs the passphrase callback on `ctx` (never a prompt) and loads the client certificate
