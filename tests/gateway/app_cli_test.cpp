@@ -46,7 +46,7 @@ TEST(AppCli, CheckReportsPointerPositionAndSuggestion) {
     const auto file = dir.write("bad.json", text);
     const auto r = cli({"check", file.string()});
     EXPECT_EQ(r.code, 1);
-    EXPECT_THAT(r.err, HasSubstr("/loging: unknown key; did you mean \"logging\"? (line 6, column 3)"))
+    EXPECT_THAT(r.err, HasSubstr("/loging: unknown key; did you mean \"logging\"? (line 5, column 3)"))
         << r.err;
 }
 
@@ -114,7 +114,7 @@ TEST(AppOptions, ListenersLimitsAndRights) {
   "backend": { "type": "sim", "sim": { "stations": ["2001", { "first": "2002", "last": "2005" }],
                "parkOrbits": ["7001"], "pickupGroups": { "sales": ["2001", "2002"] } } },
   "limits": { "maxSessions": 7, "sendQueueBytes": 2097152, "maxFrameBytes": 65536,
-              "maxBatchSize": 50, "malformedPerMinute": 3, "heartbeatIntervalMs": 4000,
+              "maxBatchSize": 50, "malformedTolerance": 3, "heartbeatIntervalMs": 4000,
               "missedHeartbeats": 5 }
 })",
                   dir);

@@ -41,7 +41,7 @@ class running_service {
         thread_.join();
     }
     template <class Fn>
-    auto call(Fn fn) {
+    auto call(Fn fn) -> decltype(fn()) {
         std::packaged_task<decltype(fn())()> task(std::move(fn));
         auto result = task.get_future();
         net::post(io_, [&task] { task(); });

@@ -109,7 +109,7 @@ class ws_client {
 
     /// Hello + Authenticate; true when authenticated.
     bool login(const std::string& token) {
-        auto h = request(protocol::svc::hello::params{{protocol::protocol_version}, "app-test"});
+        auto h = request(protocol::svc::hello::params{{protocol::protocol_version}, "app-test", std::nullopt});
         if (!ok(h)) return false;
         return ok(request(protocol::svc::authenticate::params{token}));
     }
