@@ -342,7 +342,8 @@ struct listener_socket {
     tcp::acceptor acceptor;
     listener_options options;
 
-    listener_socket(net::io_context& io, listener_options o) : acceptor(io), options(std::move(o)) {}
+    listener_socket(net::io_context& io, listener_options o)
+        : acceptor(io), options(std::move(o)) {}
 };
 
 /// The sockets that belong to a server: its acceptors and the TLS context they share.
@@ -352,7 +353,8 @@ struct server_sockets {
     std::optional<ssl::context> tls;
     std::vector<std::unique_ptr<listener_socket>> listeners;
 
-    server_sockets(net::io_context& i, std::shared_ptr<server_core> c) : io(i), core(std::move(c)) {}
+    server_sockets(net::io_context& i, std::shared_ptr<server_core> c)
+        : io(i), core(std::move(c)) {}
 
     void do_accept(listener_socket& l) {
         l.acceptor.async_accept([this, &l](beast::error_code ec, tcp::socket socket) {
@@ -398,9 +400,8 @@ std::vector<listener_options> effective_listeners(const server_options& o) {
 }
 
 std::string format_endpoint(const std::string& address, std::uint16_t port) {
-    return address.find(':') != std::string::npos
-               ? "[" + address + "]:" + std::to_string(port)
-               : address + ":" + std::to_string(port);
+    return address.find(':') != std::string::npos ? "[" + address + "]:" + std::to_string(port)
+                                                  : address + ":" + std::to_string(port);
 }
 
 }  // namespace ctigw::gateway

@@ -32,8 +32,8 @@ outcome cli(std::vector<std::string> args) {
 
 TEST(AppCli, CheckAcceptsAValidFile) {
     temp_dir dir;
-    const auto file = dir.write("ok.json", plain_config(client_entry("a", "t0123456789abcdefghijklmnop",
-                                                                     R"(["2001"])")));
+    const auto file = dir.write(
+        "ok.json", plain_config(client_entry("a", "t0123456789abcdefghijklmnop", R"(["2001"])")));
     const auto r = cli({"check", file.string()});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("OK (1 listener(s), 1 client(s), backend sim)"));
@@ -46,7 +46,8 @@ TEST(AppCli, CheckReportsPointerPositionAndSuggestion) {
     const auto file = dir.write("bad.json", text);
     const auto r = cli({"check", file.string()});
     EXPECT_EQ(r.code, 1);
-    EXPECT_THAT(r.err, HasSubstr("/loging: unknown key; did you mean \"logging\"? (line 5, column 3)"))
+    EXPECT_THAT(r.err,
+                HasSubstr("/loging: unknown key; did you mean \"logging\"? (line 5, column 3)"))
         << r.err;
 }
 
@@ -109,7 +110,8 @@ TEST(AppOptions, ListenersLimitsAndRights) {
     auto s = load(R"({
   "listen": [ { "address": "127.0.0.1", "port": 8080, "insecure": true },
               { "address": "::1", "port": 8081, "path": "/x", "insecure": true } ],
-  "clients": [ { "name": "a", "tokenHash": ")" + hash_token(token) +
+  "clients": [ { "name": "a", "tokenHash": ")" +
+                      hash_token(token) +
                       R"(", "devices": ["2001"], "monitorOnlyDevices": ["2002"] } ],
   "backend": { "type": "sim", "sim": { "stations": ["2001", { "first": "2002", "last": "2005" }],
                "parkOrbits": ["7001"], "pickupGroups": { "sales": ["2001", "2002"] } } },

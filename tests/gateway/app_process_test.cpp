@@ -43,8 +43,9 @@ TEST(AppProcess, SighupKeepsSessionsAndSigtermClosesThemWith1001) {
     const std::string token = "proc-token-0123456789abcdefghij";
     const auto config = dir.write("gw.json", plain_config(client_entry("a", token, R"(["2001"])")));
     const auto port_file = dir.path / "port";
-    std::vector<std::string> args{CTIGW_GATEWAY_EXE, "run",         "--config", config.string(),
-                                  "--port-file",     port_file.string(), "--any-port"};
+    std::vector<std::string> args{CTIGW_GATEWAY_EXE, "run",         "--config",
+                                  config.string(),   "--port-file", port_file.string(),
+                                  "--any-port"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -47,7 +47,12 @@ class running_service {
         net::post(io_, [&task] { task(); });
         return result.get();
     }
-    std::uint16_t port() { return call([this] { return svc_->ports().at(0); }); }
+    std::uint16_t port() {
+        return call([this] { return svc_->ports().at(0); });
+    }
+    std::vector<std::uint16_t> ports() {
+        return call([this] { return svc_->ports(); });
+    }
     /// Rewrites the file and reloads, as SIGHUP does.
     reload_outcome reload(const std::string& config) {
         std::ofstream(file_, std::ios::trunc) << config;
@@ -74,6 +79,23 @@ std::string monitor(ws_client& c, const std::string& device) {
     auto r = c.request(svc::monitor_start::params{device});
     if (!ok(r)) return {};
     return std::get<svc::monitor_start::result>(std::get<service_result>(r.outcome)).monitor_ref;
+}
+
+TEST(AppService, EveryListenerServesOnItsOwnPath) {
+    temp_dir dir;
+    auto text = plain_config(client_entry("a", token_a, R"(["2001"])"));
+    text.replace(
+        text.find(R"("insecure": true })"), 18,
+        R"("insecure": true }, { "address": "127.0.0.1", "port": 2, "path": "/second", "insecure": true })");
+    running_service gw(dir, text);
+    const auto ports = gw.ports();
+    ASSERT_EQ(ports.size(), 2u);
+    EXPECT_NE(ports[0], ports[1]);
+    ws_client first(ports[0]);
+    EXPECT_TRUE(first.login(token_a));
+    ws_client second(ports[1], "/second");
+    EXPECT_TRUE(second.login(token_a));
+    EXPECT_THROW(ws_client(ports[1], "/csta"), beast::system_error);  // 404: not its path
 }
 
 TEST(AppReload, InvalidFileKeepsTheRunningConfigurationAndItsSessions) {

@@ -75,8 +75,7 @@ class ws_client {
     explicit ws_client(std::uint16_t port, const std::string& path = "/csta") : ws_(io_) {
         ws_.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
         ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-            req.set(beast::http::field::sec_websocket_protocol,
-                    std::string(protocol::subprotocol));
+            req.set(beast::http::field::sec_websocket_protocol, std::string(protocol::subprotocol));
         }));
         ws_.handshake("127.0.0.1", path);
     }
@@ -109,7 +108,8 @@ class ws_client {
 
     /// Hello + Authenticate; true when authenticated.
     bool login(const std::string& token) {
-        auto h = request(protocol::svc::hello::params{{protocol::protocol_version}, "app-test", std::nullopt});
+        auto h = request(
+            protocol::svc::hello::params{{protocol::protocol_version}, "app-test", std::nullopt});
         if (!ok(h)) return false;
         return ok(request(protocol::svc::authenticate::params{token}));
     }

@@ -15,14 +15,15 @@ const char* const legacy_tls12_cipher_list =
     "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA";
 
 authenticator make_authenticator(std::shared_ptr<const access_control> clients) {
-    return [clients = std::move(clients)](std::string_view token) -> std::optional<client_identity> {
-        const client* c = clients->authenticate(token);
-        if (c == nullptr) return std::nullopt;
-        // `c` points into *clients, which the rights function keeps alive.
-        return client_identity{c->name, [clients, c](std::string_view device) {
-                                   return access_control::rights(*c, device);
-                               }};
-    };
+    return
+        [clients = std::move(clients)](std::string_view token) -> std::optional<client_identity> {
+            const client* c = clients->authenticate(token);
+            if (c == nullptr) return std::nullopt;
+            // `c` points into *clients, which the rights function keeps alive.
+            return client_identity{c->name, [clients, c](std::string_view device) {
+                                       return access_control::rights(*c, device);
+                                   }};
+        };
 }
 
 namespace {
@@ -42,8 +43,8 @@ bool read_passphrase(const tls_settings& tls, std::string& out, std::string& err
             std::getline(in, out);
             if (!out.empty() && out.back() == '\r') out.pop_back();
             if (out.empty()) {
-                error = "tls.keyPassphraseFile: \"" + tls.key_passphrase_file.string() +
-                        "\" is empty";
+                error =
+                    "tls.keyPassphraseFile: \"" + tls.key_passphrase_file.string() + "\" is empty";
                 return false;
             }
             return true;
@@ -51,8 +52,8 @@ bool read_passphrase(const tls_settings& tls, std::string& out, std::string& err
         case passphrase_source::environment: {
             const char* v = std::getenv(tls.key_passphrase_env.c_str());
             if (v == nullptr || *v == '\0') {
-                error = "tls.keyPassphraseEnv: the environment variable " +
-                        tls.key_passphrase_env + " is not set";
+                error = "tls.keyPassphraseEnv: the environment variable " + tls.key_passphrase_env +
+                        " is not set";
                 return false;
             }
             out = v;

@@ -34,9 +34,8 @@ struct service::parts {
     std::unique_ptr<server> srv;
 };
 
-service::service(net::io_context& io, std::filesystem::path config_file,
-                 gateway_settings settings, std::shared_ptr<spdlog::logger> log,
-                 bool any_port)
+service::service(net::io_context& io, std::filesystem::path config_file, gateway_settings settings,
+                 std::shared_ptr<spdlog::logger> log, bool any_port)
     : io_(io),
       config_file_(std::move(config_file)),
       settings_(std::move(settings)),
@@ -61,8 +60,7 @@ std::string service::start() {
     built.options.log = [log = log_](std::string_view line) {
         log->info("{}", protocol::log_safe(line, 2000));
     };
-    parts_->backend =
-        std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
+    parts_->backend = std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
     parts_->srv = std::make_unique<server>(io_, *parts_->backend, std::move(built.options));
     server_ = parts_->srv.get();
     if (auto err = server_->start(); !err.empty()) return err;
@@ -118,8 +116,8 @@ reload_outcome service::apply(const load_result& loaded) {
     if (server_) out.sessions = server_->replace_authenticator(make_authenticator(parts_->clients));
     out.applied = true;
     log_->info("reload: {} client(s); {} session(s) kept, {} closed, {} monitor(s) ended",
-               settings_.clients.size(), out.sessions.sessions_kept,
-               out.sessions.sessions_closed, out.sessions.monitors_ended);
+               settings_.clients.size(), out.sessions.sessions_kept, out.sessions.sessions_closed,
+               out.sessions.monitors_ended);
     return out;
 }
 

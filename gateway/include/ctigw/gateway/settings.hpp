@@ -141,7 +141,8 @@ struct asterisk_backend_settings {
     std::filesystem::path secret_file;
     std::string secret_env;
 
-    friend bool operator==(const asterisk_backend_settings&, const asterisk_backend_settings&) = default;
+    friend bool operator==(const asterisk_backend_settings&,
+                           const asterisk_backend_settings&) = default;
 };
 
 struct backend_settings {

@@ -38,8 +38,7 @@ class service {
     /// `any_port`: every listener binds a free port instead of its configured one (tests and
     /// scripts; see ports()).
     service(boost::asio::io_context& io, std::filesystem::path config_file,
-            gateway_settings settings, std::shared_ptr<spdlog::logger> log,
-            bool any_port = false);
+            gateway_settings settings, std::shared_ptr<spdlog::logger> log, bool any_port = false);
     ~service();
     service(const service&) = delete;
     service& operator=(const service&) = delete;
