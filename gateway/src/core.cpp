@@ -279,6 +279,7 @@ void server_core::authenticate(session_base& s, const request& r) {
     }
     log("session " + std::to_string(s.id()) + ": authenticated as client \"" + who->name + "\"");
     s.client = std::move(*who);
+    s.credential = token;
     send_response(s, make_response<svc::authenticate>(r.id, {"s-" + std::to_string(s.id())}));
     transition(s, session_state::ready);
     if (backend.status() == backend_status::down) {

@@ -33,7 +33,7 @@ std::string_view to_string(session_state s);
 class session_base {
   public:
     explicit session_base(session_id id) : id_(id) {}
-    virtual ~session_base() = default;
+    virtual ~session_base();  // wipes `credential`
     session_id id() const { return id_; }
     /// Queues a frame; disconnects a client that lets the queue overflow (4008).
     virtual void send(std::string frame) = 0;
@@ -53,6 +53,9 @@ class session_base {
     std::uint64_t next_seq = 1;
     std::unique_ptr<protocol::codec> wire;
     std::optional<client_identity> client;
+    /// The token the session authenticated with, kept so that a reload can re-check it against
+    /// the new clients (replace_authenticator). Never logged; wiped when the session dies.
+    std::string credential;
     std::unordered_map<std::string, std::string> monitor_of_device;  ///< device -> monitorRef
     std::unordered_map<std::string, std::string> device_of_monitor;  ///< monitorRef -> device
     std::deque<steady::time_point> malformed;                        ///< within the last minute
@@ -101,6 +104,9 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     // ---- backend_listener ----
     void on_device_event(const std::string& device, const protocol::event_body& body) override;
     void on_backend_status(backend_status status, bool restarted, const std::string& why) override;
+
+    // ---- configuration reload (reauth.cpp) ----
+    reauthentication_summary reauthenticate(authenticator a);
 
     // ---- faults ----
     void send_malformed(std::uint32_t count);

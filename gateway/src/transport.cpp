@@ -40,9 +40,10 @@ template <class Stream>
 class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
   public:
     template <class... Args>
-    session(std::shared_ptr<server_core> core, session_id id, Args&&... args)
+    session(std::shared_ptr<server_core> core, session_id id, std::string target, Args&&... args)
         : session_base(id),
           core_(std::move(core)),
+          target_(std::move(target)),
           ws_(std::forward<Args>(args)...),
           heartbeat_timer_(ws_.get_executor()) {}
 
@@ -118,9 +119,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
         if (!websocket::is_upgrade(upgrade_)) {
             return refuse_upgrade(http::status::bad_request, "not a WebSocket upgrade");
         }
-        if (upgrade_.target() != o.target) {
+        if (upgrade_.target() != target_) {
             // The path is not echoed: it is the client's text.
-            return refuse_upgrade(http::status::not_found, "this server serves only " + o.target);
+            return refuse_upgrade(http::status::not_found, "this server serves only " + target_);
         }
         if (!offers_subprotocol(upgrade_[http::field::sec_websocket_protocol])) {
             return refuse_upgrade(
@@ -273,6 +274,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
     std::shared_ptr<server_core> core_;
+    const std::string target_;  // the upgrade path of the listener that accepted this session
     websocket::stream<Stream> ws_;
     net::steady_timer heartbeat_timer_;
     beast::flat_buffer buffer_;
@@ -335,18 +337,27 @@ std::string configure_tls(ssl::context& tls, const server_options& o) {
 
 }  // namespace
 
-/// The sockets that belong to a server: its acceptor and TLS context.
+/// One listening socket and what its sessions get: the upgrade path, TLS or not.
+struct listener_socket {
+    tcp::acceptor acceptor;
+    listener_options options;
+
+    listener_socket(net::io_context& io, listener_options o)
+        : acceptor(io), options(std::move(o)) {}
+};
+
+/// The sockets that belong to a server: its acceptors and the TLS context they share.
 struct server_sockets {
     net::io_context& io;
     std::shared_ptr<server_core> core;
     std::optional<ssl::context> tls;
-    tcp::acceptor acceptor;
+    std::vector<std::unique_ptr<listener_socket>> listeners;
 
     server_sockets(net::io_context& i, std::shared_ptr<server_core> c)
-        : io(i), core(std::move(c)), acceptor(i) {}
+        : io(i), core(std::move(c)) {}
 
-    void do_accept() {
-        acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    void do_accept(listener_socket& l) {
+        l.acceptor.async_accept([this, &l](beast::error_code ec, tcp::socket socket) {
             if (ec == net::error::operation_aborted) return;
             try {
                 if (ec) {
@@ -355,27 +366,43 @@ struct server_sockets {
                     beast::error_code ignored;
                     socket.set_option(tcp::no_delay(true), ignored);
                     ++core->stats.sessions_accepted;
-                    if (tls) {
-                        launch<tls_session>(std::move(socket), *tls);
+                    if (l.options.tls) {
+                        launch<tls_session>(l.options.target, std::move(socket), *tls);
                     } else {
-                        launch<plain_session>(std::move(socket));
+                        launch<plain_session>(l.options.target, std::move(socket));
                     }
                 }
             } catch (const std::exception& e) {
                 core->log(std::string("accept: ") + e.what());
             }
-            if (acceptor.is_open()) do_accept();
+            if (l.acceptor.is_open()) do_accept(l);
         });
     }
 
     template <class Session, class... Args>
-    void launch(Args&&... args) {
+    void launch(const std::string& target, Args&&... args) {
         const session_id id = core->next_session++;
-        auto s = std::make_shared<Session>(core, id, std::forward<Args>(args)...);
+        auto s = std::make_shared<Session>(core, id, target, std::forward<Args>(args)...);
         core->session_opened(s);
         s->run();
     }
+
+    void close_all() {
+        beast::error_code ec;
+        for (auto& l : listeners) l->acceptor.close(ec);
+    }
 };
+
+/// The listeners a server opens: the configured list, or the single one of the old form.
+std::vector<listener_options> effective_listeners(const server_options& o) {
+    if (!o.listeners.empty()) return o.listeners;
+    return {listener_options{o.bind_address, o.port, o.target, o.tls.has_value()}};
+}
+
+std::string format_endpoint(const std::string& address, std::uint16_t port) {
+    return address.find(':') != std::string::npos ? "[" + address + "]:" + std::to_string(port)
+                                                  : address + ":" + std::to_string(port);
+}
 
 }  // namespace ctigw::gateway
 
@@ -416,37 +443,70 @@ server::~server() {
 std::string server::start() {
     auto& o = impl_->core->options;
     auto& s = impl_->sockets;
+    if (!s.listeners.empty()) return "the server is already started";
+    const auto wanted = effective_listeners(o);
+    bool any_tls = false;
+    for (const auto& l : wanted) any_tls = any_tls || l.tls;
+    if (any_tls && !o.tls) return "a TLS listener needs a certificate and key";
+    const listener_options* current = nullptr;
     try {
-        if (o.tls) {
+        if (any_tls) {
             s.tls.emplace(ssl::context::tls_server);
             if (auto err = configure_tls(*s.tls, o); !err.empty()) return err;
         }
-        tcp::endpoint ep(net::ip::make_address(o.bind_address), o.port);
-        s.acceptor.open(ep.protocol());
-        s.acceptor.set_option(net::socket_base::reuse_address(true));
-        s.acceptor.bind(ep);
-        s.acceptor.listen(net::socket_base::max_listen_connections);
+        for (const auto& l : wanted) {
+            current = &l;
+            auto sock = std::make_unique<listener_socket>(s.io, l);
+            tcp::endpoint ep(net::ip::make_address(l.bind_address), l.port);
+            sock->acceptor.open(ep.protocol());
+            sock->acceptor.set_option(net::socket_base::reuse_address(true));
+            if (ep.address().is_v6()) {
+                // "::" means IPv6 only; an operator lists 0.0.0.0 separately for IPv4.
+                sock->acceptor.set_option(net::ip::v6_only(true));
+            }
+            sock->acceptor.bind(ep);
+            sock->acceptor.listen(net::socket_base::max_listen_connections);
+            s.listeners.push_back(std::move(sock));
+        }
     } catch (const boost::system::system_error& e) {
+        s.close_all();
+        s.listeners.clear();
         // The code's message only: what() carries Boost's source location, useless to a user.
-        return o.bind_address + ":" + std::to_string(o.port) + ": " + e.code().message();
+        const std::string where =
+            current ? format_endpoint(current->bind_address, current->port) : std::string("TLS");
+        return where + ": " + e.code().message();
     } catch (const std::exception& e) {
+        s.close_all();
+        s.listeners.clear();
         return e.what();
     }
-    s.do_accept();
+    for (auto& l : s.listeners) s.do_accept(*l);
     return {};
 }
 
 void server::stop() {
-    beast::error_code ec;
-    impl_->sockets.acceptor.close(ec);
+    impl_->sockets.close_all();
     auto sessions = impl_->core->sessions;  // close() may erase from the map
     for (auto& [id, s] : sessions) s->close(1001, "switch going away");
 }
 
 std::uint16_t server::port() const {
-    beast::error_code ec;
-    auto ep = impl_->sockets.acceptor.local_endpoint(ec);
-    return ec ? 0 : ep.port();
+    const auto all = ports();
+    return all.empty() ? 0 : all.front();
+}
+
+std::vector<std::uint16_t> server::ports() const {
+    std::vector<std::uint16_t> out;
+    for (const auto& l : impl_->sockets.listeners) {
+        beast::error_code ec;
+        auto ep = l->acceptor.local_endpoint(ec);
+        out.push_back(ec ? 0 : ep.port());
+    }
+    return out;
+}
+
+reauthentication_summary server::replace_authenticator(authenticator a) {
+    return impl_->core->reauthenticate(std::move(a));
 }
 
 std::string server::instance_id() const {

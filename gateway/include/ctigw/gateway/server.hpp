@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctigw/gateway/access.hpp"
 #include "ctigw/gateway/backend.hpp"
@@ -55,9 +56,22 @@ struct tls_files {
     std::string private_key_passphrase;
 };
 
+/// One listening socket. All listeners share the server's backend, limits and TLS files.
+struct listener_options {
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 0;  ///< 0: pick a free port (see server::ports())
+    std::string target = "/csta";
+    /// TLS with server_options::tls (which must then be set); false: plain ws://.
+    bool tls = true;
+};
+
 struct server_options {
+    /// The listener used when `listeners` is empty (TLS when `tls` is set). ctigw-pbxsim's form.
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0: pick a free port (see server::port())
+    /// Several listeners (ctigw-gateway's "listen"); when set, replaces bind_address, port and
+    /// target above.
+    std::vector<listener_options> listeners;
     /// nullopt: plain ws:// (only when the operator asks for it).
     std::optional<tls_files> tls;
     /// Lowest TLS version accepted (1.2 or 1.3).
@@ -103,6 +117,13 @@ struct server_stats {
     std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
 };
 
+/// What replace_authenticator() did to the open sessions.
+struct reauthentication_summary {
+    std::size_t sessions_kept = 0;    ///< authenticated sessions whose token still authenticates
+    std::size_t sessions_closed = 0;  ///< closed with 4001: their token no longer authenticates
+    std::size_t monitors_ended = 0;   ///< MonitorEnded sent: the device left the client's rights
+};
+
 class server {
   public:
     /// `backend` must outlive the server; the server attaches itself to it.
@@ -115,12 +136,21 @@ class server {
     std::string start();
     /// Stops accepting and closes every session (close code 1001).
     void stop();
-    /// The port actually bound (after start()).
+    /// The port actually bound (after start()); the first listener's when there are several.
     std::uint16_t port() const;
+    /// The ports actually bound, in listener order (after start()).
+    std::vector<std::uint16_t> ports() const;
     /// What Hello reports: the gateway's own instance and the backend's, so that a backend
     /// restart is a new instance for clients.
     std::string instance_id() const;
     server_stats stats() const;
+
+    /// Authenticates new sessions with `a` from now on, and re-checks every authenticated
+    /// session's token against it (a configuration reload): a session whose token no longer
+    /// authenticates is closed with 4001; the others take the new client identity, so that
+    /// their next requests use the new rights; a monitor of a device now outside the rights
+    /// ends with MonitorEnded (cause resourcesNotAvailable) and is stopped.
+    reauthentication_summary replace_authenticator(authenticator a);
 
     /// Runs `fn` on the server's thread. Callable from any thread.
     void post(std::function<void()> fn);

@@ -88,6 +88,8 @@ struct listen_settings {
     std::uint16_t port = 0;      ///< required in the file
     std::string path = "/csta";  ///< WebSocket upgrade target, starts with '/'
     bool insecure = false;       ///< plain ws:// (no TLS); only when the file says so explicitly
+
+    friend bool operator==(const listen_settings&, const listen_settings&) = default;
 };
 
 enum class passphrase_source { none, file, environment };
@@ -108,6 +110,8 @@ struct tls_settings {
     bool legacy_ciphers = false;
 
     bool mutual() const noexcept { return !client_ca_file.empty(); }
+
+    friend bool operator==(const tls_settings&, const tls_settings&) = default;
 };
 
 enum class backend_type { sim, asterisk };
@@ -118,6 +122,8 @@ struct sim_backend_settings {
     std::vector<std::string> park_orbits{"7001", "7002", "7003", "7004", "7005"};
     /// Pickup group name -> member stations.
     std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
+
+    friend bool operator==(const sim_backend_settings&, const sim_backend_settings&) = default;
 };
 
 enum class secret_source { file, environment };
@@ -134,12 +140,17 @@ struct asterisk_backend_settings {
     secret_source secret = secret_source::file;
     std::filesystem::path secret_file;
     std::string secret_env;
+
+    friend bool operator==(const asterisk_backend_settings&,
+                           const asterisk_backend_settings&) = default;
 };
 
 struct backend_settings {
     backend_type type = backend_type::sim;
     sim_backend_settings sim;            ///< when type == sim
     asterisk_backend_settings asterisk;  ///< when type == asterisk (not loadable yet)
+
+    friend bool operator==(const backend_settings&, const backend_settings&) = default;
 };
 
 /** Per-gateway and per-session resource limits. */
@@ -152,12 +163,16 @@ struct limit_settings {
     std::chrono::milliseconds heartbeat_interval{10000};
     std::uint32_t missed_heartbeats = 3;
     std::uint32_t requests_per_second = 1000;  ///< per session; 0 = unlimited
+
+    friend bool operator==(const limit_settings&, const limit_settings&) = default;
 };
 
 /** HTTP status page and /metrics; absent (disabled) unless configured. */
 struct status_settings {
     std::string address;  ///< IPv4 or IPv6 literal
     std::uint16_t port = 0;
+
+    friend bool operator==(const status_settings&, const status_settings&) = default;
 };
 
 struct logging_settings {
@@ -165,6 +180,8 @@ struct logging_settings {
     log_level level = log_level::info;
     std::uint32_t rotate_size_mb = 10;
     std::uint32_t rotate_count = 5;
+
+    friend bool operator==(const logging_settings&, const logging_settings&) = default;
 };
 
 struct gateway_settings {
