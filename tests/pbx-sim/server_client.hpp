@@ -163,7 +163,7 @@ class client {
     int next_id_ = 0;
 };
 
-const csta_error& error_of(const response& r) {
+[[maybe_unused]] const csta_error& error_of(const response& r) {
     return std::get<csta_error>(r.outcome);
 }
 

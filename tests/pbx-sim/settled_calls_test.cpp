@@ -230,6 +230,7 @@ TEST_F(model_test, added_party_is_the_first_party_of_the_secondary_call) {
     const auto c2 = consult.initiated_call.call_id;
     ok<sv::answer_call>({connection_id{c2, C}});
     ok<sv::single_step_conference>({connection_id{c2, C}, D, std::nullopt});
+    monitor(A);  // events reach monitored devices only
     take();
     auto r = ok<sv::conference_call>({connection_id{c1, B}, connection_id{c2, B}});
     auto cf = nth<ev::conferenced>();
@@ -247,6 +248,7 @@ TEST_F(model_test, added_party_is_the_first_party_of_the_secondary_call) {
 // a switch without silent participation refuses it (and then changes nothing).
 TEST_F(model_test, single_step_conference_causes_and_silent_participation) {
     const auto c1 = connect(A, B);
+    monitor(A);
     refused<sv::single_step_conference>(
         {connection_id{c1, A}, C, protocol::participation_type::silent}, error_category::operation,
         "serviceNotSupported");
@@ -270,6 +272,7 @@ TEST_F(model_test, deflect_to_a_busy_or_dnd_destination_fails_for_the_caller) {
         {{A, "Diverted", cs::connected}, {B, "Diverted", cs::null}, {A, "Failed", cs::fail}});
 
     ok<sv::set_do_not_disturb>({E, true});
+    monitor("2006");
     ok<sv::make_call>({"2006", B, std::nullopt, std::nullopt});
     take();
     ok<sv::deflect_call>({connection_id{"c-3", B}, E});
