@@ -230,10 +230,18 @@ void switch_model::impl::release(const std::string& call_id, const std::string& 
     if (c->parties.size() > 1) return;
     std::vector<std::string> last{device};
     if (c->parties.size() == 1) {
-        const std::string other = c->parties.front().device;
+        // docs/protocol.md §5.3: a last party that never answered (alerting, queued, still
+        // dialling) is cleared with callCancelled, which the call's end then carries too.
+        const party& rest = c->parties.front();
+        if (rest.state == connection_state::alerting || rest.state == connection_state::queued ||
+            rest.state == connection_state::initiated) {
+            cause = event_cause::call_cancelled;
+        }
+        const std::string other = rest.device;
         remove_party(*c, other);
         cc.dropped_connection = {call_id, other};
         cc.releasing_device = other;
+        cc.cause = cause;
         emit(*c, cc, {other});
         last = {other};
     }
@@ -377,7 +385,15 @@ outcome<sv::answer_call> switch_model::impl::serve(session_id, const sv::answer_
 outcome<sv::clear_connection> switch_model::impl::serve(session_id,
                                                         const sv::clear_connection::params& p,
                                                         time_point) {
-    auto r = find_connection(p.connection_to_be_cleared, false);
+    // docs/protocol.md §5.3: a call that goes on without this device is noConnectionToClear
+    // (e.g. a second lineDrop); an unknown or ended call is invalidConnectionID.
+    const auto& id = p.connection_to_be_cleared;
+    if (call_rec* c = find_call(id.call_id);
+        c != nullptr && find_party(*c, id.device_id) == nullptr) {
+        return bad_state(errv::no_connection_to_clear,
+                         id.device_id + " has no connection in " + id.call_id);
+    }
+    auto r = find_connection(id, false);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
     release(p.connection_to_be_cleared.call_id, p.connection_to_be_cleared.device_id,
             event_cause::normal_clearing);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "display_text.hpp"
 #include "model_impl.hpp"
 
 namespace ctigw::gateway::sim {
@@ -363,11 +364,11 @@ outcome<sv::set_display> switch_model::impl::serve(session_id, const sv::set_dis
     auto& ph = phone(*std::get<device_state*>(r));
     const std::size_t start = static_cast<std::size_t>(row) * config_.display_columns + col;
     const std::size_t room = config_.display_columns - col;  // text is cut at the row's end
-    const std::string text = p.text.substr(0, room);
+    const std::u32string text = code_points(p.text).substr(0, room);
     ph.display.replace(start, text.size(), text);
     ev::display_updated d;
     d.device = p.device;
-    d.text = p.text;
+    d.text = utf8(text);  // what the display now shows, not what was asked
     d.row = p.row;
     d.column = p.column;
     emit_device(p.device, d);
@@ -378,8 +379,8 @@ outcome<sv::get_display> switch_model::impl::serve(session_id, const sv::get_dis
                                                    time_point) {
     auto r = feature_device(p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
-    return sv::get_display::result{phone(*std::get<device_state*>(r)).display, config_.display_rows,
-                                   config_.display_columns};
+    return sv::get_display::result{utf8(phone(*std::get<device_state*>(r)).display),
+                                   config_.display_rows, config_.display_columns};
 }
 
 /// Off-hook (from all on-hook) answers the oldest alerting call, or else starts a call with

@@ -79,7 +79,7 @@ struct station_features {
 };
 
 struct phone_set {
-    std::string display;  ///< rows*columns characters
+    std::u32string display;  ///< rows*columns characters (code points; UTF-8 on the wire)
     std::array<protocol::hookswitch_mode, 3> hookswitch{};  ///< by hookswitch_type
     std::vector<protocol::lamp_mode> lamps;                 ///< lamp i at index i-1
     protocol::ringer_mode ringer = protocol::ringer_mode::not_ringing;
