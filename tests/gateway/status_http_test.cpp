@@ -3,11 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -31,9 +31,9 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
+using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using std::chrono::milliseconds;
 
 struct reply {
     unsigned status = 0;
@@ -58,7 +58,8 @@ sample parse_sample(const std::string& line) {
         while (i < line.size() && line[i] != '}') {
             std::string key;
             while (i < line.size() && line[i] != '=') key += line[i++];
-            if (i + 1 >= line.size() || line[i + 1] != '"') throw std::runtime_error("no quote: " + line);
+            if (i + 1 >= line.size() || line[i + 1] != '"')
+                throw std::runtime_error("no quote: " + line);
             i += 2;
             std::string value;
             for (; i < line.size() && line[i] != '"'; ++i) {
@@ -68,10 +69,17 @@ sample parse_sample(const std::string& line) {
                 }
                 if (++i >= line.size()) throw std::runtime_error("dangling escape: " + line);
                 switch (line[i]) {
-                    case '\\': value += '\\'; break;
-                    case '"': value += '"'; break;
-                    case 'n': value += '\n'; break;
-                    default: throw std::runtime_error("bad escape: " + line);
+                    case '\\':
+                        value += '\\';
+                        break;
+                    case '"':
+                        value += '"';
+                        break;
+                    case 'n':
+                        value += '\n';
+                        break;
+                    default:
+                        throw std::runtime_error("bad escape: " + line);
                 }
             }
             if (i >= line.size()) throw std::runtime_error("unterminated value: " + line);
@@ -417,7 +425,8 @@ TEST_F(status_http, UnknownRoutesAre404AndOtherMethods405) {
     EXPECT_EQ(get("/metrics/").status, 404u);
     EXPECT_EQ(get("/status.json/../metrics").status, 404u);
     EXPECT_EQ(get("/metrics?x=1").status, 200u);  // a query does not change the route
-    for (auto verb : {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options}) {
+    for (auto verb :
+         {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options}) {
         auto r = request(verb, "/metrics");
         EXPECT_EQ(r.status, 405u) << verb;
         EXPECT_EQ(r.headers["allow"], "GET, HEAD");
@@ -440,11 +449,12 @@ TEST_F(status_http, OversizedAndMalformedRequestsAreRefused) {
     o.max_header_bytes = 4096;
     o.max_body_bytes = 64;
     start(std::move(o));
-    const std::string big_header = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " +
-                                   std::string(16 * 1024, 'a') + "\r\n\r\n";
+    const std::string big_header =
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(16 * 1024, 'a') + "\r\n\r\n";
     EXPECT_THAT(raw(big_header), ::testing::StartsWith("HTTP/1.1 431 "));
-    const std::string big_body = "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
-                                 std::string(100000, 'b');
+    const std::string big_body =
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+        std::string(100000, 'b');
     EXPECT_THAT(raw(big_body), ::testing::StartsWith("HTTP/1.1 413 "));
     EXPECT_THAT(raw("NOT HTTP AT ALL\r\n\r\n"), ::testing::StartsWith("HTTP/1.1 400 "));
     // Still serving.

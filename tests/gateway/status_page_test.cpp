@@ -8,11 +8,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio.hpp>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/asio.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -160,12 +160,21 @@ class status_page : public ::testing::Test {
     }
 
     run_result chromium(std::vector<std::string> extra) {
-        std::vector<std::string> args = {
-            chromium_.string(), "--headless", "--no-sandbox",  // root in CI: no user namespaces
-            "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=" + (dir_ / "profile").string(),
-            "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--hide-scrollbars", "--virtual-time-budget=10000"};
+        std::vector<std::string> args = {chromium_.string(),
+                                         "--headless",
+                                         "--no-sandbox",  // root in CI: no user namespaces
+                                         "--disable-gpu",
+                                         "--disable-dev-shm-usage",
+                                         "--user-data-dir=" + (dir_ / "profile").string(),
+                                         "--no-first-run",
+                                         "--no-default-browser-check",
+                                         "--disable-extensions",
+                                         "--disable-background-networking",
+                                         "--disable-component-update",
+                                         "--disable-sync",
+                                         "--disable-default-apps",
+                                         "--hide-scrollbars",
+                                         "--virtual-time-budget=10000"};
         args.insert(args.end(), extra.begin(), extra.end());
         args.push_back(url_);
         return run_bounded(args, dir_);
@@ -216,6 +225,7 @@ TEST_F(status_page, ScriptRendersLiveFiguresAndTheErrorBanner) {
     EXPECT_THAT(dom, Not(HasSubstr("<b>2001</b>")));
     EXPECT_THAT(dom, HasSubstr("<td>tapi-server</td><td class=\"num\">3</td>"));
     EXPECT_THAT(dom, HasSubstr("<td>MakeCall</td><td class=\"num\">4</td>"));
+    EXPECT_THAT(dom, HasSubstr("<td>Events sent</td><td class=\"num\">500</td>"));
     // The failed fetches raised the banner.
     EXPECT_THAT(class_of(dom, "error"), Not(HasSubstr("hidden")));
     EXPECT_THAT(text_of(dom, "error"), HasSubstr("HTTP 500"));

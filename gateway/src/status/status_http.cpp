@@ -113,10 +113,9 @@ class connection : public std::enable_shared_from_this<connection> {
         parser_->header_limit(owner_->options.max_header_bytes);
         parser_->body_limit(owner_->options.max_body_bytes);
         stream_.expires_after(owner_->options.request_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -151,14 +150,14 @@ class connection : public std::enable_shared_from_this<connection> {
     void write(response res, bool linger) {
         res_ = std::move(res);
         stream_.expires_after(owner_->options.request_timeout);
-        http::async_write(
-            stream_, *res_, [self = shared_from_this(), linger](beast::error_code ec, std::size_t) {
-                if (ec || !self->owner_->running) return self->abort();
-                if (linger) return self->linger();
-                if (!self->res_->keep_alive()) return self->close_gracefully();
-                self->res_.reset();
-                self->do_read();
-            });
+        http::async_write(stream_, *res_,
+                          [self = shared_from_this(), linger](beast::error_code ec, std::size_t) {
+                              if (ec || !self->owner_->running) return self->abort();
+                              if (linger) return self->linger();
+                              if (!self->res_->keep_alive()) return self->close_gracefully();
+                              self->res_.reset();
+                              self->do_read();
+                          });
     }
 
     void close_gracefully() {
@@ -262,10 +261,10 @@ response status_server::impl::respond(const request& req) {
     std::string_view target = req.target();
     target = target.substr(0, target.find('?'));
     enum class route { page, metrics, json, none };
-    const route r = target == "/"               ? route::page
-                    : target == "/metrics"      ? route::metrics
+    const route r = target == "/"              ? route::page
+                    : target == "/metrics"     ? route::metrics
                     : target == "/status.json" ? route::json
-                                                : route::none;
+                                               : route::none;
     response res;
     if (r == route::none) {
         res = plain_error(http::status::not_found, req.version(), "not found");
@@ -300,7 +299,9 @@ std::string status_server::start() {
     if (impl_->running) return "status: already started";
     beast::error_code ec;
     const auto address = net::ip::make_address(impl_->options.address, ec);
-    if (ec) return "status: invalid listen address '" + protocol::log_safe(impl_->options.address) + "'";
+    if (ec)
+        return "status: invalid listen address '" + protocol::log_safe(impl_->options.address) +
+               "'";
     const tcp::endpoint ep{address, impl_->options.port};
     auto& a = impl_->acceptor;
     a.open(ep.protocol(), ec);

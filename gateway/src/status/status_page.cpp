@@ -89,8 +89,14 @@ constexpr std::string_view script = R"(
   const set = (id, v) => { el(id).textContent = String(v); };
   let updates = 0;
 
-  function rows(id, obj, empty) {
-    const entries = Object.entries(obj || {});
+  const counterNames = [
+    ['framesReceived', 'Frames received'], ['framesSent', 'Frames sent'],
+    ['eventsSent', 'Events sent'], ['eventsEncoded', 'Events encoded'],
+    ['malformedReceived', 'Malformed frames'], ['slowConsumersDropped', 'Slow consumers dropped'],
+    ['tlsHandshakeFailures', 'TLS handshake failures'],
+    ['authenticationFailures', 'Authentication failures'], ['accessRefusals', 'Access refusals']];
+
+  function rows(id, entries, empty) {
     const trs = entries.map(([k, v]) => {
       const tr = document.createElement('tr');
       const name = document.createElement('td');
@@ -134,9 +140,9 @@ constexpr std::string_view script = R"(
     set('active-calls', st.activeCalls);
     set('events-per-second', Number(st.eventsPerSecond).toFixed(1));
     set('events-sent', st.counters.eventsSent + ' events sent');
-    rows('clients', st.sessions.byClient, 'no clients configured');
-    rows('counters', st.counters, '');
-    rows('services', st.requestsByService, 'no requests yet');
+    rows('clients', Object.entries(st.sessions.byClient), 'no clients configured');
+    rows('counters', counterNames.map(([key, label]) => [label, st.counters[key]]), '');
+    rows('services', Object.entries(st.requestsByService), 'no requests yet');
     set('uptime', duration(st.gateway.uptimeSeconds));
     set('last-update', new Date().toLocaleTimeString());
     set('updates', ++updates);
@@ -186,9 +192,8 @@ std::string sha256_base64(std::string_view s) {
 }  // namespace
 
 std::string_view status_page_html() {
-    static const std::string page =
-        std::string(head) + std::string(style) + std::string(body) + std::string(script) +
-        std::string(tail);
+    static const std::string page = std::string(head) + std::string(style) + std::string(body) +
+                                    std::string(script) + std::string(tail);
     return page;
 }
 

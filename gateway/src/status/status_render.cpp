@@ -102,8 +102,12 @@ std::string escape_exposition(std::string_view s, bool help) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
             case '"':
                 if (help) {
                     out += c;
@@ -111,7 +115,8 @@ std::string escape_exposition(std::string_view s, bool help) {
                     out += "\\\"";
                 }
                 break;
-            default: out += c;
+            default:
+                out += c;
         }
     }
     return out;
@@ -127,8 +132,7 @@ std::string number(double v) {
 }
 
 template <typename T>
-    requires std::is_integral_v<T>
-std::string number(T v) {
+requires std::is_integral_v<T> std::string number(T v) {
     return std::to_string(v);
 }
 

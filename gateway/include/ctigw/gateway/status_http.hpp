@@ -1,4 +1,5 @@
-// The gateway's operations endpoint: plain HTTP with three read-only routes (docs/gateway-status.md)
+// The gateway's operations endpoint: plain HTTP with three read-only routes
+// (docs/gateway-status.md)
 //   GET /metrics      Prometheus text exposition format 0.0.4, metric names ctigw_gateway_*
 //   GET /status.json  the same figures as JSON, for the status page and for scripts
 //   GET /             a self-contained status page that refreshes from /status.json every second
@@ -35,8 +36,8 @@ class switch_backend;
 
 /// The figures shown by the status page and /metrics at one moment.
 struct status_snapshot {
-    std::string version;       ///< the gateway's version ("0.1.0")
-    std::string instance;      ///< the gateway instance (server::instance_id())
+    std::string version;   ///< the gateway's version ("0.1.0")
+    std::string instance;  ///< the gateway instance (server::instance_id())
     double uptime_seconds = 0;
     std::string backend_kind;  ///< "sim", "asterisk"
     bool backend_up = false;
@@ -87,9 +88,9 @@ struct status_options {
     std::chrono::milliseconds rate_window{10000};
     /// A connection must deliver a whole request, and take its response, within this time.
     std::chrono::milliseconds request_timeout{10000};
-    std::size_t max_connections = 16;         ///< further connections are closed at once
-    std::uint32_t max_header_bytes = 8192;    ///< larger request heads are answered 431
-    std::uint64_t max_body_bytes = 1024;      ///< larger request bodies are answered 413
+    std::size_t max_connections = 16;       ///< further connections are closed at once
+    std::uint32_t max_header_bytes = 8192;  ///< larger request heads are answered 431
+    std::uint64_t max_body_bytes = 1024;    ///< larger request bodies are answered 413
 };
 
 class status_server {
