@@ -45,6 +45,10 @@ std::vector<std::string> sim_backend::devices_in_call(std::string_view call_id) 
     return model_->devices_in_call(std::string(call_id));
 }
 
+std::size_t sim_backend::active_calls() const {
+    return model_->stats().active_calls;
+}
+
 std::optional<csta_error> sim_backend::monitor(const std::string& device) {
     if (ref_of_device_.count(device) != 0) return std::nullopt;
     request r{"monitor", svc::monitor_start::params{device}};

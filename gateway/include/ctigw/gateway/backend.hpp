@@ -57,6 +57,8 @@ class switch_backend {
     /// The devices that currently have a connection in `call_id` (for access checks on
     /// call-level services such as ClearCall and SnapshotCall); empty when the call is unknown.
     virtual std::vector<std::string> devices_in_call(std::string_view call_id) const = 0;
+    /// Calls the switch has now (the status page and /metrics).
+    virtual std::size_t active_calls() const = 0;
 
     /// The server asks for a device's events when its first session monitor starts, and stops
     /// when the last one ends. Returns an error when the switch cannot monitor it.

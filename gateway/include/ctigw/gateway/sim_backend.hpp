@@ -33,6 +33,7 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     bool is_device(std::string_view device) const override;
     std::vector<std::string> devices() const override;
     std::vector<std::string> devices_in_call(std::string_view call_id) const override;
+    std::size_t active_calls() const override;
     std::optional<protocol::csta_error> monitor(const std::string& device) override;
     void unmonitor(const std::string& device) override;
     void execute(const protocol::request& request, completion done) override;
