@@ -5,7 +5,6 @@ find_package(OpenSSL 3 REQUIRED)
 add_library(ctigw_gateway_config STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/config/access.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/clients.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/src/config/json_reader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/tls_check.cpp)

@@ -1,16 +1,11 @@
 #include "ctigw/config/loader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <initializer_list>
 #include <iterator>
-#include <span>
-#include <system_error>
+#include <variant>
 
-#include <nlohmann/json.hpp>
-
+#include "ctigw/config/detail/json_reader.hpp"
 #include "ctigw/config/detail/position_index.hpp"
 #include "ctigw/config/detail/text.hpp"
 
@@ -18,77 +13,23 @@ namespace ctigw::config {
 
 namespace {
 
-using json = nlohmann::json;
-using keys = std::initializer_list<std::string_view>;
+using detail::child;
+using detail::describe;
+using detail::json;
+using detail::keys;
+using detail::quote;
 namespace fs = std::filesystem;
+
+// Where ctigw.json wants secrets instead of inline (the hints of "inline secrets are not allowed").
+constexpr std::string_view token_hint = "use tokenFile or tokenEnv";
+constexpr std::string_view passphrase_hint =
+    "use clientKeyPassphraseFile or clientKeyPassphraseEnv";
 
 constexpr std::uint64_t max_devices = 100000;
 constexpr std::uint64_t max_range_span = 100000;
 constexpr std::size_t max_endpoints = 16;
 constexpr std::size_t max_name_length = 128;
 constexpr std::size_t max_group_length = 64;
-constexpr std::uintmax_t max_file_size = 64 * 1024 * 1024;
-
-std::string child(const std::string& ptr, std::string_view key) {
-    return ptr + "/" + detail::escape_pointer_token(key);
-}
-
-std::string child(const std::string& ptr, std::size_t index) {
-    return ptr + "/" + std::to_string(index);
-}
-
-std::string describe(const json& j) {
-    switch (j.type()) {
-        case json::value_t::object:
-            return "an object";
-        case json::value_t::array:
-            return "an array";
-        case json::value_t::string:
-            return "a string";
-        case json::value_t::boolean:
-            return "a boolean";
-        case json::value_t::null:
-            return "null";
-        default:
-            return "a number";
-    }
-}
-
-// Quotes a user value for a message, shortened so a pasted blob cannot flood the output.
-std::string quote(std::string_view s) {
-    constexpr std::size_t limit = 40;
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        out += (b < 0x20 || b == 0x7F) ? '?' : s[i];
-    }
-    if (s.size() > limit) out += "...";
-    return out + "\"";
-}
-
-std::string join(keys list) {
-    std::string out;
-    for (std::string_view k : list) {
-        if (!out.empty()) out += ", ";
-        out += k;
-    }
-    return out;
-}
-
-// Keys whose value would be a credential; the file must only say where the token lives.
-bool looks_like_secret(std::string_view key) {
-    std::string k;
-    for (char c : key) {
-        if (c != '_' && c != '-')
-            k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    static constexpr std::string_view exact[] = {"token",       "apikey",      "apitoken",
-                                                 "accesstoken", "authtoken",   "bearertoken",
-                                                 "bearer",      "credentials", "privatekey"};
-    return std::find(std::begin(exact), std::end(exact), k) != std::end(exact) ||
-           k.find("password") != std::string::npos || k.find("passwd") != std::string::npos ||
-           k.find("secret") != std::string::npos || k.find("passphrase") != std::string::npos;
-}
 
 bool all_digits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -104,24 +45,19 @@ bool is_env_name(std::string_view s) {
 enum class spec_kind { any, single, range };
 
 // Validates one JSON document against the configuration rules, collecting every problem.
-class reader {
+class reader : public detail::json_reader {
   public:
-    explicit reader(const detail::position_index& index) : index_(index) {}
+    using json_reader::json_reader;
 
     settings read(const json& root) {
         settings s;
-        for (const auto& d : index_.duplicate_keys()) {
-            errors_.push_back({d.pointer,
-                               "duplicate key; it was already set at line " +
-                                   std::to_string(d.first.line) + ", column " +
-                                   std::to_string(d.first.column),
-                               d.second.line, d.second.column});
-        }
+        report_duplicate_keys();
         if (!root.is_object()) {
             error("", "the configuration must be a JSON object, found " + describe(root));
             return s;
         }
-        check_keys(root, "", {"$schema", "switch", "devices", "dialing", "logging", "limits"});
+        check_keys(root, "", {"$schema", "switch", "devices", "dialing", "logging", "limits"},
+                   token_hint);
         string(root, "", "$schema");
         if (const json* sw = object(root, "", "switch", true,
                                     {"endpoints", "allowInsecure", "tls", "auth", "timeouts",
@@ -148,96 +84,13 @@ class reader {
         return s;
     }
 
-    std::vector<diagnostic> take_errors() { return std::move(errors_); }
-
   private:
-    // ---- reporting -------------------------------------------------------------------------
-
-    void error(const std::string& ptr, std::string message) {
-        const auto p = index_.value_position(ptr);
-        errors_.push_back({ptr, std::move(message), p.line, p.column});
-    }
-
-    void key_error(const std::string& ptr, std::string message) {
-        const auto p = index_.key_position(ptr);
-        errors_.push_back({ptr, std::move(message), p.line, p.column});
-    }
-
-    void missing(const std::string& ptr, std::string_view key) {
-        error(ptr, "missing required key \"" + std::string(key) + "\"");
-    }
-
-    void check_keys(const json& obj, const std::string& ptr, keys known) {
-        for (auto it = obj.begin(); it != obj.end(); ++it) {
-            const std::string& key = it.key();
-            if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-            const std::string p = child(ptr, key);
-            if (looks_like_secret(key)) {
-                key_error(p, key.find("assphrase") != std::string::npos
-                                 ? "inline secrets are not allowed; use clientKeyPassphraseFile "
-                                   "or clientKeyPassphraseEnv"
-                                 : "inline secrets are not allowed; use tokenFile or tokenEnv");
-            } else if (auto s = detail::closest(key, std::span(known.begin(), known.size()))) {
-                key_error(p, "unknown key; did you mean \"" + std::string(*s) + "\"?");
-            } else {
-                key_error(p, "unknown key; expected one of: " + join(known));
-            }
-        }
-    }
-
-    // ---- typed access; each returns nothing (after reporting) when the value is unusable -----
-
-    static const json* find(const json& obj, const char* key) {
-        auto it = obj.find(key);
-        return it == obj.end() ? nullptr : &*it;
-    }
-
+    // Every object of ctigw.json asks for its secrets in files or the environment; the tls
+    // object's one is the client key's passphrase.
     const json* object(const json& obj, const std::string& ptr, const char* key, bool required,
                        keys known) {
-        const json* j = find(obj, key);
-        if (j == nullptr) {
-            if (required) missing(ptr, key);
-            return nullptr;
-        }
-        const std::string p = child(ptr, key);
-        if (!j->is_object()) {
-            error(p, "expected an object, found " + describe(*j));
-            return nullptr;
-        }
-        check_keys(*j, p, known);
-        return j;
-    }
-
-    const json* array(const json& obj, const std::string& ptr, const char* key, bool required) {
-        const json* j = find(obj, key);
-        if (j == nullptr) {
-            if (required) missing(ptr, key);
-            return nullptr;
-        }
-        if (!j->is_array()) {
-            error(child(ptr, key), "expected an array, found " + describe(*j));
-            return nullptr;
-        }
-        return j;
-    }
-
-    std::optional<std::string> string(const json& obj, const std::string& ptr, const char* key,
-                                      bool required = false, bool allow_empty = false) {
-        const json* j = find(obj, key);
-        if (j == nullptr) {
-            if (required) missing(ptr, key);
-            return std::nullopt;
-        }
-        if (!j->is_string()) {
-            error(child(ptr, key), "expected a string, found " + describe(*j));
-            return std::nullopt;
-        }
-        const auto& s = j->get_ref<const std::string&>();
-        if (s.empty() && !allow_empty) {
-            error(child(ptr, key), "must not be empty");
-            return std::nullopt;
-        }
-        return s;
+        return json_reader::object(obj, ptr, key, required, known,
+                                   std::string_view(key) == "tls" ? passphrase_hint : token_hint);
     }
 
     std::optional<std::filesystem::path> path(const json& obj, const std::string& ptr,
@@ -245,48 +98,6 @@ class reader {
         auto s = string(obj, ptr, key, required);
         if (!s) return std::nullopt;
         return fs::path(*s);
-    }
-
-    std::optional<std::int64_t> integer(const json& obj, const std::string& ptr, const char* key,
-                                        std::int64_t min, std::int64_t max) {
-        const json* j = find(obj, key);
-        if (j == nullptr) return std::nullopt;
-        const std::string p = child(ptr, key);
-        if (!j->is_number_integer()) {
-            const bool whole =
-                j->is_number_float() && std::trunc(j->get<double>()) == j->get<double>();
-            // nlohmann stores integers beyond 64 bits as doubles; they are just too large.
-            error(p, whole ? j->dump() + " is out of range (" + std::to_string(min) + " to " +
-                                 std::to_string(max) + ")"
-                           : "expected an integer, found " +
-                                 (j->is_number() ? j->dump() : describe(*j)));
-            return std::nullopt;
-        }
-        bool in_range = true;
-        std::int64_t v = 0;
-        if (j->is_number_unsigned()) {
-            const auto u = j->get<std::uint64_t>();
-            in_range = u <= static_cast<std::uint64_t>(max);
-            v = in_range ? static_cast<std::int64_t>(u) : 0;
-        } else {
-            v = j->get<std::int64_t>();
-        }
-        if (!in_range || v < min || v > max) {
-            error(p, j->dump() + " is out of range (" + std::to_string(min) + " to " +
-                         std::to_string(max) + ")");
-            return std::nullopt;
-        }
-        return v;
-    }
-
-    std::optional<bool> boolean(const json& obj, const std::string& ptr, const char* key) {
-        const json* j = find(obj, key);
-        if (j == nullptr) return std::nullopt;
-        if (!j->is_boolean()) {
-            error(child(ptr, key), "expected true or false, found " + describe(*j));
-            return std::nullopt;
-        }
-        return j->get<bool>();
     }
 
     // A digit string of min..max digits, e.g. a dialing prefix.
@@ -410,16 +221,7 @@ class reader {
             }
         }
         if (auto v = string(tls, p, "pinnedSha256")) read_pin(*v, p + "/pinnedSha256", t);
-        if (auto v = string(tls, p, "minVersion")) {
-            if (*v == "1.2") {
-                t.min_version = tls_version::v1_2;
-            } else if (*v == "1.3") {
-                t.min_version = tls_version::v1_3;
-            } else {
-                error(p + "/minVersion",
-                      "unsupported TLS version " + quote(*v) + "; use \"1.2\" or \"1.3\"");
-            }
-        }
+        if (auto v = min_tls_version(tls, p, "minVersion")) t.min_version = *v;
         if (auto v = boolean(tls, p, "verifyPeer")) {
             t.verify_peer = *v;
             if (!*v && !s.allow_insecure) {
@@ -623,7 +425,7 @@ class reader {
 
     bool read_device_object(const json& item, device_range& r) {
         const std::string& ip = r.pointer;
-        check_keys(item, ip, {"extension", "range", "name", "options"});
+        check_keys(item, ip, {"extension", "range", "name", "options"}, token_hint);
         const bool has_ext = item.contains("extension");
         const bool has_range = item.contains("range");
         bool ok = false;
@@ -770,8 +572,6 @@ class reader {
         }
     }
 
-    const detail::position_index& index_;
-    std::vector<diagnostic> errors_;
 };
 
 void resolve_paths(settings& s, const fs::path& base) {
@@ -796,21 +596,6 @@ void resolve_paths(settings& s, const fs::path& base) {
     fix(s.logging.file);
 }
 
-diagnostic syntax_error(std::string_view text, const json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while ..."
-    const auto column = what.find("column ");
-    const auto colon = what.find(": ", column == std::string::npos ? 0 : column);
-    std::string message = colon == std::string::npos ? what : what.substr(colon + 2);
-    // nlohmann quotes the text it choked on, which could be part of a credential: drop it.
-    if (const auto last = message.find("; last read: "); last != std::string::npos) {
-        const auto expected = message.find("; expected", last);
-        message.erase(last, expected == std::string::npos ? std::string::npos : expected - last);
-    }
-    const auto pos = detail::position_of_offset(text, e.byte == 0 ? 0 : e.byte - 1);
-    return {"", std::move(message), pos.line, pos.column};
-}
-
 load_result io_failure(std::string message) {
     load_result r;
     r.io_error = true;
@@ -823,21 +608,13 @@ load_result io_failure(std::string message) {
 load_result load_text(std::string_view text, const std::filesystem::path& base_directory) {
     load_result out;
     try {
-        json root;
-        try {
-            root = json::parse(text.begin(), text.end(), nullptr, true, true);
-        } catch (const json::parse_error& e) {
-            out.errors.push_back(syntax_error(text, e));
-            return out;
-        }
+        const auto root = detail::parse_config(text, out.errors);
+        if (!root) return out;
         const auto index = detail::position_index::build(text);
         reader r(index);
-        settings s = r.read(root);
+        settings s = r.read(*root);
         out.errors = r.take_errors();
-        std::stable_sort(out.errors.begin(), out.errors.end(),
-                         [](const diagnostic& a, const diagnostic& b) {
-                             return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-                         });
+        detail::sort_by_position(out.errors);
         if (out.errors.empty()) {
             if (!base_directory.empty()) resolve_paths(s, base_directory);
             out.value = std::move(s);
@@ -851,25 +628,10 @@ load_result load_text(std::string_view text, const std::filesystem::path& base_d
 }
 
 load_result load_file(const std::filesystem::path& file) {
-    try {
-        const std::string name = "\"" + file.string() + "\"";
-        std::error_code ec;
-        if (fs::is_directory(file, ec))
-            return io_failure("cannot read " + name + ": it is a directory");
-        const std::uintmax_t size = fs::file_size(file, ec);
-        if (ec) return io_failure("cannot read " + name + ": " + ec.message());
-        if (size > max_file_size) return io_failure(name + " is larger than 64 MiB");
-        std::ifstream in(file, std::ios::binary);
-        if (!in) return io_failure("cannot open " + name);
-        const std::string text((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-        if (in.bad()) return io_failure("cannot read " + name);
-        fs::path base = fs::absolute(file, ec).parent_path();
-        if (ec) base = file.parent_path();
-        return load_text(text, base);
-    } catch (const std::exception& e) {
-        return io_failure(std::string("cannot read configuration: ") + e.what());
-    }
+    auto read = detail::read_config_file(file);
+    if (auto* why = std::get_if<std::string>(&read)) return io_failure(std::move(*why));
+    const auto& f = std::get<detail::config_file>(read);
+    return load_text(f.text, f.base_directory);
 }
 
 }  // namespace ctigw::config

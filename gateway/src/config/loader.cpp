@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t max_listeners = 16;
 constexpr std::size_t max_path_length = 256;
-constexpr std::uintmax_t max_file_size = 64 * 1024 * 1024;
 
 constexpr std::string_view passphrase_hint =
     "keep the passphrase in a file (keyPassphraseFile) or an environment variable "
@@ -215,16 +214,7 @@ void gateway_reader::read_tls(const json& tls, tls_settings& out) {
         out.key_passphrase_env = *e;
     }
     if (auto f = file(tls, p, "clientCaFile", false, true)) out.client_ca_file = *f;
-    if (auto v = string(tls, p, "minVersion")) {
-        if (*v == "1.2") {
-            out.min_version = tls_version::v1_2;
-        } else if (*v == "1.3") {
-            out.min_version = tls_version::v1_3;
-        } else {
-            error(p + "/minVersion",
-                  "unsupported TLS version " + quote(*v) + "; use \"1.2\" or \"1.3\"");
-        }
-    }
+    if (auto v = min_tls_version(tls, p, "minVersion")) out.min_version = *v;
     if (auto v = boolean(tls, p, "legacyCiphers")) {
         out.legacy_ciphers = *v;
         if (*v && out.min_version == tls_version::v1_3) {
@@ -321,24 +311,15 @@ load_result io_failure(std::string message) {
 
 load_result load_gateway_text(std::string_view text, const std::filesystem::path& base_directory,
                               const load_options& options) {
-    using detail::json;
     load_result out;
     try {
-        json root;
-        try {
-            root = json::parse(text.begin(), text.end(), nullptr, true, true);
-        } catch (const json::parse_error& e) {
-            out.diagnostics.push_back(detail::syntax_error(text, e));
-            return out;
-        }
+        const auto root = config::detail::parse_config(text, out.diagnostics);
+        if (!root) return out;
         const auto index = config::detail::position_index::build(text);
         detail::gateway_reader r(index, base_directory, options);
-        gateway_settings s = r.read(root);
+        gateway_settings s = r.read(*root);
         out.diagnostics = r.take_errors();
-        std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
-                         [](const config::diagnostic& a, const config::diagnostic& b) {
-                             return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-                         });
+        config::detail::sort_by_position(out.diagnostics);
         if (out.diagnostics.empty()) out.settings = std::move(s);
     } catch (const std::exception& e) {
         // Only resource exhaustion should get here; keep the contract of never throwing.
@@ -350,27 +331,10 @@ load_result load_gateway_text(std::string_view text, const std::filesystem::path
 }
 
 load_result load_gateway_file(const std::filesystem::path& file, const load_options& options) {
-    namespace fs = std::filesystem;
-    try {
-        const std::string name = "\"" + file.string() + "\"";
-        std::error_code ec;
-        if (fs::is_directory(file, ec)) {
-            return io_failure("cannot read " + name + ": it is a directory");
-        }
-        const std::uintmax_t size = fs::file_size(file, ec);
-        if (ec) return io_failure("cannot read " + name + ": " + ec.message());
-        if (size > detail::max_file_size) return io_failure(name + " is larger than 64 MiB");
-        std::ifstream in(file, std::ios::binary);
-        if (!in) return io_failure("cannot open " + name);
-        const std::string text((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-        if (in.bad()) return io_failure("cannot read " + name);
-        fs::path base = fs::absolute(file, ec).parent_path();
-        if (ec) base = file.parent_path();
-        return load_gateway_text(text, base, options);
-    } catch (const std::exception& e) {
-        return io_failure(std::string("cannot read configuration: ") + e.what());
-    }
+    auto read = config::detail::read_config_file(file);
+    if (auto* why = std::get_if<std::string>(&read)) return io_failure(std::move(*why));
+    const auto& f = std::get<config::detail::config_file>(read);
+    return load_gateway_text(f.text, f.base_directory, options);
 }
 
 }  // namespace ctigw::gateway

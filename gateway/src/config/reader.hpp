@@ -9,9 +9,17 @@
 #include <vector>
 
 #include "ctigw/gateway/loader.hpp"
-#include "json_reader.hpp"
+#include "ctigw/config/detail/json_reader.hpp"
 
 namespace ctigw::gateway::detail {
+
+using config::detail::child;
+using config::detail::describe;
+using config::detail::json;
+using config::detail::json_reader;
+using config::detail::keys;
+using config::detail::looks_like_token;
+using config::detail::quote;
 
 class gateway_reader : public json_reader {
   public:

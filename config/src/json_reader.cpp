@@ -1,17 +1,18 @@
-#include "json_reader.hpp"
+#include "ctigw/config/detail/json_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <iterator>
 #include <span>
 
 #include "ctigw/config/detail/text.hpp"
 
-namespace ctigw::gateway::detail {
+namespace ctigw::config::detail {
 
 std::string child(const std::string& ptr, std::string_view key) {
-    return ptr + "/" + config::detail::escape_pointer_token(key);
+    return ptr + "/" + escape_pointer_token(key);
 }
 
 std::string child(const std::string& ptr, std::size_t index) {
@@ -65,12 +66,12 @@ bool looks_like_secret_key(std::string_view key) {
         if (c != '_' && c != '-')
             k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    static constexpr std::string_view exact[] = {
-        "token",  "apikey",      "apitoken",   "accesstoken", "authtoken",    "bearertoken",
-        "bearer", "credentials", "privatekey", "passphrase",  "keypassphrase"};
+    static constexpr std::string_view exact[] = {"token",       "apikey",      "apitoken",
+                                                 "accesstoken", "authtoken",   "bearertoken",
+                                                 "bearer",      "credentials", "privatekey"};
     return std::find(std::begin(exact), std::end(exact), k) != std::end(exact) ||
            k.find("password") != std::string::npos || k.find("passwd") != std::string::npos ||
-           k.find("secret") != std::string::npos;
+           k.find("secret") != std::string::npos || k.find("passphrase") != std::string::npos;
 }
 
 std::string quote(std::string_view s) {
@@ -87,7 +88,7 @@ std::string quote(std::string_view s) {
     return out + "\"";
 }
 
-config::diagnostic syntax_error(std::string_view text, const json::parse_error& e) {
+diagnostic syntax_error(std::string_view text, const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while ..."
     const auto column = what.find("column ");
@@ -98,8 +99,45 @@ config::diagnostic syntax_error(std::string_view text, const json::parse_error& 
         const auto expected = message.find("; expected", last);
         message.erase(last, expected == std::string::npos ? std::string::npos : expected - last);
     }
-    const auto pos = config::detail::position_of_offset(text, e.byte == 0 ? 0 : e.byte - 1);
+    const auto pos = position_of_offset(text, e.byte == 0 ? 0 : e.byte - 1);
     return {"", std::move(message), pos.line, pos.column};
+}
+
+std::variant<config_file, std::string> read_config_file(const std::filesystem::path& file) {
+    namespace fs = std::filesystem;
+    try {
+        const std::string name = "\"" + file.string() + "\"";
+        std::error_code ec;
+        if (fs::is_directory(file, ec)) return "cannot read " + name + ": it is a directory";
+        const std::uintmax_t size = fs::file_size(file, ec);
+        if (ec) return "cannot read " + name + ": " + ec.message();
+        if (size > max_config_file_size) return name + " is larger than 64 MiB";
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return "cannot open " + name;
+        config_file out;
+        out.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (in.bad()) return "cannot read " + name;
+        out.base_directory = fs::absolute(file, ec).parent_path();
+        if (ec) out.base_directory = file.parent_path();
+        return out;
+    } catch (const std::exception& e) {
+        return std::string("cannot read configuration: ") + e.what();
+    }
+}
+
+std::optional<json> parse_config(std::string_view text, std::vector<diagnostic>& errors) {
+    try {
+        return json::parse(text.begin(), text.end(), nullptr, true, true);
+    } catch (const json::parse_error& e) {
+        errors.push_back(syntax_error(text, e));
+        return std::nullopt;
+    }
+}
+
+void sort_by_position(std::vector<diagnostic>& errors) {
+    std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
+        return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
 }
 
 void json_reader::error(const std::string& ptr, std::string message) {
@@ -149,7 +187,7 @@ void json_reader::check_keys(const json& obj, const std::string& ptr, keys known
                                pos.line, pos.column});
         } else if (looks_like_secret_key(key)) {
             key_error(p, "inline secrets are not allowed; " + std::string(secret_hint));
-        } else if (auto s = config::detail::closest(key, std::span(known.begin(), known.size()))) {
+        } else if (auto s = closest(key, std::span(known.begin(), known.size()))) {
             key_error(p, "unknown key; did you mean \"" + std::string(*s) + "\"?");
         } else {
             std::string list;
@@ -198,7 +236,7 @@ const json* json_reader::array(const json& obj, const std::string& ptr, const ch
 }
 
 std::optional<std::string> json_reader::string(const json& obj, const std::string& ptr,
-                                               const char* key, bool required) {
+                                               const char* key, bool required, bool allow_empty) {
     const json* j = find(obj, key);
     if (j == nullptr) {
         if (required) missing(ptr, key);
@@ -209,7 +247,7 @@ std::optional<std::string> json_reader::string(const json& obj, const std::strin
         return std::nullopt;
     }
     const auto& s = j->get_ref<const std::string&>();
-    if (s.empty()) {
+    if (s.empty() && !allow_empty) {
         error(child(ptr, key), "must not be empty");
         return std::nullopt;
     }
@@ -261,4 +299,14 @@ std::optional<bool> json_reader::boolean(const json& obj, const std::string& ptr
     return j->get<bool>();
 }
 
-}  // namespace ctigw::gateway::detail
+std::optional<tls_version> json_reader::min_tls_version(const json& obj, const std::string& ptr,
+                                                        const char* key) {
+    auto v = string(obj, ptr, key);
+    if (!v) return std::nullopt;
+    if (*v == "1.2") return tls_version::v1_2;
+    if (*v == "1.3") return tls_version::v1_3;
+    error(child(ptr, key), "unsupported TLS version " + quote(*v) + "; use \"1.2\" or \"1.3\"");
+    return std::nullopt;
+}
+
+}  // namespace ctigw::config::detail

@@ -1,13 +1,16 @@
 #pragma once
 
-// Internal: typed access to a parsed JSON document that reports every problem as a located
-// diagnostic (JSON pointer + line:column from config::detail::position_index), in the style of the
-// TSP's config loader. Values that look like secrets are never echoed.
+// Internal, shared by the TSP's config loader (config/src/loader.cpp) and the gateway's
+// (gateway/src/config/): typed access to a parsed JSON document that reports every problem as a
+// located diagnostic (JSON pointer + line:column from position_index). Values that look like
+// secrets are never echoed. Includes nlohmann/json: only for loaders that link it themselves.
+// One reader per load; not shared between threads.
 
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <variant>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +19,9 @@
 
 #include "ctigw/config/detail/position_index.hpp"
 #include "ctigw/config/diagnostic.hpp"
+#include "ctigw/config/settings.hpp"
 
-namespace ctigw::gateway::detail {
+namespace ctigw::config::detail {
 
 using json = nlohmann::json;
 using keys = std::initializer_list<std::string_view>;
@@ -35,7 +39,7 @@ std::string describe(const json& j);
  */
 bool looks_like_token(std::string_view s) noexcept;
 
-/** Whether an object key names a credential ("token", "password", "apiKey", ...). */
+/** Whether an object key names a credential ("token", "password", "apiKey", "...Passphrase"). */
 bool looks_like_secret_key(std::string_view key);
 
 /**
@@ -45,13 +49,34 @@ bool looks_like_secret_key(std::string_view key);
 std::string quote(std::string_view s);
 
 /** The parse error of nlohmann::json as a located diagnostic, without the text it choked on. */
-config::diagnostic syntax_error(std::string_view text, const json::parse_error& e);
+diagnostic syntax_error(std::string_view text, const json::parse_error& e);
+
+/** Configuration files larger than this are refused unread. */
+inline constexpr std::uintmax_t max_config_file_size = 64 * 1024 * 1024;
+
+/** A configuration file's text and the directory its relative paths are relative to. */
+struct config_file {
+    std::string text;
+    std::filesystem::path base_directory;
+};
+
+/**
+ * Reads a configuration file (a regular file of at most max_config_file_size bytes), or says why
+ * it cannot, naming the file. Never throws.
+ */
+std::variant<config_file, std::string> read_config_file(const std::filesystem::path& file);
+
+/** Parses JSON with comments; on a syntax error, appends it to `errors` and returns nullopt. */
+std::optional<json> parse_config(std::string_view text, std::vector<diagnostic>& errors);
+
+/** Orders diagnostics by position, keeping the order of equal ones (file errors, line 0, first). */
+void sort_by_position(std::vector<diagnostic>& errors);
 
 class json_reader {
   public:
-    explicit json_reader(const config::detail::position_index& index) : index_(index) {}
+    explicit json_reader(const position_index& index) : index_(index) {}
 
-    std::vector<config::diagnostic> take_errors() { return std::move(errors_); }
+    std::vector<diagnostic> take_errors() { return std::move(errors_); }
 
   protected:
     void error(const std::string& ptr, std::string message);
@@ -63,7 +88,7 @@ class json_reader {
     void check_keys(const json& obj, const std::string& ptr, keys known,
                     std::string_view secret_hint);
 
-    config::detail::text_position position(const std::string& ptr) const {
+    text_position position(const std::string& ptr) const {
         return index_.value_position(ptr);
     }
     /** " (first at /x/0, line L, column C)"-style reference to an earlier value. */
@@ -76,13 +101,16 @@ class json_reader {
                        keys known, std::string_view secret_hint);
     const json* array(const json& obj, const std::string& ptr, const char* key, bool required);
     std::optional<std::string> string(const json& obj, const std::string& ptr, const char* key,
-                                      bool required = false);
+                                      bool required = false, bool allow_empty = false);
     std::optional<std::int64_t> integer(const json& obj, const std::string& ptr, const char* key,
                                         std::int64_t min, std::int64_t max, bool required = false);
     std::optional<bool> boolean(const json& obj, const std::string& ptr, const char* key);
+    /** "1.2" or "1.3". */
+    std::optional<tls_version> min_tls_version(const json& obj, const std::string& ptr,
+                                               const char* key);
 
-    const config::detail::position_index& index_;
-    std::vector<config::diagnostic> errors_;
+    const position_index& index_;
+    std::vector<diagnostic> errors_;
 };
 
-}  // namespace ctigw::gateway::detail
+}  // namespace ctigw::config::detail
