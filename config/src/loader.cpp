@@ -571,7 +571,6 @@ class reader : public detail::json_reader {
                   "maxStringLength must not exceed maxFrameBytes");
         }
     }
-
 };
 
 void resolve_paths(settings& s, const fs::path& base) {

@@ -50,10 +50,7 @@ reauthentication_summary server_core::reauthenticate(authenticator a) {
                 device + " ended: outside the client's rights after reload");
         }
     }
-    log("reload: " + std::to_string(summary.sessions_kept) + " session(s) kept, " +
-        std::to_string(summary.sessions_closed) + " closed, " +
-        std::to_string(summary.monitors_ended) + " monitor(s) ended");
-    return summary;
+    return summary;  // the caller says it once, with what else the reload changed
 }
 
 }  // namespace ctigw::gateway::detail

@@ -513,7 +513,11 @@ std::string server::instance_id() const {
     return impl_->core->hello_instance();
 }
 server_stats server::stats() const {
-    return impl_->core->stats;
+    server_stats st = impl_->core->stats;
+    for (const auto& [id, s] : impl_->core->sessions) {
+        if (s->client) ++st.sessions_by_client[s->client->name];
+    }
+    return st;
 }
 
 void server::post(std::function<void()> fn) {

@@ -53,6 +53,9 @@ class running_service {
     std::vector<std::uint16_t> ports() {
         return call([this] { return svc_->ports(); });
     }
+    std::optional<std::uint16_t> status_port() {
+        return call([this] { return svc_->status_port(); });
+    }
     /// Rewrites the file and reloads, as SIGHUP does.
     reload_outcome reload(const std::string& config) {
         std::ofstream(file_, std::ios::trunc) << config;
@@ -79,6 +82,46 @@ std::string monitor(ws_client& c, const std::string& device) {
     auto r = c.request(svc::monitor_start::params{device});
     if (!ok(r)) return {};
     return std::get<svc::monitor_start::result>(std::get<service_result>(r.outcome)).monitor_ref;
+}
+
+/// GET `target` on 127.0.0.1:`port`; the body of a 200, else throws.
+std::string http_get(std::uint16_t port, const std::string& target) {
+    net::io_context io;
+    beast::tcp_stream s(io);
+    s.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    beast::http::request<beast::http::empty_body> req(beast::http::verb::get, target, 11);
+    req.set(beast::http::field::host, "127.0.0.1");
+    beast::http::write(s, req);
+    beast::flat_buffer buffer;
+    beast::http::response<beast::http::string_body> res;
+    beast::http::read(s, buffer, res);
+    if (res.result() != beast::http::status::ok) throw std::runtime_error("HTTP " + target);
+    return res.body();
+}
+
+TEST(AppService, StatusSectionServesMetricsOfTheRunningGateway) {
+    temp_dir dir;
+    auto text = plain_config(client_entry("agent-a", token_a, R"(["2001"])"));
+    text.replace(text.find(R"("backend")"), 9,
+                 R"("status": { "address": "127.0.0.1", "port": 2 }, "backend")");
+    running_service gw(dir, text);
+    const auto port = gw.status_port();
+    ASSERT_TRUE(port.has_value());
+    ws_client agent(gw.port());
+    ASSERT_TRUE(agent.login(token_a));
+    const auto metrics = http_get(*port, "/metrics");
+    EXPECT_NE(metrics.find("\nctigw_gateway_sessions_open 1\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("ctigw_gateway_backend_up 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find(R"(ctigw_gateway_client_sessions_open{client="agent-a"} 1)"),
+              std::string::npos)
+        << metrics;
+    EXPECT_NE(http_get(*port, "/").find("<html"), std::string::npos);
+}
+
+TEST(AppService, NoStatusSectionNoStatusPage) {
+    temp_dir dir;
+    running_service gw(dir, plain_config(client_entry("agent-a", token_a, R"(["2001"])")));
+    EXPECT_FALSE(gw.status_port().has_value());
 }
 
 TEST(AppService, EveryListenerServesOnItsOwnPath) {

@@ -22,6 +22,7 @@
 #include "ctigw/gateway/app/logging.hpp"
 #include "ctigw/gateway/app/options.hpp"
 #include "ctigw/gateway/sim_backend.hpp"
+#include "ctigw/gateway/status_http.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 
 namespace ctigw::gateway::app {
@@ -32,6 +33,7 @@ struct service::parts {
     std::shared_ptr<const access_control> clients;
     std::unique_ptr<sim_backend> backend;
     std::unique_ptr<server> srv;
+    std::unique_ptr<status_server> status;  ///< when the config has a "status" section
 };
 
 service::service(net::io_context& io, std::filesystem::path config_file, gateway_settings settings,
@@ -65,6 +67,9 @@ std::string service::start() {
     server_ = parts_->srv.get();
     if (auto err = server_->start(); !err.empty()) return err;
     for (const auto& url : urls()) log_->info("listening on {}", url);
+    if (settings_.status) {
+        if (auto err = start_status(); !err.empty()) return err;
+    }
     log_->info("backend {}, {} client(s) configured", to_string(settings_.backend.type),
                settings_.clients.size());
     return {};
@@ -72,6 +77,11 @@ std::string service::start() {
 
 std::vector<std::uint16_t> service::ports() const {
     return server_ ? server_->ports() : std::vector<std::uint16_t>{};
+}
+
+std::optional<std::uint16_t> service::status_port() const {
+    if (!parts_->status) return std::nullopt;
+    return parts_->status->port();
 }
 
 std::vector<std::string> service::urls() const {
@@ -121,7 +131,30 @@ reload_outcome service::apply(const load_result& loaded) {
     return out;
 }
 
+std::string service::start_status() {
+    const auto started = std::chrono::steady_clock::now();
+    status_options so;
+    so.address = settings_.status->address;
+    so.port = any_port_ ? 0 : settings_.status->port;
+    // The names of the clients configured now: a reload may change them.
+    so.snapshot = [this, started] {
+        std::vector<std::string> names;
+        for (const auto& c : parts_->clients->clients()) names.push_back(c.name);
+        return make_status_snapshot(*parts_->srv, *parts_->backend, names, started);
+    };
+    so.log = [log = log_](std::string_view line) {
+        log->info("status: {}", protocol::log_safe(line, 2000));
+    };
+    parts_->status = std::make_unique<status_server>(io_, std::move(so));
+    if (auto err = parts_->status->start(); !err.empty()) return "status page: " + err;
+    const bool v6 = settings_.status->address.find(':') != std::string::npos;
+    log_->info("status page and /metrics on http://{}{}{}:{}/", v6 ? "[" : "",
+               settings_.status->address, v6 ? "]" : "", parts_->status->port());
+    return {};
+}
+
 void service::stop() {
+    if (parts_->status) parts_->status->stop();
     if (server_) server_->stop();
 }
 

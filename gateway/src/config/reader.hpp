@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ctigw/gateway/loader.hpp"
 #include "ctigw/config/detail/json_reader.hpp"
+#include "ctigw/gateway/loader.hpp"
 
 namespace ctigw::gateway::detail {
 

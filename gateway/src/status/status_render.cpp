@@ -20,22 +20,6 @@ std::string_view gateway_version() noexcept {
     return CTIGW_GATEWAY_VERSION;
 }
 
-namespace {
-
-// server_stats gains per-client session counts in the lead's server change; until then the
-// configured names are listed with 0 sessions. The requires-expression keeps this TU building
-// on both sides of that change.
-template <typename Stats>
-void add_client_counts(const Stats& stats, status_snapshot& out) {
-    if constexpr (requires { stats.sessions_by_client; }) {
-        for (const auto& [name, count] : stats.sessions_by_client) {
-            out.sessions_by_client[std::string(name)] = static_cast<std::size_t>(count);
-        }
-    }
-}
-
-}  // namespace
-
 status_snapshot make_status_snapshot(const server& srv, const switch_backend& backend,
                                      const std::vector<std::string>& client_names,
                                      std::chrono::steady_clock::time_point started) {
@@ -51,7 +35,7 @@ status_snapshot make_status_snapshot(const server& srv, const switch_backend& ba
     s.sessions_open = st.sessions_open;
     s.sessions_accepted = st.sessions_accepted;
     for (const auto& name : client_names) s.sessions_by_client.emplace(name, 0);
-    add_client_counts(st, s);
+    for (const auto& [name, count] : st.sessions_by_client) s.sessions_by_client[name] = count;
     s.devices_monitored = st.devices_monitored;
     s.monitors = st.monitors;
     s.active_calls = backend.active_calls();

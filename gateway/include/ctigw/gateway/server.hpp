@@ -113,6 +113,8 @@ struct server_stats {
     std::uint64_t access_refusals = 0;  ///< requests or monitors outside a client's rights
     std::size_t devices_monitored = 0;  ///< distinct devices with at least one session monitor
     std::size_t monitors = 0;           ///< session monitors
+    /// Authenticated sessions open now, per client name.
+    std::map<std::string, std::size_t, std::less<>> sessions_by_client;
     /// Requests executed (or refused by fault injection), by service name ("MonitorStartBatch").
     std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
 };
@@ -149,7 +151,8 @@ class server {
     /// session's token against it (a configuration reload): a session whose token no longer
     /// authenticates is closed with 4001; the others take the new client identity, so that
     /// their next requests use the new rights; a monitor of a device now outside the rights
-    /// ends with MonitorEnded (cause resourcesNotAvailable) and is stopped.
+    /// ends with MonitorEnded (cause resourcesNotAvailable) and is stopped. Each closed session
+    /// and ended monitor is logged; the summary is for the caller to report.
     reauthentication_summary replace_authenticator(authenticator a);
 
     /// Runs `fn` on the server's thread. Callable from any thread.

@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
-#include <variant>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -88,9 +88,7 @@ class json_reader {
     void check_keys(const json& obj, const std::string& ptr, keys known,
                     std::string_view secret_hint);
 
-    text_position position(const std::string& ptr) const {
-        return index_.value_position(ptr);
-    }
+    text_position position(const std::string& ptr) const { return index_.value_position(ptr); }
     /** " (first at /x/0, line L, column C)"-style reference to an earlier value. */
     std::string where(const std::string& ptr) const;
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ class service {
     std::string start();
     /// The bound ports, in the order of the configuration's "listen".
     std::vector<std::uint16_t> ports() const;
+    /// The status page's bound port; nullopt when the configuration has no "status".
+    std::optional<std::uint16_t> status_port() const;
     /// "wss://127.0.0.1:8443/csta" per listener, as bound.
     std::vector<std::string> urls() const;
 
@@ -63,6 +66,8 @@ class service {
     server& gateway_server() { return *server_; }
 
   private:
+    /// The status page and /metrics (docs/gateway-status.md).
+    std::string start_status();
     struct parts;
     boost::asio::io_context& io_;
     std::filesystem::path config_file_;
