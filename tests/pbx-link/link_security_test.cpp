@@ -205,7 +205,7 @@ TEST(configChecker, LoadsAnEncryptedClientKeyAndSaysSo) {
 pbxsim::server_options legacy_switch() {
     const auto& c = cert_files::get();
     auto o = sim::tls_options(c.rsa_server, c.rsa_server_key);
-    o.tls_legacy_cipher_list = "AES128-SHA";  // RSA key exchange, CBC, SHA-1 MAC
+    o.tls_cipher_list = "AES128-SHA";  // RSA key exchange, CBC, SHA-1 MAC
     o.tls12_only = true;
     return o;
 }
