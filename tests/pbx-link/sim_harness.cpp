@@ -35,8 +35,8 @@ const cert_files& cert_files::get() {
                          std::vector<std::string> alts, std::filesystem::path& cert,
                          std::filesystem::path& key, std::chrono::seconds nb = -3600s,
                          std::chrono::seconds na = std::chrono::hours(24), bool for_client = false,
-                         bool rsa = false, bool ca = false) {
-            pbxsim::cert_request r{name, std::move(alts), nb, na, for_client, rsa, ca};
+                         bool rsa = false, bool is_ca = false) {
+            pbxsim::cert_request r{name, std::move(alts), nb, na, for_client, rsa, is_ca};
             const auto kc = pbxsim::issue_certificate(by, r);
             cert = c.dir / (name + ".pem");
             key = c.dir / (name + "-key.pem");
@@ -53,11 +53,11 @@ const cert_files& cert_files::get() {
               -std::chrono::hours(48), -std::chrono::hours(24));
         issue(ca_pair, "wrong", {"wrong.example.com"}, c.wrong_host, c.wrong_host_key);
         issue(other_ca, "unknown", {"127.0.0.1", "localhost"}, c.unknown, c.unknown_key);
-        const auto client = issue(ca_pair, "client", {}, c.client, c.client_key, -3600s,
+        const auto client_pair = issue(ca_pair, "client", {}, c.client, c.client_key, -3600s,
                                   std::chrono::hours(24), true);
         c.client_key_encrypted = c.dir / "client-key-encrypted.pem";
         write_file(c.client_key_encrypted,
-                   pbxsim::encrypt_key_pem(client.key_pem, cert_files::client_key_passphrase));
+                   pbxsim::encrypt_key_pem(client_pair.key_pem, cert_files::client_key_passphrase));
         issue(ca_pair, "rsa-server", {"127.0.0.1", "localhost"}, c.rsa_server, c.rsa_server_key,
               -3600s, std::chrono::hours(24), false, true);
         issue(ca_pair, "ca-leaf", {"127.0.0.1", "localhost"}, c.ca_leaf, c.ca_leaf_key, -3600s,
