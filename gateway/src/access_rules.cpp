@@ -26,8 +26,9 @@ access_needs needs_of(
     access_needs n;
     auto control = [&](const std::string& d) { n.all_of.push_back({d, access::control}); };
     auto in_call = [&](const std::string& call, access a) {
+        // An unknown call names no device: the backend answers it (invalidCallID), so that a
+        // client with every right gets the protocol's error rather than a security one.
         for (auto& d : call_devices(call)) n.any_of.push_back({std::move(d), a});
-        if (n.any_of.empty()) n.any_of.push_back({"", a});  // unknown call: nobody's
     };
     std::visit(
         [&](const auto& p) {

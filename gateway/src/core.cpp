@@ -289,11 +289,22 @@ void server_core::authenticate(session_base& s, const request& r) {
 }
 
 void server_core::refuse_access(session_base& s, const request& r, const std::string& what) {
-    ++stats.access_refusals;
-    log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
-        "): " + std::string(service_name(r.params.index())) + " refused: " + what +
-        " is outside the client's rights");
+    note_refusal(s, std::string(service_name(r.params.index())), what);
     send_response(s, response{r.id, r.params.index(), privilege_violation(what)});
+}
+
+void server_core::note_refusal(session_base& s, const std::string& service,
+                               const std::string& what) {
+    ++stats.access_refusals;
+    // A client that keeps asking for what it may not have must not flood the log: the first
+    // few refusals of a session are logged, the rest only counted (access_refusals).
+    constexpr std::uint64_t logged_per_session = 3;
+    const auto n = ++s.access_refusals;
+    if (n > logged_per_session) return;
+    log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
+        "): " + service + " refused: " + what + " is outside the client's rights" +
+        (n == logged_per_session ? "; further refusals of this session are counted, not logged"
+                                 : ""));
 }
 
 void server_core::execute(session_base& s, const request& r) {
@@ -326,8 +337,15 @@ void server_core::execute(session_base& s, const request& r) {
                               "/params: " + std::to_string(batch) + " items > maxBatchSize " +
                                   std::to_string(options.max_batch_size))});
     }
-    if (backend.status() == backend_status::down &&
-        index != service_index_v<svc::request_system_status>) {
+    if (index == service_index_v<svc::request_system_status>) {
+        // The gateway knows its switch's status; answered here so that it works while the
+        // switch is unreachable (protocol.md §7: "at any time").
+        return send_response(
+            s, make_response<svc::request_system_status>(
+                   r.id, {backend.status() == backend_status::down ? system_status::disabled
+                                                                   : system_status::normal}));
+    }
+    if (backend.status() == backend_status::down) {
         return send_response(
             s, response{r.id, index,
                         error(error_category::system_resource_availability,
@@ -421,10 +439,11 @@ void server_core::snapshot_batch(session_base& s, const request& r) {
     auto& allowed_devices =
         std::get<svc::snapshot_device_batch::params>(allowed_req.params).devices;
     for (const auto& d : p.devices) {
-        if (rights(s, d) != access::none) allowed_devices.push_back(d);
-    }
-    if (allowed_devices.size() != p.devices.size()) {
-        stats.access_refusals += p.devices.size() - allowed_devices.size();
+        if (rights(s, d) != access::none) {
+            allowed_devices.push_back(d);
+        } else {
+            note_refusal(s, "SnapshotDeviceBatch", "device " + d);
+        }
     }
     auto weak = std::weak_ptr(sessions.at(s.id()));
     auto order = p.devices;
@@ -459,9 +478,7 @@ std::variant<std::string, csta_error> server_core::start_monitor(session_base& s
         return it->second;
     }
     if (rights(s, device) == access::none) {
-        ++stats.access_refusals;
-        log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
-            "): monitor of " + device + " refused: outside the client's rights");
+        note_refusal(s, "MonitorStart", "device " + device);
         return privilege_violation("device " + device);
     }
     if (!backend.is_device(device)) {

@@ -59,6 +59,7 @@ class session_base {
     std::unordered_map<std::string, std::string> monitor_of_device;  ///< device -> monitorRef
     std::unordered_map<std::string, std::string> device_of_monitor;  ///< monitorRef -> device
     std::deque<steady::time_point> malformed;                        ///< within the last minute
+    std::uint64_t access_refusals = 0;  ///< requests and monitors refused by the client's rights
     struct held_event {
         std::string call;
         std::string monitor_ref;
@@ -121,6 +122,8 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void execute(session_base& s, const protocol::request& r);
     void forward(session_base& s, const protocol::request& r);
     void refuse_access(session_base& s, const protocol::request& r, const std::string& what);
+    /// Counts one refusal by the client's rights; logs only the first few of a session.
+    void note_refusal(session_base& s, const std::string& service, const std::string& what);
     void send_response(session_base& s, const protocol::response& r);
     void transition(session_base& s, session_state to);
 

@@ -64,15 +64,20 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
     void send(std::string frame) override {
-        if (closed_) return;
+        if (closed_ || close_code_) return;  // closing: nothing more goes out but the close
         queued_bytes_ += frame.size();
         if (queued_bytes_ > core_->options.send_queue_limit_bytes) {
             ++core_->stats.slow_consumers_dropped;
-            core_->log("session " + std::to_string(id()) + ": client is not reading (send queue " +
-                       std::to_string(queued_bytes_) + " bytes > limit " +
-                       std::to_string(core_->options.send_queue_limit_bytes) +
-                       "), disconnecting (4008)");
-            return drop();
+            core_->log("session " + std::to_string(id()) + ": slow consumer: client is not " +
+                       "reading (send queue " + std::to_string(queued_bytes_) + " bytes > limit " +
+                       std::to_string(core_->options.send_queue_limit_bytes) + "), closing (4008)");
+            // Everything not yet on the wire goes; the close frame follows the frame in flight.
+            // A client that reads nothing at all is dropped at the next heartbeat tick.
+            while (queue_.size() > (writing_ ? 1U : 0U)) {
+                queued_bytes_ -= queue_.back().size();
+                queue_.pop_back();
+            }
+            return close(4008, "slow consumer");
         }
         queue_.push_back(std::move(frame));
         if (!writing_ && accepted_) do_write();
@@ -82,6 +87,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
         if (closed_ || close_code_) return;
         close_code_ = code;
         close_reason_ = std::move(reason);
+        close_requested_ = steady::now();
         if (!writing_) do_close();
     }
 
@@ -243,7 +249,14 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
     void on_heartbeat_timer() {
-        if (core_->heartbeats_paused) return;
+        if (close_code_ && steady::now() - close_requested_ >= core_->options.heartbeat_interval) {
+            // The close did not complete within a heartbeat interval (a client that reads
+            // nothing, a half-open connection): a close is never left pending forever.
+            core_->log("session " + std::to_string(id()) + ": close (" +
+                       std::to_string(*close_code_) + ") not completed, dropping the connection");
+            return drop();
+        }
+        if (close_code_ || core_->heartbeats_paused) return;
         const auto now = steady::now();
         const auto interval = core_->options.heartbeat_interval;
         if (now - last_received_ > interval * core_->options.missed_heartbeats) {
@@ -287,6 +300,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     bool closed_ = false;
     std::optional<std::uint16_t> close_code_;
     std::string close_reason_;
+    steady::time_point close_requested_{};
     steady::time_point last_received_{}, last_sent_{};
     std::uint64_t heartbeat_count_ = 0;
 };

@@ -2,6 +2,7 @@
 // io thread; the test reads from its own). Any thread.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -26,6 +27,15 @@ public:
             if (l.find(text) != std::string::npos) return true;
         }
         return false;
+    }
+    /// How many lines contain `text` (a fault logged once, not once per frame).
+    std::size_t count(std::string_view text) const {
+        std::lock_guard lock(mutex_);
+        std::size_t n = 0;
+        for (const auto& l : lines_) {
+            if (l.find(text) != std::string::npos) ++n;
+        }
+        return n;
     }
 
 private:

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../common/csta_client.hpp"
 #include "log_capture.hpp"
 
 #include <boost/asio.hpp>
@@ -87,85 +88,15 @@ class running_server {
     ctigw::pbxsim::testing::log_capture log_;
 };
 
-/// A blocking client; enough to test the server's session rules.
-class client {
+/// The shared test client, trusting the simulator's demo CA, with the simulator's token.
+class client : public ctigw::testing::csta_client {
   public:
     explicit client(std::uint16_t port, std::string subprotocol_offer = std::string(subprotocol))
-        : ctx_(ssl::context::tls_client), ws_(io_, ctx_) {
-        ctx_.load_verify_file((certs().dir / "ca.pem").string());
-        ws_.next_layer().set_verify_mode(ssl::verify_peer);
-        ws_.next_layer().set_verify_callback(ssl::host_name_verification("127.0.0.1"));
-        beast::get_lowest_layer(ws_).connect(
-            tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-        ws_.next_layer().handshake(ssl::stream_base::client);
-        ws_.set_option(websocket::stream_base::decorator(
-            [offer = std::move(subprotocol_offer)](websocket::request_type& req) {
-                if (!offer.empty()) req.set(beast::http::field::sec_websocket_protocol, offer);
-            }));
-        ws_.handshake("127.0.0.1", "/csta");
-    }
-    void send(const message& m) { send_raw(codec_->encode(m)); }
-    void send_raw(const std::string& frame) {
-        ws_.text(true);
-        ws_.write(net::buffer(frame));
-    }
-    std::string next_raw() {
-        beast::flat_buffer buf;
-        ws_.read(buf);
-        return beast::buffers_to_string(buf.data());
-    }
-    /// Next message, skipping heartbeats; fails the test on a decode error.
-    message next() {
-        for (;;) {
-            beast::flat_buffer buf;
-            ws_.read(buf);
-            auto r = codec_->decode(beast::buffers_to_string(buf.data()));
-            if (!r.ok()) throw std::runtime_error(r.error().to_string());
-            if (std::holds_alternative<heartbeat>(r.value())) {
-                send(heartbeat_ack{std::get<heartbeat>(r.value()).id});
-                continue;
-            }
-            return std::move(r).value();
-        }
-    }
-    response call(service_params p) {
-        send(request{std::to_string(++next_id_), std::move(p)});
-        for (;;) {
-            auto m = next();
-            if (auto* r = std::get_if<response>(&m)) return *r;
-            events_.push_back(std::move(m));
-        }
-    }
-    void login() {
-        auto hello = call(svc::hello::params{{1}, "test", {}});
-        ASSERT_TRUE(std::holds_alternative<service_result>(hello.outcome));
-        auto auth = call(svc::authenticate::params{"s3cret"});
-        ASSERT_TRUE(std::holds_alternative<service_result>(auth.outcome));
-    }
-    /// The close code the server sent (reads until the socket closes).
-    int read_until_closed() {
-        beast::flat_buffer buf;
-        beast::error_code ec;
-        for (;;) {
-            ws_.read(buf, ec);
-            if (ec) break;
-            buf.consume(buf.size());
-        }
-        return ws_.reason().code;
-    }
-    std::vector<message> events_;
-
-  private:
-    net::io_context io_;
-    ssl::context ctx_;
-    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
-    std::unique_ptr<codec> codec_ = make_json_codec();
-    int next_id_ = 0;
+        : csta_client(port, certs().dir / "ca.pem", std::move(subprotocol_offer)) {}
+    void login() { ASSERT_TRUE(csta_client::login("s3cret")); }
 };
 
-[[maybe_unused]] const csta_error& error_of(const response& r) {
-    return std::get<csta_error>(r.outcome);
-}
+using ctigw::testing::error_of;
 
 }  // namespace
 }  // namespace ctigw::pbxsim

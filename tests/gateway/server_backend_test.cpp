@@ -1,0 +1,91 @@
+// The backend's status reaches every session (docs/protocol.md §7): switch unreachable ->
+// systemStatus disabled and requests refused; back -> enabled; restarted -> initializing, close
+// 1001 and a new instanceId. The gateway itself never needs a restart.
+#include "server_harness.hpp"
+
+namespace ctigw::gateway::testing {
+namespace {
+
+using namespace protocol;
+
+constexpr std::string_view token = "tapi-server-token-0123456789abcdef";
+
+std::vector<client> one_client() {
+    return {make_client("tapi-server", token, device_set::every_device())};
+}
+
+system_status next_status(gateway_client& c) {
+    for (;;) {
+        auto m = c.next();
+        if (const auto* st = std::get_if<system_status_message>(&m)) return st->status;
+    }
+}
+
+std::string instance_of(gateway_client& c) {
+    const auto r = c.call(svc::hello::params{{1}, "test", {}});
+    return std::get<svc::hello::result>(std::get<service_result>(r.outcome)).instance_id;
+}
+
+TEST(GatewayBackend, DownThenUpReachesEverySessionAndRequestsAreRefusedMeanwhile) {
+    running_gateway gw(one_client());
+    gateway_client a(gw.port());
+    gateway_client b(gw.port());
+    ASSERT_TRUE(a.login(std::string(token)));
+    ASSERT_TRUE(b.login(std::string(token)));
+    ASSERT_TRUE(
+        std::holds_alternative<service_result>(a.call(svc::monitor_start::params{"2001"}).outcome));
+
+    gw.run([](server&, sim_backend& be) { be.set_unreachable(true); });
+    EXPECT_EQ(next_status(a), system_status::disabled);
+    EXPECT_EQ(next_status(b), system_status::disabled);
+    const auto refused = a.call(svc::make_call::params{"2001", "2002", {}, {}});
+    EXPECT_EQ(error_of(refused).value, error_values::resource_busy);
+    // RequestSystemStatus still answers, with the current value.
+    const auto st = a.call(svc::request_system_status::params{});
+    EXPECT_EQ(
+        std::get<svc::request_system_status::result>(std::get<service_result>(st.outcome)).status,
+        system_status::disabled);
+    // A session that logs in while the switch is down learns it at once.
+    gateway_client late(gw.port());
+    ASSERT_TRUE(late.login(std::string(token)));
+    EXPECT_EQ(next_status(late), system_status::disabled);
+
+    gw.run([](server&, sim_backend& be) { be.set_unreachable(false); });
+    EXPECT_EQ(next_status(a), system_status::enabled);
+    EXPECT_EQ(next_status(b), system_status::enabled);
+    EXPECT_EQ(next_status(late), system_status::enabled);
+    EXPECT_TRUE(std::holds_alternative<service_result>(
+        a.call(svc::make_call::params{"2001", "2002", {}, {}}).outcome));
+    EXPECT_TRUE(gw.logged("backend sim: down"));
+    EXPECT_TRUE(gw.logged("backend sim: up"));
+}
+
+TEST(GatewayBackend, ARestartedSwitchClosesSessionsWith1001AndANewInstance) {
+    running_gateway gw(one_client());
+    gateway_client a(gw.port());
+    const auto before = instance_of(a);
+    ASSERT_TRUE(std::holds_alternative<service_result>(
+        a.call(svc::authenticate::params{std::string(token)}).outcome));
+    ASSERT_TRUE(
+        std::holds_alternative<service_result>(a.call(svc::monitor_start::params{"2001"}).outcome));
+
+    gw.run([](server&, sim_backend& be) { be.restart(); });
+    EXPECT_EQ(next_status(a), system_status::initializing);
+    EXPECT_EQ(a.read_until_closed(), 1001);
+
+    // The gateway serves on: a new session gets the new instance and can monitor again.
+    gateway_client again(gw.port());
+    const auto after = instance_of(again);
+    EXPECT_NE(after, before);
+    EXPECT_EQ(after.substr(0, 16), before.substr(0, 16)) << "the gateway's own half stays";
+    ASSERT_TRUE(std::holds_alternative<service_result>(
+        again.call(svc::authenticate::params{std::string(token)}).outcome));
+    EXPECT_TRUE(std::holds_alternative<service_result>(
+        again.call(svc::monitor_start::params{"2001"}).outcome));
+    const auto st = gw.stats();
+    EXPECT_EQ(st.devices_monitored, 1U);
+    EXPECT_EQ(st.monitors, 1U);
+}
+
+}  // namespace
+}  // namespace ctigw::gateway::testing

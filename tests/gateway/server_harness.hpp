@@ -1,0 +1,127 @@
+// The gateway's server with the simulator backend on its own thread over real TLS on loopback,
+// with per-token clients as ctigw-gateway.json configures them; shared by the server tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "../common/csta_client.hpp"
+#include "../pbx-sim/log_capture.hpp"
+#include "ctigw/gateway/access.hpp"
+#include "ctigw/gateway/app/options.hpp"
+#include "ctigw/gateway/server.hpp"
+#include "ctigw/gateway/sim_backend.hpp"
+#include "ctigw/pbxsim/certs.hpp"
+
+namespace ctigw::gateway::testing {
+
+/// Demo certificates for the whole test binary.
+inline const std::filesystem::path& cert_dir() {
+    struct pki {
+        std::filesystem::path dir;
+        pki() {
+            dir = std::filesystem::temp_directory_path() /
+                  ("ctigw-gateway-test-" + std::to_string(::getpid()));
+            if (auto err = pbxsim::write_demo_certificates(dir); !err.empty())
+                throw std::runtime_error(err);
+        }
+        ~pki() {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+    };
+    static const pki p;
+    return p.dir;
+}
+
+/// A device set from "2001" or "2000-2049" items.
+inline device_set devices_of(std::initializer_list<std::string_view> items) {
+    std::vector<device_range> ranges;
+    for (auto item : items) {
+        const auto dash = item.find('-');
+        if (dash == std::string_view::npos) {
+            ranges.push_back({std::string(item), std::string(item)});
+        } else {
+            ranges.push_back(
+                {std::string(item.substr(0, dash)), std::string(item.substr(dash + 1))});
+        }
+    }
+    return device_set(std::move(ranges));
+}
+
+/// A configured client whose token is `token` (stored hashed, as in the config file).
+inline client make_client(std::string name, std::string_view token, device_set devices,
+                          device_set monitor_only = {}) {
+    return client{std::move(name), hash_token(token), std::move(devices), std::move(monitor_only)};
+}
+
+/// ctigw-gateway's server on the simulator backend, authenticating `clients` the way the
+/// executable does (app::make_authenticator).
+class running_gateway {
+  public:
+    explicit running_gateway(std::vector<client> clients, server_options o = {},
+                             sim::sim_config c = {})
+        : backend_(io_, std::move(c)) {
+        o.tls = tls_files{cert_dir() / "server.pem", cert_dir() / "server-key.pem", {}, {}};
+        o.authenticate =
+            app::make_authenticator(std::make_shared<const access_control>(std::move(clients)));
+        o.log = log_.sink();
+        server_ = std::make_unique<server>(io_, backend_, std::move(o));
+        if (auto err = server_->start(); !err.empty()) throw std::runtime_error(err);
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    ~running_gateway() {
+        server_->post([this] {
+            server_->stop();
+            io_.stop();
+        });
+        thread_.join();
+    }
+    running_gateway(const running_gateway&) = delete;
+    running_gateway& operator=(const running_gateway&) = delete;
+
+    std::uint16_t port() const { return server_->port(); }
+    /// Runs fn on the server thread and waits for it.
+    void run(const std::function<void(server&, sim_backend&)>& fn) {
+        std::promise<void> done;
+        server_->post([&] {
+            fn(*server_, backend_);
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+    server_stats stats() {
+        server_stats s;
+        run([&](server& srv, sim_backend&) { s = srv.stats(); });
+        return s;
+    }
+    bool logged(std::string_view text) const { return log_.contains(text); }
+    std::size_t log_count(std::string_view text) const { return log_.count(text); }
+
+  private:
+    boost::asio::io_context io_;
+    sim_backend backend_;
+    std::unique_ptr<server> server_;
+    std::thread thread_;
+    pbxsim::testing::log_capture log_;
+};
+
+/// The shared test client, trusting the demo CA.
+class gateway_client : public ctigw::testing::csta_client {
+  public:
+    explicit gateway_client(std::uint16_t port) : csta_client(port, cert_dir() / "ca.pem") {}
+};
+
+using ctigw::testing::error_of;
+
+}  // namespace ctigw::gateway::testing
