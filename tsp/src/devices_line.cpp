@@ -164,14 +164,14 @@ DWORD address_features_now(const line& l) {
                                  LINEADDRFEATURE_UNPARK | LINEADDRFEATURE_SETUPCONF);
     }
     if (!l.pickup_group) f &= ~static_cast<DWORD>(LINEADDRFEATURE_PICKUPGROUP);
-    return f;
+    return f & ~l.unsupported.address;
 }
 
 DWORD line_features_now(const line& l) {
     if (!l.in_service) return 0;
     DWORD f = caps::line_features;
     if (count_calls(l).active >= caps::max_active_calls) f &= ~static_cast<DWORD>(LINEFEATURE_MAKECALL);
-    return f;
+    return f & ~l.unsupported.line;
 }
 
 }  // namespace
@@ -197,7 +197,8 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     w.set(&LINEDEVCAPS::dwNumAddresses, 1);
     w.set(&LINEDEVCAPS::dwBearerModes, caps::bearer_modes);
     w.set(&LINEDEVCAPS::dwMediaModes, caps::media_modes);
-    w.set(&LINEDEVCAPS::dwGenerateDigitModes, caps::generate_digit_modes);
+    w.set(&LINEDEVCAPS::dwGenerateDigitModes,
+          l->refuses("GenerateDigits") ? 0 : caps::generate_digit_modes);
     w.set(&LINEDEVCAPS::dwMonitorDigitModes, caps::monitor_digit_modes);
     // No CLOSEDROP: closing a line does not clear the desk phone's calls.
     w.set(&LINEDEVCAPS::dwDevCapFlags, version >= tapi_version_3_0 ? LINEDEVCAPFLAGS_CALLHUB : 0);
@@ -205,7 +206,7 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     w.set(&LINEDEVCAPS::dwAnswerMode, LINEANSWERMODE_HOLD);
     w.set(&LINEDEVCAPS::dwRingModes, 1);
     w.set(&LINEDEVCAPS::dwLineStates, caps::line_states);
-    w.set(&LINEDEVCAPS::dwLineFeatures, caps::line_features);
+    w.set(&LINEDEVCAPS::dwLineFeatures, caps::line_features & ~l->unsupported.line);
     w.set(&LINEDEVCAPS::dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT);
     std::vector<std::u16string_view> classes{u"tapi/line"};
     if (phone_of_locked(p, l->extension)) classes.push_back(u"tapi/phone");
@@ -250,20 +251,23 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
     w.set(&C::dwMaxNumConference, caps::max_num_conference);
     w.set(&C::dwMaxNumTransConf, max_num_trans_conf);
     w.set(&C::dwAddrCapFlags, caps::address_cap_flags);
-    w.set(&C::dwCallFeatures, caps::call_features);
+    w.set(&C::dwCallFeatures, caps::call_features & ~l->unsupported.call);
     w.set(&C::dwRemoveFromConfCaps, caps::remove_from_conf_caps);
     w.set(&C::dwRemoveFromConfState, caps::remove_from_conf_state);
-    w.set(&C::dwTransferModes, caps::transfer_modes);
-    w.set(&C::dwParkModes, caps::park_modes);
-    w.set(&C::dwForwardModes, caps::forward_modes);
+    w.set(&C::dwTransferModes,
+          caps::transfer_modes &
+              ~((l->refuses("TransferCall") ? DWORD{LINETRANSFERMODE_TRANSFER} : 0) |
+                (l->refuses("ConferenceCall") ? DWORD{LINETRANSFERMODE_CONFERENCE} : 0)));
+    w.set(&C::dwParkModes, l->refuses("ParkCall") ? 0 : caps::park_modes);
+    w.set(&C::dwForwardModes, l->refuses("SetForwarding") ? 0 : caps::forward_modes);
     w.set(&C::dwMaxForwardEntries, caps::max_forward_entries);
     w.set(&C::dwMinFwdNumRings, min_fwd_rings);
     w.set(&C::dwMaxFwdNumRings, max_fwd_rings);
-    w.set(&C::dwAddressFeatures, caps::address_features);
+    w.set(&C::dwAddressFeatures, caps::address_features & ~l->unsupported.address);
     static constexpr std::array<std::u16string_view, 1> classes{u"tapi/line"};
     w.put_string_list(&C::dwDeviceClassesSize, &C::dwDeviceClassesOffset, classes);
     w.set(&C::dwMaxCallDataSize, caps::max_call_data_size);
-    w.set(&C::dwCallFeatures2, caps::call_features2);
+    w.set(&C::dwCallFeatures2, caps::call_features2 & ~l->unsupported.call2);
     w.set(&C::dwConnectedModes, connected_modes);
     w.set(&C::dwOfferingModes, offering_modes);
     w.set(&C::dwAvailableMediaModes, caps::media_modes);
@@ -609,6 +613,13 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
             }
         }
     }
+    // What the switch refuses for the device is OPERATIONUNAVAIL; switching off through such a
+    // service is skipped (nothing can have been switched on through it).
+    const bool no_fwd = l->refuses("SetForwarding");
+    const bool no_dnd = l->refuses("SetDoNotDisturb");
+    if ((no_fwd && no_dnd) || (no_fwd && !set.empty()) || (no_dnd && dnd)) {
+        return err(LINEERR_OPERATIONUNAVAIL);
+    }
     if (!l->in_service) return err(LINEERR_INVALLINESTATE);
     if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
 
@@ -626,6 +637,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     } else {
         off = {ft::immediate, ft::busy, ft::no_answer};
     }
+    if (no_fwd) off.clear();
     for (auto t : off) {
         if (wanted_type(t)) continue;
         ops.emplace_back(protocol::svc::set_forwarding::params{l->extension, t, false, std::nullopt,
@@ -639,7 +651,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     const bool cancel_all = list == nullptr || n == 0;
     if (dnd) {
         ops.emplace_back(protocol::svc::set_do_not_disturb::params{l->extension, true});
-    } else if (cancel_all || l->do_not_disturb || !l->forwarding_known) {
+    } else if (!no_dnd && (cancel_all || l->do_not_disturb || !l->forwarding_known)) {
         ops.emplace_back(protocol::svc::set_do_not_disturb::params{l->extension, false});
     }
     auto r = p.new_request_locked(id, "lineForward", l, nullptr);
@@ -654,6 +666,7 @@ LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
     auto l = open_line_locked(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (status_to_change != LINEDEVSTATUSFLAGS_MSGWAIT) return err(LINEERR_INVALPARAM);
+    if (l->refuses("SetMessageWaitingIndicator")) return err(LINEERR_OPERATIONUNAVAIL);
     if (!l->in_service) return err(LINEERR_INVALLINESTATE);
     if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
     auto r = p.new_request_locked(id, "lineSetLineDevStatus", l, nullptr);
