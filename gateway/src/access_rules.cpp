@@ -1,5 +1,6 @@
 #include "access_rules.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace ctigw::gateway::detail {
@@ -98,6 +99,29 @@ bool allowed(const access_needs& needs, const std::function<access(std::string_v
         if (has(n)) return true;
     }
     return false;
+}
+
+std::optional<protocol::capabilities> capabilities_of(const switch_backend& backend,
+                                                      std::string_view device) {
+    auto list = backend.unsupported_services(device);
+    if (list.empty()) return std::nullopt;
+    return protocol::capabilities{std::move(list)};
+}
+
+std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& backend,
+                                                        const protocol::request& r,
+                                                        const access_needs& needs) {
+    const auto name = protocol::service_name(r.params.index());
+    for (const auto& n : needs.all_of) {
+        const auto list = backend.unsupported_services(n.device);
+        if (std::find(list.begin(), list.end(), name) != list.end()) {
+            return protocol::csta_error{
+                protocol::error_category::operation,
+                std::string(protocol::error_values::service_not_supported),
+                std::string(name) + " is not supported for device " + n.device};
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace ctigw::gateway::detail

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctigw/gateway/backend.hpp"
 #include "ctigw/gateway/server.hpp"
 #include "ctigw/protocol/messages.hpp"
 
@@ -34,5 +35,16 @@ access_needs needs_of(
 
 /// True when `rights` allows every need (and one of the any_of, if there are any).
 bool allowed(const access_needs& needs, const std::function<access(std::string_view)>& rights);
+
+/// The capabilities of a MonitorStart(Batch) result for `device`; nullopt when it can do
+/// everything (so switches with uniform devices send no extra member).
+std::optional<protocol::capabilities> capabilities_of(const switch_backend& backend,
+                                                      std::string_view device);
+
+/// operation/serviceNotSupported when the request's service is unsupported on one of the devices
+/// it acts on (`needs.all_of`), else nullopt.
+std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& backend,
+                                                        const protocol::request& r,
+                                                        const access_needs& needs);
 
 }  // namespace ctigw::gateway::detail

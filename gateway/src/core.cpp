@@ -361,17 +361,19 @@ void server_core::execute(session_base& s, const request& r) {
                         return send_response(s, response{r.id, index, std::move(*e)});
                     }
                     send_response(s, make_response<svc::monitor_start>(
-                                         r.id, {std::get<std::string>(std::move(m))}));
+                                         r.id, {std::get<std::string>(std::move(m)),
+                                                detail::capabilities_of(backend, p.device)}));
                 } else if constexpr (std::is_same_v<P, svc::monitor_start_batch::params>) {
                     svc::monitor_start_batch::result out;
                     out.results.reserve(p.devices.size());
                     for (const auto& d : p.devices) {
                         auto m = start_monitor(s, d);
-                        svc::monitor_item item{d, std::nullopt, std::nullopt};
+                        svc::monitor_item item{d, {}, {}, {}};
                         if (auto* e = std::get_if<csta_error>(&m)) {
                             item.error = std::move(*e);
                         } else {
                             item.monitor_ref = std::get<std::string>(std::move(m));
+                            item.caps = detail::capabilities_of(backend, d);
                         }
                         out.results.push_back(std::move(item));
                     }
@@ -404,6 +406,10 @@ void server_core::execute(session_base& s, const request& r) {
         }
         if (what == "device" && !needs.any_of.empty()) what = "the call";
         return refuse_access(s, r, what);
+    }
+    // Listed in the device's capabilities: refused here, never a late failure from the switch.
+    if (auto e = detail::unsupported_refusal(backend, r, needs)) {
+        return send_response(s, response{r.id, index, std::move(*e)});
     }
     forward(s, r);
 }

@@ -2,6 +2,7 @@
 // the gateway's server owns the client sessions' monitors and fans the events out.
 #include "ctigw/gateway/sim_backend.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -47,6 +48,28 @@ std::vector<std::string> sim_backend::devices_in_call(std::string_view call_id) 
 
 std::size_t sim_backend::active_calls() const {
     return model_->stats().active_calls;
+}
+
+std::vector<std::string> sim_backend::unsupported_services(std::string_view device) const {
+    std::vector<std::string> out;
+    auto add = [&](std::string_view key) {
+        auto it = unsupported_.find(key);
+        if (it == unsupported_.end()) return;
+        for (const auto& s : it->second) {
+            if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+        }
+    };
+    add("*");
+    add(device);
+    return out;
+}
+
+void sim_backend::set_unsupported(const std::string& device, std::vector<std::string> services) {
+    if (services.empty()) {
+        unsupported_.erase(device);
+    } else {
+        unsupported_[device] = std::move(services);
+    }
 }
 
 std::optional<csta_error> sim_backend::monitor(const std::string& device) {

@@ -1240,7 +1240,7 @@ private:
         std::vector<std::string> done, retry;
         if (!o.ok()) {  // the whole batch was refused: every device gets the error as its truth
             for (const auto& d : devices) {
-                if (wanted(d)) truth(device_truth{d, {}, o.error});
+                if (wanted(d)) truth(device_truth{d, {}, o.error, {}});
             }
         } else if (monitor) {
             auto& r = std::get<service_index_v<svc::monitor_start_batch>>(*o.result);
@@ -1249,11 +1249,12 @@ private:
                     if (item.monitor_ref) stop_refs_.push_back(std::move(*item.monitor_ref));
                 } else if (item.monitor_ref) {
                     monitors_.add(*item.monitor_ref, item.device);
+                    monitors_.set_capabilities(item.device, std::move(item.caps));
                     done.push_back(item.device);
                 } else if (item.error && retry_later(*item.error)) {
                     retry.push_back(item.device);
                 } else {
-                    truth(device_truth{item.device, {}, item.error});
+                    truth(device_truth{item.device, {}, item.error, {}});
                 }
             }
             for (std::size_t i = r.results.size(); i < devices.size(); ++i) {
@@ -1268,7 +1269,8 @@ private:
                     retry.push_back(item.device);
                     continue;
                 }
-                truth(device_truth{item.device, std::move(item.connections), item.error});
+                truth(device_truth{item.device, std::move(item.connections), item.error,
+                                   monitors_.capabilities(item.device)});
             }
             for (std::size_t i = r.results.size(); i < devices.size(); ++i) {
                 if (wanted(devices[i])) retry.push_back(devices[i]);

@@ -15,6 +15,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "ctigw/protocol/types.hpp"
+
 namespace ctigw::pbx_link::detail {
 
 enum class resync_phase : std::uint8_t { monitor, snapshot, done };
@@ -50,7 +52,12 @@ private:
 /// monitorRef <-> device, and which devices have had their truth in the current pass.
 class monitor_map {
 public:
-    void clear() { by_ref_.clear(); by_device_.clear(); ready_.clear(); }
+    void clear() {
+        by_ref_.clear();
+        by_device_.clear();
+        ready_.clear();
+        caps_.clear();
+    }
     void not_ready_any() { ready_.clear(); }
     /// A device has one monitor: a new ref for it replaces the old one (whose events then drop).
     void add(const std::string& monitor_ref, const std::string& device) {
@@ -64,6 +71,7 @@ public:
     /// Forgets the device (its events drop from now on); its monitorRef, if it had one.
     std::optional<std::string> remove_device(const std::string& device) {
         ready_.erase(device);
+        caps_.erase(device);
         auto it = by_device_.find(device);
         if (it == by_device_.end()) return std::nullopt;
         auto ref = std::move(it->second);
@@ -76,6 +84,14 @@ public:
         return it == by_ref_.end() ? nullptr : &it->second;
     }
     bool monitored(const std::string& device) const { return by_device_.count(device) != 0; }
+    /// The capabilities of the device's latest MonitorStart result, kept until its truth.
+    void set_capabilities(const std::string& device, std::optional<protocol::capabilities> caps) {
+        caps_[device] = std::move(caps);
+    }
+    std::optional<protocol::capabilities> capabilities(const std::string& device) const {
+        auto it = caps_.find(device);
+        return it == caps_.end() ? std::nullopt : it->second;
+    }
     void set_ready(const std::string& device) { ready_.insert(device); }
     bool ready(const std::string& device) const { return ready_.count(device) != 0; }
     std::size_t size() const noexcept { return by_ref_.size(); }
@@ -84,6 +100,7 @@ private:
     std::unordered_map<std::string, std::string> by_ref_;
     std::unordered_map<std::string, std::string> by_device_;
     std::unordered_set<std::string> ready_;
+    std::unordered_map<std::string, std::optional<protocol::capabilities>> caps_;
 };
 
 }  // namespace ctigw::pbx_link::detail

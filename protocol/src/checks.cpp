@@ -29,9 +29,10 @@ const char* check(const hello::params& p) {
 }
 
 const char* check(const monitor_item& i) {
-    return i.monitor_ref.has_value() == i.error.has_value()
-               ? "an item carries either monitorRef or error"
-               : nullptr;
+    if (i.monitor_ref.has_value() == i.error.has_value()) {
+        return "an item carries either monitorRef or error";
+    }
+    return i.error && i.caps ? "capabilities belong to a successful item" : nullptr;
 }
 
 const char* check(const snapshot_item& i) {

@@ -452,7 +452,7 @@ TEST(linkFakeLink, ScriptsTheSwitch) {
     fake.request({}, done, std::nullopt);
     EXPECT_EQ(last, request_failure::stopped);
     fake.start();
-    fake.go_live({device_truth{"2001", {}, {}}});
+    fake.go_live({device_truth{"2001", {}, {}, {}}});
     EXPECT_EQ(cb.truths, 1);
     EXPECT_EQ(cb.lives, 1);
     fake.request({}, done, std::nullopt);

@@ -74,6 +74,9 @@ TEST(ControlParse, Faults) {
     EXPECT_EQ(parsed("fault status messagesLost"),
               command(cmd::fault_status{protocol::system_status::messages_lost}));
     EXPECT_EQ(parsed("fault restart"), command(cmd::fault_restart{}));
+    EXPECT_EQ(parsed("unsupported 2002 AnswerCall HoldCall"),
+              command(cmd::unsupported{"2002", {"AnswerCall", "HoldCall"}}));
+    EXPECT_EQ(parsed("unsupported * none"), command(cmd::unsupported{"*", {}}));
 
     auto refuse = std::get<cmd::fault_refuse>(parsed("fault refuse MakeCall operation generic"));
     EXPECT_EQ(refuse.service, "MakeCall");
@@ -101,6 +104,8 @@ TEST(ControlParse, Errors) {
     EXPECT_EQ(error_of("hangpu c1"), "unknown command \"hangpu\"; did you mean \"hangup\"?");
     EXPECT_EQ(error_of("snap 2001"), "unknown command \"snap\"; did you mean \"snapshot\"?");
     EXPECT_EQ(error_of("frobnicate"), "unknown command \"frobnicate\"");
+    EXPECT_EQ(error_of("unsupported 2002 AnswerCal"),
+              "unsupported: unknown service \"AnswerCal\"; did you mean \"AnswerCall\"?");
     EXPECT_EQ(error_of(""), "empty command");
     EXPECT_EQ(error_of("call 2001"), "call: expected <from> <to>, got 1 argument");
     EXPECT_EQ(error_of("call 1 2 3"), "call: expected <from> <to>, got 3 arguments");

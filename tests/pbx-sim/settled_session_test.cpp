@@ -141,5 +141,53 @@ TEST(settled_session, restart_sends_initializing_then_closes_1001) {
     EXPECT_EQ(c.read_until_closed(), 1001);
 }
 
+// §5.2: MonitorStart(Batch) results list what a device cannot do; a request for a listed service
+// is refused by the server before it reaches the switch, and nothing changes.
+TEST(settled_session, capabilities_list_unsupported_services_which_are_refused_up_front) {
+    running_server srv;
+    client c(srv.port());
+    c.login();
+    srv.run([](server& s) {
+        s.set_unsupported("2002", {"AnswerCall", "HoldCall"});
+        s.set_unsupported("*", {"ParkCall"});
+    });
+    auto one = c.call(svc::monitor_start::params{"2002"});
+    const auto& r1 = std::get<svc::monitor_start::result>(std::get<service_result>(one.outcome));
+    ASSERT_TRUE(r1.caps.has_value());
+    EXPECT_EQ(r1.caps->unsupported,
+              (std::vector<std::string>{"ParkCall", "AnswerCall", "HoldCall"}));
+    auto batch = c.call(svc::monitor_start_batch::params{{"2001", "9999"}});
+    const auto& items =
+        std::get<svc::monitor_start_batch::result>(std::get<service_result>(batch.outcome)).results;
+    ASSERT_EQ(items.size(), 2u);
+    ASSERT_TRUE(items[0].caps.has_value());
+    EXPECT_EQ(items[0].caps->unsupported, std::vector<std::string>{"ParkCall"});
+    EXPECT_TRUE(items[1].error.has_value());
+    EXPECT_FALSE(items[1].caps.has_value());  // capabilities only with a monitorRef
+
+    auto made = c.call(svc::make_call::params{"2001", "2002", {}, {}});
+    const auto call_id = std::get<svc::make_call::result>(std::get<service_result>(made.outcome))
+                             .calling_connection.call_id;
+    auto answer = c.call(svc::answer_call::params{{call_id, "2002"}});
+    EXPECT_EQ(error_of(answer).category, error_category::operation);
+    EXPECT_EQ(error_of(answer).value, error_values::service_not_supported);
+    std::vector<snapshot_connection> at_2002;
+    srv.run([&](server& s) { at_2002 = s.model().snapshot("2002"); });
+    ASSERT_EQ(at_2002.size(), 1u);
+    EXPECT_EQ(at_2002[0].state, connection_state::alerting);  // the switch never saw it
+    // Other devices and services are unaffected; "none" (empty) lifts the restriction.
+    EXPECT_TRUE(std::holds_alternative<service_result>(
+        c.call(svc::get_do_not_disturb::params{"2002"}).outcome));
+    srv.run([](server& s) {
+        s.set_unsupported("2002", {});
+        s.set_unsupported("*", {});
+    });
+    auto again = c.call(svc::monitor_start::params{"2002"});
+    EXPECT_FALSE(std::get<svc::monitor_start::result>(std::get<service_result>(again.outcome))
+                     .caps.has_value());
+    EXPECT_TRUE(std::holds_alternative<service_result>(
+        c.call(svc::answer_call::params{{call_id, "2002"}}).outcome));
+}
+
 }  // namespace
 }  // namespace ctigw::pbxsim

@@ -34,6 +34,8 @@ COMPAT = {
         {"type": "response", "id": "120", "service": "GetSwitchingFunctionDevices", "result": {"devices": [{"device": "9000", "category": "voicemailPilot", "name": "Voicemail"}]}},
     'request-unknown-members':
         {"type": "request", "id": "112", "service": "MakeCall", "params": {"callingDevice": "2001", "calledDirectoryNumber": "2002", "correlatorData": "eyJjcm0iOiJ0aWNrZXQtNDcxMSJ9", "autoOriginate": True, "priority": "high"}, "traceId": "t-1"},
+    'response-capabilities-future-service-and-member':
+        {"type": "response", "id": "104", "service": "MonitorStart", "result": {"monitorRef": "m-2001", "capabilities": {"unsupported": ["AgentLogon"], "supportedOptions": ["x"]}}},
     'response-unknown-error-value':
         {"type": "response", "id": "121", "service": "HoldCall", "error": {"category": "privateData", "value": "URM Denied"}},
 }
@@ -57,6 +59,8 @@ SCHEMA_ONLY_INVALID = {
         {"type": "request", "id": "12", "service": "DirectedPickupCall", "params": {"requestingDevice": "2003"}},
     'response-batch-item-ref-and-error':
         {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001", "monitorRef": "m-2001", "error": {"category": "operation", "value": "generic"}}]}},
+    'response-batch-item-capabilities-with-error':
+        {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001", "error": {"category": "operation", "value": "generic"}, "capabilities": {"unsupported": ["AnswerCall"]}}]}},
     'response-batch-item-neither-ref-nor-error':
         {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001"}]}},
     'response-snapshot-item-connections-and-error':

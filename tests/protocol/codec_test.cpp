@@ -91,6 +91,32 @@ TEST_F(codec_test, heartbeats_and_system_status) {
     EXPECT_EQ(std::get<system_status_message>(m).seq, 5U);
 }
 
+TEST_F(codec_test, monitor_results_carry_optional_capabilities) {
+    svc::monitor_start::result one{"m-1", capabilities{{"AnswerCall", "ParkCall"}}};
+    auto frame = codec_->encode(make_response<svc::monitor_start>("1", one));
+    EXPECT_NE(frame.find(R"("capabilities":{"unsupported":["AnswerCall","ParkCall"]})"),
+              std::string::npos)
+        << frame;
+    EXPECT_EQ(expect_ok(frame), message{make_response<svc::monitor_start>("1", one)});
+    // Absent = everything the switch implements; an old switch's result still decodes.
+    auto plain = expect_ok(
+        R"({"type":"response","id":"2","service":"MonitorStart","result":{"monitorRef":"m-2"}})");
+    const auto& res = std::get<service_result>(std::get<response>(plain).outcome);
+    EXPECT_FALSE(std::get<svc::monitor_start::result>(res).caps.has_value());
+
+    svc::monitor_start_batch::result batch;
+    batch.results.push_back({"2001", "m-2001", std::nullopt, capabilities{{"DeflectCall"}}});
+    batch.results.push_back({"2002", "m-2002", std::nullopt, std::nullopt});
+    auto b = make_response<svc::monitor_start_batch>("3", batch);
+    EXPECT_EQ(expect_ok(codec_->encode(b)), message{b});
+    // A service name this build does not know is kept verbatim, not an error.
+    auto future = expect_ok(
+        R"({"type":"response","id":"4","service":"MonitorStart","result":{"monitorRef":"m","capabilities":{"unsupported":["AgentLogon"],"x":1}}})");
+    const auto& fr = std::get<service_result>(std::get<response>(future).outcome);
+    EXPECT_EQ(std::get<svc::monitor_start::result>(fr).caps->unsupported,
+              std::vector<std::string>{"AgentLogon"});
+}
+
 // ---- forward compatibility ----------------------------------------------------------------------
 
 TEST_F(codec_test, unknown_members_are_skipped_and_counted) {
@@ -197,6 +223,9 @@ TEST_F(codec_test, invalid_values) {
 TEST_F(codec_test, rules_between_members_are_checked) {
     expect_error(
         R"({"type":"response","id":"1","service":"MonitorStartBatch","result":{"results":[{"device":"2001","monitorRef":"m","error":{"category":"operation","value":"generic"}}]}})",
+        decode_errc::invalid_value, "/result/results/0");
+    expect_error(
+        R"({"type":"response","id":"1","service":"MonitorStartBatch","result":{"results":[{"device":"2001","error":{"category":"operation","value":"generic"},"capabilities":{}}]}})",
         decode_errc::invalid_value, "/result/results/0");
     expect_error(
         R"({"type":"request","id":"1","service":"DirectedPickupCall","params":{"requestingDevice":"2003"}})",

@@ -141,6 +141,37 @@ expect 2001 c1 DISCONNECTED NORMAL
     EXPECT_EQ(sc.extensions(), (std::set<std::string>{"2001", "2002", "2003"}));
 }
 
+TEST(Scenario, FeaturesExpectations)
+{
+    const auto sc = parse_scenario(R"(call 2001 2002 as c1
+expect 2002 features addresscaps lacks ANSWER
+expect 2002 features devcaps has MAKECALL|FORWARD within 2s
+expect 2002 features addressstatus has PICKUP
+expect 2002 features devstatus lacks FORWARDFWD
+expect 2001 c1 features has DROP|HOLD
+)");
+    ASSERT_TRUE(sc.errors.empty()) << sc.errors.front();
+    const auto& a = body<expect_stmt>(sc, 1);
+    EXPECT_EQ(a.kind, expect_kind::features);
+    EXPECT_EQ(a.where, "addresscaps");
+    EXPECT_TRUE(a.lacks);
+    EXPECT_EQ(a.value, 0x00000004u);  // LINECALLFEATURE_ANSWER
+    const auto& d = body<expect_stmt>(sc, 2);
+    EXPECT_EQ(d.where, "devcaps");
+    EXPECT_FALSE(d.lacks);
+    EXPECT_EQ(d.value, 0x0000000Cu);  // LINEFEATURE_MAKECALL | FORWARD
+    EXPECT_TRUE(d.within.has_value());
+    const auto& c = body<expect_stmt>(sc, 5);
+    EXPECT_EQ(c.where, "callstatus");
+    EXPECT_EQ(c.call, "c1");
+    EXPECT_EQ(first_error("expect 2002 features callstatus has ANSWER"),
+              "line 1: usage: expect <line> features devcaps|addresscaps|devstatus|addressstatus "
+              "has|lacks F[|F] | expect <line> <call> features has|lacks F[|F]");
+    EXPECT_EQ(first_error("expect 2002 features devcaps has ANSWER").rfind(
+                  "line 1: \"ANSWER\" is not a set of LINEFEATURE_", 0),
+              0u);
+}
+
 TEST(Scenario, ErrorsCarryLineNumbers)
 {
     EXPECT_EQ(first_error("\n\ncal 2001 2002"),

@@ -793,7 +793,7 @@ TEST_F(calls_test, close_call_and_close_line_complete_pending_requests) {
 }
 
 pbx_link::device_truth truth(std::string device, std::vector<proto::snapshot_connection> conns) {
-    return pbx_link::device_truth{std::move(device), std::move(conns), std::nullopt};
+    return pbx_link::device_truth{std::move(device), std::move(conns), std::nullopt, std::nullopt};
 }
 
 proto::snapshot_connection snap(connection_id c, connection_state s, std::string calling,

@@ -410,7 +410,8 @@ TEST_F(DevicesTest, OutOfServiceAndBackInServiceOnlyWhenSelectedAndChanged) {
 TEST_F(DevicesTest, OpenAnnouncesCallsThatExistedWhileClosed) {
     start();
     std::vector<pbx_link::device_truth> truths;
-    for (const auto& d : link_settings.devices) truths.push_back({d, {}, std::nullopt});
+    for (const auto& d : link_settings.devices)
+        truths.push_back({d, {}, std::nullopt, std::nullopt});
     protocol::snapshot_connection conn;
     conn.connection = {"c1", "2001"};
     conn.state = protocol::connection_state::connected;
@@ -996,8 +997,8 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     EXPECT_FALSE(st().lines_[3]->in_service);
     EXPECT_TRUE(line_msgs(LINE_LINEDEVSTATE).empty());
     // the link is live: the truth puts it in service at once (no on_live follows)
-    link->push_truth({"2004", {}, std::nullopt});
-    link->push_truth({"2005", {}, std::nullopt});
+    link->push_truth({"2004", {}, std::nullopt, std::nullopt});
+    link->push_truth({"2005", {}, std::nullopt, std::nullopt});
     drain();
     EXPECT_TRUE(st().lines_[3]->in_service);
     auto states = line_msgs(LINE_LINEDEVSTATE);
@@ -1034,7 +1035,7 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     ASSERT_EQ(link->device_sets().size(), 3u);
     EXPECT_EQ(link->device_sets()[2].back(), "2006");
     link->set_state(pbx_link::link_state::resyncing, "resync");
-    link->push_truth({"2006", {}, std::nullopt});
+    link->push_truth({"2006", {}, std::nullopt, std::nullopt});
     EXPECT_FALSE(st().lines_.back()->in_service);
     link->set_state(pbx_link::link_state::live, "live");
     st().on_live();

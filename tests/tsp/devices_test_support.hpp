@@ -185,7 +185,8 @@ protected:
     /// The link's resync: every configured device has its (empty) truth, then live.
     void go_live() {
         std::vector<pbx_link::device_truth> truths;
-        for (const auto& d : link_settings.devices) truths.push_back({d, {}, std::nullopt});
+        for (const auto& d : link_settings.devices)
+            truths.push_back({d, {}, std::nullopt, std::nullopt});
         link->go_live(truths);
         drain();
     }

@@ -31,6 +31,8 @@ public:
     /// LINECALLFEATURE_* / LINECALLFEATURE2_* of a call now (tspi.md §4.1, masked by caps).
     static DWORD features(const line& l, const call& c);
     static DWORD features2(const line& l, const call& c);
+    /// The call features the switch's capabilities for the line's device take away from `c`.
+    static DWORD unsupported_call_features(const line& l, const call& c);
 };
 
 namespace calls {

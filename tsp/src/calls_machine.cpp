@@ -154,7 +154,9 @@ DWORD call_machine::features(const line& l, const call& c) {
     if (c.dead || c.closed) return 0;
     const DWORD s = c.state;
     if (s == LINECALLSTATE_IDLE || s == LINECALLSTATE_UNKNOWN) return 0;
-    if (s == LINECALLSTATE_DISCONNECTED) return LINECALLFEATURE_DROP & caps::call_features;
+    if (s == LINECALLSTATE_DISCONNECTED) {
+        return LINECALLFEATURE_DROP & caps::call_features & ~unsupported_call_features(l, c);
+    }
     DWORD f = LINECALLFEATURE_DROP | LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_MONITORDIGITS;
     const bool conn = c.connection.has_value();
     const bool parent = c.role == call_role::conference_parent;
@@ -165,7 +167,7 @@ DWORD call_machine::features(const line& l, const call& c) {
         has_other(l, c, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK | LINECALLSTATE_PROCEEDING,
                   true);
     const bool queued = c.switch_state == protocol::connection_state::queued;
-    if (queued) return f & caps::call_features;
+    if (queued) return f & caps::call_features & ~unsupported_call_features(l, c);
     // The switch sends digits on a connected connection only (our side is connected from
     // Originated on).
     if (conn && (s & (LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK | LINECALLSTATE_CONNECTED))) {
@@ -232,7 +234,7 @@ DWORD call_machine::features(const line& l, const call& c) {
         default: break;
     }
     if (consult) f &= ~static_cast<DWORD>(LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF);
-    return f & caps::call_features;
+    return f & caps::call_features & ~unsupported_call_features(l, c);
 }
 
 DWORD call_machine::features2(const line& l, const call& c) {
@@ -242,7 +244,17 @@ DWORD call_machine::features2(const line& l, const call& c) {
         f2 |= LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF;
     }
     if (f & LINECALLFEATURE_PARK) f2 |= LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT;
-    return f2 & caps::call_features2;
+    return f2 & caps::call_features2 & ~l.unsupported.call2;
+}
+
+DWORD call_machine::unsupported_call_features(const line& l, const call& c) {
+    DWORD m = l.unsupported.call;
+    // Without a switch connection, drop and call data stay local (no ClearConnection, the data
+    // travels with the MakeCall), so the switch's refusal of those services does not matter.
+    const bool local = !c.connection && c.role != call_role::conference_member &&
+                       c.role != call_role::conference_parent;
+    if (local) m &= ~static_cast<DWORD>(LINECALLFEATURE_DROP | LINECALLFEATURE_SETCALLDATA);
+    return m;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------

@@ -39,8 +39,17 @@ LONG usable(const provider_state& p, const line& l) {
     return 0;
 }
 
+/// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL
+/// in any state (docs/tspi-mapping.md "Capabilities").
 LONG need(const call& c, DWORD feature) {
+    if (auto l = c.owner(); l && (call_machine::unsupported_call_features(*l, c) & feature) != 0) {
+        return err(LINEERR_OPERATIONUNAVAIL);
+    }
     return (c.features & feature) != 0 ? 0 : err(LINEERR_INVALCALLSTATE);
+}
+
+LONG offered(const line& l, std::string_view service) {
+    return l.refuses(service) ? err(LINEERR_OPERATIONUNAVAIL) : 0;
 }
 
 /// A TAPI destination → what the switch dials (INVALADDRESS when empty or not dialable).
@@ -210,6 +219,7 @@ LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL 
     auto l = p.line_from_handle_locked(hd_line);
     if (!l || l->removed) return err(LINEERR_INVALLINEHANDLE);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
+    if (auto e = offered(*l, "MakeCall")) return e;
     if (auto e = usable(p, *l)) return e;
     std::string data;
     if (auto e = check_params(*l, params, data)) return e;
@@ -313,7 +323,6 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     auto& c = t.c;
     auto& l = t.l;
     if (c->state == LINECALLSTATE_IDLE || c->tapi_pending) return err(LINEERR_INVALCALLSTATE);
-    auto r = p.new_request_locked(id, "lineDrop", l, c);
     // What to clear on the switch: a member leaves its conference (its party's connection), a
     // parent clears this line's connection in the conference call, a set-up parent its original.
     std::optional<protocol::connection_id> conn = c->connection;
@@ -325,6 +334,8 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     } else if (c->role == call_role::conference_parent && !c->connection) {
         conn = held_connection(*l, c);
     }
+    if (conn && l->refuses("ClearConnection")) return err(LINEERR_OPERATIONUNAVAIL);
+    auto r = p.new_request_locked(id, "lineDrop", l, c);
     if (!conn) {
         // Nothing on the switch (our own dial tone, a consultation not dialled yet).
         c->drop_requested = true;
@@ -376,6 +387,9 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
                 consult = k;
             }
         }
+    }
+    if (consult && consult->state != LINECALLSTATE_IDLE && consult->connection) {
+        if (auto e = offered(*l, "ReconnectCall")) return e;
     }
     auto r = p.new_request_locked(id, "lineUnhold", l, c);
     if (consult && consult->state == LINECALLSTATE_IDLE) consult = nullptr;
@@ -549,6 +563,10 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
         return err(LINEERR_INVALCONSULTCALLHANDLE);
     }
     if (mode == LINETRANSFERMODE_CONFERENCE && out_conf == nullptr) return err(LINEERR_INVALPOINTER);
+    if (auto e =
+            offered(*t.l, mode == LINETRANSFERMODE_TRANSFER ? "TransferCall" : "ConferenceCall")) {
+        return e;
+    }
     if (auto e = need(*t.c, LINECALLFEATURE_COMPLETETRANSF)) return e;
     constexpr DWORD consult_ok = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK |
                                  LINECALLSTATE_PROCEEDING | LINECALLSTATE_BUSY |
@@ -731,6 +749,7 @@ LONG add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf, HDRVC
         return err(LINEERR_INVALCONSULTCALLHANDLE);
     }
     auto l = t.l;
+    if (auto e = offered(*l, "ConferenceCall")) return e;
     auto par = t.c;
     auto kc = k.c;
     constexpr DWORD conf_ok =
@@ -901,6 +920,7 @@ LONG unpark(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
     if (!l || l->removed) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
+    if (auto e = offered(*l, "DirectedPickupCall")) return e;
     std::string orbit;
     if (auto e = dialable(p, dest, orbit)) return e;
     if (auto e = usable(p, *l)) return e;
@@ -919,6 +939,7 @@ LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (dest != nullptr && dest[0] != 0) {
+        if (auto e = offered(*l, "DirectedPickupCall")) return e;
         std::string device;
         if (auto e = dialable(p, dest, device)) return e;
         if (auto e = usable(p, *l)) return e;
@@ -937,6 +958,7 @@ LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
     } else {
         return err(LINEERR_INVALGROUPID);
     }
+    if (auto e = offered(*l, "GroupPickupCall")) return e;
     if (auto e = usable(p, *l)) return e;
     svc::group_pickup_call::params gp;
     gp.requesting_device = l->extension;

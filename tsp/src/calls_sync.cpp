@@ -213,6 +213,7 @@ LONG generate_digits(provider_state& p, HDRVCALL hd, DWORD end_to_end_id, DWORD 
     if (digit_mode != LINEDIGITMODE_DTMF) return err(LINEERR_INVALDIGITMODE);
     const auto text = wide_view(digits, 512);
     if (text.empty() || !valid_digits(text)) return err(LINEERR_INVALDIGITS);
+    if (l->refuses("GenerateDigits")) return err(LINEERR_OPERATIONUNAVAIL);
     if ((c->features & LINECALLFEATURE_GENERATEDIGITS) == 0 || !c->connection) {
         return err(LINEERR_INVALCALLSTATE);
     }

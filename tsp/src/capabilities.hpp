@@ -3,6 +3,12 @@
 // them. Change a capability here and in docs/tspi-mapping.md together.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "ctigw/tsp/tapi.hpp"
 
 namespace ctigw::tsp::caps {
@@ -87,12 +93,93 @@ inline constexpr DWORD media_modes = LINEMEDIAMODE_INTERACTIVEVOICE;
 inline constexpr DWORD bearer_modes = LINEBEARERMODE_VOICE;
 
 /// LINEDEVCAPS.dwLineStates / LINEADDRESSCAPS.dwAddressStates we report.
-inline constexpr DWORD line_states = LINEDEVSTATE_OTHER | LINEDEVSTATE_RINGING |
-                                     LINEDEVSTATE_MSGWAITON | LINEDEVSTATE_MSGWAITOFF |
-                                     LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE |
-                                     LINEDEVSTATE_NUMCALLS | LINEDEVSTATE_REMOVED;
+inline constexpr DWORD line_states =
+    LINEDEVSTATE_OTHER | LINEDEVSTATE_RINGING | LINEDEVSTATE_MSGWAITON | LINEDEVSTATE_MSGWAITOFF |
+    LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE | LINEDEVSTATE_NUMCALLS |
+    LINEDEVSTATE_REMOVED | LINEDEVSTATE_CAPSCHANGE;
 inline constexpr DWORD address_states = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
                                         LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS |
-                                        LINEADDRESSSTATE_FORWARD;
+                                        LINEADDRESSSTATE_FORWARD | LINEADDRESSSTATE_CAPSCHANGE;
+
+// ---- per-device capabilities (docs/protocol.md §5.2, docs/tspi-mapping.md "Capabilities") ----
+
+/// The feature bits a line must not advertise because the switch refuses services for its
+/// device. Zero (the default, also before the first MonitorStart result) = the full superset.
+struct unsupported_mask {
+    DWORD call = 0;     ///< LINECALLFEATURE_*
+    DWORD call2 = 0;    ///< LINECALLFEATURE2_*
+    DWORD address = 0;  ///< LINEADDRFEATURE_*
+    DWORD line = 0;     ///< LINEFEATURE_*
+    friend bool operator==(const unsupported_mask&, const unsupported_mask&) = default;
+};
+
+/// The TAPI bits that need each switch service (the services of docs/tspi-mapping.md "Calls"
+/// and "Lines as devices"): unsupported service → those bits cleared. Bits that one of several
+/// services serves (COMPLETETRANSF, FORWARD, PICKUP) are handled by mask_of() itself.
+struct service_bits {
+    std::string_view service;
+    unsupported_mask bits;
+};
+inline constexpr std::array<service_bits, 18> service_map{{
+    // lineMakeCall and lineDial; a consultation call is dialled with MakeCall too.
+    {"MakeCall",
+     {LINECALLFEATURE_DIAL | LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF |
+          LINECALLFEATURE_PREPAREADDCONF,
+      0, LINEADDRFEATURE_MAKECALL | LINEADDRFEATURE_SETUPCONF, LINEFEATURE_MAKECALL}},
+    {"AnswerCall", {LINECALLFEATURE_ANSWER, 0, 0, 0}},
+    // A call with no switch connection (our own dial tone) still drops locally (features()).
+    {"ClearConnection", {LINECALLFEATURE_DROP | LINECALLFEATURE_REMOVEFROMCONF, 0, 0, 0}},
+    // lineSetupTransfer/SetupConference/PrepareAddToConference hold the call first.
+    {"HoldCall",
+     {LINECALLFEATURE_HOLD | LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF |
+          LINECALLFEATURE_PREPAREADDCONF,
+      0, LINEADDRFEATURE_SETUPCONF, 0}},
+    {"RetrieveCall", {LINECALLFEATURE_UNHOLD, 0, 0, 0}},
+    {"AlternateCall", {LINECALLFEATURE_SWAPHOLD, 0, 0, 0}},
+    {"TransferCall", {0, LINECALLFEATURE2_TRANSFERNORM, 0, 0}},
+    {"ConferenceCall", {LINECALLFEATURE_ADDTOCONF, LINECALLFEATURE2_TRANSFERCONF, 0, 0}},
+    {"SingleStepTransfer", {LINECALLFEATURE_BLINDTRANSFER, 0, 0, 0}},
+    {"DeflectCall", {LINECALLFEATURE_REDIRECT, 0, 0, 0}},
+    {"ParkCall",
+     {LINECALLFEATURE_PARK, LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT, 0, 0}},
+    {"DirectedPickupCall", {0, 0, LINEADDRFEATURE_PICKUPDIRECT | LINEADDRFEATURE_UNPARK, 0}},
+    {"GroupPickupCall", {0, 0, LINEADDRFEATURE_PICKUPGROUP, 0}},
+    {"GenerateDigits", {LINECALLFEATURE_GENERATEDIGITS, 0, 0, 0}},
+    // Call data set before the switch call exists travels with MakeCall (features()).
+    {"AssociateData", {LINECALLFEATURE_SETCALLDATA, 0, 0, 0}},
+    {"SetForwarding", {0, 0, LINEADDRFEATURE_FORWARDFWD, LINEFEATURE_FORWARDFWD}},
+    {"SetDoNotDisturb", {0, 0, LINEADDRFEATURE_FORWARDDND, LINEFEATURE_FORWARDDND}},
+    {"SetMessageWaitingIndicator", {0, 0, 0, LINEFEATURE_SETDEVSTATUS}},
+    // ReconnectCall (lineUnhold of a pending transfer/conference) has no bit: checked there.
+}};
+
+inline bool lists(const std::vector<std::string>& unsupported, std::string_view service) {
+    return std::find(unsupported.begin(), unsupported.end(), service) != unsupported.end();
+}
+
+/// The bits to clear for these unsupported services. Unknown names are ignored (a service added
+/// to the protocol later backs no bit of this build).
+inline unsupported_mask mask_of(const std::vector<std::string>& unsupported) {
+    unsupported_mask m;
+    for (const auto& e : service_map) {
+        if (!lists(unsupported, e.service)) continue;
+        m.call |= e.bits.call;
+        m.call2 |= e.bits.call2;
+        m.address |= e.bits.address;
+        m.line |= e.bits.line;
+    }
+    // Served by either of two services: gone only when both are.
+    if (lists(unsupported, "TransferCall") && lists(unsupported, "ConferenceCall")) {
+        m.call |= LINECALLFEATURE_COMPLETETRANSF;
+    }
+    if (lists(unsupported, "SetForwarding") && lists(unsupported, "SetDoNotDisturb")) {
+        m.address |= LINEADDRFEATURE_FORWARD;
+        m.line |= LINEFEATURE_FORWARD;
+    }
+    if (lists(unsupported, "DirectedPickupCall") && lists(unsupported, "GroupPickupCall")) {
+        m.address |= LINEADDRFEATURE_PICKUP;
+    }
+    return m;
+}
 
 }  // namespace ctigw::tsp::caps

@@ -128,6 +128,12 @@ void queue_query_locked(provider_state& p, std::function<void(std::function<void
 /// before the link accepts requests).
 void refresh_line_locked(provider_state& p, const line_ptr& l);
 void refresh_phone_locked(provider_state& p, const phone_ptr& ph);
+/// lineForward's ring count for forward-on-no-answer is clamped to this range
+/// (LINEADDRESSCAPS.dwMinFwdNumRings / dwMaxFwdNumRings).
+inline constexpr DWORD min_fwd_rings = 1;
+inline constexpr DWORD max_fwd_rings = 20;
+/// LINEFORWARD is 6 DWORDs before TAPI 3.1 and 8 (with the address types) from 3.1 on.
+DWORD forward_entry_size(DWORD version);
 /// Number of buttons (and lamps) a phone shows: 12 (the keypad) unless the switch reported more.
 DWORD phone_button_count(const phone& ph);
 /// PHONEBUTTONMODE_* / PHONEBUTTONFUNCTION_* of a button the switch described.

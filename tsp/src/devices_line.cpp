@@ -1,6 +1,6 @@
 // Lines as TAPI devices: LINEDEVCAPS, LINEADDRESSCAPS, LINEADDRESSSTATUS, LINEDEVSTATUS,
-// open/close, status messages, media detection, lineGetID, lineForward (forwarding + DND) and
-// lineSetLineDevStatus (message waiting). docs/tspi-mapping.md has the table.
+// open/close, status messages, media detection, lineGetID. lineForward and lineSetLineDevStatus
+// are in devices_forward.cpp. docs/tspi-mapping.md has the table.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -21,8 +21,6 @@ constexpr DWORD busy_modes = LINEBUSYMODE_STATION | LINEBUSYMODE_UNKNOWN | LINEB
 constexpr DWORD connected_modes = LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_INACTIVE;
 constexpr DWORD offering_modes = LINEOFFERINGMODE_ACTIVE;
 constexpr DWORD max_num_trans_conf = 3;  ///< a transfer resolved as a conference: three parties
-constexpr DWORD min_fwd_rings = 1;
-constexpr DWORD max_fwd_rings = 20;
 /// Media modes lineSetDefaultMediaDetection / lineConditionalMediaDetection accept.
 constexpr DWORD detectable_media_modes = caps::media_modes | LINEMEDIAMODE_UNKNOWN;
 /// TAPI 3 protocol of our lines: TAPIPROTOCOL_PSTN {831CE2D6-83B5-11D1-BB5C-00C04FB6809F}.
@@ -89,12 +87,6 @@ DWORD tapi_forward_mode(protocol::forwarding_type t) {
     }
 }
 
-/// LINEFORWARD is 6 DWORDs before TAPI 3.1 and 8 (with the address types) from 3.1 on.
-DWORD forward_entry_size(DWORD version) {
-    return version >= tapi_version_3_1 ? static_cast<DWORD>(sizeof(LINEFORWARD))
-                                       : static_cast<DWORD>(offsetof(LINEFORWARD, dwCallerAddressType));
-}
-
 /// The forwarding list of LINEADDRESSSTATUS as one block: entries, then their strings; string
 /// offsets relative to the block (fixed up once the block's place is known).
 std::vector<unsigned char> forward_block(const provider_state& p, const line& l, DWORD version,
@@ -136,6 +128,11 @@ std::vector<unsigned char> forward_block(const provider_state& p, const line& l,
 
 }  // namespace
 
+DWORD forward_entry_size(DWORD version) {
+    return version >= tapi_version_3_1 ? static_cast<DWORD>(sizeof(LINEFORWARD))
+                                       : static_cast<DWORD>(offsetof(LINEFORWARD, dwCallerAddressType));
+}
+
 call_counts count_calls(const line& l) {
     call_counts n;
     for (const auto& c : l.calls) {
@@ -164,14 +161,14 @@ DWORD address_features_now(const line& l) {
                                  LINEADDRFEATURE_UNPARK | LINEADDRFEATURE_SETUPCONF);
     }
     if (!l.pickup_group) f &= ~static_cast<DWORD>(LINEADDRFEATURE_PICKUPGROUP);
-    return f;
+    return f & ~l.unsupported.address;
 }
 
 DWORD line_features_now(const line& l) {
     if (!l.in_service) return 0;
     DWORD f = caps::line_features;
     if (count_calls(l).active >= caps::max_active_calls) f &= ~static_cast<DWORD>(LINEFEATURE_MAKECALL);
-    return f;
+    return f & ~l.unsupported.line;
 }
 
 }  // namespace
@@ -197,7 +194,8 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     w.set(&LINEDEVCAPS::dwNumAddresses, 1);
     w.set(&LINEDEVCAPS::dwBearerModes, caps::bearer_modes);
     w.set(&LINEDEVCAPS::dwMediaModes, caps::media_modes);
-    w.set(&LINEDEVCAPS::dwGenerateDigitModes, caps::generate_digit_modes);
+    w.set(&LINEDEVCAPS::dwGenerateDigitModes,
+          l->refuses("GenerateDigits") ? 0 : caps::generate_digit_modes);
     w.set(&LINEDEVCAPS::dwMonitorDigitModes, caps::monitor_digit_modes);
     // No CLOSEDROP: closing a line does not clear the desk phone's calls.
     w.set(&LINEDEVCAPS::dwDevCapFlags, version >= tapi_version_3_0 ? LINEDEVCAPFLAGS_CALLHUB : 0);
@@ -205,7 +203,7 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     w.set(&LINEDEVCAPS::dwAnswerMode, LINEANSWERMODE_HOLD);
     w.set(&LINEDEVCAPS::dwRingModes, 1);
     w.set(&LINEDEVCAPS::dwLineStates, caps::line_states);
-    w.set(&LINEDEVCAPS::dwLineFeatures, caps::line_features);
+    w.set(&LINEDEVCAPS::dwLineFeatures, caps::line_features & ~l->unsupported.line);
     w.set(&LINEDEVCAPS::dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT);
     std::vector<std::u16string_view> classes{u"tapi/line"};
     if (phone_of_locked(p, l->extension)) classes.push_back(u"tapi/phone");
@@ -250,20 +248,23 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
     w.set(&C::dwMaxNumConference, caps::max_num_conference);
     w.set(&C::dwMaxNumTransConf, max_num_trans_conf);
     w.set(&C::dwAddrCapFlags, caps::address_cap_flags);
-    w.set(&C::dwCallFeatures, caps::call_features);
+    w.set(&C::dwCallFeatures, caps::call_features & ~l->unsupported.call);
     w.set(&C::dwRemoveFromConfCaps, caps::remove_from_conf_caps);
     w.set(&C::dwRemoveFromConfState, caps::remove_from_conf_state);
-    w.set(&C::dwTransferModes, caps::transfer_modes);
-    w.set(&C::dwParkModes, caps::park_modes);
-    w.set(&C::dwForwardModes, caps::forward_modes);
+    w.set(&C::dwTransferModes,
+          caps::transfer_modes &
+              ~((l->refuses("TransferCall") ? DWORD{LINETRANSFERMODE_TRANSFER} : 0) |
+                (l->refuses("ConferenceCall") ? DWORD{LINETRANSFERMODE_CONFERENCE} : 0)));
+    w.set(&C::dwParkModes, l->refuses("ParkCall") ? 0 : caps::park_modes);
+    w.set(&C::dwForwardModes, l->refuses("SetForwarding") ? 0 : caps::forward_modes);
     w.set(&C::dwMaxForwardEntries, caps::max_forward_entries);
     w.set(&C::dwMinFwdNumRings, min_fwd_rings);
     w.set(&C::dwMaxFwdNumRings, max_fwd_rings);
-    w.set(&C::dwAddressFeatures, caps::address_features);
+    w.set(&C::dwAddressFeatures, caps::address_features & ~l->unsupported.address);
     static constexpr std::array<std::u16string_view, 1> classes{u"tapi/line"};
     w.put_string_list(&C::dwDeviceClassesSize, &C::dwDeviceClassesOffset, classes);
     w.set(&C::dwMaxCallDataSize, caps::max_call_data_size);
-    w.set(&C::dwCallFeatures2, caps::call_features2);
+    w.set(&C::dwCallFeatures2, caps::call_features2 & ~l->unsupported.call2);
     w.set(&C::dwConnectedModes, connected_modes);
     w.set(&C::dwOfferingModes, offering_modes);
     w.set(&C::dwAvailableMediaModes, caps::media_modes);
@@ -519,150 +520,5 @@ LONG line_get_icon(provider_state& p, DWORD device_id, LPCWSTR device_class, LPH
 }
 
 // ---- forwarding and do-not-disturb ---------------------------------------------------------------
-
-namespace {
-
-struct fan_in {
-    std::size_t remaining = 0;
-    LONG result = 0;
-};
-
-/// Sends `ops` and completes `r` once all have answered (with the first failure, if any).
-void send_all_locked(provider_state& p, const line_ptr& l, const request_ptr& r,
-                     std::vector<protocol::service_params> ops) {
-    auto f = std::make_shared<fan_in>();
-    f->remaining = ops.size();
-    std::weak_ptr<line> wl = l;
-    auto finish = [&p, wl, r](LONG result) {
-        if (auto x = wl.lock()) std::erase(x->pending, r);
-        p.complete_locked(r, result);
-    };
-    if (ops.empty()) return finish(0);
-    for (auto& op : ops) {
-        p.send_locked(std::move(op), [f, finish](const pbx_link::request_outcome& o) {
-            if (!o.ok() && f->result == 0) f->result = to_lineerr(o);
-            if (--f->remaining == 0) finish(f->result);
-        });
-    }
-}
-
-}  // namespace
-
-LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_addresses,
-                  DWORD address_id, const LINEFORWARDLIST* list, DWORD rings_no_answer,
-                  LPHDRVCALL consult_call) {
-    using ft = protocol::forwarding_type;
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
-    if (!l) return err(LINEERR_INVALLINEHANDLE);
-    if (!all_addresses && address_id != 0) return err(LINEERR_INVALADDRESSID);
-    if (consult_call != nullptr) *consult_call = nullptr;  // never a consultation call
-
-    // Parse the list: each entry → one forwarding type, or DND (no destination).
-    struct wanted {
-        ft type;
-        std::string dest;
-    };
-    std::vector<wanted> set;
-    bool dnd = false;
-    DWORD n = 0;
-    if (list != nullptr) {
-        DWORD total = 0;
-        std::memcpy(&total, list, sizeof total);
-        std::memcpy(&n, reinterpret_cast<const unsigned char*>(list) + 4, sizeof n);
-        if (total < 8) return err(LINEERR_INVALPARAM);
-        if (n > caps::max_forward_entries) return err(LINEERR_INVALPARAM);
-        const DWORD stride = forward_entry_size(l->version);
-        const std::uint64_t fixed = 8 + static_cast<std::uint64_t>(n) * stride;
-        if (fixed > total) return err(LINEERR_INVALPARAM);
-        for (DWORD i = 0; i < n; ++i) {
-            LINEFORWARD e{};
-            std::memcpy(&e, reinterpret_cast<const unsigned char*>(list) + 8 + i * stride, stride);
-            if (e.dwCallerAddressSize != 0) return err(LINEERR_INVALPARAM);  // no per-caller rules
-            auto dest = read_var_string(list, static_cast<std::uint32_t>(fixed), e.dwDestAddressSize,
-                                        e.dwDestAddressOffset);
-            if (!dest) return err(LINEERR_INVALPARAM);
-            std::vector<ft> types;
-            switch (e.dwForwardMode) {
-                case LINEFORWARDMODE_UNCOND: types = {ft::immediate}; break;
-                case LINEFORWARDMODE_BUSY: types = {ft::busy}; break;
-                case LINEFORWARDMODE_NOANSW: types = {ft::no_answer}; break;
-                case LINEFORWARDMODE_BUSYNA: types = {ft::busy, ft::no_answer}; break;
-                default: return err(LINEERR_INVALPARAM);
-            }
-            if (dest->empty()) {
-                if (dnd) return err(LINEERR_INVALPARAM);
-                dnd = true;
-                continue;
-            }
-            std::string dialable = utf16_to_utf8(*dest);
-            if (p.dial_plan_) {
-                auto d = p.dial_plan_->to_dialable(dialable);
-                if (!d.ok()) return err(LINEERR_INVALADDRESS);
-                dialable = d.value();
-            }
-            for (auto t : types) {
-                if (std::any_of(set.begin(), set.end(), [t](const auto& w) { return w.type == t; })) {
-                    return err(LINEERR_INVALPARAM);
-                }
-                set.push_back({t, dialable});
-            }
-        }
-    }
-    if (!l->in_service) return err(LINEERR_INVALLINESTATE);
-    if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
-
-    std::optional<std::uint32_t> rings;
-    if (rings_no_answer != 0) rings = std::clamp(rings_no_answer, min_fwd_rings, max_fwd_rings);
-
-    // lineForward replaces whatever forwarding is in effect: switch off what is not wanted.
-    std::vector<protocol::service_params> ops;
-    auto wanted_type = [&](ft t) {
-        return std::any_of(set.begin(), set.end(), [t](const auto& w) { return w.type == t; });
-    };
-    std::vector<ft> off;
-    if (l->forwarding_known) {
-        for (const auto& f : l->forwarding) off.push_back(f.type);
-    } else {
-        off = {ft::immediate, ft::busy, ft::no_answer};
-    }
-    for (auto t : off) {
-        if (wanted_type(t)) continue;
-        ops.emplace_back(protocol::svc::set_forwarding::params{l->extension, t, false, std::nullopt,
-                                                               std::nullopt});
-    }
-    for (const auto& w : set) {
-        ops.emplace_back(protocol::svc::set_forwarding::params{
-            l->extension, w.type, true, w.dest,
-            w.type == ft::no_answer ? rings : std::nullopt});
-    }
-    const bool cancel_all = list == nullptr || n == 0;
-    if (dnd) {
-        ops.emplace_back(protocol::svc::set_do_not_disturb::params{l->extension, true});
-    } else if (cancel_all || l->do_not_disturb || !l->forwarding_known) {
-        ops.emplace_back(protocol::svc::set_do_not_disturb::params{l->extension, false});
-    }
-    auto r = p.new_request_locked(id, "lineForward", l, nullptr);
-    l->pending.push_back(r);
-    send_all_locked(p, l, r, std::move(ops));
-    return static_cast<LONG>(id);
-}
-
-LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
-                              DWORD status_to_change, DWORD status) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
-    if (!l) return err(LINEERR_INVALLINEHANDLE);
-    if (status_to_change != LINEDEVSTATUSFLAGS_MSGWAIT) return err(LINEERR_INVALPARAM);
-    if (!l->in_service) return err(LINEERR_INVALLINESTATE);
-    if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
-    auto r = p.new_request_locked(id, "lineSetLineDevStatus", l, nullptr);
-    l->pending.push_back(r);
-    std::vector<protocol::service_params> ops;
-    ops.emplace_back(protocol::svc::set_message_waiting_indicator::params{
-        l->extension, status != 0, std::nullopt});
-    send_all_locked(p, l, r, std::move(ops));
-    return static_cast<LONG>(id);
-}
 
 }  // namespace ctigw::tsp::devices

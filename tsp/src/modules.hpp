@@ -38,6 +38,10 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
 /// LINEDEVSTATE_INSERVICE/OUTOFSERVICE and PHONESTATE_RESUME/SUSPEND to open devices.
 void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service);
 void devices_set_all_out_of_service_locked(provider_state& p);
+/// The capabilities of the device's latest MonitorStart result (devices_caps.cpp): the line's
+/// unsupported services and masks; LINEDEVSTATE/LINEADDRESSSTATE_CAPSCHANGE when they change.
+void devices_set_capabilities_locked(provider_state& p, const line_ptr& l,
+                                     const std::optional<protocol::capabilities>& reported);
 /// The devices the link monitors: every line and phone extension (not removed), once, sorted.
 std::vector<std::string> devices_monitored_locked(const provider_state& p);
 

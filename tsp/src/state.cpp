@@ -258,6 +258,10 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
     std::lock_guard lock(mutex_);
     try {
         if (auto it = line_by_extension_.find(truth.device); it != line_by_extension_.end()) {
+            // Before the calls: their features are computed with the device's capabilities.
+            if (!truth.error) {
+                devices_set_capabilities_locked(*this, it->second, truth.capabilities);
+            }
             calls_apply_truth_locked(*this, it->second, truth);
         }
         if (truth.error) {

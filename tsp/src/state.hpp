@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "capabilities.hpp"
 #include "ctigw/config/dial_plan.hpp"
 #include "ctigw/config/settings.hpp"
 #include "ctigw/pbx_link/link.hpp"
@@ -176,6 +177,10 @@ public:
     /// forwarding/do_not_disturb were read from the switch (GetForwarding/GetDoNotDisturb) in
     /// this link session; events keep them current after that (devices*.cpp).
     bool forwarding_known = false;
+    /// Services the switch refuses for this device (capabilities of its latest MonitorStart
+    /// result) and the feature bits they take away; empty = the full superset (devices_caps.cpp).
+    std::vector<std::string> unsupported_services;
+    caps::unsupported_mask unsupported;
 
     std::vector<call_ptr> calls;  ///< every call not yet closed by TSPI_lineCloseCall
     /// Live bindings: callID → the call holding (callID, extension).
@@ -187,6 +192,11 @@ public:
     std::atomic<std::uint64_t> closed_epoch{0};
 
     bool is_open() const { return open_handle != 0; }
+    /// True when the switch refuses `service` for this device: the TSPI function fails at once
+    /// with LINEERR_OPERATIONUNAVAIL, before any request.
+    bool refuses(std::string_view service) const {
+        return caps::lists(unsupported_services, service);
+    }
     HDRVLINE hd() const {
         return reinterpret_cast<HDRVLINE>(static_cast<std::uintptr_t>(open_handle));
     }

@@ -342,7 +342,7 @@ outcome<sv::monitor_start> switch_model::impl::serve(session_id s, const sv::mon
                                                      time_point) {
     auto r = start_monitor(s, p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
-    return sv::monitor_start::result{std::get<std::string>(r)};
+    return sv::monitor_start::result{std::get<std::string>(r), {}};
 }
 
 outcome<sv::monitor_start_batch> switch_model::impl::serve(session_id s,
@@ -352,7 +352,7 @@ outcome<sv::monitor_start_batch> switch_model::impl::serve(session_id s,
     out.results.reserve(p.devices.size());
     for (const auto& d : p.devices) {
         auto r = start_monitor(s, d);
-        sv::monitor_item item{d, std::nullopt, std::nullopt};
+        sv::monitor_item item{d, {}, {}, {}};
         if (auto* e = std::get_if<csta_error>(&r)) {
             item.error = *e;
         } else {

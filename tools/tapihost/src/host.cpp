@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ctigw/tapihost/wide.hpp"
+#include "tspi_buffer.hpp"
 
 namespace ctigw::tapihost {
 namespace {
@@ -45,22 +46,6 @@ std::uint64_t from_handle(H h)
 std::string version_text(DWORD v)
 {
     return std::to_string(v >> 16) + "." + std::to_string(v & 0xffff);
-}
-
-/// Calls a TSPI getter with a growing buffer (dwTotalSize set) until everything fits.
-template <class T, class F>
-std::vector<unsigned char> get_var(F&& f, LONG& rc)
-{
-    std::vector<unsigned char> buf(std::max<std::size_t>(sizeof(T) + 2048, 4096));
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        std::fill(buf.begin(), buf.end(), 0);
-        auto* s = reinterpret_cast<T*>(buf.data());
-        s->dwTotalSize = static_cast<DWORD>(buf.size());
-        rc = f(s);
-        if (rc != 0 || s->dwNeededSize <= s->dwTotalSize) return buf;
-        buf.resize(s->dwNeededSize + 64);
-    }
-    return buf;
 }
 
 const DWORD all_line_states = 0x01FFFFFF;

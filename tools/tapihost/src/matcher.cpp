@@ -14,6 +14,7 @@ std::string matcher::stream_of(const target& t)
     case expect_kind::newcall: return "newcall:" + t.device;
     case expect_kind::dev_state:
     case expect_kind::in_service:
+    case expect_kind::features:
     case expect_kind::address_state:
     case expect_kind::line_message: return "line:" + t.device;
     case expect_kind::phone_state:
@@ -35,6 +36,7 @@ bool matcher::in_stream(const target& t, const event& e)
         return e.kind == event_kind::line && e.device == t.device && e.msg == LINE_NEWCALL;
     case expect_kind::dev_state:
     case expect_kind::in_service:  // polled by the runner; never matched against events
+    case expect_kind::features:
     case expect_kind::address_state:
     case expect_kind::line_message: return e.kind == event_kind::line && e.device == t.device;
     case expect_kind::phone_state:
@@ -73,7 +75,8 @@ match_outcome matcher::find(const target& t, const std::vector<event>& log) cons
             }
             break;
         case expect_kind::call_values:
-        case expect_kind::in_service: break;  // polled by the runner, not matched here
+        case expect_kind::in_service:  // polled by the runner, not matched here
+        case expect_kind::features: break;
         case expect_kind::digit: ok = e.msg == LINE_MONITORDIGITS && (p1 & 0xffU) == t.value; break;
         case expect_kind::generate: ok = e.msg == LINE_GENERATE && p1 == t.value; break;
         case expect_kind::newcall: ok = true; break;
@@ -126,6 +129,7 @@ std::string describe_target(const target& t, const std::string& call_name,
     case expect_kind::call_info: return call + "LINE_CALLINFO " + flags_of(family::call_info_state, t.value);
     case expect_kind::call_values: return call + "LINECALLINFO values";
     case expect_kind::in_service: return line + " in service (LINEDEVSTATUS)";
+    case expect_kind::features: return line + " features (polled)";
     case expect_kind::digit: return call + "LINE_MONITORDIGITS '" + std::string(1, static_cast<char>(t.value)) + "'";
     case expect_kind::generate: return call + "LINE_GENERATE " + name_of(family::generate_term, t.value);
     case expect_kind::newcall: return line + " LINE_NEWCALL";

@@ -142,6 +142,7 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex)
         t.parent = *key;
     }
     if (ex.kind == expect_kind::call_values) return run_values(st, ex, t.call, deadline);
+    if (ex.kind == expect_kind::features) return run_features(st, ex, t.call, deadline);
     if (ex.kind == expect_kind::in_service) {
         std::string error;
         while (true) {

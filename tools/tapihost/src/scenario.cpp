@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ctigw/tapihost/names.hpp"
+#include "features.hpp"
 
 namespace ctigw::tapihost {
 namespace {
@@ -552,6 +553,13 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         ex.kind = expect_kind::in_service;
         return done();
     }
+    if (w2 == "features") {
+        if (auto e = parse_features(ex, w, 3)) {
+            *error = *e;
+            return std::nullopt;
+        }
+        return done();
+    }
     if (w2 == "devstate" || w2 == "addressstate") {
         const auto f = w2 == "devstate" ? family::line_dev_state : family::address_state;
         auto v = w.size() == 4 ? flags_value_of(f, w[3]) : std::nullopt;
@@ -584,6 +592,14 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         return std::nullopt;
     }
     const auto w3 = lower(w[3]);
+    if (w3 == "features") {
+        ex.where = "callstatus";
+        if (auto e = parse_features(ex, w, 4)) {
+            *error = *e;
+            return std::nullopt;
+        }
+        return done();
+    }
     if (w3 == "callinfo") {
         if (w.size() < 5) {
             *error = "usage: expect <line> <call> callinfo FIELD[|FIELD] | callinfo FIELD=value ...";
@@ -764,6 +780,9 @@ std::string language_help()
          "  expect <line> newcall [as <name>]          LINE_NEWCALL; names the new call\n"
          "  expect <line> devstate STATE[|STATE]       LINE_LINEDEVSTATE, e.g. OUTOFSERVICE\n"
          "  expect <line> inservice                    LINEDEVSTATUS shows INSERVICE (polled)\n"
+         "  expect <line> features <where> has|lacks F[|F]  feature bits (polled); <where>: devcaps\n"
+         "                                             addresscaps devstatus addressstatus\n"
+         "  expect <line> <call> features has|lacks F[|F]   LINECALLSTATUS.dwCallFeatures (polled)\n"
          "  expect <line> addressstate STATE           LINE_ADDRESSSTATE, e.g. FORWARD\n"
          "  expect <line> event LINE_<MSG>             any message on the line\n"
          "  expect completion <op|last> ok|LINEERR_X   the result of an operation\n"

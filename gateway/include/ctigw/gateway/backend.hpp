@@ -59,6 +59,12 @@ class switch_backend {
     virtual std::vector<std::string> devices_in_call(std::string_view call_id) const = 0;
     /// Calls the switch has now (the status page and /metrics).
     virtual std::size_t active_calls() const = 0;
+    /// Service names (wire names, e.g. "AnswerCall") the switch cannot do for `device`. The
+    /// server lists them in MonitorStart(Batch) results and refuses them itself with
+    /// operation/serviceNotSupported, so they never reach execute() (docs/protocol.md §5.2).
+    virtual std::vector<std::string> unsupported_services(std::string_view /*device*/) const {
+        return {};
+    }
 
     /// The server asks for a device's events when its first session monitor starts, and stops
     /// when the last one ends. Returns an error when the switch cannot monitor it.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -34,6 +35,7 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     std::vector<std::string> devices() const override;
     std::vector<std::string> devices_in_call(std::string_view call_id) const override;
     std::size_t active_calls() const override;
+    std::vector<std::string> unsupported_services(std::string_view device) const override;
     std::optional<protocol::csta_error> monitor(const std::string& device) override;
     void unmonitor(const std::string& device) override;
     void execute(const protocol::request& request, completion done) override;
@@ -47,6 +49,9 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     void restart();
     /// The switch becomes unreachable (true) or reachable again (false).
     void set_unreachable(bool unreachable);
+    /// From now on `device` ("*": every device) cannot do `services` (wire names; empty = it can
+    /// do everything again). Clients learn it at their next MonitorStart of the device.
+    void set_unsupported(const std::string& device, std::vector<std::string> services);
 
   private:
     void on_event(sim::session_id session, const std::string& monitor_ref,
@@ -64,6 +69,7 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     std::unordered_map<std::string, std::string> ref_of_device_;
     std::unordered_map<std::string, std::string> device_of_ref_;
     std::vector<std::pair<std::string, protocol::event_body>> pending_;
+    std::map<std::string, std::vector<std::string>, std::less<>> unsupported_;  // "*" = all
 };
 
 }  // namespace ctigw::gateway

@@ -123,6 +123,9 @@ struct device_truth {
     std::string device;
     std::vector<protocol::snapshot_connection> connections;
     std::optional<protocol::csta_error> error;  ///< the device could not be monitored/snapshot
+    /// What the device cannot do, from its MonitorStart(Batch) result (docs/protocol.md §5.2);
+    /// nullopt when the switch did not say, i.e. every service it implements works.
+    std::optional<protocol::capabilities> capabilities;
 };
 
 /// Why the link left `live`.

@@ -99,9 +99,11 @@ struct monitor_start {
     };
     struct result {
         std::string monitor_ref;  ///< ECMA-269 monitorCrossRefID; echoed by every event
+        std::optional<capabilities> caps;  ///< absent = every service the switch implements
         friend bool operator==(const result&, const result&) = default;
         static constexpr auto fields() {
-            return std::tuple{req("monitorRef", &result::monitor_ref)};
+            return std::tuple{req("monitorRef", &result::monitor_ref),
+                              opt("capabilities", &result::caps)};
         }
     };
 };
@@ -111,11 +113,12 @@ struct monitor_item {
     std::string device;
     std::optional<std::string> monitor_ref;
     std::optional<csta_error> error;
+    std::optional<capabilities> caps;  ///< success only; absent = every service implemented
     friend bool operator==(const monitor_item&, const monitor_item&) = default;
     static constexpr auto fields() {
-        return std::tuple{req("device", &monitor_item::device),
-                          opt("monitorRef", &monitor_item::monitor_ref),
-                          opt("error", &monitor_item::error)};
+        return std::tuple{
+            req("device", &monitor_item::device), opt("monitorRef", &monitor_item::monitor_ref),
+            opt("error", &monitor_item::error), opt("capabilities", &monitor_item::caps)};
     }
 };
 

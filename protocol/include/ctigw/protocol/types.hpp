@@ -319,4 +319,16 @@ struct hookswitch_status {
     }
 };
 
+/// What one device can do on this switch (MonitorStart result, MonitorItem): the services the
+/// switch will refuse for it. A list of what is missing, not of what works, so that an absent
+/// member (old switch) and services added later both mean "supported" (docs/protocol.md §3.3).
+/// Names stay open strings: a name this build does not know is kept, never an error.
+struct capabilities {
+    std::vector<std::string> unsupported;  ///< service names, e.g. "AnswerCall"
+    friend bool operator==(const capabilities&, const capabilities&) = default;
+    static constexpr auto fields() {
+        return std::tuple{opt("unsupported", &capabilities::unsupported)};
+    }
+};
+
 }  // namespace ctigw::protocol

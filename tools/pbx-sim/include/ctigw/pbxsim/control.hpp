@@ -94,6 +94,13 @@ struct fault_status {
 struct fault_restart {
     friend bool operator==(const fault_restart&, const fault_restart&) = default;
 };
+/// `unsupported <device|*> <Service>...|none`: from now on the switch refuses these services
+/// for the device (or every device) and lists them in MonitorStart(Batch) results.
+struct unsupported {
+    std::string device;                 ///< "*" = every device
+    std::vector<std::string> services;  ///< empty = supports everything again
+    friend bool operator==(const unsupported&, const unsupported&) = default;
+};
 /// `status`: model and server counters.
 struct status {
     friend bool operator==(const status&, const status&) = default;
@@ -115,8 +122,8 @@ struct quit {
 using command =
     std::variant<cmd::call, cmd::hangup, cmd::device_do, cmd::fault_drop, cmd::fault_heartbeats,
                  cmd::fault_delay, cmd::fault_malformed, cmd::fault_refuse, cmd::fault_reorder,
-                 cmd::fault_gap, cmd::fault_status, cmd::fault_restart, cmd::status, cmd::snapshot,
-                 cmd::help, cmd::quit>;
+                 cmd::fault_gap, cmd::fault_status, cmd::fault_restart, cmd::unsupported,
+                 cmd::status, cmd::snapshot, cmd::help, cmd::quit>;
 
 /// A parsed command, or the reason the text is not one (without a line number).
 using parse_outcome = std::variant<command, std::string>;

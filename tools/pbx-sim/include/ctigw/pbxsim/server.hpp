@@ -53,6 +53,10 @@ class server : private detail::backend_holder, public gateway::server {
     void restart() { backend.restart(); }
     /// The switch becomes unreachable to the gateway (true) or reachable again (false).
     void set_unreachable(bool unreachable) { backend.set_unreachable(unreachable); }
+    /// `device` ("*": every device) cannot do `services` from now on (sim_backend).
+    void set_unsupported(const std::string& device, std::vector<std::string> services) {
+        backend.set_unsupported(device, std::move(services));
+    }
 };
 
 }  // namespace ctigw::pbxsim

@@ -94,6 +94,12 @@ public:
     /// Whether a line's LINEDEVSTATUS has LINEDEVSTATUSFLAGS_INSERVICE; nullopt with `error`
     /// when it cannot be read.
     std::optional<bool> line_in_service(const std::string& line, std::string* error);
+    /// The feature bits TAPI would read now (host_features.cpp): `where` is devcaps
+    /// (LINEDEVCAPS.dwLineFeatures), addresscaps (LINEADDRESSCAPS.dwCallFeatures), devstatus
+    /// (LINEDEVSTATUS.dwLineFeatures), addressstatus (LINEADDRESSSTATUS.dwAddressFeatures) or
+    /// callstatus (LINECALLSTATUS.dwCallFeatures of `call`). nullopt with `error` when unreadable.
+    std::optional<std::uint32_t> features(const std::string& line, const std::string& where,
+                                          std::uint64_t call, std::string* error);
     /// LINECALLINFO of a call as field → text (fields of call_info_value_fields()).
     std::optional<std::map<std::string, std::string>> call_info_values(std::uint64_t call,
                                                                       std::string* error);

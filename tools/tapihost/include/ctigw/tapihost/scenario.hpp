@@ -70,6 +70,7 @@ enum class expect_kind {
     newcall,       ///< expect <line> newcall [as <name>]
     dev_state,     ///< expect <line> devstate STATE[|STATE]
     in_service,    ///< expect <line> inservice  (LINEDEVSTATUS polled: INSERVICE flag)
+    features,      ///< expect <line> [<call>] features <where> has|lacks F[|F] (polled)
     address_state, ///< expect <line> addressstate STATE[|STATE]
     line_message,  ///< expect <line> event LINE_X
     completion,    ///< expect completion <op|last> ok|LINEERR_X
@@ -88,6 +89,8 @@ struct expect_stmt {
     std::string op;               ///< completion: verb, TSPI name, or "last"
     LONG result = 0;              ///< completion
     std::string bind;             ///< newcall: the name to give the call
+    std::string where;            ///< features: devcaps, addresscaps, ..., callstatus
+    bool lacks = false;           ///< features: the bits must all be absent (else present)
     std::optional<std::chrono::milliseconds> within;
 };
 
