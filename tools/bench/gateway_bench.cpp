@@ -1,0 +1,299 @@
+// ctigw-bench-gateway: events/s through ctigw-gateway's server to N sessions, and the memory
+// one session costs the gateway.
+//
+// The gateway (server + simulator backend) runs in a child process, so that its resident memory
+// is its own; this process plays N TSP sessions over TLS on loopback (one thread, coroutines).
+// Every session monitors the same devices, so each backend event is encoded once and sent N
+// times. A round: the child raises a burst of calls on every device within one turn of its loop
+// and reports how many events the backend produced; the round ends when every session has
+// received all of them. Both processes share the machine's cores: figures are a floor.
+//
+// Usage: ctigw-bench-gateway [sessions=1,10,200] [devices=50] [rounds=20]
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ctigw/gateway/server.hpp"
+#include "ctigw/gateway/sim_backend.hpp"
+#include "ctigw/pbxsim/certs.hpp"
+#include "ctigw/protocol/codec.hpp"
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+using steady = std::chrono::steady_clock;
+using namespace ctigw;
+
+namespace {
+
+constexpr const char* token = "bench-token-0123456789abcdef-0123";
+
+std::vector<std::string> stations(int count) {
+    std::vector<std::string> out;
+    for (int i = 0; i < count; ++i) out.push_back(std::to_string(2000 + i));
+    return out;
+}
+
+/// Resident set of `pid` in KiB (VmRSS), 0 when unreadable.
+long rss_kib(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    }
+    return 0;
+}
+
+// ---- the gateway, in the child -------------------------------------------------------------
+
+/// Serves until the command pipe closes. Writes its port, then for each 'b' read from `cmd` a
+/// burst on `devices` devices, answering with the number of events the backend produced.
+[[noreturn]] void run_gateway(const std::filesystem::path& certs, int devices, int cmd_fd,
+                              int reply_fd) {
+    net::io_context io;
+    gateway::sim_backend backend(io, {});
+    gateway::server_options o;
+    o.tls = gateway::tls_files{certs / "server.pem", certs / "server-key.pem", {}, {}};
+    o.authenticate = gateway::single_token(token);
+    o.heartbeat_interval = std::chrono::seconds(60);
+    o.log = [](std::string_view) {};
+    gateway::server server(io, backend, o);
+    if (auto err = server.start(); !err.empty()) {
+        std::fprintf(stderr, "gateway: %s\n", err.c_str());
+        std::_Exit(1);
+    }
+    const auto port = server.port();
+    if (::write(reply_fd, &port, sizeof port) != sizeof port) std::_Exit(1);
+
+    net::posix::stream_descriptor commands(io, cmd_fd);
+    char command = 0;
+    std::function<void()> next = [&] {
+        net::async_read(commands, net::buffer(&command, 1), [&](boost::system::error_code ec,
+                                                                std::size_t) {
+            if (ec) {  // the bench is done
+                server.stop();
+                io.stop();
+                return;
+            }
+            const auto before = server.stats().events_encoded;
+            backend.with_model([&](gateway::sim::switch_model& m, gateway::sim::time_point now) {
+                for (const auto& d : stations(devices)) {
+                    const auto id = m.external_call("+4930123456", d, now);
+                    if (id.index() != 0) continue;
+                    m.device_action(d, "answer", now);
+                    m.external_hangup(std::get<0>(id), now);
+                }
+            });
+            const std::uint64_t produced = server.stats().events_encoded - before;
+            if (::write(reply_fd, &produced, sizeof produced) != sizeof produced) std::_Exit(1);
+            next();
+        });
+    };
+    next();
+    io.run();
+    std::_Exit(0);
+}
+
+// ---- the sessions, in the parent -----------------------------------------------------------
+
+struct session_state {
+    std::uint64_t events = 0;
+    bool ready = false;
+    std::string failure;
+};
+
+using ws_stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+net::awaitable<std::string> request(ws_stream& ws, beast::flat_buffer& buf, std::string frame,
+                                    std::string_view id) {
+    co_await ws.async_write(net::buffer(frame), net::use_awaitable);
+    for (;;) {
+        buf.consume(buf.size());
+        co_await ws.async_read(buf, net::use_awaitable);
+        auto text = beast::buffers_to_string(buf.data());
+        if (text.find("\"response\"") != std::string::npos &&
+            text.find("\"id\":\"" + std::string(id) + "\"") != std::string::npos) {
+            co_return text;
+        }
+    }
+}
+
+net::awaitable<void> run_session(ssl::context& ctx, std::uint16_t port, int devices,
+                                 session_state& st) {
+    try {
+        auto ex = co_await net::this_coro::executor;
+        ws_stream ws(ex, ctx);
+        co_await beast::get_lowest_layer(ws).async_connect(
+            tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
+        co_await ws.next_layer().async_handshake(ssl::stream_base::client, net::use_awaitable);
+        ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+            req.set(beast::http::field::sec_websocket_protocol, protocol::subprotocol);
+        }));
+        ws.read_message_max(64 * 1024 * 1024);
+        co_await ws.async_handshake("127.0.0.1", "/csta", net::use_awaitable);
+        ws.text(true);
+        beast::flat_buffer buf;
+        co_await request(ws, buf,
+                         R"({"type":"request","id":"1","service":"Hello","params":{"versions":[1],"clientName":"bench"}})",
+                         "1");
+        co_await request(ws, buf,
+                         std::string(R"({"type":"request","id":"2","service":"Authenticate","params":{"token":")") +
+                             token + "\"}}",
+                         "2");
+        std::string list;
+        for (const auto& d : stations(devices)) list += (list.empty() ? "\"" : ",\"") + d + "\"";
+        const auto monitors = co_await request(
+            ws, buf,
+            R"({"type":"request","id":"3","service":"MonitorStartBatch","params":{"devices":[)" +
+                list + "]}}",
+            "3");
+        if (monitors.find("\"error\"") != std::string::npos) throw std::runtime_error(monitors);
+        st.ready = true;
+        for (;;) {
+            buf.consume(buf.size());
+            co_await ws.async_read(buf, net::use_awaitable);
+            const auto data = buf.cdata();
+            const std::string_view text(static_cast<const char*>(data.data()), data.size());
+            if (text.find("\"type\":\"event\"") != std::string_view::npos) ++st.events;
+        }
+    } catch (const std::exception& e) {
+        if (st.failure.empty()) st.failure = e.what();
+    }
+}
+
+struct figures {
+    double events_per_second = 0;  ///< events delivered (sum over sessions) per second
+    double backend_events_per_second = 0;
+    double median_round_ms = 0;
+    long kib_per_session = 0;
+};
+
+figures measure(const std::filesystem::path& certs, int sessions, int devices, int rounds) {
+    int cmd[2], reply[2];
+    if (::pipe(cmd) != 0 || ::pipe(reply) != 0) throw std::runtime_error("pipe");
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(cmd[1]);
+        ::close(reply[0]);
+        run_gateway(certs, devices, cmd[0], reply[1]);
+    }
+    ::close(cmd[0]);
+    ::close(reply[1]);
+    std::uint16_t port = 0;
+    if (::read(reply[0], &port, sizeof port) != sizeof port) throw std::runtime_error("no port");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const long rss_idle = rss_kib(child);
+
+    net::io_context io;
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.load_verify_file((certs / "ca.pem").string());
+    std::vector<session_state> states(static_cast<std::size_t>(sessions));
+    for (auto& st : states) net::co_spawn(io, run_session(ctx, port, devices, st), net::detached);
+    auto run_until = [&](auto pred) {
+        while (!pred()) {
+            io.run_for(std::chrono::milliseconds(5));
+            for (const auto& st : states) {
+                if (!st.failure.empty()) throw std::runtime_error("session: " + st.failure);
+            }
+        }
+    };
+    run_until([&] {
+        for (const auto& st : states) {
+            if (!st.ready) return false;
+        }
+        return true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const long rss_sessions = rss_kib(child);
+
+    std::vector<double> round_ms;
+    std::uint64_t delivered = 0, produced_total = 0;
+    double seconds = 0;
+    std::uint64_t expected = 0;
+    for (int r = 0; r < rounds; ++r) {
+        const auto start = steady::now();
+        if (::write(cmd[1], "b", 1) != 1) throw std::runtime_error("command");
+        std::uint64_t produced = 0;
+        if (::read(reply[0], &produced, sizeof produced) != sizeof produced)
+            throw std::runtime_error("reply");
+        expected += produced;
+        run_until([&] {
+            for (const auto& st : states) {
+                if (st.events < expected) return false;
+            }
+            return true;
+        });
+        const std::chrono::duration<double> took = steady::now() - start;
+        round_ms.push_back(took.count() * 1000);
+        seconds += took.count();
+        produced_total += produced;
+        delivered += produced * static_cast<std::uint64_t>(sessions);
+    }
+    ::close(cmd[1]);
+    ::close(reply[0]);
+    io.stop();
+    ::waitpid(child, nullptr, 0);
+
+    std::sort(round_ms.begin(), round_ms.end());
+    figures f;
+    f.events_per_second = static_cast<double>(delivered) / seconds;
+    f.backend_events_per_second = static_cast<double>(produced_total) / seconds;
+    f.median_round_ms = round_ms[round_ms.size() / 2];
+    f.kib_per_session = (rss_sessions - rss_idle) / sessions;
+    return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<int> counts{1, 10, 200};
+    if (argc > 1) {
+        counts.clear();
+        std::stringstream ss(argv[1]);
+        for (std::string item; std::getline(ss, item, ',');) counts.push_back(std::stoi(item));
+    }
+    const int devices = argc > 2 ? std::atoi(argv[2]) : 50;
+    const int rounds = argc > 3 ? std::atoi(argv[3]) : 20;
+    const auto certs = std::filesystem::temp_directory_path() /
+                       ("ctigw-bench-gateway-" + std::to_string(::getpid()));
+    if (auto err = pbxsim::write_demo_certificates(certs, {"127.0.0.1", "localhost"});
+        !err.empty()) {
+        std::fprintf(stderr, "%s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%9s %8s %16s %18s %14s %14s\n", "sessions", "devices", "events/s (sent)",
+                "backend events/s", "round (ms)", "KiB/session");
+    int rc = 0;
+    for (const int n : counts) {
+        try {
+            const auto f = measure(certs, n, devices, rounds);
+            std::printf("%9d %8d %16.0f %18.0f %14.2f %14ld\n", n, devices, f.events_per_second,
+                        f.backend_events_per_second, f.median_round_ms, f.kib_per_session);
+            std::fflush(stdout);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%d sessions: %s\n", n, e.what());
+            rc = 1;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(certs, ec);
+    return rc;
+}
