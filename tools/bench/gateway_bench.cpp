@@ -86,26 +86,28 @@ long rss_kib(pid_t pid) {
     net::posix::stream_descriptor commands(io, cmd_fd);
     char command = 0;
     std::function<void()> next = [&] {
-        net::async_read(commands, net::buffer(&command, 1), [&](boost::system::error_code ec,
-                                                                std::size_t) {
-            if (ec) {  // the bench is done
-                server.stop();
-                io.stop();
-                return;
-            }
-            const auto before = server.stats().events_encoded;
-            backend.with_model([&](gateway::sim::switch_model& m, gateway::sim::time_point now) {
-                for (const auto& d : stations(devices)) {
-                    const auto id = m.external_call("+4930123456", d, now);
-                    if (id.index() != 0) continue;
-                    m.device_action(d, "answer", now);
-                    m.external_hangup(std::get<0>(id), now);
-                }
-            });
-            const std::uint64_t produced = server.stats().events_encoded - before;
-            if (::write(reply_fd, &produced, sizeof produced) != sizeof produced) std::_Exit(1);
-            next();
-        });
+        net::async_read(commands, net::buffer(&command, 1),
+                        [&](boost::system::error_code ec, std::size_t) {
+                            if (ec) {  // the bench is done
+                                server.stop();
+                                io.stop();
+                                return;
+                            }
+                            const auto before = server.stats().events_encoded;
+                            backend.with_model(
+                                [&](gateway::sim::switch_model& m, gateway::sim::time_point now) {
+                                    for (const auto& d : stations(devices)) {
+                                        const auto id = m.external_call("+4930123456", d, now);
+                                        if (id.index() != 0) continue;
+                                        m.device_action(d, "answer", now);
+                                        m.external_hangup(std::get<0>(id), now);
+                                    }
+                                });
+                            const std::uint64_t produced = server.stats().events_encoded - before;
+                            if (::write(reply_fd, &produced, sizeof produced) != sizeof produced)
+                                std::_Exit(1);
+                            next();
+                        });
     };
     next();
     io.run();
@@ -151,13 +153,16 @@ net::awaitable<void> run_session(ssl::context& ctx, std::uint16_t port, int devi
         co_await ws.async_handshake("127.0.0.1", "/csta", net::use_awaitable);
         ws.text(true);
         beast::flat_buffer buf;
-        co_await request(ws, buf,
-                         R"({"type":"request","id":"1","service":"Hello","params":{"versions":[1],"clientName":"bench"}})",
-                         "1");
-        co_await request(ws, buf,
-                         std::string(R"({"type":"request","id":"2","service":"Authenticate","params":{"token":")") +
-                             token + "\"}}",
-                         "2");
+        co_await request(
+            ws, buf,
+            R"({"type":"request","id":"1","service":"Hello","params":{"versions":[1],"clientName":"bench"}})",
+            "1");
+        co_await request(
+            ws, buf,
+            std::string(
+                R"({"type":"request","id":"2","service":"Authenticate","params":{"token":")") +
+                token + "\"}}",
+            "2");
         std::string list;
         for (const auto& d : stations(devices)) list += (list.empty() ? "\"" : ",\"") + d + "\"";
         const auto monitors = co_await request(
