@@ -166,11 +166,9 @@ void server_core::on_frame(session_base& s, std::string_view frame) {
             } else if constexpr (std::is_same_v<M, heartbeat_ack>) {
                 // liveness only: the transport noted the frame's arrival
             } else if constexpr (std::is_same_v<M, request>) {
-                on_request(s, std::move(m));
+                if (admit_request(s, m)) on_request(s, std::move(m));
             } else {
-                ++stats.malformed_received;
-                log("session " + std::to_string(s.id()) +
-                    ": clients send requests and heartbeats only; frame ignored");
+                count_malformed(s, "clients send requests and heartbeats only; frame ignored");
             }
         },
         decoded.value());
@@ -178,17 +176,7 @@ void server_core::on_frame(session_base& s, std::string_view frame) {
 
 void server_core::malformed_frame(session_base& s, const decode_error& err,
                                   std::string_view frame) {
-    ++stats.malformed_received;
-    const auto now = steady::now();
-    while (!s.malformed.empty() && now - s.malformed.front() > std::chrono::minutes(1)) {
-        s.malformed.pop_front();
-    }
-    s.malformed.push_back(now);
-    // Logged once per frame up to the tolerance; beyond it the session is closed (no flood).
-    log("session " + std::to_string(s.id()) + ": malformed frame: " + err.to_string());
-    if (s.malformed.size() > options.malformed_tolerance) {
-        return s.close(4000, "malformed frames beyond tolerance");
-    }
+    if (!count_malformed(s, "malformed frame: " + err.to_string())) return;
     if (!err.request_id || s.state_ == session_state::closing) return;
     // Answer the request so the client's request completes; the echo needs the raw name.
     nlohmann::json reply{{"type", "response"}, {"id", *err.request_id}};

@@ -59,6 +59,9 @@ class session_base {
     std::unordered_map<std::string, std::string> monitor_of_device;  ///< device -> monitorRef
     std::unordered_map<std::string, std::string> device_of_monitor;  ///< monitorRef -> device
     std::deque<steady::time_point> malformed;                        ///< within the last minute
+    double request_credit = -1;  ///< token bucket of the rate limit; < 0: not started
+    steady::time_point credit_at{};
+    std::uint64_t rate_limited = 0;
     std::uint64_t access_refusals = 0;  ///< requests and monitors refused by the client's rights
     struct held_event {
         std::string call;
@@ -117,6 +120,12 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void malformed_frame(session_base& s, const protocol::decode_error& err,
                          std::string_view frame);
     void on_request(session_base& s, protocol::request r);
+    /// Counts a frame that breaks the protocol; logged up to the tolerance, beyond it the
+    /// session is closed with 4000. False when the session is closing (session_limits.cpp).
+    bool count_malformed(session_base& s, const std::string& why);
+    /// The per-session request rate limit (requests_per_second): false when the request was
+    /// answered resourceBusy instead (session_limits.cpp).
+    bool admit_request(session_base& s, const protocol::request& r);
     void hello(session_base& s, const protocol::request& r);
     void authenticate(session_base& s, const protocol::request& r);
     void execute(session_base& s, const protocol::request& r);

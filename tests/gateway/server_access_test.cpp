@@ -111,6 +111,29 @@ TEST(GatewayAccess, AFloodOfRefusedRequestsIsCountedButLoggedOnlyAFewTimes) {
         agent.call(svc::monitor_start::params{"2001"}).outcome));
 }
 
+TEST(GatewayAccess, ARequestFloodIsAnsweredResourceBusyBeyondTheRateAndLoggedOnce) {
+    server_options o;
+    o.requests_per_second = 5;  // a bucket of 5, refilled at 5/s
+    running_gateway gw(agent_and_watcher(), o);
+    gateway_client agent(gw.port());
+    ASSERT_TRUE(agent.login(std::string(agent_token)));  // 2 of the 5
+    int served = 0, busy = 0;
+    for (int i = 0; i < 40; ++i) {
+        const auto r = agent.call(svc::get_do_not_disturb::params{"2001"});
+        if (std::holds_alternative<service_result>(r.outcome)) {
+            ++served;
+        } else {
+            EXPECT_EQ(error_of(r).value, error_values::resource_busy);
+            ++busy;
+        }
+    }
+    // 3 left in the bucket, plus whatever trickled in meanwhile (5/s).
+    EXPECT_GE(served, 3);
+    EXPECT_GE(busy, 20);
+    EXPECT_EQ(gw.stats().requests_rate_limited, static_cast<std::uint64_t>(busy));
+    EXPECT_EQ(gw.log_count("requests/s, answering resourceBusy"), 1U);
+}
+
 TEST(GatewayAccess, AnUnknownTokenIsRefusedWith4001AndNeverLogged) {
     running_gateway gw(agent_and_watcher());
     gateway_client intruder(gw.port());

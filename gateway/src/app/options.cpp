@@ -91,6 +91,7 @@ server_options_result make_server_options(const gateway_settings& settings,
     o.malformed_tolerance = lim.malformed_per_minute;
     o.heartbeat_interval = lim.heartbeat_interval;
     o.missed_heartbeats = lim.missed_heartbeats;
+    o.requests_per_second = lim.requests_per_second;
     o.switch_name = "ctigw-gateway";
     return r;
 }

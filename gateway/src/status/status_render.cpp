@@ -48,6 +48,7 @@ status_snapshot make_status_snapshot(const server& srv, const switch_backend& ba
     s.tls_handshake_failures = st.tls_handshake_failures;
     s.authentication_failures = st.authentication_failures;
     s.access_refusals = st.access_refusals;
+    s.requests_rate_limited = st.requests_rate_limited;
     s.requests_by_service = st.requests_by_service;
     return s;
 }
@@ -213,6 +214,9 @@ std::string render_metrics(const status_snapshot& s, double eps) {
           "Refused authentications (unknown token).", s.authentication_failures);
     m.one("ctigw_gateway_access_refusals_total", "counter",
           "Requests or monitors refused as outside a client's rights.", s.access_refusals);
+    m.one("ctigw_gateway_requests_rate_limited_total", "counter",
+          "Requests answered resourceBusy by the per-session rate limit.",
+          s.requests_rate_limited);
     m.family("ctigw_gateway_requests_total", "counter", "Requests executed, by service.");
     for (const auto& [service, count] : s.requests_by_service) {
         m.sample("ctigw_gateway_requests_total", count, label("service", service));

@@ -93,6 +93,9 @@ struct server_options {
     std::uint32_t malformed_tolerance = 10;
     /// Sessions open at once; further connections are refused at the upgrade (503).
     std::size_t max_sessions = 1000;
+    /// Requests per second one session may sustain (bursts up to as many); beyond it a request
+    /// is answered systemResourceAvailability/resourceBusy. 0: unlimited.
+    std::uint32_t requests_per_second = 0;
     protocol::codec_limits limits;
     /// Where the server reports what it does (connections, faults, disconnects). Default: stderr.
     std::function<void(std::string_view)> log;
@@ -111,6 +114,7 @@ struct server_stats {
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t authentication_failures = 0;
     std::uint64_t access_refusals = 0;  ///< requests or monitors outside a client's rights
+    std::uint64_t requests_rate_limited = 0;  ///< answered resourceBusy by the rate limit
     std::size_t devices_monitored = 0;  ///< distinct devices with at least one session monitor
     std::size_t monitors = 0;           ///< session monitors
     /// Authenticated sessions open now, per client name.

@@ -61,6 +61,7 @@ struct status_snapshot {
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t authentication_failures = 0;
     std::uint64_t access_refusals = 0;
+    std::uint64_t requests_rate_limited = 0;
     std::map<std::string, std::uint64_t, std::less<>> requests_by_service;
 };
 
