@@ -49,11 +49,11 @@ bool server_core::admit_request(session_base& s, const request& r) {
             "): more than " + std::to_string(rate) +
             " requests/s, answering resourceBusy (logged once per session)");
     }
-    send_response(s, response{r.id, r.params.index(),
-                              csta_error{error_category::system_resource_availability,
-                                         std::string(error_values::resource_busy),
-                                         "more than " + std::to_string(rate) +
-                                             " requests per second"}});
+    send_response(
+        s, response{r.id, r.params.index(),
+                    csta_error{error_category::system_resource_availability,
+                               std::string(error_values::resource_busy),
+                               "more than " + std::to_string(rate) + " requests per second"}});
     return false;
 }
 
