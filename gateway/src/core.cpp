@@ -176,8 +176,7 @@ void server_core::on_frame(session_base& s, std::string_view frame) {
 
 void server_core::malformed_frame(session_base& s, const decode_error& err,
                                   std::string_view frame) {
-    if (!count_malformed(s, "malformed frame: " + err.to_string())) return;
-    if (!err.request_id || s.state_ == session_state::closing) return;
+    if (!count_malformed(s, "malformed frame: " + err.to_string()) || !err.request_id) return;
     // Answer the request so the client's request completes; the echo needs the raw name.
     nlohmann::json reply{{"type", "response"}, {"id", *err.request_id}};
     const bool unknown = err.code == decode_errc::unknown_service;
@@ -277,12 +276,11 @@ void server_core::authenticate(session_base& s, const request& r) {
 }
 
 void server_core::refuse_access(session_base& s, const request& r, const std::string& what) {
-    note_refusal(s, std::string(service_name(r.params.index())), what);
+    note_refusal(s, service_name(r.params.index()), what);
     send_response(s, response{r.id, r.params.index(), privilege_violation(what)});
 }
 
-void server_core::note_refusal(session_base& s, const std::string& service,
-                               const std::string& what) {
+void server_core::note_refusal(session_base& s, std::string_view service, const std::string& what) {
     ++stats.access_refusals;
     // A client that keeps asking for what it may not have must not flood the log: the first
     // few refusals of a session are logged, the rest only counted (access_refusals).
@@ -290,7 +288,7 @@ void server_core::note_refusal(session_base& s, const std::string& service,
     const auto n = ++s.access_refusals;
     if (n > logged_per_session) return;
     log("session " + std::to_string(s.id()) + " (" + (s.client ? s.client->name : "?") +
-        "): " + service + " refused: " + what + " is outside the client's rights" +
+        "): " + std::string(service) + " refused: " + what + " is outside the client's rights" +
         (n == logged_per_session ? "; further refusals of this session are counted, not logged"
                                  : ""));
 }

@@ -132,7 +132,7 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void forward(session_base& s, const protocol::request& r);
     void refuse_access(session_base& s, const protocol::request& r, const std::string& what);
     /// Counts one refusal by the client's rights; logs only the first few of a session.
-    void note_refusal(session_base& s, const std::string& service, const std::string& what);
+    void note_refusal(session_base& s, std::string_view service, const std::string& what);
     void send_response(session_base& s, const protocol::response& r);
     void transition(session_base& s, session_state to);
 

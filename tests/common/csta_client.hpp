@@ -138,6 +138,11 @@ class csta_client {
     int next_id_ = 0;
 };
 
+/// Whether the switch executed the request (a result, not an error).
+[[maybe_unused]] inline bool succeeded(const protocol::response& r) {
+    return std::holds_alternative<protocol::service_result>(r.outcome);
+}
+
 [[maybe_unused]] inline const protocol::csta_error& error_of(const protocol::response& r) {
     return std::get<protocol::csta_error>(r.outcome);
 }

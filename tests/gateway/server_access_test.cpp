@@ -26,8 +26,7 @@ TEST(GatewayAccess, ATokenFor2001CannotMonitorOrCallFrom2002) {
     gateway_client agent(gw.port());
     ASSERT_TRUE(agent.login(std::string(agent_token)));
 
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        agent.call(svc::monitor_start::params{"2001"}).outcome));
+    EXPECT_TRUE(succeeded(agent.call(svc::monitor_start::params{"2001"})));
     EXPECT_TRUE(refused(agent.call(svc::monitor_start::params{"2002"})));
     EXPECT_TRUE(refused(agent.call(svc::make_call::params{"2002", "2003", {}, {}})));
     EXPECT_TRUE(refused(agent.call(svc::snapshot_device::params{"2002"})));
@@ -44,14 +43,13 @@ TEST(GatewayAccess, ATokenFor2001CannotMonitorOrCallFrom2002) {
 
     // Calling *to* 2002 is a dialled number, not control of 2002: allowed.
     const auto call = agent.call(svc::make_call::params{"2001", "2002", {}, {}});
-    ASSERT_TRUE(std::holds_alternative<service_result>(call.outcome));
+    ASSERT_TRUE(succeeded(call));
     const auto call_id = std::get<svc::make_call::result>(std::get<service_result>(call.outcome))
                              .calling_connection.call_id;
     // 2002's connection in that call is not the agent's to answer...
     EXPECT_TRUE(refused(agent.call(svc::answer_call::params{{call_id, "2002"}})));
     // ...but the call has the agent's device in it, so the agent may clear it.
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        agent.call(svc::clear_call::params{call_id}).outcome));
+    EXPECT_TRUE(succeeded(agent.call(svc::clear_call::params{call_id})));
 
     const auto st = gw.stats();
     EXPECT_EQ(st.access_refusals, 6U);
@@ -63,10 +61,8 @@ TEST(GatewayAccess, MonitorOnlyDevicesAreWatchedButNotControlled) {
     running_gateway gw(agent_and_watcher());
     gateway_client watcher(gw.port());
     ASSERT_TRUE(watcher.login(std::string(watcher_token)));
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        watcher.call(svc::monitor_start::params{"2005"}).outcome));
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        watcher.call(svc::snapshot_device::params{"2005"}).outcome));
+    EXPECT_TRUE(succeeded(watcher.call(svc::monitor_start::params{"2005"})));
+    EXPECT_TRUE(succeeded(watcher.call(svc::snapshot_device::params{"2005"})));
     EXPECT_TRUE(refused(watcher.call(svc::make_call::params{"2005", "2006", {}, {}})));
     EXPECT_TRUE(refused(watcher.call(svc::monitor_start::params{"2010"})));
 }
@@ -75,12 +71,10 @@ TEST(GatewayAccess, EventsOfADeviceOutsideTheRightsNeverReachTheSession) {
     running_gateway gw(agent_and_watcher());
     gateway_client agent(gw.port());
     ASSERT_TRUE(agent.login(std::string(agent_token)));
-    ASSERT_TRUE(std::holds_alternative<service_result>(
-        agent.call(svc::monitor_start::params{"2001"}).outcome));
+    ASSERT_TRUE(succeeded(agent.call(svc::monitor_start::params{"2001"})));
     gateway_client watcher(gw.port());
     ASSERT_TRUE(watcher.login(std::string(watcher_token)));
-    ASSERT_TRUE(std::holds_alternative<service_result>(
-        watcher.call(svc::monitor_start_batch::params{{"2002", "2003"}}).outcome));
+    ASSERT_TRUE(succeeded(watcher.call(svc::monitor_start_batch::params{{"2002", "2003"}})));
     // 2002 calls 2003: the watcher sees it, the agent (2001 only) sees nothing.
     gw.run([](server&, sim_backend& b) {
         b.with_model([](sim::switch_model& m, sim::time_point now) {
@@ -107,8 +101,7 @@ TEST(GatewayAccess, AFloodOfRefusedRequestsIsCountedButLoggedOnlyAFewTimes) {
     EXPECT_EQ(gw.log_count("outside the client's rights"), 3U);
     EXPECT_TRUE(gw.logged("further refusals of this session are counted, not logged"));
     // The session is still served.
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        agent.call(svc::monitor_start::params{"2001"}).outcome));
+    EXPECT_TRUE(succeeded(agent.call(svc::monitor_start::params{"2001"})));
 }
 
 TEST(GatewayAccess, ARequestFloodIsAnsweredResourceBusyBeyondTheRateAndLoggedOnce) {
@@ -120,7 +113,7 @@ TEST(GatewayAccess, ARequestFloodIsAnsweredResourceBusyBeyondTheRateAndLoggedOnc
     int served = 0, busy = 0;
     for (int i = 0; i < 40; ++i) {
         const auto r = agent.call(svc::get_do_not_disturb::params{"2001"});
-        if (std::holds_alternative<service_result>(r.outcome)) {
+        if (succeeded(r)) {
             ++served;
         } else {
             EXPECT_EQ(error_of(r).value, error_values::resource_busy);

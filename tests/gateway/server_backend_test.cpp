@@ -32,8 +32,7 @@ TEST(GatewayBackend, DownThenUpReachesEverySessionAndRequestsAreRefusedMeanwhile
     gateway_client b(gw.port());
     ASSERT_TRUE(a.login(std::string(token)));
     ASSERT_TRUE(b.login(std::string(token)));
-    ASSERT_TRUE(
-        std::holds_alternative<service_result>(a.call(svc::monitor_start::params{"2001"}).outcome));
+    ASSERT_TRUE(succeeded(a.call(svc::monitor_start::params{"2001"})));
 
     gw.run([](server&, sim_backend& be) { be.set_unreachable(true); });
     EXPECT_EQ(next_status(a), system_status::disabled);
@@ -54,8 +53,7 @@ TEST(GatewayBackend, DownThenUpReachesEverySessionAndRequestsAreRefusedMeanwhile
     EXPECT_EQ(next_status(a), system_status::enabled);
     EXPECT_EQ(next_status(b), system_status::enabled);
     EXPECT_EQ(next_status(late), system_status::enabled);
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        a.call(svc::make_call::params{"2001", "2002", {}, {}}).outcome));
+    EXPECT_TRUE(succeeded(a.call(svc::make_call::params{"2001", "2002", {}, {}})));
     EXPECT_TRUE(gw.logged("backend sim: down"));
     EXPECT_TRUE(gw.logged("backend sim: up"));
 }
@@ -64,10 +62,8 @@ TEST(GatewayBackend, ARestartedSwitchClosesSessionsWith1001AndANewInstance) {
     running_gateway gw(one_client());
     gateway_client a(gw.port());
     const auto before = instance_of(a);
-    ASSERT_TRUE(std::holds_alternative<service_result>(
-        a.call(svc::authenticate::params{std::string(token)}).outcome));
-    ASSERT_TRUE(
-        std::holds_alternative<service_result>(a.call(svc::monitor_start::params{"2001"}).outcome));
+    ASSERT_TRUE(succeeded(a.call(svc::authenticate::params{std::string(token)})));
+    ASSERT_TRUE(succeeded(a.call(svc::monitor_start::params{"2001"})));
 
     gw.run([](server&, sim_backend& be) { be.restart(); });
     EXPECT_EQ(next_status(a), system_status::initializing);
@@ -78,10 +74,8 @@ TEST(GatewayBackend, ARestartedSwitchClosesSessionsWith1001AndANewInstance) {
     const auto after = instance_of(again);
     EXPECT_NE(after, before);
     EXPECT_EQ(after.substr(0, 16), before.substr(0, 16)) << "the gateway's own half stays";
-    ASSERT_TRUE(std::holds_alternative<service_result>(
-        again.call(svc::authenticate::params{std::string(token)}).outcome));
-    EXPECT_TRUE(std::holds_alternative<service_result>(
-        again.call(svc::monitor_start::params{"2001"}).outcome));
+    ASSERT_TRUE(succeeded(again.call(svc::authenticate::params{std::string(token)})));
+    EXPECT_TRUE(succeeded(again.call(svc::monitor_start::params{"2001"})));
     const auto st = gw.stats();
     EXPECT_EQ(st.devices_monitored, 1U);
     EXPECT_EQ(st.monitors, 1U);

@@ -111,5 +111,19 @@ TEST(GatewayFixtures, EveryInvalidMessageIsCountedAndTheSessionSurvives) {
     EXPECT_EQ(gw.stats().malformed_received, invalid.size());
 }
 
+TEST(GatewayFixtures, AClientSendingEventsIsHeldToTheMalformedTolerance) {
+    server_options o;
+    o.malformed_tolerance = 3;
+    running_gateway gw({make_client("all", token, device_set::every_device())}, o);
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(token)));
+    // A well-formed event, but only a switch sends events (protocol.md §4.6).
+    const auto event = read_file(files_in("event").front());
+    for (int i = 0; i < 4; ++i) c.send_raw(event);
+    EXPECT_EQ(c.read_until_closed(), 4000);
+    EXPECT_EQ(gw.stats().malformed_received, 4U);
+    EXPECT_EQ(gw.log_count("clients send requests and heartbeats only"), 4U);
+}
+
 }  // namespace
 }  // namespace ctigw::gateway::testing

@@ -123,5 +123,6 @@ class gateway_client : public ctigw::testing::csta_client {
 };
 
 using ctigw::testing::error_of;
+using ctigw::testing::succeeded;
 
 }  // namespace ctigw::gateway::testing
