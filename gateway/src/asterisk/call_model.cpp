@@ -1,0 +1,245 @@
+// The mirror half of call_model: AMI events in, channels updated, calls re-projected.
+// call_projection.cpp turns a projection into CSTA events.
+#include "asterisk/call_model.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace ctigw::gateway::asterisk {
+
+using protocol::connection_state;
+using protocol::event_cause;
+
+namespace {
+
+int to_int(std::string_view s, int fallback) {
+    int v = fallback;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc{} && p == s.data() + s.size() ? v : fallback;
+}
+
+chan_state state_of_event(const ami::message& e) {
+    const int v = to_int(e.get("ChannelState"), 0);
+    return v >= 0 && v <= 9 ? static_cast<chan_state>(v) : chan_state::down;
+}
+
+bool is_local_name(std::string_view name) {
+    return name.substr(0, 6) == "Local/";
+}
+
+/// What dialled digits a DialString names: "2002", "IAX2/2002" → "2002", "PJSIP/2002@x" → 2002.
+std::string dialled(std::string_view dial_string) {
+    if (auto slash = dial_string.rfind('/'); slash != std::string_view::npos) {
+        dial_string.remove_prefix(slash + 1);
+    }
+    if (auto at = dial_string.find('@'); at != std::string_view::npos) dial_string = dial_string.substr(0, at);
+    return std::string(dial_string);
+}
+
+}  // namespace
+
+call_model::call_model(model_hooks hooks, event_sink sink)
+    : hooks_(std::move(hooks)), sink_(std::move(sink)) {}
+
+call_model::channel* call_model::find(std::string_view uniqueid) {
+    if (uniqueid.empty()) return nullptr;
+    auto it = channels_.find(std::string(uniqueid));
+    return it == channels_.end() ? nullptr : &it->second;
+}
+
+call_model::channel& call_model::create(const ami::message& e) {
+    channel ch;
+    ch.uniqueid = std::string(e.get("Uniqueid"));
+    ch.name = std::string(e.get("Channel"));
+    ch.local = is_local_name(ch.name);
+    if (!ch.local && hooks_.station_of) ch.station = hooks_.station_of(ch.name);
+    ch.state = state_of_event(e);
+    ch.seq = next_seq_++;
+    ch.caller_num = std::string(e.get("CallerIDNum"));
+    ch.exten = std::string(e.get("Exten"));
+    ch.context = std::string(e.get("Context"));
+    ch.bridge = std::string(e.has("BridgeId") ? e.get("BridgeId") : e.get("BridgeUniqueid"));
+    auto linked = std::string(e.get("Linkedid"));
+    if (linked.empty()) linked = ch.uniqueid;
+    auto [it, inserted] = channels_.insert_or_assign(ch.uniqueid, std::move(ch));
+    join_call(it->second, linked);
+    return it->second;
+}
+
+void call_model::join_call(channel& ch, const std::string& linkedid) {
+    ch.linkedid = linkedid;
+    auto it = calls_.find(linkedid);
+    if (it == calls_.end()) {
+        call c;
+        c.id = linkedid;
+        // The first channel names the call: a station's extension, or an outside caller's number.
+        c.calling = ch.station ? *ch.station : ch.caller_num;
+        if (ch.state == chan_state::ring || ch.state == chan_state::dialing) c.called = ch.exten;
+        it = calls_.emplace(linkedid, std::move(c)).first;
+    }
+    ch.call_id = linkedid;
+    it->second.had_channels = true;
+}
+
+void call_model::update_common(channel& ch, const ami::message& e) {
+    if (e.has("ChannelState")) ch.state = state_of_event(e);
+    if (e.has("CallerIDNum")) ch.caller_num = std::string(e.get("CallerIDNum"));
+    if (e.event() == "Newexten") {
+        ch.context = std::string(e.get("Context"));
+        ch.exten = std::string(e.get("Exten"));
+    }
+    // Asterisk rewrites a channel's Linkedid without an event when the channel is bridged into
+    // an older call (pickup, park retrieval): the channel then joins that call.
+    const auto linked = e.get("Linkedid");
+    if (!linked.empty() && linked != ch.linkedid) {
+        const std::string old_call = ch.call_id;
+        if (calls_.count(linked) != 0) {
+            ch.linkedid = std::string(linked);
+            ch.call_id = ch.linkedid;
+            project(old_call, event_cause::normal_clearing);
+        } else {
+            ch.linkedid = std::string(linked);  // a new key for the same call
+        }
+    }
+}
+
+void call_model::expect_originate(const std::string& call_id, const std::string& calling,
+                                  const std::string& called,
+                                  std::optional<protocol::byte_string> data) {
+    call c;
+    c.id = call_id;
+    c.calling = calling;
+    c.called = called;
+    c.correlator = std::move(data);
+    c.made_by_us = true;
+    calls_.insert_or_assign(call_id, std::move(c));
+}
+
+void call_model::on_event(const ami::message& e) {
+    const auto name = e.event();
+    if (name == "Newchannel") {
+        if (e.get("Uniqueid").empty()) return;
+        auto& ch = create(e);
+        project(ch.call_id, event_cause::normal);
+        return;
+    }
+    if (name == "Hangup") {
+        hangup(e);
+        return;
+    }
+    if (name == "DialBegin") {
+        channel* dest = find(e.get("DestUniqueid"));
+        channel* src = find(e.get("Uniqueid"));
+        if (dest == nullptr) return;
+        if (e.has("DestChannelState")) {
+            const int v = to_int(e.get("DestChannelState"), 0);
+            if (v >= 0 && v <= 9) dest->state = static_cast<chan_state>(v);
+        }
+        if (src != nullptr) {
+            update_common(*src, e);
+            src->dialing_out = true;
+            dest->dial_source = src->uniqueid;
+            auto& c = calls_[src->call_id];
+            if (c.called.empty() || c.called == "s") {
+                c.called = dest->station ? *dest->station : dialled(e.get("DialString"));
+            }
+            project(src->call_id, event_cause::normal);
+        } else {
+            dest->originator = true;  // an Originate: the caller's own phone rings first
+        }
+        project(dest->call_id, event_cause::normal);
+        return;
+    }
+    if (name == "DialEnd") {
+        channel* src = find(e.get("Uniqueid"));
+        if (src == nullptr) return;
+        const auto status = e.get("DialStatus");
+        auto& c = calls_[src->call_id];
+        if (status == "BUSY") c.fail_cause = event_cause::busy;
+        if (status == "CONGESTION") c.fail_cause = event_cause::network_congestion;
+        if (status == "CHANUNAVAIL") c.fail_cause = event_cause::dest_not_obtainable;
+        if (status == "NOANSWER") c.fail_cause = event_cause::call_not_answered;
+        return;
+    }
+    channel* ch = find(e.get("Uniqueid"));
+    if (ch == nullptr) return;
+    update_common(*ch, e);
+    if (name == "BridgeEnter") {
+        ch->bridge = std::string(e.get("BridgeUniqueid"));
+    } else if (name == "BridgeLeave") {
+        ch->bridge.clear();
+    } else if (name == "Hold") {
+        ch->held = true;
+    } else if (name == "Unhold") {
+        ch->held = false;
+    } else if (name == "MusicOnHoldStart") {
+        ch->moh = true;
+    } else if (name == "MusicOnHoldStop") {
+        ch->moh = false;
+    } else if (name == "Pickup") {
+        ch->picked = true;
+    } else if (name == "Rename") {
+        ch->name = std::string(e.get("Newname"));
+    } else if (name == "DTMFEnd") {
+        if (ch->station && e.get("Direction") == "Received") {
+            protocol::evt::digits_detected d;
+            d.connection = {ch->call_id, *ch->station};
+            d.digits = std::string(e.get("Digit"));
+            sink_(*ch->station, d);
+        }
+        return;
+    }
+    if (name == "MusicOnHoldStart" || name == "MusicOnHoldStop") {
+        // The holder is the party bridged with the one that hears the music.
+        for (auto& [id, other] : channels_) {
+            if (&other != ch && !ch->bridge.empty() && other.bridge == ch->bridge) {
+                project(other.call_id, event_cause::normal);
+            }
+        }
+    }
+    project(ch->call_id, event_cause::normal);
+}
+
+void call_model::hangup(const ami::message& e) {
+    auto it = channels_.find(std::string(e.get("Uniqueid")));
+    if (it == channels_.end()) return;
+    const std::string call_id = it->second.call_id;
+    if (it->second.station) departed_cause_[*it->second.station] = to_int(e.get("Cause"), 0);
+    channels_.erase(it);
+    project(call_id, event_cause::normal_clearing);
+    departed_cause_.clear();
+}
+
+void call_model::resync(const std::vector<ami::message>& items) {
+    channels_.clear();
+    for (const auto& item : items) {
+        if (item.get("Uniqueid").empty()) continue;
+        auto& ch = create(item);
+        if (ch.state == chan_state::up && item.get("Application") == "Dial") ch.dialing_out = true;
+    }
+    // Reported states follow the new truth silently; calls without channels are gone.
+    for (auto it = calls_.begin(); it != calls_.end();) {
+        auto& c = it->second;
+        c.reported.clear();
+        const auto live = members(c.id);
+        for (const channel* ch : live) {
+            const auto st = derive(*ch);
+            if (!ch->station || st == connection_state::null) continue;
+            auto r = std::find_if(c.reported.begin(), c.reported.end(),
+                                  [&](const auto& p) { return p.first == *ch->station; });
+            if (r == c.reported.end()) {
+                c.reported.emplace_back(*ch->station, st);
+            } else {
+                r->second = stronger(r->second, st);
+            }
+        }
+        it = live.empty() ? calls_.erase(it) : std::next(it);
+    }
+}
+
+void call_model::clear() {
+    channels_.clear();
+    calls_.clear();
+}
+
+}  // namespace ctigw::gateway::asterisk

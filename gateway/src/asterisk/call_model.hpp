@@ -1,0 +1,147 @@
+// The Asterisk backend's call model (docs/asterisk.md "The model"): a mirror of Asterisk's
+// channels built from AMI events, and its projection onto ECMA-269 calls and connections.
+//
+// Every AMI event updates the mirror; then each call it touched is projected again (the state of
+// every station's connection is derived from its channels) and compared with what was last
+// reported: each difference becomes one CSTA event. Deriving instead of scripting per AMI event
+// keeps the model right when Asterisk's event order varies between versions, when events were
+// lost (a reconnect) and after a resync, which simply loads a new mirror.
+//
+// Call identity (docs/asterisk.md "Call identity"): a call is keyed by the Linkedid of its first
+// channel, and its callID is that Linkedid. A channel stays in its call for life, except that a
+// channel whose Linkedid changes to the key of another known call joins that call (Asterisk
+// rewrites the Linkedid silently when a channel is bridged into an older call: pickup, park
+// retrieval). Local channel pairs (;1/;2) are plumbing, never parties.
+//
+// Thread safety: none; the backend's single io thread owns it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "asterisk/ami_message.hpp"
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::gateway::asterisk {
+
+/// Asterisk's channel states (ChannelState in AMI events; main/channel.h ast_channel_state).
+enum class chan_state : std::uint8_t {
+    down = 0, reserved = 1, off_hook = 2, dialing = 3, ring = 4, ringing = 5, up = 6, busy = 7,
+    dialing_off_hook = 8, pre_ring = 9
+};
+
+struct model_hooks {
+    /// The station extension a channel name belongs to (nullopt: not a station: a trunk, a
+    /// Local channel, an extension the gateway does not serve).
+    std::function<std::optional<std::string>(std::string_view channel)> station_of;
+    /// A Hangup's Q.850 cause (and the connection's last state) as a CSTA cause.
+    std::function<protocol::event_cause(int q850, bool answered)> cause_of;
+    /// Contexts where a station's channel waits while it holds a call (docs/asterisk.md "Hold").
+    std::vector<std::string> hold_contexts;
+};
+
+/// Receives the model's CSTA events, one call per device (the server fans them out).
+using event_sink = std::function<void(const std::string& device, protocol::event_body body)>;
+
+class call_model {
+  public:
+    call_model(model_hooks hooks, event_sink sink);
+
+    /// One AMI event from the live stream. Events the model does not use are ignored.
+    void on_event(const ami::message& event);
+
+    /// Replaces the mirror with Asterisk's current channels (CoreShowChannel items, BridgeId
+    /// included) without emitting events: the sessions get messagesLost and snapshot instead.
+    /// Calls whose Linkedid survives keep their callIDs; the others are gone.
+    void resync(const std::vector<ami::message>& channels);
+
+    /// Forgets everything (Asterisk restarted: no call survives).
+    void clear();
+
+    /// A MakeCall the backend is about to Originate with `ChannelId: call_id`: the call gets
+    /// `called` as its called device and the correlator data.
+    void expect_originate(const std::string& call_id, const std::string& calling,
+                          const std::string& called, std::optional<protocol::byte_string> data);
+
+    // ---- reads (services, snapshots, access checks) ----
+    std::vector<protocol::snapshot_connection> snapshot_device(const std::string& device) const;
+    /// Station devices with a connection in the call; empty when the call is unknown.
+    std::vector<std::string> devices_in_call(std::string_view call_id) const;
+    std::optional<protocol::connection_state> state_of(const protocol::connection_id& c) const;
+    bool has_call(std::string_view call_id) const;
+    std::size_t call_count() const noexcept { return calls_.size(); }
+    /// The live channels of a connection (several for one extension: hot-desk, twins).
+    std::vector<std::string> channels_of(const protocol::connection_id& c) const;
+    /// Channels of the call that are not the device's (the far parties), Local halves skipped.
+    std::vector<std::string> far_channels(const protocol::connection_id& c) const;
+    /// Every live channel of the call, by name.
+    std::vector<std::string> call_channels(std::string_view call_id) const;
+
+  private:
+    struct channel {
+        std::string uniqueid;
+        std::string name;
+        std::string linkedid;
+        std::string call_id;
+        std::optional<std::string> station;
+        chan_state state = chan_state::down;
+        std::string caller_num;
+        std::string exten;
+        std::string context;
+        std::string bridge;
+        std::string dial_source;   ///< uniqueid of the channel that dials this one
+        bool originator = false;   ///< an Originate's first leg (rung before the call goes out)
+        bool dialing_out = false;  ///< it dials someone (DialBegin with it as source)
+        bool held = false;         ///< Hold event (a bridge feature or a phone that reports it)
+        bool moh = false;          ///< music on hold is playing to it
+        bool picked = false;       ///< joined by pickup
+        bool local = false;
+        std::uint64_t seq = 0;     ///< creation order (events follow it)
+    };
+    struct call {
+        std::string id;
+        std::string calling;  ///< calling device (station ext or caller number)
+        std::string called;   ///< called device (as dialled)
+        std::optional<protocol::byte_string> correlator;
+        bool made_by_us = false;
+        bool had_channels = false;  ///< a MakeCall's call exists before its first channel
+        /// Why the calling party failed (DialEnd's DialStatus), for Failed.
+        protocol::event_cause fail_cause = protocol::event_cause::busy;
+        /// Station → its last reported state, in the order the stations joined (events follow it).
+        std::vector<std::pair<std::string, protocol::connection_state>> reported;
+    };
+
+    /// Of two connections of one extension in one call (hot-desk, twins), the one TAPI shows.
+    static protocol::connection_state stronger(protocol::connection_state a,
+                                               protocol::connection_state b);
+
+    channel* find(std::string_view uniqueid);
+    /// The call's channels in creation order.
+    std::vector<const channel*> members(const std::string& call_id) const;
+    channel& create(const ami::message& e);
+    void update_common(channel& ch, const ami::message& e);
+    void join_call(channel& ch, const std::string& linkedid);
+    void hangup(const ami::message& e);
+    void project(const std::string& call_id, protocol::event_cause hint);
+    protocol::connection_state derive(const channel& ch) const;
+    bool far_party_on_moh(const channel& ch) const;
+    /// Emits one state change of `device` to every station of the call; returns its cause.
+    protocol::event_cause emit_transition(call& c, const std::string& device, protocol::connection_state from,
+                         protocol::connection_state to, protocol::event_cause hint,
+                         const std::vector<std::string>& audience);
+
+    model_hooks hooks_;
+    event_sink sink_;
+    std::unordered_map<std::string, channel> channels_;  ///< by Uniqueid
+    std::map<std::string, call, std::less<>> calls_;     ///< by callID (= Linkedid)
+    std::unordered_map<std::string, int> departed_cause_;  ///< station → cause, within one event
+    std::uint64_t next_seq_ = 1;
+};
+
+}  // namespace ctigw::gateway::asterisk

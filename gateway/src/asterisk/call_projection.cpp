@@ -1,0 +1,310 @@
+// The projection half of call_model: channels → each station's connection state → CSTA events
+// (docs/asterisk.md "From channels to connections"), and the reads services and snapshots use.
+#include <algorithm>
+
+#include "asterisk/call_model.hpp"
+
+namespace ctigw::gateway::asterisk {
+
+using protocol::connection_id;
+using protocol::connection_state;
+using protocol::event_cause;
+namespace evt = protocol::evt;
+
+namespace {
+
+/// How much a state tells TAPI: a talking connection beats a held one beats a ringing one.
+int rank(connection_state s) {
+    switch (s) {
+        case connection_state::connected: return 6;
+        case connection_state::hold: return 5;
+        case connection_state::alerting: return 4;
+        case connection_state::queued: return 3;
+        case connection_state::initiated: return 2;
+        case connection_state::fail: return 1;
+        case connection_state::null: return 0;
+    }
+    return 0;
+}
+
+template <class E>
+protocol::event_body with_cause(E e, event_cause cause, connection_state after) {
+    e.cause = cause;
+    e.local_connection_info = after;
+    return e;
+}
+
+}  // namespace
+
+std::vector<const call_model::channel*> call_model::members(const std::string& call_id) const {
+    std::vector<const channel*> out;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id == call_id) out.push_back(&ch);
+    }
+    std::sort(out.begin(), out.end(), [](const channel* a, const channel* b) { return a->seq < b->seq; });
+    return out;
+}
+
+connection_state call_model::stronger(connection_state a, connection_state b) {
+    return rank(b) > rank(a) ? b : a;
+}
+
+bool call_model::far_party_on_moh(const channel& ch) const {
+    if (ch.bridge.empty()) return false;
+    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
+        return &p.second != &ch && p.second.bridge == ch.bridge && p.second.moh;
+    });
+}
+
+connection_state call_model::derive(const channel& ch) const {
+    if (ch.local || !ch.station) return connection_state::null;
+    switch (ch.state) {
+        case chan_state::busy: return connection_state::fail;
+        case chan_state::ringing: return connection_state::alerting;
+        case chan_state::up: {
+            const bool parked_self =
+                std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
+                hooks_.hold_contexts.end();
+            return parked_self || ch.held || far_party_on_moh(ch) ? connection_state::hold
+                                                                    : connection_state::connected;
+        }
+        case chan_state::ring:
+        case chan_state::dialing:
+        case chan_state::dialing_off_hook:
+        case chan_state::off_hook:
+        case chan_state::pre_ring:
+            return ch.dialing_out ? connection_state::connected : connection_state::initiated;
+        case chan_state::down:
+        case chan_state::reserved: return connection_state::null;
+    }
+    return connection_state::null;
+}
+
+void call_model::project(const std::string& call_id, event_cause hint) {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end()) return;
+    call& c = it->second;
+
+    // Each station's state now, stations in the order their channels appeared.
+    const auto members = this->members(call_id);
+    std::vector<std::pair<std::string, connection_state>> now;
+    std::vector<std::string> picked;
+    for (const channel* ch : members) {
+        if (!ch->station) continue;
+        if (ch->picked) picked.push_back(*ch->station);
+        const auto st = derive(*ch);
+        auto n = std::find_if(now.begin(), now.end(),
+                              [&](const auto& p) { return p.first == *ch->station; });
+        if (n == now.end()) {
+            now.emplace_back(*ch->station, st);
+        } else {
+            n->second = stronger(n->second, st);
+        }
+    }
+    auto state_in = [](const auto& list, const std::string& dev) {
+        auto f = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == dev; });
+        return f == list.end() ? connection_state::null : f->second;
+    };
+
+    // Stations already reported first (their order), then new ones.
+    std::vector<std::string> order;
+    for (const auto& [dev, st] : c.reported) order.push_back(dev);
+    for (const auto& [dev, st] : now) {
+        if (std::find(order.begin(), order.end(), dev) == order.end()) order.push_back(dev);
+    }
+    std::vector<std::string> audience;
+    for (const auto& dev : order) {
+        if (state_in(c.reported, dev) != connection_state::null ||
+            state_in(now, dev) != connection_state::null) {
+            audience.push_back(dev);
+        }
+    }
+    const auto before = c.reported;
+    event_cause last = event_cause::normal_clearing;
+    for (const auto& dev : order) {
+        const auto from = state_in(before, dev);
+        const auto to = state_in(now, dev);
+        if (from == to) continue;
+        const bool was_picked = std::find(picked.begin(), picked.end(), dev) != picked.end();
+        const auto cause =
+            emit_transition(c, dev, from, to, was_picked ? event_cause::call_pickup : hint, audience);
+        if (to == connection_state::null) last = cause;
+        auto r = std::find_if(c.reported.begin(), c.reported.end(),
+                              [&](const auto& p) { return p.first == dev; });
+        if (to == connection_state::null) {
+            if (r != c.reported.end()) c.reported.erase(r);
+        } else if (r == c.reported.end()) {
+            c.reported.emplace_back(dev, to);
+        } else {
+            r->second = to;
+        }
+    }
+
+    if (members.empty() && c.had_channels) {
+        // The call is over: its last parties learn it once.
+        evt::call_cleared cc;
+        cc.cleared_call = c.id;
+        cc.cause = last;  // the last party's cause (protocol.md §5.3 "Cause of the last party")
+        cc.local_connection_info = connection_state::null;
+        for (const auto& [dev, st] : before) sink_(dev, cc);
+        calls_.erase(it);
+    }
+}
+
+event_cause call_model::emit_transition(call& c, const std::string& device, connection_state from,
+                                 connection_state to, event_cause hint,
+                                 const std::vector<std::string>& audience) {
+    const connection_id conn{c.id, device};
+    event_cause cause = event_cause::normal;
+    const bool calling = device == c.calling;
+    protocol::event_body body;
+    switch (to) {
+        case connection_state::initiated: {
+            evt::service_initiated e;
+            e.initiated_connection = conn;
+            e.initiating_device = device;
+            e.correlator_data = c.correlator;
+            body = with_cause(std::move(e), c.made_by_us ? event_cause::make_call : event_cause::new_call, to);
+            break;
+        }
+        case connection_state::alerting: {
+            evt::delivered e;
+            e.connection = conn;
+            e.alerting_device = device;
+            e.calling_device = c.calling;
+            e.called_device = c.called;
+            e.correlator_data = c.correlator;
+            const bool own = calling && c.made_by_us;  // the caller's phone rung by MakeCall
+            body = with_cause(std::move(e), own ? event_cause::make_call : event_cause::normal, to);
+            break;
+        }
+        case connection_state::connected: {
+            if (from == connection_state::hold) {
+                body = with_cause(evt::retrieved{{}, conn, device}, event_cause::normal, to);
+            } else if (calling && from != connection_state::fail) {
+                // The caller's own answer or dialling: never an Established (protocol.md §5.3).
+                evt::originated e;
+                e.originated_connection = conn;
+                e.calling_device = c.calling;
+                e.called_device = c.called;
+                body = with_cause(std::move(e),
+                                  c.made_by_us ? event_cause::make_call : event_cause::normal, to);
+            } else {
+                evt::established e;
+                e.established_connection = conn;
+                e.answering_device = device;
+                e.calling_device = c.calling;
+                e.called_device = c.called;
+                e.correlator_data = c.correlator;
+                body = with_cause(std::move(e),
+                                  hint == event_cause::call_pickup ? hint : event_cause::normal, to);
+            }
+            break;
+        }
+        case connection_state::hold:
+            body = with_cause(evt::held{{}, conn, device}, event_cause::normal, to);
+            break;
+        case connection_state::fail: {
+            evt::failed e;
+            // A caller whose destination failed reports the destination's connection
+            // (protocol.md §5.3 MakeCall 3').
+            e.failed_connection = calling ? connection_id{c.id, c.called} : conn;
+            e.failing_device = calling ? c.called : device;
+            e.calling_device = c.calling;
+            e.called_device = c.called;
+            body = with_cause(std::move(e), c.fail_cause, to);
+            break;
+        }
+        case connection_state::queued:
+        case connection_state::null: {
+            evt::connection_cleared e;
+            e.dropped_connection = conn;
+            e.releasing_device = device;
+            cause = hint == event_cause::call_pickup ? event_cause::normal_clearing : hint;
+            if (auto d = departed_cause_.find(device); d != departed_cause_.end() && hooks_.cause_of) {
+                const bool answered =
+                    from == connection_state::connected || from == connection_state::hold;
+                cause = hooks_.cause_of(d->second, answered);
+            } else if (from == connection_state::alerting || from == connection_state::initiated) {
+                cause = event_cause::call_cancelled;  // left without answering
+            }
+            body = with_cause(std::move(e), cause, connection_state::null);
+            break;
+        }
+    }
+    for (const auto& dev : audience) sink_(dev, body);
+    return cause;
+}
+
+// ---- reads ----
+
+std::vector<protocol::snapshot_connection> call_model::snapshot_device(const std::string& device) const {
+    std::vector<protocol::snapshot_connection> out;
+    for (const auto& [id, c] : calls_) {
+        for (const auto& [dev, st] : c.reported) {
+            if (dev != device) continue;
+            protocol::snapshot_connection s;
+            s.connection = {c.id, dev};
+            s.state = st;
+            s.calling_device = c.calling;
+            if (!c.called.empty()) s.called_device = c.called;
+            s.correlator_data = c.correlator;
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> call_model::devices_in_call(std::string_view call_id) const {
+    std::vector<std::string> out;
+    auto it = calls_.find(call_id);
+    if (it == calls_.end()) return out;
+    for (const auto& [dev, st] : it->second.reported) out.push_back(dev);
+    return out;
+}
+
+std::optional<connection_state> call_model::state_of(const connection_id& conn) const {
+    auto it = calls_.find(conn.call_id);
+    if (it == calls_.end()) return std::nullopt;
+    for (const auto& [dev, st] : it->second.reported) {
+        if (dev == conn.device_id) return st;
+    }
+    return connection_state::null;
+}
+
+bool call_model::has_call(std::string_view call_id) const {
+    return calls_.find(call_id) != calls_.end();
+}
+
+std::vector<std::string> call_model::channels_of(const connection_id& conn) const {
+    std::vector<std::string> out;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id) {
+            out.push_back(ch.name);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> call_model::far_channels(const connection_id& conn) const {
+    std::vector<std::string> out;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id != conn.call_id || ch.local) continue;
+        if (ch.station && *ch.station == conn.device_id) continue;
+        out.push_back(ch.name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> call_model::call_channels(std::string_view call_id) const {
+    std::vector<std::string> out;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id == call_id) out.push_back(ch.name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace ctigw::gateway::asterisk
