@@ -80,6 +80,13 @@ class call_model {
     std::vector<std::string> channels_of(const protocol::connection_id& c) const;
     /// Channels of the call that are not the device's (the far parties), Local halves skipped.
     std::vector<std::string> far_channels(const protocol::connection_id& c) const;
+    /// The channel that dials the device's ringing channel (the caller's side), if any.
+    std::optional<std::string> dial_source_of(const protocol::connection_id& c) const;
+    /// Whether the device's channel waits in a hold context (held by the gateway's HoldCall, so
+    /// RetrieveCall can bridge it back; a phone's own hold key can only be undone at the phone).
+    bool held_in_context(const protocol::connection_id& c) const;
+    /// A MakeCall whose Originate failed before any channel existed: forget its call.
+    void abandon_originate(const std::string& call_id);
     /// Every live channel of the call, by name.
     std::vector<std::string> call_channels(std::string_view call_id) const;
 

@@ -298,6 +298,29 @@ std::vector<std::string> call_model::far_channels(const connection_id& conn) con
     return out;
 }
 
+std::optional<std::string> call_model::dial_source_of(const connection_id& conn) const {
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id != conn.call_id || !ch.station || *ch.station != conn.device_id) continue;
+        if (ch.dial_source.empty()) continue;
+        if (auto src = channels_.find(ch.dial_source); src != channels_.end()) return src->second.name;
+    }
+    return std::nullopt;
+}
+
+bool call_model::held_in_context(const connection_id& conn) const {
+    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
+        const channel& ch = p.second;
+        return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
+               std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
+                   hooks_.hold_contexts.end();
+    });
+}
+
+void call_model::abandon_originate(const std::string& call_id) {
+    auto it = calls_.find(call_id);
+    if (it != calls_.end() && !it->second.had_channels) calls_.erase(it);
+}
+
 std::vector<std::string> call_model::call_channels(std::string_view call_id) const {
     std::vector<std::string> out;
     for (const auto& [id, ch] : channels_) {

@@ -1,0 +1,284 @@
+#include "asterisk/services.hpp"
+
+#include <algorithm>
+
+namespace ctigw::gateway::asterisk {
+
+using protocol::connection_id;
+using protocol::connection_state;
+using protocol::csta_error;
+using protocol::error_category;
+namespace errv = protocol::error_values;
+namespace svc = protocol::svc;
+
+namespace {
+
+csta_error fail(error_category cat, std::string_view value, std::string why) {
+    return csta_error{cat, std::string(value), std::move(why)};
+}
+
+/// A number Asterisk may run as an extension: dial-pad characters and the letters, dots,
+/// dashes and underscores dialplans use; never anything that could change an AMI header.
+bool dialable(std::string_view n) {
+    if (n.empty() || n.size() > 64) return false;
+    return std::all_of(n.begin(), n.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+               c == '*' || c == '#' || c == '+' || c == '.' || c == '-' || c == '_';
+    });
+}
+
+ami_action action(std::string name, std::vector<ami::header> headers) {
+    return ami_action{std::move(name), std::move(headers)};
+}
+
+ami_action hangup(const std::string& channel) {
+    return action("Hangup", {{"Channel", channel}, {"Cause", "16"}});
+}
+
+/// The connection must exist; returns its state (null: the call goes on without the device).
+std::variant<connection_state, csta_error> existing(const call_model& m, const connection_id& c) {
+    if (!m.has_call(c.call_id)) {
+        return fail(error_category::operation, errv::invalid_connection_id,
+                    "no call " + c.call_id + " on the switch");
+    }
+    return *m.state_of(c);
+}
+
+struct planner {
+    const call_model& m;
+    const service_env& env;
+
+    plan_outcome operator()(const svc::make_call::params& p) const {
+        if (!env.is_station(p.calling_device)) {
+            return fail(error_category::operation, errv::invalid_device_id,
+                        "the calling device is not a station of this switch");
+        }
+        if (!dialable(p.called_directory_number)) {
+            return fail(error_category::operation, errv::invalid_destination,
+                        "the number has characters a dialplan cannot run");
+        }
+        for (const auto& s : m.snapshot_device(p.calling_device)) {
+            if (s.state != connection_state::hold) {
+                return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                            "the calling device is busy");
+            }
+        }
+        plan out;
+        const std::string id = env.new_call_id();
+        out.originate = originate_intent{id, p.calling_device, p.called_directory_number,
+                                         p.correlator_data};
+        // Async: a synchronous Originate blocks the whole AMI session until the phone answers.
+        out.actions.push_back(action(
+            "Originate", {{"Channel", env.dial_string(p.calling_device)},
+                          {"Context", env.context},
+                          {"Exten", p.called_directory_number},
+                          {"Priority", "1"},
+                          {"CallerID", "<" + p.calling_device + ">"},
+                          {"Timeout", std::to_string(env.originate_timeout_ms)},
+                          {"Async", "true"},
+                          {"ChannelId", id},
+                          {"Variable", "CTIGW_CALL=" + id}}));
+        out.result = svc::make_call::result{connection_id{id, p.calling_device}};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::clear_connection::params& p) const {
+        auto st = existing(m, p.connection_to_be_cleared);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        const auto channels = m.channels_of(p.connection_to_be_cleared);
+        if (channels.empty()) {
+            return fail(error_category::state_incompatibility, errv::no_connection_to_clear,
+                        "the device has no connection in this call");
+        }
+        plan out;
+        for (const auto& ch : channels) out.actions.push_back(hangup(ch));
+        out.result = svc::clear_connection::result{};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::clear_call::params& p) const {
+        if (!m.has_call(p.call_to_be_cleared)) {
+            return fail(error_category::operation, errv::invalid_call_id,
+                        "no call " + p.call_to_be_cleared + " on the switch");
+        }
+        const auto channels = m.call_channels(p.call_to_be_cleared);
+        if (channels.empty()) {
+            return fail(error_category::state_incompatibility, errv::no_call_to_clear,
+                        "the call has no channel left");
+        }
+        plan out;
+        for (const auto& ch : channels) out.actions.push_back(hangup(ch));
+        out.result = svc::clear_call::result{};
+        return out;
+    }
+
+    /// The device's one channel and the one far party of a two-party call.
+    std::variant<std::pair<std::string, std::string>, csta_error> two_party(const connection_id& c) const {
+        const auto own = m.channels_of(c);
+        const auto far = m.far_channels(c);
+        if (own.size() != 1 || far.size() != 1) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "this works on a call between two parties only");
+        }
+        return std::pair{own[0], far[0]};
+    }
+
+    plan_outcome operator()(const svc::hold_call::params& p) const {
+        auto st = existing(m, p.call_to_be_held);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::connected) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "only a connected call can be held");
+        }
+        auto pair = two_party(p.call_to_be_held);
+        if (auto* e = std::get_if<csta_error>(&pair)) return *e;
+        const auto& [own, far] = std::get<0>(pair);
+        // AMI has no hold: the far party goes to music on hold and the holder's phone waits in
+        // silence; RetrieveCall bridges them again (docs/asterisk.md "Hold").
+        plan out;
+        out.actions.push_back(action("Redirect", {{"Channel", far},
+                                                  {"Context", env.held_context},
+                                                  {"Exten", "s"},
+                                                  {"Priority", "1"},
+                                                  {"ExtraChannel", own},
+                                                  {"ExtraContext", env.hold_context},
+                                                  {"ExtraExten", "s"},
+                                                  {"ExtraPriority", "1"}}));
+        out.result = svc::hold_call::result{};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::retrieve_call::params& p) const {
+        auto st = existing(m, p.call_to_be_retrieved);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::hold) {
+            return fail(error_category::state_incompatibility, errv::no_held_call,
+                        "the connection is not held");
+        }
+        if (!m.held_in_context(p.call_to_be_retrieved)) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "the phone holds this call; retrieve it at the phone");
+        }
+        auto pair = two_party(p.call_to_be_retrieved);
+        if (auto* e = std::get_if<csta_error>(&pair)) return *e;
+        const auto& [own, far] = std::get<0>(pair);
+        plan out;
+        out.actions.push_back(
+            action("Bridge", {{"Channel1", own}, {"Channel2", far}, {"Tone", "no"}}));
+        out.result = svc::retrieve_call::result{};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::deflect_call::params& p) const {
+        auto st = existing(m, p.call_to_be_diverted);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::alerting) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "only a ringing call can be deflected");
+        }
+        if (!dialable(p.new_destination)) {
+            return fail(error_category::operation, errv::invalid_destination,
+                        "the number has characters a dialplan cannot run");
+        }
+        const auto caller = m.dial_source_of(p.call_to_be_diverted);
+        if (!caller) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "no caller to redirect (a call this switch originated)");
+        }
+        // Redirecting the caller ends the ringing leg (DialEnd CANCEL) and dials the new number.
+        plan out;
+        out.actions.push_back(action("Redirect", {{"Channel", *caller},
+                                                  {"Context", env.context},
+                                                  {"Exten", p.new_destination},
+                                                  {"Priority", "1"}}));
+        out.result = svc::deflect_call::result{};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::single_step_transfer::params& p) const {
+        auto st = existing(m, p.active_call);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::connected) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "only a connected call can be transferred");
+        }
+        if (!dialable(p.transferred_to)) {
+            return fail(error_category::operation, errv::invalid_destination,
+                        "the number has characters a dialplan cannot run");
+        }
+        auto pair = two_party(p.active_call);
+        if (auto* e = std::get_if<csta_error>(&pair)) return *e;
+        // BlindTransfer (not Redirect): Asterisk reports it as a transfer, and the new leg keeps
+        // the call's Linkedid, so the callID survives.
+        plan out;
+        out.actions.push_back(action("BlindTransfer", {{"Channel", std::get<0>(pair).first},
+                                                       {"Context", env.context},
+                                                       {"Exten", p.transferred_to}}));
+        out.result = svc::single_step_transfer::result{p.active_call.call_id};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::generate_digits::params& p) const {
+        auto st = existing(m, p.connection_to_send_digits);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::connected) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "digits need a connected call");
+        }
+        if (!valid_dtmf(p.characters_to_send)) {
+            return fail(error_category::operation, errv::invalid_parameter_value,
+                        "digits are 0-9, *, #, A-D");
+        }
+        const auto far = m.far_channels(p.connection_to_send_digits);
+        if (far.empty()) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "no far party to hear the digits");
+        }
+        // PlayDTMF sends one digit out to the named channel's device: the far party hears it.
+        plan out;
+        const auto ms = std::to_string(p.tone_duration_ms.value_or(100));
+        for (char d : p.characters_to_send) {
+            out.actions.push_back(action(
+                "PlayDTMF", {{"Channel", far[0]}, {"Digit", std::string(1, d)}, {"Duration", ms}}));
+        }
+        out.result = svc::generate_digits::result{};
+        return out;
+    }
+};
+
+}  // namespace
+
+bool valid_dtmf(std::string_view digits) {
+    if (digits.empty() || digits.size() > 64) return false;
+    return std::all_of(digits.begin(), digits.end(), [](char c) {
+        return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
+    });
+}
+
+bool is_call_service(const protocol::request& r) {
+    return std::holds_alternative<svc::make_call::params>(r.params) ||
+           std::holds_alternative<svc::clear_connection::params>(r.params) ||
+           std::holds_alternative<svc::clear_call::params>(r.params) ||
+           std::holds_alternative<svc::hold_call::params>(r.params) ||
+           std::holds_alternative<svc::retrieve_call::params>(r.params) ||
+           std::holds_alternative<svc::deflect_call::params>(r.params) ||
+           std::holds_alternative<svc::single_step_transfer::params>(r.params) ||
+           std::holds_alternative<svc::generate_digits::params>(r.params);
+}
+
+plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
+                               const service_env& env) {
+    const planner p{model, env};
+    return std::visit(
+        [&](const auto& params) -> plan_outcome {
+            if constexpr (requires { p(params); }) {
+                return p(params);
+            } else {
+                return fail(error_category::operation, errv::service_not_supported,
+                            "not a call-control service");
+            }
+        },
+        request.params);
+}
+
+}  // namespace ctigw::gateway::asterisk

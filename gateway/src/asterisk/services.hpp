@@ -1,0 +1,66 @@
+// ctigw.csta.v1 services as AMI actions (docs/asterisk.md "Services"). Pure: a request and the
+// call model's current truth in, the AMI actions to send (in order) and the response out, or a
+// CSTA error when the request cannot work on this switch right now.
+//
+// Thread safety: pure functions; the backend calls them on its io thread with its model.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "asterisk/ami_message.hpp"
+#include "asterisk/call_model.hpp"
+#include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::gateway::asterisk {
+
+struct ami_action {
+    std::string name;
+    std::vector<ami::header> headers;
+    friend bool operator==(const ami_action&, const ami_action&) = default;
+};
+
+/// What the planner needs from the backend's configuration.
+struct service_env {
+    /// The dial string that rings a station's phone ("PJSIP/2001").
+    std::function<std::string(std::string_view ext)> dial_string;
+    std::function<bool(std::string_view device)> is_station;
+    /// A fresh callID for a MakeCall; becomes the Originate's ChannelId (so Uniqueid and Linkedid).
+    std::function<std::string()> new_call_id;
+    std::string context = "from-internal";  ///< where dialled numbers run
+    std::string hold_context = "ctigw-hold";  ///< the holder waits here (silence)
+    std::string held_context = "ctigw-held";  ///< the held party hears music on hold here
+    int originate_timeout_ms = 30000;
+};
+
+/// A MakeCall's call, announced to the model before the Originate's first channel event.
+struct originate_intent {
+    std::string call_id;
+    std::string calling;
+    std::string called;
+    std::optional<protocol::byte_string> correlator;
+};
+
+struct plan {
+    std::vector<ami_action> actions;  ///< sent one after the other; the first error stops
+    protocol::service_result result;  ///< the positive response once every action succeeded
+    std::optional<originate_intent> originate;  ///< set for MakeCall
+};
+
+using plan_outcome = std::variant<plan, protocol::csta_error>;
+
+/// The services plan_call_service() handles: call control on existing channels and MakeCall.
+bool is_call_service(const protocol::request& request);
+
+/// Plans one call-control service. @pre is_call_service(request).
+plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
+                               const service_env& env);
+
+/// Digits GenerateDigits may carry, and their AMI spelling (one PlayDTMF per digit).
+bool valid_dtmf(std::string_view digits);
+
+}  // namespace ctigw::gateway::asterisk

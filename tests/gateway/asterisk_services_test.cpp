@@ -1,0 +1,154 @@
+// Services planned as AMI actions against a call model in a known state.
+#include <gtest/gtest.h>
+
+#include "asterisk/services.hpp"
+#include "asterisk_events.hpp"
+
+namespace ctigw::gateway::asterisk {
+namespace {
+
+using namespace fixture;
+namespace svc = protocol::svc;
+using protocol::connection_id;
+
+class services_test : public model_test {
+  protected:
+    services_test() {
+        env_.dial_string = [](std::string_view ext) { return "IAX2/" + std::string(ext); };
+        env_.is_station = [](std::string_view d) { return d.size() == 4 && d.substr(0, 3) == "200"; };
+        env_.new_call_id = [this] { return "ctigw-" + std::to_string(++next_); };
+        env_.context = "internal";
+    }
+
+    plan_outcome run(protocol::service_params params) {
+        return plan_call_service(protocol::request{"r1", std::move(params)}, model_, env_);
+    }
+    static const plan& ok(const plan_outcome& o) {
+        if (auto* e = std::get_if<protocol::csta_error>(&o)) {
+            ADD_FAILURE() << "refused: " << e->value << " " << e->message.value_or("");
+        }
+        return std::get<plan>(o);
+    }
+    static std::string refusal(const plan_outcome& o) {
+        auto* e = std::get_if<protocol::csta_error>(&o);
+        return e == nullptr ? "planned" : e->value;
+    }
+    /// 2001 (u1) talks with 2002 (u2) in call u1, bridged.
+    void talking() {
+        chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2002"}});
+        chan("Newchannel", "IAX2/2002-2", "u2", "u1", 0);
+        dial_begin("u1", "u1", "IAX2/2002-2", "u2", "IAX2/2002");
+        chan("Newstate", "IAX2/2002-2", "u2", "u1", 6);
+        chan("Newstate", "IAX2/2001-1", "u1", "u1", 6);
+        chan("BridgeEnter", "IAX2/2001-1", "u1", "u1", 6, {{"BridgeUniqueid", "b1"}});
+        chan("BridgeEnter", "IAX2/2002-2", "u2", "u1", 6, {{"BridgeUniqueid", "b1"}});
+        take();
+    }
+
+    service_env env_;
+    int next_ = 0;
+};
+
+TEST_F(services_test, MakeCallOriginatesAsynchronouslyWithTheCallIdAsChannelId) {
+    const auto& p = ok(run(svc::make_call::params{"2001", "2002", std::nullopt, std::nullopt}));
+    ASSERT_EQ(p.actions.size(), 1u);
+    const auto& a = p.actions[0];
+    EXPECT_EQ(a.name, "Originate");
+    const ami_action expected{"Originate",
+                              {{"Channel", "IAX2/2001"}, {"Context", "internal"}, {"Exten", "2002"},
+                               {"Priority", "1"}, {"CallerID", "<2001>"}, {"Timeout", "30000"},
+                               {"Async", "true"}, {"ChannelId", "ctigw-1"},
+                               {"Variable", "CTIGW_CALL=ctigw-1"}}};
+    EXPECT_EQ(a, expected);
+    ASSERT_TRUE(p.originate);
+    EXPECT_EQ(p.originate->call_id, "ctigw-1");
+    EXPECT_EQ(std::get<svc::make_call::result>(p.result).calling_connection,
+              (connection_id{"ctigw-1", "2001"}));
+}
+
+TEST_F(services_test, MakeCallRefusesABusyCallerAStrangerAndAnInjectedNumber) {
+    talking();
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "invalidDeviceState");
+    EXPECT_EQ(refusal(run(svc::make_call::params{"3001", "2003", {}, {}})), "invalidDeviceID");
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2003", "2002\r\nAction: Logoff", {}, {}})),
+              "invalidDestination");
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2003", "", {}, {}})), "invalidDestination");
+}
+
+TEST_F(services_test, ADeviceWhoseCallsAreAllHeldMayCallAgain) {
+    talking();
+    chan("Newexten", "IAX2/2001-1", "u1", "u1", 6, {{"Context", "ctigw-hold"}, {"Exten", "s"}});
+    ASSERT_EQ(model_.state_of({"u1", "2001"}), connection_state::hold);
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "planned");
+}
+
+TEST_F(services_test, ClearConnectionTellsAnEndedCallFromADepartedDevice) {
+    talking();
+    const auto& p = ok(run(svc::clear_connection::params{{"u1", "2002"}}));
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"Hangup", {{"Channel", "IAX2/2002-2"}, {"Cause", "16"}}}}));
+    EXPECT_EQ(refusal(run(svc::clear_connection::params{{"u1", "2005"}})), "noConnectionToClear");
+    EXPECT_EQ(refusal(run(svc::clear_connection::params{{"gone", "2001"}})), "invalidConnectionID");
+    EXPECT_EQ(refusal(run(svc::clear_call::params{"gone"})), "invalidCallID");
+    EXPECT_EQ(ok(run(svc::clear_call::params{"u1"})).actions.size(), 2u);
+}
+
+TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
+    talking();
+    const auto& h = ok(run(svc::hold_call::params{{"u1", "2001"}}));
+    ASSERT_EQ(h.actions.size(), 1u);
+    EXPECT_EQ(h.actions[0].name, "Redirect");
+    EXPECT_EQ(h.actions[0].headers[0], (ami::header{"Channel", "IAX2/2002-2"}));
+    // What Asterisk then reports: both leave the bridge, each runs its context.
+    chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
+    chan("BridgeLeave", "IAX2/2002-2", "u2", "u1", 6);
+    chan("Newexten", "IAX2/2002-2", "u2", "u1", 6, {{"Context", "ctigw-held"}, {"Exten", "s"}});
+    chan("Newexten", "IAX2/2001-1", "u1", "u1", 6, {{"Context", "ctigw-hold"}, {"Exten", "s"}});
+    EXPECT_EQ(take(), (lines{"2001 Held normal", "2002 Held normal"}));
+    EXPECT_EQ(refusal(run(svc::hold_call::params{{"u1", "2001"}})), "invalidConnectionState");
+    const auto& r = ok(run(svc::retrieve_call::params{{"u1", "2001"}}));
+    EXPECT_EQ(r.actions, (std::vector<ami_action>{{"Bridge", {{"Channel1", "IAX2/2001-1"},
+                                                               {"Channel2", "IAX2/2002-2"},
+                                                               {"Tone", "no"}}}}));
+}
+
+TEST_F(services_test, ACallHeldAtThePhoneCannotBeRetrievedFromTapi) {
+    talking();
+    chan("MusicOnHoldStart", "IAX2/2002-2", "u2", "u1", 6);
+    ASSERT_EQ(model_.state_of({"u1", "2001"}), connection_state::hold);
+    EXPECT_EQ(refusal(run(svc::retrieve_call::params{{"u1", "2001"}})), "invalidConnectionState");
+    EXPECT_EQ(refusal(run(svc::retrieve_call::params{{"u1", "2002"}})), "noHeldCall");
+}
+
+TEST_F(services_test, DeflectRedirectsTheCallerOfARingingCall) {
+    chan("Newchannel", "IAX2/2003-7", "u1", "u1", 4, {{"Exten", "2001"}});
+    chan("Newchannel", "IAX2/2001-8", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2001-8", "u2", "IAX2/2001");
+    chan("Newstate", "IAX2/2001-8", "u2", "u1", 5);
+    const auto& p = ok(run(svc::deflect_call::params{{"u1", "2001"}, "2004"}));
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"Redirect", {{"Channel", "IAX2/2003-7"},
+                                                                 {"Context", "internal"},
+                                                                 {"Exten", "2004"},
+                                                                 {"Priority", "1"}}}}));
+    EXPECT_EQ(refusal(run(svc::deflect_call::params{{"u1", "2003"}, "2004"})), "invalidConnectionState");
+}
+
+TEST_F(services_test, SingleStepTransferUsesBlindTransferSoTheCallIdSurvives) {
+    talking();
+    const auto& p = ok(run(svc::single_step_transfer::params{{"u1", "2001"}, "2003"}));
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"BlindTransfer", {{"Channel", "IAX2/2001-1"},
+                                                                      {"Context", "internal"},
+                                                                      {"Exten", "2003"}}}}));
+    EXPECT_EQ(std::get<svc::single_step_transfer::result>(p.result).transferred_call, "u1");
+}
+
+TEST_F(services_test, GenerateDigitsPlaysEachDigitToTheFarParty) {
+    talking();
+    const auto& p = ok(run(svc::generate_digits::params{{"u1", "2001"}, "1#", 80u}));
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{
+                             {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "1"}, {"Duration", "80"}}},
+                             {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "#"}, {"Duration", "80"}}}}));
+    EXPECT_EQ(refusal(run(svc::generate_digits::params{{"u1", "2001"}, "1,2", {}})), "valueOutOfRange");
+}
+
+}  // namespace
+}  // namespace ctigw::gateway::asterisk
