@@ -248,6 +248,12 @@ struct planner {
 
 }  // namespace
 
+std::string describe(const ami_action& a) {
+    std::string out = "Action: " + a.name;
+    for (const auto& h : a.headers) out += "; " + h.name + ": " + h.value;
+    return out;
+}
+
 bool valid_dtmf(std::string_view digits) {
     if (digits.empty() || digits.size() > 64) return false;
     return std::all_of(digits.begin(), digits.end(), [](char c) {

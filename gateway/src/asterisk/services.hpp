@@ -24,6 +24,9 @@ struct ami_action {
     friend bool operator==(const ami_action&, const ami_action&) = default;
 };
 
+/// "Name: value" lines, for logs and test failures (values are ours or already checked).
+std::string describe(const ami_action& a);
+
 /// What the planner needs from the backend's configuration.
 struct service_env {
     /// The dial string that rings a station's phone ("PJSIP/2001").
