@@ -8,7 +8,13 @@
 #include <vector>
 
 #include "asterisk/call_model.hpp"
+#include "asterisk/services.hpp"
 #include "ctigw/protocol/messages.hpp"
+
+namespace ctigw::gateway::asterisk {
+/// gtest prints actions as AMI text.
+inline void PrintTo(const ami_action& a, std::ostream* os) { *os << describe(a); }
+}  // namespace ctigw::gateway::asterisk
 
 namespace ctigw::gateway::asterisk::fixture {
 

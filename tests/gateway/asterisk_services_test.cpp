@@ -6,8 +6,6 @@
 
 namespace ctigw::gateway::asterisk {
 
-void PrintTo(const ami_action& a, std::ostream* os) { *os << describe(a); }
-
 namespace {
 
 using namespace fixture;

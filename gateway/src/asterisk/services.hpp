@@ -21,6 +21,8 @@ namespace ctigw::gateway::asterisk {
 struct ami_action {
     std::string name;
     std::vector<ami::header> headers;
+    /// An Error response does not fail the service (DBDel of a key that is already gone).
+    bool may_fail = false;
     friend bool operator==(const ami_action&, const ami_action&) = default;
 };
 
@@ -52,6 +54,9 @@ struct plan {
     std::vector<ami_action> actions;  ///< sent one after the other; the first error stops
     protocol::service_result result;  ///< the positive response once every action succeeded
     std::optional<originate_intent> originate;  ///< set for MakeCall
+    /// Runs once every action succeeded, before the response is sent (features: the cache and
+    /// the events that report the change).
+    std::function<void()> commit;
 };
 
 using plan_outcome = std::variant<plan, protocol::csta_error>;
