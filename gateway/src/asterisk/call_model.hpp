@@ -87,6 +87,12 @@ class call_model {
     bool held_in_context(const protocol::connection_id& c) const;
     /// A MakeCall whose Originate failed before any channel existed: forget its call.
     void abandon_originate(const std::string& call_id);
+    /// OriginateResponse Failure: when no channel of the call ever appeared (the phone could not
+    /// be rung), the calling device learns that its call is over (CallCleared).
+    void originate_failed(const std::string& call_id);
+    /// SnapshotCall: every station's connection, and the call's correlator data.
+    std::vector<protocol::call_party> parties(std::string_view call_id) const;
+    std::optional<protocol::byte_string> correlator_of(std::string_view call_id) const;
     /// Every live channel of the call, by name.
     std::vector<std::string> call_channels(std::string_view call_id) const;
 

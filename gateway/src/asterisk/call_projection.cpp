@@ -321,6 +321,31 @@ void call_model::abandon_originate(const std::string& call_id) {
     if (it != calls_.end() && !it->second.had_channels) calls_.erase(it);
 }
 
+void call_model::originate_failed(const std::string& call_id) {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end() || it->second.had_channels) return;  // channel events tell the rest
+    evt::call_cleared cc;
+    cc.cleared_call = call_id;
+    cc.cause = event_cause::resources_not_available;
+    cc.local_connection_info = connection_state::null;
+    const std::string calling = it->second.calling;
+    calls_.erase(it);
+    sink_(calling, cc);
+}
+
+std::vector<protocol::call_party> call_model::parties(std::string_view call_id) const {
+    std::vector<protocol::call_party> out;
+    auto it = calls_.find(call_id);
+    if (it == calls_.end()) return out;
+    for (const auto& [dev, st] : it->second.reported) out.push_back({{it->second.id, dev}, st});
+    return out;
+}
+
+std::optional<protocol::byte_string> call_model::correlator_of(std::string_view call_id) const {
+    auto it = calls_.find(call_id);
+    return it == calls_.end() ? std::nullopt : it->second.correlator;
+}
+
 std::vector<std::string> call_model::call_channels(std::string_view call_id) const {
     std::vector<std::string> out;
     for (const auto& [id, ch] : channels_) {

@@ -1,0 +1,234 @@
+// backend_core without a socket: the test answers every AMI action it sends, and plays
+// Asterisk's events (the sequences follow the recorded Asterisk 22 traffic, docs/asterisk.md).
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "asterisk/backend_core.hpp"
+
+namespace ctigw::gateway::asterisk {
+namespace {
+
+using protocol::connection_state;
+namespace svc = protocol::svc;
+
+struct sent_action {
+    std::string name;
+    std::vector<ami::header> headers;
+    ami::completion done;
+    std::string get(std::string_view h) const {
+        for (const auto& x : headers)
+            if (x.name == h) return x.value;
+        return {};
+    }
+};
+
+class recording_listener : public backend_listener {
+  public:
+    void on_device_event(const std::string& device, const protocol::event_body& body) override {
+        events.push_back(device + " " + std::string(protocol::event_name(body)));
+    }
+    void on_backend_status(backend_status s, bool restarted, const std::string&) override {
+        statuses.push_back(std::string(to_string(s)) + (restarted ? " restarted" : ""));
+    }
+    std::vector<std::string> events;
+    std::vector<std::string> statuses;
+};
+
+ami::action_result success(std::vector<ami::message> events = {}, ami::message response = {{"Response", "Success"}}) {
+    ami::action_result r;
+    r.response = std::move(response);
+    r.events = std::move(events);
+    return r;
+}
+
+ami::action_result refused(std::string why) {
+    ami::action_result r;
+    r.error = ami::action_error::refused;
+    r.reason = std::move(why);
+    r.response = ami::message{{"Response", "Error"}, {"Message", r.reason}};
+    return r;
+}
+
+ami::message channel(std::string_view name, std::string_view uid, std::string_view linked, int state) {
+    return ami::message{{"Event", "CoreShowChannel"}, {"Channel", name}, {"Uniqueid", uid},
+                        {"Linkedid", linked}, {"ChannelState", std::to_string(state)}};
+}
+
+class backend_test : public ::testing::Test {
+  protected:
+    backend_test() : core_(make_settings(), [this](std::string a, std::vector<ami::header> h, ami::completion d) {
+                               sent_.push_back({std::move(a), std::move(h), std::move(d)});
+                           }) {
+        core_.attach(listener_);
+    }
+
+    static core_settings make_settings() {
+        core_settings s;
+        s.stations = {"2001", "2002", "2003", "2004"};
+        s.station_of = [](std::string_view ch) -> std::optional<std::string> {
+            if (ch.substr(0, 5) != "IAX2/" || ch.size() < 10) return std::nullopt;
+            return std::string(ch.substr(5, 4));
+        };
+        s.cause_of = [](int, bool answered) {
+            return answered ? protocol::event_cause::normal_clearing : protocol::event_cause::call_cancelled;
+        };
+        s.services.dial_string = [](std::string_view ext) { return "IAX2/" + std::string(ext); };
+        s.services.context = "internal";
+        return s;
+    }
+
+    /// Answers the next action, which must be `name`.
+    void answer(std::string_view name, ami::action_result r) {
+        ASSERT_FALSE(sent_.empty()) << "expected " << name;
+        auto a = std::move(sent_.front());
+        sent_.pop_front();
+        ASSERT_EQ(a.name, name);
+        a.done(std::move(r));
+    }
+    /// Link up and a full resync with `channels`, Asterisk started at `startup`.
+    void connect(std::vector<ami::message> channels = {}, std::string startup = "2026-12-04 10:00:00") {
+        core_.on_link_up();
+        answer("CoreStatus", success({}, ami::message{{"Response", "Success"},
+                                                      {"CoreStartupDate", startup.substr(0, 10)},
+                                                      {"CoreStartupTime", startup.substr(11)}}));
+        answer("CoreShowChannels", success(std::move(channels)));
+        answer("DBGetTree", refused("Database entry not found"));
+        answer("DBGetTree", success({ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}}));
+        answer("DBGetTree", success());
+        answer("DBGetTree", success());
+        ASSERT_EQ(core_.phase(), core_phase::up);
+    }
+    protocol::response call(protocol::service_params params) {
+        std::optional<protocol::response> out;
+        core_.execute(protocol::request{"r1", std::move(params)}, [&](protocol::response r) { out = std::move(r); });
+        EXPECT_TRUE(out.has_value()) << "no response yet";
+        return out.value_or(protocol::response{});
+    }
+    void event(ami::message m) { core_.on_ami_event(m); }
+
+    std::deque<sent_action> sent_;
+    recording_listener listener_;
+    backend_core core_;
+};
+
+TEST_F(backend_test, ResyncReadsChannelsAndFeaturesThenGoesUp) {
+    EXPECT_EQ(core_.status(), backend_status::down);
+    connect({channel("IAX2/2001-1", "u1", "u1", 6), channel("IAX2/2002-2", "u2", "u1", 6)});
+    EXPECT_EQ(listener_.statuses, std::vector<std::string>{"up"});
+    EXPECT_EQ(core_.active_calls(), 1u);
+    EXPECT_EQ(core_.devices_in_call("u1"), (std::vector<std::string>{"2001", "2002"}));
+    const auto fw = call(svc::get_forwarding::params{"2002"});
+    const auto& list = std::get<svc::get_forwarding::result>(std::get<protocol::service_result>(fw.outcome));
+    EXPECT_TRUE(list.forwarding[0].active);
+    EXPECT_TRUE(listener_.events.empty());  // a resync reports nothing; sessions snapshot
+}
+
+TEST_F(backend_test, EventsDuringTheResyncAreAppliedAfterIt) {
+    core_.on_link_up();
+    answer("CoreStatus", success());
+    event(ami::message{{"Event", "Newchannel"}, {"Channel", "IAX2/2003-9"}, {"Uniqueid", "u9"},
+                       {"Linkedid", "u9"}, {"ChannelState", "4"}, {"Exten", "2001"}});
+    EXPECT_TRUE(listener_.events.empty());
+    answer("CoreShowChannels", success());
+    for (int i = 0; i < 4; ++i) answer("DBGetTree", success());
+    EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 ServiceInitiated"});
+}
+
+TEST_F(backend_test, MakeCallAnswersWithTheCallIdTheOriginateWillCarry) {
+    connect();
+    std::optional<protocol::response> res;
+    core_.execute(protocol::request{"m1", svc::make_call::params{"2001", "2002", {}, {}}},
+                  [&](protocol::response r) { res = std::move(r); });
+    ASSERT_EQ(sent_.size(), 1u);
+    const std::string id = sent_.front().get("ChannelId");
+    EXPECT_EQ(sent_.front().get("Async"), "true");
+    EXPECT_FALSE(res);  // not before Asterisk accepted it
+    answer("Originate", success({}, ami::message{{"Response", "Success"}, {"Message", "Originate successfully queued"}}));
+    ASSERT_TRUE(res);
+    const auto& mc = std::get<svc::make_call::result>(std::get<protocol::service_result>(res->outcome));
+    EXPECT_EQ(mc.calling_connection, (protocol::connection_id{id, "2001"}));
+    event(ami::message{{"Event", "Newchannel"}, {"Channel", "IAX2/2001-5"}, {"Uniqueid", id},
+                       {"Linkedid", id}, {"ChannelState", "5"}});
+    EXPECT_EQ(listener_.events, std::vector<std::string>{"2001 Delivered"});
+}
+
+TEST_F(backend_test, AnOriginateThatNeverRangClearsTheCall) {
+    connect();
+    core_.execute(protocol::request{"m1", svc::make_call::params{"2001", "2002", {}, {}}}, [](protocol::response) {});
+    const std::string id = sent_.front().get("ChannelId");
+    answer("Originate", success());
+    event(ami::message{{"Event", "OriginateResponse"}, {"Response", "Failure"}, {"Uniqueid", id}, {"Reason", "0"}});
+    EXPECT_EQ(listener_.events, std::vector<std::string>{"2001 CallCleared"});
+    EXPECT_EQ(core_.active_calls(), 0u);
+}
+
+TEST_F(backend_test, ARefusedActionIsAnErrorAndARefusedOriginateLeavesNoCall) {
+    connect();
+    std::optional<protocol::response> res;
+    core_.execute(protocol::request{"m1", svc::make_call::params{"2001", "2002", {}, {}}},
+                  [&](protocol::response r) { res = std::move(r); });
+    answer("Originate", refused("Permission denied"));
+    ASSERT_TRUE(res);
+    const auto* e = std::get_if<protocol::csta_error>(&res->outcome);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->message, "Asterisk: Originate: Permission denied");
+    EXPECT_EQ(core_.active_calls(), 0u);
+}
+
+TEST_F(backend_test, LinkLossTakesTheSwitchDownAndAReconnectKeepsCallIds) {
+    connect({channel("IAX2/2001-1", "u1", "u1", 6), channel("IAX2/2002-2", "u2", "u1", 6)});
+    core_.on_link_down("connection reset");
+    EXPECT_EQ(listener_.statuses, (std::vector<std::string>{"up", "down"}));
+    const auto r = call(svc::snapshot_device::params{"2001"});
+    EXPECT_EQ(std::get<protocol::csta_error>(r.outcome).value, "resourceBusy");
+    // The call went on without us; 2002 hung up meanwhile.
+    connect({channel("IAX2/2001-1", "u1", "u1", 6)});
+    EXPECT_EQ(listener_.statuses, (std::vector<std::string>{"up", "down", "up"}));
+    EXPECT_EQ(core_.devices_in_call("u1"), std::vector<std::string>{"2001"});
+    const auto instance = core_.instance_id();
+    core_.on_link_down("restart");
+    connect({}, "2026-12-04 11:30:00");
+    EXPECT_EQ(listener_.statuses.back(), "up restarted");
+    EXPECT_NE(core_.instance_id(), instance);
+    EXPECT_EQ(core_.active_calls(), 0u);
+}
+
+TEST_F(backend_test, AStaleCompletionFromBeforeALinkLossChangesNothing) {
+    core_.on_link_up();
+    auto stale = std::move(sent_.front());
+    sent_.clear();
+    core_.on_link_down("gone");
+    stale.done(success());
+    EXPECT_TRUE(sent_.empty());
+    EXPECT_EQ(core_.phase(), core_phase::down);
+}
+
+TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
+    const auto u = core_.unsupported_services("2001");
+    auto has = [&](std::string_view s) { return std::find(u.begin(), u.end(), s) != u.end(); };
+    EXPECT_TRUE(has("AnswerCall"));
+    EXPECT_TRUE(has("SetMessageWaitingIndicator"));
+    EXPECT_FALSE(has("MakeCall"));
+    EXPECT_FALSE(has("HoldCall"));
+    connect();
+    const auto r = call(svc::answer_call::params{{"x", "2001"}});
+    EXPECT_EQ(std::get<protocol::csta_error>(r.outcome).value, "serviceNotSupported");
+}
+
+TEST_F(backend_test, DevicesAreListedInPages) {
+    connect();
+    const auto r = call(svc::get_switching_function_devices::params{{}, {}, 3u});
+    const auto& page = std::get<svc::get_switching_function_devices::result>(std::get<protocol::service_result>(r.outcome));
+    ASSERT_EQ(page.devices.size(), 3u);
+    ASSERT_EQ(page.next_cursor, "s:3");
+    const auto r2 = call(svc::get_switching_function_devices::params{{}, page.next_cursor, 3u});
+    const auto& page2 = std::get<svc::get_switching_function_devices::result>(std::get<protocol::service_result>(r2.outcome));
+    EXPECT_EQ(page2.devices.size(), 1u);
+    EXPECT_FALSE(page2.next_cursor);
+    const auto bad = call(svc::get_switching_function_devices::params{{}, std::string("s:x"), 3u});
+    EXPECT_EQ(std::get<protocol::csta_error>(bad.outcome).value, "valueOutOfRange");
+}
+
+}  // namespace
+}  // namespace ctigw::gateway::asterisk
