@@ -79,6 +79,7 @@ TEST_F(services_test, MakeCallRefusesABusyCallerAStrangerAndAnInjectedNumber) {
 
 TEST_F(services_test, ADeviceWhoseCallsAreAllHeldMayCallAgain) {
     talking();
+    chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
     chan("Newexten", "IAX2/2001-1", "u1", "u1", 6, {{"Context", "ctigw-hold"}, {"Exten", "s"}});
     ASSERT_EQ(model_.state_of({"u1", "2001"}), connection_state::hold);
     EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "planned");
@@ -100,17 +101,21 @@ TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
     ASSERT_EQ(h.actions.size(), 1u);
     EXPECT_EQ(h.actions[0].name, "Redirect");
     EXPECT_EQ(h.actions[0].headers[0], (ami::header{"Channel", "IAX2/2002-2"}));
-    // What Asterisk then reports: both leave the bridge, each runs its context.
+    // What Asterisk then reports: both leave the bridge (Newexten filtered out); the backend
+    // tells the model where the holder went once the Redirect succeeded.
     chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
     chan("BridgeLeave", "IAX2/2002-2", "u2", "u1", 6);
-    chan("Newexten", "IAX2/2002-2", "u2", "u1", 6, {{"Context", "ctigw-held"}, {"Exten", "s"}});
-    chan("Newexten", "IAX2/2001-1", "u1", "u1", 6, {{"Context", "ctigw-hold"}, {"Exten", "s"}});
+    EXPECT_EQ(take(), lines{});
+    h.on_model(model_);
     EXPECT_EQ(take(), (lines{"2001 Held normal", "2002 Held normal"}));
     EXPECT_EQ(refusal(run(svc::hold_call::params{{"u1", "2001"}})), "invalidConnectionState");
     const auto r = ok(run(svc::retrieve_call::params{{"u1", "2001"}}));
     EXPECT_EQ(r.actions, (std::vector<ami_action>{{"Bridge", {{"Channel1", "IAX2/2001-1"},
                                                                {"Channel2", "IAX2/2002-2"},
                                                                {"Tone", "no"}}}}));
+    chan("BridgeEnter", "IAX2/2001-1", "u1", "u1", 6, {{"BridgeUniqueid", "b2"}});
+    chan("BridgeEnter", "IAX2/2002-2", "u2", "u1", 6, {{"BridgeUniqueid", "b2"}});
+    EXPECT_EQ(take(), (lines{"2001 Retrieved normal", "2002 Retrieved normal"}));
 }
 
 TEST_F(services_test, ACallHeldAtThePhoneCannotBeRetrievedFromTapi) {

@@ -259,6 +259,7 @@ void backend_core::execute(const request& r, completion done) {
 void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::string id,
                             std::size_t index, completion done) {
     if (next == p->actions.size()) {
+        if (p->on_model) p->on_model(model_);
         if (p->commit) p->commit();
         return done(response{std::move(id), index, std::move(p->result)});
     }

@@ -85,6 +85,9 @@ class call_model {
     /// Whether the device's channel waits in a hold context (held by the gateway's HoldCall, so
     /// RetrieveCall can bridge it back; a phone's own hold key can only be undone at the phone).
     bool held_in_context(const protocol::connection_id& c) const;
+    /// The device's channels now run `context` (a Redirect the backend made succeeded); the
+    /// Newexten events that would say so may be filtered out.
+    void enter_context(const protocol::connection_id& c, const std::string& context);
     /// A MakeCall whose Originate failed before any channel existed: forget its call.
     void abandon_originate(const std::string& call_id);
     /// OriginateResponse Failure: when no channel of the call ever appeared (the phone could not

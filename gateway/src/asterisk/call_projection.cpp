@@ -62,9 +62,11 @@ connection_state call_model::derive(const channel& ch) const {
         case chan_state::busy: return connection_state::fail;
         case chan_state::ringing: return connection_state::alerting;
         case chan_state::up: {
+            // Waiting in a hold context (and not bridged again since).
             const bool parked_self =
+                ch.bridge.empty() &&
                 std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
-                hooks_.hold_contexts.end();
+                    hooks_.hold_contexts.end();
             return parked_self || ch.held || far_party_on_moh(ch) ? connection_state::hold
                                                                     : connection_state::connected;
         }
@@ -311,9 +313,19 @@ bool call_model::held_in_context(const connection_id& conn) const {
     return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
         const channel& ch = p.second;
         return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
-               std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
+               ch.bridge.empty() && std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
                    hooks_.hold_contexts.end();
     });
+}
+
+void call_model::enter_context(const connection_id& conn, const std::string& context) {
+    for (auto& [id, ch] : channels_) {
+        if (ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id) {
+            ch.context = context;
+            ch.bridge.clear();
+        }
+    }
+    project(conn.call_id, event_cause::normal);
 }
 
 void call_model::abandon_originate(const std::string& call_id) {

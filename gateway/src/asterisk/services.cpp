@@ -144,6 +144,9 @@ struct planner {
                                                   {"ExtraContext", env.hold_context},
                                                   {"ExtraExten", "s"},
                                                   {"ExtraPriority", "1"}}));
+        out.on_model = [c = p.call_to_be_held, ctx = env.hold_context](call_model& model) {
+            model.enter_context(c, ctx);
+        };
         out.result = svc::hold_call::result{};
         return out;
     }

@@ -57,6 +57,9 @@ struct plan {
     /// Runs once every action succeeded, before the response is sent (features: the cache and
     /// the events that report the change).
     std::function<void()> commit;
+    /// What the model must know once every action succeeded (HoldCall: the holder now waits in
+    /// the hold context, even when Newexten events are filtered out).
+    std::function<void(call_model&)> on_model;
 };
 
 using plan_outcome = std::variant<plan, protocol::csta_error>;
