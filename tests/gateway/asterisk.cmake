@@ -1,7 +1,12 @@
 # Tests of the Asterisk backend's AMI part: the parser and encoder (no I/O), and the link
-# against the fake AMI server over loopback (TCP and TLS with throwaway certificates).
+# against the fake AMI server over loopback (TCP and TLS with throwaway certificates from
+# ctigw::pbxsim's generator).
+find_package(Boost 1.81 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
 ctigw_add_test(gateway_asterisk_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/asterisk_ami_test.cpp
-  LIBS ctigw::gateway)
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_link_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/fake_ami.cpp
+  LIBS ctigw::gateway ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 # The AMI part is private to the gateway library.
 target_include_directories(gateway_asterisk_tests PRIVATE ${PROJECT_SOURCE_DIR}/gateway/src)
