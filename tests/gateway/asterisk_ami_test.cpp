@@ -1,5 +1,6 @@
 // The AMI parser and encoder (gateway/src/asterisk/ami_parser.hpp): chunk splits, the limits,
 // the quirks of the wire, and the encoder's refusal of anything that could inject headers.
+#include "asterisk/ami_actions.hpp"
 #include "asterisk/ami_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -224,6 +225,81 @@ TEST(ami_encoder, refuses_injection) {
     EXPECT_FALSE(encode_message(message{{"Event", "A\r\nB: c"}}).ok());
     EXPECT_FALSE(encode_message(message{}).ok());
     EXPECT_TRUE(encode_message(message{{"Event", "A"}, {"Value", "ü:é"}}).ok());
+}
+
+// ---- the action table (correlation, deadlines, exactly once; time passed in) ---------------
+
+struct table_fixture {
+    action_table table{2};
+    std::vector<std::pair<std::string, action_result>> done;
+    clock::time_point t0 = clock::now();
+    void add(const std::string& action, bool internal = false,
+             std::chrono::seconds timeout = std::chrono::seconds(10)) {
+        table.add(
+            action, [this, action](action_result r) { done.emplace_back(action, std::move(r)); },
+            timeout, t0, internal);
+    }
+    bool route(const message& m, clock::time_point now) {
+        std::optional<action_table::entry> finished;
+        const bool ours = table.route(m, now, finished);
+        if (finished) finished->done(std::move(finished->result));
+        return ours;
+    }
+};
+
+TEST(ami_action_table, correlation_and_limit) {
+    table_fixture f;
+    EXPECT_EQ(f.table.next_id(), "ctigw-1");
+    f.add("Originate");
+    f.add("Login", true);  // internal: does not count
+    EXPECT_FALSE(f.table.full());
+    f.add("Getvar");
+    EXPECT_TRUE(f.table.full());
+    // OriginateResponse has Event and Response: an event, not the answer.
+    EXPECT_FALSE(f.route(
+        message{{"Event", "OriginateResponse"}, {"ActionID", "ctigw-1"}, {"Response", "Success"}},
+        f.t0));
+    EXPECT_TRUE(f.route(
+        message{{"Response", "Error"}, {"ActionID", "ctigw-3"}, {"Message", "No such channel"}},
+        f.t0));
+    EXPECT_TRUE(f.route(message{{"Response", "Success"}, {"ActionID", "ctigw-1"}}, f.t0));
+    EXPECT_FALSE(f.route(message{{"Response", "Success"}, {"ActionID", "ctigw-1"}}, f.t0));  // gone
+    EXPECT_FALSE(f.route(message{{"Response", "Success"}, {"ActionID", "other-1"}}, f.t0));
+    EXPECT_FALSE(f.route(message{{"Response", "Success"}}, f.t0));
+    ASSERT_EQ(f.done.size(), 2U);
+    EXPECT_EQ(f.done[0].first, "Getvar");
+    EXPECT_EQ(f.done[0].second.error, action_error::refused);
+    EXPECT_NE(f.done[0].second.reason.find("No such channel"), std::string::npos);
+    EXPECT_TRUE(f.done[1].second.ok());
+    EXPECT_EQ(f.table.size(), 1U);
+    const auto rest = f.table.take_all();
+    ASSERT_EQ(rest.size(), 1U);
+    EXPECT_EQ(rest[0].action, "Login");
+    EXPECT_TRUE(f.table.take_all().empty());
+}
+
+TEST(ami_action_table, list_deadline_restarts_with_each_event) {
+    table_fixture f;
+    using std::chrono::seconds;
+    f.add("CoreShowChannels", false, seconds(10));
+    f.add("Ping", true, seconds(10));
+    EXPECT_TRUE(
+        f.route(message{{"Response", "Success"}, {"ActionID", "ctigw-1"}, {"EventList", "start"}},
+                f.t0 + seconds(5)));
+    EXPECT_TRUE(
+        f.route(message{{"Event", "CoreShowChannel"}, {"ActionID", "ctigw-1"}}, f.t0 + seconds(9)));
+    EXPECT_EQ(*f.table.next_deadline(), f.t0 + seconds(10));  // the Ping's
+    const auto expired = f.table.take_expired(f.t0 + seconds(12));
+    ASSERT_EQ(expired.size(), 1U);
+    EXPECT_EQ(expired[0].action, "Ping");
+    EXPECT_EQ(*f.table.next_deadline(), f.t0 + seconds(19));
+    EXPECT_TRUE(f.route(message{{"Event", "CoreShowChannelsComplete"},
+                                {"ActionID", "ctigw-1"},
+                                {"EventList", "Complete"}},
+                        f.t0 + seconds(13)));
+    ASSERT_EQ(f.done.size(), 1U);
+    EXPECT_EQ(f.done[0].second.events.size(), 2U);
+    EXPECT_FALSE(f.table.next_deadline());
 }
 
 }  // namespace

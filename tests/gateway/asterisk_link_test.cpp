@@ -58,33 +58,39 @@ struct outcome {
     }
 };
 
+/// Throwaway certificates for the whole binary (the project's generator, tools/pbx-sim).
 struct pki {
     std::filesystem::path dir, ca, other_ca, server, server_key;
     static const pki& get() {
-        static const pki p = [] {
-            pki k;
-            k.dir = std::filesystem::temp_directory_path() /
-                    ("ctigw-ami-test-" + std::to_string(std::random_device{}()));
-            std::filesystem::create_directories(k.dir);
-            auto write = [](const std::filesystem::path& f, const std::string& text) {
-                std::ofstream(f, std::ios::binary) << text;
-            };
-            const auto ca = pbxsim::make_ca("ctigw AMI test CA");
-            const auto other = pbxsim::make_ca("some other CA");
-            const auto leaf =
-                pbxsim::issue_certificate(ca, {"asterisk", {"127.0.0.1", "localhost"}});
-            k.ca = k.dir / "ca.pem";
-            k.other_ca = k.dir / "other-ca.pem";
-            k.server = k.dir / "server.pem";
-            k.server_key = k.dir / "server-key.pem";
-            write(k.ca, ca.cert_pem);
-            write(k.other_ca, other.cert_pem);
-            write(k.server, leaf.cert_pem);
-            write(k.server_key, leaf.key_pem);
-            return k;
-        }();
+        static const pki p;
         return p;
     }
+    pki() {
+        dir = std::filesystem::temp_directory_path() /
+              ("ctigw-ami-test-" + std::to_string(std::random_device{}()));
+        std::filesystem::create_directories(dir);
+        auto write = [](const std::filesystem::path& f, const std::string& text) {
+            std::ofstream(f, std::ios::binary) << text;
+        };
+        const auto ca_pair = pbxsim::make_ca("ctigw AMI test CA");
+        const auto other_pair = pbxsim::make_ca("some other CA");
+        const auto leaf =
+            pbxsim::issue_certificate(ca_pair, {"asterisk", {"127.0.0.1", "localhost"}});
+        ca = dir / "ca.pem";
+        other_ca = dir / "other-ca.pem";
+        server = dir / "server.pem";
+        server_key = dir / "server-key.pem";
+        write(ca, ca_pair.cert_pem);
+        write(other_ca, other_pair.cert_pem);
+        write(server, leaf.cert_pem);
+        write(server_key, leaf.key_pem);
+    }
+    ~pki() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    pki(const pki&) = delete;
+    pki& operator=(const pki&) = delete;
 };
 
 constexpr const char* secret = "s3cr3t-Pa55-xyzzy";
@@ -168,6 +174,16 @@ TEST_F(ami_link_test, login) {
     EXPECT_TRUE(logged("ami: logging_in -> up"));
 }
 
+/// The "retry in N ms" of every transition into backoff so far.
+std::vector<std::string> delays_of(const recorder& rec) {
+    std::vector<std::string> delays;
+    for (const auto& w : rec.whys) {
+        const auto at = w.find("retry in ");
+        if (at != std::string::npos) delays.push_back(w.substr(at + 9));
+    }
+    return delays;
+}
+
 TEST_F(ami_link_test, login_refused_is_retried_with_backoff) {
     make_fake();
     fake->set_login(login_mode::refuse);
@@ -180,11 +196,7 @@ TEST_F(ami_link_test, login_refused_is_retried_with_backoff) {
     EXPECT_TRUE(rec.downs[0].second);
     EXPECT_TRUE(logged("secret=<redacted>"));
     // 10, 20, 40, 40 ms: doubling up to the maximum.
-    std::vector<std::string> delays;
-    for (const auto& w : rec.whys) {
-        const auto at = w.find("retry in ");
-        if (at != std::string::npos) delays.push_back(w.substr(at + 9));
-    }
+    const auto delays = delays_of(rec);
     ASSERT_GE(delays.size(), 4U);
     EXPECT_EQ(delays[0], "10 ms");
     EXPECT_EQ(delays[1], "20 ms");
@@ -193,6 +205,32 @@ TEST_F(ami_link_test, login_refused_is_retried_with_backoff) {
     fake->set_login(login_mode::accept);
     ASSERT_TRUE(run_until([&] { return l->state() == link_state::up; }));
     EXPECT_EQ(rec.ups.size(), 1U);
+}
+
+TEST_F(ami_link_test, backoff_continues_after_a_short_session) {
+    make_fake();
+    fake->set_login(login_mode::refuse);
+    start(settings());  // stable_after 60 s: no session here lasts that long
+    ASSERT_TRUE(run_until([&] { return rec.downs.size() == 1; }));
+    fake->set_login(login_mode::accept);
+    ASSERT_TRUE(run_until([&] { return l->state() == link_state::up; }));
+    fake->drop();
+    ASSERT_TRUE(run_until([&] { return rec.ups.size() == 2; }));
+    EXPECT_EQ(delays_of(rec), (std::vector<std::string>{"10 ms", "20 ms"}));
+}
+
+TEST_F(ami_link_test, backoff_restarts_after_a_stable_session) {
+    make_fake();
+    fake->set_login(login_mode::refuse);
+    auto s = settings();
+    s.stable_after = 0ms;  // every session counts as stable
+    start(s);
+    ASSERT_TRUE(run_until([&] { return rec.downs.size() == 2; }));
+    fake->set_login(login_mode::accept);
+    ASSERT_TRUE(run_until([&] { return l->state() == link_state::up; }));
+    fake->drop();
+    ASSERT_TRUE(run_until([&] { return rec.ups.size() == 2; }));
+    EXPECT_EQ(delays_of(rec), (std::vector<std::string>{"10 ms", "20 ms", "10 ms"}));
 }
 
 TEST_F(ami_link_test, unanswered_login_times_out) {

@@ -240,12 +240,14 @@ fake_ami::fake_ami(fake_ami_options options) : impl_(std::make_shared<impl>(std:
 }
 
 fake_ami::~fake_ami() {
+    // Closing everything lets io.run() run out of work: every handler (each holds the impl)
+    // then has run, so the impl goes with the last reference (io.stop() would leave them queued
+    // inside the impl's own io_context: a cycle).
     net::post(impl_->io, [i = impl_] {
         error_code ignored;
         i->acceptor.close(ignored);
         auto all = i->conns;
         for (auto& c : all) i->close(c);
-        i->io.stop();
     });
     impl_->thread.join();
 }
