@@ -5,6 +5,8 @@ target_sources(ctigw_gateway PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/ami_parser.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/ami_actions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/ami_link.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/causes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/channel_map.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_projection.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/services.cpp

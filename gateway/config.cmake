@@ -4,6 +4,7 @@ find_package(OpenSSL 3 REQUIRED)
 
 add_library(ctigw_gateway_config STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/config/access.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/asterisk.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/clients.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/settings.cpp

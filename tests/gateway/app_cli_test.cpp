@@ -6,12 +6,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <cstdlib>
 #include <sstream>
 
 #include "app_support.hpp"
 #include "ctigw/gateway/app/logging.hpp"
 #include "ctigw/gateway/app/options.hpp"
+#include "ctigw/gateway/app/service.hpp"
 #include "ctigw/gateway/loader.hpp"
 
 namespace ctigw::gateway::app {
@@ -37,6 +40,30 @@ TEST(AppCli, CheckAcceptsAValidFile) {
     const auto r = cli({"check", file.string()});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("OK (1 listener(s), 1 client(s), backend sim)"));
+}
+
+// An Asterisk configuration checks (its files exist); `run` refuses it until the backend exists.
+TEST(AppCli, CheckAcceptsAnAsteriskFileThatRunRefuses) {
+    temp_dir dir;
+    dir.write("pbx-ca.pem", "x");
+    dir.write("ami.secret", "not checked here\n");
+    auto text = plain_config(client_entry("a", "t0123456789abcdefghijklmnop", R"(["2001"])"));
+    text.replace(text.find(R"({ "type": "sim" })"), 17, R"({ "type": "asterisk", "asterisk": {
+    "ami": { "host": "pbx.example.com", "tls": { "caFile": "pbx-ca.pem" },
+             "username": "ctigw", "secretFile": "ami.secret" },
+    "stations": [ { "first": "2000", "last": "2099" } ] } })");
+    const auto file = dir.write("ast.json", text);
+    const auto r = cli({"check", file.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("OK (1 listener(s), 1 client(s), backend asterisk)"));
+    EXPECT_EQ(cli({"run", "--config", file.string()}).code, 1);
+    auto loaded = load_gateway_file(file);
+    ASSERT_TRUE(loaded.ok());
+    boost::asio::io_context io;
+    service svc(io, file, std::move(*loaded.settings),
+                std::make_shared<spdlog::logger>("test", spdlog::sinks_init_list{}));
+    EXPECT_EQ(svc.start(),
+              "backend \"asterisk\" is not yet implemented in this build; use \"sim\"");
 }
 
 TEST(AppCli, CheckReportsPointerPositionAndSuggestion) {

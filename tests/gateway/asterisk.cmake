@@ -8,6 +8,7 @@ ctigw_add_test(gateway_asterisk_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/asterisk_ami_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_link_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/fake_ami.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_map_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_model_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_services_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_features_test.cpp

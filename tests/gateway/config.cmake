@@ -9,6 +9,7 @@ set(_schema_check ${CMAKE_CURRENT_LIST_DIR}/../config/schema_check.py)
 ctigw_add_test(gateway_config_tests
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/config_access_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/config_asterisk_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_loader_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_examples_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_tls_check_test.cpp

@@ -73,6 +73,31 @@ TEST(gateway_config_examples, site_with_mutual_tls_loads) {
     }
 }
 
+TEST(gateway_config_examples, asterisk_freepbx_loads) {
+    const auto path = examples / "asterisk-freepbx.json";
+    const auto r = load_gateway_file(path, {.check_files = false});
+    ASSERT_TRUE(r.ok()) << first_error(r);
+    const gateway_settings& s = *r.settings;
+    ASSERT_EQ(s.backend.type, backend_type::asterisk);
+    const auto& a = s.backend.asterisk;
+    EXPECT_EQ(a.ami.host, "pbx.example.com");
+    EXPECT_EQ(a.ami.port, 5039);
+    EXPECT_FALSE(a.ami.insecure);
+    EXPECT_EQ(a.ami.secret, secret_source::file);
+    EXPECT_EQ(a.endpoints.size(), 2U);
+    EXPECT_EQ(a.parking.spaces, (device_range{"71", "78"}));
+
+    // Without the files, the check names the TLS files, the AMI CA and the AMI secret.
+    if (!fs::exists("/etc/ctigw-gateway")) {
+        const auto checked = load_gateway_file(path);
+        std::vector<std::string> pointers;
+        for (const auto& d : checked.diagnostics) pointers.push_back(d.pointer);
+        EXPECT_THAT(pointers, ::testing::ElementsAre("/tls/certificateFile", "/tls/keyFile",
+                                                     "/backend/asterisk/ami/tls/caFile",
+                                                     "/backend/asterisk/ami/secretFile"));
+    }
+}
+
 // ---- schema <-> loader agreement --------------------------------------------------------------
 
 constexpr std::string_view hash =
@@ -106,6 +131,16 @@ std::vector<schema_case> valid_cases() {
          doc(plain, devices,
              R"({"type": "sim", "sim": {"stations": ["1000", {"first": "2000", "last": "2001"}],
                         "parkOrbits": [], "pickupGroups": {"g": ["2000"]}}})")},
+        {"asterisk",
+         doc(plain, devices,
+             R"({"type": "asterisk", "asterisk": {"ami": {"host": "pbx", "tls": {"caFile": "c"},
+                 "username": "u", "secretEnv": "S"}, "stations": ["2001"],
+                 "endpoints": {"PJSIP/anna-mobile": "2001"}, "dialString": "IAX2/{ext}/{ext}",
+                 "features": {"dndDeviceState": ""}}})")},
+        {"asterisk-loopback-tcp",
+         doc(plain, devices,
+             R"({"type": "asterisk", "asterisk": {"ami": {"host": "127.0.0.1", "insecure": true,
+                 "username": "u", "secretFile": "s"}, "stations": ["2001"]}})")},
         {"limits", doc(plain, devices, R"({"type": "sim"})",
                        R"(, "limits": {"requestsPerSecond": 0, "malformedTolerance": 0},
                           "status": {"address": "0.0.0.0", "port": 9000},
@@ -127,7 +162,27 @@ std::vector<schema_case> invalid_cases() {
                          "clients": [{"name": "c", "tokenHash": "sha256$00$00", "devices": ["1"]}],
                          "backend": {"type": "sim"}})"},
         {"bad-name", doc(plain, devices).replace(doc(plain, devices).find("\"c\""), 3, "\"a b\"")},
-        {"asterisk", doc(plain, devices, R"({"type": "asterisk"})")},
+        {"asterisk-without-section", doc(plain, devices, R"({"type": "asterisk"})")},
+        {"asterisk-remote-tcp",
+         doc(plain, devices,
+             R"({"type": "asterisk", "asterisk": {"ami": {"host": "10.0.0.5", "insecure": true,
+                 "username": "u", "secretEnv": "S"}, "stations": ["2001"]}})")},
+        {"asterisk-no-tls", doc(plain, devices,
+                                R"({"type": "asterisk", "asterisk": {"ami": {"host": "pbx",
+                 "username": "u", "secretEnv": "S"}, "stations": ["2001"]}})")},
+        {"asterisk-two-secrets",
+         doc(plain, devices,
+             R"({"type": "asterisk", "asterisk": {"ami": {"host": "pbx", "tls": {"caFile": "c"},
+                 "username": "u", "secretEnv": "S", "secretFile": "f"}, "stations": ["2001"]}})")},
+        {"asterisk-pattern-without-ext",
+         doc(plain, devices,
+             R"({"type": "asterisk", "asterisk": {"ami": {"host": "pbx", "tls": {"caFile": "c"},
+                 "username": "u", "secretEnv": "S"}, "stations": ["2001"],
+                 "channelPatterns": ["PJSIP/-"]}})")},
+        {"asterisk-with-sim-section",
+         doc(plain, devices,
+             R"({"type": "asterisk", "sim": {}, "asterisk": {"ami": {"host": "pbx",
+                 "tls": {"caFile": "c"}, "username": "u", "secretEnv": "S"}, "stations": ["2001"]}})")},
         {"hostname", doc(R"({"address": "localhost", "port": 80, "insecure": true})", devices)},
         {"path-query",
          doc(R"({"address": "::1", "port": 80, "path": "/a?b", "insecure": true})", devices)},

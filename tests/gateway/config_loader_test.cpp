@@ -317,8 +317,8 @@ TEST(gateway_config_loader, secrets_never_appear_in_diagnostics) {
     }
     // Short, clearly non-secret values are still quoted, which helps.
     EXPECT_THAT(errors(make(plain_listen, one_client, R"("type": "simm")")),
-                ElementsAre("/backend/type: unknown backend \"simm\"; use \"sim\" "
-                            "(line 4, column 21)"));
+                ElementsAre("/backend/type: unknown backend \"simm\"; use \"sim\" or "
+                            "\"asterisk\" (line 4, column 21)"));
 }
 
 TEST(gateway_config_loader, inline_token_gets_the_hash_hint) {
@@ -397,12 +397,11 @@ TEST(gateway_config_loader, device_set_items) {
 
 TEST(gateway_config_loader, backend_rules) {
     EXPECT_THAT(errors(make(plain_listen, one_client, R"("type": "asterisk")")),
-                ElementsAre("/backend/type: backend \"asterisk\" is not available in this build; "
-                            "use \"sim\" (line 4, column 21)"));
+                ElementsAre("/backend: missing required key \"asterisk\" (line 4, column 12)"));
     EXPECT_THAT(
         errors(make(plain_listen, one_client, R"("type": "sim", "asterisk": {"host": "pbx"})")),
-        ElementsAre("/backend/asterisk: the Asterisk backend is not available in this "
-                    "build (line 4, column 28)"));
+        ElementsAre("/backend/asterisk: the \"asterisk\" section is used only with \"type\": "
+                    "\"asterisk\"; remove it (line 4, column 28)"));
     EXPECT_THAT(
         errors(make(
             plain_listen, one_client,

@@ -49,8 +49,10 @@ service::~service() = default;
 
 std::string service::start() {
     if (settings_.backend.type != backend_type::sim) {
+        // The configuration loads and checks (`ctigw-gateway check`); the backend itself does
+        // not exist yet.
         return std::string("backend \"") + to_string(settings_.backend.type) +
-               "\" is not available in this build";
+               "\" is not yet implemented in this build; use \"sim\"";
     }
     parts_->clients = std::make_shared<const access_control>(settings_.clients);
     auto built = make_server_options(settings_, parts_->clients);

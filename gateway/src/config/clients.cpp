@@ -209,17 +209,27 @@ std::optional<device_range> gateway_reader::read_range_object(const json& item,
 
 void gateway_reader::read_backend(const json& b, backend_settings& out) {
     const std::string p = "/backend";
-    if (b.contains("asterisk")) {
-        key_error(p + "/asterisk", "the Asterisk backend is not available in this build");
-    }
     auto type = string(b, p, "type", true);
     if (!type) return;
-    if (*type == "asterisk") {
-        error(p + "/type", "backend \"asterisk\" is not available in this build; use \"sim\"");
+    if (*type != "sim" && *type != "asterisk") {
+        error(p + "/type", "unknown backend " + quote(*type) + "; use \"sim\" or \"asterisk\"");
         return;
     }
-    if (*type != "sim") {
-        error(p + "/type", "unknown backend " + quote(*type) + "; use \"sim\"");
+    // The other backend's section would be silently ignored: say so.
+    const std::string other = *type == "sim" ? "asterisk" : "sim";
+    if (b.contains(other)) {
+        key_error(child(p, other), "the \"" + other + "\" section is used only with \"type\": \"" +
+                                       other + "\"; remove it");
+    }
+    if (*type == "asterisk") {
+        out.type = backend_type::asterisk;
+        if (const json* a = object(b, p, "asterisk", true,
+                                   {"ami", "stations", "channelPatterns", "endpoints", "dialString",
+                                    "context", "originateCallerId", "parking", "conference",
+                                    "pickup", "features", "voicemailContext"},
+                                   generic_hint)) {
+            read_asterisk(*a, out.asterisk);
+        }
         return;
     }
     out.type = backend_type::sim;
@@ -229,42 +239,47 @@ void gateway_reader::read_backend(const json& b, backend_settings& out) {
     }
 }
 
+std::vector<device_range> gateway_reader::read_stations(const json& list, const std::string& lp,
+                                                        std::string_view owner) {
+    if (list.empty()) error(lp, "at least one station range is required");
+    std::vector<config::device_range> ranges;  // for the TSP's overlap finder
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& item = list[i];
+        const std::string ip = child(lp, i);
+        std::optional<device_range> r;
+        if (item.is_object()) {
+            r = read_range_object(item, ip);
+        } else if (item.is_string() &&
+                   config::detail::is_extension(item.get_ref<const std::string&>())) {
+            r = device_range{item.get<std::string>(), item.get<std::string>()};
+        } else {
+            error(ip,
+                  "expected an extension (\"2001\") or a range ({\"first\": \"2000\", "
+                  "\"last\": \"2099\"})");
+        }
+        if (!r) continue;
+        total += config::detail::range_size(r->first, r->last).value_or(max_stations + 1);
+        ranges.push_back({r->first, r->last, {}, {}, ip});
+    }
+    if (total > max_stations) {
+        error(lp, "too many stations: " + std::string(owner) + " supports at most " +
+                      std::to_string(max_stations));
+    }
+    for (const auto& o : config::detail::find_overlaps(ranges)) {
+        error(ranges[o.later].pointer,
+              "station \"" + o.extension + "\" is also in " + where(ranges[o.earlier].pointer));
+    }
+    std::vector<device_range> out;
+    for (const auto& r : ranges) out.push_back({r.first, r.last});
+    return out;
+}
+
 void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
     const std::string p = "/backend/sim";
     config::detail::extension_set stations;
     if (const json* list = array(s, p, "stations", false)) {
-        const std::string lp = p + "/stations";
-        if (list->empty()) error(lp, "at least one station range is required");
-        std::vector<config::device_range> ranges;  // for the TSP's overlap finder
-        std::uint64_t total = 0;
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const json& item = (*list)[i];
-            const std::string ip = child(lp, i);
-            std::optional<device_range> r;
-            if (item.is_object()) {
-                r = read_range_object(item, ip);
-            } else if (item.is_string() &&
-                       config::detail::is_extension(item.get_ref<const std::string&>())) {
-                r = device_range{item.get<std::string>(), item.get<std::string>()};
-            } else {
-                error(ip,
-                      "expected an extension (\"2001\") or a range ({\"first\": \"2000\", "
-                      "\"last\": \"2099\"})");
-            }
-            if (!r) continue;
-            total += config::detail::range_size(r->first, r->last).value_or(max_stations + 1);
-            ranges.push_back({r->first, r->last, {}, {}, ip});
-        }
-        if (total > max_stations) {
-            error(lp, "too many stations: the simulator supports at most " +
-                          std::to_string(max_stations));
-        }
-        for (const auto& o : config::detail::find_overlaps(ranges)) {
-            error(ranges[o.later].pointer,
-                  "station \"" + o.extension + "\" is also in " + where(ranges[o.earlier].pointer));
-        }
-        out.stations.clear();
-        for (const auto& r : ranges) out.stations.push_back({r.first, r.last});
+        out.stations = read_stations(*list, p + "/stations", "the simulator");
     }
     {
         std::vector<config::device_range> all;

@@ -1,11 +1,14 @@
 #pragma once
 
 // Internal: validates one ctigw-gateway.json document, collecting every problem. Split over
-// loader.cpp (root, listen, tls, limits, status, logging) and clients.cpp (clients, device sets,
-// backend). One instance per load; not shared between threads.
+// loader.cpp (root, listen, tls, limits, status, logging), clients.cpp (clients, device sets,
+// backend, the simulator) and asterisk.cpp (backend.asterisk). One instance per load; not shared
+// between threads.
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctigw/config/detail/json_reader.hpp"
@@ -51,6 +54,21 @@ class gateway_reader : public json_reader {
     std::optional<device_range> read_range_object(const json& item, const std::string& ptr);
     void read_backend(const json& b, backend_settings& out);
     void read_sim(const json& s, sim_backend_settings& out);
+    /** A list of stations (extensions and ranges, no overlaps, at most 100,000 in all): the
+     * valid items, after reporting the others. `owner` names the backend in messages. */
+    std::vector<device_range> read_stations(const json& list, const std::string& lp,
+                                            std::string_view owner);
+
+    // asterisk.cpp
+    void read_asterisk(const json& a, asterisk_backend_settings& out);
+    void read_ami(const json& a, asterisk_ami_settings& out);
+    void read_channel_patterns(const json& a, const std::string& p, asterisk_backend_settings& out);
+    void read_endpoints(const json& a, const std::string& p, asterisk_backend_settings& out);
+    void read_asterisk_features(const json& a, const std::string& p,
+                                asterisk_backend_settings& out);
+    /** An optional dialplan name (context, lot, AstDB family, profile); `out` keeps its default
+     * when absent. */
+    void dialplan_name(const json& obj, const std::string& ptr, const char* key, std::string& out);
 
     std::filesystem::path base_;
     load_options options_;

@@ -129,17 +129,91 @@ struct sim_backend_settings {
 enum class secret_source { file, environment };
 
 /**
- * Asterisk (ARI/AMI) backend. Not available in this build: the loader refuses type "asterisk";
- * the struct exists so that the backend can be added without changing gateway_settings.
+ * How the Asterisk backend reaches the Asterisk Manager Interface (docs/gateway-config.md,
+ * "backend.asterisk.ami"). TLS unless `insecure`, which the loader allows only towards a loopback
+ * host. The secret is named (a file or an environment variable), never held here.
+ */
+struct asterisk_ami_settings {
+    std::string host;           ///< host name or IP literal (no brackets); required in the file
+    std::uint16_t port = 5039;  ///< default 5039 with TLS, 5038 when insecure
+    bool insecure = false;      ///< plain TCP; only to 127.0.0.0/8, ::1 or "localhost"
+    /// CA bundle (PEM) the AMI server's certificate must chain to; set unless insecure.
+    std::filesystem::path ca_file;
+    /// Name checked against the server's certificate and sent as SNI; the loader sets it to
+    /// `host` when the file does not say.
+    std::string server_name;
+    std::string username;  ///< AMI user (manager.conf section); required in the file
+    secret_source secret = secret_source::file;
+    std::filesystem::path secret_file;  ///< when secret == file: its first line is the secret
+    std::string secret_env;             ///< when secret == environment
+    std::chrono::milliseconds action_timeout{10000};  ///< per action, until its response
+    std::chrono::milliseconds ping_interval{20000};   ///< idle link check (AMI Ping)
+
+    friend bool operator==(const asterisk_ami_settings&, const asterisk_ami_settings&) = default;
+};
+
+/** res_parking lot used for Park and unpark (ParkedCall(lot,space)). */
+struct asterisk_parking_settings {
+    std::string lot = "default";
+    /// Parking spaces exposed as park devices. FreePBX's default lot has 71-78 (parkext 70);
+    /// Asterisk's res_parking.conf.sample has 701-720 (parkext 700).
+    device_range spaces{"71", "78"};
+
+    friend bool operator==(const asterisk_parking_settings&,
+                           const asterisk_parking_settings&) = default;
+};
+
+/** Where conferences are built (ConfBridge); empty profiles mean ConfBridge's defaults. */
+struct asterisk_conference_settings {
+    std::string context = "ctigw-conference";
+    std::string bridge_profile;
+    std::string user_profile;
+
+    friend bool operator==(const asterisk_conference_settings&,
+                           const asterisk_conference_settings&) = default;
+};
+
+/**
+ * FreePBX's conventions for do-not-disturb and forwarding: AstDB families keyed by extension
+ * (DND/<ext> = "YES", CF/<ext> = destination) and a custom device state showing DND on phones.
+ */
+struct asterisk_feature_settings {
+    std::string dnd_family = "DND";
+    std::string forward_immediate_family = "CF";
+    std::string forward_busy_family = "CFB";
+    std::string forward_no_answer_family = "CFU";
+    /// "Custom:..." with one "{ext}"; empty: DND is not shown as a device state.
+    std::string dnd_device_state = "Custom:DND{ext}";
+
+    friend bool operator==(const asterisk_feature_settings&,
+                           const asterisk_feature_settings&) = default;
+};
+
+/**
+ * The Asterisk backend (AMI), for plain Asterisk and FreePBX. Defaults follow FreePBX
+ * (from-internal, PJSIP). Patterns use "{ext}" for the extension's digits. The loader guarantees:
+ * stations are non-empty and disjoint; every channel pattern is "<literal>{ext}<literal>" with a
+ * tech prefix ("PJSIP/") and a non-digit separator after {ext}; every endpoint maps to a station;
+ * parking spaces are not stations; dial_string has at least one "{ext}".
  */
 struct asterisk_backend_settings {
-    std::string host;
-    std::uint16_t port = 8088;
-    bool tls = true;
-    std::string username;
-    secret_source secret = secret_source::file;
-    std::filesystem::path secret_file;
-    std::string secret_env;
+    asterisk_ami_settings ami;
+    /// Extensions exposed as station devices; required in the file.
+    std::vector<device_range> stations;
+    /// How channel names name their station: "PJSIP/{ext}-" matches "PJSIP/2001-0000001a".
+    std::vector<std::string> channel_patterns{"PJSIP/{ext}-", "SIP/{ext}-", "IAX2/{ext}-",
+                                              "Local/{ext}@"};
+    /// Endpoint ("PJSIP/anna-mobile") -> station extension, for endpoints not named by their
+    /// extension (hot-desk, mobile twins). Several endpoints may map to one extension.
+    std::map<std::string, std::string, std::less<>> endpoints;
+    std::string dial_string = "PJSIP/{ext}";  ///< Originate Channel that rings a station's phone
+    std::string context = "from-internal";    ///< dialplan context for dialled destinations
+    std::string originate_caller_id;          ///< Originate CallerID ("{ext}" allowed); empty: none
+    asterisk_parking_settings parking;
+    asterisk_conference_settings conference;
+    std::string pickup_context = "from-internal";  ///< the loader defaults it to `context`
+    asterisk_feature_settings features;
+    std::string voicemail_context = "default";  ///< mailbox = <ext>@<voicemail_context>
 
     friend bool operator==(const asterisk_backend_settings&,
                            const asterisk_backend_settings&) = default;
@@ -148,7 +222,7 @@ struct asterisk_backend_settings {
 struct backend_settings {
     backend_type type = backend_type::sim;
     sim_backend_settings sim;            ///< when type == sim
-    asterisk_backend_settings asterisk;  ///< when type == asterisk (not loadable yet)
+    asterisk_backend_settings asterisk;  ///< when type == asterisk
 
     friend bool operator==(const backend_settings&, const backend_settings&) = default;
 };
