@@ -19,6 +19,7 @@ class services_test : public model_test {
         env_.is_station = [](std::string_view d) { return d.size() == 4 && d.substr(0, 3) == "200"; };
         env_.new_call_id = [this] { return "ctigw-" + std::to_string(++next_); };
         env_.context = "internal";
+        env_.caller_id = [](std::string_view ext) { return "<" + std::string(ext) + ">"; };
     }
 
     plan_outcome run(protocol::service_params params) {

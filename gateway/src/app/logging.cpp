@@ -12,8 +12,6 @@
 
 namespace ctigw::gateway::app {
 
-namespace {
-
 spdlog::level::level_enum to_spdlog(log_level level) {
     switch (level) {
         case log_level::trace:
@@ -33,6 +31,9 @@ spdlog::level::level_enum to_spdlog(log_level level) {
     }
     return spdlog::level::info;
 }
+
+namespace {
+
 
 /// "<N>message\n" per record: journald reads the priority from the prefix (sd-daemon(3)).
 /// `write` receives whole lines so that concurrent records never interleave.
@@ -117,6 +118,10 @@ std::shared_ptr<spdlog::logger> make_journal_logger(std::shared_ptr<std::string>
         "ctigw-gateway-test", make_journal_sink([out](const std::string& line) { *out += line; }));
     logger->set_level(spdlog::level::trace);
     return logger;
+}
+
+void log_at(spdlog::logger& logger, log_level level, std::string_view line) {
+    logger.log(to_spdlog(level), "{}", line);
 }
 
 void set_level(spdlog::logger& logger, log_level level) {

@@ -33,37 +33,40 @@ bool read_passphrase(const tls_settings& tls, std::string& out, std::string& err
     switch (tls.key_passphrase) {
         case passphrase_source::none:
             return true;
-        case passphrase_source::file: {
-            std::ifstream in(tls.key_passphrase_file, std::ios::binary);
-            if (!in) {
-                error = "tls.keyPassphraseFile: cannot read \"" + tls.key_passphrase_file.string() +
-                        "\"";
-                return false;
-            }
-            std::getline(in, out);
-            if (!out.empty() && out.back() == '\r') out.pop_back();
-            if (out.empty()) {
-                error =
-                    "tls.keyPassphraseFile: \"" + tls.key_passphrase_file.string() + "\" is empty";
-                return false;
-            }
-            return true;
-        }
-        case passphrase_source::environment: {
-            const char* v = std::getenv(tls.key_passphrase_env.c_str());
-            if (v == nullptr || *v == '\0') {
-                error = "tls.keyPassphraseEnv: the environment variable " + tls.key_passphrase_env +
-                        " is not set";
-                return false;
-            }
-            out = v;
-            return true;
-        }
+        case passphrase_source::file:
+            return read_secret(tls.key_passphrase_file, {}, "tls.keyPassphrase", out, error);
+        case passphrase_source::environment:
+            return read_secret({}, tls.key_passphrase_env, "tls.keyPassphrase", out, error);
     }
     return true;
 }
 
 }  // namespace
+
+bool read_secret(const std::filesystem::path& file, const std::string& env, std::string_view what,
+                 std::string& out, std::string& error) {
+    if (!env.empty()) {
+        const char* v = std::getenv(env.c_str());
+        if (v == nullptr || *v == '\0') {
+            error = std::string(what) + "Env: the environment variable " + env + " is not set";
+            return false;
+        }
+        out = v;
+        return true;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        error = std::string(what) + "File: cannot read \"" + file.string() + "\"";
+        return false;
+    }
+    std::getline(in, out);  // the first line; editors add a line break
+    if (!out.empty() && out.back() == '\r') out.pop_back();
+    if (out.empty()) {
+        error = std::string(what) + "File: \"" + file.string() + "\" is empty";
+        return false;
+    }
+    return true;
+}
 
 server_options_result make_server_options(const gateway_settings& settings,
                                           std::shared_ptr<const access_control> clients) {

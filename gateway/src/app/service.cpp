@@ -21,6 +21,7 @@
 
 #include "ctigw/gateway/app/logging.hpp"
 #include "ctigw/gateway/app/options.hpp"
+#include "ctigw/gateway/asterisk_backend.hpp"
 #include "ctigw/gateway/sim_backend.hpp"
 #include "ctigw/gateway/status_http.hpp"
 #include "ctigw/protocol/log_safe.hpp"
@@ -31,7 +32,7 @@ namespace net = boost::asio;
 
 struct service::parts {
     std::shared_ptr<const access_control> clients;
-    std::unique_ptr<sim_backend> backend;
+    std::unique_ptr<switch_backend> backend;
     std::unique_ptr<server> srv;
     std::unique_ptr<status_server> status;  ///< when the config has a "status" section
 };
@@ -48,12 +49,6 @@ service::service(net::io_context& io, std::filesystem::path config_file, gateway
 service::~service() = default;
 
 std::string service::start() {
-    if (settings_.backend.type != backend_type::sim) {
-        // The configuration loads and checks (`ctigw-gateway check`); the backend itself does
-        // not exist yet.
-        return std::string("backend \"") + to_string(settings_.backend.type) +
-               "\" is not yet implemented in this build; use \"sim\"";
-    }
     parts_->clients = std::make_shared<const access_control>(settings_.clients);
     auto built = make_server_options(settings_, parts_->clients);
     if (!built.error.empty()) return built.error;
@@ -64,7 +59,7 @@ std::string service::start() {
     built.options.log = [log = log_](std::string_view line) {
         log->info("{}", protocol::log_safe(line, 2000));
     };
-    parts_->backend = std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
+    if (auto err = make_backend(); !err.empty()) return err;
     parts_->srv = std::make_unique<server>(io_, *parts_->backend, std::move(built.options));
     server_ = parts_->srv.get();
     if (auto err = server_->start(); !err.empty()) return err;
@@ -74,6 +69,27 @@ std::string service::start() {
     }
     log_->info("backend {}, {} client(s) configured", to_string(settings_.backend.type),
                settings_.clients.size());
+    return {};
+}
+
+std::string service::make_backend() {
+    if (settings_.backend.type == backend_type::sim) {
+        parts_->backend = std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
+        return {};
+    }
+    const auto& ast = settings_.backend.asterisk;
+    std::string secret;
+    std::string error;
+    if (!read_secret(ast.ami.secret == secret_source::file ? ast.ami.secret_file : std::filesystem::path{},
+                     ast.ami.secret == secret_source::environment ? ast.ami.secret_env : std::string{},
+                     "backend.asterisk.ami.secret", secret, error)) {
+        return error;
+    }
+    // The link and the backend escape what Asterisk sent before it reaches a line.
+    parts_->backend = std::make_unique<asterisk_backend>(
+        io_, ast, std::move(secret), [log = log_](config::log_level level, std::string_view line) {
+            log_at(*log, level, line);
+        });
     return {};
 }
 

@@ -18,9 +18,8 @@ int to_int(std::string_view s, int fallback) {
     return ec == std::errc{} && p == s.data() + s.size() ? v : fallback;
 }
 
-chan_state state_of_event(const ami::message& e) {
-    const int v = to_int(e.get("ChannelState"), 0);
-    return v >= 0 && v <= 9 ? static_cast<chan_state>(v) : chan_state::down;
+channel_state state_of_event(const ami::message& e) {
+    return channel_state_of(e.get("ChannelState"));
 }
 
 bool is_local_name(std::string_view name) {
@@ -74,7 +73,7 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
         c.id = linkedid;
         // The first channel names the call: a station's extension, or an outside caller's number.
         c.calling = ch.station ? *ch.station : ch.caller_num;
-        if (ch.state == chan_state::ring || ch.state == chan_state::dialing) c.called = ch.exten;
+        if (ch.state == channel_state::ring || ch.state == channel_state::dialing) c.called = ch.exten;
         it = calls_.emplace(linkedid, std::move(c)).first;
     }
     ch.call_id = linkedid;
@@ -131,10 +130,7 @@ void call_model::on_event(const ami::message& e) {
         channel* dest = find(e.get("DestUniqueid"));
         channel* src = find(e.get("Uniqueid"));
         if (dest == nullptr) return;
-        if (e.has("DestChannelState")) {
-            const int v = to_int(e.get("DestChannelState"), 0);
-            if (v >= 0 && v <= 9) dest->state = static_cast<chan_state>(v);
-        }
+        if (e.has("DestChannelState")) dest->state = channel_state_of(e.get("DestChannelState"));
         if (src != nullptr) {
             update_common(*src, e);
             src->dialing_out = true;
@@ -215,7 +211,7 @@ void call_model::resync(const std::vector<ami::message>& items) {
     for (const auto& item : items) {
         if (item.get("Uniqueid").empty()) continue;
         auto& ch = create(item);
-        if (ch.state == chan_state::up && item.get("Application") == "Dial") ch.dialing_out = true;
+        if (ch.state == channel_state::up && item.get("Application") == "Dial") ch.dialing_out = true;
     }
     // Reported states follow the new truth silently; calls without channels are gone.
     for (auto it = calls_.begin(); it != calls_.end();) {

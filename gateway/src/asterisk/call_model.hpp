@@ -26,15 +26,10 @@
 #include <vector>
 
 #include "asterisk/ami_message.hpp"
+#include "asterisk/causes.hpp"
 #include "ctigw/protocol/messages.hpp"
 
 namespace ctigw::gateway::asterisk {
-
-/// Asterisk's channel states (ChannelState in AMI events; main/channel.h ast_channel_state).
-enum class chan_state : std::uint8_t {
-    down = 0, reserved = 1, off_hook = 2, dialing = 3, ring = 4, ringing = 5, up = 6, busy = 7,
-    dialing_off_hook = 8, pre_ring = 9
-};
 
 struct model_hooks {
     /// The station extension a channel name belongs to (nullopt: not a station: a trunk, a
@@ -106,7 +101,7 @@ class call_model {
         std::string linkedid;
         std::string call_id;
         std::optional<std::string> station;
-        chan_state state = chan_state::down;
+        channel_state state = channel_state::down;
         std::string caller_num;
         std::string exten;
         std::string context;

@@ -59,9 +59,9 @@ bool call_model::far_party_on_moh(const channel& ch) const {
 connection_state call_model::derive(const channel& ch) const {
     if (ch.local || !ch.station) return connection_state::null;
     switch (ch.state) {
-        case chan_state::busy: return connection_state::fail;
-        case chan_state::ringing: return connection_state::alerting;
-        case chan_state::up: {
+        case channel_state::busy: return connection_state::fail;
+        case channel_state::ringing: return connection_state::alerting;
+        case channel_state::up: {
             // Waiting in a hold context (and not bridged again since).
             const bool parked_self =
                 ch.bridge.empty() &&
@@ -70,14 +70,15 @@ connection_state call_model::derive(const channel& ch) const {
             return parked_self || ch.held || far_party_on_moh(ch) ? connection_state::hold
                                                                     : connection_state::connected;
         }
-        case chan_state::ring:
-        case chan_state::dialing:
-        case chan_state::dialing_off_hook:
-        case chan_state::off_hook:
-        case chan_state::pre_ring:
+        case channel_state::ring:
+        case channel_state::dialing:
+        case channel_state::dialing_off_hook:
+        case channel_state::off_hook:
+        case channel_state::pre_ring:
             return ch.dialing_out ? connection_state::connected : connection_state::initiated;
-        case chan_state::down:
-        case chan_state::reserved: return connection_state::null;
+        case channel_state::down:
+        case channel_state::reserved:
+        case channel_state::unknown: return connection_state::null;
     }
     return connection_state::null;
 }

@@ -68,16 +68,18 @@ struct planner {
         out.originate = originate_intent{id, p.calling_device, p.called_directory_number,
                                          p.correlator_data};
         // Async: a synchronous Originate blocks the whole AMI session until the phone answers.
-        out.actions.push_back(action(
-            "Originate", {{"Channel", env.dial_string(p.calling_device)},
-                          {"Context", env.context},
-                          {"Exten", p.called_directory_number},
-                          {"Priority", "1"},
-                          {"CallerID", "<" + p.calling_device + ">"},
-                          {"Timeout", std::to_string(env.originate_timeout_ms)},
-                          {"Async", "true"},
-                          {"ChannelId", id},
-                          {"Variable", "CTIGW_CALL=" + id}}));
+        std::vector<ami::header> h{{"Channel", env.dial_string(p.calling_device)},
+                                   {"Context", env.context},
+                                   {"Exten", p.called_directory_number},
+                                   {"Priority", "1"}};
+        if (env.caller_id) {
+            if (auto cid = env.caller_id(p.calling_device); !cid.empty()) h.push_back({"CallerID", cid});
+        }
+        h.insert(h.end(), {{"Timeout", std::to_string(env.originate_timeout_ms)},
+                           {"Async", "true"},
+                           {"ChannelId", id},
+                           {"Variable", "CTIGW_CALL=" + id}});
+        out.actions.push_back(action("Originate", std::move(h)));
         out.result = svc::make_call::result{connection_id{id, p.calling_device}};
         return out;
     }

@@ -35,6 +35,9 @@ std::shared_ptr<spdlog::logger> make_journal_logger(std::shared_ptr<std::string>
 
 void set_level(spdlog::logger& logger, log_level level);
 
+/// One line at a configured level (the line is already safe to log).
+void log_at(spdlog::logger& logger, log_level level, std::string_view line);
+
 /// The sd-daemon priority of a spdlog level ("<3>" for error...).
 std::string_view journal_prefix(int spdlog_level) noexcept;
 

@@ -2,6 +2,9 @@
 // the simulator backend take. Pure functions apart from reading the key passphrase; any thread.
 #pragma once
 
+#include <filesystem>
+#include <string_view>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +35,12 @@ server_options_result make_server_options(const gateway_settings& settings,
                                           std::shared_ptr<const access_control> clients);
 
 sim::sim_config make_sim_config(const sim_backend_settings& settings);
+
+/// A secret named by the configuration: the environment variable `env` when not empty, else the
+/// first line of `file`. `what` prefixes the error ("tls.keyPassphrase" → "...File: ...");
+/// the error never contains the secret.
+bool read_secret(const std::filesystem::path& file, const std::string& env, std::string_view what,
+                 std::string& out, std::string& error);
 
 /// The sections that differ between two configurations and that only a restart applies
 /// ("listen", "tls", "backend", "limits", "status", "logging.file"...), for the reload's log.

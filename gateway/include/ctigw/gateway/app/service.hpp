@@ -68,6 +68,8 @@ class service {
   private:
     /// The status page and /metrics (docs/gateway-status.md).
     std::string start_status();
+    /// The configured switch backend (the Asterisk one reads its AMI secret here).
+    std::string make_backend();
     struct parts;
     boost::asio::io_context& io_;
     std::filesystem::path config_file_;

@@ -1,0 +1,148 @@
+// asterisk_backend: settings → channel map, backend core and AMI link, wired together.
+#include "ctigw/gateway/asterisk_backend.hpp"
+
+#include "asterisk/ami_link.hpp"
+#include "asterisk/backend_core.hpp"
+#include "asterisk/causes.hpp"
+#include "asterisk/channel_map.hpp"
+
+namespace ctigw::gateway {
+
+using namespace asterisk;
+
+namespace {
+
+std::vector<std::string> expand(const std::vector<device_range>& ranges) {
+    std::vector<std::string> out;
+    for (const auto& r : ranges) {
+        if (r.first == r.last) {
+            out.push_back(r.first);
+            continue;
+        }
+        const auto width = r.first.size();
+        for (unsigned long long n = std::stoull(r.first), last = std::stoull(r.last); n <= last; ++n) {
+            std::string s = std::to_string(n);
+            out.push_back(std::string(width - std::min(width, s.size()), '0') + s);
+        }
+    }
+    return out;
+}
+
+std::string replace_ext(std::string pattern, std::string_view ext) {
+    for (auto at = pattern.find("{ext}"); at != std::string::npos; at = pattern.find("{ext}", at + ext.size())) {
+        pattern.replace(at, 5, ext);
+    }
+    return pattern;
+}
+
+/// Q.850 → CSTA, with the rule for a party that never answered (protocol.md §5.3 "Cause of the
+/// last party"): a normal release of a ringing or dialling party is a cancelled call.
+protocol::event_cause release_cause(int q850, bool answered) {
+    const auto c = cause_of_hangup(q850);
+    if (c == protocol::event_cause::normal_clearing || c == protocol::event_cause::unknown) {
+        return answered ? protocol::event_cause::normal_clearing : protocol::event_cause::call_cancelled;
+    }
+    return c;
+}
+
+}  // namespace
+
+struct asterisk_backend::impl final : ami::link_listener {
+    impl(boost::asio::io_context& io, asterisk_backend_settings s, std::string secret, log_fn log_fn)
+        : settings(std::move(s)),
+          map(settings),
+          log(std::move(log_fn)),
+          core(make_core_settings(),
+               [this](std::string action, std::vector<ami::header> headers, ami::completion done) {
+                   link.send(std::move(action), std::move(headers), std::move(done));
+               },
+               [this](std::string_view line) {
+                   if (log) log(config::log_level::info, line);
+               }),
+          link(io, make_link_settings(std::move(secret)), *this,
+               [this](config::log_level level, std::string_view line) {
+                   if (log) log(level, line);
+               }) {}
+
+    core_settings make_core_settings() {
+        core_settings c;
+        c.stations = expand(settings.stations);
+        c.station_of = [this](std::string_view channel) { return map.extension_of(channel); };
+        c.cause_of = release_cause;
+        c.services.dial_string = [this](std::string_view ext) { return map.dial_string(ext); };
+        c.services.context = settings.context;
+        if (!settings.originate_caller_id.empty()) {
+            c.services.caller_id = [pattern = settings.originate_caller_id](std::string_view ext) {
+                return replace_ext(pattern, ext);
+            };
+        }
+        c.features.dnd_family = settings.features.dnd_family;
+        c.features.forward_families = {settings.features.forward_immediate_family,
+                                       settings.features.forward_busy_family,
+                                       settings.features.forward_no_answer_family};
+        c.features.dnd_device_state = settings.features.dnd_device_state;
+        c.features.voicemail_context = settings.voicemail_context;
+        return c;
+    }
+
+    ami::link_settings make_link_settings(std::string secret) const {
+        ami::link_settings l;
+        l.host = settings.ami.host;
+        l.port = settings.ami.port;
+        l.tls = !settings.ami.insecure;
+        l.ca_file = settings.ami.ca_file.string();
+        l.server_name = settings.ami.server_name;
+        l.username = settings.ami.username;
+        l.secret = std::move(secret);
+        l.action_timeout = settings.ami.action_timeout;
+        l.ping_interval = settings.ami.ping_interval;
+        return l;
+    }
+
+    // ---- ami::link_listener ----
+    void on_up(std::string_view /*version*/) override { core.on_link_up(); }
+    void on_down(std::string_view reason, bool /*will_retry*/) override { core.on_link_down(reason); }
+    void on_event(const ami::message& event) override { core.on_ami_event(event); }
+
+    asterisk_backend_settings settings;
+    channel_map map;
+    log_fn log;
+    backend_core core;  ///< before the link: the link's completions reach the core
+    ami::link link;
+};
+
+asterisk_backend::asterisk_backend(boost::asio::io_context& io, asterisk_backend_settings settings,
+                                   std::string secret, log_fn log)
+    : impl_(std::make_unique<impl>(io, std::move(settings), std::move(secret), std::move(log))) {}
+
+asterisk_backend::~asterisk_backend() {
+    impl_->link.stop();  // pending actions complete while the core still exists
+}
+
+void asterisk_backend::attach(backend_listener& listener) {
+    impl_->core.attach(listener);
+    impl_->link.start();
+}
+
+void asterisk_backend::stop() { impl_->link.stop(); }
+
+std::string asterisk_backend::instance_id() const { return impl_->core.instance_id(); }
+backend_status asterisk_backend::status() const { return impl_->core.status(); }
+bool asterisk_backend::is_device(std::string_view d) const { return impl_->core.is_device(d); }
+std::vector<std::string> asterisk_backend::devices() const { return impl_->core.devices(); }
+std::vector<std::string> asterisk_backend::devices_in_call(std::string_view c) const {
+    return impl_->core.devices_in_call(c);
+}
+std::size_t asterisk_backend::active_calls() const { return impl_->core.active_calls(); }
+std::vector<std::string> asterisk_backend::unsupported_services(std::string_view d) const {
+    return impl_->core.unsupported_services(d);
+}
+std::optional<protocol::csta_error> asterisk_backend::monitor(const std::string& d) {
+    return impl_->core.monitor(d);
+}
+void asterisk_backend::unmonitor(const std::string& d) { impl_->core.unmonitor(d); }
+void asterisk_backend::execute(const protocol::request& r, completion done) {
+    impl_->core.execute(r, std::move(done));
+}
+
+}  // namespace ctigw::gateway
