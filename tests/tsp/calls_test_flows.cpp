@@ -67,6 +67,24 @@ TEST_F(calls_test, make_call_events_before_response_bind_to_the_tapi_call) {
     EXPECT_EQ(completions(drop_id), std::vector<LONG>{0});
 }
 
+// A switch that rings the caller's phone first (Asterisk; autoOriginate false): the made call
+// proceeds while the user's own phone rings, and is never offered to the user as a new call.
+TEST_F(calls_test, make_call_that_rings_the_callers_phone_first_proceeds_then_rings_back) {
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0,
+                               nullptr),
+              static_cast<LONG>(id));
+    reply(ok<svc::make_call>({connection_id{"c9", "2001"}}));
+    event("2001", ev_delivered({"c9", "2001"}, "2001", "2002", connection_state::alerting,
+                               event_cause::make_call));
+    EXPECT_EQ(seen("2001"), (strings{"DIALING", "PROCEEDING"}));
+    event("2001", ev_originated({"c9", "2001"}, "2001", "2002"));
+    event("2001", ev_delivered({"c9", "2002"}, "2001", "2002", connection_state::connected));
+    event("2001", ev_established({"c9", "2002"}, "2001", "2002", connection_state::connected));
+    EXPECT_EQ(seen("2001"), (strings{"DIALING", "PROCEEDING", "RINGBACK", "CONNECTED"}));
+}
+
 TEST_F(calls_test, make_call_response_first_then_events_and_call_info) {
     HDRVCALL hd = nullptr;
     const auto id = rid();

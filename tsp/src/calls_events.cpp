@@ -180,7 +180,12 @@ void on(const event_context& x, const evt::delivered& e) {
         }
         set_correlator(*c, e.correlator_data);
         c->switch_state = connection_state::alerting;
-        if (c->state == LINECALLSTATE_UNKNOWN || c->state == LINECALLSTATE_OFFERING) {
+        if (!fresh && x.cause_is(event_cause::make_call) && originating(c->state)) {
+            // The switch rings the caller's own phone first (autoOriginate false, or a switch
+            // that cannot take a phone off-hook, protocol.md §5.3): our lineMakeCall is
+            // proceeding, not an offered call.
+            to_proceeding(x, c);
+        } else if (c->state == LINECALLSTATE_UNKNOWN || c->state == LINECALLSTATE_OFFERING) {
             call_machine::transition(x.p, x.l, c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
         }
         calls::flush_info(x.p, x.l, c);

@@ -1,6 +1,7 @@
 // Scenario execution (runner.hpp).
 #include "ctigw/tapihost/runner.hpp"
 
+#include <cstdlib>
 #include <thread>
 
 namespace ctigw::tapihost {
@@ -56,6 +57,12 @@ bool runner::run(const statement& st)
     }
     if (const auto* e = std::get_if<echo_stmt>(&st.body)) {
         host_.note(e->text);
+        return true;
+    }
+    if (const auto* sh = std::get_if<shell_stmt>(&st.body)) {
+        host_.note("> shell " + sh->command);
+        const int status = std::system(sh->command.c_str());
+        if (status != 0) return fail(st, "  shell: exit status " + std::to_string(status));
         return true;
     }
     if (const auto* c = std::get_if<console_stmt>(&st.body)) {

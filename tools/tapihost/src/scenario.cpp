@@ -54,7 +54,7 @@ bool valid_name(std::string_view s)
 
 const std::vector<std::string_view> reserved_words = {
     "as", "within", "newcall", "devstate", "inservice", "addressstate", "event", "completion", "phone",
-    "callinfo", "digit", "generate", "last", "expect", "wait", "sim", "echo"};
+    "callinfo", "digit", "generate", "last", "expect", "wait", "sim", "echo", "shell"};
 
 const std::vector<std::string_view> phone_subverbs = {"open", "close", "status", "display",
                                                       "hookswitch", "lamp", "button"};
@@ -281,6 +281,14 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
     }
     if (verb == "echo") {
         st.body = echo_stmt{join(w, 1, w.size())};
+        return st;
+    }
+    if (verb == "shell") {
+        if (w.size() < 2) {
+            *error = "usage: shell <command> (e.g. shell $PHONE 2002 answer)";
+            return std::nullopt;
+        }
+        st.body = shell_stmt{join(w, 1, w.size())};
         return st;
     }
     if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" ||
@@ -793,6 +801,7 @@ std::string language_help()
          "  sim <command>          to the in-process simulator (--sim): sim call 0301555 2001,\n"
          "                         sim do 2002 answer, sim hangup @2001, sim fault drop ...\n"
          "  echo <text>            print a line\n"
+         "  shell <command>        run a command; a non-zero exit is a mismatch\n"
          "  # comment\n"
          "Console only: status, lines, calls, help, quit\n";
     return o.str();

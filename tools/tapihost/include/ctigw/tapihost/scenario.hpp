@@ -105,6 +105,11 @@ struct sim_stmt {
 struct echo_stmt {
     std::string text;
 };
+/// `shell <command>`: run by the system's shell (live tests drive real phones with it); a
+/// non-zero exit status is a mismatch.
+struct shell_stmt {
+    std::string command;
+};
 /// Console-only words: `help`, `quit`, `status`, `lines`, `calls`.
 struct console_stmt {
     std::string word;
@@ -113,7 +118,8 @@ struct console_stmt {
 struct statement {
     std::size_t line = 0;  ///< 1-based line in the file (0: console)
     std::string text;      ///< as written, trimmed
-    std::variant<op_stmt, expect_stmt, wait_stmt, sim_stmt, echo_stmt, console_stmt> body;
+    std::variant<op_stmt, expect_stmt, wait_stmt, sim_stmt, echo_stmt, shell_stmt, console_stmt>
+        body;
 };
 
 /// The LINECALLINFO fields `callinfo FIELD=value` can check.
