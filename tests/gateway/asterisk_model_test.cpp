@@ -141,12 +141,42 @@ TEST_F(model_test, MusicOnHoldToTheFarPartyMeansTheStationHolds) {
     EXPECT_EQ(take(), (lines{"2001 Retrieved normal", "2002 Retrieved normal"}));
 }
 
-TEST_F(model_test, DigitsFromAPhoneAreDetectedOnItsOwnConnection) {
+TEST_F(model_test, DigitsFromAPhoneGoToEveryPartyOnTheSendersConnection) {
     chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2002"}});
+    chan("Newchannel", "IAX2/2002-2", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2002-2", "u2", "IAX2/2002");
+    chan("Newstate", "IAX2/2002-2", "u2", "u1", 6);
     take();
     chan("DTMFEnd", "IAX2/2001-1", "u1", "u1", 6, {{"Digit", "5"}, {"Direction", "Received"}});
-    chan("DTMFEnd", "IAX2/2001-1", "u1", "u1", 6, {{"Digit", "6"}, {"Direction", "Sent"}});
-    ASSERT_EQ(take(), lines{"2001 DigitsDetected"});
+    chan("DTMFEnd", "IAX2/2002-2", "u2", "u1", 6, {{"Digit", "5"}, {"Direction", "Sent"}});
+    ASSERT_EQ(take(), (lines{"2001 DigitsDetected normal", "2002 DigitsDetected normal"}));
+}
+
+// A Blind transfer as Asterisk 22 reports it: the transferer leaves, the transferee stays
+// connected and dials the target on the same Linkedid. Each copy of an event carries its
+// recipient's own state (the transferee must not read its own release in the transferer's).
+TEST_F(model_test, EachCopyOfAnEventCarriesItsRecipientsOwnState) {
+    chan("Newchannel", "IAX2/2003-1", "u1", "u1", 4, {{"Exten", "2001"}});
+    chan("Newchannel", "IAX2/2001-2", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2001-2", "u2", "IAX2/2001");
+    chan("Newstate", "IAX2/2001-2", "u2", "u1", 6);
+    chan("Newstate", "IAX2/2003-1", "u1", "u1", 6);
+    take();
+    chan("Unhold", "IAX2/2001-2", "u2", "u1", 6);
+    model_.on_event(ami::message{{"Event", "BlindTransfer"}, {"Result", "Success"}});
+    hangup("IAX2/2001-2", "u2", "u1", 16);
+    ASSERT_EQ(events_.size(), 2u);
+    EXPECT_EQ(events_[0].device, "2003");
+    EXPECT_EQ(std::get<evt::connection_cleared>(events_[0].body).local_connection_info,
+              connection_state::connected);
+    EXPECT_EQ(std::get<evt::connection_cleared>(events_[1].body).local_connection_info,
+              connection_state::null);
+    take();
+    chan("Newchannel", "IAX2/2004-3", "u3", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2004-3", "u3", "IAX2/2004");
+    chan("Newstate", "IAX2/2004-3", "u3", "u1", 5);
+    EXPECT_EQ(take(), (lines{"2003 Delivered normal", "2004 Delivered normal"}));
+    EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2003", "2004"}));
 }
 
 TEST_F(model_test, AResyncKeepsSurvivingCallIdsSilentlyAndForgetsVanishedCalls) {

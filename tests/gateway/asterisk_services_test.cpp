@@ -117,6 +117,12 @@ TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
     chan("BridgeEnter", "IAX2/2001-1", "u1", "u1", 6, {{"BridgeUniqueid", "b2"}});
     chan("BridgeEnter", "IAX2/2002-2", "u2", "u1", 6, {{"BridgeUniqueid", "b2"}});
     EXPECT_EQ(take(), (lines{"2001 Retrieved normal", "2002 Retrieved normal"}));
+    // Transferred later: the holder's channel leaves the bridge and runs the hold context's
+    // last priority on its way out. That is no hold.
+    chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
+    chan("Newexten", "IAX2/2001-1", "u1", "u1", 6,
+         {{"Context", "ctigw-hold"}, {"Exten", "s"}, {"Application", "Hangup"}});
+    EXPECT_EQ(take(), lines{});
 }
 
 TEST_F(services_test, ACallHeldAtThePhoneCannotBeRetrievedFromTapi) {
@@ -138,6 +144,56 @@ TEST_F(services_test, DeflectRedirectsTheCallerOfARingingCall) {
                                                                  {"Exten", "2004"},
                                                                  {"Priority", "1"}}}}));
     EXPECT_EQ(refusal(run(svc::deflect_call::params{{"u1", "2003"}, "2004"})), "invalidConnectionState");
+}
+
+TEST_F(services_test, ADeflectedCallIsDivertedAndDeliveredAsRedirected) {
+    chan("Newchannel", "IAX2/2005-7", "u1", "u1", 4, {{"Exten", "2002"}});
+    chan("Newchannel", "IAX2/2002-8", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2002-8", "u2", "IAX2/2002");
+    chan("Newstate", "IAX2/2002-8", "u2", "u1", 5);
+    take();
+    const auto p = ok(run(svc::deflect_call::params{{"u1", "2002"}, "2006"}));
+    p.prepare(model_);
+    // Asterisk 22: the caller leaves Dial (DialEnd CANCEL), the ringing leg hangs up, the
+    // caller's channel dials the new number.
+    model_.on_event(ami::message{{"Event", "DialEnd"}, {"Uniqueid", "u1"}, {"DialStatus", "CANCEL"}});
+    hangup("IAX2/2002-8", "u2", "u1", 16);
+    EXPECT_EQ(take(), (lines{"2005 Diverted redirected", "2002 Diverted redirected"}));
+    chan("Newchannel", "IAX2/2006-9", "u3", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2006-9", "u3", "IAX2/2006");
+    chan("Newstate", "IAX2/2006-9", "u3", "u1", 5);
+    ASSERT_EQ(take(), (lines{"2005 Delivered redirected", "2006 Delivered redirected"}));
+    chan("Newstate", "IAX2/2006-9", "u3", "u1", 6);
+    EXPECT_EQ(take(), (lines{"2005 Established redirected", "2006 Established redirected"}));
+}
+
+TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
+    talking();
+    const auto p = ok(run(svc::single_step_transfer::params{{"u1", "2001"}, "2003"}));
+    p.prepare(model_);
+    chan("Unhold", "IAX2/2001-1", "u1", "u1", 6);
+    model_.on_event(ami::message{{"Event", "BlindTransfer"}, {"Result", "Success"},
+                                 {"TransfererUniqueid", "u1"}, {"Extension", "2003"}});
+    chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
+    hangup("IAX2/2001-1", "u1", "u1", 16);
+    ASSERT_EQ(events_.size(), 2u);
+    const auto t = std::get<evt::transferred>(events_[1].body);
+    EXPECT_EQ(t.transferring_device, "2001");
+    EXPECT_EQ(t.transferred_to_device, "2003");
+    EXPECT_EQ(t.local_connection_info, connection_state::connected);  // 2002's copy
+    ASSERT_EQ(t.transferred_connections.size(), 3u);
+    EXPECT_FALSE(t.transferred_connections[0].new_connection);  // 2001 left
+    EXPECT_EQ(t.transferred_connections[2].new_connection, (connection_id{"u1", "2003"}));
+    EXPECT_EQ(take(), (lines{"2001 Transferred singleStepTransfer", "2002 Transferred singleStepTransfer"}));
+    // The transferee's channel dials the target in the same call.
+    chan("Newchannel", "IAX2/2003-5", "u5", "u1", 0);
+    dial_begin("u2", "u1", "IAX2/2003-5", "u5", "IAX2/2003");
+    chan("Newstate", "IAX2/2003-5", "u5", "u1", 5);
+    ASSERT_EQ(events_.size(), 2u);
+    const auto d = std::get<evt::delivered>(events_[1].body);
+    EXPECT_EQ(d.called_device, "2003");
+    EXPECT_EQ(d.last_redirection_device, "2001");
+    EXPECT_EQ(take(), (lines{"2002 Delivered singleStepTransfer", "2003 Delivered singleStepTransfer"}));
 }
 
 TEST_F(services_test, SingleStepTransferUsesBlindTransferSoTheCallIdSurvives) {

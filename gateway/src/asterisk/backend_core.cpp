@@ -253,15 +253,18 @@ void backend_core::execute(const request& r, completion done) {
         const auto& o = *p->originate;
         model_.expect_originate(o.call_id, o.calling, o.called, o.correlator);
     }
+    if (p->prepare) p->prepare(model_);
     run_plan(std::move(p), 0, r.id, r.params.index(), std::move(done));
 }
 
 void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::string id,
                             std::size_t index, completion done) {
     if (next == p->actions.size()) {
+        // The response first: the events the service causes follow it (backend.hpp).
+        done(response{std::move(id), index, std::move(p->result)});
         if (p->on_model) p->on_model(model_);
         if (p->commit) p->commit();
-        return done(response{std::move(id), index, std::move(p->result)});
+        return;
     }
     const auto& a = p->actions[next];
     send_(a.name, a.headers,
@@ -271,6 +274,7 @@ void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::stri
               const auto& act = p->actions[next];
               if (!res.ok() && !(act.may_fail && res.error == ami::action_error::refused)) {
                   if (p->originate) model_.abandon_originate(p->originate->call_id);
+                  if (p->unprepare) p->unprepare(model_);
                   const bool refused = res.error == ami::action_error::refused;
                   done(response{id, index,
                                 csta_error{refused ? error_category::state_incompatibility

@@ -57,6 +57,7 @@ call_model::channel& call_model::create(const ami::message& e) {
     ch.caller_num = std::string(e.get("CallerIDNum"));
     ch.exten = std::string(e.get("Exten"));
     ch.context = std::string(e.get("Context"));
+    ch.app = std::string(e.get("Application"));
     ch.bridge = std::string(e.has("BridgeId") ? e.get("BridgeId") : e.get("BridgeUniqueid"));
     auto linked = std::string(e.get("Linkedid"));
     if (linked.empty()) linked = ch.uniqueid;
@@ -86,6 +87,7 @@ void call_model::update_common(channel& ch, const ami::message& e) {
     if (e.event() == "Newexten") {
         ch.context = std::string(e.get("Context"));
         ch.exten = std::string(e.get("Exten"));
+        ch.app = std::string(e.get("Application"));
     }
     // Asterisk rewrites a channel's Linkedid without an event when the channel is bridged into
     // an older call (pickup, park retrieval): the channel then joins that call.
@@ -157,11 +159,27 @@ void call_model::on_event(const ami::message& e) {
         if (status == "NOANSWER") c.fail_cause = event_cause::call_not_answered;
         return;
     }
+    if (name == "BlindTransfer") {
+        // A transfer made at the phone (the backend's own SingleStepTransfer expects it already).
+        channel* transferer = find(e.get("TransfererUniqueid"));
+        if (transferer == nullptr || !transferer->station || e.get("Result") != "Success") return;
+        auto& c = calls_[transferer->call_id];
+        if (!c.redirect) {
+            c.redirect = call::redirection{*transferer->station, std::string(e.get("Extension")),
+                                           event_cause::single_step_transfer};
+        }
+        return;
+    }
     channel* ch = find(e.get("Uniqueid"));
     if (ch == nullptr) return;
     update_common(*ch, e);
     if (name == "BridgeEnter") {
         ch->bridge = std::string(e.get("BridgeUniqueid"));
+        // Bridged again (RetrieveCall's Bridge): it left the hold context for good.
+        if (std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch->context) !=
+            hooks_.hold_contexts.end()) {
+            ch->context.clear();
+        }
     } else if (name == "BridgeLeave") {
         ch->bridge.clear();
     } else if (name == "Hold") {
@@ -177,11 +195,14 @@ void call_model::on_event(const ami::message& e) {
     } else if (name == "Rename") {
         ch->name = std::string(e.get("Newname"));
     } else if (name == "DTMFEnd") {
+        // Received from the phone: the sender's connection, to every station of the call
+        // (protocol.md §6.2 DigitsDetected).
         if (ch->station && e.get("Direction") == "Received") {
             protocol::evt::digits_detected d;
             d.connection = {ch->call_id, *ch->station};
             d.digits = std::string(e.get("Digit"));
-            sink_(*ch->station, d);
+            d.cause = event_cause::normal;
+            call_event(ch->call_id, d);
         }
         return;
     }

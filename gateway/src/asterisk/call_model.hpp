@@ -83,6 +83,16 @@ class call_model {
     /// The device's channels now run `context` (a Redirect the backend made succeeded); the
     /// Newexten events that would say so may be filtered out.
     void enter_context(const protocol::connection_id& c, const std::string& context);
+    /// The device's ringing or connected party is about to be sent to `destination` by the
+    /// backend (DeflectCall: `redirected`; SingleStepTransfer: `single_step_transfer`): when the
+    /// device's connection ends, it is reported as Diverted / Transferred, not as a release, and
+    /// the new party's delivery names the device as the redirecting one.
+    void expect_redirect(const protocol::connection_id& c, const std::string& destination,
+                         protocol::event_cause cause);
+    /// The redirect's action failed: the device stays.
+    void forget_redirect(const std::string& call_id);
+    /// GenerateDigits finished: DigitsGenerated to every station of the call.
+    void digits_generated(const protocol::connection_id& c, const std::string& digits);
     /// A MakeCall whose Originate failed before any channel existed: forget its call.
     void abandon_originate(const std::string& call_id);
     /// OriginateResponse Failure: when no channel of the call ever appeared (the phone could not
@@ -105,6 +115,7 @@ class call_model {
         std::string caller_num;
         std::string exten;
         std::string context;
+        std::string app;  ///< the dialplan application it runs (Newexten, CoreShowChannel)
         std::string bridge;
         std::string dial_source;   ///< uniqueid of the channel that dials this one
         bool originator = false;   ///< an Originate's first leg (rung before the call goes out)
@@ -124,6 +135,15 @@ class call_model {
         bool had_channels = false;  ///< a MakeCall's call exists before its first channel
         /// Why the calling party failed (DialEnd's DialStatus), for Failed.
         protocol::event_cause fail_cause = protocol::event_cause::busy;
+        /// A pending redirection (see expect_redirect), and the device that last redirected.
+        struct redirection {
+            std::string from;
+            std::string to;
+            protocol::event_cause cause = protocol::event_cause::redirected;
+        };
+        std::optional<redirection> redirect;
+        std::optional<std::string> last_redirection;
+        std::optional<protocol::event_cause> delivery_cause;  ///< of the redirected delivery
         /// Station → its last reported state, in the order the stations joined (events follow it).
         std::vector<std::pair<std::string, protocol::connection_state>> reported;
     };
@@ -133,6 +153,8 @@ class call_model {
                                                protocol::connection_state b);
 
     channel* find(std::string_view uniqueid);
+    /// Waiting in a hold context: unbridged, and not on its way out (the context's Hangup).
+    bool in_hold_context(const channel& ch) const;
     /// The call's channels in creation order.
     std::vector<const channel*> members(const std::string& call_id) const;
     channel& create(const ami::message& e);
@@ -142,10 +164,17 @@ class call_model {
     void project(const std::string& call_id, protocol::event_cause hint);
     protocol::connection_state derive(const channel& ch) const;
     bool far_party_on_moh(const channel& ch) const;
+    /// The departure of a redirecting device: Transferred or Diverted instead of a release.
+    void emit_redirected(call& c, const std::string& device, const std::vector<std::string>& audience);
     /// Emits one state change of `device` to every station of the call; returns its cause.
     protocol::event_cause emit_transition(call& c, const std::string& device, protocol::connection_state from,
                          protocol::connection_state to, protocol::event_cause hint,
                          const std::vector<std::string>& audience);
+
+    void fan_out(const call& c, protocol::event_body body, const std::string& changed,
+                 protocol::connection_state changed_to, const std::vector<std::string>& audience);
+    /// An event about the call that changes no state, to every station in it.
+    void call_event(const std::string& call_id, protocol::event_body body);
 
     model_hooks hooks_;
     event_sink sink_;

@@ -56,18 +56,19 @@ bool call_model::far_party_on_moh(const channel& ch) const {
     });
 }
 
+bool call_model::in_hold_context(const channel& ch) const {
+    return ch.bridge.empty() && ch.app != "Hangup" &&
+           std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
+               hooks_.hold_contexts.end();
+}
+
 connection_state call_model::derive(const channel& ch) const {
     if (ch.local || !ch.station) return connection_state::null;
     switch (ch.state) {
         case channel_state::busy: return connection_state::fail;
         case channel_state::ringing: return connection_state::alerting;
         case channel_state::up: {
-            // Waiting in a hold context (and not bridged again since).
-            const bool parked_self =
-                ch.bridge.empty() &&
-                std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
-                    hooks_.hold_contexts.end();
-            return parked_self || ch.held || far_party_on_moh(ch) ? connection_state::hold
+            return in_hold_context(ch) || ch.held || far_party_on_moh(ch) ? connection_state::hold
                                                                     : connection_state::connected;
         }
         case channel_state::ring:
@@ -129,6 +130,13 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         const auto to = state_in(now, dev);
         if (from == to) continue;
         const bool was_picked = std::find(picked.begin(), picked.end(), dev) != picked.end();
+        if (to == connection_state::null && c.redirect && c.redirect->from == dev) {
+            emit_redirected(c, dev, audience);
+            auto r = std::find_if(c.reported.begin(), c.reported.end(),
+                                  [&](const auto& p) { return p.first == dev; });
+            if (r != c.reported.end()) c.reported.erase(r);
+            continue;
+        }
         const auto cause =
             emit_transition(c, dev, from, to, was_picked ? event_cause::call_pickup : hint, audience);
         if (to == connection_state::null) last = cause;
@@ -177,8 +185,12 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             e.calling_device = c.calling;
             e.called_device = c.called;
             e.correlator_data = c.correlator;
+            e.last_redirection_device = c.last_redirection;
             const bool own = calling && c.made_by_us;  // the caller's phone rung by MakeCall
-            body = with_cause(std::move(e), own ? event_cause::make_call : event_cause::normal, to);
+            body = with_cause(std::move(e),
+                              own ? event_cause::make_call
+                                  : c.delivery_cause.value_or(event_cause::normal),
+                              to);
             break;
         }
         case connection_state::connected: {
@@ -199,8 +211,13 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
                 e.calling_device = c.calling;
                 e.called_device = c.called;
                 e.correlator_data = c.correlator;
+                e.last_redirection_device = c.last_redirection;
                 body = with_cause(std::move(e),
-                                  hint == event_cause::call_pickup ? hint : event_cause::normal, to);
+                                  hint == event_cause::call_pickup
+                                      ? hint
+                                      : c.delivery_cause.value_or(event_cause::normal),
+                                  to);
+                c.delivery_cause.reset();  // answered: the redirection is over
             }
             break;
         }
@@ -235,8 +252,92 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             break;
         }
     }
-    for (const auto& dev : audience) sink_(dev, body);
+    fan_out(c, body, device, to, audience);
     return cause;
+}
+
+void call_model::emit_redirected(call& c, const std::string& device,
+                                 const std::vector<std::string>& audience) {
+    const auto r = *c.redirect;
+    c.redirect.reset();
+    const connection_id conn{c.id, device};
+    protocol::event_body body;
+    if (r.cause == event_cause::single_step_transfer) {
+        // protocol.md §5.4 SingleStepTransfer: the call continues as c for the others; the
+        // target's connection comes with its delivery.
+        evt::transferred e;
+        e.primary_old_call = conn;
+        e.transferring_device = device;
+        e.transferred_to_device = r.to;
+        for (const auto& [dev, st] : c.reported) {
+            if (dev == device) {
+                e.transferred_connections.push_back({conn, std::nullopt, dev});
+            } else {
+                e.transferred_connections.push_back({connection_id{c.id, dev}, connection_id{c.id, dev}, dev});
+            }
+        }
+        e.transferred_connections.push_back({std::nullopt, connection_id{c.id, r.to}, r.to});
+        e.cause = r.cause;
+        body = std::move(e);
+        c.called = r.to;
+    } else {
+        evt::diverted e;
+        e.connection = conn;
+        e.diverting_device = device;
+        e.new_destination = r.to;
+        e.calling_device = c.calling;
+        e.called_device = c.called;
+        e.cause = r.cause;
+        body = std::move(e);
+    }
+    c.last_redirection = device;
+    c.delivery_cause = r.cause;
+    fan_out(c, std::move(body), device, connection_state::null, audience);
+}
+
+void call_model::expect_redirect(const connection_id& conn, const std::string& destination,
+                                 event_cause cause) {
+    auto it = calls_.find(conn.call_id);
+    if (it == calls_.end()) return;
+    it->second.redirect = call::redirection{conn.device_id, destination, cause};
+}
+
+void call_model::forget_redirect(const std::string& call_id) {
+    if (auto it = calls_.find(call_id); it != calls_.end()) it->second.redirect.reset();
+}
+
+void call_model::fan_out(const call& c, protocol::event_body body, const std::string& changed,
+                         connection_state changed_to, const std::vector<std::string>& audience) {
+    // Each copy carries its recipient's own connection state (protocol.md §6.1): the changing
+    // device's new one, every other device's as last reported.
+    for (const auto& dev : audience) {
+        connection_state st = changed_to;
+        if (dev != changed) {
+            auto r = std::find_if(c.reported.begin(), c.reported.end(),
+                                  [&](const auto& p) { return p.first == dev; });
+            st = r == c.reported.end() ? connection_state::null : r->second;
+        }
+        std::visit([st](auto& e) {
+            if constexpr (requires { e.local_connection_info; }) e.local_connection_info = st;
+        }, body);
+        sink_(dev, body);
+    }
+}
+
+void call_model::call_event(const std::string& call_id, protocol::event_body body) {
+    auto it = calls_.find(call_id);
+    if (it == calls_.end()) return;
+    std::vector<std::string> audience;
+    for (const auto& [dev, st] : it->second.reported) audience.push_back(dev);
+    fan_out(it->second, std::move(body), {}, connection_state::null, audience);
+}
+
+void call_model::digits_generated(const connection_id& conn, const std::string& digits) {
+    evt::digits_generated e;
+    e.connection = conn;
+    e.digits = digits;
+    e.cause = event_cause::normal;
+    call_event(conn.call_id, e);
 }
 
 // ---- reads ----
@@ -314,8 +415,7 @@ bool call_model::held_in_context(const connection_id& conn) const {
     return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
         const channel& ch = p.second;
         return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
-               ch.bridge.empty() && std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
-                   hooks_.hold_contexts.end();
+               in_hold_context(ch);
     });
 }
 
@@ -323,6 +423,7 @@ void call_model::enter_context(const connection_id& conn, const std::string& con
     for (auto& [id, ch] : channels_) {
         if (ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id) {
             ch.context = context;
+            ch.app.clear();
             ch.bridge.clear();
         }
     }

@@ -44,6 +44,12 @@ std::variant<connection_state, csta_error> existing(const call_model& m, const c
     return *m.state_of(c);
 }
 
+/// The device's departure will be a redirection, not a release.
+void redirecting(plan& out, const connection_id& c, const std::string& to, protocol::event_cause cause) {
+    out.prepare = [c, to, cause](call_model& m) { m.expect_redirect(c, to, cause); };
+    out.unprepare = [id = c.call_id](call_model& m) { m.forget_redirect(id); };
+}
+
 struct planner {
     const call_model& m;
     const service_env& env;
@@ -196,6 +202,7 @@ struct planner {
                                                   {"Context", env.context},
                                                   {"Exten", p.new_destination},
                                                   {"Priority", "1"}}));
+        redirecting(out, p.call_to_be_diverted, p.new_destination, protocol::event_cause::redirected);
         out.result = svc::deflect_call::result{};
         return out;
     }
@@ -219,6 +226,8 @@ struct planner {
         out.actions.push_back(action("BlindTransfer", {{"Channel", std::get<0>(pair).first},
                                                        {"Context", env.context},
                                                        {"Exten", p.transferred_to}}));
+        redirecting(out, p.active_call, p.transferred_to,
+                    protocol::event_cause::single_step_transfer);
         out.result = svc::single_step_transfer::result{p.active_call.call_id};
         return out;
     }
@@ -246,6 +255,9 @@ struct planner {
             out.actions.push_back(action(
                 "PlayDTMF", {{"Channel", far[0]}, {"Digit", std::string(1, d)}, {"Duration", ms}}));
         }
+        out.on_model = [c = p.connection_to_send_digits, d = p.characters_to_send](call_model& model) {
+            model.digits_generated(c, d);
+        };
         out.result = svc::generate_digits::result{};
         return out;
     }

@@ -63,6 +63,10 @@ struct plan {
     /// What the model must know once every action succeeded (HoldCall: the holder now waits in
     /// the hold context, even when Newexten events are filtered out).
     std::function<void(call_model&)> on_model;
+    /// What the model must expect before the first action is sent (events may overtake the
+    /// response), and how to take it back when an action fails.
+    std::function<void(call_model&)> prepare;
+    std::function<void(call_model&)> unprepare;
 };
 
 using plan_outcome = std::variant<plan, protocol::csta_error>;
