@@ -85,6 +85,23 @@ TEST_F(calls_test, make_call_that_rings_the_callers_phone_first_proceeds_then_ri
     EXPECT_EQ(seen("2001"), (strings{"DIALING", "PROCEEDING", "RINGBACK", "CONNECTED"}));
 }
 
+// A destination that rang and then returned busy (an Asterisk phone rejecting with Busy):
+// the far party's release cause is why the caller's call ended.
+TEST_F(calls_test, far_party_released_busy_disconnects_the_caller_busy) {
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2004"), 0,
+                               nullptr),
+              static_cast<LONG>(id));
+    reply(ok<svc::make_call>({connection_id{"c4", "2001"}}));
+    event("2001", ev_initiated({"c4", "2001"}, event_cause::make_call));
+    event("2001", ev_originated({"c4", "2001"}, "2001", "2004"));
+    event("2001", ev_delivered({"c4", "2004"}, "2001", "2004", connection_state::connected));
+    event("2001", ev_cleared({"c4", "2004"}, connection_state::connected, event_cause::busy));
+    EXPECT_EQ(seen("2001"), (strings{"DIALTONE", "DIALING", "PROCEEDING", "RINGBACK",
+                                     "DISCONNECTED(0x20)", "IDLE"}));  // BUSY
+}
+
 TEST_F(calls_test, make_call_response_first_then_events_and_call_info) {
     HDRVCALL hd = nullptr;
     const auto id = rid();

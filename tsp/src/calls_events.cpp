@@ -393,7 +393,9 @@ void on(const event_context& x, const evt::connection_cleared& e) {
         call_machine::transition(x.p, x.l, c, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
         return;
     }
-    calls::end_call(x.p, x.l, c, LINEDISCONNECTMODE_NORMAL);
+    // The last other party left: its cause is why our call ended (a destination that rang and
+    // then returned busy is DISCONNECTED BUSY, not NORMAL).
+    calls::end_call(x.p, x.l, c, mode);
 }
 
 void on(const event_context& x, const evt::call_cleared& e) {
