@@ -120,6 +120,7 @@ class indexer {
             frame& top = stack.back();
             path_.resize(top.base);
             skip_space();
+            if (pos_ >= text_.size()) break;  // text nlohmann accepted never ends here
             if (at(',')) {
                 advance();
                 skip_space();
@@ -158,7 +159,10 @@ class indexer {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 advance();
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/') {
-                while (pos_ < text_.size() && text_[pos_] != '\n') advance();
+                // Like nlohmann's lexer, a line comment ends at CR as well as at LF.
+                while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') {
+                    advance();
+                }
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
                 advance();
                 advance();

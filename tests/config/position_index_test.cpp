@@ -27,6 +27,15 @@ TEST(config_position_index, skips_comments_everywhere) {
     EXPECT_EQ(idx.value_position("/x"), (text_position{}));
 }
 
+// Found by config_fuzzer: nlohmann ends a line comment at a lone CR, so what follows the CR is
+// JSON; the indexer read past the end of the text when it took it for comment.
+TEST(config_position_index, a_line_comment_ends_at_a_carriage_return_too) {
+    const auto idx = position_index::build("{ \"a\": { // note\r  },\n  \"b\": 2 }\n");
+    EXPECT_EQ(idx.value_position("/b"), (text_position{2, 8}));
+    // Text that ends inside a container (not accepted by nlohmann) stops, never overruns.
+    EXPECT_EQ(position_index::build("{ \"a\": [1, 2").value_position("/a/1"), (text_position{1, 12}));
+}
+
 TEST(config_position_index, string_contents_do_not_confuse_it) {
     const auto idx = position_index::build(R"({"s": "a \" , ] } // /*", "t": "\\", "u": "x"})");
     EXPECT_EQ(idx.value_position("/t"), (text_position{1, 32}));
