@@ -179,6 +179,15 @@ TEST_F(model_test, EachCopyOfAnEventCarriesItsRecipientsOwnState) {
     EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2003", "2004"}));
 }
 
+TEST_F(model_test, ACallAnsweredByTheDialplanIsEstablishedByTheDialledNumber) {
+    chan("Newchannel", "IAX2/2005-1", "u1", "u1", 4, {{"Exten", "*2001"}});
+    EXPECT_EQ(take(), lines{"2005 ServiceInitiated newCall"});
+    chan("Newstate", "IAX2/2005-1", "u1", "u1", 6);  // VoiceMail() answers
+    ASSERT_EQ(events_.size(), 2u);
+    EXPECT_EQ(std::get<evt::established>(events_[1].body).answering_device, "*2001");
+    EXPECT_EQ(take(), (lines{"2005 Originated normal", "2005 Established normal"}));
+}
+
 TEST_F(model_test, AResyncKeepsSurvivingCallIdsSilentlyAndForgetsVanishedCalls) {
     chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2002"}});
     chan("Newchannel", "IAX2/2004-1", "u9", "u9", 4, {{"Exten", "2005"}});

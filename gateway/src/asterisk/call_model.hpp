@@ -153,6 +153,9 @@ class call_model {
                                                protocol::connection_state b);
 
     channel* find(std::string_view uniqueid);
+    /// The device's channel is up without dialling anyone: the dialplan answered it.
+    static bool answered_by_dialplan(const std::vector<const channel*>& members,
+                                     const std::string& device);
     /// Waiting in a hold context: unbridged, and not on its way out (the context's Hangup).
     bool in_hold_context(const channel& ch) const;
     /// The call's channels in creation order.

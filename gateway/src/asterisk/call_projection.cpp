@@ -56,6 +56,14 @@ bool call_model::far_party_on_moh(const channel& ch) const {
     });
 }
 
+bool call_model::answered_by_dialplan(const std::vector<const channel*>& members,
+                                      const std::string& device) {
+    return std::any_of(members.begin(), members.end(), [&](const channel* ch) {
+        return ch->station && *ch->station == device && ch->state == channel_state::up &&
+               !ch->dialing_out;
+    });
+}
+
 bool call_model::in_hold_context(const channel& ch) const {
     return ch.bridge.empty() && ch.app != "Hangup" &&
            std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
@@ -125,21 +133,7 @@ void call_model::project(const std::string& call_id, event_cause hint) {
     }
     const auto before = c.reported;
     event_cause last = event_cause::normal_clearing;
-    for (const auto& dev : order) {
-        const auto from = state_in(before, dev);
-        const auto to = state_in(now, dev);
-        if (from == to) continue;
-        const bool was_picked = std::find(picked.begin(), picked.end(), dev) != picked.end();
-        if (to == connection_state::null && c.redirect && c.redirect->from == dev) {
-            emit_redirected(c, dev, audience);
-            auto r = std::find_if(c.reported.begin(), c.reported.end(),
-                                  [&](const auto& p) { return p.first == dev; });
-            if (r != c.reported.end()) c.reported.erase(r);
-            continue;
-        }
-        const auto cause =
-            emit_transition(c, dev, from, to, was_picked ? event_cause::call_pickup : hint, audience);
-        if (to == connection_state::null) last = cause;
+    auto update = [&c](const std::string& dev, connection_state to) {
         auto r = std::find_if(c.reported.begin(), c.reported.end(),
                               [&](const auto& p) { return p.first == dev; });
         if (to == connection_state::null) {
@@ -149,6 +143,37 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         } else {
             r->second = to;
         }
+    };
+    for (const auto& dev : order) {
+        const auto from = state_in(before, dev);
+        const auto to = state_in(now, dev);
+        if (from == to) continue;
+        const bool was_picked = std::find(picked.begin(), picked.end(), dev) != picked.end();
+        if (to == connection_state::null && c.redirect && c.redirect->from == dev) {
+            emit_redirected(c, dev, audience);
+            update(dev, to);
+            continue;
+        }
+        const auto cause =
+            emit_transition(c, dev, from, to, was_picked ? event_cause::call_pickup : hint, audience);
+        if (to == connection_state::null) last = cause;
+        if (to == connection_state::connected && dev == c.calling && !c.made_by_us &&
+            (from == connection_state::initiated || from == connection_state::null) &&
+            answered_by_dialplan(members, dev)) {
+            // Voicemail, an IVR or a queue announcement answered: no station answers, the
+            // dialled number does (the caller's TAPI call becomes CONNECTED).
+            evt::established e;
+            e.established_connection = {c.id, c.called};
+            e.answering_device = c.called;
+            e.calling_device = c.calling;
+            e.called_device = c.called;
+            e.correlator_data = c.correlator;
+            e.cause = event_cause::normal;
+            update(dev, to);
+            fan_out(c, std::move(e), dev, to, audience);
+            continue;
+        }
+        update(dev, to);
     }
 
     if (members.empty() && c.had_channels) {
