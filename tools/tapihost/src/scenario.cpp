@@ -288,7 +288,9 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
             *error = "usage: shell <command> (e.g. shell $PHONE 2002 answer)";
             return std::nullopt;
         }
-        st.body = shell_stmt{join(w, 1, w.size())};
+        // The command exactly as written after the verb: quotes are the shell's to read.
+        const auto rest = st.text.find_first_of(" \t");
+        st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
         return st;
     }
     if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" ||
