@@ -102,13 +102,15 @@ TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
     ASSERT_EQ(h.actions.size(), 1u);
     EXPECT_EQ(h.actions[0].name, "Redirect");
     EXPECT_EQ(h.actions[0].headers[0], (ami::header{"Channel", "IAX2/2002-2"}));
-    // What Asterisk then reports: both leave the bridge (Newexten filtered out); the backend
-    // tells the model where the holder went once the Redirect succeeded.
+    // The Redirect's response comes first (the backend tells the model where the holder goes),
+    // but the call is held only once the holder really left the bridge (Newexten filtered out).
+    h.on_model(model_);
+    EXPECT_EQ(take(), lines{});
+    EXPECT_EQ(refusal(run(svc::retrieve_call::params{{"u1", "2001"}})), "noHeldCall");
     chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
+    EXPECT_EQ(take(), (lines{"2001 Held normal", "2002 Held normal"}));
     chan("BridgeLeave", "IAX2/2002-2", "u2", "u1", 6);
     EXPECT_EQ(take(), lines{});
-    h.on_model(model_);
-    EXPECT_EQ(take(), (lines{"2001 Held normal", "2002 Held normal"}));
     EXPECT_EQ(refusal(run(svc::hold_call::params{{"u1", "2001"}})), "invalidConnectionState");
     const auto r = ok(run(svc::retrieve_call::params{{"u1", "2001"}}));
     EXPECT_EQ(r.actions, (std::vector<ami_action>{{"Bridge", {{"Channel1", "IAX2/2001-1"},
@@ -117,6 +119,9 @@ TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
     chan("BridgeEnter", "IAX2/2001-1", "u1", "u1", 6, {{"BridgeUniqueid", "b2"}});
     chan("BridgeEnter", "IAX2/2002-2", "u2", "u1", 6, {{"BridgeUniqueid", "b2"}});
     EXPECT_EQ(take(), (lines{"2001 Retrieved normal", "2002 Retrieved normal"}));
+    // The hold context's Wait reported after the Bridge (seen on Asterisk 22): stale.
+    chan("Newexten", "IAX2/2001-1", "u1", "u1", 6,
+         {{"Context", "ctigw-hold"}, {"Exten", "s"}, {"Application", "Wait"}});
     // Transferred later: the holder's channel leaves the bridge and runs the hold context's
     // last priority on its way out. That is no hold.
     chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);

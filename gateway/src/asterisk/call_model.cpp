@@ -84,7 +84,9 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
 void call_model::update_common(channel& ch, const ami::message& e) {
     if (e.has("ChannelState")) ch.state = state_of_event(e);
     if (e.has("CallerIDNum")) ch.caller_num = std::string(e.get("CallerIDNum"));
-    if (e.event() == "Newexten") {
+    // A bridged channel runs no dialplan: a Newexten that arrives after its BridgeEnter is a
+    // late report (the hold context's Wait overtaken by RetrieveCall's Bridge), not a move.
+    if (e.event() == "Newexten" && ch.bridge.empty()) {
         ch.context = std::string(e.get("Context"));
         ch.exten = std::string(e.get("Exten"));
         ch.app = std::string(e.get("Application"));

@@ -447,9 +447,11 @@ bool call_model::held_in_context(const connection_id& conn) const {
 void call_model::enter_context(const connection_id& conn, const std::string& context) {
     for (auto& [id, ch] : channels_) {
         if (ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id) {
+            // Not the bridge: the Redirect is an async goto, so the channel is held only once
+            // its BridgeLeave shows it really left (a RetrieveCall's Bridge sent before that
+            // would be undone by the pending goto).
             ch.context = context;
             ch.app.clear();
-            ch.bridge.clear();
         }
     }
     project(conn.call_id, event_cause::normal);
