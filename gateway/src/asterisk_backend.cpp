@@ -20,7 +20,8 @@ std::vector<std::string> expand(const std::vector<device_range>& ranges) {
             continue;
         }
         const auto width = r.first.size();
-        for (unsigned long long n = std::stoull(r.first), last = std::stoull(r.last); n <= last; ++n) {
+        for (unsigned long long n = std::stoull(r.first), last = std::stoull(r.last); n <= last;
+             ++n) {
             std::string s = std::to_string(n);
             out.push_back(std::string(width - std::min(width, s.size()), '0') + s);
         }
@@ -29,7 +30,8 @@ std::vector<std::string> expand(const std::vector<device_range>& ranges) {
 }
 
 std::string replace_ext(std::string pattern, std::string_view ext) {
-    for (auto at = pattern.find("{ext}"); at != std::string::npos; at = pattern.find("{ext}", at + ext.size())) {
+    for (auto at = pattern.find("{ext}"); at != std::string::npos;
+         at = pattern.find("{ext}", at + ext.size())) {
         pattern.replace(at, 5, ext);
     }
     return pattern;
@@ -40,7 +42,8 @@ std::string replace_ext(std::string pattern, std::string_view ext) {
 protocol::event_cause release_cause(int q850, bool answered) {
     const auto c = cause_of_hangup(q850);
     if (c == protocol::event_cause::normal_clearing || c == protocol::event_cause::unknown) {
-        return answered ? protocol::event_cause::normal_clearing : protocol::event_cause::call_cancelled;
+        return answered ? protocol::event_cause::normal_clearing
+                        : protocol::event_cause::call_cancelled;
     }
     return c;
 }
@@ -48,17 +51,19 @@ protocol::event_cause release_cause(int q850, bool answered) {
 }  // namespace
 
 struct asterisk_backend::impl final : ami::link_listener {
-    impl(boost::asio::io_context& io, asterisk_backend_settings s, std::string secret, log_fn log_fn)
+    impl(boost::asio::io_context& io, asterisk_backend_settings s, std::string secret,
+         log_fn log_fn)
         : settings(std::move(s)),
           map(settings),
           log(std::move(log_fn)),
-          core(make_core_settings(),
-               [this](std::string action, std::vector<ami::header> headers, ami::completion done) {
-                   link.send(std::move(action), std::move(headers), std::move(done));
-               },
-               [this](std::string_view line) {
-                   if (log) log(config::log_level::info, line);
-               }),
+          core(
+              make_core_settings(),
+              [this](std::string action, std::vector<ami::header> headers, ami::completion done) {
+                  link.send(std::move(action), std::move(headers), std::move(done));
+              },
+              [this](std::string_view line) {
+                  if (log) log(config::log_level::info, line);
+              }),
           link(io, make_link_settings(std::move(secret)), *this,
                [this](config::log_level level, std::string_view line) {
                    if (log) log(level, line);
@@ -101,7 +106,9 @@ struct asterisk_backend::impl final : ami::link_listener {
 
     // ---- ami::link_listener ----
     void on_up(std::string_view /*version*/) override { core.on_link_up(); }
-    void on_down(std::string_view reason, bool /*will_retry*/) override { core.on_link_down(reason); }
+    void on_down(std::string_view reason, bool /*will_retry*/) override {
+        core.on_link_down(reason);
+    }
     void on_event(const ami::message& event) override { core.on_ami_event(event); }
 
     asterisk_backend_settings settings;
@@ -124,23 +131,37 @@ void asterisk_backend::attach(backend_listener& listener) {
     impl_->link.start();
 }
 
-void asterisk_backend::stop() { impl_->link.stop(); }
+void asterisk_backend::stop() {
+    impl_->link.stop();
+}
 
-std::string asterisk_backend::instance_id() const { return impl_->core.instance_id(); }
-backend_status asterisk_backend::status() const { return impl_->core.status(); }
-bool asterisk_backend::is_device(std::string_view d) const { return impl_->core.is_device(d); }
-std::vector<std::string> asterisk_backend::devices() const { return impl_->core.devices(); }
+std::string asterisk_backend::instance_id() const {
+    return impl_->core.instance_id();
+}
+backend_status asterisk_backend::status() const {
+    return impl_->core.status();
+}
+bool asterisk_backend::is_device(std::string_view d) const {
+    return impl_->core.is_device(d);
+}
+std::vector<std::string> asterisk_backend::devices() const {
+    return impl_->core.devices();
+}
 std::vector<std::string> asterisk_backend::devices_in_call(std::string_view c) const {
     return impl_->core.devices_in_call(c);
 }
-std::size_t asterisk_backend::active_calls() const { return impl_->core.active_calls(); }
+std::size_t asterisk_backend::active_calls() const {
+    return impl_->core.active_calls();
+}
 std::vector<std::string> asterisk_backend::unsupported_services(std::string_view d) const {
     return impl_->core.unsupported_services(d);
 }
 std::optional<protocol::csta_error> asterisk_backend::monitor(const std::string& d) {
     return impl_->core.monitor(d);
 }
-void asterisk_backend::unmonitor(const std::string& d) { impl_->core.unmonitor(d); }
+void asterisk_backend::unmonitor(const std::string& d) {
+    impl_->core.unmonitor(d);
+}
 void asterisk_backend::execute(const protocol::request& r, completion done) {
     impl_->core.execute(r, std::move(done));
 }

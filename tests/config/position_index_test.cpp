@@ -33,7 +33,8 @@ TEST(config_position_index, a_line_comment_ends_at_a_carriage_return_too) {
     const auto idx = position_index::build("{ \"a\": { // note\r  },\n  \"b\": 2 }\n");
     EXPECT_EQ(idx.value_position("/b"), (text_position{2, 8}));
     // Text that ends inside a container (not accepted by nlohmann) stops, never overruns.
-    EXPECT_EQ(position_index::build("{ \"a\": [1, 2").value_position("/a/1"), (text_position{1, 12}));
+    EXPECT_EQ(position_index::build("{ \"a\": [1, 2").value_position("/a/1"),
+              (text_position{1, 12}));
 }
 
 TEST(config_position_index, string_contents_do_not_confuse_it) {

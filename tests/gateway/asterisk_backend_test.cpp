@@ -35,7 +35,8 @@ class recording_listener : public backend_listener {
     std::vector<std::string> statuses;
 };
 
-ami::action_result success(std::vector<ami::message> events = {}, ami::message response = {{"Response", "Success"}}) {
+ami::action_result success(std::vector<ami::message> events = {},
+                           ami::message response = {{"Response", "Success"}}) {
     ami::action_result r;
     r.response = std::move(response);
     r.events = std::move(events);
@@ -50,16 +51,22 @@ ami::action_result refused(std::string why) {
     return r;
 }
 
-ami::message channel(std::string_view name, std::string_view uid, std::string_view linked, int state) {
-    return ami::message{{"Event", "CoreShowChannel"}, {"Channel", name}, {"Uniqueid", uid},
-                        {"Linkedid", linked}, {"ChannelState", std::to_string(state)}};
+ami::message channel(std::string_view name, std::string_view uid, std::string_view linked,
+                     int state) {
+    return ami::message{{"Event", "CoreShowChannel"},
+                        {"Channel", name},
+                        {"Uniqueid", uid},
+                        {"Linkedid", linked},
+                        {"ChannelState", std::to_string(state)}};
 }
 
 class backend_test : public ::testing::Test {
   protected:
-    backend_test() : core_(make_settings(), [this](std::string a, std::vector<ami::header> h, ami::completion d) {
-                               sent_.push_back({std::move(a), std::move(h), std::move(d)});
-                           }) {
+    backend_test()
+        : core_(make_settings(),
+                [this](std::string a, std::vector<ami::header> h, ami::completion d) {
+                    sent_.push_back({std::move(a), std::move(h), std::move(d)});
+                }) {
         core_.attach(listener_);
     }
 
@@ -71,7 +78,8 @@ class backend_test : public ::testing::Test {
             return std::string(ch.substr(5, 4));
         };
         s.cause_of = [](int, bool answered) {
-            return answered ? protocol::event_cause::normal_clearing : protocol::event_cause::call_cancelled;
+            return answered ? protocol::event_cause::normal_clearing
+                            : protocol::event_cause::call_cancelled;
         };
         s.services.dial_string = [](std::string_view ext) { return "IAX2/" + std::string(ext); };
         s.services.context = "internal";
@@ -87,21 +95,25 @@ class backend_test : public ::testing::Test {
         a.done(std::move(r));
     }
     /// Link up and a full resync with `channels`, Asterisk started at `startup`.
-    void connect(std::vector<ami::message> channels = {}, std::string startup = "2026-12-04 10:00:00") {
+    void connect(std::vector<ami::message> channels = {},
+                 std::string startup = "2026-12-04 10:00:00") {
         core_.on_link_up();
         answer("CoreStatus", success({}, ami::message{{"Response", "Success"},
                                                       {"CoreStartupDate", startup.substr(0, 10)},
                                                       {"CoreStartupTime", startup.substr(11)}}));
         answer("CoreShowChannels", success(std::move(channels)));
         answer("DBGetTree", refused("Database entry not found"));
-        answer("DBGetTree", success({ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}}));
+        answer("DBGetTree",
+               success({ami::message{
+                   {"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}}));
         answer("DBGetTree", success());
         answer("DBGetTree", success());
         ASSERT_EQ(core_.phase(), core_phase::up);
     }
     protocol::response call(protocol::service_params params) {
         std::optional<protocol::response> out;
-        core_.execute(protocol::request{"r1", std::move(params)}, [&](protocol::response r) { out = std::move(r); });
+        core_.execute(protocol::request{"r1", std::move(params)},
+                      [&](protocol::response r) { out = std::move(r); });
         EXPECT_TRUE(out.has_value()) << "no response yet";
         return out.value_or(protocol::response{});
     }
@@ -119,7 +131,8 @@ TEST_F(backend_test, ResyncReadsChannelsAndFeaturesThenGoesUp) {
     EXPECT_EQ(core_.active_calls(), 1u);
     EXPECT_EQ(core_.devices_in_call("u1"), (std::vector<std::string>{"2001", "2002"}));
     const auto fw = call(svc::get_forwarding::params{"2002"});
-    const auto& list = std::get<svc::get_forwarding::result>(std::get<protocol::service_result>(fw.outcome));
+    const auto& list =
+        std::get<svc::get_forwarding::result>(std::get<protocol::service_result>(fw.outcome));
     EXPECT_TRUE(list.forwarding[0].active);
     EXPECT_TRUE(listener_.events.empty());  // a resync reports nothing; sessions snapshot
 }
@@ -127,8 +140,12 @@ TEST_F(backend_test, ResyncReadsChannelsAndFeaturesThenGoesUp) {
 TEST_F(backend_test, EventsDuringTheResyncAreAppliedAfterIt) {
     core_.on_link_up();
     answer("CoreStatus", success());
-    event(ami::message{{"Event", "Newchannel"}, {"Channel", "IAX2/2003-9"}, {"Uniqueid", "u9"},
-                       {"Linkedid", "u9"}, {"ChannelState", "4"}, {"Exten", "2001"}});
+    event(ami::message{{"Event", "Newchannel"},
+                       {"Channel", "IAX2/2003-9"},
+                       {"Uniqueid", "u9"},
+                       {"Linkedid", "u9"},
+                       {"ChannelState", "4"},
+                       {"Exten", "2001"}});
     EXPECT_TRUE(listener_.events.empty());
     answer("CoreShowChannels", success());
     for (int i = 0; i < 4; ++i) answer("DBGetTree", success());
@@ -144,21 +161,30 @@ TEST_F(backend_test, MakeCallAnswersWithTheCallIdTheOriginateWillCarry) {
     const std::string id = sent_.front().get("ChannelId");
     EXPECT_EQ(sent_.front().get("Async"), "true");
     EXPECT_FALSE(res);  // not before Asterisk accepted it
-    answer("Originate", success({}, ami::message{{"Response", "Success"}, {"Message", "Originate successfully queued"}}));
+    answer("Originate", success({}, ami::message{{"Response", "Success"},
+                                                 {"Message", "Originate successfully queued"}}));
     ASSERT_TRUE(res);
-    const auto& mc = std::get<svc::make_call::result>(std::get<protocol::service_result>(res->outcome));
+    const auto& mc =
+        std::get<svc::make_call::result>(std::get<protocol::service_result>(res->outcome));
     EXPECT_EQ(mc.calling_connection, (protocol::connection_id{id, "2001"}));
-    event(ami::message{{"Event", "Newchannel"}, {"Channel", "IAX2/2001-5"}, {"Uniqueid", id},
-                       {"Linkedid", id}, {"ChannelState", "5"}});
+    event(ami::message{{"Event", "Newchannel"},
+                       {"Channel", "IAX2/2001-5"},
+                       {"Uniqueid", id},
+                       {"Linkedid", id},
+                       {"ChannelState", "5"}});
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2001 Delivered"});
 }
 
 TEST_F(backend_test, AnOriginateThatNeverRangClearsTheCall) {
     connect();
-    core_.execute(protocol::request{"m1", svc::make_call::params{"2001", "2002", {}, {}}}, [](protocol::response) {});
+    core_.execute(protocol::request{"m1", svc::make_call::params{"2001", "2002", {}, {}}},
+                  [](protocol::response) {});
     const std::string id = sent_.front().get("ChannelId");
     answer("Originate", success());
-    event(ami::message{{"Event", "OriginateResponse"}, {"Response", "Failure"}, {"Uniqueid", id}, {"Reason", "0"}});
+    event(ami::message{{"Event", "OriginateResponse"},
+                       {"Response", "Failure"},
+                       {"Uniqueid", id},
+                       {"Reason", "0"}});
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2001 CallCleared"});
     EXPECT_EQ(core_.active_calls(), 0u);
 }
@@ -219,11 +245,13 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
 TEST_F(backend_test, DevicesAreListedInPages) {
     connect();
     const auto r = call(svc::get_switching_function_devices::params{{}, {}, 3u});
-    const auto& page = std::get<svc::get_switching_function_devices::result>(std::get<protocol::service_result>(r.outcome));
+    const auto& page = std::get<svc::get_switching_function_devices::result>(
+        std::get<protocol::service_result>(r.outcome));
     ASSERT_EQ(page.devices.size(), 3u);
     ASSERT_EQ(page.next_cursor, "s:3");
     const auto r2 = call(svc::get_switching_function_devices::params{{}, page.next_cursor, 3u});
-    const auto& page2 = std::get<svc::get_switching_function_devices::result>(std::get<protocol::service_result>(r2.outcome));
+    const auto& page2 = std::get<svc::get_switching_function_devices::result>(
+        std::get<protocol::service_result>(r2.outcome));
     EXPECT_EQ(page2.devices.size(), 1u);
     EXPECT_FALSE(page2.next_cursor);
     const auto bad = call(svc::get_switching_function_devices::params{{}, std::string("s:x"), 3u});

@@ -48,13 +48,17 @@ class features_test : public ::testing::Test {
 TEST_F(features_test, TheStartingValuesComeFromAstDbWithoutEvents) {
     EXPECT_EQ(store_.load_actions().size(), 4u);
     store_.begin_load();
-    store_.on_row(ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/DND/2002"}, {"Val", "YES"}}, false);
-    store_.on_row(ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}, false);
-    store_.on_row(ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/9999x"}, {"Val", "1"}}, false);
+    store_.on_row(
+        ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/DND/2002"}, {"Val", "YES"}}, false);
+    store_.on_row(
+        ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}, false);
+    store_.on_row(ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/CF/9999x"}, {"Val", "1"}},
+                  false);
     store_.on_row(ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "garbage"}}, false);
     EXPECT_EQ(take(), lines{});
     EXPECT_TRUE(store_.dnd("2002"));
-    const auto fw = std::get<svc::get_forwarding::result>(run(svc::get_forwarding::params{"2002"}).result);
+    const auto fw =
+        std::get<svc::get_forwarding::result>(run(svc::get_forwarding::params{"2002"}).result);
     ASSERT_EQ(fw.forwarding.size(), 3u);  // every supported type once, never forwardDND
     EXPECT_EQ(fw.forwarding[0].type, forwarding_type::immediate);
     EXPECT_TRUE(fw.forwarding[0].active);
@@ -67,14 +71,17 @@ TEST_F(features_test, TheStartingValuesComeFromAstDbWithoutEvents) {
 
 TEST_F(features_test, SetDoNotDisturbWritesAstDbAndTheDeviceStateAndReportsOnce) {
     auto p = run(svc::set_do_not_disturb::params{"2002", true});
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{
-                             {"DBPut", {{"Family", "DND"}, {"Key", "2002"}, {"Val", "YES"}}},
-                             {"Setvar", {{"Variable", "DEVICE_STATE(Custom:DND2002)"}, {"Value", "BUSY"}}}}));
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{
+                  {"DBPut", {{"Family", "DND"}, {"Key", "2002"}, {"Val", "YES"}}},
+                  {"Setvar", {{"Variable", "DEVICE_STATE(Custom:DND2002)"}, {"Value", "BUSY"}}}}));
     // Asterisk announces the device state before our Setvar's response arrives.
-    store_.on_event(ami::message{{"Event", "DeviceStateChange"}, {"Device", "Custom:DND2002"}, {"State", "BUSY"}});
+    store_.on_event(ami::message{
+        {"Event", "DeviceStateChange"}, {"Device", "Custom:DND2002"}, {"State", "BUSY"}});
     p.commit();
     EXPECT_EQ(take(), lines{"2002 DoNotDisturb"});
-    EXPECT_TRUE(std::get<svc::get_do_not_disturb::result>(run(svc::get_do_not_disturb::params{"2002"}).result)
+    EXPECT_TRUE(std::get<svc::get_do_not_disturb::result>(
+                    run(svc::get_do_not_disturb::params{"2002"}).result)
                     .do_not_disturb_on);
     auto off = run(svc::set_do_not_disturb::params{"2002", false});
     EXPECT_TRUE(off.actions[0].may_fail);  // DBDel of a key already gone is fine
@@ -83,19 +90,20 @@ TEST_F(features_test, SetDoNotDisturbWritesAstDbAndTheDeviceStateAndReportsOnce)
 }
 
 TEST_F(features_test, DndSetAtThePhoneIsLearnedFromTheCustomDeviceState) {
-    store_.on_event(ami::message{{"Event", "DeviceStateChange"}, {"Device", "Custom:DND2003"}, {"State", "BUSY"}});
+    store_.on_event(ami::message{
+        {"Event", "DeviceStateChange"}, {"Device", "Custom:DND2003"}, {"State", "BUSY"}});
     EXPECT_EQ(take(), lines{"2003 DoNotDisturb"});
     EXPECT_TRUE(store_.dnd("2003"));
-    const auto reads = store_.on_event(
-        ami::message{{"Event", "DeviceStateChange"}, {"Device", "Custom:DND2003"}, {"State", "UNKNOWN"}});
+    const auto reads = store_.on_event(ami::message{
+        {"Event", "DeviceStateChange"}, {"Device", "Custom:DND2003"}, {"State", "UNKNOWN"}});
     EXPECT_EQ(reads, (std::vector<db_read>{{"DND", "2003"}}));
     store_.on_value("DND", "2003", std::nullopt, true);
     EXPECT_EQ(take(), lines{"2003 DoNotDisturb"});
 }
 
 TEST_F(features_test, ForwardingSetAtThePhoneIsReadBackFromAstDb) {
-    const auto reads = store_.on_event(
-        ami::message{{"Event", "DeviceStateChange"}, {"Device", "Custom:CF2002"}, {"State", "BUSY"}});
+    const auto reads = store_.on_event(ami::message{
+        {"Event", "DeviceStateChange"}, {"Device", "Custom:CF2002"}, {"State", "BUSY"}});
     EXPECT_EQ(reads, (std::vector<db_read>{{"CF", "2002"}, {"CFB", "2002"}, {"CFU", "2002"}}));
     store_.on_value("CF", "2002", "2005", true);
     store_.on_value("CFB", "2002", std::nullopt, true);
@@ -104,26 +112,33 @@ TEST_F(features_test, ForwardingSetAtThePhoneIsReadBackFromAstDb) {
 
 TEST_F(features_test, SetForwardingChecksTypeAndDestination) {
     auto p = run(svc::set_forwarding::params{"2002", forwarding_type::busy, true, "2005", {}});
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"DBPut", {{"Family", "CFB"}, {"Key", "2002"}, {"Val", "2005"}}}}));
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{
+                             {"DBPut", {{"Family", "CFB"}, {"Key", "2002"}, {"Val", "2005"}}}}));
     p.commit();
     ASSERT_EQ(events_.size(), 1u);
     const auto& f = std::get<evt::forwarding>(events_[0].body);
     EXPECT_EQ(f.type, forwarding_type::busy);
     EXPECT_TRUE(f.forward_status);
     EXPECT_EQ(f.forward_to, "2005");
-    EXPECT_EQ(refusal(svc::set_forwarding::params{"2002", forwarding_type::do_not_disturb, true, {}, {}}),
-              "serviceNotSupported");
-    EXPECT_EQ(refusal(svc::set_forwarding::params{"2002", forwarding_type::immediate, true, {}, {}}),
-              "valueOutOfRange");
-    EXPECT_EQ(refusal(svc::set_forwarding::params{"2002", forwarding_type::immediate, true, "20\n05", {}}),
+    EXPECT_EQ(
+        refusal(svc::set_forwarding::params{"2002", forwarding_type::do_not_disturb, true, {}, {}}),
+        "serviceNotSupported");
+    EXPECT_EQ(
+        refusal(svc::set_forwarding::params{"2002", forwarding_type::immediate, true, {}, {}}),
+        "valueOutOfRange");
+    EXPECT_EQ(refusal(svc::set_forwarding::params{
+                  "2002", forwarding_type::immediate, true, "20\n05", {}}),
               "invalidDestination");
     EXPECT_EQ(refusal(svc::set_do_not_disturb::params{"9999", true}), "invalidDeviceID");
 }
 
 TEST_F(features_test, MessageWaitingFollowsTheVoicemailContext) {
-    store_.on_event(ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@default"}, {"Waiting", "1"}});
-    store_.on_event(ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@other"}, {"Waiting", "1"}});
-    store_.on_event(ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@default"}, {"Waiting", "0"}});
+    store_.on_event(
+        ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@default"}, {"Waiting", "1"}});
+    store_.on_event(
+        ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@other"}, {"Waiting", "1"}});
+    store_.on_event(
+        ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@default"}, {"Waiting", "0"}});
     ASSERT_EQ(take(), (lines{"2001 MessageWaiting", "2001 MessageWaiting"}));
 }
 

@@ -31,18 +31,22 @@ TEST_F(model_test, MakeCallRingsTheCallerFirstAndNeverReportsItsAnswerAsEstablis
     EXPECT_EQ(model_.state_of({"ctigw-call-1", "2001"}), connection_state::connected);
     EXPECT_EQ(model_.devices_in_call("ctigw-call-1"), (std::vector<std::string>{"2001", "2002"}));
 
-    chan("BridgeEnter", "IAX2/2001-11293", "ctigw-call-1", "ctigw-call-1", 6, {{"BridgeUniqueid", "b1"}});
+    chan("BridgeEnter", "IAX2/2001-11293", "ctigw-call-1", "ctigw-call-1", 6,
+         {{"BridgeUniqueid", "b1"}});
     chan("BridgeEnter", "IAX2/2002-5", "pbx-1.8", "ctigw-call-1", 6, {{"BridgeUniqueid", "b1"}});
     EXPECT_EQ(take(), lines{});
     hangup("IAX2/2002-5", "pbx-1.8", "ctigw-call-1", 16);
-    EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing", "2002 ConnectionCleared normalClearing"}));
+    EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing",
+                             "2002 ConnectionCleared normalClearing"}));
     hangup("IAX2/2001-11293", "ctigw-call-1", "ctigw-call-1", 16);
-    EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing", "2001 CallCleared normalClearing"}));
+    EXPECT_EQ(take(),
+              (lines{"2001 ConnectionCleared normalClearing", "2001 CallCleared normalClearing"}));
     EXPECT_FALSE(model_.has_call("ctigw-call-1"));
 }
 
 TEST_F(model_test, AnIncomingCallIsDeliveredWithTheCallersExtensionNotTheCalleesCallerIdS) {
-    chan("Newchannel", "IAX2/2003-7", "pbx-1.10", "pbx-1.10", 4, {{"Exten", "2001"}, {"CallerIDNum", "2003"}});
+    chan("Newchannel", "IAX2/2003-7", "pbx-1.10", "pbx-1.10", 4,
+         {{"Exten", "2001"}, {"CallerIDNum", "2003"}});
     EXPECT_EQ(take(), lines{"2003 ServiceInitiated newCall"});
     // The callee channel's CallerIDNum is "s" (app_dial inside a Gosub): the model ignores it.
     chan("Newchannel", "IAX2/2001-8", "pbx-1.11", "pbx-1.10", 0, {{"CallerIDNum", "s"}});
@@ -86,9 +90,10 @@ TEST_F(model_test, AnAbandonedCallClearsTheRingingPartyWithCallCancelled) {
     take();
     hangup("IAX2/2003-7", "u1", "u1", 16);
     hangup("IAX2/2002-9", "u2", "u1", 16);
-    EXPECT_EQ(take(), (lines{"2003 ConnectionCleared normalClearing",
-                             "2002 ConnectionCleared normalClearing",
-                             "2002 ConnectionCleared callCancelled", "2002 CallCleared callCancelled"}));
+    EXPECT_EQ(
+        take(),
+        (lines{"2003 ConnectionCleared normalClearing", "2002 ConnectionCleared normalClearing",
+               "2002 ConnectionCleared callCancelled", "2002 CallCleared callCancelled"}));
 }
 
 TEST_F(model_test, APickerJoinsTheRingingCallWhenItsLinkedidChanges) {
@@ -104,11 +109,13 @@ TEST_F(model_test, APickerJoinsTheRingingCallWhenItsLinkedidChanges) {
     take();
     chan("Pickup", "IAX2/2004-3", "ctigw-pickup-1", "ctigw-pickup-1", 6);
     hangup("IAX2/2002-9", "u2", "u1", 26);
-    EXPECT_EQ(take(), (lines{"2003 ConnectionCleared callPickup", "2002 ConnectionCleared callPickup"}));
+    EXPECT_EQ(take(),
+              (lines{"2003 ConnectionCleared callPickup", "2002 ConnectionCleared callPickup"}));
     // The next event of the picker carries the ringing call's Linkedid.
     chan("BridgeEnter", "IAX2/2004-3", "ctigw-pickup-1", "u1", 6, {{"BridgeUniqueid", "b7"}});
-    EXPECT_EQ(take(), (lines{"2004 ConnectionCleared normalClearing", "2004 CallCleared normalClearing",
-                             "2003 Established callPickup", "2004 Established callPickup"}));
+    EXPECT_EQ(take(),
+              (lines{"2004 ConnectionCleared normalClearing", "2004 CallCleared normalClearing",
+                     "2003 Established callPickup", "2004 Established callPickup"}));
     EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2003", "2004"}));
     EXPECT_FALSE(model_.has_call("ctigw-pickup-1"));
 }
@@ -192,18 +199,27 @@ TEST_F(model_test, AResyncKeepsSurvivingCallIdsSilentlyAndForgetsVanishedCalls) 
     chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2002"}});
     chan("Newchannel", "IAX2/2004-1", "u9", "u9", 4, {{"Exten", "2005"}});
     take();
-    model_.resync({ami::message{{"Event", "CoreShowChannel"}, {"Channel", "IAX2/2001-1"},
-                                {"Uniqueid", "u1"}, {"Linkedid", "u1"}, {"ChannelState", "6"},
-                                {"Application", "Dial"}, {"BridgeId", "b1"}},
-                   ami::message{{"Event", "CoreShowChannel"}, {"Channel", "IAX2/2002-2"},
-                                {"Uniqueid", "u2"}, {"Linkedid", "u1"}, {"ChannelState", "6"},
-                                {"Application", "AppDial"}, {"BridgeId", "b1"}}});
+    model_.resync({ami::message{{"Event", "CoreShowChannel"},
+                                {"Channel", "IAX2/2001-1"},
+                                {"Uniqueid", "u1"},
+                                {"Linkedid", "u1"},
+                                {"ChannelState", "6"},
+                                {"Application", "Dial"},
+                                {"BridgeId", "b1"}},
+                   ami::message{{"Event", "CoreShowChannel"},
+                                {"Channel", "IAX2/2002-2"},
+                                {"Uniqueid", "u2"},
+                                {"Linkedid", "u1"},
+                                {"ChannelState", "6"},
+                                {"Application", "AppDial"},
+                                {"BridgeId", "b1"}}});
     EXPECT_EQ(take(), lines{});
     EXPECT_EQ(model_.state_of({"u1", "2001"}), connection_state::connected);
     EXPECT_EQ(model_.state_of({"u1", "2002"}), connection_state::connected);
     EXPECT_FALSE(model_.has_call("u9"));
     hangup("IAX2/2002-2", "u2", "u1", 16);
-    EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing", "2002 ConnectionCleared normalClearing"}));
+    EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing",
+                             "2002 ConnectionCleared normalClearing"}));
 }
 
 TEST_F(model_test, LocalChannelHalvesAreNeverParties) {

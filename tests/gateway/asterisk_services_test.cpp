@@ -16,7 +16,9 @@ class services_test : public model_test {
   protected:
     services_test() {
         env_.dial_string = [](std::string_view ext) { return "IAX2/" + std::string(ext); };
-        env_.is_station = [](std::string_view d) { return d.size() == 4 && d.substr(0, 3) == "200"; };
+        env_.is_station = [](std::string_view d) {
+            return d.size() == 4 && d.substr(0, 3) == "200";
+        };
         env_.new_call_id = [this] { return "ctigw-" + std::to_string(++next_); };
         env_.context = "internal";
         env_.caller_id = [](std::string_view ext) { return "<" + std::string(ext) + ">"; };
@@ -58,9 +60,14 @@ TEST_F(services_test, MakeCallOriginatesAsynchronouslyWithTheCallIdAsChannelId) 
     const auto& a = p.actions[0];
     EXPECT_EQ(a.name, "Originate");
     const ami_action expected{"Originate",
-                              {{"Channel", "IAX2/2001"}, {"Context", "internal"}, {"Exten", "2002"},
-                               {"Priority", "1"}, {"CallerID", "<2001>"}, {"Timeout", "30000"},
-                               {"Async", "true"}, {"ChannelId", "ctigw-1"},
+                              {{"Channel", "IAX2/2001"},
+                               {"Context", "internal"},
+                               {"Exten", "2002"},
+                               {"Priority", "1"},
+                               {"CallerID", "<2001>"},
+                               {"Timeout", "30000"},
+                               {"Async", "true"},
+                               {"ChannelId", "ctigw-1"},
                                {"Variable", "CTIGW_CALL=ctigw-1"}}};
     EXPECT_EQ(a, expected);
     ASSERT_TRUE(p.originate);
@@ -89,7 +96,8 @@ TEST_F(services_test, ADeviceWhoseCallsAreAllHeldMayCallAgain) {
 TEST_F(services_test, ClearConnectionTellsAnEndedCallFromADepartedDevice) {
     talking();
     const auto p = ok(run(svc::clear_connection::params{{"u1", "2002"}}));
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"Hangup", {{"Channel", "IAX2/2002-2"}, {"Cause", "16"}}}}));
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{{"Hangup", {{"Channel", "IAX2/2002-2"}, {"Cause", "16"}}}}));
     EXPECT_EQ(refusal(run(svc::clear_connection::params{{"u1", "2005"}})), "noConnectionToClear");
     EXPECT_EQ(refusal(run(svc::clear_connection::params{{"gone", "2001"}})), "invalidConnectionID");
     EXPECT_EQ(refusal(run(svc::clear_call::params{"gone"})), "invalidCallID");
@@ -113,9 +121,10 @@ TEST_F(services_test, HoldMovesTheFarPartyToMusicAndRetrieveBridgesThemAgain) {
     EXPECT_EQ(take(), lines{});
     EXPECT_EQ(refusal(run(svc::hold_call::params{{"u1", "2001"}})), "invalidConnectionState");
     const auto r = ok(run(svc::retrieve_call::params{{"u1", "2001"}}));
-    EXPECT_EQ(r.actions, (std::vector<ami_action>{{"Bridge", {{"Channel1", "IAX2/2001-1"},
-                                                               {"Channel2", "IAX2/2002-2"},
-                                                               {"Tone", "no"}}}}));
+    EXPECT_EQ(r.actions,
+              (std::vector<ami_action>{
+                  {"Bridge",
+                   {{"Channel1", "IAX2/2001-1"}, {"Channel2", "IAX2/2002-2"}, {"Tone", "no"}}}}));
     chan("BridgeEnter", "IAX2/2001-1", "u1", "u1", 6, {{"BridgeUniqueid", "b2"}});
     chan("BridgeEnter", "IAX2/2002-2", "u2", "u1", 6, {{"BridgeUniqueid", "b2"}});
     EXPECT_EQ(take(), (lines{"2001 Retrieved normal", "2002 Retrieved normal"}));
@@ -144,11 +153,13 @@ TEST_F(services_test, DeflectRedirectsTheCallerOfARingingCall) {
     dial_begin("u1", "u1", "IAX2/2001-8", "u2", "IAX2/2001");
     chan("Newstate", "IAX2/2001-8", "u2", "u1", 5);
     const auto p = ok(run(svc::deflect_call::params{{"u1", "2001"}, "2004"}));
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"Redirect", {{"Channel", "IAX2/2003-7"},
-                                                                 {"Context", "internal"},
-                                                                 {"Exten", "2004"},
-                                                                 {"Priority", "1"}}}}));
-    EXPECT_EQ(refusal(run(svc::deflect_call::params{{"u1", "2003"}, "2004"})), "invalidConnectionState");
+    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"Redirect",
+                                                   {{"Channel", "IAX2/2003-7"},
+                                                    {"Context", "internal"},
+                                                    {"Exten", "2004"},
+                                                    {"Priority", "1"}}}}));
+    EXPECT_EQ(refusal(run(svc::deflect_call::params{{"u1", "2003"}, "2004"})),
+              "invalidConnectionState");
 }
 
 TEST_F(services_test, ADeflectedCallIsDivertedAndDeliveredAsRedirected) {
@@ -161,7 +172,8 @@ TEST_F(services_test, ADeflectedCallIsDivertedAndDeliveredAsRedirected) {
     p.prepare(model_);
     // Asterisk 22: the caller leaves Dial (DialEnd CANCEL), the ringing leg hangs up, the
     // caller's channel dials the new number.
-    model_.on_event(ami::message{{"Event", "DialEnd"}, {"Uniqueid", "u1"}, {"DialStatus", "CANCEL"}});
+    model_.on_event(
+        ami::message{{"Event", "DialEnd"}, {"Uniqueid", "u1"}, {"DialStatus", "CANCEL"}});
     hangup("IAX2/2002-8", "u2", "u1", 16);
     EXPECT_EQ(take(), (lines{"2005 Diverted redirected", "2002 Diverted redirected"}));
     chan("Newchannel", "IAX2/2006-9", "u3", "u1", 0);
@@ -177,8 +189,10 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
     const auto p = ok(run(svc::single_step_transfer::params{{"u1", "2001"}, "2003"}));
     p.prepare(model_);
     chan("Unhold", "IAX2/2001-1", "u1", "u1", 6);
-    model_.on_event(ami::message{{"Event", "BlindTransfer"}, {"Result", "Success"},
-                                 {"TransfererUniqueid", "u1"}, {"Extension", "2003"}});
+    model_.on_event(ami::message{{"Event", "BlindTransfer"},
+                                 {"Result", "Success"},
+                                 {"TransfererUniqueid", "u1"},
+                                 {"Extension", "2003"}});
     chan("BridgeLeave", "IAX2/2001-1", "u1", "u1", 6);
     hangup("IAX2/2001-1", "u1", "u1", 16);
     ASSERT_EQ(events_.size(), 2u);
@@ -189,7 +203,8 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
     ASSERT_EQ(t.transferred_connections.size(), 3u);
     EXPECT_FALSE(t.transferred_connections[0].new_connection);  // 2001 left
     EXPECT_EQ(t.transferred_connections[2].new_connection, (connection_id{"u1", "2003"}));
-    EXPECT_EQ(take(), (lines{"2001 Transferred singleStepTransfer", "2002 Transferred singleStepTransfer"}));
+    EXPECT_EQ(take(), (lines{"2001 Transferred singleStepTransfer",
+                             "2002 Transferred singleStepTransfer"}));
     // The transferee's channel dials the target in the same call.
     chan("Newchannel", "IAX2/2003-5", "u5", "u1", 0);
     dial_begin("u2", "u1", "IAX2/2003-5", "u5", "IAX2/2003");
@@ -198,25 +213,29 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
     const auto d = std::get<evt::delivered>(events_[1].body);
     EXPECT_EQ(d.called_device, "2003");
     EXPECT_EQ(d.last_redirection_device, "2001");
-    EXPECT_EQ(take(), (lines{"2002 Delivered singleStepTransfer", "2003 Delivered singleStepTransfer"}));
+    EXPECT_EQ(take(),
+              (lines{"2002 Delivered singleStepTransfer", "2003 Delivered singleStepTransfer"}));
 }
 
 TEST_F(services_test, SingleStepTransferUsesBlindTransferSoTheCallIdSurvives) {
     talking();
     const auto p = ok(run(svc::single_step_transfer::params{{"u1", "2001"}, "2003"}));
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{{"BlindTransfer", {{"Channel", "IAX2/2001-1"},
-                                                                      {"Context", "internal"},
-                                                                      {"Exten", "2003"}}}}));
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{
+                  {"BlindTransfer",
+                   {{"Channel", "IAX2/2001-1"}, {"Context", "internal"}, {"Exten", "2003"}}}}));
     EXPECT_EQ(std::get<svc::single_step_transfer::result>(p.result).transferred_call, "u1");
 }
 
 TEST_F(services_test, GenerateDigitsPlaysEachDigitToTheFarParty) {
     talking();
     const auto p = ok(run(svc::generate_digits::params{{"u1", "2001"}, "1#", 80u}));
-    EXPECT_EQ(p.actions, (std::vector<ami_action>{
-                             {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "1"}, {"Duration", "80"}}},
-                             {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "#"}, {"Duration", "80"}}}}));
-    EXPECT_EQ(refusal(run(svc::generate_digits::params{{"u1", "2001"}, "1,2", {}})), "valueOutOfRange");
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{
+                  {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "1"}, {"Duration", "80"}}},
+                  {"PlayDTMF", {{"Channel", "IAX2/2002-2"}, {"Digit", "#"}, {"Duration", "80"}}}}));
+    EXPECT_EQ(refusal(run(svc::generate_digits::params{{"u1", "2001"}, "1,2", {}})),
+              "valueOutOfRange");
 }
 
 }  // namespace

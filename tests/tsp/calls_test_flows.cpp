@@ -12,23 +12,28 @@ namespace {
 
 using svc_result = proto::service_result;
 namespace svc = proto::svc;
-constexpr LONG E(DWORD e) { return static_cast<LONG>(e); }
+constexpr LONG E(DWORD e) {
+    return static_cast<LONG>(e);
+}
 using strings = std::vector<std::string>;
-const auto ht_call = [](int n) { return reinterpret_cast<HTAPICALL>(static_cast<std::uintptr_t>(0x5000 + n)); };
+const auto ht_call = [](int n) {
+    return reinterpret_cast<HTAPICALL>(static_cast<std::uintptr_t>(0x5000 + n));
+};
 
 template <class S>
 svc_result ok(typename S::result r = {}) {
     return svc_result{std::in_place_type<typename S::result>, std::move(r)};
 }
 
-// ---- lineMakeCall ---------------------------------------------------------------------------------
+// ---- lineMakeCall
+// ---------------------------------------------------------------------------------
 
 TEST_F(calls_test, make_call_events_before_response_bind_to_the_tapi_call) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0,
-                               nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
     ASSERT_NE(hd, nullptr);
     const auto& mp = std::get<svc::make_call::params>(sent());
     EXPECT_EQ(mp.calling_device, "2001");
@@ -72,9 +77,9 @@ TEST_F(calls_test, make_call_events_before_response_bind_to_the_tapi_call) {
 TEST_F(calls_test, make_call_that_rings_the_callers_phone_first_proceeds_then_rings_back) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0,
-                               nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
     reply(ok<svc::make_call>({connection_id{"c9", "2001"}}));
     event("2001", ev_delivered({"c9", "2001"}, "2001", "2002", connection_state::alerting,
                                event_cause::make_call));
@@ -90,9 +95,9 @@ TEST_F(calls_test, make_call_that_rings_the_callers_phone_first_proceeds_then_ri
 TEST_F(calls_test, far_party_released_busy_disconnects_the_caller_busy) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2004"), 0,
-                               nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2004"), 0, nullptr),
+        static_cast<LONG>(id));
     reply(ok<svc::make_call>({connection_id{"c4", "2001"}}));
     event("2001", ev_initiated({"c4", "2001"}, event_cause::make_call));
     event("2001", ev_originated({"c4", "2001"}, "2001", "2004"));
@@ -105,9 +110,9 @@ TEST_F(calls_test, far_party_released_busy_disconnects_the_caller_busy) {
 TEST_F(calls_test, make_call_response_first_then_events_and_call_info) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2003"), 0,
-                               nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2003"), 0, nullptr),
+        static_cast<LONG>(id));
     reply(ok<svc::make_call>({connection_id{"c7", "2001"}}));
     event("2001", ev_initiated({"c7", "2001"}, event_cause::make_call));
     event("2001", ev_originated({"c7", "2001"}, "2001", "2003"));
@@ -138,9 +143,9 @@ TEST_F(calls_test, make_call_response_first_then_events_and_call_info) {
 TEST_F(calls_test, make_call_refused_kills_the_handle_and_close_is_harmless) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0,
-                               nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
     refuse(proto::error_category::operation, "invalidDestination");
     EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_INVALADDRESS)});
     EXPECT_EQ(seen("2001"), strings{});
@@ -173,7 +178,8 @@ TEST_F(calls_test, make_call_synchronous_failures) {
     cp->dwCallDataSize = 5000;
     cp->dwCallDataOffset = sizeof(LINECALLPARAMS);
     cp->dwTotalSize = static_cast<DWORD>(buf.size());
-    EXPECT_EQ(calls::make_call(p(), 1, l, ht_call(1), &hd, w(u"2002"), 0, cp), E(LINEERR_INVALPARAM));
+    EXPECT_EQ(calls::make_call(p(), 1, l, ht_call(1), &hd, w(u"2002"), 0, cp),
+              E(LINEERR_INVALPARAM));
     cp->dwCallDataSize = 3;
     std::memcpy(buf.data() + sizeof(LINECALLPARAMS), "abc", 3);
     line_of("2001")->in_service = false;
@@ -192,8 +198,9 @@ TEST_F(calls_test, make_call_synchronous_failures) {
 TEST_F(calls_test, make_call_without_number_then_dial) {
     HDRVCALL hd = nullptr;
     const auto id = rid();
-    ASSERT_EQ(calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, nullptr, 0, nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, nullptr, 0, nullptr),
+        static_cast<LONG>(id));
     EXPECT_EQ(completions(id), std::vector<LONG>{0});
     EXPECT_EQ(pending(), 0u);
     EXPECT_EQ(seen("2001"), (strings{"DIALTONE"}));
@@ -213,7 +220,8 @@ TEST_F(calls_test, make_call_without_number_then_dial) {
     EXPECT_EQ(calls::dial(p(), 1, hd, w(u"5"), 0), E(LINEERR_INVALCALLSTATE));
 }
 
-// ---- busy, DND, failures --------------------------------------------------------------------------
+// ---- busy, DND, failures
+// --------------------------------------------------------------------------
 
 TEST_F(calls_test, busy_and_dnd_and_bad_address) {
     HDRVCALL hd = nullptr;
@@ -236,8 +244,8 @@ TEST_F(calls_test, busy_and_dnd_and_bad_address) {
     calls::make_call(p(), id2, line_of("2001")->hd(), ht_call(2), &hd2, w(u"2003"), 0, nullptr);
     reply(ok<svc::make_call>({connection_id{"c2", "2001"}}));
     event("2001", ev_originated({"c2", "2001"}, "2001", "2003"));
-    event("2001", ev_failed({"c2", "2003"}, "2003", connection_state::fail,
-                            event_cause::do_not_disturb));
+    event("2001",
+          ev_failed({"c2", "2003"}, "2003", connection_state::fail, event_cause::do_not_disturb));
     EXPECT_EQ(seen("2001").back(), "DISCONNECTED(0x40000)");
     EXPECT_EQ(state_of(hd2), DWORD{LINECALLSTATE_DISCONNECTED});
     EXPECT_EQ(features_of(hd2), DWORD{LINECALLFEATURE_DROP});
@@ -250,7 +258,8 @@ TEST_F(calls_test, hold_unhold_and_the_far_end_sees_activeheld) {
     EXPECT_EQ(calls::unhold(p(), 1, hd), E(LINEERR_INVALCALLSTATE));
     const auto h = rid();
     ASSERT_EQ(calls::hold(p(), h, hd), static_cast<LONG>(h));
-    EXPECT_EQ(std::get<svc::hold_call::params>(sent()).call_to_be_held, (connection_id{"c1", "2002"}));
+    EXPECT_EQ(std::get<svc::hold_call::params>(sent()).call_to_be_held,
+              (connection_id{"c1", "2002"}));
     reply(ok<svc::hold_call>());
     event("2002", ev_held({"c1", "2002"}, connection_state::hold));
     event("2001", ev_held({"c1", "2002"}, connection_state::connected));
@@ -272,7 +281,8 @@ TEST_F(calls_test, hold_unhold_and_the_far_end_sees_activeheld) {
     EXPECT_EQ(completions(h2), std::vector<LONG>{E(LINEERR_INVALCALLSTATE)});
 }
 
-// ---- consultation transfer ------------------------------------------------------------------------
+// ---- consultation transfer
+// ------------------------------------------------------------------------
 
 TEST_F(calls_test, setup_transfer_dial_and_complete_transfer) {
     auto orig = incoming_connected("c1", "2001", "2002");
@@ -302,11 +312,12 @@ TEST_F(calls_test, setup_transfer_dial_and_complete_transfer) {
     HDRVCALL conf = nullptr;
     EXPECT_EQ(calls::complete_transfer(p(), 1, orig, consult, nullptr, &conf, 0),
               E(LINEERR_INVALTRANSFERMODE));
-    EXPECT_EQ(calls::complete_transfer(p(), 1, orig, orig, nullptr, &conf, LINETRANSFERMODE_TRANSFER),
-              E(LINEERR_INVALCONSULTCALLHANDLE));
-    EXPECT_EQ(calls::complete_transfer(p(), 1, orig, nullptr, nullptr, &conf,
-                                       LINETRANSFERMODE_TRANSFER),
-              E(LINEERR_INVALCONSULTCALLHANDLE));
+    EXPECT_EQ(
+        calls::complete_transfer(p(), 1, orig, orig, nullptr, &conf, LINETRANSFERMODE_TRANSFER),
+        E(LINEERR_INVALCONSULTCALLHANDLE));
+    EXPECT_EQ(
+        calls::complete_transfer(p(), 1, orig, nullptr, nullptr, &conf, LINETRANSFERMODE_TRANSFER),
+        E(LINEERR_INVALCONSULTCALLHANDLE));
     const auto ct = rid();
     ASSERT_EQ(calls::complete_transfer(p(), ct, orig, consult, nullptr, nullptr,
                                        LINETRANSFERMODE_TRANSFER),
@@ -333,10 +344,10 @@ TEST_F(calls_test, setup_transfer_dial_and_complete_transfer) {
     event("2001", te);
     event("2003", te);
     EXPECT_EQ(completions(ct), std::vector<LONG>{0});
-    EXPECT_EQ(seen("2002", true), (strings{"c1:NEWCALL", "c1:OFFERING", "c1:CONNECTED",
-                                           "c1:ONHOLDPENDTRANSFER", "c2:DIALTONE", "c2:DIALING",
-                                           "c2:PROCEEDING", "c2:RINGBACK", "c2:CONNECTED",
-                                           "c1:IDLE", "c2:IDLE"}));
+    EXPECT_EQ(seen("2002", true),
+              (strings{"c1:NEWCALL", "c1:OFFERING", "c1:CONNECTED", "c1:ONHOLDPENDTRANSFER",
+                       "c2:DIALTONE", "c2:DIALING", "c2:PROCEEDING", "c2:RINGBACK", "c2:CONNECTED",
+                       "c1:IDLE", "c2:IDLE"}));
     EXPECT_EQ(seen("2003"), (strings{"NEWCALL", "OFFERING", "CONNECTED"}));
     // A and C keep their handles, re-keyed to the new callID; CONNECTEDID changed.
     ASSERT_TRUE(bound("2001", "c4"));
@@ -391,7 +402,8 @@ TEST_F(calls_test, swap_hold_moves_the_transfer_pairing) {
     reply(ok<svc::alternate_call>());
     clear_messages();
     event("2002", ev_held({"c2", "2002"}, connection_state::hold, event_cause::alternate));
-    event("2002", ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
+    event("2002",
+          ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_ONHOLDPENDTRANSFER});
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_CONNECTED});
     // The pending transfer now completes from the other handle.
@@ -411,9 +423,10 @@ TEST_F(calls_test, blind_transfer_and_its_failures) {
     te.primary_old_call = {"c1", "2002"};
     te.transferring_device = "2002";
     te.transferred_to_device = "2003";
-    te.transferred_connections = {{connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
-                                  {connection_id{"c1", "2002"}, std::nullopt, "2002"},
-                                  {std::nullopt, connection_id{"c1", "2003"}, "2003"}};
+    te.transferred_connections = {
+        {connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
+        {connection_id{"c1", "2002"}, std::nullopt, "2002"},
+        {std::nullopt, connection_id{"c1", "2003"}, "2003"}};
     te.cause = event_cause::single_step_transfer;
     te.local_connection_info = connection_state::null;
     event("2002", te);
@@ -429,7 +442,8 @@ TEST_F(calls_test, blind_transfer_and_its_failures) {
     EXPECT_EQ(calls::blind_transfer(p(), 1, hd, w(u"2003"), 0), E(LINEERR_INVALCALLSTATE));
 }
 
-// ---- conference -----------------------------------------------------------------------------------
+// ---- conference
+// -----------------------------------------------------------------------------------
 
 TEST_F(calls_test, setup_conference_add_remove_and_collapse) {
     auto orig = incoming_connected("c1", "2001", "2002");
@@ -506,10 +520,11 @@ TEST_F(calls_test, conference_participant_held_by_the_conferencing_device_become
     ce.secondary_old_call = connection_id{"c2", "2002"};
     ce.conferencing_device = "2002";
     ce.added_party = "2003";
-    ce.conference_connections = {{connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
-                                 {connection_id{"c1", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                                 {connection_id{"c2", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                                 {connection_id{"c2", "2003"}, connection_id{"c1", "2003"}, "2003"}};
+    ce.conference_connections = {
+        {connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
+        {connection_id{"c1", "2002"}, connection_id{"c1", "2002"}, "2002"},
+        {connection_id{"c2", "2002"}, connection_id{"c1", "2002"}, "2002"},
+        {connection_id{"c2", "2003"}, connection_id{"c1", "2003"}, "2003"}};
     ce.local_connection_info = connection_state::connected;
     event("2001", ce);
     const auto a = seen("2001");
@@ -542,10 +557,11 @@ TEST_F(calls_test, complete_transfer_as_conference_creates_a_parent) {
     ce.secondary_old_call = connection_id{"c2", "2002"};
     ce.conferencing_device = "2002";
     ce.added_party = "2003";
-    ce.conference_connections = {{connection_id{"c1", "2001"}, connection_id{"c5", "2001"}, "2001"},
-                                 {connection_id{"c1", "2002"}, connection_id{"c5", "2002"}, "2002"},
-                                 {connection_id{"c2", "2002"}, connection_id{"c5", "2002"}, "2002"},
-                                 {connection_id{"c2", "2003"}, connection_id{"c5", "2003"}, "2003"}};
+    ce.conference_connections = {
+        {connection_id{"c1", "2001"}, connection_id{"c5", "2001"}, "2001"},
+        {connection_id{"c1", "2002"}, connection_id{"c5", "2002"}, "2002"},
+        {connection_id{"c2", "2002"}, connection_id{"c5", "2002"}, "2002"},
+        {connection_id{"c2", "2003"}, connection_id{"c5", "2003"}, "2003"}};
     ce.local_connection_info = connection_state::connected;
     clear_messages();
     event("2002", ce);
@@ -571,7 +587,8 @@ TEST_F(calls_test, complete_transfer_as_conference_creates_a_parent) {
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_CONNECTED});
 }
 
-// ---- park / pickup / redirect --------------------------------------------------------------------
+// ---- park / pickup / redirect
+// --------------------------------------------------------------------
 
 TEST_F(calls_test, park_nondirected_writes_the_orbit) {
     auto hd = incoming_connected("c1", "2001", "2002");
@@ -632,15 +649,18 @@ TEST_F(calls_test, park_nondirected_writes_the_orbit) {
 TEST_F(calls_test, pickup_directed_and_group) {
     auto hd = incoming_offering("c1", "2001", "2002");
     HDRVCALL pk = nullptr;
-    EXPECT_EQ(calls::pickup(p(), 1, line_of("2003")->hd(), 0, ht_call(6), nullptr, w(u"2002"), nullptr),
-              E(LINEERR_INVALPOINTER));
+    EXPECT_EQ(
+        calls::pickup(p(), 1, line_of("2003")->hd(), 0, ht_call(6), nullptr, w(u"2002"), nullptr),
+        E(LINEERR_INVALPOINTER));
     EXPECT_EQ(calls::pickup(p(), 1, line_of("2003")->hd(), 0, ht_call(6), &pk, nullptr, nullptr),
               E(LINEERR_INVALGROUPID));
     const auto id = rid();
-    ASSERT_EQ(calls::pickup(p(), id, line_of("2003")->hd(), 0, ht_call(6), &pk, w(u"2002"), nullptr),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        calls::pickup(p(), id, line_of("2003")->hd(), 0, ht_call(6), &pk, w(u"2002"), nullptr),
+        static_cast<LONG>(id));
     reply(ok<svc::directed_pickup_call>({connection_id{"c1", "2003"}}));
-    event("2002", ev_diverted({"c1", "2002"}, "2003", connection_state::null, event_cause::call_pickup));
+    event("2002",
+          ev_diverted({"c1", "2002"}, "2003", connection_state::null, event_cause::call_pickup));
     event("2003", ev_established({"c1", "2003"}, "2001", "2002", connection_state::connected,
                                  event_cause::call_pickup));
     EXPECT_EQ(completions(id), std::vector<LONG>{0});
@@ -652,8 +672,9 @@ TEST_F(calls_test, pickup_directed_and_group) {
     // Group pickup names the group; a refusal kills the new handle.
     const auto g = rid();
     HDRVCALL pk2 = nullptr;
-    ASSERT_EQ(calls::pickup(p(), g, line_of("2001")->hd(), 0, ht_call(7), &pk2, nullptr, w(u"sales")),
-              static_cast<LONG>(g));
+    ASSERT_EQ(
+        calls::pickup(p(), g, line_of("2001")->hd(), 0, ht_call(7), &pk2, nullptr, w(u"sales")),
+        static_cast<LONG>(g));
     EXPECT_EQ(std::get<svc::group_pickup_call::params>(sent()).pickup_group, "sales");
     refuse(proto::error_category::state_incompatibility, "noCallToPickUp");
     EXPECT_EQ(completions(g), std::vector<LONG>{E(LINEERR_INVALCALLSTATE)});
@@ -665,8 +686,10 @@ TEST_F(calls_test, redirect_only_when_offering) {
     const auto id = rid();
     ASSERT_EQ(calls::redirect(p(), id, hd, w(u"2003"), 0), static_cast<LONG>(id));
     reply(ok<svc::deflect_call>());
-    event("2002", ev_diverted({"c1", "2002"}, "2003", connection_state::null, event_cause::redirected));
-    event("2001", ev_diverted({"c1", "2002"}, "2003", connection_state::connected, event_cause::redirected));
+    event("2002",
+          ev_diverted({"c1", "2002"}, "2003", connection_state::null, event_cause::redirected));
+    event("2001", ev_diverted({"c1", "2002"}, "2003", connection_state::connected,
+                              event_cause::redirected));
     event("2003", ev_delivered({"c1", "2003"}, "2001", "2002", connection_state::alerting,
                                event_cause::redirected, "2002"));
     EXPECT_EQ(completions(id), std::vector<LONG>{0});
@@ -752,7 +775,8 @@ TEST_F(calls_test, generate_and_monitor_digits) {
     EXPECT_EQ(gen.back().p2, 3u);
 }
 
-// ---- hostile calls --------------------------------------------------------------------------------
+// ---- hostile calls
+// --------------------------------------------------------------------------------
 
 TEST_F(calls_test, hostile_calls_never_crash) {
     const auto stale = reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(987654));
@@ -778,7 +802,8 @@ TEST_F(calls_test, hostile_calls_never_crash) {
     EXPECT_EQ(st.dwCallFeatures & ~caps::call_features, 0u);
     EXPECT_NE(st.tStateEntryTime.wYear, 0);
     EXPECT_EQ(calls::answer(p(), 1, hd), E(LINEERR_INVALCALLSTATE));
-    EXPECT_EQ(calls::unpark(p(), 1, nullptr, 0, ht_call(1), nullptr, nullptr), E(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(calls::unpark(p(), 1, nullptr, 0, ht_call(1), nullptr, nullptr),
+              E(LINEERR_INVALLINEHANDLE));
     EXPECT_EQ(calls::pickup(p(), 1, nullptr, 0, ht_call(1), nullptr, nullptr, nullptr),
               E(LINEERR_INVALLINEHANDLE));
     // Events for unknown calls, unknown events, out of order events.
@@ -846,8 +871,9 @@ TEST_F(calls_test, resync_vanished_appeared_and_survived) {
     auto vanished = incoming_offering("c2", "2003", "2002");
     link().go_down();
     clear_messages();
-    link().go_live({truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002"),
-                                   snap({"c9", "2002"}, connection_state::alerting, "2003", "2002")})});
+    link().go_live(
+        {truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002"),
+                        snap({"c9", "2002"}, connection_state::alerting, "2003", "2002")})});
     auto got = seen("2002");
     std::sort(got.begin(), got.end());
     EXPECT_EQ(got, (strings{"DISCONNECTED(0x2)", "IDLE", "NEWCALL", "OFFERING", "ONHOLD"}));
@@ -895,7 +921,8 @@ TEST_F(calls_test, link_loss_keeps_a_conference_the_truth_still_shows) {
     ASSERT_EQ(state_of(conf), DWORD{LINECALLSTATE_CONNECTED});
     link().go_down();
     clear_messages();
-    link().go_live({truth("2002", {snap({"c1", "2002"}, connection_state::connected, "2001", "2002")})});
+    link().go_live(
+        {truth("2002", {snap({"c1", "2002"}, connection_state::connected, "2001", "2002")})});
     EXPECT_EQ(seen("2002"), strings{});
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_CONFERENCED});
     link().go_down();

@@ -43,13 +43,25 @@ call_ptr take_pending(const event_context& x, call::awaiting kind,
 DWORD state_for(connection_state s, DWORD& mode) {
     mode = 0;
     switch (s) {
-        case connection_state::initiated: mode = LINEDIALTONEMODE_NORMAL; return LINECALLSTATE_DIALTONE;
-        case connection_state::alerting: mode = LINEOFFERINGMODE_ACTIVE; return LINECALLSTATE_OFFERING;
-        case connection_state::connected: mode = LINECONNECTEDMODE_ACTIVE; return LINECALLSTATE_CONNECTED;
-        case connection_state::hold: return LINECALLSTATE_ONHOLD;
-        case connection_state::queued: mode = LINECONNECTEDMODE_INACTIVE; return LINECALLSTATE_CONNECTED;
-        case connection_state::fail: mode = LINEDISCONNECTMODE_UNKNOWN; return LINECALLSTATE_DISCONNECTED;
-        default: return LINECALLSTATE_IDLE;
+        case connection_state::initiated:
+            mode = LINEDIALTONEMODE_NORMAL;
+            return LINECALLSTATE_DIALTONE;
+        case connection_state::alerting:
+            mode = LINEOFFERINGMODE_ACTIVE;
+            return LINECALLSTATE_OFFERING;
+        case connection_state::connected:
+            mode = LINECONNECTEDMODE_ACTIVE;
+            return LINECALLSTATE_CONNECTED;
+        case connection_state::hold:
+            return LINECALLSTATE_ONHOLD;
+        case connection_state::queued:
+            mode = LINECONNECTEDMODE_INACTIVE;
+            return LINECALLSTATE_CONNECTED;
+        case connection_state::fail:
+            mode = LINEDISCONNECTMODE_UNKNOWN;
+            return LINECALLSTATE_DISCONNECTED;
+        default:
+            return LINECALLSTATE_IDLE;
     }
 }
 
@@ -103,7 +115,8 @@ void end_conference(const event_context& x, const call_ptr& parent, DWORD mode) 
     calls::end_call(x.p, x.l, parent, mode);
 }
 
-// ---- per event ------------------------------------------------------------------------------------
+// ---- per event
+// ------------------------------------------------------------------------------------
 
 void on(const event_context& x, const evt::service_initiated& e) {
     const auto& conn = e.initiated_connection;
@@ -245,7 +258,8 @@ void on(const event_context& x, const evt::established& e) {
         set_correlator(*c, e.correlator_data);
         c->switch_state = connection_state::connected;
         if (c->role != call_role::conference_member) {
-            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                     LINECONNECTEDMODE_ACTIVE);
         }
         calls::flush_info(x.p, x.l, c);
         return;
@@ -305,7 +319,8 @@ void on(const event_context& x, const evt::held& e) {
     }
     // The far end holds us: CONNECTED (ACTIVEHELD), TSP++ style (call-flows §4.4).
     if (c && c->state == LINECALLSTATE_CONNECTED && c->role != call_role::conference_member) {
-        call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+        call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                 LINECONNECTEDMODE_ACTIVEHELD);
     }
 }
 
@@ -390,7 +405,8 @@ void on(const event_context& x, const evt::connection_cleared& e) {
     if (x.lci() && *x.lci() == connection_state::fail) {
         // Reorder-tone switches keep us in the call until we hang up.
         c->switch_state = connection_state::fail;
-        call_machine::transition(x.p, x.l, c, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+        call_machine::transition(x.p, x.l, c, LINECALLSTATE_DISCONNECTED,
+                                 LINEDISCONNECTMODE_NORMAL);
         return;
     }
     // The last other party left: its cause is why our call ended (a destination that rang and
@@ -426,8 +442,8 @@ void rebuild_parties(call& c, const std::vector<protocol::connection_list_entry>
 void on(const event_context& x, const evt::transferred& e) {
     if (e.transferring_device == x.self) {
         // This line left both calls: IDLE without DISCONNECTED (call-flows §2.5, MS-CT).
-        for (const auto* old : {&e.primary_old_call,
-                                e.secondary_old_call ? &*e.secondary_old_call : nullptr}) {
+        for (const auto* old :
+             {&e.primary_old_call, e.secondary_old_call ? &*e.secondary_old_call : nullptr}) {
             if (!old) continue;
             auto c = calls::find_call(*x.l, old->call_id);
             if (!c) continue;
@@ -473,7 +489,8 @@ void on(const event_context& x, const evt::transferred& e) {
             }
         }
         if (c->state == LINECALLSTATE_CONNECTED && c->state_mode == LINECONNECTEDMODE_ACTIVEHELD) {
-            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                     LINECONNECTEDMODE_ACTIVE);
         }
         calls::flush_info(x.p, x.l, c);
     }
@@ -504,7 +521,8 @@ void merge_conference(provider_state& p, const line_ptr& l, const call_ptr& pare
                     break;
                 }
             }
-            if (oc->member_party.empty() && !oc->parties.empty()) oc->member_party = oc->parties.front();
+            if (oc->member_party.empty() && !oc->parties.empty())
+                oc->member_party = oc->parties.front();
         }
         unbind(l, oc);
         oc->connection = protocol::connection_id{new_conn.call_id, self};
@@ -529,7 +547,8 @@ void merge_conference(provider_state& p, const line_ptr& l, const call_ptr& pare
     if (parent->tapi_pending) return;  // reported after the request's completion
     call_machine::transition(p, l, parent, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     for (auto& m : members_of(*l, parent)) {
-        if (m->state != LINECALLSTATE_CONFERENCED || m->reported_state != LINECALLSTATE_CONFERENCED) {
+        if (m->state != LINECALLSTATE_CONFERENCED ||
+            m->reported_state != LINECALLSTATE_CONFERENCED) {
             call_machine::transition(p, l, m, LINECALLSTATE_CONFERENCED, 0);
         }
         flush_info(p, l, m);
@@ -552,13 +571,15 @@ void on(const event_context& x, const evt::conferenced& e) {
         }
         if (!new_conn) return;
         auto c1 = calls::find_call(*x.l, e.primary_old_call.call_id);
-        auto c2 = e.secondary_old_call ? calls::find_call(*x.l, e.secondary_old_call->call_id)
-                                       : nullptr;
+        auto c2 =
+            e.secondary_old_call ? calls::find_call(*x.l, e.secondary_old_call->call_id) : nullptr;
         call_ptr parent;
         for (const auto& c : {c1, c2}) {
             if (!c || parent) continue;
-            if (c->role == call_role::conference_parent) parent = c;
-            else if (c->role == call_role::conference_member) parent = calls::parent_of(*c);
+            if (c->role == call_role::conference_parent)
+                parent = c;
+            else if (c->role == call_role::conference_member)
+                parent = calls::parent_of(*c);
             else if (auto pending = c->conference.lock();
                      pending && pending->role == call_role::conference_parent &&
                      pending->state != LINECALLSTATE_IDLE) {
@@ -600,7 +621,8 @@ void on(const event_context& x, const evt::conferenced& e) {
             calls::set_party(x.p, *c, &call::connected, e.conferencing_device,
                              LINECALLINFOSTATE_CONNECTEDID);
             c->switch_state = connection_state::connected;
-            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                     LINECONNECTEDMODE_ACTIVE);
             calls::flush_info(x.p, x.l, c);
             continue;
         }
@@ -621,7 +643,8 @@ void on(const event_context& x, const evt::conferenced& e) {
         // connection: nobody holds us any more (Conferenced replaces Retrieved here).
         if (c->state == LINECALLSTATE_CONNECTED && c->state_mode == LINECONNECTEDMODE_ACTIVEHELD &&
             (!x.lci() || *x.lci() == connection_state::connected)) {
-            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                     LINECONNECTEDMODE_ACTIVE);
         }
         calls::flush_info(x.p, x.l, c);
     }
@@ -643,8 +666,10 @@ void on(const event_context& x, const evt::diverted& e) {
         return;
     }
     calls::remove_party(*c, e.diverting_device);
-    calls::set_party(x.p, *c, &call::redirecting, e.diverting_device, LINECALLINFOSTATE_REDIRECTINGID);
-    calls::set_party(x.p, *c, &call::redirection, e.new_destination, LINECALLINFOSTATE_REDIRECTIONID);
+    calls::set_party(x.p, *c, &call::redirecting, e.diverting_device,
+                     LINECALLINFOSTATE_REDIRECTINGID);
+    calls::set_party(x.p, *c, &call::redirection, e.new_destination,
+                     LINECALLINFOSTATE_REDIRECTIONID);
     calls::flush_info(x.p, x.l, c);
 }
 
@@ -684,7 +709,8 @@ void on(const event_context& x, const evt::queued& e) {
     const bool parker = e.last_redirection_device && *e.last_redirection_device == x.self;
     if (!parker && x.cause_is(event_cause::park) && c->state == LINECALLSTATE_CONNECTED &&
         c->role != call_role::conference_member) {
-        call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+        call_machine::transition(x.p, x.l, c, LINECALLSTATE_CONNECTED,
+                                 LINECONNECTEDMODE_ACTIVEHELD);
     }
 }
 
@@ -707,8 +733,8 @@ void on(const event_context& x, const evt::failed& e) {
     if (c->state == LINECALLSTATE_BUSY || c->state == LINECALLSTATE_DISCONNECTED) return;
     const DWORD mode = calls::disconnect_mode(x.cause());
     if (mode == LINEDISCONNECTMODE_BUSY) {
-        const bool trunk = x.cause_is(event_cause::trunks_busy) ||
-                           x.cause_is(event_cause::selected_trunk_busy);
+        const bool trunk =
+            x.cause_is(event_cause::trunks_busy) || x.cause_is(event_cause::selected_trunk_busy);
         call_machine::transition(x.p, x.l, c, LINECALLSTATE_BUSY,
                                  trunk ? LINEBUSYMODE_TRUNK : LINEBUSYMODE_STATION);
     } else {

@@ -34,7 +34,6 @@ spdlog::level::level_enum to_spdlog(log_level level) {
 
 namespace {
 
-
 /// "<N>message\n" per record: journald reads the priority from the prefix (sd-daemon(3)).
 /// `write` receives whole lines so that concurrent records never interleave.
 template <class Write>

@@ -74,15 +74,17 @@ std::string service::start() {
 
 std::string service::make_backend() {
     if (settings_.backend.type == backend_type::sim) {
-        parts_->backend = std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
+        parts_->backend =
+            std::make_unique<sim_backend>(io_, make_sim_config(settings_.backend.sim));
         return {};
     }
     const auto& ast = settings_.backend.asterisk;
     std::string secret;
     std::string error;
-    if (!read_secret(ast.ami.secret == secret_source::file ? ast.ami.secret_file : std::filesystem::path{},
-                     ast.ami.secret == secret_source::environment ? ast.ami.secret_env : std::string{},
-                     "backend.asterisk.ami.secret", secret, error)) {
+    if (!read_secret(
+            ast.ami.secret == secret_source::file ? ast.ami.secret_file : std::filesystem::path{},
+            ast.ami.secret == secret_source::environment ? ast.ami.secret_env : std::string{},
+            "backend.asterisk.ami.secret", secret, error)) {
         return error;
     }
     // The link and the backend escape what Asterisk sent before it reaches a line.

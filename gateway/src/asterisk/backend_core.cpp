@@ -18,14 +18,32 @@ namespace {
 
 /// The services this backend implements; every other one is listed as unsupported for every
 /// device, so TAPI never offers it (docs/asterisk.md "What works").
-constexpr std::string_view implemented[] = {
-    "Hello", "Authenticate", "RequestSystemStatus", "MonitorStart", "MonitorStartBatch",
-    "MonitorStop", "MonitorStopBatch", "SnapshotDevice", "SnapshotDeviceBatch", "SnapshotCall",
-    "GetSwitchingFunctionDevices", "MakeCall", "ClearConnection", "ClearCall", "HoldCall",
-    "RetrieveCall", "DeflectCall", "SingleStepTransfer", "GenerateDigits", "SetForwarding",
-    "GetForwarding", "SetDoNotDisturb", "GetDoNotDisturb"};
+constexpr std::string_view implemented[] = {"Hello",
+                                            "Authenticate",
+                                            "RequestSystemStatus",
+                                            "MonitorStart",
+                                            "MonitorStartBatch",
+                                            "MonitorStop",
+                                            "MonitorStopBatch",
+                                            "SnapshotDevice",
+                                            "SnapshotDeviceBatch",
+                                            "SnapshotCall",
+                                            "GetSwitchingFunctionDevices",
+                                            "MakeCall",
+                                            "ClearConnection",
+                                            "ClearCall",
+                                            "HoldCall",
+                                            "RetrieveCall",
+                                            "DeflectCall",
+                                            "SingleStepTransfer",
+                                            "GenerateDigits",
+                                            "SetForwarding",
+                                            "GetForwarding",
+                                            "SetDoNotDisturb",
+                                            "GetDoNotDisturb"};
 
-response error_response(const request& r, error_category cat, std::string_view value, std::string why) {
+response error_response(const request& r, error_category cat, std::string_view value,
+                        std::string why) {
     return response{r.id, r.params.index(), csta_error{cat, std::string(value), std::move(why)}};
 }
 
@@ -33,9 +51,12 @@ response error_response(const request& r, error_category cat, std::string_view v
 
 std::string_view to_string(core_phase p) noexcept {
     switch (p) {
-        case core_phase::down: return "down";
-        case core_phase::resyncing: return "resyncing";
-        case core_phase::up: return "up";
+        case core_phase::down:
+            return "down";
+        case core_phase::resyncing:
+            return "resyncing";
+        case core_phase::up:
+            return "up";
     }
     return "?";
 }
@@ -44,9 +65,9 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
     : settings_(std::move(settings)),
       send_(std::move(send)),
       log_(std::move(log)),
-      model_(model_hooks{settings_.station_of, settings_.cause_of,
-                         {settings_.services.hold_context}},
-             [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
+      model_(
+          model_hooks{settings_.station_of, settings_.cause_of, {settings_.services.hold_context}},
+          [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
       features_(
           [this] {
               auto f = settings_.features;
@@ -83,7 +104,8 @@ std::vector<std::string> backend_core::unsupported_services(std::string_view /*d
     std::vector<std::string> out;
     for (std::size_t i = 0; i < protocol::service_count(); ++i) {
         const auto name = protocol::service_name(i);
-        if (std::find(std::begin(implemented), std::end(implemented), name) == std::end(implemented)) {
+        if (std::find(std::begin(implemented), std::end(implemented), name) ==
+            std::end(implemented)) {
             out.emplace_back(name);
         }
     }
@@ -219,8 +241,8 @@ void backend_core::finish_resync(std::uint64_t generation) {
     }
     model_.resync(snapshot_);
     snapshot_.clear();
-    transition(core_phase::up, restarted ? "Asterisk restarted: its calls are gone"
-                                         : "Asterisk's state loaded");
+    transition(core_phase::up,
+               restarted ? "Asterisk restarted: its calls are gone" : "Asterisk's state loaded");
     if (listener_ != nullptr) {
         listener_->on_backend_status(backend_status::up, restarted,
                                      restarted ? "Asterisk restarted" : "AMI link up");
@@ -238,13 +260,12 @@ void backend_core::execute(const request& r, completion done) {
                                    errv::resource_busy, "the switch is not reachable"));
     }
     if (auto read = serve_read(r)) return done(std::move(*read));
-    plan_outcome outcome =
-        is_call_service(r)                      ? plan_call_service(r, model_, settings_.services)
-        : feature_store::is_feature_service(r) ? features_.plan_feature_service(r)
-                                                : plan_outcome{csta_error{
-                                                      error_category::operation,
-                                                      std::string(errv::service_not_supported),
-                                                      "Asterisk cannot do this"}};
+    plan_outcome outcome = is_call_service(r) ? plan_call_service(r, model_, settings_.services)
+                           : feature_store::is_feature_service(r)
+                               ? features_.plan_feature_service(r)
+                               : plan_outcome{csta_error{error_category::operation,
+                                                         std::string(errv::service_not_supported),
+                                                         "Asterisk cannot do this"}};
     if (auto* e = std::get_if<csta_error>(&outcome)) {
         return done(response{r.id, r.params.index(), std::move(*e)});
     }
@@ -305,9 +326,9 @@ std::optional<response> backend_core::serve_read(const request& r) const {
             if (is_device(d)) {
                 item.connections = model_.snapshot_device(d);
             } else {
-                item.error = csta_error{error_category::operation,
-                                        std::string(errv::invalid_device_id),
-                                        "not a station of this switch"};
+                item.error =
+                    csta_error{error_category::operation, std::string(errv::invalid_device_id),
+                               "not a station of this switch"};
             }
             out.results.push_back(std::move(item));
         }

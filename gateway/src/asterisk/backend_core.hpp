@@ -79,8 +79,9 @@ class backend_core final : public switch_backend {
     void run_plan(std::shared_ptr<plan> p, std::size_t next, std::string id, std::size_t index,
                   completion done);
     std::optional<protocol::response> serve_read(const protocol::request& request) const;
-    protocol::response list_devices(const protocol::request& r,
-                                    const protocol::svc::get_switching_function_devices::params& p) const;
+    protocol::response list_devices(
+        const protocol::request& r,
+        const protocol::svc::get_switching_function_devices::params& p) const;
     void read_keys(const std::vector<db_read>& reads);
 
     core_settings settings_;

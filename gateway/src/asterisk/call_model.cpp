@@ -31,7 +31,8 @@ std::string dialled(std::string_view dial_string) {
     if (auto slash = dial_string.rfind('/'); slash != std::string_view::npos) {
         dial_string.remove_prefix(slash + 1);
     }
-    if (auto at = dial_string.find('@'); at != std::string_view::npos) dial_string = dial_string.substr(0, at);
+    if (auto at = dial_string.find('@'); at != std::string_view::npos)
+        dial_string = dial_string.substr(0, at);
     return std::string(dial_string);
 }
 
@@ -74,7 +75,8 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
         c.id = linkedid;
         // The first channel names the call: a station's extension, or an outside caller's number.
         c.calling = ch.station ? *ch.station : ch.caller_num;
-        if (ch.state == channel_state::ring || ch.state == channel_state::dialing) c.called = ch.exten;
+        if (ch.state == channel_state::ring || ch.state == channel_state::dialing)
+            c.called = ch.exten;
         it = calls_.emplace(linkedid, std::move(c)).first;
     }
     ch.call_id = linkedid;
@@ -234,7 +236,8 @@ void call_model::resync(const std::vector<ami::message>& items) {
     for (const auto& item : items) {
         if (item.get("Uniqueid").empty()) continue;
         auto& ch = create(item);
-        if (ch.state == channel_state::up && item.get("Application") == "Dial") ch.dialing_out = true;
+        if (ch.state == channel_state::up && item.get("Application") == "Dial")
+            ch.dialing_out = true;
     }
     // Reported states follow the new truth silently; calls without channels are gone.
     for (auto it = calls_.begin(); it != calls_.end();) {

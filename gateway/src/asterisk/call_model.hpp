@@ -124,7 +124,7 @@ class call_model {
         bool moh = false;          ///< music on hold is playing to it
         bool picked = false;       ///< joined by pickup
         bool local = false;
-        std::uint64_t seq = 0;     ///< creation order (events follow it)
+        std::uint64_t seq = 0;  ///< creation order (events follow it)
     };
     struct call {
         std::string id;
@@ -168,11 +168,13 @@ class call_model {
     protocol::connection_state derive(const channel& ch) const;
     bool far_party_on_moh(const channel& ch) const;
     /// The departure of a redirecting device: Transferred or Diverted instead of a release.
-    void emit_redirected(call& c, const std::string& device, const std::vector<std::string>& audience);
-    /// Emits one state change of `device` to every station of the call; returns its cause.
-    protocol::event_cause emit_transition(call& c, const std::string& device, protocol::connection_state from,
-                         protocol::connection_state to, protocol::event_cause hint,
+    void emit_redirected(call& c, const std::string& device,
                          const std::vector<std::string>& audience);
+    /// Emits one state change of `device` to every station of the call; returns its cause.
+    protocol::event_cause emit_transition(call& c, const std::string& device,
+                                          protocol::connection_state from,
+                                          protocol::connection_state to, protocol::event_cause hint,
+                                          const std::vector<std::string>& audience);
 
     void fan_out(const call& c, protocol::event_body body, const std::string& changed,
                  protocol::connection_state changed_to, const std::vector<std::string>& audience);
@@ -181,8 +183,8 @@ class call_model {
 
     model_hooks hooks_;
     event_sink sink_;
-    std::unordered_map<std::string, channel> channels_;  ///< by Uniqueid
-    std::map<std::string, call, std::less<>> calls_;     ///< by callID (= Linkedid)
+    std::unordered_map<std::string, channel> channels_;    ///< by Uniqueid
+    std::map<std::string, call, std::less<>> calls_;       ///< by callID (= Linkedid)
     std::unordered_map<std::string, int> departed_cause_;  ///< station → cause, within one event
     std::uint64_t next_seq_ = 1;
 };

@@ -16,13 +16,20 @@ namespace {
 /// How much a state tells TAPI: a talking connection beats a held one beats a ringing one.
 int rank(connection_state s) {
     switch (s) {
-        case connection_state::connected: return 6;
-        case connection_state::hold: return 5;
-        case connection_state::alerting: return 4;
-        case connection_state::queued: return 3;
-        case connection_state::initiated: return 2;
-        case connection_state::fail: return 1;
-        case connection_state::null: return 0;
+        case connection_state::connected:
+            return 6;
+        case connection_state::hold:
+            return 5;
+        case connection_state::alerting:
+            return 4;
+        case connection_state::queued:
+            return 3;
+        case connection_state::initiated:
+            return 2;
+        case connection_state::fail:
+            return 1;
+        case connection_state::null:
+            return 0;
     }
     return 0;
 }
@@ -41,7 +48,8 @@ std::vector<const call_model::channel*> call_model::members(const std::string& c
     for (const auto& [id, ch] : channels_) {
         if (ch.call_id == call_id) out.push_back(&ch);
     }
-    std::sort(out.begin(), out.end(), [](const channel* a, const channel* b) { return a->seq < b->seq; });
+    std::sort(out.begin(), out.end(),
+              [](const channel* a, const channel* b) { return a->seq < b->seq; });
     return out;
 }
 
@@ -73,11 +81,14 @@ bool call_model::in_hold_context(const channel& ch) const {
 connection_state call_model::derive(const channel& ch) const {
     if (ch.local || !ch.station) return connection_state::null;
     switch (ch.state) {
-        case channel_state::busy: return connection_state::fail;
-        case channel_state::ringing: return connection_state::alerting;
+        case channel_state::busy:
+            return connection_state::fail;
+        case channel_state::ringing:
+            return connection_state::alerting;
         case channel_state::up: {
-            return in_hold_context(ch) || ch.held || far_party_on_moh(ch) ? connection_state::hold
-                                                                    : connection_state::connected;
+            return in_hold_context(ch) || ch.held || far_party_on_moh(ch)
+                       ? connection_state::hold
+                       : connection_state::connected;
         }
         case channel_state::ring:
         case channel_state::dialing:
@@ -87,7 +98,8 @@ connection_state call_model::derive(const channel& ch) const {
             return ch.dialing_out ? connection_state::connected : connection_state::initiated;
         case channel_state::down:
         case channel_state::reserved:
-        case channel_state::unknown: return connection_state::null;
+        case channel_state::unknown:
+            return connection_state::null;
     }
     return connection_state::null;
 }
@@ -114,7 +126,8 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         }
     }
     auto state_in = [](const auto& list, const std::string& dev) {
-        auto f = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == dev; });
+        auto f =
+            std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == dev; });
         return f == list.end() ? connection_state::null : f->second;
     };
 
@@ -154,8 +167,8 @@ void call_model::project(const std::string& call_id, event_cause hint) {
             update(dev, to);
             continue;
         }
-        const auto cause =
-            emit_transition(c, dev, from, to, was_picked ? event_cause::call_pickup : hint, audience);
+        const auto cause = emit_transition(c, dev, from, to,
+                                           was_picked ? event_cause::call_pickup : hint, audience);
         if (to == connection_state::null) last = cause;
         if (to == connection_state::connected && dev == c.calling && !c.made_by_us &&
             (from == connection_state::initiated || from == connection_state::null) &&
@@ -188,8 +201,8 @@ void call_model::project(const std::string& call_id, event_cause hint) {
 }
 
 event_cause call_model::emit_transition(call& c, const std::string& device, connection_state from,
-                                 connection_state to, event_cause hint,
-                                 const std::vector<std::string>& audience) {
+                                        connection_state to, event_cause hint,
+                                        const std::vector<std::string>& audience) {
     const connection_id conn{c.id, device};
     event_cause cause = event_cause::normal;
     const bool calling = device == c.calling;
@@ -200,7 +213,8 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             e.initiated_connection = conn;
             e.initiating_device = device;
             e.correlator_data = c.correlator;
-            body = with_cause(std::move(e), c.made_by_us ? event_cause::make_call : event_cause::new_call, to);
+            body = with_cause(std::move(e),
+                              c.made_by_us ? event_cause::make_call : event_cause::new_call, to);
             break;
         }
         case connection_state::alerting: {
@@ -212,10 +226,9 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             e.correlator_data = c.correlator;
             e.last_redirection_device = c.last_redirection;
             const bool own = calling && c.made_by_us;  // the caller's phone rung by MakeCall
-            body = with_cause(std::move(e),
-                              own ? event_cause::make_call
-                                  : c.delivery_cause.value_or(event_cause::normal),
-                              to);
+            body = with_cause(
+                std::move(e),
+                own ? event_cause::make_call : c.delivery_cause.value_or(event_cause::normal), to);
             break;
         }
         case connection_state::connected: {
@@ -266,7 +279,8 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             e.dropped_connection = conn;
             e.releasing_device = device;
             cause = hint == event_cause::call_pickup ? event_cause::normal_clearing : hint;
-            if (auto d = departed_cause_.find(device); d != departed_cause_.end() && hooks_.cause_of) {
+            if (auto d = departed_cause_.find(device);
+                d != departed_cause_.end() && hooks_.cause_of) {
                 const bool answered =
                     from == connection_state::connected || from == connection_state::hold;
                 cause = hooks_.cause_of(d->second, answered);
@@ -298,7 +312,8 @@ void call_model::emit_redirected(call& c, const std::string& device,
             if (dev == device) {
                 e.transferred_connections.push_back({conn, std::nullopt, dev});
             } else {
-                e.transferred_connections.push_back({connection_id{c.id, dev}, connection_id{c.id, dev}, dev});
+                e.transferred_connections.push_back(
+                    {connection_id{c.id, dev}, connection_id{c.id, dev}, dev});
             }
         }
         e.transferred_connections.push_back({std::nullopt, connection_id{c.id, r.to}, r.to});
@@ -342,9 +357,11 @@ void call_model::fan_out(const call& c, protocol::event_body body, const std::st
                                   [&](const auto& p) { return p.first == dev; });
             st = r == c.reported.end() ? connection_state::null : r->second;
         }
-        std::visit([st](auto& e) {
-            if constexpr (requires { e.local_connection_info; }) e.local_connection_info = st;
-        }, body);
+        std::visit(
+            [st](auto& e) {
+                if constexpr (requires { e.local_connection_info; }) e.local_connection_info = st;
+            },
+            body);
         sink_(dev, body);
     }
 }
@@ -367,7 +384,8 @@ void call_model::digits_generated(const connection_id& conn, const std::string& 
 
 // ---- reads ----
 
-std::vector<protocol::snapshot_connection> call_model::snapshot_device(const std::string& device) const {
+std::vector<protocol::snapshot_connection> call_model::snapshot_device(
+    const std::string& device) const {
     std::vector<protocol::snapshot_connection> out;
     for (const auto& [id, c] : calls_) {
         for (const auto& [dev, st] : c.reported) {
@@ -431,7 +449,8 @@ std::optional<std::string> call_model::dial_source_of(const connection_id& conn)
     for (const auto& [id, ch] : channels_) {
         if (ch.call_id != conn.call_id || !ch.station || *ch.station != conn.device_id) continue;
         if (ch.dial_source.empty()) continue;
-        if (auto src = channels_.find(ch.dial_source); src != channels_.end()) return src->second.name;
+        if (auto src = channels_.find(ch.dial_source); src != channels_.end())
+            return src->second.name;
     }
     return std::nullopt;
 }

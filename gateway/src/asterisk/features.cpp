@@ -153,7 +153,8 @@ std::vector<db_read> feature_store::on_event(const ami::message& e) {
     } else if (name == "MessageWaiting") {
         const auto mailbox = e.get("Mailbox");
         const auto at = mailbox.find('@');
-        const auto context = at == std::string_view::npos ? std::string_view("default") : mailbox.substr(at + 1);
+        const auto context =
+            at == std::string_view::npos ? std::string_view("default") : mailbox.substr(at + 1);
         const std::string ext(mailbox.substr(0, at));
         if (context == env_.voicemail_context && env_.is_station && env_.is_station(ext)) {
             evt::message_waiting m;
@@ -199,12 +200,14 @@ plan_outcome feature_store::plan_feature_service(const protocol::request& r) {
     }
     if (const auto* p = std::get_if<svc::set_do_not_disturb::params>(&r.params)) {
         const bool on = p->do_not_disturb_on;
-        out.actions.push_back(on ? ami_action{"DBPut", {{"Family", env_.dnd_family}, {"Key", ext}, {"Val", "YES"}}}
-                                 : ami_action{"DBDel", {{"Family", env_.dnd_family}, {"Key", ext}}, true});
+        out.actions.push_back(
+            on ? ami_action{"DBPut", {{"Family", env_.dnd_family}, {"Key", ext}, {"Val", "YES"}}}
+               : ami_action{"DBDel", {{"Family", env_.dnd_family}, {"Key", ext}}, true});
         if (!env_.dnd_device_state.empty()) {
-            out.actions.push_back({"Setvar",
-                                   {{"Variable", "DEVICE_STATE(" + expand(env_.dnd_device_state, ext) + ")"},
-                                    {"Value", on ? "BUSY" : "NOT_INUSE"}}});
+            out.actions.push_back(
+                {"Setvar",
+                 {{"Variable", "DEVICE_STATE(" + expand(env_.dnd_device_state, ext) + ")"},
+                  {"Value", on ? "BUSY" : "NOT_INUSE"}}});
         }
         out.commit = [this, ext, on] { set_dnd(ext, on, true); };
         out.result = svc::set_do_not_disturb::result{};
@@ -227,14 +230,16 @@ plan_outcome feature_store::plan_feature_service(const protocol::request& r) {
             return fail(error_category::operation, errv::invalid_destination,
                         "forwardTo must be a number (digits, *, #, +)");
         }
-        out.actions.push_back({"DBPut", {{"Family", family}, {"Key", ext}, {"Val", *p.forward_to}}});
+        out.actions.push_back(
+            {"DBPut", {{"Family", family}, {"Key", ext}, {"Val", *p.forward_to}}});
     } else {
         out.actions.push_back({"DBDel", {{"Family", family}, {"Key", ext}}, true});
     }
     if (index == 0 && !env_.forward_device_state.empty()) {
-        out.actions.push_back({"Setvar",
-                               {{"Variable", "DEVICE_STATE(" + expand(env_.forward_device_state, ext) + ")"},
-                                {"Value", p.activate ? "BUSY" : "NOT_INUSE"}}});
+        out.actions.push_back(
+            {"Setvar",
+             {{"Variable", "DEVICE_STATE(" + expand(env_.forward_device_state, ext) + ")"},
+              {"Value", p.activate ? "BUSY" : "NOT_INUSE"}}});
     }
     std::optional<std::string> to = p.activate ? p.forward_to : std::nullopt;
     out.commit = [this, ext, index, to] { set_forward(ext, index, to, true); };

@@ -72,7 +72,8 @@ class feature_store {
     void set_dnd(const std::string& ext, bool on, bool announce);
     void set_forward(const std::string& ext, std::size_t index, std::optional<std::string> to,
                      bool announce);
-    std::optional<std::string> ext_of_state(std::string_view device, const std::string& pattern) const;
+    std::optional<std::string> ext_of_state(std::string_view device,
+                                            const std::string& pattern) const;
 
     feature_env env_;
     event_sink sink_;

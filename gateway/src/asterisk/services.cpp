@@ -45,7 +45,8 @@ std::variant<connection_state, csta_error> existing(const call_model& m, const c
 }
 
 /// The device's departure will be a redirection, not a release.
-void redirecting(plan& out, const connection_id& c, const std::string& to, protocol::event_cause cause) {
+void redirecting(plan& out, const connection_id& c, const std::string& to,
+                 protocol::event_cause cause) {
     out.prepare = [c, to, cause](call_model& m) { m.expect_redirect(c, to, cause); };
     out.unprepare = [id = c.call_id](call_model& m) { m.forget_redirect(id); };
 }
@@ -71,15 +72,16 @@ struct planner {
         }
         plan out;
         const std::string id = env.new_call_id();
-        out.originate = originate_intent{id, p.calling_device, p.called_directory_number,
-                                         p.correlator_data};
+        out.originate =
+            originate_intent{id, p.calling_device, p.called_directory_number, p.correlator_data};
         // Async: a synchronous Originate blocks the whole AMI session until the phone answers.
         std::vector<ami::header> h{{"Channel", env.dial_string(p.calling_device)},
                                    {"Context", env.context},
                                    {"Exten", p.called_directory_number},
                                    {"Priority", "1"}};
         if (env.caller_id) {
-            if (auto cid = env.caller_id(p.calling_device); !cid.empty()) h.push_back({"CallerID", cid});
+            if (auto cid = env.caller_id(p.calling_device); !cid.empty())
+                h.push_back({"CallerID", cid});
         }
         h.insert(h.end(), {{"Timeout", std::to_string(env.originate_timeout_ms)},
                            {"Async", "true"},
@@ -121,7 +123,8 @@ struct planner {
     }
 
     /// The device's one channel and the one far party of a two-party call.
-    std::variant<std::pair<std::string, std::string>, csta_error> two_party(const connection_id& c) const {
+    std::variant<std::pair<std::string, std::string>, csta_error> two_party(
+        const connection_id& c) const {
         const auto own = m.channels_of(c);
         const auto far = m.far_channels(c);
         if (own.size() != 1 || far.size() != 1) {
@@ -202,7 +205,8 @@ struct planner {
                                                   {"Context", env.context},
                                                   {"Exten", p.new_destination},
                                                   {"Priority", "1"}}));
-        redirecting(out, p.call_to_be_diverted, p.new_destination, protocol::event_cause::redirected);
+        redirecting(out, p.call_to_be_diverted, p.new_destination,
+                    protocol::event_cause::redirected);
         out.result = svc::deflect_call::result{};
         return out;
     }
@@ -255,9 +259,8 @@ struct planner {
             out.actions.push_back(action(
                 "PlayDTMF", {{"Channel", far[0]}, {"Digit", std::string(1, d)}, {"Duration", ms}}));
         }
-        out.on_model = [c = p.connection_to_send_digits, d = p.characters_to_send](call_model& model) {
-            model.digits_generated(c, d);
-        };
+        out.on_model = [c = p.connection_to_send_digits, d = p.characters_to_send](
+                           call_model& model) { model.digits_generated(c, d); };
         out.result = svc::generate_digits::result{};
         return out;
     }

@@ -7,20 +7,16 @@
 namespace ctigw::tapihost {
 
 runner::runner(host& h, sim_hook* sim, runner_options options)
-    : host_(h), sim_(sim), options_(options)
-{
-}
+    : host_(h), sim_(sim), options_(options) {}
 
-bool runner::fail(const statement& st, const std::string& text)
-{
+bool runner::fail(const statement& st, const std::string& text) {
     ++failures_;
-    host_.note((st.line ? "MISMATCH line " + std::to_string(st.line) + ": " : "MISMATCH: ") + st.text +
-               "\n" + text);
+    host_.note((st.line ? "MISMATCH line " + std::to_string(st.line) + ": " : "MISMATCH: ") +
+               st.text + "\n" + text);
     return false;
 }
 
-std::size_t runner::run_all(const scenario& sc)
-{
+std::size_t runner::run_all(const scenario& sc) {
     for (const auto& st : sc.statements) {
         if (!run(st) && !options_.keep_going) break;
         if (quit_) break;
@@ -28,14 +24,14 @@ std::size_t runner::run_all(const scenario& sc)
     return failures_;
 }
 
-bool runner::run(const statement& st)
-{
+bool runner::run(const statement& st) {
     if (const auto* op = std::get_if<op_stmt>(&st.body)) {
         host_.note("> " + st.text);
         const auto r = host_.run(*op);
         if (!r.error.empty()) {
             ++failures_;
-            host_.note((st.line ? "ERROR line " + std::to_string(st.line) + ": " : "ERROR: ") + r.error);
+            host_.note((st.line ? "ERROR line " + std::to_string(st.line) + ": " : "ERROR: ") +
+                       r.error);
             return false;
         }
         return true;
@@ -66,17 +62,19 @@ bool runner::run(const statement& st)
         return true;
     }
     if (const auto* c = std::get_if<console_stmt>(&st.body)) {
-        if (c->word == "quit") quit_ = true;
-        else if (c->word == "help") host_.note(language_help());
-        else host_.note(host_.status_text());
+        if (c->word == "quit")
+            quit_ = true;
+        else if (c->word == "help")
+            host_.note(language_help());
+        else
+            host_.note(host_.status_text());
         return true;
     }
     return true;
 }
 
 bool runner::run_values(const statement& st, const expect_stmt& ex, std::uint64_t call,
-                        std::chrono::steady_clock::time_point deadline)
-{
+                        std::chrono::steady_clock::time_point deadline) {
     std::string last_error;
     std::map<std::string, std::string> last;
     while (true) {
@@ -114,8 +112,7 @@ bool runner::run_values(const statement& st, const expect_stmt& ex, std::uint64_
                         (last_error.empty() ? "LINECALLINFO" + actual : last_error));
 }
 
-bool runner::run_expect(const statement& st, const expect_stmt& ex)
-{
+bool runner::run_expect(const statement& st, const expect_stmt& ex) {
     const auto timeout = ex.within.value_or(options_.default_timeout);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     target t;
@@ -125,7 +122,9 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex)
     std::string call_name = ex.call, parent_name = ex.parent, op_name;
     if (ex.kind == expect_kind::completion) {
         const auto id = ex.op == "last" ? host_.last_op() : host_.claim_op(ex.op);
-        if (!id) return fail(st, "  no operation \"" + ex.op + "\" was run (or each was already expected)");
+        if (!id)
+            return fail(st,
+                        "  no operation \"" + ex.op + "\" was run (or each was already expected)");
         t.request = *id;
         t.result = ex.result;
         op_name = host_.op_name(*id);
@@ -198,7 +197,8 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex)
             std::string head = "  expected: " + describe_target(t, call_name, parent_name, op_name);
             if (m.st != match_outcome::status::failed) {
                 head += " within " + std::to_string(timeout.count()) + "ms";
-                return fail(st, head + "\n  actual:" + (actual.empty() ? std::string(" (nothing)") : actual));
+                return fail(st, head + "\n  actual:" +
+                                    (actual.empty() ? std::string(" (nothing)") : actual));
             }
             return fail(st, head + "\n  actual:" + actual.substr(1));
         }

@@ -13,22 +13,19 @@
 namespace ctigw::tapihost {
 namespace {
 
-std::string lower(std::string_view s)
-{
+std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
-std::string upper(std::string_view s)
-{
+std::string upper(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
 
-std::string join(const std::vector<std::string>& w, std::size_t from, std::size_t to)
-{
+std::string join(const std::vector<std::string>& w, std::size_t from, std::size_t to) {
     std::string out;
     for (std::size_t i = from; i < to && i < w.size(); ++i) {
         if (!out.empty()) out += ' ';
@@ -37,43 +34,70 @@ std::string join(const std::vector<std::string>& w, std::size_t from, std::size_
     return out;
 }
 
-bool is_number(std::string_view s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+bool is_number(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool valid_name(std::string_view s)
-{
-    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
-        return false;
+bool valid_name(std::string_view s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '#';
     });
 }
 
 const std::vector<std::string_view> reserved_words = {
-    "as", "within", "newcall", "devstate", "inservice", "addressstate", "event", "completion", "phone",
-    "callinfo", "digit", "generate", "last", "expect", "wait", "sim", "echo", "shell"};
+    "as",    "within",     "newcall", "devstate", "inservice", "addressstate",
+    "event", "completion", "phone",   "callinfo", "digit",     "generate",
+    "last",  "expect",     "wait",    "sim",      "echo",      "shell"};
 
-const std::vector<std::string_view> phone_subverbs = {"open", "close", "status", "display",
-                                                      "hookswitch", "lamp", "button"};
+const std::vector<std::string_view> phone_subverbs = {"open",       "close", "status", "display",
+                                                      "hookswitch", "lamp",  "button"};
 
-const std::vector<std::string_view> tspi_names = {
-    "lineOpen", "lineClose", "lineMakeCall", "lineDial", "lineAnswer", "lineAccept", "lineDrop",
-    "lineHold", "lineUnhold", "lineSwapHold", "lineBlindTransfer", "lineSetupTransfer",
-    "lineCompleteTransfer", "lineSetupConference", "linePrepareAddToConference",
-    "lineAddToConference", "lineRemoveFromConference", "linePark", "lineUnpark", "linePickup",
-    "lineRedirect", "lineForward", "lineSetLineDevStatus", "lineGenerateDigits", "lineMonitorDigits", "lineSetCallData",
-    "lineSetAppSpecific", "lineGetCallInfo", "lineGetCallStatus", "lineGetLineDevStatus",
-    "lineGetAddressStatus", "lineCloseCall", "phoneOpen", "phoneClose", "phoneGetStatus",
-    "phoneGetDisplay", "phoneSetDisplay", "phoneSetHookSwitch", "phoneSetLamp",
-    "phoneGetButtonInfo"};
+const std::vector<std::string_view> tspi_names = {"lineOpen",
+                                                  "lineClose",
+                                                  "lineMakeCall",
+                                                  "lineDial",
+                                                  "lineAnswer",
+                                                  "lineAccept",
+                                                  "lineDrop",
+                                                  "lineHold",
+                                                  "lineUnhold",
+                                                  "lineSwapHold",
+                                                  "lineBlindTransfer",
+                                                  "lineSetupTransfer",
+                                                  "lineCompleteTransfer",
+                                                  "lineSetupConference",
+                                                  "linePrepareAddToConference",
+                                                  "lineAddToConference",
+                                                  "lineRemoveFromConference",
+                                                  "linePark",
+                                                  "lineUnpark",
+                                                  "linePickup",
+                                                  "lineRedirect",
+                                                  "lineForward",
+                                                  "lineSetLineDevStatus",
+                                                  "lineGenerateDigits",
+                                                  "lineMonitorDigits",
+                                                  "lineSetCallData",
+                                                  "lineSetAppSpecific",
+                                                  "lineGetCallInfo",
+                                                  "lineGetCallStatus",
+                                                  "lineGetLineDevStatus",
+                                                  "lineGetAddressStatus",
+                                                  "lineCloseCall",
+                                                  "phoneOpen",
+                                                  "phoneClose",
+                                                  "phoneGetStatus",
+                                                  "phoneGetDisplay",
+                                                  "phoneSetDisplay",
+                                                  "phoneSetHookSwitch",
+                                                  "phoneSetLamp",
+                                                  "phoneGetButtonInfo"};
 
 }  // namespace
 
-std::optional<std::vector<std::string>> split_words(std::string_view text, std::string* error)
-{
+std::optional<std::vector<std::string>> split_words(std::string_view text, std::string* error) {
     std::vector<std::string> words;
     std::size_t i = 0;
     while (i < text.size()) {
@@ -124,8 +148,7 @@ std::optional<std::vector<std::string>> split_words(std::string_view text, std::
     return words;
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
-{
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
         ++i;
@@ -134,61 +157,254 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
     if (std::count(number.begin(), number.end(), '.') > 1 || number == ".") return std::nullopt;
     const auto unit = text.substr(i);
     double factor;
-    if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60000;
-    else return std::nullopt;
+    if (unit == "ms")
+        factor = 1;
+    else if (unit == "s")
+        factor = 1000;
+    else if (unit == "m")
+        factor = 60000;
+    else
+        return std::nullopt;
     const double v = std::stod(number) * factor;
     if (!(v >= 0) || v > 24.0 * 3600 * 1000) return std::nullopt;
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(v)));
 }
 
-const std::vector<op_spec>& op_specs()
-{
+const std::vector<op_spec>& op_specs() {
     using a = arg_kind;
     static const std::vector<op_spec> specs = {
-        {"open", "lineOpen", {a::line}, 1, 0, {}, "open <line>", "open a line (all lines are opened at start unless --no-open)"},
+        {"open",
+         "lineOpen",
+         {a::line},
+         1,
+         0,
+         {},
+         "open <line>",
+         "open a line (all lines are opened at start unless --no-open)"},
         {"close", "lineClose", {a::line}, 1, 0, {}, "close <line>", "close a line"},
-        {"call", "lineMakeCall", {a::line, a::text}, 1, 1, {}, "call <line> [<number>] [as <name>]", "lineMakeCall (no number: dial tone); also `makecall`"},
+        {"call",
+         "lineMakeCall",
+         {a::line, a::text},
+         1,
+         1,
+         {},
+         "call <line> [<number>] [as <name>]",
+         "lineMakeCall (no number: dial tone); also `makecall`"},
         {"dial", "lineDial", {a::call, a::text}, 2, 0, {}, "dial <call> <digits>", "lineDial"},
         {"answer", "lineAnswer", {a::call}, 1, 0, {}, "answer <call>", "lineAnswer"},
         {"accept", "lineAccept", {a::call}, 1, 0, {}, "accept <call>", "lineAccept"},
         {"drop", "lineDrop", {a::call}, 1, 0, {}, "drop <call>", "lineDrop"},
         {"hold", "lineHold", {a::call}, 1, 0, {}, "hold <call>", "lineHold"},
         {"unhold", "lineUnhold", {a::call}, 1, 0, {}, "unhold <call>", "lineUnhold"},
-        {"swaphold", "lineSwapHold", {a::call, a::call}, 2, 0, {}, "swaphold <active call> <held call>", "lineSwapHold"},
-        {"blindtransfer", "lineBlindTransfer", {a::call, a::text}, 2, 0, {}, "blindtransfer <call> <number>", "lineBlindTransfer; also `transfer`"},
-        {"setuptransfer", "lineSetupTransfer", {a::call}, 1, 1, {}, "setuptransfer <call> [as <consult>]", "lineSetupTransfer (then dial the consult call)"},
-        {"completetransfer", "lineCompleteTransfer", {a::call, a::call, a::keyword}, 3, 1, {"transfer", "conference"}, "completetransfer <call> <consult> transfer|conference [as <conf>]", "lineCompleteTransfer; `conference` creates a conference call"},
-        {"setupconference", "lineSetupConference", {a::call, a::text}, 1, 2, {}, "setupconference <call> [<parties>] [as <conf> <consult>]", "lineSetupConference (default 3 parties)"},
-        {"prepareaddtoconference", "linePrepareAddToConference", {a::call}, 1, 1, {}, "prepareaddtoconference <conf> [as <consult>]", "linePrepareAddToConference"},
-        {"addtoconference", "lineAddToConference", {a::call, a::call}, 2, 0, {}, "addtoconference <conf> <consult>", "lineAddToConference"},
-        {"removefromconference", "lineRemoveFromConference", {a::call}, 1, 0, {}, "removefromconference <call>", "lineRemoveFromConference"},
-        {"park", "linePark", {a::call, a::keyword, a::text}, 2, 0, {"directed", "nondirected"}, "park <call> directed <orbit> | park <call> nondirected [<expected orbit>]", "linePark (nondirected prints the orbit; with <expected orbit>, `expect completion park ok` also checks lpNonDirAddress)"},
-        {"unpark", "lineUnpark", {a::line, a::text}, 2, 1, {}, "unpark <line> <orbit> [as <name>]", "lineUnpark"},
-        {"pickup", "linePickup", {a::line, a::text, a::text}, 2, 1, {}, "pickup <line> <extension> [<group>] [as <name>]", "linePickup (directed)"},
-        {"grouppickup", "linePickup", {a::line, a::text}, 2, 1, {}, "grouppickup <line> <group> [as <name>]", "linePickup with a group id and no address"},
-        {"redirect", "lineRedirect", {a::call, a::text}, 2, 0, {}, "redirect <call> <number>", "lineRedirect"},
-        {"forward", "lineForward", {a::line, a::keyword, a::text, a::text}, 2, 0, {"uncond", "busy", "noanswer", "busyna", "dnd", "cancel"}, "forward <line> uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> dnd|cancel", "lineForward (dnd: an entry without a destination; cancel: no list)"},
-        {"msgwait", "lineSetLineDevStatus", {a::line, a::keyword}, 2, 0, {"on", "off"}, "msgwait <line> on|off", "lineSetLineDevStatus(MSGWAIT) (the message waiting lamp)"},
-        {"generatedigits", "lineGenerateDigits", {a::call, a::text, a::text}, 2, 0, {}, "generatedigits <call> <digits> [<duration ms>]", "lineGenerateDigits (DTMF)"},
-        {"monitordigits", "lineMonitorDigits", {a::call, a::keyword}, 2, 0, {"on", "off"}, "monitordigits <call> on|off", "lineMonitorDigits (DTMF)"},
-        {"setcalldata", "lineSetCallData", {a::call, a::rest}, 1, 0, {}, "setcalldata <call> <text>", "lineSetCallData"},
-        {"setappspecific", "lineSetAppSpecific", {a::call, a::text}, 2, 0, {}, "setappspecific <call> <number>", "lineSetAppSpecific"},
-        {"callinfo", "lineGetCallInfo", {a::call}, 1, 0, {}, "callinfo <call>", "print LINECALLINFO"},
-        {"callstatus", "lineGetCallStatus", {a::call}, 1, 0, {}, "callstatus <call>", "print LINECALLSTATUS"},
-        {"devstatus", "lineGetLineDevStatus", {a::line}, 1, 0, {}, "devstatus <line>", "print LINEDEVSTATUS"},
-        {"addressstatus", "lineGetAddressStatus", {a::line}, 1, 0, {}, "addressstatus <line>", "print LINEADDRESSSTATUS"},
-        {"closecall", "lineCloseCall", {a::call}, 1, 0, {}, "closecall <call>", "TSPI_lineCloseCall (IDLE calls are closed automatically after --idle-close)"},
-        {"phone", "phone", {a::line, a::keyword, a::rest}, 2, 0, {"open", "close", "status", "display", "hookswitch", "lamp", "button"},
-         "phone <ext> open|close|status | phone <ext> display [set <row> <col> <text>] | phone <ext> hookswitch handset|speaker|headset onhook|mic|speaker|micspeaker | phone <ext> lamp <id> <MODE> | phone <ext> button <id>",
+        {"swaphold",
+         "lineSwapHold",
+         {a::call, a::call},
+         2,
+         0,
+         {},
+         "swaphold <active call> <held call>",
+         "lineSwapHold"},
+        {"blindtransfer",
+         "lineBlindTransfer",
+         {a::call, a::text},
+         2,
+         0,
+         {},
+         "blindtransfer <call> <number>",
+         "lineBlindTransfer; also `transfer`"},
+        {"setuptransfer",
+         "lineSetupTransfer",
+         {a::call},
+         1,
+         1,
+         {},
+         "setuptransfer <call> [as <consult>]",
+         "lineSetupTransfer (then dial the consult call)"},
+        {"completetransfer",
+         "lineCompleteTransfer",
+         {a::call, a::call, a::keyword},
+         3,
+         1,
+         {"transfer", "conference"},
+         "completetransfer <call> <consult> transfer|conference [as <conf>]",
+         "lineCompleteTransfer; `conference` creates a conference call"},
+        {"setupconference",
+         "lineSetupConference",
+         {a::call, a::text},
+         1,
+         2,
+         {},
+         "setupconference <call> [<parties>] [as <conf> <consult>]",
+         "lineSetupConference (default 3 parties)"},
+        {"prepareaddtoconference",
+         "linePrepareAddToConference",
+         {a::call},
+         1,
+         1,
+         {},
+         "prepareaddtoconference <conf> [as <consult>]",
+         "linePrepareAddToConference"},
+        {"addtoconference",
+         "lineAddToConference",
+         {a::call, a::call},
+         2,
+         0,
+         {},
+         "addtoconference <conf> <consult>",
+         "lineAddToConference"},
+        {"removefromconference",
+         "lineRemoveFromConference",
+         {a::call},
+         1,
+         0,
+         {},
+         "removefromconference <call>",
+         "lineRemoveFromConference"},
+        {"park",
+         "linePark",
+         {a::call, a::keyword, a::text},
+         2,
+         0,
+         {"directed", "nondirected"},
+         "park <call> directed <orbit> | park <call> nondirected [<expected orbit>]",
+         "linePark (nondirected prints the orbit; with <expected orbit>, `expect completion park "
+         "ok` also checks lpNonDirAddress)"},
+        {"unpark",
+         "lineUnpark",
+         {a::line, a::text},
+         2,
+         1,
+         {},
+         "unpark <line> <orbit> [as <name>]",
+         "lineUnpark"},
+        {"pickup",
+         "linePickup",
+         {a::line, a::text, a::text},
+         2,
+         1,
+         {},
+         "pickup <line> <extension> [<group>] [as <name>]",
+         "linePickup (directed)"},
+        {"grouppickup",
+         "linePickup",
+         {a::line, a::text},
+         2,
+         1,
+         {},
+         "grouppickup <line> <group> [as <name>]",
+         "linePickup with a group id and no address"},
+        {"redirect",
+         "lineRedirect",
+         {a::call, a::text},
+         2,
+         0,
+         {},
+         "redirect <call> <number>",
+         "lineRedirect"},
+        {"forward",
+         "lineForward",
+         {a::line, a::keyword, a::text, a::text},
+         2,
+         0,
+         {"uncond", "busy", "noanswer", "busyna", "dnd", "cancel"},
+         "forward <line> uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> "
+         "dnd|cancel",
+         "lineForward (dnd: an entry without a destination; cancel: no list)"},
+        {"msgwait",
+         "lineSetLineDevStatus",
+         {a::line, a::keyword},
+         2,
+         0,
+         {"on", "off"},
+         "msgwait <line> on|off",
+         "lineSetLineDevStatus(MSGWAIT) (the message waiting lamp)"},
+        {"generatedigits",
+         "lineGenerateDigits",
+         {a::call, a::text, a::text},
+         2,
+         0,
+         {},
+         "generatedigits <call> <digits> [<duration ms>]",
+         "lineGenerateDigits (DTMF)"},
+        {"monitordigits",
+         "lineMonitorDigits",
+         {a::call, a::keyword},
+         2,
+         0,
+         {"on", "off"},
+         "monitordigits <call> on|off",
+         "lineMonitorDigits (DTMF)"},
+        {"setcalldata",
+         "lineSetCallData",
+         {a::call, a::rest},
+         1,
+         0,
+         {},
+         "setcalldata <call> <text>",
+         "lineSetCallData"},
+        {"setappspecific",
+         "lineSetAppSpecific",
+         {a::call, a::text},
+         2,
+         0,
+         {},
+         "setappspecific <call> <number>",
+         "lineSetAppSpecific"},
+        {"callinfo",
+         "lineGetCallInfo",
+         {a::call},
+         1,
+         0,
+         {},
+         "callinfo <call>",
+         "print LINECALLINFO"},
+        {"callstatus",
+         "lineGetCallStatus",
+         {a::call},
+         1,
+         0,
+         {},
+         "callstatus <call>",
+         "print LINECALLSTATUS"},
+        {"devstatus",
+         "lineGetLineDevStatus",
+         {a::line},
+         1,
+         0,
+         {},
+         "devstatus <line>",
+         "print LINEDEVSTATUS"},
+        {"addressstatus",
+         "lineGetAddressStatus",
+         {a::line},
+         1,
+         0,
+         {},
+         "addressstatus <line>",
+         "print LINEADDRESSSTATUS"},
+        {"closecall",
+         "lineCloseCall",
+         {a::call},
+         1,
+         0,
+         {},
+         "closecall <call>",
+         "TSPI_lineCloseCall (IDLE calls are closed automatically after --idle-close)"},
+        {"phone",
+         "phone",
+         {a::line, a::keyword, a::rest},
+         2,
+         0,
+         {"open", "close", "status", "display", "hookswitch", "lamp", "button"},
+         "phone <ext> open|close|status | phone <ext> display [set <row> <col> <text>] | phone "
+         "<ext> hookswitch handset|speaker|headset onhook|mic|speaker|micspeaker | phone <ext> "
+         "lamp <id> <MODE> | phone <ext> button <id>",
          "phone operations"},
     };
     return specs;
 }
 
-const op_spec* find_op(std::string_view verb)
-{
+const op_spec* find_op(std::string_view verb) {
     // Aliases for the console: `makecall` is `call`, `transfer <call> <number>` a blind transfer.
     std::string v = lower(verb);
     if (v == "makecall") v = "call";
@@ -199,8 +415,7 @@ const op_spec* find_op(std::string_view verb)
     return nullptr;
 }
 
-const std::vector<std::string_view>& call_info_value_fields()
-{
+const std::vector<std::string_view>& call_info_value_fields() {
     static const std::vector<std::string_view> f = {
         "CALLERID",      "CALLERIDNAME",      "CALLEDID",      "CALLEDIDNAME",
         "CONNECTEDID",   "CONNECTEDIDNAME",   "REDIRECTINGID", "REDIRECTINGIDNAME",
@@ -210,18 +425,15 @@ const std::vector<std::string_view>& call_info_value_fields()
     return f;
 }
 
-bool statement_parser::known(const std::string& name) const
-{
+bool statement_parser::known(const std::string& name) const {
     return std::find(names_.begin(), names_.end(), name) != names_.end();
 }
 
-void statement_parser::define(const std::string& name)
-{
+void statement_parser::define(const std::string& name) {
     if (!known(name)) names_.push_back(name);
 }
 
-bool statement_parser::define_new(const std::string& name, std::string* error)
-{
+bool statement_parser::define_new(const std::string& name, std::string* error) {
     if (!valid_name(name)) {
         *error = "\"" + name + "\" is not a valid call name (letters, digits, _ and -)";
         return false;
@@ -235,8 +447,7 @@ bool statement_parser::define_new(const std::string& name, std::string* error)
     return true;
 }
 
-std::optional<statement> statement_parser::parse(std::string_view text, std::string* error)
-{
+std::optional<statement> statement_parser::parse(std::string_view text, std::string* error) {
     std::string err;
     auto words = split_words(text, &err);
     if (!words) {
@@ -293,8 +504,8 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
         st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
         return st;
     }
-    if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" ||
-        verb == "lines" || verb == "calls") {
+    if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" || verb == "lines" ||
+        verb == "calls") {
         if (w.size() != 1) {
             *error = "\"" + verb + "\" takes no arguments";
             return std::nullopt;
@@ -308,12 +519,12 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
 }
 
 std::optional<statement> statement_parser::parse_op(const std::vector<std::string>& w,
-                                                    std::string* error)
-{
+                                                    std::string* error) {
     const op_spec* spec = find_op(w[0]);
     if (!spec) {
         std::string list;
-        for (const auto& s : op_specs()) list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
+        for (const auto& s : op_specs())
+            list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
         *error = "unknown statement \"" + w[0] + "\" (operations: " + list +
                  "; or expect, wait, sim, echo)";
         return std::nullopt;
@@ -326,7 +537,8 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
     const bool has_rest = !spec->args.empty() && spec->args.back() == arg_kind::rest;
     std::vector<std::string> names;
     if (!has_rest) {
-        auto it = std::find_if(args.begin(), args.end(), [](const std::string& s) { return lower(s) == "as"; });
+        auto it = std::find_if(args.begin(), args.end(),
+                               [](const std::string& s) { return lower(s) == "as"; });
         if (it != args.end()) {
             names.assign(it + 1, args.end());
             args.erase(it, args.end());
@@ -357,31 +569,36 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
         switch (spec->args[i]) {
-        case arg_kind::call:
-            if (!known(args[i])) {
-                *error = "unknown call \"" + args[i] + "\" (name calls with \"as <name>\" first)";
-                return std::nullopt;
+            case arg_kind::call:
+                if (!known(args[i])) {
+                    *error =
+                        "unknown call \"" + args[i] + "\" (name calls with \"as <name>\" first)";
+                    return std::nullopt;
+                }
+                break;
+            case arg_kind::keyword: {
+                const auto k = lower(args[i]);
+                if (std::find(spec->keywords.begin(), spec->keywords.end(), k) ==
+                    spec->keywords.end()) {
+                    std::string list;
+                    for (auto kw : spec->keywords)
+                        list += std::string(list.empty() ? "" : "|") + std::string(kw);
+                    *error = "\"" + args[i] + "\": expected " + list +
+                             "; usage: " + std::string(spec->usage);
+                    return std::nullopt;
+                }
+                args[i] = k;
+                break;
             }
-            break;
-        case arg_kind::keyword: {
-            const auto k = lower(args[i]);
-            if (std::find(spec->keywords.begin(), spec->keywords.end(), k) == spec->keywords.end()) {
-                std::string list;
-                for (auto kw : spec->keywords) list += std::string(list.empty() ? "" : "|") + std::string(kw);
-                *error = "\"" + args[i] + "\": expected " + list + "; usage: " + std::string(spec->usage);
-                return std::nullopt;
-            }
-            args[i] = k;
-            break;
-        }
-        case arg_kind::line:
-            if (args[i].empty()) {
-                *error = "empty line name";
-                return std::nullopt;
-            }
-            break;
-        case arg_kind::text:
-        case arg_kind::rest: break;
+            case arg_kind::line:
+                if (args[i].empty()) {
+                    *error = "empty line name";
+                    return std::nullopt;
+                }
+                break;
+            case arg_kind::text:
+            case arg_kind::rest:
+                break;
         }
     }
     // Verb-specific checks.
@@ -408,7 +625,8 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
     if (op.verb == "forward") {
         const bool needs_dest = args[1] != "dnd" && args[1] != "cancel";
         if (needs_dest && args.size() < 3) {
-            *error = "forward " + args[1] + " needs a destination: usage: " + std::string(spec->usage);
+            *error =
+                "forward " + args[1] + " needs a destination: usage: " + std::string(spec->usage);
             return std::nullopt;
         }
         if (!needs_dest && args.size() > 2) {
@@ -431,7 +649,8 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
         };
         if ((k == "open" || k == "close" || k == "status") && !sub.empty()) return bad(k);
         if (k == "display" && !sub.empty()) {
-            if (sub.size() < 3 || lower(sub[0]) != "set" || !is_number(sub[1]) || !is_number(sub[2]))
+            if (sub.size() < 3 || lower(sub[0]) != "set" || !is_number(sub[1]) ||
+                !is_number(sub[2]))
                 return bad("display [set <row> <column> <text>]");
         }
         if (k == "hookswitch") {
@@ -456,8 +675,7 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
 }
 
 std::optional<statement> statement_parser::parse_expect(const std::vector<std::string>& words,
-                                                        std::string* error)
-{
+                                                        std::string* error) {
     std::vector<std::string> w = words;
     expect_stmt ex;
     if (w.size() >= 3 && lower(w[w.size() - 2]) == "within") {
@@ -470,7 +688,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         w.resize(w.size() - 2);
     }
     const std::string usage =
-        "usage: expect <line> <call> <STATE> [<mode>] | expect <line> <call> callinfo FIELD[|FIELD] | "
+        "usage: expect <line> <call> <STATE> [<mode>] | expect <line> <call> callinfo "
+        "FIELD[|FIELD] | "
         "expect <line> <call> callinfo FIELD=value ... | expect <line> newcall [as <name>] | "
         "expect <line> devstate STATE | expect completion <op|last> ok|LINEERR_X | "
         "expect phone <ext> state STATE  (see help)";
@@ -494,7 +713,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         bool ok = o == "last" || find_op(o) != nullptr;
         for (auto t : tspi_names) ok = ok || lower(t) == o;
         if (!ok) {
-            *error = "expect completion: \"" + w[2] + "\" is not an operation (use a verb such as "
+            *error = "expect completion: \"" + w[2] +
+                     "\" is not an operation (use a verb such as "
                      "makecall, a TSPI name such as lineMakeCall, or last)";
             return std::nullopt;
         }
@@ -509,7 +729,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
     }
     if (w1 == "phone") {
         if (w.size() < 5) {
-            *error = "usage: expect phone <ext> state STATE | expect phone <ext> button <id> [UP|DOWN]";
+            *error =
+                "usage: expect phone <ext> state STATE | expect phone <ext> button <id> [UP|DOWN]";
             return std::nullopt;
         }
         ex.device = w[2];
@@ -517,7 +738,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         if (k == "state" && w.size() == 5) {
             auto v = flags_value_of(family::phone_state, w[4]);
             if (!v || *v == 0) {
-                *error = "\"" + w[4] + "\" is not a phone state (" + names_list(family::phone_state) + ")";
+                *error = "\"" + w[4] + "\" is not a phone state (" +
+                         names_list(family::phone_state) + ")";
                 return std::nullopt;
             }
             ex.kind = expect_kind::phone_state;
@@ -530,7 +752,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
             if (w.size() == 6) {
                 auto v = value_of(family::button_state, w[5]);
                 if (!v) {
-                    *error = "\"" + w[5] + "\" is not a button state (" + names_list(family::button_state) + ")";
+                    *error = "\"" + w[5] + "\" is not a button state (" +
+                             names_list(family::button_state) + ")";
                     return std::nullopt;
                 }
                 ex.mode = *v;
@@ -612,7 +835,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
     }
     if (w3 == "callinfo") {
         if (w.size() < 5) {
-            *error = "usage: expect <line> <call> callinfo FIELD[|FIELD] | callinfo FIELD=value ...";
+            *error =
+                "usage: expect <line> <call> callinfo FIELD[|FIELD] | callinfo FIELD=value ...";
             return std::nullopt;
         }
         if (w[4].find('=') == std::string::npos) {
@@ -643,11 +867,14 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
             }
             auto value = w[i].substr(eq + 1);
             if (field == "REASON" && !value.empty() && !value_of(family::call_reason, value)) {
-                *error = "\"" + value + "\" is not a call reason (" + names_list(family::call_reason) + ")";
+                *error = "\"" + value + "\" is not a call reason (" +
+                         names_list(family::call_reason) + ")";
                 return std::nullopt;
             }
-            if (field == "ORIGIN" && !value.empty() && !flags_value_of(family::call_origin, value)) {
-                *error = "\"" + value + "\" is not a call origin (" + names_list(family::call_origin) + ")";
+            if (field == "ORIGIN" && !value.empty() &&
+                !flags_value_of(family::call_origin, value)) {
+                *error = "\"" + value + "\" is not a call origin (" +
+                         names_list(family::call_origin) + ")";
                 return std::nullopt;
             }
             ex.fields.emplace_back(std::move(field), std::move(value));
@@ -684,7 +911,8 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
     if (w.size() == 5) {
         if (*state == LINECALLSTATE_CONFERENCED) {
             if (!known(w[4])) {
-                *error = "CONFERENCED takes the conference call's name; unknown call \"" + w[4] + "\"";
+                *error =
+                    "CONFERENCED takes the conference call's name; unknown call \"" + w[4] + "\"";
                 return std::nullopt;
             }
             ex.parent = w[4];
@@ -709,8 +937,7 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
     return done();
 }
 
-std::set<std::string> scenario::extensions() const
-{
+std::set<std::string> scenario::extensions() const {
     std::set<std::string> out;
     auto add = [&](const std::string& s) {
         if (is_number(s)) out.insert(s);
@@ -728,8 +955,7 @@ std::set<std::string> scenario::extensions() const
     return out;
 }
 
-scenario parse_scenario(std::string_view text)
-{
+scenario parse_scenario(std::string_view text) {
     scenario sc;
     statement_parser parser;
     std::size_t line_no = 0;
@@ -760,8 +986,7 @@ scenario parse_scenario(std::string_view text)
     return sc;
 }
 
-scenario load_scenario(const std::string& path)
-{
+scenario load_scenario(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         scenario sc;
@@ -773,30 +998,37 @@ scenario load_scenario(const std::string& path)
     return parse_scenario(ss.str());
 }
 
-std::string language_help()
-{
+std::string language_help() {
     std::ostringstream o;
     o << "Operations (lines are extensions or #<device id>; calls are names given with `as`):\n";
     for (const auto& s : op_specs()) o << "  " << s.usage << "\n      " << s.help << "\n";
     o << "Expectations (each waits up to 5s, or `within <time>` at the end):\n"
          "  expect <line> <call> <STATE> [<mode>]      LINE_CALLSTATE, e.g. OFFERING ACTIVE,\n"
-         "                                             DISCONNECTED NORMAL, CONFERENCED <conf call>\n"
-         "  expect <line> <call> callinfo F[|F]        a LINE_CALLINFO with these LINECALLINFOSTATE bits\n"
-         "  expect <line> <call> callinfo F=v ...      LINECALLINFO values (polled): CALLERID CALLEDID\n"
-         "                                             CONNECTEDID REDIRECTINGID REDIRECTIONID (+NAME),\n"
-         "                                             REASON ORIGIN APPSPECIFIC CALLDATA CALLID ...\n"
+         "                                             DISCONNECTED NORMAL, CONFERENCED <conf "
+         "call>\n"
+         "  expect <line> <call> callinfo F[|F]        a LINE_CALLINFO with these "
+         "LINECALLINFOSTATE bits\n"
+         "  expect <line> <call> callinfo F=v ...      LINECALLINFO values (polled): CALLERID "
+         "CALLEDID\n"
+         "                                             CONNECTEDID REDIRECTINGID REDIRECTIONID "
+         "(+NAME),\n"
+         "                                             REASON ORIGIN APPSPECIFIC CALLDATA CALLID "
+         "...\n"
          "  expect <line> <call> digit <d>             LINE_MONITORDIGITS\n"
          "  expect <line> <call> generate done|cancel  LINE_GENERATE\n"
          "  expect <line> newcall [as <name>]          LINE_NEWCALL; names the new call\n"
          "  expect <line> devstate STATE[|STATE]       LINE_LINEDEVSTATE, e.g. OUTOFSERVICE\n"
          "  expect <line> inservice                    LINEDEVSTATUS shows INSERVICE (polled)\n"
-         "  expect <line> features <where> has|lacks F[|F]  feature bits (polled); <where>: devcaps\n"
+         "  expect <line> features <where> has|lacks F[|F]  feature bits (polled); <where>: "
+         "devcaps\n"
          "                                             addresscaps devstatus addressstatus\n"
-         "  expect <line> <call> features has|lacks F[|F]   LINECALLSTATUS.dwCallFeatures (polled)\n"
+         "  expect <line> <call> features has|lacks F[|F]   LINECALLSTATUS.dwCallFeatures "
+         "(polled)\n"
          "  expect <line> addressstate STATE           LINE_ADDRESSSTATE, e.g. FORWARD\n"
          "  expect <line> event LINE_<MSG>             any message on the line\n"
          "  expect completion <op|last> ok|LINEERR_X   the result of an operation\n"
-         "  expect phone <ext> state STATE             PHONE_STATE, e.g. DISPLAY, HANDSETHOOKSWITCH\n"
+         "  expect phone <ext> state STATE             PHONE_STATE, e.g. DISPLAY, "
+         "HANDSETHOOKSWITCH\n"
          "  expect phone <ext> button <id> [UP|DOWN]   PHONE_BUTTON\n"
          "Other statements:\n"
          "  wait <time>            e.g. wait 500ms, wait 2s\n"

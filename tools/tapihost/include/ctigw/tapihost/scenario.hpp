@@ -43,8 +43,8 @@ struct op_spec {
     std::string_view verb;
     std::string_view tspi;  ///< TSPI function it calls ("lineMakeCall"), for completions
     std::vector<arg_kind> args;
-    std::size_t required;   ///< how many of args are mandatory
-    std::size_t names;      ///< how many `as` names it takes (new calls it creates)
+    std::size_t required;  ///< how many of args are mandatory
+    std::size_t names;     ///< how many `as` names it takes (new calls it creates)
     std::vector<std::string_view> keywords;  ///< for the (single) keyword argument
     std::string_view usage;
     std::string_view help;
@@ -62,35 +62,35 @@ struct op_stmt {
 
 /// What an expectation waits for.
 enum class expect_kind {
-    call_state,    ///< expect <line> <call> <STATE> [<mode>|<parent call>]
-    call_info,     ///< expect <line> <call> callinfo FIELD[|FIELD]  (a LINE_CALLINFO event)
-    call_values,   ///< expect <line> <call> callinfo FIELD=value ... (LINECALLINFO contents)
-    digit,         ///< expect <line> <call> digit <d>               (LINE_MONITORDIGITS)
-    generate,      ///< expect <line> <call> generate done|cancel    (LINE_GENERATE)
-    newcall,       ///< expect <line> newcall [as <name>]
-    dev_state,     ///< expect <line> devstate STATE[|STATE]
-    in_service,    ///< expect <line> inservice  (LINEDEVSTATUS polled: INSERVICE flag)
-    features,      ///< expect <line> [<call>] features <where> has|lacks F[|F] (polled)
-    address_state, ///< expect <line> addressstate STATE[|STATE]
-    line_message,  ///< expect <line> event LINE_X
-    completion,    ///< expect completion <op|last> ok|LINEERR_X
-    phone_state,   ///< expect phone <ext> state STATE[|STATE]
-    phone_button,  ///< expect phone <ext> button <id> [BUTTONSTATE]
+    call_state,     ///< expect <line> <call> <STATE> [<mode>|<parent call>]
+    call_info,      ///< expect <line> <call> callinfo FIELD[|FIELD]  (a LINE_CALLINFO event)
+    call_values,    ///< expect <line> <call> callinfo FIELD=value ... (LINECALLINFO contents)
+    digit,          ///< expect <line> <call> digit <d>               (LINE_MONITORDIGITS)
+    generate,       ///< expect <line> <call> generate done|cancel    (LINE_GENERATE)
+    newcall,        ///< expect <line> newcall [as <name>]
+    dev_state,      ///< expect <line> devstate STATE[|STATE]
+    in_service,     ///< expect <line> inservice  (LINEDEVSTATUS polled: INSERVICE flag)
+    features,       ///< expect <line> [<call>] features <where> has|lacks F[|F] (polled)
+    address_state,  ///< expect <line> addressstate STATE[|STATE]
+    line_message,   ///< expect <line> event LINE_X
+    completion,     ///< expect completion <op|last> ok|LINEERR_X
+    phone_state,    ///< expect phone <ext> state STATE[|STATE]
+    phone_button,   ///< expect phone <ext> button <id> [BUTTONSTATE]
 };
 
 struct expect_stmt {
     expect_kind kind = expect_kind::call_state;
-    std::string device;           ///< line or phone
-    std::string call;             ///< call name
-    std::uint32_t value = 0;      ///< state / bits / message / digit / button id / term
+    std::string device;                 ///< line or phone
+    std::string call;                   ///< call name
+    std::uint32_t value = 0;            ///< state / bits / message / digit / button id / term
     std::optional<std::uint32_t> mode;  ///< call-state mode, button state
-    std::string parent;           ///< CONFERENCED: parent call name
+    std::string parent;                 ///< CONFERENCED: parent call name
     std::vector<std::pair<std::string, std::string>> fields;  ///< call_values (FIELD upper case)
-    std::string op;               ///< completion: verb, TSPI name, or "last"
-    LONG result = 0;              ///< completion
-    std::string bind;             ///< newcall: the name to give the call
-    std::string where;            ///< features: devcaps, addresscaps, ..., callstatus
-    bool lacks = false;           ///< features: the bits must all be absent (else present)
+    std::string op;      ///< completion: verb, TSPI name, or "last"
+    LONG result = 0;     ///< completion
+    std::string bind;    ///< newcall: the name to give the call
+    std::string where;   ///< features: devcaps, addresscaps, ..., callstatus
+    bool lacks = false;  ///< features: the bits must all be absent (else present)
     std::optional<std::chrono::milliseconds> within;
 };
 
@@ -127,7 +127,7 @@ const std::vector<std::string_view>& call_info_value_fields();
 
 /// Parses statements one by one, remembering the call names defined so far.
 class statement_parser {
-public:
+  public:
     /// Parses one line; nullopt for blank/comment lines. Throws nothing; errors in `error`.
     /// On error, returns nullopt and sets `*error` (without a line number).
     std::optional<statement> parse(std::string_view text, std::string* error);
@@ -137,7 +137,7 @@ public:
     void define(const std::string& name);
     bool known(const std::string& name) const;
 
-private:
+  private:
     std::optional<statement> parse_op(const std::vector<std::string>& w, std::string* error);
     std::optional<statement> parse_expect(const std::vector<std::string>& w, std::string* error);
     bool define_new(const std::string& name, std::string* error);
