@@ -13,6 +13,7 @@ ctigw_add_test(gateway_asterisk_tests
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_services_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_features_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_backend_test.cpp
-  LIBS ctigw::gateway ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_e2e_test.cpp
+  LIBS ctigw::gateway_app ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 # The AMI part is private to the gateway library.
 target_include_directories(gateway_asterisk_tests PRIVATE ${PROJECT_SOURCE_DIR}/gateway/src)

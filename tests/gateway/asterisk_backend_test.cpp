@@ -198,7 +198,7 @@ TEST_F(backend_test, ARefusedActionIsAnErrorAndARefusedOriginateLeavesNoCall) {
     ASSERT_TRUE(res);
     const auto* e = std::get_if<protocol::csta_error>(&res->outcome);
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(e->message, "Asterisk: Originate: Permission denied");
+    EXPECT_EQ(e->message, "Permission denied");
     EXPECT_EQ(core_.active_calls(), 0u);
 }
 

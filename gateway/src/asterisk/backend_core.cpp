@@ -297,12 +297,13 @@ void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::stri
                   if (p->originate) model_.abandon_originate(p->originate->call_id);
                   if (p->unprepare) p->unprepare(model_);
                   const bool refused = res.error == ami::action_error::refused;
-                  done(response{id, index,
-                                csta_error{refused ? error_category::state_incompatibility
-                                                   : error_category::system_resource_availability,
-                                           std::string(refused ? errv::invalid_connection_state
-                                                               : errv::resource_busy),
-                                           "Asterisk: " + act.name + ": " + res.reason}});
+                  done(response{
+                      id, index,
+                      csta_error{refused ? error_category::state_incompatibility
+                                         : error_category::system_resource_availability,
+                                 std::string(refused ? errv::invalid_connection_state
+                                                     : errv::resource_busy),
+                                 res.reason}});  // the link's words: "Asterisk refused X: ..."
                   return;
               }
               run_plan(std::move(p), next + 1, std::move(id), index, std::move(done));
