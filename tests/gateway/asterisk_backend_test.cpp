@@ -237,6 +237,8 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     EXPECT_TRUE(has("SetMessageWaitingIndicator"));
     EXPECT_FALSE(has("MakeCall"));
     EXPECT_FALSE(has("HoldCall"));
+    EXPECT_FALSE(has("DirectedPickupCall"));
+    EXPECT_TRUE(has("GroupPickupCall"));
     connect();
     const auto r = call(svc::answer_call::params{{"x", "2001"}});
     EXPECT_EQ(std::get<protocol::csta_error>(r.outcome).value, "serviceNotSupported");

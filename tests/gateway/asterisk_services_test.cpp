@@ -217,6 +217,43 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
               (lines{"2002 Delivered singleStepTransfer", "2003 Delivered singleStepTransfer"}));
 }
 
+TEST_F(services_test, DirectedPickupRingsThePickerIntoPickupChanAndItJoinsThePickedCall) {
+    chan("Newchannel", "IAX2/2003-7", "u1", "u1", 4, {{"Exten", "2002"}});
+    chan("Newchannel", "IAX2/2002-8", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2002-8", "u2", "IAX2/2002");
+    chan("Newstate", "IAX2/2002-8", "u2", "u1", 5);
+    take();
+    EXPECT_EQ(refusal(run(svc::directed_pickup_call::params{std::string("2005"), {}, "2004"})),
+              "noCallToPickUp");
+    const auto p = ok(run(svc::directed_pickup_call::params{std::string("2002"), {}, "2004"}));
+    ASSERT_EQ(p.actions.size(), 1u);
+    EXPECT_EQ(describe(p.actions[0]),
+              "Action: Originate; Channel: IAX2/2004; Application: PickupChan; Data: IAX2/2002-8; "
+              "Timeout: 30000; Async: true; ChannelId: ctigw-1");
+    EXPECT_EQ(std::get<svc::directed_pickup_call::result>(p.result).picked_call,
+              (connection_id{"u1", "2004"}));
+    p.prepare(model_);
+    // The picker's own leg rings and is answered: never reported (no phantom call at 2004).
+    chan("Newchannel", "IAX2/2004-3", "ctigw-1", "ctigw-1", 0);
+    chan("Newstate", "IAX2/2004-3", "ctigw-1", "ctigw-1", 5);
+    chan("Newstate", "IAX2/2004-3", "ctigw-1", "ctigw-1", 6);
+    EXPECT_EQ(take(), lines{});
+    // Asterisk 22: Pickup (picker + Target*), the caller's DialEnd, the ringing leg's Hangup 26;
+    // the picker's new Linkedid shows only on its later events.
+    chan("Pickup", "IAX2/2004-3", "ctigw-1", "ctigw-1", 6,
+         {{"TargetChannel", "IAX2/2002-8"}, {"TargetUniqueid", "u2"}, {"TargetLinkedid", "u1"}});
+    EXPECT_EQ(take(), (lines{"2003 Established callPickup", "2002 Established callPickup",
+                             "2004 Established callPickup"}));
+    hangup("IAX2/2002-8", "u2", "u1", 26);
+    EXPECT_EQ(take(),
+              (lines{"2003 ConnectionCleared callPickup", "2002 ConnectionCleared callPickup",
+                     "2004 ConnectionCleared callPickup"}));
+    chan("BridgeEnter", "IAX2/2004-3", "ctigw-1", "u1", 6, {{"BridgeUniqueid", "b7"}});
+    EXPECT_EQ(take(), lines{});
+    EXPECT_EQ(model_.state_of({"u1", "2004"}), connection_state::connected);
+    EXPECT_FALSE(model_.has_call("ctigw-1"));
+}
+
 TEST_F(services_test, SingleStepTransferUsesBlindTransferSoTheCallIdSurvives) {
     talking();
     const auto p = ok(run(svc::single_step_transfer::params{{"u1", "2001"}, "2003"}));

@@ -40,7 +40,8 @@ constexpr std::string_view implemented[] = {"Hello",
                                             "SetForwarding",
                                             "GetForwarding",
                                             "SetDoNotDisturb",
-                                            "GetDoNotDisturb"};
+                                            "GetDoNotDisturb",
+                                            "DirectedPickupCall"};
 
 response error_response(const request& r, error_category cat, std::string_view value,
                         std::string why) {

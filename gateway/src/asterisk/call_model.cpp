@@ -120,6 +120,14 @@ void call_model::expect_originate(const std::string& call_id, const std::string&
     calls_.insert_or_assign(call_id, std::move(c));
 }
 
+void call_model::expect_pickup_leg(const std::string& call_id, const std::string& picker) {
+    call c;
+    c.id = call_id;
+    c.calling = picker;
+    c.silent = true;
+    calls_.insert_or_assign(call_id, std::move(c));
+}
+
 void call_model::on_event(const ami::message& e) {
     const auto name = e.event();
     if (name == "Newchannel") {
@@ -195,7 +203,17 @@ void call_model::on_event(const ami::message& e) {
     } else if (name == "MusicOnHoldStop") {
         ch->moh = false;
     } else if (name == "Pickup") {
+        // The picker joins the ringing call now: Asterisk rewrites its Linkedid silently and
+        // the next event that shows it may be the hang-up.
         ch->picked = true;
+        if (channel* target = find(e.get("TargetUniqueid")); target != nullptr &&
+                                                             target->call_id != ch->call_id &&
+                                                             calls_.count(target->call_id) != 0) {
+            const std::string old_call = ch->call_id;
+            ch->linkedid = target->linkedid;
+            ch->call_id = target->call_id;
+            project(old_call, event_cause::normal_clearing);
+        }
     } else if (name == "Rename") {
         ch->name = std::string(e.get("Newname"));
     } else if (name == "DTMFEnd") {

@@ -80,6 +80,10 @@ class call_model {
     /// Whether the device's channel waits in a hold context (held by the gateway's HoldCall, so
     /// RetrieveCall can bridge it back; a phone's own hold key can only be undone at the phone).
     bool held_in_context(const protocol::connection_id& c) const;
+    /// A pickup's leg: the picker's phone is rung by an Originate (ChannelId `call_id`) into
+    /// PickupChan; the call it makes is never reported: the picker appears in the picked call
+    /// (Established, callPickup) once its Linkedid changes to that call's.
+    void expect_pickup_leg(const std::string& call_id, const std::string& picker);
     /// The device's channels now run `context` (a Redirect the backend made succeeded); the
     /// Newexten events that would say so may be filtered out.
     void enter_context(const protocol::connection_id& c, const std::string& context);
@@ -133,6 +137,7 @@ class call_model {
         std::optional<protocol::byte_string> correlator;
         bool made_by_us = false;
         bool had_channels = false;  ///< a MakeCall's call exists before its first channel
+        bool silent = false;        ///< a pickup leg: tracked, never reported
         /// Why the calling party failed (DialEnd's DialStatus), for Failed.
         protocol::event_cause fail_cause = protocol::event_cause::busy;
         /// A pending redirection (see expect_redirect), and the device that last redirected.

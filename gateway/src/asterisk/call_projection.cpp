@@ -144,6 +144,15 @@ void call_model::project(const std::string& call_id, event_cause hint) {
             audience.push_back(dev);
         }
     }
+    if (c.silent) {
+        // A pickup leg: follow it, say nothing, forget it when its channels are gone.
+        c.reported.clear();
+        for (const auto& [dev, st] : now) {
+            if (st != connection_state::null) c.reported.emplace_back(dev, st);
+        }
+        if (members.empty() && c.had_channels) calls_.erase(it);
+        return;
+    }
     const auto before = c.reported;
     event_cause last = event_cause::normal_clearing;
     auto update = [&c](const std::string& dev, connection_state to) {

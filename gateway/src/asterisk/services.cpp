@@ -236,6 +236,54 @@ struct planner {
         return out;
     }
 
+    plan_outcome operator()(const svc::directed_pickup_call::params& p) const {
+        if (!env.is_station(p.requesting_device)) {
+            return fail(error_category::operation, errv::invalid_device_id,
+                        "the requesting device is not a station of this switch");
+        }
+        for (const auto& s : m.snapshot_device(p.requesting_device)) {
+            if (s.state != connection_state::hold) {
+                return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                            "the requesting device is busy");
+            }
+        }
+        std::optional<connection_id> target = p.call_to_be_picked_up;
+        if (!target && p.device_to_be_picked_up) {
+            for (const auto& s : m.snapshot_device(*p.device_to_be_picked_up)) {
+                if (s.state == connection_state::alerting) {
+                    target = s.connection;
+                    break;
+                }
+            }
+        }
+        if (!target || m.state_of(*target) != connection_state::alerting) {
+            return fail(error_category::state_incompatibility, errv::no_call_to_pick_up,
+                        "no call is ringing there");
+        }
+        const auto ringing = m.channels_of(*target);
+        if (ringing.empty()) {
+            return fail(error_category::state_incompatibility, errv::no_call_to_pick_up,
+                        "no call is ringing there");
+        }
+        // No Pickup action in AMI: the picker's phone is rung into PickupChan(<ringing channel>).
+        plan out;
+        const std::string leg = env.new_call_id();
+        out.actions.push_back(
+            action("Originate", {{"Channel", env.dial_string(p.requesting_device)},
+                                 {"Application", "PickupChan"},
+                                 {"Data", ringing.front()},
+                                 {"Timeout", std::to_string(env.originate_timeout_ms)},
+                                 {"Async", "true"},
+                                 {"ChannelId", leg}}));
+        out.prepare = [leg, picker = p.requesting_device](call_model& model) {
+            model.expect_pickup_leg(leg, picker);
+        };
+        out.unprepare = [leg](call_model& model) { model.abandon_originate(leg); };
+        out.result =
+            svc::directed_pickup_call::result{connection_id{target->call_id, p.requesting_device}};
+        return out;
+    }
+
     plan_outcome operator()(const svc::generate_digits::params& p) const {
         auto st = existing(m, p.connection_to_send_digits);
         if (auto* e = std::get_if<csta_error>(&st)) return *e;
@@ -289,7 +337,8 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::retrieve_call::params>(r.params) ||
            std::holds_alternative<svc::deflect_call::params>(r.params) ||
            std::holds_alternative<svc::single_step_transfer::params>(r.params) ||
-           std::holds_alternative<svc::generate_digits::params>(r.params);
+           std::holds_alternative<svc::generate_digits::params>(r.params) ||
+           std::holds_alternative<svc::directed_pickup_call::params>(r.params);
 }
 
 plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
