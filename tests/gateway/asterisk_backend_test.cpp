@@ -230,6 +230,38 @@ TEST_F(backend_test, AStaleCompletionFromBeforeALinkLossChangesNothing) {
     EXPECT_EQ(core_.phase(), core_phase::down);
 }
 
+TEST_F(backend_test, ATransferRunsItsActionsInOrderToleratesAGoneLegAndReportsAfterTheResponse) {
+    // After a reconnect: 2001 holds 2002 (u1) in the hold contexts and talks with 2003 (c1).
+    auto in = [](ami::message m, std::string_view h, std::string_view v) {
+        m.add(std::string(h), std::string(v));
+        return m;
+    };
+    connect({in(channel("IAX2/2001-1", "u1", "u1", 6), "Context", "ctigw-hold"),
+             in(channel("IAX2/2002-2", "u2", "u1", 6), "Context", "ctigw-held"),
+             in(channel("IAX2/2001-3", "c1", "c1", 6), "BridgeId", "b2"),
+             in(channel("IAX2/2003-4", "u4", "c1", 6), "BridgeId", "b2")});
+    std::optional<protocol::response> res;
+    core_.execute(
+        protocol::request{"t1", svc::transfer_call::params{{"u1", "2001"}, {"c1", "2001"}}},
+        [&](protocol::response r) {
+            res = std::move(r);
+            listener_.events.push_back("response");
+        });
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_.front().get("Channel1"), "IAX2/2002-2");
+    EXPECT_EQ(sent_.front().get("Channel2"), "IAX2/2003-4");
+    answer("Bridge", success());
+    // The consultation's leg went with its bridge before its Hangup arrived: not an error.
+    answer("Hangup", refused("No such channel"));
+    EXPECT_FALSE(res);
+    answer("Hangup", success());
+    ASSERT_TRUE(res);
+    EXPECT_TRUE(std::holds_alternative<protocol::service_result>(res->outcome));
+    EXPECT_EQ(listener_.events, (std::vector<std::string>{"response", "2001 Transferred",
+                                                          "2002 Transferred", "2003 Transferred"}));
+    EXPECT_EQ(core_.devices_in_call("u1"), (std::vector<std::string>{"2002", "2003"}));
+}
+
 TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     const auto u = core_.unsupported_services("2001");
     auto has = [&](std::string_view s) { return std::find(u.begin(), u.end(), s) != u.end(); };
@@ -238,6 +270,9 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     EXPECT_FALSE(has("MakeCall"));
     EXPECT_FALSE(has("HoldCall"));
     EXPECT_FALSE(has("DirectedPickupCall"));
+    EXPECT_FALSE(has("TransferCall"));
+    EXPECT_FALSE(has("ConferenceCall"));
+    EXPECT_FALSE(has("ReconnectCall"));
     EXPECT_TRUE(has("GroupPickupCall"));
     connect();
     const auto r = call(svc::answer_call::params{{"x", "2001"}});

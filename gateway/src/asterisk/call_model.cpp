@@ -67,19 +67,32 @@ call_model::channel& call_model::create(const ami::message& e) {
     return it->second;
 }
 
+std::string call_model::resolve(std::string_view linkedid) const {
+    auto a = aliases_.find(std::string(linkedid));
+    return a == aliases_.end() ? std::string(linkedid) : a->second;
+}
+
+void call_model::erase_call(std::string call_id) {
+    for (auto a = aliases_.begin(); a != aliases_.end();) {
+        a = a->second == call_id ? aliases_.erase(a) : std::next(a);
+    }
+    calls_.erase(call_id);
+}
+
 void call_model::join_call(channel& ch, const std::string& linkedid) {
     ch.linkedid = linkedid;
-    auto it = calls_.find(linkedid);
+    const std::string key = resolve(linkedid);
+    auto it = calls_.find(key);
     if (it == calls_.end()) {
         call c;
-        c.id = linkedid;
+        c.id = key;
         // The first channel names the call: a station's extension, or an outside caller's number.
         c.calling = ch.station ? *ch.station : ch.caller_num;
         if (ch.state == channel_state::ring || ch.state == channel_state::dialing)
             c.called = ch.exten;
-        it = calls_.emplace(linkedid, std::move(c)).first;
+        it = calls_.emplace(key, std::move(c)).first;
     }
-    ch.call_id = linkedid;
+    ch.call_id = key;
     it->second.had_channels = true;
 }
 
@@ -97,13 +110,13 @@ void call_model::update_common(channel& ch, const ami::message& e) {
     // an older call (pickup, park retrieval): the channel then joins that call.
     const auto linked = e.get("Linkedid");
     if (!linked.empty() && linked != ch.linkedid) {
-        const std::string old_call = ch.call_id;
-        if (calls_.count(linked) != 0) {
-            ch.linkedid = std::string(linked);
-            ch.call_id = ch.linkedid;
+        ch.linkedid = std::string(linked);
+        // Otherwise a new key for the same call (or the key of the call it already joined).
+        if (const std::string target = resolve(linked);
+            target != ch.call_id && calls_.count(target) != 0) {
+            const std::string old_call = ch.call_id;
+            ch.call_id = target;
             project(old_call, event_cause::normal_clearing);
-        } else {
-            ch.linkedid = std::string(linked);  // a new key for the same call
         }
     }
 }
@@ -261,6 +274,7 @@ void call_model::resync(const std::vector<ami::message>& items) {
     for (auto it = calls_.begin(); it != calls_.end();) {
         auto& c = it->second;
         c.reported.clear();
+        c.deferred = false;  // the link went down: the merge's actions have failed
         const auto live = members(c.id);
         for (const channel* ch : live) {
             const auto st = derive(*ch);
@@ -273,13 +287,19 @@ void call_model::resync(const std::vector<ami::message>& items) {
                 r->second = stronger(r->second, st);
             }
         }
-        it = live.empty() ? calls_.erase(it) : std::next(it);
+        if (live.empty()) {
+            const std::string gone = (it++)->first;
+            erase_call(gone);
+        } else {
+            ++it;
+        }
     }
 }
 
 void call_model::clear() {
     channels_.clear();
     calls_.clear();
+    aliases_.clear();
 }
 
 }  // namespace ctigw::gateway::asterisk

@@ -11,7 +11,8 @@
 // channel, and its callID is that Linkedid. A channel stays in its call for life, except that a
 // channel whose Linkedid changes to the key of another known call joins that call (Asterisk
 // rewrites the Linkedid silently when a channel is bridged into an older call: pickup, park
-// retrieval). Local channel pairs (;1/;2) are plumbing, never parties.
+// retrieval), and a call merged by TransferCall/ConferenceCall keeps answering to its Linkedid.
+// Local channel pairs (;1/;2) are plumbing, never parties.
 //
 // Thread safety: none; the backend's single io thread owns it.
 #pragma once
@@ -105,8 +106,31 @@ class call_model {
     /// SnapshotCall: every station's connection, and the call's correlator data.
     std::vector<protocol::call_party> parties(std::string_view call_id) const;
     std::optional<protocol::byte_string> correlator_of(std::string_view call_id) const;
+    /// Whether the named channel is answered (Up).
+    bool answered(std::string_view name) const;
     /// Every live channel of the call, by name.
     std::vector<std::string> call_channels(std::string_view call_id) const;
+
+    // ---- TransferCall / ConferenceCall (call_merge.cpp; docs/asterisk.md "Transfer and
+    // conference"). The device of `held` and `active` joins its two calls: the held call
+    // survives (its callID stays), the active call's other parties move into it, and the device
+    // leaves (transfer) or stays in the merged call (conference). ----
+    enum class merge_kind { transfer, conference };
+    /// The connections before and after the merge (the service's result and the event's list).
+    std::vector<protocol::connection_list_entry> merge_list(const protocol::connection_id& held,
+                                                            const protocol::connection_id& active,
+                                                            merge_kind kind) const;
+    /// Before the first action: neither call reports anything until commit or cancel, so the
+    /// channel moves the actions cause (bridging, hang-ups) never show as separate releases.
+    void begin_merge(const protocol::connection_id& held, const protocol::connection_id& active);
+    /// Every action succeeded: Transferred / Conferenced, then the merged call's true state.
+    void commit_merge(const protocol::connection_id& held, const protocol::connection_id& active,
+                      merge_kind kind);
+    /// An action failed: both calls report what happened meanwhile.
+    void cancel_merge(const protocol::connection_id& held, const protocol::connection_id& active);
+    /// The conference room (ConfBridge name, dialplan extension) of a call: its callID with
+    /// every character outside [0-9A-Za-z] (and 'x') spelled as x + two hex digits.
+    static std::string conference_room(std::string_view call_id);
 
   private:
     struct channel {
@@ -127,6 +151,7 @@ class call_model {
         bool held = false;         ///< Hold event (a bridge feature or a phone that reports it)
         bool moh = false;          ///< music on hold is playing to it
         bool picked = false;       ///< joined by pickup
+        bool leaving = false;      ///< transferred away: being hung up, no longer a party
         bool local = false;
         std::uint64_t seq = 0;  ///< creation order (events follow it)
     };
@@ -137,7 +162,8 @@ class call_model {
         std::optional<protocol::byte_string> correlator;
         bool made_by_us = false;
         bool had_channels = false;  ///< a MakeCall's call exists before its first channel
-        bool silent = false;        ///< a pickup leg: tracked, never reported
+        bool silent = false;        ///< a pickup leg, a merged call: tracked, never reported
+        bool deferred = false;      ///< a merge is in flight: report nothing yet
         /// Why the calling party failed (DialEnd's DialStatus), for Failed.
         protocol::event_cause fail_cause = protocol::event_cause::busy;
         /// A pending redirection (see expect_redirect), and the device that last redirected.
@@ -158,6 +184,10 @@ class call_model {
                                                protocol::connection_state b);
 
     channel* find(std::string_view uniqueid);
+    /// The call a Linkedid belongs to: a merged call's Linkedid names the call it joined.
+    std::string resolve(std::string_view linkedid) const;
+    /// Erases a call and the aliases that point to it.
+    void erase_call(std::string call_id);  // by value: callers pass the call's own id
     /// The device's channel is up without dialling anyone: the dialplan answered it.
     static bool answered_by_dialplan(const std::vector<const channel*>& members,
                                      const std::string& device);
@@ -188,8 +218,11 @@ class call_model {
 
     model_hooks hooks_;
     event_sink sink_;
-    std::unordered_map<std::string, channel> channels_;    ///< by Uniqueid
-    std::map<std::string, call, std::less<>> calls_;       ///< by callID (= Linkedid)
+    std::unordered_map<std::string, channel> channels_;  ///< by Uniqueid
+    std::map<std::string, call, std::less<>> calls_;     ///< by callID (= Linkedid)
+    /// Linkedid of a merged (transferred, conferenced) call → the call it joined. ConfBridge
+    /// never unifies Linkedids, and a later Bridge may rewrite one to the merged call's.
+    std::unordered_map<std::string, std::string> aliases_;
     std::unordered_map<std::string, int> departed_cause_;  ///< station → cause, within one event
     std::uint64_t next_seq_ = 1;
 };

@@ -79,7 +79,7 @@ bool call_model::in_hold_context(const channel& ch) const {
 }
 
 connection_state call_model::derive(const channel& ch) const {
-    if (ch.local || !ch.station) return connection_state::null;
+    if (ch.local || !ch.station || ch.leaving) return connection_state::null;
     switch (ch.state) {
         case channel_state::busy:
             return connection_state::fail;
@@ -106,7 +106,7 @@ connection_state call_model::derive(const channel& ch) const {
 
 void call_model::project(const std::string& call_id, event_cause hint) {
     auto it = calls_.find(call_id);
-    if (it == calls_.end()) return;
+    if (it == calls_.end() || it->second.deferred) return;
     call& c = it->second;
 
     // Each station's state now, stations in the order their channels appeared.
@@ -150,7 +150,7 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         for (const auto& [dev, st] : now) {
             if (st != connection_state::null) c.reported.emplace_back(dev, st);
         }
-        if (members.empty() && c.had_channels) calls_.erase(it);
+        if (members.empty() && c.had_channels) erase_call(c.id);
         return;
     }
     const auto before = c.reported;
@@ -205,7 +205,7 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         cc.cause = last;  // the last party's cause (protocol.md §5.3 "Cause of the last party")
         cc.local_connection_info = connection_state::null;
         for (const auto& [dev, st] : before) sink_(dev, cc);
-        calls_.erase(it);
+        erase_call(c.id);
     }
 }
 
@@ -513,6 +513,12 @@ std::vector<protocol::call_party> call_model::parties(std::string_view call_id) 
 std::optional<protocol::byte_string> call_model::correlator_of(std::string_view call_id) const {
     auto it = calls_.find(call_id);
     return it == calls_.end() ? std::nullopt : it->second.correlator;
+}
+
+bool call_model::answered(std::string_view name) const {
+    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
+        return p.second.name == name && p.second.state == channel_state::up;
+    });
 }
 
 std::vector<std::string> call_model::call_channels(std::string_view call_id) const {

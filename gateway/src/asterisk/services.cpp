@@ -284,6 +284,127 @@ struct planner {
         return out;
     }
 
+    /// The legs of a device's two calls that TransferCall / ConferenceCall join.
+    struct merge_legs {
+        std::string own_held, far_held, own_active, far_active;
+    };
+
+    std::variant<merge_legs, csta_error> legs_to_merge(const connection_id& held,
+                                                       const connection_id& active) const {
+        if (held.device_id != active.device_id || held.call_id == active.call_id) {
+            return fail(error_category::operation, errv::invalid_connection_id,
+                        "heldCall and activeCall must be one device's connections in two calls");
+        }
+        auto hs = existing(m, held);
+        if (auto* e = std::get_if<csta_error>(&hs)) return *e;
+        auto as = existing(m, active);
+        if (auto* e = std::get_if<csta_error>(&as)) return *e;
+        if (std::get<connection_state>(hs) != connection_state::hold) {
+            return fail(error_category::state_incompatibility, errv::no_held_call,
+                        "heldCall is not held");
+        }
+        auto h = two_party(held);
+        if (auto* e = std::get_if<csta_error>(&h)) return *e;
+        auto a = two_party(active);
+        if (auto* e = std::get_if<csta_error>(&a)) return *e;
+        const auto& [own_held, far_held] = std::get<0>(h);
+        const auto& [own_active, far_active] = std::get<0>(a);
+        if (std::get<connection_state>(as) != connection_state::connected ||
+            !m.answered(far_active)) {
+            // Asterisk bridges answered channels only: a ringing consultation cannot be joined.
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "the consulted party must answer first on this switch");
+        }
+        if (far_held == far_active || own_held == own_active) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "both calls run on the same channels");
+        }
+        return merge_legs{own_held, far_held, own_active, far_active};
+    }
+
+    static void merging(plan& out, const connection_id& held, const connection_id& active,
+                        call_model::merge_kind kind) {
+        out.prepare = [held, active](call_model& model) { model.begin_merge(held, active); };
+        out.unprepare = [held, active](call_model& model) { model.cancel_merge(held, active); };
+        out.on_model = [held, active, kind](call_model& model) {
+            model.commit_merge(held, active, kind);
+        };
+    }
+
+    plan_outcome operator()(const svc::transfer_call::params& p) const {
+        auto legs = legs_to_merge(p.held_call, p.active_call);
+        if (auto* e = std::get_if<csta_error>(&legs)) return *e;
+        const auto& l = std::get<merge_legs>(legs);
+        // The held party and the consulted one are bridged together; the transferring
+        // device's two legs are hung up (one of them may already be gone with its bridge).
+        plan out;
+        out.actions.push_back(action(
+            "Bridge", {{"Channel1", l.far_held}, {"Channel2", l.far_active}, {"Tone", "no"}}));
+        for (const auto* ch : {&l.own_active, &l.own_held}) {
+            auto h = hangup(*ch);
+            h.may_fail = true;
+            out.actions.push_back(std::move(h));
+        }
+        merging(out, p.held_call, p.active_call, call_model::merge_kind::transfer);
+        out.result = svc::transfer_call::result{
+            p.held_call.call_id,
+            m.merge_list(p.held_call, p.active_call, call_model::merge_kind::transfer)};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::conference_call::params& p) const {
+        auto legs = legs_to_merge(p.held_call, p.active_call);
+        if (auto* e = std::get_if<csta_error>(&legs)) return *e;
+        const auto& l = std::get<merge_legs>(legs);
+        // All three into a ConfBridge room named after the held call: the active pair at once
+        // (so neither is left alone in its bridge and hung up), then the held party; the
+        // device's held leg is hung up.
+        const std::string room = call_model::conference_room(p.held_call.call_id);
+        plan out;
+        out.actions.push_back(action("Redirect", {{"Channel", l.own_active},
+                                                  {"Context", env.conference_context},
+                                                  {"Exten", room},
+                                                  {"Priority", "1"},
+                                                  {"ExtraChannel", l.far_active},
+                                                  {"ExtraContext", env.conference_context},
+                                                  {"ExtraExten", room},
+                                                  {"ExtraPriority", "1"}}));
+        out.actions.push_back(action("Redirect", {{"Channel", l.far_held},
+                                                  {"Context", env.conference_context},
+                                                  {"Exten", room},
+                                                  {"Priority", "1"}}));
+        auto h = hangup(l.own_held);
+        h.may_fail = true;
+        out.actions.push_back(std::move(h));
+        merging(out, p.held_call, p.active_call, call_model::merge_kind::conference);
+        out.result = svc::conference_call::result{
+            p.held_call,
+            m.merge_list(p.held_call, p.active_call, call_model::merge_kind::conference)};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::reconnect_call::params& p) const {
+        // Drop the consultation, take the held call back (lineUnhold / lineDrop of a pending
+        // transfer or conference).
+        if (p.held_call.device_id != p.active_call.device_id) {
+            return fail(error_category::operation, errv::invalid_connection_id,
+                        "heldCall and activeCall must be one device's connections");
+        }
+        auto retrieve = (*this)(svc::retrieve_call::params{p.held_call});
+        if (auto* e = std::get_if<csta_error>(&retrieve)) return *e;
+        auto as = existing(m, p.active_call);
+        if (auto* e = std::get_if<csta_error>(&as)) return *e;
+        plan out;
+        for (const auto& ch : m.channels_of(p.active_call)) {
+            auto h = hangup(ch);
+            h.may_fail = true;  // the consultation may end on its own meanwhile
+            out.actions.push_back(std::move(h));
+        }
+        for (auto& a : std::get<plan>(retrieve).actions) out.actions.push_back(std::move(a));
+        out.result = svc::reconnect_call::result{};
+        return out;
+    }
+
     plan_outcome operator()(const svc::generate_digits::params& p) const {
         auto st = existing(m, p.connection_to_send_digits);
         if (auto* e = std::get_if<csta_error>(&st)) return *e;
@@ -338,7 +459,10 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::deflect_call::params>(r.params) ||
            std::holds_alternative<svc::single_step_transfer::params>(r.params) ||
            std::holds_alternative<svc::generate_digits::params>(r.params) ||
-           std::holds_alternative<svc::directed_pickup_call::params>(r.params);
+           std::holds_alternative<svc::directed_pickup_call::params>(r.params) ||
+           std::holds_alternative<svc::transfer_call::params>(r.params) ||
+           std::holds_alternative<svc::conference_call::params>(r.params) ||
+           std::holds_alternative<svc::reconnect_call::params>(r.params);
 }
 
 plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
