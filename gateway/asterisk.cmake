@@ -9,6 +9,7 @@ target_sources(ctigw_gateway PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/channel_map.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_merge.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_park.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_projection.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/services.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/features.cpp

@@ -12,6 +12,7 @@ ctigw_add_test(gateway_asterisk_tests
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_model_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_services_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_merge_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_park_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_features_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_backend_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_e2e_test.cpp

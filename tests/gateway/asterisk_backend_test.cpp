@@ -96,12 +96,18 @@ class backend_test : public ::testing::Test {
     }
     /// Link up and a full resync with `channels`, Asterisk started at `startup`.
     void connect(std::vector<ami::message> channels = {},
-                 std::string startup = "2026-12-04 10:00:00") {
+                 std::string startup = "2026-12-04 10:00:00",
+                 std::vector<ami::message> parked = {}) {
         core_.on_link_up();
         answer("CoreStatus", success({}, ami::message{{"Response", "Success"},
                                                       {"CoreStartupDate", startup.substr(0, 10)},
                                                       {"CoreStartupTime", startup.substr(11)}}));
         answer("CoreShowChannels", success(std::move(channels)));
+        answer("Parkinglots", success({ami::message{{"Event", "Parkinglot"},
+                                                    {"Name", "default"},
+                                                    {"StartSpace", "7001"},
+                                                    {"StopSpace", "7010"}}}));
+        answer("ParkedCalls", success(std::move(parked)));
         answer("DBGetTree", refused("Database entry not found"));
         answer("DBGetTree",
                success({ami::message{
@@ -148,6 +154,8 @@ TEST_F(backend_test, EventsDuringTheResyncAreAppliedAfterIt) {
                        {"Exten", "2001"}});
     EXPECT_TRUE(listener_.events.empty());
     answer("CoreShowChannels", success());
+    answer("Parkinglots", refused("Invalid/unknown command: Parkinglots"));  // no res_parking
+    answer("ParkedCalls", refused("Invalid/unknown command: ParkedCalls"));
     for (int i = 0; i < 4; ++i) answer("DBGetTree", success());
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 ServiceInitiated"});
 }
@@ -262,6 +270,27 @@ TEST_F(backend_test, ATransferRunsItsActionsInOrderToleratesAGoneLegAndReportsAf
     EXPECT_EQ(core_.devices_in_call("u1"), (std::vector<std::string>{"2002", "2003"}));
 }
 
+TEST_F(backend_test, AResyncLearnsTheParkingLotsAndWhoIsParkedWhere) {
+    // 2002 was parked on 7001 by 2001 while the link was down.
+    connect({channel("IAX2/2002-2", "u2", "u1", 6)}, "2026-12-04 10:00:00",
+            {ami::message{{"Event", "ParkedCall"},
+                          {"ParkeeChannel", "IAX2/2002-2"},
+                          {"ParkeeUniqueid", "u2"},
+                          {"ParkingSpace", "7001"}}});
+    std::optional<protocol::response> res;
+    core_.execute(protocol::request{"u", svc::directed_pickup_call::params{std::string("7001"),
+                                                                           std::nullopt, "2003"}},
+                  [&](protocol::response r) { res = std::move(r); });
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_.front().get("Exten"), "7001");
+    answer("Originate", success());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(std::get<svc::directed_pickup_call::result>(
+                  std::get<protocol::service_result>(res->outcome))
+                  .picked_call,
+              (protocol::connection_id{"u1", "2003"}));
+}
+
 TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     const auto u = core_.unsupported_services("2001");
     auto has = [&](std::string_view s) { return std::find(u.begin(), u.end(), s) != u.end(); };
@@ -273,6 +302,7 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     EXPECT_FALSE(has("TransferCall"));
     EXPECT_FALSE(has("ConferenceCall"));
     EXPECT_FALSE(has("ReconnectCall"));
+    EXPECT_FALSE(has("ParkCall"));
     EXPECT_TRUE(has("GroupPickupCall"));
     connect();
     const auto r = call(svc::answer_call::params{{"x", "2001"}});

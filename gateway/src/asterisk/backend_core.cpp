@@ -16,6 +16,13 @@ namespace svc = protocol::svc;
 
 namespace {
 
+std::optional<int> to_number(std::string_view s) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
 /// The services this backend implements; every other one is listed as unsupported for every
 /// device, so TAPI never offers it (docs/asterisk.md "What works").
 constexpr std::string_view implemented[] = {"Hello",
@@ -39,6 +46,7 @@ constexpr std::string_view implemented[] = {"Hello",
                                             "TransferCall",
                                             "ConferenceCall",
                                             "ReconnectCall",
+                                            "ParkCall",
                                             "GenerateDigits",
                                             "SetForwarding",
                                             "GetForwarding",
@@ -198,8 +206,10 @@ void backend_core::read_keys(const std::vector<db_read>& reads) {
 }
 
 /// Resync, one action at a time: CoreStatus (restart detection), CoreShowChannels (calls),
-/// then the feature families. Any failure ends the attempt; the link's next login retries.
+/// Parkinglots and ParkedCalls (refused without res_parking: no parking), then the feature
+/// families. Any other failure ends the attempt; the link's next login retries.
 void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
+    constexpr std::size_t first_load = 4;
     auto next = [this, alive = alive_, generation, step](ami::action_result res) {
         if (!*alive || generation != generation_) return;
         if (!res.ok() && !(step >= 2 && res.error == ami::action_error::refused)) {
@@ -215,6 +225,20 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
                 if (e.event() == "CoreShowChannel") snapshot_.push_back(std::move(e));
             }
             features_.begin_load();
+        } else if (step == 2) {
+            lots_.clear();
+            for (const auto& e : res.events) {
+                if (e.event() != "Parkinglot") continue;
+                const auto first = to_number(e.get("StartSpace"));
+                const auto last = to_number(e.get("StopSpace"));
+                if (first && last && *first <= *last)
+                    lots_.push_back({std::string(e.get("Name")), *first, *last});
+            }
+        } else if (step == 3) {
+            parked_.clear();
+            for (auto& e : res.events) {
+                if (e.event() == "ParkedCall") parked_.push_back(std::move(e));
+            }
         } else {
             for (const auto& e : res.events) {
                 if (e.event() == "DBGetTreeResponse") features_.on_row(e, false);
@@ -225,8 +249,10 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
     const auto loads = features_.load_actions();
     if (step == 0) return send_("CoreStatus", {}, std::move(next));
     if (step == 1) return send_("CoreShowChannels", {}, std::move(next));
-    if (step - 2 < loads.size()) {
-        const auto& a = loads[step - 2];
+    if (step == 2) return send_("Parkinglots", {}, std::move(next));
+    if (step == 3) return send_("ParkedCalls", {}, std::move(next));
+    if (step - first_load < loads.size()) {
+        const auto& a = loads[step - first_load];
         return send_(a.name, a.headers, std::move(next));
     }
     finish_resync(generation);
@@ -244,7 +270,11 @@ void backend_core::finish_resync(std::uint64_t generation) {
         instance_ = detail::random_hex(8);
     }
     model_.resync(snapshot_);
+    model_.load_parked(parked_);
+    model_.set_parking_lots(std::move(lots_));
     snapshot_.clear();
+    parked_.clear();
+    lots_.clear();
     transition(core_phase::up,
                restarted ? "Asterisk restarted: its calls are gone" : "Asterisk's state loaded");
     if (listener_ != nullptr) {

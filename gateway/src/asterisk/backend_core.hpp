@@ -97,6 +97,8 @@ class backend_core final : public switch_backend {
     std::uint64_t generation_ = 0;  ///< bumps at each link up/down: stale completions are ignored
     std::uint64_t next_call_ = 1;
     std::vector<ami::message> snapshot_;
+    std::vector<ami::message> parked_;           ///< ParkedCalls items of this resync
+    std::vector<call_model::parking_lot> lots_;  ///< Parkinglots of this resync
     std::deque<ami::message> buffered_;
     std::vector<std::string> sorted_stations_;
     /// Set while the core runs: a completion that outlives it does nothing.

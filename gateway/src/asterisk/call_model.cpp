@@ -184,6 +184,10 @@ void call_model::on_event(const ami::message& e) {
         if (status == "NOANSWER") c.fail_cause = event_cause::call_not_answered;
         return;
     }
+    if (name.substr(0, 10) == "ParkedCall" || name == "UnParkedCall") {
+        on_park_event(e);
+        return;
+    }
     if (name == "BlindTransfer") {
         // A transfer made at the phone (the backend's own SingleStepTransfer expects it already).
         channel* transferer = find(e.get("TransfererUniqueid"));
@@ -218,14 +222,9 @@ void call_model::on_event(const ami::message& e) {
     } else if (name == "Pickup") {
         // The picker joins the ringing call now: Asterisk rewrites its Linkedid silently and
         // the next event that shows it may be the hang-up.
-        ch->picked = true;
-        if (channel* target = find(e.get("TargetUniqueid")); target != nullptr &&
-                                                             target->call_id != ch->call_id &&
-                                                             calls_.count(target->call_id) != 0) {
-            const std::string old_call = ch->call_id;
-            ch->linkedid = target->linkedid;
-            ch->call_id = target->call_id;
-            project(old_call, event_cause::normal_clearing);
+        ch->joined_by = event_cause::call_pickup;
+        if (channel* target = find(e.get("TargetUniqueid")); target != nullptr) {
+            move_to_call(*ch, *target, event_cause::call_pickup);
         }
     } else if (name == "Rename") {
         ch->name = std::string(e.get("Newname"));

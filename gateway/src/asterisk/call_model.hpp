@@ -132,6 +132,29 @@ class call_model {
     /// every character outside [0-9A-Za-z] (and 'x') spelled as x + two hex digits.
     static std::string conference_room(std::string_view call_id);
 
+    // ---- Park (call_park.cpp; docs/asterisk.md "Park"). A parked party stays connected (it
+    // hears music in the lot); the parker leaves with cause park; the retriever joins the call
+    // at UnParkedCall (its Linkedid changes silently, as in pickup). ----
+    struct parking_lot {
+        std::string name;
+        int first = 0;  ///< first space (StartSpace)
+        int last = 0;   ///< last space (StopSpace)
+    };
+    /// The lots Asterisk has (Parkinglots at resync); none: parking is not available.
+    void set_parking_lots(std::vector<parking_lot> lots) { lots_ = std::move(lots); }
+    bool parking_available() const noexcept { return !lots_.empty(); }
+    /// ParkedCall items of a ParkedCalls list (resync): which channel waits on which space.
+    void load_parked(const std::vector<ami::message>& items);
+    /// The lot and space a ParkCall uses: `wanted` when it is a free space of a lot, else (no
+    /// `wanted`) the lowest free space; nullopt when there is none.
+    std::optional<std::pair<std::string, std::string>> park_space(
+        const std::optional<std::string>& wanted) const;
+    /// The call parked on a space, if any.
+    std::optional<std::string> parked_call(std::string_view space) const;
+    /// The device's connection is about to be parked: its departure has cause park.
+    void expect_park(const protocol::connection_id& c);
+    void forget_park(const std::string& call_id);
+
   private:
     struct channel {
         std::string uniqueid;
@@ -150,8 +173,9 @@ class call_model {
         bool dialing_out = false;  ///< it dials someone (DialBegin with it as source)
         bool held = false;         ///< Hold event (a bridge feature or a phone that reports it)
         bool moh = false;          ///< music on hold is playing to it
-        bool picked = false;       ///< joined by pickup
-        bool leaving = false;      ///< transferred away: being hung up, no longer a party
+        std::optional<protocol::event_cause> joined_by;  ///< callPickup / park: joined a call
+        std::string parked_on;  ///< the parking space it waits on (empty: not parked)
+        bool leaving = false;   ///< transferred away: being hung up, no longer a party
         bool local = false;
         std::uint64_t seq = 0;  ///< creation order (events follow it)
     };
@@ -175,6 +199,7 @@ class call_model {
         std::optional<redirection> redirect;
         std::optional<std::string> last_redirection;
         std::optional<protocol::event_cause> delivery_cause;  ///< of the redirected delivery
+        std::optional<std::string> parker;  ///< the device whose departure is a park
         /// Station → its last reported state, in the order the stations joined (events follow it).
         std::vector<std::pair<std::string, protocol::connection_state>> reported;
     };
@@ -199,6 +224,10 @@ class call_model {
     void update_common(channel& ch, const ami::message& e);
     void join_call(channel& ch, const std::string& linkedid);
     void hangup(const ami::message& e);
+    /// ParkedCall, UnParkedCall, ParkedCallTimeOut, ParkedCallGiveUp (Parkee*/Retriever* fields).
+    void on_park_event(const ami::message& e);
+    /// A channel joins another call (pickup, park retrieval) and the call it left is re-projected.
+    void move_to_call(channel& ch, const channel& into, protocol::event_cause why);
     void project(const std::string& call_id, protocol::event_cause hint);
     protocol::connection_state derive(const channel& ch) const;
     bool far_party_on_moh(const channel& ch) const;
@@ -223,6 +252,7 @@ class call_model {
     /// Linkedid of a merged (transferred, conferenced) call → the call it joined. ConfBridge
     /// never unifies Linkedids, and a later Bridge may rewrite one to the merged call's.
     std::unordered_map<std::string, std::string> aliases_;
+    std::vector<parking_lot> lots_;
     std::unordered_map<std::string, int> departed_cause_;  ///< station → cause, within one event
     std::uint64_t next_seq_ = 1;
 };

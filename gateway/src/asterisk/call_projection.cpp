@@ -59,8 +59,11 @@ connection_state call_model::stronger(connection_state a, connection_state b) {
 
 bool call_model::far_party_on_moh(const channel& ch) const {
     if (ch.bridge.empty()) return false;
+    // Parked calls share one holding bridge with music: no parkee holds another.
+    if (!ch.parked_on.empty()) return false;
     return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
-        return &p.second != &ch && p.second.bridge == ch.bridge && p.second.moh;
+        return &p.second != &ch && p.second.bridge == ch.bridge && p.second.moh &&
+               p.second.parked_on.empty();
     });
 }
 
@@ -80,6 +83,7 @@ bool call_model::in_hold_context(const channel& ch) const {
 
 connection_state call_model::derive(const channel& ch) const {
     if (ch.local || !ch.station || ch.leaving) return connection_state::null;
+    if (!ch.parked_on.empty()) return connection_state::connected;  // it waits in the lot
     switch (ch.state) {
         case channel_state::busy:
             return connection_state::fail;
@@ -112,10 +116,10 @@ void call_model::project(const std::string& call_id, event_cause hint) {
     // Each station's state now, stations in the order their channels appeared.
     const auto members = this->members(call_id);
     std::vector<std::pair<std::string, connection_state>> now;
-    std::vector<std::string> picked;
+    std::vector<std::pair<std::string, event_cause>> joined;  // by pickup or park retrieval
     for (const channel* ch : members) {
         if (!ch->station) continue;
-        if (ch->picked) picked.push_back(*ch->station);
+        if (ch->joined_by) joined.emplace_back(*ch->station, *ch->joined_by);
         const auto st = derive(*ch);
         auto n = std::find_if(now.begin(), now.end(),
                               [&](const auto& p) { return p.first == *ch->station; });
@@ -170,14 +174,15 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         const auto from = state_in(before, dev);
         const auto to = state_in(now, dev);
         if (from == to) continue;
-        const bool was_picked = std::find(picked.begin(), picked.end(), dev) != picked.end();
+        const auto j = std::find_if(joined.begin(), joined.end(),
+                                    [&](const auto& p) { return p.first == dev; });
         if (to == connection_state::null && c.redirect && c.redirect->from == dev) {
             emit_redirected(c, dev, audience);
             update(dev, to);
             continue;
         }
-        const auto cause = emit_transition(c, dev, from, to,
-                                           was_picked ? event_cause::call_pickup : hint, audience);
+        const auto cause =
+            emit_transition(c, dev, from, to, j != joined.end() ? j->second : hint, audience);
         if (to == connection_state::null) last = cause;
         if (to == connection_state::connected && dev == c.calling && !c.made_by_us &&
             (from == connection_state::initiated || from == connection_state::null) &&
@@ -259,11 +264,10 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
                 e.called_device = c.called;
                 e.correlator_data = c.correlator;
                 e.last_redirection_device = c.last_redirection;
-                body = with_cause(std::move(e),
-                                  hint == event_cause::call_pickup
-                                      ? hint
-                                      : c.delivery_cause.value_or(event_cause::normal),
-                                  to);
+                const bool joined = hint == event_cause::call_pickup || hint == event_cause::park;
+                body =
+                    with_cause(std::move(e),
+                               joined ? hint : c.delivery_cause.value_or(event_cause::normal), to);
                 c.delivery_cause.reset();  // answered: the redirection is over
             }
             break;
@@ -287,7 +291,9 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
             evt::connection_cleared e;
             e.dropped_connection = conn;
             e.releasing_device = device;
-            cause = hint == event_cause::call_pickup ? event_cause::normal_clearing : hint;
+            cause = hint == event_cause::call_pickup || hint == event_cause::park
+                        ? event_cause::normal_clearing
+                        : hint;
             if (auto d = departed_cause_.find(device);
                 d != departed_cause_.end() && hooks_.cause_of) {
                 const bool answered =
@@ -295,6 +301,10 @@ event_cause call_model::emit_transition(call& c, const std::string& device, conn
                 cause = hooks_.cause_of(d->second, answered);
             } else if (from == connection_state::alerting || from == connection_state::initiated) {
                 cause = event_cause::call_cancelled;  // left without answering
+            }
+            if (c.parker && *c.parker == device) {
+                cause = event_cause::park;  // protocol.md §5.6: the parker leaves
+                c.parker.reset();
             }
             body = with_cause(std::move(e), cause, connection_state::null);
             break;

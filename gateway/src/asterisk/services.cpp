@@ -247,6 +247,11 @@ struct planner {
                             "the requesting device is busy");
             }
         }
+        if (p.device_to_be_picked_up) {
+            if (auto parked = m.parked_call(*p.device_to_be_picked_up)) {
+                return unpark(p.requesting_device, *p.device_to_be_picked_up, *parked);
+            }
+        }
         std::optional<connection_id> target = p.call_to_be_picked_up;
         if (!target && p.device_to_be_picked_up) {
             for (const auto& s : m.snapshot_device(*p.device_to_be_picked_up)) {
@@ -405,6 +410,67 @@ struct planner {
         return out;
     }
 
+    /// lineUnpark: the retriever's phone is rung into the space's extension (res_parking's
+    /// ParkedCall); it joins the parked call at UnParkedCall.
+    plan_outcome unpark(const std::string& requester, const std::string& space,
+                        const std::string& parked) const {
+        plan out;
+        const std::string leg = env.new_call_id();
+        out.actions.push_back(
+            action("Originate", {{"Channel", env.dial_string(requester)},
+                                 {"Context", env.context},
+                                 {"Exten", space},
+                                 {"Priority", "1"},
+                                 {"Timeout", std::to_string(env.originate_timeout_ms)},
+                                 {"Async", "true"},
+                                 {"ChannelId", leg}}));
+        out.prepare = [leg, requester](call_model& model) {
+            model.expect_pickup_leg(leg, requester);
+        };
+        out.unprepare = [leg](call_model& model) { model.abandon_originate(leg); };
+        out.result = svc::directed_pickup_call::result{connection_id{parked, requester}};
+        return out;
+    }
+
+    plan_outcome operator()(const svc::park_call::params& p) const {
+        auto st = existing(m, p.parking);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::connected) {
+            return fail(error_category::state_incompatibility, errv::invalid_connection_state,
+                        "only a connected call can be parked");
+        }
+        auto pair = two_party(p.parking);
+        if (auto* e = std::get_if<csta_error>(&pair)) return *e;
+        if (!m.parking_available()) {
+            return fail(error_category::operation, errv::service_not_supported,
+                        "Asterisk has no parking lot (res_parking)");
+        }
+        const auto space = m.park_space(p.park_to);
+        if (!space && p.park_to) {
+            return fail(error_category::system_resource_availability, errv::resource_busy,
+                        "not a free parking space");
+        }
+        if (!space) {
+            return fail(error_category::subscribed_resource_availability,
+                        errv::resource_limit_exceeded, "every parking space is taken");
+        }
+        const auto& [own, far] = std::get<0>(pair);
+        // Park takes the far party into the lot; the parker's channel is left alone in its
+        // bridge and hung up (Asterisk does so itself only later).
+        plan out;
+        out.actions.push_back(action("Park", {{"Channel", far},
+                                              {"TimeoutChannel", own},
+                                              {"Parkinglot", space->first},
+                                              {"ParkingSpace", space->second}}));
+        auto h = hangup(own);
+        h.may_fail = true;
+        out.actions.push_back(std::move(h));
+        out.prepare = [c = p.parking](call_model& model) { model.expect_park(c); };
+        out.unprepare = [id = p.parking.call_id](call_model& model) { model.forget_park(id); };
+        out.result = svc::park_call::result{space->second};
+        return out;
+    }
+
     plan_outcome operator()(const svc::generate_digits::params& p) const {
         auto st = existing(m, p.connection_to_send_digits);
         if (auto* e = std::get_if<csta_error>(&st)) return *e;
@@ -462,7 +528,8 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::directed_pickup_call::params>(r.params) ||
            std::holds_alternative<svc::transfer_call::params>(r.params) ||
            std::holds_alternative<svc::conference_call::params>(r.params) ||
-           std::holds_alternative<svc::reconnect_call::params>(r.params);
+           std::holds_alternative<svc::reconnect_call::params>(r.params) ||
+           std::holds_alternative<svc::park_call::params>(r.params);
 }
 
 plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
