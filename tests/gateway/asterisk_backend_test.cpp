@@ -83,6 +83,8 @@ class backend_test : public ::testing::Test {
         };
         s.services.dial_string = [](std::string_view ext) { return "IAX2/" + std::string(ext); };
         s.services.context = "internal";
+        s.parking_first = 7001;
+        s.parking_last = 7003;
         return s;
     }
 
@@ -271,15 +273,17 @@ TEST_F(backend_test, ATransferRunsItsActionsInOrderToleratesAGoneLegAndReportsAf
 }
 
 TEST_F(backend_test, AResyncLearnsTheParkingLotsAndWhoIsParkedWhere) {
-    // 2002 was parked on 7001 by 2001 while the link was down.
-    connect({channel("IAX2/2002-2", "u2", "u1", 6)}, "2026-12-04 10:00:00",
+    // 2002 was parked on 7001 by 2001 while the link was down; 2003 talks with 2004.
+    connect({channel("IAX2/2002-2", "u2", "u1", 6), channel("IAX2/2003-3", "u3", "u3", 6),
+             channel("IAX2/2004-4", "u4", "u3", 6)},
+            "2026-12-04 10:00:00",
             {ami::message{{"Event", "ParkedCall"},
                           {"ParkeeChannel", "IAX2/2002-2"},
                           {"ParkeeUniqueid", "u2"},
                           {"ParkingSpace", "7001"}}});
     std::optional<protocol::response> res;
     core_.execute(protocol::request{"u", svc::directed_pickup_call::params{std::string("7001"),
-                                                                           std::nullopt, "2003"}},
+                                                                           std::nullopt, "2001"}},
                   [&](protocol::response r) { res = std::move(r); });
     ASSERT_EQ(sent_.size(), 1u);
     EXPECT_EQ(sent_.front().get("Exten"), "7001");
@@ -288,7 +292,15 @@ TEST_F(backend_test, AResyncLearnsTheParkingLotsAndWhoIsParkedWhere) {
     EXPECT_EQ(std::get<svc::directed_pickup_call::result>(
                   std::get<protocol::service_result>(res->outcome))
                   .picked_call,
-              (protocol::connection_id{"u1", "2003"}));
+              (protocol::connection_id{"u1", "2001"}));
+    // Parking uses the configured spaces (7001-7003) of the lot's 7001-7010: 7001 is taken.
+    std::optional<protocol::response> parked;
+    core_.execute(protocol::request{"p", svc::park_call::params{{"u3", "2003"}, std::nullopt}},
+                  [&](protocol::response r) { parked = std::move(r); });
+    ASSERT_FALSE(parked) << std::get<protocol::csta_error>(parked->outcome).message.value_or("");
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_.front().get("ParkingSpace"), "7002");
+    EXPECT_EQ(sent_.front().get("Parkinglot"), "default");
 }
 
 TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {

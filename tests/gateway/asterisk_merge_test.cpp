@@ -117,16 +117,16 @@ TEST_F(merge_test, ConferenceRedirectsAllThreeIntoOneRoomAndKeepsThemInTheHeldCa
     ASSERT_EQ(p.actions.size(), 3u);
     EXPECT_EQ(p.actions[0], (ami_action{"Redirect",
                                         {{"Channel", "IAX2/2001-3"},
-                                         {"Context", "ctigw-conf"},
+                                         {"Context", "ctigw-conference"},
                                          {"Exten", "u1"},
                                          {"Priority", "1"},
                                          {"ExtraChannel", "IAX2/2003-4"},
-                                         {"ExtraContext", "ctigw-conf"},
+                                         {"ExtraContext", "ctigw-conference"},
                                          {"ExtraExten", "u1"},
                                          {"ExtraPriority", "1"}}}));
     EXPECT_EQ(p.actions[1], (ami_action{"Redirect",
                                         {{"Channel", "IAX2/2002-2"},
-                                         {"Context", "ctigw-conf"},
+                                         {"Context", "ctigw-conference"},
                                          {"Exten", "u1"},
                                          {"Priority", "1"}}}));
     EXPECT_EQ(p.actions[2], may_fail({"Hangup", {{"Channel", "IAX2/2001-1"}, {"Cause", "16"}}}));
@@ -182,6 +182,19 @@ TEST_F(merge_test, ConferenceRedirectsAllThreeIntoOneRoomAndKeepsThemInTheHeldCa
                              "2002 ConnectionCleared normalClearing",
                              "2003 ConnectionCleared normalClearing"}));
     EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2002", "2003"}));
+}
+
+TEST_F(merge_test, ConfiguredConferenceProfilesAreSetOnEachPartyBeforeTheRedirects) {
+    consulting();
+    env_.conference_user_profile = "ctigw_user";
+    const auto p = ok(run(svc::conference_call::params{held_, active_}));
+    ASSERT_EQ(p.actions.size(), 6u);
+    EXPECT_EQ(p.actions[0], (ami_action{"Setvar",
+                                        {{"Channel", "IAX2/2001-3"},
+                                         {"Variable", "CTIGW_USER_PROFILE"},
+                                         {"Value", "ctigw_user"}}}));
+    EXPECT_EQ(p.actions[2].headers[0].value, "IAX2/2002-2");
+    EXPECT_EQ(p.actions[3].name, "Redirect");
 }
 
 TEST_F(merge_test, AFailedActionReportsWhatHappenedMeanwhileAndMergesNothing) {

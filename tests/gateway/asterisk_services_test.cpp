@@ -51,6 +51,16 @@ TEST_F(services_test, ADeviceWhoseCallsAreAllHeldMayCallAgain) {
     EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "planned");
 }
 
+TEST_F(services_test, ADeviceMayCallAgainAsSoonAsItsHoldWasAccepted) {
+    // lineSetupTransfer completes when the hold Redirect is accepted; lineDial follows at once,
+    // before Asterisk reports the holder leaving its bridge.
+    talking();
+    ok(run(svc::hold_call::params{{"u1", "2001"}})).on_model(model_);
+    ASSERT_EQ(model_.state_of({"u1", "2001"}), connection_state::connected);
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "planned");
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2002", "2003", {}, {}})), "invalidDeviceState");
+}
+
 TEST_F(services_test, ClearConnectionTellsAnEndedCallFromADepartedDevice) {
     talking();
     const auto p = ok(run(svc::clear_connection::params{{"u1", "2002"}}));

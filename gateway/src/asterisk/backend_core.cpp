@@ -228,11 +228,17 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
         } else if (step == 2) {
             lots_.clear();
             for (const auto& e : res.events) {
-                if (e.event() != "Parkinglot") continue;
+                if (e.event() != "Parkinglot" || e.get("Name") != settings_.parking_lot) continue;
                 const auto first = to_number(e.get("StartSpace"));
                 const auto last = to_number(e.get("StopSpace"));
-                if (first && last && *first <= *last)
-                    lots_.push_back({std::string(e.get("Name")), *first, *last});
+                if (!first || !last) continue;
+                const int from = std::max(*first, settings_.parking_first);
+                const int to = std::min(*last, settings_.parking_last);
+                if (from <= to) lots_.push_back({settings_.parking_lot, from, to});
+            }
+            if (lots_.empty() && log_) {
+                log_("asterisk backend: no parking: lot \"" + settings_.parking_lot +
+                     "\" is not listed with any of the configured spaces");
             }
         } else if (step == 3) {
             parked_.clear();

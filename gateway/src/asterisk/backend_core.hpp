@@ -34,6 +34,11 @@ struct core_settings {
     std::function<protocol::event_cause(int q850, bool answered)> cause_of;
     service_env services;  ///< is_station and new_call_id are filled in by the core
     feature_env features;  ///< is_station is filled in by the core
+    /// The res_parking lot Park uses and the spaces ctigw may park on; the lot's own range, as
+    /// Parkinglots lists it at each resync, narrows them (no such lot: no park).
+    std::string parking_lot = "default";
+    int parking_first = 71;
+    int parking_last = 78;
     /// Live events kept while a resync runs; beyond it the resync starts over.
     std::size_t max_buffered_events = 100'000;
 };

@@ -81,6 +81,9 @@ class call_model {
     /// Whether the device's channel waits in a hold context (held by the gateway's HoldCall, so
     /// RetrieveCall can bridge it back; a phone's own hold key can only be undone at the phone).
     bool held_in_context(const protocol::connection_id& c) const;
+    /// Whether the gateway's HoldCall sent the device's channel to a hold context, even if it
+    /// has not left its bridge yet (the Held event follows): the device is free to call again.
+    bool hold_requested(const protocol::connection_id& c) const;
     /// A pickup's leg: the picker's phone is rung by an Originate (ChannelId `call_id`) into
     /// PickupChan; the call it makes is never reported: the picker appears in the picked call
     /// (Established, callPickup) once its Linkedid changes to that call's.

@@ -482,6 +482,15 @@ bool call_model::held_in_context(const connection_id& conn) const {
     });
 }
 
+bool call_model::hold_requested(const connection_id& conn) const {
+    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
+        const channel& ch = p.second;
+        return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
+               std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
+                   hooks_.hold_contexts.end();
+    });
+}
+
 void call_model::enter_context(const connection_id& conn, const std::string& context) {
     for (auto& [id, ch] : channels_) {
         if (ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id) {

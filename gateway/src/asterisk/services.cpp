@@ -65,7 +65,7 @@ struct planner {
                         "the number has characters a dialplan cannot run");
         }
         for (const auto& s : m.snapshot_device(p.calling_device)) {
-            if (s.state != connection_state::hold) {
+            if (s.state != connection_state::hold && !m.hold_requested(s.connection)) {
                 return fail(error_category::state_incompatibility, errv::invalid_device_state,
                             "the calling device is busy");
             }
@@ -242,7 +242,7 @@ struct planner {
                         "the requesting device is not a station of this switch");
         }
         for (const auto& s : m.snapshot_device(p.requesting_device)) {
-            if (s.state != connection_state::hold) {
+            if (s.state != connection_state::hold && !m.hold_requested(s.connection)) {
                 return fail(error_category::state_incompatibility, errv::invalid_device_state,
                             "the requesting device is busy");
             }
@@ -366,6 +366,15 @@ struct planner {
         // device's held leg is hung up.
         const std::string room = call_model::conference_room(p.held_call.call_id);
         plan out;
+        for (const auto* ch : {&l.own_active, &l.far_active, &l.far_held}) {
+            for (const auto& [var, value] :
+                 {std::pair{"CTIGW_BRIDGE_PROFILE", &env.conference_bridge_profile},
+                  std::pair{"CTIGW_USER_PROFILE", &env.conference_user_profile}}) {
+                if (value->empty()) continue;
+                out.actions.push_back(
+                    action("Setvar", {{"Channel", *ch}, {"Variable", var}, {"Value", *value}}));
+            }
+        }
         out.actions.push_back(action("Redirect", {{"Channel", l.own_active},
                                                   {"Context", env.conference_context},
                                                   {"Exten", room},

@@ -39,10 +39,15 @@ struct service_env {
     /// Originate's CallerID for a station's MakeCall (what the caller's own phone shows while
     /// it rings, and the dialplan passes on); empty: none, the dialplan decides.
     std::function<std::string(std::string_view ext)> caller_id;
-    std::string context = "from-internal";          ///< where dialled numbers run
-    std::string hold_context = "ctigw-hold";        ///< the holder waits here (silence)
-    std::string held_context = "ctigw-held";        ///< the held party hears music on hold here
-    std::string conference_context = "ctigw-conf";  ///< exten = room: ConfBridge(${EXTEN})
+    std::string context = "from-internal";    ///< where dialled numbers run
+    std::string hold_context = "ctigw-hold";  ///< the holder waits here (silence)
+    std::string held_context = "ctigw-held";  ///< the held party hears music on hold here
+    /// Where ConferenceCall sends the parties: exten = the room (docs/asterisk.md).
+    std::string conference_context = "ctigw-conference";
+    /// ConfBridge profiles, set on each party as CTIGW_BRIDGE_PROFILE / CTIGW_USER_PROFILE for
+    /// the context's ConfBridge(); empty: not set (ConfBridge's defaults).
+    std::string conference_bridge_profile;
+    std::string conference_user_profile;
     int originate_timeout_ms = 30000;
 };
 
