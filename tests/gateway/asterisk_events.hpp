@@ -71,7 +71,8 @@ class model_test : public ::testing::Test {
                              [](int q, bool answered) {
                                  return static_cast<event_cause>(q850_cause(q, answered));
                              },
-                             {"ctigw-hold"}},
+                             {"ctigw-hold"},
+                             [this](const std::string& channel) { released_.push_back(channel); }},
                  [this](const std::string& device, protocol::event_body body) {
                      events_.push_back({device, std::move(body)});
                  }) {}
@@ -113,6 +114,7 @@ class model_test : public ::testing::Test {
     }
 
     std::vector<seen> events_;
+    std::vector<std::string> released_;  ///< channels the model asked to hang up
     call_model model_;
 };
 

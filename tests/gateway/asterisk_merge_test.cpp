@@ -176,12 +176,21 @@ TEST_F(merge_test, ConferenceRedirectsAllThreeIntoOneRoomAndKeepsThemInTheHeldCa
     EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2001", "2002", "2003"}));
     EXPECT_FALSE(model_.has_call("ctigw-1"));
 
-    // One leaves: the others stay in the conference.
+    // One leaves: the others stay in the conference (its announcer is no party).
+    chan("Newchannel", "CBAnn/ctigw-u1-00000005;1", "a1", "a1", 6);
     hangup("IAX2/2001-3", "ctigw-1", "ctigw-1", 16);
     EXPECT_EQ(take(), (lines{"2001 ConnectionCleared normalClearing",
                              "2002 ConnectionCleared normalClearing",
                              "2003 ConnectionCleared normalClearing"}));
     EXPECT_EQ(model_.devices_in_call("u1"), (std::vector<std::string>{"2002", "2003"}));
+    EXPECT_TRUE(released_.empty());
+    // Down to one: ConfBridge would keep 2003 alone in the room, so the model releases it.
+    hangup("IAX2/2002-2", "u2", "u1", 16);
+    EXPECT_EQ(released_, std::vector<std::string>{"IAX2/2003-4"});
+    take();
+    hangup("IAX2/2003-4", "u4", "ctigw-1", 16);
+    EXPECT_FALSE(model_.has_call("u1"));
+    EXPECT_EQ(released_.size(), 1u);
 }
 
 TEST_F(merge_test, ConfiguredConferenceProfilesAreSetOnEachPartyBeforeTheRedirects) {

@@ -58,6 +58,10 @@ TEST_F(park_test, ParkTakesTheFarPartyToTheLowestFreeSpaceAndTheParkerLeavesWith
     EXPECT_EQ(std::get<svc::park_call::result>(p.result).parked_to, "7001");
 
     p.prepare(model_);
+    // Asterisk answers Park before its ParkedCall event: the space is taken already.
+    EXPECT_EQ(model_.parked_call("7001"), "u1");
+    EXPECT_EQ(model_.park_space(std::nullopt),
+              (std::pair<std::string, std::string>{"default", "7002"}));
     chan("BridgeLeave", "IAX2/2002-2", "u2", "u1", 6);
     park_event("ParkedCall", "u2", "7001");
     ASSERT_EQ(events_.size(), 2u);

@@ -77,9 +77,15 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
     : settings_(std::move(settings)),
       send_(std::move(send)),
       log_(std::move(log)),
-      model_(
-          model_hooks{settings_.station_of, settings_.cause_of, {settings_.services.hold_context}},
-          [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
+      model_(model_hooks{settings_.station_of,
+                         settings_.cause_of,
+                         {settings_.services.hold_context},
+                         [this](const std::string& channel) {
+                             // Gone meanwhile is fine: an Error response changes nothing.
+                             send_("Hangup", {{"Channel", channel}, {"Cause", "16"}},
+                                   [](const ami::action_result&) {});
+                         }},
+             [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
       features_(
           [this] {
               auto f = settings_.features;

@@ -141,6 +141,7 @@ void call_model::commit_merge(const connection_id& held, const connection_id& ac
         cf.conference_connections = list;
         cf.cause = event_cause::conference;
         body = std::move(cf);
+        s.conference = true;
     }
     s.deferred = false;
     fan_out(s, std::move(body), device,

@@ -22,8 +22,10 @@ channel_state state_of_event(const ami::message& e) {
     return channel_state_of(e.get("ChannelState"));
 }
 
+/// Channels that are plumbing: Local pairs, ConfBridge's announcer and recorder.
 bool is_local_name(std::string_view name) {
-    return name.substr(0, 6) == "Local/";
+    return name.substr(0, 6) == "Local/" || name.substr(0, 6) == "CBAnn/" ||
+           name.substr(0, 6) == "CBRec/";
 }
 
 /// What dialled digits a DialString names: "2002", "IAX2/2002" → "2002", "PJSIP/2002@x" → 2002.

@@ -40,6 +40,9 @@ struct model_hooks {
     std::function<protocol::event_cause(int q850, bool answered)> cause_of;
     /// Contexts where a station's channel waits while it holds a call (docs/asterisk.md "Hold").
     std::vector<std::string> hold_contexts;
+    /// Hangs up a channel the model found abandoned: the last party of a conference the gateway
+    /// built (ConfBridge would keep it alone in the room). Empty: nothing is hung up.
+    std::function<void(const std::string& channel)> release;
 };
 
 /// Receives the model's CSTA events, one call per device (the server fans them out).
@@ -154,8 +157,10 @@ class call_model {
         const std::optional<std::string>& wanted) const;
     /// The call parked on a space, if any.
     std::optional<std::string> parked_call(std::string_view space) const;
-    /// The device's connection is about to be parked: its departure has cause park.
-    void expect_park(const protocol::connection_id& c);
+    /// The device's connection is about to be parked on `space`: its departure has cause park,
+    /// and the space counts as taken by this call from now on (Asterisk answers Park before its
+    /// ParkedCall event, and a lineUnpark may follow the response at once).
+    void expect_park(const protocol::connection_id& c, const std::string& space);
     void forget_park(const std::string& call_id);
 
   private:
@@ -179,7 +184,7 @@ class call_model {
         std::optional<protocol::event_cause> joined_by;  ///< callPickup / park: joined a call
         std::string parked_on;  ///< the parking space it waits on (empty: not parked)
         bool leaving = false;   ///< transferred away: being hung up, no longer a party
-        bool local = false;
+        bool local = false;     ///< plumbing, never a party: Local halves, ConfBridge's CBAnn/CBRec
         std::uint64_t seq = 0;  ///< creation order (events follow it)
     };
     struct call {
@@ -191,6 +196,8 @@ class call_model {
         bool had_channels = false;  ///< a MakeCall's call exists before its first channel
         bool silent = false;        ///< a pickup leg, a merged call: tracked, never reported
         bool deferred = false;      ///< a merge is in flight: report nothing yet
+        bool conference = false;    ///< ConferenceCall built it: its last party is released
+        bool released = false;      ///< ... and was
         /// Why the calling party failed (DialEnd's DialStatus), for Failed.
         protocol::event_cause fail_cause = protocol::event_cause::busy;
         /// A pending redirection (see expect_redirect), and the device that last redirected.
@@ -203,6 +210,7 @@ class call_model {
         std::optional<std::string> last_redirection;
         std::optional<protocol::event_cause> delivery_cause;  ///< of the redirected delivery
         std::optional<std::string> parker;  ///< the device whose departure is a park
+        std::string parking_on;             ///< the space a Park sent it to, until ParkedCall
         /// Station → its last reported state, in the order the stations joined (events follow it).
         std::vector<std::pair<std::string, protocol::connection_state>> reported;
     };

@@ -28,6 +28,7 @@ void call_model::on_park_event(const ami::message& e) {
     const std::string call_id = parkee->call_id;
     if (name == "ParkedCall") {
         parkee->parked_on = std::string(e.get("ParkingSpace"));
+        if (auto it = calls_.find(call_id); it != calls_.end()) it->second.parking_on.clear();
         if (auto it = calls_.find(call_id); it != calls_.end() && !it->second.deferred) {
             evt::queued q;
             q.queued_connection = {call_id, parkee->parked_on};
@@ -69,6 +70,9 @@ std::optional<std::string> call_model::parked_call(std::string_view space) const
     for (const auto& [id, ch] : channels_) {
         if (ch.parked_on == space) return ch.call_id;
     }
+    for (const auto& [id, c] : calls_) {
+        if (c.parking_on == space) return id;
+    }
     return std::nullopt;
 }
 
@@ -84,12 +88,18 @@ std::optional<std::pair<std::string, std::string>> call_model::park_space(
     return std::nullopt;
 }
 
-void call_model::expect_park(const connection_id& conn) {
-    if (auto it = calls_.find(conn.call_id); it != calls_.end()) it->second.parker = conn.device_id;
+void call_model::expect_park(const connection_id& conn, const std::string& space) {
+    if (auto it = calls_.find(conn.call_id); it != calls_.end()) {
+        it->second.parker = conn.device_id;
+        it->second.parking_on = space;
+    }
 }
 
 void call_model::forget_park(const std::string& call_id) {
-    if (auto it = calls_.find(call_id); it != calls_.end()) it->second.parker.reset();
+    if (auto it = calls_.find(call_id); it != calls_.end()) {
+        it->second.parker.reset();
+        it->second.parking_on.clear();
+    }
 }
 
 }  // namespace ctigw::gateway::asterisk

@@ -157,6 +157,17 @@ void call_model::project(const std::string& call_id, event_cause hint) {
         if (members.empty() && c.had_channels) erase_call(c.id);
         return;
     }
+    if (c.conference && !c.released && hooks_.release) {
+        // A conference down to one party ends: ConfBridge would keep it alone in the room.
+        std::vector<const channel*> parties;
+        for (const channel* ch : members) {
+            if (!ch->local && !ch->leaving) parties.push_back(ch);
+        }
+        if (parties.size() == 1) {
+            c.released = true;
+            hooks_.release(parties.front()->name);
+        }
+    }
     const auto before = c.reported;
     event_cause last = event_cause::normal_clearing;
     auto update = [&c](const std::string& dev, connection_state to) {

@@ -474,7 +474,9 @@ struct planner {
         auto h = hangup(own);
         h.may_fail = true;
         out.actions.push_back(std::move(h));
-        out.prepare = [c = p.parking](call_model& model) { model.expect_park(c); };
+        out.prepare = [c = p.parking, space = space->second](call_model& model) {
+            model.expect_park(c, space);
+        };
         out.unprepare = [id = p.parking.call_id](call_model& model) { model.forget_park(id); };
         out.result = svc::park_call::result{space->second};
         return out;
