@@ -58,11 +58,16 @@ test-win: win
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# LeakSanitizer of Debian 12's clang 14 crashes at exit ("Tracer caught signal 11", a bogus DTLS
+# range) in a process that dlopen()ed a library using thread_local (ctigw-tapihost loading the TSP)
+# with glibc 2.36-9+deb12u14; not tracking __tls_get_addr avoids it, leak checking stays on.
+ASAN_TEST_OPTIONS := detect_leaks=1:intercept_tls_get_addr=0
+
 # Everything CI runs: the Linux build and its tests, the same under ASan+UBSan, and the Windows
 # cross-build with its checks (PE tables, ctigw.tsp under Wine against the simulator).
 test: build asan win
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 	cd $(WIN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
