@@ -87,13 +87,14 @@ void call_model::commit_merge(const connection_id& held, const connection_id& ac
                 audience.push_back(dev);
         }
     }
-    std::string joined;  // the first party that came from the active call
-    for (const auto& [dev, st] : k.reported) {
+    std::string joined;                        // the first party that came from the active call
+    for (const auto& entry : k.reported) {     // not a structured binding: clang 14 cannot
+        const std::string& dev = entry.first;  // capture one in the lambda below
         if (dev == device) continue;
         if (joined.empty()) joined = dev;
         auto r = std::find_if(s.reported.begin(), s.reported.end(),
                               [&](const auto& p) { return p.first == dev; });
-        if (r == s.reported.end()) s.reported.emplace_back(dev, st);
+        if (r == s.reported.end()) s.reported.emplace_back(dev, entry.second);
     }
     if (joined.empty()) joined = k.called;  // an outside party: its number
     auto own = std::find_if(s.reported.begin(), s.reported.end(),
