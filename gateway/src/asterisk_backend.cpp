@@ -29,15 +29,6 @@ std::vector<std::string> expand(const std::vector<device_range>& ranges) {
     return out;
 }
 
-/// A parking space as a number (the loader checked that spaces are digits); -1: none.
-int space_number(const std::string& s) {
-    try {
-        return std::stoi(s);
-    } catch (const std::exception&) {
-        return -1;
-    }
-}
-
 std::string replace_ext(std::string pattern, std::string_view ext) {
     for (auto at = pattern.find("{ext}"); at != std::string::npos;
          at = pattern.find("{ext}", at + ext.size())) {
@@ -89,8 +80,9 @@ struct asterisk_backend::impl final : ami::link_listener {
         c.services.conference_bridge_profile = settings.conference.bridge_profile;
         c.services.conference_user_profile = settings.conference.user_profile;
         c.parking_lot = settings.parking.lot;
-        c.parking_first = space_number(settings.parking.spaces.first);
-        c.parking_last = space_number(settings.parking.spaces.last);
+        // The loader checked that spaces are digits; unparsable → an empty range, no park.
+        c.parking_first = ami::to_int(settings.parking.spaces.first).value_or(1);
+        c.parking_last = ami::to_int(settings.parking.spaces.last).value_or(0);
         if (!settings.originate_caller_id.empty()) {
             c.services.caller_id = [pattern = settings.originate_caller_id](std::string_view ext) {
                 return replace_ext(pattern, ext);

@@ -5,8 +5,10 @@
 // Thread safety: a value type; const access from any number of threads is safe.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +29,14 @@ inline bool same_name(std::string_view a, std::string_view b) noexcept {
         if (lower(a[i]) != lower(b[i])) return false;
     }
     return true;
+}
+
+/// A header value as a decimal int: all of it, nothing else ("16", "7001"); nullopt otherwise.
+inline std::optional<int> to_int(std::string_view text) noexcept {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 class message {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ctigw/protocol/log_safe.hpp"
 #include "server_core.hpp"  // random_hex
 
 namespace ctigw::gateway::asterisk {
@@ -15,13 +16,6 @@ namespace errv = protocol::error_values;
 namespace svc = protocol::svc;
 
 namespace {
-
-std::optional<int> to_number(std::string_view s) {
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
 
 /// The services this backend implements; every other one is listed as unsupported for every
 /// device, so TAPI never offers it (docs/asterisk.md "What works").
@@ -80,11 +74,7 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
       model_(model_hooks{settings_.station_of,
                          settings_.cause_of,
                          {settings_.services.hold_context},
-                         [this](const std::string& channel) {
-                             // Gone meanwhile is fine: an Error response changes nothing.
-                             send_("Hangup", {{"Channel", channel}, {"Cause", "16"}},
-                                   [](const ami::action_result&) {});
-                         }},
+                         [this](const std::string& channel) { release(channel); }},
              [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
       features_(
           [this] {
@@ -235,8 +225,8 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
             lots_.clear();
             for (const auto& e : res.events) {
                 if (e.event() != "Parkinglot" || e.get("Name") != settings_.parking_lot) continue;
-                const auto first = to_number(e.get("StartSpace"));
-                const auto last = to_number(e.get("StopSpace"));
+                const auto first = ami::to_int(e.get("StartSpace"));
+                const auto last = ami::to_int(e.get("StopSpace"));
                 if (!first || !last) continue;
                 const int from = std::max(*first, settings_.parking_first);
                 const int to = std::min(*last, settings_.parking_last);
@@ -296,6 +286,17 @@ void backend_core::finish_resync(std::uint64_t generation) {
     auto pending = std::move(buffered_);
     buffered_.clear();
     for (const auto& e : pending) apply(e);
+}
+
+/// The last party of a conference the gateway built: hung up. Gone meanwhile is fine (Asterisk
+/// refuses); a lost link is said, since the party then stays in its room until someone hangs up.
+void backend_core::release(const std::string& channel) {
+    send_("Hangup", {{"Channel", channel}, {"Cause", "16"}},
+          [this, alive = alive_, channel](const ami::action_result& res) {
+              if (!*alive || res.ok() || res.error == ami::action_error::refused || !log_) return;
+              log_("asterisk backend: could not release " + protocol::log_safe(channel, 80) +
+                   ", the last party of a conference: " + res.reason);
+          });
 }
 
 // ---- services -------------------------------------------------------------------------------

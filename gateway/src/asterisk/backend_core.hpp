@@ -87,6 +87,7 @@ class backend_core final : public switch_backend {
     protocol::response list_devices(
         const protocol::request& r,
         const protocol::svc::get_switching_function_devices::params& p) const;
+    void release(const std::string& channel);
     void read_keys(const std::vector<db_read>& reads);
 
     core_settings settings_;

@@ -3,7 +3,6 @@
 #include "asterisk/call_model.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace ctigw::gateway::asterisk {
 
@@ -11,12 +10,6 @@ using protocol::connection_state;
 using protocol::event_cause;
 
 namespace {
-
-int to_int(std::string_view s, int fallback) {
-    int v = fallback;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return ec == std::errc{} && p == s.data() + s.size() ? v : fallback;
-}
 
 channel_state state_of_event(const ami::message& e) {
     return channel_state_of(e.get("ChannelState"));
@@ -207,10 +200,7 @@ void call_model::on_event(const ami::message& e) {
     if (name == "BridgeEnter") {
         ch->bridge = std::string(e.get("BridgeUniqueid"));
         // Bridged again (RetrieveCall's Bridge): it left the hold context for good.
-        if (std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch->context) !=
-            hooks_.hold_contexts.end()) {
-            ch->context.clear();
-        }
+        if (is_hold_context(ch->context)) ch->context.clear();
     } else if (name == "BridgeLeave") {
         ch->bridge.clear();
     } else if (name == "Hold") {
@@ -257,7 +247,8 @@ void call_model::hangup(const ami::message& e) {
     auto it = channels_.find(std::string(e.get("Uniqueid")));
     if (it == channels_.end()) return;
     const std::string call_id = it->second.call_id;
-    if (it->second.station) departed_cause_[*it->second.station] = to_int(e.get("Cause"), 0);
+    if (it->second.station)
+        departed_cause_[*it->second.station] = ami::to_int(e.get("Cause")).value_or(0);
     channels_.erase(it);
     project(call_id, event_cause::normal_clearing);
     departed_cause_.clear();

@@ -227,8 +227,18 @@ class call_model {
     /// The device's channel is up without dialling anyone: the dialplan answered it.
     static bool answered_by_dialplan(const std::vector<const channel*>& members,
                                      const std::string& device);
+    bool is_hold_context(std::string_view context) const;
     /// Waiting in a hold context: unbridged, and not on its way out (the context's Hangup).
     bool in_hold_context(const channel& ch) const;
+    /// Whether one of the connection's channels satisfies `pred`.
+    template <class Pred>
+    bool any_channel_of(const protocol::connection_id& c, Pred pred) const {
+        for (const auto& [id, ch] : channels_) {
+            if (ch.call_id == c.call_id && ch.station && *ch.station == c.device_id && pred(ch))
+                return true;
+        }
+        return false;
+    }
     /// The call's channels in creation order.
     std::vector<const channel*> members(const std::string& call_id) const;
     channel& create(const ami::message& e);

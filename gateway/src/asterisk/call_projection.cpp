@@ -75,10 +75,13 @@ bool call_model::answered_by_dialplan(const std::vector<const channel*>& members
     });
 }
 
+bool call_model::is_hold_context(std::string_view context) const {
+    return std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), context) !=
+           hooks_.hold_contexts.end();
+}
+
 bool call_model::in_hold_context(const channel& ch) const {
-    return ch.bridge.empty() && ch.app != "Hangup" &&
-           std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
-               hooks_.hold_contexts.end();
+    return ch.bridge.empty() && ch.app != "Hangup" && is_hold_context(ch.context);
 }
 
 connection_state call_model::derive(const channel& ch) const {
@@ -486,20 +489,11 @@ std::optional<std::string> call_model::dial_source_of(const connection_id& conn)
 }
 
 bool call_model::held_in_context(const connection_id& conn) const {
-    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
-        const channel& ch = p.second;
-        return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
-               in_hold_context(ch);
-    });
+    return any_channel_of(conn, [this](const channel& ch) { return in_hold_context(ch); });
 }
 
 bool call_model::hold_requested(const connection_id& conn) const {
-    return std::any_of(channels_.begin(), channels_.end(), [&](const auto& p) {
-        const channel& ch = p.second;
-        return ch.call_id == conn.call_id && ch.station && *ch.station == conn.device_id &&
-               std::find(hooks_.hold_contexts.begin(), hooks_.hold_contexts.end(), ch.context) !=
-                   hooks_.hold_contexts.end();
-    });
+    return any_channel_of(conn, [this](const channel& ch) { return is_hold_context(ch.context); });
 }
 
 void call_model::enter_context(const connection_id& conn, const std::string& context) {

@@ -55,6 +55,15 @@ struct planner {
     const call_model& m;
     const service_env& env;
 
+    /// The device has a call that is not held (nor on its way to hold: a HoldCall whose Redirect
+    /// was accepted before Asterisk reports the holder leaving its bridge).
+    bool busy(const std::string& device) const {
+        const auto calls = m.snapshot_device(device);
+        return std::any_of(calls.begin(), calls.end(), [&](const auto& s) {
+            return s.state != connection_state::hold && !m.hold_requested(s.connection);
+        });
+    }
+
     plan_outcome operator()(const svc::make_call::params& p) const {
         if (!env.is_station(p.calling_device)) {
             return fail(error_category::operation, errv::invalid_device_id,
@@ -64,11 +73,9 @@ struct planner {
             return fail(error_category::operation, errv::invalid_destination,
                         "the number has characters a dialplan cannot run");
         }
-        for (const auto& s : m.snapshot_device(p.calling_device)) {
-            if (s.state != connection_state::hold && !m.hold_requested(s.connection)) {
-                return fail(error_category::state_incompatibility, errv::invalid_device_state,
-                            "the calling device is busy");
-            }
+        if (busy(p.calling_device)) {
+            return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                        "the calling device is busy");
         }
         plan out;
         const std::string id = env.new_call_id();
@@ -241,11 +248,9 @@ struct planner {
             return fail(error_category::operation, errv::invalid_device_id,
                         "the requesting device is not a station of this switch");
         }
-        for (const auto& s : m.snapshot_device(p.requesting_device)) {
-            if (s.state != connection_state::hold && !m.hold_requested(s.connection)) {
-                return fail(error_category::state_incompatibility, errv::invalid_device_state,
-                            "the requesting device is busy");
-            }
+        if (busy(p.requesting_device)) {
+            return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                        "the requesting device is busy");
         }
         if (p.device_to_be_picked_up) {
             if (auto parked = m.parked_call(*p.device_to_be_picked_up)) {
