@@ -5,6 +5,7 @@
 #include "asterisk/backend_core.hpp"
 #include "asterisk/causes.hpp"
 #include "asterisk/channel_map.hpp"
+#include "asterisk/ext_pattern.hpp"
 
 namespace ctigw::gateway {
 
@@ -27,14 +28,6 @@ std::vector<std::string> expand(const std::vector<device_range>& ranges) {
         }
     }
     return out;
-}
-
-std::string replace_ext(std::string pattern, std::string_view ext) {
-    for (auto at = pattern.find("{ext}"); at != std::string::npos;
-         at = pattern.find("{ext}", at + ext.size())) {
-        pattern.replace(at, 5, ext);
-    }
-    return pattern;
 }
 
 /// Q.850 → CSTA, with the rule for a party that never answered (protocol.md §5.3 "Cause of the
@@ -85,7 +78,7 @@ struct asterisk_backend::impl final : ami::link_listener {
         c.parking_last = ami::to_int(settings.parking.spaces.last).value_or(0);
         if (!settings.originate_caller_id.empty()) {
             c.services.caller_id = [pattern = settings.originate_caller_id](std::string_view ext) {
-                return replace_ext(pattern, ext);
+                return expand_ext(pattern, ext);
             };
         }
         c.features.dnd_family = settings.features.dnd_family;
@@ -94,6 +87,9 @@ struct asterisk_backend::impl final : ami::link_listener {
                                        settings.features.forward_no_answer_family};
         c.features.dnd_device_state = settings.features.dnd_device_state;
         c.features.voicemail_context = settings.voicemail_context;
+        c.agents.member_interface = settings.queues.member_interface;
+        c.agents.state_interface = settings.queues.state_interface;
+        c.agents.wrapup = settings.queues.wrapup;
         return c;
     }
 
@@ -108,6 +104,7 @@ struct asterisk_backend::impl final : ami::link_listener {
         l.secret = std::move(secret);
         l.action_timeout = settings.ami.action_timeout;
         l.ping_interval = settings.ami.ping_interval;
+        l.tick_interval = std::chrono::seconds(1);  // wrap-up ends: a second is TAPI's grain
         return l;
     }
 
@@ -117,6 +114,7 @@ struct asterisk_backend::impl final : ami::link_listener {
         core.on_link_down(reason);
     }
     void on_event(const ami::message& event) override { core.on_ami_event(event); }
+    void on_tick() override { core.on_tick(); }
 
     asterisk_backend_settings settings;
     channel_map map;

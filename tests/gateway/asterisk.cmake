@@ -14,6 +14,7 @@ ctigw_add_test(gateway_asterisk_tests
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_merge_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_park_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_features_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_queue_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_backend_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_e2e_test.cpp
   LIBS ctigw::gateway_app ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)

@@ -62,12 +62,24 @@ ami::message channel(std::string_view name, std::string_view uid, std::string_vi
 
 class backend_test : public ::testing::Test {
   protected:
+    // The settings are built before the fixture's members exist: the agent log and the clock
+    // are per test, reset by the constructor.
+    static std::vector<std::string>& agent_log() {
+        static std::vector<std::string> log;
+        return log;
+    }
+    static roster_clock::time_point& clock_now() {
+        static roster_clock::time_point now;
+        return now;
+    }
     backend_test()
         : core_(make_settings(),
                 [this](std::string a, std::vector<ami::header> h, ami::completion d) {
                     sent_.push_back({std::move(a), std::move(h), std::move(d)});
                 }) {
         core_.attach(listener_);
+        agent_log().clear();
+        clock_now() = roster_clock::time_point(std::chrono::hours(1));
     }
 
     static core_settings make_settings() {
@@ -85,6 +97,11 @@ class backend_test : public ::testing::Test {
         s.services.context = "internal";
         s.parking_first = 7001;
         s.parking_last = 7003;
+        s.agents.wrapup = std::chrono::seconds(5);
+        s.on_agent = [](const agent_change& c) {
+            agent_log().push_back(c.station + " " + c.queue + " " + std::string(to_string(c.state)));
+        };
+        s.now = [] { return clock_now(); };
         return s;
     }
 
@@ -99,7 +116,8 @@ class backend_test : public ::testing::Test {
     /// Link up and a full resync with `channels`, Asterisk started at `startup`.
     void connect(std::vector<ami::message> channels = {},
                  std::string startup = "2026-12-04 10:00:00",
-                 std::vector<ami::message> parked = {}) {
+                 std::vector<ami::message> parked = {},
+                 std::vector<ami::message> queue_rows = {}) {
         core_.on_link_up();
         answer("CoreStatus", success({}, ami::message{{"Response", "Success"},
                                                       {"CoreStartupDate", startup.substr(0, 10)},
@@ -110,6 +128,7 @@ class backend_test : public ::testing::Test {
                                                     {"StartSpace", "7001"},
                                                     {"StopSpace", "7010"}}}));
         answer("ParkedCalls", success(std::move(parked)));
+        answer("QueueStatus", success(std::move(queue_rows)));
         answer("DBGetTree", refused("Database entry not found"));
         answer("DBGetTree",
                success({ami::message{
@@ -158,6 +177,7 @@ TEST_F(backend_test, EventsDuringTheResyncAreAppliedAfterIt) {
     answer("CoreShowChannels", success());
     answer("Parkinglots", refused("Invalid/unknown command: Parkinglots"));  // no res_parking
     answer("ParkedCalls", refused("Invalid/unknown command: ParkedCalls"));
+    answer("QueueStatus", refused("Invalid/unknown command: QueueStatus"));  // no app_queue
     for (int i = 0; i < 4; ++i) answer("DBGetTree", success());
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 ServiceInitiated"});
 }
@@ -301,6 +321,40 @@ TEST_F(backend_test, AResyncLearnsTheParkingLotsAndWhoIsParkedWhere) {
     ASSERT_EQ(sent_.size(), 1u);
     EXPECT_EQ(sent_.front().get("ParkingSpace"), "7002");
     EXPECT_EQ(sent_.front().get("Parkinglot"), "default");
+}
+
+TEST_F(backend_test, AgentsAreAppQueueMembersFromQueueStatusAndLiveEvents) {
+    const ami::message member{{"Event", "QueueMember"},   {"Queue", "sales"},
+                              {"Name", "Agent 2002"},     {"Location", "Local/2002@from-queue/n"},
+                              {"StateInterface", "hint:2002@ext-local"},
+                              {"Membership", "dynamic"},  {"InCall", "0"},
+                              {"Status", "1"},            {"Paused", "1"},
+                              {"PausedReason", "lunch"},  {"Wrapuptime", "0"}};
+    // A member named by its plain device interface maps through the channel patterns.
+    const ami::message plain{{"Event", "QueueMember"}, {"Queue", "sales"},
+                             {"Location", "IAX2/2003"}, {"StateInterface", "IAX2/2003"},
+                             {"InCall", "0"},           {"Paused", "0"}};
+    connect({}, "2026-12-04 10:00:00", {},
+            {ami::message{{"Event", "QueueParams"}, {"Queue", "sales"}, {"Completed", "3"}}, member,
+             plain});
+    EXPECT_EQ(agent_log(), std::vector<std::string>{});  // a resync is silent
+    EXPECT_EQ(core_.agents().state_of("2002"), agent_state::not_ready);
+    EXPECT_EQ(core_.agents().state_of("2003"), agent_state::ready);
+    EXPECT_EQ(core_.agents().statistics("sales", clock_now())->completed, 3);
+
+    const ami::message connect_ev{{"Event", "AgentConnect"}, {"Queue", "sales"},
+                                  {"Interface", "IAX2/2003"}};
+    const ami::message complete_ev{{"Event", "AgentComplete"}, {"Queue", "sales"},
+                                   {"Interface", "IAX2/2003"}};
+    event(connect_ev);
+    event(complete_ev);
+    core_.on_tick();
+    clock_now() += std::chrono::seconds(5);
+    core_.on_tick();
+    EXPECT_EQ(agent_log(), (std::vector<std::string>{"2003 sales busy",
+                                                     "2003 sales workingAfterCall",
+                                                     "2003 sales ready"}));
+    EXPECT_TRUE(listener_.events.empty());  // agent states are not call events
 }
 
 TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {

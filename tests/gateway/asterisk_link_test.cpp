@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct recorder final : link_listener {
         downs.emplace_back(std::string(reason), will_retry);
     }
     void on_event(const message& e) override { events.push_back(e); }
+    void on_tick() override { ++ticks; }
     void on_transition(link_state from, link_state to, std::string_view why) override {
         transitions.push_back(std::string(to_string(from)) + "->" + std::string(to_string(to)));
         whys.emplace_back(why);
@@ -44,6 +46,7 @@ struct recorder final : link_listener {
     std::vector<message> events;
     std::vector<std::string> transitions;
     std::vector<std::string> whys;
+    int ticks = 0;
 };
 
 /// One action's completions (there must be exactly one).
@@ -112,6 +115,7 @@ class ami_link_test : public ::testing::Test {
         s.ping_interval = 60s;
         s.backoff_min = 10ms;
         s.backoff_max = 40ms;
+        s.backoff_jitter = 0;  // exact delays; the jitter has its own test
         s.stable_after = 60s;
         return s;
     }
@@ -205,6 +209,47 @@ TEST_F(ami_link_test, login_refused_is_retried_with_backoff) {
     fake->set_login(login_mode::accept);
     ASSERT_TRUE(run_until([&] { return l->state() == link_state::up; }));
     EXPECT_EQ(rec.ups.size(), 1U);
+}
+
+/// Parses "N ms".
+long delay_ms(const std::string& text) {
+    return std::stol(text.substr(0, text.find(' ')));
+}
+
+TEST_F(ami_link_test, backoff_delays_are_shortened_by_at_most_the_jitter) {
+    make_fake();
+    fake->set_login(login_mode::refuse);
+    auto s = settings();
+    s.backoff_min = 40ms;
+    s.backoff_max = 40ms;
+    s.backoff_jitter = 0.5;
+    start(s);
+    ASSERT_TRUE(run_until([&] { return rec.downs.size() >= 6; }));
+    std::set<long> seen;
+    for (const auto& d : delays_of(rec)) {
+        EXPECT_GE(delay_ms(d), 20) << d;
+        EXPECT_LE(delay_ms(d), 40) << d;
+        seen.insert(delay_ms(d));
+    }
+    EXPECT_GT(seen.size(), 1U) << "six delays, all the same: no jitter";
+}
+
+TEST_F(ami_link_test, ticks_run_while_started_connected_or_not_and_end_at_stop) {
+    make_fake();
+    fake->set_login(login_mode::refuse);
+    auto s = settings();
+    s.tick_interval = 5ms;
+    start(s);
+    ASSERT_TRUE(run_until([&] { return rec.ticks >= 3; }));
+    fake->set_login(login_mode::accept);
+    ASSERT_TRUE(run_until([&] { return l->state() == link_state::up; }));
+    const int at_up = rec.ticks;
+    ASSERT_TRUE(run_until([&] { return rec.ticks >= at_up + 3; }));
+    l->stop();
+    const int at_stop = rec.ticks;
+    io.restart();
+    io.run_for(50ms);
+    EXPECT_EQ(rec.ticks, at_stop);
 }
 
 TEST_F(ami_link_test, backoff_continues_after_a_short_session) {

@@ -93,6 +93,9 @@ TEST(gateway_config_asterisk, minimal_file_gets_defaults) {
     EXPECT_EQ(a.features.forward_busy_family, "CFB");
     EXPECT_EQ(a.features.forward_no_answer_family, "CFU");
     EXPECT_EQ(a.features.dnd_device_state, "Custom:DND{ext}");
+    EXPECT_EQ(a.queues.member_interface, "Local/{ext}@from-queue/n");
+    EXPECT_EQ(a.queues.state_interface, "hint:{ext}@ext-local");
+    EXPECT_EQ(a.queues.wrapup.count(), 0);
     EXPECT_EQ(a.voicemail_context, "default");
     EXPECT_EQ(std::string(to_string(r.settings->backend.type)), "asterisk");
 }
@@ -110,6 +113,7 @@ TEST(gateway_config_asterisk, every_key_is_read) {
  "pickup": {"context": "pick"},
  "features": {"dndFamily": "D", "forwardImmediateFamily": "F1", "forwardBusyFamily": "F2",
               "forwardNoAnswerFamily": "F3", "dndDeviceState": ""},
+ "queues": {"memberInterface": "PJSIP/{ext}", "stateInterface": "", "wrapupSeconds": 15},
  "voicemailContext": "vm")"));
     ASSERT_TRUE(r.ok()) << first_error(r);
     const auto& a = r.settings->backend.asterisk;
@@ -138,6 +142,9 @@ TEST(gateway_config_asterisk, every_key_is_read) {
     EXPECT_EQ(a.features.dnd_family, "D");
     EXPECT_EQ(a.features.forward_no_answer_family, "F3");
     EXPECT_EQ(a.features.dnd_device_state, "");
+    EXPECT_EQ(a.queues.member_interface, "PJSIP/{ext}");
+    EXPECT_EQ(a.queues.state_interface, "");
+    EXPECT_EQ(a.queues.wrapup.count(), 15);
     EXPECT_EQ(a.voicemail_context, "vm");
 
     // The pickup context follows "context" unless set.
@@ -344,6 +351,27 @@ TEST(gateway_config_asterisk, dial_string_names_and_features) {
                                           "device state")))
             << bad;
     }
+}
+
+TEST(gateway_config_asterisk, queue_member_interfaces) {
+    const auto with = [](std::string_view keys) {
+        return errors(make(tls_ami, std::string(stations) + ", " + std::string(keys)));
+    };
+    EXPECT_THAT(with(R"("queues": {"memberInterface": "IAX2/{ext}", "stateInterface": "IAX2/{ext}"})"),
+                IsEmpty());
+    EXPECT_THAT(with(R"("queues": {"stateInterface": "hint:{ext}@ext-local"})"), IsEmpty());
+    for (std::string_view bad :
+         {"hint:{ext}@ext-local", "PJSIP/2001", "PJSIP/{ext},x", "PJSIP/{ext} x", "{ext}", ""}) {
+        EXPECT_THAT(with(R"("queues": {"memberInterface": ")" + std::string(bad) + ""}"),
+                    ElementsAre(HasSubstr("/backend/asterisk/queues/memberInterface")))
+            << bad;
+    }
+    EXPECT_THAT(with(R"("queues": {"stateInterface": "Custom:{ext}"})"),
+                ElementsAre(HasSubstr("/backend/asterisk/queues/stateInterface: invalid interface")));
+    EXPECT_THAT(with(R"("queues": {"wrapupSeconds": 3601})"),
+                ElementsAre(HasSubstr("/backend/asterisk/queues/wrapupSeconds")));
+    EXPECT_THAT(with(R"("queues": {"agents": 1})"),
+                ElementsAre(HasSubstr("/backend/asterisk/queues/agents")));
 }
 
 TEST(gateway_config_asterisk, parking_spaces_are_not_stations) {

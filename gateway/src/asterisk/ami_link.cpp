@@ -16,6 +16,7 @@
 #include <deque>
 #include <exception>
 #include <optional>
+#include <random>
 #include <utility>
 
 #include "ctigw/protocol/log_safe.hpp"
@@ -102,6 +103,7 @@ struct link::impl : std::enable_shared_from_this<impl> {
           action_timer_(io),
           ping_timer_(io),
           backoff_timer_(io),
+          tick_timer_(io),
           parser_(s_.limits),
           actions_(s_.max_pending_actions),
           next_delay_(s_.backoff_min) {
@@ -123,6 +125,27 @@ struct link::impl : std::enable_shared_from_this<impl> {
         if (state_ != link_state::stopped) return;
         transition(link_state::connecting, "start");
         connect();
+        schedule_tick();
+    }
+
+    /// The owner's clock tick: runs in every state but stopped, connected or not.
+    void schedule_tick() {
+        if (s_.tick_interval.count() <= 0) return;
+        tick_timer_.expires_after(s_.tick_interval);
+        tick_timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec || self->state_ == link_state::stopped) return;
+            self->notify([&] { self->listener_->on_tick(); });
+            if (self->state_ != link_state::stopped) self->schedule_tick();
+        });
+    }
+
+    /// Up to `jitter` of the delay is taken off at random, so that gateways that lost the same
+    /// Asterisk do not all log in again in the same millisecond.
+    milliseconds jittered(milliseconds delay) {
+        if (s_.backoff_jitter <= 0.0 || delay.count() <= 1) return delay;
+        std::uniform_real_distribution<double> cut(0.0, std::min(s_.backoff_jitter, 1.0));
+        return milliseconds(static_cast<milliseconds::rep>(
+            static_cast<double>(delay.count()) * (1.0 - cut(random_))));
     }
 
     void stop(bool tell_listener) {
@@ -130,6 +153,7 @@ struct link::impl : std::enable_shared_from_this<impl> {
         if (!tell_listener) listener_ = nullptr;
         close_connection();
         backoff_timer_.cancel();
+        tick_timer_.cancel();
         transition(link_state::stopped, "stop");
         complete_all(action_error::stopped, "the AMI link was stopped");
         notify([&] { listener_->on_down("stopped", false); });
@@ -142,7 +166,7 @@ struct link::impl : std::enable_shared_from_this<impl> {
         log(was_up ? log_level::warn : log_level::error, "ami: " + reason);
         close_connection();
         if (was_up && clock::now() - up_since_ >= s_.stable_after) next_delay_ = s_.backoff_min;
-        const auto delay = next_delay_;
+        const auto delay = jittered(next_delay_);
         next_delay_ = std::min(next_delay_ * 2, s_.backoff_max);
         transition(link_state::backoff, reason + "; retry in " + ms_text(delay));
         const auto epoch = epoch_;
@@ -549,6 +573,8 @@ struct link::impl : std::enable_shared_from_this<impl> {
     std::optional<clock::time_point> timer_at_;
     net::steady_timer ping_timer_;
     net::steady_timer backoff_timer_;
+    net::steady_timer tick_timer_;
+    std::minstd_rand random_{std::random_device{}()};
     parser parser_;
     std::array<char, 16 * 1024> read_buffer_{};
     std::deque<std::string> queue_;

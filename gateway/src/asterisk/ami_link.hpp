@@ -56,6 +56,11 @@ struct link_settings {
     milliseconds backoff_min{1'000};
     milliseconds backoff_max{30'000};
     milliseconds stable_after{30'000};
+    /// Each reconnect delay is shortened by a random part of up to this fraction of it (0: none).
+    double backoff_jitter = 0.25;
+    /// link_listener::on_tick() period from start() to stop() (0: none): the owner's timers
+    /// (queue members' wrap-up) without an Asio timer of its own.
+    milliseconds tick_interval{0};
     /// Beyond it send() completes at once with queue_full.
     std::size_t max_pending_actions = 1000;
     /// Bytes written but not yet on the wire; beyond it send() completes with queue_full.
@@ -89,6 +94,8 @@ class link_listener {
     virtual void on_event(const message& event) = 0;
     /// Every state change, after it happened (tests, status).
     virtual void on_transition(link_state /*from*/, link_state /*to*/, std::string_view /*why*/) {}
+    /// Every link_settings::tick_interval while started, connected or not.
+    virtual void on_tick() {}
 };
 
 /// The log: level and one line (Asterisk's strings already escaped by protocol::log_safe). The

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "asterisk/ext_pattern.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "server_core.hpp"  // random_hex
 
@@ -83,6 +84,18 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
               return f;
           }(),
           [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
+      roster_(
+          [this] {
+              auto a = settings_.agents;
+              if (!a.is_station) a.is_station = [this](std::string_view d) { return is_device(d); };
+              if (!a.station_of) {
+                  a.station_of = [this](std::string_view iface, std::string_view state) {
+                      return station_of_member(iface, state);
+                  };
+              }
+              return a;
+          }(),
+          [this](const agent_change& c) { on_agent(c); }),
       instance_(detail::random_hex(8)),
       sorted_stations_(settings_.stations) {
     std::sort(sorted_stations_.begin(), sorted_stations_.end());
@@ -176,6 +189,34 @@ void backend_core::on_ami_event(const ami::message& event) {
     apply(event);
 }
 
+/// The configured patterns first (what QueueAdd adds), then the interface or state interface
+/// read as a channel name: "IAX2/2002" is the endpoint of "IAX2/2002-<unique>".
+std::optional<std::string> backend_core::station_of_member(std::string_view iface,
+                                                           std::string_view state) const {
+    for (auto [value, pattern] : {std::pair{iface, &settings_.agents.member_interface},
+                                  std::pair{state, &settings_.agents.state_interface}}) {
+        if (auto ext = match_ext(value, *pattern); ext && is_device(*ext)) return ext;
+    }
+    for (auto value : {iface, state}) {
+        if (value.empty() || !settings_.station_of) continue;
+        if (auto ext = settings_.station_of(std::string(value) + "-0")) return ext;
+    }
+    return std::nullopt;
+}
+
+void backend_core::on_tick() {
+    if (phase_ == core_phase::up) roster_.expire(settings_.now());
+}
+
+void backend_core::on_agent(const agent_change& c) {
+    if (log_) {
+        log_("asterisk backend: agent " + c.station + " in queue " +
+             protocol::log_safe(c.queue, 80) + ": " + std::string(to_string(c.state)) +
+             (c.reason.empty() ? "" : " (" + protocol::log_safe(c.reason, 80) + ")"));
+    }
+    if (settings_.on_agent && phase_ == core_phase::up) settings_.on_agent(c);
+}
+
 void backend_core::apply(const ami::message& e) {
     if (e.event() == "OriginateResponse" && e.get("Response") == "Failure") {
         model_.originate_failed(std::string(e.get("Uniqueid")));
@@ -183,6 +224,7 @@ void backend_core::apply(const ami::message& e) {
     }
     model_.on_event(e);
     read_keys(features_.on_event(e));
+    roster_.on_event(e, settings_.now());
 }
 
 void backend_core::read_keys(const std::vector<db_read>& reads) {
@@ -202,10 +244,11 @@ void backend_core::read_keys(const std::vector<db_read>& reads) {
 }
 
 /// Resync, one action at a time: CoreStatus (restart detection), CoreShowChannels (calls),
-/// Parkinglots and ParkedCalls (refused without res_parking: no parking), then the feature
-/// families. Any other failure ends the attempt; the link's next login retries.
+/// Parkinglots and ParkedCalls (refused without res_parking: no parking), QueueStatus (refused
+/// without app_queue: no agents), then the feature families. Any other failure ends the
+/// attempt; the link's next login retries.
 void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
-    constexpr std::size_t first_load = 4;
+    constexpr std::size_t first_load = 5;
     auto next = [this, alive = alive_, generation, step](ami::action_result res) {
         if (!*alive || generation != generation_) return;
         if (!res.ok() && !(step >= 2 && res.error == ami::action_error::refused)) {
@@ -241,6 +284,8 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
             for (auto& e : res.events) {
                 if (e.event() == "ParkedCall") parked_.push_back(std::move(e));
             }
+        } else if (step == 4) {
+            queue_rows_ = std::move(res.events);
         } else {
             for (const auto& e : res.events) {
                 if (e.event() == "DBGetTreeResponse") features_.on_row(e, false);
@@ -253,6 +298,7 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
     if (step == 1) return send_("CoreShowChannels", {}, std::move(next));
     if (step == 2) return send_("Parkinglots", {}, std::move(next));
     if (step == 3) return send_("ParkedCalls", {}, std::move(next));
+    if (step == 4) return send_("QueueStatus", {}, std::move(next));
     if (step - first_load < loads.size()) {
         const auto& a = loads[step - first_load];
         return send_(a.name, a.headers, std::move(next));
@@ -274,6 +320,10 @@ void backend_core::finish_resync(std::uint64_t generation) {
     model_.resync(snapshot_);
     model_.load_parked(parked_);
     model_.set_parking_lots(std::move(lots_));
+    roster_.begin_load();
+    for (const auto& row : queue_rows_) roster_.on_row(row, settings_.now());
+    roster_.end_load();
+    queue_rows_.clear();
     snapshot_.clear();
     parked_.clear();
     lots_.clear();

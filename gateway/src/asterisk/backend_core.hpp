@@ -21,6 +21,7 @@
 #include "asterisk/ami_actions.hpp"
 #include "asterisk/call_model.hpp"
 #include "asterisk/features.hpp"
+#include "asterisk/queue_roster.hpp"
 #include "asterisk/services.hpp"
 #include "ctigw/gateway/backend.hpp"
 
@@ -41,6 +42,13 @@ struct core_settings {
     int parking_last = 78;
     /// Live events kept while a resync runs; beyond it the resync starts over.
     std::size_t max_buffered_events = 100'000;
+    /// app_queue members as agents; station_of and is_station are filled in by the core when
+    /// empty (the member's interface or state interface mapped like a channel name).
+    roster_env agents;
+    /// Each membership's agent state change (after the core logged it); empty: logged only.
+    agent_sink on_agent;
+    /// The clock of wrap-up timers (tests inject one).
+    std::function<roster_clock::time_point()> now = [] { return roster_clock::now(); };
 };
 
 using send_fn = std::function<void(std::string action, std::vector<ami::header>, ami::completion)>;
@@ -72,6 +80,11 @@ class backend_core final : public switch_backend {
     void on_link_up();
     void on_link_down(std::string_view reason);
     void on_ami_event(const ami::message& event);
+    /// The link's periodic tick: ends due wrap-ups.
+    void on_tick();
+
+    /// app_queue's members and queues as last seen (the agent services read and plan with it).
+    const queue_roster& agents() const noexcept { return roster_; }
 
     core_phase phase() const noexcept { return phase_; }
 
@@ -88,6 +101,9 @@ class backend_core final : public switch_backend {
         const protocol::request& r,
         const protocol::svc::get_switching_function_devices::params& p) const;
     void release(const std::string& channel);
+    void on_agent(const agent_change& change);
+    std::optional<std::string> station_of_member(std::string_view iface,
+                                                 std::string_view state) const;
     void read_keys(const std::vector<db_read>& reads);
 
     core_settings settings_;
@@ -96,6 +112,7 @@ class backend_core final : public switch_backend {
     backend_listener* listener_ = nullptr;
     call_model model_;
     feature_store features_;
+    queue_roster roster_;
     core_phase phase_ = core_phase::down;
     std::string instance_;          ///< ours (random); a new one when Asterisk restarted
     std::string seen_startup_;      ///< Asterisk's startup date and time, once known
@@ -105,6 +122,7 @@ class backend_core final : public switch_backend {
     std::vector<ami::message> snapshot_;
     std::vector<ami::message> parked_;           ///< ParkedCalls items of this resync
     std::vector<call_model::parking_lot> lots_;  ///< Parkinglots of this resync
+    std::vector<ami::message> queue_rows_;       ///< QueueStatus rows of this resync
     std::deque<ami::message> buffered_;
     std::vector<std::string> sorted_stations_;
     /// Set while the core runs: a completion that outlives it does nothing.

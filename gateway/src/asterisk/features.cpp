@@ -1,5 +1,7 @@
 #include "asterisk/features.hpp"
 
+#include "asterisk/ext_pattern.hpp"
+
 #include <algorithm>
 
 namespace ctigw::gateway::asterisk {
@@ -18,12 +20,6 @@ constexpr std::array<forwarding_type, 3> forward_types{
 
 csta_error fail(error_category cat, std::string_view value, std::string why) {
     return csta_error{cat, std::string(value), std::move(why)};
-}
-
-std::string expand(const std::string& pattern, std::string_view ext) {
-    std::string out = pattern;
-    if (auto at = out.find("{ext}"); at != std::string::npos) out.replace(at, 5, ext);
-    return out;
 }
 
 bool forward_number(std::string_view n) {
@@ -120,15 +116,8 @@ void feature_store::set_forward(const std::string& ext, std::size_t index,
 
 std::optional<std::string> feature_store::ext_of_state(std::string_view device,
                                                        const std::string& pattern) const {
-    const auto at = pattern.find("{ext}");
-    if (pattern.empty() || at == std::string::npos) return std::nullopt;
-    const std::string_view prefix(pattern.data(), at);
-    const std::string_view suffix(pattern.data() + at + 5, pattern.size() - at - 5);
-    if (device.size() <= prefix.size() + suffix.size()) return std::nullopt;
-    if (device.substr(0, prefix.size()) != prefix) return std::nullopt;
-    if (device.substr(device.size() - suffix.size()) != suffix) return std::nullopt;
-    std::string ext(device.substr(prefix.size(), device.size() - prefix.size() - suffix.size()));
-    if (!env_.is_station || !env_.is_station(ext)) return std::nullopt;
+    auto ext = match_ext(device, pattern);
+    if (!ext || !env_.is_station || !env_.is_station(*ext)) return std::nullopt;
     return ext;
 }
 
@@ -206,7 +195,7 @@ plan_outcome feature_store::plan_feature_service(const protocol::request& r) {
         if (!env_.dnd_device_state.empty()) {
             out.actions.push_back(
                 {"Setvar",
-                 {{"Variable", "DEVICE_STATE(" + expand(env_.dnd_device_state, ext) + ")"},
+                 {{"Variable", "DEVICE_STATE(" + expand_ext(env_.dnd_device_state, ext) + ")"},
                   {"Value", on ? "BUSY" : "NOT_INUSE"}}});
         }
         out.commit = [this, ext, on] { set_dnd(ext, on, true); };
@@ -238,7 +227,7 @@ plan_outcome feature_store::plan_feature_service(const protocol::request& r) {
     if (index == 0 && !env_.forward_device_state.empty()) {
         out.actions.push_back(
             {"Setvar",
-             {{"Variable", "DEVICE_STATE(" + expand(env_.forward_device_state, ext) + ")"},
+             {{"Variable", "DEVICE_STATE(" + expand_ext(env_.forward_device_state, ext) + ")"},
               {"Value", p.activate ? "BUSY" : "NOT_INUSE"}}});
     }
     std::optional<std::string> to = p.activate ? p.forward_to : std::nullopt;

@@ -230,6 +230,7 @@ void gateway_reader::read_asterisk(const json& a, asterisk_backend_settings& out
         dialplan_name(*pick, p + "/pickup", "context", out.pickup_context);
     }
     read_asterisk_features(a, p, out);
+    read_asterisk_queues(a, p, out);
 }
 
 void gateway_reader::read_ami(const json& a, asterisk_ami_settings& out) {
@@ -425,6 +426,37 @@ void gateway_reader::read_asterisk_features(const json& a, const std::string& p,
         } else {
             ft.dnd_device_state = *d;
         }
+    }
+}
+
+void gateway_reader::read_asterisk_queues(const json& a, const std::string& p,
+                                          asterisk_backend_settings& out) {
+    const json* q = object(a, p, "queues", false,
+                           {"memberInterface", "stateInterface", "wrapupSeconds"}, generic_hint);
+    if (q == nullptr) return;
+    const std::string qp = p + "/queues";
+    // What QueueAdd sends, with the station's extension in "{ext}": a channel interface
+    // ("PJSIP/{ext}", "Local/{ext}@from-queue/n") or, for the state, a hint ("hint:{ext}@ext-local").
+    // Only the state interface may be a hint, or empty (app_queue then watches the interface).
+    auto pattern = [&](const char* key, bool state, std::string& target) {
+        auto v = string(*q, qp, key, false, state);
+        if (!v) return;
+        if (v->empty()) {
+            target.clear();
+        } else if (v->size() > 128 || !is_printable_word(*v) || count_placeholders(*v) != 1 ||
+                   has_stray_braces(*v) || v->find(',') != std::string::npos ||
+                   (v->find('/') == std::string::npos && !(state && v->starts_with("hint:")))) {
+            error(child(qp, key), "invalid interface " + quote(*v) +
+                                      "; expected \"<technology>/...\" or \"hint:...\" with one "
+                                      "\"{ext}\" and no spaces or ',', e.g. \"PJSIP/{ext}\"");
+        } else {
+            target = *v;
+        }
+    };
+    pattern("memberInterface", false, out.queues.member_interface);
+    pattern("stateInterface", true, out.queues.state_interface);
+    if (auto v = integer(*q, qp, "wrapupSeconds", 0, 3600)) {
+        out.queues.wrapup = std::chrono::seconds(*v);
     }
 }
 

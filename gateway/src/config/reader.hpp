@@ -66,6 +66,7 @@ class gateway_reader : public json_reader {
     void read_endpoints(const json& a, const std::string& p, asterisk_backend_settings& out);
     void read_asterisk_features(const json& a, const std::string& p,
                                 asterisk_backend_settings& out);
+    void read_asterisk_queues(const json& a, const std::string& p, asterisk_backend_settings& out);
     /** An optional dialplan name (context, lot, AstDB family, profile); `out` keeps its default
      * when absent. */
     void dialplan_name(const json& obj, const std::string& ptr, const char* key, std::string& out);

@@ -190,6 +190,21 @@ struct asterisk_feature_settings {
 };
 
 /**
+ * app_queue members as agents (docs/asterisk.md "Agents and queues"). Defaults follow FreePBX's
+ * dynamic agents; on plain Asterisk "PJSIP/{ext}" and no state interface are typical.
+ */
+struct asterisk_queue_settings {
+    std::string member_interface = "Local/{ext}@from-queue/n";  ///< QueueAdd's Interface
+    std::string state_interface = "hint:{ext}@ext-local";      ///< its StateInterface; "": none
+    /// After-call work once a queue call ends, for members without their own Wrapuptime (AMI
+    /// does not report queues.conf's wrapuptime); zero: none.
+    std::chrono::seconds wrapup{0};
+
+    friend bool operator==(const asterisk_queue_settings&,
+                           const asterisk_queue_settings&) = default;
+};
+
+/**
  * The Asterisk backend (AMI), for plain Asterisk and FreePBX. Defaults follow FreePBX
  * (from-internal, PJSIP). Patterns use "{ext}" for the extension's digits. The loader guarantees:
  * stations are non-empty and disjoint; every channel pattern is "<literal>{ext}<literal>" with a
@@ -213,6 +228,7 @@ struct asterisk_backend_settings {
     asterisk_conference_settings conference;
     std::string pickup_context = "from-internal";  ///< the loader defaults it to `context`
     asterisk_feature_settings features;
+    asterisk_queue_settings queues;
     std::string voicemail_context = "default";  ///< mailbox = <ext>@<voicemail_context>
 
     friend bool operator==(const asterisk_backend_settings&,
