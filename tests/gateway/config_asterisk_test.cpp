@@ -362,7 +362,7 @@ TEST(gateway_config_asterisk, queue_member_interfaces) {
     EXPECT_THAT(with(R"("queues": {"stateInterface": "hint:{ext}@ext-local"})"), IsEmpty());
     for (std::string_view bad :
          {"hint:{ext}@ext-local", "PJSIP/2001", "PJSIP/{ext},x", "PJSIP/{ext} x", "{ext}", ""}) {
-        EXPECT_THAT(with(R"("queues": {"memberInterface": ")" + std::string(bad) + ""}"),
+        EXPECT_THAT(with(R"("queues": {"memberInterface": ")" + std::string(bad) + "\"}"),
                     ElementsAre(HasSubstr("/backend/asterisk/queues/memberInterface")))
             << bad;
     }
