@@ -117,7 +117,8 @@ class backend_test : public ::testing::Test {
     void connect(std::vector<ami::message> channels = {},
                  std::string startup = "2026-12-04 10:00:00",
                  std::vector<ami::message> parked = {},
-                 std::vector<ami::message> queue_rows = {}) {
+                 std::vector<ami::message> queue_rows = {},
+                 std::vector<ami::message> mailboxes = {}) {
         core_.on_link_up();
         answer("CoreStatus", success({}, ami::message{{"Response", "Success"},
                                                       {"CoreStartupDate", startup.substr(0, 10)},
@@ -135,6 +136,7 @@ class backend_test : public ::testing::Test {
                    {"Event", "DBGetTreeResponse"}, {"Key", "/CF/2002"}, {"Val", "2004"}}}));
         answer("DBGetTree", success());
         answer("DBGetTree", success());
+        answer("VoicemailUsersList", success(std::move(mailboxes)));
         ASSERT_EQ(core_.phase(), core_phase::up);
     }
     protocol::response call(protocol::service_params params) {
@@ -179,6 +181,7 @@ TEST_F(backend_test, EventsDuringTheResyncAreAppliedAfterIt) {
     answer("ParkedCalls", refused("Invalid/unknown command: ParkedCalls"));
     answer("QueueStatus", refused("Invalid/unknown command: QueueStatus"));  // no app_queue
     for (int i = 0; i < 4; ++i) answer("DBGetTree", success());
+    answer("VoicemailUsersList", refused("Invalid/unknown command"));  // no app_voicemail
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 ServiceInitiated"});
 }
 
@@ -355,6 +358,16 @@ TEST_F(backend_test, AgentsAreAppQueueMembersFromQueueStatusAndLiveEvents) {
                                                      "2003 sales workingAfterCall",
                                                      "2003 sales ready"}));
     EXPECT_TRUE(listener_.events.empty());  // agent states are not call events
+}
+
+TEST_F(backend_test, MessageWaitingIsReadAtEachResyncAndChangesAreToldOnceUp) {
+    const ami::message box{{"Event", "VoicemailUserEntry"}, {"VMContext", "default"},
+                           {"VoiceMailbox", "2003"}, {"NewMessageCount", "1"}};
+    connect({}, "2026-12-04 10:00:00", {}, {}, {box});
+    EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 MessageWaiting"});
+    core_.on_link_down("test");
+    connect({}, "2026-12-04 10:00:00", {}, {}, {box});  // unchanged: nothing new
+    EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 MessageWaiting"});
 }
 
 TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {

@@ -46,7 +46,7 @@ class features_test : public ::testing::Test {
 };
 
 TEST_F(features_test, TheStartingValuesComeFromAstDbWithoutEvents) {
-    EXPECT_EQ(store_.load_actions().size(), 4u);
+    EXPECT_EQ(store_.load_actions().size(), 5u);  // 4 families, VoicemailUsersList
     store_.begin_load();
     store_.on_row(
         ami::message{{"Event", "DBGetTreeResponse"}, {"Key", "/DND/2002"}, {"Val", "YES"}}, false);
@@ -140,6 +140,54 @@ TEST_F(features_test, MessageWaitingFollowsTheVoicemailContext) {
     store_.on_event(
         ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001@default"}, {"Waiting", "0"}});
     ASSERT_EQ(take(), (lines{"2001 MessageWaiting", "2001 MessageWaiting"}));
+    // app_voicemail repeats MessageWaiting for each new message: one event per change.
+    store_.on_event(
+        ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001"}, {"Waiting", "1"}});
+    store_.on_event(
+        ami::message{{"Event", "MessageWaiting"}, {"Mailbox", "2001"}, {"Waiting", "1"}});
+    ASSERT_EQ(take(), (lines{"2001 MessageWaiting"}));
+}
+
+ami::message mailbox(std::string_view box, std::string_view context, std::string_view count) {
+    return ami::message{{"Event", "VoicemailUserEntry"}, {"VMContext", context},
+                        {"VoiceMailbox", box},           {"Fullname", "Phone"},
+                        {"NewMessageCount", count},      {"OldMessageCount", "3"}};
+}
+
+TEST_F(features_test, EachLoadReadsTheMailboxesAndTellsWhatChangedSinceTheLastOne) {
+    std::vector<bool> on;
+    const auto waiting = [&] {
+        lines out;
+        for (const auto& s : events_) {
+            const auto& m = std::get<evt::message_waiting>(s.body);
+            out.push_back(m.target_device + (m.message_waiting_on ? " on" : " off"));
+        }
+        events_.clear();
+        return out;
+    };
+    store_.begin_load();
+    store_.on_row(mailbox("2001", "default", "2"), false);
+    store_.on_row(mailbox("2002", "default", "0"), false);
+    store_.on_row(mailbox("2003", "other", "5"), false);  // another context: not our station's
+    store_.on_row(mailbox("9999", "default", "5"), false);  // not a station
+    store_.on_row(mailbox("2004", "default", "x"), false);  // unreadable count: none
+    EXPECT_EQ(waiting(), lines{});  // nothing while loading
+    store_.end_load();
+    EXPECT_EQ(waiting(), lines{"2001 on"});
+    // While the link was down 2001's messages were heard and 2002 got one.
+    store_.begin_load();
+    store_.on_row(mailbox("2001", "default", "0"), false);
+    store_.on_row(mailbox("2002", "default", "1"), false);
+    store_.end_load();
+    EXPECT_EQ(waiting(), (lines{"2001 off", "2002 on"}));
+    // Nothing changed: nothing told; without app_voicemail (no rows) every lamp goes off.
+    store_.begin_load();
+    store_.on_row(mailbox("2002", "default", "1"), false);
+    store_.end_load();
+    EXPECT_EQ(waiting(), lines{});
+    store_.begin_load();
+    store_.end_load();
+    EXPECT_EQ(waiting(), lines{"2002 off"});
 }
 
 }  // namespace

@@ -288,7 +288,9 @@ void backend_core::resync_step(std::uint64_t generation, std::size_t step) {
             queue_rows_ = std::move(res.events);
         } else {
             for (const auto& e : res.events) {
-                if (e.event() == "DBGetTreeResponse") features_.on_row(e, false);
+                if (e.event() == "DBGetTreeResponse" || e.event() == "VoicemailUserEntry") {
+                    features_.on_row(e, false);
+                }
             }
         }
         resync_step(generation, step + 1);
@@ -333,6 +335,7 @@ void backend_core::finish_resync(std::uint64_t generation) {
         listener_->on_backend_status(backend_status::up, restarted,
                                      restarted ? "Asterisk restarted" : "AMI link up");
     }
+    features_.end_load();
     auto pending = std::move(buffered_);
     buffered_.clear();
     for (const auto& e : pending) apply(e);

@@ -52,17 +52,48 @@ std::vector<ami_action> feature_store::load_actions() const {
     std::vector<ami_action> out;
     out.push_back({"DBGetTree", {{"Family", env_.dnd_family}}, true});
     for (const auto& f : env_.forward_families) out.push_back({"DBGetTree", {{"Family", f}}, true});
+    // Refused without app_voicemail: no mailboxes, no message waiting.
+    out.push_back({"VoicemailUsersList", {}, true});
     return out;
 }
 
 void feature_store::begin_load() {
+    mwi_before_.clear();
     for (auto& [ext, st] : stations_) {
         st.dnd = false;
         for (auto& f : st.forwarding) f.active = false;
+        if (st.mwi) mwi_before_.push_back(ext);
+        st.mwi = false;
     }
 }
 
+void feature_store::end_load() {
+    // No read service reports message waiting: what changed while the link was down is told.
+    for (auto& [ext, st] : stations_) {
+        const bool before =
+            std::find(mwi_before_.begin(), mwi_before_.end(), ext) != mwi_before_.end();
+        if (st.mwi != before) sink_(ext, mwi_event(ext, st.mwi));
+    }
+    mwi_before_.clear();
+}
+
+evt::message_waiting feature_store::mwi_event(const std::string& ext, bool on) {
+    evt::message_waiting m;
+    m.target_device = ext;
+    m.message_waiting_on = on;
+    return m;
+}
+
 void feature_store::on_row(const ami::message& row, bool announce) {
+    if (row.event() == "VoicemailUserEntry") {
+        const std::string ext(row.get("VoiceMailbox"));
+        if (row.get("VMContext") != env_.voicemail_context || !env_.is_station ||
+            !env_.is_station(ext)) {
+            return;
+        }
+        at(ext).mwi = ami::to_int(row.get("NewMessageCount")).value_or(0) > 0;
+        return;
+    }
     std::string family(row.get("Family"));
     std::string key(row.get("Key"));
     if (family.empty()) {
@@ -141,15 +172,17 @@ std::vector<db_read> feature_store::on_event(const ami::message& e) {
         }
     } else if (name == "MessageWaiting") {
         const auto mailbox = e.get("Mailbox");
-        const auto at = mailbox.find('@');
+        const auto sep = mailbox.find('@');
         const auto context =
-            at == std::string_view::npos ? std::string_view("default") : mailbox.substr(at + 1);
-        const std::string ext(mailbox.substr(0, at));
+            sep == std::string_view::npos ? std::string_view("default") : mailbox.substr(sep + 1);
+        const std::string ext(mailbox.substr(0, sep));
         if (context == env_.voicemail_context && env_.is_station && env_.is_station(ext)) {
-            evt::message_waiting m;
-            m.target_device = ext;
-            m.message_waiting_on = e.get("Waiting") != "0" && !e.get("Waiting").empty();
-            sink_(ext, m);
+            const bool on = e.get("Waiting") != "0" && !e.get("Waiting").empty();
+            auto& st = at(ext);
+            if (st.mwi != on) {  // app_voicemail repeats it for every new message
+                st.mwi = on;
+                sink_(ext, mwi_event(ext, on));
+            }
         }
     }
     return reads;

@@ -48,7 +48,11 @@ class feature_store {
     std::vector<ami_action> load_actions() const;
     /// Starts a load: values not seen again are off.
     void begin_load();
-    /// One row of a DBGetTree (Key "/CF/2002", Val) or DBGet (Family, Key, Val) answer.
+    /// Ends a load once the switch is up: message waiting that changed since the previous load
+    /// is reported (DND and forwarding are read again by the TSPs; message waiting has no read).
+    void end_load();
+    /// One row of a DBGetTree (Key "/CF/2002", Val) or DBGet (Family, Key, Val) answer, or a
+    /// VoicemailUserEntry (VMContext, VoiceMailbox, NewMessageCount).
     void on_row(const ami::message& row, bool announce);
     /// The value of one key after a db_read; nullopt when the key does not exist.
     void on_value(std::string_view family, std::string_view key, std::optional<std::string> value,
@@ -66,8 +70,10 @@ class feature_store {
   private:
     struct station {
         bool dnd = false;
+        bool mwi = false;
         std::array<protocol::forwarding_entry, 3> forwarding{};
     };
+    static protocol::evt::message_waiting mwi_event(const std::string& ext, bool on);
     station& at(const std::string& ext);
     void set_dnd(const std::string& ext, bool on, bool announce);
     void set_forward(const std::string& ext, std::size_t index, std::optional<std::string> to,
@@ -78,6 +84,7 @@ class feature_store {
     feature_env env_;
     event_sink sink_;
     std::map<std::string, station, std::less<>> stations_;
+    std::vector<std::string> mwi_before_;  ///< stations with messages before the running load
 };
 
 }  // namespace ctigw::gateway::asterisk
