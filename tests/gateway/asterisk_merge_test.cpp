@@ -1,4 +1,4 @@
-// TransferCall, ConferenceCall and ReconnectCall on Asterisk: the actions planned, and the model
+// TransferCall, ConferenceCall, ReconnectCall and AlternateCall on Asterisk: the actions planned, and the model
 // staying silent while they run, then reporting one Transferred / Conferenced. The channel events
 // follow the order Asterisk 22 sends them for an AMI Bridge, dual Redirect into ConfBridge and
 // Hangup (docs/asterisk.md "Transfer and conference").
@@ -244,6 +244,31 @@ TEST_F(merge_test, ReconnectHangsUpTheConsultationAndBridgesTheHeldCallBack) {
                   {"Bridge",
                    {{"Channel1", "IAX2/2001-1"}, {"Channel2", "IAX2/2002-2"}, {"Tone", "no"}}}}));
     EXPECT_EQ(refusal(run(svc::reconnect_call::params{held_, active_})), "noHeldCall");
+}
+
+TEST_F(merge_test, AlternateHoldsTheActiveCallThenRetrievesTheHeldOne) {
+    consulting();
+    const auto p = ok(run(svc::alternate_call::params{active_, held_}));
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{
+                  {"Redirect",
+                   {{"Channel", "IAX2/2003-4"},
+                    {"Context", "ctigw-held"},
+                    {"Exten", "s"},
+                    {"Priority", "1"},
+                    {"ExtraChannel", "IAX2/2001-3"},
+                    {"ExtraContext", "ctigw-hold"},
+                    {"ExtraExten", "s"},
+                    {"ExtraPriority", "1"}}},
+                  {"Bridge",
+                   {{"Channel1", "IAX2/2001-1"}, {"Channel2", "IAX2/2002-2"}, {"Tone", "no"}}}}));
+    ASSERT_TRUE(p.on_model);  // the consultation's holder now waits in the hold context
+    p.on_model(model_);
+    EXPECT_TRUE(model_.hold_requested(active_));
+    // The other call must be held, and both must be one device's.
+    EXPECT_EQ(refusal(run(svc::alternate_call::params{held_, active_})), "noHeldCall");
+    EXPECT_EQ(refusal(run(svc::alternate_call::params{{"ctigw-1", "2003"}, held_})),
+              "invalidConnectionID");
 }
 
 TEST(conference_room, IsTheCallIdWithEveryOtherCharacterSpelledOut) {

@@ -402,6 +402,23 @@ struct planner {
         return out;
     }
 
+    /// lineSwapHold: the active call is held, then the held one retrieved, both the way HoldCall
+    /// and RetrieveCall do it. An alerting otherCall would need AnswerCall: refused with it.
+    plan_outcome operator()(const svc::alternate_call::params& p) const {
+        if (p.active_call.device_id != p.other_call.device_id) {
+            return fail(error_category::operation, errv::invalid_connection_id,
+                        "activeCall and otherCall must be one device's connections");
+        }
+        auto retrieve = (*this)(svc::retrieve_call::params{p.other_call});
+        if (auto* e = std::get_if<csta_error>(&retrieve)) return *e;
+        auto hold = (*this)(svc::hold_call::params{p.active_call});
+        if (auto* e = std::get_if<csta_error>(&hold)) return *e;
+        plan out = std::get<plan>(std::move(hold));
+        for (auto& a : std::get<plan>(retrieve).actions) out.actions.push_back(std::move(a));
+        out.result = svc::alternate_call::result{};
+        return out;
+    }
+
     plan_outcome operator()(const svc::reconnect_call::params& p) const {
         // Drop the consultation, take the held call back (lineUnhold / lineDrop of a pending
         // transfer or conference).
@@ -545,6 +562,7 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::transfer_call::params>(r.params) ||
            std::holds_alternative<svc::conference_call::params>(r.params) ||
            std::holds_alternative<svc::reconnect_call::params>(r.params) ||
+           std::holds_alternative<svc::alternate_call::params>(r.params) ||
            std::holds_alternative<svc::park_call::params>(r.params);
 }
 
