@@ -12,6 +12,7 @@ target_sources(ctigw_gateway PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_park.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/call_projection.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/services.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/services_pickup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/features.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/queue_roster.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/backend_core.cpp

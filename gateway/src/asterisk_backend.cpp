@@ -69,6 +69,7 @@ struct asterisk_backend::impl final : ami::link_listener {
         c.cause_of = release_cause;
         c.services.dial_string = [this](std::string_view ext) { return map.dial_string(ext); };
         c.services.context = settings.context;
+        c.services.pickup_groups = settings.pickup_groups;
         c.services.conference_context = settings.conference.context;
         c.services.conference_bridge_profile = settings.conference.bridge_profile;
         c.services.conference_user_profile = settings.conference.user_profile;

@@ -382,7 +382,14 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     EXPECT_FALSE(has("ConferenceCall"));
     EXPECT_FALSE(has("ReconnectCall"));
     EXPECT_FALSE(has("ParkCall"));
-    EXPECT_TRUE(has("GroupPickupCall"));
+    EXPECT_FALSE(has("AlternateCall"));
+    EXPECT_TRUE(has("ConsultationCall"));
+    EXPECT_TRUE(has("GroupPickupCall"));  // no pickup groups configured here
+    auto with_groups = make_settings();
+    with_groups.services.pickup_groups = {{"sales", {"2001", "2002"}}};
+    backend_core grouped(with_groups, [](auto&&...) {});
+    const auto g = grouped.unsupported_services("2001");
+    EXPECT_EQ(std::find(g.begin(), g.end(), "GroupPickupCall"), g.end());
     connect();
     const auto r = call(svc::answer_call::params{{"x", "2001"}});
     EXPECT_EQ(std::get<protocol::csta_error>(r.outcome).value, "serviceNotSupported");

@@ -61,6 +61,19 @@ TEST_F(services_test, ADeviceMayCallAgainAsSoonAsItsHoldWasAccepted) {
     EXPECT_EQ(refusal(run(svc::make_call::params{"2002", "2003", {}, {}})), "invalidDeviceState");
 }
 
+TEST_F(services_test, ADeviceMayCallAgainAsSoonAsItsDropWasAccepted) {
+    // lineDrop completes when the Hangup is accepted; the next lineMakeCall may come before
+    // Asterisk's Hangup event (found live: step 14 right after step 13's drop).
+    talking();
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "invalidDeviceState");
+    ok(run(svc::clear_connection::params{{"u1", "2001"}})).on_model(model_);
+    EXPECT_EQ(model_.state_of({"u1", "2001"}), connection_state::connected);  // until Hangup
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2001", "2003", {}, {}})), "planned");
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2002", "2003", {}, {}})), "invalidDeviceState");
+    ok(run(svc::clear_call::params{"u1"})).on_model(model_);
+    EXPECT_EQ(refusal(run(svc::make_call::params{"2002", "2003", {}, {}})), "planned");
+}
+
 TEST_F(services_test, ClearConnectionTellsAnEndedCallFromADepartedDevice) {
     talking();
     const auto p = ok(run(svc::clear_connection::params{{"u1", "2002"}}));
@@ -183,6 +196,39 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
     EXPECT_EQ(d.last_redirection_device, "2001");
     EXPECT_EQ(take(),
               (lines{"2002 Delivered singleStepTransfer", "2003 Delivered singleStepTransfer"}));
+}
+
+TEST_F(services_test, GroupPickupTakesTheGroupsLongestRingingCallAndNamesIt) {
+    env_.pickup_groups = {{"sales", {"2002", "2003", "2004"}}, {"support", {"2005"}}};
+    // 2001 -> 2003 rings first (u1), then 2006 -> 2002 (u5); 2005 rings too but is in another group.
+    chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2003"}});
+    chan("Newchannel", "IAX2/2003-2", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2003-2", "u2", "IAX2/2003");
+    chan("Newstate", "IAX2/2003-2", "u2", "u1", 5);
+    chan("Newchannel", "IAX2/2006-5", "u5", "u5", 4, {{"Exten", "2002"}});
+    chan("Newchannel", "IAX2/2002-6", "u6", "u5", 0);
+    dial_begin("u5", "u5", "IAX2/2002-6", "u6", "IAX2/2002");
+    chan("Newstate", "IAX2/2002-6", "u6", "u5", 5);
+    take();
+    EXPECT_EQ(refusal(run(svc::group_pickup_call::params{"2005", std::nullopt})),
+              "noCallToPickUp");  // support: only 2005 itself
+    EXPECT_EQ(refusal(run(svc::group_pickup_call::params{"2006", std::nullopt})),
+              "invalidDeviceID");  // in no group
+    EXPECT_EQ(refusal(run(svc::group_pickup_call::params{"2004", std::string("nosuch")})),
+              "invalidDeviceID");
+    const auto p = ok(run(svc::group_pickup_call::params{"2004", std::nullopt}));
+    ASSERT_EQ(p.actions.size(), 1u);
+    EXPECT_EQ(describe(p.actions[0]),
+              "Action: Originate; Channel: IAX2/2004; Application: PickupChan; Data: IAX2/2003-2; "
+              "Timeout: 30000; Async: true; ChannelId: ctigw-1");
+    EXPECT_EQ(std::get<svc::group_pickup_call::result>(p.result).picked_call,
+              (connection_id{"u1", "2004"}));
+    ASSERT_TRUE(p.prepare);  // the picker's own leg is expected like a directed pickup's
+    // A group named explicitly works for a picker outside it; the oldest call has gone.
+    hangup("IAX2/2003-2", "u2", "u1", 16);
+    const auto q = ok(run(svc::group_pickup_call::params{"2005", std::string("sales")}));
+    EXPECT_EQ(std::get<svc::group_pickup_call::result>(q.result).picked_call,
+              (connection_id{"u5", "2005"}));
 }
 
 TEST_F(services_test, DirectedPickupRingsThePickerIntoPickupChanAndItJoinsThePickedCall) {

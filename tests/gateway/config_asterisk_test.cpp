@@ -110,7 +110,7 @@ TEST(gateway_config_asterisk, every_key_is_read) {
  "dialString": "Local/{ext}@from-internal", "context": "ctx-1", "originateCallerId": "\"CTI\" <{ext}>",
  "parking": {"lot": "lot2", "spaces": {"first": "701", "last": "720"}},
  "conference": {"context": "conf", "bridgeProfile": "bp", "userProfile": "up"},
- "pickup": {"context": "pick"},
+ "pickup": {"context": "pick", "groups": {"sales": ["100", "2001"], "all": ["2000"]}},
  "features": {"dndFamily": "D", "forwardImmediateFamily": "F1", "forwardBusyFamily": "F2",
               "forwardNoAnswerFamily": "F3", "dndDeviceState": ""},
  "queues": {"memberInterface": "PJSIP/{ext}", "stateInterface": "", "wrapupSeconds": 15},
@@ -139,6 +139,8 @@ TEST(gateway_config_asterisk, every_key_is_read) {
     EXPECT_EQ(a.conference.bridge_profile, "bp");
     EXPECT_EQ(a.conference.user_profile, "up");
     EXPECT_EQ(a.pickup_context, "pick");
+    EXPECT_EQ(a.pickup_groups.size(), 2U);
+    EXPECT_EQ(a.pickup_groups.at("sales"), (std::vector<std::string>{"100", "2001"}));
     EXPECT_EQ(a.features.dnd_family, "D");
     EXPECT_EQ(a.features.forward_no_answer_family, "F3");
     EXPECT_EQ(a.features.dnd_device_state, "");
@@ -351,6 +353,15 @@ TEST(gateway_config_asterisk, dial_string_names_and_features) {
                                           "device state")))
             << bad;
     }
+}
+
+TEST(gateway_config_asterisk, pickup_groups_hold_configured_stations) {
+    EXPECT_THAT(errors(make(tls_ami, std::string(stations) +
+                                         R"(, "pickup": {"groups": {"g": ["2001", "2001", "9"]}})")),
+                ElementsAre(HasSubstr("/backend/asterisk/pickup/groups/g/1: station \"2001\" is "
+                                      "listed twice"),
+                            HasSubstr("/backend/asterisk/pickup/groups/g/2: pickup group members "
+                                      "must be configured stations")));
 }
 
 TEST(gateway_config_asterisk, queue_member_interfaces) {

@@ -48,7 +48,8 @@ constexpr std::string_view implemented[] = {"Hello",
                                             "GetForwarding",
                                             "SetDoNotDisturb",
                                             "GetDoNotDisturb",
-                                            "DirectedPickupCall"};
+                                            "DirectedPickupCall",
+                                            "GroupPickupCall"};
 
 response error_response(const request& r, error_category cat, std::string_view value,
                         std::string why) {
@@ -126,10 +127,11 @@ std::vector<std::string> backend_core::unsupported_services(std::string_view /*d
     std::vector<std::string> out;
     for (std::size_t i = 0; i < protocol::service_count(); ++i) {
         const auto name = protocol::service_name(i);
-        if (std::find(std::begin(implemented), std::end(implemented), name) ==
-            std::end(implemented)) {
-            out.emplace_back(name);
-        }
+        const bool built = std::find(std::begin(implemented), std::end(implemented), name) !=
+                           std::end(implemented);
+        // Without configured groups there is nothing a group pickup could take.
+        const bool usable = name != "GroupPickupCall" || !settings_.services.pickup_groups.empty();
+        if (!built || !usable) out.emplace_back(name);
     }
     return out;
 }

@@ -294,4 +294,31 @@ void call_model::clear() {
     aliases_.clear();
 }
 
+std::optional<std::uint64_t> call_model::order_of(const protocol::connection_id& conn) const {
+    std::optional<std::uint64_t> oldest;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id != conn.call_id || !ch.station || *ch.station != conn.device_id) continue;
+        if (!oldest || ch.seq < *oldest) oldest = ch.seq;
+    }
+    return oldest;
+}
+
+void call_model::mark_hanging_up(const std::vector<std::string>& channel_names) {
+    for (auto& [id, ch] : channels_) {
+        if (std::find(channel_names.begin(), channel_names.end(), ch.name) != channel_names.end()) {
+            ch.hanging_up = true;
+        }
+    }
+}
+
+bool call_model::hanging_up(const protocol::connection_id& conn) const {
+    bool any = false;
+    for (const auto& [id, ch] : channels_) {
+        if (ch.call_id != conn.call_id || !ch.station || *ch.station != conn.device_id) continue;
+        if (!ch.hanging_up) return false;
+        any = true;
+    }
+    return any;
+}
+
 }  // namespace ctigw::gateway::asterisk

@@ -77,6 +77,9 @@ class call_model {
     std::size_t call_count() const noexcept { return calls_.size(); }
     /// The live channels of a connection (several for one extension: hot-desk, twins).
     std::vector<std::string> channels_of(const protocol::connection_id& c) const;
+    /// The creation order of a connection's oldest live channel (a ringing connection: when it
+    /// began to ring); nullopt without channels.
+    std::optional<std::uint64_t> order_of(const protocol::connection_id& c) const;
     /// Channels of the call that are not the device's (the far parties), Local halves skipped.
     std::vector<std::string> far_channels(const protocol::connection_id& c) const;
     /// The channel that dials the device's ringing channel (the caller's side), if any.
@@ -87,6 +90,11 @@ class call_model {
     /// Whether the gateway's HoldCall sent the device's channel to a hold context, even if it
     /// has not left its bridge yet (the Held event follows): the device is free to call again.
     bool hold_requested(const protocol::connection_id& c) const;
+    /// Channels whose Hangup Asterisk accepted (ClearConnection, ClearCall): still there until
+    /// their Hangup event, but the client was answered and may use the device again at once.
+    void mark_hanging_up(const std::vector<std::string>& channel_names);
+    /// Whether every channel of the connection is being hung up.
+    bool hanging_up(const protocol::connection_id& c) const;
     /// A pickup's leg: the picker's phone is rung by an Originate (ChannelId `call_id`) into
     /// PickupChan; the call it makes is never reported: the picker appears in the picked call
     /// (Established, callPickup) once its Linkedid changes to that call's.
@@ -184,6 +192,7 @@ class call_model {
         std::optional<protocol::event_cause> joined_by;  ///< callPickup / park: joined a call
         std::string parked_on;  ///< the parking space it waits on (empty: not parked)
         bool leaving = false;   ///< transferred away: being hung up, no longer a party
+        bool hanging_up = false;  ///< our Hangup was accepted; its Hangup event is on its way
         bool local = false;     ///< plumbing, never a party: Local halves, ConfBridge's CBAnn/CBRec
         std::uint64_t seq = 0;  ///< creation order (events follow it)
     };

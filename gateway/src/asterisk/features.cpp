@@ -18,9 +18,6 @@ namespace {
 constexpr std::array<forwarding_type, 3> forward_types{
     forwarding_type::immediate, forwarding_type::busy, forwarding_type::no_answer};
 
-csta_error fail(error_category cat, std::string_view value, std::string why) {
-    return csta_error{cat, std::string(value), std::move(why)};
-}
 
 bool forward_number(std::string_view n) {
     return !n.empty() && n.size() <= 32 && std::all_of(n.begin(), n.end(), [](char c) {

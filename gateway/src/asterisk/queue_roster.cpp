@@ -30,7 +30,7 @@ int rank(agent_state s) noexcept {
 }
 
 csta_error refuse(std::string_view value, std::string why) {
-    return csta_error{error_category::operation, std::string(value), std::move(why)};
+    return fail(error_category::operation, value, std::move(why));
 }
 
 /// Queue names and pause reasons travel in AMI headers and app_queue's logs: printable text.

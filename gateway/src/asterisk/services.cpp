@@ -13,9 +13,6 @@ namespace svc = protocol::svc;
 
 namespace {
 
-csta_error fail(error_category cat, std::string_view value, std::string why) {
-    return csta_error{cat, std::string(value), std::move(why)};
-}
 
 /// A number Asterisk may run as an extension: dial-pad characters and the letters, dots,
 /// dashes and underscores dialplans use; never anything that could change an AMI header.
@@ -60,7 +57,8 @@ struct planner {
     bool busy(const std::string& device) const {
         const auto calls = m.snapshot_device(device);
         return std::any_of(calls.begin(), calls.end(), [&](const auto& s) {
-            return s.state != connection_state::hold && !m.hold_requested(s.connection);
+            return s.state != connection_state::hold && !m.hold_requested(s.connection) &&
+                   !m.hanging_up(s.connection);
         });
     }
 
@@ -109,6 +107,7 @@ struct planner {
         }
         plan out;
         for (const auto& ch : channels) out.actions.push_back(hangup(ch));
+        out.on_model = [channels](call_model& model) { model.mark_hanging_up(channels); };
         out.result = svc::clear_connection::result{};
         return out;
     }
@@ -125,6 +124,7 @@ struct planner {
         }
         plan out;
         for (const auto& ch : channels) out.actions.push_back(hangup(ch));
+        out.on_model = [channels](call_model& model) { model.mark_hanging_up(channels); };
         out.result = svc::clear_call::result{};
         return out;
     }
@@ -291,6 +291,27 @@ struct planner {
         out.unprepare = [leg](call_model& model) { model.abandon_originate(leg); };
         out.result =
             svc::directed_pickup_call::result{connection_id{target->call_id, p.requesting_device}};
+        return out;
+    }
+
+    /// Asterisk's Pickup() chooses the call only when the picker's phone answers, so the result
+    /// could not name it: the gateway chooses (the group's longest-ringing call, as Pickup does)
+    /// and picks that one up as DirectedPickupCall does.
+    plan_outcome operator()(const svc::group_pickup_call::params& p) const {
+        if (!env.is_station(p.requesting_device)) {
+            return fail(error_category::operation, errv::invalid_device_id,
+                        "the requesting device is not a station of this switch");
+        }
+        auto target = group_pickup_target(p, m, env);
+        if (auto* e = std::get_if<csta_error>(&target)) return *e;
+        svc::directed_pickup_call::params directed;
+        directed.requesting_device = p.requesting_device;
+        directed.call_to_be_picked_up = std::get<connection_id>(target);
+        auto out = (*this)(directed);
+        if (auto* pl = std::get_if<plan>(&out)) {
+            pl->result = svc::group_pickup_call::result{
+                std::get<svc::directed_pickup_call::result>(pl->result).picked_call};
+        }
         return out;
     }
 
@@ -563,6 +584,7 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::conference_call::params>(r.params) ||
            std::holds_alternative<svc::reconnect_call::params>(r.params) ||
            std::holds_alternative<svc::alternate_call::params>(r.params) ||
+           std::holds_alternative<svc::group_pickup_call::params>(r.params) ||
            std::holds_alternative<svc::park_call::params>(r.params);
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,8 @@ struct service_env {
     std::string conference_bridge_profile;
     std::string conference_user_profile;
     int originate_timeout_ms = 30000;
+    /// GroupPickupCall's groups: name -> member stations (docs/gateway-config.md).
+    std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
 };
 
 /// A MakeCall's call, announced to the model before the Originate's first channel event.
@@ -77,12 +80,24 @@ struct plan {
 
 using plan_outcome = std::variant<plan, protocol::csta_error>;
 
+/// A planner's refusal: the CSTA error and why, in words for the client's log.
+inline protocol::csta_error fail(protocol::error_category category, std::string_view value,
+                                 std::string why) {
+    return protocol::csta_error{category, std::string(value), std::move(why)};
+}
+
 /// The services plan_call_service() handles: call control on existing channels and MakeCall.
 bool is_call_service(const protocol::request& request);
 
 /// Plans one call-control service. @pre is_call_service(request).
 plan_outcome plan_call_service(const protocol::request& request, const call_model& model,
                                const service_env& env);
+
+/// The call GroupPickupCall takes: the longest-ringing one of the group (named, or the
+/// requester's first), or why there is none.
+std::variant<protocol::connection_id, protocol::csta_error> group_pickup_target(
+    const protocol::svc::group_pickup_call::params& request, const call_model& model,
+    const service_env& env);
 
 /// Digits GenerateDigits may carry, and their AMI spelling (one PlayDTMF per digit).
 bool valid_dtmf(std::string_view digits);

@@ -226,8 +226,9 @@ void gateway_reader::read_asterisk(const json& a, asterisk_backend_settings& out
         dialplan_name(*conf, cp, "bridgeProfile", out.conference.bridge_profile);
         dialplan_name(*conf, cp, "userProfile", out.conference.user_profile);
     }
-    if (const json* pick = object(a, p, "pickup", false, {"context"}, generic_hint)) {
+    if (const json* pick = object(a, p, "pickup", false, {"context", "groups"}, generic_hint)) {
         dialplan_name(*pick, p + "/pickup", "context", out.pickup_context);
+        read_pickup_groups(*pick, p + "/pickup", "groups", stations, out.pickup_groups);
     }
     read_asterisk_features(a, p, out);
     read_asterisk_queues(a, p, out);

@@ -308,9 +308,15 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
             }
         }
     }
-    const json* groups = find(s, "pickupGroups");
+    read_pickup_groups(s, p, "pickupGroups", stations, out.pickup_groups);
+}
+
+void gateway_reader::read_pickup_groups(const json& obj, const std::string& p, const char* key,
+                                        const config::detail::extension_set& stations,
+                                        std::map<std::string, std::vector<std::string>, std::less<>>& out) {
+    const json* groups = find(obj, key);
     if (groups == nullptr) return;
-    const std::string gp = p + "/pickupGroups";
+    const std::string gp = child(p, key);
     if (!groups->is_object()) {
         error(gp, "expected an object mapping group names to stations, found " + describe(*groups));
         return;
@@ -337,7 +343,7 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
                 list.push_back(m.get<std::string>());
             }
         }
-        out.pickup_groups.emplace(name, std::move(list));
+        out.emplace(name, std::move(list));
     }
 }
 

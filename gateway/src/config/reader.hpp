@@ -6,12 +6,14 @@
 // between threads.
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ctigw/config/detail/json_reader.hpp"
+#include "ctigw/config/detail/text.hpp"
 #include "ctigw/gateway/loader.hpp"
 
 namespace ctigw::gateway::detail {
@@ -54,6 +56,10 @@ class gateway_reader : public json_reader {
     std::optional<device_range> read_range_object(const json& item, const std::string& ptr);
     void read_backend(const json& b, backend_settings& out);
     void read_sim(const json& s, sim_backend_settings& out);
+    /** `key`: group name -> member stations (each a station of `stations`, listed once). */
+    void read_pickup_groups(const json& obj, const std::string& p, const char* key,
+                            const config::detail::extension_set& stations,
+                            std::map<std::string, std::vector<std::string>, std::less<>>& out);
     /** A list of stations (extensions and ranges, no overlaps, at most 100,000 in all): the
      * valid items, after reporting the others. `owner` names the backend in messages. */
     std::vector<device_range> read_stations(const json& list, const std::string& lp,

@@ -227,6 +227,9 @@ struct asterisk_backend_settings {
     asterisk_parking_settings parking;
     asterisk_conference_settings conference;
     std::string pickup_context = "from-internal";  ///< the loader defaults it to `context`
+    /// Group pickup: group name -> member stations (Asterisk's callgroup/pickupgroup are not
+    /// readable through AMI); GroupPickupCall picks the longest-ringing call of the group.
+    std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
     asterisk_feature_settings features;
     asterisk_queue_settings queues;
     std::string voicemail_context = "default";  ///< mailbox = <ext>@<voicemail_context>
