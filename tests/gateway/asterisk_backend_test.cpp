@@ -99,7 +99,8 @@ class backend_test : public ::testing::Test {
         s.parking_last = 7003;
         s.agents.wrapup = std::chrono::seconds(5);
         s.on_agent = [](const agent_change& c) {
-            agent_log().push_back(c.station + " " + c.queue + " " + std::string(to_string(c.state)));
+            agent_log().push_back(c.station + " " + c.queue + " " +
+                                  std::string(to_string(c.state)));
         };
         s.now = [] { return clock_now(); };
         return s;
@@ -115,8 +116,7 @@ class backend_test : public ::testing::Test {
     }
     /// Link up and a full resync with `channels`, Asterisk started at `startup`.
     void connect(std::vector<ami::message> channels = {},
-                 std::string startup = "2026-12-04 10:00:00",
-                 std::vector<ami::message> parked = {},
+                 std::string startup = "2026-12-04 10:00:00", std::vector<ami::message> parked = {},
                  std::vector<ami::message> queue_rows = {},
                  std::vector<ami::message> mailboxes = {}) {
         core_.on_link_up();
@@ -327,14 +327,19 @@ TEST_F(backend_test, AResyncLearnsTheParkingLotsAndWhoIsParkedWhere) {
 }
 
 TEST_F(backend_test, AgentsAreAppQueueMembersFromQueueStatusAndLiveEvents) {
-    const ami::message member{{"Event", "QueueMember"},   {"Queue", "sales"},
-                              {"Name", "Agent 2002"},     {"Location", "Local/2002@from-queue/n"},
+    const ami::message member{{"Event", "QueueMember"},
+                              {"Queue", "sales"},
+                              {"Name", "Agent 2002"},
+                              {"Location", "Local/2002@from-queue/n"},
                               {"StateInterface", "hint:2002@ext-local"},
-                              {"Membership", "dynamic"},  {"InCall", "0"},
-                              {"Status", "1"},            {"Paused", "1"},
-                              {"PausedReason", "lunch"},  {"Wrapuptime", "0"}};
+                              {"Membership", "dynamic"},
+                              {"InCall", "0"},
+                              {"Status", "1"},
+                              {"Paused", "1"},
+                              {"PausedReason", "lunch"},
+                              {"Wrapuptime", "0"}};
     // A member named by its plain device interface maps through the channel patterns.
-    const ami::message plain{{"Event", "QueueMember"}, {"Queue", "sales"},
+    const ami::message plain{{"Event", "QueueMember"},  {"Queue", "sales"},
                              {"Location", "IAX2/2003"}, {"StateInterface", "IAX2/2003"},
                              {"InCall", "0"},           {"Paused", "0"}};
     connect({}, "2026-12-04 10:00:00", {},
@@ -345,24 +350,26 @@ TEST_F(backend_test, AgentsAreAppQueueMembersFromQueueStatusAndLiveEvents) {
     EXPECT_EQ(core_.agents().state_of("2003"), agent_state::ready);
     EXPECT_EQ(core_.agents().statistics("sales", clock_now())->completed, 3);
 
-    const ami::message connect_ev{{"Event", "AgentConnect"}, {"Queue", "sales"},
-                                  {"Interface", "IAX2/2003"}};
-    const ami::message complete_ev{{"Event", "AgentComplete"}, {"Queue", "sales"},
-                                   {"Interface", "IAX2/2003"}};
+    const ami::message connect_ev{
+        {"Event", "AgentConnect"}, {"Queue", "sales"}, {"Interface", "IAX2/2003"}};
+    const ami::message complete_ev{
+        {"Event", "AgentComplete"}, {"Queue", "sales"}, {"Interface", "IAX2/2003"}};
     event(connect_ev);
     event(complete_ev);
     core_.on_tick();
     clock_now() += std::chrono::seconds(5);
     core_.on_tick();
-    EXPECT_EQ(agent_log(), (std::vector<std::string>{"2003 sales busy",
-                                                     "2003 sales workingAfterCall",
-                                                     "2003 sales ready"}));
+    EXPECT_EQ(agent_log(),
+              (std::vector<std::string>{"2003 sales busy", "2003 sales workingAfterCall",
+                                        "2003 sales ready"}));
     EXPECT_TRUE(listener_.events.empty());  // agent states are not call events
 }
 
 TEST_F(backend_test, MessageWaitingIsReadAtEachResyncAndChangesAreToldOnceUp) {
-    const ami::message box{{"Event", "VoicemailUserEntry"}, {"VMContext", "default"},
-                           {"VoiceMailbox", "2003"}, {"NewMessageCount", "1"}};
+    const ami::message box{{"Event", "VoicemailUserEntry"},
+                           {"VMContext", "default"},
+                           {"VoiceMailbox", "2003"},
+                           {"NewMessageCount", "1"}};
     connect({}, "2026-12-04 10:00:00", {}, {}, {box});
     EXPECT_EQ(listener_.events, std::vector<std::string>{"2003 MessageWaiting"});
     core_.on_link_down("test");

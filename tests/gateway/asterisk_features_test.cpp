@@ -168,10 +168,10 @@ TEST_F(features_test, EachLoadReadsTheMailboxesAndTellsWhatChangedSinceTheLastOn
     store_.begin_load();
     store_.on_row(mailbox("2001", "default", "2"), false);
     store_.on_row(mailbox("2002", "default", "0"), false);
-    store_.on_row(mailbox("2003", "other", "5"), false);  // another context: not our station's
+    store_.on_row(mailbox("2003", "other", "5"), false);    // another context: not our station's
     store_.on_row(mailbox("9999", "default", "5"), false);  // not a station
     store_.on_row(mailbox("2004", "default", "x"), false);  // unreadable count: none
-    EXPECT_EQ(waiting(), lines{});  // nothing while loading
+    EXPECT_EQ(waiting(), lines{});                          // nothing while loading
     store_.end_load();
     EXPECT_EQ(waiting(), lines{"2001 on"});
     // While the link was down 2001's messages were heard and 2002 got one.

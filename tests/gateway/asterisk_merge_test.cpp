@@ -1,7 +1,7 @@
-// TransferCall, ConferenceCall, ReconnectCall and AlternateCall on Asterisk: the actions planned, and the model
-// staying silent while they run, then reporting one Transferred / Conferenced. The channel events
-// follow the order Asterisk 22 sends them for an AMI Bridge, dual Redirect into ConfBridge and
-// Hangup (docs/asterisk.md "Transfer and conference").
+// TransferCall, ConferenceCall, ReconnectCall and AlternateCall on Asterisk: the actions planned,
+// and the model staying silent while they run, then reporting one Transferred / Conferenced. The
+// channel events follow the order Asterisk 22 sends them for an AMI Bridge, dual Redirect into
+// ConfBridge and Hangup (docs/asterisk.md "Transfer and conference").
 #include <gtest/gtest.h>
 
 #include "asterisk_services_fixture.hpp"

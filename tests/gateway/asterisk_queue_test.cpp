@@ -85,7 +85,8 @@ ami::message member(std::string_view event, const member_fields& f) {
     return m;
 }
 
-ami::message agent_event(std::string_view event, std::string_view interface = "Local/2002@from-queue/n") {
+ami::message agent_event(std::string_view event,
+                         std::string_view interface = "Local/2002@from-queue/n") {
     return ami::message{{"Event", event},
                         {"Channel", "IAX2/2005-8428"},
                         {"Uniqueid", "pbx-1.0"},
@@ -100,12 +101,9 @@ ami::message agent_event(std::string_view event, std::string_view interface = "L
 }
 
 ami::message caller_event(std::string_view event, std::string_view uniqueid, int position) {
-    return ami::message{{"Event", event},
-                        {"Channel", "IAX2/2005-8428"},
-                        {"Uniqueid", uniqueid},
-                        {"Queue", "sales"},
-                        {"Position", std::to_string(position)},
-                        {"Count", "1"}};
+    return ami::message{
+        {"Event", event},   {"Channel", "IAX2/2005-8428"},          {"Uniqueid", uniqueid},
+        {"Queue", "sales"}, {"Position", std::to_string(position)}, {"Count", "1"}};
 }
 
 class queue_test : public ::testing::Test {
@@ -178,7 +176,8 @@ TEST_F(queue_test, AQueueCallMakesTheAgentBusyThenWrapUpThenReady) {
     take();
     on(caller_event("QueueCallerJoin", "pbx-1.0", 1));
     on(member("QueueMemberStatus", member_fields{}.with_status(6)));  // ringing: still ready
-    on(member("QueueMemberStatus", member_fields{}.with_status(2)));  // answered, before the bridge: InCall 0
+    on(member("QueueMemberStatus",
+              member_fields{}.with_status(2)));  // answered, before the bridge: InCall 0
     EXPECT_EQ(take(), lines{});
     on(caller_event("QueueCallerLeave", "pbx-1.0", 1));
     on(agent_event("AgentConnect"));
@@ -204,7 +203,8 @@ TEST_F(queue_test, TheMembersOwnWrapUpWinsAndPausingDuringWrapUpIsNotReady) {
     on(agent_event("AgentConnect"));
     on(agent_event("AgentComplete"));
     EXPECT_EQ(*roster_.next_expiry(), now_ + 3s);
-    on(member("QueueMemberPause", member_fields{}.with_paused(true).with_reason("paperwork").with_wrapup(3)));
+    on(member("QueueMemberPause",
+              member_fields{}.with_paused(true).with_reason("paperwork").with_wrapup(3)));
     roster_.expire(now_ + 3s);
     EXPECT_EQ(take(), (lines{"2002 sales ready", "2002 sales busy", "2002 sales workingAfterCall",
                              "2002 sales notReady (paperwork)"}));
@@ -222,15 +222,28 @@ TEST_F(queue_test, ResyncLoadsMembersAndCallersSilentlyAndForgetsTheRest) {
     on(member("QueueMemberAdded", member_fields{}.with_interface("Local/2003@from-queue/n")));
     take();
     roster_.begin_load();
-    roster_.on_row(ami::message{{"Event", "QueueParams"}, {"Queue", "sales"},
-                                {"Strategy", "leastrecent"}, {"Calls", "1"}, {"Holdtime", "2"},
-                                {"TalkTime", "4"}, {"Completed", "7"}, {"Abandoned", "1"}},
+    roster_.on_row(ami::message{{"Event", "QueueParams"},
+                                {"Queue", "sales"},
+                                {"Strategy", "leastrecent"},
+                                {"Calls", "1"},
+                                {"Holdtime", "2"},
+                                {"TalkTime", "4"},
+                                {"Completed", "7"},
+                                {"Abandoned", "1"}},
                    now_);
-    roster_.on_row(member("QueueMember", member_fields{}.with_paused(true).with_reason("lunch")), now_);
-    roster_.on_row(member("QueueMember", member_fields{}.with_interface("IAX2/2004").with_state_interface("IAX2/2004").with_in_call(true).with_status(2)),
+    roster_.on_row(member("QueueMember", member_fields{}.with_paused(true).with_reason("lunch")),
                    now_);
-    roster_.on_row(ami::message{{"Event", "QueueEntry"}, {"Queue", "sales"}, {"Position", "1"},
-                                {"Channel", "IAX2/2005-1"}, {"Uniqueid", "pbx-9.1"},
+    roster_.on_row(member("QueueMember", member_fields{}
+                                             .with_interface("IAX2/2004")
+                                             .with_state_interface("IAX2/2004")
+                                             .with_in_call(true)
+                                             .with_status(2)),
+                   now_);
+    roster_.on_row(ami::message{{"Event", "QueueEntry"},
+                                {"Queue", "sales"},
+                                {"Position", "1"},
+                                {"Channel", "IAX2/2005-1"},
+                                {"Uniqueid", "pbx-9.1"},
                                 {"Wait", "30"}},
                    now_);
     roster_.end_load();
@@ -255,9 +268,10 @@ TEST_F(queue_test, ResyncLoadsMembersAndCallersSilentlyAndForgetsTheRest) {
 
 TEST_F(queue_test, StatisticsFollowCallersCompletionsAndAbandons) {
     roster_.begin_load();
-    roster_.on_row(ami::message{{"Event", "QueueParams"}, {"Queue", "sales"}, {"Completed", "0"},
-                                {"Abandoned", "0"}},
-                   now_);
+    roster_.on_row(
+        ami::message{
+            {"Event", "QueueParams"}, {"Queue", "sales"}, {"Completed", "0"}, {"Abandoned", "0"}},
+        now_);
     roster_.end_load();
     on(member("QueueMemberAdded", member_fields{}));
     on(caller_event("QueueCallerJoin", "pbx-1.0", 1));
@@ -284,7 +298,8 @@ TEST_F(queue_test, StatisticsFollowCallersCompletionsAndAbandons) {
 }
 
 TEST_F(queue_test, MembersOfOtherDevicesCountButReportNothing) {
-    on(member("QueueMemberAdded", member_fields{}.with_interface("SIP/trunk-agent").with_state_interface("")));
+    on(member("QueueMemberAdded",
+              member_fields{}.with_interface("SIP/trunk-agent").with_state_interface("")));
     EXPECT_EQ(take(), lines{});
     EXPECT_EQ(roster_.statistics("sales", now_)->logged_in, 1);
 }
@@ -293,7 +308,7 @@ TEST_F(queue_test, EventsForUnknownMembersAndGarbageChangeNothing) {
     on(agent_event("AgentConnect"));
     on(agent_event("AgentComplete"));
     on(member("QueueMemberRemoved", member_fields{}));
-    on(ami::message{{"Event", "QueueMemberAdded"}, {"Queue", "sales"}});  // no interface
+    on(ami::message{{"Event", "QueueMemberAdded"}, {"Queue", "sales"}});          // no interface
     on(ami::message{{"Event", "QueueMemberPause"}, {"Interface", "IAX2/2002"}});  // no queue
     on(ami::message{{"Event", "QueueCallerLeave"}, {"Uniqueid", "nobody"}});
     EXPECT_EQ(take(), lines{});
@@ -338,7 +353,8 @@ TEST_F(queue_test, LogOffAndReadyActOnEveryMembershipOrOneQueue) {
     EXPECT_EQ(actions(roster_.plan_log_off("2002", "")), "refused: invalidDeviceState");
     EXPECT_EQ(actions(roster_.plan_ready("2002", "", true, "")), "refused: invalidDeviceState");
     on(member("QueueMemberAdded", member_fields{}));
-    on(member("QueueMemberAdded", member_fields{}.with_queue("support").with_interface("IAX2/2002")));
+    on(member("QueueMemberAdded",
+              member_fields{}.with_queue("support").with_interface("IAX2/2002")));
     EXPECT_EQ(actions(roster_.plan_log_off("2002", "support")),
               "Action: QueueRemove\nQueue: support\nInterface: IAX2/2002\n");
     EXPECT_EQ(actions(roster_.plan_log_off("2002", "")),

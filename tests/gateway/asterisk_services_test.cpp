@@ -200,7 +200,8 @@ TEST_F(services_test, ABlindTransferIsReportedAsTransferredAndTheCallGoesOn) {
 
 TEST_F(services_test, GroupPickupTakesTheGroupsLongestRingingCallAndNamesIt) {
     env_.pickup_groups = {{"sales", {"2002", "2003", "2004"}}, {"support", {"2005"}}};
-    // 2001 -> 2003 rings first (u1), then 2006 -> 2002 (u5); 2005 rings too but is in another group.
+    // 2001 -> 2003 rings first (u1), then 2006 -> 2002 (u5); 2005 rings too but is in another
+    // group.
     chan("Newchannel", "IAX2/2001-1", "u1", "u1", 4, {{"Exten", "2003"}});
     chan("Newchannel", "IAX2/2003-2", "u2", "u1", 0);
     dial_begin("u1", "u1", "IAX2/2003-2", "u2", "IAX2/2003");

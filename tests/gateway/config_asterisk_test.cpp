@@ -356,20 +356,22 @@ TEST(gateway_config_asterisk, dial_string_names_and_features) {
 }
 
 TEST(gateway_config_asterisk, pickup_groups_hold_configured_stations) {
-    EXPECT_THAT(errors(make(tls_ami, std::string(stations) +
-                                         R"(, "pickup": {"groups": {"g": ["2001", "2001", "9"]}})")),
-                ElementsAre(HasSubstr("/backend/asterisk/pickup/groups/g/1: station \"2001\" is "
-                                      "listed twice"),
-                            HasSubstr("/backend/asterisk/pickup/groups/g/2: pickup group members "
-                                      "must be configured stations")));
+    EXPECT_THAT(
+        errors(make(tls_ami, std::string(stations) +
+                                 R"(, "pickup": {"groups": {"g": ["2001", "2001", "9"]}})")),
+        ElementsAre(HasSubstr("/backend/asterisk/pickup/groups/g/1: station \"2001\" is "
+                              "listed twice"),
+                    HasSubstr("/backend/asterisk/pickup/groups/g/2: pickup group members "
+                              "must be configured stations")));
 }
 
 TEST(gateway_config_asterisk, queue_member_interfaces) {
     const auto with = [](std::string_view keys) {
         return errors(make(tls_ami, std::string(stations) + ", " + std::string(keys)));
     };
-    EXPECT_THAT(with(R"("queues": {"memberInterface": "IAX2/{ext}", "stateInterface": "IAX2/{ext}"})"),
-                IsEmpty());
+    EXPECT_THAT(
+        with(R"("queues": {"memberInterface": "IAX2/{ext}", "stateInterface": "IAX2/{ext}"})"),
+        IsEmpty());
     EXPECT_THAT(with(R"("queues": {"stateInterface": "hint:{ext}@ext-local"})"), IsEmpty());
     for (std::string_view bad :
          {"hint:{ext}@ext-local", "PJSIP/2001", "PJSIP/{ext},x", "PJSIP/{ext} x", "{ext}", ""}) {
@@ -377,8 +379,9 @@ TEST(gateway_config_asterisk, queue_member_interfaces) {
                     ElementsAre(HasSubstr("/backend/asterisk/queues/memberInterface")))
             << bad;
     }
-    EXPECT_THAT(with(R"("queues": {"stateInterface": "Custom:{ext}"})"),
-                ElementsAre(HasSubstr("/backend/asterisk/queues/stateInterface: invalid interface")));
+    EXPECT_THAT(
+        with(R"("queues": {"stateInterface": "Custom:{ext}"})"),
+        ElementsAre(HasSubstr("/backend/asterisk/queues/stateInterface: invalid interface")));
     EXPECT_THAT(with(R"("queues": {"wrapupSeconds": 3601})"),
                 ElementsAre(HasSubstr("/backend/asterisk/queues/wrapupSeconds")));
     EXPECT_THAT(with(R"("queues": {"agents": 1})"),

@@ -144,8 +144,8 @@ struct link::impl : std::enable_shared_from_this<impl> {
     milliseconds jittered(milliseconds delay) {
         if (s_.backoff_jitter <= 0.0 || delay.count() <= 1) return delay;
         std::uniform_real_distribution<double> cut(0.0, std::min(s_.backoff_jitter, 1.0));
-        return milliseconds(static_cast<milliseconds::rep>(
-            static_cast<double>(delay.count()) * (1.0 - cut(random_))));
+        return milliseconds(static_cast<milliseconds::rep>(static_cast<double>(delay.count()) *
+                                                           (1.0 - cut(random_))));
     }
 
     void stop(bool tell_listener) {

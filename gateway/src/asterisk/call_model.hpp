@@ -190,8 +190,8 @@ class call_model {
         bool held = false;         ///< Hold event (a bridge feature or a phone that reports it)
         bool moh = false;          ///< music on hold is playing to it
         std::optional<protocol::event_cause> joined_by;  ///< callPickup / park: joined a call
-        std::string parked_on;  ///< the parking space it waits on (empty: not parked)
-        bool leaving = false;   ///< transferred away: being hung up, no longer a party
+        std::string parked_on;    ///< the parking space it waits on (empty: not parked)
+        bool leaving = false;     ///< transferred away: being hung up, no longer a party
         bool hanging_up = false;  ///< our Hangup was accepted; its Hangup event is on its way
         bool local = false;     ///< plumbing, never a party: Local halves, ConfBridge's CBAnn/CBRec
         std::uint64_t seq = 0;  ///< creation order (events follow it)

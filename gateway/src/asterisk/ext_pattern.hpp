@@ -13,7 +13,8 @@ namespace ctigw::gateway::asterisk {
 /// `pattern` with every "{ext}" replaced by `ext` (a pattern without one: as written).
 inline std::string expand_ext(std::string_view pattern, std::string_view ext) {
     std::string out(pattern);
-    for (auto at = out.find("{ext}"); at != std::string::npos; at = out.find("{ext}", at + ext.size())) {
+    for (auto at = out.find("{ext}"); at != std::string::npos;
+         at = out.find("{ext}", at + ext.size())) {
         out.replace(at, 5, ext);
     }
     return out;

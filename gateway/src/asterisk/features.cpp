@@ -18,7 +18,6 @@ namespace {
 constexpr std::array<forwarding_type, 3> forward_types{
     forwarding_type::immediate, forwarding_type::busy, forwarding_type::no_answer};
 
-
 bool forward_number(std::string_view n) {
     return !n.empty() && n.size() <= 32 && std::all_of(n.begin(), n.end(), [](char c) {
         return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == '+';

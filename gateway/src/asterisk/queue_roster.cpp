@@ -20,11 +20,16 @@ constexpr std::array<std::string_view, 5> state_names{"loggedOff", "notReady", "
 /// How engaged a state is, for a station's overall state.
 int rank(agent_state s) noexcept {
     switch (s) {
-        case agent_state::busy: return 4;
-        case agent_state::working_after_call: return 3;
-        case agent_state::ready: return 2;
-        case agent_state::not_ready: return 1;
-        case agent_state::logged_off: return 0;
+        case agent_state::busy:
+            return 4;
+        case agent_state::working_after_call:
+            return 3;
+        case agent_state::ready:
+            return 2;
+        case agent_state::not_ready:
+            return 1;
+        case agent_state::logged_off:
+            return 0;
     }
     return 0;
 }
@@ -262,8 +267,8 @@ std::optional<queue_statistics> queue_roster::statistics(std::string_view queue,
     for (const auto& [id, c] : callers_) {
         if (c.queue != queue) continue;
         ++s.waiting;
-        s.longest_wait =
-            std::max(s.longest_wait, std::chrono::duration_cast<std::chrono::seconds>(now - c.since));
+        s.longest_wait = std::max(s.longest_wait,
+                                  std::chrono::duration_cast<std::chrono::seconds>(now - c.since));
     }
     if (!known) return std::nullopt;
     return s;
@@ -271,13 +276,14 @@ std::optional<queue_statistics> queue_roster::statistics(std::string_view queue,
 
 // ---- planners ----
 
-plan_outcome queue_roster::plan_log_on(std::string_view station, std::string_view queue,
-                                       bool ready, std::string_view reason) const {
+plan_outcome queue_roster::plan_log_on(std::string_view station, std::string_view queue, bool ready,
+                                       std::string_view reason) const {
     if (!env_.is_station || !env_.is_station(station)) {
         return refuse(errv::invalid_device_id, "not a station of this switch");
     }
     if (queue.empty() || !printable(queue, 80)) {
-        return refuse(errv::invalid_parameter_value, "a queue name is 1 to 80 printable characters");
+        return refuse(errv::invalid_parameter_value,
+                      "a queue name is 1 to 80 printable characters");
     }
     if (!printable(reason, 80)) {
         return refuse(errv::invalid_parameter_value, "a reason is up to 80 printable characters");
@@ -325,9 +331,8 @@ plan_outcome queue_roster::plan_ready(std::string_view station, std::string_view
     }
     plan out;
     for (const auto* m : members) {
-        std::vector<ami::header> h{{"Interface", m->interface},
-                                   {"Queue", m->queue},
-                                   {"Paused", ready ? "false" : "true"}};
+        std::vector<ami::header> h{
+            {"Interface", m->interface}, {"Queue", m->queue}, {"Paused", ready ? "false" : "true"}};
         if (!ready && !reason.empty()) h.push_back({"Reason", std::string(reason)});
         out.actions.push_back({"QueuePause", std::move(h)});
     }

@@ -13,7 +13,6 @@ namespace svc = protocol::svc;
 
 namespace {
 
-
 /// A number Asterisk may run as an extension: dial-pad characters and the letters, dots,
 /// dashes and underscores dialplans use; never anything that could change an AMI header.
 bool dialable(std::string_view n) {

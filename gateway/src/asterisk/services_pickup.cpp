@@ -14,16 +14,18 @@ namespace svc = protocol::svc;
 
 /// The named group, or the first one the requester is in; its members' longest-ringing call
 /// (the oldest ringing channel), the requester's own excepted.
-std::variant<connection_id, csta_error> group_pickup_target(
-    const svc::group_pickup_call::params& p, const call_model& m, const service_env& env) {
+std::variant<connection_id, csta_error> group_pickup_target(const svc::group_pickup_call::params& p,
+                                                            const call_model& m,
+                                                            const service_env& env) {
     auto group = env.pickup_groups.end();
     if (p.pickup_group) {
         group = env.pickup_groups.find(*p.pickup_group);
     } else {
-        group = std::find_if(env.pickup_groups.begin(), env.pickup_groups.end(), [&](const auto& g) {
-            return std::find(g.second.begin(), g.second.end(), p.requesting_device) !=
-                   g.second.end();
-        });
+        group =
+            std::find_if(env.pickup_groups.begin(), env.pickup_groups.end(), [&](const auto& g) {
+                return std::find(g.second.begin(), g.second.end(), p.requesting_device) !=
+                       g.second.end();
+            });
     }
     if (group == env.pickup_groups.end()) {
         return fail(error_category::operation, errv::invalid_device_id,

@@ -437,8 +437,9 @@ void gateway_reader::read_asterisk_queues(const json& a, const std::string& p,
     if (q == nullptr) return;
     const std::string qp = p + "/queues";
     // What QueueAdd sends, with the station's extension in "{ext}": a channel interface
-    // ("PJSIP/{ext}", "Local/{ext}@from-queue/n") or, for the state, a hint ("hint:{ext}@ext-local").
-    // Only the state interface may be a hint, or empty (app_queue then watches the interface).
+    // ("PJSIP/{ext}", "Local/{ext}@from-queue/n") or, for the state, a hint
+    // ("hint:{ext}@ext-local"). Only the state interface may be a hint, or empty (app_queue then
+    // watches the interface).
     auto pattern = [&](const char* key, bool state, std::string& target) {
         auto v = string(*q, qp, key, false, state);
         if (!v) return;

@@ -311,9 +311,10 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
     read_pickup_groups(s, p, "pickupGroups", stations, out.pickup_groups);
 }
 
-void gateway_reader::read_pickup_groups(const json& obj, const std::string& p, const char* key,
-                                        const config::detail::extension_set& stations,
-                                        std::map<std::string, std::vector<std::string>, std::less<>>& out) {
+void gateway_reader::read_pickup_groups(
+    const json& obj, const std::string& p, const char* key,
+    const config::detail::extension_set& stations,
+    std::map<std::string, std::vector<std::string>, std::less<>>& out) {
     const json* groups = find(obj, key);
     if (groups == nullptr) return;
     const std::string gp = child(p, key);

@@ -195,7 +195,7 @@ struct asterisk_feature_settings {
  */
 struct asterisk_queue_settings {
     std::string member_interface = "Local/{ext}@from-queue/n";  ///< QueueAdd's Interface
-    std::string state_interface = "hint:{ext}@ext-local";      ///< its StateInterface; "": none
+    std::string state_interface = "hint:{ext}@ext-local";       ///< its StateInterface; "": none
     /// After-call work once a queue call ends, for members without their own Wrapuptime (AMI
     /// does not report queues.conf's wrapuptime); zero: none.
     std::chrono::seconds wrapup{0};
