@@ -70,6 +70,12 @@ struct asterisk_backend::impl final : ami::link_listener {
         c.services.dial_string = [this](std::string_view ext) { return map.dial_string(ext); };
         c.services.context = settings.context;
         c.services.pickup_groups = settings.pickup_groups;
+        if (!settings.answer.stations.empty()) {
+            c.services.can_answer = [set = device_set(settings.answer.stations)](
+                                        std::string_view ext) { return set.contains(ext); };
+            c.services.answer_endpoint = settings.answer.endpoint;
+            c.services.answer_event = settings.answer.event;
+        }
         c.services.conference_context = settings.conference.context;
         c.services.conference_bridge_profile = settings.conference.bridge_profile;
         c.services.conference_user_profile = settings.conference.user_profile;

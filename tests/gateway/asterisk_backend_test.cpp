@@ -397,6 +397,14 @@ TEST_F(backend_test, WhatAsteriskCannotDoIsDeclaredUnsupported) {
     backend_core grouped(with_groups, [](auto&&...) {});
     const auto g = grouped.unsupported_services("2001");
     EXPECT_EQ(std::find(g.begin(), g.end(), "GroupPickupCall"), g.end());
+    // AnswerCall only for the phones configured to answer on a NOTIFY.
+    auto answering = make_settings();
+    answering.services.can_answer = [](std::string_view ext) { return ext == "2002"; };
+    backend_core remote(answering, [](auto&&...) {});
+    const auto a1 = remote.unsupported_services("2001");
+    const auto a2 = remote.unsupported_services("2002");
+    EXPECT_NE(std::find(a1.begin(), a1.end(), "AnswerCall"), a1.end());
+    EXPECT_EQ(std::find(a2.begin(), a2.end(), "AnswerCall"), a2.end());
     connect();
     const auto r = call(svc::answer_call::params{{"x", "2001"}});
     EXPECT_EQ(std::get<protocol::csta_error>(r.outcome).value, "serviceNotSupported");

@@ -74,6 +74,23 @@ TEST_F(services_test, ADeviceMayCallAgainAsSoonAsItsDropWasAccepted) {
     EXPECT_EQ(refusal(run(svc::make_call::params{"2002", "2003", {}, {}})), "planned");
 }
 
+TEST_F(services_test, AnswerSendsTheConfiguredNotifyToAPhoneThatAllowsIt) {
+    chan("Newchannel", "IAX2/2003-7", "u1", "u1", 4, {{"Exten", "2002"}});
+    chan("Newchannel", "IAX2/2002-8", "u2", "u1", 0);
+    dial_begin("u1", "u1", "IAX2/2002-8", "u2", "IAX2/2002");
+    chan("Newstate", "IAX2/2002-8", "u2", "u1", 5);
+    take();
+    EXPECT_EQ(refusal(run(svc::answer_call::params{{"u1", "2002"}})), "serviceNotSupported");
+    env_.can_answer = [](std::string_view ext) { return ext == "2002" || ext == "2003"; };
+    env_.answer_endpoint = "desk-{ext}";
+    const auto p = ok(run(svc::answer_call::params{{"u1", "2002"}}));
+    EXPECT_EQ(p.actions,
+              (std::vector<ami_action>{
+                  {"PJSIPNotify", {{"Endpoint", "desk-2002"}, {"Variable", "Event=talk"}}}}));
+    EXPECT_EQ(refusal(run(svc::answer_call::params{{"u1", "2003"}})), "noCallToAnswer");
+    EXPECT_EQ(refusal(run(svc::answer_call::params{{"u9", "2002"}})), "invalidConnectionID");
+}
+
 TEST_F(services_test, ClearConnectionTellsAnEndedCallFromADepartedDevice) {
     talking();
     const auto p = ok(run(svc::clear_connection::params{{"u1", "2002"}}));

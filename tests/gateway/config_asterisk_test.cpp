@@ -114,6 +114,7 @@ TEST(gateway_config_asterisk, every_key_is_read) {
  "features": {"dndFamily": "D", "forwardImmediateFamily": "F1", "forwardBusyFamily": "F2",
               "forwardNoAnswerFamily": "F3", "dndDeviceState": ""},
  "queues": {"memberInterface": "PJSIP/{ext}", "stateInterface": "", "wrapupSeconds": 15},
+ "answer": {"stations": [{"first": "2000", "last": "2001"}], "endpoint": "ep-{ext}", "event": "answer-now"},
  "voicemailContext": "vm")"));
     ASSERT_TRUE(r.ok()) << first_error(r);
     const auto& a = r.settings->backend.asterisk;
@@ -147,6 +148,9 @@ TEST(gateway_config_asterisk, every_key_is_read) {
     EXPECT_EQ(a.queues.member_interface, "PJSIP/{ext}");
     EXPECT_EQ(a.queues.state_interface, "");
     EXPECT_EQ(a.queues.wrapup.count(), 15);
+    EXPECT_EQ(a.answer.stations, (std::vector<device_range>{{"2000", "2001"}}));
+    EXPECT_EQ(a.answer.endpoint, "ep-{ext}");
+    EXPECT_EQ(a.answer.event, "answer-now");
     EXPECT_EQ(a.voicemail_context, "vm");
 
     // The pickup context follows "context" unless set.
@@ -363,6 +367,23 @@ TEST(gateway_config_asterisk, pickup_groups_hold_configured_stations) {
                               "listed twice"),
                     HasSubstr("/backend/asterisk/pickup/groups/g/2: pickup group members "
                               "must be configured stations")));
+}
+
+TEST(gateway_config_asterisk, remote_answer_names_stations_an_endpoint_and_an_event) {
+    const auto with = [](std::string_view keys) {
+        return errors(make(tls_ami, std::string(stations) + ", " + std::string(keys)));
+    };
+    EXPECT_THAT(with(R"("answer": {"stations": ["2001"]})"), IsEmpty());
+    EXPECT_THAT(with(R"("answer": {"stations": [{"first": "2005", "last": "2200"}]})"),
+                ElementsAre(HasSubstr("/backend/asterisk/answer/stations/0: \"2100\" is not a "
+                                      "station")));
+    EXPECT_THAT(with(R"("answer": {"stations": ["2001"], "endpoint": "2001"})"),
+                ElementsAre(HasSubstr("/backend/asterisk/answer/endpoint: invalid endpoint")));
+    EXPECT_THAT(with(R"("answer": {"stations": ["2001"], "event": "talk\r\nX: y"})"),
+                ElementsAre(HasSubstr("/backend/asterisk/answer/event: invalid event")));
+    EXPECT_THAT(
+        with(R"("answer": {"event": "talk"})"),
+        ElementsAre(HasSubstr("/backend/asterisk/answer: missing required key \"stations\"")));
 }
 
 TEST(gateway_config_asterisk, queue_member_interfaces) {

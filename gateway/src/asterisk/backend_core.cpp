@@ -32,6 +32,7 @@ constexpr std::string_view implemented[] = {"Hello",
                                             "SnapshotCall",
                                             "GetSwitchingFunctionDevices",
                                             "MakeCall",
+                                            "AnswerCall",
                                             "ClearConnection",
                                             "ClearCall",
                                             "HoldCall",
@@ -123,14 +124,17 @@ std::vector<std::string> backend_core::devices_in_call(std::string_view call_id)
     return model_.devices_in_call(call_id);
 }
 
-std::vector<std::string> backend_core::unsupported_services(std::string_view /*device*/) const {
+std::vector<std::string> backend_core::unsupported_services(std::string_view device) const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < protocol::service_count(); ++i) {
         const auto name = protocol::service_name(i);
         const bool built = std::find(std::begin(implemented), std::end(implemented), name) !=
                            std::end(implemented);
         // Without configured groups there is nothing a group pickup could take.
-        const bool usable = name != "GroupPickupCall" || !settings_.services.pickup_groups.empty();
+        const bool usable =
+            (name != "GroupPickupCall" || !settings_.services.pickup_groups.empty()) &&
+            (name != "AnswerCall" ||
+             (settings_.services.can_answer && settings_.services.can_answer(device)));
         if (!built || !usable) out.emplace_back(name);
     }
     return out;

@@ -1,5 +1,7 @@
 #include "asterisk/services.hpp"
 
+#include "asterisk/ext_pattern.hpp"
+
 #include <algorithm>
 
 namespace ctigw::gateway::asterisk {
@@ -93,6 +95,28 @@ struct planner {
                            {"Variable", "CTIGW_CALL=" + id}});
         out.actions.push_back(action("Originate", std::move(h)));
         out.result = svc::make_call::result{connection_id{id, p.calling_device}};
+        return out;
+    }
+
+    /// No AMI action takes a phone off-hook; phones that honour "NOTIFY Event: talk" answer on
+    /// PJSIPNotify. Accepted when Asterisk sent the NOTIFY; Established follows if the phone did.
+    plan_outcome operator()(const svc::answer_call::params& p) const {
+        if (!env.can_answer || !env.can_answer(p.call_to_be_answered.device_id)) {
+            return fail(error_category::operation, errv::service_not_supported,
+                        "this phone is not configured to answer on request (answer.stations)");
+        }
+        auto st = existing(m, p.call_to_be_answered);
+        if (auto* e = std::get_if<csta_error>(&st)) return *e;
+        if (std::get<connection_state>(st) != connection_state::alerting) {
+            return fail(error_category::state_incompatibility, errv::no_call_to_answer,
+                        "the connection is not ringing");
+        }
+        plan out;
+        out.actions.push_back(
+            action("PJSIPNotify",
+                   {{"Endpoint", expand_ext(env.answer_endpoint, p.call_to_be_answered.device_id)},
+                    {"Variable", "Event=" + env.answer_event}}));
+        out.result = svc::answer_call::result{};
         return out;
     }
 
@@ -584,6 +608,7 @@ bool is_call_service(const protocol::request& r) {
            std::holds_alternative<svc::reconnect_call::params>(r.params) ||
            std::holds_alternative<svc::alternate_call::params>(r.params) ||
            std::holds_alternative<svc::group_pickup_call::params>(r.params) ||
+           std::holds_alternative<svc::answer_call::params>(r.params) ||
            std::holds_alternative<svc::park_call::params>(r.params);
 }
 

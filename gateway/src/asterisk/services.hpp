@@ -50,6 +50,10 @@ struct service_env {
     std::string conference_bridge_profile;
     std::string conference_user_profile;
     int originate_timeout_ms = 30000;
+    /// Stations whose phones answer on a NOTIFY (AnswerCall); empty: none.
+    std::function<bool(std::string_view ext)> can_answer;
+    std::string answer_endpoint = "{ext}";  ///< PJSIPNotify's Endpoint for a station
+    std::string answer_event = "talk";      ///< the NOTIFY's Event header
     /// GroupPickupCall's groups: name -> member stations (docs/gateway-config.md).
     std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
 };

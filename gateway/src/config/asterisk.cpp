@@ -232,6 +232,7 @@ void gateway_reader::read_asterisk(const json& a, asterisk_backend_settings& out
     }
     read_asterisk_features(a, p, out);
     read_asterisk_queues(a, p, out);
+    read_asterisk_answer(a, p, stations, out);
 }
 
 void gateway_reader::read_ami(const json& a, asterisk_ami_settings& out) {
@@ -459,6 +460,50 @@ void gateway_reader::read_asterisk_queues(const json& a, const std::string& p,
     pattern("stateInterface", true, out.queues.state_interface);
     if (auto v = integer(*q, qp, "wrapupSeconds", 0, 3600)) {
         out.queues.wrapup = std::chrono::seconds(*v);
+    }
+}
+
+void gateway_reader::read_asterisk_answer(const json& a, const std::string& p,
+                                          const config::detail::extension_set& stations,
+                                          asterisk_backend_settings& out) {
+    const json* an = object(a, p, "answer", false, {"stations", "endpoint", "event"}, generic_hint);
+    if (an == nullptr) return;
+    const std::string ap = p + "/answer";
+    if (const json* list = array(*an, ap, "stations", true)) {
+        out.answer.stations = read_stations(*list, ap + "/stations", "remote answer");
+        for (std::size_t i = 0; i < out.answer.stations.size(); ++i) {
+            const auto& r = out.answer.stations[i];
+            for (auto e = r.first;; config::detail::increment(e)) {
+                if (!stations.contains(e)) {
+                    error(child(ap + "/stations", i),
+                          quote(e) + " is not a station; only stations can be answered");
+                    break;
+                }
+                if (e == r.last) break;
+            }
+        }
+    }
+    if (auto e = string(*an, ap, "endpoint")) {
+        if (e->size() > 80 || !is_printable_word(*e) || count_placeholders(*e) != 1 ||
+            has_stray_braces(*e) || e->find(',') != std::string::npos) {
+            error(ap + "/endpoint", "invalid endpoint " + quote(*e) +
+                                        "; expected a PJSIP endpoint name with one \"{ext}\"");
+        } else {
+            out.answer.endpoint = *e;
+        }
+    }
+    if (auto e = string(*an, ap, "event")) {
+        const bool token =
+            !e->empty() && e->size() <= 32 && std::all_of(e->begin(), e->end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' ||
+                       c == '_';
+            });
+        if (!token) {
+            error(ap + "/event",
+                  "invalid event " + quote(*e) + "; expected a SIP event name such as \"talk\"");
+        } else {
+            out.answer.event = *e;
+        }
     }
 }
 

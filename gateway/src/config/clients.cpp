@@ -226,7 +226,7 @@ void gateway_reader::read_backend(const json& b, backend_settings& out) {
         if (const json* a = object(b, p, "asterisk", true,
                                    {"ami", "stations", "channelPatterns", "endpoints", "dialString",
                                     "context", "originateCallerId", "parking", "conference",
-                                    "pickup", "features", "queues", "voicemailContext"},
+                                    "pickup", "features", "queues", "answer", "voicemailContext"},
                                    generic_hint)) {
             read_asterisk(*a, out.asterisk);
         }

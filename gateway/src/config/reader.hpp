@@ -73,6 +73,9 @@ class gateway_reader : public json_reader {
     void read_asterisk_features(const json& a, const std::string& p,
                                 asterisk_backend_settings& out);
     void read_asterisk_queues(const json& a, const std::string& p, asterisk_backend_settings& out);
+    void read_asterisk_answer(const json& a, const std::string& p,
+                              const config::detail::extension_set& stations,
+                              asterisk_backend_settings& out);
     /** An optional dialplan name (context, lot, AstDB family, profile); `out` keeps its default
      * when absent. */
     void dialplan_name(const json& obj, const std::string& ptr, const char* key, std::string& out);

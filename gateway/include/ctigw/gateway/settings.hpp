@@ -190,6 +190,20 @@ struct asterisk_feature_settings {
 };
 
 /**
+ * Answering a ringing phone from the CTI: Asterisk cannot take a SIP phone off-hook; phones
+ * that honour a NOTIFY with "Event: talk" (Polycom, Yealink, Snom, Grandstream when enabled)
+ * answer on PJSIPNotify. Only the listed stations offer AnswerCall.
+ */
+struct asterisk_answer_settings {
+    std::vector<device_range> stations;  ///< empty: no station can be answered remotely
+    std::string endpoint = "{ext}";      ///< the PJSIP endpoint of a station
+    std::string event = "talk";          ///< the NOTIFY's Event header
+
+    friend bool operator==(const asterisk_answer_settings&,
+                           const asterisk_answer_settings&) = default;
+};
+
+/**
  * app_queue members as agents (docs/asterisk.md "Agents and queues"). Defaults follow FreePBX's
  * dynamic agents; on plain Asterisk "PJSIP/{ext}" and no state interface are typical.
  */
@@ -232,6 +246,7 @@ struct asterisk_backend_settings {
     std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
     asterisk_feature_settings features;
     asterisk_queue_settings queues;
+    asterisk_answer_settings answer;
     std::string voicemail_context = "default";  ///< mailbox = <ext>@<voicemail_context>
 
     friend bool operator==(const asterisk_backend_settings&,
