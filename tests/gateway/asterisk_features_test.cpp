@@ -188,6 +188,14 @@ TEST_F(features_test, EachLoadReadsTheMailboxesAndTellsWhatChangedSinceTheLastOn
     store_.begin_load();
     store_.end_load();
     EXPECT_EQ(waiting(), lines{"2002 off"});
+    // A load that never ended (the link dropped mid-resync) loses nothing: the next one compares
+    // with what was last reported.
+    store_.begin_load();
+    store_.on_row(mailbox("2002", "default", "1"), false);
+    store_.begin_load();
+    store_.on_row(mailbox("2001", "default", "1"), false);
+    store_.end_load();
+    EXPECT_EQ(waiting(), lines{"2001 on"});
 }
 
 }  // namespace

@@ -246,7 +246,6 @@ TEST_F(queue_test, ResyncLoadsMembersAndCallersSilentlyAndForgetsTheRest) {
                                 {"Uniqueid", "pbx-9.1"},
                                 {"Wait", "30"}},
                    now_);
-    roster_.end_load();
     EXPECT_EQ(take(), lines{});
     EXPECT_EQ(roster_.state_of("2002"), agent_state::not_ready);
     EXPECT_EQ(roster_.state_of("2003"), agent_state::logged_off);
@@ -272,7 +271,6 @@ TEST_F(queue_test, StatisticsFollowCallersCompletionsAndAbandons) {
         ami::message{
             {"Event", "QueueParams"}, {"Queue", "sales"}, {"Completed", "0"}, {"Abandoned", "0"}},
         now_);
-    roster_.end_load();
     on(member("QueueMemberAdded", member_fields{}));
     on(caller_event("QueueCallerJoin", "pbx-1.0", 1));
     now_ += 5s;

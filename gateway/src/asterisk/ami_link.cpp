@@ -134,8 +134,10 @@ struct link::impl : std::enable_shared_from_this<impl> {
         tick_timer_.expires_after(s_.tick_interval);
         tick_timer_.async_wait([self = shared_from_this()](error_code ec) {
             if (ec || self->state_ == link_state::stopped) return;
-            self->notify([&] { self->listener_->on_tick(); });
-            if (self->state_ != link_state::stopped) self->schedule_tick();
+            self->guarded([&] {
+                self->notify([&] { self->listener_->on_tick(); });
+                if (self->state_ != link_state::stopped) self->schedule_tick();
+            });
         });
     }
 

@@ -31,9 +31,11 @@ inline bool same_name(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-/// A header value as a decimal int: all of it, nothing else ("16", "7001"); nullopt otherwise.
-inline std::optional<int> to_int(std::string_view text) noexcept {
-    int value = 0;
+/// A header value as a decimal integer: all of it, nothing else ("16", "7001"); nullopt
+/// otherwise (also when it does not fit `Int`).
+template <class Int = int>
+std::optional<Int> to_int(std::string_view text) noexcept {
+    Int value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return value;

@@ -330,8 +330,8 @@ void backend_core::finish_resync(std::uint64_t generation) {
     model_.load_parked(parked_);
     model_.set_parking_lots(std::move(lots_));
     roster_.begin_load();
-    for (const auto& row : queue_rows_) roster_.on_row(row, settings_.now());
-    roster_.end_load();
+    const auto now = settings_.now();
+    for (const auto& row : queue_rows_) roster_.on_row(row, now);
     queue_rows_.clear();
     snapshot_.clear();
     parked_.clear();

@@ -312,13 +312,8 @@ void call_model::mark_hanging_up(const std::vector<std::string>& channel_names) 
 }
 
 bool call_model::hanging_up(const protocol::connection_id& conn) const {
-    bool any = false;
-    for (const auto& [id, ch] : channels_) {
-        if (ch.call_id != conn.call_id || !ch.station || *ch.station != conn.device_id) continue;
-        if (!ch.hanging_up) return false;
-        any = true;
-    }
-    return any;
+    return any_channel_of(conn, [](const channel&) { return true; }) &&
+           !any_channel_of(conn, [](const channel& ch) { return !ch.hanging_up; });
 }
 
 }  // namespace ctigw::gateway::asterisk

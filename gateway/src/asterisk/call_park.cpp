@@ -28,8 +28,9 @@ void call_model::on_park_event(const ami::message& e) {
     const std::string call_id = parkee->call_id;
     if (name == "ParkedCall") {
         parkee->parked_on = std::string(e.get("ParkingSpace"));
-        if (auto it = calls_.find(call_id); it != calls_.end()) it->second.parking_on.clear();
-        if (auto it = calls_.find(call_id); it != calls_.end() && !it->second.deferred) {
+        auto it = calls_.find(call_id);
+        if (it != calls_.end()) it->second.parking_on.clear();
+        if (it != calls_.end() && !it->second.deferred) {
             evt::queued q;
             q.queued_connection = {call_id, parkee->parked_on};
             q.queue = parkee->parked_on;

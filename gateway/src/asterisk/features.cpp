@@ -54,23 +54,20 @@ std::vector<ami_action> feature_store::load_actions() const {
 }
 
 void feature_store::begin_load() {
-    mwi_before_.clear();
     for (auto& [ext, st] : stations_) {
         st.dnd = false;
         for (auto& f : st.forwarding) f.active = false;
-        if (st.mwi) mwi_before_.push_back(ext);
-        st.mwi = false;
+        st.mwi_loaded = false;
     }
 }
 
 void feature_store::end_load() {
     // No read service reports message waiting: what changed while the link was down is told.
     for (auto& [ext, st] : stations_) {
-        const bool before =
-            std::find(mwi_before_.begin(), mwi_before_.end(), ext) != mwi_before_.end();
-        if (st.mwi != before) sink_(ext, mwi_event(ext, st.mwi));
+        if (st.mwi == st.mwi_loaded) continue;
+        st.mwi = st.mwi_loaded;
+        sink_(ext, mwi_event(ext, st.mwi));
     }
-    mwi_before_.clear();
 }
 
 evt::message_waiting feature_store::mwi_event(const std::string& ext, bool on) {
@@ -87,7 +84,7 @@ void feature_store::on_row(const ami::message& row, bool announce) {
             !env_.is_station(ext)) {
             return;
         }
-        at(ext).mwi = ami::to_int(row.get("NewMessageCount")).value_or(0) > 0;
+        at(ext).mwi_loaded = ami::to_int(row.get("NewMessageCount")).value_or(0) > 0;
         return;
     }
     std::string family(row.get("Family"));

@@ -70,7 +70,8 @@ class feature_store {
   private:
     struct station {
         bool dnd = false;
-        bool mwi = false;
+        bool mwi = false;         ///< as last reported
+        bool mwi_loaded = false;  ///< as the running (or last) load read it
         std::array<protocol::forwarding_entry, 3> forwarding{};
     };
     static protocol::evt::message_waiting mwi_event(const std::string& ext, bool on);
@@ -84,7 +85,6 @@ class feature_store {
     feature_env env_;
     event_sink sink_;
     std::map<std::string, station, std::less<>> stations_;
-    std::vector<std::string> mwi_before_;  ///< stations with messages before the running load
 };
 
 }  // namespace ctigw::gateway::asterisk

@@ -45,12 +45,6 @@ bool printable(std::string_view s, std::size_t max) {
            });
 }
 
-std::int64_t to_int64(std::string_view v) {
-    std::int64_t out = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-    return ec == std::errc{} && end == v.data() + v.size() ? out : 0;
-}
-
 }  // namespace
 
 std::string_view to_string(agent_state s) noexcept {
@@ -105,8 +99,6 @@ void queue_roster::on_row(const ami::message& row, roster_clock::time_point now)
     }
 }
 
-void queue_roster::end_load() {}
-
 // ---- live ----
 
 /// QueueMember rows name the interface "Location" and the member "Name"; the events say
@@ -136,8 +128,8 @@ void queue_roster::update_member(const ami::message& e, bool row) {
     if (m.in_call) m.wrapup_until.reset();
     m.device_status = ami::to_int(e.get("Status")).value_or(0);
     m.calls_taken = ami::to_int(e.get("CallsTaken")).value_or(m.calls_taken);
-    m.login_time = to_int64(e.get("LoginTime"));
-    m.last_call = to_int64(e.get("LastCall"));
+    m.login_time = ami::to_int<std::int64_t>(e.get("LoginTime")).value_or(0);
+    m.last_call = ami::to_int<std::int64_t>(e.get("LastCall")).value_or(0);
     m.own_wrapup = std::chrono::seconds(ami::to_int(e.get("Wrapuptime")).value_or(0));
     if (!row) report(before, &m);
 }

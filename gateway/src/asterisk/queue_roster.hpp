@@ -118,7 +118,6 @@ class queue_roster {
     void begin_load();
     /// One QueueParams, QueueMember or QueueEntry row.
     void on_row(const ami::message& row, roster_clock::time_point now);
-    void end_load();
 
     // ---- live ----
     /// Queue*/Agent* events; others are ignored.

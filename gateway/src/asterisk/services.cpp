@@ -321,10 +321,6 @@ struct planner {
     /// could not name it: the gateway chooses (the group's longest-ringing call, as Pickup does)
     /// and picks that one up as DirectedPickupCall does.
     plan_outcome operator()(const svc::group_pickup_call::params& p) const {
-        if (!env.is_station(p.requesting_device)) {
-            return fail(error_category::operation, errv::invalid_device_id,
-                        "the requesting device is not a station of this switch");
-        }
         auto target = group_pickup_target(p, m, env);
         if (auto* e = std::get_if<csta_error>(&target)) return *e;
         svc::directed_pickup_call::params directed;
