@@ -15,5 +15,6 @@ target_sources(ctigw_gateway PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/services_pickup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/features.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/queue_roster.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/agent_services.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk/backend_core.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/asterisk_backend.cpp)

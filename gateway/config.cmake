@@ -6,6 +6,7 @@ add_library(ctigw_gateway_config STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/config/access.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/asterisk.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/clients.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/sim_acd.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/tls_check.cpp)

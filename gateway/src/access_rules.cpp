@@ -14,10 +14,11 @@ constexpr bool is = std::is_same_v<P, typename S::params>;
 
 // Services that read a device's state need `monitor`; the rest change something: `control`.
 template <class P>
-constexpr bool reads_device = is<P, svc::get_forwarding> || is<P, svc::get_do_not_disturb> ||
-                              is<P, svc::get_display> || is<P, svc::get_hookswitch_status> ||
-                              is<P, svc::get_lamp_mode> || is<P, svc::get_ringer_status> ||
-                              is<P, svc::get_button_information> || is<P, svc::snapshot_device>;
+constexpr bool reads_device =
+    is<P, svc::get_forwarding> || is<P, svc::get_do_not_disturb> || is<P, svc::get_display> ||
+    is<P, svc::get_hookswitch_status> || is<P, svc::get_lamp_mode> ||
+    is<P, svc::get_ringer_status> || is<P, svc::get_button_information> ||
+    is<P, svc::snapshot_device> || is<P, svc::get_agent_state> || is<P, svc::get_queue_statistics>;
 
 }  // namespace
 
@@ -36,6 +37,11 @@ access_needs needs_of(
             using P = std::remove_cvref_t<decltype(p)>;
             if constexpr (reads_device<P>) {
                 n.all_of.push_back({p.device, access::monitor});
+            } else if constexpr (is<P, svc::set_agent_state>) {
+                // Joining or leaving a group needs the group in sight: a desktop whose token
+                // names only its own extension cannot put itself in another team's queue.
+                control(p.device);
+                if (p.acd_group) n.all_of.push_back({*p.acd_group, access::monitor});
             } else if constexpr (requires { p.device; }) {
                 control(p.device);  // Set* services and the phone set
             } else if constexpr (is<P, svc::make_call>) {
@@ -102,8 +108,14 @@ bool allowed(const access_needs& needs, const std::function<access(std::string_v
 }
 
 std::optional<protocol::capabilities> capabilities_of(const switch_backend& backend,
-                                                      std::string_view device) {
+                                                      std::string_view device,
+                                                      std::uint32_t version) {
     auto list = backend.unsupported_services(device);
+    // A session hears only of services its version has: a version-1 client sees what it saw.
+    std::erase_if(list, [&](const std::string& name) {
+        const auto index = protocol::service_index_of(name);
+        return index && protocol::service_since_version(*index) > version;
+    });
     if (list.empty()) return std::nullopt;
     return protocol::capabilities{std::move(list)};
 }
@@ -112,7 +124,12 @@ std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& ba
                                                         const protocol::request& r,
                                                         const access_needs& needs) {
     const auto name = protocol::service_name(r.params.index());
+    // The devices the service acts on; a device it only names (SetAgentState's ACD group, which
+    // needs monitor) has its own capabilities, not the service's.
+    const bool acts = std::any_of(needs.all_of.begin(), needs.all_of.end(),
+                                  [](const device_need& n) { return n.right == access::control; });
     for (const auto& n : needs.all_of) {
+        if (acts && n.right != access::control) continue;
         const auto list = backend.unsupported_services(n.device);
         if (std::find(list.begin(), list.end(), name) != list.end()) {
             return protocol::csta_error{

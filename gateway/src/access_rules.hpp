@@ -36,10 +36,12 @@ access_needs needs_of(
 /// True when `rights` allows every need (and one of the any_of, if there are any).
 bool allowed(const access_needs& needs, const std::function<access(std::string_view)>& rights);
 
-/// The capabilities of a MonitorStart(Batch) result for `device`; nullopt when it can do
-/// everything (so switches with uniform devices send no extra member).
+/// The capabilities of a MonitorStart(Batch) result for `device`, as a session of protocol
+/// `version` sees them (services of later versions left out); nullopt when it can do everything
+/// (so switches with uniform devices send no extra member).
 std::optional<protocol::capabilities> capabilities_of(const switch_backend& backend,
-                                                      std::string_view device);
+                                                      std::string_view device,
+                                                      std::uint32_t version);
 
 /// operation/serviceNotSupported when the request's service is unsupported on one of the devices
 /// it acts on (`needs.all_of`), else nullopt.

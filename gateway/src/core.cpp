@@ -230,17 +230,27 @@ void server_core::hello(session_base& s, const request& r) {
                                     r.id, error(error_category::operation, error_values::generic,
                                                 "Hello was already done on this session")));
     }
-    if (std::find(p.versions.begin(), p.versions.end(), protocol_version) == p.versions.end()) {
-        send_response(s,
-                      make_error_response<svc::hello>(
-                          r.id, error(error_category::operation, error_values::unsupported_version,
-                                      "this switch speaks version 1")));
+    // The highest version both sides speak (docs/protocol.md §2.3).
+    std::uint32_t version = 0;
+    for (auto v : p.versions) {
+        if (v >= min_protocol_version && v <= protocol_version) version = std::max(version, v);
+    }
+    if (version == 0) {
+        send_response(
+            s,
+            make_error_response<svc::hello>(
+                r.id, error(error_category::operation, error_values::unsupported_version,
+                            "this switch speaks versions " + std::to_string(min_protocol_version) +
+                                " to " + std::to_string(protocol_version))));
         return s.close(4003, "unsupported version");
     }
-    svc::hello::result res{
-        protocol_version,       hello_instance(),
-        options.switch_name,    static_cast<std::uint32_t>(options.heartbeat_interval.count()),
-        options.max_batch_size, static_cast<std::uint32_t>(options.limits.max_frame_bytes)};
+    s.version = version;
+    svc::hello::result res{version,
+                           hello_instance(),
+                           options.switch_name,
+                           static_cast<std::uint32_t>(options.heartbeat_interval.count()),
+                           options.max_batch_size,
+                           static_cast<std::uint32_t>(options.limits.max_frame_bytes)};
     send_response(s, make_response<svc::hello>(r.id, res));
     transition(s, session_state::awaiting_auth);
 }
@@ -323,6 +333,14 @@ void server_core::execute(session_base& s, const request& r) {
                               "/params: " + std::to_string(batch) + " items > maxBatchSize " +
                                   std::to_string(options.max_batch_size))});
     }
+    if (service_since_version(index) > s.version) {
+        return send_response(
+            s, response{r.id, index,
+                        error(error_category::operation, error_values::service_not_supported,
+                              std::string(name) + " needs protocol version " +
+                                  std::to_string(service_since_version(index)) +
+                                  "; this session speaks " + std::to_string(s.version))});
+    }
     if (index == service_index_v<svc::request_system_status>) {
         // The gateway knows its switch's status; answered here so that it works while the
         // switch is unreachable (protocol.md §7: "at any time").
@@ -348,7 +366,7 @@ void server_core::execute(session_base& s, const request& r) {
                     }
                     send_response(s, make_response<svc::monitor_start>(
                                          r.id, {std::get<std::string>(std::move(m)),
-                                                detail::capabilities_of(backend, p.device)}));
+                                                detail::capabilities_of(backend, p.device, s.version)}));
                 } else if constexpr (std::is_same_v<P, svc::monitor_start_batch::params>) {
                     svc::monitor_start_batch::result out;
                     out.results.reserve(p.devices.size());
@@ -359,7 +377,7 @@ void server_core::execute(session_base& s, const request& r) {
                             item.error = std::move(*e);
                         } else {
                             item.monitor_ref = std::get<std::string>(std::move(m));
-                            item.caps = detail::capabilities_of(backend, d);
+                            item.caps = detail::capabilities_of(backend, d, s.version);
                         }
                         out.results.push_back(std::move(item));
                     }
@@ -527,6 +545,7 @@ void server_core::on_device_event(const std::string& device, const event_body& b
         auto it = sessions.find(id);
         if (it == sessions.end()) continue;
         auto& s = *it->second;
+        if (event_since_version(body) > s.version) continue;  // unknown to that session's version
         if (reorder) {
             s.reorder_buffer.push_back({call_of(body), ref, tail});
             auto self = shared_from_this();

@@ -51,6 +51,7 @@ class session_base {
 
   public:  // owned by the core; kept here so that a session's protocol state dies with it
     std::uint64_t next_seq = 1;
+    std::uint32_t version = protocol::min_protocol_version;  ///< negotiated in Hello
     std::unique_ptr<protocol::codec> wire;
     std::optional<client_identity> client;
     /// The token the session authenticated with, kept so that a reload can re-check it against

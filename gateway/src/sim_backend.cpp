@@ -61,6 +61,12 @@ std::vector<std::string> sim_backend::unsupported_services(std::string_view devi
     };
     add("*");
     add(device);
+    // Without ACD groups there are no agents (sim/model_agents.cpp).
+    if (model_->config().acd_groups.empty()) {
+        for (std::string_view s : {"SetAgentState", "GetAgentState", "GetQueueStatistics"}) {
+            if (std::find(out.begin(), out.end(), s) == out.end()) out.emplace_back(s);
+        }
+    }
     return out;
 }
 

@@ -822,7 +822,9 @@ private:
         awaiting_service_ = false;
         malformed_times_.clear();
         if (read_paused_) c->pause_reading();
-        svc::hello::params hello{{protocol_version}, settings_.client_name, std::string("0.1.0")};
+        // Every version this build speaks, newest first: a version-1 switch still serves us.
+        svc::hello::params hello{{protocol_version, min_protocol_version}, settings_.client_name,
+                                 std::string("0.1.0")};
         send_internal(service_params{std::in_place_index<service_index_v<svc::hello>>, hello},
                       [this, gen = generation_](request_outcome o) { on_hello(gen, std::move(o)); });
     }
@@ -1010,6 +1012,12 @@ private:
         if (gen != generation_ || !conn_) return;
         if (!o.ok()) return session_step_failed("Hello", o);
         const auto& r = std::get<service_index_v<svc::hello>>(*o.result);
+        if (r.version < min_protocol_version || r.version > protocol_version) {
+            min_next_delay_ = settings_.backoff_max;
+            write_log(log_level::error, "pbx-link: the switch chose protocol version " +
+                                            std::to_string(r.version) + ", which was not offered");
+            return drop_session(1002, "Hello", "Hello failed: version not offered");
+        }
         switch_heartbeat_ = milliseconds{r.heartbeat_interval_ms};
         max_batch_ = r.max_batch_size.value_or(1000);
         if (!instance_.empty() && instance_ != r.instance_id) {
@@ -1019,7 +1027,10 @@ private:
             report_down("switch restarted", true);
         }
         instance_ = r.instance_id;
-        update([&](link_figures& f) { f.switch_instance = instance_; });
+        update([&](link_figures& f) {
+            f.switch_instance = instance_;
+            f.protocol_version = r.version;
+        });
         sm_.dispatch(link_event::hello_done, "version " + std::to_string(r.version) + ", switch " +
                                                  log_safe(r.switch_name) + ", instance " +
                                                  log_safe(r.instance_id));

@@ -14,7 +14,20 @@ bool is_dtmf(char ch) {
            ch == ',';
 }
 
+/// What may follow the current call: any state but busy (loggedOff is ECMA-269's pending "null":
+/// log off when the call ends).
+const char* check_pending(const std::optional<agent_state>& pending) {
+    return pending == agent_state::busy ? "pendingAgentState cannot be busy" : nullptr;
+}
+
 }  // namespace
+
+const char* check(const agent_group_state& s) {
+    if (const char* p = check_pending(s.pending_state)) return p;
+    return s.reason_code && s.state != agent_state::not_ready
+               ? "reasonCode belongs to the notReady state"
+               : nullptr;
+}
 
 const char* check(const connection_list_entry& e) {
     return !e.old_connection && !e.new_connection
@@ -64,10 +77,23 @@ const char* check(const generate_digits::params& p) {
                : "charactersToSend allows 0-9 * # A-D and ','";
 }
 
+const char* check(const set_agent_state::params& p) {
+    if (p.reason_code && p.requested != requested_agent_state::not_ready) {
+        return "reasonCode belongs to requestedAgentState notReady";
+    }
+    return p.password && p.requested != requested_agent_state::logged_on
+               ? "password belongs to requestedAgentState loggedOn"
+               : nullptr;
+}
+
 }  // namespace svc
 
 namespace evt {
 const char* check(const ringer_status_changed& e) { return check_volume(e.volume); }
+const char* check(const agent_busy& e) { return check_pending(e.pending_state); }
+const char* check(const agent_working_after_call& e) {
+    return check_pending(e.pending_state);
+}
 }  // namespace evt
 
 }  // namespace ctigw::protocol

@@ -365,6 +365,16 @@ template <class... E>
 constexpr auto event_names(event_list<E...>) {
     return std::array<std::string_view, sizeof...(E)>{E::name...};
 }
+template <class... S>
+constexpr auto service_versions(service_list<S...>) {
+    return std::array<std::uint32_t, sizeof...(S)>{since_version_v<S>...};
+}
+template <class... E>
+constexpr auto event_versions(event_list<E...>) {
+    return std::array<std::uint32_t, sizeof...(E)>{event_since_version_v<E>...};
+}
+constexpr auto k_service_versions = service_versions(all_services{});
+constexpr auto k_event_versions = event_versions(all_events{});
 constexpr auto k_service_names = service_names(all_services{});
 constexpr auto k_event_names = event_names(all_events{});
 
@@ -880,6 +890,14 @@ std::optional<std::size_t> service_index_of(std::string_view name) {
 std::string_view event_name(const event_body& body) {
     if (const auto* u = std::get_if<evt::unknown_event>(&body)) return u->name;
     return k_event_names[body.index()];
+}
+
+std::uint32_t service_since_version(std::size_t service_index) {
+    return service_index < k_service_versions.size() ? k_service_versions[service_index] : 1;
+}
+
+std::uint32_t event_since_version(const event_body& body) {
+    return body.index() < k_event_versions.size() ? k_event_versions[body.index()] : 1;
 }
 
 std::size_t service_count() { return k_service_names.size(); }

@@ -84,9 +84,10 @@ class csta_client {
         }
     }
 
-    /// Hello (version 1) and Authenticate; true when both succeed.
-    bool login(const std::string& token) {
-        const auto hello = call(protocol::svc::hello::params{{1}, "test", {}});
+    /// Hello offering `versions` (version 1 unless told) and Authenticate; true when both
+    /// succeed.
+    bool login(const std::string& token, std::vector<std::uint32_t> versions = {1}) {
+        const auto hello = call(protocol::svc::hello::params{std::move(versions), "test", {}});
         if (!std::holds_alternative<protocol::service_result>(hello.outcome)) return false;
         const auto auth = call(protocol::svc::authenticate::params{token});
         return std::holds_alternative<protocol::service_result>(auth.outcome);

@@ -75,7 +75,7 @@ class asterisk_gateway {
         server_options o;
         o.tls = tls_files{cert_dir() / "server.pem", cert_dir() / "server-key.pem", {}, {}};
         o.authenticate = app::make_authenticator(std::make_shared<const access_control>(
-            std::vector<client>{make_client("tsp", token, devices_of({"2001-2006"}))}));
+            std::vector<client>{make_client("tsp", token, devices_of({"2001-2006", "sales"}))}));
         server_ = std::make_unique<server>(io_, *backend_, std::move(o));
         if (auto err = server_->start(); !err.empty()) throw std::runtime_error(err);
         thread_ = std::thread([this] { io_.run(); });
@@ -200,6 +200,76 @@ TEST(AsteriskGateway, AnAmiLinkLossTakesTheSwitchDownAndAReconnectBringsItBack) 
     EXPECT_EQ(seen.front(), system_status::disabled);
     EXPECT_EQ(seen.back(), system_status::enabled);
     EXPECT_GE(ami.actions("Login").size(), 2u);
+}
+
+/// app_queue with queue "sales" and 2001 as a ready member; QueuePause is accepted.
+void script_queue(fake_ami& ami) {
+    ami.on_action("QueueStatus", [](const message& a) {
+        return std::vector<message>{
+            reply(a, {{"Response", "Success"}, {"EventList", "start"}}),
+            reply(a, {{"Event", "QueueParams"}, {"Queue", "sales"}, {"Completed", "4"}}),
+            reply(a, {{"Event", "QueueMember"},
+                      {"Queue", "sales"},
+                      {"Location", "IAX2/2001"},
+                      {"StateInterface", "IAX2/2001"},
+                      {"Membership", "dynamic"},
+                      {"InCall", "0"},
+                      {"Status", "1"},
+                      {"Paused", "0"}}),
+            reply(a, {{"Event", "QueueStatusComplete"}, {"EventList", "Complete"}})};
+    });
+    ami.on_action("QueuePause", [](const message& a) {
+        return std::vector<message>{reply(a, {{"Response", "Success"}})};
+    });
+}
+
+TEST(AsteriskGateway, AgentServicesAndEventsReachVersion2SessionsOnly) {
+    fake_ami ami;
+    script_asterisk(ami);
+    script_queue(ami);
+    asterisk_gateway gw(ami.port());
+    gateway_client agent(gw.port());
+    gateway_client old(gw.port());
+    ASSERT_TRUE(agent.login(std::string(token), {2, 1}));
+    ASSERT_TRUE(old.login(std::string(token)));
+    ASSERT_TRUE(wait_enabled(agent));
+    ASSERT_TRUE(succeeded(agent.call(svc::monitor_start_batch::params{{{"2001"}, {"sales"}}})));
+    ASSERT_TRUE(succeeded(old.call(svc::monitor_start::params{"2001"})));
+
+    // lineSetAgentState(NOTREADY) with an activity: a pause with its reason.
+    const auto r = agent.call(svc::set_agent_state::params{
+        "2001", requested_agent_state::not_ready, {}, {}, "sales", "lunch"});
+    ASSERT_TRUE(succeeded(r)) << error_of(r).value << " " << error_of(r).message.value_or("");
+    ASSERT_TRUE(ami.wait_for_actions("QueuePause", 1));
+    EXPECT_EQ(ami.actions("QueuePause").front().get("Reason"), "lunch");
+    ami.push(message{{"Event", "QueueMemberPause"},
+                     {"Queue", "sales"},
+                     {"Interface", "IAX2/2001"},
+                     {"StateInterface", "IAX2/2001"},
+                     {"InCall", "0"},
+                     {"Status", "1"},
+                     {"Paused", "1"},
+                     {"PausedReason", "lunch"}});
+    EXPECT_EQ(next_event(agent), "AgentNotReady");  // 2001's monitor
+    EXPECT_EQ(next_event(agent), "AgentNotReady");  // the queue's
+    const auto st = agent.call(svc::get_agent_state::params{"2001", {}});
+    ASSERT_TRUE(succeeded(st));
+    const auto& states =
+        std::get<svc::get_agent_state::result>(std::get<service_result>(st.outcome)).agent_states;
+    ASSERT_EQ(states.size(), 1u);
+    EXPECT_EQ(states[0].reason_code, "lunch");
+
+    // The version-1 session saw none of it: its next event is the call that follows.
+    ami.push(channel_event("Newchannel", "IAX2/2001-11", "pbx-1.1", "pbx-1.1", 0));
+    ami.push(channel_event("Newstate", "IAX2/2001-11", "pbx-1.1", "pbx-1.1", 5));
+    EXPECT_EQ(next_event(old), "Delivered");
+    const auto refused = old.call(svc::get_queue_statistics::params{"sales"});
+    EXPECT_EQ(error_of(refused).value, error_values::service_not_supported);
+    const auto stats = agent.call(svc::get_queue_statistics::params{"sales"});
+    ASSERT_TRUE(succeeded(stats));
+    EXPECT_EQ(std::get<svc::get_queue_statistics::result>(std::get<service_result>(stats.outcome))
+                  .calls_completed,
+              4u);
 }
 
 }  // namespace

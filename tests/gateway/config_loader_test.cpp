@@ -424,6 +424,47 @@ TEST(gateway_config_loader, backend_rules) {
         ElementsAre(HasSubstr("/backend/sim/stations: too many stations")));
 }
 
+TEST(gateway_config_loader, sim_acd_groups_reasons_and_pins) {
+    const auto r = load_gateway_text(make(plain_listen, one_client, R"("type": "sim", "sim": {
+  "acd": {"groups": {"6001": {"name": "Sales", "agents": ["2001", "2002"], "maxQueued": 3,
+                              "overflowTo": "2099", "wrapupSeconds": 0},
+                     "6002": {}},
+          "reasons": [{"code": "break", "name": "Break"}, {"code": "lunch"}],
+          "agentPins": {"a-1": "1111"}}})"));
+    ASSERT_TRUE(r.ok()) << first_error(r);
+    const auto& sim = r.settings->backend.sim;
+    ASSERT_EQ(sim.acd_groups.size(), 2U);
+    const auto& g = sim.acd_groups.at("6001");
+    EXPECT_EQ(g.name, "Sales");
+    EXPECT_EQ(g.agents, (std::vector<std::string>{"2001", "2002"}));
+    EXPECT_EQ(g.max_queued, 3U);
+    EXPECT_EQ(g.overflow_to, "2099");
+    EXPECT_EQ(g.wrapup, std::chrono::seconds(0));
+    EXPECT_EQ(sim.acd_groups.at("6002").wrapup, std::chrono::seconds(10));  // the default
+    ASSERT_EQ(sim.not_ready_reasons.size(), 2U);
+    EXPECT_EQ(sim.not_ready_reasons[1], (std::pair<std::string, std::string>{"lunch", ""}));
+    EXPECT_EQ(sim.agent_pins.at("a-1"), "1111");
+
+    EXPECT_THAT(
+        errors(make(plain_listen, one_client, R"("type": "sim", "sim": {
+  "acd": {"groups": {"2001": {}, "7001": {}, "sales": {}, "6001": {"agents": ["9999", "2001", "2001"], "overflowTo": "6001", "wrapupSeconds": 7200, "colour": 1}},
+          "reasons": [{"code": "a b"}, {"code": "x"}, {"code": "x"}, "lunch"],
+          "agentPins": {"a-1": 1111}}})")),
+        ElementsAre(
+            HasSubstr("/backend/sim/acd/groups/2001: ACD group \"2001\" is also a station"),
+            HasSubstr("/backend/sim/acd/groups/7001: ACD group \"7001\" is also a park orbit"),
+            HasSubstr("/backend/sim/acd/groups/sales: an ACD group is an extension"),
+            HasSubstr("/backend/sim/acd/groups/6001/agents/0: agents must be configured stations"),
+            HasSubstr("/backend/sim/acd/groups/6001/agents/2: station \"2001\" is listed twice"),
+            HasSubstr("/backend/sim/acd/groups/6001/overflowTo: expected another extension"),
+            HasSubstr("/backend/sim/acd/groups/6001/wrapupSeconds"),
+            HasSubstr("/backend/sim/acd/groups/6001/colour: unknown key"),
+            HasSubstr("/backend/sim/acd/reasons/0/code: a reason code is 1 to 64 characters"),
+            HasSubstr("/backend/sim/acd/reasons/2/code: reason \"x\" is listed twice"),
+            HasSubstr("/backend/sim/acd/reasons/3: expected"),
+            HasSubstr("/backend/sim/acd/agentPins/a-1: a PIN is")));
+}
+
 TEST(gateway_config_loader, limits_rules) {
     const auto limits = [](std::string_view body) {
         return errors(make(plain_listen, one_client, sim_backend,

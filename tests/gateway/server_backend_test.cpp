@@ -81,5 +81,44 @@ TEST(GatewayBackend, ARestartedSwitchClosesSessionsWith1001AndANewInstance) {
     EXPECT_EQ(st.monitors, 1U);
 }
 
+TEST(GatewayVersions, HelloPicksTheHighestCommonVersionAndRefusesNoCommonOne) {
+    running_gateway gw(one_client());
+    auto version_for = [&](std::vector<std::uint32_t> offered) {
+        gateway_client c(gw.port());
+        const auto r = c.call(svc::hello::params{std::move(offered), "test", {}});
+        return std::get<svc::hello::result>(std::get<service_result>(r.outcome)).version;
+    };
+    EXPECT_EQ(version_for({1}), 1u);
+    EXPECT_EQ(version_for({1, 2}), 2u);
+    EXPECT_EQ(version_for({7, 2, 1}), 2u);  // a future client still gets what both speak
+
+    gateway_client none(gw.port());
+    const auto r = none.call(svc::hello::params{{7}, "test", {}});
+    EXPECT_EQ(error_of(r).value, error_values::unsupported_version);
+    EXPECT_NE(error_of(r).message.value_or("").find("versions 1 to 2"), std::string::npos);
+    EXPECT_EQ(none.read_until_closed(), 4003);
+}
+
+TEST(GatewayVersions, AVersion2ServiceOnAVersion1SessionIsNotSupported) {
+    running_gateway gw(one_client());
+    gateway_client old(gw.port());
+    ASSERT_TRUE(old.login(std::string(token)));
+    const auto r = old.call(svc::get_agent_state::params{"2001", {}});
+    EXPECT_EQ(error_of(r).value, error_values::service_not_supported);
+    EXPECT_NE(error_of(r).message.value_or("").find("needs protocol version 2"), std::string::npos);
+    // The same request on a version-2 session reaches the switch (the simulator has no ACD).
+    gateway_client now(gw.port());
+    ASSERT_TRUE(now.login(std::string(token), {2, 1}));
+    const auto m = now.call(svc::monitor_start::params{"2001"});
+    const auto& caps =
+        std::get<svc::monitor_start::result>(std::get<service_result>(m.outcome)).caps;
+    ASSERT_TRUE(caps);
+    EXPECT_NE(std::find(caps->unsupported.begin(), caps->unsupported.end(), "SetAgentState"),
+              caps->unsupported.end());
+    const auto r2 = now.call(svc::get_agent_state::params{"2001", {}});
+    EXPECT_EQ(error_of(r2).value, error_values::service_not_supported);
+    EXPECT_EQ(error_of(r2).message.value_or("").find("needs protocol version"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ctigw::gateway::testing

@@ -36,7 +36,10 @@ class linkCaps : public ::testing::Test {
 
 TEST_F(linkCaps, UnsupportedServicesArriveWithTheTruthAndFollowResyncs) {
     const auto& c = cert_files::get();
-    sim pbx(sim::tls_options(c.server, c.server_key));
+    // With an ACD group the switch can do the agent services too: "everything" really is.
+    pbxsim::sim_config config;
+    config.acd_groups = {{"6001", "Sales", {}, 20, std::nullopt, pbxsim::milliseconds{10000}}};
+    sim pbx(sim::tls_options(c.server, c.server_key), config);
     pbx.call([](pbxsim::server& s) { s.set_unsupported("2001", {"AnswerCall", "ParkCall"}); });
     auto l = make_beast_link(settings(pbx.url()), cb, logs.sink());
     l->start();

@@ -10,7 +10,7 @@ TEST(pbxsim_server, hello_then_authenticate_then_services) {
     client c(srv.port());
     auto hello = c.call(svc::hello::params{{1, 2}, "test", {}});
     const auto& res = std::get<svc::hello::result>(std::get<service_result>(hello.outcome));
-    EXPECT_EQ(res.version, 1U);
+    EXPECT_EQ(res.version, 2U);  // the highest version both speak
     // gateway run "." backend run: either restarting changes it (protocol.md §8).
     EXPECT_EQ(res.instance_id.size(), 33U);
     EXPECT_EQ(res.instance_id[16], '.');

@@ -127,9 +127,9 @@ TEST_F(codec_test, unknown_members_are_skipped_and_counted) {
 }
 
 TEST_F(codec_test, unknown_events_are_kept_by_name_and_counted) {
-    auto m = expect_ok(R"({"type":"event","seq":3,"event":"AgentLoggedOn","data":{"agent":"1"}})");
+    auto m = expect_ok(R"({"type":"event","seq":3,"event":"RouteRequest","data":{"agent":"1"}})");
     const auto& e = std::get<event_message>(m);
-    EXPECT_EQ(event_name(e.body), "AgentLoggedOn");
+    EXPECT_EQ(event_name(e.body), "RouteRequest");
     EXPECT_EQ(codec_->stats().unknown_events, 1U);
 }
 
@@ -313,7 +313,7 @@ TEST_F(codec_test, too_deep_inside_what_is_skipped) {
     const std::string envelope = R"({"type":"heartbeat","id":"1","x":)" + nest(limit + 8) + "}";
     expect_error(envelope, decode_errc::too_deep, "/x");
     const std::string unknown_event =
-        R"({"type":"event","seq":3,"event":"AgentLoggedOn","data":{"a":)" + nest(limit + 8) + "}}";
+        R"({"type":"event","seq":3,"event":"RouteRequest","data":{"a":)" + nest(limit + 8) + "}}";
     expect_error(unknown_event, decode_errc::too_deep, "/data");
     // Up to the limit a skipped member is fine: {"x": at depth 1, its innermost value at the limit.
     expect_ok(R"({"type":"heartbeat","id":"1","x":)" + nest(limit - 1) + "}");
@@ -365,6 +365,35 @@ TEST(service_names, indices_and_names_agree) {
     EXPECT_FALSE(service_index_of("Nope"));
     EXPECT_EQ(service_count(), std::variant_size_v<service_params>);
     EXPECT_EQ(event_count() + 1, std::variant_size_v<event_body>);
+}
+
+TEST(protocol_versions, agent_services_and_events_are_version_2_and_the_rest_version_1) {
+    EXPECT_EQ(service_since_version(service_index_v<svc::set_agent_state>), 2u);
+    EXPECT_EQ(service_since_version(service_index_v<svc::get_agent_state>), 2u);
+    EXPECT_EQ(service_since_version(service_index_v<svc::get_queue_statistics>), 2u);
+    for (std::size_t i = 0; i < service_index_v<svc::set_agent_state>; ++i) {
+        EXPECT_EQ(service_since_version(i), 1u) << service_name(i);
+    }
+    EXPECT_EQ(event_since_version(event_body{evt::agent_ready{}}), 2u);
+    EXPECT_EQ(event_since_version(event_body{evt::agent_not_ready{}}), 2u);
+    EXPECT_EQ(event_since_version(event_body{evt::delivered{}}), 1u);
+    EXPECT_EQ(event_since_version(event_body{evt::unknown_event{"Future"}}), 1u);
+    EXPECT_TRUE(is_agent_event(event_body{evt::agent_working_after_call{}}));
+    EXPECT_FALSE(is_agent_event(event_body{evt::message_waiting{}}));
+    EXPECT_GT(protocol_version, min_protocol_version);
+}
+
+TEST_F(codec_test, a_password_and_a_reason_travel_only_with_the_state_they_belong_to) {
+    expect_error(R"({"type":"request","id":"1","service":"SetAgentState","params":)"
+                 R"({"device":"2001","requestedAgentState":"ready","password":"4711"}})",
+                 decode_errc::invalid_value, "/params");
+    const auto m = expect_ok(
+        R"({"type":"request","id":"1","service":"SetAgentState","params":)"
+        R"({"device":"2001","requestedAgentState":"loggedOn","agentID":"a1","password":"4711",)"
+        R"("acdGroup":"sales"}})");
+    const auto& p = std::get<svc::set_agent_state::params>(std::get<request>(m).params);
+    EXPECT_EQ(p.password, "4711");
+    EXPECT_EQ(p.acd_group, "sales");
 }
 
 }  // namespace

@@ -653,6 +653,10 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
     } else if (const auto* ue = std::get_if<unknown_event>(&b)) {
         p.log(level::debug,
               "unknown event " + protocol::log_safe(ue->name, 64) + " for " + device + " ignored");
+    } else if (protocol::is_agent_event(b)) {
+        // Read by the agent model; the line's call and device state do not change.
+        p.log(level::debug, "agent event " + std::string(protocol::event_name(b)) + " for " +
+                                device + " (no agent model on this line)");
     } else if (ph) {
         on_phone_event_locked(p, ph, b);
     }

@@ -29,7 +29,7 @@ bool is_device_event(const protocol::event_body& b) {
            std::holds_alternative<protocol::evt::lamp_mode_changed>(b) ||
            std::holds_alternative<protocol::evt::button_pressed>(b) ||
            std::holds_alternative<protocol::evt::ringer_status_changed>(b) ||
-           std::holds_alternative<protocol::evt::unknown_event>(b);
+           std::holds_alternative<protocol::evt::unknown_event>(b) || protocol::is_agent_event(b);
 }
 
 pbx_link::link_settings make_link_settings(const config::settings& s, std::string token,

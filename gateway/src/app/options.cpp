@@ -106,6 +106,18 @@ sim::sim_config make_sim_config(const sim_backend_settings& settings) {
     c.park_orbits = settings.park_orbits;
     c.pickup_groups.clear();
     for (const auto& [name, members] : settings.pickup_groups) c.pickup_groups[name] = members;
+    for (const auto& [device, g] : settings.acd_groups) {
+        c.acd_groups.push_back({device, g.name, g.agents, g.max_queued, g.overflow_to,
+                                std::chrono::duration_cast<sim::milliseconds>(g.wrapup)});
+    }
+    if (!settings.not_ready_reasons.empty()) {
+        c.not_ready_reasons.clear();
+        for (const auto& [code, name] : settings.not_ready_reasons) {
+            c.not_ready_reasons.push_back(
+                {code, name.empty() ? std::nullopt : std::optional<std::string>(name)});
+        }
+    }
+    c.agent_pins = {settings.agent_pins.begin(), settings.agent_pins.end()};
     return c;
 }
 

@@ -50,7 +50,16 @@ constexpr std::string_view implemented[] = {"Hello",
                                             "SetDoNotDisturb",
                                             "GetDoNotDisturb",
                                             "DirectedPickupCall",
-                                            "GroupPickupCall"};
+                                            "GroupPickupCall",
+                                            "SetAgentState",
+                                            "GetAgentState",
+                                            "GetQueueStatistics"};
+
+/// What a queue (ACD group device) can do: be monitored, read, and counted.
+constexpr std::string_view queue_services[] = {
+    "Hello",          "Authenticate",        "RequestSystemStatus", "GetSwitchingFunctionDevices",
+    "MonitorStart",   "MonitorStartBatch",   "MonitorStop",         "MonitorStopBatch",
+    "SnapshotDevice", "SnapshotDeviceBatch", "GetQueueStatistics"};
 
 response error_response(const request& r, error_category cat, std::string_view value,
                         std::string why) {
@@ -83,14 +92,15 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
       features_(
           [this] {
               auto f = settings_.features;
-              f.is_station = [this](std::string_view d) { return is_device(d); };
+              f.is_station = [this](std::string_view d) { return is_station(d); };
               return f;
           }(),
           [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
       roster_(
           [this] {
               auto a = settings_.agents;
-              if (!a.is_station) a.is_station = [this](std::string_view d) { return is_device(d); };
+              if (!a.is_station)
+                  a.is_station = [this](std::string_view d) { return is_station(d); };
               if (!a.station_of) {
                   a.station_of = [this](std::string_view iface, std::string_view state) {
                       return station_of_member(iface, state);
@@ -102,7 +112,7 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
       instance_(detail::random_hex(8)),
       sorted_stations_(settings_.stations) {
     std::sort(sorted_stations_.begin(), sorted_stations_.end());
-    settings_.services.is_station = [this](std::string_view d) { return is_device(d); };
+    settings_.services.is_station = [this](std::string_view d) { return is_station(d); };
     settings_.services.new_call_id = [this] {
         return "ctigw-" + instance_ + "-" + std::to_string(next_call_++);
     };
@@ -116,8 +126,12 @@ backend_status backend_core::status() const {
     return phase_ == core_phase::up ? backend_status::up : backend_status::down;
 }
 
-bool backend_core::is_device(std::string_view device) const {
+bool backend_core::is_station(std::string_view device) const {
     return std::binary_search(sorted_stations_.begin(), sorted_stations_.end(), device);
+}
+
+bool backend_core::is_device(std::string_view device) const {
+    return is_station(device) || is_acd_group(device);
 }
 
 std::vector<std::string> backend_core::devices_in_call(std::string_view call_id) const {
@@ -130,6 +144,12 @@ std::vector<std::string> backend_core::unsupported_services(std::string_view dev
         const auto name = protocol::service_name(i);
         const bool built = std::find(std::begin(implemented), std::end(implemented), name) !=
                            std::end(implemented);
+        const bool queue_ok = std::find(std::begin(queue_services), std::end(queue_services),
+                                        name) != std::end(queue_services);
+        if (is_acd_group(device) ? !queue_ok : name == "GetQueueStatistics") {
+            out.emplace_back(name);
+            continue;
+        }
         // Without configured groups there is nothing a group pickup could take.
         const bool usable =
             (name != "GroupPickupCall" || !settings_.services.pickup_groups.empty()) &&
@@ -143,7 +163,7 @@ std::vector<std::string> backend_core::unsupported_services(std::string_view dev
 std::optional<csta_error> backend_core::monitor(const std::string& device) {
     if (is_device(device)) return std::nullopt;
     return csta_error{error_category::operation, std::string(errv::invalid_device_id),
-                      "not a station of this switch"};
+                      "not a station or queue of this switch"};
 }
 
 void backend_core::transition(core_phase to, std::string_view why) {
@@ -202,7 +222,7 @@ std::optional<std::string> backend_core::station_of_member(std::string_view ifac
                                                            std::string_view state) const {
     for (auto [value, pattern] : {std::pair{iface, &settings_.agents.member_interface},
                                   std::pair{state, &settings_.agents.state_interface}}) {
-        if (auto ext = match_ext(value, *pattern); ext && is_device(*ext)) return ext;
+        if (auto ext = match_ext(value, *pattern); ext && is_station(*ext)) return ext;
     }
     for (auto value : {iface, state}) {
         if (value.empty() || !settings_.station_of) continue;
@@ -221,7 +241,9 @@ void backend_core::on_agent(const agent_change& c) {
              protocol::log_safe(c.queue, 80) + ": " + std::string(to_string(c.state)) +
              (c.reason.empty() ? "" : " (" + protocol::log_safe(c.reason, 80) + ")"));
     }
-    if (settings_.on_agent && phase_ == core_phase::up) settings_.on_agent(c);
+    if (phase_ != core_phase::up) return;
+    emit_agent_events(c);
+    if (settings_.on_agent) settings_.on_agent(c);
 }
 
 void backend_core::apply(const ami::message& e) {
@@ -367,9 +389,12 @@ void backend_core::execute(const request& r, completion done) {
                                    errv::resource_busy, "the switch is not reachable"));
     }
     if (auto read = serve_read(r)) return done(std::move(*read));
+    if (auto read = serve_agent_read(r)) return done(std::move(*read));
     plan_outcome outcome = is_call_service(r) ? plan_call_service(r, model_, settings_.services)
                            : feature_store::is_feature_service(r)
                                ? features_.plan_feature_service(r)
+                           : std::holds_alternative<svc::set_agent_state::params>(r.params)
+                               ? plan_agent_state(std::get<svc::set_agent_state::params>(r.params))
                                : plan_outcome{csta_error{error_category::operation,
                                                          std::string(errv::service_not_supported),
                                                          "Asterisk cannot do this"}};
@@ -420,7 +445,8 @@ void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::stri
 std::optional<response> backend_core::serve_read(const request& r) const {
     using protocol::make_response;
     if (const auto* p = std::get_if<svc::snapshot_device::params>(&r.params)) {
-        if (!is_device(p->device)) {
+        if (is_acd_group(p->device)) return make_response<svc::snapshot_device>(r.id, {});
+        if (!is_station(p->device)) {
             return error_response(r, error_category::operation, errv::invalid_device_id,
                                   "not a station of this switch");
         }
@@ -431,9 +457,9 @@ std::optional<response> backend_core::serve_read(const request& r) const {
         for (const auto& d : p->devices) {
             svc::snapshot_item item;
             item.device = d;
-            if (is_device(d)) {
+            if (is_station(d)) {
                 item.connections = model_.snapshot_device(d);
-            } else {
+            } else if (!is_acd_group(d)) {
                 item.error =
                     csta_error{error_category::operation, std::string(errv::invalid_device_id),
                                "not a station of this switch"};

@@ -45,7 +45,7 @@ struct core_settings {
     /// app_queue members as agents; station_of and is_station are filled in by the core when
     /// empty (the member's interface or state interface mapped like a channel name).
     roster_env agents;
-    /// Each membership's agent state change (after the core logged it); empty: logged only.
+    /// Each membership's agent state change, after the core logged it and sent its agent events.
     agent_sink on_agent;
     /// The clock of wrap-up timers (tests inject one).
     std::function<roster_clock::time_point()> now = [] { return roster_clock::now(); };
@@ -102,6 +102,12 @@ class backend_core final : public switch_backend {
         const protocol::svc::get_switching_function_devices::params& p) const;
     void release(const std::string& channel);
     void on_agent(const agent_change& change);
+    bool is_station(std::string_view device) const;
+    // agent_services.cpp: the call-centre services and events (docs/asterisk.md).
+    bool is_acd_group(std::string_view device) const;
+    void emit_agent_events(const agent_change& change);
+    std::optional<protocol::response> serve_agent_read(const protocol::request& request) const;
+    plan_outcome plan_agent_state(const protocol::svc::set_agent_state::params& p) const;
     std::optional<std::string> station_of_member(std::string_view iface,
                                                  std::string_view state) const;
     void read_keys(const std::vector<db_read>& reads);

@@ -69,7 +69,7 @@ void queue_roster::report(const queue_membership& before, const queue_membership
     const auto& why_before = existed && was == agent_state::not_ready ? before.reason : "";
     const auto& m = after != nullptr ? *after : before;
     if (!m.station || !sink_ || (was == now && why == why_before)) return;
-    sink_(agent_change{*m.station, m.queue, now, why});
+    sink_(agent_change{*m.station, m.queue, now, why, was});
 }
 
 // ---- resync ----
@@ -235,6 +235,12 @@ std::vector<std::string> queue_roster::queues() const {
     return {names.begin(), names.end()};
 }
 
+bool queue_roster::has_queue(std::string_view queue) const {
+    if (queues_.find(queue) != queues_.end()) return true;
+    return std::any_of(members_.begin(), members_.end(),
+                       [&](const auto& m) { return m.first.first == queue; });
+}
+
 std::optional<queue_statistics> queue_roster::statistics(std::string_view queue,
                                                          roster_clock::time_point now) const {
     queue_statistics s;
@@ -281,7 +287,8 @@ plan_outcome queue_roster::plan_log_on(std::string_view station, std::string_vie
         return refuse(errv::invalid_parameter_value, "a reason is up to 80 printable characters");
     }
     if (!find(station, queue).empty()) {
-        return refuse(errv::invalid_device_state, "the agent is already logged on to this queue");
+        return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                    "the agent is already logged on to this queue");
     }
     plan out;
     std::vector<ami::header> h{{"Queue", std::string(queue)},
@@ -299,13 +306,14 @@ plan_outcome queue_roster::plan_log_on(std::string_view station, std::string_vie
 plan_outcome queue_roster::plan_log_off(std::string_view station, std::string_view queue) const {
     const auto members = find(station, queue);
     if (members.empty()) {
-        return refuse(errv::invalid_device_state, "the agent is not logged on to that queue");
+        return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                    "the agent is not logged on to that queue");
     }
     plan out;
     for (const auto* m : members) {
         if (!m->dynamic) {
-            return refuse(errv::invalid_device_state,
-                          "a static member (queues.conf) cannot log off through AMI");
+            return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                        "a static member (queues.conf) cannot log off through AMI");
         }
         out.actions.push_back({"QueueRemove", {{"Queue", m->queue}, {"Interface", m->interface}}});
     }
@@ -319,7 +327,8 @@ plan_outcome queue_roster::plan_ready(std::string_view station, std::string_view
     }
     const auto members = find(station, queue);
     if (members.empty()) {
-        return refuse(errv::invalid_device_state, "the agent is not logged on to that queue");
+        return fail(error_category::state_incompatibility, errv::invalid_device_state,
+                    "the agent is not logged on to that queue");
     }
     plan out;
     for (const auto* m : members) {

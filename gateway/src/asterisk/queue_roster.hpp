@@ -70,6 +70,7 @@ struct agent_change {
     std::string queue;
     agent_state state = agent_state::logged_off;
     std::string reason;  ///< notReady: the pause reason (may be empty)
+    agent_state previous = agent_state::logged_off;
     friend bool operator==(const agent_change&, const agent_change&) = default;
 };
 using agent_sink = std::function<void(const agent_change&)>;
@@ -132,6 +133,7 @@ class queue_roster {
     agent_state state_of(std::string_view station) const;
     std::vector<queue_membership> memberships(std::string_view station) const;
     std::vector<std::string> queues() const;
+    bool has_queue(std::string_view queue) const;
     std::optional<queue_statistics> statistics(std::string_view queue,
                                                roster_clock::time_point now) const;
 

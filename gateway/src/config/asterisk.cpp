@@ -16,8 +16,6 @@ namespace {
 constexpr std::string_view secret_hint =
     "keep the AMI secret in a file (\"secretFile\") or an environment variable (\"secretEnv\"), "
     "never in the configuration";
-constexpr std::string_view generic_hint =
-    "the file names where a secret is kept, never the secret (docs/gateway-config.md)";
 constexpr std::string_view placeholder = "{ext}";
 constexpr std::size_t max_patterns = 32;
 constexpr std::size_t max_pattern_length = 128;

@@ -19,8 +19,6 @@ constexpr std::uint64_t max_stations = 100000;
 
 constexpr std::string_view token_hint =
     "store the token's hash in \"tokenHash\" (made by `ctigw-gateway token`), never the token";
-constexpr std::string_view generic_hint =
-    "the file names where a secret is kept, never the secret (docs/gateway-config.md)";
 
 bool is_client_name(std::string_view s) {
     return !s.empty() && s.size() <= max_client_name && std::all_of(s.begin(), s.end(), [](char c) {
@@ -233,8 +231,8 @@ void gateway_reader::read_backend(const json& b, backend_settings& out) {
         return;
     }
     out.type = backend_type::sim;
-    if (const json* s =
-            object(b, p, "sim", false, {"stations", "parkOrbits", "pickupGroups"}, generic_hint)) {
+    if (const json* s = object(b, p, "sim", false,
+                               {"stations", "parkOrbits", "pickupGroups", "acd"}, generic_hint)) {
         read_sim(*s, out.sim);
     }
 }
@@ -309,6 +307,7 @@ void gateway_reader::read_sim(const json& s, sim_backend_settings& out) {
         }
     }
     read_pickup_groups(s, p, "pickupGroups", stations, out.pickup_groups);
+    read_sim_acd(s, p, stations, out);
 }
 
 void gateway_reader::read_pickup_groups(

@@ -24,8 +24,6 @@ constexpr std::size_t max_path_length = 256;
 constexpr std::string_view passphrase_hint =
     "keep the passphrase in a file (keyPassphraseFile) or an environment variable "
     "(keyPassphraseEnv)";
-constexpr std::string_view generic_hint =
-    "the file names where a secret is kept, never the secret (docs/gateway-config.md)";
 
 bool is_ip_literal(const std::string& s) {
     unsigned char buffer[16];

@@ -26,6 +26,10 @@ using config::detail::keys;
 using config::detail::looks_like_token;
 using config::detail::quote;
 
+/// What an unknown key that looks like a secret is told.
+inline constexpr std::string_view generic_hint =
+    "the file names where a secret is kept, never the secret (docs/gateway-config.md)";
+
 class gateway_reader : public json_reader {
   public:
     gateway_reader(const config::detail::position_index& index, std::filesystem::path base,
@@ -56,6 +60,9 @@ class gateway_reader : public json_reader {
     std::optional<device_range> read_range_object(const json& item, const std::string& ptr);
     void read_backend(const json& b, backend_settings& out);
     void read_sim(const json& s, sim_backend_settings& out);
+    // sim_acd.cpp
+    void read_sim_acd(const json& s, const std::string& p,
+                      const config::detail::extension_set& stations, sim_backend_settings& out);
     /** `key`: group name -> member stations (each a station of `stations`, listed once). */
     void read_pickup_groups(const json& obj, const std::string& p, const char* key,
                             const config::detail::extension_set& stations,

@@ -89,6 +89,19 @@ void switch_model::impl::build_devices() {
     for (const auto& o : config_.park_orbits) {
         add(o, device_kind::park, protocol::device_category::park, std::nullopt);
     }
+    acd_.clear();
+    for (const auto& g : config_.acd_groups) {
+        add(g.device, device_kind::acd_group, protocol::device_category::acd,
+            g.name.empty() ? std::nullopt : std::optional<std::string>(g.name));
+        for (const auto& m : g.agents) {
+            const device_state* d = find_device(m);
+            if (d == nullptr || d->kind != device_kind::station) {
+                throw std::invalid_argument("pbx-sim: ACD group " + g.device + ": agent " + m +
+                                            " is not a station");
+            }
+        }
+        acd_.emplace(g.device, acd_rec{g});
+    }
     for (const auto& [name, members] : config_.pickup_groups) {
         add(name, device_kind::pickup_group, protocol::device_category::pickup_group, name);
         for (const auto& m : members) {
@@ -139,7 +152,9 @@ const external_rule* switch_model::impl::match_rule(const std::string& number) c
 
 bool switch_model::impl::is_dialable(const std::string& number) const {
     if (number.empty()) return false;
-    if (const device_state* d = find_device(number)) return d->kind == device_kind::station;
+    if (const device_state* d = find_device(number)) {
+        return d->kind == device_kind::station || d->kind == device_kind::acd_group;
+    }
     return match_rule(number) != nullptr;
 }
 
@@ -151,7 +166,7 @@ std::optional<csta_error> switch_model::impl::check_destination(const std::strin
     }
     if (!is_dialable(number)) {
         return make_error(error_category::operation, errv::invalid_destination,
-                          "'" + number + "' is neither a station nor an outside number");
+                          "'" + number + "' is not a station, an ACD group or an outside number");
     }
     return std::nullopt;
 }
@@ -195,6 +210,10 @@ call_rec& switch_model::impl::new_call(std::string calling, std::string called) 
 void switch_model::impl::destroy_call(const std::string& call_id) {
     auto it = calls_.find(call_id);
     if (it == calls_.end()) return;
+    if (!it->second.acd_agent.empty()) {
+        const auto& c = it->second;
+        acd_left_.push_back({c.acd_agent, c.acd_group, c.queued_at, c.answered_at});
+    }
     for (party& p : it->second.parties) {
         cancel_timer(p);
         if (device_state* d = find_device(p.device)) std::erase(d->calls, call_id);
@@ -234,6 +253,11 @@ void switch_model::impl::remove_party(call_rec& call, const std::string& device)
     auto it = std::find_if(call.parties.begin(), call.parties.end(),
                            [&](const party& p) { return p.device == device; });
     if (it == call.parties.end()) return;
+    if (!call.acd_agent.empty() && device == call.acd_agent) {
+        // The ACD call left its agent: busy ends in settle_acd(), after this call's events.
+        acd_left_.push_back({device, call.acd_group, call.queued_at, call.answered_at});
+        call.acd_agent.clear();
+    }
     cancel_timer(*it);
     if (it->state != connection_state::null) transition(call, *it, connection_state::null);
     call.parties.erase(it);
@@ -430,6 +454,7 @@ outcome<sv::get_switching_function_devices> switch_model::impl::serve(
             case device_category::station: list = 's'; break;
             case device_category::park: list = 'p'; break;
             case device_category::pickup_group: list = 'g'; break;
+            case device_category::acd: list = 'q'; break;
             default: list = 'x'; break;
         }
     }
@@ -437,6 +462,7 @@ outcome<sv::get_switching_function_devices> switch_model::impl::serve(
     if (list == 'a' || list == 's') parts.push_back(&device_lists_[0]);
     if (list == 'a' || list == 'p') parts.push_back(&device_lists_[1]);
     if (list == 'a' || list == 'g') parts.push_back(&device_lists_[2]);
+    if (list == 'a' || list == 'q') parts.push_back(&device_lists_[3]);
     std::size_t total = 0;
     for (const auto* v : parts) total += v->size();
 
@@ -521,7 +547,9 @@ protocol::response dispatch_all(protocol::service_list<S...>, Impl& m, session_i
 protocol::response switch_model::impl::dispatch(session_id session,
                                                 const protocol::request& request, time_point now) {
     ++stats_.requests_handled;
-    return dispatch_all(protocol::all_services{}, *this, session, request, now);
+    auto out = dispatch_all(protocol::all_services{}, *this, session, request, now);
+    settle_acd(now);
+    return out;
 }
 
 // ---- switch_model ------------------------------------------------------------------------------
@@ -560,22 +588,29 @@ void switch_model::advance_to(time_point now) {
             if (party* p = switch_model::impl::find_party(*c, rec.device)) p->timer.reset();
         }
         impl_->fire(rec, at);
+        impl_->settle_acd(at);
     }
 }
 
 std::variant<std::string, std::string> switch_model::external_call(const std::string& from,
                                                                    const std::string& to,
                                                                    time_point now) {
-    return impl_->external_call(from, to, now);
+    auto out = impl_->external_call(from, to, now);
+    impl_->settle_acd(now);
+    return out;
 }
 
 std::string switch_model::device_action(const std::string& device, const std::string& action,
                                         time_point now) {
-    return impl_->device_action(device, action, now);
+    auto out = impl_->device_action(device, action, now);
+    impl_->settle_acd(now);
+    return out;
 }
 
-std::string switch_model::external_hangup(const std::string& call_id, time_point) {
-    return impl_->external_hangup(call_id);
+std::string switch_model::external_hangup(const std::string& call_id, time_point now) {
+    auto out = impl_->external_hangup(call_id);
+    impl_->settle_acd(now);
+    return out;
 }
 
 void switch_model::restart() {
@@ -585,6 +620,8 @@ void switch_model::restart() {
     m.calls_.clear();
     m.monitors_.clear();
     m.session_monitors_.clear();
+    m.agents_.clear();  // a restarted ACD has nobody logged on
+    m.acd_left_.clear();
     m.build_devices();
     m.stats_.active_calls = 0;
     m.stats_.monitors = 0;

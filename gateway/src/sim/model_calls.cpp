@@ -50,6 +50,10 @@ std::optional<csta_error> switch_model::impl::check_call_capacity() const {
 void switch_model::impl::offer(call_rec& call, std::string target, event_cause cause,
                                time_point now) {
     for (;;) {
+        if (find_acd(target) != nullptr) {
+            enqueue(call, target, cause, now);
+            return;
+        }
         device_state* dev = find_station(target);
         if (dev == nullptr) {
             offer_external(call, target, cause, now);
@@ -212,6 +216,7 @@ void switch_model::impl::answer(call_rec& call, party& p, time_point now) {
     e.correlator_data = call.correlator;
     e.cause = p.alert_cause;
     emit(call, e);
+    if (!call.acd_agent.empty() && p.device == call.acd_agent) acd_answered(call, now);
     if (p.external && p.rule && p.rule->behaviour == external_behaviour::answer_then_hangup) {
         arm_timer(call, p, timer_kind::external_hangup, now + p.rule->hangup_after);
     }
@@ -236,6 +241,9 @@ void switch_model::impl::release(const std::string& call_id, const std::string& 
         if (rest.state == connection_state::alerting || rest.state == connection_state::queued ||
             rest.state == connection_state::initiated) {
             cause = event_cause::call_cancelled;
+        }
+        if (acd_rec* g = rest.state == connection_state::queued ? find_acd(rest.device) : nullptr) {
+            ++g->abandoned;  // the caller hung up while waiting in the ACD group
         }
         const std::string other = rest.device;
         remove_party(*c, other);
@@ -752,12 +760,16 @@ outcome<sv::single_step_conference> switch_model::impl::serve(
 
 outcome<sv::deflect_call> switch_model::impl::serve(session_id, const sv::deflect_call::params& p,
                                                     time_point now) {
-    auto r = find_connection(p.call_to_be_diverted, true);
+    // A call waiting in an ACD group may be moved too: the group is then a route point.
+    const bool waiting = find_acd(p.call_to_be_diverted.device_id) != nullptr;
+    auto r = find_connection(p.call_to_be_diverted, !waiting);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
     auto [c, x] = std::get<conn_ref>(r);
-    if (x->state != connection_state::alerting ||
+    if ((waiting ? x->state != connection_state::queued
+                 : x->state != connection_state::alerting) ||
         (c->pending_destination && x->device == c->calling_device)) {
-        return bad_state(errv::invalid_connection_state, "only an alerting call can be deflected");
+        return bad_state(errv::invalid_connection_state,
+                         "only an alerting or queued call can be deflected");
     }
     if (auto e = check_destination(p.new_destination, x->device)) return *e;
     if (find_party(*c, p.new_destination) != nullptr) {
@@ -783,6 +795,7 @@ outcome<sv::deflect_call> switch_model::impl::serve(session_id, const sv::deflec
 // ---- timers ------------------------------------------------------------------------------------
 
 void switch_model::impl::fire(const timer_rec& t, time_point at) {
+    if (t.kind == timer_kind::wrapup_end) return end_wrapup(t.device, at);
     call_rec* c = find_call(t.call_id);
     party* p = c != nullptr ? find_party(*c, t.device) : nullptr;
     if (p == nullptr) return;
@@ -819,6 +832,7 @@ void switch_model::impl::fire(const timer_rec& t, time_point at) {
             offer(*c, to, event_cause::call_forward_no_answer, at);
             break;
         }
+        case timer_kind::wrapup_end: break;
         case timer_kind::park_recall: {
             if (p->state != connection_state::queued || !c->parked_by) break;
             const std::string parker = *c->parked_by;

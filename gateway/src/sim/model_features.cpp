@@ -622,8 +622,8 @@ std::variant<std::string, std::string> switch_model::impl::external_call(const s
     if (from.empty() || find_device(from) != nullptr) {
         return result{std::in_place_index<1>, "caller '" + from + "' is not an outside number"};
     }
-    if (find_station(to) == nullptr) {
-        return result{std::in_place_index<1>, "'" + to + "' is not a station"};
+    if (find_station(to) == nullptr && find_acd(to) == nullptr) {
+        return result{std::in_place_index<1>, "'" + to + "' is not a station or ACD group"};
     }
     if (calls_.size() >= config_.max_calls) {
         return result{std::in_place_index<1>, "concurrent call limit reached"};

@@ -27,7 +27,7 @@ using protocol::csta_error;
 using protocol::error_category;
 using protocol::event_cause;
 
-enum class device_kind : std::uint8_t { station, park, pickup_group };
+enum class device_kind : std::uint8_t { station, park, pickup_group, acd_group };
 
 enum class timer_kind : std::uint8_t {
     external_answer,    ///< an outside party answers
@@ -35,6 +35,7 @@ enum class timer_kind : std::uint8_t {
     external_hangup,    ///< an outside party hangs up
     no_answer_forward,  ///< forwarding on no answer fires
     park_recall,        ///< a parked call returns to the parker
+    wrapup_end,         ///< an agent's after-call work ends (no call: `device` is the station)
 };
 
 /// Deadline plus a sequence number: unique, and equal deadlines fire in creation order.
@@ -68,6 +69,41 @@ struct call_rec {
     std::optional<std::string> pending_destination;
     std::optional<std::string> parked_by;
     std::uint32_t redirections = 0;  ///< forwarding hops, bounded by max_redirections
+    // ACD: the group the call waited in, since when, the agent it went to and when it answered.
+    std::string acd_group;
+    time_point queued_at{};
+    std::string acd_agent;
+    std::optional<time_point> answered_at;
+};
+
+/// One station's agent (model_agents.cpp). One state for all its groups, as most ACDs keep it;
+/// events and GetAgentState report it per group.
+struct agent_rec {
+    std::optional<std::string> agent_id;
+    std::vector<std::string> groups;  ///< logged on to, in log-on order
+    protocol::agent_state state = protocol::agent_state::logged_off;
+    std::optional<protocol::agent_state> pending;  ///< taken when the ACD call ends
+    std::string reason;                            ///< notReady
+    time_point idle_since{};                       ///< longest idle gets the next call
+    std::optional<timer_key> wrapup_timer;
+};
+
+/// One ACD group's counters (GetQueueStatistics).
+struct acd_rec {
+    acd_group_config config;
+    std::uint32_t completed = 0;
+    std::uint32_t abandoned = 0;
+    std::uint32_t overflowed = 0;
+    std::chrono::milliseconds wait_total{0};  ///< of the answered calls
+    std::chrono::milliseconds talk_total{0};
+};
+
+/// An ACD call that left its agent (the agent's next state is settled after the events).
+struct acd_leave {
+    std::string station;
+    std::string group;
+    time_point queued_at{};
+    std::optional<time_point> answered_at;
 };
 
 struct station_features {
@@ -117,7 +153,7 @@ struct switch_model::impl {
     transition_observer observer_;
 
     std::unordered_map<std::string, device_state> devices_;
-    std::array<std::vector<protocol::device_info>, 3> device_lists_;  ///< by device_kind
+    std::array<std::vector<protocol::device_info>, 4> device_lists_;  ///< by device_kind
     std::vector<std::string> station_ids_;
     std::unordered_map<std::string, std::string> group_of_;  ///< station → its first group
 
@@ -125,6 +161,10 @@ struct switch_model::impl {
     std::unordered_map<std::string, monitor_rec> monitors_;
     std::unordered_map<session_id, std::unordered_map<std::string, std::string>> session_monitors_;
     std::map<timer_key, timer_rec> timers_;
+
+    std::unordered_map<std::string, agent_rec> agents_;  ///< by station
+    std::map<std::string, acd_rec, std::less<>> acd_;     ///< by group device
+    std::vector<acd_leave> acd_left_;                     ///< settled by settle_acd()
 
     std::uint64_t next_call_ = 1;     ///< never reset: callIDs are never reused
     std::uint64_t next_monitor_ = 1;  ///< never reset
@@ -186,6 +226,28 @@ struct switch_model::impl {
     outcome<protocol::svc::request_system_status> serve(session_id, const protocol::svc::request_system_status::params&, time_point);
     outcome<protocol::svc::hello> serve(session_id, const protocol::svc::hello::params&, time_point);
     outcome<protocol::svc::authenticate> serve(session_id, const protocol::svc::authenticate::params&, time_point);
+    // ---- model_agents.cpp: ACD groups, agents, and the call-centre services ----
+    acd_rec* find_acd(const std::string& device);
+    /// A call reaches an ACD group: it waits there (Queued), or overflows.
+    void enqueue(call_rec& call, const std::string& group, event_cause cause, time_point now);
+    /// An agent answered an ACD call: counted.
+    void acd_answered(call_rec& call, time_point now);
+    /// After a request or timer: agents whose ACD call ended move on, waiting calls go to
+    /// ready agents. Runs after the events of what caused it.
+    void settle_acd(time_point now);
+    void distribute(const std::string& group, time_point now);
+    void set_agent_state(const std::string& station, agent_rec& a, protocol::agent_state to,
+                         std::string reason, time_point now);
+    void end_wrapup(const std::string& station, time_point now);
+    template <class E>
+    void agent_event(const std::string& station, const agent_rec& a, const std::string& group,
+                     E event);
+    void agent_events(const std::string& station, const agent_rec& a,
+                      const std::vector<std::string>& groups);
+    // ---- model_agents.cpp: call-centre services (protocol version 2) ----
+    outcome<protocol::svc::set_agent_state> serve(session_id, const protocol::svc::set_agent_state::params&, time_point);
+    outcome<protocol::svc::get_agent_state> serve(session_id, const protocol::svc::get_agent_state::params&, time_point);
+    outcome<protocol::svc::get_queue_statistics> serve(session_id, const protocol::svc::get_queue_statistics::params&, time_point);
     std::variant<std::string, csta_error> start_monitor(session_id session, const std::string& device);
     std::optional<csta_error> stop_monitor(session_id session, const std::string& ref);
 

@@ -122,6 +122,20 @@ struct sim_backend_settings {
     std::vector<std::string> park_orbits{"7001", "7002", "7003", "7004", "7005"};
     /// Pickup group name -> member stations.
     std::map<std::string, std::vector<std::string>, std::less<>> pickup_groups;
+    /// ACD groups by their extension (docs/pbx-sim.md "ACD groups and agents").
+    struct acd_group {
+        std::string name;
+        std::vector<std::string> agents;  ///< empty: every station
+        std::uint32_t max_queued = 20;
+        std::optional<std::string> overflow_to;
+        std::chrono::seconds wrapup{10};
+        friend bool operator==(const acd_group&, const acd_group&) = default;
+    };
+    std::map<std::string, acd_group, std::less<>> acd_groups;
+    /// Not-ready reasons as (code, name); empty: the simulator's own.
+    std::vector<std::pair<std::string, std::string>> not_ready_reasons;
+    /// agentID -> PIN (test data: the simulator's agents); empty: any agentID, no PIN.
+    std::map<std::string, std::string, std::less<>> agent_pins;
 
     friend bool operator==(const sim_backend_settings&, const sim_backend_settings&) = default;
 };

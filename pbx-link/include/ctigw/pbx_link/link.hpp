@@ -163,6 +163,7 @@ struct link_figures {
     link_state state = link_state::stopped;
     std::string endpoint;  ///< URL in use (or last tried)
     std::string switch_instance;
+    std::uint32_t protocol_version = 0;  ///< negotiated in Hello; 0 before the first
     std::uint64_t connects = 0;
     std::uint64_t reconnects = 0;
     std::uint64_t resyncs = 0;

@@ -12,6 +12,7 @@
 namespace ctigw::protocol {
 
 const char* check(const connection_list_entry& e);
+const char* check(const agent_group_state& s);
 
 namespace svc {
 const char* check(const hello::params& p);
@@ -22,10 +23,13 @@ const char* check(const set_forwarding::params& p);
 const char* check(const set_ringer_status::params& p);
 const char* check(const get_ringer_status::result& r);
 const char* check(const generate_digits::params& p);
+const char* check(const set_agent_state::params& p);
 }  // namespace svc
 
 namespace evt {
 const char* check(const ringer_status_changed& e);
+const char* check(const agent_busy& e);
+const char* check(const agent_working_after_call& e);
 }  // namespace evt
 
 }  // namespace ctigw::protocol

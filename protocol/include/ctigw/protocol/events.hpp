@@ -360,6 +360,67 @@ struct ringer_status_changed : call_event_common {
                        opt("volume", &ringer_status_changed::volume))
 };
 
+// ---- agent events (version 2, docs/protocol.md §6.5) -----------------------------------------
+// Sent for the agent's device and for the ACD group's device when that is monitored. A session
+// of version 1 never receives them.
+
+/// Members every agent event carries.
+struct agent_event_common : call_event_common {
+    std::string agent_device;
+    std::optional<std::string> agent_id;
+    std::optional<std::string> acd_group;
+    friend bool operator==(const agent_event_common&, const agent_event_common&) = default;
+    static constexpr std::uint32_t since_version = 2;
+};
+
+#define CTIGW_AGENT_FIELDS(T, ...)                                                        \
+    CTIGW_EVENT_FIELDS(req("agentDevice", &T::agent_device), opt("agentID", &T::agent_id), \
+                       opt("acdGroup", &T::acd_group) __VA_OPT__(, ) __VA_ARGS__)
+
+struct agent_logged_on : agent_event_common {
+    static constexpr std::string_view name = "AgentLoggedOn";
+    friend bool operator==(const agent_logged_on&, const agent_logged_on&) = default;
+    CTIGW_AGENT_FIELDS(agent_logged_on)
+};
+
+struct agent_logged_off : agent_event_common {
+    static constexpr std::string_view name = "AgentLoggedOff";
+    friend bool operator==(const agent_logged_off&, const agent_logged_off&) = default;
+    CTIGW_AGENT_FIELDS(agent_logged_off)
+};
+
+struct agent_ready : agent_event_common {
+    static constexpr std::string_view name = "AgentReady";
+    friend bool operator==(const agent_ready&, const agent_ready&) = default;
+    CTIGW_AGENT_FIELDS(agent_ready)
+};
+
+struct agent_not_ready : agent_event_common {
+    static constexpr std::string_view name = "AgentNotReady";
+    std::optional<std::string> reason_code;  ///< ctigw extension: the switch's reason
+    friend bool operator==(const agent_not_ready&, const agent_not_ready&) = default;
+    CTIGW_AGENT_FIELDS(agent_not_ready, opt("reasonCode", &agent_not_ready::reason_code))
+};
+
+/// The agent took a call (ACD or not); `pendingAgentState` is what follows it.
+struct agent_busy : agent_event_common {
+    static constexpr std::string_view name = "AgentBusy";
+    std::optional<agent_state> pending_state;
+    friend bool operator==(const agent_busy&, const agent_busy&) = default;
+    CTIGW_AGENT_FIELDS(agent_busy, opt("pendingAgentState", &agent_busy::pending_state))
+};
+
+struct agent_working_after_call : agent_event_common {
+    static constexpr std::string_view name = "AgentWorkingAfterCall";
+    std::optional<agent_state> pending_state;
+    friend bool operator==(const agent_working_after_call&,
+                           const agent_working_after_call&) = default;
+    CTIGW_AGENT_FIELDS(agent_working_after_call,
+                       opt("pendingAgentState", &agent_working_after_call::pending_state))
+};
+
+#undef CTIGW_AGENT_FIELDS
+
 /// An event whose name this version does not know: kept by name, body skipped, and counted
 /// (forward compatibility). Never encoded.
 struct unknown_event {
@@ -381,6 +442,17 @@ using all_events = event_list<
     evt::digits_generated, evt::digits_detected, evt::call_information, evt::forwarding,
     evt::do_not_disturb, evt::message_waiting, evt::back_in_service, evt::out_of_service,
     evt::monitor_ended, evt::display_updated, evt::hookswitch_changed, evt::lamp_mode_changed,
-    evt::button_pressed, evt::ringer_status_changed>;
+    evt::button_pressed, evt::ringer_status_changed, evt::agent_logged_on,
+    evt::agent_logged_off, evt::agent_ready, evt::agent_not_ready, evt::agent_busy,
+    evt::agent_working_after_call>;
+
+/// The protocol version that introduced an event: 1 unless it says otherwise.
+template <class E>
+constexpr std::uint32_t event_since_version_v = [] {
+    if constexpr (requires { E::since_version; })
+        return E::since_version;
+    else
+        return std::uint32_t{1};
+}();
 
 }  // namespace ctigw::protocol

@@ -17,7 +17,10 @@ namespace ctigw::protocol {
 
 /// The WebSocket subprotocol name, and the protocol versions this build speaks.
 inline constexpr std::string_view subprotocol = "ctigw.csta.v1";
-inline constexpr std::uint32_t protocol_version = 1;
+/// protocol_version is what a peer of this build offers first and accepts at most;
+/// min_protocol_version the oldest it still speaks (docs/protocol.md §10).
+inline constexpr std::uint32_t protocol_version = 2;
+inline constexpr std::uint32_t min_protocol_version = 1;
 
 namespace detail {
 template <class List>
@@ -104,6 +107,19 @@ std::optional<std::size_t> service_index_of(std::string_view name);
 std::string_view event_name(const event_body& body);
 /// The service a request calls.
 inline std::string_view service_name(const request& r) { return service_name(r.params.index()); }
+/// The protocol version that introduced a service / an event (docs/protocol.md §10): a peer
+/// never sends it on a session that negotiated an older version. Unknown events: 1.
+std::uint32_t service_since_version(std::size_t service_index);
+std::uint32_t event_since_version(const event_body& body);
+/// Whether an event is one of the agent events (docs/protocol.md §6.5): device events about an
+/// agent's state in an ACD group.
+inline bool is_agent_event(const event_body& body) {
+    return std::visit(
+        [](const auto& e) {
+            return std::is_base_of_v<evt::agent_event_common, std::remove_cvref_t<decltype(e)>>;
+        },
+        body);
+}
 /// Number of services / known events in this version.
 std::size_t service_count();
 std::size_t event_count();

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ctigw/protocol/agent_services.hpp"
 #include "ctigw/protocol/types.hpp"
 
 namespace ctigw::protocol {
@@ -850,6 +851,16 @@ using all_services = service_list<
     svc::set_message_waiting_indicator, svc::set_display, svc::get_display,
     svc::set_hookswitch_status, svc::get_hookswitch_status, svc::set_lamp_mode,
     svc::get_lamp_mode, svc::set_ringer_status, svc::get_ringer_status,
-    svc::get_button_information>;
+    svc::get_button_information, svc::set_agent_state, svc::get_agent_state,
+    svc::get_queue_statistics>;
+
+/// The protocol version that introduced a service: 1 unless it says otherwise.
+template <class S>
+constexpr std::uint32_t since_version_v = [] {
+    if constexpr (requires { S::since_version; })
+        return S::since_version;
+    else
+        return std::uint32_t{1};
+}();
 
 }  // namespace ctigw::protocol

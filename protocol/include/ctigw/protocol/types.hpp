@@ -176,6 +176,27 @@ struct enum_traits<ringer_mode> {
     static constexpr bool open = false;
 };
 
+/// An agent's state in one ACD group (version 2, docs/protocol.md §5.10). ECMA-269 reports a
+/// logged-off agent as loggedOn=false; ctigw folds that into the one state.
+enum class agent_state : std::uint8_t { logged_off, not_ready, ready, busy, working_after_call };
+template <>
+struct enum_traits<agent_state> {
+    static constexpr std::array<std::string_view, 5> names{"loggedOff", "notReady", "ready",
+                                                           "busy", "workingAfterCall"};
+    static constexpr bool open = false;
+};
+
+/// What SetAgentState asks for (ECMA-269 ReqAgentState: busy cannot be requested).
+enum class requested_agent_state : std::uint8_t {
+    logged_on, logged_off, not_ready, ready, working_after_call
+};
+template <>
+struct enum_traits<requested_agent_state> {
+    static constexpr std::array<std::string_view, 5> names{"loggedOn", "loggedOff", "notReady",
+                                                           "ready", "workingAfterCall"};
+    static constexpr bool open = false;
+};
+
 // ---- composite types -----------------------------------------------------------------------
 
 /// A negative response (ECMA-269 UniversalFailure): a category and the value within it, by its
@@ -328,6 +349,33 @@ struct capabilities {
     friend bool operator==(const capabilities&, const capabilities&) = default;
     static constexpr auto fields() {
         return std::tuple{opt("unsupported", &capabilities::unsupported)};
+    }
+};
+
+/// An agent's state in one ACD group (GetAgentState). A switch without groups leaves acdGroup out.
+struct agent_group_state {
+    std::optional<std::string> acd_group;
+    std::optional<std::string> agent_id;
+    agent_state state = agent_state::logged_off;
+    std::optional<agent_state> pending_state;  ///< taken when the current call ends
+    std::optional<std::string> reason_code;    ///< notReady: the switch's reason (ctigw extension)
+    friend bool operator==(const agent_group_state&, const agent_group_state&) = default;
+    static constexpr auto fields() {
+        return std::tuple{opt("acdGroup", &agent_group_state::acd_group),
+                          opt("agentID", &agent_group_state::agent_id),
+                          req("agentState", &agent_group_state::state),
+                          opt("pendingAgentState", &agent_group_state::pending_state),
+                          opt("reasonCode", &agent_group_state::reason_code)};
+    }
+};
+
+/// A not-ready reason the switch accepts: its code on the wire and a name for people.
+struct agent_reason {
+    std::string code;
+    std::optional<std::string> name;
+    friend bool operator==(const agent_reason&, const agent_reason&) = default;
+    static constexpr auto fields() {
+        return std::tuple{req("code", &agent_reason::code), opt("name", &agent_reason::name)};
     }
 };
 

@@ -49,6 +49,18 @@ struct extension_range {
     std::string last;
 };
 
+/// An ACD group (docs/pbx-sim.md "ACD groups and agents"): a dialable device where calls wait
+/// until a ready agent takes them; the longest-idle ready agent gets the oldest call.
+struct acd_group_config {
+    std::string device;  ///< its extension (dialable, not a station)
+    std::string name;
+    std::vector<std::string> agents;         ///< the stations that may log on; empty: every station
+    std::uint32_t max_queued = 20;           ///< one more call overflows
+    std::optional<std::string> overflow_to;  ///< where overflow goes; none: the caller gets busy
+    milliseconds wrapup{10000};              ///< after-call work after each ACD call; zero: none
+    friend bool operator==(const acd_group_config&, const acd_group_config&) = default;
+};
+
 struct sim_config {
     std::vector<extension_range> stations{{"2000", "2099"}};
     std::vector<std::string> park_orbits{"7001", "7002", "7003", "7004", "7005"};
@@ -70,6 +82,12 @@ struct sim_config {
     /// Hard cap on concurrent calls; beyond it call-creating services answer
     /// systemResourceAvailability/resourceBusy.
     std::size_t max_calls = 100000;
+    std::vector<acd_group_config> acd_groups;
+    /// What SetAgentState notReady accepts as reasonCode (TAPI's agent activities).
+    std::vector<protocol::agent_reason> not_ready_reasons{
+        {"break", "Break"}, {"lunch", "Lunch"}, {"training", "Training"}, {"meeting", "Meeting"}};
+    /// agentID -> PIN. Empty: any agentID logs on, without a PIN.
+    std::map<std::string, std::string> agent_pins;
 };
 
 /// One change of a connection's ECMA-269 LocalConnectionState, as the model's single
@@ -148,7 +166,8 @@ class switch_model {
     std::vector<protocol::snapshot_connection> snapshot(const std::string& device) const;
     bool is_device(const std::string& device) const;
     std::vector<std::string> stations() const;
-    /// Every device: stations, park orbits, pickup groups (GetSwitchingFunctionDevices' order).
+    /// Every device: stations, park orbits, pickup groups, ACD groups (GetSwitchingFunctionDevices'
+    /// order).
     std::vector<std::string> devices() const;
     /// The devices with a connection in the call; empty when the call does not exist.
     std::vector<std::string> devices_in_call(const std::string& call_id) const;

@@ -6,6 +6,7 @@
 #include "ctigw/gateway/sim/model.hpp"
 
 namespace ctigw::pbxsim {
+using gateway::sim::acd_group_config;
 using gateway::sim::connection_transition;
 using gateway::sim::event_sink;
 using gateway::sim::extension_range;
