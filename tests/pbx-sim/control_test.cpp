@@ -391,7 +391,7 @@ TEST(LoadMemory, RssIsReported) {
 // ---- against a real server (in-process, plain ws on port 0) ----------------------------------
 
 struct live_server {
-    live_server() : srv(io, config(), options()) {
+    explicit live_server(sim_config c = config()) : srv(io, std::move(c), options()) {
         const auto error = srv.start();
         EXPECT_EQ(error, "");
     }
@@ -584,6 +584,51 @@ TEST(LoadGenerator, ShortRunCreatesAndClearsCallsWithoutRefusals) {
     EXPECT_GE(m.calls_created, s.offered);
     EXPECT_EQ(m.calls_cleared, m.calls_created);
     EXPECT_EQ(m.requests_refused, 0u);
+}
+
+TEST(LoadGenerator, AcdCallsGoToTheAgentsItPlaysAndImpatientCallersAbandon) {
+    auto config = live_server::config();
+    // Sales has three agents and no wrap-up; a caller waits 300 to 600 ms.
+    config.acd_groups = {{"6001", "Sales", {"2190", "2191", "2192"}, 50, std::nullopt, 0ms}};
+    live_server live(config);
+    load_options o;
+    o.calls_per_second = 200;
+    o.duration = 1000ms;
+    o.seed = 5;
+    o.progress = false;
+    o.acd_share = 50;
+    o.answer_min = 10ms;
+    o.answer_max = 40ms;
+    o.talk_min = 40ms;
+    o.talk_max = 200ms;
+    o.hold_min = 10ms;
+    o.hold_max = 50ms;
+    o.patience_min = 300ms;
+    o.patience_max = 600ms;
+    o.drain_timeout = 5000ms;
+    ASSERT_EQ(validate(o), "");
+    std::optional<load_summary> result;
+    load_generator load(live.io, live.srv, o);
+    load.start([&](const load_summary& s) {
+        result = s;
+        live.srv.stop();
+        live.io.stop();
+    });
+    live.io.run_for(20s);
+    ASSERT_TRUE(result.has_value());
+    const load_summary& s = *result;
+    EXPECT_EQ(s.agents, 3u) << format_summary(s);
+    EXPECT_GT(s.acd_offered, 40u) << format_summary(s);
+    EXPECT_LT(s.acd_offered, s.offered) << format_summary(s);
+    // Three agents cannot take ~100 calls/s of 40-200 ms calls: many answered, many abandoned.
+    EXPECT_GT(s.acd_answered, 5u) << format_summary(s);
+    EXPECT_GT(s.acd_abandoned, 5u) << format_summary(s);
+    EXPECT_EQ(s.acd_answered + s.acd_abandoned + s.acd_lost, s.acd_offered)
+        << format_summary(s);
+    EXPECT_EQ(s.failed, 0u) << format_summary(s);
+    EXPECT_EQ(s.requests_refused, 0u) << format_summary(s);
+    EXPECT_NE(format_summary(s).find("ACD"), std::string::npos);
+    EXPECT_EQ(live.model_stats_now().active_calls, 0u);
 }
 
 TEST(LoadGenerator, StopCutsOffRunningCalls) {

@@ -71,6 +71,9 @@ Switch:
   --orbits FIRST-LAST       park orbit devices (default 7001-7005); also a comma list
   --pickup-group NAME=LIST  a pickup group; LIST is numbers and ranges, e.g. sales=2001-2005,2010
                             (repeatable; default: none)
+  --acd-group EXT=LIST      an ACD group: calls to EXT wait for the longest-idle ready agent of
+                            LIST (stations, as for --pickup-group); 20 may wait, 10 s of wrap-up
+                            (repeatable; default: none; docs/pbx-sim.md "ACD groups and agents")
   --external PREFIX=BEHAVIOUR[:DELAY_MS[:HANGUP_MS]]
                             how outside numbers starting with PREFIX behave when called
                             (repeatable; checked in order; an empty PREFIX matches all).
@@ -107,6 +110,8 @@ Driving it:
   --mix T,H,C,B             load mode: percentages of talk, hold, consultation+transfer and
                             single-step transfer calls, adding up to 100 (default 60,20,15,5)
   --even                    load mode: evenly spaced arrivals instead of Poisson
+  --acd-share P             load mode: percentage of calls that go to the ACD groups, whose
+                            agents the simulator logs on and plays (default 0; needs --acd-group)
   --quiet                   no server log and no load progress (errors, the "listening" line,
                             command output and the load summary are still printed)
   --demo                    TLS with certificates in ./pbxsim-certs (--cert-dir to change; generated
@@ -149,6 +154,7 @@ constexpr option_spec options_table[] = {
     {"--token-env", true},    {"--heartbeat-interval", true},
     {"--stations", true},     {"--orbits", true},
     {"--pickup-group", true}, {"--external", true},
+    {"--acd-group", true},    {"--acd-share", true},
     {"--max-conference", true}, {"--new-callid-on-transfer", false},
     {"--max-calls", true},
     {"--park-timeout", true}, {"--scenario", true},
@@ -494,6 +500,22 @@ run_plan make_plan(const cli& c) {
         if (plan.config.pickup_groups.count(name)) throw usage_error("--pickup-group: " + name + " given twice");
         plan.config.pickup_groups[name] = expand_list("--pickup-group", g.substr(eq + 1));
     }
+    for (const auto& g : c.all("--acd-group")) {
+        const auto eq = g.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw usage_error("--acd-group: expected EXT=LIST, got \"" + g + "\"");
+        }
+        acd_group_config group;
+        group.device = g.substr(0, eq);
+        group.name = "ACD " + group.device;
+        group.agents = expand_list("--acd-group", g.substr(eq + 1));
+        for (const auto& other : plan.config.acd_groups) {
+            if (other.device == group.device) {
+                throw usage_error("--acd-group: " + group.device + " given twice");
+            }
+        }
+        plan.config.acd_groups.push_back(std::move(group));
+    }
     if (auto e = c.all("--external"); !e.empty()) {
         plan.config.external_rules.clear();
         bool catch_all = false;
@@ -542,11 +564,15 @@ run_plan make_plan(const cli& c) {
             lo.mix = load_mix{p[0], p[1], p[2], p[3]};
         }
         lo.poisson = !c.has("--even");
+        if (auto a = c.one("--acd-share")) {
+            lo.acd_share = parse_number<std::uint32_t>("--acd-share", *a, 0, 100);
+            if (plan.config.acd_groups.empty()) throw usage_error("--acd-share needs --acd-group");
+        }
         lo.progress = !plan.quiet;
         if (auto error = validate(lo); !error.empty()) throw usage_error("--load: " + error);
         plan.load = lo;
     } else {
-        for (const char* o : {"--duration", "--seed", "--mix", "--even"}) {
+        for (const char* o : {"--duration", "--seed", "--mix", "--even", "--acd-share"}) {
             if (c.has(o)) throw usage_error(std::string(o) + " only makes sense with --load");
         }
     }

@@ -11,6 +11,7 @@
 #include <queue>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ctigw/protocol/messages.hpp"
@@ -20,124 +21,6 @@ namespace ctigw::pbxsim {
 namespace svc = protocol::svc;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
-
-std::string_view to_string(call_script script) {
-    switch (script) {
-        case call_script::talk: return "talk";
-        case call_script::hold: return "hold";
-        case call_script::consult_transfer: return "consult+transfer";
-        case call_script::single_step_transfer: return "single-step transfer";
-    }
-    return "?";
-}
-
-std::string validate(const load_options& o) {
-    if (!(o.calls_per_second > 0) || o.calls_per_second > 100000) {
-        return "the call rate must be > 0 and <= 100000 calls/s";
-    }
-    if (o.duration <= milliseconds::zero()) return "the duration must be > 0";
-    const auto& m = o.mix;
-    if (m.talk + m.hold + m.consult_transfer + m.single_step_transfer != 100) {
-        return "the mix percentages must add up to 100 (talk " + std::to_string(m.talk) +
-               ", hold " + std::to_string(m.hold) + ", consult " +
-               std::to_string(m.consult_transfer) + ", blind " +
-               std::to_string(m.single_step_transfer) + ")";
-    }
-    const auto range_ok = [](milliseconds lo, milliseconds hi) {
-        return lo >= milliseconds::zero() && lo <= hi;
-    };
-    if (!range_ok(o.answer_min, o.answer_max) || !range_ok(o.talk_min, o.talk_max) ||
-        !range_ok(o.hold_min, o.hold_max)) {
-        return "each timing range needs 0 <= min <= max";
-    }
-    if (o.drain_timeout < milliseconds::zero()) return "the drain timeout must be >= 0";
-    return {};
-}
-
-// ---- decisions ---------------------------------------------------------------------------
-
-load_decider::load_decider(const load_options& options) : options_(options), rng_(options.seed) {}
-
-microseconds load_decider::next_gap() {
-    double seconds = 1.0 / options_.calls_per_second;
-    if (options_.poisson) seconds = std::exponential_distribution<double>(options_.calls_per_second)(rng_);
-    return microseconds(static_cast<microseconds::rep>(seconds * 1e6));
-}
-
-milliseconds load_decider::between(milliseconds lo, milliseconds hi) {
-    return milliseconds(std::uniform_int_distribution<milliseconds::rep>(lo.count(), hi.count())(rng_));
-}
-
-std::size_t load_decider::pick(std::size_t n) {
-    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
-}
-
-call_plan load_decider::plan_call() {
-    // Every field is drawn for every call, so each call consumes the same amount of randomness
-    // and one seed gives the same sequence of plans whatever the scripts turn out to be.
-    call_plan p;
-    const auto roll = std::uniform_int_distribution<std::uint32_t>(0, 99)(rng_);
-    const auto& m = options_.mix;
-    if (roll < m.talk) p.script = call_script::talk;
-    else if (roll < m.talk + m.hold) p.script = call_script::hold;
-    else if (roll < m.talk + m.hold + m.consult_transfer) p.script = call_script::consult_transfer;
-    else p.script = call_script::single_step_transfer;
-    const auto digits = std::uniform_int_distribution<std::uint32_t>(0, 999999)(rng_);
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%06u", digits);
-    p.caller = options_.caller_prefix + buf;
-    p.answer_after = between(options_.answer_min, options_.answer_max);
-    p.talk = between(options_.talk_min, options_.talk_max);
-    p.hold = between(options_.hold_min, options_.hold_max);
-    p.second_answer = between(options_.answer_min, options_.answer_max);
-    p.consult_talk = between(options_.answer_min, options_.answer_max);
-    p.caller_hangs_up = std::bernoulli_distribution(0.5)(rng_);
-    return p;
-}
-
-// ---- memory ------------------------------------------------------------------------------
-
-double current_rss_mib() {
-    std::ifstream statm("/proc/self/statm");
-    std::uint64_t size = 0;
-    std::uint64_t resident = 0;
-    if (!(statm >> size >> resident)) return 0;
-    const long page = ::sysconf(_SC_PAGESIZE);
-    return static_cast<double>(resident) * static_cast<double>(page > 0 ? page : 4096) /
-           (1024.0 * 1024.0);
-}
-
-double peak_rss_mib() {
-    rusage usage{};
-    if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-std::string format_summary(const load_summary& s) {
-    std::ostringstream out;
-    out << std::fixed << std::setprecision(1);
-    out << "load summary after " << static_cast<double>(s.elapsed.count()) / 1000.0 << " s:\n"
-        << "  calls offered    " << s.offered << " (talk " << s.scripts[0] << ", hold "
-        << s.scripts[1] << ", consult+transfer " << s.scripts[2] << ", single-step transfer "
-        << s.scripts[3] << "); blocked (no free station) " << s.blocked << "\n"
-        << "  calls completed  " << s.completed << " (answered " << s.answered << ", failed "
-        << s.failed << ", cut off at the end " << s.cut_off << ")\n"
-        << "  rate             " << s.calls_per_second << " calls/s, " << s.events_per_second
-        << " events/s to clients (" << s.events_sent << " events)\n"
-        << "  peak active      " << s.peak_active << " calls\n"
-        << "  requests         " << s.requests << " (refused " << s.requests_refused << ")\n";
-    if (!s.last_refusal.empty()) out << "  last refusal     " << s.last_refusal << "\n";
-    if (!s.last_failure.empty()) out << "  last failure     " << s.last_failure << "\n";
-    out << "  memory           peak RSS " << s.peak_rss_mib << " MiB; RSS ";
-    if (s.rss_at_10s_mib) {
-        out << "at 10 s " << *s.rss_at_10s_mib << " MiB, at the end " << s.rss_end_mib
-            << " MiB (growth " << std::showpos << s.rss_end_mib - *s.rss_at_10s_mib
-            << std::noshowpos << " MiB)\n";
-    } else {
-        out << "at the end " << s.rss_end_mib << " MiB (run shorter than 10 s: no growth figure)\n";
-    }
-    return out.str();
-}
 
 // ---- the generator -----------------------------------------------------------------------
 
@@ -151,6 +34,8 @@ enum class step : std::uint8_t {
     second_answer,      ///< transfer scripts: the target station answers
     complete_transfer,  ///< consult script: TransferCall
     end,                ///< someone hangs up
+    acd_wait,           ///< ACD: has an agent got the call yet?
+    abandon,            ///< ACD: the caller is tired of waiting
     drain_deadline,     ///< calls still running now are cleared
 };
 
@@ -168,7 +53,11 @@ struct tracked_call {
     call_plan plan;
     std::string agent;   ///< the station that has the caller now
     std::string second;  ///< consult / transfer target while it is not yet the agent
+    std::string waiting;  ///< ACD: the callID while it waits for an agent
 };
+
+/// How often a call waiting in an ACD group is checked for delivery.
+constexpr milliseconds acd_poll{100};
 
 }  // namespace
 
@@ -189,8 +78,66 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
     }
     void release_station(std::string& station) {
         if (station.empty()) return;
-        free_stations.push_back(std::move(station));
+        // ACD agents stay with the ACD (its wrap-up makes them ready again).
+        if (agents.count(station) == 0) free_stations.push_back(std::move(station));
         station.clear();
+    }
+
+    // ---- ACD agents ----
+
+    /// Logs the ACD groups' listed agents on and makes them ready; they leave the station pool.
+    void start_agents(switch_model& model, time_point now) {
+        if (options.acd_share == 0) return;
+        const auto& config = model.config();
+        auto pin = config.agent_pins.begin();
+        for (const auto& group : config.acd_groups) {
+            bool any = false;
+            for (const auto& station : group.agents) {
+                if (agents.count(station) == 0) {
+                    std::optional<std::string> id = "load-" + station;
+                    std::optional<std::string> secret;
+                    if (!config.agent_pins.empty()) {  // the switch checks agent IDs and PINs
+                        if (pin == config.agent_pins.end()) break;
+                        id = pin->first;
+                        secret = pin->second;
+                        ++pin;
+                    }
+                    if (!invoke<svc::set_agent_state>(
+                            model, now,
+                            {station, protocol::requested_agent_state::logged_on, id, secret,
+                             group.device, std::nullopt}) ||
+                        !invoke<svc::set_agent_state>(
+                            model, now,
+                            {station, protocol::requested_agent_state::ready, std::nullopt,
+                             std::nullopt, std::nullopt, std::nullopt})) {
+                        continue;
+                    }
+                    agents.insert(station);
+                    std::erase(free_stations, station);
+                } else if (!invoke<svc::set_agent_state>(
+                               model, now,
+                               {station, protocol::requested_agent_state::logged_on, std::nullopt,
+                                std::nullopt, group.device, std::nullopt})) {
+                    continue;
+                }
+                any = true;
+            }
+            if (any) acd_groups.push_back(group.device);  // only groups someone answers
+        }
+        summary.agents = agents.size();
+    }
+
+    /// The agent whose phone rings with `call_id`, if the ACD delivered it.
+    std::optional<std::string> agent_ringing(switch_model& model, const std::string& call_id) {
+        for (const auto& agent : agents) {
+            for (const auto& c : model.snapshot(agent)) {
+                if (c.connection.call_id == call_id &&
+                    c.state == protocol::connection_state::alerting) {
+                    return agent;
+                }
+            }
+        }
+        return std::nullopt;
     }
 
     // ---- requests ----
@@ -236,12 +183,13 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         if (next_arrival < offer_until) plan(next_arrival, step::arrival);
         else end_offering(now);
 
+        while (model.is_device(p.caller)) p.caller += "0";  // never an internal number
+        if (p.to_acd && !acd_groups.empty()) return acd_arrival(model, now, std::move(p));
         auto station = take_station();
         if (!station) {
             ++summary.blocked;
             return;
         }
-        while (model.is_device(p.caller)) p.caller += "0";  // never an internal number
         auto result = model.external_call(p.caller, *station, now);
         if (result.index() == 1) {
             ++summary.failed;
@@ -254,9 +202,29 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         ++summary.scripts[static_cast<std::size_t>(p.script)];
         const std::uint64_t key = ++call_counter;
         const auto answer_at = now + p.answer_after;
-        calls.emplace(key, tracked_call{std::move(p), std::move(*station), {}});
+        calls.emplace(key, tracked_call{std::move(p), std::move(*station), {}, {}});
         summary.peak_active = std::max(summary.peak_active, calls.size());
         plan(answer_at, step::answer, key);
+    }
+
+    void acd_arrival(switch_model& model, time_point now, call_plan p) {
+        const std::string& group = acd_groups[decider.pick(acd_groups.size())];
+        auto result = model.external_call(p.caller, group, now);
+        if (result.index() == 1) {
+            ++summary.failed;
+            summary.last_failure = "external_call " + p.caller + " -> " + group + ": " +
+                                   std::get<1>(result);
+            return;
+        }
+        ++summary.offered;
+        ++summary.acd_offered;
+        ++summary.scripts[static_cast<std::size_t>(p.script)];
+        const std::uint64_t key = ++call_counter;
+        const auto give_up = now + p.patience;
+        calls.emplace(key, tracked_call{std::move(p), {}, {}, std::get<0>(std::move(result))});
+        summary.peak_active = std::max(summary.peak_active, calls.size());
+        plan(now, step::acd_wait, key);
+        plan(give_up, step::abandon, key);
     }
 
     /// Aborts a call whose step could not be done: clears what is left and frees its stations.
@@ -269,6 +237,9 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
     void clear_and_forget(switch_model& model, time_point now, std::uint64_t key) {
         auto it = calls.find(key);
         if (it == calls.end()) return;
+        if (!it->second.waiting.empty()) {
+            (void)model.external_hangup(it->second.waiting, now);  // still in its ACD group
+        }
         for (std::string* device : {&it->second.agent, &it->second.second}) {
             if (device->empty()) continue;
             for (const auto& c : model.snapshot(*device)) {
@@ -303,6 +274,29 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         const milliseconds second_half = c.plan.talk - first_half;
 
         switch (item.what) {
+            case step::acd_wait: {
+                if (c.waiting.empty()) return;  // delivered, or given up
+                if (auto agent = agent_ringing(model, c.waiting)) {
+                    c.agent = std::move(*agent);
+                    c.waiting.clear();
+                    plan(now + c.plan.answer_after, step::answer, item.call);
+                } else if (model.devices_in_call(c.waiting).empty()) {
+                    ++summary.acd_lost;  // overflowed to busy, or cleared by the switch
+                    finish_call(item.call);
+                } else {
+                    plan(now + acd_poll, step::acd_wait, item.call);
+                }
+                return;
+            }
+            case step::abandon: {
+                if (c.waiting.empty()) return;  // an agent has it
+                if (auto error = model.external_hangup(c.waiting, now); !error.empty()) {
+                    return fail(model, now, item.call, "external_hangup: " + error);
+                }
+                ++summary.acd_abandoned;
+                finish_call(item.call);
+                return;
+            }
             case step::answer: {
                 auto conn = find(model, c.agent, connection_state::alerting);
                 if (!conn) return fail(model, now, item.call, "no alerting call at " + c.agent);
@@ -310,6 +304,7 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
                     return fail(model, now, item.call, "AnswerCall refused");
                 }
                 ++summary.answered;
+                if (agents.count(c.agent) != 0) ++summary.acd_answered;
                 plan(now + (c.plan.script == call_script::talk ? c.plan.talk : first_half),
                      c.plan.script == call_script::talk ? step::end : step::middle, item.call);
                 return;
@@ -483,7 +478,10 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         next_arrival = started;
         offer_until = started + options.duration;
         events_at_start = srv.stats().events_sent;
-        srv.with_model([&](switch_model& model, time_point) { free_stations = model.stations(); });
+        srv.with_model([&](switch_model& model, time_point now) {
+            free_stations = model.stations();
+            start_agents(model, now);
+        });
         offering = true;
         plan(started, step::arrival);
         arm();
@@ -550,6 +548,8 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
     std::uint64_t agenda_seq = 0;
     std::unordered_map<std::uint64_t, tracked_call> calls;
     std::vector<std::string> free_stations;
+    std::unordered_set<std::string> agents;  ///< stations playing ACD agents
+    std::vector<std::string> acd_groups;     ///< groups with at least one of them
     std::uint64_t call_counter = 0;
     std::uint64_t request_counter = 0;
 

@@ -1,7 +1,9 @@
 // Load mode: outside numbers call random stations at a set rate and the simulator plays the agents
 // itself through the model (answer, talk, hold, consult and transfer, blind transfer, hang up),
-// so that connected clients see the event stream of a busy call centre. Reports progress once a
-// second and a summary (rates, peak active calls, memory growth) at the end.
+// so that connected clients see the event stream of a busy call centre. With ACD groups, a share
+// of the calls goes to the groups instead: the generator logs their agents on, sets them ready
+// and answers what the ACD delivers; callers who wait too long hang up (abandoned). Reports
+// progress once a second and a summary (rates, peak active calls, memory growth) at the end.
 //
 // All randomness comes from one generator seeded from load_options::seed (load_decider), so a run
 // makes the same decisions for the same seed; which station is free at a given moment still
@@ -61,6 +63,10 @@ struct load_options {
     std::chrono::milliseconds drain_timeout{30000};
     /// The session the agents' requests are made for (no client session uses 0).
     session_id session = 0;
+    /// Percentage of calls that go to the ACD groups (0: none; the groups need listed agents).
+    std::uint32_t acd_share = 0;
+    /// How long an ACD caller waits before hanging up (abandon).
+    std::chrono::milliseconds patience_min{20000}, patience_max{60000};
     /// Outside callers are this prefix plus six random digits.
     std::string caller_prefix = "0301";
     /// Progress to stderr: a live line once a second on a terminal, else a line every 10 s.
@@ -80,6 +86,8 @@ struct call_plan {
     std::chrono::milliseconds second_answer{0};  ///< transfer scripts: the target answers
     std::chrono::milliseconds consult_talk{0};   ///< consult script: before completing transfer
     bool caller_hangs_up = false;                ///< else the agent clears
+    bool to_acd = false;                         ///< the call goes to an ACD group
+    std::chrono::milliseconds patience{0};       ///< ACD: waited this long, the caller hangs up
 };
 
 /**
@@ -112,6 +120,11 @@ struct load_summary {
     std::uint64_t failed = 0;     ///< a step failed (call vanished, request refused, ...)
     std::uint64_t cut_off = 0;    ///< still running at the end and cleared by the generator
     std::uint64_t scripts[4] = {0, 0, 0, 0};  ///< offered calls per call_script
+    std::uint64_t agents = 0;                 ///< ACD agents the generator logged on
+    std::uint64_t acd_offered = 0;            ///< of `offered`: calls to an ACD group
+    std::uint64_t acd_answered = 0;           ///< ... delivered to an agent and answered
+    std::uint64_t acd_abandoned = 0;          ///< ... whose caller gave up waiting
+    std::uint64_t acd_lost = 0;               ///< ... gone before an agent got them (overflow)
     std::uint64_t requests = 0;               ///< CSTA requests the agents made
     std::uint64_t requests_refused = 0;
     std::string last_refusal;       ///< "Service: category/value (message)" of the last refusal
