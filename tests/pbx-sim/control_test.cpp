@@ -540,14 +540,14 @@ TEST(ControlScenarioRunner, RunsInOrderAndQuits) {
     EXPECT_EQ(text.find("status"), std::string::npos) << text;
 }
 
-TEST(LoadGenerator, ShortRunCreatesAndClearsCallsWithoutRefusals) {
-    live_server live;
+/// 200 calls/s for a second with compressed agent timings, so that every call runs its whole
+/// script within the test.
+load_options fast_load(std::uint64_t seed) {
     load_options o;
     o.calls_per_second = 200;
     o.duration = 1000ms;
-    o.seed = 3;
+    o.seed = seed;
     o.progress = false;
-    // Compressed agent timings, so every call runs its whole script within the test.
     o.answer_min = 10ms;
     o.answer_max = 40ms;
     o.talk_min = 40ms;
@@ -555,8 +555,12 @@ TEST(LoadGenerator, ShortRunCreatesAndClearsCallsWithoutRefusals) {
     o.hold_min = 10ms;
     o.hold_max = 50ms;
     o.drain_timeout = 5000ms;
-    ASSERT_EQ(validate(o), "");
+    return o;
+}
 
+/// Runs a load to its end (at most 20 s) and returns its summary.
+std::optional<load_summary> run_load(live_server& live, const load_options& o) {
+    EXPECT_EQ(validate(o), "");
     std::optional<load_summary> result;
     load_generator load(live.io, live.srv, o);
     load.start([&](const load_summary& s) {
@@ -565,6 +569,12 @@ TEST(LoadGenerator, ShortRunCreatesAndClearsCallsWithoutRefusals) {
         live.io.stop();
     });
     live.io.run_for(20s);
+    return result;
+}
+
+TEST(LoadGenerator, ShortRunCreatesAndClearsCallsWithoutRefusals) {
+    live_server live;
+    const auto result = run_load(live, fast_load(3));
     ASSERT_TRUE(result.has_value());
     const load_summary& s = *result;
     EXPECT_GT(s.offered, 120u) << format_summary(s);
@@ -591,30 +601,11 @@ TEST(LoadGenerator, AcdCallsGoToTheAgentsItPlaysAndImpatientCallersAbandon) {
     // Sales has three agents and no wrap-up; a caller waits 300 to 600 ms.
     config.acd_groups = {{"6001", "Sales", {"2190", "2191", "2192"}, 50, std::nullopt, 0ms}};
     live_server live(config);
-    load_options o;
-    o.calls_per_second = 200;
-    o.duration = 1000ms;
-    o.seed = 5;
-    o.progress = false;
+    auto o = fast_load(5);
     o.acd_share = 50;
-    o.answer_min = 10ms;
-    o.answer_max = 40ms;
-    o.talk_min = 40ms;
-    o.talk_max = 200ms;
-    o.hold_min = 10ms;
-    o.hold_max = 50ms;
     o.patience_min = 300ms;
     o.patience_max = 600ms;
-    o.drain_timeout = 5000ms;
-    ASSERT_EQ(validate(o), "");
-    std::optional<load_summary> result;
-    load_generator load(live.io, live.srv, o);
-    load.start([&](const load_summary& s) {
-        result = s;
-        live.srv.stop();
-        live.io.stop();
-    });
-    live.io.run_for(20s);
+    const auto result = run_load(live, o);
     ASSERT_TRUE(result.has_value());
     const load_summary& s = *result;
     EXPECT_EQ(s.agents, 3u) << format_summary(s);
