@@ -566,6 +566,21 @@ TEST_F(backend_test, AgentStatesAndQueueStatisticsAreReadFromTheRoster) {
     EXPECT_EQ(q.calls_abandoned, 2u);
     EXPECT_EQ(q.average_wait_seconds, 12u);
     EXPECT_EQ(q.average_talk_seconds, 95u);
+    // GetSwitchingFunctionDevices lists the queue after the stations, or alone by category.
+    const auto acd = call(svc::get_switching_function_devices::params{
+        protocol::device_category::acd, std::nullopt, std::nullopt});
+    const auto& groups = std::get<svc::get_switching_function_devices::result>(
+                             std::get<protocol::service_result>(acd.outcome))
+                             .devices;
+    ASSERT_EQ(groups.size(), 1u);
+    EXPECT_EQ(groups[0].device, "sales");
+    EXPECT_EQ(groups[0].category, protocol::device_category::acd);
+    const auto every = call(svc::get_switching_function_devices::params{});
+    EXPECT_EQ(std::get<svc::get_switching_function_devices::result>(
+                  std::get<protocol::service_result>(every.outcome))
+                  .devices.back()
+                  .device,
+              "sales");
     const auto station = call(svc::get_queue_statistics::params{"2001"});
     EXPECT_EQ(std::get<protocol::csta_error>(station.outcome).value, "invalidDeviceID");
 

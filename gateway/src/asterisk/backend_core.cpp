@@ -484,9 +484,20 @@ std::optional<response> backend_core::serve_read(const request& r) const {
 
 response backend_core::list_devices(const request& r,
                                     const svc::get_switching_function_devices::params& p) const {
-    // Stations only; the cursor is "s:<index>".
-    const bool stations = !p.category || *p.category == protocol::device_category::station;
-    const auto& all = settings_.stations;
+    // Stations, then the queues (ACD groups) app_queue has now; the cursor is "s:<index>" into
+    // that list, narrowed to the category asked for.
+    using protocol::device_category;
+    std::vector<protocol::device_info> all;
+    if (!p.category || *p.category == device_category::station) {
+        for (const auto& s : settings_.stations) {
+            all.push_back({s, device_category::station, std::nullopt});
+        }
+    }
+    if (!p.category || *p.category == device_category::acd) {
+        for (auto& q : roster_.queues()) {
+            if (is_acd_group(q)) all.push_back({q, device_category::acd, q});
+        }
+    }
     std::size_t start = 0;
     if (p.cursor) {
         const auto& c = *p.cursor;
@@ -504,13 +515,10 @@ response backend_core::list_devices(const request& r,
                               "/params/maxCount: must be at least 1");
     }
     svc::get_switching_function_devices::result out;
-    if (stations) {
-        const std::size_t end = std::min(all.size(), start + max);
-        for (std::size_t i = start; i < end; ++i) {
-            out.devices.push_back({all[i], protocol::device_category::station, std::nullopt});
-        }
-        if (end < all.size()) out.next_cursor = "s:" + std::to_string(end);
-    }
+    const std::size_t end = std::min(all.size(), start + max);
+    out.devices.assign(all.begin() + static_cast<std::ptrdiff_t>(start),
+                       all.begin() + static_cast<std::ptrdiff_t>(end));
+    if (end < all.size()) out.next_cursor = "s:" + std::to_string(end);
     return protocol::make_response<svc::get_switching_function_devices>(r.id, std::move(out));
 }
 
