@@ -364,9 +364,10 @@ void server_core::execute(session_base& s, const request& r) {
                     if (auto* e = std::get_if<csta_error>(&m)) {
                         return send_response(s, response{r.id, index, std::move(*e)});
                     }
-                    send_response(s, make_response<svc::monitor_start>(
-                                         r.id, {std::get<std::string>(std::move(m)),
-                                                detail::capabilities_of(backend, p.device, s.version)}));
+                    send_response(
+                        s, make_response<svc::monitor_start>(
+                               r.id, {std::get<std::string>(std::move(m)),
+                                      detail::capabilities_of(backend, p.device, s.version)}));
                 } else if constexpr (std::is_same_v<P, svc::monitor_start_batch::params>) {
                     svc::monitor_start_batch::result out;
                     out.results.reserve(p.devices.size());
@@ -540,12 +541,13 @@ void server_core::on_device_event(const std::string& device, const event_body& b
     // Encoded once; each session adds its own seq and monitorRef.
     auto tail = std::make_shared<const std::string>(encode_event_tail(body, std::nullopt));
     ++stats.events_encoded;
+    const auto version = event_since_version(body);
     const auto targets = w->second;  // a send may close a slow session, which edits the table
     for (const auto& [id, ref] : targets) {
         auto it = sessions.find(id);
         if (it == sessions.end()) continue;
         auto& s = *it->second;
-        if (event_since_version(body) > s.version) continue;  // unknown to that session's version
+        if (version > s.version) continue;  // unknown to that session's version
         if (reorder) {
             s.reorder_buffer.push_back({call_of(body), ref, tail});
             auto self = shared_from_this();

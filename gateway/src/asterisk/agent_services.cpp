@@ -13,33 +13,16 @@ namespace errv = protocol::error_values;
 
 namespace {
 
-protocol::agent_state wire_state(asterisk::agent_state s) {
-    switch (s) {
-        case asterisk::agent_state::logged_off:
-            return protocol::agent_state::logged_off;
-        case asterisk::agent_state::not_ready:
-            return protocol::agent_state::not_ready;
-        case asterisk::agent_state::ready:
-            return protocol::agent_state::ready;
-        case asterisk::agent_state::busy:
-            return protocol::agent_state::busy;
-        case asterisk::agent_state::working_after_call:
-            return protocol::agent_state::working_after_call;
-    }
-    return protocol::agent_state::logged_off;
-}
-
 /// What follows a busy or wrap-up membership: app_queue applies a pause made during the call
 /// when it ends, so a paused member will be notReady, any other ready.
 std::optional<protocol::agent_state> pending_of(const queue_membership& m) {
     const auto s = m.state();
-    if (s != asterisk::agent_state::busy && s != asterisk::agent_state::working_after_call) {
+    if (s != agent_state::busy && s != agent_state::working_after_call) {
         return std::nullopt;
     }
-    if (m.paused) return protocol::agent_state::not_ready;
-    return s == asterisk::agent_state::busy && m.own_wrapup.count() > 0
-               ? protocol::agent_state::working_after_call
-               : protocol::agent_state::ready;
+    if (m.paused) return agent_state::not_ready;
+    return s == agent_state::busy && m.own_wrapup.count() > 0 ? agent_state::working_after_call
+                                                              : agent_state::ready;
 }
 
 template <class E>
@@ -48,10 +31,6 @@ E agent_event(const agent_change& c) {
     e.agent_device = c.station;
     e.acd_group = c.queue;
     return e;
-}
-
-response error_of(const request& r, error_category c, std::string_view value, std::string why) {
-    return response{r.id, r.params.index(), csta_error{c, std::string(value), std::move(why)}};
 }
 
 }  // namespace
@@ -67,30 +46,29 @@ void backend_core::emit_agent_events(const agent_change& c) {
         if (m.queue == c.queue) now = std::move(m);
     }
     std::vector<event_body> events;
-    if (c.previous == asterisk::agent_state::logged_off &&
-        c.state != asterisk::agent_state::logged_off) {
+    if (c.previous == agent_state::logged_off && c.state != agent_state::logged_off) {
         events.emplace_back(agent_event<evt::agent_logged_on>(c));
     }
     switch (c.state) {
-        case asterisk::agent_state::logged_off:
+        case agent_state::logged_off:
             events.emplace_back(agent_event<evt::agent_logged_off>(c));
             break;
-        case asterisk::agent_state::not_ready: {
+        case agent_state::not_ready: {
             auto e = agent_event<evt::agent_not_ready>(c);
             if (!c.reason.empty()) e.reason_code = c.reason;
             events.emplace_back(std::move(e));
             break;
         }
-        case asterisk::agent_state::ready:
+        case agent_state::ready:
             events.emplace_back(agent_event<evt::agent_ready>(c));
             break;
-        case asterisk::agent_state::busy: {
+        case agent_state::busy: {
             auto e = agent_event<evt::agent_busy>(c);
             if (now) e.pending_state = pending_of(*now);
             events.emplace_back(std::move(e));
             break;
         }
-        case asterisk::agent_state::working_after_call: {
+        case agent_state::working_after_call: {
             auto e = agent_event<evt::agent_working_after_call>(c);
             if (now) e.pending_state = pending_of(*now);
             events.emplace_back(std::move(e));
@@ -108,17 +86,18 @@ void backend_core::emit_agent_events(const agent_change& c) {
 std::optional<response> backend_core::serve_agent_read(const request& r) const {
     if (const auto* p = std::get_if<svc::get_agent_state::params>(&r.params)) {
         if (!is_station(p->device)) {
-            return error_of(r, error_category::operation, errv::invalid_device_id,
-                            "not a station of this switch");
+            return response{r.id, r.params.index(),
+                            fail(error_category::operation, errv::invalid_device_id,
+                                 "not a station of this switch")};
         }
         svc::get_agent_state::result out;
         for (const auto& m : roster_.memberships(p->device)) {
             if (p->acd_group && m.queue != *p->acd_group) continue;
             agent_group_state g;
             g.acd_group = m.queue;
-            g.state = wire_state(m.state());
+            g.state = m.state();
             g.pending_state = pending_of(m);
-            if (g.state == protocol::agent_state::not_ready && !m.reason.empty()) {
+            if (g.state == agent_state::not_ready && !m.reason.empty()) {
                 g.reason_code = m.reason;
             }
             out.agent_states.push_back(std::move(g));
@@ -129,8 +108,9 @@ std::optional<response> backend_core::serve_agent_read(const request& r) const {
         auto s =
             is_acd_group(p->device) ? roster_.statistics(p->device, settings_.now()) : std::nullopt;
         if (!s) {
-            return error_of(r, error_category::operation, errv::invalid_device_id,
-                            "not a queue of this switch");
+            return response{r.id, r.params.index(),
+                            fail(error_category::operation, errv::invalid_device_id,
+                                 "not a queue of this switch")};
         }
         auto u = [](auto v) { return static_cast<std::uint32_t>(std::max<std::int64_t>(0, v)); };
         svc::get_queue_statistics::result out;
@@ -183,13 +163,13 @@ plan_outcome backend_core::plan_agent_state(const svc::set_agent_state::params& 
     if (pl == nullptr) return out;
     // A change during a call waits for its end: app_queue pauses at once but the member stays
     // on the call, and a removed member's call goes on.
-    if (roster_.state_of(p.device) == asterisk::agent_state::busy &&
+    if (roster_.state_of(p.device) == agent_state::busy &&
         p.requested != requested_agent_state::logged_on) {
         svc::set_agent_state::result res;
-        res.pending_state =
-            p.requested == requested_agent_state::ready       ? protocol::agent_state::ready
-            : p.requested == requested_agent_state::not_ready ? protocol::agent_state::not_ready
-                                                              : protocol::agent_state::logged_off;
+        res.pending_state = p.requested == requested_agent_state::ready ? agent_state::ready
+                            : p.requested == requested_agent_state::not_ready
+                                ? agent_state::not_ready
+                                : agent_state::logged_off;
         pl->result =
             service_result{std::in_place_index<service_index_v<svc::set_agent_state>>, res};
     } else {

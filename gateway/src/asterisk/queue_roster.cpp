@@ -14,9 +14,6 @@ namespace errv = protocol::error_values;
 
 namespace {
 
-constexpr std::array<std::string_view, 5> state_names{"loggedOff", "notReady", "ready", "busy",
-                                                      "workingAfterCall"};
-
 /// How engaged a state is, for a station's overall state.
 int rank(agent_state s) noexcept {
     switch (s) {
@@ -48,7 +45,7 @@ bool printable(std::string_view s, std::size_t max) {
 }  // namespace
 
 std::string_view to_string(agent_state s) noexcept {
-    return state_names[static_cast<std::size_t>(s)];
+    return protocol::enum_traits<agent_state>::names[static_cast<std::size_t>(s)];
 }
 
 agent_state queue_membership::state() const noexcept {

@@ -41,7 +41,9 @@ namespace ctigw::gateway::asterisk {
 
 using roster_clock = std::chrono::steady_clock;
 
-enum class agent_state : std::uint8_t { logged_off, not_ready, ready, busy, working_after_call };
+/// The protocol's agent state (docs/protocol.md §5.10): what the roster derives is what the
+/// agent services report.
+using agent_state = protocol::agent_state;
 std::string_view to_string(agent_state s) noexcept;
 
 struct roster_env {

@@ -19,6 +19,15 @@ csta_error make_error(error_category category, std::string_view value, std::stri
     return csta_error{category, std::string{value}, std::move(message)};
 }
 
+csta_error bad_state(std::string_view value, std::string message) {
+    return make_error(error_category::state_incompatibility, value, std::move(message));
+}
+
+csta_error out_of_range(std::string message) {
+    return make_error(error_category::operation, protocol::error_values::invalid_parameter_value,
+                      std::move(message));
+}
+
 namespace {
 
 bool all_digits(std::string_view s) {

@@ -18,15 +18,6 @@ using protocol::requested_agent_state;
 
 namespace {
 
-csta_error bad_value(std::string why) {
-    return make_error(error_category::operation, errv::invalid_parameter_value, std::move(why));
-}
-
-csta_error bad_state(std::string why) {
-    return make_error(error_category::state_incompatibility, errv::invalid_device_state,
-                      std::move(why));
-}
-
 std::uint32_t seconds_of(std::chrono::milliseconds total, std::uint32_t count) {
     if (count == 0) return 0;
     return static_cast<std::uint32_t>(
@@ -133,7 +124,8 @@ void switch_model::impl::settle_acd(time_point now) {
     auto left = std::move(acd_left_);
     acd_left_.clear();
     for (const auto& l : left) {
-        if (acd_rec* g = find_acd(l.group)) {
+        acd_rec* g = find_acd(l.group);
+        if (g != nullptr) {
             if (l.answered_at) {
                 g->talk_total +=
                     std::chrono::duration_cast<std::chrono::milliseconds>(now - *l.answered_at);
@@ -144,8 +136,7 @@ void switch_model::impl::settle_acd(time_point now) {
         auto it = agents_.find(l.station);
         if (it == agents_.end() || it->second.state != agent_state::busy) continue;
         agent_rec& a = it->second;
-        const auto wrapup = find_acd(l.group) != nullptr ? find_acd(l.group)->config.wrapup
-                                                         : std::chrono::milliseconds{0};
+        const auto wrapup = g != nullptr ? g->config.wrapup : std::chrono::milliseconds{0};
         if (a.pending) {
             const auto next = *a.pending;
             a.pending.reset();
@@ -248,12 +239,12 @@ outcome<sv::set_agent_state> switch_model::impl::serve(session_id,
                           p.device + " is not a station");
     }
     if (p.acd_group && find_acd(*p.acd_group) == nullptr) {
-        return bad_value("/params/acdGroup: " + *p.acd_group + " is not an ACD group");
+        return out_of_range("/params/acdGroup: " + *p.acd_group + " is not an ACD group");
     }
     if (p.reason_code &&
         std::none_of(config_.not_ready_reasons.begin(), config_.not_ready_reasons.end(),
                      [&](const protocol::agent_reason& r) { return r.code == *p.reason_code; })) {
-        return bad_value("/params/reasonCode: unknown reason " + *p.reason_code);
+        return out_of_range("/params/reasonCode: unknown reason " + *p.reason_code);
     }
     agent_rec& a = agents_[p.device];
     const bool logged_on = a.state != agent_state::logged_off;
@@ -273,20 +264,21 @@ outcome<sv::set_agent_state> switch_model::impl::serve(session_id,
             }
         }
         if (logged_on && p.agent_id && a.agent_id && *p.agent_id != *a.agent_id) {
-            return bad_state("agent " + *a.agent_id + " is logged on at " + p.device);
+            return bad_state(errv::invalid_device_state,
+                             "agent " + *a.agent_id + " is logged on at " + p.device);
         }
         std::vector<std::string> join;
         if (p.acd_group) {
             if (!member_of(*p.acd_group)) {
-                return bad_value("/params/acdGroup: " + p.device + " is not an agent of " +
-                                 *p.acd_group);
+                return out_of_range("/params/acdGroup: " + p.device + " is not an agent of " +
+                                    *p.acd_group);
             }
             join.push_back(*p.acd_group);
         } else {
             for (const auto& [g, rec] : acd_) {
                 if (member_of(g)) join.push_back(g);
             }
-            if (join.empty()) return bad_value(p.device + " is an agent of no ACD group");
+            if (join.empty()) return out_of_range(p.device + " is an agent of no ACD group");
         }
         std::erase_if(join, [&](const std::string& g) {
             return std::find(a.groups.begin(), a.groups.end(), g) != a.groups.end();
@@ -304,10 +296,11 @@ outcome<sv::set_agent_state> switch_model::impl::serve(session_id,
         return out;
     }
 
-    if (!logged_on) return bad_state(p.device + " is not logged on");
+    if (!logged_on) return bad_state(errv::invalid_device_state, p.device + " is not logged on");
     if (p.acd_group &&
         std::find(a.groups.begin(), a.groups.end(), *p.acd_group) == a.groups.end()) {
-        return bad_state(p.device + " is not logged on to " + *p.acd_group);
+        return bad_state(errv::invalid_device_state,
+                         p.device + " is not logged on to " + *p.acd_group);
     }
     const auto wanted = p.requested == requested_agent_state::logged_off ? agent_state::logged_off
                         : p.requested == requested_agent_state::ready    ? agent_state::ready

@@ -17,9 +17,6 @@ csta_error no_connection(const connection_id& id) {
     return make_error(error_category::operation, errv::invalid_connection_id,
                       "no connection " + id.call_id + "/" + id.device_id);
 }
-csta_error bad_state(std::string_view value, std::string message) {
-    return make_error(error_category::state_incompatibility, value, std::move(message));
-}
 }  // namespace
 
 std::variant<switch_model::impl::conn_ref, csta_error> switch_model::impl::find_connection(

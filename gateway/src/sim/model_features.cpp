@@ -15,14 +15,8 @@ namespace errv = protocol::error_values;
 using protocol::connection_id;
 
 namespace {
-csta_error bad_state(std::string_view value, std::string message) {
-    return make_error(error_category::state_incompatibility, value, std::move(message));
-}
 csta_error nothing_to_pick(std::string message) {
     return bad_state(errv::no_call_to_pick_up, std::move(message));
-}
-csta_error out_of_range(std::string message) {
-    return make_error(error_category::operation, errv::invalid_parameter_value, std::move(message));
 }
 }  // namespace
 

@@ -141,6 +141,10 @@ inline constexpr std::size_t max_correlator_bytes = 4096;
 inline constexpr std::string_view trunk_name = "trunk-1";
 
 csta_error make_error(error_category category, std::string_view value, std::string message);
+/// stateIncompatibility/`value`: the device or connection is not in a state the service needs.
+csta_error bad_state(std::string_view value, std::string message);
+/// operation/valueOutOfRange: a parameter the model cannot take (the message names it).
+csta_error out_of_range(std::string message);
 
 template <class S>
 using outcome = std::variant<typename S::result, csta_error>;

@@ -129,7 +129,8 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
 
     /// The agent whose phone rings with `call_id`, if the ACD delivered it.
     std::optional<std::string> agent_ringing(switch_model& model, const std::string& call_id) {
-        for (const auto& agent : agents) {
+        for (const auto& agent : model.devices_in_call(call_id)) {
+            if (agents.count(agent) == 0) continue;
             for (const auto& c : model.snapshot(agent)) {
                 if (c.connection.call_id == call_id &&
                     c.state == protocol::connection_state::alerting) {
