@@ -184,10 +184,13 @@ void server_core::malformed_frame(session_base& s, const decode_error& err,
         reply["service"] = std::string(service_name(*err.service_index));
     } else {
         // protocol.md §4.1/§4.7: a response echoes the request's service; without a readable
-        // one there is nothing to answer with, and the frame is only dropped and counted.
+        // one there is nothing to answer with, and the frame is only dropped and counted. A
+        // name the envelope does not allow (empty, too long) would make the answer invalid too.
         auto raw = nlohmann::json::parse(frame, nullptr, false);
         if (!raw.is_object() || !raw.contains("service") || !raw["service"].is_string()) return;
-        reply["service"] = raw["service"];
+        const auto& name = raw["service"].get_ref<const std::string&>();
+        if (name.empty() || name.size() > options.limits.max_string_length) return;
+        reply["service"] = name;
     }
     reply["error"] = {{"category", "operation"},
                       {"value", unknown ? "serviceNotSupported" : "valueOutOfRange"},

@@ -110,6 +110,10 @@ TEST(GatewayFixtures, EveryInvalidMessageIsCountedAndTheSessionSurvives) {
             const auto sent = nlohmann::json::parse(text, nullptr, false);
             ASSERT_TRUE(sent.is_object());
             EXPECT_EQ(answer["id"], sent["id"]);
+            // The answer itself is a valid message (an unknown service's name is echoed).
+            const auto decoded = make_json_codec()->decode(answer.dump());
+            EXPECT_TRUE(decoded.ok() || decoded.error().code == decode_errc::unknown_service)
+                << answer.dump();
         }
     }
     EXPECT_EQ(gw.stats().malformed_received, invalid.size());
