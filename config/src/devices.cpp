@@ -51,6 +51,7 @@ std::vector<device> expand(const device_settings& devices, device_kind kind) {
             const auto named = devices.names.find(extension);
             d.name = named != devices.names.end() ? named->second : substitute(pattern, extension);
             d.pickup_group = r.pickup_group;
+            d.role = r.role;
             out.push_back(std::move(d));
             if (extension == r.last) break;
             detail::increment(extension);

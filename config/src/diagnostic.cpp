@@ -37,6 +37,16 @@ const char* to_string(log_level level) noexcept {
     return "info";
 }
 
+const char* to_string(line_role role) noexcept {
+    switch (role) {
+        case line_role::station: return "station";
+        case line_role::acd_group: return "acdGroup";
+        case line_role::queue: return "queue";
+        case line_role::route_point: return "routePoint";
+    }
+    return "station";
+}
+
 const char* to_string(tls_version version) noexcept {
     return version == tls_version::v1_3 ? "1.3" : "1.2";
 }

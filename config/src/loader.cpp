@@ -345,6 +345,11 @@ class reader : public detail::json_reader {
         std::size_t declared = 0;
         read_device_list(d, p, "lines", out.lines, declared);
         read_device_list(d, p, "phones", out.phones, declared);
+        for (const auto& r : out.phones) {
+            if (r.role != line_role::station) {
+                error(r.pointer + "/options/role", "a role applies to lines only");
+            }
+        }
         if (declared == 0) error(p, "define at least one line or phone");
 
         const json* names = find(d, "names");
@@ -443,8 +448,9 @@ class reader : public detail::json_reader {
         if (auto name = string(item, ip, "name"); name && check_name(*name, ip + "/name")) {
             r.name = *name;
         }
-        if (const json* o = object(item, ip, "options", false, {"pickupGroup"})) {
+        if (const json* o = object(item, ip, "options", false, {"pickupGroup", "role"})) {
             const std::string op = ip + "/options";
+            if (auto role = string(*o, op, "role")) read_role(*role, op + "/role", r);
             if (auto g = string(*o, op, "pickupGroup")) {
                 if (g->size() > max_group_length) {
                     error(op + "/pickupGroup", "pickup group is longer than " +
@@ -456,6 +462,18 @@ class reader : public detail::json_reader {
             }
         }
         return ok;
+    }
+
+    void read_role(const std::string& text, const std::string& ptr, device_range& r) {
+        for (auto role : {line_role::station, line_role::acd_group, line_role::queue,
+                          line_role::route_point}) {
+            if (text == to_string(role)) {
+                r.role = role;
+                return;
+            }
+        }
+        error(ptr, "unknown role " + quote(text) +
+                       "; expected \"station\", \"acdGroup\", \"queue\" or \"routePoint\"");
     }
 
     bool parse_spec(std::string_view text, const std::string& ptr, spec_kind kind,

@@ -40,6 +40,24 @@ TEST(config_devices, expands_ranges_names_and_groups) {
     EXPECT_EQ(count(d.lines), 6U);
 }
 
+TEST(config_devices, roles_expand_with_their_lines) {
+    const auto d = load_devices(R"j({
+        "lines": ["2001", {"extension": "8000", "name": "Sales", "options": {"role": "acdGroup"}},
+                  {"range": "8100-8101", "options": {"role": "routePoint"}},
+                  {"extension": "8200", "options": {"role": "queue"}},
+                  {"extension": "2002", "options": {"role": "station"}}]})j");
+    const auto lines = expand(d, device_kind::line);
+    ASSERT_EQ(lines.size(), 6U);
+    EXPECT_EQ(lines[0].role, line_role::station);
+    EXPECT_EQ(lines[1].role, line_role::acd_group);
+    EXPECT_EQ(lines[1].name, "Sales");
+    EXPECT_EQ(lines[2].role, line_role::route_point);
+    EXPECT_EQ(lines[3].role, line_role::route_point);
+    EXPECT_EQ(lines[4].role, line_role::queue);
+    EXPECT_EQ(lines[5].role, line_role::station);
+    EXPECT_STREQ(to_string(line_role::acd_group), "acdGroup");
+}
+
 TEST(config_devices, default_names) {
     const auto d = load_devices(R"({"lines": ["7"], "phones": ["8-9"]})");
     EXPECT_EQ(expand(d, device_kind::line)[0].name, "Line 7");

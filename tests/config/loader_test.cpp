@@ -303,6 +303,15 @@ TEST(config_loader, device_entry_errors) {
             "131)"));
 }
 
+TEST(config_loader, role_rules) {
+    const auto e = errors(make(default_switch, R"("lines": [{"extension": "1", "options": {"role": "agent"}}],
+        "phones": [{"extension": "2", "options": {"role": "acdGroup"}}])"));
+    ASSERT_EQ(e.size(), 2U);
+    EXPECT_THAT(e[0], HasSubstr("/devices/lines/0/options/role: unknown role \"agent\"; expected "
+                                "\"station\", \"acdGroup\", \"queue\" or \"routePoint\""));
+    EXPECT_THAT(e[1], HasSubstr("/devices/phones/0/options/role: a role applies to lines only"));
+}
+
 TEST(config_loader, devices_need_at_least_one_line_or_phone) {
     EXPECT_THAT(errors(make(default_switch, R"("lines": [], "phones": [])")),
                 ElementsAre("/devices: define at least one line or phone (line 3, column 12)"));

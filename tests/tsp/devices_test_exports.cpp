@@ -87,9 +87,14 @@ TEST_F(TspLibrary, EveryDefNameIsExported) {
     ASSERT_GT(names.size(), 50u);
     for (const auto& n : names) EXPECT_NE(::dlsym(lib, n.c_str()), nullptr) << n;
     // and what we do not implement is not exported
-    for (const char* n : {"TSPI_lineNegotiateExtVersion", "TSPI_lineGetDevConfig", "TSPI_phoneSetVolume",
-                          "TUISPI_providerConfig", "TSPI_lineDevSpecific"}) {
+    for (const char* n : {"TSPI_lineDevSpecificFeature", "TSPI_lineGetDevConfig",
+                          "TSPI_phoneSetVolume", "TUISPI_providerConfig", "TSPI_phoneDevSpecific"}) {
         EXPECT_EQ(::dlsym(lib, n), nullptr) << n;
+    }
+    // the agent extension (docs/agents.md §4)
+    for (const char* n : {"TSPI_lineDevSpecific", "TSPI_lineNegotiateExtVersion",
+                          "TSPI_lineGetExtensionID", "TSPI_lineSelectExtVersion"}) {
+        EXPECT_NE(::dlsym(lib, n), nullptr) << n;
     }
     // the UI entry points exist in ctigw.tsp only
     const auto windows_only = def_exports(true);

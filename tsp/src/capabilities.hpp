@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctigw/config/settings.hpp"
 #include "ctigw/tsp/tapi.hpp"
 
 namespace ctigw::tsp::caps {
@@ -47,6 +48,18 @@ inline constexpr DWORD address_cap_flags =
     LINEADDRCAPFLAGS_DIALED | LINEADDRCAPFLAGS_PARTIALDIAL | LINEADDRCAPFLAGS_TRANSFERHELD |
     LINEADDRCAPFLAGS_CONFERENCEHELD | LINEADDRCAPFLAGS_PICKUPGROUPID |
     LINEADDRCAPFLAGS_FWDNUMRINGS | LINEADDRCAPFLAGS_FWDSTATUSVALID | LINEADDRCAPFLAGS_FWDBUSYNAADDR;
+
+/// LINEADDRESSCAPS.dwAddrCapFlags a line's role adds (docs/agents.md): an ACD group is also its
+/// own queue (its waiting calls are on its line).
+constexpr DWORD role_cap_flags(config::line_role role) {
+    switch (role) {
+        case config::line_role::station: return 0;
+        case config::line_role::acd_group: return LINEADDRCAPFLAGS_ACDGROUP | LINEADDRCAPFLAGS_QUEUE;
+        case config::line_role::queue: return LINEADDRCAPFLAGS_QUEUE;
+        case config::line_role::route_point: return LINEADDRCAPFLAGS_ROUTEPOINT;
+    }
+    return 0;
+}
 
 /// LINEADDRESSCAPS.dwCallStates: every state a call may report.
 inline constexpr DWORD call_states =

@@ -428,6 +428,7 @@ line_ptr make_line(devices_context& ctx, const config::device& d) {
     l->extension = d.extension;
     l->name = d.name;
     if (!d.pickup_group.empty()) l->pickup_group = d.pickup_group;
+    l->role = d.role;
     l->permanent_id = assign_id(ctx.line_ids, d.extension, permanent_line_id(d.extension));
     return l;
 }
@@ -653,10 +654,6 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
     } else if (const auto* ue = std::get_if<unknown_event>(&b)) {
         p.log(level::debug,
               "unknown event " + protocol::log_safe(ue->name, 64) + " for " + device + " ignored");
-    } else if (protocol::is_agent_event(b)) {
-        // Read by the agent model; the line's call and device state do not change.
-        p.log(level::debug, "agent event " + std::string(protocol::event_name(b)) + " for " +
-                                device + " (no agent model on this line)");
     } else if (ph) {
         on_phone_event_locked(p, ph, b);
     }
@@ -759,9 +756,10 @@ std::string provider::reload() {
         const auto& d = *it->second;
         std::optional<std::string> group;
         if (!d.pickup_group.empty()) group = d.pickup_group;
-        if (l->name != d.name || l->pickup_group != group) {
+        if (l->name != d.name || l->pickup_group != group || l->role != d.role) {
             l->name = d.name;
             l->pickup_group = group;
+            l->role = d.role;
             ++renamed;
             if (l->line_states & LINEDEVSTATE_CAPSCHANGE) {
                 s.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);

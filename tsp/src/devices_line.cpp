@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "capabilities.hpp"
+#include "ctigw/tsp/agent_extension.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 #include "devices.hpp"
 #include "modules.hpp"
@@ -181,7 +182,9 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     line_ptr l;
     if (auto e = find_line_locked(p, device_id, l)) return e;
     if (!version_ok(version)) return err(LINEERR_INCOMPATIBLEAPIVERSION);
-    if (ext_version != 0) return err(LINEERR_INCOMPATIBLEEXTVERSION);
+    if (ext_version != 0 && ext_version != agent_ext_version) {
+        return err(LINEERR_INCOMPATIBLEEXTVERSION);
+    }
     var_writer<LINEDEVCAPS> w(caps, fixed_size<LINEDEVCAPS>(version));
     if (!w.fits_fixed()) return to_lineerr(w.status());
     w.put_string(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset, u"ctigw");
@@ -223,7 +226,9 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
     if (auto e = find_line_locked(p, device_id, l)) return e;
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (!version_ok(version)) return err(LINEERR_INCOMPATIBLEAPIVERSION);
-    if (ext_version != 0) return err(LINEERR_INCOMPATIBLEEXTVERSION);
+    if (ext_version != 0 && ext_version != agent_ext_version) {
+        return err(LINEERR_INCOMPATIBLEEXTVERSION);
+    }
     var_writer<LINEADDRESSCAPS> w(caps, fixed_size<LINEADDRESSCAPS>(version));
     if (!w.fits_fixed()) return to_lineerr(w.status());
     using C = LINEADDRESSCAPS;
@@ -247,7 +252,7 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
     w.set(&C::dwMaxNumOnHoldPendingCalls, caps::max_on_hold_pending_calls);
     w.set(&C::dwMaxNumConference, caps::max_num_conference);
     w.set(&C::dwMaxNumTransConf, max_num_trans_conf);
-    w.set(&C::dwAddrCapFlags, caps::address_cap_flags);
+    w.set(&C::dwAddrCapFlags, caps::address_cap_flags | caps::role_cap_flags(l->role));
     w.set(&C::dwCallFeatures, caps::call_features & ~l->unsupported.call);
     w.set(&C::dwRemoveFromConfCaps, caps::remove_from_conf_caps);
     w.set(&C::dwRemoveFromConfState, caps::remove_from_conf_state);

@@ -1,6 +1,8 @@
 // Provider lifecycle, handle tables, the road to TAPI (dispatcher), request plumbing and the link
 // callbacks. Call control lives in calls*.cpp, devices in devices*.cpp.
 #include "state.hpp"
+
+#include "agents.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
@@ -29,7 +31,7 @@ bool is_device_event(const protocol::event_body& b) {
            std::holds_alternative<protocol::evt::lamp_mode_changed>(b) ||
            std::holds_alternative<protocol::evt::button_pressed>(b) ||
            std::holds_alternative<protocol::evt::ringer_status_changed>(b) ||
-           std::holds_alternative<protocol::evt::unknown_event>(b) || protocol::is_agent_event(b);
+           std::holds_alternative<protocol::evt::unknown_event>(b);
 }
 
 pbx_link::link_settings make_link_settings(const config::settings& s, std::string token,
@@ -252,6 +254,7 @@ void provider_state::on_link_down(const pbx_link::link_down& why) {
     log(level::warn, "switch link down: " + why.reason +
                          (why.switch_restarted ? " (switch restarted: every call is gone)" : ""));
     devices_set_all_out_of_service_locked(*this);
+    agents::on_link_down_locked(*this);
 }
 
 void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
@@ -294,15 +297,21 @@ void provider_state::on_live() {
             log(level::error, "in-service report for " + device + " failed: " + e.what());
         }
     }
+    agents::on_live_locked(*this);
 }
 
 void provider_state::on_event(const std::string& device, const protocol::event_message& event) {
     std::lock_guard lock(mutex_);
     try {
-        if (is_device_event(event.body)) {
+        if (protocol::is_agent_event(event.body)) {
+            agents::on_event_locked(*this, device, event);
+        } else if (is_device_event(event.body)) {
             devices_on_event_locked(*this, device, event);
         } else if (auto it = line_by_extension_.find(device); it != line_by_extension_.end()) {
             calls_on_event_locked(*this, it->second, event);
+            if (it->second->role != config::line_role::station) {
+                agents::on_queue_activity_locked(*this, it->second);
+            }
         }
     } catch (const std::exception& e) {
         log(level::error, "event " + std::string(protocol::event_name(event.body)) + " for " +

@@ -38,6 +38,9 @@ class phone;
 class call;
 class provider_state;
 struct devices_context;  // devices.hpp
+namespace agents {
+struct context;  // agents.hpp
+}
 
 /// Log levels (same numbers as pbx_link::log_level).
 namespace level {
@@ -155,6 +158,7 @@ public:
     std::string extension;
     std::string name;
     std::optional<std::string> pickup_group;
+    config::line_role role = config::line_role::station;  ///< station, ACD group, queue, route point
     DWORD device_id = 0;     ///< TAPI's id (base + index, or from providerCreateLineDevice)
     DWORD permanent_id = 0;  ///< stable across restarts (docs/tspi-mapping.md)
     bool removed = false;    ///< LINE_REMOVE sent; every handle of it is stale
@@ -299,6 +303,8 @@ public:
 
     /// Device-side context (devices.hpp): status-query throttle, permanent ids in use.
     std::shared_ptr<devices_context> devices_;
+    /// The call-centre agent model (agents.hpp): created on first use.
+    std::shared_ptr<agents::context> agents_;
 
     /// What the configuration dialog shows (TSPI_providerGenericDialogData). Takes the lock;
     /// O(devices) in memory, no switch traffic.

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -28,6 +30,7 @@ struct member_info {
     std::string name;
     std::size_t offset;
     std::size_t size;
+    bool arm = false;  ///< first member of a union arm: tiling restarts at the union's start
 };
 
 struct struct_info {
@@ -80,9 +83,9 @@ public:
         structs_.push_back({name, size, align, packed, {}});
     }
 
-    void add_member(const char* name, std::size_t offset, std::size_t size)
+    void add_member(const char* name, std::size_t offset, std::size_t size, bool arm = false)
     {
-        structs_.back().members.push_back({name, offset, size});
+        structs_.back().members.push_back({name, offset, size, arm});
     }
 
     template <class V>
@@ -122,8 +125,14 @@ public:
         for (auto& s : structs_) {
             ++n_.structs;
             std::size_t expected = 0;
+            std::size_t end = 0;  // the furthest member end: a union is as long as its longest arm
+            std::optional<std::size_t> union_start;
             for (const auto& m : s.members) {
                 ++n_.members;
+                if (m.arm) {
+                    if (!union_start) union_start = expected;
+                    expected = *union_start;
+                }
                 if (s.packed ? m.offset != expected : m.offset < expected) {
                     std::cerr << "abi_table: " << s.name << "." << m.name << " at offset " << m.offset
                               << ", expected " << expected
@@ -131,10 +140,11 @@ public:
                     ok = false;
                 }
                 expected = m.offset + m.size;
+                end = std::max(end, expected);
             }
-            const bool tail_ok = s.packed ? expected == s.size : expected <= s.size;
+            const bool tail_ok = s.packed ? end == s.size : end <= s.size;
             if (!tail_ok) {
-                std::cerr << "abi_table: " << s.name << " members end at " << expected
+                std::cerr << "abi_table: " << s.name << " members end at " << end
                           << " but sizeof is " << s.size << " (member missing from abi_table.hpp?)\n";
                 ok = false;
             }
@@ -197,9 +207,11 @@ int main(int argc, char** argv)
 
 #define S(ty, pk) e.begin_struct(#ty, sizeof(ty), alignof(ty), (pk) != 0);
 #define M(ty, mem) e.add_member(#mem, offsetof(ty, mem), sizeof(std::declval<ty&>().mem));
-    CTIGW_ABI_STRUCTS(S, M)
+#define U(ty, mem) e.add_member(#mem, offsetof(ty, mem), sizeof(std::declval<ty&>().mem), true);
+    CTIGW_ABI_STRUCTS(S, M, U)
 #undef S
 #undef M
+#undef U
 
 #define P(ty) e.pointer(#ty);
     CTIGW_ABI_STRUCT_POINTERS(P)

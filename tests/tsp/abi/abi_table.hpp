@@ -59,6 +59,8 @@
     T(HPHONEAPP) \
     T(HAGENTSESSION) \
     T(HAGENT) \
+    T(CURRENCY) \
+    T(DATE) \
     T(HPRIVATECHANNEL) \
     T(LPHICON) \
     T(LINECALLBACK) \
@@ -91,7 +93,7 @@
     T(PHONEEVENT) \
     T(TUISPIDLLCALLBACK) \
 
-#define CTIGW_ABI_STRUCTS(S, M) \
+#define CTIGW_ABI_STRUCTS(S, M, U) \
     S(GUID, 0) \
     M(GUID, Data1) \
     M(GUID, Data2) \
@@ -208,6 +210,13 @@
     M(LINEAGENTCAPS, dwAgentExtensionIDListSize) \
     M(LINEAGENTCAPS, dwAgentExtensionIDListOffset) \
     M(LINEAGENTCAPS, ProxyGUID) \
+    S(LINEAGENTGROUPENTRY, 1) \
+    M(LINEAGENTGROUPENTRY, GroupID.dwGroupID1) \
+    M(LINEAGENTGROUPENTRY, GroupID.dwGroupID2) \
+    M(LINEAGENTGROUPENTRY, GroupID.dwGroupID3) \
+    M(LINEAGENTGROUPENTRY, GroupID.dwGroupID4) \
+    M(LINEAGENTGROUPENTRY, dwNameSize) \
+    M(LINEAGENTGROUPENTRY, dwNameOffset) \
     S(LINEAGENTGROUPLIST, 1) \
     M(LINEAGENTGROUPLIST, dwTotalSize) \
     M(LINEAGENTGROUPLIST, dwNeededSize) \
@@ -249,6 +258,20 @@
     M(LINEAGENTENTRY, dwIDOffset) \
     M(LINEAGENTENTRY, dwPINSize) \
     M(LINEAGENTENTRY, dwPINOffset) \
+    S(LINEAGENTINFO, 1) \
+    M(LINEAGENTINFO, dwTotalSize) \
+    M(LINEAGENTINFO, dwNeededSize) \
+    M(LINEAGENTINFO, dwUsedSize) \
+    M(LINEAGENTINFO, dwAgentState) \
+    M(LINEAGENTINFO, dwNextAgentState) \
+    M(LINEAGENTINFO, dwMeasurementPeriod) \
+    M(LINEAGENTINFO, cyOverallCallRate) \
+    M(LINEAGENTINFO, dwNumberOfACDCalls) \
+    M(LINEAGENTINFO, dwNumberOfIncomingCalls) \
+    M(LINEAGENTINFO, dwNumberOfOutgoingCalls) \
+    M(LINEAGENTINFO, dwTotalACDTalkTime) \
+    M(LINEAGENTINFO, dwTotalACDCallTime) \
+    M(LINEAGENTINFO, dwTotalACDWrapUpTime) \
     S(LINEAGENTLIST, 1) \
     M(LINEAGENTLIST, dwTotalSize) \
     M(LINEAGENTLIST, dwNeededSize) \
@@ -261,6 +284,24 @@
     M(LINEAGENTSESSIONENTRY, hAgent) \
     M(LINEAGENTSESSIONENTRY, GroupID) \
     M(LINEAGENTSESSIONENTRY, dwWorkingAddressID) \
+    S(LINEAGENTSESSIONINFO, 1) \
+    M(LINEAGENTSESSIONINFO, dwTotalSize) \
+    M(LINEAGENTSESSIONINFO, dwNeededSize) \
+    M(LINEAGENTSESSIONINFO, dwUsedSize) \
+    M(LINEAGENTSESSIONINFO, dwAgentSessionState) \
+    M(LINEAGENTSESSIONINFO, dwNextAgentSessionState) \
+    M(LINEAGENTSESSIONINFO, dateSessionStartTime) \
+    M(LINEAGENTSESSIONINFO, dwSessionDuration) \
+    M(LINEAGENTSESSIONINFO, dwNumberOfCalls) \
+    M(LINEAGENTSESSIONINFO, dwTotalTalkTime) \
+    M(LINEAGENTSESSIONINFO, dwAverageTalkTime) \
+    M(LINEAGENTSESSIONINFO, dwTotalCallTime) \
+    M(LINEAGENTSESSIONINFO, dwAverageCallTime) \
+    M(LINEAGENTSESSIONINFO, dwTotalWrapUpTime) \
+    M(LINEAGENTSESSIONINFO, dwAverageWrapUpTime) \
+    M(LINEAGENTSESSIONINFO, cyACDCallRate) \
+    M(LINEAGENTSESSIONINFO, dwLongestTimeToAnswer) \
+    M(LINEAGENTSESSIONINFO, dwAverageTimeToAnswer) \
     S(LINEAGENTSESSIONLIST, 1) \
     M(LINEAGENTSESSIONLIST, dwTotalSize) \
     M(LINEAGENTSESSIONLIST, dwNeededSize) \
@@ -293,6 +334,65 @@
     M(LINEQUEUEINFO, dwCurrentLongestWaitTime) \
     M(LINEQUEUEINFO, dwAverageWaitTime) \
     M(LINEQUEUEINFO, dwFinalDisposition) \
+    S(LINEPROXYREQUEST, 1) \
+    M(LINEPROXYREQUEST, dwSize) \
+    M(LINEPROXYREQUEST, dwClientMachineNameSize) \
+    M(LINEPROXYREQUEST, dwClientMachineNameOffset) \
+    M(LINEPROXYREQUEST, dwClientUserNameSize) \
+    M(LINEPROXYREQUEST, dwClientUserNameOffset) \
+    M(LINEPROXYREQUEST, dwClientAppAPIVersion) \
+    M(LINEPROXYREQUEST, dwRequestType) \
+    U(LINEPROXYREQUEST, SetAgentGroup.dwAddressID) \
+    M(LINEPROXYREQUEST, SetAgentGroup.GroupList) \
+    U(LINEPROXYREQUEST, SetAgentState.dwAddressID) \
+    M(LINEPROXYREQUEST, SetAgentState.dwAgentState) \
+    M(LINEPROXYREQUEST, SetAgentState.dwNextAgentState) \
+    U(LINEPROXYREQUEST, SetAgentActivity.dwAddressID) \
+    M(LINEPROXYREQUEST, SetAgentActivity.dwActivityID) \
+    U(LINEPROXYREQUEST, GetAgentCaps.dwAddressID) \
+    M(LINEPROXYREQUEST, GetAgentCaps.AgentCaps) \
+    U(LINEPROXYREQUEST, GetAgentStatus.dwAddressID) \
+    M(LINEPROXYREQUEST, GetAgentStatus.AgentStatus) \
+    U(LINEPROXYREQUEST, AgentSpecific.dwAddressID) \
+    M(LINEPROXYREQUEST, AgentSpecific.dwAgentExtensionIDIndex) \
+    M(LINEPROXYREQUEST, AgentSpecific.dwSize) \
+    M(LINEPROXYREQUEST, AgentSpecific.Params) \
+    U(LINEPROXYREQUEST, GetAgentActivityList.dwAddressID) \
+    M(LINEPROXYREQUEST, GetAgentActivityList.ActivityList) \
+    U(LINEPROXYREQUEST, GetAgentGroupList.dwAddressID) \
+    M(LINEPROXYREQUEST, GetAgentGroupList.GroupList) \
+    U(LINEPROXYREQUEST, CreateAgent.hAgent) \
+    M(LINEPROXYREQUEST, CreateAgent.dwAgentIDSize) \
+    M(LINEPROXYREQUEST, CreateAgent.dwAgentIDOffset) \
+    M(LINEPROXYREQUEST, CreateAgent.dwAgentPINSize) \
+    M(LINEPROXYREQUEST, CreateAgent.dwAgentPINOffset) \
+    U(LINEPROXYREQUEST, SetAgentStateEx.hAgent) \
+    M(LINEPROXYREQUEST, SetAgentStateEx.dwAgentState) \
+    M(LINEPROXYREQUEST, SetAgentStateEx.dwNextAgentState) \
+    U(LINEPROXYREQUEST, SetAgentMeasurementPeriod.hAgent) \
+    M(LINEPROXYREQUEST, SetAgentMeasurementPeriod.dwMeasurementPeriod) \
+    U(LINEPROXYREQUEST, GetAgentInfo.hAgent) \
+    M(LINEPROXYREQUEST, GetAgentInfo.AgentInfo) \
+    U(LINEPROXYREQUEST, CreateAgentSession.hAgentSession) \
+    M(LINEPROXYREQUEST, CreateAgentSession.dwAgentPINSize) \
+    M(LINEPROXYREQUEST, CreateAgentSession.dwAgentPINOffset) \
+    M(LINEPROXYREQUEST, CreateAgentSession.hAgent) \
+    M(LINEPROXYREQUEST, CreateAgentSession.GroupID) \
+    M(LINEPROXYREQUEST, CreateAgentSession.dwWorkingAddressID) \
+    U(LINEPROXYREQUEST, GetAgentSessionList.hAgent) \
+    M(LINEPROXYREQUEST, GetAgentSessionList.SessionList) \
+    U(LINEPROXYREQUEST, GetAgentSessionInfo.hAgentSession) \
+    M(LINEPROXYREQUEST, GetAgentSessionInfo.SessionInfo) \
+    U(LINEPROXYREQUEST, SetAgentSessionState.hAgentSession) \
+    M(LINEPROXYREQUEST, SetAgentSessionState.dwAgentSessionState) \
+    M(LINEPROXYREQUEST, SetAgentSessionState.dwNextAgentSessionState) \
+    U(LINEPROXYREQUEST, GetQueueList.GroupID) \
+    M(LINEPROXYREQUEST, GetQueueList.QueueList) \
+    U(LINEPROXYREQUEST, SetQueueMeasurementPeriod.dwQueueID) \
+    M(LINEPROXYREQUEST, SetQueueMeasurementPeriod.dwMeasurementPeriod) \
+    U(LINEPROXYREQUEST, GetQueueInfo.dwQueueID) \
+    M(LINEPROXYREQUEST, GetQueueInfo.QueueInfo) \
+    U(LINEPROXYREQUEST, GetGroupList.GroupList) \
     S(LINEPROXYREQUESTLIST, 1) \
     M(LINEPROXYREQUESTLIST, dwTotalSize) \
     M(LINEPROXYREQUESTLIST, dwNeededSize) \

@@ -13,6 +13,7 @@ struct device {
     std::string extension;
     std::string name;
     std::string pickup_group;  ///< empty means none
+    line_role role = line_role::station;
 };
 
 enum class device_kind { line, phone };

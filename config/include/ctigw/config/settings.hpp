@@ -86,6 +86,9 @@ struct switch_settings {
     fallback_settings fallback_to_primary;
 };
 
+/** What a line is to TAPI (LINEADDRCAPFLAGS_ACDGROUP / _QUEUE / _ROUTEPOINT). */
+enum class line_role { station, acd_group, queue, route_point };
+
 /**
  * One entry of `devices.lines` or `devices.phones`: a single extension (first == last) or an
  * inclusive range of extensions with the same number of digits.
@@ -96,6 +99,9 @@ struct device_range {
     std::string name;          ///< name or pattern ("Agent {ext}"); empty means the default name
     std::string pickup_group;  ///< empty means none
     std::string pointer;       ///< JSON pointer of the entry in the file, for messages
+    /// What the lines are: agents' stations (default), ACD groups that agents log into (each is
+    /// its own queue), queues, or route points (docs/agents.md). Lines only.
+    line_role role = line_role::station;
 };
 
 struct device_settings {
@@ -142,6 +148,8 @@ struct settings {
 
 /** "trace", "debug", ... as written in the file. Pure; any thread. */
 const char* to_string(log_level level) noexcept;
+/** "station", "acdGroup", "queue" or "routePoint" as written in the file. Pure; any thread. */
+const char* to_string(line_role role) noexcept;
 /** "1.2" or "1.3". Pure; any thread. */
 const char* to_string(tls_version version) noexcept;
 

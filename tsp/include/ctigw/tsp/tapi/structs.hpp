@@ -132,6 +132,17 @@ typedef struct lineagentcaps_tag {
     GUID ProxyGUID;
 } LINEAGENTCAPS, *LPLINEAGENTCAPS;
 
+typedef struct lineagentgroupentry_tag {
+    struct {
+        DWORD dwGroupID1;
+        DWORD dwGroupID2;
+        DWORD dwGroupID3;
+        DWORD dwGroupID4;
+    } GroupID;
+    DWORD dwNameSize;
+    DWORD dwNameOffset;
+} LINEAGENTGROUPENTRY, *LPLINEAGENTGROUPENTRY;
+
 typedef struct lineagentgrouplist_tag {
     DWORD dwTotalSize;
     DWORD dwNeededSize;
@@ -190,6 +201,22 @@ typedef struct lineagentlist_tag {
     DWORD dwListOffset;
 } LINEAGENTLIST, *LPLINEAGENTLIST;
 
+typedef struct lineagentinfo_tag {
+    DWORD dwTotalSize;
+    DWORD dwNeededSize;
+    DWORD dwUsedSize;
+    DWORD dwAgentState;
+    DWORD dwNextAgentState;
+    DWORD dwMeasurementPeriod;
+    CURRENCY cyOverallCallRate;
+    DWORD dwNumberOfACDCalls;
+    DWORD dwNumberOfIncomingCalls;
+    DWORD dwNumberOfOutgoingCalls;
+    DWORD dwTotalACDTalkTime;
+    DWORD dwTotalACDCallTime;
+    DWORD dwTotalACDWrapUpTime;
+} LINEAGENTINFO, *LPLINEAGENTINFO;
+
 typedef struct lineagentsession_tag {
     HAGENTSESSION hAgentSession;
     HAGENT hAgent;
@@ -205,6 +232,26 @@ typedef struct lineagentsessionlist_tag {
     DWORD dwListSize;
     DWORD dwListOffset;
 } LINEAGENTSESSIONLIST, *LPLINEAGENTSESSIONLIST;
+
+typedef struct lineagentsessioninfo_tag {
+    DWORD dwTotalSize;
+    DWORD dwNeededSize;
+    DWORD dwUsedSize;
+    DWORD dwAgentSessionState;
+    DWORD dwNextAgentSessionState;
+    DATE dateSessionStartTime;
+    DWORD dwSessionDuration;
+    DWORD dwNumberOfCalls;
+    DWORD dwTotalTalkTime;
+    DWORD dwAverageTalkTime;
+    DWORD dwTotalCallTime;
+    DWORD dwAverageCallTime;
+    DWORD dwTotalWrapUpTime;
+    DWORD dwAverageWrapUpTime;
+    CURRENCY cyACDCallRate;
+    DWORD dwLongestTimeToAnswer;
+    DWORD dwAverageTimeToAnswer;
+} LINEAGENTSESSIONINFO, *LPLINEAGENTSESSIONINFO;
 
 typedef struct linequeueentry_tag {
     DWORD dwQueueID;
@@ -245,6 +292,109 @@ typedef struct lineproxyrequestlist_tag {
     DWORD dwListSize;
     DWORD dwListOffset;
 } LINEPROXYREQUESTLIST, *LPLINEPROXYREQUESTLIST;
+
+typedef struct lineproxyrequest_tag {
+    DWORD dwSize;
+    DWORD dwClientMachineNameSize;
+    DWORD dwClientMachineNameOffset;
+    DWORD dwClientUserNameSize;
+    DWORD dwClientUserNameOffset;
+    DWORD dwClientAppAPIVersion;
+    DWORD dwRequestType;
+    union {
+        struct {
+            DWORD dwAddressID;
+            LINEAGENTGROUPLIST GroupList;
+        } SetAgentGroup;
+        struct {
+            DWORD dwAddressID;
+            DWORD dwAgentState;
+            DWORD dwNextAgentState;
+        } SetAgentState;
+        struct {
+            DWORD dwAddressID;
+            DWORD dwActivityID;
+        } SetAgentActivity;
+        struct {
+            DWORD dwAddressID;
+            LINEAGENTCAPS AgentCaps;
+        } GetAgentCaps;
+        struct {
+            DWORD dwAddressID;
+            LINEAGENTSTATUS AgentStatus;
+        } GetAgentStatus;
+        struct {
+            DWORD dwAddressID;
+            DWORD dwAgentExtensionIDIndex;
+            DWORD dwSize;
+            BYTE Params[1];
+        } AgentSpecific;
+        struct {
+            DWORD dwAddressID;
+            LINEAGENTACTIVITYLIST ActivityList;
+        } GetAgentActivityList;
+        struct {
+            DWORD dwAddressID;
+            LINEAGENTGROUPLIST GroupList;
+        } GetAgentGroupList;
+        struct {
+            HAGENT hAgent;
+            DWORD dwAgentIDSize;
+            DWORD dwAgentIDOffset;
+            DWORD dwAgentPINSize;
+            DWORD dwAgentPINOffset;
+        } CreateAgent;
+        struct {
+            HAGENT hAgent;
+            DWORD dwAgentState;
+            DWORD dwNextAgentState;
+        } SetAgentStateEx;
+        struct {
+            HAGENT hAgent;
+            DWORD dwMeasurementPeriod;
+        } SetAgentMeasurementPeriod;
+        struct {
+            HAGENT hAgent;
+            LINEAGENTINFO AgentInfo;
+        } GetAgentInfo;
+        struct {
+            HAGENTSESSION hAgentSession;
+            DWORD dwAgentPINSize;
+            DWORD dwAgentPINOffset;
+            HAGENT hAgent;
+            GUID GroupID;
+            DWORD dwWorkingAddressID;
+        } CreateAgentSession;
+        struct {
+            HAGENT hAgent;
+            LINEAGENTSESSIONLIST SessionList;
+        } GetAgentSessionList;
+        struct {
+            HAGENTSESSION hAgentSession;
+            LINEAGENTSESSIONINFO SessionInfo;
+        } GetAgentSessionInfo;
+        struct {
+            HAGENTSESSION hAgentSession;
+            DWORD dwAgentSessionState;
+            DWORD dwNextAgentSessionState;
+        } SetAgentSessionState;
+        struct {
+            GUID GroupID;
+            LINEQUEUELIST QueueList;
+        } GetQueueList;
+        struct {
+            DWORD dwQueueID;
+            DWORD dwMeasurementPeriod;
+        } SetQueueMeasurementPeriod;
+        struct {
+            DWORD dwQueueID;
+            LINEQUEUEINFO QueueInfo;
+        } GetQueueInfo;
+        struct {
+            LINEAGENTGROUPLIST GroupList;
+        } GetGroupList;
+    };
+} LINEPROXYREQUEST, *LPLINEPROXYREQUEST;
 
 typedef struct linecallhubtrackinginfo_tag {
     DWORD dwTotalSize;

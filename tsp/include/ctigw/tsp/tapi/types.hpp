@@ -75,6 +75,16 @@ typedef struct _GUID {
 } GUID;
 typedef GUID* LPGUID;
 typedef GUID  IID;
+
+// ---- CURRENCY and DATE (wtypes.h / oaidl.h: an 8-byte fixed-point value and a double day count)
+typedef union tagCY {
+    struct {
+        ULONG Lo;
+        LONG Hi;
+    } s;
+    LONGLONG int64;
+} CY, CURRENCY;
+typedef double DATE;
 typedef GUID  CLSID;
 
 // ---- SYSTEMTIME (minwinbase.h; 16 bytes)
