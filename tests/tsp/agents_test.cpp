@@ -4,6 +4,7 @@
 
 #include "agents.hpp"
 #include "agents_write.hpp"
+#include "calls.hpp"
 #include "ctigw/tsp/agent_extension.hpp"
 #include "devices_test_support.hpp"
 
@@ -557,6 +558,41 @@ TEST_F(agents_fixture, groups_queues_and_queue_statistics) {
     ASSERT_FALSE(qs.empty());
     EXPECT_EQ(qs[0].param1, q.dwQueueID);
     EXPECT_EQ(qs[0].param2, DWORD{LINEQUEUESTATUS_UPDATEINFO});
+}
+
+TEST_F(agents_fixture, a_route_point_redirects_a_waiting_call) {
+    const HTAPILINE ht_rp = reinterpret_cast<HTAPILINE>(std::uintptr_t{0x8100});
+    HDRVLINE rp = open_line(3, v31, ht_rp);
+    answer_all_queries();
+    ev::queued q;
+    q.queued_connection = {"c7", "8100"};
+    q.queue = "8100";
+    q.calling_device = "0612345678";
+    q.called_device = "8100";
+    link->push_event("8100", event_of(q));
+    drain();
+    HDRVCALL waiting = nullptr;
+    for (const auto& m : line_msgs(LINE_NEWCALL)) {
+        if (m.ht == ht_rp) waiting = reinterpret_cast<HDRVCALL>(m.p1);
+    }
+    ASSERT_NE(waiting, nullptr);
+    LINECALLSTATUS status{};
+    status.dwTotalSize = sizeof status;
+    // Waiting: CONNECTED/INACTIVE, and lineRedirect is offered (a station's waiting call has no
+    // redirect: it is a parked or held party there).
+    ASSERT_EQ(calls::get_call_status(st(), waiting, &status), 0);
+    EXPECT_EQ(status.dwCallState, DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_EQ(status.dwCallStateMode, DWORD{LINECONNECTEDMODE_INACTIVE});
+    EXPECT_TRUE(status.dwCallFeatures & LINECALLFEATURE_REDIRECT);
+    const auto id = new_request();
+    ASSERT_EQ(track(id, calls::redirect(st(), id, waiting, u"2002", 0)), static_cast<LONG>(id));
+    const auto* deflect = pending_as<sv::deflect_call::params>(0);
+    ASSERT_NE(deflect, nullptr);
+    EXPECT_EQ(deflect->call_to_be_diverted, (protocol::connection_id{"c7", "8100"}));
+    EXPECT_EQ(deflect->new_destination, "2002");
+    link->complete_next(result_of<sv::deflect_call>({}));
+    EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
+    (void)rp;
 }
 
 TEST_F(agents_fixture, requests_complete_once_when_the_line_closes_or_the_link_drops) {

@@ -167,7 +167,12 @@ DWORD call_machine::features(const line& l, const call& c) {
         has_other(l, c, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK | LINECALLSTATE_PROCEEDING,
                   true);
     const bool queued = c.switch_state == protocol::connection_state::queued;
-    if (queued) return f & caps::call_features & ~unsupported_call_features(l, c);
+    if (queued) {
+        // A call waiting at a queue, ACD group or route point line: the application routes it
+        // elsewhere with lineRedirect (the switch's DeflectCall of the queued connection).
+        if (conn && l.role != config::line_role::station) f |= LINECALLFEATURE_REDIRECT;
+        return f & caps::call_features & ~unsupported_call_features(l, c);
+    }
     // The switch sends digits on a connected connection only (our side is connected from
     // Originated on).
     if (conn && (s & (LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK | LINECALLSTATE_CONNECTED))) {
