@@ -27,11 +27,13 @@ class recording_listener : public backend_listener {
   public:
     void on_device_event(const std::string& device, const protocol::event_body& body) override {
         events.push_back(device + " " + std::string(protocol::event_name(body)));
+        bodies.emplace_back(device, body);
     }
     void on_backend_status(backend_status s, bool restarted, const std::string&) override {
         statuses.push_back(std::string(to_string(s)) + (restarted ? " restarted" : ""));
     }
     std::vector<std::string> events;
+    std::vector<std::pair<std::string, protocol::event_body>> bodies;
     std::vector<std::string> statuses;
 };
 
@@ -617,6 +619,50 @@ TEST_F(backend_test, ALogOnIsAnnouncedThenTheStateTheAgentIsIn) {
                        {"Interface", "Local/2001@from-queue/n"}});
     EXPECT_EQ(listener_.events,
               (std::vector<std::string>{"2001 AgentLoggedOff", "sales AgentLoggedOff"}));
+}
+
+TEST_F(backend_test, QueueCallersAreQueuedConnectionsOfTheQueueDevice) {
+    connect({}, "2026-12-04 10:00:00", {}, {sales_params});
+    listener_.bodies.clear();
+    auto caller = [](std::string_view event, std::string_view unique) {
+        return ami::message{{"Event", event},           {"Queue", "sales"},
+                            {"Channel", "IAX2/2005-1"}, {"Uniqueid", unique},
+                            {"Linkedid", "pbx-77.0"},   {"CallerIDNum", "2005"},
+                            {"Position", "1"},          {"Count", "1"}};
+    };
+    event(caller("QueueCallerJoin", "pbx-77.0"));
+    ASSERT_EQ(listener_.bodies.size(), 1u);
+    EXPECT_EQ(listener_.bodies[0].first, "sales");
+    const auto* q = std::get_if<protocol::evt::queued>(&listener_.bodies[0].second);
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(q->queued_connection, (protocol::connection_id{"pbx-77.0", "sales"}));
+    EXPECT_EQ(q->calling_device, "2005");
+    EXPECT_EQ(q->number_queued, 1u);
+    // The queue's snapshot (a TSP's resync of the queue line) shows the waiting caller.
+    const auto snap = call(svc::snapshot_device::params{"sales"});
+    const auto& conns = std::get<svc::snapshot_device::result>(
+                            std::get<protocol::service_result>(snap.outcome))
+                            .connections;
+    ASSERT_EQ(conns.size(), 1u);
+    EXPECT_EQ(conns[0].state, protocol::connection_state::queued);
+    EXPECT_EQ(conns[0].connection, (protocol::connection_id{"pbx-77.0", "sales"}));
+    // An agent took it: the queue's connection ends, distributed.
+    event(caller("QueueCallerLeave", "pbx-77.0"));
+    ASSERT_EQ(listener_.bodies.size(), 2u);
+    const auto* gone = std::get_if<protocol::evt::connection_cleared>(&listener_.bodies[1].second);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_EQ(gone->cause, protocol::event_cause::distributed);
+    EXPECT_EQ(gone->releasing_device, "sales");
+    // A caller who hangs up while waiting: Abandon, then Leave (as Asterisk 22.10.1 sent them
+    // live, with Linkedid and CallerIDNum on each).
+    event(caller("QueueCallerJoin", "pbx-78.0"));
+    event(caller("QueueCallerAbandon", "pbx-78.0"));
+    event(caller("QueueCallerLeave", "pbx-78.0"));
+    ASSERT_EQ(listener_.bodies.size(), 4u);
+    const auto* hung = std::get_if<protocol::evt::connection_cleared>(&listener_.bodies[3].second);
+    ASSERT_NE(hung, nullptr);
+    EXPECT_EQ(hung->cause, protocol::event_cause::normal_clearing);
+    EXPECT_EQ(hung->releasing_device, "2005");
 }
 
 }  // namespace

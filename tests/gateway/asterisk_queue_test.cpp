@@ -295,6 +295,41 @@ TEST_F(queue_test, StatisticsFollowCallersCompletionsAndAbandons) {
     EXPECT_EQ(roster_.statistics("support", now_)->waiting, 1);
 }
 
+TEST(queue_callers, JoinsAndLeavesAreReportedWithTheCallAndWhyTheyLeft) {
+    std::vector<caller_change> seen;
+    roster_env env;
+    env.is_station = [](std::string_view) { return false; };
+    env.station_of = [](std::string_view, std::string_view) { return std::optional<std::string>(); };
+    env.on_caller = [&](const caller_change& c) { seen.push_back(c); };
+    queue_roster roster(env, [](const agent_change&) {});
+    auto now = roster_clock::time_point{} + 100s;
+    auto ev = caller_event("QueueCallerJoin", "pbx-1.0", 1);
+    ev.add("Linkedid", "pbx-0.9");
+    ev.add("CallerIDNum", "0612345678");
+    roster.on_event(ev, now);
+    roster.on_event(caller_event("QueueCallerJoin", "pbx-2.0", 2), now + 1s);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].what, caller_change::kind::joined);
+    EXPECT_EQ(seen[0].call_id, "pbx-0.9");  // the call's key, not the channel's own id
+    EXPECT_EQ(seen[0].caller_number, "0612345678");
+    EXPECT_EQ(seen[1].call_id, "pbx-2.0");  // no Linkedid: the Uniqueid
+    EXPECT_EQ(seen[1].position, 2);
+    auto waiting = roster.waiting("sales");
+    ASSERT_EQ(waiting.size(), 2u);
+    EXPECT_EQ(waiting[0].call_id, "pbx-0.9");  // longest waiting first
+    roster.on_event(caller_event("QueueCallerAbandon", "pbx-2.0", 2), now + 2s);
+    EXPECT_EQ(roster.waiting("sales").size(), 1u);  // gone for the snapshot at once
+    roster.on_event(caller_event("QueueCallerLeave", "pbx-2.0", 2), now + 2s);
+    roster.on_event(caller_event("QueueCallerLeave", "pbx-1.0", 1), now + 3s);
+    roster.on_event(caller_event("QueueCallerLeave", "pbx-1.0", 1), now + 3s);  // twice: once
+    ASSERT_EQ(seen.size(), 4u);
+    EXPECT_EQ(seen[2].what, caller_change::kind::abandoned);
+    EXPECT_EQ(seen[2].call_id, "pbx-2.0");
+    EXPECT_EQ(seen[3].what, caller_change::kind::distributed);
+    EXPECT_EQ(seen[3].call_id, "pbx-0.9");
+    EXPECT_TRUE(roster.waiting("sales").empty());
+}
+
 TEST_F(queue_test, MembersOfOtherDevicesCountButReportNothing) {
     on(member("QueueMemberAdded",
               member_fields{}.with_interface("SIP/trunk-agent").with_state_interface("")));

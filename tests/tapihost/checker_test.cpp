@@ -126,5 +126,30 @@ TEST(Checker, EventsForClosedLinesAndPhones)
     EXPECT_TRUE(mentions(c, "unknown htCall 77"));
 }
 
+TEST(Checker, ProxyRequestAnsweredOnce)
+{
+    rule_checker c;
+    c.proxy_request(9, "lineGetAgentStatus");
+    EXPECT_EQ(c.pending(), 1u);
+    c.proxy_answered(9, 0);
+    EXPECT_EQ(c.pending(), 0u);
+    c.finish();
+    EXPECT_TRUE(c.ok()) << c.violations().front();
+}
+
+TEST(Checker, ProxyRequestAnsweredTwiceOrNever)
+{
+    rule_checker c;
+    c.proxy_request(9, "lineSetAgentState");
+    c.proxy_answered(9, 0);
+    c.proxy_answered(9, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    EXPECT_TRUE(mentions(c, "req 9 LINE_PROXYREQUEST lineSetAgentState answered again"));
+    c.proxy_request(10, "lineGetQueueInfo");
+    c.proxy_answered(11, 0);  // no such request
+    EXPECT_TRUE(mentions(c, "lineProxyResponse for req 11, which is no LINE_PROXYREQUEST"));
+    c.finish();
+    EXPECT_TRUE(mentions(c, "req 10 LINE_PROXYREQUEST lineGetQueueInfo never answered"));
+}
+
 }  // namespace
 }  // namespace ctigw::tapihost

@@ -180,7 +180,12 @@ TEST(Scenario, ErrorsCarryLineNumbers)
               "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
               "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "
               "setcalldata, setappspecific, callinfo, callstatus, devstatus, addressstatus, "
-              "closecall, phone; or expect, wait, sim, echo)");
+              "closecall, phone, setagentgroup, setagentstate, setagentactivity, getagentcaps, "
+              "getagentstatus, getagentactivitylist, getagentgrouplist, getgrouplist, createagent, "
+              "createagentsession, setagentsessionstate, setagentstateex, "
+              "setagentmeasurementperiod, getagentinfo, getagentsessionlist, getagentsessioninfo, "
+              "getqueuelist, getqueueinfo, setqueuemeasurementperiod; or expect, wait, sim, echo, "
+              "acdgroup, reasons)");
     EXPECT_EQ(first_error("answer c9"),
               "line 1: unknown call \"c9\" (name calls with \"as <name>\" first)");
     EXPECT_EQ(first_error("call 2001 2002 as c1\nexpect 2001 c1 RINGING"),
@@ -247,6 +252,104 @@ TEST(Scenario, ConsoleParserRemembersNames)
     ASSERT_TRUE(st);
     EXPECT_EQ(std::get<console_stmt>(st->body).word, "help");
     EXPECT_FALSE(p.parse("   # nothing", &err));
+}
+
+TEST(Scenario, AgentStatements)
+{
+    const auto sc = parse_scenario(R"(acdgroup 8000 Sales agents 2001,2002 wrapup 2s
+acdgroup 8100 IVR routepoint
+reasons 10=Lunch 20=Meeting
+getgrouplist 2001
+setagentgroup 2001 Sales,IVR 4711
+setagentstate 2001 READY WORKINGAFTERCALL
+setagentactivity 2001 Lunch
+createagent 2001 4711 1234 as ag
+createagentsession 2001 ag Sales as s1
+setagentsessionstate 2001 s1 ENDED
+setagentstateex 2001 ag notready ready
+setqueuemeasurementperiod 2001 Sales 900
+expect completion setagentgroup ok
+expect completion lineCreateAgentSession LINEERR_INVALPASSWORD
+expect 2001 agentstatus READY within 2s
+expect 2001 agentstatusex
+expect 2001 sessionstatus BUSYWRAPUP
+expect 8000 queuestatus UPDATEINFO
+expect 8000 groupstatus
+expect result getqueueinfo waiting=1 Abandoned=0
+expect result last
+)");
+    ASSERT_TRUE(sc.ok()) << sc.errors.front();
+    ASSERT_EQ(sc.statements.size(), 21u);
+    const auto groups = sc.acd_groups();
+    ASSERT_EQ(groups.size(), 2u);
+    EXPECT_EQ(groups[0].extension, "8000");
+    EXPECT_EQ(groups[0].name, "Sales");
+    EXPECT_EQ(groups[0].agents, (std::vector<std::string>{"2001", "2002"}));
+    EXPECT_EQ(groups[0].wrapup, std::chrono::milliseconds(2000));
+    EXPECT_EQ(groups[0].role, "acdGroup");
+    EXPECT_EQ(groups[1].role, "routePoint");
+    EXPECT_FALSE(groups[1].wrapup);
+    EXPECT_EQ(sc.reasons(), (std::vector<std::pair<std::string, std::string>>{
+                                {"10", "Lunch"}, {"20", "Meeting"}}));
+    // The groups and their agents are lines of the simulator's config.
+    for (const char* e : {"8000", "8100", "2001", "2002"}) EXPECT_TRUE(sc.extensions().contains(e));
+
+    const auto& group = body<op_stmt>(sc, 4);
+    EXPECT_EQ(group.verb, "setagentgroup");
+    EXPECT_EQ(group.args, (std::vector<std::string>{"2001", "Sales,IVR", "4711"}));
+    const auto& agent = body<op_stmt>(sc, 7);
+    EXPECT_EQ(agent.args, (std::vector<std::string>{"2001", "4711", "1234"}));
+    EXPECT_EQ(agent.names, std::vector<std::string>{"ag"});
+    EXPECT_EQ(body<op_stmt>(sc, 8).names, std::vector<std::string>{"s1"});
+
+    const auto& done = body<expect_stmt>(sc, 12);
+    EXPECT_EQ(done.kind, expect_kind::completion);
+    EXPECT_EQ(done.op, "setagentgroup");
+    EXPECT_EQ(body<expect_stmt>(sc, 13).op, "linecreateagentsession");
+    const auto& status = body<expect_stmt>(sc, 14);
+    EXPECT_EQ(status.kind, expect_kind::agent_event);
+    EXPECT_EQ(status.device, "2001");
+    EXPECT_EQ(status.value, DWORD{LINE_AGENTSTATUS});
+    EXPECT_EQ(status.mode, DWORD{LINEAGENTSTATE_READY});
+    EXPECT_EQ(status.within, std::chrono::milliseconds(2000));
+    EXPECT_EQ(body<expect_stmt>(sc, 15).value, DWORD{LINE_AGENTSTATUSEX});
+    EXPECT_FALSE(body<expect_stmt>(sc, 15).mode);
+    EXPECT_EQ(body<expect_stmt>(sc, 16).mode, DWORD{LINEAGENTSESSIONSTATE_BUSYWRAPUP});
+    EXPECT_EQ(body<expect_stmt>(sc, 17).value, DWORD{LINE_QUEUESTATUS});
+    EXPECT_EQ(body<expect_stmt>(sc, 17).mode, DWORD{LINEQUEUESTATUS_UPDATEINFO});
+    EXPECT_EQ(body<expect_stmt>(sc, 18).value, DWORD{LINE_GROUPSTATUS});
+    const auto& result = body<expect_stmt>(sc, 19);
+    EXPECT_EQ(result.kind, expect_kind::agent_result);
+    EXPECT_EQ(result.op, "getqueueinfo");
+    EXPECT_EQ(result.fields, (std::vector<std::pair<std::string, std::string>>{
+                                 {"waiting", "1"}, {"abandoned", "0"}}));
+    EXPECT_EQ(body<expect_stmt>(sc, 20).op, "last");
+}
+
+TEST(Scenario, AgentStatementErrors)
+{
+    EXPECT_NE(first_error("setagentstate 2001 SLEEPING").find("is not a state"),
+              std::string::npos);
+    EXPECT_NE(first_error("setagentsessionstate 2001 s1 BUSYACD").find("is not a state"),
+              std::string::npos);
+    EXPECT_NE(first_error("createagent 2001 4711").find("needs `as <name>`"), std::string::npos);
+    EXPECT_NE(first_error("setqueuemeasurementperiod 2001 Sales soon").find("must be a number"),
+              std::string::npos);
+    EXPECT_NE(first_error("setagentgroup 2001").find("usage: setagentgroup"), std::string::npos);
+    EXPECT_NE(first_error("expect 2001 agentstatus BUSY").find("is not one of"),
+              std::string::npos);
+    EXPECT_NE(first_error("expect result dial waiting=1").find("is not an agent statement"),
+              std::string::npos);
+    EXPECT_NE(first_error("expect result getqueueinfo waiting").find("expected FIELD=value"),
+              std::string::npos);
+    EXPECT_NE(first_error("acdgroup Sales 8000").find("usage: acdgroup"), std::string::npos);
+    EXPECT_NE(first_error("acdgroup 8000 Sales wrapup soon").find("is not a time"),
+              std::string::npos);
+    EXPECT_NE(first_error("acdgroup 8000 Sales agents 2001,bob").find("agents are extensions"),
+              std::string::npos);
+    EXPECT_NE(first_error("reasons Lunch").find("usage: reasons"), std::string::npos);
+    EXPECT_NE(first_error("createagent 2001 4711 as result").find("reserved word"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Call control: the harness, the state machine, synchronous checks and hostile calls.
 #include "calls_test.hpp"
 
+#include <future>
+
 #include <algorithm>
 #include <cstring>
 
@@ -406,6 +408,22 @@ TEST_F(calls_test, incoming_call_offered_answered_and_cleared_by_far_end) {
     EXPECT_EQ(calls::close_call(p(), hd), 0);
     EXPECT_EQ(calls::get_call_status(p(), hd, &st), E(LINEERR_INVALCALLHANDLE));
     EXPECT_EQ(calls::close_call(p(), hd), E(LINEERR_INVALCALLHANDLE));
+}
+
+TEST_F(calls_test, nothing_reaches_tapi_for_a_call_after_line_close_call) {
+    auto hd = incoming_offering("c1", "2001", "2002");
+    ASSERT_NE(hd, nullptr);
+    clear_messages();
+    // Hold the dispatcher so that the clearing's LINE_CALLSTATEs are queued, not yet delivered,
+    // when TAPI closes the call (TAPISRV may close a call whose last application let it go).
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    p().tapi_.push([released] { released.wait(); });
+    event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
+    EXPECT_EQ(calls::close_call(p(), hd), 0);
+    release.set_value();
+    drain();
+    EXPECT_TRUE(seen("2002").empty());
 }
 
 }  // namespace

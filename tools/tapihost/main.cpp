@@ -224,7 +224,8 @@ int main(int argc, char** argv)
             hopt.print("simulator serving " + config);
         } else {
             std::filesystem::path cfg;
-            if (auto err = simulator.start(exts, cfg, verbose); !err.empty()) {
+            if (auto err = simulator.start(exts, cfg, verbose, sc.acd_groups(), sc.reasons());
+                !err.empty()) {
                 std::cerr << "ctigw-tapihost: --sim: " << err << "\n";
                 return exit_usage;
             }

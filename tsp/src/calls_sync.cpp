@@ -95,6 +95,9 @@ LONG close_call(provider_state& p, HDRVCALL hd) {
         p.call_by_handle_.erase(it);
     }
     c->reportable = false;
+    // Callbacks already queued for the call read htCall when they run: with it cleared they are
+    // dropped, so TAPI hears nothing of a call it closed (state.cpp line_event_locked).
+    c->ht.store(nullptr);
     return 0;
 }
 

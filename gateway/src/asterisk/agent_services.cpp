@@ -83,6 +83,55 @@ void backend_core::emit_agent_events(const agent_change& c) {
     }
 }
 
+std::string backend_core::caller_device(const caller_change& c) const {
+    std::optional<std::string> station;
+    if (settings_.station_of && !c.channel.empty()) station = settings_.station_of(c.channel);
+    return station.value_or(c.caller_number);
+}
+
+std::vector<protocol::snapshot_connection> backend_core::queue_snapshot(
+    const std::string& queue) const {
+    std::vector<protocol::snapshot_connection> out;
+    for (const auto& c : roster_.waiting(queue)) {
+        protocol::snapshot_connection s;
+        s.connection = {c.call_id, queue};
+        s.state = protocol::connection_state::queued;
+        if (auto calling = caller_device(c); !calling.empty()) s.calling_device = calling;
+        s.called_device = queue;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void backend_core::emit_caller_events(const caller_change& c) {
+    // Only queues that are devices of ours (not a station's extension) have monitors to tell.
+    if (!is_acd_group(c.queue)) return;
+    const std::string calling = caller_device(c);
+    const protocol::connection_id conn{c.call_id, c.queue};
+    if (c.what == caller_change::kind::joined) {
+        evt::queued e;
+        e.queued_connection = conn;
+        e.queue = c.queue;
+        if (!calling.empty()) e.calling_device = calling;
+        e.called_device = c.queue;
+        if (c.position > 0) e.number_queued = static_cast<std::uint32_t>(c.position);
+        e.local_connection_info = protocol::connection_state::queued;
+        e.cause = protocol::event_cause::entering_distribution;
+        emit(c.queue, std::move(e));
+        return;
+    }
+    // The caller left the queue: an agent took it (distributed), or it hung up while waiting.
+    // The queue's connection ends either way; the agent's own call events follow from the model.
+    evt::connection_cleared e;
+    e.dropped_connection = conn;
+    e.releasing_device = c.what == caller_change::kind::distributed || calling.empty() ? c.queue
+                                                                                      : calling;
+    e.local_connection_info = protocol::connection_state::null;
+    e.cause = c.what == caller_change::kind::distributed ? protocol::event_cause::distributed
+                                                         : protocol::event_cause::normal_clearing;
+    emit(c.queue, std::move(e));
+}
+
 std::optional<response> backend_core::serve_agent_read(const request& r) const {
     if (const auto* p = std::get_if<svc::get_agent_state::params>(&r.params)) {
         if (!is_station(p->device)) {

@@ -106,6 +106,7 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
                       return station_of_member(iface, state);
                   };
               }
+              a.on_caller = [this](const caller_change& c) { emit_caller_events(c); };
               return a;
           }(),
           [this](const agent_change& c) { on_agent(c); }),
@@ -445,7 +446,9 @@ void backend_core::run_plan(std::shared_ptr<plan> p, std::size_t next, std::stri
 std::optional<response> backend_core::serve_read(const request& r) const {
     using protocol::make_response;
     if (const auto* p = std::get_if<svc::snapshot_device::params>(&r.params)) {
-        if (is_acd_group(p->device)) return make_response<svc::snapshot_device>(r.id, {});
+        if (is_acd_group(p->device)) {
+            return make_response<svc::snapshot_device>(r.id, {queue_snapshot(p->device)});
+        }
         if (!is_station(p->device)) {
             return error_response(r, error_category::operation, errv::invalid_device_id,
                                   "not a station of this switch");
@@ -459,7 +462,9 @@ std::optional<response> backend_core::serve_read(const request& r) const {
             item.device = d;
             if (is_station(d)) {
                 item.connections = model_.snapshot_device(d);
-            } else if (!is_acd_group(d)) {
+            } else if (is_acd_group(d)) {
+                item.connections = queue_snapshot(d);
+            } else {
                 item.error =
                     csta_error{error_category::operation, std::string(errv::invalid_device_id),
                                "not a station of this switch"};

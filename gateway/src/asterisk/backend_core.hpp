@@ -106,6 +106,12 @@ class backend_core final : public switch_backend {
     // agent_services.cpp: the call-centre services and events (docs/asterisk.md).
     bool is_acd_group(std::string_view device) const;
     void emit_agent_events(const agent_change& change);
+    /// A queue's waiting callers as call events of the queue device (agent_services.cpp).
+    void emit_caller_events(const caller_change& change);
+    /// A queue device's connections: its waiting callers, queued (agent_services.cpp).
+    std::vector<protocol::snapshot_connection> queue_snapshot(const std::string& queue) const;
+    /// The device a waiting caller calls from: its station, else its caller number.
+    std::string caller_device(const caller_change& c) const;
     std::optional<protocol::response> serve_agent_read(const protocol::request& request) const;
     plan_outcome plan_agent_state(const protocol::svc::set_agent_state::params& p) const;
     std::optional<std::string> station_of_member(std::string_view iface,

@@ -90,9 +90,12 @@ void queue_roster::on_row(const ami::message& row, roster_clock::time_point now)
         update_member(row, true);
     } else if (name == "QueueEntry" && callers_.size() < env_.max_callers) {
         const auto wait = ami::to_int(row.get("Wait")).value_or(0);
+        const std::string_view linked = row.get("Linkedid");
         callers_[std::string(row.get("Uniqueid"))] =
             caller{std::string(row.get("Queue")), std::string(row.get("Channel")),
-                   ami::to_int(row.get("Position")).value_or(0), now - std::chrono::seconds(wait)};
+                   ami::to_int(row.get("Position")).value_or(0), now - std::chrono::seconds(wait),
+                   std::string(linked.empty() ? row.get("Uniqueid") : linked),
+                   std::string(row.get("CallerIDNum")), false};
     }
 }
 
@@ -171,13 +174,32 @@ void queue_roster::on_event(const ami::message& e, roster_clock::time_point now)
     } else if (name == "QueueCallerJoin") {
         if (callers_.size() >= env_.max_callers) return;
         queues_.try_emplace(std::string(e.get("Queue")));  // new since the last resync
-        callers_[std::string(e.get("Uniqueid"))] =
-            caller{std::string(e.get("Queue")), std::string(e.get("Channel")),
-                   ami::to_int(e.get("Position")).value_or(0), now};
+        const std::string_view linked = e.get("Linkedid");
+        caller c{std::string(e.get("Queue")), std::string(e.get("Channel")),
+                 ami::to_int(e.get("Position")).value_or(0), now,
+                 std::string(linked.empty() ? e.get("Uniqueid") : linked),
+                 std::string(e.get("CallerIDNum")), false};
+        if (c.call_id.empty()) return;  // nothing to name its connection by
+        if (env_.on_caller) {
+            env_.on_caller({caller_change::kind::joined, c.queue, c.call_id, c.channel, c.number,
+                            c.position});
+        }
+        callers_[std::string(e.get("Uniqueid"))] = std::move(c);
     } else if (name == "QueueCallerLeave") {
-        if (auto c = callers_.find(e.get("Uniqueid")); c != callers_.end()) callers_.erase(c);
+        auto c = callers_.find(e.get("Uniqueid"));
+        if (c == callers_.end()) return;
+        // An agent took the call (or the queue let it go on in the dialplan), unless the caller
+        // hung up first: app_queue sends QueueCallerAbandon before this Leave.
+        if (env_.on_caller) {
+            const auto& x = c->second;
+            env_.on_caller({x.abandoned ? caller_change::kind::abandoned
+                                        : caller_change::kind::distributed,
+                            x.queue, x.call_id, x.channel, x.number, x.position});
+        }
+        callers_.erase(c);
     } else if (name == "QueueCallerAbandon") {
         if (auto q = queues_.find(e.get("Queue")); q != queues_.end()) ++q->second.abandoned;
+        if (auto c = callers_.find(e.get("Uniqueid")); c != callers_.end()) c->second.abandoned = true;
     }
 }
 
@@ -188,6 +210,20 @@ void queue_roster::expire(roster_clock::time_point now) {
         m.wrapup_until.reset();
         report(before, &m);
     }
+}
+
+std::vector<caller_change> queue_roster::waiting(std::string_view queue) const {
+    std::vector<std::pair<roster_clock::time_point, caller_change>> found;
+    for (const auto& [id, c] : callers_) {
+        if (c.queue != queue || c.abandoned) continue;
+        found.push_back({c.since, {caller_change::kind::joined, c.queue, c.call_id, c.channel,
+                                   c.number, c.position}});
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<caller_change> out;
+    for (auto& f : found) out.push_back(std::move(f.second));
+    return out;
 }
 
 std::optional<roster_clock::time_point> queue_roster::next_expiry() const {

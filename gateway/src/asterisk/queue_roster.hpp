@@ -46,6 +46,20 @@ using roster_clock = std::chrono::steady_clock;
 using agent_state = protocol::agent_state;
 std::string_view to_string(agent_state s) noexcept;
 
+/// A caller entering or leaving a queue (QueueCallerJoin, QueueCallerLeave after a
+/// QueueCallerAbandon or not): the queue device's call events (docs/asterisk.md "Agents and
+/// queues").
+struct caller_change {
+    enum class kind : std::uint8_t { joined, distributed, abandoned };
+    kind what = kind::joined;
+    std::string queue;
+    std::string call_id;  ///< the caller channel's Linkedid (the call's key), else its Uniqueid
+    std::string channel;
+    std::string caller_number;  ///< CallerIDNum (may be empty)
+    int position = 0;           ///< joined: the caller's place in the queue
+};
+using caller_sink = std::function<void(const caller_change&)>;
+
 struct roster_env {
     /// The station a member belongs to, from its Interface and StateInterface (nullopt: not an
     /// agent of a station ctigw serves; the roster still counts it in its queue's statistics).
@@ -64,7 +78,10 @@ struct roster_env {
     /// Bounds against a hostile or runaway switch: beyond them new entries are dropped (logged).
     std::size_t max_members = 20'000;
     std::size_t max_callers = 20'000;
+    /// Callers joining and leaving queues (live events only; a resync reloads them silently).
+    caller_sink on_caller;
 };
+
 
 /// One membership's new agent state.
 struct agent_change {
@@ -135,6 +152,8 @@ class queue_roster {
     agent_state state_of(std::string_view station) const;
     std::vector<queue_membership> memberships(std::string_view station) const;
     std::vector<std::string> queues() const;
+    /// The callers waiting in a queue now, longest waiting first (for the queue's snapshot).
+    std::vector<caller_change> waiting(std::string_view queue) const;
     bool has_queue(std::string_view queue) const;
     std::optional<queue_statistics> statistics(std::string_view queue,
                                                roster_clock::time_point now) const;
@@ -155,6 +174,9 @@ class queue_roster {
         std::string channel;
         int position = 0;
         roster_clock::time_point since;
+        std::string call_id;
+        std::string number;
+        bool abandoned = false;  ///< QueueCallerAbandon came: its Leave is a hang-up
     };
     struct queue_counters {
         std::string strategy;

@@ -57,6 +57,26 @@ void rule_checker::request_returned(DRV_REQUESTID id, LONG rc)
     }
 }
 
+void rule_checker::proxy_request(DRV_REQUESTID id, const std::string& tapi)
+{
+    request_issued(id, "LINE_PROXYREQUEST " + tapi);
+    requests_[id].proxy = true;
+    request_returned(id, static_cast<LONG>(id));
+}
+
+void rule_checker::proxy_answered(DRV_REQUESTID id, LONG result)
+{
+    auto it = requests_.find(id);
+    if (it == requests_.end() || !it->second.proxy) {
+        violate("lineProxyResponse for req " + std::to_string(id) +
+                ", which is no LINE_PROXYREQUEST");
+        return;
+    }
+    if (++it->second.completions > 1)
+        violate(name(id) + " answered again (" + result_name(result) +
+                "): lineProxyResponse must be called exactly once per request");
+}
+
 void rule_checker::completion(DRV_REQUESTID id, LONG result)
 {
     auto it = requests_.find(id);
@@ -148,7 +168,9 @@ void rule_checker::finish()
     if (finished_) return;
     finished_ = true;
     for (const auto& [id, r] : requests_) {
-        if (!r.sync_failed && r.completions == 0)
+        if (r.proxy && r.completions == 0)
+            violate(name(id) + " never answered (the proxy must call lineProxyResponse once)");
+        else if (!r.sync_failed && r.completions == 0)
             violate(name(id) + " never completed (every async request must complete once)");
     }
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "agents.hpp"
 #include "ctigw/tapihost/wide.hpp"
 #include "tspi_buffer.hpp"
 
@@ -338,6 +339,8 @@ void host::on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_
     checker_.line_event(e.device, 0, msg, p1);
     push_locked(e);
     if (msg == LINE_CLOSE) tasks_.push_back({task::kind::close_line, index});
+    if (agents_ && msg == LINE_DEVSPECIFIC) agents_->devspecific(index, p1, p2, p3);
+    if (agents_ && msg == LINE_CLOSE) agents_->line_closed(index);
 }
 
 void host::on_phone_event(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
@@ -398,6 +401,7 @@ void host::on_completion(DRV_REQUESTID id, LONG result)
         }
     }
     push_locked(e);
+    if (agents_) agents_->completion(id, result);
     if (auto pk = park_requests_.find(id); pk != park_requests_.end() && result == 0) {
         const auto* vs = reinterpret_cast<const VARSTRING*>(pk->second->data());
         event n;
@@ -460,6 +464,15 @@ std::string host::start()
         std::lock_guard lock(mutex_);
         initialized_ = true;
     }
+    // TAPISRV's proxy routing: the in-process ctigw-acdproxy opens the ctigw lines as proxy. Set
+    // before the maintenance thread starts, which reads agents_ without the lock.
+    auto router = std::make_unique<agent_router>(*this);
+    auto* started = router.get();
+    {
+        std::lock_guard lock(mutex_);
+        agents_ = std::move(router);
+    }
+    started->start();
     worker_ = std::thread([this] { maintenance(); });
     return {};
 }
@@ -738,6 +751,7 @@ void host::maintenance()
                 note("TSPI_providerCreateLineDevice(temp " + std::to_string(t.id) + ", device " +
                      std::to_string(id) + ") → " + result_name(rc));
                 if (rc == 0) setup_line(idx);
+                if (rc == 0 && agents_) agents_->line_created(idx);
                 break;
             }
             case task::kind::create_phone: {
@@ -760,6 +774,7 @@ void host::maintenance()
                 break;
             }
             case task::kind::remove_line:
+                if (agents_) agents_->line_removed(t.id);
                 close_line(t.id);
                 {
                     std::lock_guard l2(mutex_);
@@ -808,6 +823,11 @@ void host::stop(std::chrono::milliseconds settle)
         std::unique_lock lock(mutex_);
         changed_.wait_until(lock, std::chrono::steady_clock::now() + settle,
                             [&] { return checker_.pending() == 0; });
+    }
+    // The proxy answers what is still unanswered and closes its lines (as it does on lineShutdown).
+    if (agents_) agents_->stop();
+    {
+        std::lock_guard lock(mutex_);
         quit_ = true;
         changed_.notify_all();
     }
@@ -916,6 +936,13 @@ op_result host::run(const op_stmt& op)
     std::vector<std::uint64_t> call_key(op.args.size(), 0);
     std::vector<HDRVCALL> call_hd(op.args.size(), nullptr);
     if (op.verb == "phone") return run_phone(op);
+    if (agent::find_verb(op.verb)) {
+        if (!agents_) {
+            bad.error = "agent statements need a started host";
+            return bad;
+        }
+        return agents_->run(op);
+    }
     {
         std::lock_guard lock(mutex_);
         for (std::size_t i = 0; spec && i < op.args.size() && i < spec->args.size(); ++i) {

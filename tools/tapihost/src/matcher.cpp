@@ -1,6 +1,8 @@
 // Expectation matching (matcher.hpp).
 #include "ctigw/tapihost/matcher.hpp"
 
+#include "agent_language.hpp"
+
 namespace ctigw::tapihost {
 
 std::string matcher::stream_of(const target& t)
@@ -20,6 +22,8 @@ std::string matcher::stream_of(const target& t)
     case expect_kind::phone_state:
     case expect_kind::phone_button: return "phone:" + t.device;
     case expect_kind::completion: return "req:" + std::to_string(t.request);
+    case expect_kind::agent_event: return "agent:" + t.device;
+    case expect_kind::agent_result: return "result";  // read by the runner, not matched here
     }
     return {};
 }
@@ -43,6 +47,8 @@ bool matcher::in_stream(const target& t, const event& e)
     case expect_kind::phone_button: return e.kind == event_kind::phone && e.device == t.device;
     case expect_kind::completion:
         return e.kind == event_kind::completion && e.request == t.request;
+    case expect_kind::agent_event: return e.kind == event_kind::line && e.device == t.device;
+    case expect_kind::agent_result: return false;
     }
     return false;
 }
@@ -94,6 +100,10 @@ match_outcome matcher::find(const target& t, const std::vector<event>& log) cons
             break;
         case expect_kind::completion:
             return {e.result == t.result ? st::matched : st::failed, i};
+        case expect_kind::agent_event:
+            ok = e.msg == t.value && agent::event_matches(t.value, t.mode, e.p1, e.p2, e.p3);
+            break;
+        case expect_kind::agent_result: break;
         }
         if (ok) return {st::matched, i};
     }
@@ -144,6 +154,12 @@ std::string describe_target(const target& t, const std::string& call_name,
     }
     case expect_kind::completion:
         return "req " + std::to_string(t.request) + " " + op_name + " → " + result_name(t.result);
+    case expect_kind::agent_event: {
+        std::string s = line + " " + message_name(t.value);
+        if (t.mode) s += " " + agent::value_name(t.value, *t.mode);
+        return s;
+    }
+    case expect_kind::agent_result: return "agent request result";
     }
     return {};
 }

@@ -303,7 +303,8 @@ std::string describe_event(const event& e)
         s = "line " + (e.device.empty() ? std::string("-") : e.device);
         if (!e.call_name.empty()) s += " " + e.call_name;
         s += " " + message_name(e.msg);
-        auto d = line_details(e);
+        // Messages the host makes itself (the proxy's) carry their description.
+        auto d = e.text.empty() ? line_details(e) : e.text;
         if (!d.empty()) s += " " + d;
         return s;
     }

@@ -1,6 +1,7 @@
 // Scenario execution (runner.hpp).
 #include "ctigw/tapihost/runner.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <thread>
 
@@ -51,6 +52,7 @@ bool runner::run(const statement& st) {
         if (!err.empty()) return fail(st, "  simulator: " + err);
         return true;
     }
+    if (std::holds_alternative<setup_stmt>(st.body)) return true;  // read before the start
     if (const auto* e = std::get_if<echo_stmt>(&st.body)) {
         host_.note(e->text);
         return true;
@@ -112,6 +114,44 @@ bool runner::run_values(const statement& st, const expect_stmt& ex, std::uint64_
                         (last_error.empty() ? "LINECALLINFO" + actual : last_error));
 }
 
+bool runner::run_agent_result(const statement& st, const expect_stmt& ex,
+                              std::chrono::steady_clock::time_point deadline) {
+    std::optional<agent_outcome> got;
+    while (true) {
+        std::size_t seen = 0;
+        host_.with_log([&](const std::vector<event>& log) { seen = log.size(); });
+        got = host_.agent_result(ex.op);
+        if ((got && got->answered) || std::chrono::steady_clock::now() >= deadline) break;
+        host_.wait_for_events(seen, std::min(deadline, std::chrono::steady_clock::now() +
+                                                           std::chrono::milliseconds(100)));
+    }
+    if (!got) return fail(st, "  no agent request \"" + ex.op + "\" was run");
+    const std::string head = "  expected: req " + std::to_string(got->id) + " " + got->verb;
+    if (!got->answered) return fail(st, head + " answered\n  actual:   no lineProxyResponse yet");
+    if (got->result != 0) return fail(st, head + " → OK\n  actual:   " + result_name(got->result));
+    auto same = [](std::string a, std::string b) {
+        auto low = [](std::string& s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        };
+        low(a);
+        low(b);
+        return a == b;
+    };
+    std::string expected, actual;
+    bool all = true;
+    for (const auto& [field, want] : ex.fields) {
+        auto it = got->fields.find(field);
+        const std::string have = it == got->fields.end() ? "?" : it->second;
+        all = all && it != got->fields.end() && same(have, want);
+        expected += " " + field + "=" + want;
+        actual += " " + field + "=" + have;
+    }
+    if (all) return true;
+    std::string fields;
+    for (const auto& [k, v] : got->fields) fields += " " + k;
+    return fail(st, head + expected + "\n  actual:  " + actual + "\n  (fields:" + fields + ")");
+}
+
 bool runner::run_expect(const statement& st, const expect_stmt& ex) {
     const auto timeout = ex.within.value_or(options_.default_timeout);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -120,6 +160,7 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex) {
     t.value = ex.value;
     t.mode = ex.mode;
     std::string call_name = ex.call, parent_name = ex.parent, op_name;
+    if (ex.kind == expect_kind::agent_result) return run_agent_result(st, ex, deadline);
     if (ex.kind == expect_kind::completion) {
         const auto id = ex.op == "last" ? host_.last_op() : host_.claim_op(ex.op);
         if (!id)

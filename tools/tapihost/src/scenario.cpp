@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "agent_language.hpp"
 #include "ctigw/tapihost/names.hpp"
 #include "features.hpp"
 
@@ -47,9 +48,9 @@ bool valid_name(std::string_view s) {
 }
 
 const std::vector<std::string_view> reserved_words = {
-    "as",    "within",     "newcall", "devstate", "inservice", "addressstate",
-    "event", "completion", "phone",   "callinfo", "digit",     "generate",
-    "last",  "expect",     "wait",    "sim",      "echo",      "shell"};
+    "as",         "within", "newcall",  "devstate", "inservice", "addressstate", "event",
+    "completion", "phone",  "callinfo", "digit",    "generate",  "last",         "expect",
+    "wait",       "sim",    "echo",     "shell",    "result",    "acdgroup",     "reasons"};
 
 const std::vector<std::string_view> phone_subverbs = {"open",       "close", "status", "display",
                                                       "hookswitch", "lamp",  "button"};
@@ -170,7 +171,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(v)));
 }
 
-const std::vector<op_spec>& op_specs() {
+namespace {
+
+const std::vector<op_spec>& call_op_specs() {
     using a = arg_kind;
     static const std::vector<op_spec> specs = {
         {"open",
@@ -404,6 +407,18 @@ const std::vector<op_spec>& op_specs() {
     return specs;
 }
 
+}  // namespace
+
+const std::vector<op_spec>& op_specs() {
+    // The call operations, then the TAPI agent functions (agent_language.cpp).
+    static const std::vector<op_spec> specs = [] {
+        auto v = call_op_specs();
+        v.insert(v.end(), agent::op_specs().begin(), agent::op_specs().end());
+        return v;
+    }();
+    return specs;
+}
+
 const op_spec* find_op(std::string_view verb) {
     // Aliases for the console: `makecall` is `call`, `transfer <call> <number>` a blind transfer.
     std::string v = lower(verb);
@@ -504,6 +519,11 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
         st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
         return st;
     }
+    if (verb == "acdgroup" || verb == "reasons") {
+        auto r = parse_setup(w, error);
+        if (r) r->text = st.text;
+        return r;
+    }
     if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" || verb == "lines" ||
         verb == "calls") {
         if (w.size() != 1) {
@@ -526,7 +546,7 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
         for (const auto& s : op_specs())
             list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
         *error = "unknown statement \"" + w[0] + "\" (operations: " + list +
-                 "; or expect, wait, sim, echo)";
+                 "; or expect, wait, sim, echo, acdgroup, reasons)";
         return std::nullopt;
     }
     op_stmt op;
@@ -602,6 +622,12 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
         }
     }
     // Verb-specific checks.
+    if (agent::find_verb(op.verb)) {
+        if (auto e = agent::check_op(op_stmt{op.verb, args, names})) {
+            *error = *e;
+            return std::nullopt;
+        }
+    }
     if (op.verb == "setappspecific" && !is_number(args[1])) {
         *error = "setappspecific needs a number";
         return std::nullopt;
@@ -702,6 +728,13 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         st.body = ex;
         return st;
     };
+    if (auto e = agent::parse_expect(ex, w)) {
+        if (!e->empty()) {
+            *error = *e;
+            return std::nullopt;
+        }
+        return done();
+    }
     const auto w1 = lower(w[1]);
     if (w1 == "completion") {
         if (w.size() != 4) {
@@ -712,6 +745,7 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
         const auto o = lower(w[2]);
         bool ok = o == "last" || find_op(o) != nullptr;
         for (auto t : tspi_names) ok = ok || lower(t) == o;
+        for (const auto& t : agent::op_specs()) ok = ok || lower(t.tspi) == o;
         if (!ok) {
             *error = "expect completion: \"" + w[2] +
                      "\" is not an operation (use a verb such as "
@@ -952,6 +986,10 @@ std::set<std::string> scenario::extensions() const {
             add(ex->device);
         }
     }
+    for (const auto& g : acd_groups()) {
+        add(g.extension);
+        for (const auto& a : g.agents) add(a);
+    }
     return out;
 }
 
@@ -1030,6 +1068,24 @@ std::string language_help() {
          "  expect phone <ext> state STATE             PHONE_STATE, e.g. DISPLAY, "
          "HANDSETHOOKSWITCH\n"
          "  expect phone <ext> button <id> [UP|DOWN]   PHONE_BUTTON\n"
+         "Agents (the host plays TAPISRV and runs ctigw-acdproxy in process; the agent operations\n"
+         "above are an application's agent calls, answered by the proxy through the TSP):\n"
+         "  expect <line> agentstatus [STATE]          LINE_AGENTSTATUS (LINEAGENTSTATE_, e.g. "
+         "READY)\n"
+         "  expect <line> agentstatusex [STATE]        LINE_AGENTSTATUSEX (LINEAGENTSTATEEX_)\n"
+         "  expect <line> sessionstatus [STATE]        LINE_AGENTSESSIONSTATUS "
+         "(LINEAGENTSESSIONSTATE_)\n"
+         "  expect <line> queuestatus [UPDATEINFO|NEWQUEUE|QUEUEREMOVED]   LINE_QUEUESTATUS\n"
+         "  expect <line> groupstatus [NEWGROUP|GROUPREMOVED]              LINE_GROUPSTATUS\n"
+         "  expect result <verb|last> field=value ...  what the latest such agent request "
+         "returned\n"
+         "                                             (it must complete ok), e.g. expect result\n"
+         "                                             getagentstatus state=READY groups=Sales\n"
+         "                                             activity=Lunch; getqueueinfo waiting=1 ...\n"
+         "Set-up for --sim (read before anything runs):\n"
+         "  acdgroup <ext> <name> [agents <ext>,...] [wrapup <time>] [queue|routepoint]\n"
+         "                         an ACD group of the simulator, and its line's role in the TSP\n"
+         "  reasons <code>=<name> ...   the simulator's not-ready reasons (TAPI activities 1..n)\n"
          "Other statements:\n"
          "  wait <time>            e.g. wait 500ms, wait 2s\n"
          "  sim <command>          to the in-process simulator (--sim): sim call 0301555 2001,\n"

@@ -39,7 +39,9 @@ in_process_sim::in_process_sim() : impl_(std::make_unique<impl>()) {}
 in_process_sim::~in_process_sim() { stop(); }
 
 std::string in_process_sim::start(const std::set<std::string>& extensions,
-                                  std::filesystem::path& config_path, bool verbose)
+                                  std::filesystem::path& config_path, bool verbose,
+                                  const std::vector<acd_group_decl>& acd,
+                                  const std::vector<std::pair<std::string, std::string>>& reasons)
 {
     std::random_device rd;
     std::ostringstream token;
@@ -55,9 +57,26 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
     pbxsim::sim_config cfg;
     // One pickup group for `grouppickup <line> pickup1` (docs/tapihost.md).
     cfg.pickup_groups["pickup1"] = {"2001", "2002", "2003", "2004", "2005"};
+    auto acd_of = [&](const std::string& e) -> const acd_group_decl* {
+        for (const auto& g : acd)
+            if (g.extension == e) return &g;
+        return nullptr;
+    };
     for (const auto& e : extensions) {
         const bool in_default = e.size() == 4 && e >= "2000" && e <= "2099";
-        if (!in_default) cfg.stations.push_back({e, e});
+        if (!in_default && !acd_of(e)) cfg.stations.push_back({e, e});
+    }
+    for (const auto& g : acd) {
+        pbxsim::acd_group_config c;
+        c.device = g.extension;
+        c.name = g.name;
+        c.agents = g.agents;
+        if (g.wrapup) c.wrapup = *g.wrapup;
+        cfg.acd_groups.push_back(std::move(c));
+    }
+    if (!reasons.empty()) {
+        cfg.not_ready_reasons.clear();
+        for (const auto& [code, name] : reasons) cfg.not_ready_reasons.push_back({code, name});
     }
     pbxsim::server_options opts;
     opts.port = 0;
@@ -84,9 +103,19 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
 
     const char* token_env = "CTIGW_TAPIHOST_TOKEN";
     ::setenv(token_env, opts.token.c_str(), 1);
-    std::string list;
-    for (const auto& e : extensions) list += (list.empty() ? "\"" : ", \"") + e + "\"";
-    if (list.empty()) list = "\"2001-2004\"";
+    // ACD groups are lines with a role (docs/config.md) and no phone.
+    std::string list, phones;
+    for (const auto& e : extensions) {
+        if (const auto* g = acd_of(e)) {
+            list += std::string(list.empty() ? "" : ", ") + "{ \"extension\": \"" + e +
+                    "\", \"name\": \"" + g->name + "\", \"options\": { \"role\": \"" + g->role +
+                    "\" } }";
+            continue;
+        }
+        list += (list.empty() ? "\"" : ", \"") + e + "\"";
+        phones += (phones.empty() ? "\"" : ", \"") + e + "\"";
+    }
+    if (list.empty()) list = phones = "\"2001-2004\"";
     config_path = impl_->dir / "ctigw.json";
     std::ofstream cfg_file(config_path);
     cfg_file << "{\n"
@@ -97,7 +126,7 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
              << "    \"timeouts\": { \"connectMs\": 2000, \"requestMs\": 5000, \"heartbeatIntervalMs\": 5000 },\n"
              << "    \"reconnect\": { \"initialMs\": 200, \"maxMs\": 2000 }\n"
              << "  },\n"
-             << "  \"devices\": { \"lines\": [" << list << "], \"phones\": [" << list << "] },\n"
+             << "  \"devices\": { \"lines\": [" << list << "], \"phones\": [" << phones << "] },\n"
              << "  \"logging\": { \"file\": \"ctigw.log\", \"level\": \"debug\" }\n"
              << "}\n";
     if (!cfg_file) return "cannot write " + config_path.string();
@@ -219,7 +248,9 @@ struct in_process_sim::impl {};
 bool in_process_sim::available() { return false; }
 in_process_sim::in_process_sim() = default;
 in_process_sim::~in_process_sim() = default;
-std::string in_process_sim::start(const std::set<std::string>&, std::filesystem::path&, bool)
+std::string in_process_sim::start(const std::set<std::string>&, std::filesystem::path&, bool,
+                                  const std::vector<acd_group_decl>&,
+                                  const std::vector<std::pair<std::string, std::string>>&)
 {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }

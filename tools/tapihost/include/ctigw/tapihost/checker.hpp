@@ -10,7 +10,9 @@
  * - after LINE_NEWCALL, the call's next message is LINE_CALLSTATE;
  * - no LINE_CALLINFO after the call went IDLE;
  * - no event for a call after TSPI_lineCloseCall, for an unknown htCall, or for a line/phone
- *   that is closed.
+ *   that is closed;
+ * - every LINE_PROXYREQUEST the host routes to the proxy is answered (lineProxyResponse) exactly
+ *   once: a second answer, or (at finish()) none, is a violation.
  *
  * Thread safety: none; the host calls it under its own lock.
  */
@@ -40,6 +42,11 @@ public:
     void request_returned(DRV_REQUESTID id, LONG rc);
     /// ASYNC_COMPLETION(id, result).
     void completion(DRV_REQUESTID id, LONG result);
+    /// An application's agent call `tapi` (lineGetAgentStatus ...) went to the proxy as a
+    /// LINE_PROXYREQUEST; TAPI returned `id` to the application.
+    void proxy_request(DRV_REQUESTID id, const std::string& tapi);
+    /// The proxy's lineProxyResponse for it (the application's LINE_REPLY).
+    void proxy_answered(DRV_REQUESTID id, LONG result);
 
     /// A LINEEVENT about a call (call != 0) or the line (call == 0) of `device`.
     void line_event(const std::string& device, std::uint64_t call, DWORD msg, DWORD_PTR p1);
@@ -68,6 +75,7 @@ private:
         bool returned = false;
         bool sync_failed = false;
         int completions = 0;
+        bool proxy = false;  ///< a LINE_PROXYREQUEST: answered by lineProxyResponse
     };
     struct call_state {
         bool created_by_request = false;

@@ -37,6 +37,8 @@
 
 namespace ctigw::tapihost {
 
+class agent_router;
+
 struct host_options {
     std::string tsp_path;
     DWORD provider_id = 1;
@@ -59,6 +61,15 @@ struct op_result {
     bool async = false;
     bool pending = false;   ///< async and not failed synchronously
     std::string error;      ///< host-side error (unknown line, call closed...): nothing was called
+};
+
+/// An application's agent request as the host's TAPISRV routed it (`expect result`).
+struct agent_outcome {
+    DRV_REQUESTID id = 0;
+    std::string verb;
+    bool answered = false;  ///< the proxy called lineProxyResponse
+    LONG result = 0;
+    std::map<std::string, std::string> fields;  ///< what it returned (lower-case names)
 };
 
 class host {
@@ -120,6 +131,8 @@ public:
     std::string status_text();
     /// Rule violations so far.
     std::vector<std::string> violations() const;
+    /// The latest agent request with this verb ("last": any); nullopt when none was run.
+    std::optional<agent_outcome> agent_result(const std::string& verb) const;
     const tsp_library& library() const { return lib_; }
 
     // TSPI callbacks (public for the C trampolines).
@@ -129,6 +142,8 @@ public:
     void on_completion(DRV_REQUESTID id, LONG result);
 
 private:
+    friend class agent_router;  // plays TAPISRV's proxy routing on the host's lines (agents.hpp)
+
     struct line_dev {
         DWORD device_id = 0;
         std::string extension;  ///< the address, else the line name
@@ -235,6 +250,8 @@ private:
     std::deque<task> tasks_;
     bool quit_ = false;
     std::thread worker_;
+    /// The in-process proxy; set in start() before any callback may reach it, reset in stop().
+    std::unique_ptr<agent_router> agents_;
 };
 
 }  // namespace ctigw::tapihost

@@ -61,6 +61,10 @@ namespace ctigw::tapihost {
     X(lineGenerateDigits, false)              \
     X(lineMonitorDigits, false)               \
     X(lineSetCallData, false)                 \
+    X(lineGetExtensionID, false)              \
+    X(lineNegotiateExtVersion, false)         \
+    X(lineSelectExtVersion, false)            \
+    X(lineDevSpecific, false)                 \
     X(phoneNegotiateTSPIVersion, false)       \
     X(phoneGetDevCaps, false)                 \
     X(phoneOpen, false)                       \

@@ -49,6 +49,9 @@ private:
     bool run_expect(const statement& st, const expect_stmt& ex);
     bool run_values(const statement& st, const expect_stmt& ex, std::uint64_t call,
                     std::chrono::steady_clock::time_point deadline);
+    /// `expect result <verb> field=value ...`: polls the host's agent requests (agents.cpp).
+    bool run_agent_result(const statement& st, const expect_stmt& ex,
+                          std::chrono::steady_clock::time_point deadline);
     /// `expect ... features`: polls until the bits are (or are not) there (features.cpp).
     bool run_features(const statement& st, const expect_stmt& ex, std::uint64_t call,
                       std::chrono::steady_clock::time_point deadline);

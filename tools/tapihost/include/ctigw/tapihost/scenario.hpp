@@ -76,6 +76,8 @@ enum class expect_kind {
     completion,     ///< expect completion <op|last> ok|LINEERR_X
     phone_state,    ///< expect phone <ext> state STATE[|STATE]
     phone_button,   ///< expect phone <ext> button <id> [BUTTONSTATE]
+    agent_event,    ///< expect <line> agentstatus|agentstatusex|sessionstatus|queuestatus|...
+    agent_result,   ///< expect result <agent verb|last> field=value ...
 };
 
 struct expect_stmt {
@@ -86,7 +88,7 @@ struct expect_stmt {
     std::optional<std::uint32_t> mode;  ///< call-state mode, button state
     std::string parent;                 ///< CONFERENCED: parent call name
     std::vector<std::pair<std::string, std::string>> fields;  ///< call_values (FIELD upper case)
-    std::string op;      ///< completion: verb, TSPI name, or "last"
+    std::string op;      ///< completion: verb, TSPI name, or "last"; agent_result: verb|last
     LONG result = 0;     ///< completion
     std::string bind;    ///< newcall: the name to give the call
     std::string where;   ///< features: devcaps, addresscaps, ..., callstatus
@@ -110,6 +112,20 @@ struct echo_stmt {
 struct shell_stmt {
     std::string command;
 };
+/// `acdgroup <ext> <name> [agents <ext>,...] [wrapup <time>] [queue|routepoint]` and
+/// `reasons <code>=<name> ...`: the in-process simulator's ACD groups and not-ready reasons, and
+/// the roles of those lines in the TSP's config (--sim; a scenario states them before it runs).
+struct acd_group_decl {
+    std::string extension;
+    std::string name;
+    std::vector<std::string> agents;  ///< empty: none named (the simulator lets every station in)
+    std::optional<std::chrono::milliseconds> wrapup;
+    std::string role = "acdGroup";  ///< the line's role in the TSP's config
+};
+struct setup_stmt {
+    std::optional<acd_group_decl> group;
+    std::vector<std::pair<std::string, std::string>> reasons;
+};
 /// Console-only words: `help`, `quit`, `status`, `lines`, `calls`.
 struct console_stmt {
     std::string word;
@@ -118,7 +134,8 @@ struct console_stmt {
 struct statement {
     std::size_t line = 0;  ///< 1-based line in the file (0: console)
     std::string text;      ///< as written, trimmed
-    std::variant<op_stmt, expect_stmt, wait_stmt, sim_stmt, echo_stmt, shell_stmt, console_stmt>
+    std::variant<op_stmt, expect_stmt, wait_stmt, sim_stmt, echo_stmt, shell_stmt, console_stmt,
+                 setup_stmt>
         body;
 };
 
@@ -140,6 +157,8 @@ class statement_parser {
   private:
     std::optional<statement> parse_op(const std::vector<std::string>& w, std::string* error);
     std::optional<statement> parse_expect(const std::vector<std::string>& w, std::string* error);
+    /// `acdgroup ...`, `reasons ...` (acd_setup.cpp).
+    std::optional<statement> parse_setup(const std::vector<std::string>& w, std::string* error);
     bool define_new(const std::string& name, std::string* error);
     std::vector<std::string> names_;
 };
@@ -151,6 +170,9 @@ struct scenario {
     bool ok() const { return errors.empty(); }
     /// Every line/phone extension the scenario names (for the simulator's configuration).
     std::set<std::string> extensions() const;
+    /// The `acdgroup` and `reasons` statements, merged.
+    std::vector<acd_group_decl> acd_groups() const;
+    std::vector<std::pair<std::string, std::string>> reasons() const;
 };
 
 scenario parse_scenario(std::string_view text);

@@ -30,10 +30,12 @@ public:
      * Writes certificates and a ctigw config (lines and phones = `extensions`) into a new temp
      * directory, starts the server on 127.0.0.1 (free port), sets the token variable named in
      * the config in this process's environment. `config_path` receives the config file.
-     * Returns an error text or empty.
+     * Returns an error text or empty. `acd` (the scenario's `acdgroup` statements) become the
+     * simulator's ACD groups and lines with a role in the config; `reasons` its not-ready reasons.
      */
     std::string start(const std::set<std::string>& extensions, std::filesystem::path& config_path,
-                      bool verbose);
+                      bool verbose, const std::vector<acd_group_decl>& acd = {},
+                      const std::vector<std::pair<std::string, std::string>>& reasons = {});
     /**
      * Serves an existing ctigw config instead (`--sim --config FILE`, as `make demo` does with
      * config/examples/demo.json): listens on its first endpoint (which must be on this machine),
