@@ -25,6 +25,11 @@ const char* agents_config = R"({
   }
 })";
 
+/// Where the group entries start in agents_config (a reload test inserts another before them).
+std::size_t agents_config_groups_at() {
+    return std::string_view(agents_config).find("{ \"extension\": \"8000\"");
+}
+
 const HTAPILINE ht_agent = reinterpret_cast<HTAPILINE>(std::uintptr_t{0x2001});
 const HTAPILINE ht_group = reinterpret_cast<HTAPILINE>(std::uintptr_t{0x8000});
 
@@ -593,6 +598,31 @@ TEST_F(agents_fixture, a_route_point_redirects_a_waiting_call) {
     link->complete_next(result_of<sv::deflect_call>({}));
     EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
     (void)rp;
+}
+
+TEST_F(agents_fixture, a_reload_that_adds_or_removes_groups_tells_the_stations) {
+    clear_line_msgs();
+    // A second group appears: NEWGROUP on the open station line, not on the group's own line.
+    config_text =
+        std::string(agents_config)
+            .replace(
+                agents_config_groups_at(), 0,
+                R"({ "extension": "8200", "name": "Support", "options": { "role": "acdGroup" } },)");
+    ASSERT_EQ(prov->reload(), "");
+    auto news = agent_events(ht_agent, LINE_GROUPSTATUS);
+    ASSERT_EQ(news.size(), 1u);
+    EXPECT_EQ(news[0].param1, DWORD{LINEGROUPSTATUS_NEWGROUP});
+    EXPECT_TRUE(agent_events(ht_group, LINE_GROUPSTATUS).empty());
+    // Nothing about groups changes: nothing said.
+    clear_line_msgs();
+    ASSERT_EQ(prov->reload(), "");
+    EXPECT_TRUE(agent_events(ht_agent, LINE_GROUPSTATUS).empty());
+    // Back to one group: GROUPREMOVED.
+    config_text = agents_config;
+    ASSERT_EQ(prov->reload(), "");
+    news = agent_events(ht_agent, LINE_GROUPSTATUS);
+    ASSERT_EQ(news.size(), 1u);
+    EXPECT_EQ(news[0].param1, DWORD{LINEGROUPSTATUS_GROUPREMOVED});
 }
 
 TEST_F(agents_fixture, requests_complete_once_when_the_line_closes_or_the_link_drops) {

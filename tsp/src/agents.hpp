@@ -95,6 +95,11 @@ void on_event_locked(provider_state& p, const std::string& device,
                      const protocol::event_message& e);
 /// A call event on an ACD group or queue line: its waiting calls changed (LINE_QUEUESTATUS).
 void on_queue_activity_locked(provider_state& p, const line_ptr& l);
+/// A configuration reload changed the ACD group lines: LINE_GROUPSTATUS (NEWGROUP,
+/// GROUPREMOVED) on every open station line. `before` = group extensions before the reload.
+void groups_changed_locked(provider_state& p, const std::vector<std::string>& before);
+/// The extensions of the configured ACD group lines (for groups_changed_locked).
+std::vector<std::string> group_extensions_locked(const provider_state& p);
 /// The link went down: every station's agent state must be read again.
 void on_link_down_locked(provider_state& p);
 /// The link is live again: stations whose state was known are read again.

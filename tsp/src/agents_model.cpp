@@ -389,6 +389,35 @@ void on_queue_activity_locked(provider_state& p, const line_ptr& l) {
                       LINEQUEUESTATUS_UPDATEINFO, 0);
 }
 
+std::vector<std::string> group_extensions_locked(const provider_state& p) {
+    std::vector<std::string> out;
+    for (const auto& g : group_lines_locked(p)) out.push_back(g->extension);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void groups_changed_locked(provider_state& p, const std::vector<std::string>& before) {
+    const auto after = group_extensions_locked(p);
+    DWORD bits = 0;
+    if (std::any_of(after.begin(), after.end(), [&](const std::string& g) {
+            return !std::binary_search(before.begin(), before.end(), g);
+        })) {
+        bits |= LINEGROUPSTATUS_NEWGROUP;
+    }
+    if (std::any_of(before.begin(), before.end(), [&](const std::string& g) {
+            return !std::binary_search(after.begin(), after.end(), g);
+        })) {
+        bits |= LINEGROUPSTATUS_GROUPREMOVED;
+    }
+    if (bits == 0) return;
+    p.log(level::info, "ACD groups changed: LINE_GROUPSTATUS " + std::to_string(bits));
+    for (const auto& l : p.lines_) {
+        if (!l->removed && l->role == config::line_role::station && l->is_open()) {
+            send_event_locked(p, l->extension, LINE_GROUPSTATUS, bits, 0, 0);
+        }
+    }
+}
+
 void on_link_down_locked(provider_state& p) {
     if (!p.agents_) return;
     // Unknown until read again; what TAPI was told stays until then. A station that was read

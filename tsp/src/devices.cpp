@@ -1,6 +1,7 @@
 // Lines and phones as devices: building them from the configuration, permanent ids, device events
 // (forwarding, DND, message waiting, service state, phone-set events), in/out of service, the
 // status-query throttle and provider::reload(). TSPI functions: devices_line.cpp, devices_phone.cpp.
+#include "agents.hpp"
 #include "devices.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 
@@ -723,6 +724,7 @@ std::string provider::reload() {
         return {};
     }
     auto& ctx = devices_of(s);
+    const auto groups_before = agents::group_extensions_locked(s);
     const auto lines = config::expand(next.devices, config::device_kind::line);
     const auto phones = config::expand(next.devices, config::device_kind::phone);
 
@@ -844,6 +846,7 @@ std::string provider::reload() {
     }
     s.dial_plan_.emplace(next.dialing);
     s.settings_ = std::move(next);
+    agents::groups_changed_locked(s, groups_before);
     s.log(level::info, "configuration reloaded: " + std::to_string(added) + " devices added, " +
                            std::to_string(removed) + " removed, " + std::to_string(renamed) +
                            " renamed");
