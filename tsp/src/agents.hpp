@@ -146,7 +146,9 @@ void send_event_locked(provider_state& p, const std::string& extension, DWORD me
 /// a value out of range is `out_of_range` (INVALAGENTGROUP, INVALAGENTACTIVITY ...).
 LONG agent_lineerr(const pbx_link::request_outcome& o, bool had_password, LONG out_of_range);
 
-// ---- the TSPI side (agents_requests.cpp, exports_agents.cpp; each locks) -----------------------
+// ---- the TSPI side (agents_requests.cpp: requests; agents_model.cpp: the extension's identity;
+// exports_agents.cpp: the adapters; each locks)
+// ----------------------------------------------------
 
 LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD address_id, HDRVCALL call,
                   void* params, DWORD size);

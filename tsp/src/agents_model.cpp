@@ -446,4 +446,49 @@ void on_live_locked(provider_state& p) {
     }
 }
 
+// ---- the extension's identity (TSPI_lineNegotiateExtVersion, GetExtensionID, SelectExtVersion)
+
+namespace {
+bool is_line_locked(const provider_state& p, DWORD device_id) {
+    auto it = p.line_by_device_id_.find(device_id);
+    return it != p.line_by_device_id_.end() && !it->second->removed;
+}
+}  // namespace
+
+LONG negotiate_ext_version(provider_state& p, DWORD device_id, DWORD tspi_version, DWORD low,
+                           DWORD high, LPDWORD ext_version) {
+    (void)tspi_version;
+    std::lock_guard lock(p.mutex_);
+    if (ext_version == nullptr) return static_cast<LONG>(LINEERR_INVALPOINTER);
+    if (!is_line_locked(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
+    if (low > high) return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
+    if (agent_ext_version < low || agent_ext_version > high) {
+        return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
+    }
+    *ext_version = agent_ext_version;
+    return 0;
+}
+
+LONG get_extension_id(provider_state& p, DWORD device_id, DWORD tspi_version,
+                      LINEEXTENSIONID* extension_id) {
+    (void)tspi_version;
+    std::lock_guard lock(p.mutex_);
+    if (extension_id == nullptr) return static_cast<LONG>(LINEERR_INVALPOINTER);
+    if (!is_line_locked(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
+    extension_id->dwExtensionID0 = agent_extension_id[0];
+    extension_id->dwExtensionID1 = agent_extension_id[1];
+    extension_id->dwExtensionID2 = agent_extension_id[2];
+    extension_id->dwExtensionID3 = agent_extension_id[3];
+    return 0;
+}
+
+LONG select_ext_version(provider_state& p, HDRVLINE hd, DWORD ext_version) {
+    std::lock_guard lock(p.mutex_);
+    if (!devices::open_line_locked(p, hd)) return static_cast<LONG>(LINEERR_INVALLINEHANDLE);
+    if (ext_version != 0 && ext_version != agent_ext_version) {
+        return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
+    }
+    return 0;
+}
+
 }  // namespace ctigw::tsp::agents
