@@ -306,7 +306,10 @@ TEST_F(agents_fixture, tapi22_agent_sessions_follow_the_station) {
     go(info);
     EXPECT_EQ(si->dwAgentSessionState, DWORD{LINEAGENTSESSIONSTATE_READY});
     EXPECT_EQ(si->dwNumberOfCalls, 1u);
-    EXPECT_GT(si->dateSessionStartTime, 40000.0);  // after the year 2009
+    // A packed DATE at an odd offset: read it by copy, never by reference.
+    double start_date = 0;
+    std::memcpy(&start_date, &si->dateSessionStartTime, sizeof start_date);
+    EXPECT_GT(start_date, 40000.0);  // after the year 2009
 
     agent_buffer ai(LINEPROXYREQUEST_GETAGENTINFO);
     ai.req().GetAgentInfo.hAgent = agent;
