@@ -192,6 +192,24 @@ TEST_F(agents_fixture, tapi21_log_on_states_activities_and_log_off) {
               DWORD{LINEAGENTSTATE_LOGGEDOFF});
 }
 
+TEST_F(agents_fixture, requests_before_the_state_is_known_share_one_read) {
+    agent_buffer first(LINEPROXYREQUEST_GETAGENTSTATUS), second(LINEPROXYREQUEST_GETAGENTSTATUS);
+    auto* s1 = first.inner(&first.req().GetAgentStatus.AgentStatus);
+    auto* s2 = second.inner(&second.req().GetAgentStatus.AgentStatus);
+    go(first);
+    const auto id1 = last_id();
+    go(second);
+    const auto id2 = last_id();
+    ASSERT_EQ(link->pending().size(), 1u);  // one GetAgentState for both
+    ASSERT_NE(sent<sv::get_agent_state>(), nullptr);
+    reply_agent_state({{std::string("8000"), std::string("4711"), agent_state::ready, {}, {}}});
+    EXPECT_EQ(completions_of(id1), std::vector<LONG>{0});
+    EXPECT_EQ(completions_of(id2), std::vector<LONG>{0});
+    EXPECT_EQ(s1->dwState, DWORD{LINEAGENTSTATE_READY});
+    EXPECT_EQ(s2->dwState, DWORD{LINEAGENTSTATE_READY});
+    EXPECT_TRUE(link->pending().empty());
+}
+
 TEST_F(agents_fixture, set_agent_group_refuses_unknown_groups_and_bad_lists) {
     agent_buffer b(LINEPROXYREQUEST_SETAGENTGROUP);
     auto* list = b.inner(&b.req().SetAgentGroup.GroupList);

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,8 +40,9 @@ struct membership {
 struct address_agent {
     std::map<std::string, membership> groups;  ///< logged-on groups by device ("" = unnamed)
     std::optional<std::string> agent_id;
-    bool known = false;         ///< GetAgentState answered in this link session
-    bool reading = false;       ///< a GetAgentState is in flight
+    bool known = false;    ///< GetAgentState answered in this link session
+    bool reading = false;  ///< a GetAgentState is in flight
+    std::vector<std::function<void(LONG)>> waiters;  ///< what runs when it answers
     bool reread = false;        ///< was known before the link went down: read again once live
     DWORD next_state = 0;       ///< lineSetAgentState's next state, applied when the call ends
     DWORD chosen_activity = 0;  ///< lineSetAgentActivity: the reason of the next notReady

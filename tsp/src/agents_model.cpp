@@ -229,28 +229,34 @@ void apply_state_locked(provider_state& p, const line_ptr& l,
 void with_state_locked(provider_state& p, const line_ptr& l, std::function<void(LONG)> then) {
     auto& a = of(p).addresses[l->extension];
     if (a.known) return then(0);
+    // One GetAgentState serves every request that arrives while it is in flight.
+    if (a.reading) return a.waiters.push_back(std::move(then));
     if (!devices::can_send_locked(p)) return then(static_cast<LONG>(LINEERR_OPERATIONFAILED));
     a.reading = true;
+    a.waiters.push_back(std::move(then));
     std::weak_ptr<line> wl = l;
     protocol::svc::get_agent_state::params prm;
     prm.device = l->extension;
-    p.send_locked(std::move(prm), [&p, wl,
-                                   then = std::move(then)](const pbx_link::request_outcome& o) {
-        auto station = wl.lock();
-        if (!station || station->removed) return then(static_cast<LONG>(LINEERR_OPERATIONFAILED));
-        of(p).addresses[station->extension].reading = false;
+    p.send_locked(std::move(prm), [&p, wl, ext = l->extension](const pbx_link::request_outcome& o) {
+        auto& addr = of(p).addresses[ext];
+        addr.reading = false;
+        auto waiters = std::exchange(addr.waiters, {});
+        LONG result = 0;
+        const auto station = wl.lock();
         const auto* r =
             o.ok()
                 ? std::get_if<protocol::service_index_v<protocol::svc::get_agent_state>>(&*o.result)
                 : nullptr;
-        if (r == nullptr) {
-            p.log(level::warn, "agent state of " + station->extension + " could not be read");
-            return then(o.ok()
-                            ? static_cast<LONG>(LINEERR_OPERATIONFAILED)
-                            : agent_lineerr(o, false, static_cast<LONG>(LINEERR_OPERATIONFAILED)));
+        if (!station || station->removed) {
+            result = static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        } else if (r == nullptr) {
+            p.log(level::warn, "agent state of " + ext + " could not be read");
+            result = o.ok() ? static_cast<LONG>(LINEERR_OPERATIONFAILED)
+                            : agent_lineerr(o, false, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+        } else {
+            apply_state_locked(p, station, *r);
         }
-        apply_state_locked(p, station, *r);
-        then(0);
+        for (auto& w : waiters) w(result);
     });
 }
 

@@ -50,28 +50,23 @@ void finish(const job_ptr& j, LONG result, const std::function<void()>& fill = {
     j->p.complete_locked(j->r, result);
 }
 
-/// Sends SetAgentState requests and finishes with the first failure, if any.
+/// Sends SetAgentState requests and finishes with the first failure, if any (devices' fan-in);
+/// `on_success` runs first when all succeeded.
 void send_all(const job_ptr& j, std::vector<set_state::params> ops, LONG out_of_range,
               std::function<void()> on_success = {}) {
-    if (ops.empty()) {
-        if (on_success) on_success();
-        return finish(j, 0);
-    }
-    struct fan {
-        std::size_t remaining;
-        LONG result = 0;
-    };
-    auto f = std::make_shared<fan>(fan{ops.size()});
-    for (auto& op : ops) {
-        const bool had_password = op.password.has_value();
-        j->p.send_locked(std::move(op), [j, f, had_password, out_of_range,
-                                         on_success](const pbx_link::request_outcome& o) {
-            if (!o.ok() && f->result == 0) f->result = agent_lineerr(o, had_password, out_of_range);
-            if (--f->remaining != 0) return;
-            if (f->result == 0 && on_success) on_success();
-            finish(j, f->result);
+    const bool had_password = std::any_of(
+        ops.begin(), ops.end(), [](const set_state::params& o) { return o.password.has_value(); });
+    std::vector<protocol::service_params> params(std::make_move_iterator(ops.begin()),
+                                                 std::make_move_iterator(ops.end()));
+    devices::fan_in_locked(
+        j->p, std::move(params),
+        [had_password, out_of_range](const pbx_link::request_outcome& o) {
+            return agent_lineerr(o, had_password, out_of_range);
+        },
+        [j, on_success = std::move(on_success)](LONG result) {
+            if (result == 0 && on_success) on_success();
+            finish(j, result);
         });
-    }
 }
 
 set_state::params op(const line& l, requested what, std::optional<std::string> group = {}) {
@@ -248,8 +243,8 @@ void create_agent(const job_ptr& j) {
     const auto fixed = static_cast<std::uint32_t>(offsetof(LINEPROXYREQUEST, CreateAgent) +
                                                   sizeof(j->req->CreateAgent));
     const auto& ca = j->req->CreateAgent;
-    auto id = read_text(j->req, j->size, fixed, ca.dwAgentIDSize, ca.dwAgentIDOffset);
-    auto pin = read_text(j->req, j->size, fixed, ca.dwAgentPINSize, ca.dwAgentPINOffset);
+    auto id = read_text(j->req, fixed, ca.dwAgentIDSize, ca.dwAgentIDOffset);
+    auto pin = read_text(j->req, fixed, ca.dwAgentPINSize, ca.dwAgentPINOffset);
     if (!id || !pin) return finish(j, err(LINEERR_INVALPARAM));
     auto& c = of(j->p);
     // One HAGENT per agent ID: creating it again (a restarted application) finds the same agent.
@@ -294,7 +289,7 @@ void create_agent_session(const job_ptr& j) {
     if (of(j->p).sessions.size() >= max_sessions) return finish(j, err(LINEERR_RESOURCEUNAVAIL));
     const auto fixed =
         static_cast<std::uint32_t>(offsetof(LINEPROXYREQUEST, CreateAgentSession) + sizeof(cs));
-    auto pin = read_text(j->req, j->size, fixed, cs.dwAgentPINSize, cs.dwAgentPINOffset);
+    auto pin = read_text(j->req, fixed, cs.dwAgentPINSize, cs.dwAgentPINOffset);
     if (!pin) return finish(j, err(LINEERR_INVALPARAM));
     const GUID group_id = cs.GroupID;
     auto group = group_of(j->p, group_id, nullptr);
@@ -579,9 +574,16 @@ LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD addres
 
     auto r =
         p.new_request_locked(id, "agent request " + std::to_string(req->dwRequestType), l, nullptr);
-    l->pending.push_back(r);
-    auto j = std::make_shared<job>(job{p, r, l, req, req_size});
-    kind->run(j);
+    // From here TAPI is owed exactly one completion: a failure below (no memory) completes the
+    // request instead of escaping to the export, which would also answer it synchronously.
+    try {
+        l->pending.push_back(r);
+        kind->run(std::make_shared<job>(job{p, r, l, req, req_size}));
+    } catch (const std::exception& e) {
+        p.log(level::error, r->what + " failed: " + e.what());
+        std::erase(l->pending, r);
+        p.complete_locked(r, err(LINEERR_OPERATIONFAILED));
+    }
     return static_cast<LONG>(id);
 }
 

@@ -92,16 +92,14 @@ std::vector<named_group> groups_for(provider_state& p, const address_agent* a, b
 }
 
 template <class T>
-void put_group_entries(provider_state& p, var_writer<T>& w, DWORD T::*size_member,
-                       DWORD T::*offset_member, DWORD T::*count_member,
-                       const std::vector<named_group>& groups) {
+void put_group_entries(var_writer<T>& w, DWORD T::*size_member, DWORD T::*offset_member,
+                       DWORD T::*count_member, const std::vector<named_group>& groups) {
     std::vector<LINEAGENTGROUPENTRY> entries(groups.size());
     std::vector<std::string> names;
     for (std::size_t i = 0; i < groups.size(); ++i) {
         put_guid(entries[i], group_guid(groups[i].device));
         names.push_back(groups[i].name);
     }
-    (void)p;
     w.set(count_member, static_cast<DWORD>(groups.size()));
     put_list(w, size_member, offset_member, std::move(entries), names,
              &LINEAGENTGROUPENTRY::dwNameSize, &LINEAGENTGROUPENTRY::dwNameOffset);
@@ -163,9 +161,8 @@ std::optional<std::vector<group_entry>> read_group_list(const LINEAGENTGROUPLIST
     return out;
 }
 
-std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t req_size,
-                                     std::uint32_t fixed, DWORD size, DWORD offset) {
-    (void)req_size;  // read_var_field bounds by dwSize, already checked against the buffer
+std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t fixed, DWORD size,
+                                     DWORD offset) {
     auto text = read_var_string(req, fixed, size, offset);
     if (!text) return std::nullopt;
     return utf16_to_utf8(*text);
@@ -197,7 +194,7 @@ void write_agent_status(provider_state& p, const address_agent& a, LINEAGENTSTAT
     var_writer<LINEAGENTSTATUS> w(status, sizeof(LINEAGENTSTATUS));
     if (!w.fits_fixed()) return;
     using S = LINEAGENTSTATUS;
-    put_group_entries(p, w, &S::dwGroupListSize, &S::dwGroupListOffset, &S::dwNumEntries,
+    put_group_entries(w, &S::dwGroupListSize, &S::dwGroupListOffset, &S::dwNumEntries,
                       groups_for(p, &a, true));
     const DWORD state = tapi_state(a);
     w.set(&S::dwState, state);
@@ -244,7 +241,7 @@ void write_group_list(provider_state& p, const address_agent* a, LINEAGENTGROUPL
     var_writer<LINEAGENTGROUPLIST> w(list, sizeof(LINEAGENTGROUPLIST));
     if (!w.fits_fixed()) return;
     using L = LINEAGENTGROUPLIST;
-    put_group_entries(p, w, &L::dwListSize, &L::dwListOffset, &L::dwNumEntries,
+    put_group_entries(w, &L::dwListSize, &L::dwListOffset, &L::dwNumEntries,
                       groups_for(p, a, false));
     w.finish();
 }

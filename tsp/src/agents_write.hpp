@@ -33,10 +33,11 @@ struct group_entry {
 /// nullopt when it is malformed or has more than `max_entries` entries.
 std::optional<std::vector<group_entry>> read_group_list(const LINEAGENTGROUPLIST* list,
                                                         std::uint32_t limit, DWORD max_entries);
-/// A string field of the request (offsets from its start, past its `fixed` part): nullopt when
-/// it lies outside; an absent field is empty.
-std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t req_size,
-                                     std::uint32_t fixed, DWORD size, DWORD offset);
+/// A string field of the request (offsets from its start, past its `fixed` part, bounded by its
+/// dwSize, which the caller checked against the buffer): nullopt when it lies outside; an absent
+/// field is empty.
+std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t fixed, DWORD size,
+                                     DWORD offset);
 
 void write_agent_caps(provider_state& p, LINEAGENTCAPS* caps, DWORD app_version);
 void write_agent_status(provider_state& p, const address_agent& a, LINEAGENTSTATUS* status);

@@ -111,6 +111,25 @@ GUID permanent_guid(std::string_view kind, std::string_view extension) noexcept 
     return g;
 }
 
+void devices::fan_in_locked(provider_state& p, std::vector<protocol::service_params> ops,
+                            std::function<LONG(const pbx_link::request_outcome&)> error_of,
+                            std::function<void(LONG)> done) {
+    if (ops.empty()) return done(0);
+    struct fan {
+        std::size_t remaining = 0;
+        LONG result = 0;
+        std::function<LONG(const pbx_link::request_outcome&)> error_of;
+        std::function<void(LONG)> done;
+    };
+    auto f = std::make_shared<fan>(fan{ops.size(), 0, std::move(error_of), std::move(done)});
+    for (auto& op : ops) {
+        p.send_locked(std::move(op), [f](const pbx_link::request_outcome& o) {
+            if (!o.ok() && f->result == 0) f->result = f->error_of(o);
+            if (--f->remaining == 0) f->done(f->result);
+        });
+    }
+}
+
 devices_context& devices_of(provider_state& p) {
     if (!p.devices_) p.devices_ = std::make_shared<devices_context>();
     return *p.devices_;

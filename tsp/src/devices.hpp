@@ -118,6 +118,12 @@ phone_ptr open_phone_locked(provider_state& p, HDRVPHONE hd);
 /// True if a request can go to the switch now (the link is live): otherwise send_locked would
 /// complete at once, and callers fail synchronously instead.
 bool can_send_locked(const provider_state& p);
+/// Sends `ops` to the switch and calls `done` exactly once, with the lock held, when all have
+/// answered: 0, or `error_of` of the first failure. No ops: `done(0)` at once. The one fan-in of
+/// every request that takes several services (lineForward, phone sets, agent requests).
+void fan_in_locked(provider_state& p, std::vector<protocol::service_params> ops,
+                   std::function<LONG(const pbx_link::request_outcome&)> error_of,
+                   std::function<void(LONG)> done);
 /// Queues a device-status query (see devices_context::queries); `run` receives a `done`
 /// callback that it must call exactly once when its request completes.
 void queue_query_locked(provider_state& p, std::function<void(std::function<void()> done)> run);

@@ -15,28 +15,16 @@ namespace {
 
 LONG err(DWORD e) { return static_cast<LONG>(e); }
 
-struct fan_in {
-    std::size_t remaining = 0;
-    LONG result = 0;
-};
-
 /// Sends `ops` and completes `r` once all have answered (with the first failure, if any).
 void send_all_locked(provider_state& p, const line_ptr& l, const request_ptr& r,
                      std::vector<protocol::service_params> ops) {
-    auto f = std::make_shared<fan_in>();
-    f->remaining = ops.size();
     std::weak_ptr<line> wl = l;
-    auto finish = [&p, wl, r](LONG result) {
+    fan_in_locked(
+        p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_lineerr(o); },
+        [&p, wl, r](LONG result) {
         if (auto x = wl.lock()) std::erase(x->pending, r);
         p.complete_locked(r, result);
-    };
-    if (ops.empty()) return finish(0);
-    for (auto& op : ops) {
-        p.send_locked(std::move(op), [f, finish](const pbx_link::request_outcome& o) {
-            if (!o.ok() && f->result == 0) f->result = to_lineerr(o);
-            if (--f->remaining == 0) finish(f->result);
-        });
-    }
+    });
 }
 
 }  // namespace

@@ -114,24 +114,13 @@ std::optional<protocol::hookswitch_mode> to_hookswitch_mode(DWORD m) {
 /// Sends `ops` for an async phone request and completes it when all have answered.
 void send_all_locked(provider_state& p, const phone_ptr& ph, const request_ptr& r,
                      std::vector<protocol::service_params> ops) {
-    struct fan_in {
-        std::size_t remaining = 0;
-        LONG result = 0;
-    };
-    auto f = std::make_shared<fan_in>();
-    f->remaining = ops.size();
     std::weak_ptr<phone> wp = ph;
-    auto finish = [&p, wp, r](LONG result) {
+    fan_in_locked(
+        p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_phoneerr(o); },
+        [&p, wp, r](LONG result) {
         if (auto x = wp.lock()) std::erase(x->pending, r);
         p.complete_locked(r, result);
-    };
-    if (ops.empty()) return finish(0);
-    for (auto& op : ops) {
-        p.send_locked(std::move(op), [f, finish](const pbx_link::request_outcome& o) {
-            if (!o.ok() && f->result == 0) f->result = to_phoneerr(o);
-            if (--f->remaining == 0) finish(f->result);
-        });
-    }
+    });
 }
 
 /// Common checks of the async phone functions; creates the request on success.

@@ -10,6 +10,9 @@
 // its name in tsp/ctigw.def; add all three together.
 #pragma once
 
+#include <utility>
+
+#include "ctigw/tsp/provider.hpp"
 #include "ctigw/tsp/tspi_exports.hpp"
 
 #if defined(_WIN32)
@@ -28,3 +31,33 @@ extern "C" LONG WINAPI TSPI_lineSetLineDevStatus(DRV_REQUESTID dwRequestID, HDRV
 #if !defined(TSPIAPI)
 #  define TSPIAPI WINAPI
 #endif
+
+namespace ctigw::tsp {
+
+/// The one guard around every TSPI line/phone export: runs `f` on the current provider's state.
+/// Without a provider an async function answers `failed` (the request cannot run, no completion
+/// follows) and a synchronous one `uninitialized`; no exception crosses the export (`failed`).
+template <class F>
+LONG guarded_export(bool async, LONG failed, LONG uninitialized, F&& f) noexcept {
+    try {
+        auto* prov = current_provider();
+        if (prov == nullptr) return async ? failed : uninitialized;
+        return f(prov->state());
+    } catch (...) {
+        return failed;
+    }
+}
+
+template <class F>
+LONG line_export(bool async, F&& f) noexcept {
+    return guarded_export(async, static_cast<LONG>(LINEERR_OPERATIONFAILED),
+                          static_cast<LONG>(LINEERR_UNINITIALIZED), std::forward<F>(f));
+}
+
+template <class F>
+LONG phone_export(bool async, F&& f) noexcept {
+    return guarded_export(async, static_cast<LONG>(PHONEERR_OPERATIONFAILED),
+                          static_cast<LONG>(PHONEERR_UNINITIALIZED), std::forward<F>(f));
+}
+
+}  // namespace ctigw::tsp

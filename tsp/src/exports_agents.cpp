@@ -6,19 +6,7 @@
 
 namespace {
 
-template <class F>
-LONG run(bool async, F&& f) noexcept {
-    try {
-        auto* prov = ctigw::tsp::current_provider();
-        if (prov == nullptr) {
-            return static_cast<LONG>(async ? LINEERR_OPERATIONFAILED : LINEERR_UNINITIALIZED);
-        }
-        return f(prov->state());
-    } catch (...) {
-        return static_cast<LONG>(LINEERR_OPERATIONFAILED);
-    }
-}
-
+using ctigw::tsp::line_export;
 using ctigw::tsp::provider_state;
 namespace agents = ctigw::tsp::agents;
 
@@ -27,7 +15,7 @@ namespace agents = ctigw::tsp::agents;
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDevSpecific(DRV_REQUESTID dwRequestID, HDRVLINE hdLine,
                                                     DWORD dwAddressID, HDRVCALL hdCall,
                                                     LPVOID lpParams, DWORD dwSize) {
-    return run(true, [&](provider_state& s) {
+    return line_export(true, [&](provider_state& s) {
         return agents::dev_specific(s, dwRequestID, hdLine, dwAddressID, hdCall, lpParams, dwSize);
     });
 }
@@ -35,7 +23,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDevSpecific(DRV_REQUESTID dwRequestID, H
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateExtVersion(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                             DWORD dwLowVersion, DWORD dwHighVersion,
                                                             LPDWORD lpdwExtVersion) {
-    return run(false, [&](provider_state& s) {
+    return line_export(false, [&](provider_state& s) {
         return agents::negotiate_ext_version(s, dwDeviceID, dwTSPIVersion, dwLowVersion,
                                              dwHighVersion, lpdwExtVersion);
     });
@@ -43,13 +31,13 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateExtVersion(DWORD dwDeviceID, DW
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetExtensionID(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                        LPLINEEXTENSIONID lpExtensionID) {
-    return run(false, [&](provider_state& s) {
+    return line_export(false, [&](provider_state& s) {
         return agents::get_extension_id(s, dwDeviceID, dwTSPIVersion, lpExtensionID);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSelectExtVersion(HDRVLINE hdLine, DWORD dwExtVersion) {
-    return run(false, [&](provider_state& s) {
+    return line_export(false, [&](provider_state& s) {
         return agents::select_ext_version(s, hdLine, dwExtVersion);
     });
 }

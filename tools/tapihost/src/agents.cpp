@@ -74,7 +74,14 @@ void agent_router::loop() {
         auto work = std::move(queue_);
         queue_.clear();
         lock.unlock();
-        for (auto& f : work) f();
+        for (auto& f : work) {
+            // One failing item (no memory) must not end the proxy's thread and the host with it.
+            try {
+                f();
+            } catch (const std::exception& e) {
+                host_.note(std::string("agent router: ") + e.what());
+            }
+        }
         const auto next = proxy_->tick(acdproxy::clock::now());
         lock.lock();
         next_tick_ = next;
