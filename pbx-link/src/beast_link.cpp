@@ -446,7 +446,7 @@ public:
           tls_(settings_.tls,
                [this](int level, const std::string& line) { write_log(level, line); }),
           request_timer_(strand_), heartbeat_timer_(strand_), backoff_timer_(strand_),
-          stable_timer_(strand_), probe_socket_(strand_), probe_resolver_(strand_) {
+          stable_timer_(strand_), probe_socket_(strand_), probe_resolver_(strand_), probe_timer_(strand_) {
         adopt_devices(settings_.devices);
     }
 
@@ -629,7 +629,9 @@ private:
         backoff_timer_.cancel();
         stable_timer_.cancel();
         probe_resolver_.cancel();
+        probe_timer_.cancel();
         probe_socket_.close(ignored);
+        if (auto p = probe_tls_.lock()) p->lowest_layer().close(ignored);
         fail_requests(request_failure::stopped);
         if (conn_) {
             conn_->close(1000, "client shutdown");
@@ -1449,9 +1451,12 @@ private:
     }
 
     /// Fallback to the primary (optional): when the link has been idle (no request in flight or
-    /// queued) for the configured time on a standby, a TCP probe checks the primary in the
+    /// queued) for the configured time on a standby, a probe checks the primary in the
     /// background; only when it answers is the standby session closed and the primary tried
-    /// (standbys follow in order if the full handshake fails there).
+    /// (standbys follow in order if the full handshake fails there). For wss:// the probe is a
+    /// verified TLS handshake: an open port alone (a balancer, a gateway still starting, a
+    /// broken certificate) would tear the standby session down at every probe for a primary that
+    /// fails at once (ctigw-soak's failover fault found this).
     void maybe_probe_primary(time_point now) {
         if (!settings_.fallback_to_primary_after_idle || current_ == 0 || probing_ ||
             sm_.state() != link_state::live || settings_.endpoints.empty()) {
@@ -1463,6 +1468,15 @@ private:
         }
         if (now - idle_since_ < *settings_.fallback_to_primary_after_idle || now < next_probe_) return;
         probing_ = true;
+        // A primary that takes the connection and then says nothing must not hold the probe.
+        probe_timer_.expires_after(settings_.connect_timeout);
+        probe_timer_.async_wait([this](beast::error_code ec) {
+            if (ec) return;
+            beast::error_code ignored;
+            probe_resolver_.cancel();
+            probe_socket_.close(ignored);
+            if (auto p = probe_tls_.lock()) p->lowest_layer().close(ignored);
+        });
         const auto& primary = settings_.endpoints[0];
         probe_resolver_.async_resolve(
             primary.host, std::to_string(primary.port),
@@ -1470,15 +1484,56 @@ private:
                 if (ec || stopping_) return probe_done(false);
                 net::async_connect(probe_socket_, results,
                                    [this](beast::error_code ec2, const tcp::endpoint&) {
-                                       beast::error_code ignored;
-                                       probe_socket_.close(ignored);
-                                       probe_done(!ec2);
+                                       if (ec2 || stopping_ || !settings_.endpoints[0].secure) {
+                                           beast::error_code ignored;
+                                           probe_socket_.close(ignored);
+                                           return probe_done(!ec2);
+                                       }
+                                       probe_tls();
                                    });
             });
     }
 
+    void probe_tls() {
+        std::shared_ptr<ssl::context> ctx;
+        if (!tls_.make(ctx).empty()) {
+            beast::error_code ignored;
+            probe_socket_.close(ignored);
+            return probe_done(false);
+        }
+        const auto& primary = settings_.endpoints[0];
+        auto host = std::make_shared<std::string>(
+            settings_.tls.server_name.empty() ? primary.host : settings_.tls.server_name);
+        // The stream owns the socket now (probe_socket_ is as new again) and ends with the probe.
+        auto stream = std::make_shared<ssl::stream<tcp::socket>>(std::move(probe_socket_), *ctx);
+        probe_tls_ = stream;
+        auto refusal = std::make_shared<std::string>();
+        beast::error_code ec;
+        if (!is_ip_literal(*host)) SSL_set_tlsext_host_name(stream->native_handle(), host->c_str());
+        if (settings_.tls.verify_peer) {
+            stream->set_verify_mode(ssl::verify_peer, ec);
+            stream->set_verify_callback(
+                [host, refusal](bool preverified, ssl::verify_context& vc) {
+                    return verify_certificate(preverified, vc, *host, *refusal);
+                },
+                ec);
+        }
+        stream->async_handshake(ssl::stream_base::client,
+                                [this, stream, ctx](beast::error_code hec) {
+                                    const auto& pin = settings_.tls.pinned_sha256;
+                                    const bool ok =
+                                        !hec && (pin.empty() ||
+                                                 check_pin(stream->native_handle(), pin).empty());
+                                    beast::error_code ignored;
+                                    stream->lowest_layer().close(ignored);
+                                    probe_tls_.reset();
+                                    probe_done(ok && !stopping_);
+                                });
+    }
+
     void probe_done(bool reachable) {
         probing_ = false;
+        probe_timer_.cancel();
         next_probe_ = clock::now() + *settings_.fallback_to_primary_after_idle;
         if (!reachable || stopping_ || sm_.state() != link_state::live || current_ == 0) return;
         if (requests_.user_in_flight() != 0 || requests_.waiting() != 0) return;
@@ -1531,6 +1586,8 @@ private:
     net::steady_timer stable_timer_;
     tcp::socket probe_socket_;
     tcp::resolver probe_resolver_;
+    std::weak_ptr<ssl::stream<tcp::socket>> probe_tls_;  ///< the TLS probe while it runs
+    net::steady_timer probe_timer_;                      ///< bounds a probe (connect_timeout)
     std::optional<time_point> armed_deadline_;
 
     std::shared_ptr<connection_base> conn_;

@@ -327,5 +327,52 @@ TEST_F(linkSecurity, OversizedMessageIsNamed) {
     l->stop();
 }
 
+// ---- fallback to the primary: only a primary that answers is worth leaving the standby for ----
+
+TEST_F(linkSecurity, FallbackIgnoresAPrimaryThatOnlyAcceptsTcp) {
+    slamming_door primary;
+    sim standby(good_tls());
+    auto s = base_settings("wss://127.0.0.1:" + std::to_string(primary.port()) + "/csta");
+    s.endpoints.push_back(*parse_endpoint(standby.url()));
+    s.fallback_to_primary_after_idle = 50ms;
+    auto l = make(s);
+    l->start();
+    ASSERT_TRUE(wait_live());
+    EXPECT_EQ(l->figures().endpoint, standby.url());
+    // The probes reach the open port; none of them may cost the standby session.
+    const auto before = primary.accepted();
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (primary.accepted() < before + 3 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+    ASSERT_GE(primary.accepted(), before + 3);
+    {
+        std::lock_guard lock(cb.mutex);
+        EXPECT_TRUE(cb.downs.empty()) << cb.downs.front().reason;
+        EXPECT_EQ(cb.lives, 1);
+    }
+    EXPECT_FALSE(logs.contains("returning to the primary"));
+    l->stop();
+}
+
+TEST_F(linkSecurity, FallbackReturnsToThePrimaryOnceItAnswers) {
+    const auto port = closed_port();
+    const std::string primary_url = "wss://127.0.0.1:" + std::to_string(port) + "/csta";
+    sim standby(good_tls());
+    auto s = base_settings(primary_url);
+    s.endpoints.push_back(*parse_endpoint(standby.url()));
+    s.fallback_to_primary_after_idle = 50ms;
+    auto l = make(s);
+    l->start();
+    ASSERT_TRUE(wait_live());
+    EXPECT_EQ(l->figures().endpoint, standby.url());
+    auto o = good_tls();
+    o.port = port;
+    sim primary(o);
+    ASSERT_TRUE(wait_live(2));
+    EXPECT_EQ(l->figures().endpoint, primary_url);
+    EXPECT_TRUE(logs.contains("the primary is reachable again"));
+    l->stop();
+}
+
 }  // namespace
 }  // namespace ctigw::pbx_link::testing

@@ -131,6 +131,35 @@ std::uint16_t closed_port() {
     return port;
 }
 
+struct slamming_door::impl {
+    net::io_context io;
+    net::ip::tcp::acceptor acceptor{io, {net::ip::make_address("127.0.0.1"), 0}};
+    std::thread thread;
+    std::function<void()> accept;
+};
+
+slamming_door::slamming_door() : impl_(std::make_unique<impl>()) {
+    port_ = impl_->acceptor.local_endpoint().port();
+    impl_->accept = [this] {
+        impl_->acceptor.async_accept([this](boost::system::error_code ec, net::ip::tcp::socket s) {
+            if (ec) return;  // closed
+            ++accepted_;
+            s.close(ec);
+            impl_->accept();
+        });
+    };
+    impl_->accept();
+    impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+slamming_door::~slamming_door() {
+    net::post(impl_->io, [this] {
+        boost::system::error_code ec;
+        impl_->acceptor.close(ec);
+    });
+    impl_->thread.join();  // run() returns once the aborted accept has been handled
+}
+
 // ---- recorder ----
 
 void recorder::on_state(link_state from, link_state to, const std::string&) {

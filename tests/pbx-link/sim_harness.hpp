@@ -2,6 +2,7 @@
 // certificates, and a recording link_callbacks. Asio stays in sim_harness.cpp.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -63,6 +64,24 @@ private:
 
 /// A port on 127.0.0.1 where nothing listens.
 std::uint16_t closed_port();
+
+/// A port on 127.0.0.1 that accepts connections and closes each at once (a balancer in front of
+/// nothing, a gateway still starting): open for TCP, useless for TLS.
+class slamming_door {
+public:
+    slamming_door();
+    ~slamming_door();
+    slamming_door(const slamming_door&) = delete;
+    slamming_door& operator=(const slamming_door&) = delete;
+    std::uint16_t port() const { return port_; }
+    std::size_t accepted() const { return accepted_; }
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    std::uint16_t port_ = 0;
+    std::atomic<std::size_t> accepted_{0};
+};
 
 /// Records every callback; waits on conditions with a deadline.
 class recorder : public link_callbacks {

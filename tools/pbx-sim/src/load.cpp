@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -481,6 +482,12 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         events_at_start = srv.stats().events_sent;
         srv.with_model([&](switch_model& model, time_point now) {
             free_stations = model.stations();
+            if (!options.stations.empty()) {
+                std::erase_if(free_stations, [&](const std::string& st) {
+                    return std::find(options.stations.begin(), options.stations.end(), st) ==
+                           options.stations.end();
+                });
+            }
             start_agents(model, now);
         });
         offering = true;

@@ -154,6 +154,15 @@ void rule_checker::phone_opened(const std::string& device) { open_phones_.insert
 void rule_checker::phone_closed(const std::string& device) { open_phones_.erase(device); }
 void rule_checker::call_closed(std::uint64_t call) { calls_[call].closed = true; }
 
+void rule_checker::forget_request(DRV_REQUESTID id)
+{
+    auto it = requests_.find(id);
+    if (it == requests_.end() || !it->second.returned) return;
+    if (it->second.completions > 0 || it->second.sync_failed) requests_.erase(it);
+}
+
+void rule_checker::forget_call(std::uint64_t call) { calls_.erase(call); }
+
 std::size_t rule_checker::pending() const
 {
     std::size_t n = 0;

@@ -95,9 +95,12 @@ void host::violation(const std::string& text)
 
 event& host::push_locked(event e)
 {
-    e.seq = log_.size();
+    e.seq = events_total_++;
     e.at = now();
     print_locked(format_event(e));
+    // Long runs keep the newest events only (nothing matches against the log there).
+    if (options_.log_limit != 0 && log_.size() >= 2 * options_.log_limit)
+        log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(options_.log_limit));
     log_.push_back(std::move(e));
     changed_.notify_all();
     return log_.back();
@@ -118,7 +121,7 @@ void host::with_log(const std::function<void(const std::vector<event>&)>& fn) co
 void host::wait_for_events(std::size_t known, std::chrono::steady_clock::time_point deadline) const
 {
     std::unique_lock lock(mutex_);
-    changed_.wait_until(lock, deadline, [&] { return log_.size() > known; });
+    changed_.wait_until(lock, deadline, [&] { return events_total_ > known; });
 }
 
 // ---- names and lookups ---------------------------------------------------------------------------
@@ -401,6 +404,7 @@ void host::on_completion(DRV_REQUESTID id, LONG result)
         }
     }
     push_locked(e);
+    if (options_.on_completion) options_.on_completion(id, result);
     if (agents_) agents_->completion(id, result);
     if (auto pk = park_requests_.find(id); pk != park_requests_.end() && result == 0) {
         const auto* vs = reinterpret_cast<const VARSTRING*>(pk->second->data());
@@ -664,11 +668,13 @@ std::optional<LONG> host::close_call(std::uint64_t key, const char* why)
         hd = it->second.hd;
         label = it->second.name;
         it->second.closed = true;  // no further closes; events are checked after the call returns
+        it->second.closing = true;
     }
     LONG rc = err(LINEERR_OPERATIONUNAVAIL);
     if (lib_.fn().lineCloseCall) rc = lib_.fn().lineCloseCall(hd);
     std::lock_guard lock(mutex_);
     checker_.call_closed(key);
+    if (auto it = calls_.find(key); it != calls_.end()) it->second.closing = false;
     event e;
     e.kind = event_kind::note;
     e.text = "lineCloseCall " + label + " (" + why + ") → " + result_name(rc);
@@ -794,6 +800,7 @@ void host::maintenance()
             }
             lock.lock();
         }
+        if (options_.log_limit != 0) prune_locked();
         if (options_.idle_close) {
             const auto now_tp = std::chrono::steady_clock::now();
             std::vector<std::uint64_t> idle;
@@ -864,6 +871,7 @@ op_result host::sync_result(const std::string& verb, const std::string& tspi, LO
     r.verb = verb;
     r.tspi = tspi;
     r.completed = true;
+    r.returned = true;
     ops_[r.id] = r;
     last_op_ = r.id;
     event e;
@@ -900,6 +908,7 @@ op_result host::async_call(const std::string& verb, const std::string& tspi,
     const LONG rc = fn(id);
     std::lock_guard lock(mutex_);
     checker_.request_returned(id, rc);
+    if (auto it = ops_.find(id); it != ops_.end()) it->second.returned = true;
     op_result out;
     out.id = id;
     out.rc = rc;
@@ -964,7 +973,12 @@ op_result host::run(const op_stmt& op)
                     bad.error = "call \"" + op.args[i] + "\" does not exist (yet)";
                     return bad;
                 }
-                auto& c = calls_[*key];
+                auto found = calls_.find(*key);
+                if (found == calls_.end()) {
+                    bad.error = "call \"" + op.args[i] + "\" was forgotten (closed long ago)";
+                    return bad;
+                }
+                auto& c = found->second;
                 // A closed call's handle is stale: it still goes to the TSP, which must refuse
                 // it (LINEERR_INVALCALLHANDLE) without any event.
                 if (c.closed) {

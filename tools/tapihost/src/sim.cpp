@@ -197,13 +197,15 @@ std::string in_process_sim::start_for_config(const std::filesystem::path& config
 void in_process_sim::stop()
 {
     if (!impl_ || !impl_->thread.joinable()) return;
-    std::promise<void> stopped;
-    auto f = stopped.get_future();
-    impl_->server->post([this, &stopped] {
-        impl_->server->stop();
-        stopped.set_value();
-    });
-    f.wait_for(std::chrono::seconds(5));
+    if (impl_->server) {  // null when the simulator could not be set up
+        auto stopped = std::make_shared<std::promise<void>>();
+        auto f = stopped->get_future();
+        impl_->server->post([this, stopped] {
+            impl_->server->stop();
+            stopped->set_value();
+        });
+        f.wait_for(std::chrono::seconds(5));
+    }
     impl_->work.reset();
     impl_->io.stop();
     impl_->thread.join();
@@ -212,6 +214,30 @@ void in_process_sim::stop()
         std::error_code ec;
         std::filesystem::remove_all(impl_->dir, ec);
     }
+}
+
+unsigned short in_process_sim::port() const
+{
+    return impl_->server ? impl_->server->port() : 0;
+}
+
+std::string in_process_sim::run_on_switch(
+    const std::function<void(boost::asio::io_context&, pbxsim::server&)>& fn)
+{
+    if (!impl_->server) return "the simulator is not running";
+    auto done = std::make_shared<std::promise<std::string>>();
+    auto f = done->get_future();
+    impl_->server->post([this, fn, done] {
+        try {
+            fn(impl_->io, *impl_->server);
+            done->set_value({});
+        } catch (const std::exception& e) {
+            done->set_value(e.what());
+        }
+    });
+    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        return "the simulator did not answer within 10s";
+    return f.get();
 }
 
 std::string in_process_sim::check(const std::string& command)
@@ -259,6 +285,12 @@ std::string in_process_sim::start_for_config(const std::filesystem::path&, bool)
     return "this ctigw-tapihost was built without the pbx-sim library";
 }
 void in_process_sim::stop() {}
+unsigned short in_process_sim::port() const { return 0; }
+std::string in_process_sim::run_on_switch(
+    const std::function<void(boost::asio::io_context&, pbxsim::server&)>&)
+{
+    return "this ctigw-tapihost was built without the pbx-sim library";
+}
 std::string in_process_sim::check(const std::string&) { return {}; }
 std::string in_process_sim::execute(const std::string&, std::string&)
 {

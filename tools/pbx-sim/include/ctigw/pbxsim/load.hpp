@@ -21,6 +21,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "ctigw/pbxsim/server.hpp"
 
@@ -71,6 +72,9 @@ struct load_options {
     std::string caller_prefix = "0301";
     /// Progress to stderr: a live line once a second on a terminal, else a line every 10 s.
     bool progress = true;
+    /// The stations calls go to and transfer targets come from (empty: every station of the
+    /// model), so that another driver (ctigw-soak's TAPI side) can have stations of its own.
+    std::vector<std::string> stations;
 };
 
 /// Checks a load_options; returns an error text or empty.

@@ -60,6 +60,11 @@ public:
     void phone_closed(const std::string& device);
     void call_closed(std::uint64_t call);
 
+    /// Long runs: forget a settled request (returned, and completed or failed synchronously)
+    /// and a closed call. Anything that arrives for them later is reported as unknown.
+    void forget_request(DRV_REQUESTID id);
+    void forget_call(std::uint64_t call);
+
     /// End of the session: every request still pending is a violation.
     void finish();
 

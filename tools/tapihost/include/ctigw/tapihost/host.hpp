@@ -52,6 +52,29 @@ struct host_options {
     bool verbose = false;
     /// Where output lines go (thread-safe; called with one line, no newline).
     std::function<void(const std::string&)> print;
+    /// Long runs (ctigw-soak): keep only about the newest `log_limit` events (0: every event, as
+    /// the runner's matcher needs), and forget settled requests and closed calls. The rules
+    /// still hold: a late completion or event for a forgotten one is an unknown id / htCall.
+    std::size_t log_limit = 0;
+    /// Called with each ASYNC_COMPLETION (id, result) under the host lock: must not call the host.
+    std::function<void(DRV_REQUESTID, LONG)> on_completion;
+};
+
+/// A call as the host sees it (call_views()).
+struct call_view {
+    std::uint64_t key = 0;
+    std::string line;  ///< the line's extension
+    DWORD state = 0;   ///< the last LINE_CALLSTATE (0 before the first)
+    bool closed = false;
+    bool pending_create = false;
+};
+
+/// Counters of a host (counters()).
+struct host_counters {
+    std::uint64_t events = 0;           ///< every event logged since start
+    std::size_t pending_requests = 0;   ///< async requests issued and not completed
+    std::size_t calls = 0;              ///< calls the host remembers
+    std::size_t violations = 0;
 };
 
 /// The outcome of one operation.
@@ -134,6 +157,9 @@ public:
     /// The latest agent request with this verb ("last": any); nullopt when none was run.
     std::optional<agent_outcome> agent_result(const std::string& verb) const;
     const tsp_library& library() const { return lib_; }
+    /// Every call the host remembers (host_longrun.cpp).
+    std::vector<call_view> call_views() const;
+    host_counters counters() const;
 
     // TSPI callbacks (public for the C trampolines).
     void on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_PTR p1,
@@ -172,6 +198,7 @@ private:
         DWORD mode = 0;
         bool pending_create = false;  ///< its creating request has not completed yet
         bool closed = false;
+        bool closing = false;  ///< TSPI_lineCloseCall is running (its events are still valid)
         std::optional<std::chrono::steady_clock::time_point> idle_since;
     };
     struct op_rec {
@@ -181,6 +208,7 @@ private:
         bool async = false;
         bool claimed = false;
         bool completed = false;
+        bool returned = false;  ///< the TSPI function returned (async_call) or it was synchronous
         std::vector<std::uint64_t> new_calls;
     };
     struct task {
@@ -206,6 +234,8 @@ private:
     std::optional<LONG> close_call(std::uint64_t key, const char* why);
     void maintenance();
     void post(task t);
+    /// Long runs: forgets completed requests and closed calls (host_longrun.cpp).
+    void prune_locked();
 
     // op helpers
     DRV_REQUESTID next_id_locked() { return next_request_++; }
@@ -227,6 +257,7 @@ private:
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::vector<event> log_;
+    std::uint64_t events_total_ = 0;  ///< seq of the next event (log_ may be trimmed)
     rule_checker checker_;
     std::vector<line_dev> lines_;
     std::vector<phone_dev> phones_;

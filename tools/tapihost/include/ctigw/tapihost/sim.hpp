@@ -10,11 +10,19 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
 
 #include "ctigw/tapihost/runner.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+namespace ctigw::pbxsim {
+class server;
+}
 
 namespace ctigw::tapihost {
 
@@ -45,6 +53,16 @@ public:
      */
     std::string start_for_config(const std::filesystem::path& config_path, bool verbose);
     void stop();
+
+    /// The port the simulator listens on (0 when it is not running).
+    unsigned short port() const;
+    /**
+     * Runs `fn` on the simulator's thread with its io_context and server, and waits up to 10 s
+     * for it (tools that drive the switch directly, e.g. ctigw-soak's load generator). Returns
+     * an error text or empty; `fn` must not block.
+     */
+    std::string run_on_switch(
+        const std::function<void(boost::asio::io_context&, pbxsim::server&)>& fn);
 
     std::string check(const std::string& command) override;
     std::string execute(const std::string& command, std::string& output) override;
