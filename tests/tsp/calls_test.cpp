@@ -410,6 +410,35 @@ TEST_F(calls_test, incoming_call_offered_answered_and_cleared_by_far_end) {
     EXPECT_EQ(calls::close_call(p(), hd), E(LINEERR_INVALCALLHANDLE));
 }
 
+TEST_F(calls_test, call_ids_are_shared_while_held_and_forgotten_after_line_close_call) {
+    // Found by ctigw-soak's memory check: the callID table grew with every call ever seen.
+    auto hd = incoming_offering("c1", "2001", "2002");  // 2001 is a line too: two TAPI calls
+    ASSERT_NE(hd, nullptr);
+    auto caller = bound("2001", "c1");
+    ASSERT_TRUE(caller);
+    DWORD address = 0, id1 = 0, id_caller = 0, related = 0;
+    ASSERT_EQ(calls::get_call_ids(p(), hd, &address, &id1, &related), 0);
+    ASSERT_EQ(calls::get_call_ids(p(), caller->hd(), &address, &id_caller, &related), 0);
+    EXPECT_NE(id1, 0u);
+    EXPECT_EQ(id_caller, id1);  // one switch call, one dwCallID
+    EXPECT_EQ(p().call_ids_held_locked(), 1u);
+    event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
+    event("2001", ev_cleared({"c1", "2001"}, connection_state::null));
+    event("2002", ev_call_cleared("c1"));
+    EXPECT_EQ(p().call_ids_held_locked(), 1u);  // IDLE, but TAPI still has the calls
+    EXPECT_EQ(calls::close_call(p(), hd), 0);
+    EXPECT_EQ(p().call_ids_held_locked(), 1u);  // the caller's call still holds it
+    EXPECT_EQ(calls::close_call(p(), caller->hd()), 0);
+    EXPECT_EQ(p().call_ids_held_locked(), 0u);
+    // A later call gets a new id: dwCallIDs are not reused.
+    auto hd2 = incoming_offering("c2", "0301555123", "2002");
+    ASSERT_NE(hd2, nullptr);
+    DWORD id2 = 0;
+    ASSERT_EQ(calls::get_call_ids(p(), hd2, &address, &id2, &related), 0);
+    EXPECT_GT(id2, id1);
+    EXPECT_EQ(p().call_ids_held_locked(), 1u);
+}
+
 TEST_F(calls_test, nothing_reaches_tapi_for_a_call_after_line_close_call) {
     auto hd = incoming_offering("c1", "2001", "2002");
     ASSERT_NE(hd, nullptr);

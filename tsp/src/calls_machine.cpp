@@ -376,7 +376,7 @@ void bind(provider_state& p, const line_ptr& l, const call_ptr& c,
     if (c->connection && c->connection->call_id != conn.call_id) unbind(l, c);
     c->connection = protocol::connection_id{conn.call_id, l->extension};
     l->by_call_id[conn.call_id] = c;
-    const DWORD id = p.call_id_for_locked(conn.call_id);
+    const DWORD id = p.hold_call_id_locked(*c, conn.call_id);
     if (id != c->call_id) {
         c->call_id = id;
         c->pending_info |= LINECALLINFOSTATE_CALLID;
@@ -463,6 +463,7 @@ void end_call(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mod
 
 void forget(provider_state& p, const line_ptr& l, const call_ptr& c) {
     unbind(l, c);
+    p.release_call_id_locked(*c);
     c->closed = true;
     l->calls.erase(std::remove(l->calls.begin(), l->calls.end(), c), l->calls.end());
     p.call_by_handle_.erase(c->handle());

@@ -91,6 +91,7 @@ LONG close_call(provider_state& p, HDRVCALL hd) {
         }
         forget(p, l, c);
     } else {
+        p.release_call_id_locked(*c);
         c->closed = true;
         p.call_by_handle_.erase(it);
     }

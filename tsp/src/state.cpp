@@ -139,13 +139,26 @@ call_ptr provider_state::call_from_handle_locked(HDRVCALL hd) const {
     return it == call_by_handle_.end() || it->second->closed ? nullptr : it->second;
 }
 
-DWORD provider_state::call_id_for_locked(const std::string& switch_call_id) {
-    auto [it, inserted] = call_ids_.try_emplace(switch_call_id, next_call_id_);
+DWORD provider_state::hold_call_id_locked(call& c, const std::string& switch_call_id) {
+    if (!c.call_id_of.empty() && c.call_id_of == switch_call_id)
+        return call_ids_.at(switch_call_id).id;
+    release_call_id_locked(c);
+    if (switch_call_id.empty()) return 0;  // 0: "no call id" in LINECALLINFO
+    auto [it, inserted] = call_ids_.try_emplace(switch_call_id, held_call_id{next_call_id_, 0});
     if (inserted) {
         ++next_call_id_;
         if (next_call_id_ == 0) next_call_id_ = 1;  // 0 means "no call id" in LINECALLINFO
     }
-    return it->second;
+    ++it->second.holders;
+    c.call_id_of = switch_call_id;
+    return it->second.id;
+}
+
+void provider_state::release_call_id_locked(call& c) {
+    if (c.call_id_of.empty()) return;
+    auto it = call_ids_.find(c.call_id_of);
+    if (it != call_ids_.end() && --it->second.holders == 0) call_ids_.erase(it);
+    c.call_id_of.clear();
 }
 
 void provider_state::line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg,

@@ -111,6 +111,7 @@ public:
     DWORD media_mode = LINEMEDIAMODE_INTERACTIVEVOICE;
     DWORD app_specific = 0;
     DWORD call_id = 0;          ///< LINECALLINFO.dwCallID: the switch call, as a DWORD
+    std::string call_id_of;     ///< the switch callID whose dwCallID this call holds
     DWORD related_call_id = 0;  ///< the consultation's original call, etc.
     party caller, called, connected, redirecting, redirection;
     std::string call_data;  ///< correlator data (TAPI call data), raw bytes
@@ -287,8 +288,13 @@ public:
     std::unordered_map<std::uint64_t, call_ptr> call_by_handle_;    ///< not yet closed calls
     std::uint64_t next_handle_ = 1;  ///< shared by line, phone and call handles: never reused
 
-    /// Switch callIDs as LINECALLINFO.dwCallID values (stable while the call lives).
-    std::unordered_map<std::string, DWORD> call_ids_;
+    /// Switch callIDs as LINECALLINFO.dwCallID values (stable while a TAPI call holds them;
+    /// never reused: next_call_id_ only grows), with how many calls hold each.
+    struct held_call_id {
+        DWORD id = 0;
+        std::size_t holders = 0;
+    };
+    std::unordered_map<std::string, held_call_id> call_ids_;
     DWORD next_call_id_ = 1;
 
     std::unique_ptr<pbx_link::link> link_;
@@ -317,7 +323,12 @@ public:
     line_ptr line_from_handle_locked(HDRVLINE hd) const;
     phone_ptr phone_from_handle_locked(HDRVPHONE hd) const;
     call_ptr call_from_handle_locked(HDRVCALL hd) const;
-    DWORD call_id_for_locked(const std::string& switch_call_id);
+    /// The dwCallID of a switch callID, the same for every TAPI call bound to it. `c` holds it
+    /// (letting go of the one it held before) until release_call_id_locked (at lineCloseCall): a
+    /// callID no call holds is forgotten, so the table does not grow with every call ever seen.
+    DWORD hold_call_id_locked(call& c, const std::string& switch_call_id);
+    void release_call_id_locked(call& c);
+    std::size_t call_ids_held_locked() const { return call_ids_.size(); }
 
     /// Queues a LINEEVENT for `l` (dropped if the line is not open at dispatch time). With a
     /// call, the call's htCall is read at dispatch time and the message is dropped if TAPI does

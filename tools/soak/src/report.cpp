@@ -37,12 +37,15 @@ std::string plot_script(const std::filesystem::path& csv, const std::filesystem:
       << "set key off\nset grid\n"
       << "set multiplot layout 4,1 title " << quoted(title) << "\n"
       << "set xlabel 'seconds'\n";
-    // Faults as vertical lines on every panel.
+    // Faults as vertical lines on every panel; faint when there are many (a long run).
+    std::size_t faults = 0;
+    for (const auto& s : samples) faults += s.fault.empty() ? 0 : 1;
+    const char* style = faults > 40 ? "lc rgb '#b0cc3333' lw 0.5" : "lc rgb '#cc3333' dt 2";
     int n = 1;
     for (const auto& s : samples) {
         if (s.fault.empty()) continue;
-        g << "set arrow " << n++ << " from " << s.t << ", graph 0 to " << s.t
-          << ", graph 1 nohead lc rgb '#cc3333' dt 2\n";
+        g << "set arrow " << n++ << " from " << s.t << ", graph 0 to " << s.t << ", graph 1 nohead "
+          << style << "\n";
     }
     const auto panel = [&](int column, const char* label, const char* colour) {
         g << "set ylabel '" << label << "'\n"
