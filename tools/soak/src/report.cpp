@@ -39,7 +39,7 @@ std::string plot_script(const std::filesystem::path& csv, const std::filesystem:
       << "set xlabel 'seconds'\n";
     // Faults as vertical lines on every panel; faint when there are many (a long run).
     std::size_t faults = 0;
-    for (const auto& s : samples) faults += s.fault.empty() ? 0 : 1;
+    for (const auto& s : samples) faults += s.fault.empty() ? 0u : 1u;
     const char* style = faults > 40 ? "lc rgb '#b0cc3333' lw 0.5" : "lc rgb '#cc3333' dt 2";
     int n = 1;
     for (const auto& s : samples) {
