@@ -13,6 +13,14 @@
 namespace ctigw::soak {
 namespace {
 
+tsp_call call(std::uint64_t key, const char* device, bool active) {
+    tsp_call c;
+    c.key = key;
+    c.device = device;
+    c.active = active;
+    return c;
+}
+
 TEST(soakFaults, EveryKindOncePerRoundInASeededOrder) {
     fault_plan a(all_faults(), 7), b(all_faults(), 7), c(all_faults(), 8);
     std::vector<fault_kind> first, same, other;
@@ -49,7 +57,8 @@ TEST(soakFaults, NamesRoundTrip) {
 
 TEST(soakStale, ACallIsStaleOnlyAfterTheGraceAndOnce) {
     stale_tracker t(10000);
-    const std::vector<tsp_call> calls = {{1, "2001", true}, {2, "2002", true}, {3, "2003", false}};
+    const std::vector<tsp_call> calls = {call(1, "2001", true), call(2, "2002", true),
+                                         call(3, "2003", false)};
     const std::map<std::string, std::size_t> sw = {{"2002", 1}};  // 2001 and 2003 have nothing
     EXPECT_TRUE(t.observe(0, calls, sw).empty());
     EXPECT_EQ(t.suspects(), 1u);  // call 1 only: 2 is at the switch, 3 is IDLE
@@ -64,7 +73,7 @@ TEST(soakStale, ACallIsStaleOnlyAfterTheGraceAndOnce) {
 
 TEST(soakStale, ACallThatAgreesAgainStartsOver) {
     stale_tracker t(1000);
-    const std::vector<tsp_call> calls = {{5, "2005", true}};
+    const std::vector<tsp_call> calls = {call(5, "2005", true)};
     EXPECT_TRUE(t.observe(0, calls, {}).empty());
     EXPECT_TRUE(t.observe(900, calls, {{"2005", 1}}).empty());  // the switch has it after all
     EXPECT_EQ(t.suspects(), 0u);
@@ -73,6 +82,19 @@ TEST(soakStale, ACallThatAgreesAgainStartsOver) {
     EXPECT_EQ(t.observe(2000, calls, {}).size(), 1u);
     EXPECT_TRUE(t.observe(2500, {}, {}).empty());  // gone from the TSP: nothing to track
     EXPECT_EQ(t.suspects(), 0u);
+}
+
+TEST(soakStale, ALineOutOfServiceIsNotJudgedAndStartsOver) {
+    stale_tracker t(1000);
+    auto c = call(7, "2007", true);
+    EXPECT_TRUE(t.observe(0, {c}, {}).empty());
+    c.in_service = false;  // the link went down: the TSP cannot know better now
+    EXPECT_TRUE(t.observe(5000, {c}, {}).empty());
+    EXPECT_EQ(t.suspects(), 0u);
+    c.in_service = true;
+    EXPECT_TRUE(t.observe(6000, {c}, {}).empty());  // the grace starts again
+    EXPECT_TRUE(t.observe(6999, {c}, {}).empty());
+    EXPECT_EQ(t.observe(7000, {c}, {}).size(), 1u);
 }
 
 TEST(soakMemory, FlatAndGrowingRuns) {

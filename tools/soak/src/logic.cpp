@@ -53,7 +53,7 @@ std::vector<tsp_call> stale_tracker::observe(
     std::vector<tsp_call> out;
     std::map<std::uint64_t, std::int64_t> still;
     for (const auto& c : calls) {
-        if (!c.active || reported_.contains(c.key)) continue;
+        if (!c.active || !c.in_service || reported_.contains(c.key)) continue;
         const auto it = switch_connections.find(c.device);
         if (it != switch_connections.end() && it->second > 0) continue;
         const auto seen = first_seen_.find(c.key);

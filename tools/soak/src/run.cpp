@@ -18,6 +18,7 @@
 #include "ctigw/soak/proxy.hpp"
 #include "ctigw/soak/worker.hpp"
 #include "ctigw/tapihost/host.hpp"
+#include "ctigw/tapihost/names.hpp"
 #include "ctigw/tapihost/platform.hpp"
 #include "ctigw/tapihost/sim.hpp"
 #include "summary.hpp"
@@ -315,15 +316,31 @@ int run_soak(const soak_options& o) {
         return out;
     };
     const auto check_stale = [&](std::int64_t t) {
+        const auto at_switch = switch_connections();
+        std::map<std::string, bool> in_service;  // read only for lines with a suspect call
         std::vector<tsp_call> calls;
-        for (const auto& c : side.calls())
-            calls.push_back(
-                {c.key, c.line,
-                 !c.closed && !c.pending_create && c.state != 0 && c.state != LINECALLSTATE_IDLE});
-        for (const auto& s : stale.observe(t, calls, switch_connections())) {
-            rec.stale.push_back("call#" + std::to_string(s.key) + " on " + s.device +
-                                " still active in the TSP, gone at the switch for " +
-                                std::to_string(o.stale_grace_s) + " s");
+        for (const auto& c : side.calls()) {
+            tsp_call tc;
+            tc.key = c.key;
+            tc.device = c.line;
+            tc.active =
+                !c.closed && !c.pending_create && c.state != 0 && c.state != LINECALLSTATE_IDLE;
+            tc.state = tapihost::name_of(tapihost::family::call_state, c.state);
+            const auto sw = at_switch.find(c.line);
+            if (tc.active && (sw == at_switch.end() || sw->second == 0)) {
+                auto [it, fresh] = in_service.try_emplace(c.line, true);
+                if (fresh) {
+                    std::string error;
+                    it->second = host.line_in_service(c.line, &error).value_or(false);
+                }
+                tc.in_service = it->second;
+            }
+            calls.push_back(std::move(tc));
+        }
+        for (const auto& s : stale.observe(t, calls, at_switch)) {
+            rec.stale.push_back("call#" + std::to_string(s.key) + " on " + s.device + " still " +
+                                s.state + " in the TSP, gone at the switch for " +
+                                std::to_string(o.stale_grace_s) + " s (line in service)");
             std::cerr << "ctigw-soak: STALE " << rec.stale.back() << '\n';
         }
     };

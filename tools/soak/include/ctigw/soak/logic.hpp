@@ -59,13 +59,17 @@ struct tsp_call {
     std::uint64_t key = 0;
     std::string device;
     bool active = false;  ///< not IDLE, not closed, not waiting for its creating request
+    /// The line is in service (the link is live): only then can the TSP know what the switch
+    /// has. A call on a line out of service is not judged, and its grace starts over.
+    bool in_service = true;
+    std::string state;  ///< for the report
 };
 
 /**
  * Stale calls: a call the TSP shows as active at a device where the switch has no connection,
- * continuously for `grace_ms` (events in flight, a resync after a fault and an application that
- * has not dropped a DISCONNECTED call yet all make this true for a moment). Each stale call is
- * reported once.
+ * continuously for `grace_ms` while its line is in service (events in flight, a resync after a
+ * fault and an application that has not dropped a DISCONNECTED call yet all make this true for a
+ * moment). Each stale call is reported once.
  */
 class stale_tracker {
   public:
