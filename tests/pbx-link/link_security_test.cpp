@@ -72,6 +72,21 @@ class linkSecurity : public ::testing::Test {
     bool wait_live(int lives = 1) {
         return cb.wait([&] { return cb.lives >= lives && cb.state == link_state::live; });
     }
+    /// A link with `primary` first and `standby` second, fallback after 50 ms idle, live on the
+    /// standby (null, with a failure recorded, when it does not get there).
+    std::unique_ptr<link> live_on_standby(const std::string& primary, const sim& standby) {
+        auto s = base_settings(primary);
+        s.endpoints.push_back(*parse_endpoint(standby.url()));
+        s.fallback_to_primary_after_idle = 50ms;
+        auto l = make(s);
+        l->start();
+        if (!wait_live() || l->figures().endpoint != standby.url()) {
+            ADD_FAILURE() << "not live on the standby " << standby.url();
+            l->stop();
+            return nullptr;
+        }
+        return l;
+    }
     std::vector<long> reconnect_delays() const {
         static const std::regex re("reconnecting in ([0-9]+) ms");
         std::vector<long> out;
@@ -332,13 +347,9 @@ TEST_F(linkSecurity, OversizedMessageIsNamed) {
 TEST_F(linkSecurity, FallbackIgnoresAPrimaryThatOnlyAcceptsTcp) {
     slamming_door primary;
     sim standby(good_tls());
-    auto s = base_settings("wss://127.0.0.1:" + std::to_string(primary.port()) + "/csta");
-    s.endpoints.push_back(*parse_endpoint(standby.url()));
-    s.fallback_to_primary_after_idle = 50ms;
-    auto l = make(s);
-    l->start();
-    ASSERT_TRUE(wait_live());
-    EXPECT_EQ(l->figures().endpoint, standby.url());
+    auto l =
+        live_on_standby("wss://127.0.0.1:" + std::to_string(primary.port()) + "/csta", standby);
+    ASSERT_TRUE(l);
     // The probes reach the open port; none of them may cost the standby session.
     const auto before = primary.accepted();
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -358,13 +369,8 @@ TEST_F(linkSecurity, FallbackReturnsToThePrimaryOnceItAnswers) {
     const auto port = closed_port();
     const std::string primary_url = "wss://127.0.0.1:" + std::to_string(port) + "/csta";
     sim standby(good_tls());
-    auto s = base_settings(primary_url);
-    s.endpoints.push_back(*parse_endpoint(standby.url()));
-    s.fallback_to_primary_after_idle = 50ms;
-    auto l = make(s);
-    l->start();
-    ASSERT_TRUE(wait_live());
-    EXPECT_EQ(l->figures().endpoint, standby.url());
+    auto l = live_on_standby(primary_url, standby);
+    ASSERT_TRUE(l);
     auto o = good_tls();
     o.port = port;
     sim primary(o);

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <cstdio>
 #include <list>
 #include <thread>
 
@@ -101,8 +102,11 @@ std::string tcp_proxy::start(std::uint16_t target_port) {
             try {
                 self->io.run();
                 return;
+            } catch (const std::exception& e) {
+                // A handler threw (it should not): say so, keep forwarding.
+                std::fprintf(stderr, "ctigw-soak: forwarder: %s\n", e.what());
             } catch (...) {
-                // A handler threw (it should not): keep forwarding.
+                std::fprintf(stderr, "ctigw-soak: forwarder: unknown exception\n");
             }
         }
     });

@@ -82,6 +82,11 @@ std::optional<bool> worker::outcome(tapi_side& tapi) {
     return pending_ok_;
 }
 
+void worker::remember_calls(const tapi_side& tapi) {
+    known_.clear();
+    for (const auto& c : tapi.calls()) known_.insert(c.key);
+}
+
 std::optional<std::uint64_t> worker::new_call_on(const tapi_side& tapi, const std::string& line,
                                                  DWORD states) const {
     for (const auto& c : tapi.calls())
@@ -114,8 +119,7 @@ void worker::dwell_then(next_step step, std::int64_t now_ms) {
 void worker::start_cycle(tapi_side& tapi, std::int64_t now_ms) {
     std::uniform_int_distribution<std::size_t> pick(0, situation_count - 1);
     situation_ = static_cast<situation>(pick(rng_));
-    known_.clear();
-    for (const auto& c : tapi.calls()) known_.insert(c.key);
+    remember_calls(tapi);
     ++stats_.calls_made;
     if (issue(tapi, "call", {a_, b_}, {name("a")}, now_ms)) go(phase::dialing, now_ms);
 }
@@ -164,8 +168,7 @@ void worker::after_dwell(tapi_side& tapi, std::int64_t now_ms) {
             }
             return;
         case next_step::unpark:
-            known_.clear();
-            for (const auto& c : tapi.calls()) known_.insert(c.key);
+            remember_calls(tapi);
             ++stats_.calls_made;
             if (issue(tapi, "unpark", {a_, orbit_}, {name("u")}, now_ms))
                 go(phase::unparking, now_ms);
@@ -228,8 +231,7 @@ void worker::tick(tapi_side& tapi, std::int64_t now_ms) {
             return;
         case phase::setting_up:
             if (!is("c", LINECALLSTATE_DIALTONE)) return;
-            known_.clear();
-            for (const auto& c : tapi.calls()) known_.insert(c.key);
+            remember_calls(tapi);
             if (issue(tapi, "dial", {name("c"), c_}, {}, now_ms))
                 go(phase::consult_dialing, now_ms);
             return;

@@ -1,6 +1,7 @@
 // The in-process simulator (sim.hpp).
 #include "ctigw/tapihost/sim.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <future>
@@ -235,8 +236,10 @@ std::string in_process_sim::run_on_switch(
             done->set_value(e.what());
         }
     });
-    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-        return "the simulator did not answer within 10s";
+    // `fn` may hold references into the caller's frame: return only once it has run. A stuck
+    // simulator is said every 10 s rather than left to a dangling reference.
+    while (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        std::fprintf(stderr, "ctigw-tapihost: the simulator has not run a task for 10 s; waiting\n");
     return f.get();
 }
 
@@ -253,13 +256,14 @@ std::string in_process_sim::execute(const std::string& command, std::string& out
     if (auto* err = std::get_if<std::string>(&parsed)) return *err;
     if (!impl_->server) return "the simulator is not running";
     auto cmd = std::get<pbxsim::command>(parsed);
-    std::promise<std::pair<bool, std::string>> done;
-    auto f = done.get_future();
-    impl_->server->post([this, cmd, &done] {
+    // Shared: after a timeout the handler may still run and must not reach a dead promise.
+    auto done = std::make_shared<std::promise<std::pair<bool, std::string>>>();
+    auto f = done->get_future();
+    impl_->server->post([this, cmd, done] {
         std::ostringstream out;
         pbxsim::command_executor exec(*impl_->server, out);
         const bool ok = exec.execute(cmd);
-        done.set_value({ok, out.str()});
+        done->set_value({ok, out.str()});
     });
     if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
         return "the simulator did not answer within 10s";

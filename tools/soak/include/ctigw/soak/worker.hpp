@@ -93,6 +93,8 @@ class worker {
                std::vector<std::string> names, std::int64_t now_ms);
     /// The pending request's outcome: true ok, false error, nullopt not yet.
     std::optional<bool> outcome(tapi_side& tapi);
+    /// Notes the calls that exist now: new_call_on() looks past them.
+    void remember_calls(const tapi_side& tapi);
     std::optional<std::uint64_t> new_call_on(const tapi_side& tapi, const std::string& line,
                                              DWORD states) const;
     std::optional<DWORD> state_of(const tapi_side& tapi, const char* role) const;

@@ -57,9 +57,10 @@ public:
     /// The port the simulator listens on (0 when it is not running).
     unsigned short port() const;
     /**
-     * Runs `fn` on the simulator's thread with its io_context and server, and waits up to 10 s
-     * for it (tools that drive the switch directly, e.g. ctigw-soak's load generator). Returns
-     * an error text or empty; `fn` must not block.
+     * Runs `fn` on the simulator's thread with its io_context and server, and returns once it
+     * has run (tools that drive the switch directly, e.g. ctigw-soak's load generator), so `fn`
+     * may capture the caller's locals by reference. Returns an error text (what it threw, or no
+     * simulator) or empty; `fn` must not block.
      */
     std::string run_on_switch(
         const std::function<void(boost::asio::io_context&, pbxsim::server&)>& fn);
