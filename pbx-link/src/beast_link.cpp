@@ -458,7 +458,6 @@ public:
         std::lock_guard lock(life_);
         if (running_) return;
         running_ = true;
-        stopped_once_ = false;
         io_.restart();
         work_.emplace(io_.get_executor());
         delivery_.start();
@@ -485,7 +484,6 @@ public:
                 return;
             }
             running_ = false;
-            stopped_once_ = true;
             // Posted under the lock: every request() posted before is handled before this.
             net::post(strand_, [this] { guarded("stop", [&] { do_stop(); }); });
         }
@@ -493,22 +491,17 @@ public:
         delivery_.finish();
     }
 
-    void request(service_params params, completion done,
+    bool request(service_params params, completion done,
                  std::optional<milliseconds> timeout) override {
-        {
-            std::lock_guard lock(life_);
-            if (running_) {
-                net::post(strand_, [this, p = std::move(params), d = std::move(done),
-                                    t = timeout.value_or(settings_.request_timeout)]() mutable {
-                    guarded("request", [&] { do_request(std::move(p), std::move(d), t); });
-                });
-                return;
-            }
-        }
-        // No threads: complete on the caller's thread (documented in link.hpp).
-        request_outcome o;
-        o.failure = stopped_once_ ? request_failure::stopped : request_failure::not_connected;
-        if (done) done(std::move(o));
+        // Under life_: a stop() either comes after this post (and do_stop completes the request)
+        // or before it (and the caller is told at once); never both, never neither.
+        std::lock_guard lock(life_);
+        if (!running_) return false;
+        net::post(strand_, [this, p = std::move(params), d = std::move(done),
+                            t = timeout.value_or(settings_.request_timeout)]() mutable {
+            guarded("request", [&] { do_request(std::move(p), std::move(d), t); });
+        });
+        return true;
     }
 
     void set_devices(std::vector<std::string> devices) override {
@@ -652,7 +645,13 @@ private:
                 complete(std::move(p.done), std::move(o));
             }
         }
-        for (auto& w : requests_.take_all_waiting()) complete(std::move(w.done), failed(why));
+        if (why == request_failure::link_lost) {
+            // Never on the wire: they wait for the next session like any request made now.
+            requests_.hold_waiting(clock::now());
+            arm_request_timer();
+        } else {
+            for (auto& w : requests_.take_all_waiting()) complete(std::move(w.done), failed(why));
+        }
         update_request_figures();
     }
 
@@ -1335,14 +1334,20 @@ private:
     void do_request(service_params params, completion done, milliseconds timeout) {
         update([&](link_figures& f) { ++f.requests; });
         if (stopping_) return complete(std::move(done), failed(request_failure::stopped));
-        if (sm_.state() != link_state::live || !conn_) {
-            return complete(std::move(done), failed(request_failure::not_connected));
-        }
-        idle_since_ = clock::now();
-        if (requests_.has_slot() && requests_.waiting() == 0) {
+        const bool live = sm_.state() == link_state::live && conn_;
+        if (live) idle_since_ = clock::now();
+        if (live && requests_.has_slot() && requests_.waiting() == 0) {
             send_user(std::move(params), std::move(done), timeout);
-        } else if (!requests_.enqueue(waiting_request{std::move(params), done, timeout})) {
-            complete(std::move(done), failed(request_failure::backpressure));
+        } else {
+            // Not live: held until the resync is over (an application that opens a line and
+            // dials at once must succeed), bounded by the request's own timeout.
+            waiting_request w{std::move(params), done, timeout, std::nullopt};
+            if (!live) w.hold_deadline = clock::now() + timeout;
+            if (!requests_.enqueue(std::move(w))) {
+                complete(std::move(done), failed(request_failure::backpressure));
+            } else if (!live) {
+                arm_request_timer();
+            }
         }
         update_request_figures();
     }
@@ -1385,6 +1390,11 @@ private:
 
     void on_request_timer() {
         armed_deadline_.reset();
+        for (auto& w : requests_.take_expired_waiting(clock::now())) {
+            write_log(log_level::warn, "pbx-link: a " + std::string(service_name(w.params.index())) +
+                                           " request gave up waiting for the link to be live");
+            complete(std::move(w.done), failed(request_failure::not_connected));
+        }
         for (auto& p : requests_.take_expired(clock::now())) {
             auto o = failed(request_failure::timeout);
             o.round_trip = std::chrono::duration_cast<milliseconds>(clock::now() - p.sent);
@@ -1566,7 +1576,6 @@ private:
     std::thread io_thread_;
     std::mutex life_;
     bool running_ = false;
-    bool stopped_once_ = false;
 
     mutable std::mutex fig_mutex_;
     link_figures fig_;

@@ -60,25 +60,61 @@ std::vector<waiting_request> request_table::take_all_waiting() {
     std::vector<waiting_request> out(std::make_move_iterator(waiting_.begin()),
                                      std::make_move_iterator(waiting_.end()));
     waiting_.clear();
+    hold_deadlines_.clear();
     return out;
 }
 
 std::optional<time_point> request_table::next_deadline() const {
-    if (deadlines_.empty()) return std::nullopt;
-    return deadlines_.begin()->first;
+    std::optional<time_point> next;
+    if (!deadlines_.empty()) next = deadlines_.begin()->first;
+    if (!hold_deadlines_.empty() && (!next || *hold_deadlines_.begin() < *next)) {
+        next = *hold_deadlines_.begin();
+    }
+    return next;
 }
 
 bool request_table::enqueue(waiting_request w) {
     if (waiting_.size() >= max_waiting_) return false;
+    if (w.hold_deadline) hold_deadlines_.insert(*w.hold_deadline);
     waiting_.push_back(std::move(w));
     return true;
+}
+
+void request_table::unhold(waiting_request& w) {
+    if (!w.hold_deadline) return;
+    hold_deadlines_.erase(hold_deadlines_.find(*w.hold_deadline));
+    w.hold_deadline.reset();
 }
 
 std::optional<waiting_request> request_table::pop_waiting() {
     if (waiting_.empty() || !has_slot()) return std::nullopt;
     auto w = std::move(waiting_.front());
     waiting_.pop_front();
+    unhold(w);
     return w;
+}
+
+void request_table::hold_waiting(time_point now) {
+    for (auto& w : waiting_) {
+        if (w.hold_deadline) continue;
+        w.hold_deadline = now + w.timeout;
+        hold_deadlines_.insert(*w.hold_deadline);
+    }
+}
+
+std::vector<waiting_request> request_table::take_expired_waiting(time_point now) {
+    std::vector<waiting_request> out;
+    if (hold_deadlines_.empty() || *hold_deadlines_.begin() > now) return out;
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+        if (it->hold_deadline && *it->hold_deadline <= now) {
+            unhold(*it);
+            out.push_back(std::move(*it));
+            it = waiting_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return out;
 }
 
 }  // namespace ctigw::pbx_link::detail

@@ -1,5 +1,6 @@
 // Outstanding requests: id correlation, one ordered set of deadlines (so one timer serves them
-// all), the in-flight limit and the bounded queue of requests waiting for a slot. Every entry
+// all), the in-flight limit and the bounded queue of requests waiting for a slot or for the link
+// to be live (held: bounded by their own timeout, never sent twice). Every entry
 // leaves the table exactly once (take / take_expired / take_all), which is what makes each
 // completion run exactly once. Pure logic: time is passed in.
 //
@@ -37,11 +38,13 @@ struct pending_request {
     completion done;
 };
 
-/// A user request waiting for an in-flight slot (not yet on the wire).
+/// A user request not yet on the wire: waiting for an in-flight slot, or held until the link is
+/// live (then `hold_deadline` is when it gives up: the switch never saw it, so failing is safe).
 struct waiting_request {
     protocol::service_params params;
     completion done;
     milliseconds timeout{0};
+    std::optional<time_point> hold_deadline{};
 };
 
 class request_table {
@@ -63,10 +66,15 @@ public:
 
     /// Whether a user request may go on the wire now.
     bool has_slot() const noexcept { return user_in_flight_ < max_in_flight_; }
-    /// Queues a user request for a slot; false when the queue is full (backpressure).
+    /// Queues a user request for a slot (or, with a hold_deadline, until the link is live); false
+    /// when the queue is full (backpressure).
     bool enqueue(waiting_request w);
-    /// The oldest waiting request, when a slot is free.
+    /// The oldest waiting request, when a slot is free; it is no longer held.
     std::optional<waiting_request> pop_waiting();
+    /// The link left `live`: every waiting request is held from now on, for its own timeout.
+    void hold_waiting(time_point now);
+    /// Removes the held requests whose hold deadline is at or before `now`, oldest first.
+    std::vector<waiting_request> take_expired_waiting(time_point now);
 
     std::size_t user_in_flight() const noexcept { return user_in_flight_; }
     std::size_t in_flight() const noexcept { return by_id_.size(); }
@@ -74,6 +82,7 @@ public:
 
 private:
     pending_request remove(std::unordered_map<std::string, pending_request>::iterator it);
+    void unhold(waiting_request& w);
 
     std::size_t max_in_flight_;
     std::size_t max_waiting_;
@@ -82,6 +91,7 @@ private:
     std::unordered_map<std::string, pending_request> by_id_;
     std::set<std::pair<time_point, std::string>> deadlines_;
     std::deque<waiting_request> waiting_;
+    std::multiset<time_point> hold_deadlines_;  ///< of the held requests in waiting_
 };
 
 }  // namespace ctigw::pbx_link::detail

@@ -230,6 +230,48 @@ TEST(linkRequestTable, SlotsQueueAndBackpressure) {
     EXPECT_EQ(t.user_in_flight(), 0u);
 }
 
+TEST(linkRequestTable, HeldRequestsGiveUpAtTheirOwnDeadline) {
+    request_table t(1, 4);
+    const auto t0 = clock::now();
+    auto held = [&](milliseconds timeout) {
+        waiting_request w;
+        w.timeout = timeout;
+        w.hold_deadline = t0 + timeout;
+        return w;
+    };
+    EXPECT_TRUE(t.enqueue(held(300ms)));
+    EXPECT_TRUE(t.enqueue(held(100ms)));
+    auto pending = t.add(0, {}, 500ms, t0, false);
+    EXPECT_EQ(t.next_deadline(), t0 + 100ms);  // the held one is earlier than the one on the wire
+    EXPECT_TRUE(t.take_expired_waiting(t0 + 99ms).empty());
+    auto gone = t.take_expired_waiting(t0 + 100ms);
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_EQ(gone[0].timeout, 100ms);
+    EXPECT_EQ(t.next_deadline(), t0 + 300ms);
+    t.take(pending);
+    auto sent = t.pop_waiting();  // live with a free slot: sent, no longer held
+    ASSERT_TRUE(sent);
+    EXPECT_FALSE(sent->hold_deadline);
+    EXPECT_FALSE(t.next_deadline());
+    EXPECT_TRUE(t.take_expired_waiting(t0 + 1s).empty());
+}
+
+TEST(linkRequestTable, WaitingRequestsAreHeldWhenTheLinkIsLost) {
+    request_table t(1, 4);
+    const auto t0 = clock::now();
+    t.add(0, {}, 1s, t0, false);
+    waiting_request w;
+    w.timeout = 200ms;
+    EXPECT_TRUE(t.enqueue(std::move(w)));  // waits for a slot: not timed
+    t.take_all_pending();                  // the link is lost
+    EXPECT_FALSE(t.next_deadline());
+    t.hold_waiting(t0 + 50ms);
+    EXPECT_EQ(t.next_deadline(), t0 + 250ms);
+    EXPECT_TRUE(t.take_expired_waiting(t0 + 249ms).empty());
+    EXPECT_EQ(t.take_expired_waiting(t0 + 250ms).size(), 1u);
+    EXPECT_EQ(t.waiting(), 0u);
+}
+
 // ---- resync plan ----
 
 std::vector<std::string> devs(int n) {
@@ -449,18 +491,23 @@ TEST(linkFakeLink, ScriptsTheSwitch) {
         ++outcomes;
         last = o.failure;
     };
-    fake.request({}, done, std::nullopt);
-    EXPECT_EQ(last, request_failure::stopped);
+    EXPECT_FALSE(fake.request({}, done, std::nullopt));  // not started: refused, not called
+    EXPECT_EQ(outcomes, 0);
     fake.start();
+    EXPECT_TRUE(fake.request({}, done, std::nullopt));  // held until live
     fake.go_live({device_truth{"2001", {}, {}, {}}});
     EXPECT_EQ(cb.truths, 1);
     EXPECT_EQ(cb.lives, 1);
-    fake.request({}, done, std::nullopt);
-    fake.request({}, done, std::nullopt);
+    EXPECT_TRUE(fake.request({}, done, std::nullopt));
+    EXPECT_TRUE(fake.request({}, done, std::nullopt));
     fake.push_event("2001", {});
     fake.go_down("heartbeat timeout");
     EXPECT_EQ(outcomes, 3);
     EXPECT_EQ(last, request_failure::link_lost);
+    EXPECT_TRUE(fake.request({}, done, std::nullopt));  // held while down
+    fake.expire_held();
+    EXPECT_EQ(outcomes, 4);
+    EXPECT_EQ(last, request_failure::not_connected);
     EXPECT_EQ(cb.downs, 1);
     ::testing::StrictMock<testing::mock_link> mock;
     EXPECT_CALL(mock, start());

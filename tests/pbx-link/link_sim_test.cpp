@@ -156,7 +156,7 @@ TEST_F(linkSim, ConnectAuthenticateMonitorSnapshotLive) {
         return false;
     }));
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(out.ok(), 1u);
     const auto f = l->figures();
@@ -329,10 +329,12 @@ TEST_F(linkSim, AllEndpointsDownBacksOffAndNeverGivesUp) {
     l->start();
     ASSERT_TRUE(wait_until([&] { return logs.count("connecting to " + dead) >= 5; }));
     EXPECT_TRUE(logs.contains("reconnecting in"));
+    // Held while the link is not live, for at most its timeout: the switch never saw it.
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1), 100ms));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(out.count(request_failure::not_connected), 1u);
+    EXPECT_TRUE(logs.contains("gave up waiting for the link to be live"));
     l->stop();
 }
 
@@ -417,12 +419,28 @@ TEST_F(linkSim, DisabledIsNotLiveUntilEnabled) {
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) { srv.send_system_status(system_status::disabled); });
     ASSERT_TRUE(cb.wait([&] { return cb.state == link_state::resyncing; }));
+    // A request made meanwhile is held, not refused, and sent once the link is live again.
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));
-    ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
-    EXPECT_EQ(out.count(request_failure::not_connected), 1u);
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1), 10s));
+    ASSERT_TRUE(wait_until([&] { return l->figures().requests_queued == 1u; }));
+    EXPECT_EQ(out.completed(), 0u);
     pbx.call([](pbxsim::server& srv) { srv.send_system_status(system_status::enabled); });
     ASSERT_TRUE(wait_live(2));
+    ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
+    EXPECT_EQ(out.ok(), 1u);
+    EXPECT_TRUE(out.each_exactly_once(1));
+    l->stop();
+}
+
+TEST_F(linkSim, RequestMadeRightAfterStartIsSentOnceLive) {
+    sim pbx(good_tls());
+    auto l = make(base_settings({pbx.url()}));
+    l->start();
+    outcome_log out;
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));  // connecting: held
+    ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
+    EXPECT_EQ(out.ok(), 1u);
+    EXPECT_EQ(cb.lives, 1);
     l->stop();
 }
 
@@ -435,7 +453,7 @@ TEST_F(linkSim, RequestTimeoutCompletesExactlyOnce) {
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) { srv.delay_responses(400ms); });
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1), 50ms);
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1), 50ms));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(out.count(request_failure::timeout), 1u);
     // The late response arrives and finds nothing to complete.
@@ -455,7 +473,7 @@ TEST_F(linkSim, CstaErrorOutcome) {
         srv.refuse_service("GetDoNotDisturb", csta_error{error_category::operation, "generic", {}}, 1);
     });
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     std::lock_guard lock(out.mutex);
     const auto& o = out.by_request[1].front();
@@ -475,7 +493,7 @@ TEST_F(linkSim, OutboundQueueFullIsBackpressure) {
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) { srv.delay_responses(200ms); });
     outcome_log out;
-    for (int i = 0; i < 10; ++i) l->request(get_dnd("2001"), out.make(i));
+    for (int i = 0; i < 10; ++i) EXPECT_TRUE(l->request(get_dnd("2001"), out.make(i)));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 10; }));
     EXPECT_TRUE(out.each_exactly_once(10));
     EXPECT_EQ(out.count(request_failure::backpressure), 5u);
@@ -490,7 +508,7 @@ TEST_F(linkSim, LinkLostFailsRequestsInFlight) {
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) { srv.delay_responses(5000ms); });
     outcome_log out;
-    for (int i = 0; i < 3; ++i) l->request(get_dnd("2001"), out.make(i));
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(l->request(get_dnd("2001"), out.make(i)));
     ASSERT_TRUE(wait_until([&] { return l->figures().requests_in_flight == 3; }));
     pbx.call([](pbxsim::server& srv) {
         srv.delay_responses(0ms);
@@ -510,14 +528,15 @@ TEST_F(linkSim, StopCompletesEverythingWithStopped) {
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) { srv.delay_responses(5000ms); });
     outcome_log out;
-    for (int i = 0; i < 5; ++i) l->request(get_dnd("2001"), out.make(i));
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(l->request(get_dnd("2001"), out.make(i)));
     ASSERT_TRUE(wait_until([&] { return l->figures().requests_in_flight == 5; }));
     l->stop();
     EXPECT_TRUE(out.each_exactly_once(5));  // all done by the time stop() returns
     EXPECT_EQ(out.count(request_failure::stopped), 5u);
     EXPECT_EQ(cb.state, link_state::stopped);
-    l->request(get_dnd("2001"), out.make(99));  // after stop: completes at once
-    EXPECT_EQ(out.count(request_failure::stopped), 6u);
+    // After stop: refused at once, and `done` is never called (no thread to call it on).
+    EXPECT_FALSE(l->request(get_dnd("2001"), out.make(99)));
+    EXPECT_EQ(out.completed(), 5u);
 }
 
 // ---- untrusted input and slow consumers ----
@@ -535,7 +554,7 @@ TEST_F(linkSim, MalformedFramesSkippedLinkStaysUp) {
         EXPECT_EQ(line.find("{\"type\""), std::string::npos) << "frame content logged: " << line;
     }
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(out.ok(), 1u);
     EXPECT_EQ(l->figures().connects, 1u);
@@ -678,7 +697,7 @@ TEST_F(linkSim, SetDevicesAddsWhileLiveTruthsThenEvents) {
     // the same set again changes nothing
     l->set_devices(devices(2000, 16));
     outcome_log out;
-    l->request(get_dnd("2001"), out.make(1));  // after the no-op on the strand
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));  // after the no-op on the strand
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(service_count(pbx, "MonitorStartBatch") - monitor_before, 2u);
     EXPECT_EQ(service_count(pbx, "MonitorStopBatch"), 0u);

@@ -25,6 +25,10 @@ svc_result ok(typename S::result r = {}) {
     return svc_result{std::in_place_type<typename S::result>, std::move(r)};
 }
 
+pbx_link::device_truth truth(std::string device, std::vector<proto::snapshot_connection> conns) {
+    return pbx_link::device_truth{std::move(device), std::move(conns), std::nullopt, std::nullopt};
+}
+
 // ---- lineMakeCall
 // ---------------------------------------------------------------------------------
 
@@ -193,6 +197,40 @@ TEST_F(calls_test, make_call_synchronous_failures) {
               (proto::byte_string{"abc"}));
     reply(ok<svc::make_call>({connection_id{"c1", "2001"}}));
     EXPECT_EQ(pending(), 0u);
+}
+
+// Issue 12 #3: an application that opens a line and dials at once (the link still connecting or
+// resyncing) succeeds: the MakeCall waits for the link instead of failing with INVALLINESTATE.
+TEST_F(calls_test, make_call_while_the_link_is_not_yet_live_waits_for_it) {
+    link().go_down("still connecting");
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2003"), 0, nullptr),
+        static_cast<LONG>(id));
+    ASSERT_EQ(pending(), 1u);
+    EXPECT_TRUE(link().pending().front().held);
+    EXPECT_TRUE(completions(id).empty());
+    link().go_live({truth("2001", {}), truth("2002", {}), truth("2003", {})});
+    EXPECT_FALSE(link().pending().front().held);
+    reply(ok<svc::make_call>({connection_id{"c7", "2001"}}));
+    EXPECT_EQ(completions(id), std::vector<LONG>{0});
+    event("2001", ev_initiated({"c7", "2001"}, event_cause::make_call));
+    event("2001", ev_originated({"c7", "2001"}, "2001", "2003"));
+    EXPECT_EQ(seen("2001"), (strings{"DIALTONE", "DIALING", "PROCEEDING"}));
+}
+
+TEST_F(calls_test, a_held_request_that_outlives_its_timeout_fails_with_invallinestate) {
+    link().go_down("switch unreachable");
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2003"), 0, nullptr),
+        static_cast<LONG>(id));
+    link().expire_held();
+    EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_INVALLINESTATE)});
+    EXPECT_EQ(seen("2001"), strings{});
+    EXPECT_EQ(calls::close_call(p(), hd), 0);
 }
 
 TEST_F(calls_test, make_call_without_number_then_dial) {
@@ -852,10 +890,6 @@ TEST_F(calls_test, close_call_and_close_line_complete_pending_requests) {
     EXPECT_EQ(completions(m).size(), 1u);
 }
 
-pbx_link::device_truth truth(std::string device, std::vector<proto::snapshot_connection> conns) {
-    return pbx_link::device_truth{std::move(device), std::move(conns), std::nullopt, std::nullopt};
-}
-
 proto::snapshot_connection snap(connection_id c, connection_state s, std::string calling,
                                 std::string called) {
     proto::snapshot_connection sc;
@@ -895,10 +929,16 @@ TEST_F(calls_test, link_loss_during_a_consultation_and_a_conference) {
     EXPECT_EQ(completions(d), std::vector<LONG>{E(LINEERR_OPERATIONFAILED)});
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_DIALTONE});
     EXPECT_EQ(calls::hold(p(), 1, orig), E(LINEERR_INVALCALLSTATE));
-    EXPECT_EQ(calls::unhold(p(), 1, orig), E(LINEERR_INVALLINESTATE));
-    // Back, the switch lost everything (restart): every call ends.
+    // Made while the link is down: held by the link, sent once it is live again.
+    const auto u = rid();
+    EXPECT_EQ(calls::unhold(p(), u, orig), static_cast<LONG>(u));
+    ASSERT_EQ(pending(), 1u);
+    EXPECT_TRUE(link().pending().front().held);
+    // Back, the switch lost everything (restart): every call ends; the unhold finds no call.
     link().go_live({truth("2002", {})});
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_IDLE});
+    refuse(proto::error_category::operation, "invalidConnectionID");
+    EXPECT_EQ(completions(u), std::vector<LONG>{E(LINEERR_INVALCALLSTATE)});
 }
 
 TEST_F(calls_test, link_loss_keeps_a_conference_the_truth_still_shows) {

@@ -388,15 +388,25 @@ TEST_F(DevicesTest, OutOfServiceAndBackInServiceOnlyWhenSelectedAndChanged) {
     ASSERT_EQ(devices::phone_get_status(st(), ph, ps.as<PHONESTATUS>()), ok);
     EXPECT_EQ(ps.as<PHONESTATUS>()->dwStatusFlags,
               static_cast<DWORD>(PHONESTATUSFLAGS_CONNECTED | PHONESTATUSFLAGS_SUSPENDED));
-    // out of service: device requests fail synchronously
+    // the link is down: a device request is held by the link (issue 12 #3), and one that gives
+    // up before the link is back completes with INVALLINESTATE
     const auto id = new_request();
     EXPECT_EQ(track(id, devices::line_forward(st(), id, hd, 0, 0, nullptr, 0, nullptr)),
-              err(LINEERR_INVALLINESTATE));
+              static_cast<LONG>(id));
+    ASSERT_FALSE(link->pending().empty());  // SetForwarding per type and SetDoNotDisturb
+    for (const auto& r : link->pending()) EXPECT_TRUE(r.held);
+    link->expire_held();
+    drain();
+    EXPECT_EQ(completions_of(id), std::vector<LONG>{err(LINEERR_INVALLINESTATE)});
 
     // a device-level OutOfService / BackInService while live
     go_live();
     answer_all_queries();
     link->push_event("2001", event_of(protocol::evt::out_of_service{{}, "2001"}));
+    // the switch took the device out of service while the link is live: refused at once
+    const auto refused = new_request();
+    EXPECT_EQ(track(refused, devices::line_forward(st(), refused, hd, 0, 0, nullptr, 0, nullptr)),
+              err(LINEERR_INVALLINESTATE));
     link->push_event("2001", event_of(protocol::evt::back_in_service{{}, "2001"}));
     answer_all_queries();
     states = line_msgs(LINE_LINEDEVSTATE);

@@ -66,7 +66,7 @@ std::vector<double> round_trips(pbx_link::link& l, int total, int window) {
         // called with m held
         const auto t0 = steady::now();
         ++issued;
-        l.request(protocol::service_params{std::in_place_index<protocol::service_index_v<protocol::svc::get_do_not_disturb>>,
+        (void)l.request(protocol::service_params{std::in_place_index<protocol::service_index_v<protocol::svc::get_do_not_disturb>>,
                                            protocol::svc::get_do_not_disturb::params{"2001"}},
                   [&, t0](pbx_link::request_outcome o) {
                       const auto dt = std::chrono::duration<double, std::micro>(steady::now() - t0).count();

@@ -33,10 +33,10 @@ LONG lookup(provider_state& p, HDRVCALL hd, target& t) {
     return 0;
 }
 
-/// The switch must be reachable for the device (docs/tspi-mapping.md: INVALLINESTATE).
+/// The device must be in service, or the link on its way to live (docs/tspi-mapping.md:
+/// INVALLINESTATE).
 LONG usable(const provider_state& p, const line& l) {
-    if (!l.in_service || !p.link_live_ || !p.link_) return err(LINEERR_INVALLINESTATE);
-    return 0;
+    return p.accepts_requests_locked(l.in_service) ? 0 : err(LINEERR_INVALLINESTATE);
 }
 
 /// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL

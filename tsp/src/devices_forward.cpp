@@ -97,8 +97,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     if ((no_fwd && no_dnd) || (no_fwd && !set.empty()) || (no_dnd && dnd)) {
         return err(LINEERR_OPERATIONUNAVAIL);
     }
-    if (!l->in_service) return err(LINEERR_INVALLINESTATE);
-    if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
+    if (!p.accepts_requests_locked(l->in_service)) return err(LINEERR_INVALLINESTATE);
 
     std::optional<std::uint32_t> rings;
     if (rings_no_answer != 0) rings = std::clamp(rings_no_answer, min_fwd_rings, max_fwd_rings);
@@ -144,8 +143,7 @@ LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (status_to_change != LINEDEVSTATUSFLAGS_MSGWAIT) return err(LINEERR_INVALPARAM);
     if (l->refuses("SetMessageWaitingIndicator")) return err(LINEERR_OPERATIONUNAVAIL);
-    if (!l->in_service) return err(LINEERR_INVALLINESTATE);
-    if (!can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
+    if (!p.accepts_requests_locked(l->in_service)) return err(LINEERR_INVALLINESTATE);
     auto r = p.new_request_locked(id, "lineSetLineDevStatus", l, nullptr);
     l->pending.push_back(r);
     std::vector<protocol::service_params> ops;

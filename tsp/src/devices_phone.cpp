@@ -126,8 +126,7 @@ void send_all_locked(provider_state& p, const phone_ptr& ph, const request_ptr& 
 /// Common checks of the async phone functions; creates the request on success.
 LONG start_request_locked(provider_state& p, const phone_ptr& ph, DRV_REQUESTID id,
                           const char* what, request_ptr& out) {
-    if (!ph->in_service) return err(PHONEERR_INVALPHONESTATE);
-    if (!can_send_locked(p)) return err(PHONEERR_OPERATIONFAILED);
+    if (!p.accepts_requests_locked(ph->in_service)) return err(PHONEERR_INVALPHONESTATE);
     out = p.new_request_locked(id, what, nullptr, nullptr);
     out->owner_phone = ph;
     ph->pending.push_back(out);

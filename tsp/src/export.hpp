@@ -10,6 +10,7 @@
 // its name in tsp/ctigw.def; add all three together.
 #pragma once
 
+#include <optional>
 #include <utility>
 
 #include "ctigw/tsp/provider.hpp"
@@ -34,29 +35,54 @@ extern "C" LONG WINAPI TSPI_lineSetLineDevStatus(DRV_REQUESTID dwRequestID, HDRV
 
 namespace ctigw::tsp {
 
+/// Forgets request `id` without completing it (its export failed synchronously). state.cpp.
+void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept;
+
 /// The one guard around every TSPI line/phone export: runs `f` on the current provider's state.
-/// Without a provider an async function answers `failed` (the request cannot run, no completion
-/// follows) and a synchronous one `uninitialized`; no exception crosses the export (`failed`).
+/// Without a provider a synchronous function answers `uninitialized` and an asynchronous one
+/// `failed`; no exception crosses the export (`failed`). For an asynchronous function
+/// (`request` set) a synchronous failure — an error returned or an exception thrown — means
+/// TAPI expects no ASYNC_COMPLETION: a request the operation registered is forgotten unanswered,
+/// so that nothing (a late link completion, shutdown) completes it afterwards.
 template <class F>
-LONG guarded_export(bool async, LONG failed, LONG uninitialized, F&& f) noexcept {
+LONG guarded_export(std::optional<DRV_REQUESTID> request, LONG failed, LONG uninitialized,
+                    F&& f) noexcept {
+    provider* prov = nullptr;
+    LONG result = failed;
     try {
-        auto* prov = current_provider();
-        if (prov == nullptr) return async ? failed : uninitialized;
-        return f(prov->state());
+        prov = current_provider();
+        if (prov == nullptr) return request ? failed : uninitialized;
+        result = f(prov->state());
     } catch (...) {
-        return failed;
+        result = failed;
     }
+    if (request && prov != nullptr && result < 0) forget_failed_request(*prov, *request);
+    return result;
 }
 
+/// A synchronous line export.
 template <class F>
-LONG line_export(bool async, F&& f) noexcept {
-    return guarded_export(async, static_cast<LONG>(LINEERR_OPERATIONFAILED),
+LONG line_export(F&& f) noexcept {
+    return guarded_export(std::nullopt, static_cast<LONG>(LINEERR_OPERATIONFAILED),
+                          static_cast<LONG>(LINEERR_UNINITIALIZED), std::forward<F>(f));
+}
+
+/// An asynchronous line export (its dwRequestID is `id`).
+template <class F>
+LONG line_request_export(DRV_REQUESTID id, F&& f) noexcept {
+    return guarded_export(id, static_cast<LONG>(LINEERR_OPERATIONFAILED),
                           static_cast<LONG>(LINEERR_UNINITIALIZED), std::forward<F>(f));
 }
 
 template <class F>
-LONG phone_export(bool async, F&& f) noexcept {
-    return guarded_export(async, static_cast<LONG>(PHONEERR_OPERATIONFAILED),
+LONG phone_export(F&& f) noexcept {
+    return guarded_export(std::nullopt, static_cast<LONG>(PHONEERR_OPERATIONFAILED),
+                          static_cast<LONG>(PHONEERR_UNINITIALIZED), std::forward<F>(f));
+}
+
+template <class F>
+LONG phone_request_export(DRV_REQUESTID id, F&& f) noexcept {
+    return guarded_export(id, static_cast<LONG>(PHONEERR_OPERATIONFAILED),
                           static_cast<LONG>(PHONEERR_UNINITIALIZED), std::forward<F>(f));
 }
 

@@ -3,6 +3,8 @@
 #include "state.hpp"
 
 #include "agents.hpp"
+#include "calls.hpp"
+#include "export.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
@@ -210,6 +212,24 @@ request_ptr provider_state::new_request_locked(DRV_REQUESTID id, std::string wha
     return r;
 }
 
+void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept {
+    try {
+        auto& s = prov.state();
+        std::lock_guard lock(s.mutex_);
+        auto it = s.requests_.find(id);
+        if (it == s.requests_.end()) return;
+        const request_ptr r = it->second;
+        r->completed.store(true);  // a late link completion finds it answered
+        s.requests_.erase(it);
+        // A call the request created is unknown to TAPI (it was told the request failed).
+        auto c = r->subject.lock();
+        auto l = r->owner_line.lock();
+        if (c && l && c->tapi_pending) calls::forget(s, l, c);
+        s.log(level::warn, "request " + std::to_string(id) + " failed synchronously; forgotten");
+    } catch (...) {  // nothing may cross the export
+    }
+}
+
 void provider_state::complete_locked(const request_ptr& r, LONG result) {
     if (!r || r->completed.exchange(true)) return;
     requests_.erase(r->id);
@@ -222,34 +242,29 @@ void provider_state::complete_locked(const request_ptr& r, LONG result) {
 
 void provider_state::send_locked(protocol::service_params params,
                                  std::function<void(const pbx_link::request_outcome&)> done) {
-    if (!link_) {
-        pbx_link::request_outcome o;
-        o.failure = pbx_link::request_failure::not_connected;
-        done(o);
-        return;
-    }
-    // A link that is not running completes at once on this thread, which already holds the
-    // lock: run the completion without taking it again.
-    static thread_local bool sending = false;
-    auto run = [this, done = std::move(done)](pbx_link::request_outcome o) {
+    // The one completion wrapper: the link completes on its delivery thread only, so the lock is
+    // always taken here; a link that is not running refuses and the refusal is answered now, on
+    // this thread, which already holds the lock.
+    auto run = [this](const std::function<void(const pbx_link::request_outcome&)>& d,
+                      const pbx_link::request_outcome& o) {
         try {
-            done(o);
+            d(o);
         } catch (const std::exception& e) {
             log(level::error, std::string("request completion failed: ") + e.what());
+        } catch (...) {
+            log(level::error, "request completion failed: unknown exception");
         }
     };
-    sending = true;
-    try {
-        link_->request(std::move(params), [this, run](pbx_link::request_outcome o) {
-            if (sending) return run(std::move(o));
+    auto shared = std::make_shared<std::function<void(const pbx_link::request_outcome&)>>(std::move(done));
+    const bool accepted =
+        link_ && link_->request(std::move(params), [this, run, shared](pbx_link::request_outcome o) {
             std::lock_guard lock(mutex_);
-            run(std::move(o));
+            run(*shared, o);
         });
-    } catch (...) {
-        sending = false;
-        throw;
-    }
-    sending = false;
+    if (accepted) return;
+    pbx_link::request_outcome o;
+    o.failure = link_ ? pbx_link::request_failure::stopped : pbx_link::request_failure::not_connected;
+    run(*shared, o);
 }
 
 // ---- link callbacks (delivery thread) ------------------------------------------------------------
@@ -340,6 +355,10 @@ void provider_state::on_system_status(protocol::system_status status) {
 
 LONG to_lineerr(const pbx_link::request_outcome& o) {
     if (o.ok()) return 0;
+    // Held until its timeout and the link never came back: the line is still out of service.
+    if (o.failure == pbx_link::request_failure::not_connected) {
+        return static_cast<LONG>(LINEERR_INVALLINESTATE);
+    }
     if (!o.failure || *o.failure != pbx_link::request_failure::csta_error || !o.error) {
         return static_cast<LONG>(LINEERR_OPERATIONFAILED);
     }
@@ -371,6 +390,9 @@ LONG to_lineerr(const pbx_link::request_outcome& o) {
 
 LONG to_phoneerr(const pbx_link::request_outcome& o) {
     if (o.ok()) return 0;
+    if (o.failure == pbx_link::request_failure::not_connected) {
+        return static_cast<LONG>(PHONEERR_INVALPHONESTATE);
+    }
     if (o.error && o.error->value == protocol::error_values::service_not_supported) {
         return static_cast<LONG>(PHONEERR_OPERATIONUNAVAIL);
     }

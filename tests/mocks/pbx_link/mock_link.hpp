@@ -24,7 +24,7 @@ class mock_link : public link {
 public:
     MOCK_METHOD(void, start, (), (override));
     MOCK_METHOD(void, stop, (), (override));
-    MOCK_METHOD(void, request,
+    MOCK_METHOD(bool, request,
                 (protocol::service_params params, completion done,
                  std::optional<milliseconds> timeout),
                 (override));
@@ -38,6 +38,7 @@ public:
         protocol::service_params params;
         completion done;
         std::optional<milliseconds> timeout;
+        bool held = false;  ///< made while not live: waits for go_live (like the real link)
     };
 
     explicit fake_link(link_callbacks& callbacks) : callbacks_(callbacks) {}
@@ -52,16 +53,16 @@ public:
         fail_all(request_failure::stopped);
         set_state(link_state::stopped, "stop()");
     }
-    void request(protocol::service_params params, completion done,
+    bool request(protocol::service_params params, completion done,
                  std::optional<milliseconds> timeout) override {
-        ++figures_.requests;
-        if (state_ != link_state::live) {
-            request_outcome o;
-            o.failure = started_ ? request_failure::not_connected : request_failure::stopped;
-            if (done) done(std::move(o));
-            return;
+        if (!started_) return false;
+        if (throw_next_request) {  // a failure inside the link (e.g. bad_alloc)
+            throw_next_request = false;
+            throw std::runtime_error("fake_link: injected failure");
         }
-        pending_.push_back({std::move(params), std::move(done), timeout});
+        ++figures_.requests;
+        pending_.push_back({std::move(params), std::move(done), timeout, state_ != link_state::live});
+        return true;
     }
     link_figures figures() const override {
         auto f = figures_;
@@ -83,6 +84,7 @@ public:
         for (const auto& t : truths) callbacks_.on_device_truth(t);
         set_state(link_state::live, "every device has its truth");
         callbacks_.on_live();
+        for (auto& r : pending_) r.held = false;  // sent now
     }
     void push_truth(const device_truth& truth) { callbacks_.on_device_truth(truth); }
     void push_event(const std::string& device, const protocol::event_message& event) {
@@ -92,9 +94,12 @@ public:
     void push_system_status(protocol::system_status status) { callbacks_.on_system_status(status); }
     /// The link drops: requests in flight complete with link_lost, then on_link_down.
     void go_down(std::string reason = "connection reset", bool switch_restarted = false) {
-        fail_all(request_failure::link_lost);
+        // Left live first, as the real link: a request made by a completion below is held.
+        const auto from = state_;
+        state_ = link_state::backoff;
+        fail_sent(request_failure::link_lost);
         callbacks_.on_link_down(link_down{std::move(reason), switch_restarted});
-        set_state(link_state::backoff, "connection lost");
+        callbacks_.on_state(from, state_, "connection lost");
     }
     void set_state(link_state to, const std::string& why) {
         const auto from = state_;
@@ -124,11 +129,28 @@ public:
     void fail_all(request_failure failure) {
         while (!pending_.empty()) fail_next(failure);
     }
+    /// Fails the requests on the wire; held ones keep waiting (the real link on a link loss).
+    void fail_sent(request_failure failure) { fail_where(failure, false); }
+    /// The held requests give up (their timeout passed before the link was live).
+    void expire_held() { fail_where(request_failure::not_connected, true); }
     link_figures& mutable_figures() { return figures_; }
+    /// The next request() throws (before taking the request).
+    bool throw_next_request = false;
     /// Every set_devices() call, oldest first.
     const std::vector<std::vector<std::string>>& device_sets() const { return device_sets_; }
 
 private:
+    /// Fails the pending requests whose `held` is `held`; completions may make new requests.
+    void fail_where(request_failure failure, bool held) {
+        std::deque<sent_request> failing, keep;
+        for (auto& r : pending_) (r.held == held ? failing : keep).push_back(std::move(r));
+        pending_ = std::move(keep);
+        for (auto& r : failing) {
+            request_outcome o;
+            o.failure = failure;
+            if (r.done) r.done(std::move(o));
+        }
+    }
     sent_request take() {
         if (pending_.empty()) throw std::logic_error("fake_link: no pending request");
         auto r = std::move(pending_.front());

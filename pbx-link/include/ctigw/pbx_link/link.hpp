@@ -102,7 +102,7 @@ enum class request_failure : std::uint8_t {
     csta_error,     ///< the switch refused it (see error)
     timeout,        ///< no answer within the timeout; the outcome on the switch is unknown
     link_lost,      ///< the link went down with the request outstanding
-    not_connected,  ///< the link was not live when the request was made
+    not_connected,  ///< the link did not become live within the request's timeout (never sent)
     backpressure,   ///< the outbound queue was full
     stopped,        ///< the link was stopped
 };
@@ -190,14 +190,16 @@ public:
     /// Stops and joins the threads: every outstanding request completes with `stopped`, and no
     /// callback runs after this returns. Any thread except the delivery thread.
     virtual void stop() = 0;
-    /// Sends a request; `done` is called exactly once on the delivery thread. A request that
-    /// changes calls is never re-sent automatically. `timeout` defaults to the configured one and
-    /// runs from the moment the request goes on the wire (a request waiting for an in-flight slot
-    /// is not timed). Any thread. Exception: when the link is not started (or stopped) there is no
-    /// delivery thread, and `done` runs at once on the caller's thread (not_connected / stopped).
-    /// Requests are accepted in `live` only; otherwise they complete with not_connected.
-    virtual void request(protocol::service_params params, completion done,
-                         std::optional<milliseconds> timeout = std::nullopt) = 0;
+    /// Sends a request; `done` is called exactly once, always on the delivery thread, never from
+    /// inside request(). Returns false when the link is not running (not started, or stopped):
+    /// then `done` is never called and the caller answers for itself. A request that changes
+    /// calls is never re-sent automatically. `timeout` defaults to the configured one and runs
+    /// from the moment the request goes on the wire (a request waiting for an in-flight slot is
+    /// not timed). A request made while the link is not live (connecting, resyncing, backing off)
+    /// is held until it is, for at most its timeout (then not_connected: the switch never saw
+    /// it); held requests count towards the outbound queue (beyond it: backpressure). Any thread.
+    [[nodiscard]] virtual bool request(protocol::service_params params, completion done,
+                                       std::optional<milliseconds> timeout = std::nullopt) = 0;
     /// Any thread.
     virtual link_figures figures() const = 0;
     /// Replaces the set of monitored devices. Added devices are monitored and snapshot (their truth
