@@ -49,6 +49,18 @@ std::size_t country_code_length(std::string_view digits) noexcept {
     return std::min<std::size_t>(3, digits.size());
 }
 
+std::string prefix_conflict(const dialing_settings& s) {
+    const std::string& national = s.national_prefix;
+    const std::string& international = s.international_prefix;
+    if (national.empty() || !national.starts_with(international)) return {};
+    if (national == international) {
+        return "nationalPrefix and internationalPrefix are both \"" + national +
+               "\": a national number could not be told from an international one";
+    }
+    return "nationalPrefix \"" + national + "\" starts with internationalPrefix \"" +
+           international + "\": every national number would read as an international one";
+}
+
 dial_plan::dial_plan(dialing_settings settings) : settings_(std::move(settings)) {}
 
 result<std::string> dial_plan::to_dialable(std::string_view number) const {

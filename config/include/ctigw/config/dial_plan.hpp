@@ -46,6 +46,14 @@ class dial_plan {
     dialing_settings settings_;
 };
 
+/**
+ * Why the national and international prefixes of `s` cannot be told apart in numbers from the
+ * switch (to_canonical reads a number by its prefix), or empty: a national prefix equal to the
+ * international one, or starting with it, makes every national number read as international.
+ * The reverse ("0" and "00", "1" and "011") is the usual plan. Pure; any thread.
+ */
+std::string prefix_conflict(const dialing_settings& s);
+
 /** Length (1-3) of the E.164 country code at the start of `digits`. Pure; any thread. */
 std::size_t country_code_length(std::string_view digits) noexcept;
 
