@@ -21,11 +21,15 @@ namespace ctigw::config {
  * Country codes are matched by prefix, which is sound because E.164 country codes form a prefix
  * code.
  *
- * to_canonical (numbers reported by the switch):
- *  - an all-digit number of internalLength digits is internal and returned unchanged;
- *  - a number starting with outsidePrefix has it removed, then internationalPrefix -> `+CC REST`,
- *    nationalPrefix -> `+SITECC [AREA ]REST`, otherwise a local number in the site's area;
- *  - anything else is returned unchanged.
+ * to_canonical (numbers reported by the switch; docs/config.md has the table of shapes):
+ *  - separators are ignored; anything else that is not a digit leaves the number unchanged;
+ *  - `+CC...` -> `+CC REST` (`+SITECC [AREA ]REST` for the site's own country);
+ *  - up to internalLength digits: an extension or service number, unchanged;
+ *  - longer: read by the longest of the prefixes outside+international, outside+national,
+ *    international, national, outside (of two spelt alike, the earlier) as international,
+ *    national, or a subscriber of the site's area; no prefix: a subscriber of the site's area.
+ *    Where outside+national spells the international prefix (France "0"+"0" = "00"), "00" then
+ *    the site's country code is read as international.
  *
  * Thread safety: immutable after construction; const members may be called from any thread.
  */
