@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
+#include <vector>
 
 namespace ctigw::config {
 
@@ -14,10 +16,6 @@ bool is_digit(char c) {
 }
 bool is_separator(char c) {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
-}
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 
 std::string_view trim(std::string_view s) {
@@ -47,6 +45,18 @@ std::size_t country_code_length(std::string_view digits) noexcept {
     const std::string_view first_two = digits.substr(0, 2);
     if (std::find(two_digit.begin(), two_digit.end(), first_two) != two_digit.end()) return 2;
     return std::min<std::size_t>(3, digits.size());
+}
+
+std::string prefix_conflict(const dialing_settings& s) {
+    const std::string& national = s.national_prefix;
+    const std::string& international = s.international_prefix;
+    if (national.empty() || !national.starts_with(international)) return {};
+    if (national == international) {
+        return "nationalPrefix and internationalPrefix are both \"" + national +
+               "\": a national number could not be told from an international one";
+    }
+    return "nationalPrefix \"" + national + "\" starts with internationalPrefix \"" +
+           international + "\": every national number would read as an international one";
 }
 
 dial_plan::dial_plan(dialing_settings settings) : settings_(std::move(settings)) {}
@@ -88,38 +98,86 @@ result<std::string> dial_plan::to_dialable(std::string_view number) const {
     return r::success(s.outside_prefix + s.international_prefix + digits);
 }
 
+namespace {
+
+enum class form { international, national, local };
+
+/// "+CC [AREA ]REST" of a national significant number of the site's country.
+std::string national_canonical(const dialing_settings& s, std::string_view nsn) {
+    const std::string& area = s.area_code;
+    if (!area.empty() && nsn.size() > area.size() && nsn.starts_with(area)) {
+        return "+" + s.country_code + " " + area + " " + std::string(nsn.substr(area.size()));
+    }
+    return "+" + s.country_code + " " + std::string(nsn);
+}
+
+/// "+CC REST" of an international number (country code and the rest); the site's own country as
+/// national_canonical. Empty when there is nothing after the country code.
+std::string international_canonical(const dialing_settings& s, std::string_view digits) {
+    const std::size_t cc = country_code_length(digits);
+    if (digits.size() <= cc) return {};
+    if (digits.substr(0, cc) == s.country_code) return national_canonical(s, digits.substr(cc));
+    return "+" + std::string(digits.substr(0, cc)) + " " + std::string(digits.substr(cc));
+}
+
+}  // namespace
+
 std::string dial_plan::to_canonical(std::string_view switch_number) const {
     const dialing_settings& s = settings_;
     const std::string original(switch_number);
-    if (!all_digits(switch_number) || s.country_code.empty()) return original;
-    if (switch_number.size() == s.internal_length) return original;
-    if (!switch_number.starts_with(s.outside_prefix)) return original;
-    const std::string_view rest = switch_number.substr(s.outside_prefix.size());
-    if (rest.empty()) return original;
+    if (s.country_code.empty() || switch_number.size() > max_number_length) return original;
+    const bool plus = switch_number.starts_with('+');
+    std::string n;
+    for (char c : switch_number.substr(plus ? 1 : 0)) {
+        if (is_digit(c)) {
+            n += c;
+        } else if (!is_separator(c)) {
+            return original;  // a name, "anonymous", a feature code
+        }
+    }
+    if (n.empty()) return original;
+    if (plus) {
+        auto out = international_canonical(s, n);
+        return out.empty() ? original : out;
+    }
+    if (n.size() <= s.internal_length) return original;  // extensions, service numbers
 
-    // The international prefix is tested first: it usually starts with the national one ("00"
-    // and "0", "011" and "1").
-    if (!s.international_prefix.empty() && rest.starts_with(s.international_prefix)) {
-        const std::string_view international = rest.substr(s.international_prefix.size());
-        const std::size_t cc = country_code_length(international);
-        if (international.size() <= cc) return original;
-        return "+" + std::string(international.substr(0, cc)) + " " +
-               std::string(international.substr(cc));
+    // The prefixes a switch may put before an outside number, longest first; of two that are
+    // spelt the same (France: outside "0" + national "0" is international "00"; national "0" is
+    // outside "0"), the earlier in this list: numbers are read as the site dials them.
+    const std::string& out = s.outside_prefix;
+    std::vector<std::pair<std::string, form>> readings;
+    if (!out.empty()) {
+        readings.emplace_back(out + s.international_prefix, form::international);
+        readings.emplace_back(out + s.national_prefix, form::national);
     }
-    std::string national;
-    if (s.national_prefix.empty()) {
-        national = rest;
-    } else if (rest.starts_with(s.national_prefix)) {
-        national = rest.substr(s.national_prefix.size());
-        if (national.empty()) return original;
-    } else {
-        national = s.area_code + std::string(rest);  // a local call within the site's area
+    readings.emplace_back(s.international_prefix, form::international);
+    if (!s.national_prefix.empty()) readings.emplace_back(s.national_prefix, form::national);
+    if (!out.empty()) readings.emplace_back(out, form::local);
+    std::stable_sort(readings.begin(), readings.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+
+    std::string_view rest = n;
+    form kind = form::local;  // no prefix: a subscriber number of the site's area
+    for (const auto& [prefix, f] : readings) {
+        if (!n.starts_with(prefix)) continue;
+        rest = std::string_view(n).substr(prefix.size());
+        kind = f;
+        // "00" + the site's own country code is that country in international form, not a
+        // national number after the outside prefix.
+        if (f == form::national && prefix == s.international_prefix &&
+            rest.starts_with(s.country_code)) {
+            kind = form::international;
+        }
+        break;
     }
-    if (!s.area_code.empty() && national.size() > s.area_code.size() &&
-        national.starts_with(s.area_code)) {
-        return "+" + s.country_code + " " + s.area_code + " " + national.substr(s.area_code.size());
+    if (rest.empty()) return original;
+    if (kind == form::international) {
+        auto canonical = international_canonical(s, rest);
+        return canonical.empty() ? original : canonical;
     }
-    return "+" + s.country_code + " " + national;
+    if (kind == form::local) return national_canonical(s, s.area_code + std::string(rest));
+    return national_canonical(s, rest);
 }
 
 }  // namespace ctigw::config

@@ -8,6 +8,7 @@
 #include "ctigw/config/detail/json_reader.hpp"
 #include "ctigw/config/detail/position_index.hpp"
 #include "ctigw/config/detail/text.hpp"
+#include "ctigw/config/dial_plan.hpp"
 
 namespace ctigw::config {
 
@@ -536,13 +537,16 @@ class reader : public detail::json_reader {
         }
         digits(d, p, "areaCode", 0, 8, false, s.area_code);
         digits(d, p, "outsidePrefix", 0, 4, false, s.outside_prefix);
+        const std::size_t before = errors_.size();
         digits(d, p, "internationalPrefix", 1, 4, false, s.international_prefix);
         digits(d, p, "nationalPrefix", 0, 4, false, s.national_prefix);
+        // Said at the key the file sets (nationalPrefix when both are): either may be a default.
+        if (auto why = prefix_conflict(s); !why.empty() && errors_.size() == before) {
+            error(p + (d.contains("nationalPrefix") ? "/nationalPrefix" : "/internationalPrefix"),
+                  std::move(why));
+        }
         if (auto v = integer(d, p, "internalLength", 1, 32)) {
             s.internal_length = static_cast<std::uint32_t>(*v);
-        }
-        if (s.international_prefix == s.national_prefix && d.contains("internationalPrefix")) {
-            error(p + "/internationalPrefix", "must differ from nationalPrefix");
         }
     }
 

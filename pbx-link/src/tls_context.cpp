@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "ctigw/protocol/tls_policy.hpp"
@@ -297,10 +298,65 @@ bool is_tls_category(const boost::beast::error_code& ec) {
 
 namespace ctigw::pbx_link {
 
-std::string check_client_identity(const tls_settings& tls) {
+namespace {
+
+/// Seconds since the epoch; ASN1_TIME_diff because time_t conversions differ between platforms.
+std::int64_t epoch_seconds(const ASN1_TIME* t) {
+    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> epoch(ASN1_TIME_set(nullptr, 0),
+                                                                &ASN1_TIME_free);
+    int days = 0;
+    int seconds = 0;
+    if (!epoch || t == nullptr || ASN1_TIME_diff(&days, &seconds, epoch.get(), t) != 1) return 0;
+    return std::int64_t{days} * 86400 + seconds;
+}
+
+certificate_info describe_certificate(X509* cert) {
+    std::array<char, 256> subject{};
+    X509_NAME_oneline(X509_get_subject_name(cert), subject.data(),
+                      static_cast<int>(subject.size()));
+    return {subject.data(), epoch_seconds(X509_get0_notBefore(cert)),
+            epoch_seconds(X509_get0_notAfter(cert))};
+}
+
+}  // namespace
+
+std::string check_client_identity(const tls_settings& tls, std::vector<certificate_info>* chain) {
     try {
         boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
-        return detail::load_client_identity(ctx.native_handle(), tls);
+        SSL_CTX* native = ctx.native_handle();
+        auto error = detail::load_client_identity(native, tls);
+        if (!error.empty() || chain == nullptr) return error;
+        if (X509* leaf = SSL_CTX_get0_certificate(native))
+            chain->push_back(describe_certificate(leaf));
+        STACK_OF(X509)* rest = nullptr;
+        if (SSL_CTX_get0_chain_certs(native, &rest) == 1 && rest != nullptr) {
+            for (int i = 0; i < sk_X509_num(rest); ++i) {
+                chain->push_back(describe_certificate(sk_X509_value(rest, i)));
+            }
+        }
+        return {};
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+std::string check_ca_file(const std::string& ca_file, std::vector<certificate_info>& certificates) {
+    try {
+        boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+        boost::system::error_code ec;
+        ERR_clear_error();
+        ctx.load_verify_file(ca_file, ec);  // as tls_context_factory::load_trust does
+        if (ec) return "cannot load caFile " + ca_file + ": " + ec.message();
+        X509_STORE* store = SSL_CTX_get_cert_store(ctx.native_handle());
+        STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+        for (int i = 0; objects != nullptr && i < sk_X509_OBJECT_num(objects); ++i) {
+            // A CRL in the file loads too; it is not a certificate to trust.
+            if (X509* cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i))) {
+                certificates.push_back(describe_certificate(cert));
+            }
+        }
+        if (certificates.empty()) return "caFile " + ca_file + " holds no certificate";
+        return {};
     } catch (const std::exception& e) {
         return e.what();
     }

@@ -359,11 +359,44 @@ TEST(config_loader, dialing_rules) {
         ElementsAre("/dialing/countryCode: a country code does not start with 0; write it without "
                     "the international prefix (line 3, column 60)",
                     "/dialing/areaCode: expected 0 to 8 digits, found \"1a\" (line 3, column 79)",
-                    "/dialing/internationalPrefix: must differ from nationalPrefix "
+                    "/dialing/internationalPrefix: nationalPrefix and internationalPrefix are both "
+                    "\"0\": a national number could not be told from an international one "
                     "(line 3, column 108)",
                     "/dialing/internalLength: 0 is out of range (1 to 32) (line 3, column 131)"));
     EXPECT_THAT(errors(make(default_switch, default_devices, R"(, "dialing": {})")),
                 ElementsAre("/dialing: missing required key \"countryCode\" (line 3, column 44)"));
+}
+
+// Issue 12: a national prefix equal to the international one was accepted when only one of the
+// two was set; one that starts with it was always accepted.
+TEST(config_loader, national_prefix_must_not_start_with_international) {
+    EXPECT_THAT(errors(make(default_switch, default_devices,
+                            R"(, "dialing": {"countryCode": "33", "nationalPrefix": "00"})")),
+                ElementsAre("/dialing/nationalPrefix: nationalPrefix and internationalPrefix are "
+                            "both \"00\": a national number could not be told from an "
+                            "international one (line 3, column 84)"));
+    EXPECT_THAT(
+        errors(make(
+            default_switch, default_devices,
+            R"(, "dialing": {"countryCode": "1", "nationalPrefix": "011", "internationalPrefix": "011"})")),
+        ElementsAre("/dialing/nationalPrefix: nationalPrefix and internationalPrefix are both "
+                    "\"011\": a national number could not be told from an international one "
+                    "(line 3, column 83)"));
+    EXPECT_THAT(
+        errors(make(
+            default_switch, default_devices,
+            R"(, "dialing": {"countryCode": "33", "nationalPrefix": "01", "internationalPrefix": "0"})")),
+        ElementsAre("/dialing/nationalPrefix: nationalPrefix \"01\" starts with "
+                    "internationalPrefix \"0\": every national number would read as an "
+                    "international one (line 3, column 84)"));
+    // The usual plans: national "0" and international "00", "1" and "011", no national prefix.
+    constexpr std::string_view usual[] = {
+        R"(, "dialing": {"countryCode": "33"})",
+        R"(, "dialing": {"countryCode": "1", "nationalPrefix": "1", "internationalPrefix": "011"})",
+        R"(, "dialing": {"countryCode": "39", "nationalPrefix": ""})"};
+    for (std::string_view ok : usual) {
+        EXPECT_THAT(errors(make(default_switch, default_devices, ok)), ElementsAre()) << ok;
+    }
 }
 
 TEST(config_loader, logging_rules) {

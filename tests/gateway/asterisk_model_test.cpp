@@ -68,6 +68,33 @@ TEST_F(model_test, AnIncomingCallIsDeliveredWithTheCallersExtensionNotTheCallees
     EXPECT_EQ(snap[0].calling_device, "2003");
 }
 
+// Issue 12: an outside caller's CallerIDName goes with its number as callingName, when it names
+// someone: not Asterisk's "<unknown>", not the number again.
+TEST_F(model_test, AnOutsideCallersNameIsDeliveredWithItsNumber) {
+    const auto delivered_name = [this](std::string_view name, std::string_view n) {
+        events_.clear();
+        const std::string uid = "pbx-2." + std::string(n);
+        chan("Newchannel", "PJSIP/trunk-" + std::string(n), uid, uid, 4,
+             {{"Exten", "2001"}, {"CallerIDNum", "0145678901"}, {"CallerIDName", name}});
+        const std::string callee = "IAX2/2001-" + std::string(n);
+        const std::string callee_uid = uid + "b";
+        chan("Newchannel", callee, callee_uid, uid, 0, {{"CallerIDNum", "s"}});
+        dial_begin(uid, uid, callee, callee_uid, "IAX2/2001");
+        chan("Newstate", callee, callee_uid, uid, 5);
+        for (const auto& e : events_) {
+            if (const auto* d = std::get_if<evt::delivered>(&e.body)) {
+                EXPECT_EQ(d->calling_device, "0145678901");
+                return d->calling_name;
+            }
+        }
+        ADD_FAILURE() << "no Delivered";
+        return std::optional<std::string>();
+    };
+    EXPECT_EQ(delivered_name("Agence Dupont", "1"), "Agence Dupont");
+    EXPECT_EQ(delivered_name("<unknown>", "2"), std::nullopt);
+    EXPECT_EQ(delivered_name("0145678901", "3"), std::nullopt);
+}
+
 TEST_F(model_test, ACallToABusyExtensionFailsTheCallerWithBusy) {
     chan("Newchannel", "IAX2/2003-7", "u1", "u1", 4, {{"Exten", "2002"}, {"CallerIDNum", "2003"}});
     chan("Newchannel", "IAX2/2002-9", "u2", "u1", 0);

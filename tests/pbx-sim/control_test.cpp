@@ -41,8 +41,10 @@ std::string error_of(std::string_view text) {
 // ---- commands ------------------------------------------------------------------------------
 
 TEST(ControlParse, CallAndHangup) {
-    EXPECT_EQ(parsed("call 0301555 2001"), command(cmd::call{"0301555", "2001"}));
-    EXPECT_EQ(parsed("  call   2001\t2002  "), command(cmd::call{"2001", "2002"}));
+    EXPECT_EQ(parsed("call 0301555 2001"), command(cmd::call{"0301555", "2001", ""}));
+    EXPECT_EQ(parsed("  call   2001\t2002  "), command(cmd::call{"2001", "2002", ""}));
+    EXPECT_EQ(parsed("call 0145678901 2001 \"Agence Dupont\" SA"),
+              command(cmd::call{"0145678901", "2001", "Agence Dupont SA"}));
     EXPECT_EQ(parsed("hangup c17"), command(cmd::hangup{"c17"}));
 }
 
@@ -107,8 +109,7 @@ TEST(ControlParse, Errors) {
     EXPECT_EQ(error_of("unsupported 2002 AnswerCal"),
               "unsupported: unknown service \"AnswerCal\"; did you mean \"AnswerCall\"?");
     EXPECT_EQ(error_of(""), "empty command");
-    EXPECT_EQ(error_of("call 2001"), "call: expected <from> <to>, got 1 argument");
-    EXPECT_EQ(error_of("call 1 2 3"), "call: expected <from> <to>, got 3 arguments");
+    EXPECT_EQ(error_of("call 2001"), "call: expected <from> <to> [name...], got 1 argument");
     EXPECT_EQ(error_of("hangup"), "hangup: expected <callID>, got 0 arguments");
     EXPECT_EQ(error_of("snapshot"), "snapshot: expected <device>, got 0 arguments");
     EXPECT_EQ(error_of("status now"), "status: expected no arguments, got 1 argument");
@@ -186,7 +187,7 @@ TEST(ControlScenario, SortsByTimeKeepingFileOrderForTies) {
     ASSERT_EQ(s.commands.size(), 5u);
     EXPECT_EQ(s.commands[0].at, 0ms);
     EXPECT_EQ(s.commands[0].line, 7u);
-    EXPECT_EQ(s.commands[1].what, command(cmd::call{"0301555", "2001"}));
+    EXPECT_EQ(s.commands[1].what, command(cmd::call{"0301555", "2001", ""}));
     EXPECT_EQ(s.commands[1].line, 4u);
     EXPECT_EQ(s.commands[1].text, "call 0301555 2001");
     EXPECT_EQ(s.commands[2].at, 1500ms);

@@ -869,6 +869,18 @@ TEST_F(model_test, incoming_external_call_and_hangup) {
     EXPECT_EQ(m().external_call(A, B, now_).index(), 1u);
 }
 
+// Issue 12: an outside caller's name goes with its number (callingName) on the call's events.
+TEST_F(model_test, an_outside_callers_name_goes_with_its_number) {
+    monitor(B);
+    ASSERT_EQ(m().external_call("0145678901", B, now_, "Agence Dupont").index(), 0u);
+    EXPECT_EQ(nth<ev::delivered>().calling_name, "Agence Dupont");
+    EXPECT_TRUE(m().device_action(B, "answer", now_).empty());
+    EXPECT_EQ(nth<ev::established>().calling_name, "Agence Dupont");
+    monitor(C);
+    ASSERT_EQ(m().external_call("0145678902", C, now_).index(), 0u);  // no name: none sent
+    EXPECT_EQ(nth<ev::delivered>(1).calling_name, std::nullopt);
+}
+
 TEST_F(model_test, incoming_external_call_to_busy_station_is_dropped) {
     connect(B, C);
     auto r = m().external_call("0301234", B, now_);

@@ -410,6 +410,64 @@ TEST_F(calls_test, incoming_call_offered_answered_and_cleared_by_far_end) {
     EXPECT_EQ(calls::close_call(p(), hd), E(LINEERR_INVALCALLHANDLE));
 }
 
+// Issue 12: an outside caller shows its canonical number (the dial plan: outside and national
+// prefix "0") and the name the switch sends; a configured line keeps its configured name.
+TEST_F(calls_test, outside_caller_shows_canonical_number_and_the_switchs_name) {
+    auto in = ev_delivered({"c1", "2002"}, "0145678901", "2002", connection_state::alerting);
+    in.calling_name = "Agence\tDupont\r\n & Fils ";  // a peer's controls become spaces
+    event("2002", in);
+    drain();
+    auto c = bound("2002", "c1");
+    ASSERT_NE(c, nullptr);
+    std::vector<unsigned char> buf(4096);
+    auto* ci = reinterpret_cast<LINECALLINFO*>(buf.data());
+    const auto text = [&](DWORD size, DWORD offset) {
+        if (size < 2) return std::u16string();
+        return std::u16string(reinterpret_cast<const char16_t*>(buf.data() + offset), size / 2 - 1);
+    };
+    const auto info = [&] {
+        std::fill(buf.begin(), buf.end(), 0);
+        ci->dwTotalSize = static_cast<DWORD>(buf.size());
+        EXPECT_EQ(calls::get_call_info(p(), c->hd(), ci), 0);
+    };
+    info();
+    EXPECT_EQ(ci->dwCallerIDFlags, DWORD{LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME});
+    EXPECT_EQ(text(ci->dwCallerIDSize, ci->dwCallerIDOffset), u"+33 1 45678901");
+    EXPECT_EQ(text(ci->dwCallerIDNameSize, ci->dwCallerIDNameOffset), u"Agence Dupont   & Fils");
+    EXPECT_EQ(ci->dwOrigin, DWORD{LINECALLORIGIN_EXTERNAL});
+
+    // Answered: an Established without a name keeps the one known, for the connected party too.
+    auto answered =
+        ev_established({"c1", "2002"}, "0145678901", "2002", connection_state::connected);
+    event("2002", answered);
+    drain();
+    info();
+    EXPECT_EQ(text(ci->dwCallerIDNameSize, ci->dwCallerIDNameOffset), u"Agence Dupont   & Fils");
+    EXPECT_EQ(text(ci->dwConnectedIDSize, ci->dwConnectedIDOffset), u"+33 1 45678901");
+
+    // A name longer than a configured one may be is cut at 128 characters (not bytes).
+    std::string long_name;
+    for (int i = 0; i < 200; ++i) long_name += "\xC3\xA9";  // é
+    auto in2 = ev_delivered({"c2", "2003"}, "0033612345678", "2003", connection_state::alerting);
+    in2.calling_name = long_name;
+    event("2003", in2);
+    // A configured line keeps its configured name, whatever the switch calls it.
+    auto in3 = ev_delivered({"c3", "2002"}, "2001", "2002", connection_state::alerting);
+    in3.calling_name = "Mallory";
+    event("2002", in3);
+    drain();
+    c = bound("2003", "c2");
+    ASSERT_NE(c, nullptr);
+    info();
+    EXPECT_EQ(text(ci->dwCallerIDSize, ci->dwCallerIDOffset), u"+33 612345678");
+    EXPECT_EQ(text(ci->dwCallerIDNameSize, ci->dwCallerIDNameOffset),
+              std::u16string(128, u'\u00E9'));
+    c = bound("2002", "c3");
+    ASSERT_NE(c, nullptr);
+    info();
+    EXPECT_EQ(text(ci->dwCallerIDNameSize, ci->dwCallerIDNameOffset), u"Alice");
+}
+
 TEST_F(calls_test, call_ids_are_shared_while_held_and_forgotten_after_line_close_call) {
     // Found by ctigw-soak's memory check: the callID table grew with every call ever seen.
     auto hd = incoming_offering("c1", "2001", "2002");  // 2001 is a line too: two TAPI calls

@@ -10,7 +10,8 @@ wine_test_dir "$work"
 export CTIGW_DEMO_TOKEN=x CTIGW_TOKEN=x
 fail=0
 for f in "$examples"/*.json; do
-  if ! out=$(wine "$exe" check "$(wine_path "$f")" 2>&1 | tr -d '\r'); then
+  # --no-files: the examples' TLS files are on the administrator's machine, not here.
+  if ! out=$(wine "$exe" check --no-files "$(wine_path "$f")" 2>&1 | tr -d '\r'); then
     echo "FAIL: $f refused under Wine:"; echo "$out"; fail=1
   fi
 done

@@ -1,17 +1,17 @@
 // ctigw-config: checks a ctigw configuration file and prints a summary or every error.
 // Exit codes: 0 valid, 1 invalid configuration, 2 usage or I/O error.
 
-#include <cstdio>
-#include <filesystem>
+#include <chrono>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ctigw/config/devices.hpp"
 #include "ctigw/config/loader.hpp"
-#include "ctigw/config/token.hpp"
-#include "ctigw/pbx_link/link.hpp"
+#include "tls_files.hpp"
 
 namespace {
 
@@ -22,14 +22,15 @@ constexpr int exit_invalid = 1;
 constexpr int exit_usage = 2;
 
 constexpr std::string_view help_text =
-    R"(Usage: ctigw-config check [--quiet] FILE
+    R"(Usage: ctigw-config check [--quiet] [--no-files] FILE
        ctigw-config --help
 
 Checks a ctigw configuration file (JSON; // and /* */ comments allowed) without
-connecting to the switch and without reading the token. A client certificate and
-key are loaded as the TSP loads them (an encrypted key with its passphrase from
-clientKeyPassphraseFile or clientKeyPassphraseEnv; never a prompt) when the files
-are readable here.
+connecting to the switch and without reading the token. The TLS files it names
+are loaded as the TSP loads them: caFile must hold a PEM certificate; the client
+certificate and key must load (an encrypted key with its passphrase from
+clientKeyPassphraseFile or clientKeyPassphraseEnv; never a prompt) and match.
+An expired certificate is an error, one that expires within 30 days a warning.
 
 Commands:
   check FILE     Validate FILE. When it is valid, print a summary: number of
@@ -41,14 +42,17 @@ Commands:
                    /devices/lines/3: range "2999-2000" is reversed (line 41, column 12)
 
 Options:
-  -q, --quiet    Print nothing when the file is valid (errors are still printed).
+  -q, --quiet    Print nothing when the file is valid (errors and warnings are
+                 still printed).
+  --no-files     Do not open caFile, clientCertificate, clientKey or the
+                 passphrase file: for a file written for another machine.
   -h, --help     Show this help.
 
 Relative paths in FILE (caFile, clientCertificate, clientKey, tokenFile,
 logging.file) are resolved against the directory containing FILE.
 
 Exit status:
-  0  the configuration is valid
+  0  the configuration is valid (warnings, if any, on standard output)
   1  the configuration is invalid (errors printed on standard output)
   2  usage error, or FILE cannot be read (message on standard error)
 
@@ -58,38 +62,6 @@ See docs/config.md for every key, its default and its limits.
 int usage_error(std::string_view message) {
     std::cerr << "ctigw-config: " << message << "\nTry 'ctigw-config --help'.\n";
     return exit_usage;
-}
-
-/// Loads the client certificate and key as the link will. Empty when fine or not checkable here
-/// (`note` says which), else the error.
-std::string check_client_key(const cfg::tls_settings& tls, std::string& note) {
-    if (tls.client_certificate.empty()) return {};
-    std::error_code ec;
-    if (!std::filesystem::exists(tls.client_key, ec) ||
-        !std::filesystem::exists(tls.client_certificate, ec)) {
-        // Often checked on another machine than the TSP's: not an error of the file.
-        note = "client key not checked (" +
-               (std::filesystem::exists(tls.client_key, ec) ? tls.client_certificate.string()
-                                                            : tls.client_key.string()) +
-               " not found here)";
-        return {};
-    }
-    auto passphrase = cfg::resolve_key_passphrase(tls);
-    if (!passphrase.ok()) return passphrase.error();
-    ctigw::pbx_link::tls_settings t;
-    t.client_certificate = tls.client_certificate.string();
-    t.client_key = tls.client_key.string();
-    t.client_key_passphrase = passphrase.value();
-    auto error = ctigw::pbx_link::check_client_identity(t);
-    if (!error.empty()) return error;
-    note = passphrase.value().empty()
-               ? "client key loaded"
-               : "client key loaded (decrypted with the passphrase from " +
-                     (tls.client_key_passphrase_env.empty()
-                          ? "file " + tls.client_key_passphrase_file.string()
-                          : "environment variable " + tls.client_key_passphrase_env) +
-                     ")";
-    return {};
 }
 
 void print_summary(const cfg::settings& s, const std::string& key_note) {
@@ -158,7 +130,7 @@ void print_summary(const cfg::settings& s, const std::string& key_note) {
               << d.internal_length << "\n";
 }
 
-int check(const std::string& file, bool quiet) {
+int check(const std::string& file, bool quiet, bool no_files) {
     const cfg::load_result result = cfg::load_file(file);
     if (result.io_error) {
         for (const auto& e : result.errors) std::cerr << "ctigw-config: " << cfg::format(e) << "\n";
@@ -168,12 +140,22 @@ int check(const std::string& file, bool quiet) {
         for (const auto& e : result.errors) std::cout << cfg::format(e) << "\n";
         return exit_invalid;
     }
-    std::string key_note;
-    if (auto error = check_client_key(result.value->link.tls, key_note); !error.empty()) {
-        std::cout << "/switch/tls/clientKey: " << error << "\n";
-        return exit_invalid;
+    ctigw::config_check::tls_file_findings files;
+    if (no_files) {
+        files.key_note = "TLS files not checked (--no-files)";
+    } else {
+        // load_file read it a moment ago: the text again, for the positions of the TLS keys.
+        std::ifstream in(file, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        files = ctigw::config_check::check_tls_files(result.value->link.tls,
+                                                     cfg::detail::position_index::build(text),
+                                                     std::chrono::system_clock::now());
     }
-    if (!quiet) print_summary(*result.value, key_note);
+    for (const auto& e : files.errors) std::cout << cfg::format(e) << "\n";
+    for (const auto& w : files.warnings) std::cout << "warning: " << cfg::format(w) << "\n";
+    if (!files.errors.empty()) return exit_invalid;
+    if (!quiet) print_summary(*result.value, files.key_note);
     return exit_ok;
 }
 
@@ -187,10 +169,13 @@ int run(const std::vector<std::string_view>& args) {
     }
     if (args[0] != "check") return usage_error("unknown command '" + std::string(args[0]) + "'");
     bool quiet = false;
+    bool no_files = false;
     std::vector<std::string_view> files;
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--quiet" || args[i] == "-q") {
             quiet = true;
+        } else if (args[i] == "--no-files") {
+            no_files = true;
         } else if (args[i].starts_with('-') && args[i].size() > 1) {
             return usage_error("unknown option '" + std::string(args[i]) + "'");
         } else {
@@ -198,7 +183,7 @@ int run(const std::vector<std::string_view>& args) {
         }
     }
     if (files.size() != 1) return usage_error("check needs exactly one FILE");
-    return check(std::string(files[0]), quiet);
+    return check(std::string(files[0]), quiet, no_files);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // blocks on the network. Everything ending in `_locked` expects the lock held.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,9 +55,10 @@ call_ptr create_call(provider_state& p, const line_ptr& l);
 void bind(provider_state& p, const line_ptr& l, const call_ptr& c,
           const protocol::connection_id& conn);
 void unbind(const line_ptr& l, const call_ptr& c);
-/// Sets a party from a switch device (canonical number, configured name); marks `bit` changed.
-void set_party(provider_state& p, call& c, party call::*which, const std::string& device,
-               DWORD bit);
+/// Sets a party from a switch device (canonical number; configured name, else the switch's
+/// `switch_name`); marks `bit` changed.
+void set_party(provider_state& p, call& c, party call::*which, const std::string& device, DWORD bit,
+               const std::optional<std::string>& switch_name = std::nullopt);
 void add_party(call& c, const std::string& device, const std::string& self);
 void remove_party(call& c, const std::string& device);
 void set_call_data(call& c, const std::string& bytes);

@@ -184,7 +184,8 @@ void on(const event_context& x, const evt::delivered& e) {
             c->pending_info |= LINECALLINFOSTATE_ORIGIN | LINECALLINFOSTATE_REASON;
         }
         calls::add_party(*c, e.calling_device, x.self);
-        calls::set_party(x.p, *c, &call::caller, e.calling_device, LINECALLINFOSTATE_CALLERID);
+        calls::set_party(x.p, *c, &call::caller, e.calling_device, LINECALLINFOSTATE_CALLERID,
+                         e.calling_name);
         calls::set_party(x.p, *c, &call::called, e.called_device, LINECALLINFOSTATE_CALLEDID);
         if (e.last_redirection_device && *e.last_redirection_device != x.self) {
             calls::set_party(x.p, *c, &call::redirecting, *e.last_redirection_device,
@@ -241,7 +242,8 @@ void on(const event_context& x, const evt::established& e) {
             c->pending_info |= LINECALLINFOSTATE_ORIGIN | LINECALLINFOSTATE_REASON;
         }
         if (c->caller.empty()) {
-            calls::set_party(x.p, *c, &call::caller, e.calling_device, LINECALLINFOSTATE_CALLERID);
+            calls::set_party(x.p, *c, &call::caller, e.calling_device, LINECALLINFOSTATE_CALLERID,
+                             e.calling_name);
         }
         if (c->called.empty()) {
             calls::set_party(x.p, *c, &call::called, e.called_device, LINECALLINFOSTATE_CALLEDID);
@@ -249,7 +251,7 @@ void on(const event_context& x, const evt::established& e) {
         if (e.calling_device != x.self) {
             calls::add_party(*c, e.calling_device, x.self);
             calls::set_party(x.p, *c, &call::connected, e.calling_device,
-                             LINECALLINFOSTATE_CONNECTEDID);
+                             LINECALLINFOSTATE_CONNECTEDID, e.calling_name);
         }
         if (e.last_redirection_device && *e.last_redirection_device != x.self) {
             calls::set_party(x.p, *c, &call::redirecting, *e.last_redirection_device,

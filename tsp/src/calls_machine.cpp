@@ -392,13 +392,37 @@ void unbind(const line_ptr& l, const call_ptr& c) {
     }
 }
 
-void set_party(provider_state& p, call& c, party call::*which, const std::string& device,
-               DWORD bit) {
+namespace {
+
+/// A name from the switch as TAPI shows it: at most 128 characters, as a configured name, and
+/// control characters (a peer's line breaks or escapes) as spaces. The codec checked the UTF-8.
+std::string display_name(std::string_view name) {
+    constexpr std::size_t max_chars = 128;
+    std::string out;
+    std::size_t chars = 0;
+    for (char ch : name) {
+        const auto b = static_cast<unsigned char>(ch);
+        if ((b & 0xC0) != 0x80 && ++chars > max_chars) break;  // at a character's first byte
+        out += (b < 0x20 || b == 0x7F) ? ' ' : ch;
+    }
+    const auto first = out.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return out.substr(first, out.find_last_not_of(' ') + 1 - first);
+}
+
+}  // namespace
+
+void set_party(provider_state& p, call& c, party call::*which, const std::string& device, DWORD bit,
+               const std::optional<std::string>& switch_name) {
     party v;
     if (!device.empty()) {
         v.number = p.dial_plan_ ? p.dial_plan_->to_canonical(device) : device;
         if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
-            v.name = it->second->name;
+            v.name = it->second->name;  // a configured line keeps its configured name
+        } else if (switch_name) {
+            v.name = display_name(*switch_name);
+        } else if ((c.*which).number == v.number) {
+            v.name = (c.*which).name;  // an event without a name does not forget the one known
         }
     }
     if (c.*which == v) return;

@@ -31,6 +31,13 @@ std::string dialled(std::string_view dial_string) {
     return std::string(dial_string);
 }
 
+/// CallerIDName when it names someone: Asterisk says "<unknown>" for none, and many trunks send
+/// the number again.
+std::optional<std::string> real_name(const std::string& name, const std::string& number) {
+    if (name.empty() || name == "<unknown>" || name == number) return std::nullopt;
+    return name;
+}
+
 }  // namespace
 
 call_model::call_model(model_hooks hooks, event_sink sink)
@@ -51,6 +58,7 @@ call_model::channel& call_model::create(const ami::message& e) {
     ch.state = state_of_event(e);
     ch.seq = next_seq_++;
     ch.caller_num = std::string(e.get("CallerIDNum"));
+    ch.caller_name = std::string(e.get("CallerIDName"));
     ch.exten = std::string(e.get("Exten"));
     ch.context = std::string(e.get("Context"));
     ch.app = std::string(e.get("Application"));
@@ -83,6 +91,7 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
         c.id = key;
         // The first channel names the call: a station's extension, or an outside caller's number.
         c.calling = ch.station ? *ch.station : ch.caller_num;
+        if (!ch.station) c.calling_name = real_name(ch.caller_name, ch.caller_num);
         if (ch.state == channel_state::ring || ch.state == channel_state::dialing)
             c.called = ch.exten;
         it = calls_.emplace(key, std::move(c)).first;
@@ -94,6 +103,15 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
 void call_model::update_common(channel& ch, const ami::message& e) {
     if (e.has("ChannelState")) ch.state = state_of_event(e);
     if (e.has("CallerIDNum")) ch.caller_num = std::string(e.get("CallerIDNum"));
+    if (e.has("CallerIDName")) {
+        ch.caller_name = std::string(e.get("CallerIDName"));
+        // A name that comes later (a CNAM lookup's NewCallerid) still names the outside caller.
+        auto it = calls_.find(ch.call_id);
+        if (!ch.station && it != calls_.end() && it->second.calling == ch.caller_num) {
+            if (auto name = real_name(ch.caller_name, ch.caller_num))
+                it->second.calling_name = name;
+        }
+    }
     // A bridged channel runs no dialplan: a Newexten that arrives after its BridgeEnter is a
     // late report (the hold context's Wait overtaken by RetrieveCall's Bridge), not a move.
     if (e.event() == "Newexten" && ch.bridge.empty()) {

@@ -180,6 +180,7 @@ class call_model {
         std::optional<std::string> station;
         channel_state state = channel_state::down;
         std::string caller_num;
+        std::string caller_name;  ///< CallerIDName as Asterisk sends it ("<unknown>" included)
         std::string exten;
         std::string context;
         std::string app;  ///< the dialplan application it runs (Newexten, CoreShowChannel)
@@ -199,7 +200,9 @@ class call_model {
     struct call {
         std::string id;
         std::string calling;  ///< calling device (station ext or caller number)
-        std::string called;   ///< called device (as dialled)
+        /// An outside caller's name (its channel's CallerIDName, when a name): callingName.
+        std::optional<std::string> calling_name;
+        std::string called;  ///< called device (as dialled)
         std::optional<protocol::byte_string> correlator;
         bool made_by_us = false;
         bool had_channels = false;  ///< a MakeCall's call exists before its first channel

@@ -381,6 +381,15 @@ void call_model::forget_redirect(const std::string& call_id) {
 
 void call_model::fan_out(const call& c, protocol::event_body body, const std::string& changed,
                          connection_state changed_to, const std::vector<std::string>& audience) {
+    // The outside caller's name goes with its number (callingName).
+    std::visit(
+        [&c](auto& e) {
+            if constexpr (requires { e.calling_name; }) {
+                if (!e.calling_name && e.calling_device == c.calling)
+                    e.calling_name = c.calling_name;
+            }
+        },
+        body);
     // Each copy carries its recipient's own connection state (protocol.md §6.1): the changing
     // device's new one, every other device's as last reported.
     for (const auto& dev : audience) {

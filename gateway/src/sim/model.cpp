@@ -601,10 +601,10 @@ void switch_model::advance_to(time_point now) {
     }
 }
 
-std::variant<std::string, std::string> switch_model::external_call(const std::string& from,
-                                                                   const std::string& to,
-                                                                   time_point now) {
-    auto out = impl_->external_call(from, to, now);
+std::variant<std::string, std::string> switch_model::external_call(
+    const std::string& from, const std::string& to, time_point now,
+    const std::string& calling_name) {
+    auto out = impl_->external_call(from, to, now, calling_name);
     impl_->settle_acd(now);
     return out;
 }

@@ -302,6 +302,7 @@ call_rec& switch_model::impl::rename_call(const std::string& call_id, const std:
     ++stats_.calls_created;
     fresh.id = new_id;
     fresh.calling_device = old.calling_device;
+    fresh.calling_name = old.calling_name;
     fresh.called_device = old.called_device;
     fresh.last_redirection = old.last_redirection;
     fresh.correlator = old.correlator;

@@ -609,9 +609,9 @@ std::string switch_model::impl::device_action(const std::string& device, const s
     return {};
 }
 
-std::variant<std::string, std::string> switch_model::impl::external_call(const std::string& from,
-                                                                         const std::string& to,
-                                                                         time_point now) {
+std::variant<std::string, std::string> switch_model::impl::external_call(
+    const std::string& from, const std::string& to, time_point now,
+    const std::string& calling_name) {
     using result = std::variant<std::string, std::string>;
     if (from.empty() || find_device(from) != nullptr) {
         return result{std::in_place_index<1>, "caller '" + from + "' is not an outside number"};
@@ -623,6 +623,7 @@ std::variant<std::string, std::string> switch_model::impl::external_call(const s
         return result{std::in_place_index<1>, "concurrent call limit reached"};
     }
     call_rec& c = new_call(from, to);
+    if (!calling_name.empty()) c.calling_name = calling_name;
     const std::string id = c.id;
     party& x = add_party(c, from, true);
     transition(c, x, connection_state::connected);

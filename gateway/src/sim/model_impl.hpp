@@ -63,6 +63,8 @@ struct call_rec {
     std::vector<party> parties;  ///< join order; fan-out follows it
     std::string calling_device;
     std::string called_device;
+    /// The outside caller's name (external_call), sent with calling_device as callingName.
+    std::optional<std::string> calling_name;
     std::optional<std::string> last_redirection;
     std::optional<protocol::byte_string> correlator;
     /// MakeCall with autoOriginate false: dialled once the calling device answers.
@@ -326,7 +328,8 @@ struct switch_model::impl {
     std::string device_action(const std::string& device, const std::string& action,
                               time_point now);
     std::variant<std::string, std::string> external_call(const std::string& from,
-                                                         const std::string& to, time_point now);
+                                                         const std::string& to, time_point now,
+                                                         const std::string& calling_name);
     std::string external_hangup(const std::string& call_id);
 };
 
@@ -337,6 +340,12 @@ struct switch_model::impl {
 template <class E>
 void switch_model::impl::emit(const call_rec& call, E event,
                               const std::vector<std::string>& departed) {
+    // Every event that names the call's calling device names the caller too (callingName).
+    if constexpr (requires { event.calling_name; }) {
+        if (!event.calling_name && event.calling_device == call.calling_device) {
+            event.calling_name = call.calling_name;
+        }
+    }
     auto send_to = [&](const std::string& device) {
         const device_state* dev = find_device(device);
         if (dev == nullptr || dev->monitors.empty()) return;

@@ -260,8 +260,8 @@ parse_outcome parse_words(const std::vector<std::string>& w) {
     const std::string& name = w[0];
     const std::size_t args = w.size() - 1;
     if (name == "call") {
-        if (args != 2) return "call: " + arity_error("<from> <to>", args);
-        return command{cmd::call{w[1], w[2]}};
+        if (args < 2) return "call: " + arity_error("<from> <to> [name...]", args);
+        return command{cmd::call{w[1], w[2], join(w, 3)}};
     }
     if (name == "hangup") {
         if (args != 1) return "hangup: " + arity_error("<callID>", args);
@@ -474,8 +474,9 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
 
 std::string help_text() {
     return R"(Commands (console: as written; scenario files: "at <time> <command>", time like 500ms, 2s, 1.5s, 1m):
-  call <from> <to>          an outside number calls <to> and the callID is printed; an internal
-                            <from> dials <to> from its phone instead
+  call <from> <to> [name]   an outside number calls <to>, with its name if given (callingName),
+                            and the callID is printed; an internal <from> dials <to> from its
+                            phone instead
   hangup <callID>           the outside party of the call hangs up; hangup @<device> means
                             the call at <device> (scenario files cannot know callIDs)
   do <device> <action>      something done at the phone itself: offhook, onhook, answer, hold,
@@ -519,7 +520,7 @@ bool command_executor::execute(const command& c) {
                 std::string call_id;
                 server_.with_model([&](switch_model& model, time_point now) {
                     if (!model.is_device(x.from)) {
-                        auto r = model.external_call(x.from, x.to, now);
+                        auto r = model.external_call(x.from, x.to, now, x.name);
                         if (r.index() == 0) call_id = std::get<0>(r);
                         else error = std::get<1>(r);
                         return;

@@ -21,11 +21,15 @@ namespace ctigw::config {
  * Country codes are matched by prefix, which is sound because E.164 country codes form a prefix
  * code.
  *
- * to_canonical (numbers reported by the switch):
- *  - an all-digit number of internalLength digits is internal and returned unchanged;
- *  - a number starting with outsidePrefix has it removed, then internationalPrefix -> `+CC REST`,
- *    nationalPrefix -> `+SITECC [AREA ]REST`, otherwise a local number in the site's area;
- *  - anything else is returned unchanged.
+ * to_canonical (numbers reported by the switch; docs/config.md has the table of shapes):
+ *  - separators are ignored; anything else that is not a digit leaves the number unchanged;
+ *  - `+CC...` -> `+CC REST` (`+SITECC [AREA ]REST` for the site's own country);
+ *  - up to internalLength digits: an extension or service number, unchanged;
+ *  - longer: read by the longest of the prefixes outside+international, outside+national,
+ *    international, national, outside (of two spelt alike, the earlier) as international,
+ *    national, or a subscriber of the site's area; no prefix: a subscriber of the site's area.
+ *    Where outside+national spells the international prefix (France "0"+"0" = "00"), "00" then
+ *    the site's country code is read as international.
  *
  * Thread safety: immutable after construction; const members may be called from any thread.
  */
@@ -45,6 +49,14 @@ class dial_plan {
   private:
     dialing_settings settings_;
 };
+
+/**
+ * Why the national and international prefixes of `s` cannot be told apart in numbers from the
+ * switch (to_canonical reads a number by its prefix), or empty: a national prefix equal to the
+ * international one, or starting with it, makes every national number read as international.
+ * The reverse ("0" and "00", "1" and "011") is the usual plan. Pure; any thread.
+ */
+std::string prefix_conflict(const dialing_settings& s);
 
 /** Length (1-3) of the E.164 country code at the start of `digits`. Pure; any thread. */
 std::size_t country_code_length(std::string_view digits) noexcept;

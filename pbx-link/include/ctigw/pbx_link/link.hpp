@@ -219,10 +219,24 @@ inline constexpr int debug = 1, info = 2, warn = 3, error = 4;
 std::unique_ptr<link> make_beast_link(link_settings settings, link_callbacks& callbacks,
                                       log_sink log = {});
 
+/// A certificate the link loaded, for ctigw-config's validity checks.
+struct certificate_info {
+    std::string subject;          ///< "/O=.../CN=..." (X509_NAME_oneline)
+    std::int64_t not_before = 0;  ///< seconds since 1970-01-01 UTC
+    std::int64_t not_after = 0;
+};
+
 /// Loads the client certificate and key of `tls` as the link does (the key decrypted with
 /// client_key_passphrase, never a console prompt). Empty when they load, else the reason, e.g.
-/// a wrong or missing passphrase. For ctigw-config; any thread.
-std::string check_client_identity(const tls_settings& tls);
+/// a wrong or missing passphrase. When they load and `chain` is set, it gets the certificates
+/// the link would present, leaf first. For ctigw-config; any thread.
+std::string check_client_identity(const tls_settings& tls,
+                                  std::vector<certificate_info>* chain = nullptr);
+
+/// Loads `ca_file` as the link loads tls_settings::ca_file into its trust store. Empty when it
+/// loads with at least one certificate (all of them in `certificates`), else the reason. For
+/// ctigw-config; any thread.
+std::string check_ca_file(const std::string& ca_file, std::vector<certificate_info>& certificates);
 
 /// Parses "wss://host:port/path" (or ws://) into an endpoint; nullopt when malformed.
 std::optional<endpoint> parse_endpoint(std::string_view url);

@@ -47,9 +47,11 @@ struct originated : call_event_common {
     connection_id originated_connection;
     std::string calling_device;
     std::string called_device;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const originated&, const originated&) = default;
     CTIGW_EVENT_FIELDS(req("originatedConnection", &originated::originated_connection),
                        req("callingDevice", &originated::calling_device),
+                       opt("callingName", &originated::calling_name),
                        req("calledDevice", &originated::called_device))
 };
 
@@ -61,10 +63,12 @@ struct delivered : call_event_common {
     std::string called_device;
     std::optional<std::string> last_redirection_device;
     std::optional<byte_string> correlator_data;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const delivered&, const delivered&) = default;
     CTIGW_EVENT_FIELDS(req("connection", &delivered::connection),
                        req("alertingDevice", &delivered::alerting_device),
                        req("callingDevice", &delivered::calling_device),
+                       opt("callingName", &delivered::calling_name),
                        req("calledDevice", &delivered::called_device),
                        opt("lastRedirectionDevice", &delivered::last_redirection_device),
                        opt("correlatorData", &delivered::correlator_data))
@@ -78,10 +82,12 @@ struct established : call_event_common {
     std::string called_device;
     std::optional<std::string> last_redirection_device;
     std::optional<byte_string> correlator_data;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const established&, const established&) = default;
     CTIGW_EVENT_FIELDS(req("establishedConnection", &established::established_connection),
                        req("answeringDevice", &established::answering_device),
                        req("callingDevice", &established::calling_device),
+                       opt("callingName", &established::calling_name),
                        req("calledDevice", &established::called_device),
                        opt("lastRedirectionDevice", &established::last_redirection_device),
                        opt("correlatorData", &established::correlator_data))
@@ -161,11 +167,13 @@ struct diverted : call_event_common {
     std::optional<std::string> calling_device;
     std::optional<std::string> called_device;
     std::optional<std::string> last_redirection_device;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const diverted&, const diverted&) = default;
     CTIGW_EVENT_FIELDS(req("connection", &diverted::connection),
                        req("divertingDevice", &diverted::diverting_device),
                        req("newDestination", &diverted::new_destination),
                        opt("callingDevice", &diverted::calling_device),
+                       opt("callingName", &diverted::calling_name),
                        opt("calledDevice", &diverted::called_device),
                        opt("lastRedirectionDevice", &diverted::last_redirection_device))
 };
@@ -179,10 +187,12 @@ struct queued : call_event_common {
     std::optional<std::string> called_device;
     std::optional<std::string> last_redirection_device;
     std::optional<std::uint32_t> number_queued;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const queued&, const queued&) = default;
     CTIGW_EVENT_FIELDS(req("queuedConnection", &queued::queued_connection),
                        req("queue", &queued::queue),
                        opt("callingDevice", &queued::calling_device),
+                       opt("callingName", &queued::calling_name),
                        opt("calledDevice", &queued::called_device),
                        opt("lastRedirectionDevice", &queued::last_redirection_device),
                        opt("numberQueued", &queued::number_queued))
@@ -194,10 +204,12 @@ struct failed : call_event_common {
     std::string failing_device;
     std::optional<std::string> calling_device;
     std::optional<std::string> called_device;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const failed&, const failed&) = default;
     CTIGW_EVENT_FIELDS(req("failedConnection", &failed::failed_connection),
                        req("failingDevice", &failed::failing_device),
                        opt("callingDevice", &failed::calling_device),
+                       opt("callingName", &failed::calling_name),
                        opt("calledDevice", &failed::called_device))
 };
 
@@ -207,10 +219,12 @@ struct network_reached : call_event_common {
     std::string network_interface_used;
     std::optional<std::string> calling_device;
     std::optional<std::string> called_device;
+    std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const network_reached&, const network_reached&) = default;
     CTIGW_EVENT_FIELDS(req("outboundConnection", &network_reached::outbound_connection),
                        req("networkInterfaceUsed", &network_reached::network_interface_used),
                        opt("callingDevice", &network_reached::calling_device),
+                       opt("callingName", &network_reached::calling_name),
                        opt("calledDevice", &network_reached::called_device))
 };
 

@@ -147,10 +147,12 @@ class switch_model {
 
     // ---- control (scenario files, the console, the load generator) ----
 
-    /// An outside number calls `to` (an internal device, or a pickup group's member...).
-    /// Returns the new callID, or an error text.
+    /// An outside number calls `to` (an internal device, or a pickup group's member...), with
+    /// its name when not empty (callingName of the call's events). Returns the new callID, or an
+    /// error text.
     std::variant<std::string, std::string> external_call(const std::string& from,
-                                                         const std::string& to, time_point now);
+                                                         const std::string& to, time_point now,
+                                                         const std::string& calling_name = {});
     /// A device does something at the phone itself (not through CSTA): "offhook", "onhook",
     /// "answer", "hold", "retrieve", "dial <number>", "dtmf <digits>" (far-end digits towards the
     /// device's active call), "press <button>". Returns an error text or empty.

@@ -31,11 +31,12 @@ namespace ctigw::pbxsim {
 
 namespace cmd {
 
-/// `call <from> <to>`: an outside number calls `to` (switch_model::external_call); an internal
-/// `from` dials instead (device_action(from, "dial <to>")).
+/// `call <from> <to> [name...]`: an outside number calls `to` (switch_model::external_call), with
+/// its name if given; an internal `from` dials instead (device_action(from, "dial <to>")).
 struct call {
     std::string from;
     std::string to;
+    std::string name;  ///< the outside caller's name (callingName); empty: none
     friend bool operator==(const call&, const call&) = default;
 };
 /// `hangup <callID>`: the outside party of the call hangs up. `@<device>` names the call at
