@@ -1,5 +1,6 @@
 // The TAPISRV stand-in (host.hpp): the event log, names and lookups, and the TSPI callbacks.
-// Lifecycle: host_lifecycle.cpp; operations: host_ops.cpp, host_phone.cpp; queries: host_status.cpp.
+// Lifecycle: host_lifecycle.cpp; operations: host_ops.cpp, host_phone.cpp; queries:
+// host_status.cpp.
 #include "ctigw/tapihost/host.hpp"
 
 #include <cctype>
@@ -14,15 +15,15 @@ namespace ctigw::tapihost {
 using detail::from_handle;
 using detail::to_handle;
 
-double host::now() const
-{
+double host::now() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-void host::print_locked(const std::string& text) { options_.print(text); }
+void host::print_locked(const std::string& text) {
+    options_.print(text);
+}
 
-void host::note(const std::string& text)
-{
+void host::note(const std::string& text) {
     std::lock_guard lock(mutex_);
     event e;
     e.kind = event_kind::note;
@@ -30,14 +31,12 @@ void host::note(const std::string& text)
     push_locked(std::move(e));
 }
 
-void host::violation(const std::string& text)
-{
+void host::violation(const std::string& text) {
     // Called by the checker, with the host lock held.
     print_locked(format_time(now()) + " VIOLATION " + text);
 }
 
-event& host::push_locked(event e)
-{
+event& host::push_locked(event e) {
     e.seq = events_total_++;
     e.at = now();
     print_locked(format_event(e));
@@ -49,28 +48,25 @@ event& host::push_locked(event e)
     return log_.back();
 }
 
-std::vector<std::string> host::violations() const
-{
+std::vector<std::string> host::violations() const {
     std::lock_guard lock(mutex_);
     return checker_.violations();
 }
 
-void host::with_log(const std::function<void(const std::vector<event>&)>& fn) const
-{
+void host::with_log(const std::function<void(const std::vector<event>&)>& fn) const {
     std::lock_guard lock(mutex_);
     fn(log_);
 }
 
-void host::wait_for_events(std::size_t known, std::chrono::steady_clock::time_point deadline) const
-{
+void host::wait_for_events(std::size_t known,
+                           std::chrono::steady_clock::time_point deadline) const {
     std::unique_lock lock(mutex_);
     changed_.wait_until(lock, deadline, [&] { return events_total_ > known; });
 }
 
-// ---- names and lookups ---------------------------------------------------------------------------
+// ---- names and lookups --------------------------------------------------------------------------
 
-std::uint64_t host::new_call_locked(std::size_t line, const std::string& name, bool pending)
-{
+std::uint64_t host::new_call_locked(std::size_t line, const std::string& name, bool pending) {
     const auto key = next_call_++;
     call_rec c;
     c.key = key;
@@ -82,8 +78,7 @@ std::uint64_t host::new_call_locked(std::size_t line, const std::string& name, b
     return key;
 }
 
-void host::bind_name(const std::string& name, std::uint64_t call)
-{
+void host::bind_name(const std::string& name, std::uint64_t call) {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(call);
     if (it == calls_.end()) return;
@@ -93,8 +88,7 @@ void host::bind_name(const std::string& name, std::uint64_t call)
     if (old != name) print_locked(format_time(now()) + " " + old + " is now " + name);
 }
 
-std::optional<std::uint64_t> host::call_by_name(const std::string& name) const
-{
+std::optional<std::uint64_t> host::call_by_name(const std::string& name) const {
     std::lock_guard lock(mutex_);
     if (auto it = names_.find(name); it != names_.end()) return it->second;
     if (name.rfind("call#", 0) == 0) {
@@ -107,20 +101,17 @@ std::optional<std::uint64_t> host::call_by_name(const std::string& name) const
     return std::nullopt;
 }
 
-std::string host::call_name(std::uint64_t call) const
-{
+std::string host::call_name(std::uint64_t call) const {
     std::lock_guard lock(mutex_);
     return call_label_locked(call);
 }
 
-std::string host::call_label_locked(std::uint64_t key) const
-{
+std::string host::call_label_locked(std::uint64_t key) const {
     auto it = calls_.find(key);
     return it == calls_.end() ? "call#" + std::to_string(key) : it->second.name;
 }
 
-std::optional<std::size_t> host::line_index_locked(const std::string& token) const
-{
+std::optional<std::size_t> host::line_index_locked(const std::string& token) const {
     if (token.size() > 1 && token[0] == '#') {
         try {
             const auto id = static_cast<DWORD>(std::stoul(token.substr(1)));
@@ -137,8 +128,7 @@ std::optional<std::size_t> host::line_index_locked(const std::string& token) con
     return std::nullopt;
 }
 
-std::optional<std::size_t> host::phone_index_locked(const std::string& token) const
-{
+std::optional<std::size_t> host::phone_index_locked(const std::string& token) const {
     if (token.size() > 1 && token[0] == '#') {
         try {
             const auto id = static_cast<DWORD>(std::stoul(token.substr(1)));
@@ -154,30 +144,26 @@ std::optional<std::size_t> host::phone_index_locked(const std::string& token) co
     return std::nullopt;
 }
 
-std::optional<std::string> host::line_device(const std::string& token) const
-{
+std::optional<std::string> host::line_device(const std::string& token) const {
     std::lock_guard lock(mutex_);
     if (auto i = line_index_locked(token)) return lines_[*i].extension;
     return std::nullopt;
 }
 
-std::optional<std::string> host::phone_device(const std::string& token) const
-{
+std::optional<std::string> host::phone_device(const std::string& token) const {
     std::lock_guard lock(mutex_);
     if (auto i = phone_index_locked(token)) return phones_[*i].extension;
     return std::nullopt;
 }
 
-std::optional<DRV_REQUESTID> host::last_op()
-{
+std::optional<DRV_REQUESTID> host::last_op() {
     std::lock_guard lock(mutex_);
     if (last_op_ == 0) return std::nullopt;
     if (auto it = ops_.find(last_op_); it != ops_.end()) it->second.claimed = true;
     return last_op_;
 }
 
-std::optional<DRV_REQUESTID> host::claim_op(const std::string& verb_or_tspi)
-{
+std::optional<DRV_REQUESTID> host::claim_op(const std::string& verb_or_tspi) {
     std::lock_guard lock(mutex_);
     auto lower = [](std::string s) {
         for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -194,8 +180,7 @@ std::optional<DRV_REQUESTID> host::claim_op(const std::string& verb_or_tspi)
     return std::nullopt;
 }
 
-std::optional<std::pair<std::string, std::string>> host::park_check(DRV_REQUESTID id) const
-{
+std::optional<std::pair<std::string, std::string>> host::park_check(DRV_REQUESTID id) const {
     std::lock_guard lock(mutex_);
     auto e = park_expected_.find(id);
     if (e == park_expected_.end()) return std::nullopt;
@@ -203,18 +188,16 @@ std::optional<std::pair<std::string, std::string>> host::park_check(DRV_REQUESTI
     return std::make_pair(e->second, a == parked_at_.end() ? std::string() : a->second);
 }
 
-std::string host::op_name(DRV_REQUESTID id) const
-{
+std::string host::op_name(DRV_REQUESTID id) const {
     std::lock_guard lock(mutex_);
     auto it = ops_.find(id);
     return it == ops_.end() ? "?" : it->second.tspi;
 }
 
-// ---- TSPI callbacks ------------------------------------------------------------------------------
+// ---- TSPI callbacks -----------------------------------------------------------------------------
 
 void host::on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_PTR p1,
-                         DWORD_PTR p2, DWORD_PTR p3)
-{
+                         DWORD_PTR p2, DWORD_PTR p3) {
     std::lock_guard lock(mutex_);
     event e;
     e.kind = event_kind::line;
@@ -235,8 +218,10 @@ void host::on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_
             if (lines_[i].device_id == static_cast<DWORD>(p1) && !lines_[i].removed) idx = i;
         e.device = idx ? lines_[*idx].extension : "#" + std::to_string(p1);
         push_locked(e);
-        if (idx) tasks_.push_back({task::kind::remove_line, *idx});
-        else checker_.unknown_call(e.device, 0, msg);
+        if (idx)
+            tasks_.push_back({task::kind::remove_line, *idx});
+        else
+            checker_.unknown_call(e.device, 0, msg);
         return;
     }
     if (li == 0 || li > lines_.size()) {
@@ -272,8 +257,10 @@ void host::on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_
         if (msg == LINE_CALLSTATE) {
             c.state = static_cast<DWORD>(p1);
             c.mode = static_cast<DWORD>(p2);
-            if (p1 == LINECALLSTATE_IDLE) c.idle_since = std::chrono::steady_clock::now();
-            else c.idle_since.reset();
+            if (p1 == LINECALLSTATE_IDLE)
+                c.idle_since = std::chrono::steady_clock::now();
+            else
+                c.idle_since.reset();
             if (p1 == LINECALLSTATE_CONFERENCED && p2 != 0) {
                 e.parent = static_cast<std::uint64_t>(p2);
                 e.parent_name = call_label_locked(e.parent);
@@ -289,8 +276,8 @@ void host::on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_
     if (agents_ && msg == LINE_CLOSE) agents_->line_closed(index);
 }
 
-void host::on_phone_event(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
-{
+void host::on_phone_event(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                          DWORD_PTR p3) {
     std::lock_guard lock(mutex_);
     event e;
     e.kind = event_kind::phone;
@@ -327,8 +314,7 @@ void host::on_phone_event(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PT
     if (msg == PHONE_CLOSE) tasks_.push_back({task::kind::close_phone, index});
 }
 
-void host::on_completion(DRV_REQUESTID id, LONG result)
-{
+void host::on_completion(DRV_REQUESTID id, LONG result) {
     std::lock_guard lock(mutex_);
     event e;
     e.kind = event_kind::completion;

@@ -7,17 +7,17 @@
 
 namespace ctigw::tapihost::detail {
 
-constexpr LONG err(std::uint32_t code) { return static_cast<LONG>(code); }
+constexpr LONG err(std::uint32_t code) {
+    return static_cast<LONG>(code);
+}
 
 template <class H>
-H to_handle(std::uint64_t v)
-{
+H to_handle(std::uint64_t v) {
     return reinterpret_cast<H>(static_cast<std::uintptr_t>(v));
 }
 
 template <class H>
-std::uint64_t from_handle(H h)
-{
+std::uint64_t from_handle(H h) {
     return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(h));
 }
 

@@ -19,23 +19,19 @@ namespace {
 host* g_host = nullptr;  // the TSPI callbacks carry no context
 
 void line_event_proc(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-                     DWORD_PTR p3)
-{
+                     DWORD_PTR p3) {
     if (g_host) g_host->on_line_event(ht_line, ht_call, msg, p1, p2, p3);
 }
 
-void phone_event_proc(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
-{
+void phone_event_proc(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3) {
     if (g_host) g_host->on_phone_event(ht_phone, msg, p1, p2, p3);
 }
 
-void completion_proc(DRV_REQUESTID id, LONG result)
-{
+void completion_proc(DRV_REQUESTID id, LONG result) {
     if (g_host) g_host->on_completion(id, result);
 }
 
-std::string version_text(DWORD v)
-{
+std::string version_text(DWORD v) {
     return std::to_string(v >> 16) + "." + std::to_string(v & 0xffff);
 }
 
@@ -48,23 +44,19 @@ const DWORD all_button_states = 0x0F;
 }  // namespace
 
 host::host(host_options options)
-    : options_(std::move(options)),
-      checker_([this](const std::string& v) { violation(v); })
-{
+    : options_(std::move(options)), checker_([this](const std::string& v) { violation(v); }) {
     g_host = this;
     if (!options_.print) options_.print = [](const std::string&) {};
 }
 
-host::~host()
-{
+host::~host() {
     stop(std::chrono::milliseconds(0));
     g_host = nullptr;
 }
 
-// ---- lifecycle -----------------------------------------------------------------------------------
+// ---- lifecycle ----------------------------------------------------------------------------------
 
-std::string host::load()
-{
+std::string host::load() {
     if (auto e = lib_.load(options_.tsp_path); !e.empty()) return e;
     std::string missing;
     for (const auto& m : lib_.missing()) missing += (missing.empty() ? "" : " ") + m;
@@ -73,12 +65,12 @@ std::string host::load()
     return {};
 }
 
-std::string host::start()
-{
+std::string host::start() {
     const auto& fn = lib_.fn();
     DWORD v = 0;
     LONG rc = fn.lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 0x00020000, 0x00030001, &v);
-    if (rc != 0) return "TSPI_lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION) → " + result_name(rc);
+    if (rc != 0)
+        return "TSPI_lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION) → " + result_name(rc);
     version_ = v;
     DWORD num_lines = 0, num_phones = 0;
     rc = fn.providerEnumDevices(options_.provider_id, &num_lines, &num_phones,
@@ -126,8 +118,7 @@ std::string host::start()
     return {};
 }
 
-void host::setup_line(std::size_t index)
-{
+void host::setup_line(std::size_t index) {
     const auto& fn = lib_.fn();
     DWORD id;
     {
@@ -137,13 +128,15 @@ void host::setup_line(std::size_t index)
     DWORD v = 0;
     LONG rc = fn.lineNegotiateTSPIVersion(id, 0x00020000, version_, &v);
     if (rc != 0) {
-        note("line #" + std::to_string(id) + ": TSPI_lineNegotiateTSPIVersion → " + result_name(rc));
+        note("line #" + std::to_string(id) + ": TSPI_lineNegotiateTSPIVersion → " +
+             result_name(rc));
         return;
     }
     std::string name, address;
     DWORD permanent = 0;
     if (fn.lineGetDevCaps) {
-        auto buf = get_var<LINEDEVCAPS>([&](LINEDEVCAPS* c) { return fn.lineGetDevCaps(id, v, 0, c); }, rc);
+        auto buf = get_var<LINEDEVCAPS>(
+            [&](LINEDEVCAPS* c) { return fn.lineGetDevCaps(id, v, 0, c); }, rc);
         if (rc == 0) {
             const auto* c = reinterpret_cast<const LINEDEVCAPS*>(buf.data());
             name = var_string(buf, c->dwLineNameSize, c->dwLineNameOffset);
@@ -168,16 +161,17 @@ void host::setup_line(std::size_t index)
         l.version = v;
         l.name = name;
         l.permanent_id = permanent;
-        if (!address.empty()) l.extension = address;
-        else if (!name.empty()) l.extension = name;
+        if (!address.empty())
+            l.extension = address;
+        else if (!name.empty())
+            l.extension = name;
     }
     note("line " + (address.empty() ? name : address) + " = device " + std::to_string(id) + " \"" +
          name + "\" address \"" + address + "\" TSPI " + version_text(v));
     if (options_.open_lines) open_line(index);
 }
 
-void host::setup_phone(std::size_t index)
-{
+void host::setup_phone(std::size_t index) {
     const auto& fn = lib_.fn();
     DWORD id;
     {
@@ -188,12 +182,14 @@ void host::setup_phone(std::size_t index)
     DWORD v = 0;
     LONG rc = fn.phoneNegotiateTSPIVersion(id, 0x00020000, version_, &v);
     if (rc != 0) {
-        note("phone #" + std::to_string(id) + ": TSPI_phoneNegotiateTSPIVersion → " + result_name(rc));
+        note("phone #" + std::to_string(id) + ": TSPI_phoneNegotiateTSPIVersion → " +
+             result_name(rc));
         return;
     }
     std::string name, info;
     if (fn.phoneGetDevCaps) {
-        auto buf = get_var<PHONECAPS>([&](PHONECAPS* c) { return fn.phoneGetDevCaps(id, v, 0, c); }, rc);
+        auto buf =
+            get_var<PHONECAPS>([&](PHONECAPS* c) { return fn.phoneGetDevCaps(id, v, 0, c); }, rc);
         if (rc == 0) {
             const auto* c = reinterpret_cast<const PHONECAPS*>(buf.data());
             name = var_string(buf, c->dwPhoneNameSize, c->dwPhoneNameOffset);
@@ -204,10 +200,12 @@ void host::setup_phone(std::size_t index)
     }
     // The extension: the phone info if it is a number, else the last number in the name.
     auto digits_only = [](const std::string& s) {
-        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     std::string ext;
-    if (digits_only(info)) ext = info;
+    if (digits_only(info))
+        ext = info;
     else {
         std::istringstream words(name);
         for (std::string w; words >> w;)
@@ -218,16 +216,17 @@ void host::setup_phone(std::size_t index)
         auto& p = phones_[index];
         p.version = v;
         p.name = name;
-        if (!ext.empty()) p.extension = ext;
-        else if (!name.empty()) p.extension = name;
+        if (!ext.empty())
+            p.extension = ext;
+        else if (!name.empty())
+            p.extension = name;
     }
     note("phone " + (ext.empty() ? name : ext) + " = device " + std::to_string(id) + " \"" + name +
          "\" TSPI " + version_text(v));
     if (options_.open_phones) open_phone(index);
 }
 
-bool host::open_line(std::size_t index)
-{
+bool host::open_line(std::size_t index) {
     const auto& fn = lib_.fn();
     DWORD id, v;
     std::string dev;
@@ -265,8 +264,7 @@ bool host::open_line(std::size_t index)
     return true;
 }
 
-bool host::open_phone(std::size_t index)
-{
+bool host::open_phone(std::size_t index) {
     const auto& fn = lib_.fn();
     if (!fn.phoneOpen) return false;
     DWORD id, v;
@@ -284,7 +282,8 @@ bool host::open_phone(std::size_t index)
     const LONG rc = fn.phoneOpen(id, to_handle<HTAPIPHONE>(index + 1), &hd, v, phone_event_proc);
     {
         std::lock_guard lock(mutex_);
-        if (rc != 0) checker_.phone_closed(dev);
+        if (rc != 0)
+            checker_.phone_closed(dev);
         else {
             phones_[index].open = true;
             phones_[index].hd = hd;
@@ -295,15 +294,15 @@ bool host::open_phone(std::size_t index)
         return false;
     }
     if (fn.phoneSetStatusMessages) {
-        const LONG r2 = fn.phoneSetStatusMessages(hd, all_phone_states, all_button_modes, all_button_states);
+        const LONG r2 =
+            fn.phoneSetStatusMessages(hd, all_phone_states, all_button_modes, all_button_states);
         if (r2 != 0) note("phone " + dev + ": TSPI_phoneSetStatusMessages → " + result_name(r2));
     }
     note("phone " + dev + " open");
     return true;
 }
 
-std::optional<LONG> host::close_call(std::uint64_t key, const char* why)
-{
+std::optional<LONG> host::close_call(std::uint64_t key, const char* why) {
     HDRVCALL hd;
     std::string label;
     {
@@ -327,8 +326,7 @@ std::optional<LONG> host::close_call(std::uint64_t key, const char* why)
     return rc;
 }
 
-void host::close_line(std::size_t index)
-{
+void host::close_line(std::size_t index) {
     std::vector<std::uint64_t> to_close;
     HDRVLINE hd;
     std::string dev;
@@ -352,8 +350,7 @@ void host::close_line(std::size_t index)
     push_locked(std::move(e));
 }
 
-void host::close_phone(std::size_t index)
-{
+void host::close_phone(std::size_t index) {
     HDRVPHONE hd;
     std::string dev;
     {
@@ -374,8 +371,7 @@ void host::close_phone(std::size_t index)
     push_locked(std::move(e));
 }
 
-void host::maintenance()
-{
+void host::maintenance() {
     std::unique_lock lock(mutex_);
     while (!quit_) {
         changed_.wait_for(lock, std::chrono::milliseconds(100));
@@ -386,62 +382,68 @@ void host::maintenance()
             lock.unlock();
             const auto& fn = lib_.fn();
             switch (t.what) {
-            case task::kind::create_line: {
-                std::size_t idx;
-                DWORD id;
-                {
-                    std::lock_guard l2(mutex_);
-                    id = next_line_id_++;
-                    lines_.push_back({});
-                    idx = lines_.size() - 1;
-                    lines_[idx].device_id = id;
-                    lines_[idx].extension = "#" + std::to_string(id);
+                case task::kind::create_line: {
+                    std::size_t idx;
+                    DWORD id;
+                    {
+                        std::lock_guard l2(mutex_);
+                        id = next_line_id_++;
+                        lines_.push_back({});
+                        idx = lines_.size() - 1;
+                        lines_[idx].device_id = id;
+                        lines_[idx].extension = "#" + std::to_string(id);
+                    }
+                    const LONG rc = fn.providerCreateLineDevice
+                                        ? fn.providerCreateLineDevice(t.id, id)
+                                        : err(LINEERR_OPERATIONUNAVAIL);
+                    note("TSPI_providerCreateLineDevice(temp " + std::to_string(t.id) +
+                         ", device " + std::to_string(id) + ") → " + result_name(rc));
+                    if (rc == 0) setup_line(idx);
+                    if (rc == 0 && agents_) agents_->line_created(idx);
+                    break;
                 }
-                const LONG rc = fn.providerCreateLineDevice ? fn.providerCreateLineDevice(t.id, id)
-                                                            : err(LINEERR_OPERATIONUNAVAIL);
-                note("TSPI_providerCreateLineDevice(temp " + std::to_string(t.id) + ", device " +
-                     std::to_string(id) + ") → " + result_name(rc));
-                if (rc == 0) setup_line(idx);
-                if (rc == 0 && agents_) agents_->line_created(idx);
-                break;
-            }
-            case task::kind::create_phone: {
-                std::size_t idx;
-                DWORD id;
-                {
-                    std::lock_guard l2(mutex_);
-                    id = next_phone_id_++;
-                    phones_.push_back({});
-                    idx = phones_.size() - 1;
-                    phones_[idx].device_id = id;
-                    phones_[idx].extension = "#" + std::to_string(id);
+                case task::kind::create_phone: {
+                    std::size_t idx;
+                    DWORD id;
+                    {
+                        std::lock_guard l2(mutex_);
+                        id = next_phone_id_++;
+                        phones_.push_back({});
+                        idx = phones_.size() - 1;
+                        phones_[idx].device_id = id;
+                        phones_[idx].extension = "#" + std::to_string(id);
+                    }
+                    const LONG rc = fn.providerCreatePhoneDevice
+                                        ? fn.providerCreatePhoneDevice(t.id, id)
+                                        : err(PHONEERR_OPERATIONUNAVAIL);
+                    note("TSPI_providerCreatePhoneDevice(temp " + std::to_string(t.id) +
+                         ", device " + std::to_string(id) + ") → " + result_name(rc));
+                    if (rc == 0) setup_phone(idx);
+                    break;
                 }
-                const LONG rc = fn.providerCreatePhoneDevice
-                                    ? fn.providerCreatePhoneDevice(t.id, id)
-                                    : err(PHONEERR_OPERATIONUNAVAIL);
-                note("TSPI_providerCreatePhoneDevice(temp " + std::to_string(t.id) + ", device " +
-                     std::to_string(id) + ") → " + result_name(rc));
-                if (rc == 0) setup_phone(idx);
-                break;
-            }
-            case task::kind::remove_line:
-                if (agents_) agents_->line_removed(t.id);
-                close_line(t.id);
-                {
-                    std::lock_guard l2(mutex_);
-                    lines_[t.id].removed = true;
-                }
-                note("line #" + std::to_string(lines_[t.id].device_id) + " forgotten (LINE_REMOVE)");
-                break;
-            case task::kind::remove_phone:
-                close_phone(t.id);
-                {
-                    std::lock_guard l2(mutex_);
-                    phones_[t.id].removed = true;
-                }
-                break;
-            case task::kind::close_line: close_line(t.id); break;
-            case task::kind::close_phone: close_phone(t.id); break;
+                case task::kind::remove_line:
+                    if (agents_) agents_->line_removed(t.id);
+                    close_line(t.id);
+                    {
+                        std::lock_guard l2(mutex_);
+                        lines_[t.id].removed = true;
+                    }
+                    note("line #" + std::to_string(lines_[t.id].device_id) +
+                         " forgotten (LINE_REMOVE)");
+                    break;
+                case task::kind::remove_phone:
+                    close_phone(t.id);
+                    {
+                        std::lock_guard l2(mutex_);
+                        phones_[t.id].removed = true;
+                    }
+                    break;
+                case task::kind::close_line:
+                    close_line(t.id);
+                    break;
+                case task::kind::close_phone:
+                    close_phone(t.id);
+                    break;
             }
             lock.lock();
         }
@@ -463,8 +465,7 @@ void host::maintenance()
     }
 }
 
-void host::stop(std::chrono::milliseconds settle)
-{
+void host::stop(std::chrono::milliseconds settle) {
     {
         std::lock_guard lock(mutex_);
         if (stopped_ || !lib_.fn().providerShutdown) return;

@@ -12,10 +12,9 @@ namespace ctigw::tapihost {
 using detail::err;
 using detail::to_handle;
 
-// ---- operations ----------------------------------------------------------------------------------
+// ---- operations ---------------------------------------------------------------------------------
 
-op_result host::sync_result(const std::string& verb, const std::string& tspi, LONG rc)
-{
+op_result host::sync_result(const std::string& verb, const std::string& tspi, LONG rc) {
     std::lock_guard lock(mutex_);
     op_rec r;
     r.id = next_id_locked();
@@ -40,8 +39,7 @@ op_result host::sync_result(const std::string& verb, const std::string& tspi, LO
 
 op_result host::async_call(const std::string& verb, const std::string& tspi,
                            const std::vector<std::uint64_t>& new_calls,
-                           const std::function<LONG(DRV_REQUESTID)>& fn)
-{
+                           const std::function<LONG(DRV_REQUESTID)>& fn) {
     DRV_REQUESTID id;
     {
         std::lock_guard lock(mutex_);
@@ -85,8 +83,7 @@ op_result host::async_call(const std::string& verb, const std::string& tspi,
     return out;
 }
 
-op_result host::run(const op_stmt& op)
-{
+op_result host::run(const op_stmt& op) {
     const auto& fn = lib_.fn();
     const auto* spec = find_op(op.verb);
     const std::string tspi = spec ? std::string(spec->tspi) : op.verb;
@@ -191,27 +188,35 @@ op_result host::run(const op_stmt& op)
     if (v == "dial") {
         if (!fn.lineDial) return unavailable("lineDial");
         const auto dest = to_wide(arg(1));
-        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return fn.lineDial(id, call_hd[0], dest.c_str(), 0); });
+        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) {
+            return fn.lineDial(id, call_hd[0], dest.c_str(), 0);
+        });
     }
     if (v == "answer" || v == "accept" || v == "drop") {
         auto f = v == "answer" ? fn.lineAnswer : v == "accept" ? fn.lineAccept : fn.lineDrop;
         if (!f) return unavailable(tspi.c_str());
-        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return f(id, call_hd[0], nullptr, 0); });
+        return async_call(v, tspi, {},
+                          [&](DRV_REQUESTID id) { return f(id, call_hd[0], nullptr, 0); });
     }
     if (v == "hold" || v == "unhold" || v == "removefromconference") {
-        auto f = v == "hold" ? fn.lineHold : v == "unhold" ? fn.lineUnhold : fn.lineRemoveFromConference;
+        auto f = v == "hold"     ? fn.lineHold
+                 : v == "unhold" ? fn.lineUnhold
+                                 : fn.lineRemoveFromConference;
         if (!f) return unavailable(tspi.c_str());
         return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return f(id, call_hd[0]); });
     }
     if (v == "swaphold") {
         if (!fn.lineSwapHold) return unavailable("lineSwapHold");
-        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return fn.lineSwapHold(id, call_hd[0], call_hd[1]); });
+        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) {
+            return fn.lineSwapHold(id, call_hd[0], call_hd[1]);
+        });
     }
     if (v == "blindtransfer" || v == "redirect") {
         auto f = v == "blindtransfer" ? fn.lineBlindTransfer : fn.lineRedirect;
         if (!f) return unavailable(tspi.c_str());
         const auto dest = to_wide(arg(1));
-        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return f(id, call_hd[0], dest.c_str(), 0); });
+        return async_call(v, tspi, {},
+                          [&](DRV_REQUESTID id) { return f(id, call_hd[0], dest.c_str(), 0); });
     }
     if (v == "setuptransfer") {
         if (!fn.lineSetupTransfer) return unavailable("lineSetupTransfer");
@@ -229,13 +234,14 @@ op_result host::run(const op_stmt& op)
         std::uint64_t key = 0;
         if (conf) key = new_call(line_of_call(call_key[0]), 0);
         HDRVCALL hd = nullptr;
-        auto r = async_call(v, tspi, conf ? std::vector<std::uint64_t>{key} : std::vector<std::uint64_t>{},
-                            [&](DRV_REQUESTID id) {
-                                return fn.lineCompleteTransfer(
-                                    id, call_hd[0], call_hd[1],
-                                    conf ? to_handle<HTAPICALL>(key) : nullptr, conf ? &hd : nullptr,
-                                    conf ? LINETRANSFERMODE_CONFERENCE : LINETRANSFERMODE_TRANSFER);
-                            });
+        auto r = async_call(
+            v, tspi, conf ? std::vector<std::uint64_t>{key} : std::vector<std::uint64_t>{},
+            [&](DRV_REQUESTID id) {
+                return fn.lineCompleteTransfer(
+                    id, call_hd[0], call_hd[1], conf ? to_handle<HTAPICALL>(key) : nullptr,
+                    conf ? &hd : nullptr,
+                    conf ? LINETRANSFERMODE_CONFERENCE : LINETRANSFERMODE_TRANSFER);
+            });
         if (conf) set_hd(key, hd);
         return r;
     }
@@ -260,14 +266,17 @@ op_result host::run(const op_stmt& op)
         const auto key = new_call(line_of_call(call_key[0]), 0);
         HDRVCALL hd = nullptr;
         auto r = async_call(v, tspi, {key}, [&](DRV_REQUESTID id) {
-            return fn.linePrepareAddToConference(id, call_hd[0], to_handle<HTAPICALL>(key), &hd, nullptr);
+            return fn.linePrepareAddToConference(id, call_hd[0], to_handle<HTAPICALL>(key), &hd,
+                                                 nullptr);
         });
         set_hd(key, hd);
         return r;
     }
     if (v == "addtoconference") {
         if (!fn.lineAddToConference) return unavailable("lineAddToConference");
-        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) { return fn.lineAddToConference(id, call_hd[0], call_hd[1]); });
+        return async_call(v, tspi, {}, [&](DRV_REQUESTID id) {
+            return fn.lineAddToConference(id, call_hd[0], call_hd[1]);
+        });
     }
     if (v == "park") {
         if (!fn.linePark) return unavailable("linePark");
@@ -311,9 +320,9 @@ op_result host::run(const op_stmt& op)
             if (!fn.linePickup) return unavailable("linePickup");
             const bool group = v == "grouppickup";
             r = async_call(v, tspi, {key}, [&](DRV_REQUESTID id) {
-                return fn.linePickup(id, lhd, 0, to_handle<HTAPICALL>(key), &hd,
-                                     group ? nullptr : a1.c_str(),
-                                     group ? a1.c_str() : (op.args.size() > 2 ? a2.c_str() : nullptr));
+                return fn.linePickup(
+                    id, lhd, 0, to_handle<HTAPICALL>(key), &hd, group ? nullptr : a1.c_str(),
+                    group ? a1.c_str() : (op.args.size() > 2 ? a2.c_str() : nullptr));
             });
         }
         set_hd(key, hd);
@@ -328,16 +337,17 @@ op_result host::run(const op_stmt& op)
         LINEFORWARDLIST* lp = nullptr;
         if (mode != "cancel") {
             const DWORD fixed = static_cast<DWORD>(sizeof(LINEFORWARDLIST));
-            const DWORD dest_bytes = mode == "dnd" ? 0 : static_cast<DWORD>((dest.size() + 1) * sizeof(WCHAR));
+            const DWORD dest_bytes =
+                mode == "dnd" ? 0 : static_cast<DWORD>((dest.size() + 1) * sizeof(WCHAR));
             list.assign(fixed + dest_bytes, 0);
             lp = reinterpret_cast<LINEFORWARDLIST*>(list.data());
             lp->dwTotalSize = static_cast<DWORD>(list.size());
             lp->dwNumEntries = 1;
             auto& f = lp->ForwardList[0];
-            f.dwForwardMode = mode == "busy" ? LINEFORWARDMODE_BUSY
+            f.dwForwardMode = mode == "busy"       ? LINEFORWARDMODE_BUSY
                               : mode == "noanswer" ? LINEFORWARDMODE_NOANSW
-                              : mode == "busyna" ? LINEFORWARDMODE_BUSYNA
-                                                 : LINEFORWARDMODE_UNCOND;
+                              : mode == "busyna"   ? LINEFORWARDMODE_BUSYNA
+                                                   : LINEFORWARDMODE_UNCOND;
             if (dest_bytes) {
                 f.dwDestAddressOffset = fixed;
                 f.dwDestAddressSize = dest_bytes;
@@ -369,12 +379,14 @@ op_result host::run(const op_stmt& op)
             std::lock_guard lock(mutex_);
             end_to_end = next_request_;
         }
-        const LONG rc = fn.lineGenerateDigits(call_hd[0], end_to_end, LINEDIGITMODE_DTMF, digits.c_str(), duration);
+        const LONG rc = fn.lineGenerateDigits(call_hd[0], end_to_end, LINEDIGITMODE_DTMF,
+                                              digits.c_str(), duration);
         return sync_result(v, tspi, rc);
     }
     if (v == "monitordigits") {
         if (!fn.lineMonitorDigits) return unavailable("lineMonitorDigits");
-        return sync_result(v, tspi, fn.lineMonitorDigits(call_hd[0], arg(1) == "on" ? LINEDIGITMODE_DTMF : 0));
+        return sync_result(
+            v, tspi, fn.lineMonitorDigits(call_hd[0], arg(1) == "on" ? LINEDIGITMODE_DTMF : 0));
     }
     if (v == "setcalldata") {
         if (!fn.lineSetCallData) return unavailable("lineSetCallData");
@@ -386,7 +398,8 @@ op_result host::run(const op_stmt& op)
     }
     if (v == "setappspecific") {
         if (!fn.lineSetAppSpecific) return unavailable("lineSetAppSpecific");
-        return sync_result(v, tspi, fn.lineSetAppSpecific(call_hd[0], static_cast<DWORD>(std::stoul(arg(1)))));
+        return sync_result(
+            v, tspi, fn.lineSetAppSpecific(call_hd[0], static_cast<DWORD>(std::stoul(arg(1)))));
     }
     if (v == "callinfo") {
         if (!fn.lineGetCallInfo) return unavailable("lineGetCallInfo");

@@ -13,8 +13,7 @@ namespace ctigw::tapihost {
 using detail::err;
 
 std::optional<std::map<std::string, std::string>> host::call_info_values(std::uint64_t call,
-                                                                        std::string* error)
-{
+                                                                         std::string* error) {
     HDRVCALL hd;
     {
         std::lock_guard lock(mutex_);
@@ -30,7 +29,8 @@ std::optional<std::map<std::string, std::string>> host::call_info_values(std::ui
         return std::nullopt;
     }
     LONG rc = 0;
-    auto buf = get_var<LINECALLINFO>([&](LINECALLINFO* ci) { return lib_.fn().lineGetCallInfo(hd, ci); }, rc);
+    auto buf = get_var<LINECALLINFO>(
+        [&](LINECALLINFO* ci) { return lib_.fn().lineGetCallInfo(hd, ci); }, rc);
     if (rc != 0) {
         *error = "TSPI_lineGetCallInfo → " + result_name(rc);
         return std::nullopt;
@@ -44,9 +44,11 @@ std::optional<std::map<std::string, std::string>> host::call_info_values(std::ui
     m["CONNECTEDID"] = var_string(buf, ci->dwConnectedIDSize, ci->dwConnectedIDOffset);
     m["CONNECTEDIDNAME"] = var_string(buf, ci->dwConnectedIDNameSize, ci->dwConnectedIDNameOffset);
     m["REDIRECTINGID"] = var_string(buf, ci->dwRedirectingIDSize, ci->dwRedirectingIDOffset);
-    m["REDIRECTINGIDNAME"] = var_string(buf, ci->dwRedirectingIDNameSize, ci->dwRedirectingIDNameOffset);
+    m["REDIRECTINGIDNAME"] =
+        var_string(buf, ci->dwRedirectingIDNameSize, ci->dwRedirectingIDNameOffset);
     m["REDIRECTIONID"] = var_string(buf, ci->dwRedirectionIDSize, ci->dwRedirectionIDOffset);
-    m["REDIRECTIONIDNAME"] = var_string(buf, ci->dwRedirectionIDNameSize, ci->dwRedirectionIDNameOffset);
+    m["REDIRECTIONIDNAME"] =
+        var_string(buf, ci->dwRedirectionIDNameSize, ci->dwRedirectionIDNameOffset);
     m["REASON"] = name_of(family::call_reason, ci->dwReason);
     m["ORIGIN"] = flags_of(family::call_origin, ci->dwOrigin);
     m["APPSPECIFIC"] = std::to_string(ci->dwAppSpecific);
@@ -56,16 +58,17 @@ std::optional<std::map<std::string, std::string>> host::call_info_values(std::ui
     m["ADDRESSID"] = std::to_string(ci->dwAddressID);
     {
         std::string data;
-        if (ci->dwCallDataSize && ci->dwCallDataOffset + std::size_t{ci->dwCallDataSize} <= buf.size())
-            data.assign(reinterpret_cast<const char*>(buf.data()) + ci->dwCallDataOffset, ci->dwCallDataSize);
+        if (ci->dwCallDataSize &&
+            ci->dwCallDataOffset + std::size_t{ci->dwCallDataSize} <= buf.size())
+            data.assign(reinterpret_cast<const char*>(buf.data()) + ci->dwCallDataOffset,
+                        ci->dwCallDataSize);
         while (!data.empty() && data.back() == '\0') data.pop_back();
         m["CALLDATA"] = data;
     }
     return m;
 }
 
-void host::print_call_info(std::uint64_t key)
-{
+void host::print_call_info(std::uint64_t key) {
     std::string error;
     auto m = call_info_values(key, &error);
     const auto label = call_name(key);
@@ -78,35 +81,36 @@ void host::print_call_info(std::uint64_t key)
     for (auto f : call_info_value_fields()) {
         const auto& val = (*m)[std::string(f)];
         if (val.empty() || val == "0") continue;
-        s += " " + std::string(f) + "=" + (val.find(' ') != std::string::npos ? "\"" + val + "\"" : val);
+        s += " " + std::string(f) + "=" +
+             (val.find(' ') != std::string::npos ? "\"" + val + "\"" : val);
     }
     note(s);
     sync_result("callinfo", "lineGetCallInfo", 0);
 }
 
-void host::print_call_status(std::uint64_t key)
-{
+void host::print_call_status(std::uint64_t key) {
     HDRVCALL hd;
     {
         std::lock_guard lock(mutex_);
         hd = calls_[key].hd;
     }
     LONG rc = 0;
-    auto buf = get_var<LINECALLSTATUS>([&](LINECALLSTATUS* s) { return lib_.fn().lineGetCallStatus(hd, s); }, rc);
+    auto buf = get_var<LINECALLSTATUS>(
+        [&](LINECALLSTATUS* s) { return lib_.fn().lineGetCallStatus(hd, s); }, rc);
     if (rc == 0) {
         const auto* s = reinterpret_cast<const LINECALLSTATUS*>(buf.data());
         std::string mode;
         if (auto mf = mode_family(s->dwCallState); mf && s->dwCallStateMode)
             mode = " (" + flags_of(*mf, s->dwCallStateMode) + ")";
-        note("LINECALLSTATUS " + call_name(key) + ": " + name_of(family::call_state, s->dwCallState) + mode +
-             " privilege " + flags_of(family::call_privilege, s->dwCallPrivilege) + " features " +
+        note("LINECALLSTATUS " + call_name(key) + ": " +
+             name_of(family::call_state, s->dwCallState) + mode + " privilege " +
+             flags_of(family::call_privilege, s->dwCallPrivilege) + " features " +
              flags_of(family::call_feature, s->dwCallFeatures));
     }
     sync_result("callstatus", "lineGetCallStatus", rc);
 }
 
-std::optional<bool> host::line_in_service(const std::string& line, std::string* error)
-{
+std::optional<bool> host::line_in_service(const std::string& line, std::string* error) {
     HDRVLINE hd{};
     {
         std::lock_guard lock(mutex_);
@@ -122,7 +126,8 @@ std::optional<bool> host::line_in_service(const std::string& line, std::string* 
         return std::nullopt;
     }
     LONG rc = 0;
-    auto buf = get_var<LINEDEVSTATUS>([&](LINEDEVSTATUS* s) { return lib_.fn().lineGetLineDevStatus(hd, s); }, rc);
+    auto buf = get_var<LINEDEVSTATUS>(
+        [&](LINEDEVSTATUS* s) { return lib_.fn().lineGetLineDevStatus(hd, s); }, rc);
     if (rc != 0) {
         *error = "lineGetLineDevStatus → " + result_name(rc);
         return std::nullopt;
@@ -131,8 +136,7 @@ std::optional<bool> host::line_in_service(const std::string& line, std::string* 
     return (s->dwDevStatusFlags & LINEDEVSTATUSFLAGS_INSERVICE) != 0;
 }
 
-void host::print_dev_status(std::size_t line)
-{
+void host::print_dev_status(std::size_t line) {
     HDRVLINE hd;
     std::string dev;
     {
@@ -141,19 +145,21 @@ void host::print_dev_status(std::size_t line)
         dev = lines_[line].extension;
     }
     LONG rc = 0;
-    auto buf = get_var<LINEDEVSTATUS>([&](LINEDEVSTATUS* s) { return lib_.fn().lineGetLineDevStatus(hd, s); }, rc);
+    auto buf = get_var<LINEDEVSTATUS>(
+        [&](LINEDEVSTATUS* s) { return lib_.fn().lineGetLineDevStatus(hd, s); }, rc);
     if (rc == 0) {
         const auto* s = reinterpret_cast<const LINEDEVSTATUS*>(buf.data());
-        note("LINEDEVSTATUS " + dev + ": flags " + flags_of(family::dev_status_flags, s->dwDevStatusFlags) +
-             " active " + std::to_string(s->dwNumActiveCalls) + " onhold " + std::to_string(s->dwNumOnHoldCalls) +
-             " onholdpend " + std::to_string(s->dwNumOnHoldPendCalls) + " features " +
+        note("LINEDEVSTATUS " + dev + ": flags " +
+             flags_of(family::dev_status_flags, s->dwDevStatusFlags) + " active " +
+             std::to_string(s->dwNumActiveCalls) + " onhold " +
+             std::to_string(s->dwNumOnHoldCalls) + " onholdpend " +
+             std::to_string(s->dwNumOnHoldPendCalls) + " features " +
              flags_of(family::line_feature, s->dwLineFeatures));
     }
     sync_result("devstatus", "lineGetLineDevStatus", rc);
 }
 
-void host::print_address_status(std::size_t line)
-{
+void host::print_address_status(std::size_t line) {
     HDRVLINE hd;
     std::string dev;
     {
@@ -176,26 +182,32 @@ void host::print_address_status(std::size_t line)
                    var_string(buf, f.dwDestAddressSize, f.dwDestAddressOffset);
         }
         note("LINEADDRESSSTATUS " + dev + ": inuse " + std::to_string(s->dwNumInUse) + " active " +
-             std::to_string(s->dwNumActiveCalls) + " onhold " + std::to_string(s->dwNumOnHoldCalls) +
-             " features " + flags_of(family::address_feature, s->dwAddressFeatures) + " forward" +
+             std::to_string(s->dwNumActiveCalls) + " onhold " +
+             std::to_string(s->dwNumOnHoldCalls) + " features " +
+             flags_of(family::address_feature, s->dwAddressFeatures) + " forward" +
              (fwd.empty() ? " none" : fwd));
     }
     sync_result("addressstatus", "lineGetAddressStatus", rc);
 }
 
-std::string host::status_text()
-{
+std::string host::status_text() {
     std::ostringstream o;
     std::lock_guard lock(mutex_);
     o << "lines:\n";
     for (const auto& l : lines_) {
         o << "  " << l.extension << "  device " << l.device_id << "  \"" << l.name << "\"  "
-          << (l.removed ? "removed" : l.open ? "open" : "closed") << "\n";
+          << (l.removed ? "removed"
+              : l.open  ? "open"
+                        : "closed")
+          << "\n";
     }
     o << "phones:\n";
     for (const auto& p : phones_) {
         o << "  " << p.extension << "  device " << p.device_id << "  \"" << p.name << "\"  "
-          << (p.removed ? "removed" : p.open ? "open" : "closed") << "\n";
+          << (p.removed ? "removed"
+              : p.open  ? "open"
+                        : "closed")
+          << "\n";
     }
     o << "calls:\n";
     for (const auto& [key, c] : calls_) {
@@ -205,7 +217,8 @@ std::string host::status_text()
         if (auto mf = mode_family(c.state); mf && c.mode) o << " (" << flags_of(*mf, c.mode) << ")";
         o << "\n";
     }
-    o << "requests pending: " << checker_.pending() << ", violations: " << checker_.violations().size();
+    o << "requests pending: " << checker_.pending()
+      << ", violations: " << checker_.violations().size();
     return o.str();
 }
 
