@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -38,6 +39,7 @@
 namespace ctigw::tapihost {
 
 class agent_router;
+class line_op;
 
 struct host_options {
     std::string tsp_path;
@@ -112,6 +114,9 @@ public:
 
     /// Runs one operation statement (names already validated by the parser).
     op_result run(const op_stmt& op);
+    /// The line operations run() has a handler for (its verb table, host_ops.cpp); `phone` and
+    /// the agent verbs are dispatched before it.
+    static std::vector<std::string_view> line_verbs();
 
     // ---- for the runner ----
     /// Calls `fn` with the event log under the host lock.
@@ -169,6 +174,7 @@ public:
 
 private:
     friend class agent_router;  // plays TAPISRV's proxy routing on the host's lines (agents.hpp)
+    friend class line_op;       // one line operation and its verb's handler (host_ops.cpp)
 
     struct line_dev {
         DWORD device_id = 0;
