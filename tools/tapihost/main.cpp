@@ -279,6 +279,13 @@ int main(int argc, char** argv)
                     std::fflush(stdout);
                 }
                 if (!std::getline(std::cin, text)) break;
+                // Every call the host has seen by now is call#N and goes by its latest name
+                // (a scenario's `as` names too), calls that arrived while the console waited
+                // for this line included; the host resolves the names when the statement runs.
+                for (const auto& c : h.call_views()) {
+                    parser.define(c.name);
+                    parser.define("call#" + std::to_string(c.key));
+                }
                 std::string err;
                 auto st = parser.parse(text, &err);
                 if (!err.empty()) {
@@ -286,16 +293,7 @@ int main(int argc, char** argv)
                     continue;
                 }
                 if (!st) continue;
-                if (auto* op = std::get_if<th::op_stmt>(&st->body)) {
-                    // Calls the console did not name get call#N names it can use later.
-                    (void)op;
-                }
                 r.run(*st);
-                // Let calls announced by LINE_NEWCALL be referred to as call#N.
-                h.with_log([&](const std::vector<th::event>& log) {
-                    for (const auto& e : log)
-                        if (e.call != 0) parser.define("call#" + std::to_string(e.call));
-                });
             }
         }
         h.stop();

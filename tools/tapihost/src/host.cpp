@@ -3,7 +3,9 @@
 // host_status.cpp.
 #include "ctigw/tapihost/host.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "agents.hpp"
 #include "ctigw/tapihost/wide.hpp"
@@ -90,13 +92,21 @@ void host::bind_name(const std::string& name, std::uint64_t call) {
 
 std::optional<std::uint64_t> host::call_by_name(const std::string& name) const {
     std::lock_guard lock(mutex_);
+    return call_key_locked(name);
+}
+
+std::optional<std::uint64_t> host::call_key_locked(const std::string& name) const {
     if (auto it = names_.find(name); it != names_.end()) return it->second;
-    if (name.rfind("call#", 0) == 0) {
-        try {
-            const auto key = std::stoull(name.substr(5));
-            if (calls_.contains(key)) return key;
-        } catch (...) {
-        }
+    // call#N: the number of every call the host remembers, whatever its latest name.
+    const std::string_view prefix = "call#";
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+        !std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    try {
+        const auto key = std::stoull(name.substr(prefix.size()));
+        if (calls_.contains(key)) return key;
+    } catch (...) {  // out of range
     }
     return std::nullopt;
 }

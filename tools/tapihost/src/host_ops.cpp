@@ -261,8 +261,7 @@ std::string line_op::resolve(const op_spec& spec) {
             line_idx_[i] = *li;
             if (verb() != "open" && !h_.lines_[*li].open) return "line " + a + " is not open";
         } else if (spec.args[i] == arg_kind::call) {
-            std::optional<std::uint64_t> key;
-            if (auto it = h_.names_.find(a); it != h_.names_.end()) key = it->second;
+            const auto key = h_.call_key_locked(a);
             if (!key) return "call \"" + a + "\" does not exist (yet)";
             auto found = h_.calls_.find(*key);
             if (found == h_.calls_.end())

@@ -212,8 +212,10 @@ std::string host::status_text() {
     o << "calls:\n";
     for (const auto& [key, c] : calls_) {
         if (c.closed) continue;
-        o << "  " << c.name << "  line " << lines_[c.line].extension << "  "
-          << (c.pending_create ? "(pending) " : "") << name_of(family::call_state, c.state);
+        o << "  " << c.name;
+        if (c.name != "call#" + std::to_string(key)) o << " (call#" << key << ")";
+        o << "  line " << lines_[c.line].extension << "  " << (c.pending_create ? "(pending) " : "")
+          << name_of(family::call_state, c.state);
         if (auto mf = mode_family(c.state); mf && c.mode) o << " (" << flags_of(*mf, c.mode) << ")";
         o << "\n";
     }

@@ -532,7 +532,8 @@ std::string language_help() {
          "  echo <text>            print a line\n"
          "  shell <command>        run a command; a non-zero exit is a mismatch\n"
          "  # comment\n"
-         "Console only: status, lines, calls, help, quit\n";
+         "Console only: status, lines, calls, help, quit; call#N names any call the host has\n"
+         "  seen (N as printed, e.g. `answer call#3` for an incoming call; `status` lists them)\n";
     return o.str();
 }
 

@@ -64,9 +64,10 @@ struct host_options {
 
 /// A call as the host sees it (call_views()).
 struct call_view {
-    std::uint64_t key = 0;
-    std::string line;  ///< the line's extension
-    DWORD state = 0;   ///< the last LINE_CALLSTATE (0 before the first)
+    std::uint64_t key = 0;  ///< N of its name call#N (console)
+    std::string name;       ///< its latest name: the `as` name, else call#N
+    std::string line;       ///< the line's extension
+    DWORD state = 0;        ///< the last LINE_CALLSTATE (0 before the first)
     bool closed = false;
     bool pending_create = false;
 };
@@ -125,6 +126,8 @@ public:
     void wait_for_events(std::size_t known, std::chrono::steady_clock::time_point deadline) const;
     /// Names a call (rebinding the name if it was used before).
     void bind_name(const std::string& name, std::uint64_t call);
+    /// A call by its `as` name (the latest binding) or as `call#N`, N being the number the host
+    /// gave it (every call has one, renamed or not, as long as the host remembers the call).
     std::optional<std::uint64_t> call_by_name(const std::string& name) const;
     std::string call_name(std::uint64_t call) const;
     /// Resolves a line token (extension, name or #id) to its extension as events carry it.
@@ -227,6 +230,7 @@ private:
     void violation(const std::string& text);
     std::uint64_t new_call_locked(std::size_t line, const std::string& name, bool pending);
     std::string call_label_locked(std::uint64_t key) const;
+    std::optional<std::uint64_t> call_key_locked(const std::string& name) const;
     std::optional<std::size_t> line_index_locked(const std::string& token) const;
     std::optional<std::size_t> phone_index_locked(const std::string& token) const;
 
