@@ -1,6 +1,7 @@
 // ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP: libctigw-tsp.so on
 // Linux, ctigw.tsp on Windows (built with mingw, run under Wine in CI).
 // Usage and the scenario language: --help, docs/tapihost.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -149,13 +150,9 @@ int main(int argc, char** argv)
     if (scenario_path.empty() && !console && !check_only && !provider_config)
         console = true;  // piped statements
 
-    // Parse everything before loading anything.
+    // Parse everything before loading anything; every error is reported, then the run stops.
     th::scenario sc;
-    if (!scenario_path.empty()) {
-        sc = th::load_scenario(scenario_path);
-        for (const auto& e : sc.errors) std::cerr << scenario_path << ": " << e << "\n";
-        if (!sc.ok()) return exit_usage;
-    }
+    if (!scenario_path.empty()) sc = th::load_scenario(scenario_path);
     th::in_process_sim simulator;
     th::remote_sim remote;
     if (!sim_control.empty()) {
@@ -165,23 +162,22 @@ int main(int argc, char** argv)
         }
     }
     th::sim_hook* sim_hook = sim ? static_cast<th::sim_hook*>(&simulator)
-                                 : remote.connected() ? &remote : nullptr;
+                             : remote.connected() ? &remote
+                                                  : nullptr;
     {
-        std::size_t bad = 0;
-        for (const auto& st : sc.statements) {
-            if (const auto* s = std::get_if<th::sim_stmt>(&st.body)) {
-                if (!sim_hook && !check_only) {
-                    std::cerr << scenario_path << ": line " << st.line
-                              << ": `sim` lines need --sim or --sim-control\n";
-                    ++bad;
-                } else if (auto err = (sim_hook ? sim_hook : &simulator)->check(s->command);
-                           !err.empty()) {
-                    std::cerr << scenario_path << ": line " << st.line << ": sim: " << err << "\n";
-                    ++bad;
-                }
-            }
+        // --check reads `sim` lines with the simulator's own parser, with or without --sim.
+        auto errors = sc.errors;
+        const auto sim_errors =
+            th::check_sim_lines(sc, sim_hook ? sim_hook : check_only ? &simulator : nullptr);
+        errors.insert(errors.end(), sim_errors.begin(), sim_errors.end());
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const auto& a, const auto& b) { return a.line < b.line; });
+        for (const auto& e : errors) std::cerr << e.located(scenario_path) << "\n";
+        if (!errors.empty()) {
+            std::cerr << scenario_path << ": " << errors.size()
+                      << (errors.size() == 1 ? " error" : " errors") << "\n";
+            return exit_usage;
         }
-        if (bad) return exit_usage;
     }
     if (check_only) {
         std::cout << scenario_path << ": " << sc.statements.size() << " statements, ok\n";

@@ -432,6 +432,14 @@ std::set<std::string> scenario::extensions() const {
     return out;
 }
 
+std::string scenario_error::text() const {
+    return line == 0 ? message : "line " + std::to_string(line) + ": " + message;
+}
+
+std::string scenario_error::located(const std::string& file) const {
+    return file + (line == 0 ? "" : ":" + std::to_string(line)) + ": " + message;
+}
+
 scenario parse_scenario(std::string_view text) {
     scenario sc;
     statement_parser parser;
@@ -445,14 +453,20 @@ scenario parse_scenario(std::string_view text) {
         std::string err;
         auto st = parser.parse(line, &err);
         if (!err.empty()) {
-            sc.errors.push_back("line " + std::to_string(line_no) + ": " + err);
+            sc.errors.push_back({line_no, err});
+            // The names this line gives are defined anyway: their uses are not errors too.
+            std::string ignored;
+            const auto words = split_words(line, &ignored).value_or(std::vector<std::string>{});
+            auto as = std::find_if(words.begin(), words.end(),
+                                   [](const std::string& w) { return lower(w) == "as"; });
+            for (auto it = as == words.end() ? as : as + 1; it != words.end(); ++it)
+                if (valid_name(*it)) parser.define(*it);
         } else if (st) {
             st->line = line_no;
             if (std::holds_alternative<console_stmt>(st->body) &&
                 std::get<console_stmt>(st->body).word != "status") {
-                sc.errors.push_back("line " + std::to_string(line_no) + ": \"" +
-                                    std::get<console_stmt>(st->body).word +
-                                    "\" is for the console only");
+                sc.errors.push_back({line_no, "\"" + std::get<console_stmt>(st->body).word +
+                                                  "\" is for the console only"});
             } else {
                 sc.statements.push_back(std::move(*st));
             }
@@ -467,7 +481,7 @@ scenario load_scenario(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         scenario sc;
-        sc.errors.push_back(path + ": cannot read the file");
+        sc.errors.push_back({0, "cannot read the file"});
         return sc;
     }
     std::ostringstream ss;

@@ -163,10 +163,22 @@ class statement_parser {
     std::vector<std::string> names_;
 };
 
+/// An error of a scenario file: where, and what is wrong.
+struct scenario_error {
+    std::size_t line = 0;  ///< 1-based; 0: the file as a whole
+    std::string message;
+    /// `line N: message` (just the message for line 0).
+    std::string text() const;
+    /// `file:N: message` (`file: message` for line 0), as compilers print them.
+    std::string located(const std::string& file) const;
+};
+
 /// A parsed scenario file.
 struct scenario {
     std::vector<statement> statements;
-    std::vector<std::string> errors;  ///< each `line N: ...`
+    /// Every error, in line order. A statement that fails still defines the names it gives with
+    /// `as`, so that their later uses are not reported again.
+    std::vector<scenario_error> errors;
     bool ok() const { return errors.empty(); }
     /// Every line/phone extension the scenario names (for the simulator's configuration).
     std::set<std::string> extensions() const;
