@@ -174,8 +174,8 @@ expect 2001 c1 features has DROP|HOLD
 
 TEST(Scenario, ErrorsCarryLineNumbers)
 {
-    EXPECT_EQ(first_error("\n\ncal 2001 2002"),
-              "line 3: unknown statement \"cal\" (operations: open, close, call, dial, answer, "
+    EXPECT_EQ(first_error("\n\nfrobnicate 2001 2002"),
+              "line 3: unknown statement \"frobnicate\" (operations: open, close, call, dial, answer, "
               "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
               "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
               "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "

@@ -11,6 +11,7 @@
 #include "ctigw/tapihost/names.hpp"
 #include "features.hpp"
 #include "scenario_words.hpp"
+#include "suggest.hpp"
 
 namespace ctigw::tapihost {
 namespace detail {
@@ -172,6 +173,82 @@ bool statement_parser::define_new(const std::string& name, std::string* error) {
     return true;
 }
 
+/// A statement other than an operation (those are op_specs()): its word, the number of
+/// arguments it takes, the error when that is wrong, and what reads it into `st` (false with
+/// `*error` set when the statement is wrong).
+struct statement_parser::word_entry {
+    std::string_view word;
+    std::size_t min_args = 0;
+    std::size_t max_args = std::string::npos;
+    std::string_view arity_error;
+    bool (*parse)(statement_parser& p, const std::vector<std::string>& w, statement& st,
+                  std::string* error) = nullptr;
+};
+
+const std::vector<statement_parser::word_entry>& statement_parser::words() {
+    using wv = const std::vector<std::string>&;
+    // Reads `st` from the parser's own statement (expect, acdgroup, reasons).
+    static const auto from = [](std::optional<statement> r, statement& st) {
+        if (!r) return false;
+        r->text = st.text;
+        st = std::move(*r);
+        return true;
+    };
+    static const auto console = [](statement_parser&, wv w, statement& st, std::string*) {
+        const auto word = lower(w[0]);
+        st.body = console_stmt{word == "exit" ? "quit" : word};
+        return true;
+    };
+    static const std::vector<word_entry> table = {
+        {"expect", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_expect(w, e), st);
+         }},
+        {"wait", 1, 1, "usage: wait <time> (e.g. wait 500ms)",
+         [](statement_parser&, wv w, statement& st, std::string* e) {
+             auto d = parse_duration(w[1]);
+             if (!d)
+                 *e = "\"" + w[1] + "\" is not a time (500ms, 2s, 1.5s, 1m)";
+             else
+                 st.body = wait_stmt{*d};
+             return d.has_value();
+         }},
+        {"sim", 1, std::string::npos, "usage: sim <simulator command> (e.g. sim do 2002 answer)",
+         [](statement_parser&, wv w, statement& st, std::string*) {
+             // The command as written (after "sim"), comments removed.
+             st.body = sim_stmt{join(w, 1, w.size())};
+             return true;
+         }},
+        {"echo", 0, std::string::npos, "",
+         [](statement_parser&, wv w, statement& st, std::string*) {
+             st.body = echo_stmt{join(w, 1, w.size())};
+             return true;
+         }},
+        {"shell", 1, std::string::npos, "usage: shell <command> (e.g. shell $PHONE 2002 answer)",
+         [](statement_parser&, wv, statement& st, std::string*) {
+             // The command exactly as written after the verb: quotes are the shell's to read.
+             const auto rest = st.text.find_first_of(" \t");
+             st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
+             return true;
+         }},
+        {"acdgroup", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_setup(w, e), st);
+         }},
+        {"reasons", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_setup(w, e), st);
+         }},
+        {"help", 0, 0, "\"help\" takes no arguments", console},
+        {"quit", 0, 0, "\"quit\" takes no arguments", console},
+        {"exit", 0, 0, "\"exit\" takes no arguments", console},
+        {"status", 0, 0, "\"status\" takes no arguments", console},
+        {"lines", 0, 0, "\"lines\" takes no arguments", console},
+        {"calls", 0, 0, "\"calls\" takes no arguments", console},
+    };
+    return table;
+}
+
 std::optional<statement> statement_parser::parse(std::string_view text, std::string* error) {
     std::string err;
     auto words = split_words(text, &err);
@@ -188,59 +265,13 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
         st.text = std::string(text.substr(b, e - b + 1));
     }
     const std::string verb = lower(w[0]);
-    if (verb == "expect") {
-        auto r = parse_expect(w, error);
-        if (r) r->text = st.text;
-        return r;
-    }
-    if (verb == "wait") {
-        if (w.size() != 2) {
-            *error = "usage: wait <time> (e.g. wait 500ms)";
+    for (const auto& entry : statement_parser::words()) {
+        if (entry.word != verb) continue;
+        if (w.size() - 1 < entry.min_args || w.size() - 1 > entry.max_args) {
+            *error = std::string(entry.arity_error);
             return std::nullopt;
         }
-        auto d = parse_duration(w[1]);
-        if (!d) {
-            *error = "\"" + w[1] + "\" is not a time (500ms, 2s, 1.5s, 1m)";
-            return std::nullopt;
-        }
-        st.body = wait_stmt{*d};
-        return st;
-    }
-    if (verb == "sim") {
-        if (w.size() < 2) {
-            *error = "usage: sim <simulator command> (e.g. sim do 2002 answer)";
-            return std::nullopt;
-        }
-        // The command as written (after "sim"), comments removed.
-        st.body = sim_stmt{join(w, 1, w.size())};
-        return st;
-    }
-    if (verb == "echo") {
-        st.body = echo_stmt{join(w, 1, w.size())};
-        return st;
-    }
-    if (verb == "shell") {
-        if (w.size() < 2) {
-            *error = "usage: shell <command> (e.g. shell $PHONE 2002 answer)";
-            return std::nullopt;
-        }
-        // The command exactly as written after the verb: quotes are the shell's to read.
-        const auto rest = st.text.find_first_of(" \t");
-        st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
-        return st;
-    }
-    if (verb == "acdgroup" || verb == "reasons") {
-        auto r = parse_setup(w, error);
-        if (r) r->text = st.text;
-        return r;
-    }
-    if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" || verb == "lines" ||
-        verb == "calls") {
-        if (w.size() != 1) {
-            *error = "\"" + verb + "\" takes no arguments";
-            return std::nullopt;
-        }
-        st.body = console_stmt{verb == "exit" ? "quit" : verb};
+        if (!entry.parse(*this, w, st, error)) return std::nullopt;
         return st;
     }
     auto r = parse_op(w, error);
@@ -248,15 +279,24 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
     return r;
 }
 
+std::string statement_parser::unknown_statement(const std::string& word) {
+    std::vector<std::string_view> all;
+    for (const auto& s : op_specs()) all.push_back(s.verb);
+    for (const auto& entry : words()) all.push_back(entry.word);
+    if (auto near = detail::suggest(word, all); !near.empty())
+        return "unknown statement \"" + word + "\"; " + detail::did_you_mean(near);
+    std::string list;
+    for (const auto& s : op_specs())
+        list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
+    return "unknown statement \"" + word + "\" (operations: " + list +
+           "; or expect, wait, sim, echo, acdgroup, reasons)";
+}
+
 std::optional<statement> statement_parser::parse_op(const std::vector<std::string>& w,
                                                     std::string* error) {
     const op_spec* spec = find_op(w[0]);
     if (!spec) {
-        std::string list;
-        for (const auto& s : op_specs())
-            list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
-        *error = "unknown statement \"" + w[0] + "\" (operations: " + list +
-                 "; or expect, wait, sim, echo, acdgroup, reasons)";
+        *error = unknown_statement(w[0]);
         return std::nullopt;
     }
     op_stmt op;

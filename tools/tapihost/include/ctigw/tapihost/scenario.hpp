@@ -155,6 +155,11 @@ class statement_parser {
     bool known(const std::string& name) const;
 
   private:
+    struct word_entry;
+    /// The statements other than operations, by their first word (scenario.cpp).
+    static const std::vector<word_entry>& words();
+    /// `unknown statement "x"`, with the statements it is near to (did you mean), else all.
+    static std::string unknown_statement(const std::string& word);
     std::optional<statement> parse_op(const std::vector<std::string>& w, std::string* error);
     std::optional<statement> parse_expect(const std::vector<std::string>& w, std::string* error);
     /// `acdgroup ...`, `reasons ...` (acd_setup.cpp).
