@@ -54,6 +54,8 @@ void usage(std::ostream& o)
          "  --linger TIME       keep running this long after the scenario (default 0)\n"
          "  --provider-id N     dwPermanentProviderID (default 1)\n"
          "  --line-base N       dwLineDeviceIDBase (default 0); --phone-base N (default 1000)\n"
+         "  --phone-detail      also print PHONE_STATE events (lamps, display, ringer ...);\n"
+         "                      without it the timeline shows the call flow\n"
          "  -v, --verbose       also print the simulator's log\n"
          "  -h, --help          this text\n"
          "\n"
@@ -130,6 +132,7 @@ int main(int argc, char** argv)
         else if (a == "--provider-id") hopt.provider_id = number("a number");
         else if (a == "--line-base") hopt.line_base = number("a number");
         else if (a == "--phone-base") hopt.phone_base = number("a number");
+        else if (a == "--phone-detail") hopt.phone_detail = true;
         else if (a == "-v" || a == "--verbose") verbose = true;
         else {
             std::cerr << "ctigw-tapihost: unknown option \"" << a << "\" (see --help)\n";

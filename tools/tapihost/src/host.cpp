@@ -41,7 +41,12 @@ void host::violation(const std::string& text) {
 event& host::push_locked(event e) {
     e.seq = events_total_++;
     e.at = now();
-    print_locked(format_event(e));
+    if (options_.phone_detail || e.kind != event_kind::phone || e.msg != PHONE_STATE) {
+        print_locked(format_event(e));
+    } else if (!phone_detail_hidden_) {
+        phone_detail_hidden_ = true;
+        print_locked(format_time(e.at) + " (PHONE_STATE events are not printed: --phone-detail)");
+    }
     // Long runs keep the newest events only (nothing matches against the log there).
     if (options_.log_limit != 0 && log_.size() >= 2 * options_.log_limit)
         log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(options_.log_limit));

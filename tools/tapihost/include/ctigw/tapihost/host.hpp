@@ -52,6 +52,10 @@ struct host_options {
     /// or by `closecall`.
     std::optional<std::chrono::milliseconds> idle_close = std::chrono::milliseconds(1000);
     bool verbose = false;
+    /// Print PHONE_STATE events (lamps, display, ringer, hookswitch ...: a dozen lines a phone
+    /// around every call). Off: the printed timeline shows the call flow; the events are logged
+    /// and matched (`expect phone`) all the same, and a MISMATCH shows them.
+    bool phone_detail = false;
     /// Where output lines go (thread-safe; called with one line, no newline).
     std::function<void(const std::string&)> print;
     /// Long runs (ctigw-soak): keep only about the newest `log_limit` events (0: every event, as
@@ -268,6 +272,7 @@ private:
     mutable std::condition_variable changed_;
     std::vector<event> log_;
     std::uint64_t events_total_ = 0;  ///< seq of the next event (log_ may be trimmed)
+    bool phone_detail_hidden_ = false;  ///< a PHONE_STATE was not printed (said once)
     rule_checker checker_;
     std::vector<line_dev> lines_;
     std::vector<phone_dev> phones_;
