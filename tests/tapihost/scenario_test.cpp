@@ -14,7 +14,7 @@ const T& body(const scenario& sc, std::size_t i)
 std::string first_error(std::string_view text)
 {
     auto sc = parse_scenario(text);
-    return sc.errors.empty() ? std::string() : sc.errors.front();
+    return sc.errors.empty() ? std::string() : sc.errors.front().text();
 }
 
 TEST(Scenario, EveryStatement)
@@ -89,7 +89,7 @@ status
 expect 2001 c1 CONFERENCED conf
 expect 2001 c1 DISCONNECTED NORMAL
 )");
-    ASSERT_TRUE(sc.ok()) << sc.errors.front();
+    ASSERT_TRUE(sc.ok()) << sc.errors.front().text();
     ASSERT_EQ(sc.statements.size(), 68u);
     EXPECT_EQ(sc.statements[0].line, 2u);
     const auto& call = body<op_stmt>(sc, 0);
@@ -150,7 +150,7 @@ expect 2002 features addressstatus has PICKUP
 expect 2002 features devstatus lacks FORWARDFWD
 expect 2001 c1 features has DROP|HOLD
 )");
-    ASSERT_TRUE(sc.errors.empty()) << sc.errors.front();
+    ASSERT_TRUE(sc.errors.empty()) << sc.errors.front().text();
     const auto& a = body<expect_stmt>(sc, 1);
     EXPECT_EQ(a.kind, expect_kind::features);
     EXPECT_EQ(a.where, "addresscaps");
@@ -174,8 +174,8 @@ expect 2001 c1 features has DROP|HOLD
 
 TEST(Scenario, ErrorsCarryLineNumbers)
 {
-    EXPECT_EQ(first_error("\n\ncal 2001 2002"),
-              "line 3: unknown statement \"cal\" (operations: open, close, call, dial, answer, "
+    EXPECT_EQ(first_error("\n\nfrobnicate 2001 2002"),
+              "line 3: unknown statement \"frobnicate\" (operations: open, close, call, dial, answer, "
               "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
               "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
               "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "
@@ -278,7 +278,7 @@ expect 8000 groupstatus
 expect result getqueueinfo waiting=1 Abandoned=0
 expect result last
 )");
-    ASSERT_TRUE(sc.ok()) << sc.errors.front();
+    ASSERT_TRUE(sc.ok()) << sc.errors.front().text();
     ASSERT_EQ(sc.statements.size(), 21u);
     const auto groups = sc.acd_groups();
     ASSERT_EQ(groups.size(), 2u);

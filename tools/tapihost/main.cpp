@@ -1,6 +1,7 @@
 // ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP: libctigw-tsp.so on
 // Linux, ctigw.tsp on Windows (built with mingw, run under Wine in CI).
 // Usage and the scenario language: --help, docs/tapihost.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -53,6 +54,8 @@ void usage(std::ostream& o)
          "  --linger TIME       keep running this long after the scenario (default 0)\n"
          "  --provider-id N     dwPermanentProviderID (default 1)\n"
          "  --line-base N       dwLineDeviceIDBase (default 0); --phone-base N (default 1000)\n"
+         "  --phone-detail      also print PHONE_STATE events (lamps, display, ringer ...);\n"
+         "                      without it the timeline shows the call flow\n"
          "  -v, --verbose       also print the simulator's log\n"
          "  -h, --help          this text\n"
          "\n"
@@ -129,6 +132,7 @@ int main(int argc, char** argv)
         else if (a == "--provider-id") hopt.provider_id = number("a number");
         else if (a == "--line-base") hopt.line_base = number("a number");
         else if (a == "--phone-base") hopt.phone_base = number("a number");
+        else if (a == "--phone-detail") hopt.phone_detail = true;
         else if (a == "-v" || a == "--verbose") verbose = true;
         else {
             std::cerr << "ctigw-tapihost: unknown option \"" << a << "\" (see --help)\n";
@@ -149,13 +153,9 @@ int main(int argc, char** argv)
     if (scenario_path.empty() && !console && !check_only && !provider_config)
         console = true;  // piped statements
 
-    // Parse everything before loading anything.
+    // Parse everything before loading anything; every error is reported, then the run stops.
     th::scenario sc;
-    if (!scenario_path.empty()) {
-        sc = th::load_scenario(scenario_path);
-        for (const auto& e : sc.errors) std::cerr << scenario_path << ": " << e << "\n";
-        if (!sc.ok()) return exit_usage;
-    }
+    if (!scenario_path.empty()) sc = th::load_scenario(scenario_path);
     th::in_process_sim simulator;
     th::remote_sim remote;
     if (!sim_control.empty()) {
@@ -165,23 +165,22 @@ int main(int argc, char** argv)
         }
     }
     th::sim_hook* sim_hook = sim ? static_cast<th::sim_hook*>(&simulator)
-                                 : remote.connected() ? &remote : nullptr;
+                             : remote.connected() ? &remote
+                                                  : nullptr;
     {
-        std::size_t bad = 0;
-        for (const auto& st : sc.statements) {
-            if (const auto* s = std::get_if<th::sim_stmt>(&st.body)) {
-                if (!sim_hook && !check_only) {
-                    std::cerr << scenario_path << ": line " << st.line
-                              << ": `sim` lines need --sim or --sim-control\n";
-                    ++bad;
-                } else if (auto err = (sim_hook ? sim_hook : &simulator)->check(s->command);
-                           !err.empty()) {
-                    std::cerr << scenario_path << ": line " << st.line << ": sim: " << err << "\n";
-                    ++bad;
-                }
-            }
+        // --check reads `sim` lines with the simulator's own parser, with or without --sim.
+        auto errors = sc.errors;
+        const auto sim_errors =
+            th::check_sim_lines(sc, sim_hook ? sim_hook : check_only ? &simulator : nullptr);
+        errors.insert(errors.end(), sim_errors.begin(), sim_errors.end());
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const auto& a, const auto& b) { return a.line < b.line; });
+        for (const auto& e : errors) std::cerr << e.located(scenario_path) << "\n";
+        if (!errors.empty()) {
+            std::cerr << scenario_path << ": " << errors.size()
+                      << (errors.size() == 1 ? " error" : " errors") << "\n";
+            return exit_usage;
         }
-        if (bad) return exit_usage;
     }
     if (check_only) {
         std::cout << scenario_path << ": " << sc.statements.size() << " statements, ok\n";
@@ -279,6 +278,13 @@ int main(int argc, char** argv)
                     std::fflush(stdout);
                 }
                 if (!std::getline(std::cin, text)) break;
+                // Every call the host has seen by now is call#N and goes by its latest name
+                // (a scenario's `as` names too), calls that arrived while the console waited
+                // for this line included; the host resolves the names when the statement runs.
+                for (const auto& c : h.call_views()) {
+                    parser.define(c.name);
+                    parser.define("call#" + std::to_string(c.key));
+                }
                 std::string err;
                 auto st = parser.parse(text, &err);
                 if (!err.empty()) {
@@ -286,16 +292,7 @@ int main(int argc, char** argv)
                     continue;
                 }
                 if (!st) continue;
-                if (auto* op = std::get_if<th::op_stmt>(&st->body)) {
-                    // Calls the console did not name get call#N names it can use later.
-                    (void)op;
-                }
                 r.run(*st);
-                // Let calls announced by LINE_NEWCALL be referred to as call#N.
-                h.with_log([&](const std::vector<th::event>& log) {
-                    for (const auto& e : log)
-                        if (e.call != 0) parser.define("call#" + std::to_string(e.call));
-                });
             }
         }
         h.stop();

@@ -11,6 +11,7 @@ std::vector<call_view> host::call_views() const {
     for (const auto& [key, c] : calls_) {
         call_view v;
         v.key = key;
+        v.name = c.name;
         v.line = c.line < lines_.size() ? lines_[c.line].extension : std::string();
         v.state = c.state;
         v.closed = c.closed;

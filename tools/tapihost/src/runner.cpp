@@ -7,6 +7,19 @@
 
 namespace ctigw::tapihost {
 
+std::vector<scenario_error> check_sim_lines(const scenario& sc, sim_hook* sim) {
+    std::vector<scenario_error> out;
+    for (const auto& st : sc.statements) {
+        const auto* s = std::get_if<sim_stmt>(&st.body);
+        if (!s) continue;
+        if (!sim)
+            out.push_back({st.line, "`sim` lines need --sim or --sim-control"});
+        else if (auto err = sim->check(s->command); !err.empty())
+            out.push_back({st.line, "sim: " + err});
+    }
+    return out;
+}
+
 runner::runner(host& h, sim_hook* sim, runner_options options)
     : host_(h), sim_(sim), options_(options) {}
 

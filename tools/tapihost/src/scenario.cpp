@@ -10,9 +10,11 @@
 #include "agent_language.hpp"
 #include "ctigw/tapihost/names.hpp"
 #include "features.hpp"
+#include "scenario_words.hpp"
+#include "suggest.hpp"
 
 namespace ctigw::tapihost {
-namespace {
+namespace detail {
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -40,6 +42,15 @@ bool is_number(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+}  // namespace detail
+
+using detail::is_number;
+using detail::join;
+using detail::lower;
+using detail::upper;
+
+namespace {
+
 bool valid_name(std::string_view s) {
     if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
@@ -54,47 +65,6 @@ const std::vector<std::string_view> reserved_words = {
 
 const std::vector<std::string_view> phone_subverbs = {"open",       "close", "status", "display",
                                                       "hookswitch", "lamp",  "button"};
-
-const std::vector<std::string_view> tspi_names = {"lineOpen",
-                                                  "lineClose",
-                                                  "lineMakeCall",
-                                                  "lineDial",
-                                                  "lineAnswer",
-                                                  "lineAccept",
-                                                  "lineDrop",
-                                                  "lineHold",
-                                                  "lineUnhold",
-                                                  "lineSwapHold",
-                                                  "lineBlindTransfer",
-                                                  "lineSetupTransfer",
-                                                  "lineCompleteTransfer",
-                                                  "lineSetupConference",
-                                                  "linePrepareAddToConference",
-                                                  "lineAddToConference",
-                                                  "lineRemoveFromConference",
-                                                  "linePark",
-                                                  "lineUnpark",
-                                                  "linePickup",
-                                                  "lineRedirect",
-                                                  "lineForward",
-                                                  "lineSetLineDevStatus",
-                                                  "lineGenerateDigits",
-                                                  "lineMonitorDigits",
-                                                  "lineSetCallData",
-                                                  "lineSetAppSpecific",
-                                                  "lineGetCallInfo",
-                                                  "lineGetCallStatus",
-                                                  "lineGetLineDevStatus",
-                                                  "lineGetAddressStatus",
-                                                  "lineCloseCall",
-                                                  "phoneOpen",
-                                                  "phoneClose",
-                                                  "phoneGetStatus",
-                                                  "phoneGetDisplay",
-                                                  "phoneSetDisplay",
-                                                  "phoneSetHookSwitch",
-                                                  "phoneSetLamp",
-                                                  "phoneGetButtonInfo"};
 
 }  // namespace
 
@@ -171,265 +141,6 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(v)));
 }
 
-namespace {
-
-const std::vector<op_spec>& call_op_specs() {
-    using a = arg_kind;
-    static const std::vector<op_spec> specs = {
-        {"open",
-         "lineOpen",
-         {a::line},
-         1,
-         0,
-         {},
-         "open <line>",
-         "open a line (all lines are opened at start unless --no-open)"},
-        {"close", "lineClose", {a::line}, 1, 0, {}, "close <line>", "close a line"},
-        {"call",
-         "lineMakeCall",
-         {a::line, a::text},
-         1,
-         1,
-         {},
-         "call <line> [<number>] [as <name>]",
-         "lineMakeCall (no number: dial tone); also `makecall`"},
-        {"dial", "lineDial", {a::call, a::text}, 2, 0, {}, "dial <call> <digits>", "lineDial"},
-        {"answer", "lineAnswer", {a::call}, 1, 0, {}, "answer <call>", "lineAnswer"},
-        {"accept", "lineAccept", {a::call}, 1, 0, {}, "accept <call>", "lineAccept"},
-        {"drop", "lineDrop", {a::call}, 1, 0, {}, "drop <call>", "lineDrop"},
-        {"hold", "lineHold", {a::call}, 1, 0, {}, "hold <call>", "lineHold"},
-        {"unhold", "lineUnhold", {a::call}, 1, 0, {}, "unhold <call>", "lineUnhold"},
-        {"swaphold",
-         "lineSwapHold",
-         {a::call, a::call},
-         2,
-         0,
-         {},
-         "swaphold <active call> <held call>",
-         "lineSwapHold"},
-        {"blindtransfer",
-         "lineBlindTransfer",
-         {a::call, a::text},
-         2,
-         0,
-         {},
-         "blindtransfer <call> <number>",
-         "lineBlindTransfer; also `transfer`"},
-        {"setuptransfer",
-         "lineSetupTransfer",
-         {a::call},
-         1,
-         1,
-         {},
-         "setuptransfer <call> [as <consult>]",
-         "lineSetupTransfer (then dial the consult call)"},
-        {"completetransfer",
-         "lineCompleteTransfer",
-         {a::call, a::call, a::keyword},
-         3,
-         1,
-         {"transfer", "conference"},
-         "completetransfer <call> <consult> transfer|conference [as <conf>]",
-         "lineCompleteTransfer; `conference` creates a conference call"},
-        {"setupconference",
-         "lineSetupConference",
-         {a::call, a::text},
-         1,
-         2,
-         {},
-         "setupconference <call> [<parties>] [as <conf> <consult>]",
-         "lineSetupConference (default 3 parties)"},
-        {"prepareaddtoconference",
-         "linePrepareAddToConference",
-         {a::call},
-         1,
-         1,
-         {},
-         "prepareaddtoconference <conf> [as <consult>]",
-         "linePrepareAddToConference"},
-        {"addtoconference",
-         "lineAddToConference",
-         {a::call, a::call},
-         2,
-         0,
-         {},
-         "addtoconference <conf> <consult>",
-         "lineAddToConference"},
-        {"removefromconference",
-         "lineRemoveFromConference",
-         {a::call},
-         1,
-         0,
-         {},
-         "removefromconference <call>",
-         "lineRemoveFromConference"},
-        {"park",
-         "linePark",
-         {a::call, a::keyword, a::text},
-         2,
-         0,
-         {"directed", "nondirected"},
-         "park <call> directed <orbit> | park <call> nondirected [<expected orbit>]",
-         "linePark (nondirected prints the orbit; with <expected orbit>, `expect completion park "
-         "ok` also checks lpNonDirAddress)"},
-        {"unpark",
-         "lineUnpark",
-         {a::line, a::text},
-         2,
-         1,
-         {},
-         "unpark <line> <orbit> [as <name>]",
-         "lineUnpark"},
-        {"pickup",
-         "linePickup",
-         {a::line, a::text, a::text},
-         2,
-         1,
-         {},
-         "pickup <line> <extension> [<group>] [as <name>]",
-         "linePickup (directed)"},
-        {"grouppickup",
-         "linePickup",
-         {a::line, a::text},
-         2,
-         1,
-         {},
-         "grouppickup <line> <group> [as <name>]",
-         "linePickup with a group id and no address"},
-        {"redirect",
-         "lineRedirect",
-         {a::call, a::text},
-         2,
-         0,
-         {},
-         "redirect <call> <number>",
-         "lineRedirect"},
-        {"forward",
-         "lineForward",
-         {a::line, a::keyword, a::text, a::text},
-         2,
-         0,
-         {"uncond", "busy", "noanswer", "busyna", "dnd", "cancel"},
-         "forward <line> uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> "
-         "dnd|cancel",
-         "lineForward (dnd: an entry without a destination; cancel: no list)"},
-        {"msgwait",
-         "lineSetLineDevStatus",
-         {a::line, a::keyword},
-         2,
-         0,
-         {"on", "off"},
-         "msgwait <line> on|off",
-         "lineSetLineDevStatus(MSGWAIT) (the message waiting lamp)"},
-        {"generatedigits",
-         "lineGenerateDigits",
-         {a::call, a::text, a::text},
-         2,
-         0,
-         {},
-         "generatedigits <call> <digits> [<duration ms>]",
-         "lineGenerateDigits (DTMF)"},
-        {"monitordigits",
-         "lineMonitorDigits",
-         {a::call, a::keyword},
-         2,
-         0,
-         {"on", "off"},
-         "monitordigits <call> on|off",
-         "lineMonitorDigits (DTMF)"},
-        {"setcalldata",
-         "lineSetCallData",
-         {a::call, a::rest},
-         1,
-         0,
-         {},
-         "setcalldata <call> <text>",
-         "lineSetCallData"},
-        {"setappspecific",
-         "lineSetAppSpecific",
-         {a::call, a::text},
-         2,
-         0,
-         {},
-         "setappspecific <call> <number>",
-         "lineSetAppSpecific"},
-        {"callinfo",
-         "lineGetCallInfo",
-         {a::call},
-         1,
-         0,
-         {},
-         "callinfo <call>",
-         "print LINECALLINFO"},
-        {"callstatus",
-         "lineGetCallStatus",
-         {a::call},
-         1,
-         0,
-         {},
-         "callstatus <call>",
-         "print LINECALLSTATUS"},
-        {"devstatus",
-         "lineGetLineDevStatus",
-         {a::line},
-         1,
-         0,
-         {},
-         "devstatus <line>",
-         "print LINEDEVSTATUS"},
-        {"addressstatus",
-         "lineGetAddressStatus",
-         {a::line},
-         1,
-         0,
-         {},
-         "addressstatus <line>",
-         "print LINEADDRESSSTATUS"},
-        {"closecall",
-         "lineCloseCall",
-         {a::call},
-         1,
-         0,
-         {},
-         "closecall <call>",
-         "TSPI_lineCloseCall (IDLE calls are closed automatically after --idle-close)"},
-        {"phone",
-         "phone",
-         {a::line, a::keyword, a::rest},
-         2,
-         0,
-         {"open", "close", "status", "display", "hookswitch", "lamp", "button"},
-         "phone <ext> open|close|status | phone <ext> display [set <row> <col> <text>] | phone "
-         "<ext> hookswitch handset|speaker|headset onhook|mic|speaker|micspeaker | phone <ext> "
-         "lamp <id> <MODE> | phone <ext> button <id>",
-         "phone operations"},
-    };
-    return specs;
-}
-
-}  // namespace
-
-const std::vector<op_spec>& op_specs() {
-    // The call operations, then the TAPI agent functions (agent_language.cpp).
-    static const std::vector<op_spec> specs = [] {
-        auto v = call_op_specs();
-        v.insert(v.end(), agent::op_specs().begin(), agent::op_specs().end());
-        return v;
-    }();
-    return specs;
-}
-
-const op_spec* find_op(std::string_view verb) {
-    // Aliases for the console: `makecall` is `call`, `transfer <call> <number>` a blind transfer.
-    std::string v = lower(verb);
-    if (v == "makecall") v = "call";
-    if (v == "transfer") v = "blindtransfer";
-    for (const auto& s : op_specs()) {
-        if (s.verb == v) return &s;
-    }
-    return nullptr;
-}
-
 const std::vector<std::string_view>& call_info_value_fields() {
     static const std::vector<std::string_view> f = {
         "CALLERID",      "CALLERIDNAME",      "CALLEDID",      "CALLEDIDNAME",
@@ -462,6 +173,82 @@ bool statement_parser::define_new(const std::string& name, std::string* error) {
     return true;
 }
 
+/// A statement other than an operation (those are op_specs()): its word, the number of
+/// arguments it takes, the error when that is wrong, and what reads it into `st` (false with
+/// `*error` set when the statement is wrong).
+struct statement_parser::word_entry {
+    std::string_view word;
+    std::size_t min_args = 0;
+    std::size_t max_args = std::string::npos;
+    std::string_view arity_error;
+    bool (*parse)(statement_parser& p, const std::vector<std::string>& w, statement& st,
+                  std::string* error) = nullptr;
+};
+
+const std::vector<statement_parser::word_entry>& statement_parser::words() {
+    using wv = const std::vector<std::string>&;
+    // Reads `st` from the parser's own statement (expect, acdgroup, reasons).
+    static const auto from = [](std::optional<statement> r, statement& st) {
+        if (!r) return false;
+        r->text = st.text;
+        st = std::move(*r);
+        return true;
+    };
+    static const auto console = [](statement_parser&, wv w, statement& st, std::string*) {
+        const auto word = lower(w[0]);
+        st.body = console_stmt{word == "exit" ? "quit" : word};
+        return true;
+    };
+    static const std::vector<word_entry> table = {
+        {"expect", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_expect(w, e), st);
+         }},
+        {"wait", 1, 1, "usage: wait <time> (e.g. wait 500ms)",
+         [](statement_parser&, wv w, statement& st, std::string* e) {
+             auto d = parse_duration(w[1]);
+             if (!d)
+                 *e = "\"" + w[1] + "\" is not a time (500ms, 2s, 1.5s, 1m)";
+             else
+                 st.body = wait_stmt{*d};
+             return d.has_value();
+         }},
+        {"sim", 1, std::string::npos, "usage: sim <simulator command> (e.g. sim do 2002 answer)",
+         [](statement_parser&, wv w, statement& st, std::string*) {
+             // The command as written (after "sim"), comments removed.
+             st.body = sim_stmt{join(w, 1, w.size())};
+             return true;
+         }},
+        {"echo", 0, std::string::npos, "",
+         [](statement_parser&, wv w, statement& st, std::string*) {
+             st.body = echo_stmt{join(w, 1, w.size())};
+             return true;
+         }},
+        {"shell", 1, std::string::npos, "usage: shell <command> (e.g. shell $PHONE 2002 answer)",
+         [](statement_parser&, wv, statement& st, std::string*) {
+             // The command exactly as written after the verb: quotes are the shell's to read.
+             const auto rest = st.text.find_first_of(" \t");
+             st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
+             return true;
+         }},
+        {"acdgroup", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_setup(w, e), st);
+         }},
+        {"reasons", 0, std::string::npos, "",
+         [](statement_parser& p, wv w, statement& st, std::string* e) {
+             return from(p.parse_setup(w, e), st);
+         }},
+        {"help", 0, 0, "\"help\" takes no arguments", console},
+        {"quit", 0, 0, "\"quit\" takes no arguments", console},
+        {"exit", 0, 0, "\"exit\" takes no arguments", console},
+        {"status", 0, 0, "\"status\" takes no arguments", console},
+        {"lines", 0, 0, "\"lines\" takes no arguments", console},
+        {"calls", 0, 0, "\"calls\" takes no arguments", console},
+    };
+    return table;
+}
+
 std::optional<statement> statement_parser::parse(std::string_view text, std::string* error) {
     std::string err;
     auto words = split_words(text, &err);
@@ -478,59 +265,13 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
         st.text = std::string(text.substr(b, e - b + 1));
     }
     const std::string verb = lower(w[0]);
-    if (verb == "expect") {
-        auto r = parse_expect(w, error);
-        if (r) r->text = st.text;
-        return r;
-    }
-    if (verb == "wait") {
-        if (w.size() != 2) {
-            *error = "usage: wait <time> (e.g. wait 500ms)";
+    for (const auto& entry : statement_parser::words()) {
+        if (entry.word != verb) continue;
+        if (w.size() - 1 < entry.min_args || w.size() - 1 > entry.max_args) {
+            *error = std::string(entry.arity_error);
             return std::nullopt;
         }
-        auto d = parse_duration(w[1]);
-        if (!d) {
-            *error = "\"" + w[1] + "\" is not a time (500ms, 2s, 1.5s, 1m)";
-            return std::nullopt;
-        }
-        st.body = wait_stmt{*d};
-        return st;
-    }
-    if (verb == "sim") {
-        if (w.size() < 2) {
-            *error = "usage: sim <simulator command> (e.g. sim do 2002 answer)";
-            return std::nullopt;
-        }
-        // The command as written (after "sim"), comments removed.
-        st.body = sim_stmt{join(w, 1, w.size())};
-        return st;
-    }
-    if (verb == "echo") {
-        st.body = echo_stmt{join(w, 1, w.size())};
-        return st;
-    }
-    if (verb == "shell") {
-        if (w.size() < 2) {
-            *error = "usage: shell <command> (e.g. shell $PHONE 2002 answer)";
-            return std::nullopt;
-        }
-        // The command exactly as written after the verb: quotes are the shell's to read.
-        const auto rest = st.text.find_first_of(" \t");
-        st.body = shell_stmt{st.text.substr(st.text.find_first_not_of(" \t", rest))};
-        return st;
-    }
-    if (verb == "acdgroup" || verb == "reasons") {
-        auto r = parse_setup(w, error);
-        if (r) r->text = st.text;
-        return r;
-    }
-    if (verb == "help" || verb == "quit" || verb == "exit" || verb == "status" || verb == "lines" ||
-        verb == "calls") {
-        if (w.size() != 1) {
-            *error = "\"" + verb + "\" takes no arguments";
-            return std::nullopt;
-        }
-        st.body = console_stmt{verb == "exit" ? "quit" : verb};
+        if (!entry.parse(*this, w, st, error)) return std::nullopt;
         return st;
     }
     auto r = parse_op(w, error);
@@ -538,15 +279,24 @@ std::optional<statement> statement_parser::parse(std::string_view text, std::str
     return r;
 }
 
+std::string statement_parser::unknown_statement(const std::string& word) {
+    std::vector<std::string_view> all;
+    for (const auto& s : op_specs()) all.push_back(s.verb);
+    for (const auto& entry : words()) all.push_back(entry.word);
+    if (auto near = detail::suggest(word, all); !near.empty())
+        return "unknown statement \"" + word + "\"; " + detail::did_you_mean(near);
+    std::string list;
+    for (const auto& s : op_specs())
+        list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
+    return "unknown statement \"" + word + "\" (operations: " + list +
+           "; or expect, wait, sim, echo, acdgroup, reasons)";
+}
+
 std::optional<statement> statement_parser::parse_op(const std::vector<std::string>& w,
                                                     std::string* error) {
     const op_spec* spec = find_op(w[0]);
     if (!spec) {
-        std::string list;
-        for (const auto& s : op_specs())
-            list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
-        *error = "unknown statement \"" + w[0] + "\" (operations: " + list +
-                 "; or expect, wait, sim, echo, acdgroup, reasons)";
+        *error = unknown_statement(w[0]);
         return std::nullopt;
     }
     op_stmt op;
@@ -700,277 +450,6 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
     return st;
 }
 
-std::optional<statement> statement_parser::parse_expect(const std::vector<std::string>& words,
-                                                        std::string* error) {
-    std::vector<std::string> w = words;
-    expect_stmt ex;
-    if (w.size() >= 3 && lower(w[w.size() - 2]) == "within") {
-        auto d = parse_duration(w.back());
-        if (!d) {
-            *error = "\"" + w.back() + "\" is not a time (500ms, 2s, 1.5s, 1m)";
-            return std::nullopt;
-        }
-        ex.within = *d;
-        w.resize(w.size() - 2);
-    }
-    const std::string usage =
-        "usage: expect <line> <call> <STATE> [<mode>] | expect <line> <call> callinfo "
-        "FIELD[|FIELD] | "
-        "expect <line> <call> callinfo FIELD=value ... | expect <line> newcall [as <name>] | "
-        "expect <line> devstate STATE | expect completion <op|last> ok|LINEERR_X | "
-        "expect phone <ext> state STATE  (see help)";
-    if (w.size() < 3) {
-        *error = usage;
-        return std::nullopt;
-    }
-    statement st;
-    auto done = [&]() -> std::optional<statement> {
-        st.body = ex;
-        return st;
-    };
-    if (auto e = agent::parse_expect(ex, w)) {
-        if (!e->empty()) {
-            *error = *e;
-            return std::nullopt;
-        }
-        return done();
-    }
-    const auto w1 = lower(w[1]);
-    if (w1 == "completion") {
-        if (w.size() != 4) {
-            *error = "usage: expect completion <op|last> ok|LINEERR_X";
-            return std::nullopt;
-        }
-        ex.kind = expect_kind::completion;
-        const auto o = lower(w[2]);
-        bool ok = o == "last" || find_op(o) != nullptr;
-        for (auto t : tspi_names) ok = ok || lower(t) == o;
-        for (const auto& t : agent::op_specs()) ok = ok || lower(t.tspi) == o;
-        if (!ok) {
-            *error = "expect completion: \"" + w[2] +
-                     "\" is not an operation (use a verb such as "
-                     "makecall, a TSPI name such as lineMakeCall, or last)";
-            return std::nullopt;
-        }
-        ex.op = o == "makecall" ? "call" : o;
-        auto r = parse_result(w[3]);
-        if (!r) {
-            *error = "\"" + w[3] + "\" is not a result (ok, LINEERR_..., PHONEERR_...)";
-            return std::nullopt;
-        }
-        ex.result = *r;
-        return done();
-    }
-    if (w1 == "phone") {
-        if (w.size() < 5) {
-            *error =
-                "usage: expect phone <ext> state STATE | expect phone <ext> button <id> [UP|DOWN]";
-            return std::nullopt;
-        }
-        ex.device = w[2];
-        const auto k = lower(w[3]);
-        if (k == "state" && w.size() == 5) {
-            auto v = flags_value_of(family::phone_state, w[4]);
-            if (!v || *v == 0) {
-                *error = "\"" + w[4] + "\" is not a phone state (" +
-                         names_list(family::phone_state) + ")";
-                return std::nullopt;
-            }
-            ex.kind = expect_kind::phone_state;
-            ex.value = *v;
-            return done();
-        }
-        if (k == "button" && (w.size() == 5 || w.size() == 6) && is_number(w[4])) {
-            ex.kind = expect_kind::phone_button;
-            ex.value = static_cast<std::uint32_t>(std::stoul(w[4]));
-            if (w.size() == 6) {
-                auto v = value_of(family::button_state, w[5]);
-                if (!v) {
-                    *error = "\"" + w[5] + "\" is not a button state (" +
-                             names_list(family::button_state) + ")";
-                    return std::nullopt;
-                }
-                ex.mode = *v;
-            }
-            return done();
-        }
-        *error = "usage: expect phone <ext> state STATE | expect phone <ext> button <id> [UP|DOWN]";
-        return std::nullopt;
-    }
-    ex.device = w[1];
-    const auto w2 = lower(w[2]);
-    if (w2 == "newcall") {
-        ex.kind = expect_kind::newcall;
-        if (w.size() == 5 && lower(w[3]) == "as") {
-            if (!define_new(w[4], error)) return std::nullopt;
-            ex.bind = w[4];
-        } else if (w.size() != 3) {
-            *error = "usage: expect <line> newcall [as <name>]";
-            return std::nullopt;
-        }
-        return done();
-    }
-    if (w2 == "inservice") {
-        // A state, not an event: a line that came in service before it was opened never gets
-        // LINEDEVSTATE_INSERVICE, so scenarios start with this instead.
-        if (w.size() != 3) {
-            *error = "usage: expect <line> inservice";
-            return std::nullopt;
-        }
-        ex.kind = expect_kind::in_service;
-        return done();
-    }
-    if (w2 == "features") {
-        if (auto e = parse_features(ex, w, 3)) {
-            *error = *e;
-            return std::nullopt;
-        }
-        return done();
-    }
-    if (w2 == "devstate" || w2 == "addressstate") {
-        const auto f = w2 == "devstate" ? family::line_dev_state : family::address_state;
-        auto v = w.size() == 4 ? flags_value_of(f, w[3]) : std::nullopt;
-        if (!v || *v == 0) {
-            *error = "usage: expect <line> " + w2 + " STATE[|STATE] (" + names_list(f) + ")";
-            return std::nullopt;
-        }
-        ex.kind = w2 == "devstate" ? expect_kind::dev_state : expect_kind::address_state;
-        ex.value = *v;
-        return done();
-    }
-    if (w2 == "event") {
-        auto v = w.size() == 4 ? value_of(family::message, w[3]) : std::nullopt;
-        if (!v) {
-            *error = "usage: expect <line> event LINE_<MESSAGE>";
-            return std::nullopt;
-        }
-        ex.kind = expect_kind::line_message;
-        ex.value = *v;
-        return done();
-    }
-    // expect <line> <call> ...
-    if (!known(w[2])) {
-        *error = "unknown call \"" + w[2] + "\" (name calls with \"as <name>\" first)";
-        return std::nullopt;
-    }
-    ex.call = w[2];
-    if (w.size() < 4) {
-        *error = usage;
-        return std::nullopt;
-    }
-    const auto w3 = lower(w[3]);
-    if (w3 == "features") {
-        ex.where = "callstatus";
-        if (auto e = parse_features(ex, w, 4)) {
-            *error = *e;
-            return std::nullopt;
-        }
-        return done();
-    }
-    if (w3 == "callinfo") {
-        if (w.size() < 5) {
-            *error =
-                "usage: expect <line> <call> callinfo FIELD[|FIELD] | callinfo FIELD=value ...";
-            return std::nullopt;
-        }
-        if (w[4].find('=') == std::string::npos) {
-            auto v = w.size() == 5 ? flags_value_of(family::call_info_state, w[4]) : std::nullopt;
-            if (!v || *v == 0) {
-                *error = "\"" + w[4] + "\" is not a LINECALLINFOSTATE set (" +
-                         names_list(family::call_info_state) + ")";
-                return std::nullopt;
-            }
-            ex.kind = expect_kind::call_info;
-            ex.value = *v;
-            return done();
-        }
-        ex.kind = expect_kind::call_values;
-        for (std::size_t i = 4; i < w.size(); ++i) {
-            const auto eq = w[i].find('=');
-            if (eq == std::string::npos) {
-                *error = "\"" + w[i] + "\": expected FIELD=value";
-                return std::nullopt;
-            }
-            auto field = upper(w[i].substr(0, eq));
-            const auto& fields = call_info_value_fields();
-            if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
-                std::string list;
-                for (auto f : fields) list += std::string(list.empty() ? "" : " ") + std::string(f);
-                *error = "unknown callinfo field \"" + field + "\" (" + list + ")";
-                return std::nullopt;
-            }
-            auto value = w[i].substr(eq + 1);
-            if (field == "REASON" && !value.empty() && !value_of(family::call_reason, value)) {
-                *error = "\"" + value + "\" is not a call reason (" +
-                         names_list(family::call_reason) + ")";
-                return std::nullopt;
-            }
-            if (field == "ORIGIN" && !value.empty() &&
-                !flags_value_of(family::call_origin, value)) {
-                *error = "\"" + value + "\" is not a call origin (" +
-                         names_list(family::call_origin) + ")";
-                return std::nullopt;
-            }
-            ex.fields.emplace_back(std::move(field), std::move(value));
-        }
-        return done();
-    }
-    if (w3 == "digit") {
-        if (w.size() != 5 || w[4].size() != 1) {
-            *error = "usage: expect <line> <call> digit <0-9*#A-D>";
-            return std::nullopt;
-        }
-        ex.kind = expect_kind::digit;
-        ex.value = static_cast<unsigned char>(w[4][0]);
-        return done();
-    }
-    if (w3 == "generate") {
-        auto v = w.size() == 5 ? value_of(family::generate_term, w[4]) : std::nullopt;
-        if (!v) {
-            *error = "usage: expect <line> <call> generate done|cancel";
-            return std::nullopt;
-        }
-        ex.kind = expect_kind::generate;
-        ex.value = *v;
-        return done();
-    }
-    auto state = value_of(family::call_state, w[3]);
-    if (!state || (*state & (*state - 1)) != 0 || *state == 0 || *state > LINECALLSTATE_UNKNOWN) {
-        *error = "\"" + w[3] + "\" is not a call state (" + names_list(family::call_state) +
-                 ") nor callinfo/digit/generate";
-        return std::nullopt;
-    }
-    ex.kind = expect_kind::call_state;
-    ex.value = *state;
-    if (w.size() == 5) {
-        if (*state == LINECALLSTATE_CONFERENCED) {
-            if (!known(w[4])) {
-                *error =
-                    "CONFERENCED takes the conference call's name; unknown call \"" + w[4] + "\"";
-                return std::nullopt;
-            }
-            ex.parent = w[4];
-        } else {
-            auto mf = mode_family(*state);
-            if (!mf) {
-                *error = "state " + w[3] + " has no mode";
-                return std::nullopt;
-            }
-            auto m = flags_value_of(*mf, w[4]);
-            if (!m) {
-                *error = "\"" + w[4] + "\" is not a " + std::string(prefix_of(*mf)) + " mode (" +
-                         names_list(*mf) + ")";
-                return std::nullopt;
-            }
-            ex.mode = *m;
-        }
-    } else if (w.size() > 5) {
-        *error = "too many words: " + usage;
-        return std::nullopt;
-    }
-    return done();
-}
-
 std::set<std::string> scenario::extensions() const {
     std::set<std::string> out;
     auto add = [&](const std::string& s) {
@@ -993,6 +472,14 @@ std::set<std::string> scenario::extensions() const {
     return out;
 }
 
+std::string scenario_error::text() const {
+    return line == 0 ? message : "line " + std::to_string(line) + ": " + message;
+}
+
+std::string scenario_error::located(const std::string& file) const {
+    return file + (line == 0 ? "" : ":" + std::to_string(line)) + ": " + message;
+}
+
 scenario parse_scenario(std::string_view text) {
     scenario sc;
     statement_parser parser;
@@ -1006,14 +493,20 @@ scenario parse_scenario(std::string_view text) {
         std::string err;
         auto st = parser.parse(line, &err);
         if (!err.empty()) {
-            sc.errors.push_back("line " + std::to_string(line_no) + ": " + err);
+            sc.errors.push_back({line_no, err});
+            // The names this line gives are defined anyway: their uses are not errors too.
+            std::string ignored;
+            const auto words = split_words(line, &ignored).value_or(std::vector<std::string>{});
+            auto as = std::find_if(words.begin(), words.end(),
+                                   [](const std::string& w) { return lower(w) == "as"; });
+            for (auto it = as == words.end() ? as : as + 1; it != words.end(); ++it)
+                if (valid_name(*it)) parser.define(*it);
         } else if (st) {
             st->line = line_no;
             if (std::holds_alternative<console_stmt>(st->body) &&
                 std::get<console_stmt>(st->body).word != "status") {
-                sc.errors.push_back("line " + std::to_string(line_no) + ": \"" +
-                                    std::get<console_stmt>(st->body).word +
-                                    "\" is for the console only");
+                sc.errors.push_back({line_no, "\"" + std::get<console_stmt>(st->body).word +
+                                                  "\" is for the console only"});
             } else {
                 sc.statements.push_back(std::move(*st));
             }
@@ -1028,7 +521,7 @@ scenario load_scenario(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         scenario sc;
-        sc.errors.push_back(path + ": cannot read the file");
+        sc.errors.push_back({0, "cannot read the file"});
         return sc;
     }
     std::ostringstream ss;
@@ -1093,7 +586,8 @@ std::string language_help() {
          "  echo <text>            print a line\n"
          "  shell <command>        run a command; a non-zero exit is a mismatch\n"
          "  # comment\n"
-         "Console only: status, lines, calls, help, quit\n";
+         "Console only: status, lines, calls, help, quit; call#N names any call the host has\n"
+         "  seen (N as printed, e.g. `answer call#3` for an incoming call; `status` lists them)\n";
     return o.str();
 }
 

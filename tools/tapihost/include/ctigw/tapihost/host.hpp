@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -38,6 +39,7 @@
 namespace ctigw::tapihost {
 
 class agent_router;
+class line_op;
 
 struct host_options {
     std::string tsp_path;
@@ -50,6 +52,10 @@ struct host_options {
     /// or by `closecall`.
     std::optional<std::chrono::milliseconds> idle_close = std::chrono::milliseconds(1000);
     bool verbose = false;
+    /// Print PHONE_STATE events (lamps, display, ringer, hookswitch ...: a dozen lines a phone
+    /// around every call). Off: the printed timeline shows the call flow; the events are logged
+    /// and matched (`expect phone`) all the same, and a MISMATCH shows them.
+    bool phone_detail = false;
     /// Where output lines go (thread-safe; called with one line, no newline).
     std::function<void(const std::string&)> print;
     /// Long runs (ctigw-soak): keep only about the newest `log_limit` events (0: every event, as
@@ -62,9 +68,10 @@ struct host_options {
 
 /// A call as the host sees it (call_views()).
 struct call_view {
-    std::uint64_t key = 0;
-    std::string line;  ///< the line's extension
-    DWORD state = 0;   ///< the last LINE_CALLSTATE (0 before the first)
+    std::uint64_t key = 0;  ///< N of its name call#N (console)
+    std::string name;       ///< its latest name: the `as` name, else call#N
+    std::string line;       ///< the line's extension
+    DWORD state = 0;        ///< the last LINE_CALLSTATE (0 before the first)
     bool closed = false;
     bool pending_create = false;
 };
@@ -112,6 +119,9 @@ public:
 
     /// Runs one operation statement (names already validated by the parser).
     op_result run(const op_stmt& op);
+    /// The line operations run() has a handler for (its verb table, host_ops.cpp); `phone` and
+    /// the agent verbs are dispatched before it.
+    static std::vector<std::string_view> line_verbs();
 
     // ---- for the runner ----
     /// Calls `fn` with the event log under the host lock.
@@ -120,6 +130,8 @@ public:
     void wait_for_events(std::size_t known, std::chrono::steady_clock::time_point deadline) const;
     /// Names a call (rebinding the name if it was used before).
     void bind_name(const std::string& name, std::uint64_t call);
+    /// A call by its `as` name (the latest binding) or as `call#N`, N being the number the host
+    /// gave it (every call has one, renamed or not, as long as the host remembers the call).
     std::optional<std::uint64_t> call_by_name(const std::string& name) const;
     std::string call_name(std::uint64_t call) const;
     /// Resolves a line token (extension, name or #id) to its extension as events carry it.
@@ -169,6 +181,7 @@ public:
 
 private:
     friend class agent_router;  // plays TAPISRV's proxy routing on the host's lines (agents.hpp)
+    friend class line_op;       // one line operation and its verb's handler (host_ops.cpp)
 
     struct line_dev {
         DWORD device_id = 0;
@@ -221,6 +234,7 @@ private:
     void violation(const std::string& text);
     std::uint64_t new_call_locked(std::size_t line, const std::string& name, bool pending);
     std::string call_label_locked(std::uint64_t key) const;
+    std::optional<std::uint64_t> call_key_locked(const std::string& name) const;
     std::optional<std::size_t> line_index_locked(const std::string& token) const;
     std::optional<std::size_t> phone_index_locked(const std::string& token) const;
 
@@ -258,6 +272,7 @@ private:
     mutable std::condition_variable changed_;
     std::vector<event> log_;
     std::uint64_t events_total_ = 0;  ///< seq of the next event (log_ may be trimmed)
+    bool phone_detail_hidden_ = false;  ///< a PHONE_STATE was not printed (said once)
     rule_checker checker_;
     std::vector<line_dev> lines_;
     std::vector<phone_dev> phones_;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "ctigw/tapihost/host.hpp"
 #include "ctigw/tapihost/matcher.hpp"
@@ -27,6 +28,10 @@ public:
     /// Runs a command; returns an error text or empty. `output` gets what it printed.
     virtual std::string execute(const std::string& command, std::string& output) = 0;
 };
+
+/// The errors of a scenario's `sim` lines: each checked by `sim` (`sim: ...`), or, without a
+/// simulator, reported as needing one. In line order.
+std::vector<scenario_error> check_sim_lines(const scenario& sc, sim_hook* sim);
 
 struct runner_options {
     std::chrono::milliseconds default_timeout{5000};

@@ -155,6 +155,11 @@ class statement_parser {
     bool known(const std::string& name) const;
 
   private:
+    struct word_entry;
+    /// The statements other than operations, by their first word (scenario.cpp).
+    static const std::vector<word_entry>& words();
+    /// `unknown statement "x"`, with the statements it is near to (did you mean), else all.
+    static std::string unknown_statement(const std::string& word);
     std::optional<statement> parse_op(const std::vector<std::string>& w, std::string* error);
     std::optional<statement> parse_expect(const std::vector<std::string>& w, std::string* error);
     /// `acdgroup ...`, `reasons ...` (acd_setup.cpp).
@@ -163,10 +168,22 @@ class statement_parser {
     std::vector<std::string> names_;
 };
 
+/// An error of a scenario file: where, and what is wrong.
+struct scenario_error {
+    std::size_t line = 0;  ///< 1-based; 0: the file as a whole
+    std::string message;
+    /// `line N: message` (just the message for line 0).
+    std::string text() const;
+    /// `file:N: message` (`file: message` for line 0), as compilers print them.
+    std::string located(const std::string& file) const;
+};
+
 /// A parsed scenario file.
 struct scenario {
     std::vector<statement> statements;
-    std::vector<std::string> errors;  ///< each `line N: ...`
+    /// Every error, in line order. A statement that fails still defines the names it gives with
+    /// `as`, so that their later uses are not reported again.
+    std::vector<scenario_error> errors;
     bool ok() const { return errors.empty(); }
     /// Every line/phone extension the scenario names (for the simulator's configuration).
     std::set<std::string> extensions() const;
