@@ -782,10 +782,11 @@ private:
 
     /// Queues on_link_down. Call it after the transition out of `live`, so that the callback
     /// follows on_state and the link's figures already show it down when it runs.
-    void report_down(const std::string& reason, bool restarted) {
+    void report_down(const std::string& reason, bool restarted, bool connection_kept = false) {
         if (!reported_up_ && !restarted) return;
         reported_up_ = false;
-        deliver([this, d = link_down{reason, restarted}] { callbacks_.on_link_down(d); }, false);
+        deliver([this, d = link_down{reason, restarted, connection_kept}] { callbacks_.on_link_down(d); },
+                false);
     }
 
     // ---- connection_owner ----
@@ -888,6 +889,14 @@ private:
     void on_message(response& r) {
         auto p = requests_.take(r.id);
         if (!p) {
+            auto* late = std::get_if<service_result>(&r.outcome);
+            if (late != nullptr && requests_.take_timed_out(r.id)) {
+                write_log(log_level::warn, "pbx-link: response " + log_safe(r.id, 64) +
+                                               " arrived after its request timed out: the switch "
+                                               "carried it out");
+                deliver([this, res = std::move(*late)] { callbacks_.on_late_result(res); }, false);
+                return;
+            }
             write_log(log_level::debug, "pbx-link: response " + log_safe(r.id, 64) +
                                             " for no outstanding request (timed out before?)");
             return;
@@ -943,7 +952,7 @@ private:
         if (st != link_state::monitoring && st != link_state::resyncing && st != link_state::live) return;
         switch (status) {
             case system_status::messages_lost:
-                start_resync("systemStatus messagesLost");
+                start_resync("systemStatus messagesLost", true);
                 break;
             case system_status::initializing:
                 awaiting_service_ = true;
@@ -992,7 +1001,7 @@ private:
         const auto why = std::string(verdict == seq_verdict::gap ? "sequence gap" : "sequence went back") +
                          ": expected " + std::to_string(expected) + ", got " + std::to_string(seq);
         write_log(log_level::warn, "pbx-link: " + why);
-        start_resync(why);
+        start_resync(why, true);
         return false;
     }
 
@@ -1085,10 +1094,11 @@ private:
         return std::max<std::size_t>(1, std::min<std::size_t>(settings_.batch_size, max_batch_));
     }
 
-    void start_resync(const std::string& why) {
+    /// `messages_lost`: a gap or messagesLost, the switch itself is fine (link_down::connection_kept).
+    void start_resync(const std::string& why, bool messages_lost = false) {
         const bool was_live = sm_.state() == link_state::live;
         const bool resyncing = sm_.dispatch(link_event::resync_needed, why);
-        if (was_live) report_down(why, false);  // after the transition, as in lose_connection
+        if (was_live) report_down(why, false, messages_lost);  // after the transition, as in lose_connection
         if (resyncing) begin_pass();
     }
 

@@ -1,5 +1,7 @@
 #include "request_table.hpp"
 
+#include <algorithm>
+
 namespace ctigw::pbx_link::detail {
 
 request_table::request_table(std::size_t max_in_flight, std::size_t max_waiting)
@@ -38,8 +40,19 @@ std::vector<pending_request> request_table::take_expired(time_point now) {
             continue;
         }
         out.push_back(remove(it));
+        if (!out.back().internal) {
+            if (timed_out_.size() == max_timed_out) timed_out_.pop_front();
+            timed_out_.push_back(out.back().id);
+        }
     }
     return out;
+}
+
+bool request_table::take_timed_out(const std::string& id) {
+    auto it = std::find(timed_out_.begin(), timed_out_.end(), id);
+    if (it == timed_out_.end()) return false;
+    timed_out_.erase(it);
+    return true;
 }
 
 std::vector<pending_request> request_table::take_all_pending() {

@@ -56,8 +56,12 @@ public:
                     time_point now, bool internal);
     /// Removes the request a response answers; nullopt for an unknown (or timed-out) id.
     std::optional<pending_request> take(const std::string& id);
-    /// Removes every request whose deadline is at or before `now`, earliest first.
+    /// Removes every request whose deadline is at or before `now`, earliest first. The ids of
+    /// user requests among them are remembered (the last max_timed_out) for a late response.
     std::vector<pending_request> take_expired(time_point now);
+    /// Whether `id` is a remembered timed-out user request; forgets it (one late response).
+    bool take_timed_out(const std::string& id);
+    static constexpr std::size_t max_timed_out = 1024;
     /// Removes everything: the requests on the wire, then the waiting ones.
     std::vector<pending_request> take_all_pending();
     std::vector<waiting_request> take_all_waiting();
@@ -92,6 +96,7 @@ private:
     std::set<std::pair<time_point, std::string>> deadlines_;
     std::deque<waiting_request> waiting_;
     std::multiset<time_point> hold_deadlines_;  ///< of the held requests in waiting_
+    std::deque<std::string> timed_out_;         ///< oldest first, at most max_timed_out
 };
 
 }  // namespace ctigw::pbx_link::detail

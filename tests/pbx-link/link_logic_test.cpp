@@ -230,6 +230,24 @@ TEST(linkRequestTable, SlotsQueueAndBackpressure) {
     EXPECT_EQ(t.user_in_flight(), 0u);
 }
 
+TEST(linkRequestTable, TimedOutUserRequestsAreRememberedForOneLateResponse) {
+    request_table t(4, 4);
+    const auto t0 = clock::now();
+    auto user = t.add(0, {}, 100ms, t0, false);
+    auto internal = t.add(0, {}, 100ms, t0, true);
+    EXPECT_EQ(t.take_expired(t0 + 100ms).size(), 2u);
+    EXPECT_FALSE(t.take(user));
+    EXPECT_TRUE(t.take_timed_out(user));
+    EXPECT_FALSE(t.take_timed_out(user));      // one late response per request
+    EXPECT_FALSE(t.take_timed_out(internal));  // internal requests have no owner to tell
+    for (std::size_t i = 0; i <= request_table::max_timed_out; ++i) {
+        t.add(0, {}, 1ms, t0, false);
+    }
+    const auto all = t.take_expired(t0 + 1s);
+    EXPECT_FALSE(t.take_timed_out(all.front().id));  // bounded: the oldest is forgotten
+    EXPECT_TRUE(t.take_timed_out(all.back().id));
+}
+
 TEST(linkRequestTable, HeldRequestsGiveUpAtTheirOwnDeadline) {
     request_table t(1, 4);
     const auto t0 = clock::now();

@@ -202,6 +202,12 @@ void recorder::on_system_status(protocol::system_status status) {
     statuses.push_back(status);
     changed();
 }
+
+void recorder::on_late_result(const protocol::service_result& result) {
+    std::lock_guard lock(mutex);
+    late_results.push_back(result);
+    changed();
+}
 bool recorder::wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex);
     return cv_.wait_for(lock, timeout, pred);

@@ -92,6 +92,7 @@ public:
     void on_live() override;
     void on_event(const std::string& device, const protocol::event_message& event) override;
     void on_system_status(protocol::system_status status) override;
+    void on_late_result(const protocol::service_result& result) override;
 
     /// Waits until `pred` (called under the lock) holds; false after `timeout`.
     bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s);
@@ -104,6 +105,7 @@ public:
     std::vector<device_truth> truths;
     std::vector<std::pair<std::string, protocol::event_message>> events;
     std::vector<protocol::system_status> statuses;
+    std::vector<protocol::service_result> late_results;
     int lives = 0;
     link_state state = link_state::stopped;
     /// Slows the consumer down (per event).

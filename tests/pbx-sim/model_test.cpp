@@ -1022,6 +1022,27 @@ TEST_F(model_test, hookswitch_starts_answers_and_clears_calls) {
                    {B, "CallCleared", cs::null}});
 }
 
+// docs/protocol.md "Dialling from a lifted handset" (issue 12 #6): MakeCall from a device whose
+// only connection is `initiated` dials that connection; a second call or one in another state
+// is still busy.
+TEST_F(model_test, make_call_dials_a_lifted_handset) {
+    monitor_all({A, B});
+    using protocol::hookswitch_mode;
+    using protocol::hookswitch_type;
+    ok<sv::set_hookswitch_status>({A, hookswitch_type::handset, hookswitch_mode::mic_and_speaker});
+    const auto call = nth<ev::service_initiated>().initiated_connection.call_id;
+    expect_events({{A, "HookswitchChanged", std::nullopt}, {A, "ServiceInitiated", cs::initiated}});
+    auto r = ok<sv::make_call>({A, B, std::nullopt, std::nullopt});
+    EXPECT_EQ(r.calling_connection, (connection_id{call, A}));
+    EXPECT_EQ(nth<ev::originated>().called_device, B);
+    expect_events({{A, "Originated", cs::connected},
+                   {A, "Delivered", cs::connected},
+                   {B, "Delivered", cs::alerting}});
+    // A is now connected in that call: busy.
+    refused<sv::make_call>({A, B, std::nullopt, std::nullopt}, error_category::state_incompatibility,
+                           "invalidDeviceState");
+}
+
 TEST_F(model_test, device_actions_hold_retrieve_dial) {
     monitor_all({A, B});
     EXPECT_TRUE(m().device_action(A, "dial 2002", now_).empty());

@@ -1,4 +1,5 @@
 #include "ctigw/tapihost/matcher.hpp"
+#include "ctigw/tapihost/scenario.hpp"
 
 #include <gtest/gtest.h>
 
@@ -138,6 +139,27 @@ TEST(Matcher, CompletionMismatchIsImmediate)
     EXPECT_EQ(m.find(t, b.log).st, st::matched);
     t.request = 5;
     EXPECT_EQ(m.find(t, b.log).st, st::pending);
+}
+
+TEST(Matcher, CompletionAlternatives)
+{
+    log_builder b;
+    b.completion(4, static_cast<LONG>(LINEERR_INVALLINESTATE));
+    target t;
+    t.kind = expect_kind::completion;
+    t.request = 4;
+    t.result = static_cast<LONG>(LINEERR_OPERATIONFAILED);
+    matcher m;
+    EXPECT_EQ(m.find(t, b.log).st, st::failed);
+    t.also = {static_cast<LONG>(LINEERR_INVALLINESTATE)};
+    EXPECT_EQ(m.find(t, b.log).st, st::matched);
+    const auto sc = parse_scenario(
+        "expect completion setagentstate LINEERR_OPERATIONFAILED|LINEERR_INVALLINESTATE\n");
+    ASSERT_EQ(sc.errors.size(), 0u);
+    const auto& ex = std::get<expect_stmt>(sc.statements.at(0).body);
+    EXPECT_EQ(ex.result, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    EXPECT_EQ(ex.also, std::vector<LONG>{static_cast<LONG>(LINEERR_INVALLINESTATE)});
+    EXPECT_FALSE(parse_scenario("expect completion answer ok|\n").errors.empty());
 }
 
 TEST(Matcher, LineAndPhoneStreams)

@@ -10,7 +10,7 @@ if grep -E '^\+[0-9.]+ phone [^ ]+ PHONE_STATE' <<<"$plain" | head -5 | grep .; 
   echo "FAIL: PHONE_STATE events printed without --phone-detail (above)"
   fail=1
 fi
-grep -qF "(PHONE_STATE events are not printed: --phone-detail)" <<<"$plain" ||
+grep -qF "(PHONE_STATE and call-count events are not printed: --phone-detail)" <<<"$plain" ||
   { echo "FAIL: no word that PHONE_STATE events are hidden"; fail=1; }
 grep -qE ' LINE_CALLSTATE ' <<<"$plain" || { echo "FAIL: the call flow is missing"; fail=1; }
 detail=$("$host" --tsp "$tsp" --sim --scenario "$scenario" --phone-detail 2>&1) || { echo "$detail"; echo "FAIL: the scenario failed with --phone-detail"; fail=1; }

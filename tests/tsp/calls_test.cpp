@@ -162,6 +162,20 @@ std::vector<std::string> calls_test::seen(const std::string& ext, bool label, bo
     return out;
 }
 
+void calls_test::answer_status_reads() {
+    namespace svc = proto::svc;
+    while (!link_->pending().empty()) {
+        const auto& prm = link_->pending().front().params;
+        if (std::holds_alternative<svc::get_forwarding::params>(prm)) {
+            reply(proto::service_result{std::in_place_type<svc::get_forwarding::result>});
+        } else if (std::holds_alternative<svc::get_do_not_disturb::params>(prm)) {
+            reply(proto::service_result{std::in_place_type<svc::get_do_not_disturb::result>});
+        } else {
+            return;
+        }
+    }
+}
+
 std::vector<tapi_message> calls_test::messages(const std::string& ext, DWORD msg) {
     drain();
     auto& r = record();

@@ -54,6 +54,9 @@ protected:
     /// Completes the oldest pending switch request with `result` / a CSTA error.
     void reply(proto::service_result result) { link_->complete_next(std::move(result)); }
     void refuse(proto::error_category cat, std::string value);
+    /// Answers (empty) the device status reads that lines coming back in service make, oldest
+    /// first, until another request is first in line (a resync's SnapshotCalls follow them).
+    void answer_status_reads();
     std::size_t pending() { return link_->pending().size(); }
     const proto::service_params& sent(std::size_t i = 0) { return link_->pending().at(i).params; }
 

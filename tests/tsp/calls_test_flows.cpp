@@ -2,6 +2,7 @@
 // failures, and resync / link loss.
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "calls_test.hpp"
 
@@ -107,6 +108,8 @@ TEST_F(calls_test, far_party_released_busy_disconnects_the_caller_busy) {
     event("2001", ev_originated({"c4", "2001"}, "2001", "2004"));
     event("2001", ev_delivered({"c4", "2004"}, "2001", "2004", connection_state::connected));
     event("2001", ev_cleared({"c4", "2004"}, connection_state::connected, event_cause::busy));
+    // The switch then releases the caller too (protocol.md "Cause of the last party").
+    event("2001", ev_cleared({"c4", "2001"}, connection_state::null, event_cause::busy));
     EXPECT_EQ(seen("2001"), (strings{"DIALTONE", "DIALING", "PROCEEDING", "RINGBACK",
                                      "DISCONNECTED(0x20)", "IDLE"}));  // BUSY
 }
@@ -231,6 +234,73 @@ TEST_F(calls_test, a_held_request_that_outlives_its_timeout_fails_with_invalline
     EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_INVALLINESTATE)});
     EXPECT_EQ(seen("2001"), strings{});
     EXPECT_EQ(calls::close_call(p(), hd), 0);
+}
+
+// Issue 12 #2: a MakeCall that timed out and was placed by the switch later appeared as an
+// unsolicited ghost call nobody owns; its late result clears it, and the log says so.
+TEST_F(calls_test, a_make_call_placed_after_its_timeout_is_cleared) {
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2003"), 0, nullptr),
+        static_cast<LONG>(id));
+    link().fail_next(pbx_link::request_failure::timeout);
+    EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_OPERATIONFAILED)});
+    // The switch placed it after all: its events make a call TAPI did not ask for ...
+    event("2001", ev_initiated({"c7", "2001"}, event_cause::make_call));
+    event("2001", ev_originated({"c7", "2001"}, "2001", "2003"));
+    // ... and the late response names it: cleared.
+    link().push_late_result(ok<svc::make_call>({connection_id{"c7", "2001"}}));
+    ASSERT_EQ(pending(), 1u);
+    EXPECT_EQ(std::get<svc::clear_connection::params>(sent()).connection_to_be_cleared,
+              (connection_id{"c7", "2001"}));
+    reply(ok<svc::clear_connection>());
+    event("2001", ev_cleared({"c7", "2001"}, connection_state::null));
+    EXPECT_TRUE(std::any_of(log_.begin(), log_.end(), [](const std::string& line) {
+        return line.find("placed by the switch later") != std::string::npos;
+    }));
+    // Other late results (nothing was made) are ignored.
+    link().push_late_result(ok<svc::hold_call>());
+    EXPECT_EQ(pending(), 0u);
+}
+
+// Issue 12 #6: after the handset is lifted (phoneSetHookSwitch off-hook or at the set) the
+// switch's DIALTONE call could not be dialled: lineDial was refused (no DIAL feature) and
+// lineMakeCall was refused by the switch (calling device busy). Both dial the dial tone now.
+TEST_F(calls_test, dialling_from_a_lifted_handset) {
+    event("2002", ev_initiated({"c5", "2002"}, event_cause::new_call));
+    auto tone = bound("2002", "c5");
+    ASSERT_TRUE(tone);
+    ASSERT_EQ(tone->state, DWORD{LINECALLSTATE_DIALTONE});
+    ASSERT_TRUE(features_of(tone->hd()) & LINECALLFEATURE_DIAL);
+    const auto d = rid();
+    ASSERT_EQ(calls::dial(p(), d, tone->hd(), w(u"2003"), 0), static_cast<LONG>(d));
+    const auto& mp = std::get<svc::make_call::params>(sent());
+    EXPECT_EQ(mp.calling_device, "2002");
+    EXPECT_EQ(mp.called_directory_number, "2003");
+    reply(ok<svc::make_call>({connection_id{"c5", "2002"}}));  // the switch dials the dial tone
+    EXPECT_EQ(completions(d), std::vector<LONG>{0});
+    clear_messages();
+    event("2002", ev_originated({"c5", "2002"}, "2002", "2003"));
+    event("2002", ev_delivered({"c5", "2003"}, "2002", "2003", connection_state::connected));
+    EXPECT_EQ(seen("2002"), (strings{"DIALING", "PROCEEDING", "RINGBACK"}));
+    EXPECT_EQ(bound("2002", "c5"), tone);
+
+    // lineMakeCall while the handset is lifted: TAPI's new call takes the switch's call over.
+    event("2001", ev_initiated({"c6", "2001"}, event_cause::new_call));
+    auto tone1 = bound("2001", "c6");
+    ASSERT_TRUE(tone1);
+    HDRVCALL made = nullptr;
+    const auto m = rid();
+    ASSERT_EQ(calls::make_call(p(), m, line_of("2001")->hd(), ht_call(7), &made, w(u"2003"), 0,
+                               nullptr),
+              static_cast<LONG>(m));
+    reply(ok<svc::make_call>({connection_id{"c6", "2001"}}));
+    EXPECT_EQ(completions(m), std::vector<LONG>{0});
+    EXPECT_EQ(tone1->state, DWORD{LINECALLSTATE_IDLE});
+    event("2001", ev_originated({"c6", "2001"}, "2001", "2003"));
+    EXPECT_EQ(bound("2001", "c6")->hd(), made);
+    EXPECT_EQ(state_of(made), DWORD{LINECALLSTATE_PROCEEDING});
 }
 
 TEST_F(calls_test, make_call_without_number_then_dial) {
@@ -421,16 +491,25 @@ TEST_F(calls_test, unhold_of_a_pending_transfer_cancels_it_with_reconnect) {
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_CONNECTED});
 }
 
-TEST_F(calls_test, swap_hold_moves_the_transfer_pairing) {
-    auto orig = incoming_connected("c1", "2001", "2002");
-    HDRVCALL consult = nullptr;
-    calls::setup_transfer(p(), rid(), orig, ht_call(2), &consult, nullptr);
-    reply(ok<svc::hold_call>());
-    event("2002", ev_held({"c1", "2002"}, connection_state::hold));
-    calls::dial(p(), rid(), consult, w(u"2003"), 0);
-    reply(ok<svc::make_call>({connection_id{"c2", "2002"}}));
-    event("2002", ev_originated({"c2", "2002"}, "2002", "2003"));
-    event("2002", ev_established({"c2", "2003"}, "2002", "2003", connection_state::connected));
+/// 2002 talks to 2001 (c1, `orig`), holds it with lineSetupTransfer and consults 2003 (c2,
+/// `consult`, connected).
+class consultation_test : public calls_test {
+protected:
+    HDRVCALL orig = nullptr, consult = nullptr;
+    void SetUp() override {
+        calls_test::SetUp();
+        orig = incoming_connected("c1", "2001", "2002");
+        calls::setup_transfer(p(), rid(), orig, ht_call(2), &consult, nullptr);
+        reply(ok<svc::hold_call>());
+        event("2002", ev_held({"c1", "2002"}, connection_state::hold));
+        calls::dial(p(), rid(), consult, w(u"2003"), 0);
+        reply(ok<svc::make_call>({connection_id{"c2", "2002"}}));
+        event("2002", ev_originated({"c2", "2002"}, "2002", "2003"));
+        event("2002", ev_established({"c2", "2003"}, "2002", "2003", connection_state::connected));
+    }
+};
+
+TEST_F(consultation_test, swap_hold_moves_the_transfer_pairing) {
     EXPECT_EQ(calls::swap_hold(p(), 1, orig, consult), E(LINEERR_INVALCALLSTATE));
     const auto s = rid();
     ASSERT_EQ(calls::swap_hold(p(), s, consult, orig), static_cast<LONG>(s));
@@ -447,6 +526,97 @@ TEST_F(calls_test, swap_hold_moves_the_transfer_pairing) {
     // The pending transfer now completes from the other handle.
     EXPECT_TRUE(features_of(consult) & LINECALLFEATURE_COMPLETETRANSF);
     EXPECT_EQ(completions(s), std::vector<LONG>{0});
+}
+
+// Issue 12 #12: after lineSwapHold in a consultation, lineUnhold of the held consultation was sent
+// as ReconnectCall, which clears the *active* call: the customer. It swaps back instead.
+TEST_F(consultation_test, unhold_after_swap_hold_retrieves_and_never_drops_the_customer) {
+    calls::swap_hold(p(), rid(), consult, orig);
+    reply(ok<svc::alternate_call>());
+    event("2002", ev_held({"c2", "2002"}, connection_state::hold, event_cause::alternate));
+    event("2002", ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
+    ASSERT_EQ(state_of(orig), DWORD{LINECALLSTATE_CONNECTED});
+    ASSERT_TRUE(features_of(consult) & LINECALLFEATURE_UNHOLD);
+    const auto u = rid();
+    ASSERT_EQ(calls::unhold(p(), u, consult), static_cast<LONG>(u));
+    ASSERT_TRUE(std::holds_alternative<svc::alternate_call::params>(sent()))
+        << "unhold must not clear a call";
+    const auto& ap = std::get<svc::alternate_call::params>(sent());
+    EXPECT_EQ(ap.active_call, (connection_id{"c1", "2002"}));  // the customer goes on hold
+    EXPECT_EQ(ap.other_call, (connection_id{"c2", "2002"}));
+    reply(ok<svc::alternate_call>());
+    event("2002", ev_held({"c1", "2002"}, connection_state::hold, event_cause::alternate));
+    event("2002", ev_retrieved({"c2", "2002"}, connection_state::connected, event_cause::alternate));
+    EXPECT_EQ(completions(u), std::vector<LONG>{0});
+    EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_ONHOLDPENDTRANSFER});  // the pairing is back
+    EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_TRUE(features_of(orig) & LINECALLFEATURE_COMPLETETRANSF);
+}
+
+// Issue 12 #4: lineUnhold while another call on the address is active left two ACTIVE calls
+// (dwMaxNumActiveCalls is 1). The active one goes on hold (AlternateCall); one that has no switch
+// call to hold yet makes unhold unavailable.
+TEST_F(calls_test, unhold_with_another_active_call_swaps_or_is_refused) {
+    auto first = incoming_connected("c1", "2001", "2002");
+    const auto h = rid();
+    calls::hold(p(), h, first);
+    reply(ok<svc::hold_call>());
+    event("2002", ev_held({"c1", "2002"}, connection_state::hold));
+    ASSERT_EQ(state_of(first), DWORD{LINECALLSTATE_ONHOLD});
+    // A second call, answered while the first is held.
+    event("2002", ev_delivered({"c3", "2002"}, "2003", "2002", connection_state::alerting));
+    event("2002", ev_established({"c3", "2002"}, "2003", "2002", connection_state::connected));
+    const auto u = rid();
+    ASSERT_EQ(calls::unhold(p(), u, first), static_cast<LONG>(u));
+    ASSERT_TRUE(std::holds_alternative<svc::alternate_call::params>(sent()));
+    const auto& ap = std::get<svc::alternate_call::params>(sent());
+    EXPECT_EQ(ap.active_call, (connection_id{"c3", "2002"}));
+    EXPECT_EQ(ap.other_call, (connection_id{"c1", "2002"}));
+    reply(ok<svc::alternate_call>());
+    event("2002", ev_held({"c3", "2002"}, connection_state::hold, event_cause::alternate));
+    event("2002", ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
+    EXPECT_EQ(completions(u), std::vector<LONG>{0});
+    EXPECT_EQ(state_of(first), DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_EQ(state_of(bound("2002", "c3")->hd()), DWORD{LINECALLSTATE_ONHOLD});
+    // A dial-tone call of our own (no switch call yet) cannot be put on hold: no UNHOLD.
+    const auto h2 = rid();
+    calls::hold(p(), h2, first);
+    reply(ok<svc::hold_call>());
+    event("2002", ev_held({"c1", "2002"}, connection_state::hold));
+    const auto c3 = bound("2002", "c3")->hd();
+    const auto d = rid();
+    calls::drop(p(), d, c3);
+    reply(ok<svc::clear_connection>());
+    event("2002", ev_cleared({"c3", "2002"}, connection_state::null));
+    HDRVCALL tone = nullptr;
+    const auto m = rid();
+    ASSERT_EQ(calls::make_call(p(), m, line_of("2002")->hd(), ht_call(9), &tone, nullptr, 0, nullptr),
+              static_cast<LONG>(m));
+    EXPECT_EQ(state_of(tone), DWORD{LINECALLSTATE_DIALTONE});
+    EXPECT_FALSE(features_of(first) & LINECALLFEATURE_UNHOLD);
+    EXPECT_EQ(calls::unhold(p(), 1, first), E(LINEERR_INVALCALLSTATE));
+    EXPECT_EQ(pending(), 0u);
+}
+
+// Issue 12 #11: a switch that keeps the last party in `fail` (reorder tone) instead of clearing
+// it. The call went IDLE on the other party's ConnectionCleared, lineDrop was then refused and
+// the failed connection stayed on the switch for ever; it now stays DISCONNECTED until lineDrop.
+TEST_F(calls_test, a_party_left_in_fail_stays_disconnected_until_line_drop_clears_it) {
+    auto c = incoming_connected("c1", "2001", "2002");
+    clear_messages();
+    event("2002", ev_cleared({"c1", "2001"}, connection_state::connected));
+    event("2002", ev_failed({"c1", "2002"}, "2002", connection_state::fail, event_cause::reorder_tone));
+    EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_DISCONNECTED});
+    EXPECT_EQ(seen("2002"), strings{"DISCONNECTED(0x1)"});  // NORMAL, and it stays
+    const auto d = rid();
+    ASSERT_EQ(calls::drop(p(), d, c), static_cast<LONG>(d));
+    EXPECT_EQ(std::get<svc::clear_connection::params>(sent()).connection_to_be_cleared,
+              (connection_id{"c1", "2002"}));
+    reply(ok<svc::clear_connection>());
+    event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
+    event("2002", ev_call_cleared("c1"));
+    EXPECT_EQ(completions(d), std::vector<LONG>{0});
+    EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_IDLE});
 }
 
 TEST_F(calls_test, blind_transfer_and_its_failures) {
@@ -571,44 +741,52 @@ TEST_F(calls_test, conference_participant_held_by_the_conferencing_device_become
     EXPECT_EQ(a.back(), "CONNECTED");
 }
 
-TEST_F(calls_test, complete_transfer_as_conference_creates_a_parent) {
-    auto orig = incoming_connected("c1", "2001", "2002");
-    HDRVCALL consult = nullptr;
-    calls::setup_transfer(p(), rid(), orig, ht_call(2), &consult, nullptr);
-    reply(ok<svc::hold_call>());
-    calls::dial(p(), rid(), consult, w(u"2003"), 0);
-    reply(ok<svc::make_call>({connection_id{"c2", "2002"}}));
-    event("2002", ev_originated({"c2", "2002"}, "2002", "2003"));
-    event("2002", ev_established({"c2", "2003"}, "2002", "2003", connection_state::connected));
-    HDRVCALL conf = nullptr;
-    EXPECT_EQ(calls::complete_transfer(p(), 1, orig, consult, ht_call(3), nullptr,
-                                       LINETRANSFERMODE_CONFERENCE),
-              E(LINEERR_INVALPOINTER));
-    const auto ct = rid();
-    ASSERT_EQ(calls::complete_transfer(p(), ct, orig, consult, ht_call(3), &conf,
-                                       LINETRANSFERMODE_CONFERENCE),
-              static_cast<LONG>(ct));
-    ASSERT_NE(conf, nullptr);
-    // The event first, then the response.
+/// 2002 talks to 2001 (c1), consults 2003 (c2) and completes the transfer as a conference (c5).
+class conference_test : public calls_test {
+protected:
+    HDRVCALL orig = nullptr, consult = nullptr, conf = nullptr;
     proto::evt::conferenced ce;
-    ce.primary_old_call = {"c1", "2002"};
-    ce.secondary_old_call = connection_id{"c2", "2002"};
-    ce.conferencing_device = "2002";
-    ce.added_party = "2003";
-    ce.conference_connections = {
-        {connection_id{"c1", "2001"}, connection_id{"c5", "2001"}, "2001"},
-        {connection_id{"c1", "2002"}, connection_id{"c5", "2002"}, "2002"},
-        {connection_id{"c2", "2002"}, connection_id{"c5", "2002"}, "2002"},
-        {connection_id{"c2", "2003"}, connection_id{"c5", "2003"}, "2003"}};
-    ce.local_connection_info = connection_state::connected;
-    clear_messages();
-    event("2002", ce);
-    EXPECT_EQ(seen("2002"), strings{}) << "nothing before the request completes";
-    svc::conference_call::result cr;
-    cr.conference_call = {"c5", "2002"};
-    cr.connections = ce.conference_connections;
-    reply(ok<svc::conference_call>(cr));
-    EXPECT_EQ(completions(ct), std::vector<LONG>{0});
+
+    void consult_then_conference() {
+        orig = incoming_connected("c1", "2001", "2002");
+        calls::setup_transfer(p(), rid(), orig, ht_call(2), &consult, nullptr);
+        reply(ok<svc::hold_call>());
+        calls::dial(p(), rid(), consult, w(u"2003"), 0);
+        reply(ok<svc::make_call>({connection_id{"c2", "2002"}}));
+        event("2002", ev_originated({"c2", "2002"}, "2002", "2003"));
+        event("2002", ev_established({"c2", "2003"}, "2002", "2003", connection_state::connected));
+        EXPECT_EQ(calls::complete_transfer(p(), 1, orig, consult, ht_call(3), nullptr,
+                                           LINETRANSFERMODE_CONFERENCE),
+                  E(LINEERR_INVALPOINTER));
+        const auto ct = rid();
+        ASSERT_EQ(calls::complete_transfer(p(), ct, orig, consult, ht_call(3), &conf,
+                                           LINETRANSFERMODE_CONFERENCE),
+                  static_cast<LONG>(ct));
+        ASSERT_NE(conf, nullptr);
+        // The event first, then the response.
+        ce.primary_old_call = {"c1", "2002"};
+        ce.secondary_old_call = connection_id{"c2", "2002"};
+        ce.conferencing_device = "2002";
+        ce.added_party = "2003";
+        ce.conference_connections = {
+            {connection_id{"c1", "2001"}, connection_id{"c5", "2001"}, "2001"},
+            {connection_id{"c1", "2002"}, connection_id{"c5", "2002"}, "2002"},
+            {connection_id{"c2", "2002"}, connection_id{"c5", "2002"}, "2002"},
+            {connection_id{"c2", "2003"}, connection_id{"c5", "2003"}, "2003"}};
+        ce.local_connection_info = connection_state::connected;
+        clear_messages();
+        event("2002", ce);
+        EXPECT_EQ(seen("2002"), strings{}) << "nothing before the request completes";
+        svc::conference_call::result cr;
+        cr.conference_call = {"c5", "2002"};
+        cr.connections = ce.conference_connections;
+        reply(ok<svc::conference_call>(cr));
+        EXPECT_EQ(completions(ct), std::vector<LONG>{0});
+    }
+};
+
+TEST_F(conference_test, complete_transfer_as_conference_creates_a_parent) {
+    consult_then_conference();
     const auto s = seen("2002");
     ASSERT_EQ(s.size(), 3u);
     EXPECT_EQ(s[0], "CONNECTED");
@@ -623,6 +801,27 @@ TEST_F(calls_test, complete_transfer_as_conference_creates_a_parent) {
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_IDLE});
     EXPECT_EQ(state_of(conf), DWORD{LINECALLSTATE_IDLE});
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_CONNECTED});
+}
+
+// Issue 12 #5: lineDrop of the conference call released only the controller's connection and
+// left the others talking in a conference nobody on this line controls. The conferencing line
+// drops the whole conference (TSPI_lineDrop: every participating call is dropped).
+TEST_F(conference_test, line_drop_of_the_conference_call_drops_every_party) {
+    consult_then_conference();
+    const auto d = rid();
+    ASSERT_EQ(calls::drop(p(), d, conf), static_cast<LONG>(d));
+    ASSERT_TRUE(std::holds_alternative<svc::clear_call::params>(sent()));
+    EXPECT_EQ(std::get<svc::clear_call::params>(sent()).call_to_be_cleared, "c5");
+    reply(ok<svc::clear_call>());
+    clear_messages();
+    event("2002", ev_cleared({"c5", "2001"}, connection_state::connected));
+    event("2002", ev_cleared({"c5", "2003"}, connection_state::connected));
+    event("2002", ev_cleared({"c5", "2002"}, connection_state::null));
+    event("2002", ev_call_cleared("c5"));
+    EXPECT_EQ(completions(d), std::vector<LONG>{0});
+    EXPECT_EQ(state_of(conf), DWORD{LINECALLSTATE_IDLE});
+    EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_IDLE});
+    EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_IDLE});
 }
 
 // ---- park / pickup / redirect
@@ -862,8 +1061,10 @@ TEST_F(calls_test, a_monitor_that_missed_events_tracks_the_call_from_the_next_on
     // 2001 never saw the start of c3; an Established with its state connected adopts it.
     event("2001", ev_established({"c3", "2003"}, "2001", "2003", connection_state::connected));
     EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "CONNECTED"}));
-    // Far end leaves: nobody else → DISCONNECTED(NORMAL) + IDLE.
+    // Far end leaves: nobody else → DISCONNECTED(NORMAL), IDLE when the switch releases 2001.
     event("2001", ev_cleared({"c3", "2003"}, connection_state::connected));
+    EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "CONNECTED", "DISCONNECTED(0x1)"}));
+    event("2001", ev_cleared({"c3", "2001"}, connection_state::null));
     EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "CONNECTED", "DISCONNECTED(0x1)", "IDLE"}));
 }
 
@@ -939,6 +1140,109 @@ TEST_F(calls_test, link_loss_during_a_consultation_and_a_conference) {
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_IDLE});
     refuse(proto::error_category::operation, "invalidConnectionID");
     EXPECT_EQ(completions(u), std::vector<LONG>{E(LINEERR_INVALCALLSTATE)});
+}
+
+// Issue 12 #13: a sequence gap took every line out of service and back. Now the lines stay in
+// service, calls keep their handles and only what changed is reported; a request made during the
+// resync waits for it.
+TEST_F(calls_test, a_sequence_gap_corrects_only_what_changed) {
+    auto c = incoming_connected("c1", "2001", "2002");
+    clear_messages();
+    const auto h = rid();
+    link().resync_after_lost_messages(
+        {truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
+         truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002")}),
+         truth("2003", {})},
+        "sequence gap");
+    EXPECT_TRUE(line_of("2002")->in_service);
+    EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_ONHOLD});  // held while the events were lost
+    EXPECT_EQ(seen("2002"), strings{"ONHOLD"});
+    EXPECT_TRUE(messages("2002", LINE_LINEDEVSTATE).empty());
+    // The far ends are read: 2001 learns that 2002 holds it.
+    answer_status_reads();  // re-read after lost messages
+    ASSERT_EQ(pending(), 1u);
+    svc::snapshot_call::result parties;
+    parties.parties = {proto::call_party{connection_id{"c1", "2001"}, connection_state::connected},
+                       proto::call_party{connection_id{"c1", "2002"}, connection_state::hold}};
+    reply(svc_result{std::in_place_type<svc::snapshot_call::result>, parties});
+    EXPECT_EQ(call_of(bound("2001", "c1")->hd())->state_mode, DWORD{LINECONNECTEDMODE_ACTIVEHELD});
+    // A request during the next resync is held, not refused.
+    link().set_state(pbx_link::link_state::resyncing, "messagesLost");
+    p().on_link_down(pbx_link::link_down{"systemStatus messagesLost", false, true});
+    ASSERT_EQ(calls::unhold(p(), h, c), static_cast<LONG>(h));
+    EXPECT_TRUE(link().pending().front().held);
+    link().go_live({truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
+                    truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002")}),
+                    truth("2003", {})});
+    EXPECT_TRUE(std::holds_alternative<svc::retrieve_call::params>(sent()));
+    reply(ok<svc::retrieve_call>());
+    EXPECT_EQ(completions(h), std::vector<LONG>{0});
+    answer_status_reads();
+    reply(svc_result{std::in_place_type<svc::snapshot_call::result>, parties});
+    EXPECT_TRUE(messages("2002", LINE_LINEDEVSTATE).empty());
+}
+
+// Issue 12 #1: a device's own truth cannot tell what its far end did during an outage. After the
+// resync each call's parties are read (SnapshotCall) and every line's view corrected.
+TEST_F(calls_test, resync_corrects_the_far_end_view) {
+    proto::svc::snapshot_call::result parties;
+    auto party = [](const char* call, const char* dev, connection_state st) {
+        return proto::call_party{connection_id{call, dev}, st};
+    };
+    // Answered during the outage: the caller was RINGBACK.
+    event("2001", ev_initiated({"c1", "2001"}, event_cause::new_call));
+    event("2001", ev_originated({"c1", "2001"}, "2001", "2002"));
+    event("2001", ev_delivered({"c1", "2002"}, "2001", "2002", connection_state::connected));
+    event("2002", ev_delivered({"c1", "2002"}, "2001", "2002", connection_state::alerting));
+    const auto a = bound("2001", "c1")->hd();
+    ASSERT_EQ(state_of(a), DWORD{LINECALLSTATE_RINGBACK});
+    // Held by its far end during the outage: 2003 talking to outside 0145678901.
+    event("2003", ev_delivered({"c2", "2003"}, "0145678901", "2003", connection_state::alerting));
+    event("2003", ev_established({"c2", "2003"}, "0145678901", "2003", connection_state::connected));
+    const auto h = bound("2003", "c2")->hd();
+    link().go_down();
+    link().go_live({truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
+                    truth("2002", {snap({"c1", "2002"}, connection_state::connected, "2001", "2002")}),
+                    truth("2003", {snap({"c2", "2003"}, connection_state::connected, "0145678901", "2003")})});
+    EXPECT_EQ(state_of(a), DWORD{LINECALLSTATE_RINGBACK}) << "unknown until the switch is asked";
+    answer_status_reads();
+    // One SnapshotCall per call, whichever lines share it.
+    std::set<std::string> asked;
+    for (std::size_t i = 0; i < pending(); ++i) {
+        asked.insert(std::get<svc::snapshot_call::params>(sent(i)).call_id);
+    }
+    EXPECT_EQ(asked, (std::set<std::string>{"c1", "c2"}));
+    while (pending() != 0) {
+        const auto id = std::get<svc::snapshot_call::params>(sent()).call_id;
+        svc::snapshot_call::result r;
+        if (id == "c1") {
+            r.parties = {party("c1", "2001", connection_state::connected),
+                         party("c1", "2002", connection_state::connected)};
+        } else {
+            r.parties = {party("c2", "T1", connection_state::hold),
+                         party("c2", "2003", connection_state::connected)};
+        }
+        reply(svc_result{std::in_place_type<svc::snapshot_call::result>, r});
+    }
+    EXPECT_EQ(state_of(a), DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_EQ(call_of(a)->connected.number, "2002");
+    EXPECT_EQ(state_of(h), DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_EQ(call_of(h)->state_mode, DWORD{LINECONNECTEDMODE_ACTIVEHELD});
+}
+
+TEST_F(calls_test, resync_shows_a_caller_whose_far_end_still_rings_as_ringback) {
+    link().go_down();
+    link().go_live({truth("2001", {snap({"c4", "2001"}, connection_state::connected, "2001", "0145678901")}),
+                    truth("2002", {}), truth("2003", {})});
+    auto c = bound("2001", "c4");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->state, DWORD{LINECALLSTATE_CONNECTED});
+    answer_status_reads();
+    svc::snapshot_call::result r;
+    r.parties = {proto::call_party{connection_id{"c4", "2001"}, connection_state::connected},
+                 proto::call_party{connection_id{"c4", "T7"}, connection_state::alerting}};
+    reply(svc_result{std::in_place_type<svc::snapshot_call::result>, r});
+    EXPECT_EQ(c->state, DWORD{LINECALLSTATE_RINGBACK});
 }
 
 TEST_F(calls_test, link_loss_keeps_a_conference_the_truth_still_shows) {

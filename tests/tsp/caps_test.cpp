@@ -233,3 +233,49 @@ TEST_F(caps_test, every_refusing_tspi_function_is_synchronous) {
 
 }  // namespace
 }  // namespace ctigw::tsp::testing
+
+namespace ctigw::tsp::testing {
+namespace {
+
+// Issue 12 #7: LINEDEVCAPS advertised RINGING and NUMCALLS, LINEADDRESSCAPS INUSE* and NUMCALLS,
+// and none was ever sent. Each bit advertised is now sent (when selected); INUSEMANY (a private
+// address is never used by many stations) and OTHER are no longer advertised.
+TEST_F(calls_test, advertised_line_and_address_states_are_sent) {
+    EXPECT_EQ(caps::line_states & LINEDEVSTATE_OTHER, 0u);
+    EXPECT_EQ(caps::address_states & LINEADDRESSSTATE_INUSEMANY, 0u);
+    const auto l = line_of("2002");
+    l->line_states = LINEDEVSTATE_RINGING | LINEDEVSTATE_NUMCALLS;
+    l->address_states = LINEADDRESSSTATE_NUMCALLS | LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE;
+    auto c = incoming_offering("c1", "2001", "2002");
+    auto dev = messages("2002", LINE_LINEDEVSTATE);
+    ASSERT_EQ(dev.size(), 2u);
+    EXPECT_EQ(dev[0].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_RINGING));
+    EXPECT_EQ(dev[1].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_NUMCALLS));
+    auto addr = messages("2002", LINE_ADDRESSSTATE);
+    ASSERT_EQ(addr.size(), 2u);
+    EXPECT_EQ(addr[0].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_NUMCALLS));
+    EXPECT_EQ(addr[1].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_INUSEONE));
+    // Answered: still one active call, no new counts; no second ring.
+    event("2002", ev_established({"c1", "2002"}, "2001", "2002", connection_state::connected));
+    EXPECT_EQ(messages("2002", LINE_LINEDEVSTATE).size(), 2u);
+    EXPECT_EQ(messages("2002", LINE_ADDRESSSTATE).size(), 2u);
+    // Held: the counts change (active 0, on hold 1), the address stays in use.
+    event("2002", ev_held({"c1", "2002"}, connection_state::hold));
+    EXPECT_EQ(messages("2002", LINE_LINEDEVSTATE).size(), 3u);
+    addr = messages("2002", LINE_ADDRESSSTATE);
+    ASSERT_EQ(addr.size(), 3u);
+    EXPECT_EQ(addr[2].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_NUMCALLS));
+    // Gone: DISCONNECTED counts as active (NUMCALLS), then IDLE: NUMCALLS and INUSEZERO.
+    event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
+    addr = messages("2002", LINE_ADDRESSSTATE);
+    ASSERT_EQ(addr.size(), 6u);
+    EXPECT_EQ(addr[3].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_NUMCALLS));
+    EXPECT_EQ(addr[4].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_NUMCALLS));
+    EXPECT_EQ(addr[5].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_INUSEZERO));
+    EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_IDLE});
+    // Nothing reaches a line that selected nothing.
+    EXPECT_TRUE(messages("2001", LINE_LINEDEVSTATE).empty());
+}
+
+}  // namespace
+}  // namespace ctigw::tsp::testing

@@ -411,6 +411,13 @@ void on(const event_context& x, const evt::connection_cleared& e) {
                                  LINEDISCONNECTMODE_NORMAL);
         return;
     }
+    if (x.lci() && *x.lci() != connection_state::null) {
+        // Our connection outlives the last other party (a switch that leaves it in `fail` says
+        // so with a Failed that follows: protocol.md "A party left in fail"): DISCONNECTED until
+        // lineDrop clears it or the switch does; IDLE now would leave it on the switch for ever.
+        call_machine::transition(x.p, x.l, c, LINECALLSTATE_DISCONNECTED, mode);
+        return;
+    }
     // The last other party left: its cause is why our call ended (a destination that rang and
     // then returned busy is DISCONNECTED BUSY, not NORMAL).
     calls::end_call(x.p, x.l, c, mode);

@@ -90,6 +90,20 @@ bool has_other(const line& l, const call& self, DWORD states, bool need_connecti
     });
 }
 
+/// lineUnhold cannot retrieve `c` while another call is active on the address without a switch
+/// call to put on hold (a dial-tone call not yet dialled); c's own undialled consultation aside,
+/// which unhold abandons.
+bool unhold_blocked(const line& l, const call& c) {
+    constexpr DWORD active = LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
+                             LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK |
+                             LINECALLSTATE_CONNECTED;
+    const auto consult = c.consultation.lock();
+    return std::any_of(l.calls.begin(), l.calls.end(), [&](const call_ptr& o) {
+        return o.get() != &c && !o->dead && (o->state & active) != 0 && !o->connection &&
+               o != consult && o->conference.lock().get() != &c;
+    });
+}
+
 }  // namespace
 
 // ---- the state machine ----------------------------------------------------------------------
@@ -143,6 +157,9 @@ bool call_machine::transition(provider_state& p, const line_ptr& l, const call_p
     }
     recompute_features(*l);
     queue_call_state(p, l, c, to, mode);
+    if (c->reportable && !c->closed) {
+        devices_calls_changed_locked(p, l, to == LINECALLSTATE_OFFERING && from != to);
+    }
     if (to == LINECALLSTATE_IDLE && !c->reportable && !c->tapi_pending && !c->dead) {
         // TAPI never heard of it (line closed all along): nobody will close it.
         calls::forget(p, l, c);
@@ -185,8 +202,12 @@ DWORD call_machine::features(const line& l, const call& c) {
             break;
         case LINECALLSTATE_DIALTONE:
         case LINECALLSTATE_DIALING:
-            // Dialling makes the switch call (MakeCall): only for calls that have none yet.
-            if (!conn && c.awaiting_connection == call::awaiting::none) f |= LINECALLFEATURE_DIAL;
+            // Dialling makes the switch call (MakeCall) for calls that have none yet, or dials
+            // the switch's dial tone of a lifted handset (protocol.md "lifted handset").
+            if ((!conn || c.switch_state == protocol::connection_state::initiated) &&
+                c.awaiting_connection == call::awaiting::none) {
+                f |= LINECALLFEATURE_DIAL;
+            }
             if (conn && other_held) f |= LINECALLFEATURE_SWAPHOLD;
             break;
         case LINECALLSTATE_PROCEEDING:
@@ -217,17 +238,17 @@ DWORD call_machine::features(const line& l, const call& c) {
             if (in_conf_setup) f |= LINECALLFEATURE_ADDTOCONF;
             break;
         case LINECALLSTATE_ONHOLD:
-            f |= LINECALLFEATURE_UNHOLD;
+            if (!unhold_blocked(l, c)) f |= LINECALLFEATURE_UNHOLD;
             if (other_active) f |= LINECALLFEATURE_SWAPHOLD | LINECALLFEATURE_COMPLETETRANSF;
             if (parent && other_active) f |= LINECALLFEATURE_ADDTOCONF;
             break;
         case LINECALLSTATE_ONHOLDPENDTRANSFER:
-            f |= LINECALLFEATURE_UNHOLD;
+            if (!unhold_blocked(l, c)) f |= LINECALLFEATURE_UNHOLD;
             if (c.consultation.lock()) f |= LINECALLFEATURE_COMPLETETRANSF;
             if (other_active) f |= LINECALLFEATURE_SWAPHOLD | LINECALLFEATURE_COMPLETETRANSF;
             break;
         case LINECALLSTATE_ONHOLDPENDCONF:
-            f |= LINECALLFEATURE_UNHOLD;
+            if (!unhold_blocked(l, c)) f |= LINECALLFEATURE_UNHOLD;
             if (other_active) f |= LINECALLFEATURE_SWAPHOLD | LINECALLFEATURE_ADDTOCONF;
             break;
         case LINECALLSTATE_CONFERENCED:
@@ -474,6 +495,7 @@ void report_current(provider_state& p, const line_ptr& l, const call_ptr& c) {
         queue_call_state(p, l, c, c->state, c->state_mode);
     }
     flush_info(p, l, c);
+    devices_calls_changed_locked(p, l, false);
 }
 
 void end_call(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mode) {

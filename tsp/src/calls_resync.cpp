@@ -5,6 +5,7 @@
 #include <set>
 
 #include "calls.hpp"
+#include "ctigw/protocol/log_safe.hpp"
 
 namespace ctigw::tsp {
 
@@ -164,6 +165,85 @@ void calls_line_closed_locked(provider_state& p, const line_ptr& l) {
             calls::forget(p, l, c);
         }
     }
+}
+
+namespace {
+
+/// One call's parties as the switch sees them now: each line's view of its far end is corrected
+/// (a device's own snapshot cannot tell whether the far end rang, answered or held meanwhile).
+void apply_far_ends(provider_state& p, const std::string& call_id,
+                    const std::vector<protocol::call_party>& parties) {
+    for (const auto& l : p.lines_) {
+        auto c = calls::find_call(*l, call_id);
+        if (!c || c->state == LINECALLSTATE_IDLE || c->role != call_role::normal) continue;
+        if (c->switch_state != connection_state::connected) continue;
+        const protocol::call_party* connected = nullptr;
+        bool alerting = false, all_held = true, others = false;
+        for (const auto& party : parties) {
+            if (party.connection.device_id == l->extension) continue;
+            others = true;
+            if (party.state == connection_state::connected && connected == nullptr) connected = &party;
+            alerting = alerting || party.state == connection_state::alerting;
+            all_held = all_held && party.state == connection_state::hold;
+        }
+        if (!others) continue;
+        const std::string self =
+            p.dial_plan_ ? p.dial_plan_->to_canonical(l->extension) : l->extension;
+        const bool outgoing = c->caller.number == self;
+        DWORD to = c->state, mode = c->state_mode;
+        if (connected != nullptr) {
+            to = LINECALLSTATE_CONNECTED;
+            mode = LINECONNECTEDMODE_ACTIVE;
+            calls::set_party(p, *c, &call::connected, connected->connection.device_id,
+                             LINECALLINFOSTATE_CONNECTEDID);
+        } else if (all_held && c->state == LINECALLSTATE_CONNECTED) {
+            mode = LINECONNECTEDMODE_ACTIVEHELD;  // held by the far end meanwhile
+        } else if (alerting && outgoing && c->state == LINECALLSTATE_CONNECTED) {
+            to = LINECALLSTATE_RINGBACK;  // the far end still rings
+            mode = 0;
+        }
+        if (to != c->state || mode != c->state_mode) {
+            p.log(level::info, calls::describe(*c, *l) + " far end resynced");
+            call_machine::transition(p, l, c, to, mode);
+        }
+        calls::flush_info(p, l, c);
+    }
+}
+
+}  // namespace
+
+void calls_after_resync_locked(provider_state& p) {
+    std::set<std::string> asked;
+    for (const auto& l : p.lines_) {
+        for (const auto& c : l->calls) {
+            if (!c->connection || c->dead || c->role != call_role::normal ||
+                c->switch_state != connection_state::connected) {
+                continue;
+            }
+            const std::string id = c->connection->call_id;
+            if (!asked.insert(id).second) continue;
+            p.send_locked(protocol::svc::snapshot_call::params{id},
+                          [&p, id](const pbx_link::request_outcome& o) {
+                              if (!o.ok()) return;  // gone meanwhile: its events tell
+                              const auto* r =
+                                  std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
+                              if (r != nullptr) apply_far_ends(p, id, r->parties);
+                          });
+        }
+    }
+}
+
+void calls_on_late_result_locked(provider_state& p, const protocol::service_result& result) {
+    const auto* made = std::get_if<protocol::svc::make_call::result>(&result);
+    if (made == nullptr) return;
+    const auto& conn = made->calling_connection;
+    p.log(level::warn, "a MakeCall that timed out was placed by the switch later (call " +
+                           protocol::log_safe(conn.call_id, 64) + " at " +
+                           protocol::log_safe(conn.device_id, 64) +
+                           "): its TAPI request already failed, clearing it");
+    p.send_locked(protocol::svc::clear_connection::params{conn}, [&p](const auto& o) {
+        if (!o.ok()) p.log(level::warn, "clearing the late MakeCall's call failed");
+    });
 }
 
 void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c) {

@@ -106,13 +106,15 @@ inline constexpr DWORD media_modes = LINEMEDIAMODE_INTERACTIVEVOICE;
 inline constexpr DWORD bearer_modes = LINEBEARERMODE_VOICE;
 
 /// LINEDEVCAPS.dwLineStates / LINEADDRESSCAPS.dwAddressStates we report.
+/// Every bit is sent when it happens (a bit advertised is a bit honoured; OTHER is never sent).
 inline constexpr DWORD line_states =
-    LINEDEVSTATE_OTHER | LINEDEVSTATE_RINGING | LINEDEVSTATE_MSGWAITON | LINEDEVSTATE_MSGWAITOFF |
+    LINEDEVSTATE_RINGING | LINEDEVSTATE_MSGWAITON | LINEDEVSTATE_MSGWAITOFF |
     LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE | LINEDEVSTATE_NUMCALLS |
     LINEDEVSTATE_REMOVED | LINEDEVSTATE_CAPSCHANGE;
+/// Every bit is sent (a bit advertised is a bit honoured); no INUSEMANY: an address is private.
 inline constexpr DWORD address_states = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
-                                        LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS |
-                                        LINEADDRESSSTATE_FORWARD | LINEADDRESSSTATE_CAPSCHANGE;
+                                        LINEADDRESSSTATE_NUMCALLS | LINEADDRESSSTATE_FORWARD |
+                                        LINEADDRESSSTATE_CAPSCHANGE;
 
 // ---- per-device capabilities (docs/protocol.md §5.2, docs/tspi-mapping.md "Capabilities") ----
 

@@ -534,6 +534,15 @@ void devices_set_in_service_locked(provider_state& p, const std::string& device,
     }
 }
 
+void devices_reread_status_locked(provider_state& p, const std::string& device) {
+    if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
+        if (it->second->in_service) devices::refresh_line_locked(p, it->second);
+    }
+    if (auto it = p.phone_by_extension_.find(device); it != p.phone_by_extension_.end()) {
+        if (it->second->in_service) devices::refresh_phone_locked(p, it->second);
+    }
+}
+
 void devices_set_all_out_of_service_locked(provider_state& p) {
     for (const auto& l : p.lines_) {
         if (l->removed || !l->in_service) continue;
@@ -693,6 +702,13 @@ void remove_line_locked(provider_state& p, const line_ptr& l) {
     if (l->awaiting_create) return;  // TAPI never heard of it (see tspi-mapping.md)
     const DWORD id = l->device_id;
     if (l->is_open() && l->event_proc) {
+        // An application that selected it hears LINEDEVSTATE_REMOVED first (advertised in
+        // LINEDEVCAPS.dwLineStates), then LINE_REMOVE.
+        if ((l->line_states & LINEDEVSTATE_REMOVED) != 0) {
+            p.tapi_.push([proc = l->event_proc, ht = l->ht] {
+                proc(ht, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_REMOVED, 0, 0);
+            });
+        }
         p.tapi_.push([proc = l->event_proc, ht = l->ht, id] {
             proc(ht, nullptr, LINE_REMOVE, id, 0, 0);
         });

@@ -1,4 +1,4 @@
-// The TSPI call-control exports: thin adapters over calls::* (calls_ops.cpp, calls_sync.cpp).
+// The TSPI call-control exports: thin adapters over calls::* (requests/*.cpp, calls_sync.cpp).
 // Each one catches every exception (LINEERR_OPERATIONFAILED) and needs the current provider:
 // without one an async function answers OPERATIONFAILED (the request cannot run) and a
 // synchronous one UNINITIALIZED.

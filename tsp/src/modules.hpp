@@ -2,10 +2,12 @@
 //
 //   state.cpp      provider lifecycle, handles, the link callbacks, request plumbing
 //   calls*.cpp     call control: the call state machine, CSTA events → LINE_CALLSTATE/CALLINFO,
-//                  call features, every call-related TSPI operation
+//                  call features, the synchronous call functions, resync
+//   requests/*.cpp the asynchronous call operations, one file per family (common.hpp: the
+//                  checks and the request plumbing they share)
 //   devices*.cpp   lines and phones as devices: caps, status, open/close, forwarding/DND/MWI,
 //                  phone sets, configuration reload (LINE_CREATE/REMOVE)
-//   exports.cpp    the TSPI_* C ABI, each a thin adapter
+//   exports_*.cpp  the TSPI_* C ABI, each a thin adapter behind one guard (export.hpp)
 #pragma once
 
 #include "state.hpp"
@@ -23,6 +25,13 @@ void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
                               const pbx_link::device_truth& truth);
 /// The line was closed by TAPI: calls still pending complete, per TSPI rules.
 void calls_line_closed_locked(provider_state& p, const line_ptr& l);
+/// After a resync (on_live): each call's parties are read (SnapshotCall) and every line's view of
+/// the far end corrected — answered meanwhile (CONNECTED, CONNECTEDID), still ringing (RINGBACK),
+/// held by the far end (CONNECTED ACTIVEHELD).
+void calls_after_resync_locked(provider_state& p);
+/// A request that timed out was carried out by the switch after all (link.hpp on_late_result):
+/// a MakeCall placed late made a call nobody owns (its TAPI request failed) — it is cleared.
+void calls_on_late_result_locked(provider_state& p, const protocol::service_result& result);
 /// Recomputes a call's features (and reports LINE_CALLSTATE if its state changed).
 void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c);
 
@@ -38,6 +47,13 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
 /// LINEDEVSTATE_INSERVICE/OUTOFSERVICE and PHONESTATE_RESUME/SUSPEND to open devices.
 void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service);
 void devices_set_all_out_of_service_locked(provider_state& p);
+/// A call of `l` changed state (or became known to TAPI): LINE_LINEDEVSTATE(RINGING) for a call
+/// that starts `ringing`, NUMCALLS / INUSEZERO / INUSEONE when the line's counts change — each
+/// only when selected, as advertised in LINEDEVCAPS/LINEADDRESSCAPS.
+void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool ringing);
+/// Re-reads the status of the device's open line and phone that are in service (events about
+/// them may have been lost); what changed is reported as when its event arrives.
+void devices_reread_status_locked(provider_state& p, const std::string& device);
 /// The capabilities of the device's latest MonitorStart result (devices_caps.cpp): the line's
 /// unsupported services and masks; LINEDEVSTATE/LINEADDRESSSTATE_CAPSCHANGE when they change.
 void devices_set_capabilities_locked(provider_state& p, const line_ptr& l,

@@ -8,6 +8,7 @@
 #include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "ctigw/config/devices.hpp"
 #include "ctigw/config/token.hpp"
@@ -277,8 +278,16 @@ void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to
 
 void provider_state::on_link_down(const pbx_link::link_down& why) {
     std::lock_guard lock(mutex_);
-    link_live_ = false;
+    link_live_ = false;  // requests are held by the link until it is live again
     truths_pending_.clear();
+    if (why.connection_kept) {
+        // Events were lost but the switch works: devices stay in service (no flap every
+        // application sees); the truths correct the calls, the status reads the rest.
+        reread_status_at_live_ = true;
+        log(level::warn, "switch link resyncing (" + why.reason + "): devices stay in service");
+        agents::on_link_down_locked(*this);
+        return;
+    }
     log(level::warn, "switch link down: " + why.reason +
                          (why.switch_restarted ? " (switch restarted: every call is gone)" : ""));
     devices_set_all_out_of_service_locked(*this);
@@ -318,12 +327,20 @@ void provider_state::on_live() {
     // Only now does the link accept requests: report INSERVICE/RESUME from here, not per truth.
     auto pending = std::move(truths_pending_);
     truths_pending_.clear();
+    const bool reread = std::exchange(reread_status_at_live_, false);
     for (const auto& [device, usable] : pending) {
         try {
+            // Device events (forwarding, DND, lamps ...) may have been lost with the calls'.
+            if (reread && usable) devices_reread_status_locked(*this, device);
             devices_set_in_service_locked(*this, device, usable);
         } catch (const std::exception& e) {
             log(level::error, "in-service report for " + device + " failed: " + e.what());
         }
+    }
+    try {
+        calls_after_resync_locked(*this);
+    } catch (const std::exception& e) {
+        log(level::error, std::string("far-end resync failed: ") + e.what());
     }
     agents::on_live_locked(*this);
 }
@@ -344,6 +361,15 @@ void provider_state::on_event(const std::string& device, const protocol::event_m
     } catch (const std::exception& e) {
         log(level::error, "event " + std::string(protocol::event_name(event.body)) + " for " +
                               device + " failed: " + e.what());
+    }
+}
+
+void provider_state::on_late_result(const protocol::service_result& result) {
+    std::lock_guard lock(mutex_);
+    try {
+        calls_on_late_result_locked(*this, result);
+    } catch (const std::exception& e) {
+        log(level::error, std::string("late result failed: ") + e.what());
     }
 }
 

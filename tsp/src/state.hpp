@@ -10,6 +10,7 @@
 // - No exception leaves a function called by an export (the exports catch too).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -125,6 +126,9 @@ public:
     std::weak_ptr<call> conference;    ///< member/consultation → its conference parent
     std::weak_ptr<call> consultation;  ///< original → its consultation call
     std::weak_ptr<call> original;      ///< consultation → the call it consults about
+    /// The consultation the application dialled (lineSetupTransfer/Conference/PrepareAddToConf);
+    /// unlike role it does not move with lineSwapHold: lineUnhold cancels only this call.
+    bool dialled_consultation = false;
     bool transfer_pending = false;     ///< original is ONHOLDPENDTRANSFER
     bool conference_pending = false;   ///< parent is ONHOLDPENDCONF
 
@@ -182,6 +186,9 @@ public:
     /// forwarding/do_not_disturb were read from the switch (GetForwarding/GetDoNotDisturb) in
     /// this link session; events keep them current after that (devices*.cpp).
     bool forwarding_known = false;
+    /// Active, on-hold and pending-hold calls as last reported (LINEDEVSTATE_NUMCALLS,
+    /// LINEADDRESSSTATE_NUMCALLS/INUSEZERO/INUSEONE are sent when they change).
+    std::array<DWORD, 3> reported_calls{};
     /// Services the switch refuses for this device (capabilities of its latest MonitorStart
     /// result) and the feature bits they take away; empty = the full superset (devices_caps.cpp).
     std::vector<std::string> unsupported_services;
@@ -303,6 +310,8 @@ public:
     /// service together when the link is live, since the link takes requests only then. A truth
     /// that arrives while live (a device added by a reload) puts its device in service at once.
     std::vector<std::pair<std::string, bool>> truths_pending_;
+    /// A resync after lost messages (link_down::connection_kept): re-read open devices' status.
+    bool reread_status_at_live_ = false;
 
     /// Every async request not yet completed (so that shutdown can complete them all).
     std::unordered_map<DRV_REQUESTID, request_ptr> requests_;
@@ -364,6 +373,7 @@ public:
     void on_live() override;
     void on_event(const std::string& device, const protocol::event_message& event) override;
     void on_system_status(protocol::system_status status) override;
+    void on_late_result(const protocol::service_result& result) override;
 };
 
 /// Sets the provider the TSPI exports use (exports.cpp).

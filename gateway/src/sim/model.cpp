@@ -152,6 +152,21 @@ bool switch_model::impl::is_busy(const std::string& device) const {
     return false;
 }
 
+call_rec* switch_model::impl::dial_tone_call(const std::string& device) {
+    const device_state* dev = find_device(device);
+    if (dev == nullptr) return nullptr;
+    call_rec* tone = nullptr;
+    for (const auto& cid : dev->calls) {
+        auto it = calls_.find(cid);
+        if (it == calls_.end()) continue;
+        const party* p = find_party(it->second, device);
+        if (p == nullptr || p->state == connection_state::hold) continue;
+        if (p->state != connection_state::initiated || tone != nullptr) return nullptr;  // busy
+        tone = &it->second;
+    }
+    return tone;
+}
+
 const external_rule* switch_model::impl::match_rule(const std::string& number) const {
     for (const auto& r : config_.external_rules) {
         if (number.starts_with(r.prefix)) return &r;

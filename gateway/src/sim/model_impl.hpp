@@ -184,6 +184,9 @@ struct switch_model::impl {
     const device_state* find_device(const std::string& id) const;
     device_state* find_station(const std::string& id);
     bool is_busy(const std::string& device) const;
+    /// The device's call when its only non-held connection is `initiated` (off-hook, dial
+    /// tone): MakeCall dials it (docs/protocol.md "Dialling from a lifted handset").
+    call_rec* dial_tone_call(const std::string& device);
     bool is_dialable(const std::string& number) const;
     const external_rule* match_rule(const std::string& number) const;
     std::optional<csta_error> check_destination(const std::string& number,

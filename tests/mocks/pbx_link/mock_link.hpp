@@ -87,11 +87,23 @@ public:
         for (auto& r : pending_) r.held = false;  // sent now
     }
     void push_truth(const device_truth& truth) { callbacks_.on_device_truth(truth); }
+    /// A resync on the same connection after lost messages (sequence gap, messagesLost):
+    /// requests on the wire stay outstanding; new ones are held until live again.
+    void resync_after_lost_messages(const std::vector<device_truth>& truths,
+                                    std::string reason = "sequence gap") {
+        const auto from = state_;
+        state_ = link_state::resyncing;
+        callbacks_.on_state(from, state_, reason);
+        callbacks_.on_link_down(link_down{std::move(reason), false, true});
+        go_live(truths);
+    }
     void push_event(const std::string& device, const protocol::event_message& event) {
         ++figures_.events;
         callbacks_.on_event(device, event);
     }
     void push_system_status(protocol::system_status status) { callbacks_.on_system_status(status); }
+    /// A response to a request that already timed out (link.hpp on_late_result).
+    void push_late_result(const protocol::service_result& result) { callbacks_.on_late_result(result); }
     /// The link drops: requests in flight complete with link_lost, then on_link_down.
     void go_down(std::string reason = "connection reset", bool switch_restarted = false) {
         // Left live first, as the real link: a request made by a completion below is held.

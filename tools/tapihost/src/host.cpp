@@ -38,14 +38,31 @@ void host::violation(const std::string& text) {
     print_locked(format_time(now()) + " VIOLATION " + text);
 }
 
+namespace {
+
+/// Device detail a person following the call flow does not need: PHONE_STATE (lamps, display,
+/// ringer ...) and the line's call counts (LINEDEVSTATE_NUMCALLS, LINEADDRESSSTATE_NUMCALLS and
+/// INUSE*), which follow every call state change.
+bool is_detail(const event& e) {
+    if (e.kind == event_kind::phone) return e.msg == PHONE_STATE;
+    if (e.kind != event_kind::line) return false;
+    if (e.msg == LINE_LINEDEVSTATE) return e.p1 == LINEDEVSTATE_NUMCALLS;
+    constexpr DWORD counts = LINEADDRESSSTATE_NUMCALLS | LINEADDRESSSTATE_INUSEZERO |
+                             LINEADDRESSSTATE_INUSEONE | LINEADDRESSSTATE_INUSEMANY;
+    return e.msg == LINE_ADDRESSSTATE && (e.p2 & ~static_cast<DWORD_PTR>(counts)) == 0;
+}
+
+}  // namespace
+
 event& host::push_locked(event e) {
     e.seq = events_total_++;
     e.at = now();
-    if (options_.phone_detail || e.kind != event_kind::phone || e.msg != PHONE_STATE) {
+    if (options_.phone_detail || !is_detail(e)) {
         print_locked(format_event(e));
     } else if (!phone_detail_hidden_) {
         phone_detail_hidden_ = true;
-        print_locked(format_time(e.at) + " (PHONE_STATE events are not printed: --phone-detail)");
+        print_locked(format_time(e.at) +
+                     " (PHONE_STATE and call-count events are not printed: --phone-detail)");
     }
     // Long runs keep the newest events only (nothing matches against the log there).
     if (options_.log_limit != 0 && log_.size() >= 2 * options_.log_limit)

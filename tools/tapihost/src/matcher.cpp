@@ -1,6 +1,8 @@
 // Expectation matching (matcher.hpp).
 #include "ctigw/tapihost/matcher.hpp"
 
+#include <algorithm>
+
 #include "agent_language.hpp"
 
 namespace ctigw::tapihost {
@@ -98,8 +100,11 @@ match_outcome matcher::find(const target& t, const std::vector<event>& log) cons
             ok = e.msg == PHONE_BUTTON && p1 == t.value &&
                  (!t.mode || static_cast<std::uint32_t>(e.p3) == *t.mode);
             break;
-        case expect_kind::completion:
-            return {e.result == t.result ? st::matched : st::failed, i};
+        case expect_kind::completion: {
+            const bool accepted = e.result == t.result ||
+                                  std::find(t.also.begin(), t.also.end(), e.result) != t.also.end();
+            return {accepted ? st::matched : st::failed, i};
+        }
         case expect_kind::agent_event:
             ok = e.msg == t.value && agent::event_matches(t.value, t.mode, e.p1, e.p2, e.p3);
             break;
@@ -152,8 +157,11 @@ std::string describe_target(const target& t, const std::string& call_name,
         if (t.mode) s += " " + flags_of(family::button_state, *t.mode);
         return s;
     }
-    case expect_kind::completion:
-        return "req " + std::to_string(t.request) + " " + op_name + " → " + result_name(t.result);
+    case expect_kind::completion: {
+        std::string s = "req " + std::to_string(t.request) + " " + op_name + " → " + result_name(t.result);
+        for (LONG r : t.also) s += "|" + result_name(r);
+        return s;
+    }
     case expect_kind::agent_event: {
         std::string s = line + " " + message_name(t.value);
         if (t.mode) s += " " + agent::value_name(t.value, *t.mode);

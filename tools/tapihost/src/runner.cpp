@@ -181,6 +181,7 @@ bool runner::run_expect(const statement& st, const expect_stmt& ex) {
                         "  no operation \"" + ex.op + "\" was run (or each was already expected)");
         t.request = *id;
         t.result = ex.result;
+        t.also = ex.also;
         op_name = host_.op_name(*id);
     } else if (ex.kind == expect_kind::phone_state || ex.kind == expect_kind::phone_button) {
         auto dev = host_.phone_device(ex.device);

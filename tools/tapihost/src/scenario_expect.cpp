@@ -97,7 +97,7 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
     const auto w1 = lower(w[1]);
     if (w1 == "completion") {
         if (w.size() != 4) {
-            *error = "usage: expect completion <op|last> ok|LINEERR_X";
+            *error = "usage: expect completion <op|last> ok|LINEERR_X[|LINEERR_Y]";
             return std::nullopt;
         }
         ex.kind = expect_kind::completion;
@@ -112,12 +112,20 @@ std::optional<statement> statement_parser::parse_expect(const std::vector<std::s
             return std::nullopt;
         }
         ex.op = o == "makecall" ? "call" : o;
-        auto r = parse_result(w[3]);
-        if (!r) {
-            *error = "\"" + w[3] + "\" is not a result (ok, LINEERR_..., PHONEERR_...)";
-            return std::nullopt;
+        // One result, or alternatives where the outcome depends on timing: A|B.
+        std::string_view rest = w[3];
+        for (bool first = true;; first = false) {
+            const auto bar = rest.find('|');
+            const std::string one(rest.substr(0, bar));
+            auto r = parse_result(one);
+            if (!r) {
+                *error = "\"" + one + "\" is not a result (ok, LINEERR_..., PHONEERR_...)";
+                return std::nullopt;
+            }
+            (first ? ex.result : ex.also.emplace_back()) = *r;
+            if (bar == std::string_view::npos) break;
+            rest.remove_prefix(bar + 1);
         }
-        ex.result = *r;
         return done();
     }
     if (w1 == "phone") {

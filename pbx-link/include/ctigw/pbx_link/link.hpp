@@ -132,6 +132,10 @@ struct device_truth {
 struct link_down {
     std::string reason;  ///< "heartbeat timeout", "switch restarted", "connection reset", ...
     bool switch_restarted = false;  ///< the instance id changed: every call is gone
+    /// A resync on the same connection after lost messages (sequence gap, messagesLost): the
+    /// switch works and the devices stay usable; only the consumer's view may be stale, and the
+    /// truths that follow correct it.
+    bool connection_kept = false;
 };
 
 /// The consumer (the TSP). Called on the delivery thread only, in order (see the file comment).
@@ -156,6 +160,10 @@ public:
     virtual void on_event(const std::string& device, const protocol::event_message& event) = 0;
     /// The switch reported its status (resyncs are started by the link itself).
     virtual void on_system_status(protocol::system_status /*status*/) {}
+    /// A successful response to a user request that had already completed with `timeout`: the
+    /// switch did carry it out after all (e.g. a MakeCall placed late), and nobody owns what it
+    /// made. The last 1,024 timed-out request ids are remembered for this.
+    virtual void on_late_result(const protocol::service_result& /*result*/) {}
 };
 
 /// Figures for the TSP and the tools. A consistent snapshot, cheap to take.

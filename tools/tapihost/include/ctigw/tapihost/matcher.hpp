@@ -42,6 +42,7 @@ struct target {
     std::optional<std::uint64_t> parent;  ///< CONFERENCED: the parent call's key
     DRV_REQUESTID request = 0;            ///< completion
     LONG result = 0;                      ///< completion
+    std::vector<LONG> also;               ///< completion: other accepted results
 };
 
 struct match_outcome {

@@ -90,6 +90,7 @@ struct expect_stmt {
     std::vector<std::pair<std::string, std::string>> fields;  ///< call_values (FIELD upper case)
     std::string op;      ///< completion: verb, TSPI name, or "last"; agent_result: verb|last
     LONG result = 0;     ///< completion
+    std::vector<LONG> also;  ///< completion: other accepted results (`A|B`)
     std::string bind;    ///< newcall: the name to give the call
     std::string where;   ///< features: devcaps, addresscaps, ..., callstatus
     bool lacks = false;  ///< features: the bits must all be absent (else present)
