@@ -283,8 +283,8 @@ std::string statement_parser::unknown_statement(const std::string& word) {
     std::vector<std::string_view> all;
     for (const auto& s : op_specs()) all.push_back(s.verb);
     for (const auto& entry : words()) all.push_back(entry.word);
-    if (auto near = detail::suggest(word, all); !near.empty())
-        return "unknown statement \"" + word + "\"; " + detail::did_you_mean(near);
+    if (auto close_ones = detail::suggest(word, all); !close_ones.empty())
+        return "unknown statement \"" + word + "\"; " + detail::did_you_mean(close_ones);
     std::string list;
     for (const auto& s : op_specs())
         list += std::string(list.empty() ? "" : ", ") + std::string(s.verb);
