@@ -18,6 +18,20 @@ bool is_separator(char c) {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
 }
 
+/// Appends the digits of `text` (and * and # when `star_hash`) to `digits`, skipping separators;
+/// the index of the first other character, or npos.
+std::size_t collect_digits(std::string_view text, bool star_hash, std::string& digits) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_digit(c) || (star_hash && (c == '*' || c == '#'))) {
+            digits += c;
+        } else if (!is_separator(c)) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -59,7 +73,23 @@ std::string prefix_conflict(const dialing_settings& s) {
            international + "\": every national number would read as an international one";
 }
 
-dial_plan::dial_plan(dialing_settings settings) : settings_(std::move(settings)) {}
+dial_plan::dial_plan(dialing_settings settings) : settings_(std::move(settings)) {
+    // Of two prefixes that are spelt the same (France: outside "0" + national "0" is
+    // international "00"; national "0" is outside "0"), the earlier in this list wins: numbers
+    // are read as the site dials them.
+    const dialing_settings& s = settings_;
+    const std::string& out = s.outside_prefix;
+    if (!out.empty()) {
+        readings_.push_back({out + s.international_prefix, form::international});
+        readings_.push_back({out + s.national_prefix, form::national});
+    }
+    readings_.push_back({s.international_prefix, form::international});
+    if (!s.national_prefix.empty()) readings_.push_back({s.national_prefix, form::national});
+    if (!out.empty()) readings_.push_back({out, form::local});
+    std::stable_sort(readings_.begin(), readings_.end(), [](const reading& a, const reading& b) {
+        return a.prefix.size() > b.prefix.size();
+    });
+}
 
 result<std::string> dial_plan::to_dialable(std::string_view number) const {
     using r = result<std::string>;
@@ -70,16 +100,13 @@ result<std::string> dial_plan::to_dialable(std::string_view number) const {
                           " characters");
     }
     const bool canonical = text.front() == '+';
+    const std::size_t skip = canonical ? 1 : 0;
     std::string digits;
-    for (std::size_t i = canonical ? 1 : 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (is_digit(c) || (!canonical && (c == '*' || c == '#'))) {
-            digits += c;
-        } else if (!is_separator(c)) {
-            return r::failure("invalid character " + describe_char(c) + " at position " +
-                              std::to_string(i + 1) + "; use digits" +
-                              (canonical ? "" : ", * and #") + " with optional spaces, - . ( )");
-        }
+    if (const auto bad = collect_digits(text.substr(skip), !canonical, digits);
+        bad != std::string_view::npos) {
+        return r::failure("invalid character " + describe_char(text[skip + bad]) + " at position " +
+                          std::to_string(skip + bad + 1) + "; use digits" +
+                          (canonical ? "" : ", * and #") + " with optional spaces, - . ( )");
     }
     if (digits.empty()) return r::failure("the number has no digits");
     if (!canonical) return r::success(std::move(digits));
@@ -99,8 +126,6 @@ result<std::string> dial_plan::to_dialable(std::string_view number) const {
 }
 
 namespace {
-
-enum class form { international, national, local };
 
 /// "+CC [AREA ]REST" of a national significant number of the site's country.
 std::string national_canonical(const dialing_settings& s, std::string_view nsn) {
@@ -124,42 +149,23 @@ std::string international_canonical(const dialing_settings& s, std::string_view 
 
 std::string dial_plan::to_canonical(std::string_view switch_number) const {
     const dialing_settings& s = settings_;
-    const std::string original(switch_number);
-    if (s.country_code.empty() || switch_number.size() > max_number_length) return original;
+    const auto original = [&] { return std::string(switch_number); };
+    if (s.country_code.empty() || switch_number.size() > max_number_length) return original();
     const bool plus = switch_number.starts_with('+');
     std::string n;
-    for (char c : switch_number.substr(plus ? 1 : 0)) {
-        if (is_digit(c)) {
-            n += c;
-        } else if (!is_separator(c)) {
-            return original;  // a name, "anonymous", a feature code
-        }
+    if (collect_digits(switch_number.substr(plus ? 1 : 0), false, n) != std::string_view::npos) {
+        return original();  // a name, "anonymous", a feature code
     }
-    if (n.empty()) return original;
+    if (n.empty()) return original();
     if (plus) {
         auto out = international_canonical(s, n);
-        return out.empty() ? original : out;
+        return out.empty() ? original() : out;
     }
-    if (n.size() <= s.internal_length) return original;  // extensions, service numbers
-
-    // The prefixes a switch may put before an outside number, longest first; of two that are
-    // spelt the same (France: outside "0" + national "0" is international "00"; national "0" is
-    // outside "0"), the earlier in this list: numbers are read as the site dials them.
-    const std::string& out = s.outside_prefix;
-    std::vector<std::pair<std::string, form>> readings;
-    if (!out.empty()) {
-        readings.emplace_back(out + s.international_prefix, form::international);
-        readings.emplace_back(out + s.national_prefix, form::national);
-    }
-    readings.emplace_back(s.international_prefix, form::international);
-    if (!s.national_prefix.empty()) readings.emplace_back(s.national_prefix, form::national);
-    if (!out.empty()) readings.emplace_back(out, form::local);
-    std::stable_sort(readings.begin(), readings.end(),
-                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    if (n.size() <= s.internal_length) return original();  // extensions, service numbers
 
     std::string_view rest = n;
     form kind = form::local;  // no prefix: a subscriber number of the site's area
-    for (const auto& [prefix, f] : readings) {
+    for (const auto& [prefix, f] : readings_) {
         if (!n.starts_with(prefix)) continue;
         rest = std::string_view(n).substr(prefix.size());
         kind = f;
@@ -171,10 +177,10 @@ std::string dial_plan::to_canonical(std::string_view switch_number) const {
         }
         break;
     }
-    if (rest.empty()) return original;
+    if (rest.empty()) return original();
     if (kind == form::international) {
         auto canonical = international_canonical(s, rest);
-        return canonical.empty() ? original : canonical;
+        return canonical.empty() ? original() : canonical;
     }
     if (kind == form::local) return national_canonical(s, s.area_code + std::string(rest));
     return national_canonical(s, rest);

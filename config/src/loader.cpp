@@ -597,14 +597,8 @@ class reader : public detail::json_reader {
 
 void resolve_paths(settings& s, const fs::path& base) {
     const auto fix = [&](fs::path& p) {
-        // "C:/..." and "\\server\..." are absolute on the Windows target even when this code
-        // runs elsewhere (e.g. ctigw-config on a Linux admin box); leave them alone.
-        const std::string g = p.generic_string();
-        const bool windows_absolute =
-            (g.size() >= 3 && std::isalpha(static_cast<unsigned char>(g[0])) != 0 && g[1] == ':' &&
-             (g[2] == '/' || g[2] == '\\')) ||
-            g.starts_with("\\\\") || g.starts_with("//");
-        if (!p.empty() && p.is_relative() && !windows_absolute) {
+        // Absolute on the Windows target even when this code runs elsewhere: left alone.
+        if (!p.empty() && p.is_relative() && !foreign_windows_path(p)) {
             p = (base / p).lexically_normal();
         }
     };
@@ -616,6 +610,22 @@ void resolve_paths(settings& s, const fs::path& base) {
     fix(s.link.auth.token_file);
     fix(s.logging.file);
 }
+
+}  // namespace
+
+bool foreign_windows_path(const std::filesystem::path& p) {
+#if defined(_WIN32)
+    (void)p;
+    return false;  // on Windows such a path is simply absolute
+#else
+    const std::string& g = p.native();  // as written: generic_string() may fold a leading "//"
+    return (g.size() >= 3 && std::isalpha(static_cast<unsigned char>(g[0])) != 0 && g[1] == ':' &&
+            (g[2] == '/' || g[2] == '\\')) ||
+           g.starts_with("\\\\") || g.starts_with("//");
+#endif
+}
+
+namespace {
 
 load_result io_failure(std::string message) {
     load_result r;

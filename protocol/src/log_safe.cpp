@@ -53,7 +53,47 @@ std::string u_escape(std::uint32_t cp) {
     return out;
 }
 
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
 }  // namespace
+
+std::string display_text(std::string_view s, std::size_t max_chars) {
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < s.size() && chars < max_chars;) {
+        std::uint32_t cp = static_cast<unsigned char>(s[i]);
+        std::size_t used = 1;
+        if (std::uint32_t decoded = 0; cp >= 0x80) {
+            if (const std::size_t n = utf8_sequence(s, i, decoded); n != 0) {
+                used = n;
+                cp = decoded;
+            }  // else: a Latin-1 byte, cp is its code point
+        }
+        i += used;
+        if (cp < 0x20 || cp == 0x7F || invisible_control(cp)) cp = ' ';
+        if (cp == ' ' && out.empty()) continue;  // no leading spaces
+        append_utf8(out, cp);
+        ++chars;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
 
 std::string log_safe(std::string_view s, std::size_t max) {
     std::string out;

@@ -109,6 +109,9 @@ TEST(config_dial_plan, france_to_canonical) {
             {"0", "0"},
             {"00", "00"},
             {"0033", "0033"},
+            // ... also beyond the internal length (the shorter ones stop at the extension rule):
+            // outside + international prefix and a country code with nothing after it.
+            {"00033", "00033"},
         });
     const std::string huge(200, '5');
     EXPECT_EQ(france().to_canonical(huge), huge);

@@ -104,6 +104,22 @@ TEST_F(tls_files_test, missing_and_unloadable_files_are_located_errors) {
                                     "\" is not a file (line 4, column 19)"));
 }
 
+#if !defined(_WIN32)
+// A config written for the Windows servers, checked on a Linux admin box: its C:/ paths cannot
+// be opened here, which is said as a warning, not an error (the exit code stays 0).
+TEST_F(tls_files_test, windows_paths_are_not_checked_on_another_system) {
+    auto [errors, warnings] = check(
+        R"("caFile": "C:/ProgramData/ctigw/ca.pem", "clientCertificate": "//srv/share/c.pem", )"
+        R"("clientKey": "client-key.pem")");
+    EXPECT_THAT(errors, IsEmpty());
+    EXPECT_THAT(warnings,
+                ElementsAre("/switch/tls/caFile: \"C:/ProgramData/ctigw/ca.pem\" is a path of the "
+                            "Windows machine: not checked here (line 4, column 19)",
+                            "/switch/tls/clientCertificate: \"//srv/share/c.pem\" is a path of the "
+                            "Windows machine: not checked here (line 4, column 71)"));
+}
+#endif
+
 TEST_F(tls_files_test, a_key_of_another_certificate_is_refused) {
     write("other-key.pem", issue(365 * day).key_pem);
     auto [errors, warnings] =

@@ -93,6 +93,10 @@ TEST_F(model_test, AnOutsideCallersNameIsDeliveredWithItsNumber) {
     EXPECT_EQ(delivered_name("Agence Dupont", "1"), "Agence Dupont");
     EXPECT_EQ(delivered_name("<unknown>", "2"), std::nullopt);
     EXPECT_EQ(delivered_name("0145678901", "3"), std::nullopt);
+    // An ISDN trunk's Latin-1 "Müller" and a name with a line break: valid UTF-8, one line (the
+    // encoder refused the whole event with the raw bytes).
+    EXPECT_EQ(delivered_name("M\xFCller", "4"), "M\xC3\xBCller");
+    EXPECT_EQ(delivered_name("Agence\r\nDupont", "5"), "Agence  Dupont");
 }
 
 TEST_F(model_test, ACallToABusyExtensionFailsTheCallerWithBusy) {

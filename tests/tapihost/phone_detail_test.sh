@@ -6,7 +6,7 @@ set -uo pipefail
 host=$1 tsp=$2 scenario=$3
 fail=0
 plain=$("$host" --tsp "$tsp" --sim --scenario "$scenario" 2>&1) || { echo "$plain"; echo "FAIL: the scenario failed without --phone-detail"; fail=1; }
-if grep -E '^\+[0-9.]+ phone [^ ]+ PHONE_STATE' <<<"$plain" | head -5 | grep .; then
+if grep -m5 -E '^\+[0-9.]+ phone [^ ]+ PHONE_STATE' <<<"$plain"; then  # no pipe: pipefail+SIGPIPE
   echo "FAIL: PHONE_STATE events printed without --phone-detail (above)"
   fail=1
 fi

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "ctigw/config/loader.hpp"
 #include "ctigw/config/token.hpp"
 #include "ctigw/pbx_link/link.hpp"
 
@@ -59,9 +60,13 @@ class checker {
 
     // Said before OpenSSL is asked, whose reasons for a missing file are obscure.
     bool readable(const fs::path& file, const char* key) {
+        const std::string name = "\"" + file.string() + "\"";
+        if (config::foreign_windows_path(file)) {
+            warning(key, name + " is a path of the Windows machine: not checked here");
+            return false;
+        }
         std::error_code ec;
         const auto status = fs::status(file, ec);
-        const std::string name = "\"" + file.string() + "\"";
         if (ec && ec != std::errc::no_such_file_or_directory) {
             error(key, "cannot read " + name + ": " + ec.message());
         } else if (!fs::exists(status)) {

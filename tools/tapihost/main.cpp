@@ -160,6 +160,8 @@ int main(int argc, char** argv)
     th::remote_sim remote;
     if (!sim_control.empty()) {
         if (auto err = remote.connect(sim_control); !err.empty()) {
+            // The scenario's own errors first: they do not need the simulator to be found.
+            for (const auto& e : sc.errors) std::cerr << e.located(scenario_path) << "\n";
             std::cerr << "ctigw-tapihost: --sim-control: " << err << "\n";
             return exit_usage;
         }

@@ -77,6 +77,10 @@ void end_call(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mod
 void forget(provider_state& p, const line_ptr& l, const call_ptr& c);
 /// The conference parent of a member/consult, if any.
 call_ptr parent_of(const call& c);
+/// The call besides `c` the address is busy with (DIALTONE … CONNECTED; dwMaxNumActiveCalls is
+/// 1), or null. c's own consultation that has no switch call yet is not counted (lineUnhold
+/// abandons it). One without a switch call (it cannot be put on hold) is returned first.
+call_ptr active_besides(const line& l, const call& c);
 std::vector<call_ptr> members_of(const line& l, const call_ptr& parent);
 /// After a member left: collapse a conference with one member left, end an empty one.
 void check_conference(provider_state& p, const line_ptr& l, const call_ptr& parent);

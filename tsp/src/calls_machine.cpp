@@ -91,17 +91,10 @@ bool has_other(const line& l, const call& self, DWORD states, bool need_connecti
 }
 
 /// lineUnhold cannot retrieve `c` while another call is active on the address without a switch
-/// call to put on hold (a dial-tone call not yet dialled); c's own undialled consultation aside,
-/// which unhold abandons.
+/// call to put on hold (a dial-tone call not yet dialled).
 bool unhold_blocked(const line& l, const call& c) {
-    constexpr DWORD active = LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
-                             LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK |
-                             LINECALLSTATE_CONNECTED;
-    const auto consult = c.consultation.lock();
-    return std::any_of(l.calls.begin(), l.calls.end(), [&](const call_ptr& o) {
-        return o.get() != &c && !o->dead && (o->state & active) != 0 && !o->connection &&
-               o != consult && o->conference.lock().get() != &c;
-    });
+    const auto other = calls::active_besides(l, c);
+    return other && !other->connection;
 }
 
 }  // namespace
@@ -413,26 +406,6 @@ void unbind(const line_ptr& l, const call_ptr& c) {
     }
 }
 
-namespace {
-
-/// A name from the switch as TAPI shows it: at most 128 characters, as a configured name, and
-/// control characters (a peer's line breaks or escapes) as spaces. The codec checked the UTF-8.
-std::string display_name(std::string_view name) {
-    constexpr std::size_t max_chars = 128;
-    std::string out;
-    std::size_t chars = 0;
-    for (char ch : name) {
-        const auto b = static_cast<unsigned char>(ch);
-        if ((b & 0xC0) != 0x80 && ++chars > max_chars) break;  // at a character's first byte
-        out += (b < 0x20 || b == 0x7F) ? ' ' : ch;
-    }
-    const auto first = out.find_first_not_of(' ');
-    if (first == std::string::npos) return {};
-    return out.substr(first, out.find_last_not_of(' ') + 1 - first);
-}
-
-}  // namespace
-
 void set_party(provider_state& p, call& c, party call::*which, const std::string& device, DWORD bit,
                const std::optional<std::string>& switch_name) {
     party v;
@@ -441,7 +414,7 @@ void set_party(provider_state& p, call& c, party call::*which, const std::string
         if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
             v.name = it->second->name;  // a configured line keeps its configured name
         } else if (switch_name) {
-            v.name = display_name(*switch_name);
+            v.name = protocol::display_text(*switch_name);  // at most 128, as a configured name
         } else if ((c.*which).number == v.number) {
             v.name = (c.*which).name;  // an event without a name does not forget the one known
         }
@@ -513,6 +486,23 @@ void forget(provider_state& p, const line_ptr& l, const call_ptr& c) {
     c->closed = true;
     l->calls.erase(std::remove(l->calls.begin(), l->calls.end(), c), l->calls.end());
     p.call_by_handle_.erase(c->handle());
+}
+
+call_ptr active_besides(const line& l, const call& c) {
+    constexpr DWORD active = LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
+                             LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK |
+                             LINECALLSTATE_CONNECTED;
+    const auto consult = c.consultation.lock();
+    call_ptr found;
+    for (const auto& o : l.calls) {
+        if (o.get() == &c || o->dead || (o->state & active) == 0) continue;
+        if (o->connection) {
+            if (!found) found = o;
+            continue;
+        }
+        if (o != consult && o->conference.lock().get() != &c) return o;  // cannot be held
+    }
+    return found;
 }
 
 call_ptr parent_of(const call& c) {

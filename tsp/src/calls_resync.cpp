@@ -169,12 +169,15 @@ void calls_line_closed_locked(provider_state& p, const line_ptr& l) {
 
 namespace {
 
-/// One call's parties as the switch sees them now: each line's view of its far end is corrected
-/// (a device's own snapshot cannot tell whether the far end rang, answered or held meanwhile).
+/// One call's parties as the switch sees them now: the view of the far end of each line in the
+/// call is corrected (a device's own snapshot cannot tell whether the far end rang, answered or
+/// held meanwhile).
 void apply_far_ends(provider_state& p, const std::string& call_id,
+                    const std::vector<std::weak_ptr<line>>& lines,
                     const std::vector<protocol::call_party>& parties) {
-    for (const auto& l : p.lines_) {
-        auto c = calls::find_call(*l, call_id);
+    for (const auto& weak : lines) {
+        auto l = weak.lock();
+        auto c = l ? calls::find_call(*l, call_id) : nullptr;
         if (!c || c->state == LINECALLSTATE_IDLE || c->role != call_role::normal) continue;
         if (c->switch_state != connection_state::connected) continue;
         const protocol::call_party* connected = nullptr;
@@ -213,23 +216,26 @@ void apply_far_ends(provider_state& p, const std::string& call_id,
 }  // namespace
 
 void calls_after_resync_locked(provider_state& p) {
-    std::set<std::string> asked;
+    // One SnapshotCall per switch call, answered to the lines in it (not to every line).
+    std::map<std::string, std::vector<std::weak_ptr<line>>> in_call;
     for (const auto& l : p.lines_) {
         for (const auto& c : l->calls) {
-            if (!c->connection || c->dead || c->role != call_role::normal ||
-                c->switch_state != connection_state::connected) {
-                continue;
+            if (c->connection && !c->dead && c->role == call_role::normal &&
+                c->switch_state == connection_state::connected) {
+                in_call[c->connection->call_id].push_back(l);
             }
-            const std::string id = c->connection->call_id;
-            if (!asked.insert(id).second) continue;
-            p.send_locked(protocol::svc::snapshot_call::params{id},
-                          [&p, id](const pbx_link::request_outcome& o) {
-                              if (!o.ok()) return;  // gone meanwhile: its events tell
-                              const auto* r =
-                                  std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
-                              if (r != nullptr) apply_far_ends(p, id, r->parties);
-                          });
         }
+    }
+    for (auto& entry : in_call) {
+        // Not a structured binding: clang before 16 cannot capture one.
+        const std::string& id = entry.first;
+        p.send_locked(protocol::svc::snapshot_call::params{id},
+                      [&p, id, lines = std::move(entry.second)](const pbx_link::request_outcome& o) {
+                          if (!o.ok()) return;  // gone meanwhile: its events tell
+                          const auto* r =
+                              std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
+                          if (r != nullptr) apply_far_ends(p, id, lines, r->parties);
+                      });
     }
 }
 

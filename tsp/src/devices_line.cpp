@@ -279,38 +279,6 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
 
 // ---- status ------------------------------------------------------------------------------------
 
-}  // namespace ctigw::tsp::devices
-
-namespace ctigw::tsp {
-
-void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool ringing) {
-    // One ring per offered call: the switch does not report ring cycles (ring mode 1).
-    if (ringing && (l->line_states & LINEDEVSTATE_RINGING) != 0) {
-        p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_RINGING, 1, 1);
-    }
-    const auto n = devices::count_calls(*l);
-    const std::array<DWORD, 3> now{n.active, n.on_hold, n.on_hold_pending};
-    if (now == l->reported_calls) return;
-    const bool was_in_use = l->reported_calls != std::array<DWORD, 3>{};
-    const bool in_use = now != std::array<DWORD, 3>{};
-    l->reported_calls = now;
-    if ((l->line_states & LINEDEVSTATE_NUMCALLS) != 0) {
-        p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_NUMCALLS, 0, 0);
-    }
-    if ((l->address_states & LINEADDRESSSTATE_NUMCALLS) != 0) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_NUMCALLS, 0);
-    }
-    // A private address: used by one station (INUSEONE) or none (INUSEZERO), never many.
-    const DWORD use = in_use ? LINEADDRESSSTATE_INUSEONE : LINEADDRESSSTATE_INUSEZERO;
-    if (was_in_use != in_use && (l->address_states & use) != 0) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, use, 0);
-    }
-}
-
-}  // namespace ctigw::tsp
-
-namespace ctigw::tsp::devices {
-
 LONG line_get_address_status(provider_state& p, HDRVLINE hd, DWORD address_id,
                              LINEADDRESSSTATUS* status) {
     std::lock_guard lock(p.mutex_);

@@ -353,15 +353,15 @@ public:
                                    const call_ptr& c);
     /// Completes a request exactly once (later calls are ignored) by queuing ASYNC_COMPLETION.
     void complete_locked(const request_ptr& r, LONG result);
-    /// Sends a request to the switch; `done` runs exactly once *with the provider lock held*: on
-    /// the link's delivery thread, or at once (on this thread) when there is no running link.
-    /// While the link is not live the link holds the request until it is (link.hpp).
     /// Whether an application request for a device may go to the link: while the link is not
     /// live it holds requests until it is (an application may dial right after lineOpen); once
     /// live, a device out of service (refused by the switch) takes none.
     bool accepts_requests_locked(bool device_in_service) const {
         return link_ != nullptr && (!link_live_ || device_in_service);
     }
+    /// Sends a request to the switch; `done` runs exactly once *with the provider lock held*: on
+    /// the link's delivery thread, or at once (on this thread) when there is no running link.
+    /// While the link is not live the link holds the request until it is (link.hpp).
     void send_locked(protocol::service_params params,
                      std::function<void(const pbx_link::request_outcome&)> done);
 

@@ -2,6 +2,8 @@
 // call_projection.cpp turns a projection into CSTA events.
 #include "asterisk/call_model.hpp"
 
+#include "ctigw/protocol/log_safe.hpp"
+
 #include <algorithm>
 
 namespace ctigw::gateway::asterisk {
@@ -32,10 +34,13 @@ std::string dialled(std::string_view dial_string) {
 }
 
 /// CallerIDName when it names someone: Asterisk says "<unknown>" for none, and many trunks send
-/// the number again.
+/// the number again. A trunk's bytes are made one line of valid UTF-8 (Latin-1 from ISDN trunks,
+/// control characters, length): the encoder would refuse the whole event otherwise.
 std::optional<std::string> real_name(const std::string& name, const std::string& number) {
-    if (name.empty() || name == "<unknown>" || name == number) return std::nullopt;
-    return name;
+    if (name == "<unknown>" || name == number) return std::nullopt;
+    auto shown = protocol::display_text(name);
+    if (shown.empty()) return std::nullopt;
+    return shown;
 }
 
 }  // namespace
@@ -103,7 +108,8 @@ void call_model::join_call(channel& ch, const std::string& linkedid) {
 void call_model::update_common(channel& ch, const ami::message& e) {
     if (e.has("ChannelState")) ch.state = state_of_event(e);
     if (e.has("CallerIDNum")) ch.caller_num = std::string(e.get("CallerIDNum"));
-    if (e.has("CallerIDName")) {
+    // Most channel events repeat CallerIDName: only a changed one is looked at again.
+    if (e.has("CallerIDName") && e.get("CallerIDName") != ch.caller_name) {
         ch.caller_name = std::string(e.get("CallerIDName"));
         // A name that comes later (a CNAM lookup's NewCallerid) still names the outside caller.
         auto it = calls_.find(ch.call_id);

@@ -336,24 +336,21 @@ outcome<sv::make_call> switch_model::impl::serve(session_id, const sv::make_call
                           "calling device " + p.calling_device + " is not a station");
     }
     if (auto e = check_destination(p.called_directory_number, p.calling_device)) return *e;
-    // docs/protocol.md "Dialling from a lifted handset": the device's dial tone is dialled.
-    if (call_rec* tone = dial_tone_call(p.calling_device); tone != nullptr) {
-        if (p.correlator_data && p.correlator_data->bytes.size() > max_correlator_bytes) {
-            return make_error(error_category::operation, errv::invalid_parameter_value,
-                              "/params/correlatorData: over 4096 bytes");
-        }
-        tone->called_device = p.called_directory_number;
-        if (p.correlator_data) tone->correlator = p.correlator_data;
-        party* a = find_party(*tone, p.calling_device);
-        originate(*tone, *a, event_cause::make_call, now);
-        return sv::make_call::result{connection_id{tone->id, p.calling_device}};
-    }
-    if (is_busy(p.calling_device)) {
-        return bad_state(errv::invalid_device_state, "calling device is busy");
-    }
     if (p.correlator_data && p.correlator_data->bytes.size() > max_correlator_bytes) {
         return make_error(error_category::operation, errv::invalid_parameter_value,
                           "/params/correlatorData: over 4096 bytes");
+    }
+    // docs/protocol.md "Dialling from a lifted handset": the device's dial tone is dialled.
+    if (call_rec* tone = dial_tone_call(p.calling_device); tone != nullptr) {
+        if (party* a = find_party(*tone, p.calling_device); a != nullptr) {
+            tone->called_device = p.called_directory_number;
+            if (p.correlator_data) tone->correlator = p.correlator_data;
+            originate(*tone, *a, event_cause::make_call, now);
+            return sv::make_call::result{connection_id{tone->id, p.calling_device}};
+        }
+    }
+    if (is_busy(p.calling_device)) {
+        return bad_state(errv::invalid_device_state, "calling device is busy");
     }
     if (auto e = check_call_capacity()) return *e;
     call_rec& c = new_call(p.calling_device, p.called_directory_number);

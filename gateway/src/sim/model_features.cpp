@@ -4,6 +4,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "ctigw/protocol/log_safe.hpp"
 #include "display_text.hpp"
 #include "model_impl.hpp"
 
@@ -623,7 +624,9 @@ std::variant<std::string, std::string> switch_model::impl::external_call(
         return result{std::in_place_index<1>, "concurrent call limit reached"};
     }
     call_rec& c = new_call(from, to);
-    if (!calling_name.empty()) c.calling_name = calling_name;
+    if (auto shown = protocol::display_text(calling_name); !shown.empty()) {
+        c.calling_name = std::move(shown);  // typed at the control port: any bytes
+    }
     const std::string id = c.id;
     party& x = add_party(c, from, true);
     transition(c, x, connection_state::connected);

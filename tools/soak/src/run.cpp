@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -308,15 +309,22 @@ int run_soak(const soak_options& o) {
         for (const auto& w : workers) n += w.stats().calls_made;
         return n;
     };
-    const auto switch_connections = [&] {
+    const auto switch_connections = [&]() -> std::optional<std::map<std::string, std::size_t>> {
         std::map<std::string, std::size_t> out;
-        sim.run_on_switch([&](auto&, pbxsim::server& srv) {
+        const auto error = sim.run_on_switch([&](auto&, pbxsim::server& srv) {
             for (const auto& e : extensions) out[e] = srv.model().snapshot(e).size();
         });
+        if (!error.empty()) {
+            // An empty map would make every active call look gone at the switch.
+            std::cerr << "ctigw-soak: switch not read (" << error << "): stale check skipped\n";
+            return std::nullopt;
+        }
         return out;
     };
     const auto check_stale = [&](std::int64_t t) {
-        const auto at_switch = switch_connections();
+        const auto read = switch_connections();
+        if (!read) return;
+        const auto& at_switch = *read;
         std::map<std::string, bool> in_service;  // read only for lines with a suspect call
         std::vector<tsp_call> calls;
         for (const auto& c : side.calls()) {
@@ -331,7 +339,11 @@ int run_soak(const soak_options& o) {
                 auto [it, fresh] = in_service.try_emplace(c.line, true);
                 if (fresh) {
                     std::string error;
-                    it->second = host.line_in_service(c.line, &error).value_or(false);
+                    const auto known = host.line_in_service(c.line, &error);
+                    // Unreadable: said, and judged as in service (a lasting stale call is still
+                    // reported, not hidden behind a failing status read).
+                    if (!known) std::cerr << "ctigw-soak: " << c.line << " status: " << error << '\n';
+                    it->second = known.value_or(true);
                 }
                 tc.in_service = it->second;
             }

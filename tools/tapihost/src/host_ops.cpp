@@ -435,6 +435,10 @@ op_result line_op::park() {
 }
 
 op_result line_op::unpark_pickup() {
+    // The export first: a call record made for a function that is not there stays "(pending)".
+    if (verb() == "unpark" ? !fn_.lineUnpark : !fn_.linePickup) {
+        return unavailable(verb() == "unpark" ? "lineUnpark" : "linePickup");
+    }
     const auto key = new_call(line_idx_[0], 0);
     HDRVCALL hd = nullptr;
     const auto lhd = line_hd(line_idx_[0]);
@@ -442,12 +446,10 @@ op_result line_op::unpark_pickup() {
     const auto a2 = to_wide(arg(2));
     op_result r;
     if (verb() == "unpark") {
-        if (!fn_.lineUnpark) return unavailable("lineUnpark");
         r = async({key}, [&](DRV_REQUESTID id) {
             return fn_.lineUnpark(id, lhd, 0, to_handle<HTAPICALL>(key), &hd, a1.c_str());
         });
     } else {
-        if (!fn_.linePickup) return unavailable("linePickup");
         const bool group = verb() == "grouppickup";
         r = async({key}, [&](DRV_REQUESTID id) {
             return fn_.linePickup(

@@ -63,9 +63,6 @@ const std::vector<std::string_view> reserved_words = {
     "completion", "phone",  "callinfo", "digit",    "generate",  "last",         "expect",
     "wait",       "sim",    "echo",     "shell",    "result",    "acdgroup",     "reasons"};
 
-const std::vector<std::string_view> phone_subverbs = {"open",       "close", "status", "display",
-                                                      "hookswitch", "lamp",  "button"};
-
 }  // namespace
 
 std::optional<std::vector<std::string>> split_words(std::string_view text, std::string* error) {
@@ -417,7 +414,14 @@ std::optional<statement> statement_parser::parse_op(const std::vector<std::strin
     if (op.verb == "phone") {
         std::vector<std::string> sub;
         std::string e2;
-        if (args.size() > 2) sub = *split_words(args[2], &e2);
+        if (args.size() > 2) {
+            auto words = split_words(args[2], &e2);
+            if (!words) {  // a quote inside the quoted text: it splits again unbalanced
+                *error = "phone: " + e2;
+                return std::nullopt;
+            }
+            sub = std::move(*words);
+        }
         const auto& k = args[1];
         auto bad = [&](const std::string& usage) {
             *error = "usage: phone <ext> " + usage;

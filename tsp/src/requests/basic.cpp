@@ -48,24 +48,18 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
         return static_cast<LONG>(id);
     }
     c->drop_requested = true;
-    if (c->role == call_role::conference_parent && c->connection && !l->refuses("ClearCall")) {
-        // This line built the conference (it is the conferencing device): dropping the
-        // conference call drops every party (TSPI_lineDrop), not just this line's connection.
-        send(p, r, svc::clear_call::params{c->connection->call_id},
-             [&p, l, c](const request_outcome& o) -> LONG {
-                 if (o.ok()) return 0;
-                 if (o.error && o.error->value == protocol::error_values::invalid_call_id) {
-                     end_call(p, l, c, LINEDISCONNECTMODE_UNKNOWN);  // already gone
-                     return 0;
-                 }
-                 c->drop_requested = false;
-                 return to_lineerr(o);
-             });
-        return static_cast<LONG>(id);
-    }
-    send(p, r, svc::clear_connection::params{*conn}, [&p, l, c](const request_outcome& o) -> LONG {
+    // The conference call of a conference this line built (it is the conferencing device):
+    // dropping it drops every party (TSPI_lineDrop), not just this line's connection.
+    const bool whole = c->role == call_role::conference_parent && c->connection &&
+                       !l->refuses("ClearCall");
+    protocol::service_params clear = whole ? protocol::service_params{svc::clear_call::params{
+                                                 c->connection->call_id}}
+                                           : protocol::service_params{
+                                                 svc::clear_connection::params{*conn}};
+    send(p, r, std::move(clear), [&p, l, c](const request_outcome& o) -> LONG {
         if (o.ok()) return 0;
-        if (o.error && (o.error->value == protocol::error_values::invalid_connection_id ||
+        if (o.error && (o.error->value == protocol::error_values::invalid_call_id ||
+                        o.error->value == protocol::error_values::invalid_connection_id ||
                         o.error->value == protocol::error_values::no_connection_to_clear)) {
             // Already gone on the switch (we missed its end): it is gone for TAPI too.
             end_call(p, l, c, LINEDISCONNECTMODE_UNKNOWN);
@@ -121,19 +115,6 @@ void send_swap(provider_state& p, const request_ptr& r, const line_ptr& l, const
          });
 }
 
-constexpr DWORD active_states = LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
-                                LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK |
-                                LINECALLSTATE_CONNECTED;
-
-/// The call the address is busy with besides `c` (at most one: dwMaxNumActiveCalls is 1),
-/// `partner` (a consultation that unhold handles itself) aside.
-call_ptr other_active(const line& l, const call& c, const call_ptr& partner) {
-    for (const auto& k : l.calls) {
-        if (k.get() != &c && k != partner && !k->dead && (k->state & active_states) != 0) return k;
-    }
-    return nullptr;
-}
-
 }  // namespace
 
 /// lineUnhold (docs/tspi-mapping.md "Unhold"). Unhold never drops a call TAPI did not ask to
@@ -166,7 +147,7 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     if (consult && consult->state == LINECALLSTATE_IDLE) consult = nullptr;
     // After lineSwapHold the pairing moved: the "consultation" of this held call is the customer.
     const bool cancel = consult && consult->connection && consult->dialled_consultation;
-    call_ptr active = other_active(*l, *c, consult && !consult->connection ? consult : nullptr);
+    call_ptr active = active_besides(*l, *c);
     if (cancel) {
         if (auto e = offered(*l, "ReconnectCall")) return e;
         active = nullptr;

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctigw/config/result.hpp"
 #include "ctigw/config/settings.hpp"
@@ -47,7 +49,15 @@ class dial_plan {
     const dialing_settings& settings() const noexcept { return settings_; }
 
   private:
+    enum class form : std::uint8_t { international, national, local };
+    struct reading {
+        std::string prefix;
+        form kind;
+    };
     dialing_settings settings_;
+    /// The prefixes a switch may put before an outside number, longest first (built once: the
+    /// TSP reads every party of every call event through to_canonical).
+    std::vector<reading> readings_;
 };
 
 /**

@@ -34,4 +34,9 @@ load_result load_text(std::string_view text, const std::filesystem::path& base_d
  */
 load_result load_file(const std::filesystem::path& file);
 
+/// "C:/..." or "\\server\..." on a machine that is not Windows: a path of the Windows target,
+/// which the loader leaves as written and a checker here cannot open (ctigw-config on a Linux
+/// admin box checking a config for Windows servers).
+bool foreign_windows_path(const std::filesystem::path& p);
+
 }  // namespace ctigw::config

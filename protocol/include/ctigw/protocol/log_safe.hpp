@@ -18,4 +18,10 @@ namespace ctigw::protocol {
 /// "...[N bytes]" giving the original length when something was cut.
 std::string log_safe(std::string_view s, std::size_t max = 200);
 
+/// A display name from a peer (a caller's name from a trunk) as one line of valid UTF-8 that a
+/// JSON encoder and TAPI take: well-formed UTF-8 passes, other bytes are read as Latin-1 (what
+/// ISDN trunks send), control characters (C0, DEL, C1, separators, bidi controls) become spaces,
+/// spaces at both ends go, and at most `max_chars` characters are kept. Empty when nothing is left.
+std::string display_text(std::string_view s, std::size_t max_chars = 128);
+
 }  // namespace ctigw::protocol
