@@ -39,10 +39,14 @@ const char* to_string(log_level level) noexcept {
 
 const char* to_string(line_role role) noexcept {
     switch (role) {
-        case line_role::station: return "station";
-        case line_role::acd_group: return "acdGroup";
-        case line_role::queue: return "queue";
-        case line_role::route_point: return "routePoint";
+        case line_role::station:
+            return "station";
+        case line_role::acd_group:
+            return "acdGroup";
+        case line_role::queue:
+            return "queue";
+        case line_role::route_point:
+            return "routePoint";
     }
     return "station";
 }

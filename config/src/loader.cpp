@@ -466,8 +466,8 @@ class reader : public detail::json_reader {
     }
 
     void read_role(const std::string& text, const std::string& ptr, device_range& r) {
-        for (auto role : {line_role::station, line_role::acd_group, line_role::queue,
-                          line_role::route_point}) {
+        for (auto role :
+             {line_role::station, line_role::acd_group, line_role::queue, line_role::route_point}) {
             if (text == to_string(role)) {
                 r.role = role;
                 return;

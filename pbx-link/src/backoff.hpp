@@ -12,9 +12,10 @@ namespace ctigw::pbx_link::detail {
 using std::chrono::milliseconds;
 
 class backoff {
-public:
+  public:
     /// `uniform01` returns a number in [0, 1); jitter moves each delay by up to ±jitter.
-    backoff(milliseconds initial, milliseconds max, double jitter, std::function<double()> uniform01);
+    backoff(milliseconds initial, milliseconds max, double jitter,
+            std::function<double()> uniform01);
 
     /// The delay before the next attempt; the following one doubles (up to max).
     milliseconds next();
@@ -23,7 +24,7 @@ public:
     /// The un-jittered delay next() will be based on.
     milliseconds current() const noexcept { return current_; }
 
-private:
+  private:
     milliseconds initial_;
     milliseconds max_;
     double jitter_;

@@ -48,7 +48,7 @@ using namespace detail;
 using namespace protocol;
 using strand_t = net::strand<net::io_context::executor_type>;
 
-constexpr milliseconds close_grace{1000};           // graceful close before the socket is cut
+constexpr milliseconds close_grace{1000};          // graceful close before the socket is cut
 constexpr std::uint32_t malformed_tolerance = 10;  // per minute, then close 4000 (§4.7)
 constexpr std::size_t write_queue_slack = 1024;    // heartbeat acks etc. beyond the request limit
 
@@ -58,7 +58,7 @@ class connection_base;
 
 /// What a connection reports to its owner, always on the strand.
 class connection_owner {
-public:
+  public:
     virtual ~connection_owner() = default;
     virtual void on_tcp_connected(connection_base* c, bool tls) = 0;
     virtual void on_tls_done(connection_base* c) = 0;
@@ -71,7 +71,7 @@ public:
 };
 
 class connection_base {
-public:
+  public:
     virtual ~connection_base() = default;
     virtual void run() = 0;
     /// Queues a frame; `urgent` (heartbeat acks) goes ahead of queued traffic.
@@ -95,11 +95,16 @@ class connection final : public connection_base,
     using next_layer_t =
         std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
-public:
-    connection(strand_t strand, connection_owner& owner, const link_settings& settings,
-               endpoint ep, std::shared_ptr<ssl::context> tls, log_sink log)
-        : owner_(owner), settings_(settings), ep_(std::move(ep)), tls_(std::move(tls)),
-          log_(std::move(log)), resolver_(strand), deadline_(strand),
+  public:
+    connection(strand_t strand, connection_owner& owner, const link_settings& settings, endpoint ep,
+               std::shared_ptr<ssl::context> tls, log_sink log)
+        : owner_(owner),
+          settings_(settings),
+          ep_(std::move(ep)),
+          tls_(std::move(tls)),
+          log_(std::move(log)),
+          resolver_(strand),
+          deadline_(strand),
           ws_(make_stream(strand, tls_.get())),
           verify_host_(settings.tls.server_name.empty() ? ep_.host : settings.tls.server_name) {}
 
@@ -120,8 +125,8 @@ public:
 
     void send(std::string frame, bool urgent) override {
         if (closed_ || close_requested_) return;
-        if (queue_.size() > settings_.max_requests_in_flight + settings_.batches_in_flight +
-                                write_queue_slack) {
+        if (queue_.size() >
+            settings_.max_requests_in_flight + settings_.batches_in_flight + write_queue_slack) {
             // Cannot happen with the request limits in place; refuse to grow without bound.
             return fail_with("write queue overflow (the switch is not reading)");
         }
@@ -168,7 +173,7 @@ public:
 
     std::size_t queued_writes() const override { return queue_.size(); }
 
-private:
+  private:
     static auto make_stream(strand_t strand, ssl::context* tls) {
         if constexpr (Tls) {
             return websocket::stream<next_layer_t>(strand, *tls);
@@ -256,7 +261,8 @@ private:
         // its teardown's error (on TLS "application data after close notify") replaces
         // message_too_big in what the read reports, and the reason was lost.
         ws_.read_message_max(0);
-        std::string host = ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host;
+        std::string host =
+            ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host;
         host += ":" + std::to_string(ep_.port);
         ws_.async_handshake(
             upgrade_response_, host, ep_.target,
@@ -267,8 +273,8 @@ private:
         if (ec) return fail(ec, "WebSocket upgrade");
         if (upgrade_response_[http::field::sec_websocket_protocol] != subprotocol) {
             // §2.1: the switch must select ctigw.csta.v1; close 1002 and try again later.
-            const std::string why = "the switch did not select the subprotocol " +
-                                    std::string(subprotocol);
+            const std::string why =
+                "the switch did not select the subprotocol " + std::string(subprotocol);
             report([&] { owner_.on_failed(this, why, false); });
             closed_by_owner_ = true;
             established_ = true;
@@ -330,9 +336,9 @@ private:
 
     void do_close() {
         if (closed_) return;
-        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_),
-                                                close_reason_),
-                        [self = this->shared_from_this()](beast::error_code) { self->abort(); });
+        ws_.async_close(
+            websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+            [self = this->shared_from_this()](beast::error_code) { self->abort(); });
     }
 
     /// Runs an owner callback; false when the connection should stop (closed by the owner, or
@@ -370,8 +376,10 @@ private:
                     ec == net::error::connection_reset)) {
             // TLS 1.2 says only "handshake failure"; TLS 1.3 alerts "certificate required".
             const auto what = is_tls_category(ec) ? describe_tls_error(ec) : ec.message();
-            reason = "client certificate required by the switch (clientCertificate/clientKey not "
-                     "configured; " + what + " during " + step + ")";
+            reason =
+                "client certificate required by the switch (clientCertificate/clientKey not "
+                "configured; " +
+                what + " during " + step + ")";
         } else if (is_tls_category(ec) && ec != ssl::error::stream_truncated) {
             reason = describe_tls_error(ec) + " during " + step;
         } else if (ec == net::error::eof || ec == ssl::error::stream_truncated ||
@@ -429,12 +437,15 @@ std::uint64_t seed_of(std::uint64_t seed) {
 }
 
 class beast_link final : public link, public connection_owner {
-public:
+  public:
     beast_link(link_settings settings, link_callbacks& callbacks, log_sink log)
-        : settings_(loggable(std::move(settings))), callbacks_(callbacks), log_(std::move(log)),
+        : settings_(loggable(std::move(settings))),
+          callbacks_(callbacks),
+          log_(std::move(log)),
           strand_(net::make_strand(io_)),
-          delivery_(settings_.max_delivery_queue, [this] { on_delivery_drained(); },
-                    [this](int level, const std::string& line) { write_log(level, line); }),
+          delivery_(
+              settings_.max_delivery_queue, [this] { on_delivery_drained(); },
+              [this](int level, const std::string& line) { write_log(level, line); }),
           sm_([this](link_state from, link_state to,
                      const std::string& why) { on_transition(from, to, why); },
               [this](int level, const std::string& line) { write_log(level, line); }),
@@ -445,8 +456,13 @@ public:
           codec_(make_json_codec(settings_.limits)),
           tls_(settings_.tls,
                [this](int level, const std::string& line) { write_log(level, line); }),
-          request_timer_(strand_), heartbeat_timer_(strand_), backoff_timer_(strand_),
-          stable_timer_(strand_), probe_socket_(strand_), probe_resolver_(strand_), probe_timer_(strand_) {
+          request_timer_(strand_),
+          heartbeat_timer_(strand_),
+          backoff_timer_(strand_),
+          stable_timer_(strand_),
+          probe_socket_(strand_),
+          probe_resolver_(strand_),
+          probe_timer_(strand_) {
         adopt_devices(settings_.devices);
     }
 
@@ -517,8 +533,9 @@ public:
         std::lock_guard lock(fig_mutex_);
         link_figures f = fig_;
         f.delivery_queue = delivery_.size();
-        const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                               clock::now().time_since_epoch()).count();
+        const auto now_s =
+            std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch())
+                .count();
         std::uint64_t n = 0;
         for (const auto& [sec, count] : rate_) {
             // the last 4 complete seconds
@@ -528,7 +545,7 @@ public:
         return f;
     }
 
-private:
+  private:
     // ---- logging, figures, delivery ----
 
     /// Endpoint URLs go to logs and figures: a query (which could carry a credential) is cut
@@ -558,8 +575,8 @@ private:
         try {
             f();
         } catch (const std::exception& e) {
-            write_log(log_level::error, std::string("pbx-link: internal error in ") + what + ": " +
-                                            e.what());
+            write_log(log_level::error,
+                      std::string("pbx-link: internal error in ") + what + ": " + e.what());
             if (conn_) lose_connection(std::string("internal error: ") + e.what());
         }
     }
@@ -659,7 +676,8 @@ private:
         try {
             if (p.done) p.done(std::move(o));
         } catch (const std::exception& e) {
-            write_log(log_level::error, std::string("pbx-link: internal completion threw: ") + e.what());
+            write_log(log_level::error,
+                      std::string("pbx-link: internal completion threw: ") + e.what());
         }
     }
 
@@ -676,7 +694,8 @@ private:
         write_log(log_level::info, "pbx-link: connecting to " + ep.url);
         if (!ep.secure) {
             write_log(log_level::warn, "pbx-link: " + ep.url + " is plain ws:// (no TLS)");
-            conn_ = std::make_shared<connection<false>>(strand_, *this, settings_, ep, nullptr, log_);
+            conn_ =
+                std::make_shared<connection<false>>(strand_, *this, settings_, ep, nullptr, log_);
         } else {
             std::shared_ptr<ssl::context> ctx;
             std::string error = tls_.make(ctx);
@@ -687,12 +706,14 @@ private:
     }
 
     void attempt_failed(const std::string& reason) {
-        const auto& url = settings_.endpoints.empty() ? std::string("-") : settings_.endpoints[current_].url;
+        const auto& url =
+            settings_.endpoints.empty() ? std::string("-") : settings_.endpoints[current_].url;
         write_log(log_level::warn, "pbx-link: " + url + ": " + reason);
         conn_.reset();
         ++attempt_in_round_;
         if (attempt_in_round_ < settings_.endpoints.size()) {
-            sm_.dispatch(link_event::attempt_failed, url + ": " + reason + "; trying the next endpoint");
+            sm_.dispatch(link_event::attempt_failed,
+                         url + ": " + reason + "; trying the next endpoint");
             return connect_next();
         }
         round_failed(url + ": " + reason);
@@ -709,7 +730,8 @@ private:
         auto delay = backoff_.next();
         if (min_next_delay_ > delay) delay = min_next_delay_;
         min_next_delay_ = milliseconds{0};
-        write_log(log_level::info, "pbx-link: reconnecting in " + std::to_string(delay.count()) + " ms");
+        write_log(log_level::info,
+                  "pbx-link: reconnecting in " + std::to_string(delay.count()) + " ms");
         backoff_timer_.expires_after(delay);
         backoff_timer_.async_wait([this](beast::error_code ec) {
             if (ec || stopping_) return;
@@ -763,8 +785,9 @@ private:
             std::uint64_t n = 0;
             update([&](link_figures& f) { n = ++f.flaps; });
             write_log(log_level::warn, "pbx-link: the session was lost " +
-                                           std::to_string(up.count()) + " ms after going live (flap " +
-                                           std::to_string(n) + "): the reconnect delay is not reset");
+                                           std::to_string(up.count()) +
+                                           " ms after going live (flap " + std::to_string(n) +
+                                           "): the reconnect delay is not reset");
         }
         live_since_.reset();
         stable_ = false;
@@ -785,7 +808,8 @@ private:
     void report_down(const std::string& reason, bool restarted, bool connection_kept = false) {
         if (!reported_up_ && !restarted) return;
         reported_up_ = false;
-        deliver([this, d = link_down{reason, restarted, connection_kept}] { callbacks_.on_link_down(d); },
+        deliver([this,
+                 d = link_down{reason, restarted, connection_kept}] { callbacks_.on_link_down(d); },
                 false);
     }
 
@@ -809,7 +833,8 @@ private:
 
     void on_ws_done(connection_base* c) override {
         if (!current(c)) return;
-        sm_.dispatch(link_event::ws_done, "upgrade accepted, subprotocol " + std::string(subprotocol));
+        sm_.dispatch(link_event::ws_done,
+                     "upgrade accepted, subprotocol " + std::string(subprotocol));
         update([&](link_figures& f) {
             if (++f.connects > 1) ++f.reconnects;
         });
@@ -825,10 +850,11 @@ private:
         malformed_times_.clear();
         if (read_paused_) c->pause_reading();
         // Every version this build speaks, newest first: a version-1 switch still serves us.
-        svc::hello::params hello{{protocol_version, min_protocol_version}, settings_.client_name,
-                                 std::string("0.1.0")};
-        send_internal(service_params{std::in_place_index<service_index_v<svc::hello>>, hello},
-                      [this, gen = generation_](request_outcome o) { on_hello(gen, std::move(o)); });
+        svc::hello::params hello{
+            {protocol_version, min_protocol_version}, settings_.client_name, std::string("0.1.0")};
+        send_internal(
+            service_params{std::in_place_index<service_index_v<svc::hello>>, hello},
+            [this, gen = generation_](request_outcome o) { on_hello(gen, std::move(o)); });
     }
 
     void on_failed(connection_base* c, const std::string& reason, bool established) override {
@@ -868,12 +894,14 @@ private:
                                        " bytes) skipped: " + log_safe(why));
         const auto now = clock::now();
         malformed_times_.push_back(now);
-        while (!malformed_times_.empty() && now - malformed_times_.front() > std::chrono::minutes(1)) {
+        while (!malformed_times_.empty() &&
+               now - malformed_times_.front() > std::chrono::minutes(1)) {
             malformed_times_.pop_front();
         }
         if (malformed_times_.size() > malformed_tolerance) {
-            drop_session(4000, "too many malformed frames", "more than " + std::to_string(malformed_tolerance) +
-                            " malformed frames within a minute (closed 4000)");
+            drop_session(4000, "too many malformed frames",
+                         "more than " + std::to_string(malformed_tolerance) +
+                             " malformed frames within a minute (closed 4000)");
         }
     }
 
@@ -921,7 +949,8 @@ private:
                 f.average_round_trip =
                     f.average_round_trip.count() == 0
                         ? o.round_trip
-                        : milliseconds{(f.average_round_trip.count() * 7 + o.round_trip.count()) / 8};
+                        : milliseconds{(f.average_round_trip.count() * 7 + o.round_trip.count()) /
+                                       8};
             });
             complete(std::move(p->done), std::move(o));
         }
@@ -949,7 +978,8 @@ private:
         deliver([this, status] { callbacks_.on_system_status(status); }, false);
         write_log(log_level::info, "pbx-link: switch status " + std::string(to_string(status)));
         const auto st = sm_.state();
-        if (st != link_state::monitoring && st != link_state::resyncing && st != link_state::live) return;
+        if (st != link_state::monitoring && st != link_state::resyncing && st != link_state::live)
+            return;
         switch (status) {
             case system_status::messages_lost:
                 start_resync("systemStatus messagesLost", true);
@@ -984,13 +1014,16 @@ private:
 
     void on_message(heartbeat_ack& a) {
         if (a.id == heartbeat_id_) {
-            const auto rtt = std::chrono::duration_cast<milliseconds>(clock::now() - heartbeat_sent_);
-            write_log(log_level::debug, "pbx-link: heartbeat round trip " + std::to_string(rtt.count()) + " ms");
+            const auto rtt =
+                std::chrono::duration_cast<milliseconds>(clock::now() - heartbeat_sent_);
+            write_log(log_level::debug,
+                      "pbx-link: heartbeat round trip " + std::to_string(rtt.count()) + " ms");
         }
     }
 
     void on_message(protocol::request&) {
-        write_log(log_level::warn, "pbx-link: the switch sent a request (not in version 1); ignored");
+        write_log(log_level::warn,
+                  "pbx-link: the switch sent a request (not in version 1); ignored");
     }
 
     bool check_seq(std::uint64_t seq) {
@@ -998,16 +1031,18 @@ private:
         const auto verdict = seq_.check(seq);
         if (verdict == seq_verdict::in_order) return true;
         update([&](link_figures& f) { ++f.sequence_gaps; });
-        const auto why = std::string(verdict == seq_verdict::gap ? "sequence gap" : "sequence went back") +
-                         ": expected " + std::to_string(expected) + ", got " + std::to_string(seq);
+        const auto why =
+            std::string(verdict == seq_verdict::gap ? "sequence gap" : "sequence went back") +
+            ": expected " + std::to_string(expected) + ", got " + std::to_string(seq);
         write_log(log_level::warn, "pbx-link: " + why);
         start_resync(why, true);
         return false;
     }
 
     void count_event() {
-        const auto sec = std::chrono::duration_cast<std::chrono::seconds>(
-                             clock::now().time_since_epoch()).count();
+        const auto sec =
+            std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch())
+                .count();
         update([&](link_figures& f) {
             ++f.events;
             auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
@@ -1094,11 +1129,13 @@ private:
         return std::max<std::size_t>(1, std::min<std::size_t>(settings_.batch_size, max_batch_));
     }
 
-    /// `messages_lost`: a gap or messagesLost, the switch itself is fine (link_down::connection_kept).
+    /// `messages_lost`: a gap or messagesLost, the switch itself is fine
+    /// (link_down::connection_kept).
     void start_resync(const std::string& why, bool messages_lost = false) {
         const bool was_live = sm_.state() == link_state::live;
         const bool resyncing = sm_.dispatch(link_event::resync_needed, why);
-        if (was_live) report_down(why, false, messages_lost);  // after the transition, as in lose_connection
+        if (was_live)
+            report_down(why, false, messages_lost);  // after the transition, as in lose_connection
         if (resyncing) begin_pass();
     }
 
@@ -1139,7 +1176,8 @@ private:
     bool in_session() const {
         const auto st = sm_.state();
         return conn_ && !stopping_ &&
-               (st == link_state::monitoring || st == link_state::resyncing || st == link_state::live);
+               (st == link_state::monitoring || st == link_state::resyncing ||
+                st == link_state::live);
     }
 
     /// On the strand. Outside a session the new set applies at the next pass (begin_pass). In a
@@ -1197,27 +1235,33 @@ private:
         const auto window = std::max<std::size_t>(1, settings_.batches_in_flight);
         while (stops_in_flight_ < window && !stop_refs_.empty()) {
             const auto n = std::min(batch_limit(), stop_refs_.size());
-            std::vector<std::string> refs(std::make_move_iterator(stop_refs_.begin()),
-                                          std::make_move_iterator(stop_refs_.begin() + static_cast<std::ptrdiff_t>(n)));
-            stop_refs_.erase(stop_refs_.begin(), stop_refs_.begin() + static_cast<std::ptrdiff_t>(n));
+            std::vector<std::string> refs(
+                std::make_move_iterator(stop_refs_.begin()),
+                std::make_move_iterator(stop_refs_.begin() + static_cast<std::ptrdiff_t>(n)));
+            stop_refs_.erase(stop_refs_.begin(),
+                             stop_refs_.begin() + static_cast<std::ptrdiff_t>(n));
             ++stops_in_flight_;
             svc::monitor_stop_batch::params p{std::move(refs)};
             send_internal(
-                service_params{std::in_place_index<service_index_v<svc::monitor_stop_batch>>, std::move(p)},
+                service_params{std::in_place_index<service_index_v<svc::monitor_stop_batch>>,
+                               std::move(p)},
                 [this, session = session_](request_outcome o) {
                     if (session != session_) return;  // another session: its monitors are gone
                     if (stops_in_flight_ > 0) --stops_in_flight_;
                     if (!o.ok()) {
-                        write_log(log_level::warn,
-                                  "pbx-link: MonitorStopBatch failed: " +
-                                      (o.error ? o.error->value
-                                               : std::string(o.failure ? to_string(*o.failure) : "?")));
+                        write_log(
+                            log_level::warn,
+                            "pbx-link: MonitorStopBatch failed: " +
+                                (o.error ? o.error->value
+                                         : std::string(o.failure ? to_string(*o.failure) : "?")));
                     } else {
-                        const auto& r = std::get<service_index_v<svc::monitor_stop_batch>>(*o.result);
+                        const auto& r =
+                            std::get<service_index_v<svc::monitor_stop_batch>>(*o.result);
                         for (const auto& item : r.results) {
                             if (item.error) {
-                                write_log(log_level::debug, "pbx-link: MonitorStop " + item.monitor_ref +
-                                                                ": " + item.error->value);
+                                write_log(log_level::debug, "pbx-link: MonitorStop " +
+                                                                item.monitor_ref + ": " +
+                                                                item.error->value);
                             }
                         }
                     }
@@ -1228,20 +1272,23 @@ private:
 
     void send_batch(std::vector<std::string> devices, bool extra) {
         const bool monitor = (extra ? extra_ : plan_).phase() == resync_phase::monitor;
-        auto handler = [this, gen = generation_, monitor, extra, devs = devices](request_outcome o) {
+        auto handler = [this, gen = generation_, monitor, extra,
+                        devs = devices](request_outcome o) {
             if (gen != generation_) return;  // a newer pass (or session) owns the plan
             on_batch(monitor, extra, devs, std::move(o));
         };
         if (monitor) {
             svc::monitor_start_batch::params p{std::move(devices)};
-            send_internal(service_params{std::in_place_index<service_index_v<svc::monitor_start_batch>>,
-                                         std::move(p)},
-                          std::move(handler));
+            send_internal(
+                service_params{std::in_place_index<service_index_v<svc::monitor_start_batch>>,
+                               std::move(p)},
+                std::move(handler));
         } else {
             svc::snapshot_device_batch::params p{std::move(devices)};
-            send_internal(service_params{std::in_place_index<service_index_v<svc::snapshot_device_batch>>,
-                                         std::move(p)},
-                          std::move(handler));
+            send_internal(
+                service_params{std::in_place_index<service_index_v<svc::snapshot_device_batch>>,
+                               std::move(p)},
+                std::move(handler));
         }
     }
 
@@ -1336,7 +1383,8 @@ private:
 
     void send_internal(service_params params, completion done) {
         const auto index = params.index();
-        auto id = requests_.add(index, std::move(done), settings_.request_timeout, clock::now(), true);
+        auto id =
+            requests_.add(index, std::move(done), settings_.request_timeout, clock::now(), true);
         send_frame(codec_->encode(protocol::request{std::move(id), std::move(params)}), false);
         arm_request_timer();
     }
@@ -1371,7 +1419,8 @@ private:
 
     void pump_waiting() {
         if (sm_.state() != link_state::live || !conn_) return;
-        while (auto w = requests_.pop_waiting()) send_user(std::move(w->params), std::move(w->done), w->timeout);
+        while (auto w = requests_.pop_waiting())
+            send_user(std::move(w->params), std::move(w->done), w->timeout);
         update_request_figures();
     }
 
@@ -1401,7 +1450,8 @@ private:
     void on_request_timer() {
         armed_deadline_.reset();
         for (auto& w : requests_.take_expired_waiting(clock::now())) {
-            write_log(log_level::warn, "pbx-link: a " + std::string(service_name(w.params.index())) +
+            write_log(log_level::warn, "pbx-link: a " +
+                                           std::string(service_name(w.params.index())) +
                                            " request gave up waiting for the link to be live");
             complete(std::move(w.done), failed(request_failure::not_connected));
         }
@@ -1409,8 +1459,8 @@ private:
             auto o = failed(request_failure::timeout);
             o.round_trip = std::chrono::duration_cast<milliseconds>(clock::now() - p.sent);
             if (p.internal) {
-                write_log(log_level::warn, "pbx-link: " + std::string(service_name(p.service_index)) +
-                                               " timed out");
+                write_log(log_level::warn,
+                          "pbx-link: " + std::string(service_name(p.service_index)) + " timed out");
                 run_internal(p, std::move(o));
             } else {
                 // The outcome on the switch is unknown; the request is never sent again.
@@ -1486,7 +1536,8 @@ private:
             idle_since_ = now;
             return;
         }
-        if (now - idle_since_ < *settings_.fallback_to_primary_after_idle || now < next_probe_) return;
+        if (now - idle_since_ < *settings_.fallback_to_primary_after_idle || now < next_probe_)
+            return;
         probing_ = true;
         // A primary that takes the connection and then says nothing must not hold the probe.
         probe_timer_.expires_after(settings_.connect_timeout);
@@ -1538,17 +1589,16 @@ private:
                 },
                 ec);
         }
-        stream->async_handshake(ssl::stream_base::client,
-                                [this, stream, ctx](beast::error_code hec) {
-                                    const auto& pin = settings_.tls.pinned_sha256;
-                                    const bool ok =
-                                        !hec && (pin.empty() ||
-                                                 check_pin(stream->native_handle(), pin).empty());
-                                    beast::error_code ignored;
-                                    stream->lowest_layer().close(ignored);
-                                    probe_tls_.reset();
-                                    probe_done(ok && !stopping_);
-                                });
+        stream->async_handshake(
+            ssl::stream_base::client, [this, stream, ctx](beast::error_code hec) {
+                const auto& pin = settings_.tls.pinned_sha256;
+                const bool ok =
+                    !hec && (pin.empty() || check_pin(stream->native_handle(), pin).empty());
+                beast::error_code ignored;
+                stream->lowest_layer().close(ignored);
+                probe_tls_.reset();
+                probe_done(ok && !stopping_);
+            });
     }
 
     void probe_done(bool reachable) {

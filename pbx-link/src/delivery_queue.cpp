@@ -10,7 +10,9 @@ namespace ctigw::pbx_link::detail {
 delivery_queue::delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log)
     : limit_(limit < 2 ? 2 : limit), on_resume_(std::move(on_resume)), log_(std::move(log)) {}
 
-delivery_queue::~delivery_queue() { finish(); }
+delivery_queue::~delivery_queue() {
+    finish();
+}
 
 void delivery_queue::start() {
     std::lock_guard lock(mutex_);

@@ -18,7 +18,7 @@
 namespace ctigw::pbx_link::detail {
 
 class delivery_queue {
-public:
+  public:
     using item = std::function<void()>;
     using logger = std::function<void(int level, const std::string& line)>;
 
@@ -40,7 +40,7 @@ public:
     std::size_t peak() const;
     bool on_delivery_thread() const noexcept { return std::this_thread::get_id() == thread_id_; }
 
-private:
+  private:
     struct entry {
         item fn;
         bool essential;

@@ -10,28 +10,44 @@ namespace ctigw::pbx_link {
 
 std::string_view to_string(link_state s) {
     switch (s) {
-        case link_state::stopped: return "stopped";
-        case link_state::connecting: return "connecting";
-        case link_state::tls_handshake: return "tls_handshake";
-        case link_state::ws_handshake: return "ws_handshake";
-        case link_state::negotiating: return "negotiating";
-        case link_state::authenticating: return "authenticating";
-        case link_state::monitoring: return "monitoring";
-        case link_state::resyncing: return "resyncing";
-        case link_state::live: return "live";
-        case link_state::backoff: return "backoff";
+        case link_state::stopped:
+            return "stopped";
+        case link_state::connecting:
+            return "connecting";
+        case link_state::tls_handshake:
+            return "tls_handshake";
+        case link_state::ws_handshake:
+            return "ws_handshake";
+        case link_state::negotiating:
+            return "negotiating";
+        case link_state::authenticating:
+            return "authenticating";
+        case link_state::monitoring:
+            return "monitoring";
+        case link_state::resyncing:
+            return "resyncing";
+        case link_state::live:
+            return "live";
+        case link_state::backoff:
+            return "backoff";
     }
     return "?";
 }
 
 std::string_view to_string(request_failure f) {
     switch (f) {
-        case request_failure::csta_error: return "csta_error";
-        case request_failure::timeout: return "timeout";
-        case request_failure::link_lost: return "link_lost";
-        case request_failure::not_connected: return "not_connected";
-        case request_failure::backpressure: return "backpressure";
-        case request_failure::stopped: return "stopped";
+        case request_failure::csta_error:
+            return "csta_error";
+        case request_failure::timeout:
+            return "timeout";
+        case request_failure::link_lost:
+            return "link_lost";
+        case request_failure::not_connected:
+            return "not_connected";
+        case request_failure::backpressure:
+            return "backpressure";
+        case request_failure::stopped:
+            return "stopped";
     }
     return "?";
 }
@@ -131,8 +147,10 @@ bool is_ip_literal(std::string_view host) {
     if (host.find(':') != std::string_view::npos) return true;  // IPv6
     int dots = 0;
     for (char c : host) {
-        if (c == '.') ++dots;
-        else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (c == '.')
+            ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(c)))
+            return false;
     }
     return dots == 3;
 }

@@ -4,22 +4,38 @@ namespace ctigw::pbx_link::detail {
 
 std::string_view to_string(link_event e) {
     switch (e) {
-        case link_event::start: return "start";
-        case link_event::tcp_connected: return "tcp_connected";
-        case link_event::tcp_connected_plain: return "tcp_connected_plain";
-        case link_event::tls_done: return "tls_done";
-        case link_event::ws_done: return "ws_done";
-        case link_event::hello_done: return "hello_done";
-        case link_event::authenticated: return "authenticated";
-        case link_event::monitors_done: return "monitors_done";
-        case link_event::truth_complete: return "truth_complete";
-        case link_event::resync_needed: return "resync_needed";
-        case link_event::attempt_failed: return "attempt_failed";
-        case link_event::round_failed: return "round_failed";
-        case link_event::connection_lost: return "connection_lost";
-        case link_event::switch_endpoint: return "switch_endpoint";
-        case link_event::backoff_elapsed: return "backoff_elapsed";
-        case link_event::stop: return "stop";
+        case link_event::start:
+            return "start";
+        case link_event::tcp_connected:
+            return "tcp_connected";
+        case link_event::tcp_connected_plain:
+            return "tcp_connected_plain";
+        case link_event::tls_done:
+            return "tls_done";
+        case link_event::ws_done:
+            return "ws_done";
+        case link_event::hello_done:
+            return "hello_done";
+        case link_event::authenticated:
+            return "authenticated";
+        case link_event::monitors_done:
+            return "monitors_done";
+        case link_event::truth_complete:
+            return "truth_complete";
+        case link_event::resync_needed:
+            return "resync_needed";
+        case link_event::attempt_failed:
+            return "attempt_failed";
+        case link_event::round_failed:
+            return "round_failed";
+        case link_event::connection_lost:
+            return "connection_lost";
+        case link_event::switch_endpoint:
+            return "switch_endpoint";
+        case link_event::backoff_elapsed:
+            return "backoff_elapsed";
+        case link_event::stop:
+            return "stop";
     }
     return "?";
 }
@@ -92,8 +108,9 @@ bool link_state_machine::dispatch(link_event e, const std::string& why) {
     const auto to = next(state_, e);
     if (!to) {
         if (log_) {
-            log_(log_level::debug, "link: event " + std::string(to_string(e)) + " ignored in state " +
-                                       std::string(to_string(state_)) + " (" + why + ")");
+            log_(log_level::debug, "link: event " + std::string(to_string(e)) +
+                                       " ignored in state " + std::string(to_string(state_)) +
+                                       " (" + why + ")");
         }
         return false;
     }

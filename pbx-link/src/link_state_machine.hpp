@@ -17,27 +17,27 @@
 namespace ctigw::pbx_link::detail {
 
 enum class link_event : std::uint8_t {
-    start,               ///< start() called
-    tcp_connected,       ///< TCP open to a wss:// endpoint
-    tcp_connected_plain, ///< TCP open to a ws:// endpoint (no TLS)
-    tls_done,            ///< TLS handshake and certificate checks passed
-    ws_done,             ///< upgrade accepted with our subprotocol
-    hello_done,          ///< Hello answered
-    authenticated,       ///< Authenticate answered
-    monitors_done,       ///< every MonitorStartBatch answered
-    truth_complete,      ///< every device's truth handed over
-    resync_needed,       ///< seq gap, messagesLost, initializing, disabled, restart of a resync
-    attempt_failed,      ///< this endpoint failed before the session was up; another one is left
-    round_failed,        ///< this endpoint failed and it was the last of the round
-    connection_lost,     ///< an established session ended (heartbeat timeout, close, reset, ...)
-    switch_endpoint,     ///< leave a working standby for the primary (fallback when idle)
-    backoff_elapsed,     ///< the reconnect delay is over
-    stop,                ///< stop() called
+    start,                ///< start() called
+    tcp_connected,        ///< TCP open to a wss:// endpoint
+    tcp_connected_plain,  ///< TCP open to a ws:// endpoint (no TLS)
+    tls_done,             ///< TLS handshake and certificate checks passed
+    ws_done,              ///< upgrade accepted with our subprotocol
+    hello_done,           ///< Hello answered
+    authenticated,        ///< Authenticate answered
+    monitors_done,        ///< every MonitorStartBatch answered
+    truth_complete,       ///< every device's truth handed over
+    resync_needed,        ///< seq gap, messagesLost, initializing, disabled, restart of a resync
+    attempt_failed,       ///< this endpoint failed before the session was up; another one is left
+    round_failed,         ///< this endpoint failed and it was the last of the round
+    connection_lost,      ///< an established session ended (heartbeat timeout, close, reset, ...)
+    switch_endpoint,      ///< leave a working standby for the primary (fallback when idle)
+    backoff_elapsed,      ///< the reconnect delay is over
+    stop,                 ///< stop() called
 };
 std::string_view to_string(link_event e);
 
 class link_state_machine {
-public:
+  public:
     using observer = std::function<void(link_state from, link_state to, const std::string& why)>;
     using logger = std::function<void(int level, const std::string& line)>;
 
@@ -53,7 +53,7 @@ public:
 
     link_state state() const noexcept { return state_; }
 
-private:
+  private:
     void transition(link_state to, const std::string& why);
 
     link_state state_ = link_state::stopped;

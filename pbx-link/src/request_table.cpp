@@ -17,7 +17,8 @@ std::string request_table::add(std::size_t service_index, completion done, milli
     return id;
 }
 
-pending_request request_table::remove(std::unordered_map<std::string, pending_request>::iterator it) {
+pending_request request_table::remove(
+    std::unordered_map<std::string, pending_request>::iterator it) {
     pending_request p = std::move(it->second);
     by_id_.erase(it);
     deadlines_.erase({p.deadline, p.id});

@@ -48,7 +48,7 @@ struct waiting_request {
 };
 
 class request_table {
-public:
+  public:
     request_table(std::size_t max_in_flight, std::size_t max_waiting);
 
     /// Registers a request about to be sent and returns its id ("1", "2", ...).
@@ -84,7 +84,7 @@ public:
     std::size_t in_flight() const noexcept { return by_id_.size(); }
     std::size_t waiting() const noexcept { return waiting_.size(); }
 
-private:
+  private:
     pending_request remove(std::unordered_map<std::string, pending_request>::iterator it);
     void unhold(waiting_request& w);
 

@@ -14,7 +14,8 @@ resync_plan::resync_plan(const std::vector<std::string>& devices, std::size_t ba
 }
 
 std::optional<std::vector<std::string>> resync_plan::next_batch() {
-    if (phase_ == resync_phase::done || in_flight_ >= window_ || pending_.empty()) return std::nullopt;
+    if (phase_ == resync_phase::done || in_flight_ >= window_ || pending_.empty())
+        return std::nullopt;
     std::vector<std::string> out;
     const auto n = std::min(batch_, pending_.size());
     out.reserve(n);

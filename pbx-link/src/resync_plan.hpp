@@ -22,7 +22,7 @@ namespace ctigw::pbx_link::detail {
 enum class resync_phase : std::uint8_t { monitor, snapshot, done };
 
 class resync_plan {
-public:
+  public:
     resync_plan() = default;
     resync_plan(const std::vector<std::string>& devices, std::size_t batch, std::size_t window);
 
@@ -40,7 +40,7 @@ public:
     bool advance();
     std::size_t in_flight() const noexcept { return in_flight_; }
 
-private:
+  private:
     std::deque<std::string> pending_;
     std::vector<std::string> monitored_;
     std::size_t batch_ = 1;
@@ -51,7 +51,7 @@ private:
 
 /// monitorRef <-> device, and which devices have had their truth in the current pass.
 class monitor_map {
-public:
+  public:
     void clear() {
         by_ref_.clear();
         by_device_.clear();
@@ -96,7 +96,7 @@ public:
     bool ready(const std::string& device) const { return ready_.count(device) != 0; }
     std::size_t size() const noexcept { return by_ref_.size(); }
 
-private:
+  private:
     std::unordered_map<std::string, std::string> by_ref_;
     std::unordered_map<std::string, std::string> by_device_;
     std::unordered_set<std::string> ready_;

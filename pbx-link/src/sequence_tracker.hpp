@@ -11,14 +11,14 @@ namespace ctigw::pbx_link::detail {
 enum class seq_verdict : std::uint8_t { in_order, gap, backwards };
 
 class sequence_tracker {
-public:
+  public:
     /// A new session: the next message must carry seq 1.
     void reset() noexcept { expected_ = 1; }
     /// Checks one message's seq and moves on past it (so that one gap is reported once).
     seq_verdict check(std::uint64_t seq) noexcept;
     std::uint64_t expected() const noexcept { return expected_; }
 
-private:
+  private:
     std::uint64_t expected_ = 1;
 };
 

@@ -18,10 +18,9 @@ int add_windows_root_certificates(x509_store_st* store, std::string& error) {
     int opened = 0;
     const DWORD locations[] = {CERT_SYSTEM_STORE_CURRENT_USER, CERT_SYSTEM_STORE_LOCAL_MACHINE};
     for (const DWORD location : locations) {
-        HCERTSTORE sys = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
-                                       location | CERT_STORE_OPEN_EXISTING_FLAG |
-                                           CERT_STORE_READONLY_FLAG,
-                                       L"ROOT");
+        HCERTSTORE sys = CertOpenStore(
+            CERT_STORE_PROV_SYSTEM_W, 0, 0,
+            location | CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_READONLY_FLAG, L"ROOT");
         if (sys == nullptr) continue;
         ++opened;
         PCCERT_CONTEXT cert = nullptr;
@@ -36,8 +35,9 @@ int add_windows_root_certificates(x509_store_st* store, std::string& error) {
     }
     // Duplicates (the same root in both stores) leave "cert already in hash table" errors.
     ERR_clear_error();
-    if (opened == 0) error = "cannot open the ROOT certificate store (error " +
-                             std::to_string(GetLastError()) + ")";
+    if (opened == 0)
+        error =
+            "cannot open the ROOT certificate store (error " + std::to_string(GetLastError()) + ")";
     return added;
 }
 

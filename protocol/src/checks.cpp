@@ -67,8 +67,12 @@ const char* check(const set_forwarding::params& p) {
                                                : nullptr;
 }
 
-const char* check(const set_ringer_status::params& p) { return check_volume(p.volume); }
-const char* check(const get_ringer_status::result& r) { return check_volume(r.volume); }
+const char* check(const set_ringer_status::params& p) {
+    return check_volume(p.volume);
+}
+const char* check(const get_ringer_status::result& r) {
+    return check_volume(r.volume);
+}
 
 const char* check(const generate_digits::params& p) {
     if (p.characters_to_send.empty()) return "charactersToSend is empty";
@@ -89,8 +93,12 @@ const char* check(const set_agent_state::params& p) {
 }  // namespace svc
 
 namespace evt {
-const char* check(const ringer_status_changed& e) { return check_volume(e.volume); }
-const char* check(const agent_busy& e) { return check_pending(e.pending_state); }
+const char* check(const ringer_status_changed& e) {
+    return check_volume(e.volume);
+}
+const char* check(const agent_busy& e) {
+    return check_pending(e.pending_state);
+}
 const char* check(const agent_working_after_call& e) {
     return check_pending(e.pending_state);
 }

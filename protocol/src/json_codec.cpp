@@ -23,7 +23,7 @@ namespace {
 /// The path from the frame's root to the member being decoded, kept as views; rendered into a
 /// JSON pointer only when something fails.
 class path_stack {
-public:
+  public:
     void push(std::string_view key) { segs_.push_back(seg{key, npos}); }
     void push(std::size_t index) { segs_.push_back(seg{{}, index}); }
     void pop() { segs_.pop_back(); }
@@ -38,15 +38,18 @@ public:
                 continue;
             }
             for (char ch : s.key) {
-                if (ch == '~') out += "~0";
-                else if (ch == '/') out += "~1";
-                else out += ch;
+                if (ch == '~')
+                    out += "~0";
+                else if (ch == '/')
+                    out += "~1";
+                else
+                    out += ch;
             }
         }
         return out;
     }
 
-private:
+  private:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     struct seg {
         std::string_view key;
@@ -76,25 +79,33 @@ struct ctx {
 
 /// RAII push/pop of one path segment.
 class scoped_segment {
-public:
+  public:
     template <class Seg>
-    scoped_segment(ctx& c, Seg s) : c_(c) { c_.path.push(s); }
+    scoped_segment(ctx& c, Seg s) : c_(c) {
+        c_.path.push(s);
+    }
     ~scoped_segment() { c_.path.pop(); }
     scoped_segment(const scoped_segment&) = delete;
     scoped_segment& operator=(const scoped_segment&) = delete;
 
-private:
+  private:
     ctx& c_;
 };
 
 std::string_view type_name(od::json_type t) {
     switch (t) {
-        case od::json_type::array: return "array";
-        case od::json_type::object: return "object";
-        case od::json_type::number: return "number";
-        case od::json_type::string: return "string";
-        case od::json_type::boolean: return "boolean";
-        case od::json_type::null: return "null";
+        case od::json_type::array:
+            return "array";
+        case od::json_type::object:
+            return "object";
+        case od::json_type::number:
+            return "number";
+        case od::json_type::string:
+            return "string";
+        case od::json_type::boolean:
+            return "boolean";
+        case od::json_type::null:
+            return "null";
     }
     return "?";
 }
@@ -126,9 +137,9 @@ bool fail_string(od::value& v, simdjson::error_code ec, ctx& c) {
 bool decode_string_view(od::value& v, std::string_view& out, ctx& c) {
     if (auto ec = v.get_string().get(out)) return fail_string(v, ec, c);
     if (out.size() > c.limits.max_string_length) {
-        return c.fail(decode_errc::string_too_long,
-                      "string of " + std::to_string(out.size()) + " bytes exceeds the limit of " +
-                          std::to_string(c.limits.max_string_length));
+        return c.fail(decode_errc::string_too_long, "string of " + std::to_string(out.size()) +
+                                                        " bytes exceeds the limit of " +
+                                                        std::to_string(c.limits.max_string_length));
     }
     return true;
 }
@@ -186,7 +197,8 @@ bool decode_struct(od::value v, T& out, ctx& c);
 template <class T>
 bool decode_value(od::value v, T& out, ctx& c) {
     if (c.path.depth() > c.limits.max_depth) {
-        return c.fail(decode_errc::too_deep, "nesting exceeds " + std::to_string(c.limits.max_depth));
+        return c.fail(decode_errc::too_deep,
+                      "nesting exceeds " + std::to_string(c.limits.max_depth));
     }
     if constexpr (std::is_same_v<T, std::string>) {
         std::string_view s;
@@ -221,9 +233,9 @@ bool decode_value(od::value v, T& out, ctx& c) {
         std::string_view s;
         if (auto ec = v.get_string().get(s)) return fail_string(v, ec, c);
         if (s.size() > (c.limits.max_correlator_bytes + 2) / 3 * 4) {
-            return c.fail(decode_errc::invalid_base64,
-                          "more than " + std::to_string(c.limits.max_correlator_bytes) +
-                              " bytes of data");
+            return c.fail(
+                decode_errc::invalid_base64,
+                "more than " + std::to_string(c.limits.max_correlator_bytes) + " bytes of data");
         }
         // Straight into the member: no temporary string (on failure the whole decode fails).
         if (!detail::base64_decode_into(s, out.bytes))
@@ -241,8 +253,7 @@ bool decode_value(od::value v, T& out, ctx& c) {
         od::array arr;
         if (auto ec = v.get_array().get(arr)) {
             // A mismatch is found before the iterator moves: the type can still be peeked.
-            if (ec == simdjson::INCORRECT_TYPE &&
-                !expect_type(v, od::json_type::array, "array", c))
+            if (ec == simdjson::INCORRECT_TYPE && !expect_type(v, od::json_type::array, "array", c))
                 return false;
             return c.fail(ec);
         }
@@ -291,31 +302,38 @@ bool decode_struct(od::value v, T& out, ctx& c) {
         bool ok = true;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             ((!found && std::get<I>(fields).name == key
-                  ? (found = true, ok = [&] {
-                        const auto& fd = std::get<I>(fields);
-                        scoped_segment seg(c, fd.name);
-                        if (seen & (std::uint64_t{1} << I)) {
-                            return c.fail(decode_errc::duplicate_member, "member appears twice");
-                        }
-                        seen |= std::uint64_t{1} << I;
-                        od::value fv = f.value();
-                        bool is_null = false;
-                        if (auto ec = fv.is_null().get(is_null)) return c.fail(ec);
-                        using member_t = std::remove_cvref_t<decltype(out.*(fd.member))>;
-                        if (is_null) {
-                            if (fd.required) {
-                                return c.fail(decode_errc::missing_member,
-                                              "required member is null");
-                            }
-                            out.*(fd.member) = member_t{};
-                            seen &= ~(std::uint64_t{1} << I);  // null == absent
-                            return true;
-                        }
-                        return decode_value(fv, out.*(fd.member), c);
-                    }())
+                  ? (
+                        found = true, ok =
+                                          [&] {
+                                              const auto& fd = std::get<I>(fields);
+                                              scoped_segment seg(c, fd.name);
+                                              if (seen & (std::uint64_t{1} << I)) {
+                                                  return c.fail(decode_errc::duplicate_member,
+                                                                "member appears twice");
+                                              }
+                                              seen |= std::uint64_t{1} << I;
+                                              od::value fv = f.value();
+                                              bool is_null = false;
+                                              if (auto ec = fv.is_null().get(is_null))
+                                                  return c.fail(ec);
+                                              using member_t =
+                                                  std::remove_cvref_t<decltype(out.*(fd.member))>;
+                                              if (is_null) {
+                                                  if (fd.required) {
+                                                      return c.fail(decode_errc::missing_member,
+                                                                    "required member is null");
+                                                  }
+                                                  out.*(fd.member) = member_t{};
+                                                  seen &=
+                                                      ~(std::uint64_t{1} << I);  // null == absent
+                                                  return true;
+                                              }
+                                              return decode_value(fv, out.*(fd.member), c);
+                                          }())
                   : false),
              ...);
-        }(std::make_index_sequence<count>{});
+        }
+        (std::make_index_sequence<count>{});
         if (!ok) return false;
         if (!found) {
             ++c.stats.unknown_members;
@@ -326,17 +344,20 @@ bool decode_struct(od::value v, T& out, ctx& c) {
     bool ok = true;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         ((ok && std::get<I>(fields).required && !(seen & (std::uint64_t{1} << I))
-              ? (ok = [&] {
-                    scoped_segment seg(c, std::get<I>(fields).name);
-                    return c.fail(decode_errc::missing_member, "required member is missing");
-                }())
+              ? (ok =
+                     [&] {
+                         scoped_segment seg(c, std::get<I>(fields).name);
+                         return c.fail(decode_errc::missing_member, "required member is missing");
+                     }())
               : false),
          ...);
-    }(std::make_index_sequence<count>{});
+    }
+    (std::make_index_sequence<count>{});
     if constexpr (requires { check(out); }) {
         // Rules between members that fields() cannot express (docs/protocol.md per message).
         if (ok) {
-            if (const char* problem = check(out)) return c.fail(decode_errc::invalid_value, problem);
+            if (const char* problem = check(out))
+                return c.fail(decode_errc::invalid_value, problem);
         }
     }
     return ok;
@@ -445,7 +466,7 @@ ojson encode_value(const T& v) {
 // ---- the codec --------------------------------------------------------------------------------
 
 class json_codec final : public codec {
-public:
+  public:
     explicit json_codec(codec_limits limits) : limits_(limits) {}
 
     std::string_view name() const noexcept override { return "json"; }
@@ -471,7 +492,7 @@ public:
         return std::visit([](const auto& msg) { return encode_message(msg).dump(); }, m);
     }
 
-private:
+  private:
     // Envelope members read in the first pass (views into the document; copied where kept).
     struct envelope {
         std::optional<std::string_view> type, id, service, event, monitor_ref, timestamp, status,
@@ -506,7 +527,8 @@ private:
 
     decode_result decode_one_pass(std::string_view frame, bool& body_inline) {
         if (frame.size() > limits_.max_frame_bytes) {
-            return decode_error{decode_errc::frame_too_large, "",
+            return decode_error{decode_errc::frame_too_large,
+                                "",
                                 "frame of " + std::to_string(frame.size()) +
                                     " bytes exceeds the limit of " +
                                     std::to_string(limits_.max_frame_bytes),
@@ -527,27 +549,28 @@ private:
         ctx c{limits_, stats_, path_, {}};
         od::document doc;
         if (auto ec = parser_.iterate(buffer_.data(), size, capacity).get(doc)) {
-            return decode_error{decode_errc::malformed_json, "", simdjson::error_message(ec), {},
-                                {}};
+            return decode_error{
+                decode_errc::malformed_json, "", simdjson::error_message(ec), {}, {}};
         }
         od::json_type root_type;
         if (auto ec = doc.type().get(root_type)) {
-            return decode_error{decode_errc::malformed_json, "", simdjson::error_message(ec), {},
-                                {}};
+            return decode_error{
+                decode_errc::malformed_json, "", simdjson::error_message(ec), {}, {}};
         }
         if (root_type != od::json_type::object) {
             // On-demand only peeks at the first character: validate fully on this rare path so
             // that "nonsense" is reported as malformed rather than as a non-object.
             simdjson::dom::parser validator;
             if (auto ec = validator.parse(buffer_.data(), size, false).error()) {
-                return decode_error{decode_errc::malformed_json, "", simdjson::error_message(ec),
-                                    {}, {}};
+                return decode_error{
+                    decode_errc::malformed_json, "", simdjson::error_message(ec), {}, {}};
             }
-            return decode_error{decode_errc::not_an_object, "",
-                                "a frame must be a JSON object, got " +
-                                    std::string(type_name(root_type)),
-                                {},
-                                {}};
+            return decode_error{
+                decode_errc::not_an_object,
+                "",
+                "a frame must be a JSON object, got " + std::string(type_name(root_type)),
+                {},
+                {}};
         }
         od::object root;
         if (auto ec = doc.get_object().get(root)) return as_error(c, ec);
@@ -563,8 +586,8 @@ private:
         // The envelope was read to its end: anything after it (a second document, garbage) makes
         // the frame malformed.
         if (const char* rest = nullptr; doc.current_location().get(rest) == simdjson::SUCCESS) {
-            return decode_error{decode_errc::malformed_json, "", "content after the message", {},
-                                {}};
+            return decode_error{
+                decode_errc::malformed_json, "", "content after the message", {}, {}};
         }
         if (!env.type) {
             c.path.push("type");
@@ -614,8 +637,8 @@ private:
             return take_error(c, env);
         }
         request r{std::string(*env.id), {}};
-        static constexpr auto decoders =
-            make_decoders<service_params>(std::make_index_sequence<std::variant_size_v<service_params>>{});
+        static constexpr auto decoders = make_decoders<service_params>(
+            std::make_index_sequence<std::variant_size_v<service_params>>{});
         if (!decode_body(root, "params", decoders[*index], r.params, c)) return take_error(c, env);
         return message{std::move(r)};
     }
@@ -714,8 +737,9 @@ private:
                 std::string_view s;
                 if (!decode_string_view(v, s, c)) return false;
                 if (s.empty() || s.size() > max) {
-                    return c.fail(s.empty() ? decode_errc::invalid_value : decode_errc::string_too_long,
-                                  "must be 1 to " + std::to_string(max) + " characters");
+                    return c.fail(
+                        s.empty() ? decode_errc::invalid_value : decode_errc::string_too_long,
+                        "must be 1 to " + std::to_string(max) + " characters");
                 }
                 slot = s;
                 return true;
@@ -727,14 +751,22 @@ private:
             };
             bool ok = true;
             const std::size_t max_text = limits_.max_string_length;
-            if (key == "type") ok = text(env.type, max_text);
-            else if (key == "id") ok = text(env.id, limits_.max_id_length);
-            else if (key == "service") ok = text(env.service, max_text);
-            else if (key == "event") ok = text(env.event, max_text);
-            else if (key == "monitorRef") ok = text(env.monitor_ref, max_text);
-            else if (key == "timestamp") ok = text(env.timestamp, max_text);
-            else if (key == "status") ok = text(env.status, max_text);
-            else if (key == "detail") ok = text(env.detail, max_text);
+            if (key == "type")
+                ok = text(env.type, max_text);
+            else if (key == "id")
+                ok = text(env.id, limits_.max_id_length);
+            else if (key == "service")
+                ok = text(env.service, max_text);
+            else if (key == "event")
+                ok = text(env.event, max_text);
+            else if (key == "monitorRef")
+                ok = text(env.monitor_ref, max_text);
+            else if (key == "timestamp")
+                ok = text(env.timestamp, max_text);
+            else if (key == "status")
+                ok = text(env.status, max_text);
+            else if (key == "detail")
+                ok = text(env.detail, max_text);
             else if (key == "seq") {
                 if (env.seq) return c.fail(decode_errc::duplicate_member, "member appears twice");
                 std::uint64_t seq = 0;
@@ -743,9 +775,12 @@ private:
                     ok = c.fail(decode_errc::invalid_value, "seq must be 1 to 2^53-1");
                 }
                 if (ok) env.seq = seq;
-            } else if (key == "params") ok = body(env.has_params);
-            else if (key == "result") ok = body(env.has_result);
-            else if (key == "error") ok = body(env.has_error);
+            } else if (key == "params")
+                ok = body(env.has_params);
+            else if (key == "result")
+                ok = body(env.has_result);
+            else if (key == "error")
+                ok = body(env.has_error);
             else if (key == "data") {
                 ok = body(env.has_data);
                 // One pass for the usual event, "type" and "event" before "data": decode the body
@@ -840,7 +875,8 @@ private:
         if (timestamp) j["timestamp"] = *timestamp;
         j["data"] = std::visit(
             [](const auto& b) -> ojson {
-                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(b)>, evt::unknown_event>) {
+                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(b)>,
+                                             evt::unknown_event>) {
                     return ojson::object();
                 } else {
                     return encode_value(b);
@@ -850,7 +886,6 @@ private:
     }
 
   private:
-
     static ojson encode_message(const heartbeat& h) {
         return ojson{{"type", "heartbeat"}, {"id", h.id}};
     }
@@ -900,24 +935,41 @@ std::uint32_t event_since_version(const event_body& body) {
     return body.index() < k_event_versions.size() ? k_event_versions[body.index()] : 1;
 }
 
-std::size_t service_count() { return k_service_names.size(); }
-std::size_t event_count() { return k_event_names.size(); }
+std::size_t service_count() {
+    return k_service_names.size();
+}
+std::size_t event_count() {
+    return k_event_names.size();
+}
 
 std::string_view to_string(decode_errc code) {
     switch (code) {
-        case decode_errc::frame_too_large: return "frame_too_large";
-        case decode_errc::malformed_json: return "malformed_json";
-        case decode_errc::not_an_object: return "not_an_object";
-        case decode_errc::missing_member: return "missing_member";
-        case decode_errc::wrong_type: return "wrong_type";
-        case decode_errc::invalid_value: return "invalid_value";
-        case decode_errc::unknown_type: return "unknown_type";
-        case decode_errc::unknown_service: return "unknown_service";
-        case decode_errc::string_too_long: return "string_too_long";
-        case decode_errc::list_too_long: return "list_too_long";
-        case decode_errc::too_deep: return "too_deep";
-        case decode_errc::duplicate_member: return "duplicate_member";
-        case decode_errc::invalid_base64: return "invalid_base64";
+        case decode_errc::frame_too_large:
+            return "frame_too_large";
+        case decode_errc::malformed_json:
+            return "malformed_json";
+        case decode_errc::not_an_object:
+            return "not_an_object";
+        case decode_errc::missing_member:
+            return "missing_member";
+        case decode_errc::wrong_type:
+            return "wrong_type";
+        case decode_errc::invalid_value:
+            return "invalid_value";
+        case decode_errc::unknown_type:
+            return "unknown_type";
+        case decode_errc::unknown_service:
+            return "unknown_service";
+        case decode_errc::string_too_long:
+            return "string_too_long";
+        case decode_errc::list_too_long:
+            return "list_too_long";
+        case decode_errc::too_deep:
+            return "too_deep";
+        case decode_errc::duplicate_member:
+            return "duplicate_member";
+        case decode_errc::invalid_base64:
+            return "invalid_base64";
     }
     return "?";
 }

@@ -304,7 +304,8 @@ TEST(config_loader, device_entry_errors) {
 }
 
 TEST(config_loader, role_rules) {
-    const auto e = errors(make(default_switch, R"("lines": [{"extension": "1", "options": {"role": "agent"}}],
+    const auto e =
+        errors(make(default_switch, R"("lines": [{"extension": "1", "options": {"role": "agent"}}],
         "phones": [{"extension": "2", "options": {"role": "acdGroup"}}])"));
     ASSERT_EQ(e.size(), 2U);
     EXPECT_THAT(e[0], HasSubstr("/devices/lines/0/options/role: unknown role \"agent\"; expected "

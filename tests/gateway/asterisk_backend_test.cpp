@@ -640,9 +640,9 @@ TEST_F(backend_test, QueueCallersAreQueuedConnectionsOfTheQueueDevice) {
     EXPECT_EQ(q->number_queued, 1u);
     // The queue's snapshot (a TSP's resync of the queue line) shows the waiting caller.
     const auto snap = call(svc::snapshot_device::params{"sales"});
-    const auto& conns = std::get<svc::snapshot_device::result>(
-                            std::get<protocol::service_result>(snap.outcome))
-                            .connections;
+    const auto& conns =
+        std::get<svc::snapshot_device::result>(std::get<protocol::service_result>(snap.outcome))
+            .connections;
     ASSERT_EQ(conns.size(), 1u);
     EXPECT_EQ(conns[0].state, protocol::connection_state::queued);
     EXPECT_EQ(conns[0].connection, (protocol::connection_id{"pbx-77.0", "sales"}));

@@ -299,7 +299,9 @@ TEST(queue_callers, JoinsAndLeavesAreReportedWithTheCallAndWhyTheyLeft) {
     std::vector<caller_change> seen;
     roster_env env;
     env.is_station = [](std::string_view) { return false; };
-    env.station_of = [](std::string_view, std::string_view) { return std::optional<std::string>(); };
+    env.station_of = [](std::string_view, std::string_view) {
+        return std::optional<std::string>();
+    };
     env.on_caller = [&](const caller_change& c) { seen.push_back(c); };
     queue_roster roster(env, [](const agent_change&) {});
     auto now = roster_clock::time_point{} + 100s;

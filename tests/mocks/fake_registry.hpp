@@ -16,7 +16,7 @@ namespace ctigw::tsp::testing {
 /// HKLM in memory: keys by lower-cased path, each with its values. Every write counts; the one
 /// numbered `fail_at` fails without effect (and later ones succeed: the rollback's).
 class fake_registry final : public tsp::ui::registry_store {
-public:
+  public:
     struct value {
         bool is_dword = false;
         bool expand = false;
@@ -64,7 +64,9 @@ public:
         if (write_fails()) return rc::failed;
         const auto p = lower(std::wstring(path));
         if (!keys.count(p)) return rc::not_found;
-        std::erase_if(keys, [&](const auto& kv) { return kv.first == p || kv.first.rfind(p + L"\\", 0) == 0; });
+        std::erase_if(keys, [&](const auto& kv) {
+            return kv.first == p || kv.first.rfind(p + L"\\", 0) == 0;
+        });
         return rc::ok;
     }
     rc count_children(std::wstring_view path, std::size_t& n) override {
@@ -83,7 +85,8 @@ public:
         text = v->text;
         return rc::ok;
     }
-    rc set_expand_string(std::wstring_view path, std::wstring_view name, std::wstring_view text) override {
+    rc set_expand_string(std::wstring_view path, std::wstring_view name,
+                         std::wstring_view text) override {
         if (write_fails()) return rc::failed;
         const auto p = lower(std::wstring(path));
         if (!keys.count(p)) return rc::not_found;
@@ -114,7 +117,7 @@ public:
         return rc::ok;
     }
 
-private:
+  private:
     static std::wstring lower(std::wstring s) {
         for (auto& c : s) {
             if (c >= L'A' && c <= L'Z') c = static_cast<wchar_t>(c - L'A' + L'a');
@@ -131,7 +134,8 @@ private:
     std::size_t subkeys(const std::wstring& p) const {
         std::size_t n = 0;
         for (const auto& [k, v] : keys) {
-            if (k.rfind(p + L"\\", 0) == 0 && k.find(L'\\', p.size() + 1) == std::wstring::npos) ++n;
+            if (k.rfind(p + L"\\", 0) == 0 && k.find(L'\\', p.size() + 1) == std::wstring::npos)
+                ++n;
         }
         return n;
     }

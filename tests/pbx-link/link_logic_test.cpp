@@ -43,7 +43,8 @@ TEST(linkBackoff, JitterStaysWithinBounds) {
     backoff high(100ms, 1000ms, 0.2, [] { return 0.999999; });
     EXPECT_EQ(high.next(), 120ms);
     std::mt19937_64 rng(7);
-    backoff any(100ms, 100ms, 0.2, [&] { return std::uniform_real_distribution<double>(0, 1)(rng); });
+    backoff any(100ms, 100ms, 0.2,
+                [&] { return std::uniform_real_distribution<double>(0, 1)(rng); });
     for (int i = 0; i < 1000; ++i) {
         const auto d = any.next();
         ASSERT_GE(d, 80ms);
@@ -63,7 +64,7 @@ TEST(linkSequenceTracker, InOrderGapAndBackwards) {
     sequence_tracker t;
     EXPECT_EQ(t.check(1), seq_verdict::in_order);
     EXPECT_EQ(t.check(2), seq_verdict::in_order);
-    EXPECT_EQ(t.check(4), seq_verdict::gap);  // 3 lost
+    EXPECT_EQ(t.check(4), seq_verdict::gap);       // 3 lost
     EXPECT_EQ(t.check(5), seq_verdict::in_order);  // one gap reported once
     EXPECT_EQ(t.check(5), seq_verdict::backwards);
     t.reset();
@@ -107,15 +108,14 @@ const std::vector<edge> documented_edges = {
     {s::backoff, ev::backoff_elapsed, s::connecting},
 };
 
-const std::vector<link_state> all_states = {s::stopped,     s::connecting,     s::tls_handshake,
-                                            s::ws_handshake, s::negotiating,   s::authenticating,
-                                            s::monitoring,  s::resyncing,      s::live,
-                                            s::backoff};
+const std::vector<link_state> all_states = {
+    s::stopped,        s::connecting, s::tls_handshake, s::ws_handshake, s::negotiating,
+    s::authenticating, s::monitoring, s::resyncing,     s::live,         s::backoff};
 const std::vector<link_event> all_events = {
-    ev::start,          ev::tcp_connected, ev::tcp_connected_plain, ev::tls_done,
-    ev::ws_done,        ev::hello_done,    ev::authenticated,       ev::monitors_done,
-    ev::truth_complete, ev::resync_needed, ev::attempt_failed,      ev::round_failed,
-    ev::connection_lost, ev::switch_endpoint, ev::backoff_elapsed,  ev::stop};
+    ev::start,           ev::tcp_connected,   ev::tcp_connected_plain, ev::tls_done,
+    ev::ws_done,         ev::hello_done,      ev::authenticated,       ev::monitors_done,
+    ev::truth_complete,  ev::resync_needed,   ev::attempt_failed,      ev::round_failed,
+    ev::connection_lost, ev::switch_endpoint, ev::backoff_elapsed,     ev::stop};
 
 TEST(linkStateMachine, EveryDocumentedEdge) {
     for (const auto& e : documented_edges) {
@@ -146,8 +146,9 @@ TEST(linkStateMachine, EverythingElseIsIgnored) {
 TEST(linkStateMachine, TransitionLogsAndNotifies) {
     std::vector<std::tuple<link_state, link_state, std::string>> seen;
     std::vector<std::string> log;
-    link_state_machine m([&](link_state f, link_state t, const std::string& w) { seen.emplace_back(f, t, w); },
-                         [&](int, const std::string& l) { log.push_back(l); });
+    link_state_machine m(
+        [&](link_state f, link_state t, const std::string& w) { seen.emplace_back(f, t, w); },
+        [&](int, const std::string& l) { log.push_back(l); });
     EXPECT_TRUE(m.dispatch(ev::start, "start()"));
     EXPECT_EQ(m.state(), s::connecting);
     ASSERT_EQ(seen.size(), 1u);
@@ -178,7 +179,8 @@ TEST(linkRequestTable, CorrelatesAndCompletesOnce) {
     request_table t(2, 1);
     const auto t0 = clock::now();
     int calls = 0;
-    auto id = t.add(3, [&](request_outcome) { ++calls; }, 100ms, t0, false);
+    auto id = t.add(
+        3, [&](request_outcome) { ++calls; }, 100ms, t0, false);
     EXPECT_EQ(t.user_in_flight(), 1u);
     auto p = t.take(id);
     ASSERT_TRUE(p);
@@ -220,7 +222,7 @@ TEST(linkRequestTable, SlotsQueueAndBackpressure) {
     EXPECT_FALSE(t.has_slot());
     EXPECT_TRUE(t.enqueue({}));
     EXPECT_TRUE(t.enqueue({}));
-    EXPECT_FALSE(t.enqueue({}));  // queue full: backpressure
+    EXPECT_FALSE(t.enqueue({}));    // queue full: backpressure
     EXPECT_FALSE(t.pop_waiting());  // no slot yet
     t.take(id);
     EXPECT_TRUE(t.pop_waiting());
@@ -310,7 +312,7 @@ TEST(linkResyncPlan, BatchesWindowAndPhases) {
     auto b3 = p.next_batch();
     ASSERT_TRUE(b3);
     EXPECT_EQ(b3->size(), 1u);
-    EXPECT_FALSE(p.advance());  // still in flight
+    EXPECT_FALSE(p.advance());                               // still in flight
     p.monitor_batch_done({(*b2)[0], (*b2)[1]}, {(*b2)[2]});  // one to retry
     p.monitor_batch_done(*b3, {});
     auto retry = p.next_batch();
@@ -397,9 +399,9 @@ TEST(linkParseEndpoint, Forms) {
 }
 
 TEST(linkParseEndpoint, Refusals) {
-    for (const char* bad : {"", "http://h/", "wss://", "wss://:443/", "wss://h:0/", "wss://h:65536/",
-                            "wss://h:x/", "wss://h:/", "wss://::1:443/", "wss://[::1/", "wss://u@h/",
-                            "wss://h h/", "wss://h/a b"}) {
+    for (const char* bad : {"", "http://h/", "wss://", "wss://:443/", "wss://h:0/",
+                            "wss://h:65536/", "wss://h:x/", "wss://h:/", "wss://::1:443/",
+                            "wss://[::1/", "wss://u@h/", "wss://h h/", "wss://h/a b"}) {
         EXPECT_FALSE(parse_endpoint(bad)) << bad;
     }
 }
@@ -433,7 +435,12 @@ TEST(linkDeliveryQueue, PausesAtLimitAndResumesAtHalf) {
     auto gate_f = gate.get_future().share();
     std::atomic<int> ran{0};
     q.start();
-    EXPECT_TRUE(q.push([&, gate_f] { gate_f.wait(); ++ran; }, true));
+    EXPECT_TRUE(q.push(
+        [&, gate_f] {
+            gate_f.wait();
+            ++ran;
+        },
+        true));
     // The first item blocks the consumer; fill up to the limit.
     bool accepted = true;
     int pushed = 1;
@@ -445,7 +452,7 @@ TEST(linkDeliveryQueue, PausesAtLimitAndResumesAtHalf) {
     EXPECT_GE(q.size(), 3u);
     EXPECT_EQ(resumes.load(), 0);
     gate.set_value();
-    q.finish();  // drains: nothing dropped
+    q.finish();                    // drains: nothing dropped
     EXPECT_EQ(resumes.load(), 1);  // once, when it fell to half
     EXPECT_LE(q.peak(), 4u);
     EXPECT_EQ(ran.load(), pushed);

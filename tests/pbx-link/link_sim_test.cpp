@@ -95,10 +95,12 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 }
 
 class linkSim : public ::testing::Test {
-protected:
+  protected:
     recorder cb;
     log_capture logs;
-    std::unique_ptr<link> make(link_settings s) { return make_beast_link(std::move(s), cb, logs.sink()); }
+    std::unique_ptr<link> make(link_settings s) {
+        return make_beast_link(std::move(s), cb, logs.sink());
+    }
     bool wait_live(int lives = 1) {
         return cb.wait([&] { return cb.lives >= lives && cb.state == link_state::live; });
     }
@@ -197,7 +199,8 @@ TEST_P(linkTlsRefusal, LoggedAndNextEndpointTried) {
     EXPECT_TRUE(logs.contains(bad.url())) << "no log line for the refused endpoint";
     bool found = false;
     for (const auto& line : logs.lines()) {
-        if (line.find(bad.url()) != std::string::npos && line.find(c.reason) != std::string::npos) found = true;
+        if (line.find(bad.url()) != std::string::npos && line.find(c.reason) != std::string::npos)
+            found = true;
     }
     EXPECT_TRUE(found) << "expected reason: " << c.reason;
     EXPECT_EQ(l->figures().endpoint, good.url());
@@ -208,17 +211,29 @@ INSTANTIATE_TEST_SUITE_P(
     Classes, linkTlsRefusal,
     ::testing::Values(
         tls_case{"unknown_ca",
-                 [] { return sim::tls_options(cert_files::get().unknown, cert_files::get().unknown_key); },
+                 [] {
+                     return sim::tls_options(cert_files::get().unknown,
+                                             cert_files::get().unknown_key);
+                 },
                  [](link_settings&) {}, "unable to get local issuer certificate"},
         tls_case{"expired",
-                 [] { return sim::tls_options(cert_files::get().expired, cert_files::get().expired_key); },
+                 [] {
+                     return sim::tls_options(cert_files::get().expired,
+                                             cert_files::get().expired_key);
+                 },
                  [](link_settings&) {}, "certificate has expired"},
         tls_case{"wrong_host",
-                 [] { return sim::tls_options(cert_files::get().wrong_host, cert_files::get().wrong_host_key); },
+                 [] {
+                     return sim::tls_options(cert_files::get().wrong_host,
+                                             cert_files::get().wrong_host_key);
+                 },
                  [](link_settings&) {}, "host name mismatch"},
         tls_case{"pin_mismatch",
                  // Same CA, valid for the host: only the pin refuses the first server.
-                 [] { return sim::tls_options(cert_files::get().server2, cert_files::get().server2_key); },
+                 [] {
+                     return sim::tls_options(cert_files::get().server2,
+                                             cert_files::get().server2_key);
+                 },
                  [](link_settings& s) { s.tls.pinned_sha256 = cert_files::get().server_sha256; },
                  "pin mismatch"},
         tls_case{"client_certificate_required",
@@ -472,7 +487,8 @@ TEST_F(linkSim, CstaErrorOutcome) {
     l->start();
     ASSERT_TRUE(wait_live());
     pbx.call([](pbxsim::server& srv) {
-        srv.refuse_service("GetDoNotDisturb", csta_error{error_category::operation, "generic", {}}, 1);
+        srv.refuse_service("GetDoNotDisturb", csta_error{error_category::operation, "generic", {}},
+                           1);
     });
     outcome_log out;
     EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));
@@ -591,7 +607,8 @@ TEST_F(linkSim, SlowConsumerLosesNothingQueueBounded) {
             std::vector<std::string> calls;
             srv.with_model([&](pbxsim::switch_model& m, pbxsim::time_point now) {
                 for (int d = 0; d < 50; ++d) {
-                    auto r = m.external_call("0301" + std::to_string(100000 + d), std::to_string(2000 + d), now);
+                    auto r = m.external_call("0301" + std::to_string(100000 + d),
+                                             std::to_string(2000 + d), now);
                     if (r.index() == 0) calls.push_back(std::get<0>(r));
                 }
             });
@@ -629,7 +646,8 @@ std::uint64_t service_count(sim& pbx, std::string_view service) {
     std::uint64_t n = 0;
     pbx.call([&](pbxsim::server& srv) {
         const auto st = srv.stats();
-        if (auto it = st.requests_by_service.find(service); it != st.requests_by_service.end()) n = it->second;
+        if (auto it = st.requests_by_service.find(service); it != st.requests_by_service.end())
+            n = it->second;
     });
     return n;
 }
@@ -668,7 +686,8 @@ TEST_F(linkSim, SetDevicesAddsWhileLiveTruthsThenEvents) {
     {
         std::lock_guard lock(cb.mutex);
         std::map<std::string, device_truth> added;
-        for (std::size_t i = truths_before; i < cb.truths.size(); ++i) added[cb.truths[i].device] = cb.truths[i];
+        for (std::size_t i = truths_before; i < cb.truths.size(); ++i)
+            added[cb.truths[i].device] = cb.truths[i];
         ASSERT_EQ(added.size(), 6u);
         EXPECT_EQ(added.begin()->first, "2010");
         EXPECT_EQ(added.rbegin()->first, "2015");
@@ -685,7 +704,8 @@ TEST_F(linkSim, SetDevicesAddsWhileLiveTruthsThenEvents) {
     EXPECT_EQ(service_count(pbx, "SnapshotDeviceBatch") - snapshot_before, 2u);
     // events flow for the added devices
     pbx.call([&](pbxsim::server& srv) {
-        srv.with_model([&](pbxsim::switch_model& m, pbxsim::time_point now) { m.external_hangup(busy, now); });
+        srv.with_model(
+            [&](pbxsim::switch_model& m, pbxsim::time_point now) { m.external_hangup(busy, now); });
     });
     const std::string fresh = call_to(pbx, "2014");
     ASSERT_TRUE(cb.wait([&] {
@@ -780,7 +800,8 @@ TEST_F(linkSim, SetDevicesWhileDisconnectedAppliesAtReconnection) {
         std::sort(second.begin(), second.end());
         EXPECT_EQ(second, (std::vector<std::string>{"2002", "2050", "2051"}));
     }
-    EXPECT_EQ(service_count(pbx, "MonitorStopBatch"), 0u);  // the old session's monitors died with it
+    EXPECT_EQ(service_count(pbx, "MonitorStopBatch"),
+              0u);  // the old session's monitors died with it
     l->stop();
     // stopped: the set is kept for a later start, and nothing calls back
     l->set_devices({"2003"});

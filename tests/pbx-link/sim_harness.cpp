@@ -46,7 +46,8 @@ const cert_files& cert_files::get() {
         };
         c.ca = c.dir / "ca.pem";
         write_file(c.ca, ca_pair.cert_pem);
-        const auto good = issue(ca_pair, "server", {"127.0.0.1", "::1", "localhost"}, c.server, c.server_key);
+        const auto good =
+            issue(ca_pair, "server", {"127.0.0.1", "::1", "localhost"}, c.server, c.server_key);
         c.server_sha256 = pbxsim::sha256_fingerprint(good.cert_pem);
         issue(ca_pair, "server2", {"127.0.0.1", "localhost"}, c.server2, c.server2_key);
         issue(ca_pair, "expired", {"127.0.0.1", "localhost"}, c.expired, c.expired_key,
@@ -54,7 +55,7 @@ const cert_files& cert_files::get() {
         issue(ca_pair, "wrong", {"wrong.example.com"}, c.wrong_host, c.wrong_host_key);
         issue(other_ca, "unknown", {"127.0.0.1", "localhost"}, c.unknown, c.unknown_key);
         const auto client_pair = issue(ca_pair, "client", {}, c.client, c.client_key, -3600s,
-                                  std::chrono::hours(24), true);
+                                       std::chrono::hours(24), true);
         c.client_key_encrypted = c.dir / "client-key-encrypted.pem";
         write_file(c.client_key_encrypted,
                    pbxsim::encrypt_key_pem(client_pair.key_pem, cert_files::client_key_passphrase));
@@ -74,10 +75,12 @@ struct sim::impl {
     std::thread thread;
 };
 
-sim::sim(pbxsim::server_options options, pbxsim::sim_config config) : impl_(std::make_unique<impl>()) {
+sim::sim(pbxsim::server_options options, pbxsim::sim_config config)
+    : impl_(std::make_unique<impl>()) {
     if (!options.log) options.log = [](std::string_view) {};
     if (options.token.empty()) options.token = "secret-token";
-    impl_->server = std::make_unique<pbxsim::server>(impl_->io, std::move(config), std::move(options));
+    impl_->server =
+        std::make_unique<pbxsim::server>(impl_->io, std::move(config), std::move(options));
     const auto error = impl_->server->start();  // before the thread runs: this is its thread
     if (!error.empty()) throw std::runtime_error("simulator: " + error);
     port_ = impl_->server->port();
@@ -220,7 +223,8 @@ log_sink log_capture::sink() {
     return [s = s_](int, const std::string& line) {
         if (echo) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch()).count();
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
             std::fprintf(stderr, "%lld %s\n", static_cast<long long>(us % 100000000), line.c_str());
         }
         std::lock_guard lock(s->mutex);
@@ -228,7 +232,9 @@ log_sink log_capture::sink() {
         s->cv.notify_all();
     };
 }
-bool log_capture::contains(const std::string& text) const { return count(text) > 0; }
+bool log_capture::contains(const std::string& text) const {
+    return count(text) > 0;
+}
 std::size_t log_capture::count(const std::string& text) const {
     std::lock_guard lock(s_->mutex);
     std::size_t n = 0;

@@ -24,24 +24,24 @@ using namespace std::chrono_literals;
 /// Certificates written to a fresh temp dir: a CA and the odd ones the TLS tests need.
 struct cert_files {
     std::filesystem::path dir;
-    std::filesystem::path ca;                       // trusted CA
-    std::filesystem::path server, server_key;       // good: 127.0.0.1, ::1, localhost
-    std::filesystem::path server2, server2_key;     // good too, another key (pin tests)
-    std::filesystem::path expired, expired_key;     // by the CA, expired
+    std::filesystem::path ca;                          // trusted CA
+    std::filesystem::path server, server_key;          // good: 127.0.0.1, ::1, localhost
+    std::filesystem::path server2, server2_key;        // good too, another key (pin tests)
+    std::filesystem::path expired, expired_key;        // by the CA, expired
     std::filesystem::path wrong_host, wrong_host_key;  // by the CA, for wrong.example.com
-    std::filesystem::path unknown, unknown_key;     // by another CA
-    std::filesystem::path client, client_key;       // client certificate by the CA
-    std::filesystem::path client_key_encrypted;     // the same key, encrypted with:
+    std::filesystem::path unknown, unknown_key;        // by another CA
+    std::filesystem::path client, client_key;          // client certificate by the CA
+    std::filesystem::path client_key_encrypted;        // the same key, encrypted with:
     static constexpr const char* client_key_passphrase = "correct horse battery";
     std::filesystem::path rsa_server, rsa_server_key;  // good, RSA key (RSA-only suites)
-    std::filesystem::path ca_leaf, ca_leaf_key;     // by the CA, for 127.0.0.1, but CA:TRUE
-    std::string server_sha256;                      // fingerprint of `server`
-    static const cert_files& get();                 // made once per test binary
+    std::filesystem::path ca_leaf, ca_leaf_key;        // by the CA, for 127.0.0.1, but CA:TRUE
+    std::string server_sha256;                         // fingerprint of `server`
+    static const cert_files& get();                    // made once per test binary
 };
 
 /// One simulator on its own thread.
 class sim {
-public:
+  public:
     /// tls_cert/tls_key empty: plain ws://.
     sim(pbxsim::server_options options, pbxsim::sim_config config = {});
     ~sim();
@@ -56,7 +56,7 @@ public:
     static pbxsim::server_options tls_options(const std::filesystem::path& cert,
                                               const std::filesystem::path& key);
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
     std::uint16_t port_ = 0;
@@ -68,7 +68,7 @@ std::uint16_t closed_port();
 /// A port on 127.0.0.1 that accepts connections and closes each at once (a balancer in front of
 /// nothing, a gateway still starting): open for TCP, useless for TLS.
 class slamming_door {
-public:
+  public:
     slamming_door();
     ~slamming_door();
     slamming_door(const slamming_door&) = delete;
@@ -76,7 +76,7 @@ public:
     std::uint16_t port() const { return port_; }
     std::size_t accepted() const { return accepted_; }
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
     std::uint16_t port_ = 0;
@@ -85,7 +85,7 @@ private:
 
 /// Records every callback; waits on conditions with a deadline.
 class recorder : public link_callbacks {
-public:
+  public:
     void on_state(link_state from, link_state to, const std::string& why) override;
     void on_link_down(const link_down& why) override;
     void on_device_truth(const device_truth& truth) override;
@@ -112,21 +112,21 @@ public:
     std::chrono::microseconds event_delay{0};
     std::function<void()> on_event_hook;
 
-private:
+  private:
     void changed() { cv_.notify_all(); }
     std::condition_variable cv_;
 };
 
 /// A thread-safe log capture.
 class log_capture {
-public:
+  public:
     log_sink sink();
     bool contains(const std::string& text) const;
     std::size_t count(const std::string& text) const;
     bool wait_for(const std::string& text, std::chrono::milliseconds timeout = 10s) const;
     std::vector<std::string> lines() const;
 
-private:
+  private:
     struct state {
         mutable std::mutex mutex;
         mutable std::condition_variable cv;

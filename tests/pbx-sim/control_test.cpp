@@ -122,8 +122,9 @@ TEST(ControlParse, Errors) {
     EXPECT_EQ(error_of("do 2001 press x"), "do press: bad button \"x\" (a whole number)");
     EXPECT_EQ(error_of("call \"2001 2002"), "unterminated quote");
 
-    EXPECT_EQ(error_of("fault"), "fault: missing fault kind (drop, heartbeats, delay, malformed, "
-                                 "refuse, reorder, gap, status, restart)");
+    EXPECT_EQ(error_of("fault"),
+              "fault: missing fault kind (drop, heartbeats, delay, malformed, "
+              "refuse, reorder, gap, status, restart)");
     EXPECT_EQ(error_of("fault dorp"), "unknown fault \"dorp\"; did you mean \"drop\"?");
     EXPECT_EQ(error_of("fault drop now"), "fault drop: expected no arguments, got 1 argument");
     EXPECT_EQ(error_of("fault heartbeats maybe"),
@@ -157,8 +158,8 @@ TEST(ControlTime, Units) {
     EXPECT_EQ(parse_time("1.5m"), 90000ms);
     EXPECT_EQ(parse_time("1h"), 3600000ms);
     EXPECT_EQ(parse_time("0.0016s"), 2ms);  // rounded
-    for (const char* bad : {"5x", "", "s", "5", ".5s", "1.s", "1..5s", "-1s", "1.5.2s", "1 s",
-                            "ms", "1sec", "1S"}) {
+    for (const char* bad :
+         {"5x", "", "s", "5", ".5s", "1.s", "1..5s", "-1s", "1.5.2s", "1 s", "ms", "1sec", "1S"}) {
         EXPECT_EQ(parse_time(bad), std::nullopt) << bad;
     }
 }
@@ -199,16 +200,16 @@ TEST(ControlScenario, SortsByTimeKeepingFileOrderForTies) {
 
 TEST(ControlScenario, ErrorsCarryLineNumbers) {
     const auto s = parse_scenario(
-        "at 1s call 0301555 2001\n"  // 1 ok
-        "# comment\n"                // 2
-        "at 5x status\n"             // 3
-        "call 1 2\n"                 // 4
-        "at\n"                       // 5
-        "at 3s\n"                    // 6
-        "at 4s cal 1 2\n"            // 7
-        "when 1s status\n"           // 8
+        "at 1s call 0301555 2001\n"                     // 1 ok
+        "# comment\n"                                   // 2
+        "at 5x status\n"                                // 3
+        "call 1 2\n"                                    // 4
+        "at\n"                                          // 5
+        "at 3s\n"                                       // 6
+        "at 4s cal 1 2\n"                               // 7
+        "when 1s status\n"                              // 8
         "at 1s fault refuse Foo operation generic\r\n"  // 9
-        "at 2s do 2001 \"dial\n");   // 10
+        "at 2s do 2001 \"dial\n");                      // 10
     ASSERT_EQ(s.errors.size(), 8u);
     EXPECT_EQ(s.errors[0], "line 3: bad time \"5x\" (e.g. 500ms, 2s, 1.5s, 1m)");
     EXPECT_EQ(s.errors[1], "line 4: expected \"at <time> <command>\" (scenario lines need a time)");
@@ -239,10 +240,10 @@ TEST(ControlScenario, ExampleFilesParse) {
 
 TEST(ControlHelp, MentionsEveryCommand) {
     const std::string h = help_text();
-    for (const char* word : {"call", "hangup", "do <device>", "fault drop", "fault heartbeats",
-                             "fault delay", "fault malformed", "fault refuse", "fault reorder",
-                             "fault gap", "fault status", "fault restart", "status",
-                             "snapshot", "help", "quit", "offhook", "dtmf", "press"}) {
+    for (const char* word :
+         {"call", "hangup", "do <device>", "fault drop", "fault heartbeats", "fault delay",
+          "fault malformed", "fault refuse", "fault reorder", "fault gap", "fault status",
+          "fault restart", "status", "snapshot", "help", "quit", "offhook", "dtmf", "press"}) {
         EXPECT_NE(h.find(word), std::string::npos) << word;
     }
 }
@@ -497,11 +498,11 @@ TEST(ControlExecute, FaultsReachTheServer) {
     std::ostringstream out;
     command_executor ex(live.srv, out);
     const std::string before = live.srv.instance_id();
-    for (const char* c : {"fault drop", "fault heartbeats off", "fault heartbeats on",
-                          "fault delay 10", "fault delay 0", "fault malformed 2",
-                          "fault refuse MakeCall operation generic 2", "fault reorder on",
-                          "fault reorder off", "fault gap", "fault status disabled",
-                          "fault status normal"}) {
+    for (const char* c :
+         {"fault drop", "fault heartbeats off", "fault heartbeats on", "fault delay 10",
+          "fault delay 0", "fault malformed 2", "fault refuse MakeCall operation generic 2",
+          "fault reorder on", "fault reorder off", "fault gap", "fault status disabled",
+          "fault status normal"}) {
         EXPECT_TRUE(ex.execute(parsed(c))) << c << ": " << out.str();
     }
     ASSERT_TRUE(ex.execute(parsed("fault restart")));
@@ -615,8 +616,7 @@ TEST(LoadGenerator, AcdCallsGoToTheAgentsItPlaysAndImpatientCallersAbandon) {
     // Three agents cannot take ~100 calls/s of 40-200 ms calls: many answered, many abandoned.
     EXPECT_GT(s.acd_answered, 5u) << format_summary(s);
     EXPECT_GT(s.acd_abandoned, 5u) << format_summary(s);
-    EXPECT_EQ(s.acd_answered + s.acd_abandoned + s.acd_lost, s.acd_offered)
-        << format_summary(s);
+    EXPECT_EQ(s.acd_answered + s.acd_abandoned + s.acd_lost, s.acd_offered) << format_summary(s);
     EXPECT_EQ(s.failed, 0u) << format_summary(s);
     EXPECT_EQ(s.requests_refused, 0u) << format_summary(s);
     EXPECT_NE(format_summary(s).find("ACD"), std::string::npos);
@@ -740,8 +740,8 @@ TEST(LoadGenerator, ConnectedClientSeesCallCentreEvents) {
     EXPECT_EQ(s.failed, 0u) << format_summary(s);
     EXPECT_GT(s.events_sent, 0u);
     EXPECT_EQ(events, s.events_sent) << format_summary(s);
-    for (const char* name : {"Delivered", "Established", "Held", "Retrieved", "Transferred",
-                             "ConnectionCleared"}) {
+    for (const char* name :
+         {"Delivered", "Established", "Held", "Retrieved", "Transferred", "ConnectionCleared"}) {
         EXPECT_TRUE(names.count(name)) << name;
     }
 }

@@ -12,7 +12,7 @@
 namespace ctigw::pbxsim::testing {
 
 class log_capture {
-public:
+  public:
     /// A log callback (server_options::log, control_port_options::log) that keeps every line.
     std::function<void(std::string_view)> sink() {
         return [this](std::string_view line) {
@@ -38,7 +38,7 @@ public:
         return n;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
 };

@@ -5,7 +5,8 @@
 namespace ctigw::pbxsim {
 namespace {
 
-// ---- devices and monitors ------------------------------------------------------------------------
+// ---- devices and monitors
+// ------------------------------------------------------------------------
 
 TEST_F(model_test, devices_from_config) {
     EXPECT_EQ(m().stations().size(), 100u);
@@ -53,9 +54,10 @@ TEST_F(model_test, monitor_stop_and_session_close) {
     monitor(B, 2);
     refused<sv::monitor_stop>({"m-77"}, error_category::operation, "invalidMonitorCrossRefID");
     // another session's monitor is not ours to stop
-    auto r = call(protocol::service_params{std::in_place_index<protocol::service_index_v<sv::monitor_stop>>,
-                                           sv::monitor_stop::params{ref}},
-                  2);
+    auto r = call(
+        protocol::service_params{std::in_place_index<protocol::service_index_v<sv::monitor_stop>>,
+                                 sv::monitor_stop::params{ref}},
+        2);
     EXPECT_TRUE(std::holds_alternative<csta_error>(r.outcome));
     ok<sv::monitor_stop>({ref}, 1);
     m().session_closed(2);
@@ -94,11 +96,13 @@ TEST_F(model_test, switching_function_devices_pages_with_cursor) {
     EXPECT_EQ(all.devices.size(), 104u);
     refused<sv::get_switching_function_devices>({std::nullopt, std::string{"zz"}, std::nullopt},
                                                 error_category::operation, "valueOutOfRange");
-    refused<sv::get_switching_function_devices>({protocol::device_category::park, p1.next_cursor, 5},
-                                                error_category::operation, "valueOutOfRange");
+    refused<sv::get_switching_function_devices>(
+        {protocol::device_category::park, p1.next_cursor, 5}, error_category::operation,
+        "valueOutOfRange");
 }
 
-// ---- MakeCall / AnswerCall / clearing ------------------------------------------------------------
+// ---- MakeCall / AnswerCall / clearing
+// ------------------------------------------------------------
 
 TEST_F(model_test, make_call_and_answer) {
     monitor_all({A, B});
@@ -114,14 +118,14 @@ TEST_F(model_test, make_call_and_answer) {
                    {A, "Originated", cs::connected},
                    {A, "Delivered", cs::connected},
                    {B, "Delivered", cs::alerting}});
-    EXPECT_EQ(snap(B), (std::vector<protocol::snapshot_connection>{
-                           {{"c-1", B}, cs::alerting, A, B, corr}}));
+    EXPECT_EQ(snap(B),
+              (std::vector<protocol::snapshot_connection>{{{"c-1", B}, cs::alerting, A, B, corr}}));
     ok<sv::answer_call>({connection_id{"c-1", B}});
     EXPECT_EQ(nth<ev::established>().answering_device, B);
     expect_events({{A, "Established", cs::connected}, {B, "Established", cs::connected}});
     auto sc = ok<sv::snapshot_call>({"c-1"});
     EXPECT_EQ(sc.parties, (std::vector<protocol::call_party>{{{"c-1", A}, cs::connected},
-                                                            {{"c-1", B}, cs::connected}}));
+                                                             {{"c-1", B}, cs::connected}}));
     EXPECT_EQ(sc.correlator_data, corr);
     auto sd = ok<sv::snapshot_device_batch>({{A, "x"}});
     ASSERT_EQ(sd.results.size(), 2u);
@@ -362,8 +366,9 @@ TEST_F(model_test, transfer_keeps_the_held_call_id) {
                    {C, "Transferred", cs::connected},
                    {B, "Transferred", cs::null}});
     EXPECT_TRUE(snap(B).empty());
-    EXPECT_EQ(snap(C), (std::vector<protocol::snapshot_connection>{
-                           {{c1, C}, cs::connected, A, B, std::nullopt}}));
+    EXPECT_EQ(
+        snap(C),
+        (std::vector<protocol::snapshot_connection>{{{c1, C}, cs::connected, A, B, std::nullopt}}));
     refused<sv::snapshot_call>({"c-2"}, error_category::operation, "invalidCallID");
     EXPECT_EQ(m().stats().active_calls, 1u);
 }
@@ -542,9 +547,9 @@ TEST_F(model_test, single_step_conference) {
     refused<sv::single_step_conference>({connection_id{c1, B}, D, std::nullopt},
                                         error_category::state_incompatibility,
                                         "invalidDeviceState");
-    refused<sv::single_step_conference>({connection_id{c1, B}, "2006",
-                                         protocol::participation_type::silent},
-                                        error_category::operation, "serviceNotSupported");
+    refused<sv::single_step_conference>(
+        {connection_id{c1, B}, "2006", protocol::participation_type::silent},
+        error_category::operation, "serviceNotSupported");
     refused<sv::single_step_conference>({connection_id{c1, B}, "7001", std::nullopt},
                                         error_category::operation, "invalidDeviceID");
 }
@@ -712,14 +717,17 @@ TEST_F(model_test, forwarding_settings_and_events) {
     EXPECT_FALSE(g.forwarding[0].active);
     EXPECT_TRUE(g.forwarding[2].active);
     EXPECT_EQ(g.forwarding[2].forward_to, C);
-    refused<sv::set_forwarding>({B, protocol::forwarding_type::immediate, true, std::nullopt, std::nullopt},
-                                error_category::operation, "valueOutOfRange");
+    refused<sv::set_forwarding>(
+        {B, protocol::forwarding_type::immediate, true, std::nullopt, std::nullopt},
+        error_category::operation, "valueOutOfRange");
     refused<sv::set_forwarding>({B, protocol::forwarding_type::immediate, true, B, std::nullopt},
                                 error_category::operation, "invalidDestination");
-    refused<sv::set_forwarding>({B, protocol::forwarding_type::do_not_disturb, true, C, std::nullopt},
-                                error_category::operation, "serviceNotSupported");
-    refused<sv::set_forwarding>({"9999", protocol::forwarding_type::immediate, true, C, std::nullopt},
-                                error_category::operation, "invalidDeviceID");
+    refused<sv::set_forwarding>(
+        {B, protocol::forwarding_type::do_not_disturb, true, C, std::nullopt},
+        error_category::operation, "serviceNotSupported");
+    refused<sv::set_forwarding>(
+        {"9999", protocol::forwarding_type::immediate, true, C, std::nullopt},
+        error_category::operation, "invalidDeviceID");
 }
 
 TEST_F(model_test, forwarding_immediate) {
@@ -795,7 +803,8 @@ TEST_F(model_test, message_waiting) {
     expect_events({{B, "MessageWaiting", std::nullopt}});
 }
 
-// ---- outside numbers -----------------------------------------------------------------------------
+// ---- outside numbers
+// -----------------------------------------------------------------------------
 
 TEST_F(model_test, external_answer_after_delay) {
     monitor(A);
@@ -888,7 +897,8 @@ TEST_F(model_test, incoming_external_call_to_busy_station_is_dropped) {
     EXPECT_EQ(m().stats().active_calls, 1u);
 }
 
-// ---- digits and data -----------------------------------------------------------------------------
+// ---- digits and data
+// -----------------------------------------------------------------------------
 
 TEST_F(model_test, generate_digits_and_dtmf) {
     const auto c1 = connect(A, B);
@@ -924,8 +934,9 @@ TEST_F(model_test, associate_data_follows_the_call) {
     EXPECT_EQ(snap(C)[0].correlator_data, corr);
     refused<sv::associate_data>({connection_id{c1, B}, corr}, error_category::operation,
                                 "invalidConnectionID");
-    refused<sv::associate_data>({connection_id{c1, C}, protocol::byte_string{std::string(5000, 'x')}},
-                                error_category::operation, "valueOutOfRange");
+    refused<sv::associate_data>(
+        {connection_id{c1, C}, protocol::byte_string{std::string(5000, 'x')}},
+        error_category::operation, "valueOutOfRange");
 }
 
 TEST_F(model_test, correlator_data_survives_consult_transfer) {
@@ -956,7 +967,8 @@ TEST_F(model_test, transfer_and_conference_tell_the_joined_parties_the_call_data
     EXPECT_TRUE(c_told);
 }
 
-// ---- phone sets ----------------------------------------------------------------------------------
+// ---- phone sets
+// ----------------------------------------------------------------------------------
 
 TEST_F(model_test, display_lamps_ringer_buttons) {
     monitor(A);
@@ -1039,8 +1051,8 @@ TEST_F(model_test, make_call_dials_a_lifted_handset) {
                    {A, "Delivered", cs::connected},
                    {B, "Delivered", cs::alerting}});
     // A is now connected in that call: busy.
-    refused<sv::make_call>({A, B, std::nullopt, std::nullopt}, error_category::state_incompatibility,
-                           "invalidDeviceState");
+    refused<sv::make_call>({A, B, std::nullopt, std::nullopt},
+                           error_category::state_incompatibility, "invalidDeviceState");
 }
 
 TEST_F(model_test, device_actions_hold_retrieve_dial) {
@@ -1061,7 +1073,8 @@ TEST_F(model_test, device_actions_hold_retrieve_dial) {
     EXPECT_FALSE(m().device_action(C, "dial 555", now_).empty());
 }
 
-// ---- restart, state machine, scale ---------------------------------------------------------------
+// ---- restart, state machine, scale
+// ---------------------------------------------------------------
 
 TEST_F(model_test, restart_loses_calls_monitors_and_settings) {
     connect(A, B);
@@ -1076,7 +1089,8 @@ TEST_F(model_test, restart_loses_calls_monitors_and_settings) {
     EXPECT_TRUE(snap(A).empty());
     sink_.events.clear();
     // callIDs are never reused, even across a restart
-    EXPECT_EQ(ok<sv::make_call>({A, B, std::nullopt, std::nullopt}).calling_connection.call_id, "c-2");
+    EXPECT_EQ(ok<sv::make_call>({A, B, std::nullopt, std::nullopt}).calling_connection.call_id,
+              "c-2");
     EXPECT_TRUE(sink_.events.empty());
 }
 
@@ -1087,14 +1101,13 @@ TEST_F(model_test, transitions_are_traced) {
     ok<sv::clear_connection>({connection_id{c1, A}});
     std::vector<std::tuple<std::string, cs, cs>> got;
     for (const auto& t : transitions_) got.emplace_back(t.device, t.from, t.to);
-    EXPECT_EQ(got, (std::vector<std::tuple<std::string, cs, cs>>{
-                       {A, cs::null, cs::initiated},
-                       {A, cs::initiated, cs::connected},
-                       {B, cs::null, cs::alerting},
-                       {B, cs::alerting, cs::connected},
-                       {B, cs::connected, cs::hold},
-                       {A, cs::connected, cs::null},
-                       {B, cs::hold, cs::null}}));
+    EXPECT_EQ(got, (std::vector<std::tuple<std::string, cs, cs>>{{A, cs::null, cs::initiated},
+                                                                 {A, cs::initiated, cs::connected},
+                                                                 {B, cs::null, cs::alerting},
+                                                                 {B, cs::alerting, cs::connected},
+                                                                 {B, cs::connected, cs::hold},
+                                                                 {A, cs::connected, cs::null},
+                                                                 {B, cs::hold, cs::null}}));
 }
 
 TEST_F(model_test, hello_and_authenticate_are_refused) {

@@ -110,9 +110,8 @@ TEST(pbxsim_server, a_client_that_does_not_read_is_disconnected) {
     // Flood the session with events the client never reads.
     srv.run([](server& s) {
         for (int i = 0; i < 100000; ++i) {
-            s.with_model([](switch_model& m, time_point now) {
-                m.device_action("2001", "press 1", now);
-            });
+            s.with_model(
+                [](switch_model& m, time_point now) { m.device_action("2001", "press 1", now); });
         }
     });
     for (int i = 0; i < 200 && !srv.logged("client is not reading"); ++i) {

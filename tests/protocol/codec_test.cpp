@@ -10,7 +10,7 @@ namespace ctigw::protocol {
 namespace {
 
 class codec_test : public ::testing::Test {
-protected:
+  protected:
     decode_error expect_error(std::string_view frame, decode_errc code, std::string_view pointer) {
         auto r = codec_->decode(frame);
         EXPECT_FALSE(r.ok()) << frame;
@@ -65,7 +65,10 @@ TEST_F(codec_test, typed_round_trip_of_an_event_with_every_member) {
 }
 
 TEST_F(codec_test, correlator_data_is_base64_on_the_wire_and_bytes_in_memory) {
-    svc::associate_data::params p{{"c-1", "2001"}, byte_string{std::string("\x00\xff\x10" "ab", 5)}};
+    svc::associate_data::params p{{"c-1", "2001"},
+                                  byte_string{std::string("\x00\xff\x10"
+                                                          "ab",
+                                                          5)}};
     message in = request{"1", service_params{std::in_place_type<svc::associate_data::params>, p}};
     auto frame = codec_->encode(in);
     EXPECT_NE(frame.find("\"AP8QYWI=\""), std::string::npos) << frame;
@@ -179,8 +182,8 @@ TEST_F(codec_test, missing_member_names_the_member) {
     ASSERT_TRUE(e.request_id);  // so the switch can answer with an error response
     EXPECT_EQ(*e.request_id, "7");
     expect_error(R"({"id":"7"})", decode_errc::missing_member, "/type");
-    expect_error(R"({"type":"request","id":"7","service":"MakeCall"})",
-                 decode_errc::missing_member, "/params");
+    expect_error(R"({"type":"request","id":"7","service":"MakeCall"})", decode_errc::missing_member,
+                 "/params");
     expect_error(R"({"type":"event","event":"Held","data":{}})", decode_errc::missing_member,
                  "/seq");
 }
@@ -215,8 +218,8 @@ TEST_F(codec_test, invalid_values) {
         decode_errc::invalid_value, "/result/version");
     expect_error(R"({"type":"event","seq":0,"event":"Held","data":{}})", decode_errc::invalid_value,
                  "/seq");
-    expect_error(R"({"type":"systemStatus","seq":2,"status":"sleepy"})",
-                 decode_errc::invalid_value, "/status");
+    expect_error(R"({"type":"systemStatus","seq":2,"status":"sleepy"})", decode_errc::invalid_value,
+                 "/status");
     expect_error(R"({"type":"heartbeat","id":""})", decode_errc::invalid_value, "/id");
 }
 
@@ -236,8 +239,9 @@ TEST_F(codec_test, rules_between_members_are_checked) {
     expect_error(
         R"({"type":"request","id":"1","service":"GenerateDigits","params":{"connectionToSendDigits":{"callID":"c","deviceID":"d"},"charactersToSend":"12x"}})",
         decode_errc::invalid_value, "/params");
-    expect_error(R"({"type":"request","id":"1","service":"Hello","params":{"versions":[],"clientName":"x"}})",
-                 decode_errc::invalid_value, "/params");
+    expect_error(
+        R"({"type":"request","id":"1","service":"Hello","params":{"versions":[],"clientName":"x"}})",
+        decode_errc::invalid_value, "/params");
     expect_error(R"({"type":"event","seq":1,"event":"MonitorEnded","data":{}})",
                  decode_errc::missing_member, "/monitorRef");
     // DND needs no destination.
@@ -259,8 +263,8 @@ TEST_F(codec_test, a_response_needs_exactly_one_of_result_and_error) {
     expect_error(
         R"({"type":"response","id":"1","service":"HoldCall","result":{},"error":{"category":"operation","value":"generic"}})",
         decode_errc::invalid_value, "");
-    expect_error(R"({"type":"response","id":"1","service":"HoldCall"})",
-                 decode_errc::invalid_value, "");
+    expect_error(R"({"type":"response","id":"1","service":"HoldCall"})", decode_errc::invalid_value,
+                 "");
 }
 
 TEST_F(codec_test, unknown_type_and_unknown_service) {
@@ -322,8 +326,7 @@ TEST_F(codec_test, too_deep_inside_what_is_skipped) {
 }
 
 TEST_F(codec_test, duplicate_members) {
-    expect_error(R"({"type":"heartbeat","id":"1","id":"2"})", decode_errc::duplicate_member,
-                 "/id");
+    expect_error(R"({"type":"heartbeat","id":"1","id":"2"})", decode_errc::duplicate_member, "/id");
     expect_error(
         R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"1","callingDevice":"2","calledDirectoryNumber":"3"}})",
         decode_errc::duplicate_member, "/params/callingDevice");

@@ -41,7 +41,9 @@ std::vector<fixture> all_fixtures() {
     return out;
 }
 
-std::string label(const fixture& f) { return f.kind + "/" + f.path.filename().string(); }
+std::string label(const fixture& f) {
+    return f.kind + "/" + f.path.filename().string();
+}
 
 TEST(fixtures, every_golden_fixture_decodes_to_its_kind_and_round_trips) {
     auto codec = make_json_codec();

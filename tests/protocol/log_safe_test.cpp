@@ -48,14 +48,17 @@ TEST(log_safe, long_strings_are_capped_with_a_marker) {
 
 TEST(display_text, valid_utf8_one_line_bounded) {
     EXPECT_EQ(display_text("Agence Dupont"), "Agence Dupont");
-    EXPECT_EQ(display_text("Jos\xC3\xA9"), "Jos\xC3\xA9");             // UTF-8 passes
-    EXPECT_EQ(display_text("M\xFCller"), "M\xC3\xBCller");              // Latin-1 becomes UTF-8
-    EXPECT_EQ(display_text("\xE2\x82"), "\xC3\xA2");  // a cut sequence too (U+0082 is C1)
+    EXPECT_EQ(display_text("Jos\xC3\xA9"), "Jos\xC3\xA9");  // UTF-8 passes
+    EXPECT_EQ(display_text("M\xFCller"), "M\xC3\xBCller");  // Latin-1 becomes UTF-8
+    EXPECT_EQ(display_text("\xE2\x82"), "\xC3\xA2");        // a cut sequence too (U+0082 is C1)
     EXPECT_EQ(display_text("  a\r\n\tb\x1b[31m  "), "a   b [31m");  // controls are spaces
-    EXPECT_EQ(display_text("a\xE2\x80\xAE" "b"), "a b");  // a bidi override too
+    EXPECT_EQ(display_text("a\xE2\x80\xAE"
+                           "b"),
+              "a b");  // a bidi override too
     EXPECT_EQ(display_text(" \n\x7F "), "");
     EXPECT_EQ(display_text(std::string(300, 'x')).size(), 128u);
-    EXPECT_EQ(display_text("\xC3\xA9\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xC3\xA9");  // characters, not bytes
+    EXPECT_EQ(display_text("\xC3\xA9\xC3\xA9\xC3\xA9", 2),
+              "\xC3\xA9\xC3\xA9");  // characters, not bytes
 }
 
 }  // namespace

@@ -5,15 +5,13 @@
 namespace ctigw::tapihost {
 namespace {
 
-bool mentions(const rule_checker& c, const std::string& text)
-{
+bool mentions(const rule_checker& c, const std::string& text) {
     for (const auto& v : c.violations())
         if (v.find(text) != std::string::npos) return true;
     return false;
 }
 
-TEST(Checker, CompletesOnceIsFine)
-{
+TEST(Checker, CompletesOnceIsFine) {
     rule_checker c;
     c.line_opened("2001");
     c.request_issued(1, "lineMakeCall", {5});
@@ -27,8 +25,7 @@ TEST(Checker, CompletesOnceIsFine)
     EXPECT_TRUE(c.ok()) << c.violations().front();
 }
 
-TEST(Checker, SecondCompletionIsAViolation)
-{
+TEST(Checker, SecondCompletionIsAViolation) {
     std::vector<std::string> seen;
     rule_checker c([&](const std::string& v) { seen.push_back(v); });
     c.request_issued(7, "lineHold");
@@ -39,8 +36,7 @@ TEST(Checker, SecondCompletionIsAViolation)
     EXPECT_NE(seen[0].find("req 7 lineHold completed a second time"), std::string::npos);
 }
 
-TEST(Checker, MissingCompletionAtFinish)
-{
+TEST(Checker, MissingCompletionAtFinish) {
     rule_checker c;
     c.request_issued(3, "lineAnswer");
     c.request_returned(3, 3);
@@ -50,8 +46,7 @@ TEST(Checker, MissingCompletionAtFinish)
     EXPECT_TRUE(mentions(c, "req 3 lineAnswer never completed"));
 }
 
-TEST(Checker, SyncFailureMustNotComplete)
-{
+TEST(Checker, SyncFailureMustNotComplete) {
     rule_checker c;
     c.request_issued(4, "lineDial");
     c.request_returned(4, static_cast<LONG>(LINEERR_INVALCALLSTATE));
@@ -62,8 +57,7 @@ TEST(Checker, SyncFailureMustNotComplete)
     EXPECT_TRUE(mentions(c, "although it failed synchronously"));
 }
 
-TEST(Checker, BadReturnValuesAndUnknownIds)
-{
+TEST(Checker, BadReturnValuesAndUnknownIds) {
     rule_checker c;
     c.request_issued(5, "lineDrop");
     c.request_returned(5, 0);
@@ -72,8 +66,7 @@ TEST(Checker, BadReturnValuesAndUnknownIds)
     EXPECT_TRUE(mentions(c, "req 99, which was never issued"));
 }
 
-TEST(Checker, NewCallRules)
-{
+TEST(Checker, NewCallRules) {
     rule_checker c;
     c.line_opened("2002");
     c.line_event("2002", 8, LINE_NEWCALL, 0);
@@ -81,8 +74,7 @@ TEST(Checker, NewCallRules)
     EXPECT_TRUE(mentions(c, "right after LINE_NEWCALL"));
 }
 
-TEST(Checker, NoCallInfoAfterIdleNorEventsAfterClose)
-{
+TEST(Checker, NoCallInfoAfterIdleNorEventsAfterClose) {
     rule_checker c;
     c.line_opened("2002");
     c.line_event("2002", 8, LINE_NEWCALL, 0);
@@ -96,8 +88,7 @@ TEST(Checker, NoCallInfoAfterIdleNorEventsAfterClose)
     EXPECT_TRUE(mentions(c, "after TSPI_lineCloseCall"));
 }
 
-TEST(Checker, EventsBeforeCreationCompletesOrAfterItFailed)
-{
+TEST(Checker, EventsBeforeCreationCompletesOrAfterItFailed) {
     rule_checker c;
     c.line_opened("2001");
     c.request_issued(1, "lineMakeCall", {5});
@@ -113,8 +104,7 @@ TEST(Checker, EventsBeforeCreationCompletesOrAfterItFailed)
     EXPECT_TRUE(mentions(d, "whose creating request failed"));
 }
 
-TEST(Checker, EventsForClosedLinesAndPhones)
-{
+TEST(Checker, EventsForClosedLinesAndPhones) {
     rule_checker c;
     c.line_opened("2001");
     c.line_closed("2001");
@@ -126,8 +116,7 @@ TEST(Checker, EventsForClosedLinesAndPhones)
     EXPECT_TRUE(mentions(c, "unknown htCall 77"));
 }
 
-TEST(Checker, ProxyRequestAnsweredOnce)
-{
+TEST(Checker, ProxyRequestAnsweredOnce) {
     rule_checker c;
     c.proxy_request(9, "lineGetAgentStatus");
     EXPECT_EQ(c.pending(), 1u);
@@ -137,8 +126,7 @@ TEST(Checker, ProxyRequestAnsweredOnce)
     EXPECT_TRUE(c.ok()) << c.violations().front();
 }
 
-TEST(Checker, ProxyRequestAnsweredTwiceOrNever)
-{
+TEST(Checker, ProxyRequestAnsweredTwiceOrNever) {
     rule_checker c;
     c.proxy_request(9, "lineSetAgentState");
     c.proxy_answered(9, 0);

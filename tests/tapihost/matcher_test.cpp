@@ -9,8 +9,7 @@ namespace {
 struct log_builder {
     std::vector<event> log;
     void line(const std::string& dev, std::uint64_t call, DWORD msg, DWORD_PTR p1 = 0,
-              DWORD_PTR p2 = 0, std::uint64_t parent = 0)
-    {
+              DWORD_PTR p2 = 0, std::uint64_t parent = 0) {
         event e;
         e.kind = event_kind::line;
         e.seq = log.size();
@@ -22,8 +21,8 @@ struct log_builder {
         e.parent = parent;
         log.push_back(e);
     }
-    void phone(const std::string& dev, DWORD msg, DWORD_PTR p1, DWORD_PTR p2 = 0, DWORD_PTR p3 = 0)
-    {
+    void phone(const std::string& dev, DWORD msg, DWORD_PTR p1, DWORD_PTR p2 = 0,
+               DWORD_PTR p3 = 0) {
         event e;
         e.kind = event_kind::phone;
         e.device = dev;
@@ -33,8 +32,7 @@ struct log_builder {
         e.p3 = p3;
         log.push_back(e);
     }
-    void completion(DRV_REQUESTID id, LONG result)
-    {
+    void completion(DRV_REQUESTID id, LONG result) {
         event e;
         e.kind = event_kind::completion;
         e.request = id;
@@ -43,8 +41,7 @@ struct log_builder {
     }
 };
 
-target state(std::uint64_t call, DWORD s, std::optional<std::uint32_t> mode = std::nullopt)
-{
+target state(std::uint64_t call, DWORD s, std::optional<std::uint32_t> mode = std::nullopt) {
     target t;
     t.kind = expect_kind::call_state;
     t.device = "2001";
@@ -56,8 +53,7 @@ target state(std::uint64_t call, DWORD s, std::optional<std::uint32_t> mode = st
 
 using st = match_outcome::status;
 
-TEST(Matcher, InOrderPerCallWithUnrelatedEventsBetween)
-{
+TEST(Matcher, InOrderPerCallWithUnrelatedEventsBetween) {
     log_builder b;
     b.line("2001", 1, LINE_CALLSTATE, LINECALLSTATE_DIALTONE);
     b.line("2002", 2, LINE_NEWCALL);
@@ -76,8 +72,10 @@ TEST(Matcher, InOrderPerCallWithUnrelatedEventsBetween)
     off.device = "2002";
     EXPECT_EQ(m.find(off, b.log).index, 3u);
     // Mode must be equal when given.
-    EXPECT_EQ(m.find(state(1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE), b.log).st, st::pending);
-    EXPECT_EQ(m.find(state(1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE), b.log).st, st::matched);
+    EXPECT_EQ(m.find(state(1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE), b.log).st,
+              st::pending);
+    EXPECT_EQ(m.find(state(1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE), b.log).st,
+              st::matched);
     // Nothing yet, then it arrives.
     EXPECT_EQ(m.find(state(1, LINECALLSTATE_IDLE), b.log).st, st::pending);
     b.line("2001", 1, LINE_CALLSTATE, LINECALLSTATE_IDLE);
@@ -85,8 +83,7 @@ TEST(Matcher, InOrderPerCallWithUnrelatedEventsBetween)
     EXPECT_EQ(m.seen(state(1, LINECALLSTATE_IDLE), b.log), (std::vector<std::size_t>{4, 5}));
 }
 
-TEST(Matcher, CallInfoBitsAccumulate)
-{
+TEST(Matcher, CallInfoBitsAccumulate) {
     log_builder b;
     b.line("2002", 2, LINE_CALLINFO, LINECALLINFOSTATE_CALLERID);
     b.line("2002", 2, LINE_CALLSTATE, LINECALLSTATE_OFFERING);
@@ -100,8 +97,7 @@ TEST(Matcher, CallInfoBitsAccumulate)
     EXPECT_EQ(m.find(t, b.log).index, 2u);
 }
 
-TEST(Matcher, NewCallsInOrderAndConferenceParent)
-{
+TEST(Matcher, NewCallsInOrderAndConferenceParent) {
     log_builder b;
     b.line("2002", 4, LINE_NEWCALL);
     b.line("2002", 4, LINE_CALLSTATE, LINECALLSTATE_OFFERING);
@@ -122,8 +118,7 @@ TEST(Matcher, NewCallsInOrderAndConferenceParent)
     EXPECT_EQ(m.find(conf, b.log).index, 3u);
 }
 
-TEST(Matcher, CompletionMismatchIsImmediate)
-{
+TEST(Matcher, CompletionMismatchIsImmediate) {
     log_builder b;
     b.completion(3, 0);
     b.completion(4, static_cast<LONG>(LINEERR_INVALCALLSTATE));
@@ -141,8 +136,7 @@ TEST(Matcher, CompletionMismatchIsImmediate)
     EXPECT_EQ(m.find(t, b.log).st, st::pending);
 }
 
-TEST(Matcher, CompletionAlternatives)
-{
+TEST(Matcher, CompletionAlternatives) {
     log_builder b;
     b.completion(4, static_cast<LONG>(LINEERR_INVALLINESTATE));
     target t;
@@ -162,8 +156,7 @@ TEST(Matcher, CompletionAlternatives)
     EXPECT_FALSE(parse_scenario("expect completion answer ok|\n").errors.empty());
 }
 
-TEST(Matcher, LineAndPhoneStreams)
-{
+TEST(Matcher, LineAndPhoneStreams) {
     log_builder b;
     b.line("2001", 1, LINE_CALLSTATE, LINECALLSTATE_IDLE);
     b.line("2001", 0, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE);

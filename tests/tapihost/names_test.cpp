@@ -5,8 +5,7 @@
 namespace ctigw::tapihost {
 namespace {
 
-TEST(Names, EveryFamilyHasNames)
-{
+TEST(Names, EveryFamilyHasNames) {
     EXPECT_EQ(name_of(family::call_state, LINECALLSTATE_OFFERING), "OFFERING");
     EXPECT_EQ(name_of(family::offering_mode, LINEOFFERINGMODE_ACTIVE), "ACTIVE");
     EXPECT_EQ(name_of(family::dialtone_mode, LINEDIALTONEMODE_NORMAL), "NORMAL");
@@ -27,10 +26,10 @@ TEST(Names, EveryFamilyHasNames)
     EXPECT_EQ(name_of(family::call_state, 0x40000000), "0x40000000");
 }
 
-TEST(Names, FlagsJoinAndRoundTrip)
-{
-    EXPECT_EQ(flags_of(family::call_info_state, LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID),
-              "CALLERID|CALLEDID");
+TEST(Names, FlagsJoinAndRoundTrip) {
+    EXPECT_EQ(
+        flags_of(family::call_info_state, LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID),
+        "CALLERID|CALLEDID");
     EXPECT_EQ(flags_of(family::line_dev_state, 0), "0");
     EXPECT_EQ(flags_of(family::phone_state, PHONESTATE_DISPLAY | 0x80000000), "DISPLAY|0x80000000");
     EXPECT_EQ(flags_value_of(family::call_info_state, "callerid|CALLEDID"),
@@ -41,11 +40,11 @@ TEST(Names, FlagsJoinAndRoundTrip)
     EXPECT_FALSE(flags_value_of(family::call_info_state, "CALLERID|NOPE"));
 }
 
-TEST(Names, Results)
-{
+TEST(Names, Results) {
     EXPECT_EQ(result_name(0), "OK");
     EXPECT_EQ(result_name(static_cast<LONG>(LINEERR_INVALCALLSTATE)), "LINEERR_INVALCALLSTATE");
-    EXPECT_EQ(result_name(static_cast<LONG>(PHONEERR_INVALPHONEHANDLE)), "PHONEERR_INVALPHONEHANDLE");
+    EXPECT_EQ(result_name(static_cast<LONG>(PHONEERR_INVALPHONEHANDLE)),
+              "PHONEERR_INVALPHONEHANDLE");
     EXPECT_EQ(result_name(17), "17");
     EXPECT_EQ(parse_result("ok"), 0);
     EXPECT_EQ(parse_result("LINEERR_OPERATIONFAILED"), static_cast<LONG>(LINEERR_OPERATIONFAILED));
@@ -56,8 +55,7 @@ TEST(Names, Results)
     EXPECT_EQ(message_name(PHONE_BUTTON), "PHONE_BUTTON");
 }
 
-TEST(Names, FormatsEvents)
-{
+TEST(Names, FormatsEvents) {
     event e;
     e.kind = event_kind::line;
     e.at = 1.2344;

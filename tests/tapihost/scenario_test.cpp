@@ -6,19 +6,16 @@ namespace ctigw::tapihost {
 namespace {
 
 template <class T>
-const T& body(const scenario& sc, std::size_t i)
-{
+const T& body(const scenario& sc, std::size_t i) {
     return std::get<T>(sc.statements.at(i).body);
 }
 
-std::string first_error(std::string_view text)
-{
+std::string first_error(std::string_view text) {
     auto sc = parse_scenario(text);
     return sc.errors.empty() ? std::string() : sc.errors.front().text();
 }
 
-TEST(Scenario, EveryStatement)
-{
+TEST(Scenario, EveryStatement) {
     const auto sc = parse_scenario(R"(# comment line
 call 2001 2002 as c1      # trailing comment
 makecall 2003 as d1
@@ -106,11 +103,13 @@ expect 2001 c1 DISCONNECTED NORMAL
     const auto& off = body<expect_stmt>(sc, 4);
     EXPECT_EQ(off.mode, LINEOFFERINGMODE_ACTIVE);
     EXPECT_EQ(off.within, std::chrono::milliseconds(2000));
-    EXPECT_EQ(body<expect_stmt>(sc, 5).value, LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID);
+    EXPECT_EQ(body<expect_stmt>(sc, 5).value,
+              LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID);
     const auto& vals = body<expect_stmt>(sc, 6);
     EXPECT_EQ(vals.kind, expect_kind::call_values);
     ASSERT_EQ(vals.fields.size(), 3u);
-    EXPECT_EQ(vals.fields[2], (std::pair<std::string, std::string>{"CALLERIDNAME", "Alice Martin"}));
+    EXPECT_EQ(vals.fields[2],
+              (std::pair<std::string, std::string>{"CALLERIDNAME", "Alice Martin"}));
     EXPECT_EQ(body<expect_stmt>(sc, 7).op, "last");
     EXPECT_EQ(body<expect_stmt>(sc, 8).op, "call");
     EXPECT_EQ(body<expect_stmt>(sc, 8).result, static_cast<LONG>(LINEERR_INVALCALLSTATE));
@@ -132,17 +131,18 @@ expect 2001 c1 DISCONNECTED NORMAL
     EXPECT_EQ(std::get<op_stmt>(by_text("setcalldata c1 some data here").body).args,
               (std::vector<std::string>{"c1", "some data here"}));
     EXPECT_EQ(std::get<op_stmt>(by_text("phone 2001 display").body).args.back(), "display");
-    EXPECT_EQ(std::get<op_stmt>(by_text("phone 2001 display set 0 0 \"Hello there\"").body).args.back(),
-              "set 0 0 Hello there");
-    EXPECT_EQ(std::get<expect_stmt>(by_text("expect 2001 c1 CONFERENCED conf").body).parent, "conf");
+    EXPECT_EQ(
+        std::get<op_stmt>(by_text("phone 2001 display set 0 0 \"Hello there\"").body).args.back(),
+        "set 0 0 Hello there");
+    EXPECT_EQ(std::get<expect_stmt>(by_text("expect 2001 c1 CONFERENCED conf").body).parent,
+              "conf");
     EXPECT_EQ(std::get<expect_stmt>(by_text("expect 2001 c1 DISCONNECTED NORMAL").body).mode,
               LINEDISCONNECTMODE_NORMAL);
     EXPECT_EQ(by_text("expect 2001 c1 DISCONNECTED NORMAL").line, 69u);
     EXPECT_EQ(sc.extensions(), (std::set<std::string>{"2001", "2002", "2003"}));
 }
 
-TEST(Scenario, FeaturesExpectations)
-{
+TEST(Scenario, FeaturesExpectations) {
     const auto sc = parse_scenario(R"(call 2001 2002 as c1
 expect 2002 features addresscaps lacks ANSWER
 expect 2002 features devcaps has MAKECALL|FORWARD within 2s
@@ -167,25 +167,25 @@ expect 2001 c1 features has DROP|HOLD
     EXPECT_EQ(first_error("expect 2002 features callstatus has ANSWER"),
               "line 1: usage: expect <line> features devcaps|addresscaps|devstatus|addressstatus "
               "has|lacks F[|F] | expect <line> <call> features has|lacks F[|F]");
-    EXPECT_EQ(first_error("expect 2002 features devcaps has ANSWER").rfind(
-                  "line 1: \"ANSWER\" is not a set of LINEFEATURE_", 0),
+    EXPECT_EQ(first_error("expect 2002 features devcaps has ANSWER")
+                  .rfind("line 1: \"ANSWER\" is not a set of LINEFEATURE_", 0),
               0u);
 }
 
-TEST(Scenario, ErrorsCarryLineNumbers)
-{
-    EXPECT_EQ(first_error("\n\nfrobnicate 2001 2002"),
-              "line 3: unknown statement \"frobnicate\" (operations: open, close, call, dial, answer, "
-              "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
-              "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
-              "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "
-              "setcalldata, setappspecific, callinfo, callstatus, devstatus, addressstatus, "
-              "closecall, phone, setagentgroup, setagentstate, setagentactivity, getagentcaps, "
-              "getagentstatus, getagentactivitylist, getagentgrouplist, getgrouplist, createagent, "
-              "createagentsession, setagentsessionstate, setagentstateex, "
-              "setagentmeasurementperiod, getagentinfo, getagentsessionlist, getagentsessioninfo, "
-              "getqueuelist, getqueueinfo, setqueuemeasurementperiod; or expect, wait, sim, echo, "
-              "acdgroup, reasons)");
+TEST(Scenario, ErrorsCarryLineNumbers) {
+    EXPECT_EQ(
+        first_error("\n\nfrobnicate 2001 2002"),
+        "line 3: unknown statement \"frobnicate\" (operations: open, close, call, dial, answer, "
+        "accept, drop, hold, unhold, swaphold, blindtransfer, setuptransfer, completetransfer, "
+        "setupconference, prepareaddtoconference, addtoconference, removefromconference, park, "
+        "unpark, pickup, grouppickup, redirect, forward, msgwait, generatedigits, monitordigits, "
+        "setcalldata, setappspecific, callinfo, callstatus, devstatus, addressstatus, "
+        "closecall, phone, setagentgroup, setagentstate, setagentactivity, getagentcaps, "
+        "getagentstatus, getagentactivitylist, getagentgrouplist, getgrouplist, createagent, "
+        "createagentsession, setagentsessionstate, setagentstateex, "
+        "setagentmeasurementperiod, getagentinfo, getagentsessionlist, getagentsessioninfo, "
+        "getqueuelist, getqueueinfo, setqueuemeasurementperiod; or expect, wait, sim, echo, "
+        "acdgroup, reasons)");
     EXPECT_EQ(first_error("answer c9"),
               "line 1: unknown call \"c9\" (name calls with \"as <name>\" first)");
     EXPECT_EQ(first_error("call 2001 2002 as c1\nexpect 2001 c1 RINGING"),
@@ -193,8 +193,9 @@ TEST(Scenario, ErrorsCarryLineNumbers)
               "RINGBACK BUSY SPECIALINFO CONNECTED PROCEEDING ONHOLD CONFERENCED ONHOLDPENDCONF "
               "ONHOLDPENDTRANSFER DISCONNECTED UNKNOWN) nor callinfo/digit/generate");
     EXPECT_EQ(first_error("wait soon"), "line 1: \"soon\" is not a time (500ms, 2s, 1.5s, 1m)");
-    EXPECT_EQ(first_error("call 2001 2002 as a b"),
-              "line 1: \"call\" names at most 1 call(s): usage: call <line> [<number>] [as <name>]");
+    EXPECT_EQ(
+        first_error("call 2001 2002 as a b"),
+        "line 1: \"call\" names at most 1 call(s): usage: call <line> [<number>] [as <name>]");
     EXPECT_EQ(first_error("answer"), "line 1: usage: answer <call>");
     EXPECT_EQ(first_error("call 2001 as c1\ncompletetransfer c1 c1 sideways"),
               "line 2: \"sideways\": expected transfer|conference; usage: completetransfer <call> "
@@ -203,7 +204,8 @@ TEST(Scenario, ErrorsCarryLineNumbers)
               "line 1: expect completion: \"frobnicate\" ");
     EXPECT_EQ(first_error("expect completion last maybe"),
               "line 1: \"maybe\" is not a result (ok, LINEERR_..., PHONEERR_...)");
-    EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 IDLE NORMAL"), "line 2: state IDLE has no mode");
+    EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 IDLE NORMAL"),
+              "line 2: state IDLE has no mode");
     EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 OFFERING LOUD").substr(0, 50),
               "line 2: \"LOUD\" is not a LINEOFFERINGMODE_ mode (AC");
     EXPECT_EQ(first_error("call 2001 as c1\nexpect 2001 c1 callinfo COLOR=red").substr(0, 40),
@@ -213,7 +215,8 @@ TEST(Scenario, ErrorsCarryLineNumbers)
     EXPECT_EQ(first_error("forward 2001 busy"),
               "line 1: forward busy needs a destination: usage: forward <line> "
               "uncond|busy|noanswer|busyna <number> [<rings>] | forward <line> dnd|cancel");
-    EXPECT_EQ(first_error("phone 2001 lamp 2 SPARKLE").substr(0, 35), "line 1: usage: phone <ext> lamp <id");
+    EXPECT_EQ(first_error("phone 2001 lamp 2 SPARKLE").substr(0, 35),
+              "line 1: usage: phone <ext> lamp <id");
     EXPECT_EQ(first_error("echo \"open"), "line 1: unterminated quote");
     EXPECT_EQ(first_error("quit"), "line 1: \"quit\" is for the console only");
     EXPECT_EQ(first_error("expect 2001 c1 within 2s"),
@@ -225,8 +228,7 @@ TEST(Scenario, ErrorsCarryLineNumbers)
     EXPECT_EQ(sc.statements.size(), 1u);
 }
 
-TEST(Scenario, Words)
-{
+TEST(Scenario, Words) {
     std::string err;
     EXPECT_EQ(*split_words(R"(a "b c" d\e "x\"y" #5 # comment)", &err),
               (std::vector<std::string>{"a", "b c", "d\\e", "x\"y", "#5"}));
@@ -236,8 +238,7 @@ TEST(Scenario, Words)
     EXPECT_FALSE(parse_duration("s"));
 }
 
-TEST(Scenario, ConsoleParserRemembersNames)
-{
+TEST(Scenario, ConsoleParserRemembersNames) {
     statement_parser p;
     std::string err;
     EXPECT_FALSE(p.parse("answer in1", &err));
@@ -254,8 +255,7 @@ TEST(Scenario, ConsoleParserRemembersNames)
     EXPECT_FALSE(p.parse("   # nothing", &err));
 }
 
-TEST(Scenario, AgentStatements)
-{
+TEST(Scenario, AgentStatements) {
     const auto sc = parse_scenario(R"(acdgroup 8000 Sales agents 2001,2002 wrapup 2s
 acdgroup 8100 IVR routepoint
 reasons 10=Lunch 20=Meeting
@@ -289,8 +289,8 @@ expect result last
     EXPECT_EQ(groups[0].role, "acdGroup");
     EXPECT_EQ(groups[1].role, "routePoint");
     EXPECT_FALSE(groups[1].wrapup);
-    EXPECT_EQ(sc.reasons(), (std::vector<std::pair<std::string, std::string>>{
-                                {"10", "Lunch"}, {"20", "Meeting"}}));
+    EXPECT_EQ(sc.reasons(), (std::vector<std::pair<std::string, std::string>>{{"10", "Lunch"},
+                                                                              {"20", "Meeting"}}));
     // The groups and their agents are lines of the simulator's config.
     for (const char* e : {"8000", "8100", "2001", "2002"}) EXPECT_TRUE(sc.extensions().contains(e));
 
@@ -326,18 +326,15 @@ expect result last
     EXPECT_EQ(body<expect_stmt>(sc, 20).op, "last");
 }
 
-TEST(Scenario, AgentStatementErrors)
-{
-    EXPECT_NE(first_error("setagentstate 2001 SLEEPING").find("is not a state"),
-              std::string::npos);
+TEST(Scenario, AgentStatementErrors) {
+    EXPECT_NE(first_error("setagentstate 2001 SLEEPING").find("is not a state"), std::string::npos);
     EXPECT_NE(first_error("setagentsessionstate 2001 s1 BUSYACD").find("is not a state"),
               std::string::npos);
     EXPECT_NE(first_error("createagent 2001 4711").find("needs `as <name>`"), std::string::npos);
     EXPECT_NE(first_error("setqueuemeasurementperiod 2001 Sales soon").find("must be a number"),
               std::string::npos);
     EXPECT_NE(first_error("setagentgroup 2001").find("usage: setagentgroup"), std::string::npos);
-    EXPECT_NE(first_error("expect 2001 agentstatus BUSY").find("is not one of"),
-              std::string::npos);
+    EXPECT_NE(first_error("expect 2001 agentstatus BUSY").find("is not one of"), std::string::npos);
     EXPECT_NE(first_error("expect result dial waiting=1").find("is not an agent statement"),
               std::string::npos);
     EXPECT_NE(first_error("expect result getqueueinfo waiting").find("expected FIELD=value"),

@@ -75,7 +75,8 @@ void calls_test::TearDown() {
     auto& r = record();
     std::lock_guard lock(r.m);
     for (auto id : issued_) {
-        EXPECT_EQ(r.completions[id].size(), 1u) << "request " << id << " must complete exactly once";
+        EXPECT_EQ(r.completions[id].size(), 1u)
+            << "request " << id << " must complete exactly once";
     }
     for (const auto& [id, v] : r.completions) {
         EXPECT_NE(std::find(issued_.begin(), issued_.end(), id), issued_.end())
@@ -107,7 +108,9 @@ line_ptr calls_test::open_line(const std::string& ext, const std::string& name) 
     return l;
 }
 
-HTAPILINE calls_test::ht_line(const std::string& ext) { return lines_.at(ext)->ht; }
+HTAPILINE calls_test::ht_line(const std::string& ext) {
+    return lines_.at(ext)->ht;
+}
 
 void calls_test::event(const std::string& device, proto::event_body body) {
     proto::event_message m;
@@ -136,7 +139,8 @@ std::vector<std::string> calls_test::seen(const std::string& ext, bool label, bo
     for (const auto& m : r.messages) {
         if (m.line != ht) continue;
         const auto key = reinterpret_cast<std::uintptr_t>(m.call);
-        if (!labels_.count(key) && key != 0) labels_[key] = "c" + std::to_string(labels_.size() + 1);
+        if (!labels_.count(key) && key != 0)
+            labels_[key] = "c" + std::to_string(labels_.size() + 1);
         const std::string prefix = label ? labels_[key] + ":" : "";
         if (m.msg == LINE_NEWCALL) {
             out.push_back(prefix + "NEWCALL");
@@ -144,7 +148,8 @@ std::vector<std::string> calls_test::seen(const std::string& ext, bool label, bo
             std::string s(calls::state_name(static_cast<DWORD>(m.p1)));
             if (m.p1 == LINECALLSTATE_CONFERENCED) {
                 const auto pk = m.p2;
-                if (!labels_.count(pk) && pk != 0) labels_[pk] = "c" + std::to_string(labels_.size() + 1);
+                if (!labels_.count(pk) && pk != 0)
+                    labels_[pk] = "c" + std::to_string(labels_.size() + 1);
                 s += "(" + (pk ? labels_[pk] : std::string("null")) + ")";
             } else if (m.p1 == LINECALLSTATE_DISCONNECTED || m.p1 == LINECALLSTATE_BUSY ||
                        (m.p1 == LINECALLSTATE_CONNECTED && m.p2 != LINECONNECTEDMODE_ACTIVE)) {
@@ -337,7 +342,9 @@ namespace {
 
 using svc_result = proto::service_result;
 namespace svc = proto::svc;
-constexpr LONG E(DWORD e) { return static_cast<LONG>(e); }
+constexpr LONG E(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
 // ---- the state machine ------------------------------------------------------------------------
 
@@ -359,14 +366,17 @@ TEST(call_machine_test, disconnect_modes_from_causes) {
     using calls::disconnect_mode;
     EXPECT_EQ(disconnect_mode(event_cause::busy), DWORD{LINEDISCONNECTMODE_BUSY});
     EXPECT_EQ(disconnect_mode(event_cause::do_not_disturb), DWORD{LINEDISCONNECTMODE_DONOTDISTURB});
-    EXPECT_EQ(disconnect_mode(event_cause::dest_not_obtainable), DWORD{LINEDISCONNECTMODE_BADADDRESS});
-    EXPECT_EQ(disconnect_mode(event_cause::number_unallocated), DWORD{LINEDISCONNECTMODE_BADADDRESS});
+    EXPECT_EQ(disconnect_mode(event_cause::dest_not_obtainable),
+              DWORD{LINEDISCONNECTMODE_BADADDRESS});
+    EXPECT_EQ(disconnect_mode(event_cause::number_unallocated),
+              DWORD{LINEDISCONNECTMODE_BADADDRESS});
     EXPECT_EQ(disconnect_mode(event_cause::call_not_answered), DWORD{LINEDISCONNECTMODE_NOANSWER});
     EXPECT_EQ(disconnect_mode(event_cause::alert_time_expired), DWORD{LINEDISCONNECTMODE_NOANSWER});
     EXPECT_EQ(disconnect_mode(event_cause::call_pickup), DWORD{LINEDISCONNECTMODE_PICKUP});
     EXPECT_EQ(disconnect_mode(event_cause::redirected), DWORD{LINEDISCONNECTMODE_FORWARDED});
     EXPECT_EQ(disconnect_mode(event_cause::call_forward_busy), DWORD{LINEDISCONNECTMODE_FORWARDED});
-    EXPECT_EQ(disconnect_mode(event_cause::network_congestion), DWORD{LINEDISCONNECTMODE_CONGESTION});
+    EXPECT_EQ(disconnect_mode(event_cause::network_congestion),
+              DWORD{LINEDISCONNECTMODE_CONGESTION});
     EXPECT_EQ(disconnect_mode(event_cause::call_cancelled), DWORD{LINEDISCONNECTMODE_CANCELLED});
     EXPECT_EQ(disconnect_mode(event_cause::normal_clearing), DWORD{LINEDISCONNECTMODE_NORMAL});
     EXPECT_EQ(disconnect_mode(event_cause::key_operation), DWORD{LINEDISCONNECTMODE_UNKNOWN});

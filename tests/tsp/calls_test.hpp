@@ -37,7 +37,7 @@ struct tapi_record {
 tapi_record& record();
 
 class calls_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override;
 
@@ -61,14 +61,18 @@ protected:
     const proto::service_params& sent(std::size_t i = 0) { return link_->pending().at(i).params; }
 
     /// A request id for an async call; remembers it for the exactly-once check.
-    DRV_REQUESTID rid() { issued_.push_back(++next_id_); return next_id_; }
+    DRV_REQUESTID rid() {
+        issued_.push_back(++next_id_);
+        return next_id_;
+    }
     /// The completion results of a request (after drain()).
     std::vector<LONG> completions(DRV_REQUESTID id);
 
     /// "NEWCALL", "OFFERING", ... for `line`, optionally prefixed by the call (c1, c2 ... in order
     /// of first appearance of its htCall). States only (NEWCALL, CALLSTATE); `with_info` adds
     /// "INFO(bits)" lines; everything since the last clear_messages().
-    std::vector<std::string> seen(const std::string& ext, bool label = false, bool with_info = false);
+    std::vector<std::string> seen(const std::string& ext, bool label = false,
+                                  bool with_info = false);
     std::vector<tapi_message> messages(const std::string& ext, DWORD msg);
     void clear_messages();
     HTAPICALL ht_of(HDRVCALL hd);
@@ -103,18 +107,17 @@ protected:
 proto::evt::service_initiated ev_initiated(connection_id c, std::optional<event_cause> cause);
 proto::evt::originated ev_originated(connection_id c, std::string calling, std::string called);
 proto::evt::delivered ev_delivered(connection_id c, std::string calling, std::string called,
-                                   connection_state lci,
-                                   std::optional<event_cause> cause = {},
+                                   connection_state lci, std::optional<event_cause> cause = {},
                                    std::optional<std::string> last_redirection = {});
 proto::evt::established ev_established(connection_id c, std::string calling, std::string called,
-                                       connection_state lci,
-                                       std::optional<event_cause> cause = {});
-proto::evt::held ev_held(connection_id c, connection_state lci, std::optional<event_cause> cause = {});
+                                       connection_state lci, std::optional<event_cause> cause = {});
+proto::evt::held ev_held(connection_id c, connection_state lci,
+                         std::optional<event_cause> cause = {});
 proto::evt::retrieved ev_retrieved(connection_id c, connection_state lci,
                                    std::optional<event_cause> cause = {});
-proto::evt::connection_cleared ev_cleared(connection_id c, connection_state lci,
-                                          std::optional<event_cause> cause =
-                                              event_cause::normal_clearing);
+proto::evt::connection_cleared ev_cleared(
+    connection_id c, connection_state lci,
+    std::optional<event_cause> cause = event_cause::normal_clearing);
 proto::evt::call_cleared ev_call_cleared(std::string call_id);
 proto::evt::failed ev_failed(connection_id c, std::string failing, connection_state lci,
                              event_cause cause);
@@ -122,6 +125,8 @@ proto::evt::diverted ev_diverted(connection_id c, std::string new_dest, connecti
                                  event_cause cause);
 
 /// LPCWSTR from a literal.
-inline const WCHAR* w(const char16_t* s) { return reinterpret_cast<const WCHAR*>(s); }
+inline const WCHAR* w(const char16_t* s) {
+    return reinterpret_cast<const WCHAR*>(s);
+}
 
 }  // namespace ctigw::tsp::testing

@@ -292,9 +292,9 @@ TEST_F(calls_test, dialling_from_a_lifted_handset) {
     ASSERT_TRUE(tone1);
     HDRVCALL made = nullptr;
     const auto m = rid();
-    ASSERT_EQ(calls::make_call(p(), m, line_of("2001")->hd(), ht_call(7), &made, w(u"2003"), 0,
-                               nullptr),
-              static_cast<LONG>(m));
+    ASSERT_EQ(
+        calls::make_call(p(), m, line_of("2001")->hd(), ht_call(7), &made, w(u"2003"), 0, nullptr),
+        static_cast<LONG>(m));
     reply(ok<svc::make_call>({connection_id{"c6", "2001"}}));
     EXPECT_EQ(completions(m), std::vector<LONG>{0});
     EXPECT_EQ(tone1->state, DWORD{LINECALLSTATE_IDLE});
@@ -494,7 +494,7 @@ TEST_F(calls_test, unhold_of_a_pending_transfer_cancels_it_with_reconnect) {
 /// 2002 talks to 2001 (c1, `orig`), holds it with lineSetupTransfer and consults 2003 (c2,
 /// `consult`, connected).
 class consultation_test : public calls_test {
-protected:
+  protected:
     HDRVCALL orig = nullptr, consult = nullptr;
     void SetUp() override {
         calls_test::SetUp();
@@ -534,7 +534,8 @@ TEST_F(consultation_test, unhold_after_swap_hold_retrieves_and_never_drops_the_c
     calls::swap_hold(p(), rid(), consult, orig);
     reply(ok<svc::alternate_call>());
     event("2002", ev_held({"c2", "2002"}, connection_state::hold, event_cause::alternate));
-    event("2002", ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
+    event("2002",
+          ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
     ASSERT_EQ(state_of(orig), DWORD{LINECALLSTATE_CONNECTED});
     ASSERT_TRUE(features_of(consult) & LINECALLFEATURE_UNHOLD);
     const auto u = rid();
@@ -546,7 +547,8 @@ TEST_F(consultation_test, unhold_after_swap_hold_retrieves_and_never_drops_the_c
     EXPECT_EQ(ap.other_call, (connection_id{"c2", "2002"}));
     reply(ok<svc::alternate_call>());
     event("2002", ev_held({"c1", "2002"}, connection_state::hold, event_cause::alternate));
-    event("2002", ev_retrieved({"c2", "2002"}, connection_state::connected, event_cause::alternate));
+    event("2002",
+          ev_retrieved({"c2", "2002"}, connection_state::connected, event_cause::alternate));
     EXPECT_EQ(completions(u), std::vector<LONG>{0});
     EXPECT_EQ(state_of(orig), DWORD{LINECALLSTATE_ONHOLDPENDTRANSFER});  // the pairing is back
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_CONNECTED});
@@ -574,7 +576,8 @@ TEST_F(calls_test, unhold_with_another_active_call_swaps_or_is_refused) {
     EXPECT_EQ(ap.other_call, (connection_id{"c1", "2002"}));
     reply(ok<svc::alternate_call>());
     event("2002", ev_held({"c3", "2002"}, connection_state::hold, event_cause::alternate));
-    event("2002", ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
+    event("2002",
+          ev_retrieved({"c1", "2002"}, connection_state::connected, event_cause::alternate));
     EXPECT_EQ(completions(u), std::vector<LONG>{0});
     EXPECT_EQ(state_of(first), DWORD{LINECALLSTATE_CONNECTED});
     EXPECT_EQ(state_of(bound("2002", "c3")->hd()), DWORD{LINECALLSTATE_ONHOLD});
@@ -590,8 +593,9 @@ TEST_F(calls_test, unhold_with_another_active_call_swaps_or_is_refused) {
     event("2002", ev_cleared({"c3", "2002"}, connection_state::null));
     HDRVCALL tone = nullptr;
     const auto m = rid();
-    ASSERT_EQ(calls::make_call(p(), m, line_of("2002")->hd(), ht_call(9), &tone, nullptr, 0, nullptr),
-              static_cast<LONG>(m));
+    ASSERT_EQ(
+        calls::make_call(p(), m, line_of("2002")->hd(), ht_call(9), &tone, nullptr, 0, nullptr),
+        static_cast<LONG>(m));
     EXPECT_EQ(state_of(tone), DWORD{LINECALLSTATE_DIALTONE});
     EXPECT_FALSE(features_of(first) & LINECALLFEATURE_UNHOLD);
     EXPECT_EQ(calls::unhold(p(), 1, first), E(LINEERR_INVALCALLSTATE));
@@ -605,7 +609,8 @@ TEST_F(calls_test, a_party_left_in_fail_stays_disconnected_until_line_drop_clear
     auto c = incoming_connected("c1", "2001", "2002");
     clear_messages();
     event("2002", ev_cleared({"c1", "2001"}, connection_state::connected));
-    event("2002", ev_failed({"c1", "2002"}, "2002", connection_state::fail, event_cause::reorder_tone));
+    event("2002",
+          ev_failed({"c1", "2002"}, "2002", connection_state::fail, event_cause::reorder_tone));
     EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_DISCONNECTED});
     EXPECT_EQ(seen("2002"), strings{"DISCONNECTED(0x1)"});  // NORMAL, and it stays
     const auto d = rid();
@@ -743,7 +748,7 @@ TEST_F(calls_test, conference_participant_held_by_the_conferencing_device_become
 
 /// 2002 talks to 2001 (c1), consults 2003 (c2) and completes the transfer as a conference (c5).
 class conference_test : public calls_test {
-protected:
+  protected:
     HDRVCALL orig = nullptr, consult = nullptr, conf = nullptr;
     proto::evt::conferenced ce;
 
@@ -1171,9 +1176,10 @@ TEST_F(calls_test, a_sequence_gap_corrects_only_what_changed) {
     p().on_link_down(pbx_link::link_down{"systemStatus messagesLost", false, true});
     ASSERT_EQ(calls::unhold(p(), h, c), static_cast<LONG>(h));
     EXPECT_TRUE(link().pending().front().held);
-    link().go_live({truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
-                    truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002")}),
-                    truth("2003", {})});
+    link().go_live(
+        {truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
+         truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002")}),
+         truth("2003", {})});
     EXPECT_TRUE(std::holds_alternative<svc::retrieve_call::params>(sent()));
     reply(ok<svc::retrieve_call>());
     EXPECT_EQ(completions(h), std::vector<LONG>{0});
@@ -1198,12 +1204,14 @@ TEST_F(calls_test, resync_corrects_the_far_end_view) {
     ASSERT_EQ(state_of(a), DWORD{LINECALLSTATE_RINGBACK});
     // Held by its far end during the outage: 2003 talking to outside 0145678901.
     event("2003", ev_delivered({"c2", "2003"}, "0145678901", "2003", connection_state::alerting));
-    event("2003", ev_established({"c2", "2003"}, "0145678901", "2003", connection_state::connected));
+    event("2003",
+          ev_established({"c2", "2003"}, "0145678901", "2003", connection_state::connected));
     const auto h = bound("2003", "c2")->hd();
     link().go_down();
-    link().go_live({truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
-                    truth("2002", {snap({"c1", "2002"}, connection_state::connected, "2001", "2002")}),
-                    truth("2003", {snap({"c2", "2003"}, connection_state::connected, "0145678901", "2003")})});
+    link().go_live(
+        {truth("2001", {snap({"c1", "2001"}, connection_state::connected, "2001", "2002")}),
+         truth("2002", {snap({"c1", "2002"}, connection_state::connected, "2001", "2002")}),
+         truth("2003", {snap({"c2", "2003"}, connection_state::connected, "0145678901", "2003")})});
     EXPECT_EQ(state_of(a), DWORD{LINECALLSTATE_RINGBACK}) << "unknown until the switch is asked";
     answer_status_reads();
     // One SnapshotCall per call, whichever lines share it.
@@ -1232,8 +1240,9 @@ TEST_F(calls_test, resync_corrects_the_far_end_view) {
 
 TEST_F(calls_test, resync_shows_a_caller_whose_far_end_still_rings_as_ringback) {
     link().go_down();
-    link().go_live({truth("2001", {snap({"c4", "2001"}, connection_state::connected, "2001", "0145678901")}),
-                    truth("2002", {}), truth("2003", {})});
+    link().go_live(
+        {truth("2001", {snap({"c4", "2001"}, connection_state::connected, "2001", "0145678901")}),
+         truth("2002", {}), truth("2003", {})});
     auto c = bound("2001", "c4");
     ASSERT_TRUE(c);
     EXPECT_EQ(c->state, DWORD{LINECALLSTATE_CONNECTED});

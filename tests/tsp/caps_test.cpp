@@ -245,7 +245,8 @@ TEST_F(calls_test, advertised_line_and_address_states_are_sent) {
     EXPECT_EQ(caps::address_states & LINEADDRESSSTATE_INUSEMANY, 0u);
     const auto l = line_of("2002");
     l->line_states = LINEDEVSTATE_RINGING | LINEDEVSTATE_NUMCALLS;
-    l->address_states = LINEADDRESSSTATE_NUMCALLS | LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE;
+    l->address_states =
+        LINEADDRESSSTATE_NUMCALLS | LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE;
     auto c = incoming_offering("c1", "2001", "2002");
     auto dev = messages("2002", LINE_LINEDEVSTATE);
     ASSERT_EQ(dev.size(), 2u);

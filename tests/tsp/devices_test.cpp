@@ -15,7 +15,9 @@ namespace {
 
 using namespace protocol::svc;
 constexpr LONG ok = 0;
-LONG err(DWORD e) { return static_cast<LONG>(e); }
+LONG err(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
 /// Checks the variable-size rules for one structure: STRUCTURETOOSMALL only below the fixed
 /// part, every size from the fixed part to dwNeededSize succeeds with the same dwNeededSize,
@@ -58,7 +60,8 @@ void check_var_struct(const std::function<LONG(void*)>& call, DWORD fixed,
     }
 }
 
-// ---- ids and enumeration -------------------------------------------------------------------------
+// ---- ids and enumeration
+// -------------------------------------------------------------------------
 
 TEST(DeviceIds, DigitsHashesAndDistinctSpaces) {
     EXPECT_EQ(permanent_line_id("2001"), 2001u);
@@ -107,7 +110,8 @@ TEST_F(DevicesTest, EnumerationBuildsLinesAndPhonesFromTheConfig) {
 }
 
 TEST_F(DevicesTest, FiftyThousandLinesEnumerate) {
-    config_text = R"({"switch": {"endpoints": ["wss://pbx:1/x"], "auth": {"tokenEnv": "CTIGW_DEVICES_TEST_TOKEN"}},
+    config_text =
+        R"({"switch": {"endpoints": ["wss://pbx:1/x"], "auth": {"tokenEnv": "CTIGW_DEVICES_TEST_TOKEN"}},
                       "devices": {"lines": ["100000-149999"], "phones": ["100000-100999"]}})";
     start();
     EXPECT_EQ(num_lines, 50000u);
@@ -120,19 +124,20 @@ TEST_F(DevicesTest, FiftyThousandLinesEnumerate) {
     EXPECT_EQ(ids.size(), 50000u);
 }
 
-// ---- LINEDEVCAPS / LINEADDRESSCAPS at every version ----------------------------------------------
+// ---- LINEDEVCAPS / LINEADDRESSCAPS at every version
+// ----------------------------------------------
 
 TEST_F(DevicesTest, LineDevCapsAtEveryVersion) {
     start();
-    const std::vector<std::size_t> pairs{offsetof(LINEDEVCAPS, dwProviderInfoSize),
-                                         offsetof(LINEDEVCAPS, dwSwitchInfoSize),
-                                         offsetof(LINEDEVCAPS, dwLineNameSize),
-                                         offsetof(LINEDEVCAPS, dwDeviceClassesSize)};
+    const std::vector<std::size_t> pairs{
+        offsetof(LINEDEVCAPS, dwProviderInfoSize), offsetof(LINEDEVCAPS, dwSwitchInfoSize),
+        offsetof(LINEDEVCAPS, dwLineNameSize), offsetof(LINEDEVCAPS, dwDeviceClassesSize)};
     for (DWORD v : all_versions) {
         const DWORD fixed = fixed_size<LINEDEVCAPS>(v);
         check_var_struct(
             [&](void* b) {
-                return devices::line_get_dev_caps(st(), line_id(0), v, 0, static_cast<LINEDEVCAPS*>(b));
+                return devices::line_get_dev_caps(st(), line_id(0), v, 0,
+                                                  static_cast<LINEDEVCAPS*>(b));
             },
             fixed, pairs, err(LINEERR_STRUCTURETOOSMALL), "LINEDEVCAPS v" + std::to_string(v));
         var_buffer b(4096);
@@ -140,7 +145,8 @@ TEST_F(DevicesTest, LineDevCapsAtEveryVersion) {
         const auto* c = b.as<LINEDEVCAPS>();
         EXPECT_EQ(b.string_at(offsetof(LINEDEVCAPS, dwProviderInfoSize)), u"ctigw");
         EXPECT_EQ(b.string_at(offsetof(LINEDEVCAPS, dwLineNameSize)), u"Alice Martin");
-        EXPECT_NE(b.string_at(offsetof(LINEDEVCAPS, dwSwitchInfoSize)).find(u"wss://pbx.example:8443/csta"),
+        EXPECT_NE(b.string_at(offsetof(LINEDEVCAPS, dwSwitchInfoSize))
+                      .find(u"wss://pbx.example:8443/csta"),
                   std::u16string::npos);
         EXPECT_EQ(c->dwPermanentLineID, 2001u);
         EXPECT_EQ(c->dwStringFormat, static_cast<DWORD>(STRINGFORMAT_UNICODE));
@@ -166,8 +172,10 @@ TEST_F(DevicesTest, LineDevCapsAtEveryVersion) {
     }
     // hostile
     var_buffer b(4096);
-    EXPECT_EQ(devices::line_get_dev_caps(st(), line_id(0), v31, 0, nullptr), err(LINEERR_INVALPOINTER));
-    EXPECT_EQ(devices::line_get_dev_caps(st(), 99, v31, 0, b.as<LINEDEVCAPS>()), err(LINEERR_BADDEVICEID));
+    EXPECT_EQ(devices::line_get_dev_caps(st(), line_id(0), v31, 0, nullptr),
+              err(LINEERR_INVALPOINTER));
+    EXPECT_EQ(devices::line_get_dev_caps(st(), 99, v31, 0, b.as<LINEDEVCAPS>()),
+              err(LINEERR_BADDEVICEID));
     EXPECT_EQ(devices::line_get_dev_caps(st(), line_id(0), 0x00010004, 0, b.as<LINEDEVCAPS>()),
               err(LINEERR_INCOMPATIBLEAPIVERSION));
     EXPECT_EQ(devices::line_get_dev_caps(st(), line_id(0), 0x00030002, 0, b.as<LINEDEVCAPS>()),
@@ -190,7 +198,8 @@ TEST_F(DevicesTest, LineAddressCapsAtEveryVersion) {
             "LINEADDRESSCAPS v" + std::to_string(v));
     }
     var_buffer b(4096);
-    ASSERT_EQ(devices::line_get_address_caps(st(), line_id(1), 0, v31, 0, b.as<LINEADDRESSCAPS>()), ok);
+    ASSERT_EQ(devices::line_get_address_caps(st(), line_id(1), 0, v31, 0, b.as<LINEADDRESSCAPS>()),
+              ok);
     const auto* c = b.as<LINEADDRESSCAPS>();
     EXPECT_EQ(b.string_at(offsetof(LINEADDRESSCAPS, dwAddressSize)), u"2002");
     EXPECT_EQ(c->dwLineDeviceID, line_id(1));
@@ -215,7 +224,8 @@ TEST_F(DevicesTest, LineAddressCapsAtEveryVersion) {
               err(LINEERR_INVALPOINTER));
 }
 
-// ---- open / close / status ------------------------------------------------------------------------
+// ---- open / close / status
+// ------------------------------------------------------------------------
 
 TEST_F(DevicesTest, OpenCloseReopenWithStaleHandles) {
     start();
@@ -231,20 +241,24 @@ TEST_F(DevicesTest, OpenCloseReopenWithStaleHandles) {
     EXPECT_EQ(devices::line_close(st(), first), err(LINEERR_INVALLINEHANDLE));
     EXPECT_EQ(devices::line_get_num_address_ids(st(), first, &n), err(LINEERR_INVALLINEHANDLE));
     var_buffer b(4096);
-    EXPECT_EQ(devices::line_get_dev_status(st(), first, b.as<LINEDEVSTATUS>()), err(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(devices::line_get_dev_status(st(), first, b.as<LINEDEVSTATUS>()),
+              err(LINEERR_INVALLINEHANDLE));
     const HDRVLINE second = open_line(0);
     EXPECT_NE(second, first);  // never reused
     EXPECT_EQ(devices::line_get_dev_status(st(), second, b.as<LINEDEVSTATUS>()), ok);
-    EXPECT_EQ(devices::line_get_dev_status(st(), first, b.as<LINEDEVSTATUS>()), err(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(devices::line_get_dev_status(st(), first, b.as<LINEDEVSTATUS>()),
+              err(LINEERR_INVALLINEHANDLE));
     // hostile opens
     HDRVLINE hd = nullptr;
-    EXPECT_EQ(devices::line_open(st(), 4711, nullptr, &hd, v31, &recorder::line_event), err(LINEERR_BADDEVICEID));
+    EXPECT_EQ(devices::line_open(st(), 4711, nullptr, &hd, v31, &recorder::line_event),
+              err(LINEERR_BADDEVICEID));
     EXPECT_EQ(devices::line_open(st(), line_id(1), nullptr, nullptr, v31, &recorder::line_event),
               err(LINEERR_INVALPOINTER));
     EXPECT_EQ(devices::line_open(st(), line_id(1), nullptr, &hd, 0x00040000, &recorder::line_event),
               err(LINEERR_INCOMPATIBLEAPIVERSION));
     EXPECT_EQ(devices::line_get_num_address_ids(st(), nullptr, &n), err(LINEERR_INVALLINEHANDLE));
-    EXPECT_EQ(devices::line_get_num_address_ids(st(), reinterpret_cast<HDRVLINE>(std::uintptr_t{0xDEAD}), &n),
+    EXPECT_EQ(devices::line_get_num_address_ids(
+                  st(), reinterpret_cast<HDRVLINE>(std::uintptr_t{0xDEAD}), &n),
               err(LINEERR_INVALLINEHANDLE));
     EXPECT_EQ(devices::line_get_num_address_ids(st(), second, nullptr), err(LINEERR_INVALPOINTER));
 }
@@ -256,11 +270,14 @@ TEST_F(DevicesTest, StatusStructuresAtEveryVersion) {
         const HDRVLINE hd = open_line(0, v);
         answer_all_queries();
         check_var_struct(
-            [&](void* b) { return devices::line_get_dev_status(st(), hd, static_cast<LINEDEVSTATUS*>(b)); },
+            [&](void* b) {
+                return devices::line_get_dev_status(st(), hd, static_cast<LINEDEVSTATUS*>(b));
+            },
             fixed_size<LINEDEVSTATUS>(v), {}, err(LINEERR_STRUCTURETOOSMALL), "LINEDEVSTATUS");
         check_var_struct(
             [&](void* b) {
-                return devices::line_get_address_status(st(), hd, 0, static_cast<LINEADDRESSSTATUS*>(b));
+                return devices::line_get_address_status(st(), hd, 0,
+                                                        static_cast<LINEADDRESSSTATUS*>(b));
             },
             fixed_size<LINEADDRESSSTATUS>(v), {offsetof(LINEADDRESSSTATUS, dwForwardSize)},
             err(LINEERR_STRUCTURETOOSMALL), "LINEADDRESSSTATUS");
@@ -275,7 +292,8 @@ TEST_F(DevicesTest, StatusStructuresAtEveryVersion) {
         EXPECT_NE(a.as<LINEADDRESSSTATUS>()->dwAddressFeatures & LINEADDRFEATURE_FORWARD, 0u);
         EXPECT_EQ(devices::line_get_address_status(st(), hd, 1, a.as<LINEADDRESSSTATUS>()),
                   err(LINEERR_INVALADDRESSID));
-        EXPECT_EQ(devices::line_get_address_status(st(), hd, 0, nullptr), err(LINEERR_INVALPOINTER));
+        EXPECT_EQ(devices::line_get_address_status(st(), hd, 0, nullptr),
+                  err(LINEERR_INVALPOINTER));
         EXPECT_EQ(devices::line_close(st(), hd), ok);
     }
 }
@@ -293,7 +311,8 @@ TEST_F(DevicesTest, AddressIdAndGetId) {
     EXPECT_EQ(devices::line_get_address_id(st(), hd, &id, LINEADDRESSMODE_DIALABLEADDR,
                                            reinterpret_cast<LPCWSTR>(other.c_str()), 10),
               err(LINEERR_INVALADDRESS));
-    EXPECT_EQ(devices::line_get_address_id(st(), hd, &id, 0x40, reinterpret_cast<LPCWSTR>(ext.c_str()), 10),
+    EXPECT_EQ(devices::line_get_address_id(st(), hd, &id, 0x40,
+                                           reinterpret_cast<LPCWSTR>(ext.c_str()), 10),
               err(LINEERR_INVALADDRESSMODE));
     EXPECT_EQ(devices::line_get_address_id(st(), hd, nullptr, LINEADDRESSMODE_DIALABLEADDR,
                                            reinterpret_cast<LPCWSTR>(ext.c_str()), 10),
@@ -341,15 +360,19 @@ TEST_F(DevicesTest, AddressIdAndGetId) {
 TEST_F(DevicesTest, MediaDetection) {
     start();
     const HDRVLINE hd = open_line(0);
-    EXPECT_EQ(devices::line_set_default_media_detection(st(), hd, LINEMEDIAMODE_INTERACTIVEVOICE), ok);
+    EXPECT_EQ(devices::line_set_default_media_detection(st(), hd, LINEMEDIAMODE_INTERACTIVEVOICE),
+              ok);
     EXPECT_EQ(devices::line_set_default_media_detection(st(), hd, 0), ok);
     EXPECT_EQ(devices::line_set_default_media_detection(st(), hd, LINEMEDIAMODE_UNKNOWN), ok);
     EXPECT_EQ(devices::line_set_default_media_detection(st(), hd, LINEMEDIAMODE_G3FAX),
               err(LINEERR_INVALMEDIAMODE));
-    EXPECT_EQ(devices::line_conditional_media_detection(st(), hd, LINEMEDIAMODE_INTERACTIVEVOICE, nullptr), ok);
+    EXPECT_EQ(devices::line_conditional_media_detection(st(), hd, LINEMEDIAMODE_INTERACTIVEVOICE,
+                                                        nullptr),
+              ok);
     EXPECT_EQ(devices::line_conditional_media_detection(st(), hd, LINEMEDIAMODE_DATAMODEM, nullptr),
               err(LINEERR_INVALMEDIAMODE));
-    EXPECT_EQ(devices::line_set_default_media_detection(st(), nullptr, 0), err(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(devices::line_set_default_media_detection(st(), nullptr, 0),
+              err(LINEERR_INVALLINEHANDLE));
 }
 
 // ---- service state ------------------------------------------------------------------------------
@@ -358,10 +381,14 @@ TEST_F(DevicesTest, OutOfServiceAndBackInServiceOnlyWhenSelectedAndChanged) {
     start();
     const HDRVLINE hd = open_line(0);
     const HDRVLINE quiet = open_line(1);  // selects nothing: hears nothing
-    ASSERT_EQ(devices::line_set_status_messages(st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0), ok);
+    ASSERT_EQ(devices::line_set_status_messages(
+                  st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0),
+              ok);
     (void)quiet;
     const HDRVPHONE ph = open_phone(0);
-    ASSERT_EQ(devices::phone_set_status_messages(st(), ph, PHONESTATE_SUSPEND | PHONESTATE_RESUME, 0, 0), ok);
+    ASSERT_EQ(
+        devices::phone_set_status_messages(st(), ph, PHONESTATE_SUSPEND | PHONESTATE_RESUME, 0, 0),
+        ok);
     go_live();
     answer_all_queries();
     auto states = line_msgs(LINE_LINEDEVSTATE);
@@ -382,7 +409,8 @@ TEST_F(DevicesTest, OutOfServiceAndBackInServiceOnlyWhenSelectedAndChanged) {
     EXPECT_EQ(phone_states[1].p1, static_cast<DWORD_PTR>(PHONESTATE_SUSPEND));
     var_buffer b(1024);
     ASSERT_EQ(devices::line_get_dev_status(st(), hd, b.as<LINEDEVSTATUS>()), ok);
-    EXPECT_EQ(b.as<LINEDEVSTATUS>()->dwDevStatusFlags, static_cast<DWORD>(LINEDEVSTATUSFLAGS_CONNECTED));
+    EXPECT_EQ(b.as<LINEDEVSTATUS>()->dwDevStatusFlags,
+              static_cast<DWORD>(LINEDEVSTATUSFLAGS_CONNECTED));
     EXPECT_EQ(b.as<LINEDEVSTATUS>()->dwLineFeatures, 0u);
     var_buffer ps(1024);
     ASSERT_EQ(devices::phone_get_status(st(), ph, ps.as<PHONESTATUS>()), ok);
@@ -462,7 +490,8 @@ TEST_F(DevicesTest, ShutdownCompletesPendingDeviceRequestsOnce) {
     EXPECT_LT(completions_of(lamp)[0], 0);
 }
 
-// ---- forwarding and DND ---------------------------------------------------------------------------
+// ---- forwarding and DND
+// ---------------------------------------------------------------------------
 
 /// A LINEFORWARDLIST in a buffer, entries of the given version's size.
 struct forward_list {
@@ -489,18 +518,22 @@ struct forward_list {
         std::memcpy(bytes.data(), &total, 4);
         std::memcpy(bytes.data() + 4, &n, 4);
     }
-    const LINEFORWARDLIST* get() const { return reinterpret_cast<const LINEFORWARDLIST*>(bytes.data()); }
+    const LINEFORWARDLIST* get() const {
+        return reinterpret_cast<const LINEFORWARDLIST*>(bytes.data());
+    }
 };
 
 class ForwardTest : public DevicesTest {
-protected:
+  protected:
     HDRVLINE hd = nullptr;
     void SetUp() override {
         DevicesTest::SetUp();
         start();
         go_live();
         hd = open_line(0);
-        ASSERT_EQ(devices::line_set_status_messages(st(), hd, caps::line_states, caps::address_states), ok);
+        ASSERT_EQ(
+            devices::line_set_status_messages(st(), hd, caps::line_states, caps::address_states),
+            ok);
         // the open reads the forwarding state
         ASSERT_NE(pending_as<get_forwarding::params>(0), nullptr);
         ASSERT_NE(pending_as<get_do_not_disturb::params>(1), nullptr);
@@ -527,15 +560,17 @@ TEST_F(ForwardTest, UnconditionalRoundTrip) {
     link->complete_next(result_of<set_forwarding>({}));
     EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
     EXPECT_TRUE(line_msgs(LINE_ADDRESSSTATE).empty());  // the event tells, not the reply
-    link->push_event("2001", event_of(protocol::evt::forwarding{{}, "2001", protocol::forwarding_type::immediate,
-                                                                true, "2002", std::nullopt}));
+    link->push_event(
+        "2001", event_of(protocol::evt::forwarding{
+                    {}, "2001", protocol::forwarding_type::immediate, true, "2002", std::nullopt}));
     auto as = line_msgs(LINE_ADDRESSSTATE);
     ASSERT_EQ(as.size(), 1u);
     EXPECT_EQ(as[0].p1, 0u);
     EXPECT_EQ(as[0].p2, static_cast<DWORD_PTR>(LINEADDRESSSTATE_FORWARD));
     // the same event again changes nothing
-    link->push_event("2001", event_of(protocol::evt::forwarding{{}, "2001", protocol::forwarding_type::immediate,
-                                                                true, "2002", std::nullopt}));
+    link->push_event(
+        "2001", event_of(protocol::evt::forwarding{
+                    {}, "2001", protocol::forwarding_type::immediate, true, "2002", std::nullopt}));
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 1u);
 
     for (DWORD total : {static_cast<DWORD>(fixed_size<LINEADDRESSSTATUS>(v31)), DWORD{512}}) {
@@ -574,8 +609,9 @@ TEST_F(ForwardTest, UnconditionalRoundTrip) {
     EXPECT_FALSE(dnd->do_not_disturb_on);
     link->complete_next(result_of<set_forwarding>({}));
     EXPECT_TRUE(completions_of(cancel).empty());
-    link->fail_next(pbx_link::request_failure::csta_error,
-                    protocol::csta_error{protocol::error_category::operation, "serviceNotSupported", {}});
+    link->fail_next(
+        pbx_link::request_failure::csta_error,
+        protocol::csta_error{protocol::error_category::operation, "serviceNotSupported", {}});
     EXPECT_EQ(completions_of(cancel), std::vector<LONG>{err(LINEERR_OPERATIONUNAVAIL)});
 }
 
@@ -585,7 +621,8 @@ TEST_F(ForwardTest, DndBusyNoAnswerAndOldLayout) {
     hd = open_line(0, v22);
     answer_all_queries();
     ASSERT_EQ(devices::line_set_status_messages(st(), hd, 0, LINEADDRESSSTATE_FORWARD), ok);
-    const forward_list list(v22, {{LINEFORWARDMODE_BUSYNA, u"3000"}, {LINEFORWARDMODE_UNCOND, u""}});
+    const forward_list list(v22,
+                            {{LINEFORWARDMODE_BUSYNA, u"3000"}, {LINEFORWARDMODE_UNCOND, u""}});
     const auto id = new_request();
     ASSERT_EQ(track(id, devices::line_forward(st(), id, hd, 1, 5, list.get(), 50, nullptr)),
               static_cast<LONG>(id));
@@ -619,9 +656,12 @@ TEST_F(ForwardTest, HostileLists) {
         const auto id = new_request();
         return track(id, devices::line_forward(st(), id, hd, 0, 0, l, 0, nullptr));
     };
-    EXPECT_EQ(call(forward_list(v31, {{LINEFORWARDMODE_UNCONDSPECIFIC, u"1"}}).get()), err(LINEERR_INVALPARAM));
-    EXPECT_EQ(call(forward_list(v31, {{LINEFORWARDMODE_UNCOND, u"1"}, {LINEFORWARDMODE_UNCOND, u"2"}}).get()),
+    EXPECT_EQ(call(forward_list(v31, {{LINEFORWARDMODE_UNCONDSPECIFIC, u"1"}}).get()),
               err(LINEERR_INVALPARAM));
+    EXPECT_EQ(
+        call(forward_list(v31, {{LINEFORWARDMODE_UNCOND, u"1"}, {LINEFORWARDMODE_UNCOND, u"2"}})
+                 .get()),
+        err(LINEERR_INVALPARAM));
     EXPECT_EQ(call(forward_list(v31, {{1, u"1"}, {0x10, u"2"}, {0x100, u"3"}, {1, u"4"}}).get()),
               err(LINEERR_INVALPARAM));
     forward_list bad_offset(v31, {{LINEFORWARDMODE_UNCOND, u"2002"}});
@@ -632,7 +672,8 @@ TEST_F(ForwardTest, HostileLists) {
     DWORD n = 50;
     std::memcpy(truncated.bytes.data() + 4, &n, 4);
     EXPECT_EQ(call(truncated.get()), err(LINEERR_INVALPARAM));
-    EXPECT_EQ(call(forward_list(v31, {{LINEFORWARDMODE_UNCOND, u"20x2"}}).get()), err(LINEERR_INVALADDRESS));
+    EXPECT_EQ(call(forward_list(v31, {{LINEFORWARDMODE_UNCOND, u"20x2"}}).get()),
+              err(LINEERR_INVALADDRESS));
     const auto id = new_request();
     EXPECT_EQ(track(id, devices::line_forward(st(), id, hd, 0, 3, nullptr, 0, nullptr)),
               err(LINEERR_INVALADDRESSID));
@@ -649,8 +690,9 @@ TEST_F(ForwardTest, CloseCompletesPendingRequestsOnceAndSilencesTheLine) {
     ASSERT_EQ(devices::line_close(st(), hd), ok);
     EXPECT_EQ(completions_of(id), std::vector<LONG>{err(LINEERR_OPERATIONFAILED)});
     link->complete_next(result_of<set_forwarding>({}));  // the switch answers late: ignored
-    link->push_event("2001", event_of(protocol::evt::forwarding{{}, "2001", protocol::forwarding_type::immediate,
-                                                                true, "2002", std::nullopt}));
+    link->push_event(
+        "2001", event_of(protocol::evt::forwarding{
+                    {}, "2001", protocol::forwarding_type::immediate, true, "2002", std::nullopt}));
     EXPECT_EQ(completions_of(id).size(), 1u);
     EXPECT_TRUE(line_msgs(LINE_ADDRESSSTATE).empty());
     // the state is still tracked for the next open
@@ -658,14 +700,17 @@ TEST_F(ForwardTest, CloseCompletesPendingRequestsOnceAndSilencesTheLine) {
 }
 
 TEST_F(ForwardTest, ChangesMadeAtThePhoneAreReported) {
-    link->push_event("2001", event_of(protocol::evt::forwarding{{}, "2001", protocol::forwarding_type::no_answer,
-                                                                true, "0612345678", 4u}));
+    link->push_event(
+        "2001", event_of(protocol::evt::forwarding{
+                    {}, "2001", protocol::forwarding_type::no_answer, true, "0612345678", 4u}));
     ASSERT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 1u);
     var_buffer b(1024);
     ASSERT_EQ(devices::line_get_address_status(st(), hd, 0, b.as<LINEADDRESSSTATUS>()), ok);
     EXPECT_EQ(b.as<LINEADDRESSSTATUS>()->dwNumRingsNoAnswer, 4u);
-    link->push_event("2001", event_of(protocol::evt::forwarding{{}, "2001", protocol::forwarding_type::no_answer,
-                                                                false, std::nullopt, std::nullopt}));
+    link->push_event(
+        "2001",
+        event_of(protocol::evt::forwarding{
+            {}, "2001", protocol::forwarding_type::no_answer, false, std::nullopt, std::nullopt}));
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 2u);
     EXPECT_TRUE(st().lines_[0]->forwarding.empty());
     // an address-state mask without FORWARD hears nothing
@@ -674,47 +719,54 @@ TEST_F(ForwardTest, ChangesMadeAtThePhoneAreReported) {
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 2u);
 }
 
-// ---- message waiting --------------------------------------------------------------------------------
+// ---- message waiting
+// --------------------------------------------------------------------------------
 
 TEST_F(ForwardTest, MessageWaitingRoundTrip) {
     const auto id = new_request();
-    ASSERT_EQ(track(id, devices::line_set_line_dev_status(st(), id, hd, LINEDEVSTATUSFLAGS_MSGWAIT, 1)),
-              static_cast<LONG>(id));
+    ASSERT_EQ(
+        track(id, devices::line_set_line_dev_status(st(), id, hd, LINEDEVSTATUSFLAGS_MSGWAIT, 1)),
+        static_cast<LONG>(id));
     const auto* mwi = pending_as<set_message_waiting_indicator::params>(0);
     ASSERT_NE(mwi, nullptr);
     EXPECT_EQ(mwi->device, "2001");
     EXPECT_TRUE(mwi->message_waiting_on);
     link->complete_next(result_of<set_message_waiting_indicator>({}));
     EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
-    link->push_event("2001", event_of(protocol::evt::message_waiting{{}, "2001", std::nullopt, true}));
+    link->push_event("2001",
+                     event_of(protocol::evt::message_waiting{{}, "2001", std::nullopt, true}));
     auto m = line_msgs(LINE_LINEDEVSTATE);
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_MSGWAITON));
     var_buffer b(1024);
     ASSERT_EQ(devices::line_get_dev_status(st(), hd, b.as<LINEDEVSTATUS>()), ok);
     EXPECT_NE(b.as<LINEDEVSTATUS>()->dwDevStatusFlags & LINEDEVSTATUSFLAGS_MSGWAIT, 0u);
-    link->push_event("2001", event_of(protocol::evt::message_waiting{{}, "2001", std::nullopt, false}));
+    link->push_event("2001",
+                     event_of(protocol::evt::message_waiting{{}, "2001", std::nullopt, false}));
     m = line_msgs(LINE_LINEDEVSTATE);
     ASSERT_EQ(m.size(), 2u);
     EXPECT_EQ(m[1].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_MSGWAITOFF));
     const auto bad = new_request();
-    EXPECT_EQ(track(bad, devices::line_set_line_dev_status(st(), bad, hd, LINEDEVSTATUSFLAGS_INSERVICE, 1)),
+    EXPECT_EQ(track(bad, devices::line_set_line_dev_status(st(), bad, hd,
+                                                           LINEDEVSTATUSFLAGS_INSERVICE, 1)),
               err(LINEERR_INVALPARAM));
 }
 
-// ---- phones ----------------------------------------------------------------------------------------
+// ---- phones
+// ----------------------------------------------------------------------------------------
 
 TEST_F(DevicesTest, PhoneCapsAtEveryVersion) {
     start();
     const std::vector<std::size_t> pairs{
-        offsetof(PHONECAPS, dwProviderInfoSize), offsetof(PHONECAPS, dwPhoneInfoSize),
-        offsetof(PHONECAPS, dwPhoneNameSize),    offsetof(PHONECAPS, dwButtonModesSize),
+        offsetof(PHONECAPS, dwProviderInfoSize),    offsetof(PHONECAPS, dwPhoneInfoSize),
+        offsetof(PHONECAPS, dwPhoneNameSize),       offsetof(PHONECAPS, dwButtonModesSize),
         offsetof(PHONECAPS, dwButtonFunctionsSize), offsetof(PHONECAPS, dwLampModesSize),
         offsetof(PHONECAPS, dwDeviceClassesSize)};
     for (DWORD v : all_versions) {
         check_var_struct(
             [&](void* b) {
-                return devices::phone_get_dev_caps(st(), phone_id(1), v, 0, static_cast<PHONECAPS*>(b));
+                return devices::phone_get_dev_caps(st(), phone_id(1), v, 0,
+                                                   static_cast<PHONECAPS*>(b));
             },
             fixed_size<PHONECAPS>(v), pairs, err(PHONEERR_STRUCTURETOOSMALL),
             "PHONECAPS v" + std::to_string(v));
@@ -729,17 +781,20 @@ TEST_F(DevicesTest, PhoneCapsAtEveryVersion) {
     EXPECT_EQ(c->dwNumButtonLamps, 12u);
     EXPECT_EQ(c->dwButtonModesSize, 48u);
     EXPECT_EQ(b.dword(c->dwButtonModesOffset), static_cast<DWORD>(PHONEBUTTONMODE_KEYPAD));
-    EXPECT_EQ(c->dwHookSwitchDevs, static_cast<DWORD>(PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER |
-                                                      PHONEHOOKSWITCHDEV_HEADSET));
+    EXPECT_EQ(c->dwHookSwitchDevs,
+              static_cast<DWORD>(PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER |
+                                 PHONEHOOKSWITCHDEV_HEADSET));
     EXPECT_NE(c->dwPhoneFeatures & PHONEFEATURE_SETHOOKSWITCHHANDSET, 0u);
-    EXPECT_EQ(devices::phone_get_dev_caps(st(), 4711, v31, 0, b.as<PHONECAPS>()), err(PHONEERR_BADDEVICEID));
+    EXPECT_EQ(devices::phone_get_dev_caps(st(), 4711, v31, 0, b.as<PHONECAPS>()),
+              err(PHONEERR_BADDEVICEID));
     EXPECT_EQ(devices::phone_get_dev_caps(st(), phone_id(0), 0x00010004, 0, b.as<PHONECAPS>()),
               err(PHONEERR_INCOMPATIBLEAPIVERSION));
-    EXPECT_EQ(devices::phone_get_dev_caps(st(), phone_id(0), v31, 0, nullptr), err(PHONEERR_INVALPOINTER));
+    EXPECT_EQ(devices::phone_get_dev_caps(st(), phone_id(0), v31, 0, nullptr),
+              err(PHONEERR_INVALPOINTER));
 }
 
 class PhoneTest : public DevicesTest {
-protected:
+  protected:
     HDRVPHONE hd = nullptr;
     void SetUp() override {
         DevicesTest::SetUp();
@@ -750,8 +805,9 @@ protected:
         ASSERT_NE(pending_as<get_display::params>(0), nullptr);
         link->complete_next(result_of<get_display>({"Hello", 1, 16}));
         ASSERT_NE(pending_as<get_button_information::params>(0), nullptr);
-        link->complete_next(result_of<get_button_information>(
-            {{{0, "1", "keypad", std::nullopt}, {12, "Line 1", "line", 3u}, {13, "Transfer", "feature", 4u}}}));
+        link->complete_next(result_of<get_button_information>({{{0, "1", "keypad", std::nullopt},
+                                                                {12, "Line 1", "line", 3u},
+                                                                {13, "Transfer", "feature", 4u}}}));
         answer_all_queries();
         ASSERT_TRUE(st().phones_[0]->set_info_known);
         ASSERT_EQ(devices::phone_set_status_messages(st(), hd, 0x00FFFFFF, 0xFF, 0xFF), ok);
@@ -767,16 +823,22 @@ TEST_F(PhoneTest, StatusDisplayButtonsAtEveryVersion) {
             answer_all_queries();
         }
         check_var_struct(
-            [&](void* b) { return devices::phone_get_status(st(), h, static_cast<PHONESTATUS*>(b)); },
-            fixed_size<PHONESTATUS>(v), {offsetof(PHONESTATUS, dwDisplaySize), offsetof(PHONESTATUS, dwLampModesSize)},
+            [&](void* b) {
+                return devices::phone_get_status(st(), h, static_cast<PHONESTATUS*>(b));
+            },
+            fixed_size<PHONESTATUS>(v),
+            {offsetof(PHONESTATUS, dwDisplaySize), offsetof(PHONESTATUS, dwLampModesSize)},
             err(PHONEERR_STRUCTURETOOSMALL), "PHONESTATUS");
         check_var_struct(
-            [&](void* b) { return devices::phone_get_display(st(), h, static_cast<VARSTRING*>(b)); },
+            [&](void* b) {
+                return devices::phone_get_display(st(), h, static_cast<VARSTRING*>(b));
+            },
             sizeof(VARSTRING), {offsetof(VARSTRING, dwStringSize)}, err(PHONEERR_STRUCTURETOOSMALL),
             "display");
         check_var_struct(
             [&](void* b) {
-                return devices::phone_get_button_info(st(), h, 13, static_cast<PHONEBUTTONINFO*>(b));
+                return devices::phone_get_button_info(st(), h, 13,
+                                                      static_cast<PHONEBUTTONINFO*>(b));
             },
             fixed_size<PHONEBUTTONINFO>(v), {offsetof(PHONEBUTTONINFO, dwButtonTextSize)},
             err(PHONEERR_STRUCTURETOOSMALL), "PHONEBUTTONINFO");
@@ -787,7 +849,8 @@ TEST_F(PhoneTest, StatusDisplayButtonsAtEveryVersion) {
     var_buffer bi(256);
     ASSERT_EQ(devices::phone_get_button_info(st(), hd, 13, bi.as<PHONEBUTTONINFO>()), ok);
     EXPECT_EQ(bi.as<PHONEBUTTONINFO>()->dwButtonMode, static_cast<DWORD>(PHONEBUTTONMODE_FEATURE));
-    EXPECT_EQ(bi.as<PHONEBUTTONINFO>()->dwButtonFunction, static_cast<DWORD>(PHONEBUTTONFUNCTION_TRANSFER));
+    EXPECT_EQ(bi.as<PHONEBUTTONINFO>()->dwButtonFunction,
+              static_cast<DWORD>(PHONEBUTTONFUNCTION_TRANSFER));
     EXPECT_EQ(bi.string_at(offsetof(PHONEBUTTONINFO, dwButtonTextSize)), u"Transfer");
     ASSERT_EQ(devices::phone_get_button_info(st(), hd, 5, bi.as<PHONEBUTTONINFO>()), ok);
     EXPECT_EQ(bi.as<PHONEBUTTONINFO>()->dwButtonMode, static_cast<DWORD>(PHONEBUTTONMODE_KEYPAD));
@@ -803,7 +866,8 @@ TEST_F(PhoneTest, StatusDisplayButtonsAtEveryVersion) {
 TEST_F(PhoneTest, SetFunctionsSendTheSwitchServicesAndCompleteOnce) {
     const std::u16string text = u"Hi";
     auto id = new_request();
-    ASSERT_EQ(track(id, devices::phone_set_display(st(), id, hd, 0, 3, reinterpret_cast<LPCWSTR>(text.c_str()), 4)),
+    ASSERT_EQ(track(id, devices::phone_set_display(st(), id, hd, 0, 3,
+                                                   reinterpret_cast<LPCWSTR>(text.c_str()), 4)),
               static_cast<LONG>(id));
     const auto* sd = pending_as<set_display::params>(0);
     ASSERT_NE(sd, nullptr);
@@ -813,20 +877,24 @@ TEST_F(PhoneTest, SetFunctionsSendTheSwitchServicesAndCompleteOnce) {
     EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
 
     id = new_request();
-    ASSERT_EQ(track(id, devices::phone_set_hook_switch(st(), id, hd,
-                                                       PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_HEADSET,
-                                                       PHONEHOOKSWITCHMODE_MICSPEAKER)),
+    ASSERT_EQ(track(id, devices::phone_set_hook_switch(
+                            st(), id, hd, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_HEADSET,
+                            PHONEHOOKSWITCHMODE_MICSPEAKER)),
               static_cast<LONG>(id));
     ASSERT_EQ(link->pending().size(), 2u);
-    EXPECT_EQ(pending_as<set_hookswitch_status::params>(0)->hookswitch, protocol::hookswitch_type::handset);
-    EXPECT_EQ(pending_as<set_hookswitch_status::params>(1)->hookswitch, protocol::hookswitch_type::headset);
-    EXPECT_EQ(pending_as<set_hookswitch_status::params>(1)->mode, protocol::hookswitch_mode::mic_and_speaker);
+    EXPECT_EQ(pending_as<set_hookswitch_status::params>(0)->hookswitch,
+              protocol::hookswitch_type::handset);
+    EXPECT_EQ(pending_as<set_hookswitch_status::params>(1)->hookswitch,
+              protocol::hookswitch_type::headset);
+    EXPECT_EQ(pending_as<set_hookswitch_status::params>(1)->mode,
+              protocol::hookswitch_mode::mic_and_speaker);
     link->complete_next(result_of<set_hookswitch_status>({}));
     link->fail_next(pbx_link::request_failure::timeout);
     EXPECT_EQ(completions_of(id), std::vector<LONG>{err(PHONEERR_OPERATIONFAILED)});
 
     id = new_request();
-    ASSERT_EQ(track(id, devices::phone_set_lamp(st(), id, hd, 12, PHONELAMPMODE_FLASH)), static_cast<LONG>(id));
+    ASSERT_EQ(track(id, devices::phone_set_lamp(st(), id, hd, 12, PHONELAMPMODE_FLASH)),
+              static_cast<LONG>(id));
     EXPECT_EQ(pending_as<set_lamp_mode::params>(0)->lamp, 3u);  // the switch's lamp of button 12
     EXPECT_EQ(pending_as<set_lamp_mode::params>(0)->mode, protocol::lamp_mode::flash);
     link->complete_next(result_of<set_lamp_mode>({}));
@@ -838,26 +906,36 @@ TEST_F(PhoneTest, SetFunctionsSendTheSwitchServicesAndCompleteOnce) {
 
     // hostile
     auto bad = new_request();
-    EXPECT_EQ(track(bad, devices::phone_set_display(st(), bad, hd, 5, 0, nullptr, 0)), err(PHONEERR_INVALPARAM));
-    EXPECT_EQ(track(bad, devices::phone_set_hook_switch(st(), bad, hd, 0x8, PHONEHOOKSWITCHMODE_ONHOOK)),
-              err(PHONEERR_INVALHOOKSWITCHDEV));
-    EXPECT_EQ(track(bad, devices::phone_set_hook_switch(st(), bad, hd, PHONEHOOKSWITCHDEV_HANDSET, 0x3)),
-              err(PHONEERR_INVALHOOKSWITCHMODE));
+    EXPECT_EQ(track(bad, devices::phone_set_display(st(), bad, hd, 5, 0, nullptr, 0)),
+              err(PHONEERR_INVALPARAM));
+    EXPECT_EQ(
+        track(bad, devices::phone_set_hook_switch(st(), bad, hd, 0x8, PHONEHOOKSWITCHMODE_ONHOOK)),
+        err(PHONEERR_INVALHOOKSWITCHDEV));
+    EXPECT_EQ(
+        track(bad, devices::phone_set_hook_switch(st(), bad, hd, PHONEHOOKSWITCHDEV_HANDSET, 0x3)),
+        err(PHONEERR_INVALHOOKSWITCHMODE));
     EXPECT_EQ(track(bad, devices::phone_set_lamp(st(), bad, hd, 0, PHONELAMPMODE_STEADY)),
               err(PHONEERR_INVALBUTTONLAMPID));  // button 0 has no lamp on this set
     EXPECT_EQ(track(bad, devices::phone_set_lamp(st(), bad, hd, 12, PHONELAMPMODE_DUMMY)),
               err(PHONEERR_INVALLAMPMODE));
-    EXPECT_EQ(track(bad, devices::phone_set_ring(st(), bad, hd, 2, 0)), err(PHONEERR_INVALRINGMODE));
-    EXPECT_EQ(track(bad, devices::phone_set_ring(st(), bad, nullptr, 0, 0)), err(PHONEERR_INVALPHONEHANDLE));
+    EXPECT_EQ(track(bad, devices::phone_set_ring(st(), bad, hd, 2, 0)),
+              err(PHONEERR_INVALRINGMODE));
+    EXPECT_EQ(track(bad, devices::phone_set_ring(st(), bad, nullptr, 0, 0)),
+              err(PHONEERR_INVALPHONEHANDLE));
     EXPECT_TRUE(link->pending().empty());
 }
 
 TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
     link->push_event("2001", event_of(protocol::evt::hookswitch_changed{
-                                 {}, "2001", protocol::hookswitch_type::speaker, protocol::hookswitch_mode::mic_and_speaker}));
-    link->push_event("2001", event_of(protocol::evt::lamp_mode_changed{{}, "2001", 4, protocol::lamp_mode::wink}));
+                                 {},
+                                 "2001",
+                                 protocol::hookswitch_type::speaker,
+                                 protocol::hookswitch_mode::mic_and_speaker}));
+    link->push_event("2001", event_of(protocol::evt::lamp_mode_changed{
+                                 {}, "2001", 4, protocol::lamp_mode::wink}));
     link->push_event("2001", event_of(protocol::evt::display_updated{{}, "2001", "Call", 0u, 6u}));
-    link->push_event("2001", event_of(protocol::evt::ringer_status_changed{{}, "2001", protocol::ringer_mode::ringing, 50u}));
+    link->push_event("2001", event_of(protocol::evt::ringer_status_changed{
+                                 {}, "2001", protocol::ringer_mode::ringing, 50u}));
     link->push_event("2001", event_of(protocol::evt::button_pressed{{}, "2001", 13, "Transfer"}));
     auto s = phone_msgs(PHONE_STATE);
     ASSERT_EQ(s.size(), 5u);
@@ -894,8 +972,10 @@ TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
     ASSERT_EQ(devices::phone_set_status_messages(st(), hd, PHONESTATE_LAMP, PHONEBUTTONMODE_KEYPAD,
                                                  PHONEBUTTONSTATE_DOWN),
               ok);
-    link->push_event("2001", event_of(protocol::evt::hookswitch_changed{
-                                 {}, "2001", protocol::hookswitch_type::speaker, protocol::hookswitch_mode::on_hook}));
+    link->push_event(
+        "2001",
+        event_of(protocol::evt::hookswitch_changed{
+            {}, "2001", protocol::hookswitch_type::speaker, protocol::hookswitch_mode::on_hook}));
     link->push_event("2001", event_of(protocol::evt::button_pressed{{}, "2001", 13, std::nullopt}));
     link->push_event("2001", event_of(protocol::evt::button_pressed{{}, "2001", 0, std::nullopt}));
     EXPECT_EQ(phone_msgs(PHONE_STATE).size(), 5u);
@@ -906,7 +986,8 @@ TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
 
     // closed: nothing more, stale handle
     ASSERT_EQ(devices::phone_close(st(), hd), ok);
-    link->push_event("2001", event_of(protocol::evt::lamp_mode_changed{{}, "2001", 4, protocol::lamp_mode::off}));
+    link->push_event("2001", event_of(protocol::evt::lamp_mode_changed{
+                                 {}, "2001", 4, protocol::lamp_mode::off}));
     EXPECT_EQ(phone_msgs(PHONE_STATE).size(), 5u);
     EXPECT_EQ(devices::phone_get_lamp(st(), hd, 13, &mode), err(PHONEERR_INVALPHONEHANDLE));
     EXPECT_EQ(devices::phone_close(st(), hd), err(PHONEERR_INVALPHONEHANDLE));
@@ -915,13 +996,18 @@ TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
 TEST_F(PhoneTest, GetIdAcrossLineAndPhone) {
     const std::u16string line_class = u"tapi/line", phone_class = u"tapi/phone";
     var_buffer b(64);
-    ASSERT_EQ(devices::phone_get_id(st(), hd, b.as<VARSTRING>(), reinterpret_cast<LPCWSTR>(line_class.c_str())), ok);
+    ASSERT_EQ(devices::phone_get_id(st(), hd, b.as<VARSTRING>(),
+                                    reinterpret_cast<LPCWSTR>(line_class.c_str())),
+              ok);
     EXPECT_EQ(b.dword(b.as<VARSTRING>()->dwStringOffset), line_id(0));
-    ASSERT_EQ(devices::phone_get_id(st(), hd, b.as<VARSTRING>(), reinterpret_cast<LPCWSTR>(phone_class.c_str())), ok);
+    ASSERT_EQ(devices::phone_get_id(st(), hd, b.as<VARSTRING>(),
+                                    reinterpret_cast<LPCWSTR>(phone_class.c_str())),
+              ok);
     EXPECT_EQ(b.dword(b.as<VARSTRING>()->dwStringOffset), phone_id(0));
 }
 
-// ---- reload ------------------------------------------------------------------------------------------
+// ---- reload
+// ------------------------------------------------------------------------------------------
 
 TEST_F(DevicesTest, ReloadAddsAndRemovesDevices) {
     start();
@@ -950,15 +1036,19 @@ TEST_F(DevicesTest, ReloadAddsAndRemovesDevices) {
     ASSERT_EQ(removes.size(), 1u);
     EXPECT_EQ(removes[0].p1, removed_id);
     var_buffer b(4096);
-    EXPECT_EQ(devices::line_get_dev_caps(st(), removed_id, v31, 0, b.as<LINEDEVCAPS>()), err(LINEERR_NODEVICE));
+    EXPECT_EQ(devices::line_get_dev_caps(st(), removed_id, v31, 0, b.as<LINEDEVCAPS>()),
+              err(LINEERR_NODEVICE));
     DWORD n = 0;
-    EXPECT_EQ(devices::line_get_num_address_ids(st(), removed_hd, &n), err(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(devices::line_get_num_address_ids(st(), removed_hd, &n),
+              err(LINEERR_INVALLINEHANDLE));
     EXPECT_EQ(devices::line_close(st(), removed_hd), ok);  // TAPI closes it after LINE_REMOVE
     HDRVLINE hd = nullptr;
-    EXPECT_EQ(devices::line_open(st(), removed_id, nullptr, &hd, v31, &recorder::line_event), err(LINEERR_NODEVICE));
+    EXPECT_EQ(devices::line_open(st(), removed_id, nullptr, &hd, v31, &recorder::line_event),
+              err(LINEERR_NODEVICE));
 
     // TAPI creates the new line: it answers under its new id
-    EXPECT_EQ(devices::line_get_dev_caps(st(), 500, v31, 0, b.as<LINEDEVCAPS>()), err(LINEERR_BADDEVICEID));
+    EXPECT_EQ(devices::line_get_dev_caps(st(), 500, v31, 0, b.as<LINEDEVCAPS>()),
+              err(LINEERR_BADDEVICEID));
     ASSERT_EQ(prov->create_line_device(3, 500), 0);
     EXPECT_EQ(prov->create_line_device(3, 501), err(LINEERR_BADDEVICEID));  // only once
     ASSERT_EQ(devices::line_get_dev_caps(st(), 500, v31, 0, b.as<LINEDEVCAPS>()), ok);
@@ -990,7 +1080,8 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     const char* head = R"({
       "switch": { "endpoints": ["wss://pbx.example:8443/csta"], "auth": { "tokenEnv": "CTIGW_DEVICES_TEST_TOKEN" } },
       "devices": )";
-    config_text = std::string(head) + R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"] } })";
+    config_text = std::string(head) +
+                  R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"] } })";
     EXPECT_EQ(prov->reload(), "");
     // the link monitors the union of line and phone extensions: 2003 out, 2004 and 2005 in
     ASSERT_EQ(link->device_sets().size(), 1u);
@@ -1000,10 +1091,12 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     ASSERT_EQ(st().lines_[3]->extension, "2004");
     ASSERT_EQ(prov->create_line_device(3, 500), 0);
     HDRVLINE hd = nullptr;
-    ASSERT_EQ(devices::line_open(st(), 500, reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1400}), &hd,
-                                 v31, &recorder::line_event),
+    ASSERT_EQ(devices::line_open(st(), 500, reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1400}),
+                                 &hd, v31, &recorder::line_event),
               ok);
-    ASSERT_EQ(devices::line_set_status_messages(st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0), ok);
+    ASSERT_EQ(devices::line_set_status_messages(
+                  st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0),
+              ok);
     EXPECT_FALSE(st().lines_[3]->in_service);
     EXPECT_TRUE(line_msgs(LINE_LINEDEVSTATE).empty());
     // the link is live: the truth puts it in service at once (no on_live follows)
@@ -1023,14 +1116,16 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     EXPECT_TRUE(st().phones_.back()->in_service);
 
     // a reload that changes no extension leaves the link alone
-    config_text = std::string(head) +
-                  R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"], "names": { "2004": "Desk" } } })";
+    config_text =
+        std::string(head) +
+        R"({ "lines": ["2001", "2002", "2004"], "phones": ["2001", "2005"], "names": { "2004": "Desk" } } })";
     EXPECT_EQ(prov->reload(), "");
     EXPECT_EQ(link->device_sets().size(), 1u);
 
     // a new line of an extension already monitored for its phone: no new truth comes, it is in
     // service at once since the device is
-    config_text = std::string(head) + R"({ "lines": ["2001", "2002", "2004", "2005"], "phones": ["2001", "2005"] } })";
+    config_text = std::string(head) +
+                  R"({ "lines": ["2001", "2002", "2004", "2005"], "phones": ["2001", "2005"] } })";
     EXPECT_EQ(prov->reload(), "");
     ASSERT_EQ(link->device_sets().size(), 2u);
     EXPECT_EQ(link->device_sets()[1], link->device_sets()[0]);
@@ -1039,8 +1134,9 @@ TEST_F(DevicesTest, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
 
     // while the link is down a truth waits for on_live, as in any resync
     link->go_down("test");
-    config_text = std::string(head) +
-                  R"({ "lines": ["2001", "2002", "2004", "2005", "2006"], "phones": ["2001", "2005"] } })";
+    config_text =
+        std::string(head) +
+        R"({ "lines": ["2001", "2002", "2004", "2005", "2006"], "phones": ["2001", "2005"] } })";
     EXPECT_EQ(prov->reload(), "");
     ASSERT_EQ(link->device_sets().size(), 3u);
     EXPECT_EQ(link->device_sets()[2].back(), "2006");
@@ -1064,7 +1160,8 @@ TEST_F(DevicesTest, ReloadWithABadFileKeepsTheRunningConfiguration) {
     EXPECT_TRUE(recorder::line_creates.empty());
 }
 
-// ---- configuration watcher ---------------------------------------------------------------------------
+// ---- configuration watcher
+// ---------------------------------------------------------------------------
 
 TEST(ConfigWatcher, CallsBackWhenTheTimeChanges) {
     using ft = std::filesystem::file_time_type;
@@ -1085,12 +1182,15 @@ TEST(ConfigWatcher, CallsBackWhenTheTimeChanges) {
 
 TEST(ConfigWatcher, ThreadStartsAndStops) {
     std::atomic<int> polls{0};
-    config_watcher w([&] {
-        ++polls;
-        return std::optional<std::filesystem::file_time_type>{};
-    }, [] {}, std::chrono::milliseconds(1));
+    config_watcher w(
+        [&] {
+            ++polls;
+            return std::optional<std::filesystem::file_time_type>{};
+        },
+        [] {}, std::chrono::milliseconds(1));
     w.start();
-    for (int i = 0; i < 1000 && polls.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 1000 && polls.load() < 3; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     w.stop();
     EXPECT_GE(polls.load(), 3);
 }

@@ -17,7 +17,7 @@
 #include "ctigw/tsp/varstruct.hpp"
 
 #ifndef CTIGW_TSP_LIBRARY
-#  error "CTIGW_TSP_LIBRARY must name libctigw-tsp.so"
+#error "CTIGW_TSP_LIBRARY must name libctigw-tsp.so"
 #endif
 
 namespace {
@@ -25,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class TspLibrary : public ::testing::Test {
-protected:
+  protected:
     void* lib = nullptr;
     fs::path dir;
 
@@ -70,7 +70,8 @@ std::vector<std::string> def_exports(bool windows_only = false) {
             marked = true;
             continue;
         }
-        if ((word.rfind("TSPI_", 0) == 0 || word.rfind("TUISPI_", 0) == 0) && marked == windows_only) {
+        if ((word.rfind("TSPI_", 0) == 0 || word.rfind("TUISPI_", 0) == 0) &&
+            marked == windows_only) {
             names.push_back(word);
         }
         marked = false;
@@ -87,8 +88,9 @@ TEST_F(TspLibrary, EveryDefNameIsExported) {
     ASSERT_GT(names.size(), 50u);
     for (const auto& n : names) EXPECT_NE(::dlsym(lib, n.c_str()), nullptr) << n;
     // and what we do not implement is not exported
-    for (const char* n : {"TSPI_lineDevSpecificFeature", "TSPI_lineGetDevConfig",
-                          "TSPI_phoneSetVolume", "TUISPI_providerConfig", "TSPI_phoneDevSpecific"}) {
+    for (const char* n :
+         {"TSPI_lineDevSpecificFeature", "TSPI_lineGetDevConfig", "TSPI_phoneSetVolume",
+          "TUISPI_providerConfig", "TSPI_phoneDevSpecific"}) {
         EXPECT_EQ(::dlsym(lib, n), nullptr) << n;
     }
     // the agent extension (docs/agents.md §4)
@@ -125,7 +127,8 @@ TEST_F(TspLibrary, GenericDialogDataAnswersTheStatusRequest) {
               "(0 in service), 1 phone (0 in service)");
     EXPECT_EQ(data(3, TUISPIDLL_OBJECT_LINEID, block.data(), static_cast<DWORD>(block.size())),
               static_cast<LONG>(LINEERR_INVALPARAM));
-    EXPECT_EQ(data(3, TUISPIDLL_OBJECT_PROVIDERID, nullptr, 0), static_cast<LONG>(LINEERR_INVALPARAM));
+    EXPECT_EQ(data(3, TUISPIDLL_OBJECT_PROVIDERID, nullptr, 0),
+              static_cast<LONG>(LINEERR_INVALPARAM));
     ui::write_status_request(block.data(), block.size());
     EXPECT_EQ(data(3, TUISPIDLL_OBJECT_PROVIDERID, block.data(), 40),
               static_cast<LONG>(LINEERR_STRUCTURETOOSMALL));
@@ -143,8 +146,8 @@ TEST_F(TspLibrary, ProviderLifecycleThroughTheExports) {
     auto* phone_open = fn<decltype(TSPI_phoneOpen)>("TSPI_phoneOpen");
     auto* phone_close = fn<decltype(TSPI_phoneClose)>("TSPI_phoneClose");
     auto* ui = fn<decltype(TSPI_providerUIIdentify)>("TSPI_providerUIIdentify");
-    ASSERT_TRUE(negotiate && enum_devices && init && shutdown && dev_caps && line_open && line_close &&
-                phone_open && phone_close && ui);
+    ASSERT_TRUE(negotiate && enum_devices && init && shutdown && dev_caps && line_open &&
+                line_close && phone_open && phone_close && ui);
 
     std::vector<unsigned char> caps(4096);
     const DWORD total = 4096;

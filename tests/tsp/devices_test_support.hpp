@@ -99,7 +99,8 @@ inline const char* default_config = R"({
 /// Builds a service_result for service S.
 template <class S>
 protocol::service_result result_of(typename S::result r) {
-    return protocol::service_result{std::in_place_index<protocol::service_index_v<S>>, std::move(r)};
+    return protocol::service_result{std::in_place_index<protocol::service_index_v<S>>,
+                                    std::move(r)};
 }
 
 template <class E>
@@ -111,7 +112,7 @@ protocol::event_message event_of(E e) {
 }
 
 class devices_fixture : public ::testing::Test {
-protected:
+  protected:
     std::string config_text = default_config;
     pbx_link::testing::fake_link* link = nullptr;
     pbx_link::link_settings link_settings;
@@ -134,7 +135,8 @@ protected:
             std::lock_guard lock(recorder::mutex);
             for (auto id : issued) {
                 auto it = recorder::completions.find(id);
-                ASSERT_NE(it, recorder::completions.end()) << "request " << id << " never completed";
+                ASSERT_NE(it, recorder::completions.end())
+                    << "request " << id << " never completed";
                 EXPECT_EQ(it->second.size(), 1u) << "request " << id << " completed more than once";
             }
             prov.reset();
@@ -221,8 +223,8 @@ protected:
         } else if constexpr (std::is_same_v<P, snapshot_call::params>) {
             link->complete_next(result_of<snapshot_call>({}));  // the far ends after a resync
         } else {
-            ADD_FAILURE() << "unexpected request " << protocol::service_name(
-                                                         protocol::service_params(P{}).index());
+            ADD_FAILURE() << "unexpected request "
+                          << protocol::service_name(protocol::service_params(P{}).index());
             link->fail_next(pbx_link::request_failure::timeout);
         }
     }
@@ -233,13 +235,16 @@ protected:
     HDRVLINE open_line(std::size_t index, DWORD version = v31,
                        HTAPILINE ht = reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1100})) {
         HDRVLINE hd = nullptr;
-        EXPECT_EQ(devices::line_open(st(), line_id(index), ht, &hd, version, &recorder::line_event), 0);
+        EXPECT_EQ(devices::line_open(st(), line_id(index), ht, &hd, version, &recorder::line_event),
+                  0);
         return hd;
     }
     HDRVPHONE open_phone(std::size_t index, DWORD version = v31,
                          HTAPIPHONE ht = reinterpret_cast<HTAPIPHONE>(std::uintptr_t{0x2200})) {
         HDRVPHONE hd = nullptr;
-        EXPECT_EQ(devices::phone_open(st(), phone_id(index), ht, &hd, version, &recorder::phone_event), 0);
+        EXPECT_EQ(
+            devices::phone_open(st(), phone_id(index), ht, &hd, version, &recorder::phone_event),
+            0);
         return hd;
     }
 

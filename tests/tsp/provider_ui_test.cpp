@@ -41,17 +41,20 @@ ui::provider_status running() {
     return s;
 }
 
-// ---- status texts ---------------------------------------------------------------------------------
+// ---- status texts
+// ---------------------------------------------------------------------------------
 
 TEST(StatusText, RunningProvider) {
-    EXPECT_EQ(ui::status_text(running()),
-              "link live (wss://pbx.example:8443/csta), 2 lines (2 in service), 1 phone (1 in service)");
+    EXPECT_EQ(
+        ui::status_text(running()),
+        "link live (wss://pbx.example:8443/csta), 2 lines (2 in service), 1 phone (1 in service)");
 }
 
 TEST(StatusText, EnumeratedNotInitialisedAndNoPhones) {
     ui::provider_status s;
     s.lines = 1;
-    EXPECT_EQ(ui::status_text(s), "link not started (provider not initialised), 1 line (0 in service), 0 phones");
+    EXPECT_EQ(ui::status_text(s),
+              "link not started (provider not initialised), 1 line (0 in service), 0 phones");
     s.initialized = true;
     s.link_state = "backoff";
     s.endpoint = "wss://a:1/x";
@@ -62,7 +65,8 @@ TEST(StatusText, NoProvider) {
     EXPECT_EQ(ui::status_text(std::nullopt), "provider not running: TAPI has not started it");
 }
 
-// ---- the status block -------------------------------------------------------------------------------
+// ---- the status block
+// -------------------------------------------------------------------------------
 
 std::vector<unsigned char> request(std::size_t size = ui::status_block_size) {
     std::vector<unsigned char> block(size);
@@ -102,9 +106,11 @@ TEST(StatusBlock, AnythingElseIsInvalParam) {
         return running();
     };
     auto block = request();
-    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, nullptr, 4096, snapshot), invalparam);
-    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_LINEID, block.data(), block.size(), snapshot),
+    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, nullptr, 4096, snapshot),
               invalparam);
+    EXPECT_EQ(
+        ui::answer_status_request(TUISPIDLL_OBJECT_LINEID, block.data(), block.size(), snapshot),
+        invalparam);
     EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_DIALOGINSTANCE, block.data(), block.size(),
                                         snapshot),
               invalparam);
@@ -113,10 +119,12 @@ TEST(StatusBlock, AnythingElseIsInvalParam) {
               invalparam);
     // another version, another magic, garbage
     std::memcpy(block.data(), "ctigw status request v2", 24);
-    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(), snapshot),
+    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(),
+                                        snapshot),
               invalparam);
     std::memset(block.data(), 0xAB, block.size());
-    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(), snapshot),
+    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(),
+                                        snapshot),
               invalparam);
     // a reply is not a request
     block = request();
@@ -145,10 +153,9 @@ TEST(StatusBlock, TooSmall) {
 
 TEST(StatusBlock, ThrowingSnapshotIsOperationFailed) {
     auto block = request();
-    EXPECT_EQ(ui::answer_status_request(TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(),
-                                        []() -> std::optional<ui::provider_status> {
-                                            throw std::runtime_error("boom");
-                                        }),
+    EXPECT_EQ(ui::answer_status_request(
+                  TUISPIDLL_OBJECT_PROVIDERID, block.data(), block.size(),
+                  []() -> std::optional<ui::provider_status> { throw std::runtime_error("boom"); }),
               op_failed);
 }
 
@@ -173,10 +180,12 @@ TEST(DialogStatusText, WhatTheDialogShows) {
     EXPECT_EQ(ui::dialog_status_text(true, 0, block.data(), block.size()),
               "provider not running (no status in TAPI's reply)");
     ASSERT_EQ(answer(block, running()), 0);
-    EXPECT_EQ(ui::dialog_status_text(true, 0, block.data(), block.size()), ui::status_text(running()));
+    EXPECT_EQ(ui::dialog_status_text(true, 0, block.data(), block.size()),
+              ui::status_text(running()));
 }
 
-// ---- validation texts -------------------------------------------------------------------------------
+// ---- validation texts
+// -------------------------------------------------------------------------------
 
 TEST(ValidationText, Valid) {
     const auto r = cfg::load_text(R"({
@@ -190,13 +199,15 @@ TEST(ValidationText, Valid) {
 }
 
 TEST(ValidationText, InvalidListsEveryErrorWithItsPosition) {
-    const auto r = cfg::load_text("{\n  \"switch\": {\n    \"endpoints\": 5\n  },\n  \"bogus\": 1\n}\n");
+    const auto r =
+        cfg::load_text("{\n  \"switch\": {\n    \"endpoints\": 5\n  },\n  \"bogus\": 1\n}\n");
     ASSERT_FALSE(r.ok());
     const auto text = ui::validation_text(r);
     const std::string first_line = "invalid: " + std::to_string(r.errors.size()) +
                                    (r.errors.size() == 1 ? " error" : " errors");
     EXPECT_EQ(text.substr(0, text.find('\n')), first_line) << text;
-    for (const auto& d : r.errors) EXPECT_NE(text.find("\n" + cfg::format(d)), std::string::npos) << text;
+    for (const auto& d : r.errors)
+        EXPECT_NE(text.find("\n" + cfg::format(d)), std::string::npos) << text;
     EXPECT_NE(text.find("(line 3, column 18)"), std::string::npos) << text;
 }
 
@@ -209,10 +220,12 @@ TEST(ValidationText, BrokenJson) {
 TEST(ValidationText, Unreadable) {
     const auto r = cfg::load_file("/nonexistent/ctigw.json");
     ASSERT_TRUE(r.io_error);
-    EXPECT_EQ(ui::validation_text(r).rfind("cannot read the file:\n", 0), 0u) << ui::validation_text(r);
+    EXPECT_EQ(ui::validation_text(r).rfind("cannot read the file:\n", 0), 0u)
+        << ui::validation_text(r);
 }
 
-// ---- install / remove -------------------------------------------------------------------------------
+// ---- install / remove
+// -------------------------------------------------------------------------------
 
 TEST(SameFileName, ComparesTheFileNamePartIgnoringAsciiCase) {
     EXPECT_TRUE(ui::same_file_name(L"ctigw.tsp", L"ctigw.tsp"));
@@ -263,7 +276,8 @@ TEST(Install, UpgradeKeepsTheAdministratorsValues) {
 }
 
 TEST(Install, SecondInstanceIsRefusedWithoutWriting) {
-    const std::vector<std::wstring> names{L"ctigw.tsp", L"CTIGW.TSP", L"C:\\Windows\\System32\\ctigw.tsp"};
+    const std::vector<std::wstring> names{L"ctigw.tsp", L"CTIGW.TSP",
+                                          L"C:\\Windows\\System32\\ctigw.tsp"};
     for (std::size_t i = 0; i < names.size(); ++i) {
         fake_registry r;
         r.put_dword(reg::tapi_providers_key, L"NumProviders", 2);

@@ -21,22 +21,19 @@ struct buffer {
     std::uint32_t total;
 
     explicit buffer(std::uint32_t total_size, unsigned char fill = 0xCC)
-        : bytes(total_size + guard, fill), total(total_size)
-    {
+        : bytes(total_size + guard, fill), total(total_size) {
         std::memcpy(bytes.data(), &total_size, sizeof total_size);
     }
     T* get() { return reinterpret_cast<T*>(bytes.data()); }
-    [[nodiscard]] bool guard_intact(unsigned char fill = 0xCC) const
-    {
-        return std::all_of(bytes.begin() + total, bytes.end(), [&](unsigned char b) { return b == fill; });
+    [[nodiscard]] bool guard_intact(unsigned char fill = 0xCC) const {
+        return std::all_of(bytes.begin() + total, bytes.end(),
+                           [&](unsigned char b) { return b == fill; });
     }
     template <class M>
-    M field(M T::*m)
-    {
+    M field(M T::*m) {
         return get()->*m;
     }
-    std::u16string string_at(std::uint32_t off, std::uint32_t size) const
-    {
+    std::u16string string_at(std::uint32_t off, std::uint32_t size) const {
         std::u16string s(size / 2, u'\0');
         std::memcpy(s.data(), bytes.data() + off, size);
         return s;
@@ -45,8 +42,7 @@ struct buffer {
 
 // ---- fixed sizes per version
 
-TEST(FixedSize, LineDevCapsVersionBoundaries)
-{
+TEST(FixedSize, LineDevCapsVersionBoundaries) {
     EXPECT_EQ(sizeof(LINEDEVCAPS), 292u);
     EXPECT_EQ(fixed_size<LINEDEVCAPS>(tapi_version_2_0), 252u);
     EXPECT_EQ(fixed_size<LINEDEVCAPS>(tapi_version_2_1), 252u);
@@ -57,8 +53,7 @@ TEST(FixedSize, LineDevCapsVersionBoundaries)
     EXPECT_EQ(fixed_size<LINEDEVCAPS>(0x0002FFFF), offsetof(LINEDEVCAPS, dwAddressTypes));
 }
 
-TEST(FixedSize, PhoneCapsVersionBoundaries)
-{
+TEST(FixedSize, PhoneCapsVersionBoundaries) {
     EXPECT_EQ(fixed_size<PHONECAPS>(tapi_version_2_0), offsetof(PHONECAPS, PermanentPhoneGuid));
     EXPECT_EQ(fixed_size<PHONECAPS>(tapi_version_2_1), offsetof(PHONECAPS, PermanentPhoneGuid));
     EXPECT_EQ(fixed_size<PHONECAPS>(tapi_version_2_2), sizeof(PHONECAPS));
@@ -66,16 +61,14 @@ TEST(FixedSize, PhoneCapsVersionBoundaries)
     EXPECT_EQ(sizeof(PHONECAPS) - fixed_size<PHONECAPS>(tapi_version_2_1), sizeof(GUID));
 }
 
-TEST(FixedSize, CallInfoAndCallParamsGrowAt30)
-{
+TEST(FixedSize, CallInfoAndCallParamsGrowAt30) {
     EXPECT_EQ(fixed_size<LINECALLINFO>(tapi_version_2_2), sizeof(LINECALLINFO) - 5 * sizeof(DWORD));
     EXPECT_EQ(fixed_size<LINECALLINFO>(tapi_version_3_0), sizeof(LINECALLINFO));
     EXPECT_EQ(fixed_size<LINECALLPARAMS>(tapi_version_2_2), sizeof(LINECALLPARAMS) - sizeof(DWORD));
     EXPECT_EQ(fixed_size<LINECALLPARAMS>(tapi_version_3_0), sizeof(LINECALLPARAMS));
 }
 
-TEST(FixedSize, UnchangedStructuresAreFullSizeFrom20)
-{
+TEST(FixedSize, UnchangedStructuresAreFullSizeFrom20) {
     for (auto v : all_versions) {
         EXPECT_EQ(fixed_size<LINEADDRESSCAPS>(v), sizeof(LINEADDRESSCAPS));
         EXPECT_EQ(fixed_size<LINEADDRESSSTATUS>(v), sizeof(LINEADDRESSSTATUS));
@@ -90,16 +83,14 @@ TEST(FixedSize, UnchangedStructuresAreFullSizeFrom20)
     EXPECT_EQ(sizeof(LINECALLSTATUS), 56u);
 }
 
-TEST(FixedSize, OutOfRangeVersions)
-{
+TEST(FixedSize, OutOfRangeVersions) {
     EXPECT_EQ(fixed_size<LINEDEVCAPS>(0x00010004), fixed_size<LINEDEVCAPS>(tapi_version_2_0));
     EXPECT_EQ(fixed_size<LINEDEVCAPS>(0x00040000), sizeof(LINEDEVCAPS));
 }
 
 // ---- status / errors
 
-TEST(VarWriter, NullPointerIsInvalPointer)
-{
+TEST(VarWriter, NullPointerIsInvalPointer) {
     var_writer<LINEDEVCAPS> w(nullptr, fixed_size<LINEDEVCAPS>(tapi_version_3_1));
     EXPECT_FALSE(w.fits_fixed());
     EXPECT_EQ(w.status(), var_status::null_pointer);
@@ -109,8 +100,7 @@ TEST(VarWriter, NullPointerIsInvalPointer)
     w.finish();  // must not crash
 }
 
-TEST(VarWriter, TooSmallOnlyBelowFixedPartOfNegotiatedVersion)
-{
+TEST(VarWriter, TooSmallOnlyBelowFixedPartOfNegotiatedVersion) {
     for (auto v : all_versions) {
         const std::uint32_t fixed = fixed_size<LINEDEVCAPS>(v);
         {
@@ -121,7 +111,8 @@ TEST(VarWriter, TooSmallOnlyBelowFixedPartOfNegotiatedVersion)
             w.finish();
             // Nothing written at all: dwTotalSize kept, the rest still the fill pattern.
             EXPECT_EQ(b.field(&LINEDEVCAPS::dwTotalSize), fixed - 1);
-            EXPECT_TRUE(std::all_of(b.bytes.begin() + 4, b.bytes.end(), [](auto c) { return c == 0xCC; }));
+            EXPECT_TRUE(
+                std::all_of(b.bytes.begin() + 4, b.bytes.end(), [](auto c) { return c == 0xCC; }));
         }
         {
             buffer<LINEDEVCAPS> b(fixed);
@@ -133,8 +124,7 @@ TEST(VarWriter, TooSmallOnlyBelowFixedPartOfNegotiatedVersion)
     EXPECT_EQ(to_phoneerr(var_status::too_small), static_cast<LONG>(PHONEERR_STRUCTURETOOSMALL));
 }
 
-TEST(VarWriter, OldVersionBufferAccepted)
-{
+TEST(VarWriter, OldVersionBufferAccepted) {
     // A TAPI 2.0 caller allocating exactly the 2.0 LINEDEVCAPS must succeed, and 3.0 members
     // (which lie beyond its buffer) must never be written.
     const std::uint32_t fixed = fixed_size<LINEDEVCAPS>(tapi_version_2_0);
@@ -154,8 +144,7 @@ TEST(VarWriter, OldVersionBufferAccepted)
     EXPECT_TRUE(b.guard_intact());
 }
 
-TEST(VarWriter, FixedPartZeroedAndTotalSizeKept)
-{
+TEST(VarWriter, FixedPartZeroedAndTotalSizeKept) {
     buffer<LINEDEVSTATUS> b(1000);
     var_writer<LINEDEVSTATUS> w(b.get(), fixed_size<LINEDEVSTATUS>(tapi_version_3_1));
     ASSERT_TRUE(w.fits_fixed());
@@ -173,8 +162,7 @@ TEST(VarWriter, FixedPartZeroedAndTotalSizeKept)
 
 // ---- variable fields
 
-TEST(VarWriter, StringLayoutAndExactSizes)
-{
+TEST(VarWriter, StringLayoutAndExactSizes) {
     const std::uint32_t fixed = sizeof(VARSTRING);  // 24
     buffer<VARSTRING> b(200);
     var_writer<VARSTRING> w(b.get(), fixed);
@@ -192,8 +180,7 @@ TEST(VarWriter, StringLayoutAndExactSizes)
     EXPECT_TRUE(b.guard_intact());
 }
 
-TEST(VarWriter, EmptyStringIsOneTerminator)
-{
+TEST(VarWriter, EmptyStringIsOneTerminator) {
     buffer<VARSTRING> b(100);
     var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
     w.put_string(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, u"");
@@ -202,12 +189,13 @@ TEST(VarWriter, EmptyStringIsOneTerminator)
     EXPECT_EQ(b.field(&VARSTRING::dwNeededSize), 26u);
 }
 
-TEST(VarWriter, FieldsAreFourByteAligned)
-{
+TEST(VarWriter, FieldsAreFourByteAligned) {
     buffer<LINEDEVCAPS> b(1000);
     var_writer<LINEDEVCAPS> w(b.get(), fixed_size<LINEDEVCAPS>(tapi_version_3_1));
-    const auto a = w.put_string(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset, u"ab");  // 6 bytes
-    const auto c = w.put_string(&LINEDEVCAPS::dwSwitchInfoSize, &LINEDEVCAPS::dwSwitchInfoOffset, u"x");      // 4 bytes
+    const auto a = w.put_string(&LINEDEVCAPS::dwProviderInfoSize,
+                                &LINEDEVCAPS::dwProviderInfoOffset, u"ab");  // 6 bytes
+    const auto c = w.put_string(&LINEDEVCAPS::dwSwitchInfoSize, &LINEDEVCAPS::dwSwitchInfoOffset,
+                                u"x");  // 4 bytes
     w.finish();
     EXPECT_EQ(a, 292u);
     EXPECT_EQ(c, 300u);  // 292 + 6 = 298, aligned to 300
@@ -215,8 +203,7 @@ TEST(VarWriter, FieldsAreFourByteAligned)
     EXPECT_EQ(b.field(&LINEDEVCAPS::dwUsedSize), 304u);
 }
 
-TEST(VarWriter, AllOrNothingAndNeededCountsEverything)
-{
+TEST(VarWriter, AllOrNothingAndNeededCountsEverything) {
     // Fixed 24 + "hello" (12 bytes) would need 36; give 30: the string must not be truncated.
     buffer<VARSTRING> b(30);
     var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
@@ -230,8 +217,7 @@ TEST(VarWriter, AllOrNothingAndNeededCountsEverything)
     EXPECT_TRUE(std::all_of(b.bytes.begin() + 24, b.bytes.end(), [](auto c) { return c == 0xCC; }));
 }
 
-TEST(VarWriter, ExactFitSucceeds)
-{
+TEST(VarWriter, ExactFitSucceeds) {
     buffer<VARSTRING> b(36);
     var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
     EXPECT_EQ(w.put_string(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, u"hello"), 24u);
@@ -241,14 +227,15 @@ TEST(VarWriter, ExactFitSucceeds)
     EXPECT_TRUE(b.guard_intact());
 }
 
-TEST(VarWriter, LaterSmallerFieldStillFits)
-{
+TEST(VarWriter, LaterSmallerFieldStillFits) {
     // LINEDEVCAPS 3.1 fixed = 292. Total 310: a 20-byte field does not fit, a 4-byte one does.
     buffer<LINEDEVCAPS> b(310);
     var_writer<LINEDEVCAPS> w(b.get(), fixed_size<LINEDEVCAPS>(tapi_version_3_1));
-    const auto big = w.put_string(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset,
-                                  u"provider.");  // 20 bytes
-    const auto small = w.put_string(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset, u"L");
+    const auto big =
+        w.put_string(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset,
+                     u"provider.");  // 20 bytes
+    const auto small =
+        w.put_string(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset, u"L");
     w.finish();
     EXPECT_EQ(big, 0u);
     EXPECT_EQ(small, 292u);
@@ -260,12 +247,12 @@ TEST(VarWriter, LaterSmallerFieldStillFits)
     EXPECT_TRUE(b.guard_intact());
 }
 
-TEST(VarWriter, NeverWritesPastOddTotalSize)
-{
+TEST(VarWriter, NeverWritesPastOddTotalSize) {
     for (std::uint32_t total = 24; total < 80; ++total) {
         buffer<VARSTRING> b(total);
         var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
-        w.put_string(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, u"0123456789");  // 22 bytes
+        w.put_string(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset,
+                     u"0123456789");  // 22 bytes
         w.put_bytes(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, "xyz", 3);
         w.finish();
         EXPECT_TRUE(b.guard_intact()) << total;
@@ -274,8 +261,7 @@ TEST(VarWriter, NeverWritesPastOddTotalSize)
     }
 }
 
-TEST(VarWriter, HugeTotalSizeDoesNotWrap)
-{
+TEST(VarWriter, HugeTotalSizeDoesNotWrap) {
     // dwTotalSize near 4 GiB with a real 64-byte buffer: we only write what we have data for.
     buffer<VARSTRING> b(64);
     const DWORD huge = 0xFFFFFFFFu;
@@ -289,8 +275,7 @@ TEST(VarWriter, HugeTotalSizeDoesNotWrap)
     EXPECT_TRUE(b.guard_intact());
 }
 
-TEST(VarWriter, FixedSizeArgumentIsClamped)
-{
+TEST(VarWriter, FixedSizeArgumentIsClamped) {
     buffer<VARSTRING> b(sizeof(VARSTRING));
     var_writer<VARSTRING> w(b.get(), 10'000);  // bigger than sizeof: clamped to sizeof(VARSTRING)
     EXPECT_TRUE(w.fits_fixed());
@@ -299,14 +284,15 @@ TEST(VarWriter, FixedSizeArgumentIsClamped)
     EXPECT_EQ(w2.fixed_part(), 12u);
 }
 
-TEST(VarWriter, BytesAndStringList)
-{
+TEST(VarWriter, BytesAndStringList) {
     buffer<LINEDEVCAPS> b(1000);
     var_writer<LINEDEVCAPS> w(b.get(), fixed_size<LINEDEVCAPS>(tapi_version_2_2));
     const std::array<std::u16string_view, 2> classes{u"tapi/line", u"wave"};
-    const auto lo = w.put_string_list(&LINEDEVCAPS::dwDeviceClassesSize, &LINEDEVCAPS::dwDeviceClassesOffset, classes);
+    const auto lo = w.put_string_list(&LINEDEVCAPS::dwDeviceClassesSize,
+                                      &LINEDEVCAPS::dwDeviceClassesOffset, classes);
     const unsigned char blob[5] = {1, 2, 3, 4, 5};
-    const auto bo = w.put_bytes(&LINEDEVCAPS::dwDevSpecificSize, &LINEDEVCAPS::dwDevSpecificOffset, blob, sizeof blob);
+    const auto bo = w.put_bytes(&LINEDEVCAPS::dwDevSpecificSize, &LINEDEVCAPS::dwDevSpecificOffset,
+                                blob, sizeof blob);
     w.finish();
     EXPECT_EQ(lo, 268u);
     EXPECT_EQ(b.field(&LINEDEVCAPS::dwDeviceClassesSize), (9u + 1u + 4u + 1u + 1u) * 2u);  // 32
@@ -320,8 +306,7 @@ TEST(VarWriter, BytesAndStringList)
     EXPECT_FALSE(w.has(&LINEDEVCAPS::dwAvailableTracking));
 }
 
-TEST(VarWriter, EmptyStringListIsDoubleNul)
-{
+TEST(VarWriter, EmptyStringListIsDoubleNul) {
     buffer<LINEDEVCAPS> b(1000);
     var_writer<LINEDEVCAPS> w(b.get(), fixed_size<LINEDEVCAPS>(tapi_version_3_1));
     w.put_string_list(&LINEDEVCAPS::dwDeviceClassesSize, &LINEDEVCAPS::dwDeviceClassesOffset, {});
@@ -329,18 +314,17 @@ TEST(VarWriter, EmptyStringListIsDoubleNul)
     EXPECT_EQ(b.field(&LINEDEVCAPS::dwDeviceClassesSize), 4u);
 }
 
-TEST(VarWriter, Utf8StringConverted)
-{
+TEST(VarWriter, Utf8StringConverted) {
     buffer<VARSTRING> b(100);
     var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
-    w.put_string_utf8(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, "M\xC3\xBCller");  // Müller
+    w.put_string_utf8(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset,
+                      "M\xC3\xBCller");  // Müller
     w.finish();
     EXPECT_EQ(b.field(&VARSTRING::dwStringSize), 14u);
     EXPECT_EQ(b.string_at(24, 14), std::u16string(u"M\u00FCller\0", 7));
 }
 
-TEST(VarWriter, ZeroLengthBytesAreAbsentField)
-{
+TEST(VarWriter, ZeroLengthBytesAreAbsentField) {
     buffer<VARSTRING> b(100);
     var_writer<VARSTRING> w(b.get(), sizeof(VARSTRING));
     EXPECT_EQ(w.put_bytes(&VARSTRING::dwStringSize, &VARSTRING::dwStringOffset, nullptr, 0), 0u);
@@ -348,13 +332,13 @@ TEST(VarWriter, ZeroLengthBytesAreAbsentField)
     EXPECT_EQ(b.field(&VARSTRING::dwNeededSize), 24u);
 }
 
-TEST(VarWriter, PhoneCapsGuidOnlyFrom22)
-{
+TEST(VarWriter, PhoneCapsGuidOnlyFrom22) {
     for (auto v : all_versions) {
         const auto fixed = fixed_size<PHONECAPS>(v);
         buffer<PHONECAPS> b(fixed);
         var_writer<PHONECAPS> w(b.get(), fixed);
-        const bool wrote = w.set(&PHONECAPS::PermanentPhoneGuid, GUID{0xAABBCCDD, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}});
+        const bool wrote = w.set(&PHONECAPS::PermanentPhoneGuid,
+                                 GUID{0xAABBCCDD, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}});
         w.finish();
         EXPECT_EQ(wrote, v >= tapi_version_2_2);
         EXPECT_TRUE(b.guard_intact());
@@ -362,14 +346,17 @@ TEST(VarWriter, PhoneCapsGuidOnlyFrom22)
     }
 }
 
-TEST(VarWriter, WorkedExampleFromDocs)
-{
+TEST(VarWriter, WorkedExampleFromDocs) {
     // docs/tapi-compat.md: TAPI 2.2, dwTotalSize 300.
     buffer<LINEDEVCAPS> b(300);
     var_writer<LINEDEVCAPS> w(b.get(), fixed_size<LINEDEVCAPS>(tapi_version_2_2));
     ASSERT_TRUE(w.fits_fixed());
-    EXPECT_EQ(w.put_string_utf8(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset, "ctigw"), 268u);
-    EXPECT_EQ(w.put_string_utf8(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset, "Ext 201 M\xC3\xBCller"), 0u);
+    EXPECT_EQ(w.put_string_utf8(&LINEDEVCAPS::dwProviderInfoSize,
+                                &LINEDEVCAPS::dwProviderInfoOffset, "ctigw"),
+              268u);
+    EXPECT_EQ(w.put_string_utf8(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset,
+                                "Ext 201 M\xC3\xBCller"),
+              0u);
     w.finish();
     EXPECT_EQ(b.field(&LINEDEVCAPS::dwProviderInfoSize), 12u);
     EXPECT_EQ(b.field(&LINEDEVCAPS::dwLineNameSize), 0u);
@@ -384,8 +371,12 @@ TEST(VarWriter, WorkedExampleFromDocs)
     buffer<LINEDEVCAPS> b3(300);
     var_writer<LINEDEVCAPS> w3(b3.get(), fixed_size<LINEDEVCAPS>(tapi_version_3_0));
     // 3.0 caller, same 300 bytes: the fixed part (292) fits, "ctigw" (292 + 12 = 304) does not.
-    EXPECT_EQ(w3.put_string_utf8(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset, "ctigw"), 0u);
-    EXPECT_EQ(w3.put_string_utf8(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset, "Ext 201 M\xC3\xBCller"), 0u);
+    EXPECT_EQ(w3.put_string_utf8(&LINEDEVCAPS::dwProviderInfoSize,
+                                 &LINEDEVCAPS::dwProviderInfoOffset, "ctigw"),
+              0u);
+    EXPECT_EQ(w3.put_string_utf8(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset,
+                                 "Ext 201 M\xC3\xBCller"),
+              0u);
     w3.finish();
     EXPECT_EQ(b3.field(&LINEDEVCAPS::dwNeededSize), 334u);
     EXPECT_EQ(b3.field(&LINEDEVCAPS::dwUsedSize), 292u);
@@ -393,8 +384,7 @@ TEST(VarWriter, WorkedExampleFromDocs)
 
 // ---- reading caller-supplied structures
 
-TEST(ReadVar, BoundsChecked)
-{
+TEST(ReadVar, BoundsChecked) {
     buffer<LINECALLPARAMS> b(sizeof(LINECALLPARAMS) + 16, 0);
     const std::uint32_t fixed = sizeof(LINECALLPARAMS);
     const char16_t text[] = u"201";
@@ -402,9 +392,9 @@ TEST(ReadVar, BoundsChecked)
     auto s = read_var_string(b.get(), fixed, sizeof text, fixed);
     ASSERT_TRUE(s);
     EXPECT_EQ(*s, u"201");
-    EXPECT_FALSE(read_var_string(b.get(), fixed, 8, fixed + 12));          // past dwTotalSize
-    EXPECT_FALSE(read_var_string(b.get(), fixed, 8, 4));                   // inside the fixed part
-    EXPECT_FALSE(read_var_string(b.get(), fixed, 3, fixed));               // odd size
+    EXPECT_FALSE(read_var_string(b.get(), fixed, 8, fixed + 12));  // past dwTotalSize
+    EXPECT_FALSE(read_var_string(b.get(), fixed, 8, 4));           // inside the fixed part
+    EXPECT_FALSE(read_var_string(b.get(), fixed, 3, fixed));       // odd size
     EXPECT_FALSE(read_var_field(b.get(), fixed, 0xFFFFFFF0u, 0xFFFFFFF0u));  // no wrap-around
     EXPECT_FALSE(read_var_field(nullptr, fixed, 4, fixed));
     auto empty = read_var_field(b.get(), fixed, 0, 0);
@@ -412,8 +402,7 @@ TEST(ReadVar, BoundsChecked)
     EXPECT_TRUE(empty->empty());
 }
 
-TEST(ReadVar, WideView)
-{
+TEST(ReadVar, WideView) {
     EXPECT_TRUE(wide_view(nullptr).empty());
     const WCHAR s[] = u"12345";
     EXPECT_EQ(wide_view(s), u"12345");
@@ -422,8 +411,7 @@ TEST(ReadVar, WideView)
 
 // ---- UTF-8 <-> UTF-16
 
-TEST(Utf, AsciiAndBmp)
-{
+TEST(Utf, AsciiAndBmp) {
     EXPECT_EQ(utf8_to_utf16(""), u"");
     EXPECT_EQ(utf8_to_utf16("Ext 201"), u"Ext 201");
     EXPECT_EQ(utf8_to_utf16("\xE2\x82\xAC"), u"\u20AC");  // €
@@ -431,40 +419,41 @@ TEST(Utf, AsciiAndBmp)
     EXPECT_EQ(utf16_to_utf8(u"M\u00FCller"), "M\xC3\xBCller");
 }
 
-TEST(Utf, NonBmpUsesSurrogatePairs)
-{
+TEST(Utf, NonBmpUsesSurrogatePairs) {
     const std::string emoji = "\xF0\x9F\x93\x9E";  // U+1F4DE telephone receiver
     const std::u16string u = utf8_to_utf16(emoji);
     ASSERT_EQ(u.size(), 2u);
     EXPECT_EQ(u[0], 0xD83D);
     EXPECT_EQ(u[1], 0xDCDE);
     EXPECT_EQ(utf16_to_utf8(u), emoji);
-    EXPECT_EQ(utf8_to_utf16("\xF4\x8F\xBF\xBF"), std::u16string({char16_t(0xDBFF), char16_t(0xDFFF)}));
+    EXPECT_EQ(utf8_to_utf16("\xF4\x8F\xBF\xBF"),
+              std::u16string({char16_t(0xDBFF), char16_t(0xDFFF)}));
 }
 
-TEST(Utf, InvalidUtf8Replaced)
-{
+TEST(Utf, InvalidUtf8Replaced) {
     const std::u16string r = u"\uFFFD";
-    EXPECT_EQ(utf8_to_utf16("\x80"), r);                      // stray continuation
-    EXPECT_EQ(utf8_to_utf16("a\xFF" "b"), u"a\uFFFDb");       // invalid byte
-    EXPECT_EQ(utf8_to_utf16("\xC0\xAF"), r + r);              // overlong: C0 is never valid
-    EXPECT_EQ(utf8_to_utf16("\xE0\x80\xAF"), r + r + r);      // overlong 3-byte
-    EXPECT_EQ(utf8_to_utf16("\xED\xA0\x80"), r + r + r);      // encoded surrogate
+    EXPECT_EQ(utf8_to_utf16("\x80"), r);  // stray continuation
+    EXPECT_EQ(utf8_to_utf16("a\xFF"
+                            "b"),
+              u"a\uFFFDb");                                       // invalid byte
+    EXPECT_EQ(utf8_to_utf16("\xC0\xAF"), r + r);                  // overlong: C0 is never valid
+    EXPECT_EQ(utf8_to_utf16("\xE0\x80\xAF"), r + r + r);          // overlong 3-byte
+    EXPECT_EQ(utf8_to_utf16("\xED\xA0\x80"), r + r + r);          // encoded surrogate
     EXPECT_EQ(utf8_to_utf16("\xF4\x90\x80\x80"), r + r + r + r);  // above U+10FFFF
-    EXPECT_EQ(utf8_to_utf16("\xE2\x82"), r);                  // truncated at end: one U+FFFD
-    EXPECT_EQ(utf8_to_utf16("\xE2\x82x"), u"\uFFFDx");        // truncated before ASCII
+    EXPECT_EQ(utf8_to_utf16("\xE2\x82"), r);                      // truncated at end: one U+FFFD
+    EXPECT_EQ(utf8_to_utf16("\xE2\x82x"), u"\uFFFDx");            // truncated before ASCII
     EXPECT_EQ(utf8_to_utf16("\xF0\x9F\x93"), r);
 }
 
-TEST(Utf, UnpairedSurrogatesReplaced)
-{
+TEST(Utf, UnpairedSurrogatesReplaced) {
     EXPECT_EQ(utf16_to_utf8(std::u16string(1, char16_t(0xD800))), "\xEF\xBF\xBD");
     EXPECT_EQ(utf16_to_utf8(std::u16string(1, char16_t(0xDC00))), "\xEF\xBF\xBD");
-    EXPECT_EQ(utf16_to_utf8(std::u16string({char16_t(0xD800), u'a'})), "\xEF\xBF\xBD" "a");
+    EXPECT_EQ(utf16_to_utf8(std::u16string({char16_t(0xD800), u'a'})),
+              "\xEF\xBF\xBD"
+              "a");
 }
 
-TEST(Utf, RoundTripAllScalarValuesSampled)
-{
+TEST(Utf, RoundTripAllScalarValuesSampled) {
     for (char32_t cp = 1; cp <= 0x10FFFF; cp += 97) {
         if (cp >= 0xD800 && cp <= 0xDFFF) continue;
         std::u16string u;

@@ -35,7 +35,8 @@ namespace ui = ctigw::tsp::ui;
 constexpr DWORD overall_timeout_ms = 120000;
 constexpr auto find_timeout = std::chrono::seconds(20);
 
-// ---- reporting -------------------------------------------------------------------------------------
+// ---- reporting
+// -------------------------------------------------------------------------------------
 
 [[noreturn]] void fail(const std::string& what) {
     std::printf("FAIL: %s\n", what.c_str());
@@ -67,7 +68,8 @@ std::wstring hex(LONG v) {
 }
 
 void expect_rc(LONG got, LONG want, const std::string& what) {
-    if (got != want) fail(what + ": returned " + narrow(hex(got)) + ", expected " + narrow(hex(want)));
+    if (got != want)
+        fail(what + ": returned " + narrow(hex(got)) + ", expected " + narrow(hex(want)));
     ok(what);
 }
 
@@ -83,7 +85,8 @@ bool contains(const std::wstring& s, const std::wstring& part) {
     return s.find(part) != std::wstring::npos;
 }
 
-// ---- registry and files ----------------------------------------------------------------------------
+// ---- registry and files
+// ----------------------------------------------------------------------------
 
 struct reg_value {
     DWORD type = 0;
@@ -163,7 +166,8 @@ void write_file(const std::wstring& path, const std::string& content) {
     if (!out) fail("cannot write " + narrow(path));
 }
 
-// ---- the TSP ---------------------------------------------------------------------------------------
+// ---- the TSP
+// ---------------------------------------------------------------------------------------
 
 struct tsp {
     HMODULE module = nullptr;
@@ -186,7 +190,8 @@ tsp the_tsp;
 std::atomic<int> callback_calls{0};
 
 /// What TAPI does with the UI callback: the provider's TSPI_providerGenericDialogData.
-LONG CALLBACK forwarding_callback(DWORD_PTR object_id, DWORD object_type, LPVOID params, DWORD size) {
+LONG CALLBACK forwarding_callback(DWORD_PTR object_id, DWORD object_type, LPVOID params,
+                                  DWORD size) {
     ++callback_calls;
     return the_tsp.dialog_data(object_id, object_type, params, size);
 }
@@ -194,7 +199,8 @@ LONG CALLBACK forwarding_callback(DWORD_PTR object_id, DWORD object_type, LPVOID
 void CALLBACK no_line_event(HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 void CALLBACK no_phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 
-// ---- the dialog, from a second thread --------------------------------------------------------------
+// ---- the dialog, from a second thread
+// --------------------------------------------------------------
 
 HWND find_dialog() {
     const auto deadline = std::chrono::steady_clock::now() + find_timeout;
@@ -239,8 +245,10 @@ void check_layout(HWND dlg) {
         MapWindowPoints(nullptr, dlg, reinterpret_cast<POINT*>(&r), 2);
         wchar_t text[64] = {};
         GetWindowTextW(c, text, 64);
-        const std::wstring name = L"control " + std::to_wstring(GetDlgCtrlID(c)) + L" \"" + text + L"\"";
-        if (r.left < client.left || r.top < client.top || r.right > client.right || r.bottom > client.bottom) {
+        const std::wstring name =
+            L"control " + std::to_wstring(GetDlgCtrlID(c)) + L" \"" + text + L"\"";
+        if (r.left < client.left || r.top < client.top || r.right > client.right ||
+            r.bottom > client.bottom) {
             fail(narrow(name) + " is outside the dialog's client area");
         }
         for (const auto& [other, o] : rects) {
@@ -276,7 +284,8 @@ const char* valid_config = R"({
   "devices": { "lines": ["2001-2002"], "phones": ["2001"] }
 }
 )";
-const char* broken_config = "{\n  \"switch\": {\n    \"endpoints\": 5,\n  },\n  \"devices\": {}\n}\n";
+const char* broken_config =
+    "{\n  \"switch\": {\n    \"endpoints\": 5,\n  },\n  \"devices\": {}\n}\n";
 
 }  // namespace
 
@@ -294,10 +303,12 @@ int main() {
     const std::wstring work = argv[2];
     CreateDirectoryW(work.c_str(), nullptr);
 
-    // ---- load, as TAPI loads a UI DLL ------------------------------------------------------------
+    // ---- load, as TAPI loads a UI DLL
+    // ------------------------------------------------------------
     auto& t = the_tsp;
     t.module = LoadLibraryW(tsp_path.c_str());
-    if (t.module == nullptr) fail("cannot load " + narrow(tsp_path) + ": error " + std::to_string(GetLastError()));
+    if (t.module == nullptr)
+        fail("cannot load " + narrow(tsp_path) + ": error " + std::to_string(GetLastError()));
     resolve(t.module, "TSPI_providerUIIdentify", t.ui_identify);
     resolve(t.module, "TSPI_providerGenericDialogData", t.dialog_data);
     resolve(t.module, "TSPI_providerEnumDevices", t.enum_devices);
@@ -305,7 +316,8 @@ int main() {
     resolve(t.module, "TUISPI_providerInstall", t.install);
     resolve(t.module, "TUISPI_providerRemove", t.remove);
     resolve(t.module, "TUISPI_providerConfig", t.config);
-    ok("ctigw.tsp loaded, TSPI_providerUIIdentify, TSPI_providerGenericDialogData and TUISPI_provider{Install,Remove,Config} exported");
+    ok("ctigw.tsp loaded, TSPI_providerUIIdentify, TSPI_providerGenericDialogData and "
+       "TUISPI_provider{Install,Remove,Config} exported");
     RegDeleteTreeW(HKEY_LOCAL_MACHINE, reg::vendor_key);  // a clean start
     const bool had_providers_key = key_exists(reg::tapi_providers_key);
 
@@ -331,7 +343,8 @@ int main() {
         expect(logs && logs->type == REG_EXPAND_SZ && logs->text == reg::default_log_dir,
                "LogDirectory is REG_EXPAND_SZ %ProgramData%\\ctigw\\logs");
         const auto id = read_value(reg::key, reg::provider_id_value);
-        expect(id && id->type == REG_DWORD && id->number == 42, "PermanentProviderID is REG_DWORD 42");
+        expect(id && id->type == REG_DWORD && id->number == 42,
+               "PermanentProviderID is REG_DWORD 42");
         expect(is_directory(expand(L"%ProgramData%\\ctigw")) &&
                    is_directory(expand(L"%ProgramData%\\ctigw\\logs")),
                "the %ProgramData%\\ctigw and logs directories exist");
@@ -352,13 +365,15 @@ int main() {
     write_dword(reg::tapi_providers_key, reg::tapi_num_providers_value, 1);
     write_string(reg::tapi_providers_key, L"ProviderFileName0", L"unimdm.tsp");
     write_dword(reg::tapi_providers_key, L"ProviderID0", 1);
-    expect_rc(t.install(nullptr, nullptr, 43), 0, "TUISPI_providerInstall with another provider listed");
+    expect_rc(t.install(nullptr, nullptr, 43), 0,
+              "TUISPI_providerInstall with another provider listed");
     write_dword(reg::tapi_providers_key, reg::tapi_num_providers_value, 2);
     write_string(reg::tapi_providers_key, L"ProviderFileName1", L"ctigw.tsp");
     write_dword(reg::tapi_providers_key, L"ProviderID1", 43);
     expect_rc(t.install(nullptr, nullptr, 44), static_cast<LONG>(LINEERR_NOMULTIPLEINSTANCE),
               "TUISPI_providerInstall with ctigw.tsp listed as ProviderFileName1");
-    write_string(reg::tapi_providers_key, L"ProviderFileName1", L"C:\\Windows\\System32\\CTIGW.TSP");
+    write_string(reg::tapi_providers_key, L"ProviderFileName1",
+                 L"C:\\Windows\\System32\\CTIGW.TSP");
     expect_rc(t.install(nullptr, nullptr, 44), static_cast<LONG>(LINEERR_NOMULTIPLEINSTANCE),
               "TUISPI_providerInstall with C:\\Windows\\System32\\CTIGW.TSP listed");
     {
@@ -377,7 +392,8 @@ int main() {
         RegDeleteTreeW(HKEY_LOCAL_MACHINE, reg::tapi_providers_key);
     }
 
-    // ---- remove keeps the administrator's files ---------------------------------------------------
+    // ---- remove keeps the administrator's files
+    // ---------------------------------------------------
     {
         const std::wstring default_config = expand(reg::default_config_path);
         const std::wstring log_file = expand(reg::default_log_dir) + L"\\ctigw-tsp.log";
@@ -392,11 +408,13 @@ int main() {
                   "TUISPI_providerRemove again (nothing to remove), with a bogus owner window");
     }
 
-    // ---- TSPI_providerGenericDialogData directly -------------------------------------------------
+    // ---- TSPI_providerGenericDialogData directly
+    // -------------------------------------------------
     {
         std::vector<unsigned char> block(ui::status_block_size);
         ui::write_status_request(block.data(), block.size());
-        expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, block.data(), static_cast<DWORD>(block.size())),
+        expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, block.data(),
+                                static_cast<DWORD>(block.size())),
                   0, "TSPI_providerGenericDialogData with no provider");
         const auto text = ui::read_status_reply(block.data(), block.size());
         expect(text && text->rfind("provider not running", 0) == 0,
@@ -404,14 +422,18 @@ int main() {
         expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, nullptr, 0),
                   static_cast<LONG>(LINEERR_INVALPARAM), "TSPI_providerGenericDialogData(NULL)");
         std::memcpy(block.data(), "not a ctigw request....", 24);
-        expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, block.data(), static_cast<DWORD>(block.size())),
-                  static_cast<LONG>(LINEERR_INVALPARAM), "TSPI_providerGenericDialogData(another block)");
+        expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, block.data(),
+                                static_cast<DWORD>(block.size())),
+                  static_cast<LONG>(LINEERR_INVALPARAM),
+                  "TSPI_providerGenericDialogData(another block)");
         ui::write_status_request(block.data(), block.size());
         expect_rc(t.dialog_data(42, TUISPIDLL_OBJECT_PROVIDERID, block.data(), 40),
-                  static_cast<LONG>(LINEERR_STRUCTURETOOSMALL), "TSPI_providerGenericDialogData(40 bytes)");
+                  static_cast<LONG>(LINEERR_STRUCTURETOOSMALL),
+                  "TSPI_providerGenericDialogData(40 bytes)");
     }
 
-    // ---- the configuration dialog ------------------------------------------------------------------
+    // ---- the configuration dialog
+    // ------------------------------------------------------------------
     expect_rc(t.install(nullptr, nullptr, 42), 0, "TUISPI_providerInstall for the dialog");
     write_string(reg::key, reg::config_path_value, valid_path);
     // A provider in this process, as TAPISRV would have: enumerated from the same configuration.
@@ -450,7 +472,8 @@ int main() {
         write_string(reg::key, reg::config_path_value, work + L"\\missing.json");
         click(dlg, ui::control::validate);
         result = control_text(dlg, ui::control::result);
-        expect(starts_with(result, L"cannot read the file:"), "Validate on a missing file: " + narrow(result));
+        expect(starts_with(result, L"cannot read the file:"),
+               "Validate on a missing file: " + narrow(result));
 
         const int before = callback_calls;
         click(dlg, ui::control::refresh);
@@ -463,10 +486,11 @@ int main() {
                     const auto status = control_text(dlg, ui::control::status);
                     expect(status == L"provider not running", "the status: " + narrow(status));
                 });
-    with_dialog(&forwarding_callback, nullptr, "dialog after the provider's shutdown", [&](HWND dlg) {
-        const auto status = control_text(dlg, ui::control::status);
-        expect(starts_with(status, L"provider not running"), "the status: " + narrow(status));
-    });
+    with_dialog(
+        &forwarding_callback, nullptr, "dialog after the provider's shutdown", [&](HWND dlg) {
+            const auto status = control_text(dlg, ui::control::status);
+            expect(starts_with(status, L"provider not running"), "the status: " + narrow(status));
+        });
 
     expect_rc(t.remove(nullptr, nullptr, 42), 0, "TUISPI_providerRemove at the end");
     std::printf("PASS: ctigw.tsp UI test\n");

@@ -66,17 +66,20 @@ std::vector<double> round_trips(pbx_link::link& l, int total, int window) {
         // called with m held
         const auto t0 = steady::now();
         ++issued;
-        (void)l.request(protocol::service_params{std::in_place_index<protocol::service_index_v<protocol::svc::get_do_not_disturb>>,
-                                           protocol::svc::get_do_not_disturb::params{"2001"}},
-                  [&, t0](pbx_link::request_outcome o) {
-                      const auto dt = std::chrono::duration<double, std::micro>(steady::now() - t0).count();
-                      std::lock_guard lock(m);
-                      us.push_back(dt);
-                      if (!o.ok()) ++failures;
-                      ++done;
-                      if (issued < total) issue();
-                      cv.notify_all();
-                  });
+        (void)l.request(
+            protocol::service_params{
+                std::in_place_index<protocol::service_index_v<protocol::svc::get_do_not_disturb>>,
+                protocol::svc::get_do_not_disturb::params{"2001"}},
+            [&, t0](pbx_link::request_outcome o) {
+                const auto dt =
+                    std::chrono::duration<double, std::micro>(steady::now() - t0).count();
+                std::lock_guard lock(m);
+                us.push_back(dt);
+                if (!o.ok()) ++failures;
+                ++done;
+                if (issued < total) issue();
+                cv.notify_all();
+            });
     };
     {
         std::unique_lock lock(m);
@@ -125,7 +128,8 @@ int main(int argc, char** argv) {
     };
 
     pbx_link::link_settings s;
-    s.endpoints.push_back(*pbx_link::parse_endpoint("wss://127.0.0.1:" + std::to_string(server.port()) + "/csta"));
+    s.endpoints.push_back(
+        *pbx_link::parse_endpoint("wss://127.0.0.1:" + std::to_string(server.port()) + "/csta"));
     s.tls.ca_file = (dir / "ca.pem").string();
     s.token = "bench-token";
     for (int i = 0; i < device_count; ++i) s.devices.push_back(std::to_string(2000 + i));
@@ -137,7 +141,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "the link did not come up\n");
         return 1;
     }
-    const auto resync_ms = std::chrono::duration<double, std::milli>(steady::now() - t_connect).count();
+    const auto resync_ms =
+        std::chrono::duration<double, std::milli>(steady::now() - t_connect).count();
 
     // 1. Events: bursts of external calls to every device, then hang-ups.
     std::uint64_t sent_before = 0, sent_after = 0;
@@ -149,7 +154,8 @@ int main(int argc, char** argv) {
             std::vector<std::string> calls;
             server.with_model([&](pbxsim::switch_model& m, pbxsim::time_point now) {
                 for (int d = 0; d < device_count; ++d) {
-                    auto c = m.external_call("0301" + std::to_string(100000 + d), std::to_string(2000 + d), now);
+                    auto c = m.external_call("0301" + std::to_string(100000 + d),
+                                             std::to_string(2000 + d), now);
                     if (c.index() == 0) calls.push_back(std::get<0>(c));
                 }
             });
@@ -169,18 +175,23 @@ int main(int argc, char** argv) {
     auto w32 = round_trips(*link, requests, 32);
     const auto f = link->figures();
 
-    std::printf("pbx-link benchmark (TLS loopback, in-process simulator, %d devices)\n", device_count);
+    std::printf("pbx-link benchmark (TLS loopback, in-process simulator, %d devices)\n",
+                device_count);
     std::printf("  connect + monitor + snapshot of %d devices: %.1f ms\n", device_count, resync_ms);
     std::printf("  %-34s %12s\n", "measure", "value");
-    std::printf("  %-34s %12llu\n", "events sent by the switch", static_cast<unsigned long long>(expected));
-    std::printf("  %-34s %12llu\n", "events delivered to callbacks", static_cast<unsigned long long>(delivered));
-    std::printf("  %-34s %12.0f\n", "events/s (generate+encode+TLS+decode+deliver)", static_cast<double>(delivered) / secs);
+    std::printf("  %-34s %12llu\n", "events sent by the switch",
+                static_cast<unsigned long long>(expected));
+    std::printf("  %-34s %12llu\n", "events delivered to callbacks",
+                static_cast<unsigned long long>(delivered));
+    std::printf("  %-34s %12.0f\n", "events/s (generate+encode+TLS+decode+deliver)",
+                static_cast<double>(delivered) / secs);
     std::printf("  %-34s %12.1f\n", "RTT window 1:  median us", percentile(w1, 0.5));
     std::printf("  %-34s %12.1f\n", "RTT window 1:  p99 us", percentile(w1, 0.99));
     std::printf("  %-34s %12.1f\n", "RTT window 32: median us", percentile(w32, 0.5));
     std::printf("  %-34s %12.1f\n", "RTT window 32: p99 us", percentile(w32, 0.99));
-    std::printf("  %-34s %12llu\n", "malformed / gaps / timeouts",
-                static_cast<unsigned long long>(f.malformed_frames + f.sequence_gaps + f.request_timeouts));
+    std::printf(
+        "  %-34s %12llu\n", "malformed / gaps / timeouts",
+        static_cast<unsigned long long>(f.malformed_frames + f.sequence_gaps + f.request_timeouts));
 
     link->stop();
     on_sim([&] { server.stop(); });

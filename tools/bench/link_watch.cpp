@@ -48,10 +48,14 @@ int main(int argc, char** argv) {
     long first = 0, last = -1, seconds = 60;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string opt = argv[i], val = argv[i + 1];
-        if (opt == "--ca") s.tls.ca_file = val;
-        else if (opt == "--token") s.token = val;
-        else if (opt == "--token-env") s.token = std::getenv(val.c_str()) ? std::getenv(val.c_str()) : "";
-        else if (opt == "--seconds") seconds = std::atol(val.c_str());
+        if (opt == "--ca")
+            s.tls.ca_file = val;
+        else if (opt == "--token")
+            s.token = val;
+        else if (opt == "--token-env")
+            s.token = std::getenv(val.c_str()) ? std::getenv(val.c_str()) : "";
+        else if (opt == "--seconds")
+            seconds = std::atol(val.c_str());
         else if (opt == "--devices") {
             auto dash = val.find('-');
             if (dash == std::string::npos) return usage();
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
         if (t % 5 == 0) {
             const auto e = cb.events.load();
             const auto f = link->figures();
-            std::fprintf(stderr, "t=%lds live=%d events/s=%.0f total=%llu rtt=%lldms delivery_queue=%zu\n",
+            std::fprintf(stderr,
+                         "t=%lds live=%d events/s=%.0f total=%llu rtt=%lldms delivery_queue=%zu\n",
                          t, cb.live.load() ? 1 : 0, static_cast<double>(e - last_events) / 5.0,
                          static_cast<unsigned long long>(e),
                          static_cast<long long>(f.average_round_trip.count()), f.delivery_queue);
@@ -84,10 +89,11 @@ int main(int argc, char** argv) {
     }
     link->stop();
     const double elapsed = std::chrono::duration<double>(steady::now() - start).count();
-    std::printf("watched %zu devices for %.0f s: %llu events (%.0f/s), %llu truths, %llu link downs\n",
-                s.devices.size(), elapsed, static_cast<unsigned long long>(cb.events.load()),
-                static_cast<double>(cb.events.load()) / elapsed,
-                static_cast<unsigned long long>(cb.truths.load()),
-                static_cast<unsigned long long>(cb.downs.load()));
+    std::printf(
+        "watched %zu devices for %.0f s: %llu events (%.0f/s), %llu truths, %llu link downs\n",
+        s.devices.size(), elapsed, static_cast<unsigned long long>(cb.events.load()),
+        static_cast<double>(cb.events.load()) / elapsed,
+        static_cast<unsigned long long>(cb.truths.load()),
+        static_cast<unsigned long long>(cb.downs.load()));
     return cb.downs.load() == 0 ? 0 : 1;
 }

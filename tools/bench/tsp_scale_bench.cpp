@@ -81,7 +81,8 @@ struct tapi_side {
 tapi_side tapi;
 
 std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               clock_type::now().time_since_epoch())
         .count();
 }
 
@@ -112,7 +113,9 @@ void CALLBACK line_event(HTAPILINE ht, HTAPICALL, DWORD msg, DWORD_PTR p1, DWORD
 
 void CALLBACK line_create(HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 void CALLBACK phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
-void CALLBACK completion(DRV_REQUESTID, LONG) { tapi.completions.fetch_add(1); }
+void CALLBACK completion(DRV_REQUESTID, LONG) {
+    tapi.completions.fetch_add(1);
+}
 
 bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
     const auto end = clock_type::now() + timeout;
@@ -170,7 +173,8 @@ std::map<std::string, std::uint64_t, std::less<>> requests(simulator& sim) {
     return sim.call([](ctigw::pbxsim::server& s) { return s.stats().requests_by_service; });
 }
 
-std::uint64_t count_of(const std::map<std::string, std::uint64_t, std::less<>>& m, std::string_view k) {
+std::uint64_t count_of(const std::map<std::string, std::uint64_t, std::less<>>& m,
+                       std::string_view k) {
     auto it = m.find(k);
     return it == m.end() ? 0 : it->second;
 }
@@ -222,7 +226,8 @@ int main(int argc, char** argv) {
             keep = true;
         } else {
             std::fprintf(stderr,
-                         "usage: %s [--lines N] [--first EXT] [--phones] [--no-resync] [--tsp PATH] [--keep]\n",
+                         "usage: %s [--lines N] [--first EXT] [--phones] [--no-resync] [--tsp "
+                         "PATH] [--keep]\n",
                          argv[0]);
             return 2;
         }
@@ -249,8 +254,8 @@ int main(int argc, char** argv) {
     ctigw::pbxsim::server_options opts;
     opts.port = 0;
     opts.token = token.str();
-    opts.tls = ctigw::pbxsim::tls_files{dir / "certs" / "server.pem", dir / "certs" / "server-key.pem",
-                                        std::nullopt, {}};
+    opts.tls = ctigw::pbxsim::tls_files{
+        dir / "certs" / "server.pem", dir / "certs" / "server-key.pem", std::nullopt, {}};
     opts.log = [](std::string_view) {};
     simulator sim;
     if (auto err = sim.start(cfg, opts); !err.empty()) {
@@ -296,15 +301,16 @@ int main(int argc, char** argv) {
     const long rss_before = rss_kib();
 
     DWORD version = 0;
-    if (fn.lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 0x00020000, 0x00030001, &version) != 0) {
+    if (fn.lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 0x00020000, 0x00030001, &version) !=
+        0) {
         std::fprintf(stderr, "negotiation failed\n");
         return 1;
     }
     DWORD num_lines = 0, num_phones = 0;
     const auto t_enum = clock_type::now();
     LONG rc = fn.providerEnumDevices(provider_id, &num_lines, &num_phones,
-                                     reinterpret_cast<HPROVIDER>(std::uintptr_t{0x7a91}), line_create,
-                                     phone_event);
+                                     reinterpret_cast<HPROVIDER>(std::uintptr_t{0x7a91}),
+                                     line_create, phone_event);
     const auto t_enum_done = clock_type::now();
     if (rc != 0 || num_lines != lines) {
         std::fprintf(stderr, "TSPI_providerEnumDevices: rc %ld, %lu lines\n", static_cast<long>(rc),
@@ -313,8 +319,8 @@ int main(int argc, char** argv) {
     }
     DWORD tspi_options = 0;
     const auto t_init = clock_type::now();
-    rc = fn.providerInit(version, provider_id, line_base, phone_base, num_lines, num_phones, completion,
-                         &tspi_options);
+    rc = fn.providerInit(version, provider_id, line_base, phone_base, num_lines, num_phones,
+                         completion, &tspi_options);
     const auto t_init_done = clock_type::now();
     if (rc != 0) {
         std::fprintf(stderr, "TSPI_providerInit: rc %ld\n", static_cast<long>(rc));
@@ -327,9 +333,10 @@ int main(int argc, char** argv) {
         const DWORD id = line_base + static_cast<DWORD>(i);
         DWORD v = 0;
         if (fn.lineNegotiateTSPIVersion(id, 0x00020000, version, &v) != 0 ||
-            fn.lineOpen(id, reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(i + 1)), &hd[i], v,
-                        line_event) != 0 ||
-            fn.lineSetStatusMessages(hd[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0) != 0) {
+            fn.lineOpen(id, reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(i + 1)), &hd[i],
+                        v, line_event) != 0 ||
+            fn.lineSetStatusMessages(hd[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE,
+                                     0) != 0) {
             std::fprintf(stderr, "line %zu: open failed\n", i);
             return 1;
         }
@@ -341,8 +348,8 @@ int main(int argc, char** argv) {
             const DWORD id = phone_base + static_cast<DWORD>(i);
             DWORD v = 0;
             if (fn.phoneNegotiateTSPIVersion(id, 0x00020000, version, &v) == 0 &&
-                fn.phoneOpen(id, reinterpret_cast<HTAPIPHONE>(static_cast<std::uintptr_t>(i + 1)), &phd[i],
-                             v, phone_event) == 0) {
+                fn.phoneOpen(id, reinterpret_cast<HTAPIPHONE>(static_cast<std::uintptr_t>(i + 1)),
+                             &phd[i], v, phone_event) == 0) {
                 ++phones_opened;
             }
         }
@@ -370,7 +377,8 @@ int main(int argc, char** argv) {
     // Once, after every open: a line already in service when it was opened heard no INSERVICE.
     const std::size_t up_at_open = sweep_status();
     const bool all_up = wait_for([&] { return tapi.in_service.load() == lines; }, 300s);
-    const auto t_all_up = clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load()));
+    const auto t_all_up =
+        clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load()));
     const auto inservice_msgs_initial = tapi.inservice_msgs.load();
     // let the per-line status queries that follow an open settle before measuring memory
     std::map<std::string, std::uint64_t, std::less<>> requests_up;
@@ -397,11 +405,13 @@ int main(int argc, char** argv) {
             s.drop_connections();
             return 0;
         });
-        const bool down = wait_for([&] { return tapi.outofservice_msgs.load() - before_out >= lines; }, 120s);
+        const bool down =
+            wait_for([&] { return tapi.outofservice_msgs.load() - before_out >= lines; }, 120s);
         resync_out_ms = ms_since(t_drop, clock_type::now());
         if (down && wait_for([&] { return tapi.in_service.load() == lines; }, 300s)) {
-            resync_ms = ms_since(t_drop, clock_type::time_point(std::chrono::nanoseconds(
-                                              tapi.last_inservice_ns.load())));
+            resync_ms = ms_since(
+                t_drop,
+                clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load())));
         }
         std::uint64_t prev = ~0ull;
         for (int i = 0; i < 600; ++i) {
@@ -424,43 +434,56 @@ int main(int argc, char** argv) {
     sim.stop();
 
     // ---- report ----
-    const auto monitor_rt = count_of(requests_up, "MonitorStartBatch") - count_of(requests_start, "MonitorStartBatch");
-    const auto snapshot_rt =
-        count_of(requests_up, "SnapshotDeviceBatch") - count_of(requests_start, "SnapshotDeviceBatch");
-    std::printf("ctigw-bench-scale: %zu lines (%u-%u)%s over TLS on loopback, %u cores\n", lines, first,
-                last, phones ? (", " + std::to_string(num_phones) + " phones").c_str() : "",
+    const auto monitor_rt =
+        count_of(requests_up, "MonitorStartBatch") - count_of(requests_start, "MonitorStartBatch");
+    const auto snapshot_rt = count_of(requests_up, "SnapshotDeviceBatch") -
+                             count_of(requests_start, "SnapshotDeviceBatch");
+    std::printf("ctigw-bench-scale: %zu lines (%u-%u)%s over TLS on loopback, %u cores\n", lines,
+                first, last, phones ? (", " + std::to_string(num_phones) + " phones").c_str() : "",
                 std::thread::hardware_concurrency());
     std::printf("| Measure | Value |\n|---|---|\n");
     std::printf("| TSPI_providerEnumDevices | %.0f ms |\n", ms_since(t_enum, t_enum_done));
     std::printf("| TSPI_providerInit (returns) | %.1f ms |\n", ms_since(t_init, t_init_done));
-    std::printf("| Open every line (negotiate + lineOpen + SetStatusMessages) | %.0f ms (%.1f µs/line) |\n",
-                ms_since(t_open, t_open_done), 1000.0 * ms_since(t_open, t_open_done) / static_cast<double>(lines));
+    std::printf(
+        "| Open every line (negotiate + lineOpen + SetStatusMessages) | %.0f ms (%.1f µs/line) |\n",
+        ms_since(t_open, t_open_done),
+        1000.0 * ms_since(t_open, t_open_done) / static_cast<double>(lines));
     if (phones) {
-        std::printf("| Open every phone | %zu in %.0f ms |\n", phones_opened, ms_since(t_open_done, t_phones_done));
+        std::printf("| Open every phone | %zu in %.0f ms |\n", phones_opened,
+                    ms_since(t_open_done, t_phones_done));
     }
     if (all_up) {
-        std::printf("| providerInit → every line in service | %.0f ms (%llu LINEDEVSTATE_INSERVICE, %zu in service at open) |\n",
-                    ms_since(t_init, t_all_up), static_cast<unsigned long long>(inservice_msgs_initial),
-                    up_at_open);
+        std::printf(
+            "| providerInit → every line in service | %.0f ms (%llu LINEDEVSTATE_INSERVICE, %zu in "
+            "service at open) |\n",
+            ms_since(t_init, t_all_up), static_cast<unsigned long long>(inservice_msgs_initial),
+            up_at_open);
     } else {
-        std::printf("| providerInit → every line in service | NOT REACHED: %zu of %zu |\n", tapi.in_service.load(), lines);
+        std::printf("| providerInit → every line in service | NOT REACHED: %zu of %zu |\n",
+                    tapi.in_service.load(), lines);
     }
-    std::printf("| Monitoring/snapshot round trips | %llu MonitorStartBatch + %llu SnapshotDeviceBatch |\n",
-                static_cast<unsigned long long>(monitor_rt), static_cast<unsigned long long>(snapshot_rt));
-    std::printf("| Every switch request until settled (%.0f ms after Init) | %s |\n", ms_since(t_init, t_settled),
-                delta_text(requests_start, requests_up).c_str());
+    std::printf(
+        "| Monitoring/snapshot round trips | %llu MonitorStartBatch + %llu SnapshotDeviceBatch |\n",
+        static_cast<unsigned long long>(monitor_rt), static_cast<unsigned long long>(snapshot_rt));
+    std::printf("| Every switch request until settled (%.0f ms after Init) | %s |\n",
+                ms_since(t_init, t_settled), delta_text(requests_start, requests_up).c_str());
     std::printf("| Memory per line (VmRSS %ld → %ld KiB) | %.2f KiB |\n", rss_before, rss_up,
                 static_cast<double>(rss_up - rss_before) / static_cast<double>(lines));
     if (resync) {
         if (resync_ms) {
-            std::printf("| Resync: connection dropped → every line back in service | %.0f ms (all out of service after %.0f ms) |\n",
-                        *resync_ms, resync_out_ms.value_or(0));
-            std::printf("| Resync requests | %s |\n", delta_text(requests_up, requests_resync).c_str());
+            std::printf(
+                "| Resync: connection dropped → every line back in service | %.0f ms (all out of "
+                "service after %.0f ms) |\n",
+                *resync_ms, resync_out_ms.value_or(0));
+            std::printf("| Resync requests | %s |\n",
+                        delta_text(requests_up, requests_resync).c_str());
         } else {
-            std::printf("| Resync | NOT COMPLETED: %zu of %zu in service |\n", tapi.in_service.load(), lines);
+            std::printf("| Resync | NOT COMPLETED: %zu of %zu in service |\n",
+                        tapi.in_service.load(), lines);
         }
     }
-    std::printf("| Close every line + providerShutdown | %.0f ms |\n", ms_since(t_close, t_shutdown_done));
+    std::printf("| Close every line + providerShutdown | %.0f ms |\n",
+                ms_since(t_close, t_shutdown_done));
     if (keep) {
         std::printf("kept %s\n", dir.c_str());
     } else {

@@ -21,18 +21,18 @@ namespace ui = ctigw::tsp::ui;
 namespace reg = ctigw::tsp::registry;
 
 /// Splits the input into wide strings at zero bytes (one byte per character, as Latin-1).
-std::vector<std::wstring> wide_strings(const std::uint8_t* data, std::size_t size)
-{
+std::vector<std::wstring> wide_strings(const std::uint8_t* data, std::size_t size) {
     std::vector<std::wstring> out(1);
     for (std::size_t i = 0; i < size; ++i) {
-        if (data[i] == 0) out.emplace_back();
-        else out.back().push_back(static_cast<wchar_t>(data[i]));
+        if (data[i] == 0)
+            out.emplace_back();
+        else
+            out.back().push_back(static_cast<wchar_t>(data[i]));
     }
     return out;
 }
 
-void status_block(const std::uint8_t* data, std::size_t size)
-{
+void status_block(const std::uint8_t* data, std::size_t size) {
     if (size < 4) return;
     DWORD object_type = 0;
     std::memcpy(&object_type, data, 4);
@@ -55,8 +55,7 @@ void status_block(const std::uint8_t* data, std::size_t size)
     (void)ui::write_status_request(p, block.size());
 }
 
-void providers(const std::uint8_t* data, std::size_t size)
-{
+void providers(const std::uint8_t* data, std::size_t size) {
     ctigw::tsp::testing::fake_registry r;
     const auto strings = wide_strings(data, size);
     // NumProviders, then ProviderFileNameN values named from the input (names may repeat or be
@@ -64,10 +63,10 @@ void providers(const std::uint8_t* data, std::size_t size)
     r.put_dword(reg::tapi_providers_key, reg::tapi_num_providers_value,
                 static_cast<DWORD>(strings.size()));
     for (std::size_t i = 0; i + 1 < strings.size(); i += 2) {
-        r.put_string(reg::tapi_providers_key,
-                     (i % 4 == 0 ? std::wstring(reg::tapi_provider_file_name_prefix) : L"") +
-                         strings[i],
-                     strings[i + 1]);
+        r.put_string(
+            reg::tapi_providers_key,
+            (i % 4 == 0 ? std::wstring(reg::tapi_provider_file_name_prefix) : L"") + strings[i],
+            strings[i + 1]);
     }
     if (!strings.empty() && strings.size() % 3 == 0)
         r.put_string(reg::key, reg::config_path_value, strings.front());
@@ -85,16 +84,19 @@ void providers(const std::uint8_t* data, std::size_t size)
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     switch (data[0] % 3) {
-    case 0: status_block(data + 1, size - 1); break;
-    case 1: providers(data + 1, size - 1); break;
-    default: {
-        const auto s = wide_strings(data + 1, size - 1);
-        (void)ui::same_file_name(s.front(), s.size() > 1 ? s[1] : std::wstring(L"ctigw.tsp"));
-    }
+        case 0:
+            status_block(data + 1, size - 1);
+            break;
+        case 1:
+            providers(data + 1, size - 1);
+            break;
+        default: {
+            const auto s = wide_strings(data + 1, size - 1);
+            (void)ui::same_file_name(s.front(), s.size() > 1 ? s[1] : std::wstring(L"ctigw.tsp"));
+        }
     }
     return 0;
 }

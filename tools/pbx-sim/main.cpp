@@ -43,7 +43,8 @@ struct runtime_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-constexpr std::string_view usage_text = R"(ctigw-pbxsim - a simulated PBX speaking ctigw.csta.v1 (ECMA-269 CSTA as JSON over WebSocket)
+constexpr std::string_view usage_text =
+    R"(ctigw-pbxsim - a simulated PBX speaking ctigw.csta.v1 (ECMA-269 CSTA as JSON over WebSocket)
 
 Usage:
   ctigw-pbxsim [run] [options]         run the switch
@@ -147,24 +148,40 @@ struct option_spec {
     bool takes_value;
 };
 constexpr option_spec options_table[] = {
-    {"--listen", true},       {"--cert-dir", true},
-    {"--cert", true},         {"--key", true},
-    {"--require-client-cert", false}, {"--plain", false},
-    {"--token", true},        {"--token-file", true},
-    {"--token-env", true},    {"--heartbeat-interval", true},
-    {"--stations", true},     {"--orbits", true},
-    {"--pickup-group", true}, {"--external", true},
-    {"--acd-group", true},    {"--acd-share", true},
-    {"--max-conference", true}, {"--new-callid-on-transfer", false},
+    {"--listen", true},
+    {"--cert-dir", true},
+    {"--cert", true},
+    {"--key", true},
+    {"--require-client-cert", false},
+    {"--plain", false},
+    {"--token", true},
+    {"--token-file", true},
+    {"--token-env", true},
+    {"--heartbeat-interval", true},
+    {"--stations", true},
+    {"--orbits", true},
+    {"--pickup-group", true},
+    {"--external", true},
+    {"--acd-group", true},
+    {"--acd-share", true},
+    {"--max-conference", true},
+    {"--new-callid-on-transfer", false},
     {"--max-calls", true},
-    {"--park-timeout", true}, {"--scenario", true},
-    {"--console", false},     {"--no-console", false},
-    {"--control", true},      {"--control-any", false},
+    {"--park-timeout", true},
+    {"--scenario", true},
+    {"--console", false},
+    {"--no-console", false},
+    {"--control", true},
+    {"--control-any", false},
     {"--ready-file", true},
-    {"--load", true},         {"--duration", true},
-    {"--seed", true},         {"--mix", true},
-    {"--even", false},        {"--quiet", false},
-    {"--demo", false},        {"--help", false},
+    {"--load", true},
+    {"--duration", true},
+    {"--seed", true},
+    {"--mix", true},
+    {"--even", false},
+    {"--quiet", false},
+    {"--demo", false},
+    {"--help", false},
 };
 
 struct cli {
@@ -264,7 +281,8 @@ milliseconds parse_seconds(const std::string& option, const std::string& text) {
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 extension_range parse_range(const std::string& option, const std::string& text) {
@@ -286,7 +304,8 @@ std::vector<std::string> expand_list(const std::string& option, const std::strin
         const auto r = parse_range(option, part);
         const auto first = parse_number<std::uint64_t>(option, r.first, 0, UINT64_MAX / 2);
         const auto last = parse_number<std::uint64_t>(option, r.last, 0, UINT64_MAX / 2);
-        if (last - first >= 100000) throw usage_error(option + ": range \"" + part + "\" too large");
+        if (last - first >= 100000)
+            throw usage_error(option + ": range \"" + part + "\" too large");
         for (auto n = first; n <= last; ++n) {
             std::string s = std::to_string(n);
             s.insert(0, r.first.size() - std::min(r.first.size(), s.size()), '0');
@@ -320,14 +339,16 @@ external_rule parse_external(const std::string& text) {
         {"hangup", external_behaviour::answer_then_hangup}};
     const auto b = behaviours.find(parts[0]);
     if (b == behaviours.end()) {
-        std::string hint = did_you_mean(parts[0], {"answer", "busy", "noanswer", "reject", "hangup"});
+        std::string hint =
+            did_you_mean(parts[0], {"answer", "busy", "noanswer", "reject", "hangup"});
         throw usage_error("--external: unknown behaviour \"" + parts[0] +
                           "\" (answer, busy, noanswer, reject, hangup)" +
                           (hint.empty() ? "" : "; did you mean " + hint + "?"));
     }
     rule.behaviour = b->second;
     if (parts.size() > 1) {
-        rule.delay = milliseconds(parse_number<std::int64_t>("--external delay", parts[1], 0, 86'400'000));
+        rule.delay =
+            milliseconds(parse_number<std::int64_t>("--external delay", parts[1], 0, 86'400'000));
     }
     if (parts.size() > 2) {
         rule.hangup_after =
@@ -342,7 +363,8 @@ std::string read_token_file(const std::string& path) {
     std::ostringstream s;
     s << in.rdbuf();
     std::string token = s.str();
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+        token.pop_back();
     if (token.empty()) throw runtime_error("--token-file: " + path + " is empty");
     return token;
 }
@@ -354,13 +376,15 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& text,
     std::string port;
     if (text.starts_with("[")) {
         const auto close = text.find("]:");
-        if (close == std::string::npos) throw usage_error(option + ": expected [ADDR]:PORT, got \"" + text + "\"");
+        if (close == std::string::npos)
+            throw usage_error(option + ": expected [ADDR]:PORT, got \"" + text + "\"");
         host = text.substr(1, close - 1);
         port = text.substr(close + 2);
     } else {
         const auto colon = text.rfind(':');
         if (colon == std::string::npos || text.find(':') != colon) {
-            throw usage_error(option + ": expected ADDR:PORT (IPv6: [ADDR]:PORT), got \"" + text + "\"");
+            throw usage_error(option + ": expected ADDR:PORT (IPv6: [ADDR]:PORT), got \"" + text +
+                              "\"");
         }
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
@@ -391,8 +415,8 @@ int run_certs(const std::vector<std::string>& args) {
                               (hint.empty() ? "" : "; did you mean " + hint + "?"));
         }
     }
-    const std::string error = hosts.empty() ? write_demo_certificates(args[2])
-                                            : write_demo_certificates(args[2], hosts);
+    const std::string error =
+        hosts.empty() ? write_demo_certificates(args[2]) : write_demo_certificates(args[2], hosts);
     if (!error.empty()) throw runtime_error("certs: " + error);
     std::cout << "wrote ca.pem, ca-key.pem, server.pem, server-key.pem, client.pem, client-key.pem "
                  "into "
@@ -428,21 +452,25 @@ run_plan make_plan(const cli& c) {
     const auto key = c.one("--key");
     if (demo && !plain && !cert_dir && !cert) cert_dir = "pbxsim-certs";
     if (plain && (cert_dir || cert || key || c.has("--require-client-cert"))) {
-        throw usage_error("--plain cannot be combined with --cert-dir, --cert, --key or --require-client-cert");
+        throw usage_error(
+            "--plain cannot be combined with --cert-dir, --cert, --key or --require-client-cert");
     }
-    if (cert_dir && (cert || key)) throw usage_error("use either --cert-dir or --cert/--key, not both");
+    if (cert_dir && (cert || key))
+        throw usage_error("use either --cert-dir or --cert/--key, not both");
     if (cert.has_value() != key.has_value()) throw usage_error("--cert and --key go together");
     if (c.has("--require-client-cert") && !cert_dir) {
         throw usage_error("--require-client-cert needs --cert-dir (the client CA is DIR/ca.pem)");
     }
     if (!plain && !cert_dir && !cert) {
-        throw usage_error("TLS needs --cert-dir DIR or --cert FILE --key FILE (or ask for ws:// with --plain)");
+        throw usage_error(
+            "TLS needs --cert-dir DIR or --cert FILE --key FILE (or ask for ws:// with --plain)");
     }
     if (cert_dir) {
         const fs::path dir = *cert_dir;
         if (demo && !fs::exists(dir / "server.pem")) {
             if (auto error = write_demo_certificates(dir); !error.empty()) {
-                throw runtime_error("--demo: cannot write certificates into " + dir.string() + ": " + error);
+                throw runtime_error("--demo: cannot write certificates into " + dir.string() +
+                                    ": " + error);
             }
             plan.demo_note += "demo: wrote certificates into " + dir.string() + "\n";
         }
@@ -462,7 +490,8 @@ run_plan make_plan(const cli& c) {
         plan.server.tls = tls_files{*cert, *key, std::nullopt, {}};
     }
 
-    const int token_sources = int(c.has("--token")) + int(c.has("--token-file")) + int(c.has("--token-env"));
+    const int token_sources =
+        int(c.has("--token")) + int(c.has("--token-file")) + int(c.has("--token-env"));
     if (token_sources > 1) throw usage_error("give only one of --token, --token-file, --token-env");
     if (auto t = c.one("--token")) {
         if (t->empty()) throw usage_error("--token: empty token");
@@ -471,7 +500,8 @@ run_plan make_plan(const cli& c) {
         plan.server.token = read_token_file(*f);
     } else if (auto v = c.one("--token-env")) {
         const char* value = std::getenv(v->c_str());
-        if (!value || !*value) throw runtime_error("--token-env: environment variable " + *v + " is not set");
+        if (!value || !*value)
+            throw runtime_error("--token-env: environment variable " + *v + " is not set");
         plan.server.token = value;
     } else if (demo) {
         plan.server.token = "demo-token";
@@ -497,7 +527,8 @@ run_plan make_plan(const cli& c) {
             throw usage_error("--pickup-group: expected NAME=LIST, got \"" + g + "\"");
         }
         const std::string name = g.substr(0, eq);
-        if (plan.config.pickup_groups.count(name)) throw usage_error("--pickup-group: " + name + " given twice");
+        if (plan.config.pickup_groups.count(name))
+            throw usage_error("--pickup-group: " + name + " given twice");
         plan.config.pickup_groups[name] = expand_list("--pickup-group", g.substr(eq + 1));
     }
     for (const auto& g : c.all("--acd-group")) {
@@ -527,13 +558,15 @@ run_plan make_plan(const cli& c) {
         if (!catch_all) plan.config.external_rules.push_back(external_rule{});
     }
     if (auto m = c.one("--max-conference")) {
-        plan.config.max_conference_parties = parse_number<std::uint32_t>("--max-conference", *m, 2, 1000);
+        plan.config.max_conference_parties =
+            parse_number<std::uint32_t>("--max-conference", *m, 2, 1000);
     }
     if (auto m = c.one("--max-calls")) {
         plan.config.max_calls = parse_number<std::size_t>("--max-calls", *m, 1, 100'000'000);
     }
     plan.config.new_call_id_on_transfer = c.has("--new-callid-on-transfer");
-    if (auto p = c.one("--park-timeout")) plan.config.park_timeout = parse_seconds("--park-timeout", *p);
+    if (auto p = c.one("--park-timeout"))
+        plan.config.park_timeout = parse_seconds("--park-timeout", *p);
 
     // ---- driving ----
     if (auto path = c.one("--scenario")) {
@@ -553,7 +586,8 @@ run_plan make_plan(const cli& c) {
         if (!d) throw usage_error("--load needs --duration S");
         lo.duration = parse_seconds("--duration", *d);
         if (lo.duration <= milliseconds::zero()) throw usage_error("--duration must be > 0");
-        if (auto s = c.one("--seed")) lo.seed = parse_number<std::uint64_t>("--seed", *s, 0, UINT64_MAX);
+        if (auto s = c.one("--seed"))
+            lo.seed = parse_number<std::uint64_t>("--seed", *s, 0, UINT64_MAX);
         if (auto m = c.one("--mix")) {
             std::vector<std::uint32_t> p;
             std::stringstream parts(*m);
@@ -576,9 +610,10 @@ run_plan make_plan(const cli& c) {
             if (c.has(o)) throw usage_error(std::string(o) + " only makes sense with --load");
         }
     }
-    if (c.has("--console") && c.has("--no-console")) throw usage_error("--console or --no-console, not both");
-    plan.console = c.has("--console") ||
-                   (!c.has("--no-console") && !plan.load && ::isatty(STDIN_FILENO) == 1);
+    if (c.has("--console") && c.has("--no-console"))
+        throw usage_error("--console or --no-console, not both");
+    plan.console =
+        c.has("--console") || (!c.has("--no-console") && !plan.load && ::isatty(STDIN_FILENO) == 1);
 
     // ---- control port and ready file ----
     if (auto control = c.one("--control")) {
@@ -715,7 +750,8 @@ int run(run_plan plan) {
     }
     if (plan.console) {
         const bool prompt = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
-        console = std::make_unique<console_reader>(srv, std::cin, std::cout, prompt, [&] { shutdown(); });
+        console =
+            std::make_unique<console_reader>(srv, std::cin, std::cout, prompt, [&] { shutdown(); });
         console->start();
     }
 

@@ -23,8 +23,7 @@ namespace {
 
 constexpr int exit_ok = 0, exit_mismatch = 1, exit_usage = 2;
 
-void usage(std::ostream& o)
-{
+void usage(std::ostream& o) {
     o << "ctigw-tapihost: plays the Windows Telephony service (TAPISRV) against a TSP.\n"
          "\n"
          "Usage: ctigw-tapihost [options]\n"
@@ -33,7 +32,8 @@ void usage(std::ostream& o)
          "  --config PATH       the TSP's configuration: CTIGW_CONFIG on Linux, the ConfigPath\n"
          "                      registry value on Windows; with --sim the simulator serves that\n"
          "                      config (its endpoint, caFile directory, token, devices)\n"
-         "  --sim               run the switch simulator in-process (TLS on 127.0.0.1, a temporary\n"
+         "  --sim               run the switch simulator in-process (TLS on 127.0.0.1, a "
+         "temporary\n"
          "                      ctigw config with the scenario's extensions); enables `sim` lines\n"
          "  --extensions LIST   extra extensions for --sim, comma separated (2001,2002)\n"
          "  --sim-control H:P   send `sim` lines to a simulator's control port\n"
@@ -60,8 +60,10 @@ void usage(std::ostream& o)
          "  -h, --help          this text\n"
          "\n"
          "What the host does: TSPI_lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 2.0, 3.1),\n"
-         "TSPI_providerEnumDevices (keeping the LINE_CREATE/PHONE_CREATE procs), TSPI_providerInit,\n"
-         "per device negotiation, GetDevCaps/GetAddressCaps, lineOpen/phoneOpen, SetStatusMessages\n"
+         "TSPI_providerEnumDevices (keeping the LINE_CREATE/PHONE_CREATE procs), "
+         "TSPI_providerInit,\n"
+         "per device negotiation, GetDevCaps/GetAddressCaps, lineOpen/phoneOpen, "
+         "SetStatusMessages\n"
          "(all bits); it answers LINE_NEWCALL with a fresh htCall, closes IDLE calls, checks that\n"
          "every async request completes exactly once and the TAPI event rules, and prints every\n"
          "event with names. At exit: lineCloseCall, lineClose, phoneClose, providerShutdown.\n"
@@ -73,8 +75,7 @@ void usage(std::ostream& o)
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     std::string tsp, scenario_path, config, extensions, sim_control, root_ca;
     bool sim = false, console = false, check_only = false, verbose = false;
     bool provider_install = false, provider_remove = false, provider_config = false;
@@ -94,7 +95,8 @@ int main(int argc, char** argv)
             auto v = value(what);
             auto d = th::parse_duration(v);
             if (!d) {
-                std::cerr << "ctigw-tapihost: " << a << ": \"" << v << "\" is not a time (500ms, 2s)\n";
+                std::cerr << "ctigw-tapihost: " << a << ": \"" << v
+                          << "\" is not a time (500ms, 2s)\n";
                 std::exit(exit_usage);
             }
             return *d;
@@ -111,29 +113,52 @@ int main(int argc, char** argv)
         if (a == "-h" || a == "--help") {
             usage(std::cout);
             return exit_ok;
-        } else if (a == "--tsp") tsp = value("a path");
-        else if (a == "--config") config = value("a path");
-        else if (a == "--scenario") scenario_path = value("a file");
-        else if (a == "--sim") sim = true;
-        else if (a == "--extensions") extensions = value("a list");
-        else if (a == "--sim-control") sim_control = value("HOST:PORT");
-        else if (a == "--provider-install") provider_install = true;
-        else if (a == "--provider-remove") provider_remove = true;
-        else if (a == "--provider-config") provider_config = true;
-        else if (a == "--trust-root-ca") root_ca = value("a PEM file");
-        else if (a == "--console") console = true;
-        else if (a == "--check") check_only = true;
-        else if (a == "--timeout") ropt.default_timeout = duration("a time");
-        else if (a == "--idle-close") hopt.idle_close = duration("a time");
-        else if (a == "--keep-idle") hopt.idle_close.reset();
-        else if (a == "--keep-going") ropt.keep_going = true;
-        else if (a == "--no-open") hopt.open_lines = hopt.open_phones = false;
-        else if (a == "--linger") linger = duration("a time");
-        else if (a == "--provider-id") hopt.provider_id = number("a number");
-        else if (a == "--line-base") hopt.line_base = number("a number");
-        else if (a == "--phone-base") hopt.phone_base = number("a number");
-        else if (a == "--phone-detail") hopt.phone_detail = true;
-        else if (a == "-v" || a == "--verbose") verbose = true;
+        } else if (a == "--tsp")
+            tsp = value("a path");
+        else if (a == "--config")
+            config = value("a path");
+        else if (a == "--scenario")
+            scenario_path = value("a file");
+        else if (a == "--sim")
+            sim = true;
+        else if (a == "--extensions")
+            extensions = value("a list");
+        else if (a == "--sim-control")
+            sim_control = value("HOST:PORT");
+        else if (a == "--provider-install")
+            provider_install = true;
+        else if (a == "--provider-remove")
+            provider_remove = true;
+        else if (a == "--provider-config")
+            provider_config = true;
+        else if (a == "--trust-root-ca")
+            root_ca = value("a PEM file");
+        else if (a == "--console")
+            console = true;
+        else if (a == "--check")
+            check_only = true;
+        else if (a == "--timeout")
+            ropt.default_timeout = duration("a time");
+        else if (a == "--idle-close")
+            hopt.idle_close = duration("a time");
+        else if (a == "--keep-idle")
+            hopt.idle_close.reset();
+        else if (a == "--keep-going")
+            ropt.keep_going = true;
+        else if (a == "--no-open")
+            hopt.open_lines = hopt.open_phones = false;
+        else if (a == "--linger")
+            linger = duration("a time");
+        else if (a == "--provider-id")
+            hopt.provider_id = number("a number");
+        else if (a == "--line-base")
+            hopt.line_base = number("a number");
+        else if (a == "--phone-base")
+            hopt.phone_base = number("a number");
+        else if (a == "--phone-detail")
+            hopt.phone_detail = true;
+        else if (a == "-v" || a == "--verbose")
+            verbose = true;
         else {
             std::cerr << "ctigw-tapihost: unknown option \"" << a << "\" (see --help)\n";
             return exit_usage;
@@ -166,14 +191,15 @@ int main(int argc, char** argv)
             return exit_usage;
         }
     }
-    th::sim_hook* sim_hook = sim ? static_cast<th::sim_hook*>(&simulator)
+    th::sim_hook* sim_hook = sim                  ? static_cast<th::sim_hook*>(&simulator)
                              : remote.connected() ? &remote
                                                   : nullptr;
     {
         // --check reads `sim` lines with the simulator's own parser, with or without --sim.
         auto errors = sc.errors;
-        const auto sim_errors =
-            th::check_sim_lines(sc, sim_hook ? sim_hook : check_only ? &simulator : nullptr);
+        const auto sim_errors = th::check_sim_lines(sc, sim_hook     ? sim_hook
+                                                        : check_only ? &simulator
+                                                                     : nullptr);
         errors.insert(errors.end(), sim_errors.begin(), sim_errors.end());
         std::stable_sort(errors.begin(), errors.end(),
                          [](const auto& a, const auto& b) { return a.line < b.line; });

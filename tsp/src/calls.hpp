@@ -18,7 +18,7 @@ namespace ctigw::tsp {
 
 /// The TAPI call state machine. `transition()` is the only writer of call::state.
 class call_machine {
-public:
+  public:
     /// True when TAPI may see `from` → `to` (same state with another mode is a change too).
     static bool allowed(DWORD from, DWORD to);
     /// Validates the edge, logs `call <hd> (<callID>,<device>) FROM -> TO (mode)`, records the
@@ -108,8 +108,7 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd);
 LONG hold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd);
 LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd);
 LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active, HDRVCALL held);
-LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest,
-                    DWORD country);
+LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD country);
 LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL ht_consult,
                     LPHDRVCALL out_consult, LPLINECALLPARAMS params);
 LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCALL consult,

@@ -18,9 +18,12 @@ constexpr DWORD ending = LINECALLSTATE_DISCONNECTED | LINECALLSTATE_IDLE;
 /// Allowed successors per state. IDLE is final: a call that comes back gets a new handle.
 DWORD successors(DWORD from) {
     switch (from) {
-        case LINECALLSTATE_UNKNOWN: return ~static_cast<DWORD>(LINECALLSTATE_UNKNOWN);
-        case LINECALLSTATE_IDLE: return 0;
-        case LINECALLSTATE_DISCONNECTED: return LINECALLSTATE_IDLE;
+        case LINECALLSTATE_UNKNOWN:
+            return ~static_cast<DWORD>(LINECALLSTATE_UNKNOWN);
+        case LINECALLSTATE_IDLE:
+            return 0;
+        case LINECALLSTATE_DISCONNECTED:
+            return LINECALLSTATE_IDLE;
         case LINECALLSTATE_OFFERING:
         case LINECALLSTATE_ACCEPTED:
             return LINECALLSTATE_ACCEPTED | LINECALLSTATE_CONNECTED | ending;
@@ -31,7 +34,8 @@ DWORD successors(DWORD from) {
             return LINECALLSTATE_DIALING | LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK |
                    LINECALLSTATE_CONNECTED | LINECALLSTATE_BUSY | held_states |
                    LINECALLSTATE_CONFERENCED | ending;
-        case LINECALLSTATE_BUSY: return ending;
+        case LINECALLSTATE_BUSY:
+            return ending;
         case LINECALLSTATE_CONNECTED:
             return LINECALLSTATE_RINGBACK | LINECALLSTATE_BUSY | held_states |
                    LINECALLSTATE_CONFERENCED | ending;
@@ -41,7 +45,8 @@ DWORD successors(DWORD from) {
             return LINECALLSTATE_CONNECTED | held_states | LINECALLSTATE_CONFERENCED | ending;
         case LINECALLSTATE_CONFERENCED:
             return LINECALLSTATE_CONNECTED | LINECALLSTATE_ONHOLD | ending;
-        default: return ending;
+        default:
+            return ending;
     }
 }
 
@@ -173,9 +178,8 @@ DWORD call_machine::features(const line& l, const call& c) {
     const bool consult = c.role == call_role::consultation;
     const bool in_conf_setup = static_cast<bool>(calls::parent_of(c));
     const bool other_held = has_other(l, c, held_states, true);
-    const bool other_active =
-        has_other(l, c, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK | LINECALLSTATE_PROCEEDING,
-                  true);
+    const bool other_active = has_other(
+        l, c, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK | LINECALLSTATE_PROCEEDING, true);
     const bool queued = c.switch_state == protocol::connection_state::queued;
     if (queued) {
         // A call waiting at a queue, ACD group or route point line: the application routes it
@@ -185,7 +189,8 @@ DWORD call_machine::features(const line& l, const call& c) {
     }
     // The switch sends digits on a connected connection only (our side is connected from
     // Originated on).
-    if (conn && (s & (LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK | LINECALLSTATE_CONNECTED))) {
+    if (conn &&
+        (s & (LINECALLSTATE_PROCEEDING | LINECALLSTATE_RINGBACK | LINECALLSTATE_CONNECTED))) {
         f |= LINECALLFEATURE_GENERATEDIGITS;
     }
     switch (s) {
@@ -248,11 +253,14 @@ DWORD call_machine::features(const line& l, const call& c) {
             if (auto par = calls::parent_of(c); par && par->connection) {
                 f |= LINECALLFEATURE_REMOVEFROMCONF;
             }
-            f &= ~static_cast<DWORD>(LINECALLFEATURE_SETCALLDATA);  // the data belongs to the conference call
+            f &= ~static_cast<DWORD>(
+                LINECALLFEATURE_SETCALLDATA);  // the data belongs to the conference call
             break;
-        default: break;
+        default:
+            break;
     }
-    if (consult) f &= ~static_cast<DWORD>(LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF);
+    if (consult)
+        f &= ~static_cast<DWORD>(LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF);
     return f & caps::call_features & ~unsupported_call_features(l, c);
 }
 
@@ -262,7 +270,8 @@ DWORD call_machine::features2(const line& l, const call& c) {
     if (f & LINECALLFEATURE_COMPLETETRANSF) {
         f2 |= LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF;
     }
-    if (f & LINECALLFEATURE_PARK) f2 |= LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT;
+    if (f & LINECALLFEATURE_PARK)
+        f2 |= LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT;
     return f2 & caps::call_features2 & ~l.unsupported.call2;
 }
 
@@ -282,23 +291,40 @@ namespace calls {
 
 std::string_view state_name(DWORD state) {
     switch (state) {
-        case LINECALLSTATE_IDLE: return "IDLE";
-        case LINECALLSTATE_OFFERING: return "OFFERING";
-        case LINECALLSTATE_ACCEPTED: return "ACCEPTED";
-        case LINECALLSTATE_DIALTONE: return "DIALTONE";
-        case LINECALLSTATE_DIALING: return "DIALING";
-        case LINECALLSTATE_RINGBACK: return "RINGBACK";
-        case LINECALLSTATE_BUSY: return "BUSY";
-        case LINECALLSTATE_SPECIALINFO: return "SPECIALINFO";
-        case LINECALLSTATE_CONNECTED: return "CONNECTED";
-        case LINECALLSTATE_PROCEEDING: return "PROCEEDING";
-        case LINECALLSTATE_ONHOLD: return "ONHOLD";
-        case LINECALLSTATE_CONFERENCED: return "CONFERENCED";
-        case LINECALLSTATE_ONHOLDPENDCONF: return "ONHOLDPENDCONF";
-        case LINECALLSTATE_ONHOLDPENDTRANSFER: return "ONHOLDPENDTRANSFER";
-        case LINECALLSTATE_DISCONNECTED: return "DISCONNECTED";
-        case LINECALLSTATE_UNKNOWN: return "UNKNOWN";
-        default: return "?";
+        case LINECALLSTATE_IDLE:
+            return "IDLE";
+        case LINECALLSTATE_OFFERING:
+            return "OFFERING";
+        case LINECALLSTATE_ACCEPTED:
+            return "ACCEPTED";
+        case LINECALLSTATE_DIALTONE:
+            return "DIALTONE";
+        case LINECALLSTATE_DIALING:
+            return "DIALING";
+        case LINECALLSTATE_RINGBACK:
+            return "RINGBACK";
+        case LINECALLSTATE_BUSY:
+            return "BUSY";
+        case LINECALLSTATE_SPECIALINFO:
+            return "SPECIALINFO";
+        case LINECALLSTATE_CONNECTED:
+            return "CONNECTED";
+        case LINECALLSTATE_PROCEEDING:
+            return "PROCEEDING";
+        case LINECALLSTATE_ONHOLD:
+            return "ONHOLD";
+        case LINECALLSTATE_CONFERENCED:
+            return "CONFERENCED";
+        case LINECALLSTATE_ONHOLDPENDCONF:
+            return "ONHOLDPENDCONF";
+        case LINECALLSTATE_ONHOLDPENDTRANSFER:
+            return "ONHOLDPENDTRANSFER";
+        case LINECALLSTATE_DISCONNECTED:
+            return "DISCONNECTED";
+        case LINECALLSTATE_UNKNOWN:
+            return "UNKNOWN";
+        default:
+            return "?";
     }
 }
 
@@ -316,33 +342,47 @@ DWORD disconnect_mode(std::optional<protocol::event_cause> cause) {
         case event_cause::acd_busy:
         case event_cause::trunks_busy:
         case event_cause::selected_trunk_busy:
-        case event_cause::recall_busy: return LINEDISCONNECTMODE_BUSY;
-        case event_cause::do_not_disturb: return LINEDISCONNECTMODE_DONOTDISTURB;
+        case event_cause::recall_busy:
+            return LINEDISCONNECTMODE_BUSY;
+        case event_cause::do_not_disturb:
+            return LINEDISCONNECTMODE_DONOTDISTURB;
         case event_cause::dest_not_obtainable:
         case event_cause::number_unallocated:
-        case event_cause::invalid_number_format: return LINEDISCONNECTMODE_BADADDRESS;
+        case event_cause::invalid_number_format:
+            return LINEDISCONNECTMODE_BADADDRESS;
         case event_cause::call_not_answered:
         case event_cause::alert_time_expired:
-        case event_cause::recall_no_answer: return LINEDISCONNECTMODE_NOANSWER;
-        case event_cause::call_pickup: return LINEDISCONNECTMODE_PICKUP;
+        case event_cause::recall_no_answer:
+            return LINEDISCONNECTMODE_NOANSWER;
+        case event_cause::call_pickup:
+            return LINEDISCONNECTMODE_PICKUP;
         case event_cause::redirected:
         case event_cause::call_forward:
         case event_cause::call_forward_immediate:
         case event_cause::call_forward_busy:
         case event_cause::call_forward_no_answer:
-        case event_cause::recall_forwarded: return LINEDISCONNECTMODE_FORWARDED;
+        case event_cause::recall_forwarded:
+            return LINEDISCONNECTMODE_FORWARDED;
         case event_cause::network_congestion:
-        case event_cause::resources_not_available: return LINEDISCONNECTMODE_CONGESTION;
-        case event_cause::call_cancelled: return LINEDISCONNECTMODE_CANCELLED;
+        case event_cause::resources_not_available:
+            return LINEDISCONNECTMODE_CONGESTION;
+        case event_cause::call_cancelled:
+            return LINEDISCONNECTMODE_CANCELLED;
         case event_cause::normal_clearing:
-        case event_cause::normal: return LINEDISCONNECTMODE_NORMAL;
-        case event_cause::number_changed: return LINEDISCONNECTMODE_NUMBERCHANGED;
+        case event_cause::normal:
+            return LINEDISCONNECTMODE_NORMAL;
+        case event_cause::number_changed:
+            return LINEDISCONNECTMODE_NUMBERCHANGED;
         case event_cause::dest_out_of_order:
-        case event_cause::network_out_of_order: return LINEDISCONNECTMODE_OUTOFORDER;
-        case event_cause::network_not_obtainable: return LINEDISCONNECTMODE_UNREACHABLE;
+        case event_cause::network_out_of_order:
+            return LINEDISCONNECTMODE_OUTOFORDER;
+        case event_cause::network_not_obtainable:
+            return LINEDISCONNECTMODE_UNREACHABLE;
         case event_cause::blocked:
-        case event_cause::lockout: return LINEDISCONNECTMODE_REJECT;
-        default: return LINEDISCONNECTMODE_UNKNOWN;
+        case event_cause::lockout:
+            return LINEDISCONNECTMODE_REJECT;
+        default:
+            return LINEDISCONNECTMODE_UNKNOWN;
     }
 }
 
@@ -351,21 +391,32 @@ DWORD reason_for(std::optional<protocol::event_cause> cause) {
     if (!cause) return LINECALLREASON_DIRECT;
     switch (*cause) {
         case event_cause::call_forward_immediate:
-        case event_cause::call_forward: return LINECALLREASON_FWDUNCOND;
-        case event_cause::call_forward_busy: return LINECALLREASON_FWDBUSY;
-        case event_cause::call_forward_no_answer: return LINECALLREASON_FWDNOANSWER;
-        case event_cause::call_pickup: return LINECALLREASON_PICKUP;
-        case event_cause::park: return LINECALLREASON_UNPARK;
-        case event_cause::redirected: return LINECALLREASON_REDIRECT;
+        case event_cause::call_forward:
+            return LINECALLREASON_FWDUNCOND;
+        case event_cause::call_forward_busy:
+            return LINECALLREASON_FWDBUSY;
+        case event_cause::call_forward_no_answer:
+            return LINECALLREASON_FWDNOANSWER;
+        case event_cause::call_pickup:
+            return LINECALLREASON_PICKUP;
+        case event_cause::park:
+            return LINECALLREASON_UNPARK;
+        case event_cause::redirected:
+            return LINECALLREASON_REDIRECT;
         case event_cause::transfer:
-        case event_cause::single_step_transfer: return LINECALLREASON_TRANSFER;
+        case event_cause::single_step_transfer:
+            return LINECALLREASON_TRANSFER;
         case event_cause::recall:
         case event_cause::recall_busy:
         case event_cause::recall_forwarded:
-        case event_cause::recall_no_answer: return LINECALLREASON_REMINDER;
-        case event_cause::call_back: return LINECALLREASON_CALLCOMPLETION;
-        case event_cause::intrude: return LINECALLREASON_INTRUDE;
-        default: return LINECALLREASON_DIRECT;
+        case event_cause::recall_no_answer:
+            return LINECALLREASON_REMINDER;
+        case event_cause::call_back:
+            return LINECALLREASON_CALLCOMPLETION;
+        case event_cause::intrude:
+            return LINECALLREASON_INTRUDE;
+        default:
+            return LINECALLREASON_DIRECT;
     }
 }
 
@@ -549,9 +600,8 @@ void check_conference(provider_state& p, const line_ptr& l, const call_ptr& pare
         const DWORD to = parent->switch_state == protocol::connection_state::hold
                              ? LINECALLSTATE_ONHOLD
                              : LINECALLSTATE_CONNECTED;
-        call_machine::transition(p, l, last, to, to == LINECALLSTATE_CONNECTED
-                                                     ? LINECONNECTEDMODE_ACTIVE
-                                                     : 0);
+        call_machine::transition(p, l, last, to,
+                                 to == LINECALLSTATE_CONNECTED ? LINECONNECTEDMODE_ACTIVE : 0);
         flush_info(p, l, last);
     } else if (members.empty()) {
         end_call(p, l, parent, LINEDISCONNECTMODE_NORMAL);
@@ -565,7 +615,9 @@ void cancel_generate(provider_state& p, const line_ptr& l, const call_ptr& c) {
     p.line_event_locked(l, c, LINE_GENERATE, LINEGENERATETERM_CANCEL, id, tick(p));
 }
 
-DWORD tick(const provider_state& p) { return p.env_.tick_count ? p.env_.tick_count() : 0; }
+DWORD tick(const provider_state& p) {
+    return p.env_.tick_count ? p.env_.tick_count() : 0;
+}
 
 std::optional<protocol::connection_id> held_connection(const line& l, const call_ptr& parent) {
     if (parent->connection) return parent->connection;

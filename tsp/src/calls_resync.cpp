@@ -16,13 +16,25 @@ using protocol::connection_state;
 DWORD mapped_state(connection_state s, DWORD& mode) {
     mode = 0;
     switch (s) {
-        case connection_state::initiated: mode = LINEDIALTONEMODE_NORMAL; return LINECALLSTATE_DIALTONE;
-        case connection_state::alerting: mode = LINEOFFERINGMODE_ACTIVE; return LINECALLSTATE_OFFERING;
-        case connection_state::connected: mode = LINECONNECTEDMODE_ACTIVE; return LINECALLSTATE_CONNECTED;
-        case connection_state::hold: return LINECALLSTATE_ONHOLD;
-        case connection_state::queued: mode = LINECONNECTEDMODE_INACTIVE; return LINECALLSTATE_CONNECTED;
-        case connection_state::fail: mode = LINEDISCONNECTMODE_UNKNOWN; return LINECALLSTATE_DISCONNECTED;
-        default: return LINECALLSTATE_IDLE;
+        case connection_state::initiated:
+            mode = LINEDIALTONEMODE_NORMAL;
+            return LINECALLSTATE_DIALTONE;
+        case connection_state::alerting:
+            mode = LINEOFFERINGMODE_ACTIVE;
+            return LINECALLSTATE_OFFERING;
+        case connection_state::connected:
+            mode = LINECONNECTEDMODE_ACTIVE;
+            return LINECALLSTATE_CONNECTED;
+        case connection_state::hold:
+            return LINECALLSTATE_ONHOLD;
+        case connection_state::queued:
+            mode = LINECONNECTEDMODE_INACTIVE;
+            return LINECALLSTATE_CONNECTED;
+        case connection_state::fail:
+            mode = LINEDISCONNECTMODE_UNKNOWN;
+            return LINECALLSTATE_DISCONNECTED;
+        default:
+            return LINECALLSTATE_IDLE;
     }
 }
 
@@ -41,10 +53,12 @@ bool agrees(const call& c, connection_state s) {
         case connection_state::hold:
             return c.state == LINECALLSTATE_ONHOLD || c.state == LINECALLSTATE_ONHOLDPENDTRANSFER ||
                    c.state == LINECALLSTATE_ONHOLDPENDCONF || c.state == LINECALLSTATE_CONFERENCED;
-        case connection_state::queued: return c.state == LINECALLSTATE_CONNECTED;
+        case connection_state::queued:
+            return c.state == LINECALLSTATE_CONNECTED;
         case connection_state::fail:
             return c.state == LINECALLSTATE_BUSY || c.state == LINECALLSTATE_DISCONNECTED;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -185,7 +199,8 @@ void apply_far_ends(provider_state& p, const std::string& call_id,
         for (const auto& party : parties) {
             if (party.connection.device_id == l->extension) continue;
             others = true;
-            if (party.state == connection_state::connected && connected == nullptr) connected = &party;
+            if (party.state == connection_state::connected && connected == nullptr)
+                connected = &party;
             alerting = alerting || party.state == connection_state::alerting;
             all_held = all_held && party.state == connection_state::hold;
         }
@@ -229,13 +244,13 @@ void calls_after_resync_locked(provider_state& p) {
     for (auto& entry : in_call) {
         // Not a structured binding: clang before 16 cannot capture one.
         const std::string& id = entry.first;
-        p.send_locked(protocol::svc::snapshot_call::params{id},
-                      [&p, id, lines = std::move(entry.second)](const pbx_link::request_outcome& o) {
-                          if (!o.ok()) return;  // gone meanwhile: its events tell
-                          const auto* r =
-                              std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
-                          if (r != nullptr) apply_far_ends(p, id, lines, r->parties);
-                      });
+        p.send_locked(
+            protocol::svc::snapshot_call::params{id},
+            [&p, id, lines = std::move(entry.second)](const pbx_link::request_outcome& o) {
+                if (!o.ok()) return;  // gone meanwhile: its events tell
+                const auto* r = std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
+                if (r != nullptr) apply_far_ends(p, id, lines, r->parties);
+            });
     }
 }
 

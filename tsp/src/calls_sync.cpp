@@ -10,7 +10,9 @@ namespace ctigw::tsp::calls {
 
 namespace {
 
-constexpr LONG err(DWORD e) { return static_cast<LONG>(e); }
+constexpr LONG err(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
 /// Any call handle TAPI still holds (IDLE included: it stays valid until lineCloseCall).
 LONG lookup_any(provider_state& p, HDRVCALL hd, call_ptr& c, line_ptr& l) {

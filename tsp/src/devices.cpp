@@ -1,6 +1,7 @@
 // Lines and phones as devices: building them from the configuration, permanent ids, device events
 // (forwarding, DND, message waiting, service state, phone-set events), in/out of service, the
-// status-query throttle and provider::reload(). TSPI functions: devices_line.cpp, devices_phone.cpp.
+// status-query throttle and provider::reload(). TSPI functions: devices_line.cpp,
+// devices_phone.cpp.
 #include "agents.hpp"
 #include "devices.hpp"
 #include "ctigw/protocol/log_safe.hpp"
@@ -78,9 +79,12 @@ DWORD assign_id(std::unordered_map<DWORD, std::string>& used, std::string_view e
 
 DWORD hookswitch_state_bit(protocol::hookswitch_type t) {
     switch (t) {
-        case protocol::hookswitch_type::handset: return PHONESTATE_HANDSETHOOKSWITCH;
-        case protocol::hookswitch_type::speaker: return PHONESTATE_SPEAKERHOOKSWITCH;
-        case protocol::hookswitch_type::headset: return PHONESTATE_HEADSETHOOKSWITCH;
+        case protocol::hookswitch_type::handset:
+            return PHONESTATE_HANDSETHOOKSWITCH;
+        case protocol::hookswitch_type::speaker:
+            return PHONESTATE_SPEAKERHOOKSWITCH;
+        case protocol::hookswitch_type::headset:
+            return PHONESTATE_HEADSETHOOKSWITCH;
     }
     return PHONESTATE_OTHER;
 }
@@ -98,10 +102,10 @@ DWORD permanent_phone_id(std::string_view extension) noexcept {
 GUID permanent_guid(std::string_view kind, std::string_view extension) noexcept {
     std::string name = "ctigw/";
     name.append(kind).append("/").append(extension);
-    std::uint64_t hi = fnv1a64(name, 0x6374696777ull);  // "ctigw"
-    std::uint64_t lo = fnv1a64(name, 0x7461706931ull);  // "tapi1"
-    hi = (hi & ~0xF000ull) | 0x8000ull;                           // version 8 (RFC 9562)
-    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // variant 10
+    std::uint64_t hi = fnv1a64(name, 0x6374696777ull);          // "ctigw"
+    std::uint64_t lo = fnv1a64(name, 0x7461706931ull);          // "tapi1"
+    hi = (hi & ~0xF000ull) | 0x8000ull;                         // version 8 (RFC 9562)
+    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
     GUID g{};
     g.Data1 = static_cast<decltype(g.Data1)>(hi >> 32);
     g.Data2 = static_cast<decltype(g.Data2)>((hi >> 16) & 0xFFFF);
@@ -136,7 +140,8 @@ devices_context& devices_of(provider_state& p) {
     return *p.devices_;
 }
 
-// ---- helpers shared by devices*.cpp --------------------------------------------------------------
+// ---- helpers shared by devices*.cpp
+// --------------------------------------------------------------
 
 namespace devices {
 
@@ -150,7 +155,9 @@ phone_ptr open_phone_locked(provider_state& p, HDRVPHONE hd) {
     return ph && ph->is_open() && !ph->removed ? ph : nullptr;
 }
 
-bool can_send_locked(const provider_state& p) { return p.link_ != nullptr && p.link_live_; }
+bool can_send_locked(const provider_state& p) {
+    return p.link_ != nullptr && p.link_live_;
+}
 
 namespace {
 
@@ -173,8 +180,7 @@ void pump_queries_locked(provider_state& p) {
 
 }  // namespace
 
-void queue_query_locked(provider_state& p,
-                        std::function<void(std::function<void()> done)> run) {
+void queue_query_locked(provider_state& p, std::function<void(std::function<void()> done)> run) {
     auto& c = devices_of(p);
     c.queries.push_back([&p, run = std::move(run)] {
         auto once = std::make_shared<bool>(false);
@@ -197,27 +203,28 @@ void query_locked(provider_state& p, const void* key, typename Service::params p
                   std::function<bool()> still_wanted,
                   std::function<void(const typename Service::result&)> handle) {
     ++devices_of(p).outstanding[key];
-    queue_query_locked(p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
-                           handle = std::move(handle)](std::function<void()> done_slot) {
-        auto done = [&p, key, done_slot] {
-            auto& out = devices_of(p).outstanding;
-            if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
-            done_slot();
-        };
-        if (!still_wanted() || !can_send_locked(p)) return done();
-        p.send_locked(params, [&p, handle, done, what = std::string(Service::name)](
-                                  const pbx_link::request_outcome& o) {
-            if (o.ok()) {
-                if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
-            } else {
-                p.log(level::debug,
-                      what + " failed: " +
-                          std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
-                          (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
-            }
-            done();
+    queue_query_locked(
+        p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
+            handle = std::move(handle)](std::function<void()> done_slot) {
+            auto done = [&p, key, done_slot] {
+                auto& out = devices_of(p).outstanding;
+                if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
+                done_slot();
+            };
+            if (!still_wanted() || !can_send_locked(p)) return done();
+            p.send_locked(params, [&p, handle, done, what = std::string(Service::name)](
+                                      const pbx_link::request_outcome& o) {
+                if (o.ok()) {
+                    if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
+                } else {
+                    p.log(level::debug,
+                          what + " failed: " +
+                              std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
+                              (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
+                }
+                done();
+            });
         });
-    });
 }
 
 bool is_dnd_type(protocol::forwarding_type t) {
@@ -252,7 +259,8 @@ void refresh_line_locked(provider_state& p, const line_ptr& l) {
         return x && x->is_open() && x->in_service && !x->removed;
     };
     query_locked<protocol::svc::get_forwarding>(
-        p, l.get(), {l->extension}, wanted, [&p, wl](const protocol::svc::get_forwarding::result& r) {
+        p, l.get(), {l->extension}, wanted,
+        [&p, wl](const protocol::svc::get_forwarding::result& r) {
             auto x = wl.lock();
             if (!x) return;
             std::vector<protocol::forwarding_entry> active;
@@ -271,7 +279,8 @@ void refresh_line_locked(provider_state& p, const line_ptr& l) {
             if (changed) report_forward_locked(p, x);
         });
     query_locked<protocol::svc::get_do_not_disturb>(
-        p, l.get(), {l->extension}, wanted, [&p, wl](const protocol::svc::get_do_not_disturb::result& r) {
+        p, l.get(), {l->extension}, wanted,
+        [&p, wl](const protocol::svc::get_do_not_disturb::result& r) {
             auto x = wl.lock();
             if (!x || x->do_not_disturb == r.do_not_disturb_on) return;
             x->do_not_disturb = r.do_not_disturb_on;
@@ -291,31 +300,44 @@ namespace {
 
 DWORD lamp_mode_to_tapi(protocol::lamp_mode m) {
     switch (m) {
-        case protocol::lamp_mode::off: return PHONELAMPMODE_OFF;
-        case protocol::lamp_mode::steady: return PHONELAMPMODE_STEADY;
-        case protocol::lamp_mode::wink: return PHONELAMPMODE_WINK;
-        case protocol::lamp_mode::flash: return PHONELAMPMODE_FLASH;
-        case protocol::lamp_mode::flutter: return PHONELAMPMODE_FLUTTER;
-        case protocol::lamp_mode::broken_flutter: return PHONELAMPMODE_BROKENFLUTTER;
+        case protocol::lamp_mode::off:
+            return PHONELAMPMODE_OFF;
+        case protocol::lamp_mode::steady:
+            return PHONELAMPMODE_STEADY;
+        case protocol::lamp_mode::wink:
+            return PHONELAMPMODE_WINK;
+        case protocol::lamp_mode::flash:
+            return PHONELAMPMODE_FLASH;
+        case protocol::lamp_mode::flutter:
+            return PHONELAMPMODE_FLUTTER;
+        case protocol::lamp_mode::broken_flutter:
+            return PHONELAMPMODE_BROKENFLUTTER;
     }
     return PHONELAMPMODE_UNKNOWN;
 }
 
 DWORD hookswitch_mode_to_tapi(protocol::hookswitch_mode m) {
     switch (m) {
-        case protocol::hookswitch_mode::on_hook: return PHONEHOOKSWITCHMODE_ONHOOK;
-        case protocol::hookswitch_mode::mic_only: return PHONEHOOKSWITCHMODE_MIC;
-        case protocol::hookswitch_mode::speaker_only: return PHONEHOOKSWITCHMODE_SPEAKER;
-        case protocol::hookswitch_mode::mic_and_speaker: return PHONEHOOKSWITCHMODE_MICSPEAKER;
+        case protocol::hookswitch_mode::on_hook:
+            return PHONEHOOKSWITCHMODE_ONHOOK;
+        case protocol::hookswitch_mode::mic_only:
+            return PHONEHOOKSWITCHMODE_MIC;
+        case protocol::hookswitch_mode::speaker_only:
+            return PHONEHOOKSWITCHMODE_SPEAKER;
+        case protocol::hookswitch_mode::mic_and_speaker:
+            return PHONEHOOKSWITCHMODE_MICSPEAKER;
     }
     return PHONEHOOKSWITCHMODE_UNKNOWN;
 }
 
 DWORD& hookswitch_slot(phone& ph, protocol::hookswitch_type t) {
     switch (t) {
-        case protocol::hookswitch_type::speaker: return ph.hookswitch_speaker;
-        case protocol::hookswitch_type::headset: return ph.hookswitch_headset;
-        case protocol::hookswitch_type::handset: break;
+        case protocol::hookswitch_type::speaker:
+            return ph.hookswitch_speaker;
+        case protocol::hookswitch_type::headset:
+            return ph.hookswitch_headset;
+        case protocol::hookswitch_type::handset:
+            break;
     }
     return ph.hookswitch_handset;
 }
@@ -346,7 +368,8 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
     };
     if (!ph->set_info_known) {
         query_locked<protocol::svc::get_display>(
-            p, ph.get(), {ph->extension}, wanted, [&p, wp](const protocol::svc::get_display::result& r) {
+            p, ph.get(), {ph->extension}, wanted,
+            [&p, wp](const protocol::svc::get_display::result& r) {
                 auto x = wp.lock();
                 if (!x) return;
                 const bool caps_changed = (r.rows != 0 && r.rows != x->display_rows) ||
@@ -407,7 +430,8 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
             x->status_known = true;
         });
     query_locked<protocol::svc::get_ringer_status>(
-        p, ph.get(), {ph->extension}, wanted, [&p, wp](const protocol::svc::get_ringer_status::result& r) {
+        p, ph.get(), {ph->extension}, wanted,
+        [&p, wp](const protocol::svc::get_ringer_status::result& r) {
             auto x = wp.lock();
             if (!x) return;
             const DWORD mode = r.mode == protocol::ringer_mode::ringing ? 1 : 0;
@@ -440,7 +464,8 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
 
 }  // namespace devices
 
-// ---- modules.hpp ---------------------------------------------------------------------------------
+// ---- modules.hpp
+// ---------------------------------------------------------------------------------
 
 namespace {
 
@@ -512,7 +537,8 @@ void devices_set_in_service_locked(provider_state& p, const std::string& device,
         if (l->in_service != in_service && !l->removed) {
             l->in_service = in_service;
             const DWORD state = in_service ? LINEDEVSTATE_INSERVICE : LINEDEVSTATE_OUTOFSERVICE;
-            if (l->line_states & state) p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
+            if (l->line_states & state)
+                p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
             if (in_service) {
                 devices::refresh_line_locked(p, l);
             } else {
@@ -593,7 +619,8 @@ void devices_set_all_out_of_service_locked(provider_state& p) {
 
 namespace {
 
-void on_forwarding_locked(provider_state& p, const line_ptr& l, const protocol::evt::forwarding& e) {
+void on_forwarding_locked(provider_state& p, const line_ptr& l,
+                          const protocol::evt::forwarding& e) {
     if (devices::is_dnd_type(e.type)) {
         if (l->do_not_disturb == e.forward_status) return;
         l->do_not_disturb = e.forward_status;
@@ -690,7 +717,8 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
         }
         if (target && target->message_waiting != mw->message_waiting_on) {
             target->message_waiting = mw->message_waiting_on;
-            const DWORD state = mw->message_waiting_on ? LINEDEVSTATE_MSGWAITON : LINEDEVSTATE_MSGWAITOFF;
+            const DWORD state =
+                mw->message_waiting_on ? LINEDEVSTATE_MSGWAITON : LINEDEVSTATE_MSGWAITOFF;
             if (target->line_states & state) {
                 p.line_event_locked(target, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
             }
@@ -713,7 +741,8 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
     }
 }
 
-// ---- reload ----------------------------------------------------------------------------------------
+// ---- reload
+// ----------------------------------------------------------------------------------------
 
 namespace {
 
@@ -734,11 +763,11 @@ void remove_line_locked(provider_state& p, const line_ptr& l) {
                 proc(ht, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_REMOVED, 0, 0);
             });
         }
-        p.tapi_.push([proc = l->event_proc, ht = l->ht, id] {
-            proc(ht, nullptr, LINE_REMOVE, id, 0, 0);
-        });
+        p.tapi_.push(
+            [proc = l->event_proc, ht = l->ht, id] { proc(ht, nullptr, LINE_REMOVE, id, 0, 0); });
     } else if (p.line_create_proc_) {
-        p.tapi_.push([proc = p.line_create_proc_, id] { proc(nullptr, nullptr, LINE_REMOVE, id, 0, 0); });
+        p.tapi_.push(
+            [proc = p.line_create_proc_, id] { proc(nullptr, nullptr, LINE_REMOVE, id, 0, 0); });
     }
 }
 
@@ -751,7 +780,8 @@ void remove_phone_locked(provider_state& p, const phone_ptr& ph) {
     if (ph->awaiting_create) return;
     const DWORD id = ph->device_id;
     if (ph->is_open() && ph->event_proc) {
-        p.tapi_.push([proc = ph->event_proc, ht = ph->ht, id] { proc(ht, PHONE_REMOVE, id, 0, 0); });
+        p.tapi_.push(
+            [proc = ph->event_proc, ht = ph->ht, id] { proc(ht, PHONE_REMOVE, id, 0, 0); });
     } else if (p.phone_create_proc_) {
         p.tapi_.push([proc = p.phone_create_proc_, id] { proc(nullptr, PHONE_REMOVE, id, 0, 0); });
     }
@@ -769,7 +799,8 @@ std::string provider::reload() {
         std::size_t start = 0;
         while (start <= err->size()) {
             const auto end = err->find('\n', start);
-            const auto part = err->substr(start, end == std::string::npos ? std::string::npos : end - start);
+            const auto part =
+                err->substr(start, end == std::string::npos ? std::string::npos : end - start);
             if (!part.empty()) s.log(level::error, "  " + part);
             if (end == std::string::npos) break;
             start = end + 1;
@@ -874,16 +905,18 @@ std::string provider::reload() {
         }
     }
 
-    const bool link_changed = next.link.endpoints.size() != s.settings_->link.endpoints.size() ||
-                              !std::equal(next.link.endpoints.begin(), next.link.endpoints.end(),
-                                          s.settings_->link.endpoints.begin(),
-                                          [](const auto& a, const auto& b) { return a.url == b.url; }) ||
-                              next.link.tls.ca_file != s.settings_->link.tls.ca_file ||
-                              next.link.auth.token_file != s.settings_->link.auth.token_file ||
-                              next.link.auth.token_env != s.settings_->link.auth.token_env;
+    const bool link_changed =
+        next.link.endpoints.size() != s.settings_->link.endpoints.size() ||
+        !std::equal(next.link.endpoints.begin(), next.link.endpoints.end(),
+                    s.settings_->link.endpoints.begin(),
+                    [](const auto& a, const auto& b) { return a.url == b.url; }) ||
+        next.link.tls.ca_file != s.settings_->link.tls.ca_file ||
+        next.link.auth.token_file != s.settings_->link.auth.token_file ||
+        next.link.auth.token_env != s.settings_->link.auth.token_env;
     if (link_changed) {
-        s.log(level::warn, "configuration reload: switch settings changed; they apply at the next "
-                           "provider start (TSPI_providerInit)");
+        s.log(level::warn,
+              "configuration reload: switch settings changed; they apply at the next "
+              "provider start (TSPI_providerInit)");
     }
     if ((added != 0 || removed != 0) && s.link_) {
         // The link monitors the new set: added extensions are monitored and snapshot (each comes

@@ -56,7 +56,8 @@ struct devices_context {
 /// The provider's devices_context (created on first use).
 devices_context& devices_of(provider_state& p);
 
-// ---- lines (TSPI_line*; each locks) --------------------------------------------------------------
+// ---- lines (TSPI_line*; each locks)
+// --------------------------------------------------------------
 
 namespace devices {
 
@@ -87,7 +88,8 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
 LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
                               DWORD status_to_change, DWORD status);
 
-// ---- phones (TSPI_phone*) ------------------------------------------------------------------------
+// ---- phones (TSPI_phone*)
+// ------------------------------------------------------------------------
 
 LONG phone_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
                         PHONECAPS* caps);
@@ -110,7 +112,8 @@ LONG phone_get_ring(provider_state& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volum
 LONG phone_set_ring(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume);
 LONG phone_get_id(provider_state& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class);
 
-// ---- shared helpers (lock held) ------------------------------------------------------------------
+// ---- shared helpers (lock held)
+// ------------------------------------------------------------------
 
 /// The open line of a handle, or null (stale, closed or removed).
 line_ptr open_line_locked(provider_state& p, HDRVLINE hd);
@@ -167,7 +170,7 @@ call_counts count_calls(const line& l);
  * Thread safety: start/stop/poll_once from any thread except the watcher's own.
  */
 class config_watcher {
-public:
+  public:
     using stat_fn = std::function<std::optional<std::filesystem::file_time_type>()>;
 
     config_watcher(stat_fn stat, std::function<void()> on_change,
@@ -184,7 +187,7 @@ public:
     /// Watches a file on disk.
     static stat_fn file_stat(std::filesystem::path file);
 
-private:
+  private:
     stat_fn stat_;
     std::function<void()> on_change_;
     std::chrono::milliseconds interval_;

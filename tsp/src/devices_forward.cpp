@@ -13,7 +13,9 @@ namespace ctigw::tsp::devices {
 
 namespace {
 
-LONG err(DWORD e) { return static_cast<LONG>(e); }
+LONG err(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
 /// Sends `ops` and completes `r` once all have answered (with the first failure, if any).
 void send_all_locked(provider_state& p, const line_ptr& l, const request_ptr& r,
@@ -22,9 +24,9 @@ void send_all_locked(provider_state& p, const line_ptr& l, const request_ptr& r,
     fan_in_locked(
         p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_lineerr(o); },
         [&p, wl, r](LONG result) {
-        if (auto x = wl.lock()) std::erase(x->pending, r);
-        p.complete_locked(r, result);
-    });
+            if (auto x = wl.lock()) std::erase(x->pending, r);
+            p.complete_locked(r, result);
+        });
 }
 
 }  // namespace
@@ -60,16 +62,25 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
             LINEFORWARD e{};
             std::memcpy(&e, reinterpret_cast<const unsigned char*>(list) + 8 + i * stride, stride);
             if (e.dwCallerAddressSize != 0) return err(LINEERR_INVALPARAM);  // no per-caller rules
-            auto dest = read_var_string(list, static_cast<std::uint32_t>(fixed), e.dwDestAddressSize,
-                                        e.dwDestAddressOffset);
+            auto dest = read_var_string(list, static_cast<std::uint32_t>(fixed),
+                                        e.dwDestAddressSize, e.dwDestAddressOffset);
             if (!dest) return err(LINEERR_INVALPARAM);
             std::vector<ft> types;
             switch (e.dwForwardMode) {
-                case LINEFORWARDMODE_UNCOND: types = {ft::immediate}; break;
-                case LINEFORWARDMODE_BUSY: types = {ft::busy}; break;
-                case LINEFORWARDMODE_NOANSW: types = {ft::no_answer}; break;
-                case LINEFORWARDMODE_BUSYNA: types = {ft::busy, ft::no_answer}; break;
-                default: return err(LINEERR_INVALPARAM);
+                case LINEFORWARDMODE_UNCOND:
+                    types = {ft::immediate};
+                    break;
+                case LINEFORWARDMODE_BUSY:
+                    types = {ft::busy};
+                    break;
+                case LINEFORWARDMODE_NOANSW:
+                    types = {ft::no_answer};
+                    break;
+                case LINEFORWARDMODE_BUSYNA:
+                    types = {ft::busy, ft::no_answer};
+                    break;
+                default:
+                    return err(LINEERR_INVALPARAM);
             }
             if (dest->empty()) {
                 if (dnd) return err(LINEERR_INVALPARAM);
@@ -83,7 +94,8 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
                 dialable = d.value();
             }
             for (auto t : types) {
-                if (std::any_of(set.begin(), set.end(), [t](const auto& w) { return w.type == t; })) {
+                if (std::any_of(set.begin(), set.end(),
+                                [t](const auto& w) { return w.type == t; })) {
                     return err(LINEERR_INVALPARAM);
                 }
                 set.push_back({t, dialable});
@@ -121,8 +133,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     }
     for (const auto& w : set) {
         ops.emplace_back(protocol::svc::set_forwarding::params{
-            l->extension, w.type, true, w.dest,
-            w.type == ft::no_answer ? rings : std::nullopt});
+            l->extension, w.type, true, w.dest, w.type == ft::no_answer ? rings : std::nullopt});
     }
     const bool cancel_all = list == nullptr || n == 0;
     if (dnd) {
@@ -147,8 +158,8 @@ LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
     auto r = p.new_request_locked(id, "lineSetLineDevStatus", l, nullptr);
     l->pending.push_back(r);
     std::vector<protocol::service_params> ops;
-    ops.emplace_back(protocol::svc::set_message_waiting_indicator::params{
-        l->extension, status != 0, std::nullopt});
+    ops.emplace_back(protocol::svc::set_message_waiting_indicator::params{l->extension, status != 0,
+                                                                          std::nullopt});
     send_all_locked(p, l, r, std::move(ops));
     return static_cast<LONG>(id);
 }

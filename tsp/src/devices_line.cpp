@@ -25,12 +25,16 @@ constexpr DWORD max_num_trans_conf = 3;  ///< a transfer resolved as a conferenc
 /// Media modes lineSetDefaultMediaDetection / lineConditionalMediaDetection accept.
 constexpr DWORD detectable_media_modes = caps::media_modes | LINEMEDIAMODE_UNKNOWN;
 /// TAPI 3 protocol of our lines: TAPIPROTOCOL_PSTN {831CE2D6-83B5-11D1-BB5C-00C04FB6809F}.
-constexpr GUID protocol_pstn = {0x831CE2D6, 0x83B5, 0x11D1,
-                                {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+constexpr GUID protocol_pstn = {
+    0x831CE2D6, 0x83B5, 0x11D1, {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 
-LONG err(DWORD e) { return static_cast<LONG>(e); }
+LONG err(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
-bool version_ok(DWORD v) { return v >= tapi_version_2_0 && v <= tapi_version_3_1; }
+bool version_ok(DWORD v) {
+    return v >= tapi_version_2_0 && v <= tapi_version_3_1;
+}
 
 LONG find_line_locked(provider_state& p, DWORD device_id, line_ptr& out) {
     auto it = p.line_by_device_id_.find(device_id);
@@ -47,7 +51,8 @@ bool iequals_ascii(std::u16string_view a, std::string_view b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
         const char16_t c = a[i];
         if (c > 0x7F) return false;
-        if (std::tolower(static_cast<unsigned char>(c)) != std::tolower(static_cast<unsigned char>(b[i]))) {
+        if (std::tolower(static_cast<unsigned char>(c)) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
             return false;
         }
     }
@@ -75,16 +80,26 @@ phone_ptr phone_of_locked(const provider_state& p, const std::string& extension)
 DWORD tapi_forward_mode(protocol::forwarding_type t) {
     using ft = protocol::forwarding_type;
     switch (t) {
-        case ft::immediate: return LINEFORWARDMODE_UNCOND;
-        case ft::immediate_internal: return LINEFORWARDMODE_UNCONDINTERNAL;
-        case ft::immediate_external: return LINEFORWARDMODE_UNCONDEXTERNAL;
-        case ft::busy: return LINEFORWARDMODE_BUSY;
-        case ft::busy_internal: return LINEFORWARDMODE_BUSYINTERNAL;
-        case ft::busy_external: return LINEFORWARDMODE_BUSYEXTERNAL;
-        case ft::no_answer: return LINEFORWARDMODE_NOANSW;
-        case ft::no_answer_internal: return LINEFORWARDMODE_NOANSWINTERNAL;
-        case ft::no_answer_external: return LINEFORWARDMODE_NOANSWEXTERNAL;
-        default: return LINEFORWARDMODE_UNKNOWN;
+        case ft::immediate:
+            return LINEFORWARDMODE_UNCOND;
+        case ft::immediate_internal:
+            return LINEFORWARDMODE_UNCONDINTERNAL;
+        case ft::immediate_external:
+            return LINEFORWARDMODE_UNCONDEXTERNAL;
+        case ft::busy:
+            return LINEFORWARDMODE_BUSY;
+        case ft::busy_internal:
+            return LINEFORWARDMODE_BUSYINTERNAL;
+        case ft::busy_external:
+            return LINEFORWARDMODE_BUSYEXTERNAL;
+        case ft::no_answer:
+            return LINEFORWARDMODE_NOANSW;
+        case ft::no_answer_internal:
+            return LINEFORWARDMODE_NOANSWINTERNAL;
+        case ft::no_answer_external:
+            return LINEFORWARDMODE_NOANSWEXTERNAL;
+        default:
+            return LINEFORWARDMODE_UNKNOWN;
     }
 }
 
@@ -130,8 +145,9 @@ std::vector<unsigned char> forward_block(const provider_state& p, const line& l,
 }  // namespace
 
 DWORD forward_entry_size(DWORD version) {
-    return version >= tapi_version_3_1 ? static_cast<DWORD>(sizeof(LINEFORWARD))
-                                       : static_cast<DWORD>(offsetof(LINEFORWARD, dwCallerAddressType));
+    return version >= tapi_version_3_1
+               ? static_cast<DWORD>(sizeof(LINEFORWARD))
+               : static_cast<DWORD>(offsetof(LINEFORWARD, dwCallerAddressType));
 }
 
 call_counts count_calls(const line& l) {
@@ -141,11 +157,18 @@ call_counts count_calls(const line& l) {
         switch (c->state) {
             case LINECALLSTATE_IDLE:
             case LINECALLSTATE_UNKNOWN:
-            case LINECALLSTATE_CONFERENCED: break;  // members are counted through their conference
-            case LINECALLSTATE_ONHOLD: ++n.on_hold; break;
+            case LINECALLSTATE_CONFERENCED:
+                break;  // members are counted through their conference
+            case LINECALLSTATE_ONHOLD:
+                ++n.on_hold;
+                break;
             case LINECALLSTATE_ONHOLDPENDCONF:
-            case LINECALLSTATE_ONHOLDPENDTRANSFER: ++n.on_hold_pending; break;
-            default: ++n.active; break;
+            case LINECALLSTATE_ONHOLDPENDTRANSFER:
+                ++n.on_hold_pending;
+                break;
+            default:
+                ++n.active;
+                break;
         }
     }
     return n;
@@ -168,7 +191,8 @@ DWORD address_features_now(const line& l) {
 DWORD line_features_now(const line& l) {
     if (!l.in_service) return 0;
     DWORD f = caps::line_features;
-    if (count_calls(l).active >= caps::max_active_calls) f &= ~static_cast<DWORD>(LINEFEATURE_MAKECALL);
+    if (count_calls(l).active >= caps::max_active_calls)
+        f &= ~static_cast<DWORD>(LINEFEATURE_MAKECALL);
     return f & ~l.unsupported.line;
 }
 
@@ -303,8 +327,8 @@ LONG line_get_address_status(provider_state& p, HDRVLINE hd, DWORD address_id,
     DWORD entries = 0;
     const auto block = forward_block(p, *l, l->version, entries);
     if (!block.empty()) {
-        const std::uint32_t at = w.put_bytes(&S::dwForwardSize, &S::dwForwardOffset, block.data(),
-                                             block.size());
+        const std::uint32_t at =
+            w.put_bytes(&S::dwForwardSize, &S::dwForwardOffset, block.data(), block.size());
         if (at != 0) {
             // the block is in place: make its string offsets relative to the structure
             auto* base = reinterpret_cast<unsigned char*>(status) + at;
@@ -372,7 +396,8 @@ LONG line_get_address_id(provider_state& p, HDRVLINE hd, LPDWORD address_id, DWO
     return 0;
 }
 
-// ---- open / close --------------------------------------------------------------------------------
+// ---- open / close
+// --------------------------------------------------------------------------------
 
 LONG line_open(provider_state& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
                LINEEVENT proc) {
@@ -461,12 +486,18 @@ LONG line_conditional_media_detection(provider_state& p, HDRVLINE hd, DWORD medi
         DWORD total = 0, bearer = 0, media = 0;
         std::memcpy(&total, params, sizeof total);
         if (total >= offsetof(LINECALLPARAMS, dwMediaMode) + sizeof(DWORD)) {
-            std::memcpy(&bearer, reinterpret_cast<const unsigned char*>(params) +
-                                     offsetof(LINECALLPARAMS, dwBearerMode), sizeof bearer);
-            std::memcpy(&media, reinterpret_cast<const unsigned char*>(params) +
-                                    offsetof(LINECALLPARAMS, dwMediaMode), sizeof media);
-            if (bearer != 0 && (bearer & ~caps::bearer_modes) != 0) return err(LINEERR_INVALBEARERMODE);
-            if (media != 0 && (media & ~detectable_media_modes) != 0) return err(LINEERR_INVALMEDIAMODE);
+            std::memcpy(&bearer,
+                        reinterpret_cast<const unsigned char*>(params) +
+                            offsetof(LINECALLPARAMS, dwBearerMode),
+                        sizeof bearer);
+            std::memcpy(&media,
+                        reinterpret_cast<const unsigned char*>(params) +
+                            offsetof(LINECALLPARAMS, dwMediaMode),
+                        sizeof media);
+            if (bearer != 0 && (bearer & ~caps::bearer_modes) != 0)
+                return err(LINEERR_INVALBEARERMODE);
+            if (media != 0 && (media & ~detectable_media_modes) != 0)
+                return err(LINEERR_INVALMEDIAMODE);
         }
     }
     return 0;
@@ -481,7 +512,8 @@ LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call
         case LINECALLSELECT_ADDRESS:
             l = open_line_locked(p, hd);
             if (!l) return err(LINEERR_INVALLINEHANDLE);
-            if (select == LINECALLSELECT_ADDRESS && address_id != 0) return err(LINEERR_INVALADDRESSID);
+            if (select == LINECALLSELECT_ADDRESS && address_id != 0)
+                return err(LINEERR_INVALADDRESSID);
             break;
         case LINECALLSELECT_CALL: {
             auto c = p.call_from_handle_locked(call);
@@ -490,7 +522,8 @@ LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call
             if (!l || l->removed) return err(LINEERR_INVALCALLHANDLE);
             break;
         }
-        default: return err(LINEERR_INVALCALLSELECT);
+        default:
+            return err(LINEERR_INVALCALLSELECT);
     }
     if (device_class == nullptr || out == nullptr) return err(LINEERR_INVALPOINTER);
     const auto cls = wide_view(device_class, 256);
@@ -525,6 +558,7 @@ LONG line_get_icon(provider_state& p, DWORD device_id, LPCWSTR device_class, LPH
     return 0;
 }
 
-// ---- forwarding and do-not-disturb ---------------------------------------------------------------
+// ---- forwarding and do-not-disturb
+// ---------------------------------------------------------------
 
 }  // namespace ctigw::tsp::devices

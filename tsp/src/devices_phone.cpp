@@ -21,10 +21,10 @@ constexpr DWORD lamp_modes = PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY | PHONELAM
                              PHONELAMPMODE_FLASH | PHONELAMPMODE_FLUTTER |
                              PHONELAMPMODE_BROKENFLUTTER;
 /// PHONE_STATE changes we report (PHONECAPS.dwPhoneStates).
-constexpr DWORD phone_states =
-    PHONESTATE_DISPLAY | PHONESTATE_LAMP | PHONESTATE_RINGMODE | PHONESTATE_RINGVOLUME |
-    PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_SPEAKERHOOKSWITCH | PHONESTATE_HEADSETHOOKSWITCH |
-    PHONESTATE_SUSPEND | PHONESTATE_RESUME | PHONESTATE_CAPSCHANGE;
+constexpr DWORD phone_states = PHONESTATE_DISPLAY | PHONESTATE_LAMP | PHONESTATE_RINGMODE |
+                               PHONESTATE_RINGVOLUME | PHONESTATE_HANDSETHOOKSWITCH |
+                               PHONESTATE_SPEAKERHOOKSWITCH | PHONESTATE_HEADSETHOOKSWITCH |
+                               PHONESTATE_SUSPEND | PHONESTATE_RESUME | PHONESTATE_CAPSCHANGE;
 constexpr DWORD phone_features =
     PHONEFEATURE_GETBUTTONINFO | PHONEFEATURE_GETDISPLAY | PHONEFEATURE_GETHOOKSWITCHHANDSET |
     PHONEFEATURE_GETHOOKSWITCHSPEAKER | PHONEFEATURE_GETHOOKSWITCHHEADSET | PHONEFEATURE_GETLAMP |
@@ -33,9 +33,13 @@ constexpr DWORD phone_features =
     PHONEFEATURE_SETRING;
 constexpr DWORD num_ring_modes = 1;
 
-LONG err(DWORD e) { return static_cast<LONG>(e); }
+LONG err(DWORD e) {
+    return static_cast<LONG>(e);
+}
 
-bool version_ok(DWORD v) { return v >= tapi_version_2_0 && v <= tapi_version_3_1; }
+bool version_ok(DWORD v) {
+    return v >= tapi_version_2_0 && v <= tapi_version_3_1;
+}
 
 LONG find_phone_locked(provider_state& p, DWORD device_id, phone_ptr& out) {
     auto it = p.phone_by_device_id_.find(device_id);
@@ -51,7 +55,8 @@ bool iequals_ascii(std::u16string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (a[i] > 0x7F) return false;
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
             return false;
         }
     }
@@ -91,23 +96,35 @@ std::string display_text(const phone& ph) {
 
 std::optional<protocol::lamp_mode> to_lamp_mode(DWORD m) {
     switch (m) {
-        case PHONELAMPMODE_OFF: return protocol::lamp_mode::off;
-        case PHONELAMPMODE_STEADY: return protocol::lamp_mode::steady;
-        case PHONELAMPMODE_WINK: return protocol::lamp_mode::wink;
-        case PHONELAMPMODE_FLASH: return protocol::lamp_mode::flash;
-        case PHONELAMPMODE_FLUTTER: return protocol::lamp_mode::flutter;
-        case PHONELAMPMODE_BROKENFLUTTER: return protocol::lamp_mode::broken_flutter;
-        default: return std::nullopt;
+        case PHONELAMPMODE_OFF:
+            return protocol::lamp_mode::off;
+        case PHONELAMPMODE_STEADY:
+            return protocol::lamp_mode::steady;
+        case PHONELAMPMODE_WINK:
+            return protocol::lamp_mode::wink;
+        case PHONELAMPMODE_FLASH:
+            return protocol::lamp_mode::flash;
+        case PHONELAMPMODE_FLUTTER:
+            return protocol::lamp_mode::flutter;
+        case PHONELAMPMODE_BROKENFLUTTER:
+            return protocol::lamp_mode::broken_flutter;
+        default:
+            return std::nullopt;
     }
 }
 
 std::optional<protocol::hookswitch_mode> to_hookswitch_mode(DWORD m) {
     switch (m) {
-        case PHONEHOOKSWITCHMODE_ONHOOK: return protocol::hookswitch_mode::on_hook;
-        case PHONEHOOKSWITCHMODE_MIC: return protocol::hookswitch_mode::mic_only;
-        case PHONEHOOKSWITCHMODE_SPEAKER: return protocol::hookswitch_mode::speaker_only;
-        case PHONEHOOKSWITCHMODE_MICSPEAKER: return protocol::hookswitch_mode::mic_and_speaker;
-        default: return std::nullopt;
+        case PHONEHOOKSWITCHMODE_ONHOOK:
+            return protocol::hookswitch_mode::on_hook;
+        case PHONEHOOKSWITCHMODE_MIC:
+            return protocol::hookswitch_mode::mic_only;
+        case PHONEHOOKSWITCHMODE_SPEAKER:
+            return protocol::hookswitch_mode::speaker_only;
+        case PHONEHOOKSWITCHMODE_MICSPEAKER:
+            return protocol::hookswitch_mode::mic_and_speaker;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -118,9 +135,9 @@ void send_all_locked(provider_state& p, const phone_ptr& ph, const request_ptr& 
     fan_in_locked(
         p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_phoneerr(o); },
         [&p, wp, r](LONG result) {
-        if (auto x = wp.lock()) std::erase(x->pending, r);
-        p.complete_locked(r, result);
-    });
+            if (auto x = wp.lock()) std::erase(x->pending, r);
+            p.complete_locked(r, result);
+        });
 }
 
 /// Common checks of the async phone functions; creates the request on success.
@@ -150,7 +167,8 @@ DWORD button_mode(const protocol::button_info& b) {
 
 DWORD button_function(const protocol::button_info& b) {
     const DWORD mode = button_mode(b);
-    if (mode == PHONEBUTTONMODE_KEYPAD || mode == PHONEBUTTONMODE_DUMMY) return PHONEBUTTONFUNCTION_NONE;
+    if (mode == PHONEBUTTONMODE_KEYPAD || mode == PHONEBUTTONMODE_DUMMY)
+        return PHONEBUTTONFUNCTION_NONE;
     if (mode == PHONEBUTTONMODE_CALL) return PHONEBUTTONFUNCTION_CALLAPP;
     const std::string t = b.label.value_or("") + " " + b.function.value_or("");
     static constexpr std::array<std::pair<std::string_view, DWORD>, 14> words{{
@@ -300,7 +318,8 @@ LONG phone_get_status(provider_state& p, HDRVPHONE hd, PHONESTATUS* status) {
     if (!w.fits_fixed()) return to_phoneerr(w.status());
     using S = PHONESTATUS;
     w.set(&S::dwStatusFlags,
-          PHONESTATUSFLAGS_CONNECTED | (ph->in_service ? 0u : static_cast<DWORD>(PHONESTATUSFLAGS_SUSPENDED)));
+          PHONESTATUSFLAGS_CONNECTED |
+              (ph->in_service ? 0u : static_cast<DWORD>(PHONESTATUSFLAGS_SUSPENDED)));
     // dwNumOwners, dwNumMonitors and the owner name are TAPI's: it fills them in.
     w.set(&S::dwRingMode, ph->ring_mode);
     w.set(&S::dwRingVolume, ph->ring_volume);
@@ -312,7 +331,7 @@ LONG phone_get_status(provider_state& p, HDRVPHONE hd, PHONESTATUS* status) {
     std::vector<DWORD> lamps(n);
     for (DWORD i = 0; i < n; ++i) {
         auto it = ph->lamps.find(i);
-        lamps[i] = it != ph->lamps.end() ? it->second
+        lamps[i] = it != ph->lamps.end()    ? it->second
                    : phone_has_lamp(*ph, i) ? static_cast<DWORD>(PHONELAMPMODE_UNKNOWN)
                                             : static_cast<DWORD>(PHONELAMPMODE_DUMMY);
     }
@@ -370,9 +389,12 @@ LONG phone_get_hook_switch(provider_state& p, HDRVPHONE hd, LPDWORD devs) {
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (devs == nullptr) return err(PHONEERR_INVALPOINTER);
     DWORD off_hook = 0;
-    if (ph->hookswitch_handset != PHONEHOOKSWITCHMODE_ONHOOK) off_hook |= PHONEHOOKSWITCHDEV_HANDSET;
-    if (ph->hookswitch_speaker != PHONEHOOKSWITCHMODE_ONHOOK) off_hook |= PHONEHOOKSWITCHDEV_SPEAKER;
-    if (ph->hookswitch_headset != PHONEHOOKSWITCHMODE_ONHOOK) off_hook |= PHONEHOOKSWITCHDEV_HEADSET;
+    if (ph->hookswitch_handset != PHONEHOOKSWITCHMODE_ONHOOK)
+        off_hook |= PHONEHOOKSWITCHDEV_HANDSET;
+    if (ph->hookswitch_speaker != PHONEHOOKSWITCHMODE_ONHOOK)
+        off_hook |= PHONEHOOKSWITCHDEV_SPEAKER;
+    if (ph->hookswitch_headset != PHONEHOOKSWITCHMODE_ONHOOK)
+        off_hook |= PHONEHOOKSWITCHDEV_HEADSET;
     *devs = off_hook;
     return 0;
 }
@@ -427,7 +449,8 @@ LONG phone_set_lamp(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lam
     request_ptr r;
     if (auto e = start_request_locked(p, ph, id, "phoneSetLamp", r)) return e;
     std::vector<protocol::service_params> ops;
-    ops.emplace_back(protocol::svc::set_lamp_mode::params{ph->extension, switch_lamp_of(*ph, lamp), *m});
+    ops.emplace_back(
+        protocol::svc::set_lamp_mode::params{ph->extension, switch_lamp_of(*ph, lamp), *m});
     send_all_locked(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
 }
@@ -476,7 +499,8 @@ LONG phone_set_ring(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mod
     if (auto e = start_request_locked(p, ph, id, "phoneSetRing", r)) return e;
     std::vector<protocol::service_params> ops;
     ops.emplace_back(protocol::svc::set_ringer_status::params{
-        ph->extension, mode != 0 ? protocol::ringer_mode::ringing : protocol::ringer_mode::not_ringing,
+        ph->extension,
+        mode != 0 ? protocol::ringer_mode::ringing : protocol::ringer_mode::not_ringing,
         static_cast<std::uint32_t>((volume * 100 + 0x7FFF) / 0xFFFF)});
     send_all_locked(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
@@ -493,7 +517,8 @@ LONG phone_get_id(provider_state& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR devic
         id = ph->device_id;
     } else if (iequals_ascii(cls, "tapi/line")) {
         auto it = p.line_by_extension_.find(ph->extension);
-        if (it == p.line_by_extension_.end() || it->second->removed || it->second->awaiting_create) {
+        if (it == p.line_by_extension_.end() || it->second->removed ||
+            it->second->awaiting_create) {
             return err(PHONEERR_INVALDEVICECLASS);
         }
         id = it->second->device_id;

@@ -4,7 +4,9 @@ namespace ctigw::tsp {
 
 dispatcher::dispatcher() : thread_([this] { run(); }) {}
 
-dispatcher::~dispatcher() { stop(); }
+dispatcher::~dispatcher() {
+    stop();
+}
 
 void dispatcher::push(work w) {
     {
@@ -30,7 +32,9 @@ void dispatcher::drain() {
     idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
-bool dispatcher::on_dispatcher_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+bool dispatcher::on_dispatcher_thread() const {
+    return std::this_thread::get_id() == thread_.get_id();
+}
 
 std::uint64_t dispatcher::delivered() const {
     std::lock_guard lock(mutex_);

@@ -17,7 +17,7 @@
 namespace ctigw::tsp {
 
 class dispatcher {
-public:
+  public:
     using work = std::function<void()>;
 
     dispatcher();
@@ -37,7 +37,7 @@ public:
     bool on_dispatcher_thread() const;
     std::uint64_t delivered() const;
 
-private:
+  private:
     void run();
 
     mutable std::mutex mutex_;

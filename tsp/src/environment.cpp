@@ -15,12 +15,12 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/spdlog.h>
 #if defined(_WIN32)
-#  include <windows.h>
-#  include <spdlog/sinks/msvc_sink.h>
+#include <windows.h>
+#include <spdlog/sinks/msvc_sink.h>
 
-#  include "ctigw/tsp/windows_registry.hpp"
+#include "ctigw/tsp/windows_registry.hpp"
 #else
-#  include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #endif
 
 #include "ctigw/config/diagnostic.hpp"
@@ -33,23 +33,34 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(config::log_level l) {
     switch (l) {
-        case config::log_level::trace: return spdlog::level::trace;
-        case config::log_level::debug: return spdlog::level::debug;
-        case config::log_level::info: return spdlog::level::info;
-        case config::log_level::warn: return spdlog::level::warn;
-        case config::log_level::error: return spdlog::level::err;
-        case config::log_level::critical: return spdlog::level::critical;
-        case config::log_level::off: return spdlog::level::off;
+        case config::log_level::trace:
+            return spdlog::level::trace;
+        case config::log_level::debug:
+            return spdlog::level::debug;
+        case config::log_level::info:
+            return spdlog::level::info;
+        case config::log_level::warn:
+            return spdlog::level::warn;
+        case config::log_level::error:
+            return spdlog::level::err;
+        case config::log_level::critical:
+            return spdlog::level::critical;
+        case config::log_level::off:
+            return spdlog::level::off;
     }
     return spdlog::level::info;
 }
 
 spdlog::level::level_enum to_spdlog(int provider_level) {
     switch (provider_level) {
-        case level::debug: return spdlog::level::debug;
-        case level::info: return spdlog::level::info;
-        case level::warn: return spdlog::level::warn;
-        default: return spdlog::level::err;
+        case level::debug:
+            return spdlog::level::debug;
+        case level::info:
+            return spdlog::level::info;
+        case level::warn:
+            return spdlog::level::warn;
+        default:
+            return spdlog::level::err;
     }
 }
 
@@ -57,7 +68,7 @@ spdlog::level::level_enum to_spdlog(int provider_level) {
 /// queue that overwrites its oldest entry when full (a TAPISRV thread never waits for the disk).
 /// Sinks live in a dist_sink so that a reload can swap the file without touching the loggers.
 class log_state {
-public:
+  public:
     log_state() {
         pool_ = std::make_shared<spdlog::details::thread_pool>(8192, 1);
         dist_ = std::make_shared<spdlog::sinks::dist_sink_mt>();
@@ -90,10 +101,14 @@ public:
         }
     }
 
-    void log_tsp(int lvl, const std::string& text) { tsp_->log(to_spdlog(lvl), text); }
-    void log_link(int lvl, const std::string& text) { link_->log(to_spdlog(lvl), text); }
+    void log_tsp(int lvl, const std::string& text) {
+        tsp_->log(to_spdlog(lvl), text);
+    }
+    void log_link(int lvl, const std::string& text) {
+        link_->log(to_spdlog(lvl), text);
+    }
 
-private:
+  private:
     void apply(config::logging_settings s) {
 #if defined(_WIN32)
         // TAPISRV is a service: with no log file configured the log goes to
@@ -140,15 +155,15 @@ private:
         l->set_level(spdlog::level::info);
         // A failing sink (disk full, file deleted) must not take TAPISRV down; say it once in a
         // while on stderr / the debugger.
-        l->set_error_handler([count = std::make_shared<std::atomic<std::uint64_t>>(0)](
-                                 const std::string& msg) {
-            if ((count->fetch_add(1) % 1000) != 0) return;
+        l->set_error_handler(
+            [count = std::make_shared<std::atomic<std::uint64_t>>(0)](const std::string& msg) {
+                if ((count->fetch_add(1) % 1000) != 0) return;
 #if defined(_WIN32)
-            (void)msg;
+                (void)msg;
 #else
-            std::fprintf(stderr, "ctigw-tsp: logging failed: %s\n", msg.c_str());
+                std::fprintf(stderr, "ctigw-tsp: logging failed: %s\n", msg.c_str());
 #endif
-        });
+            });
         return l;
     }
 
@@ -188,8 +203,8 @@ LSTATUS read_hklm_string(std::wstring_view key, std::wstring_view value, std::ws
     constexpr DWORD flags = RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND;
     for (int attempt = 0; attempt < 3; ++attempt) {  // the value may grow in between
         DWORD bytes = 0;
-        auto e = RegGetValueW(HKEY_LOCAL_MACHINE, k.c_str(), v.c_str(), flags, nullptr, nullptr,
-                              &bytes);
+        auto e =
+            RegGetValueW(HKEY_LOCAL_MACHINE, k.c_str(), v.c_str(), flags, nullptr, nullptr, &bytes);
         if (e != ERROR_SUCCESS) return e;
         std::wstring buffer(bytes / sizeof(wchar_t) + 1, L'\0');
         bytes = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
@@ -251,9 +266,9 @@ provider_environment default_environment() {
         return std::move(*r.value);
     };
     env.make_link = [logs](pbx_link::link_settings s, pbx_link::link_callbacks& cb) {
-        return pbx_link::make_beast_link(std::move(s), cb, [logs](int lvl, const std::string& line) {
-            logs->log_link(lvl, line);
-        });
+        return pbx_link::make_beast_link(
+            std::move(s), cb,
+            [logs](int lvl, const std::string& line) { logs->log_link(lvl, line); });
     };
     env.tick_count = []() -> DWORD {
 #if defined(_WIN32)
@@ -267,13 +282,16 @@ provider_environment default_environment() {
     return env;
 }
 
-// ---- config_watcher ------------------------------------------------------------------------------
+// ---- config_watcher
+// ------------------------------------------------------------------------------
 
 config_watcher::config_watcher(stat_fn stat, std::function<void()> on_change,
                                std::chrono::milliseconds interval)
     : stat_(std::move(stat)), on_change_(std::move(on_change)), interval_(interval) {}
 
-config_watcher::~config_watcher() { stop(); }
+config_watcher::~config_watcher() {
+    stop();
+}
 
 config_watcher::stat_fn config_watcher::file_stat(std::filesystem::path file) {
     return [file = std::move(file)]() -> std::optional<std::filesystem::file_time_type> {

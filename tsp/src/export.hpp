@@ -17,9 +17,9 @@
 #include "ctigw/tsp/tspi_exports.hpp"
 
 #if defined(_WIN32)
-#  define CTIGW_TSPI_EXPORT extern "C"
+#define CTIGW_TSPI_EXPORT extern "C"
 #else
-#  define CTIGW_TSPI_EXPORT extern "C" __attribute__((visibility("default")))
+#define CTIGW_TSPI_EXPORT extern "C" __attribute__((visibility("default")))
 #endif
 
 #if !defined(_WIN32)
@@ -30,7 +30,7 @@ extern "C" LONG WINAPI TSPI_lineSetLineDevStatus(DRV_REQUESTID dwRequestID, HDRV
 #endif
 
 #if !defined(TSPIAPI)
-#  define TSPIAPI WINAPI
+#define TSPIAPI WINAPI
 #endif
 
 namespace ctigw::tsp {

@@ -38,7 +38,6 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetExtensionID(DWORD dwDeviceID, DWORD d
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSelectExtVersion(HDRVLINE hdLine, DWORD dwExtVersion) {
-    return line_export([&](provider_state& s) {
-        return agents::select_ext_version(s, hdLine, dwExtVersion);
-    });
+    return line_export(
+        [&](provider_state& s) { return agents::select_ext_version(s, hdLine, dwExtVersion); });
 }

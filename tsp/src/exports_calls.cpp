@@ -34,20 +34,24 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDial(DRV_REQUESTID dwRequestID, HDRVCALL
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineAnswer(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                                LPCSTR /*lpsUserUserInfo*/, DWORD /*dwSize*/) {
-    return line_request_export(dwRequestID, [&](provider_state& p) { return calls::answer(p, dwRequestID, hdCall); });
+    return line_request_export(
+        dwRequestID, [&](provider_state& p) { return calls::answer(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDrop(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                              LPCSTR /*lpsUserUserInfo*/, DWORD /*dwSize*/) {
-    return line_request_export(dwRequestID, [&](provider_state& p) { return calls::drop(p, dwRequestID, hdCall); });
+    return line_request_export(
+        dwRequestID, [&](provider_state& p) { return calls::drop(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineHold(DRV_REQUESTID dwRequestID, HDRVCALL hdCall) {
-    return line_request_export(dwRequestID, [&](provider_state& p) { return calls::hold(p, dwRequestID, hdCall); });
+    return line_request_export(
+        dwRequestID, [&](provider_state& p) { return calls::hold(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineUnhold(DRV_REQUESTID dwRequestID, HDRVCALL hdCall) {
-    return line_request_export(dwRequestID, [&](provider_state& p) { return calls::unhold(p, dwRequestID, hdCall); });
+    return line_request_export(
+        dwRequestID, [&](provider_state& p) { return calls::unhold(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSwapHold(DRV_REQUESTID dwRequestID, HDRVCALL hdActiveCall,
@@ -75,8 +79,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetupTransfer(DRV_REQUESTID dwRequestID,
     });
 }
 
-CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineCompleteTransfer(DRV_REQUESTID dwRequestID,
-                                                         HDRVCALL hdCall, HDRVCALL hdConsultCall,
+CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineCompleteTransfer(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+                                                         HDRVCALL hdConsultCall,
                                                          HTAPICALL htConfCall,
                                                          LPHDRVCALL lphdConfCall,
                                                          DWORD dwTransferMode) {
@@ -92,8 +96,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetupConference(
     DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams) {
     return line_request_export(dwRequestID, [&](provider_state& p) {
         return calls::setup_conference(p, dwRequestID, hdCall, hdLine, htConfCall, lphdConfCall,
-                                       htConsultCall, lphdConsultCall, dwNumParties,
-                                       lpCallParams);
+                                       htConsultCall, lphdConsultCall, dwNumParties, lpCallParams);
     });
 }
 
@@ -116,8 +119,9 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineAddToConference(DRV_REQUESTID dwRequestI
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineRemoveFromConference(DRV_REQUESTID dwRequestID,
                                                              HDRVCALL hdCall) {
-    return line_request_export(dwRequestID, 
-        [&](provider_state& p) { return calls::remove_from_conference(p, dwRequestID, hdCall); });
+    return line_request_export(dwRequestID, [&](provider_state& p) {
+        return calls::remove_from_conference(p, dwRequestID, hdCall);
+    });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePark(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
@@ -142,8 +146,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePickup(DRV_REQUESTID dwRequestID, HDRVLI
                                                LPHDRVCALL lphdCall, LPCWSTR lpszDestAddress,
                                                LPCWSTR lpszGroupID) {
     return line_request_export(dwRequestID, [&](provider_state& p) {
-        return calls::pickup(p, dwRequestID, hdLine, dwAddressID, htCall, lphdCall,
-                             lpszDestAddress, lpszGroupID);
+        return calls::pickup(p, dwRequestID, hdLine, dwAddressID, htCall, lphdCall, lpszDestAddress,
+                             lpszGroupID);
     });
 }
 
@@ -166,7 +170,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineCloseCall(HDRVCALL hdCall) {
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallInfo(HDRVCALL hdCall, LPLINECALLINFO lpCallInfo) {
-    return line_export([&](provider_state& p) { return calls::get_call_info(p, hdCall, lpCallInfo); });
+    return line_export(
+        [&](provider_state& p) { return calls::get_call_info(p, hdCall, lpCallInfo); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallStatus(HDRVCALL hdCall,
@@ -181,8 +186,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall, LPDWOR
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallIDs(HDRVCALL hdCall, LPDWORD lpdwAddressID,
-                                                   LPDWORD lpdwCallID,
-                                                   LPDWORD lpdwRelatedCallID) {
+                                                   LPDWORD lpdwCallID, LPDWORD lpdwRelatedCallID) {
     return line_export([&](provider_state& p) {
         return calls::get_call_ids(p, hdCall, lpdwAddressID, lpdwCallID, lpdwRelatedCallID);
     });
@@ -197,8 +201,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGenerateDigits(HDRVCALL hdCall, DWORD dw
                                                        DWORD dwDigitMode, LPCWSTR lpszDigits,
                                                        DWORD dwDuration) {
     return line_export([&](provider_state& p) {
-        return calls::generate_digits(p, hdCall, dwEndToEndID, dwDigitMode, lpszDigits,
-                                      dwDuration);
+        return calls::generate_digits(p, hdCall, dwEndToEndID, dwDigitMode, lpszDigits, dwDuration);
     });
 }
 

@@ -17,10 +17,12 @@ using ctigw::tsp::provider_state;
 
 namespace dev = ctigw::tsp::devices;
 
-// ---- lines -----------------------------------------------------------------------------------------
+// ---- lines
+// -----------------------------------------------------------------------------------------
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
-                                                   DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps) {
+                                                   DWORD dwExtVersion,
+                                                   LPLINEDEVCAPS lpLineDevCaps) {
     return line_export([&](provider_state& s) {
         return dev::line_get_dev_caps(s, dwDeviceID, dwTSPIVersion, dwExtVersion, lpLineDevCaps);
     });
@@ -44,9 +46,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressStatus(HDRVLINE hdLine, DWORD 
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetLineDevStatus(HDRVLINE hdLine,
                                                          LPLINEDEVSTATUS lpLineDevStatus) {
-    return line_export([&](provider_state& s) {
-        return dev::line_get_dev_status(s, hdLine, lpLineDevStatus);
-    });
+    return line_export(
+        [&](provider_state& s) { return dev::line_get_dev_status(s, hdLine, lpLineDevStatus); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetNumAddressIDs(HDRVLINE hdLine,
@@ -60,12 +61,14 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressID(HDRVLINE hdLine, LPDWORD lp
                                                      DWORD dwAddressMode, LPCWSTR lpsAddress,
                                                      DWORD dwSize) {
     return line_export([&](provider_state& s) {
-        return dev::line_get_address_id(s, hdLine, lpdwAddressID, dwAddressMode, lpsAddress, dwSize);
+        return dev::line_get_address_id(s, hdLine, lpdwAddressID, dwAddressMode, lpsAddress,
+                                        dwSize);
     });
 }
 
-CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineOpen(DWORD dwDeviceID, HTAPILINE htLine, LPHDRVLINE lphdLine,
-                                             DWORD dwTSPIVersion, LINEEVENT lpfnEventProc) {
+CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineOpen(DWORD dwDeviceID, HTAPILINE htLine,
+                                             LPHDRVLINE lphdLine, DWORD dwTSPIVersion,
+                                             LINEEVENT lpfnEventProc) {
     return line_export([&](provider_state& s) {
         return dev::line_open(s, dwDeviceID, htLine, lphdLine, dwTSPIVersion, lpfnEventProc);
     });
@@ -89,9 +92,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetDefaultMediaDetection(HDRVLINE hdLine
     });
 }
 
-CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineConditionalMediaDetection(HDRVLINE hdLine,
-                                                                  DWORD dwMediaModes,
-                                                                  LPLINECALLPARAMS const lpCallParams) {
+CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineConditionalMediaDetection(
+    HDRVLINE hdLine, DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams) {
     return line_export([&](provider_state& s) {
         return dev::line_conditional_media_detection(s, hdLine, dwMediaModes, lpCallParams);
     });
@@ -113,12 +115,10 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetIcon(DWORD dwDeviceID, LPCWSTR lpszDe
     });
 }
 
-CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineForward(DRV_REQUESTID dwRequestID, HDRVLINE hdLine,
-                                                DWORD bAllAddresses, DWORD dwAddressID,
-                                                LPLINEFORWARDLIST const lpForwardList,
-                                                DWORD dwNumRingsNoAnswer, HTAPICALL /*htConsultCall*/,
-                                                LPHDRVCALL lphdConsultCall,
-                                                LPLINECALLPARAMS const /*lpCallParams*/) {
+CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineForward(
+    DRV_REQUESTID dwRequestID, HDRVLINE hdLine, DWORD bAllAddresses, DWORD dwAddressID,
+    LPLINEFORWARDLIST const lpForwardList, DWORD dwNumRingsNoAnswer, HTAPICALL /*htConsultCall*/,
+    LPHDRVCALL lphdConsultCall, LPLINECALLPARAMS const /*lpCallParams*/) {
     return line_request_export(dwRequestID, [&](provider_state& s) {
         return dev::line_forward(s, dwRequestID, hdLine, bAllAddresses, dwAddressID, lpForwardList,
                                  dwNumRingsNoAnswer, lphdConsultCall);
@@ -132,7 +132,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetLineDevStatus(DRV_REQUESTID dwRequest
     });
 }
 
-// ---- phones ----------------------------------------------------------------------------------------
+// ---- phones
+// ----------------------------------------------------------------------------------------
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                     DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps) {
@@ -154,9 +155,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone) {
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpPhoneStatus) {
-    return phone_export([&](provider_state& s) {
-        return dev::phone_get_status(s, hdPhone, lpPhoneStatus);
-    });
+    return phone_export(
+        [&](provider_state& s) { return dev::phone_get_status(s, hdPhone, lpPhoneStatus); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dwPhoneStates,
@@ -169,9 +169,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DW
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay) {
-    return phone_export([&](provider_state& s) {
-        return dev::phone_get_display(s, hdPhone, lpDisplay);
-    });
+    return phone_export(
+        [&](provider_state& s) { return dev::phone_get_display(s, hdPhone, lpDisplay); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,

@@ -15,7 +15,7 @@
 #include "devices.hpp"
 #include "export.hpp"
 #if defined(_WIN32)
-#  include "ui_windows.hpp"
+#include "ui_windows.hpp"
 #endif
 
 namespace {
@@ -63,8 +63,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, D
     return guarded([&] {
         std::lock_guard lock(lifecycle_mutex);
         // INITIALIZE_NEGOTIATION comes before EnumDevices: it must not fail for want of devices.
-        return ensure_provider_locked().negotiate_tspi_version(dwDeviceID, dwLowVersion,
-                                                               dwHighVersion, lpdwTSPIVersion, false);
+        return ensure_provider_locked().negotiate_tspi_version(
+            dwDeviceID, dwLowVersion, dwHighVersion, lpdwTSPIVersion, false);
     });
 }
 
@@ -73,8 +73,8 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, 
                                                               LPDWORD lpdwTSPIVersion) {
     try {
         std::lock_guard lock(lifecycle_mutex);
-        return ensure_provider_locked().negotiate_tspi_version(dwDeviceID, dwLowVersion,
-                                                               dwHighVersion, lpdwTSPIVersion, true);
+        return ensure_provider_locked().negotiate_tspi_version(
+            dwDeviceID, dwLowVersion, dwHighVersion, lpdwTSPIVersion, true);
     } catch (...) {
         return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
     }

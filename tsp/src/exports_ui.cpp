@@ -1,5 +1,5 @@
-// TUISPI_* exports (Windows only): TAPI loads the DLL that TSPI_providerUIIdentify names — ctigw.tsp
-// itself — into the *application's* process for lineAddProvider (providerInstall),
+// TUISPI_* exports (Windows only): TAPI loads the DLL that TSPI_providerUIIdentify names —
+// ctigw.tsp itself — into the *application's* process for lineAddProvider (providerInstall),
 // lineRemoveProvider (providerRemove) and lineConfigProvider (providerConfig). They never see
 // the provider object (it lives in TAPISRV); the dialog reaches it through TAPI's UI callback.
 // The other TUISPI functions (line/phone config dialogs, generic dialogs) are not exported:

@@ -235,8 +235,8 @@ void provider_state::complete_locked(const request_ptr& r, LONG result) {
     if (!r || r->completed.exchange(true)) return;
     requests_.erase(r->id);
     log(result == 0 ? level::debug : level::info,
-        r->what + " request " + std::to_string(r->id) + " completed: " +
-            (result == 0 ? std::string("ok") : "error " + std::to_string(result)));
+        r->what + " request " + std::to_string(r->id) +
+            " completed: " + (result == 0 ? std::string("ok") : "error " + std::to_string(result)));
     if (!completion_proc_) return;
     tapi_.push([proc = completion_proc_, id = r->id, result] { proc(id, result); });
 }
@@ -256,24 +256,28 @@ void provider_state::send_locked(protocol::service_params params,
             log(level::error, "request completion failed: unknown exception");
         }
     };
-    auto shared = std::make_shared<std::function<void(const pbx_link::request_outcome&)>>(std::move(done));
-    const bool accepted =
-        link_ && link_->request(std::move(params), [this, run, shared](pbx_link::request_outcome o) {
-            std::lock_guard lock(mutex_);
-            run(*shared, o);
-        });
+    auto shared =
+        std::make_shared<std::function<void(const pbx_link::request_outcome&)>>(std::move(done));
+    const bool accepted = link_ && link_->request(std::move(params),
+                                                  [this, run, shared](pbx_link::request_outcome o) {
+                                                      std::lock_guard lock(mutex_);
+                                                      run(*shared, o);
+                                                  });
     if (accepted) return;
     pbx_link::request_outcome o;
-    o.failure = link_ ? pbx_link::request_failure::stopped : pbx_link::request_failure::not_connected;
+    o.failure =
+        link_ ? pbx_link::request_failure::stopped : pbx_link::request_failure::not_connected;
     run(*shared, o);
 }
 
-// ---- link callbacks (delivery thread) ------------------------------------------------------------
+// ---- link callbacks (delivery thread)
+// ------------------------------------------------------------
 
 void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to,
                               const std::string& why) {
     log(level::info, "link " + std::string(pbx_link::to_string(from)) + " -> " +
-                         std::string(pbx_link::to_string(to)) + (why.empty() ? "" : " (" + why + ")"));
+                         std::string(pbx_link::to_string(to)) +
+                         (why.empty() ? "" : " (" + why + ")"));
 }
 
 void provider_state::on_link_down(const pbx_link::link_down& why) {
@@ -377,7 +381,8 @@ void provider_state::on_system_status(protocol::system_status status) {
     log(level::info, "switch status " + std::string(protocol::to_string(status)));
 }
 
-// ---- errors ----------------------------------------------------------------------------------------
+// ---- errors
+// ----------------------------------------------------------------------------------------
 
 LONG to_lineerr(const pbx_link::request_outcome& o) {
     if (o.ok()) return 0;
@@ -391,12 +396,14 @@ LONG to_lineerr(const pbx_link::request_outcome& o) {
     const auto& e = *o.error;
     using protocol::error_category;
     switch (e.category) {
-        case error_category::state_incompatibility: return static_cast<LONG>(LINEERR_INVALCALLSTATE);
+        case error_category::state_incompatibility:
+            return static_cast<LONG>(LINEERR_INVALCALLSTATE);
         case error_category::system_resource_availability:
         case error_category::subscribed_resource_availability:
         case error_category::performance_management:
             return static_cast<LONG>(LINEERR_RESOURCEUNAVAIL);
-        case error_category::security: return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        case error_category::security:
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
         case error_category::operation:
             if (e.value == protocol::error_values::invalid_destination ||
                 e.value == protocol::error_values::invalid_device_id) {
@@ -410,7 +417,8 @@ LONG to_lineerr(const pbx_link::request_outcome& o) {
                 return static_cast<LONG>(LINEERR_OPERATIONUNAVAIL);
             }
             return static_cast<LONG>(LINEERR_OPERATIONFAILED);
-        default: return static_cast<LONG>(LINEERR_OPERATIONFAILED);
+        default:
+            return static_cast<LONG>(LINEERR_OPERATIONFAILED);
     }
 }
 
@@ -428,17 +436,20 @@ LONG to_phoneerr(const pbx_link::request_outcome& o) {
     return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
 }
 
-// ---- provider ---------------------------------------------------------------------------------------
+// ---- provider
+// ---------------------------------------------------------------------------------------
 
 provider::provider(provider_environment env)
     : state_(std::make_unique<provider_state>(std::move(env))) {}
 
-provider::~provider() { shutdown(state_->tspi_version_, state_->permanent_provider_id_); }
+provider::~provider() {
+    shutdown(state_->tspi_version_, state_->permanent_provider_id_);
+}
 
 LONG provider::negotiate_tspi_version(DWORD device_id, DWORD low, DWORD high, LPDWORD version,
                                       bool phone) {
-    const LONG incompatible = static_cast<LONG>(phone ? PHONEERR_INCOMPATIBLEAPIVERSION
-                                                      : LINEERR_INCOMPATIBLEAPIVERSION);
+    const LONG incompatible =
+        static_cast<LONG>(phone ? PHONEERR_INCOMPATIBLEAPIVERSION : LINEERR_INCOMPATIBLEAPIVERSION);
     if (version == nullptr) {
         return static_cast<LONG>(phone ? PHONEERR_INVALPOINTER : LINEERR_INVALPOINTER);
     }
@@ -557,7 +568,8 @@ LONG provider::shutdown(DWORD, DWORD) {
     {
         std::lock_guard lock(s.mutex_);
         auto remaining = s.requests_;
-        for (auto& [id, r] : remaining) s.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+        for (auto& [id, r] : remaining)
+            s.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
         s.link_live_ = false;
     }
     if (!s.tapi_.on_dispatcher_thread()) s.tapi_.drain();

@@ -61,7 +61,8 @@ struct async_request {
 };
 using request_ptr = std::shared_ptr<async_request>;
 
-// ---- calls ---------------------------------------------------------------------------------------
+// ---- calls
+// ---------------------------------------------------------------------------------------
 
 /// A party of a call as TAPI shows it (LINECALLINFO CallerID, CalledID, ...).
 struct party {
@@ -82,7 +83,7 @@ enum class call_role : std::uint8_t {
 /// One TAPI call on one line: at most one live TAPI call per (callID, deviceID).
 /// Only the provider (under its lock) touches a call; the dispatcher reads `ht` only.
 class call : public std::enable_shared_from_this<call> {
-public:
+  public:
     call(std::uint64_t handle, std::shared_ptr<line> owner) : handle_(handle), owner_(owner) {}
 
     std::uint64_t handle() const { return handle_; }  ///< the HDRVCALL value; never reused
@@ -118,8 +119,8 @@ public:
     std::string call_data;  ///< correlator data (TAPI call data), raw bytes
     DWORD monitor_digit_modes = 0;
     std::optional<DWORD> generate_end_to_end_id;  ///< a lineGenerateDigits in progress
-    DWORD features = 0;   ///< LINECALLFEATURE_*, recomputed on every change
-    DWORD features2 = 0;  ///< LINECALLFEATURE2_*
+    DWORD features = 0;                           ///< LINECALLFEATURE_*, recomputed on every change
+    DWORD features2 = 0;                          ///< LINECALLFEATURE2_*
 
     // relations on the same line
     call_role role = call_role::normal;
@@ -129,8 +130,8 @@ public:
     /// The consultation the application dialled (lineSetupTransfer/Conference/PrepareAddToConf);
     /// unlike role it does not move with lineSwapHold: lineUnhold cancels only this call.
     bool dialled_consultation = false;
-    bool transfer_pending = false;     ///< original is ONHOLDPENDTRANSFER
-    bool conference_pending = false;   ///< parent is ONHOLDPENDCONF
+    bool transfer_pending = false;    ///< original is ONHOLDPENDTRANSFER
+    bool conference_pending = false;  ///< parent is ONHOLDPENDCONF
 
     // call control bookkeeping (calls*.cpp)
     /// The switch's view of this line's connection (localConnectionInfo); null = none yet/gone.
@@ -142,14 +143,14 @@ public:
     /// A MakeCall/pickup/unpark is in flight: the first event of a new callID for this device
     /// binds to this call instead of creating a new one (no ghost LINE_NEWCALL).
     enum class awaiting : std::uint8_t { none, make_call, pickup } awaiting_connection{};
-    bool dead = false;            ///< its creating request failed: only lineCloseCall remains
-    bool drop_requested = false;  ///< this line ended it (drop, transfer, park, redirect): IDLE
+    bool dead = false;              ///< its creating request failed: only lineCloseCall remains
+    bool drop_requested = false;    ///< this line ended it (drop, transfer, park, redirect): IDLE
     bool cancel_requested = false;  ///< lineUnhold of a pending transfer/conference in flight
-    DWORD hold_target = 0;   ///< the state a local Held enters (ONHOLDPENDTRANSFER/CONF), 0 = ONHOLD
-    DWORD pending_info = 0;  ///< LINECALLINFOSTATE_* changed and not yet reported
+    DWORD hold_target = 0;  ///< the state a local Held enters (ONHOLDPENDTRANSFER/CONF), 0 = ONHOLD
+    DWORD pending_info = 0;   ///< LINECALLINFOSTATE_* changed and not yet reported
     std::string dial_buffer;  ///< digits collected by partial dialling (';')
 
-private:
+  private:
     std::uint64_t handle_;
     std::weak_ptr<line> owner_;
 };
@@ -159,24 +160,25 @@ using call_ptr = std::shared_ptr<call>;
 
 /// One TAPI line = one extension with one address.
 class line : public std::enable_shared_from_this<line> {
-public:
+  public:
     std::string extension;
     std::string name;
     std::optional<std::string> pickup_group;
-    config::line_role role = config::line_role::station;  ///< station, ACD group, queue, route point
-    DWORD device_id = 0;     ///< TAPI's id (base + index, or from providerCreateLineDevice)
-    DWORD permanent_id = 0;  ///< stable across restarts (docs/tspi-mapping.md)
-    bool removed = false;    ///< LINE_REMOVE sent; every handle of it is stale
-    bool awaiting_create = false;  ///< LINE_CREATE sent, no device id yet
+    config::line_role role =
+        config::line_role::station;  ///< station, ACD group, queue, route point
+    DWORD device_id = 0;             ///< TAPI's id (base + index, or from providerCreateLineDevice)
+    DWORD permanent_id = 0;          ///< stable across restarts (docs/tspi-mapping.md)
+    bool removed = false;            ///< LINE_REMOVE sent; every handle of it is stale
+    bool awaiting_create = false;    ///< LINE_CREATE sent, no device id yet
 
     // open state (TSPI_lineOpen .. TSPI_lineClose)
     std::uint64_t open_handle = 0;  ///< the HDRVLINE value; 0 = closed; new at every open
     HTAPILINE ht = nullptr;
     LINEEVENT event_proc = nullptr;
     DWORD version = 0;
-    DWORD line_states = 0;     ///< TSPI_lineSetStatusMessages
+    DWORD line_states = 0;  ///< TSPI_lineSetStatusMessages
     DWORD address_states = 0;
-    DWORD media_modes = 0;     ///< TSPI_lineSetDefaultMediaDetection
+    DWORD media_modes = 0;  ///< TSPI_lineSetDefaultMediaDetection
 
     // device status
     bool in_service = false;  ///< the link is live and the device's truth arrived
@@ -217,7 +219,7 @@ using line_ptr = std::shared_ptr<line>;
 
 /// One TAPI phone = one extension's phone set.
 class phone : public std::enable_shared_from_this<phone> {
-public:
+  public:
     std::string extension;
     std::string name;
     DWORD device_id = 0;
@@ -247,8 +249,8 @@ public:
     DWORD display_rows = 2;
     DWORD display_columns = 40;
     std::vector<protocol::button_info> buttons;  ///< empty: the 12 keypad buttons
-    bool set_info_known = false;  ///< display size and buttons were read once
-    bool status_known = false;    ///< hookswitch/ringer/lamps read in this link session
+    bool set_info_known = false;                 ///< display size and buttons were read once
+    bool status_known = false;  ///< hookswitch/ringer/lamps read in this link session
 
     std::atomic<std::uint64_t> closed_epoch{0};  ///< as line::closed_epoch
 
@@ -262,7 +264,7 @@ using phone_ptr = std::shared_ptr<phone>;
 // ---- the provider's state -----------------------------------------------------------------------
 
 class provider_state final : public pbx_link::link_callbacks {
-public:
+  public:
     explicit provider_state(provider_environment env);
     ~provider_state() override;
 

@@ -13,7 +13,7 @@
 #include "ctigw/tsp/provider_status.hpp"
 #include "ctigw/tsp/varstruct.hpp"  // utf8_to_utf16
 #include "ctigw/tsp/windows_ui.hpp"
-#include "devices.hpp"              // default_config_path: the file the provider reads
+#include "devices.hpp"  // default_config_path: the file the provider reads
 #include "ui_windows.hpp"
 
 #include <shellapi.h>  // after <windows.h> (ctigw/tsp/tapi.hpp); not in WIN32_LEAN_AND_MEAN
@@ -22,7 +22,8 @@ namespace ctigw::tsp::ui {
 
 namespace {
 
-// ---- the template ---------------------------------------------------------------------------------
+// ---- the template
+// ---------------------------------------------------------------------------------
 
 // Predefined window classes of DLGITEMTEMPLATE (0xFFFF, atom).
 constexpr WORD button_class = 0x0080;
@@ -32,7 +33,7 @@ constexpr int no_id = -1;  // IDC_STATIC
 
 /// DLGTEMPLATE + DLGITEMTEMPLATEs in one WORD buffer (WORD-aligned strings, DWORD-aligned items).
 class dialog_template {
-public:
+  public:
     dialog_template(const wchar_t* title, short cx, short cy) : cx_(cx), cy_(cy) {
         words_.resize(sizeof(DLGTEMPLATE) / sizeof(WORD));
         words_.push_back(0);  // no menu
@@ -73,7 +74,7 @@ public:
         return reinterpret_cast<const DLGTEMPLATE*>(words_.data());
     }
 
-private:
+  private:
     void put(const wchar_t* text) {
         for (; *text != L'\0'; ++text) words_.push_back(static_cast<WORD>(*text));
         words_.push_back(0);
@@ -104,7 +105,8 @@ void build(dialog_template& t) {
     t.add(button_class, BS_DEFPUSHBUTTON | WS_TABSTOP, 243, 180, 50, 14, id::close, L"Close");
 }
 
-// ---- the dialog's behaviour --------------------------------------------------------------------------
+// ---- the dialog's behaviour
+// --------------------------------------------------------------------------
 
 struct dialog_state {
     TUISPIDLLCALLBACK callback = nullptr;
@@ -145,8 +147,9 @@ void refresh_status(HWND dlg, const dialog_state& s) {
         rc = s.callback(s.provider_id, TUISPIDLL_OBJECT_PROVIDERID, block.data(),
                         static_cast<DWORD>(block.size()));
     }
-    set_text(dlg, control::status,
-             to_edit_text(dialog_status_text(s.callback != nullptr, rc, block.data(), block.size())));
+    set_text(
+        dlg, control::status,
+        to_edit_text(dialog_status_text(s.callback != nullptr, rc, block.data(), block.size())));
 }
 
 void validate(HWND dlg, dialog_state& s) {
@@ -163,10 +166,11 @@ void open_file(HWND dlg, dialog_state& s) {
     if (s.path.empty()) return;
     // The file's associated editor, else Notepad (.json often has no association on servers).
     auto opened = [](HINSTANCE h) { return reinterpret_cast<INT_PTR>(h) > 32; };
-    if (opened(ShellExecuteW(dlg, L"open", s.path.c_str(), nullptr, nullptr, SW_SHOWNORMAL))) return;
+    if (opened(ShellExecuteW(dlg, L"open", s.path.c_str(), nullptr, nullptr, SW_SHOWNORMAL)))
+        return;
     const std::wstring quoted = L"\"" + s.path + L"\"";
-    if (opened(ShellExecuteW(dlg, L"open", L"notepad.exe", quoted.c_str(), nullptr,
-                             SW_SHOWNORMAL))) {
+    if (opened(
+            ShellExecuteW(dlg, L"open", L"notepad.exe", quoted.c_str(), nullptr, SW_SHOWNORMAL))) {
         return;
     }
     set_text(dlg, control::result, L"cannot open the file: no editor could be started");
@@ -187,13 +191,23 @@ INT_PTR CALLBACK dialog_proc(HWND dlg, UINT msg, WPARAM wparam, LPARAM lparam) {
             case WM_COMMAND:
                 if (s == nullptr) return FALSE;
                 switch (LOWORD(wparam)) {
-                    case control::open: open_file(dlg, *s); return TRUE;
-                    case control::validate: validate(dlg, *s); return TRUE;
-                    case control::refresh: refresh_status(dlg, *s); return TRUE;
-                    case control::close: EndDialog(dlg, 0); return TRUE;
-                    default: return FALSE;
+                    case control::open:
+                        open_file(dlg, *s);
+                        return TRUE;
+                    case control::validate:
+                        validate(dlg, *s);
+                        return TRUE;
+                    case control::refresh:
+                        refresh_status(dlg, *s);
+                        return TRUE;
+                    case control::close:
+                        EndDialog(dlg, 0);
+                        return TRUE;
+                    default:
+                        return FALSE;
                 }
-            default: return FALSE;
+            default:
+                return FALSE;
         }
     } catch (...) {
         return FALSE;

@@ -12,7 +12,9 @@ using rc = registry_store::rc;
 
 constexpr LONG failed = static_cast<LONG>(LINEERR_OPERATIONFAILED);
 
-wchar_t fold(wchar_t c) { return (c >= L'A' && c <= L'Z') ? static_cast<wchar_t>(c - L'A' + L'a') : c; }
+wchar_t fold(wchar_t c) {
+    return (c >= L'A' && c <= L'Z') ? static_cast<wchar_t>(c - L'A' + L'a') : c;
+}
 
 bool iequals(std::wstring_view a, std::wstring_view b) {
     if (a.size() != b.size()) return false;
@@ -53,9 +55,12 @@ struct install_undo {
 /// Writes `text` as `name` unless a value of that name exists. False on a registry failure.
 bool ensure_default(install_undo& undo, std::wstring_view name, std::wstring_view text) {
     switch (undo.reg.has_value(registry::key, name)) {
-        case rc::ok: return true;  // the administrator's (or a previous install's) value stays
-        case rc::failed: return false;
-        case rc::not_found: break;
+        case rc::ok:
+            return true;  // the administrator's (or a previous install's) value stays
+        case rc::failed:
+            return false;
+        case rc::not_found:
+            break;
     }
     if (undo.reg.set_expand_string(registry::key, name, text) != rc::ok) return false;
     undo.created_values.emplace_back(name);
@@ -74,9 +79,14 @@ install_outcome install_provider(registry_store& reg, DWORD permanent_provider_i
     // 1. One ctigw per machine: TAPI lists its providers by file name.
     std::vector<std::pair<std::wstring, std::wstring>> listed;
     switch (reg.string_values(registry::tapi_providers_key, listed)) {
-        case rc::failed: out.result = failed; return out;
-        case rc::not_found: listed.clear(); break;  // no provider installed at all
-        case rc::ok: break;
+        case rc::failed:
+            out.result = failed;
+            return out;
+        case rc::not_found:
+            listed.clear();
+            break;  // no provider installed at all
+        case rc::ok:
+            break;
     }
     for (const auto& [name, text] : listed) {
         if (istarts_with(name, registry::tapi_provider_file_name_prefix) &&

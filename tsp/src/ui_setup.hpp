@@ -16,7 +16,7 @@ namespace ctigw::tsp::ui {
 
 /// The part of HKEY_LOCAL_MACHINE install/remove use. Paths are relative to HKLM.
 class registry_store {
-public:
+  public:
     enum class rc { ok, not_found, failed };
 
     virtual ~registry_store() = default;

@@ -59,16 +59,19 @@ bool write_status_request(void* block, std::size_t size) noexcept {
     return true;
 }
 
-LONG answer_status_request(DWORD object_type, void* block, std::size_t size,
-                           const std::function<std::optional<provider_status>()>& snapshot) noexcept {
+LONG answer_status_request(
+    DWORD object_type, void* block, std::size_t size,
+    const std::function<std::optional<provider_status>()>& snapshot) noexcept {
     if (object_type != TUISPIDLL_OBJECT_PROVIDERID) return static_cast<LONG>(LINEERR_INVALPARAM);
     if (!has_magic(block, size, status_request_magic)) return static_cast<LONG>(LINEERR_INVALPARAM);
     // The magic fits but not the header: nowhere to say how much is needed.
     if (size < status_header_size) return static_cast<LONG>(LINEERR_STRUCTURETOOSMALL);
     try {
-        const std::u16string text = utf8_to_utf16(status_text(snapshot ? snapshot() : std::nullopt));
+        const std::u16string text =
+            utf8_to_utf16(status_text(snapshot ? snapshot() : std::nullopt));
         const std::uint64_t needed = status_header_size + (text.size() + 1) * sizeof(char16_t);
-        const auto needed32 = static_cast<std::uint32_t>(needed);  // the text is a few hundred chars
+        const auto needed32 =
+            static_cast<std::uint32_t>(needed);  // the text is a few hundred chars
         auto* bytes = static_cast<unsigned char*>(block);
         std::memcpy(bytes + size_needed_offset, &needed32, sizeof needed32);
         if (needed > size) return static_cast<LONG>(LINEERR_STRUCTURETOOSMALL);
@@ -84,7 +87,8 @@ LONG answer_status_request(DWORD object_type, void* block, std::size_t size,
 }
 
 std::optional<std::string> read_status_reply(const void* block, std::size_t size) {
-    if (!has_magic(block, size, status_reply_magic) || size < status_header_size) return std::nullopt;
+    if (!has_magic(block, size, status_reply_magic) || size < status_header_size)
+        return std::nullopt;
     const auto* bytes = static_cast<const unsigned char*>(block);
     std::uint32_t chars = 0;
     std::memcpy(&chars, bytes + text_chars_offset, sizeof chars);

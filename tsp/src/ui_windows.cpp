@@ -27,7 +27,7 @@ rc map(LSTATUS e) {
 }
 
 class key_handle {
-public:
+  public:
     key_handle() = default;
     ~key_handle() {
         if (h_ != nullptr) RegCloseKey(h_);
@@ -37,14 +37,14 @@ public:
     HKEY* out() { return &h_; }
     HKEY get() const { return h_; }
 
-private:
+  private:
     HKEY h_ = nullptr;
 };
 
 /// HKEY_LOCAL_MACHINE, native view (this DLL is 64-bit, like TAPISRV and the applications that
 /// can load it).
 class win32_registry final : public registry_store {
-public:
+  public:
     rc create_key(std::wstring_view path, bool& created) override {
         key_handle k;
         DWORD disposition = 0;
@@ -128,10 +128,10 @@ public:
         }
     }
 
-private:
+  private:
     static rc open(std::wstring_view path, REGSAM access, key_handle& k) {
-        return map(RegOpenKeyExW(HKEY_LOCAL_MACHINE, std::wstring(path).c_str(), 0, access,
-                                 k.out()));
+        return map(
+            RegOpenKeyExW(HKEY_LOCAL_MACHINE, std::wstring(path).c_str(), 0, access, k.out()));
     }
 };
 
@@ -143,9 +143,9 @@ std::mutex setup_mutex;
 
 HMODULE this_module() noexcept {
     HMODULE module = nullptr;
-    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
-                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                            reinterpret_cast<LPCWSTR>(&module_anchor), &module)) {
+    if (!GetModuleHandleExW(
+            GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+            reinterpret_cast<LPCWSTR>(&module_anchor), &module)) {
         return nullptr;
     }
     return module;

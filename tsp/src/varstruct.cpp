@@ -7,8 +7,7 @@ namespace {
 
 constexpr char32_t replacement = 0xFFFD;
 
-void append_utf16(std::u16string& out, char32_t cp)
-{
+void append_utf16(std::u16string& out, char32_t cp) {
     if (cp < 0x10000) {
         out.push_back(static_cast<char16_t>(cp));
     } else {
@@ -18,8 +17,7 @@ void append_utf16(std::u16string& out, char32_t cp)
     }
 }
 
-void append_utf8(std::string& out, char32_t cp)
-{
+void append_utf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
     } else if (cp < 0x800) {
@@ -42,8 +40,7 @@ void append_utf8(std::string& out, char32_t cp)
 // Decoder follows Unicode's "maximal subpart" practice (Table 3-7 well-formed sequences): the
 // second byte's allowed range depends on the lead byte, which rules out overlongs, surrogates
 // and values above U+10FFFF without a separate check.
-std::u16string utf8_to_utf16(std::string_view utf8)
-{
+std::u16string utf8_to_utf16(std::string_view utf8) {
     std::u16string out;
     out.reserve(utf8.size());
     std::size_t i = 0;
@@ -104,8 +101,7 @@ std::u16string utf8_to_utf16(std::string_view utf8)
     return out;
 }
 
-std::string utf16_to_utf8(std::u16string_view utf16)
-{
+std::string utf16_to_utf8(std::u16string_view utf16) {
     std::string out;
     out.reserve(utf16.size() * 3);
     const std::size_t n = utf16.size();
@@ -129,8 +125,7 @@ std::string utf16_to_utf8(std::u16string_view utf16)
     return out;
 }
 
-std::u16string_view wide_view(LPCWSTR text, std::size_t max_chars) noexcept
-{
+std::u16string_view wide_view(LPCWSTR text, std::size_t max_chars) noexcept {
     if (text == nullptr) return {};
     // On Windows WCHAR is wchar_t (16-bit); on Linux it is char16_t. Same representation.
     static_assert(sizeof(WCHAR) == sizeof(char16_t));
@@ -141,8 +136,8 @@ std::u16string_view wide_view(LPCWSTR text, std::size_t max_chars) noexcept
 }
 
 std::optional<std::span<const std::byte>> read_var_field(const void* structure, std::uint32_t fixed,
-                                                         std::uint32_t size, std::uint32_t offset) noexcept
-{
+                                                         std::uint32_t size,
+                                                         std::uint32_t offset) noexcept {
     if (structure == nullptr) return std::nullopt;
     if (size == 0) return std::span<const std::byte>{};
     DWORD total = 0;
@@ -154,8 +149,7 @@ std::optional<std::span<const std::byte>> read_var_field(const void* structure, 
 }
 
 std::optional<std::u16string> read_var_string(const void* structure, std::uint32_t fixed,
-                                              std::uint32_t size, std::uint32_t offset)
-{
+                                              std::uint32_t size, std::uint32_t offset) {
     if (size % 2 != 0) return std::nullopt;
     auto field = read_var_field(structure, fixed, size, offset);
     if (!field) return std::nullopt;

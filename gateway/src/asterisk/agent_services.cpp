@@ -124,8 +124,8 @@ void backend_core::emit_caller_events(const caller_change& c) {
     // The queue's connection ends either way; the agent's own call events follow from the model.
     evt::connection_cleared e;
     e.dropped_connection = conn;
-    e.releasing_device = c.what == caller_change::kind::distributed || calling.empty() ? c.queue
-                                                                                      : calling;
+    e.releasing_device =
+        c.what == caller_change::kind::distributed || calling.empty() ? c.queue : calling;
     e.local_connection_info = protocol::connection_state::null;
     e.cause = c.what == caller_change::kind::distributed ? protocol::event_cause::distributed
                                                          : protocol::event_cause::normal_clearing;

@@ -92,10 +92,13 @@ void queue_roster::on_row(const ami::message& row, roster_clock::time_point now)
         const auto wait = ami::to_int(row.get("Wait")).value_or(0);
         const std::string_view linked = row.get("Linkedid");
         callers_[std::string(row.get("Uniqueid"))] =
-            caller{std::string(row.get("Queue")), std::string(row.get("Channel")),
-                   ami::to_int(row.get("Position")).value_or(0), now - std::chrono::seconds(wait),
+            caller{std::string(row.get("Queue")),
+                   std::string(row.get("Channel")),
+                   ami::to_int(row.get("Position")).value_or(0),
+                   now - std::chrono::seconds(wait),
                    std::string(linked.empty() ? row.get("Uniqueid") : linked),
-                   std::string(row.get("CallerIDNum")), false};
+                   std::string(row.get("CallerIDNum")),
+                   false};
     }
 }
 
@@ -175,14 +178,17 @@ void queue_roster::on_event(const ami::message& e, roster_clock::time_point now)
         if (callers_.size() >= env_.max_callers) return;
         queues_.try_emplace(std::string(e.get("Queue")));  // new since the last resync
         const std::string_view linked = e.get("Linkedid");
-        caller c{std::string(e.get("Queue")), std::string(e.get("Channel")),
-                 ami::to_int(e.get("Position")).value_or(0), now,
+        caller c{std::string(e.get("Queue")),
+                 std::string(e.get("Channel")),
+                 ami::to_int(e.get("Position")).value_or(0),
+                 now,
                  std::string(linked.empty() ? e.get("Uniqueid") : linked),
-                 std::string(e.get("CallerIDNum")), false};
+                 std::string(e.get("CallerIDNum")),
+                 false};
         if (c.call_id.empty()) return;  // nothing to name its connection by
         if (env_.on_caller) {
-            env_.on_caller({caller_change::kind::joined, c.queue, c.call_id, c.channel, c.number,
-                            c.position});
+            env_.on_caller(
+                {caller_change::kind::joined, c.queue, c.call_id, c.channel, c.number, c.position});
         }
         callers_[std::string(e.get("Uniqueid"))] = std::move(c);
     } else if (name == "QueueCallerLeave") {
@@ -192,14 +198,15 @@ void queue_roster::on_event(const ami::message& e, roster_clock::time_point now)
         // hung up first: app_queue sends QueueCallerAbandon before this Leave.
         if (env_.on_caller) {
             const auto& x = c->second;
-            env_.on_caller({x.abandoned ? caller_change::kind::abandoned
-                                        : caller_change::kind::distributed,
-                            x.queue, x.call_id, x.channel, x.number, x.position});
+            env_.on_caller(
+                {x.abandoned ? caller_change::kind::abandoned : caller_change::kind::distributed,
+                 x.queue, x.call_id, x.channel, x.number, x.position});
         }
         callers_.erase(c);
     } else if (name == "QueueCallerAbandon") {
         if (auto q = queues_.find(e.get("Queue")); q != queues_.end()) ++q->second.abandoned;
-        if (auto c = callers_.find(e.get("Uniqueid")); c != callers_.end()) c->second.abandoned = true;
+        if (auto c = callers_.find(e.get("Uniqueid")); c != callers_.end())
+            c->second.abandoned = true;
     }
 }
 
@@ -216,8 +223,9 @@ std::vector<caller_change> queue_roster::waiting(std::string_view queue) const {
     std::vector<std::pair<roster_clock::time_point, caller_change>> found;
     for (const auto& [id, c] : callers_) {
         if (c.queue != queue || c.abandoned) continue;
-        found.push_back({c.since, {caller_change::kind::joined, c.queue, c.call_id, c.channel,
-                                   c.number, c.position}});
+        found.push_back(
+            {c.since,
+             {caller_change::kind::joined, c.queue, c.call_id, c.channel, c.number, c.position}});
     }
     std::stable_sort(found.begin(), found.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -82,7 +82,6 @@ struct roster_env {
     caller_sink on_caller;
 };
 
-
 /// One membership's new agent state.
 struct agent_change {
     std::string station;

@@ -31,7 +31,8 @@ csta_error out_of_range(std::string message) {
 namespace {
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::uint64_t to_number(std::string_view s) {
@@ -49,12 +50,18 @@ bool allowed(connection_state from, connection_state to) {
         case cs::null:
             return to == cs::initiated || to == cs::alerting || to == cs::connected ||
                    to == cs::queued || to == cs::hold;
-        case cs::initiated: return to == cs::connected || to == cs::null;
-        case cs::alerting: return to == cs::connected || to == cs::null;
-        case cs::connected: return to == cs::hold || to == cs::fail || to == cs::null;
-        case cs::hold: return to == cs::connected || to == cs::null;
-        case cs::queued: return to == cs::null;
-        case cs::fail: return to == cs::null;
+        case cs::initiated:
+            return to == cs::connected || to == cs::null;
+        case cs::alerting:
+            return to == cs::connected || to == cs::null;
+        case cs::connected:
+            return to == cs::hold || to == cs::fail || to == cs::null;
+        case cs::hold:
+            return to == cs::connected || to == cs::null;
+        case cs::queued:
+            return to == cs::null;
+        case cs::fail:
+            return to == cs::null;
     }
     return false;
 }
@@ -219,7 +226,9 @@ phone_set& switch_model::impl::phone(device_state& dev) {
 
 // ---- calls and connections -------------------------------------------------------------------
 
-std::string switch_model::impl::fresh_call_id() { return "c-" + std::to_string(next_call_++); }
+std::string switch_model::impl::fresh_call_id() {
+    return "c-" + std::to_string(next_call_++);
+}
 
 call_rec& switch_model::impl::new_call(std::string calling, std::string called) {
     std::string id = fresh_call_id();
@@ -386,7 +395,8 @@ std::optional<csta_error> switch_model::impl::stop_monitor(session_id session,
     return std::nullopt;
 }
 
-outcome<sv::monitor_start> switch_model::impl::serve(session_id s, const sv::monitor_start::params& p,
+outcome<sv::monitor_start> switch_model::impl::serve(session_id s,
+                                                     const sv::monitor_start::params& p,
                                                      time_point) {
     auto r = start_monitor(s, p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
@@ -427,7 +437,8 @@ outcome<sv::monitor_stop_batch> switch_model::impl::serve(session_id s,
     return out;
 }
 
-outcome<sv::snapshot_device> switch_model::impl::serve(session_id, const sv::snapshot_device::params& p,
+outcome<sv::snapshot_device> switch_model::impl::serve(session_id,
+                                                       const sv::snapshot_device::params& p,
                                                        time_point) {
     if (find_device(p.device) == nullptr) {
         return make_error(error_category::operation, errv::invalid_device_id,
@@ -475,11 +486,21 @@ outcome<sv::get_switching_function_devices> switch_model::impl::serve(
     char list = 'a';
     if (p.category) {
         switch (*p.category) {
-            case device_category::station: list = 's'; break;
-            case device_category::park: list = 'p'; break;
-            case device_category::pickup_group: list = 'g'; break;
-            case device_category::acd: list = 'q'; break;
-            default: list = 'x'; break;
+            case device_category::station:
+                list = 's';
+                break;
+            case device_category::park:
+                list = 'p';
+                break;
+            case device_category::pickup_group:
+                list = 'g';
+                break;
+            case device_category::acd:
+                list = 'q';
+                break;
+            default:
+                list = 'x';
+                break;
         }
     }
     std::vector<const std::vector<protocol::device_info>*> parts;
@@ -523,9 +544,8 @@ outcome<sv::get_switching_function_devices> switch_model::impl::serve(
     return out;
 }
 
-outcome<sv::request_system_status> switch_model::impl::serve(session_id,
-                                                             const sv::request_system_status::params&,
-                                                             time_point) {
+outcome<sv::request_system_status> switch_model::impl::serve(
+    session_id, const sv::request_system_status::params&, time_point) {
     return sv::request_system_status::result{protocol::system_status::normal};
 }
 
@@ -539,7 +559,8 @@ outcome<sv::authenticate> switch_model::impl::serve(session_id, const sv::authen
                       "Authenticate is the server's business");
 }
 
-// ---- dispatch ------------------------------------------------------------------------------------
+// ---- dispatch
+// ------------------------------------------------------------------------------------
 
 namespace {
 template <class S, class Impl, class P>
@@ -659,7 +680,9 @@ bool switch_model::is_device(const std::string& device) const {
     return impl_->find_device(device) != nullptr;
 }
 
-std::vector<std::string> switch_model::stations() const { return impl_->station_ids_; }
+std::vector<std::string> switch_model::stations() const {
+    return impl_->station_ids_;
+}
 
 std::vector<std::string> switch_model::devices() const {
     std::vector<std::string> out;
@@ -684,7 +707,9 @@ model_stats switch_model::stats() const {
     return s;
 }
 
-const sim_config& switch_model::config() const { return impl_->config_; }
+const sim_config& switch_model::config() const {
+    return impl_->config_;
+}
 
 void switch_model::set_transition_observer(transition_observer observer) {
     impl_->observer_ = std::move(observer);

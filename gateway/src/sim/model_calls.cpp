@@ -25,9 +25,9 @@ std::variant<switch_model::impl::conn_ref, csta_error> switch_model::impl::find_
     party* p = c != nullptr ? find_party(*c, id.device_id) : nullptr;
     if (p == nullptr) return no_connection(id);
     if (station_only && (p->external || find_station(p->device) == nullptr)) {
-        return make_error(error_category::operation, errv::invalid_connection_id,
-                          "connection " + id.call_id + "/" + id.device_id +
-                              " is not a station's connection");
+        return make_error(
+            error_category::operation, errv::invalid_connection_id,
+            "connection " + id.call_id + "/" + id.device_id + " is not a station's connection");
     }
     return conn_ref{c, p};
 }
@@ -91,7 +91,8 @@ void switch_model::impl::offer(call_rec& call, std::string target, event_cause c
         }
         alert(call, target, cause, now);
         if (f != nullptr && may_forward && f->forwarding[2].active) {
-            const auto rings = f->forwarding[2].ring_count.value_or(config_.default_no_answer_rings);
+            const auto rings =
+                f->forwarding[2].ring_count.value_or(config_.default_no_answer_rings);
             party* p = find_party(call, target);
             arm_timer(call, *p, timer_kind::no_answer_forward,
                       now + config_.ring_interval * static_cast<std::int64_t>(rings));
@@ -160,7 +161,8 @@ void switch_model::impl::offer_external(call_rec& call, const std::string& numbe
             arm_timer(call, *px, timer_kind::external_reject, now + rule->delay);
             break;
         case external_behaviour::no_answer:
-        case external_behaviour::busy: break;
+        case external_behaviour::busy:
+            break;
     }
 }
 
@@ -476,7 +478,8 @@ std::optional<csta_error> same_device(const connection_id& a, const connection_i
 }
 }  // namespace
 
-outcome<sv::alternate_call> switch_model::impl::serve(session_id, const sv::alternate_call::params& p,
+outcome<sv::alternate_call> switch_model::impl::serve(session_id,
+                                                      const sv::alternate_call::params& p,
                                                       time_point) {
     if (auto e = same_device(p.active_call, p.other_call)) return *e;
     auto ra = find_connection(p.active_call, true);
@@ -496,7 +499,8 @@ outcome<sv::alternate_call> switch_model::impl::serve(session_id, const sv::alte
     return sv::alternate_call::result{};
 }
 
-outcome<sv::reconnect_call> switch_model::impl::serve(session_id, const sv::reconnect_call::params& p,
+outcome<sv::reconnect_call> switch_model::impl::serve(session_id,
+                                                      const sv::reconnect_call::params& p,
                                                       time_point) {
     if (auto e = same_device(p.active_call, p.held_call)) return *e;
     auto ra = find_connection(p.active_call, true);
@@ -559,7 +563,8 @@ outcome<sv::consultation_call> switch_model::impl::serve(session_id,
 namespace {
 /// Validates the (held, active) pair of TransferCall / ConferenceCall.
 template <class Impl>
-std::optional<csta_error> check_pair(Impl& m, const connection_id& held, const connection_id& active) {
+std::optional<csta_error> check_pair(Impl& m, const connection_id& held,
+                                     const connection_id& active) {
     if (auto e = same_device(held, active)) return e;
     auto rh = m.find_connection(held, true);
     if (auto* e = std::get_if<csta_error>(&rh)) return *e;
@@ -598,16 +603,16 @@ outcome<sv::transfer_call> switch_model::impl::serve(session_id, const sv::trans
     std::string transferred_to;
     for (const party& q : s.parties) {
         if (q.device == b) continue;
-        list.push_back({connection_id{p.held_call.call_id, q.device}, connection_id{survivor, q.device},
-                        q.device});
+        list.push_back({connection_id{p.held_call.call_id, q.device},
+                        connection_id{survivor, q.device}, q.device});
     }
     std::vector<std::string> moving;
     for (const party& q : active->parties) {
         if (q.device == b) continue;
         moving.push_back(q.device);
         if (transferred_to.empty()) transferred_to = q.device;
-        list.push_back({connection_id{active->id, q.device}, connection_id{survivor, q.device},
-                        q.device});
+        list.push_back(
+            {connection_id{active->id, q.device}, connection_id{survivor, q.device}, q.device});
     }
     list.push_back({p.held_call, std::nullopt, b});
 
@@ -682,9 +687,9 @@ outcome<sv::conference_call> switch_model::impl::serve(session_id,
     call_rec* held = find_call(p.held_call.call_id);
     call_rec* active = find_call(p.active_call.call_id);
     if (held->parties.size() + active->parties.size() - 1 > config_.max_conference_parties) {
-        return make_error(error_category::system_resource_availability, errv::conference_full,
-                          "conference limited to " +
-                              std::to_string(config_.max_conference_parties) + " parties");
+        return make_error(
+            error_category::system_resource_availability, errv::conference_full,
+            "conference limited to " + std::to_string(config_.max_conference_parties) + " parties");
     }
     std::string survivor = held->id;
     if (config_.new_call_id_on_transfer) survivor = rename_call(held->id, fresh_call_id()).id;
@@ -694,8 +699,8 @@ outcome<sv::conference_call> switch_model::impl::serve(session_id,
 
     std::vector<protocol::connection_list_entry> list;
     for (const party& q : s.parties) {
-        list.push_back({connection_id{p.held_call.call_id, q.device}, connection_id{survivor, q.device},
-                        q.device});
+        list.push_back({connection_id{p.held_call.call_id, q.device},
+                        connection_id{survivor, q.device}, q.device});
     }
     std::vector<std::string> moving;
     std::string added;
@@ -703,8 +708,8 @@ outcome<sv::conference_call> switch_model::impl::serve(session_id,
         if (q.device == b) continue;
         moving.push_back(q.device);
         if (added.empty()) added = q.device;
-        list.push_back({connection_id{active->id, q.device}, connection_id{survivor, q.device},
-                        q.device});
+        list.push_back(
+            {connection_id{active->id, q.device}, connection_id{survivor, q.device}, q.device});
     }
     for (const auto& d : moving) move_party(*active, d, s);
     destroy_call(active->id);
@@ -742,9 +747,9 @@ outcome<sv::single_step_conference> switch_model::impl::serve(
         return bad_state(errv::invalid_device_state, p.device_to_join + " is busy");
     }
     if (c->parties.size() + 1 > config_.max_conference_parties) {
-        return make_error(error_category::system_resource_availability, errv::conference_full,
-                          "conference limited to " +
-                              std::to_string(config_.max_conference_parties) + " parties");
+        return make_error(
+            error_category::system_resource_availability, errv::conference_full,
+            "conference limited to " + std::to_string(config_.max_conference_parties) + " parties");
     }
     std::vector<protocol::connection_list_entry> list;
     for (const party& q : c->parties) {
@@ -772,8 +777,7 @@ outcome<sv::deflect_call> switch_model::impl::serve(session_id, const sv::deflec
     auto r = find_connection(p.call_to_be_diverted, !waiting);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
     auto [c, x] = std::get<conn_ref>(r);
-    if ((waiting ? x->state != connection_state::queued
-                 : x->state != connection_state::alerting) ||
+    if ((waiting ? x->state != connection_state::queued : x->state != connection_state::alerting) ||
         (c->pending_destination && x->device == c->calling_device)) {
         return bad_state(errv::invalid_connection_state,
                          "only an alerting or queued call can be deflected");
@@ -816,7 +820,9 @@ void switch_model::impl::fire(const timer_rec& t, time_point at) {
                 fail_call(*c, t.device, event_cause::call_not_answered);
             }
             break;
-        case timer_kind::external_hangup: release(t.call_id, t.device, event_cause::normal_clearing); break;
+        case timer_kind::external_hangup:
+            release(t.call_id, t.device, event_cause::normal_clearing);
+            break;
         case timer_kind::no_answer_forward: {
             device_state* dev = find_station(t.device);
             if (p->state != connection_state::alerting || dev == nullptr || !dev->features ||
@@ -839,7 +845,8 @@ void switch_model::impl::fire(const timer_rec& t, time_point at) {
             offer(*c, to, event_cause::call_forward_no_answer, at);
             break;
         }
-        case timer_kind::wrapup_end: break;
+        case timer_kind::wrapup_end:
+            break;
         case timer_kind::park_recall: {
             if (p->state != connection_state::queued || !c->parked_by) break;
             const std::string parker = *c->parked_by;

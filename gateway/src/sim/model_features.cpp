@@ -81,8 +81,8 @@ outcome<sv::directed_pickup_call> switch_model::impl::serve(
         for (const auto& cid : dev->calls) {
             call_rec* c = find_call(cid);
             party* x = find_party(*c, *p.device_to_be_picked_up);
-            const bool takeable = x->state == connection_state::alerting ||
-                                  x->state == connection_state::queued;
+            const bool takeable =
+                x->state == connection_state::alerting || x->state == connection_state::queued;
             if (takeable && (from == nullptr || x->alert_seq < best)) {
                 call = c;
                 from = x;
@@ -90,8 +90,8 @@ outcome<sv::directed_pickup_call> switch_model::impl::serve(
             }
         }
     }
-    if (from == nullptr || (from->state != connection_state::alerting &&
-                            from->state != connection_state::queued) ||
+    if (from == nullptr ||
+        (from->state != connection_state::alerting && from->state != connection_state::queued) ||
         (call->pending_destination && from->device == call->calling_device)) {
         return nothing_to_pick("nothing alerting or parked there");
     }
@@ -103,7 +103,8 @@ outcome<sv::directed_pickup_call> switch_model::impl::serve(
         return bad_state(errv::invalid_device_state, "requesting device is busy");
     }
     const bool parked = from->state == connection_state::queued;
-    pick_up(*call, *from, p.requesting_device, parked ? event_cause::park : event_cause::call_pickup);
+    pick_up(*call, *from, p.requesting_device,
+            parked ? event_cause::park : event_cause::call_pickup);
     return sv::directed_pickup_call::result{connection_id{call->id, p.requesting_device}};
 }
 
@@ -208,7 +209,8 @@ outcome<sv::park_call> switch_model::impl::serve(session_id, const sv::park_call
 
 // ---- digits and call data --------------------------------------------------------------------
 
-outcome<sv::generate_digits> switch_model::impl::serve(session_id, const sv::generate_digits::params& p,
+outcome<sv::generate_digits> switch_model::impl::serve(session_id,
+                                                       const sv::generate_digits::params& p,
                                                        time_point) {
     auto r = find_connection(p.connection_to_send_digits, true);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
@@ -229,7 +231,8 @@ outcome<sv::generate_digits> switch_model::impl::serve(session_id, const sv::gen
     return sv::generate_digits::result{};
 }
 
-outcome<sv::associate_data> switch_model::impl::serve(session_id, const sv::associate_data::params& p,
+outcome<sv::associate_data> switch_model::impl::serve(session_id,
+                                                      const sv::associate_data::params& p,
                                                       time_point) {
     auto r = find_connection(p.existing_call, true);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
@@ -256,7 +259,8 @@ void switch_model::impl::send_call_information(const call_rec& c) {
 
 // ---- device features ---------------------------------------------------------------------------
 
-std::variant<device_state*, csta_error> switch_model::impl::feature_device(const std::string& device) {
+std::variant<device_state*, csta_error> switch_model::impl::feature_device(
+    const std::string& device) {
     device_state* dev = find_device(device);
     if (dev == nullptr) {
         return make_error(error_category::operation, errv::invalid_device_id,
@@ -269,15 +273,22 @@ std::variant<device_state*, csta_error> switch_model::impl::feature_device(const
     return dev;
 }
 
-outcome<sv::set_forwarding> switch_model::impl::serve(session_id, const sv::set_forwarding::params& p,
+outcome<sv::set_forwarding> switch_model::impl::serve(session_id,
+                                                      const sv::set_forwarding::params& p,
                                                       time_point) {
     auto r = feature_device(p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
     std::size_t slot = 0;
     switch (p.type) {
-        case protocol::forwarding_type::immediate: slot = 0; break;
-        case protocol::forwarding_type::busy: slot = 1; break;
-        case protocol::forwarding_type::no_answer: slot = 2; break;
+        case protocol::forwarding_type::immediate:
+            slot = 0;
+            break;
+        case protocol::forwarding_type::busy:
+            slot = 1;
+            break;
+        case protocol::forwarding_type::no_answer:
+            slot = 2;
+            break;
         default:
             return make_error(error_category::operation, errv::service_not_supported,
                               "only forwardImmediate, forwardBusy and forwardNoAns");
@@ -301,7 +312,8 @@ outcome<sv::set_forwarding> switch_model::impl::serve(session_id, const sv::set_
     return sv::set_forwarding::result{};
 }
 
-outcome<sv::get_forwarding> switch_model::impl::serve(session_id, const sv::get_forwarding::params& p,
+outcome<sv::get_forwarding> switch_model::impl::serve(session_id,
+                                                      const sv::get_forwarding::params& p,
                                                       time_point) {
     auto r = feature_device(p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
@@ -440,8 +452,7 @@ outcome<sv::get_hookswitch_status> switch_model::impl::serve(
     const auto& ph = phone(*std::get<device_state*>(r));
     sv::get_hookswitch_status::result out;
     for (std::size_t i = 0; i < ph.hookswitch.size(); ++i) {
-        out.hookswitches.push_back(
-            {static_cast<protocol::hookswitch_type>(i), ph.hookswitch[i]});
+        out.hookswitches.push_back({static_cast<protocol::hookswitch_type>(i), ph.hookswitch[i]});
     }
     return out;
 }
@@ -450,7 +461,8 @@ outcome<sv::set_lamp_mode> switch_model::impl::serve(session_id, const sv::set_l
                                                      time_point) {
     auto r = feature_device(p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
-    if (p.lamp < 1 || p.lamp > config_.buttons_per_phone) return out_of_range("/params/lamp: no such lamp");
+    if (p.lamp < 1 || p.lamp > config_.buttons_per_phone)
+        return out_of_range("/params/lamp: no such lamp");
     phone(*std::get<device_state*>(r)).lamps[p.lamp - 1] = p.mode;
     ev::lamp_mode_changed l;
     l.device = p.device;
@@ -464,7 +476,8 @@ outcome<sv::get_lamp_mode> switch_model::impl::serve(session_id, const sv::get_l
                                                      time_point) {
     auto r = feature_device(p.device);
     if (auto* e = std::get_if<csta_error>(&r)) return *e;
-    if (p.lamp < 1 || p.lamp > config_.buttons_per_phone) return out_of_range("/params/lamp: no such lamp");
+    if (p.lamp < 1 || p.lamp > config_.buttons_per_phone)
+        return out_of_range("/params/lamp: no such lamp");
     return sv::get_lamp_mode::result{phone(*std::get<device_state*>(r)).lamps[p.lamp - 1]};
 }
 
@@ -512,12 +525,14 @@ outcome<sv::get_button_information> switch_model::impl::serve(
         }
         out.buttons.push_back(button(*p.button));
     } else {
-        for (std::uint32_t i = 1; i <= config_.buttons_per_phone; ++i) out.buttons.push_back(button(i));
+        for (std::uint32_t i = 1; i <= config_.buttons_per_phone; ++i)
+            out.buttons.push_back(button(i));
     }
     return out;
 }
 
-// ---- control side --------------------------------------------------------------------------------
+// ---- control side
+// --------------------------------------------------------------------------------
 
 std::string switch_model::impl::device_action(const std::string& device, const std::string& action,
                                               time_point now) {
@@ -543,13 +558,14 @@ std::string switch_model::impl::device_action(const std::string& device, const s
     using protocol::hookswitch_mode;
     using protocol::hookswitch_type;
     if (verb == "offhook") {
-        set_hookswitch(device, *dev, hookswitch_type::handset, hookswitch_mode::mic_and_speaker, now);
+        set_hookswitch(device, *dev, hookswitch_type::handset, hookswitch_mode::mic_and_speaker,
+                       now);
     } else if (verb == "onhook") {
         auto& hs = phone(*dev).hookswitch;
         for (std::size_t i = 0; i < hs.size(); ++i) {
             if (hs[i] != hookswitch_mode::on_hook) {
-                set_hookswitch(device, *dev, static_cast<hookswitch_type>(i), hookswitch_mode::on_hook,
-                               now);
+                set_hookswitch(device, *dev, static_cast<hookswitch_type>(i),
+                               hookswitch_mode::on_hook, now);
             }
         }
     } else if (verb == "answer") {
@@ -574,8 +590,8 @@ std::string switch_model::impl::device_action(const std::string& device, const s
             if (calls_.size() >= config_.max_calls) return "concurrent call limit reached";
             auto& hs = phone(*dev).hookswitch[0];
             if (hs == hookswitch_mode::on_hook) {
-                set_hookswitch(device, *dev, hookswitch_type::handset, hookswitch_mode::mic_and_speaker,
-                               now);
+                set_hookswitch(device, *dev, hookswitch_type::handset,
+                               hookswitch_mode::mic_and_speaker, now);
             } else {
                 start_manual_call(device, now);
             }

@@ -126,7 +126,7 @@ struct phone_set {
 
 struct device_state {
     device_kind kind = device_kind::station;
-    std::vector<std::string> calls;                              ///< callIDs, arrival order
+    std::vector<std::string> calls;                            ///< callIDs, arrival order
     std::vector<std::pair<session_id, std::string>> monitors;  ///< (session, monitorRef)
     std::unique_ptr<station_features> features;                ///< created on first use
     std::unique_ptr<phone_set> phone;                          ///< created on first use
@@ -169,8 +169,8 @@ struct switch_model::impl {
     std::map<timer_key, timer_rec> timers_;
 
     std::unordered_map<std::string, agent_rec> agents_;  ///< by station
-    std::map<std::string, acd_rec, std::less<>> acd_;     ///< by group device
-    std::vector<acd_leave> acd_left_;                     ///< settled by settle_acd()
+    std::map<std::string, acd_rec, std::less<>> acd_;    ///< by group device
+    std::vector<acd_leave> acd_left_;                    ///< settled by settle_acd()
 
     std::uint64_t next_call_ = 1;     ///< never reset: callIDs are never reused
     std::uint64_t next_monitor_ = 1;  ///< never reset
@@ -224,17 +224,33 @@ struct switch_model::impl {
                                 time_point now);
 
     // ---- model.cpp: monitoring and snapshot services ----
-    outcome<protocol::svc::monitor_start> serve(session_id, const protocol::svc::monitor_start::params&, time_point);
-    outcome<protocol::svc::monitor_start_batch> serve(session_id, const protocol::svc::monitor_start_batch::params&, time_point);
-    outcome<protocol::svc::monitor_stop> serve(session_id, const protocol::svc::monitor_stop::params&, time_point);
-    outcome<protocol::svc::monitor_stop_batch> serve(session_id, const protocol::svc::monitor_stop_batch::params&, time_point);
-    outcome<protocol::svc::snapshot_device> serve(session_id, const protocol::svc::snapshot_device::params&, time_point);
-    outcome<protocol::svc::snapshot_device_batch> serve(session_id, const protocol::svc::snapshot_device_batch::params&, time_point);
-    outcome<protocol::svc::snapshot_call> serve(session_id, const protocol::svc::snapshot_call::params&, time_point);
-    outcome<protocol::svc::get_switching_function_devices> serve(session_id, const protocol::svc::get_switching_function_devices::params&, time_point);
-    outcome<protocol::svc::request_system_status> serve(session_id, const protocol::svc::request_system_status::params&, time_point);
-    outcome<protocol::svc::hello> serve(session_id, const protocol::svc::hello::params&, time_point);
-    outcome<protocol::svc::authenticate> serve(session_id, const protocol::svc::authenticate::params&, time_point);
+    outcome<protocol::svc::monitor_start> serve(session_id,
+                                                const protocol::svc::monitor_start::params&,
+                                                time_point);
+    outcome<protocol::svc::monitor_start_batch> serve(
+        session_id, const protocol::svc::monitor_start_batch::params&, time_point);
+    outcome<protocol::svc::monitor_stop> serve(session_id,
+                                               const protocol::svc::monitor_stop::params&,
+                                               time_point);
+    outcome<protocol::svc::monitor_stop_batch> serve(
+        session_id, const protocol::svc::monitor_stop_batch::params&, time_point);
+    outcome<protocol::svc::snapshot_device> serve(session_id,
+                                                  const protocol::svc::snapshot_device::params&,
+                                                  time_point);
+    outcome<protocol::svc::snapshot_device_batch> serve(
+        session_id, const protocol::svc::snapshot_device_batch::params&, time_point);
+    outcome<protocol::svc::snapshot_call> serve(session_id,
+                                                const protocol::svc::snapshot_call::params&,
+                                                time_point);
+    outcome<protocol::svc::get_switching_function_devices> serve(
+        session_id, const protocol::svc::get_switching_function_devices::params&, time_point);
+    outcome<protocol::svc::request_system_status> serve(
+        session_id, const protocol::svc::request_system_status::params&, time_point);
+    outcome<protocol::svc::hello> serve(session_id, const protocol::svc::hello::params&,
+                                        time_point);
+    outcome<protocol::svc::authenticate> serve(session_id,
+                                               const protocol::svc::authenticate::params&,
+                                               time_point);
     // ---- model_agents.cpp: ACD groups, agents, and the call-centre services ----
     acd_rec* find_acd(const std::string& device);
     /// A call reaches an ACD group: it waits there (Queued), or overflows.
@@ -254,10 +270,16 @@ struct switch_model::impl {
     void agent_events(const std::string& station, const agent_rec& a,
                       const std::vector<std::string>& groups);
     // ---- model_agents.cpp: call-centre services (protocol version 2) ----
-    outcome<protocol::svc::set_agent_state> serve(session_id, const protocol::svc::set_agent_state::params&, time_point);
-    outcome<protocol::svc::get_agent_state> serve(session_id, const protocol::svc::get_agent_state::params&, time_point);
-    outcome<protocol::svc::get_queue_statistics> serve(session_id, const protocol::svc::get_queue_statistics::params&, time_point);
-    std::variant<std::string, csta_error> start_monitor(session_id session, const std::string& device);
+    outcome<protocol::svc::set_agent_state> serve(session_id,
+                                                  const protocol::svc::set_agent_state::params&,
+                                                  time_point);
+    outcome<protocol::svc::get_agent_state> serve(session_id,
+                                                  const protocol::svc::get_agent_state::params&,
+                                                  time_point);
+    outcome<protocol::svc::get_queue_statistics> serve(
+        session_id, const protocol::svc::get_queue_statistics::params&, time_point);
+    std::variant<std::string, csta_error> start_monitor(session_id session,
+                                                        const std::string& device);
     std::optional<csta_error> stop_monitor(session_id session, const std::string& ref);
 
     // ---- model_calls.cpp: call control ----
@@ -286,50 +308,99 @@ struct switch_model::impl {
     call_rec& rename_call(const std::string& call_id, const std::string& new_id);
     std::string start_manual_call(const std::string& device, time_point now);
 
-    outcome<protocol::svc::make_call> serve(session_id, const protocol::svc::make_call::params&, time_point);
-    outcome<protocol::svc::answer_call> serve(session_id, const protocol::svc::answer_call::params&, time_point);
-    outcome<protocol::svc::clear_connection> serve(session_id, const protocol::svc::clear_connection::params&, time_point);
-    outcome<protocol::svc::clear_call> serve(session_id, const protocol::svc::clear_call::params&, time_point);
-    outcome<protocol::svc::hold_call> serve(session_id, const protocol::svc::hold_call::params&, time_point);
-    outcome<protocol::svc::retrieve_call> serve(session_id, const protocol::svc::retrieve_call::params&, time_point);
-    outcome<protocol::svc::alternate_call> serve(session_id, const protocol::svc::alternate_call::params&, time_point);
-    outcome<protocol::svc::reconnect_call> serve(session_id, const protocol::svc::reconnect_call::params&, time_point);
-    outcome<protocol::svc::consultation_call> serve(session_id, const protocol::svc::consultation_call::params&, time_point);
-    outcome<protocol::svc::transfer_call> serve(session_id, const protocol::svc::transfer_call::params&, time_point);
-    outcome<protocol::svc::single_step_transfer> serve(session_id, const protocol::svc::single_step_transfer::params&, time_point);
-    outcome<protocol::svc::conference_call> serve(session_id, const protocol::svc::conference_call::params&, time_point);
-    outcome<protocol::svc::single_step_conference> serve(session_id, const protocol::svc::single_step_conference::params&, time_point);
-    outcome<protocol::svc::deflect_call> serve(session_id, const protocol::svc::deflect_call::params&, time_point);
+    outcome<protocol::svc::make_call> serve(session_id, const protocol::svc::make_call::params&,
+                                            time_point);
+    outcome<protocol::svc::answer_call> serve(session_id, const protocol::svc::answer_call::params&,
+                                              time_point);
+    outcome<protocol::svc::clear_connection> serve(session_id,
+                                                   const protocol::svc::clear_connection::params&,
+                                                   time_point);
+    outcome<protocol::svc::clear_call> serve(session_id, const protocol::svc::clear_call::params&,
+                                             time_point);
+    outcome<protocol::svc::hold_call> serve(session_id, const protocol::svc::hold_call::params&,
+                                            time_point);
+    outcome<protocol::svc::retrieve_call> serve(session_id,
+                                                const protocol::svc::retrieve_call::params&,
+                                                time_point);
+    outcome<protocol::svc::alternate_call> serve(session_id,
+                                                 const protocol::svc::alternate_call::params&,
+                                                 time_point);
+    outcome<protocol::svc::reconnect_call> serve(session_id,
+                                                 const protocol::svc::reconnect_call::params&,
+                                                 time_point);
+    outcome<protocol::svc::consultation_call> serve(session_id,
+                                                    const protocol::svc::consultation_call::params&,
+                                                    time_point);
+    outcome<protocol::svc::transfer_call> serve(session_id,
+                                                const protocol::svc::transfer_call::params&,
+                                                time_point);
+    outcome<protocol::svc::single_step_transfer> serve(
+        session_id, const protocol::svc::single_step_transfer::params&, time_point);
+    outcome<protocol::svc::conference_call> serve(session_id,
+                                                  const protocol::svc::conference_call::params&,
+                                                  time_point);
+    outcome<protocol::svc::single_step_conference> serve(
+        session_id, const protocol::svc::single_step_conference::params&, time_point);
+    outcome<protocol::svc::deflect_call> serve(session_id,
+                                               const protocol::svc::deflect_call::params&,
+                                               time_point);
 
     // ---- model_features.cpp: park/pickup, digits, data, device features, phone sets ----
     void pick_up(call_rec& call, party& from, const std::string& requester, event_cause cause);
-    outcome<protocol::svc::directed_pickup_call> serve(session_id, const protocol::svc::directed_pickup_call::params&, time_point);
-    outcome<protocol::svc::group_pickup_call> serve(session_id, const protocol::svc::group_pickup_call::params&, time_point);
-    outcome<protocol::svc::park_call> serve(session_id, const protocol::svc::park_call::params&, time_point);
-    outcome<protocol::svc::generate_digits> serve(session_id, const protocol::svc::generate_digits::params&, time_point);
-    outcome<protocol::svc::associate_data> serve(session_id, const protocol::svc::associate_data::params&, time_point);
-    outcome<protocol::svc::set_forwarding> serve(session_id, const protocol::svc::set_forwarding::params&, time_point);
-    outcome<protocol::svc::get_forwarding> serve(session_id, const protocol::svc::get_forwarding::params&, time_point);
-    outcome<protocol::svc::set_do_not_disturb> serve(session_id, const protocol::svc::set_do_not_disturb::params&, time_point);
-    outcome<protocol::svc::get_do_not_disturb> serve(session_id, const protocol::svc::get_do_not_disturb::params&, time_point);
-    outcome<protocol::svc::set_message_waiting_indicator> serve(session_id, const protocol::svc::set_message_waiting_indicator::params&, time_point);
-    outcome<protocol::svc::set_display> serve(session_id, const protocol::svc::set_display::params&, time_point);
-    outcome<protocol::svc::get_display> serve(session_id, const protocol::svc::get_display::params&, time_point);
-    outcome<protocol::svc::set_hookswitch_status> serve(session_id, const protocol::svc::set_hookswitch_status::params&, time_point);
-    outcome<protocol::svc::get_hookswitch_status> serve(session_id, const protocol::svc::get_hookswitch_status::params&, time_point);
-    outcome<protocol::svc::set_lamp_mode> serve(session_id, const protocol::svc::set_lamp_mode::params&, time_point);
-    outcome<protocol::svc::get_lamp_mode> serve(session_id, const protocol::svc::get_lamp_mode::params&, time_point);
-    outcome<protocol::svc::set_ringer_status> serve(session_id, const protocol::svc::set_ringer_status::params&, time_point);
-    outcome<protocol::svc::get_ringer_status> serve(session_id, const protocol::svc::get_ringer_status::params&, time_point);
-    outcome<protocol::svc::get_button_information> serve(session_id, const protocol::svc::get_button_information::params&, time_point);
+    outcome<protocol::svc::directed_pickup_call> serve(
+        session_id, const protocol::svc::directed_pickup_call::params&, time_point);
+    outcome<protocol::svc::group_pickup_call> serve(session_id,
+                                                    const protocol::svc::group_pickup_call::params&,
+                                                    time_point);
+    outcome<protocol::svc::park_call> serve(session_id, const protocol::svc::park_call::params&,
+                                            time_point);
+    outcome<protocol::svc::generate_digits> serve(session_id,
+                                                  const protocol::svc::generate_digits::params&,
+                                                  time_point);
+    outcome<protocol::svc::associate_data> serve(session_id,
+                                                 const protocol::svc::associate_data::params&,
+                                                 time_point);
+    outcome<protocol::svc::set_forwarding> serve(session_id,
+                                                 const protocol::svc::set_forwarding::params&,
+                                                 time_point);
+    outcome<protocol::svc::get_forwarding> serve(session_id,
+                                                 const protocol::svc::get_forwarding::params&,
+                                                 time_point);
+    outcome<protocol::svc::set_do_not_disturb> serve(
+        session_id, const protocol::svc::set_do_not_disturb::params&, time_point);
+    outcome<protocol::svc::get_do_not_disturb> serve(
+        session_id, const protocol::svc::get_do_not_disturb::params&, time_point);
+    outcome<protocol::svc::set_message_waiting_indicator> serve(
+        session_id, const protocol::svc::set_message_waiting_indicator::params&, time_point);
+    outcome<protocol::svc::set_display> serve(session_id, const protocol::svc::set_display::params&,
+                                              time_point);
+    outcome<protocol::svc::get_display> serve(session_id, const protocol::svc::get_display::params&,
+                                              time_point);
+    outcome<protocol::svc::set_hookswitch_status> serve(
+        session_id, const protocol::svc::set_hookswitch_status::params&, time_point);
+    outcome<protocol::svc::get_hookswitch_status> serve(
+        session_id, const protocol::svc::get_hookswitch_status::params&, time_point);
+    outcome<protocol::svc::set_lamp_mode> serve(session_id,
+                                                const protocol::svc::set_lamp_mode::params&,
+                                                time_point);
+    outcome<protocol::svc::get_lamp_mode> serve(session_id,
+                                                const protocol::svc::get_lamp_mode::params&,
+                                                time_point);
+    outcome<protocol::svc::set_ringer_status> serve(session_id,
+                                                    const protocol::svc::set_ringer_status::params&,
+                                                    time_point);
+    outcome<protocol::svc::get_ringer_status> serve(session_id,
+                                                    const protocol::svc::get_ringer_status::params&,
+                                                    time_point);
+    outcome<protocol::svc::get_button_information> serve(
+        session_id, const protocol::svc::get_button_information::params&, time_point);
 
     /// Stations only: unknown → invalidDeviceID, orbit/group → serviceNotSupported.
     std::variant<device_state*, csta_error> feature_device(const std::string& device);
     void set_hookswitch(const std::string& device, device_state& dev,
                         protocol::hookswitch_type type, protocol::hookswitch_mode mode,
                         time_point now);
-    std::string device_action(const std::string& device, const std::string& action,
-                              time_point now);
+    std::string device_action(const std::string& device, const std::string& action, time_point now);
     std::variant<std::string, std::string> external_call(const std::string& from,
                                                          const std::string& to, time_point now,
                                                          const std::string& calling_name);

@@ -215,8 +215,7 @@ std::string render_metrics(const status_snapshot& s, double eps) {
     m.one("ctigw_gateway_access_refusals_total", "counter",
           "Requests or monitors refused as outside a client's rights.", s.access_refusals);
     m.one("ctigw_gateway_requests_rate_limited_total", "counter",
-          "Requests answered resourceBusy by the per-session rate limit.",
-          s.requests_rate_limited);
+          "Requests answered resourceBusy by the per-session rate limit.", s.requests_rate_limited);
     m.family("ctigw_gateway_requests_total", "counter", "Requests executed, by service.");
     for (const auto& [service, count] : s.requests_by_service) {
         m.sample("ctigw_gateway_requests_total", count, label("service", service));

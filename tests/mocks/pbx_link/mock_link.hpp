@@ -1,7 +1,8 @@
 // Test doubles of ctigw::pbx_link::link for the TSP's tests.
 //
 // - mock_link: a plain gmock (use StrictMock<mock_link> by default).
-// - fake_link: a scriptable link. It records requests (and set_devices() calls) and lets a test play the switch: push
+// - fake_link: a scriptable link. It records requests (and set_devices() calls) and lets a test
+// play the switch: push
 //   states, truths, events and link-down reports, and complete requests. Callbacks run
 //   synchronously on the test's thread, which plays the link's delivery thread (so the code
 //   under test sees the same "one thread, in order" contract as with the real link).
@@ -21,7 +22,7 @@
 namespace ctigw::pbx_link::testing {
 
 class mock_link : public link {
-public:
+  public:
     MOCK_METHOD(void, start, (), (override));
     MOCK_METHOD(void, stop, (), (override));
     MOCK_METHOD(bool, request,
@@ -33,7 +34,7 @@ public:
 };
 
 class fake_link : public link {
-public:
+  public:
     struct sent_request {
         protocol::service_params params;
         completion done;
@@ -61,7 +62,8 @@ public:
             throw std::runtime_error("fake_link: injected failure");
         }
         ++figures_.requests;
-        pending_.push_back({std::move(params), std::move(done), timeout, state_ != link_state::live});
+        pending_.push_back(
+            {std::move(params), std::move(done), timeout, state_ != link_state::live});
         return true;
     }
     link_figures figures() const override {
@@ -103,7 +105,9 @@ public:
     }
     void push_system_status(protocol::system_status status) { callbacks_.on_system_status(status); }
     /// A response to a request that already timed out (link.hpp on_late_result).
-    void push_late_result(const protocol::service_result& result) { callbacks_.on_late_result(result); }
+    void push_late_result(const protocol::service_result& result) {
+        callbacks_.on_late_result(result);
+    }
     /// The link drops: requests in flight complete with link_lost, then on_link_down.
     void go_down(std::string reason = "connection reset", bool switch_restarted = false) {
         // Left live first, as the real link: a request made by a completion below is held.
@@ -151,7 +155,7 @@ public:
     /// Every set_devices() call, oldest first.
     const std::vector<std::vector<std::string>>& device_sets() const { return device_sets_; }
 
-private:
+  private:
     /// Fails the pending requests whose `held` is `held`; completions may make new requests.
     void fail_where(request_failure failure, bool held) {
         std::deque<sent_request> failing, keep;

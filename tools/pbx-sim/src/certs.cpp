@@ -36,7 +36,8 @@ pkey_ptr new_key(bool rsa = false) {
 
 std::string to_pem(EVP_PKEY* key) {
     bio_ptr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    if (!bio ||
+        PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         fail("writing the key");
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
@@ -52,7 +53,9 @@ std::string to_pem(X509* cert) {
 }
 
 /// Never OpenSSL's console prompt: these keys are not encrypted.
-int no_passphrase(char*, int, int, void*) { return 0; }
+int no_passphrase(char*, int, int, void*) {
+    return 0;
+}
 
 pkey_ptr key_from_pem(const std::string& pem) {
     bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -95,8 +98,8 @@ x509_ptr new_certificate(const std::string& common_name, EVP_PKEY* key, std::chr
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                                reinterpret_cast<const unsigned char*>("ctigw test"), -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
-                               -1, 0);
+                               reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                               0);
     return cert;
 }
 
@@ -111,8 +114,8 @@ void write_file(const std::filesystem::path& path, const std::string& text, bool
     out << text;
     out.close();
     if (secret) {
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     }
 }
 
@@ -134,14 +137,14 @@ key_and_cert issue_certificate(const key_and_cert& ca, const cert_request& reque
     auto ca_key = key_from_pem(ca.key_pem);
     auto ca_cert = cert_from_pem(ca.cert_pem);
     auto key = new_key(request.rsa);
-    auto cert = new_certificate(request.common_name, key.get(), request.not_before,
-                                request.not_after);
+    auto cert =
+        new_certificate(request.common_name, key.get(), request.not_before, request.not_after);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
     add_extension(cert.get(), ca_cert.get(), NID_basic_constraints,
                   request.ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    add_extension(cert.get(), ca_cert.get(), NID_key_usage,
-                  request.rsa ? "critical,digitalSignature,keyEncipherment"
-                              : "critical,digitalSignature");
+    add_extension(
+        cert.get(), ca_cert.get(), NID_key_usage,
+        request.rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature");
     add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage,
                   request.client ? "clientAuth" : "serverAuth");
     add_extension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid:always");

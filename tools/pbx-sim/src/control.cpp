@@ -20,7 +20,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string dq(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 std::string lower(std::string_view s) {
     std::string r(s);
@@ -94,14 +96,15 @@ const std::vector<std::string_view>& command_names() {
 }
 
 const std::vector<std::string_view>& fault_names() {
-    static const std::vector<std::string_view> names{
-        "drop", "heartbeats", "delay", "malformed", "refuse", "reorder", "gap", "status", "restart"};
+    static const std::vector<std::string_view> names{"drop",      "heartbeats", "delay",
+                                                     "malformed", "refuse",     "reorder",
+                                                     "gap",       "status",     "restart"};
     return names;
 }
 
 const std::vector<std::string_view>& action_names() {
-    static const std::vector<std::string_view> names{"offhook", "onhook", "answer", "hold",
-                                                     "retrieve", "dial",  "dtmf",   "press"};
+    static const std::vector<std::string_view> names{"offhook",  "onhook", "answer", "hold",
+                                                     "retrieve", "dial",   "dtmf",   "press"};
     return names;
 }
 
@@ -133,8 +136,9 @@ std::optional<bool> parse_on_off(std::string_view s) {
 parse_outcome parse_fault(const std::vector<std::string>& w) {
     // w[0] == "fault"
     if (w.size() < 2) {
-        return std::string("fault: missing fault kind (drop, heartbeats, delay, malformed, "
-                           "refuse, reorder, gap, status, restart)");
+        return std::string(
+            "fault: missing fault kind (drop, heartbeats, delay, malformed, "
+            "refuse, reorder, gap, status, restart)");
     }
     const std::string& kind = w[1];
     const std::size_t args = w.size() - 2;
@@ -178,8 +182,7 @@ parse_outcome parse_fault(const std::vector<std::string>& w) {
     }
     if (kind == "refuse") {
         if (args != 3 && args != 4) {
-            return "fault refuse: " +
-                   arity_error("<Service> <category> <value> [count]", args);
+            return "fault refuse: " + arity_error("<Service> <category> <value> [count]", args);
         }
         cmd::fault_refuse r;
         if (!protocol::service_index_of(w[2])) {
@@ -335,8 +338,9 @@ parse_outcome parse_command(std::string_view text) {
 
 std::optional<milliseconds> parse_time(std::string_view text) {
     std::size_t digits_end = 0;
-    while (digits_end < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[digits_end])) || text[digits_end] == '.')) {
+    while (
+        digits_end < text.size() &&
+        (std::isdigit(static_cast<unsigned char>(text[digits_end])) || text[digits_end] == '.')) {
         ++digits_end;
     }
     const std::string_view number = text.substr(0, digits_end);
@@ -346,11 +350,16 @@ std::optional<milliseconds> parse_time(std::string_view text) {
         return std::nullopt;
     }
     double scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else return std::nullopt;
+    if (unit == "ms")
+        scale = 1;
+    else if (unit == "s")
+        scale = 1000;
+    else if (unit == "m")
+        scale = 60'000;
+    else if (unit == "h")
+        scale = 3'600'000;
+    else
+        return std::nullopt;
     // strtod is locale-dependent, but the "C" locale is what the simulator runs in; std::from_chars
     // for double is not in GCC 12's libstdc++ for every target, so parse the parts by hand.
     const auto dot = number.find('.');
@@ -406,9 +415,9 @@ scenario parse_scenario(std::string_view text) {
         if (words[0] != "at") {
             const bool is_command = std::find(command_names().begin(), command_names().end(),
                                               words[0]) != command_names().end();
-            result.errors.push_back(prefix + "expected \"at <time> <command>\"" +
-                                    (is_command ? " (scenario lines need a time)"
-                                                : ", got " + dq(words[0])));
+            result.errors.push_back(
+                prefix + "expected \"at <time> <command>\"" +
+                (is_command ? " (scenario lines need a time)" : ", got " + dq(words[0])));
             continue;
         }
         if (words.size() < 2) {
@@ -521,8 +530,10 @@ bool command_executor::execute(const command& c) {
                 server_.with_model([&](switch_model& model, time_point now) {
                     if (!model.is_device(x.from)) {
                         auto r = model.external_call(x.from, x.to, now, x.name);
-                        if (r.index() == 0) call_id = std::get<0>(r);
-                        else error = std::get<1>(r);
+                        if (r.index() == 0)
+                            call_id = std::get<0>(r);
+                        else
+                            error = std::get<1>(r);
                         return;
                     }
                     error = model.device_action(x.from, "dial " + x.to, now);
@@ -599,12 +610,11 @@ bool command_executor::execute(const command& c) {
                      << "monitors: " << m.monitors << "\n"
                      << "requests: handled " << m.requests_handled << ", refused "
                      << m.requests_refused << "\n"
-                     << "sessions: open " << s.sessions_open << ", accepted "
-                     << s.sessions_accepted << "\n"
+                     << "sessions: open " << s.sessions_open << ", accepted " << s.sessions_accepted
+                     << "\n"
                      << "frames: received " << s.frames_received << ", sent " << s.frames_sent
                      << ", malformed received " << s.malformed_received << "\n"
-                     << "events: emitted " << m.events_emitted << ", sent " << s.events_sent
-                     << "\n"
+                     << "events: emitted " << m.events_emitted << ", sent " << s.events_sent << "\n"
                      << "dropped: slow consumers " << s.slow_consumers_dropped
                      << ", TLS handshake failures " << s.tls_handshake_failures << "\n"
                      << "instance: " << server_.instance_id() << '\n';

@@ -16,7 +16,10 @@ namespace ctigw::pbxsim {
 struct scenario_runner::impl : std::enable_shared_from_this<impl> {
     impl(boost::asio::io_context& io, server& srv, scenario p, std::ostream& output,
          std::function<void()> quit, std::function<void()> done)
-        : timer(io), plan(std::move(p)), out(output), executor(srv, output),
+        : timer(io),
+          plan(std::move(p)),
+          out(output),
+          executor(srv, output),
           on_quit(std::move(quit)),
           on_done(std::move(done)) {}
 
@@ -75,7 +78,9 @@ scenario_runner::scenario_runner(boost::asio::io_context& io, server& srv, scena
     : impl_(std::make_shared<impl>(io, srv, std::move(plan), out, std::move(on_quit),
                                    std::move(on_done))) {}
 
-scenario_runner::~scenario_runner() { stop(); }
+scenario_runner::~scenario_runner() {
+    stop();
+}
 
 void scenario_runner::start() {
     impl_->start = std::chrono::steady_clock::now();
@@ -89,15 +94,23 @@ void scenario_runner::stop() {
     impl_->timer.cancel();
 }
 
-std::size_t scenario_runner::executed() const { return impl_->executed; }
-std::size_t scenario_runner::failed() const { return impl_->failed; }
+std::size_t scenario_runner::executed() const {
+    return impl_->executed;
+}
+std::size_t scenario_runner::failed() const {
+    return impl_->failed;
+}
 
 // ---- console -----------------------------------------------------------------------------
 
 struct console_reader::impl : std::enable_shared_from_this<impl> {
     impl(server& target, std::istream& input, std::ostream& output, bool show_prompt,
          std::function<void()> quit)
-        : srv(target), in(input), out(output), executor(target, output), prompt(show_prompt),
+        : srv(target),
+          in(input),
+          out(output),
+          executor(target, output),
+          prompt(show_prompt),
           on_quit(std::move(quit)) {}
 
     // Runs on the reading thread: only `in`, and posting under the lock (so the destructor knows

@@ -52,8 +52,8 @@ struct agenda_item {
 
 struct tracked_call {
     call_plan plan;
-    std::string agent;   ///< the station that has the caller now
-    std::string second;  ///< consult / transfer target while it is not yet the agent
+    std::string agent;    ///< the station that has the caller now
+    std::string second;   ///< consult / transfer target while it is not yet the agent
     std::string waiting;  ///< ACD: the callID while it waits for an agent
 };
 
@@ -64,8 +64,13 @@ constexpr milliseconds acd_poll{100};
 
 struct load_generator::impl : std::enable_shared_from_this<impl> {
     impl(boost::asio::io_context& io_context, server& s, load_options o)
-        : io(io_context), srv(s), options(std::move(o)), decider(options), timer(io_context),
-          progress_timer(io_context), progress_to_terminal(::isatty(STDERR_FILENO) == 1) {}
+        : io(io_context),
+          srv(s),
+          options(std::move(o)),
+          decider(options),
+          timer(io_context),
+          progress_timer(io_context),
+          progress_to_terminal(::isatty(STDERR_FILENO) == 1) {}
 
     // ---- stations ----
 
@@ -147,23 +152,24 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
     template <class S>
     std::optional<typename S::result> invoke(switch_model& model, time_point now,
                                              typename S::params params) {
-        protocol::request request{"load-" + std::to_string(++request_counter),
-                                  protocol::service_params{std::in_place_type<typename S::params>,
-                                                           std::move(params)}};
+        protocol::request request{
+            "load-" + std::to_string(++request_counter),
+            protocol::service_params{std::in_place_type<typename S::params>, std::move(params)}};
         ++summary.requests;
         auto response = model.handle(options.session, request, now);
         if (auto* error = std::get_if<protocol::csta_error>(&response.outcome)) {
             ++summary.requests_refused;
-            summary.last_refusal = std::string(S::name) + ": " +
-                                   std::string(protocol::to_string(error->category)) + "/" +
-                                   error->value + (error->message ? " (" + *error->message + ")" : "");
+            summary.last_refusal =
+                std::string(S::name) + ": " + std::string(protocol::to_string(error->category)) +
+                "/" + error->value + (error->message ? " (" + *error->message + ")" : "");
             return std::nullopt;
         }
         return std::get<protocol::service_index_v<S>>(
             std::get<protocol::service_result>(response.outcome));
     }
 
-    static std::optional<protocol::connection_id> find(switch_model& model, const std::string& device,
+    static std::optional<protocol::connection_id> find(switch_model& model,
+                                                       const std::string& device,
                                                        protocol::connection_state state) {
         for (const auto& c : model.snapshot(device)) {
             if (c.state == state) return c.connection;
@@ -180,10 +186,13 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
     void arrival(switch_model& model, time_point now) {
         if (!offering) return;
         call_plan p = decider.plan_call();
-        // Schedule from the planned arrival time, not `now`, so timer latency does not lower the rate.
+        // Schedule from the planned arrival time, not `now`, so timer latency does not lower the
+        // rate.
         next_arrival += decider.next_gap();
-        if (next_arrival < offer_until) plan(next_arrival, step::arrival);
-        else end_offering(now);
+        if (next_arrival < offer_until)
+            plan(next_arrival, step::arrival);
+        else
+            end_offering(now);
 
         while (model.is_device(p.caller)) p.caller += "0";  // never an internal number
         if (p.to_acd && !acd_groups.empty()) return acd_arrival(model, now, std::move(p));
@@ -195,8 +204,8 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         auto result = model.external_call(p.caller, *station, now);
         if (result.index() == 1) {
             ++summary.failed;
-            summary.last_failure = "external_call " + p.caller + " -> " + *station + ": " +
-                                   std::get<1>(result);
+            summary.last_failure =
+                "external_call " + p.caller + " -> " + *station + ": " + std::get<1>(result);
             release_station(*station);
             return;
         }
@@ -214,8 +223,8 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         auto result = model.external_call(p.caller, group, now);
         if (result.index() == 1) {
             ++summary.failed;
-            summary.last_failure = "external_call " + p.caller + " -> " + group + ": " +
-                                   std::get<1>(result);
+            summary.last_failure =
+                "external_call " + p.caller + " -> " + group + ": " + std::get<1>(result);
             return;
         }
         ++summary.offered;
@@ -461,12 +470,14 @@ struct load_generator::impl : std::enable_shared_from_this<impl> {
         events_at_tick = stats.events_sent;
         if (options.progress && (progress_to_terminal || ticks % 10 == 0)) {
             char line[200];
-            std::snprintf(line, sizeof line,
-                          " t=%.0fs calls/s=%.1f events/s=%.0f active=%zu sessions=%zu rss=%.1f MiB",
-                          elapsed_s, calls_rate, events_rate, calls.size(), stats.sessions_open,
-                          rss);
-            if (progress_to_terminal) std::cerr << '\r' << line << "   " << std::flush;
-            else std::cerr << line << '\n' << std::flush;
+            std::snprintf(
+                line, sizeof line,
+                " t=%.0fs calls/s=%.1f events/s=%.0f active=%zu sessions=%zu rss=%.1f MiB",
+                elapsed_s, calls_rate, events_rate, calls.size(), stats.sessions_open, rss);
+            if (progress_to_terminal)
+                std::cerr << '\r' << line << "   " << std::flush;
+            else
+                std::cerr << line << '\n' << std::flush;
         }
         progress_timer.expires_at(started + std::chrono::seconds(ticks + 1));
         progress_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
@@ -589,10 +600,16 @@ void load_generator::start(std::function<void(const load_summary&)> on_done) {
     impl_->start(std::move(on_done));
 }
 
-void load_generator::stop() { impl_->stop(); }
+void load_generator::stop() {
+    impl_->stop();
+}
 
-load_summary load_generator::summary() const { return impl_->current(); }
+load_summary load_generator::summary() const {
+    return impl_->current();
+}
 
-std::size_t load_generator::active_calls() const { return impl_->calls.size(); }
+std::size_t load_generator::active_calls() const {
+    return impl_->calls.size();
+}
 
 }  // namespace ctigw::pbxsim

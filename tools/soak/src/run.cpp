@@ -342,7 +342,8 @@ int run_soak(const soak_options& o) {
                     const auto known = host.line_in_service(c.line, &error);
                     // Unreadable: said, and judged as in service (a lasting stale call is still
                     // reported, not hidden behind a failing status read).
-                    if (!known) std::cerr << "ctigw-soak: " << c.line << " status: " << error << '\n';
+                    if (!known)
+                        std::cerr << "ctigw-soak: " << c.line << " status: " << error << '\n';
                     it->second = known.value_or(true);
                 }
                 tc.in_service = it->second;

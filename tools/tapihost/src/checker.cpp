@@ -6,25 +6,20 @@
 namespace ctigw::tapihost {
 
 rule_checker::rule_checker(std::function<void(const std::string&)> on_violation)
-    : on_violation_(std::move(on_violation))
-{
-}
+    : on_violation_(std::move(on_violation)) {}
 
-void rule_checker::violate(std::string text)
-{
+void rule_checker::violate(std::string text) {
     if (on_violation_) on_violation_(text);
     violations_.push_back(std::move(text));
 }
 
-std::string rule_checker::name(DRV_REQUESTID id) const
-{
+std::string rule_checker::name(DRV_REQUESTID id) const {
     auto it = requests_.find(id);
     return "req " + std::to_string(id) + (it == requests_.end() ? "" : " " + it->second.op);
 }
 
 void rule_checker::request_issued(DRV_REQUESTID id, const std::string& op,
-                                  const std::vector<std::uint64_t>& new_calls)
-{
+                                  const std::vector<std::uint64_t>& new_calls) {
     auto& r = requests_[id];
     r.op = op;
     r.new_calls = new_calls;
@@ -35,8 +30,7 @@ void rule_checker::request_issued(DRV_REQUESTID id, const std::string& op,
     }
 }
 
-void rule_checker::request_returned(DRV_REQUESTID id, LONG rc)
-{
+void rule_checker::request_returned(DRV_REQUESTID id, LONG rc) {
     auto it = requests_.find(id);
     if (it == requests_.end()) return;
     auto& r = it->second;
@@ -57,15 +51,13 @@ void rule_checker::request_returned(DRV_REQUESTID id, LONG rc)
     }
 }
 
-void rule_checker::proxy_request(DRV_REQUESTID id, const std::string& tapi)
-{
+void rule_checker::proxy_request(DRV_REQUESTID id, const std::string& tapi) {
     request_issued(id, "LINE_PROXYREQUEST " + tapi);
     requests_[id].proxy = true;
     request_returned(id, static_cast<LONG>(id));
 }
 
-void rule_checker::proxy_answered(DRV_REQUESTID id, LONG result)
-{
+void rule_checker::proxy_answered(DRV_REQUESTID id, LONG result) {
     auto it = requests_.find(id);
     if (it == requests_.end() || !it->second.proxy) {
         violate("lineProxyResponse for req " + std::to_string(id) +
@@ -77,8 +69,7 @@ void rule_checker::proxy_answered(DRV_REQUESTID id, LONG result)
                 "): lineProxyResponse must be called exactly once per request");
 }
 
-void rule_checker::completion(DRV_REQUESTID id, LONG result)
-{
+void rule_checker::completion(DRV_REQUESTID id, LONG result) {
     auto it = requests_.find(id);
     if (it == requests_.end()) {
         violate("ASYNC_COMPLETION for req " + std::to_string(id) + ", which was never issued");
@@ -99,8 +90,7 @@ void rule_checker::completion(DRV_REQUESTID id, LONG result)
 }
 
 void rule_checker::line_event(const std::string& device, std::uint64_t call, DWORD msg,
-                              DWORD_PTR p1)
-{
+                              DWORD_PTR p1) {
     const std::string where = "line " + device;
     if (!open_lines_.contains(device) && msg != LINE_CREATE && msg != LINE_REMOVE) {
         violate(where + ": " + message_name(msg) + " for a line that is not open");
@@ -136,35 +126,43 @@ void rule_checker::line_event(const std::string& device, std::uint64_t call, DWO
     if (msg == LINE_CALLSTATE) cs.idle = (p1 == LINECALLSTATE_IDLE);
 }
 
-void rule_checker::unknown_call(const std::string& device, std::uintptr_t ht_call, DWORD msg)
-{
+void rule_checker::unknown_call(const std::string& device, std::uintptr_t ht_call, DWORD msg) {
     violate("line " + device + ": " + message_name(msg) + " for unknown htCall " +
             std::to_string(ht_call));
 }
 
-void rule_checker::phone_event(const std::string& device, DWORD msg)
-{
+void rule_checker::phone_event(const std::string& device, DWORD msg) {
     if (!open_phones_.contains(device) && msg != PHONE_CREATE && msg != PHONE_REMOVE)
         violate("phone " + device + ": " + message_name(msg) + " for a phone that is not open");
 }
 
-void rule_checker::line_opened(const std::string& device) { open_lines_.insert(device); }
-void rule_checker::line_closed(const std::string& device) { open_lines_.erase(device); }
-void rule_checker::phone_opened(const std::string& device) { open_phones_.insert(device); }
-void rule_checker::phone_closed(const std::string& device) { open_phones_.erase(device); }
-void rule_checker::call_closed(std::uint64_t call) { calls_[call].closed = true; }
+void rule_checker::line_opened(const std::string& device) {
+    open_lines_.insert(device);
+}
+void rule_checker::line_closed(const std::string& device) {
+    open_lines_.erase(device);
+}
+void rule_checker::phone_opened(const std::string& device) {
+    open_phones_.insert(device);
+}
+void rule_checker::phone_closed(const std::string& device) {
+    open_phones_.erase(device);
+}
+void rule_checker::call_closed(std::uint64_t call) {
+    calls_[call].closed = true;
+}
 
-void rule_checker::forget_request(DRV_REQUESTID id)
-{
+void rule_checker::forget_request(DRV_REQUESTID id) {
     auto it = requests_.find(id);
     if (it == requests_.end() || !it->second.returned) return;
     if (it->second.completions > 0 || it->second.sync_failed) requests_.erase(it);
 }
 
-void rule_checker::forget_call(std::uint64_t call) { calls_.erase(call); }
+void rule_checker::forget_call(std::uint64_t call) {
+    calls_.erase(call);
+}
 
-std::size_t rule_checker::pending() const
-{
+std::size_t rule_checker::pending() const {
     std::size_t n = 0;
     for (const auto& [id, r] : requests_) {
         if (!r.sync_failed && r.completions == 0) ++n;
@@ -172,8 +170,7 @@ std::size_t rule_checker::pending() const
     return n;
 }
 
-void rule_checker::finish()
-{
+void rule_checker::finish() {
     if (finished_) return;
     finished_ = true;
     for (const auto& [id, r] : requests_) {

@@ -25,16 +25,14 @@ constexpr std::array<std::pair<std::string_view, family>, 5> places{{
     {"callstatus", family::call_feature},
 }};
 
-std::optional<family> family_of(std::string_view where)
-{
+std::optional<family> family_of(std::string_view where) {
     for (const auto& [name, f] : places) {
         if (name == where) return f;
     }
     return std::nullopt;
 }
 
-std::string lower_ascii(std::string s)
-{
+std::string lower_ascii(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
@@ -42,13 +40,13 @@ std::string lower_ascii(std::string s)
 }  // namespace
 
 std::optional<std::string> parse_features(expect_stmt& ex, const std::vector<std::string>& w,
-                                          std::size_t at)
-{
+                                          std::size_t at) {
     const std::string usage =
         "usage: expect <line> features devcaps|addresscaps|devstatus|addressstatus has|lacks "
         "F[|F] | expect <line> <call> features has|lacks F[|F]";
     if (ex.where.empty()) {
-        if (at >= w.size() || !family_of(lower_ascii(w[at])) || lower_ascii(w[at]) == "callstatus") {
+        if (at >= w.size() || !family_of(lower_ascii(w[at])) ||
+            lower_ascii(w[at]) == "callstatus") {
             return usage;
         }
         ex.where = lower_ascii(w[at++]);
@@ -69,8 +67,7 @@ std::optional<std::string> parse_features(expect_stmt& ex, const std::vector<std
 }
 
 std::optional<std::uint32_t> host::features(const std::string& line, const std::string& where,
-                                            std::uint64_t call, std::string* error)
-{
+                                            std::uint64_t call, std::string* error) {
     DWORD id = 0, version = 0;
     HDRVLINE hd{};
     HDRVCALL hc{};
@@ -127,8 +124,7 @@ std::optional<std::uint32_t> host::features(const std::string& line, const std::
 }
 
 bool runner::run_features(const statement& st, const expect_stmt& ex, std::uint64_t call,
-                          std::chrono::steady_clock::time_point deadline)
-{
+                          std::chrono::steady_clock::time_point deadline) {
     const auto f = *family_of(ex.where);
     std::string error;
     std::optional<std::uint32_t> last;

@@ -3,23 +3,21 @@
 #include "ctigw/tapihost/loader.hpp"
 
 #if defined(_WIN32)
-#  include <windows.h>
+#include <windows.h>
 #else
-#  include <dlfcn.h>
+#include <dlfcn.h>
 #endif
 
 #include <filesystem>
 
 namespace ctigw::tapihost {
 
-tsp_library::~tsp_library()
-{
+tsp_library::~tsp_library() {
     // The TSP may leave threads behind if shutdown failed; unloading code they run would crash,
     // so the library stays mapped until the process exits.
 }
 
-void* tsp_library::symbol(const char* name) const
-{
+void* tsp_library::symbol(const char* name) const {
 #if defined(_WIN32)
     return reinterpret_cast<void*>(::GetProcAddress(static_cast<HMODULE>(handle_), name));
 #else
@@ -27,8 +25,7 @@ void* tsp_library::symbol(const char* name) const
 #endif
 }
 
-std::string tsp_library::load(const std::string& path)
-{
+std::string tsp_library::load(const std::string& path) {
 #if defined(_WIN32)
     // Like TAPISRV: the full path, the DLL's own directory first for its dependencies.
     const auto wide = std::filesystem::path(path).wstring();
@@ -42,14 +39,14 @@ std::string tsp_library::load(const std::string& path)
     }
 #endif
     std::string missing_required;
-#define CTIGW_TAPIHOST_RESOLVE(name, required)                                                \
-    if (void* sym = symbol("TSPI_" #name)) {                                                  \
-        table_.name = reinterpret_cast<decltype(table_.name)>(sym);                           \
-        ++resolved_;                                                                          \
-    } else if (required) {                                                                    \
+#define CTIGW_TAPIHOST_RESOLVE(name, required)                                                 \
+    if (void* sym = symbol("TSPI_" #name)) {                                                   \
+        table_.name = reinterpret_cast<decltype(table_.name)>(sym);                            \
+        ++resolved_;                                                                           \
+    } else if (required) {                                                                     \
         missing_required += std::string(missing_required.empty() ? "" : ", ") + "TSPI_" #name; \
-    } else {                                                                                  \
-        missing_.emplace_back(#name);                                                         \
+    } else {                                                                                   \
+        missing_.emplace_back(#name);                                                          \
     }
     CTIGW_TAPIHOST_TSPI_FUNCTIONS(CTIGW_TAPIHOST_RESOLVE)
 #undef CTIGW_TAPIHOST_RESOLVE

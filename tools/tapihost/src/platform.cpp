@@ -6,18 +6,17 @@
 #include <system_error>
 
 #if defined(_WIN32)
-#  include <io.h>
-#  include <windows.h>
+#include <io.h>
+#include <windows.h>
 
-#  include "ctigw/tsp/windows_registry.hpp"
+#include "ctigw/tsp/windows_registry.hpp"
 #else
-#  include <unistd.h>
+#include <unistd.h>
 #endif
 
 namespace ctigw::tapihost::platform {
 
-bool stdin_is_terminal()
-{
+bool stdin_is_terminal() {
 #if defined(_WIN32)
     return ::_isatty(0) != 0;
 #else
@@ -25,8 +24,7 @@ bool stdin_is_terminal()
 #endif
 }
 
-std::optional<std::string> default_tsp(const char* argv0)
-{
+std::optional<std::string> default_tsp(const char* argv0) {
     if (const char* env = std::getenv("CTIGW_TSP"); env && *env) return std::string(env);
     std::error_code ec;
 #if defined(_WIN32)
@@ -48,8 +46,7 @@ std::optional<std::string> default_tsp(const char* argv0)
     return std::nullopt;
 }
 
-void set_env(const std::string& name, const std::string& value)
-{
+void set_env(const std::string& name, const std::string& value) {
 #if defined(_WIN32)
     ::_putenv_s(name.c_str(), value.c_str());
 #else
@@ -57,15 +54,15 @@ void set_env(const std::string& name, const std::string& value)
 #endif
 }
 
-std::string point_tsp_at_config(const std::string& path)
-{
+std::string point_tsp_at_config(const std::string& path) {
 #if defined(_WIN32)
     std::error_code ec;
     const auto full = std::filesystem::absolute(std::filesystem::path(path), ec).wstring();
     HKEY key = nullptr;
     LONG rc = ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, tsp::registry::key, 0, nullptr, 0,
                                 KEY_SET_VALUE, nullptr, &key, nullptr);
-    if (rc != ERROR_SUCCESS) return "cannot create HKLM\\SOFTWARE\\ctigw\\TSP: error " + std::to_string(rc);
+    if (rc != ERROR_SUCCESS)
+        return "cannot create HKLM\\SOFTWARE\\ctigw\\TSP: error " + std::to_string(rc);
     rc = ::RegSetValueExW(key, tsp::registry::config_path_value, 0, REG_SZ,
                           reinterpret_cast<const BYTE*>(full.c_str()),
                           static_cast<DWORD>((full.size() + 1) * sizeof(wchar_t)));

@@ -5,15 +5,15 @@
 #include <cstring>
 
 #if defined(_WIN32)
-#  include <winsock2.h>
-#  include <ws2tcpip.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
 using socket_t = SOCKET;
 constexpr socket_t no_socket = INVALID_SOCKET;
 #else
-#  include <netdb.h>
-#  include <sys/socket.h>
-#  include <sys/time.h>
-#  include <unistd.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 using socket_t = int;
 constexpr socket_t no_socket = -1;
 #endif
@@ -22,8 +22,7 @@ namespace ctigw::tapihost {
 
 namespace {
 
-void close_socket(socket_t s)
-{
+void close_socket(socket_t s) {
 #if defined(_WIN32)
     ::closesocket(s);
 #else
@@ -31,8 +30,7 @@ void close_socket(socket_t s)
 #endif
 }
 
-void set_receive_timeout(socket_t s, std::chrono::milliseconds t)
-{
+void set_receive_timeout(socket_t s, std::chrono::milliseconds t) {
 #if defined(_WIN32)
     const DWORD ms = static_cast<DWORD>(t.count());
     ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&ms), sizeof ms);
@@ -57,23 +55,24 @@ struct remote_sim::impl {
 
 remote_sim::remote_sim() : impl_(std::make_unique<impl>()) {}
 
-remote_sim::~remote_sim()
-{
+remote_sim::~remote_sim() {
     if (impl_->sock != no_socket) close_socket(impl_->sock);
 #if defined(_WIN32)
     if (impl_->wsa) ::WSACleanup();
 #endif
 }
 
-bool remote_sim::connected() const { return impl_->sock != no_socket; }
+bool remote_sim::connected() const {
+    return impl_->sock != no_socket;
+}
 
-std::string remote_sim::connect(const std::string& host_port, std::chrono::milliseconds timeout)
-{
+std::string remote_sim::connect(const std::string& host_port, std::chrono::milliseconds timeout) {
     const auto colon = host_port.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size())
         return "expected HOST:PORT, got \"" + host_port + "\"";
     auto host = host_port.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     const auto port = host_port.substr(colon + 1);
 #if defined(_WIN32)
     if (!impl_->wsa) {
@@ -110,14 +109,14 @@ std::string remote_sim::connect(const std::string& host_port, std::chrono::milli
     return err;
 }
 
-std::string remote_sim::exchange(const std::string& line, std::string& output)
-{
+std::string remote_sim::exchange(const std::string& line, std::string& output) {
     if (impl_->sock == no_socket) return "not connected to the simulator's control port";
     if (line.find_first_of("\r\n") != std::string::npos) return "a command is one line";
     const std::string wire = line + "\n";
     for (std::size_t sent = 0; sent < wire.size();) {
 #if defined(_WIN32)
-        const auto n = ::send(impl_->sock, wire.data() + sent, static_cast<int>(wire.size() - sent), 0);
+        const auto n =
+            ::send(impl_->sock, wire.data() + sent, static_cast<int>(wire.size() - sent), 0);
 #else
         const auto n = ::send(impl_->sock, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
 #endif
@@ -146,7 +145,8 @@ std::string remote_sim::exchange(const std::string& line, std::string& output)
         if (n <= 0) {
             close_socket(impl_->sock);
             impl_->sock = no_socket;
-            return "control port " + impl_->where + (n == 0 ? ": closed by the simulator" : ": no reply");
+            return "control port " + impl_->where +
+                   (n == 0 ? ": closed by the simulator" : ": no reply");
         }
         impl_->pending.append(buf, static_cast<std::size_t>(n));
         if (impl_->pending.size() > (1u << 20)) {
@@ -159,14 +159,12 @@ std::string remote_sim::exchange(const std::string& line, std::string& output)
     }
 }
 
-std::string remote_sim::check(const std::string& command)
-{
+std::string remote_sim::check(const std::string& command) {
     std::string ignored;
     return exchange("check " + command, ignored);
 }
 
-std::string remote_sim::execute(const std::string& command, std::string& output)
-{
+std::string remote_sim::execute(const std::string& command, std::string& output) {
     return exchange(command, output);
 }
 

@@ -33,17 +33,20 @@ struct in_process_sim::impl {
     std::filesystem::path dir;
 };
 
-bool in_process_sim::available() { return true; }
+bool in_process_sim::available() {
+    return true;
+}
 
 in_process_sim::in_process_sim() : impl_(std::make_unique<impl>()) {}
 
-in_process_sim::~in_process_sim() { stop(); }
+in_process_sim::~in_process_sim() {
+    stop();
+}
 
 std::string in_process_sim::start(const std::set<std::string>& extensions,
                                   std::filesystem::path& config_path, bool verbose,
                                   const std::vector<acd_group_decl>& acd,
-                                  const std::vector<std::pair<std::string, std::string>>& reasons)
-{
+                                  const std::vector<std::pair<std::string, std::string>>& reasons) {
     std::random_device rd;
     std::ostringstream token;
     for (int i = 0; i < 4; ++i) token << std::hex << rd();
@@ -83,9 +86,12 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
     opts.port = 0;
     opts.token = token.str();
     opts.tls = pbxsim::tls_files{impl_->dir / "certs" / "server.pem",
-                                 impl_->dir / "certs" / "server-key.pem", std::nullopt, {}};
+                                 impl_->dir / "certs" / "server-key.pem",
+                                 std::nullopt,
+                                 {}};
     opts.log = [verbose](std::string_view text) {
-        if (verbose) std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
+        if (verbose)
+            std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
     };
     std::promise<std::string> started;
     auto started_future = started.get_future();
@@ -124,7 +130,8 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
              << "    \"endpoints\": [\"wss://127.0.0.1:" << port << "/csta\"],\n"
              << "    \"tls\": { \"caFile\": \"certs/ca.pem\", \"serverName\": \"localhost\" },\n"
              << "    \"auth\": { \"tokenEnv\": \"" << token_env << "\" },\n"
-             << "    \"timeouts\": { \"connectMs\": 2000, \"requestMs\": 5000, \"heartbeatIntervalMs\": 5000 },\n"
+             << "    \"timeouts\": { \"connectMs\": 2000, \"requestMs\": 5000, "
+                "\"heartbeatIntervalMs\": 5000 },\n"
              << "    \"reconnect\": { \"initialMs\": 200, \"maxMs\": 2000 }\n"
              << "  },\n"
              << "  \"devices\": { \"lines\": [" << list << "], \"phones\": [" << phones << "] },\n"
@@ -134,8 +141,8 @@ std::string in_process_sim::start(const std::set<std::string>& extensions,
     return {};
 }
 
-std::string in_process_sim::start_for_config(const std::filesystem::path& config_path, bool verbose)
-{
+std::string in_process_sim::start_for_config(const std::filesystem::path& config_path,
+                                             bool verbose) {
     auto loaded = config::load_file(config_path);
     if (!loaded.ok()) {
         std::string text = "the config " + config_path.string() + " is not valid:";
@@ -172,13 +179,16 @@ std::string in_process_sim::start_for_config(const std::filesystem::path& config
     if (!token.ok()) return "token: " + token.error();
     opts.token = token.value();
     opts.log = [verbose](std::string_view text) {
-        if (verbose) std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
+        if (verbose)
+            std::fprintf(stderr, "pbxsim: %.*s\n", static_cast<int>(text.size()), text.data());
     };
     pbxsim::sim_config cfg;
     cfg.stations.clear();
     std::set<std::string> stations;
-    for (const auto& d : config::expand(s.devices, config::device_kind::line)) stations.insert(d.extension);
-    for (const auto& d : config::expand(s.devices, config::device_kind::phone)) stations.insert(d.extension);
+    for (const auto& d : config::expand(s.devices, config::device_kind::line))
+        stations.insert(d.extension);
+    for (const auto& d : config::expand(s.devices, config::device_kind::phone))
+        stations.insert(d.extension);
     for (const auto& e : stations) cfg.stations.push_back({e, e});
     std::promise<std::string> started;
     auto started_future = started.get_future();
@@ -195,8 +205,7 @@ std::string in_process_sim::start_for_config(const std::filesystem::path& config
     return started_future.get();
 }
 
-void in_process_sim::stop()
-{
+void in_process_sim::stop() {
     if (!impl_ || !impl_->thread.joinable()) return;
     if (impl_->server) {  // null when the simulator could not be set up
         auto stopped = std::make_shared<std::promise<void>>();
@@ -217,14 +226,12 @@ void in_process_sim::stop()
     }
 }
 
-unsigned short in_process_sim::port() const
-{
+unsigned short in_process_sim::port() const {
     return impl_->server ? impl_->server->port() : 0;
 }
 
 std::string in_process_sim::run_on_switch(
-    const std::function<void(boost::asio::io_context&, pbxsim::server&)>& fn)
-{
+    const std::function<void(boost::asio::io_context&, pbxsim::server&)>& fn) {
     if (!impl_->server) return "the simulator is not running";
     auto done = std::make_shared<std::promise<std::string>>();
     auto f = done->get_future();
@@ -239,19 +246,18 @@ std::string in_process_sim::run_on_switch(
     // `fn` may hold references into the caller's frame: return only once it has run. A stuck
     // simulator is said every 10 s rather than left to a dangling reference.
     while (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-        std::fprintf(stderr, "ctigw-tapihost: the simulator has not run a task for 10 s; waiting\n");
+        std::fprintf(stderr,
+                     "ctigw-tapihost: the simulator has not run a task for 10 s; waiting\n");
     return f.get();
 }
 
-std::string in_process_sim::check(const std::string& command)
-{
+std::string in_process_sim::check(const std::string& command) {
     auto parsed = pbxsim::parse_command(command);
     if (auto* err = std::get_if<std::string>(&parsed)) return *err;
     return {};
 }
 
-std::string in_process_sim::execute(const std::string& command, std::string& output)
-{
+std::string in_process_sim::execute(const std::string& command, std::string& output) {
     auto parsed = pbxsim::parse_command(command);
     if (auto* err = std::get_if<std::string>(&parsed)) return *err;
     if (!impl_->server) return "the simulator is not running";
@@ -275,29 +281,31 @@ std::string in_process_sim::execute(const std::string& command, std::string& out
 #else
 
 struct in_process_sim::impl {};
-bool in_process_sim::available() { return false; }
+bool in_process_sim::available() {
+    return false;
+}
 in_process_sim::in_process_sim() = default;
 in_process_sim::~in_process_sim() = default;
 std::string in_process_sim::start(const std::set<std::string>&, std::filesystem::path&, bool,
                                   const std::vector<acd_group_decl>&,
-                                  const std::vector<std::pair<std::string, std::string>>&)
-{
+                                  const std::vector<std::pair<std::string, std::string>>&) {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }
-std::string in_process_sim::start_for_config(const std::filesystem::path&, bool)
-{
+std::string in_process_sim::start_for_config(const std::filesystem::path&, bool) {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }
 void in_process_sim::stop() {}
-unsigned short in_process_sim::port() const { return 0; }
+unsigned short in_process_sim::port() const {
+    return 0;
+}
 std::string in_process_sim::run_on_switch(
-    const std::function<void(boost::asio::io_context&, pbxsim::server&)>&)
-{
+    const std::function<void(boost::asio::io_context&, pbxsim::server&)>&) {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }
-std::string in_process_sim::check(const std::string&) { return {}; }
-std::string in_process_sim::execute(const std::string&, std::string&)
-{
+std::string in_process_sim::check(const std::string&) {
+    return {};
+}
+std::string in_process_sim::execute(const std::string&, std::string&) {
     return "this ctigw-tapihost was built without the pbx-sim library";
 }
 

@@ -10,8 +10,7 @@ namespace ctigw::tapihost {
 
 /// Calls a TSPI getter with a growing buffer (dwTotalSize set) until everything fits.
 template <class T, class F>
-std::vector<unsigned char> get_var(F&& f, LONG& rc)
-{
+std::vector<unsigned char> get_var(F&& f, LONG& rc) {
     std::vector<unsigned char> buf(std::max<std::size_t>(sizeof(T) + 2048, 4096));
     for (int attempt = 0; attempt < 3; ++attempt) {
         std::fill(buf.begin(), buf.end(), 0);

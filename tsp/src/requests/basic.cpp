@@ -50,12 +50,11 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     c->drop_requested = true;
     // The conference call of a conference this line built (it is the conferencing device):
     // dropping it drops every party (TSPI_lineDrop), not just this line's connection.
-    const bool whole = c->role == call_role::conference_parent && c->connection &&
-                       !l->refuses("ClearCall");
-    protocol::service_params clear = whole ? protocol::service_params{svc::clear_call::params{
-                                                 c->connection->call_id}}
-                                           : protocol::service_params{
-                                                 svc::clear_connection::params{*conn}};
+    const bool whole =
+        c->role == call_role::conference_parent && c->connection && !l->refuses("ClearCall");
+    protocol::service_params clear =
+        whole ? protocol::service_params{svc::clear_call::params{c->connection->call_id}}
+              : protocol::service_params{svc::clear_connection::params{*conn}};
     send(p, r, std::move(clear), [&p, l, c](const request_outcome& o) -> LONG {
         if (o.ok()) return 0;
         if (o.error && (o.error->value == protocol::error_values::invalid_call_id ||

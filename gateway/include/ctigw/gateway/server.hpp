@@ -113,7 +113,7 @@ struct server_stats {
     std::uint64_t slow_consumers_dropped = 0;
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t authentication_failures = 0;
-    std::uint64_t access_refusals = 0;  ///< requests or monitors outside a client's rights
+    std::uint64_t access_refusals = 0;        ///< requests or monitors outside a client's rights
     std::uint64_t requests_rate_limited = 0;  ///< answered resourceBusy by the rate limit
     std::size_t devices_monitored = 0;  ///< distinct devices with at least one session monitor
     std::size_t monitors = 0;           ///< session monitors

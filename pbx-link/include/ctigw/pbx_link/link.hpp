@@ -52,7 +52,7 @@ struct endpoint {
 };
 
 struct tls_settings {
-    std::string ca_file;  ///< empty: the system's trusted roots
+    std::string ca_file;   ///< empty: the system's trusted roots
     std::string crl_file;  ///< PEM CRLs; when set, the leaf's issuer must have one (CRL_CHECK)
     std::string client_certificate;
     std::string client_key;
@@ -72,7 +72,8 @@ struct link_settings {
     tls_settings tls;
     std::string token;  ///< bearer token (a secret: never logged)
     std::string client_name = "ctigw";
-    std::vector<std::string> devices;  ///< devices to monitor and snapshot (set_devices() replaces them)
+    std::vector<std::string>
+        devices;  ///< devices to monitor and snapshot (set_devices() replaces them)
 
     milliseconds connect_timeout{5000};  ///< TCP + TLS + WebSocket upgrade
     milliseconds request_timeout{5000};
@@ -140,7 +141,7 @@ struct link_down {
 
 /// The consumer (the TSP). Called on the delivery thread only, in order (see the file comment).
 class link_callbacks {
-public:
+  public:
     virtual ~link_callbacks() = default;
     /// Every state transition, for logs and status displays.
     virtual void on_state(link_state from, link_state to, const std::string& why) = 0;
@@ -191,7 +192,7 @@ struct link_figures {
 };
 
 class link {
-public:
+  public:
     virtual ~link() = default;
     /// Starts connecting (returns at once). Any thread.
     virtual void start() = 0;

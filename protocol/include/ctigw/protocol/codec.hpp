@@ -21,8 +21,8 @@ namespace ctigw::protocol {
 /// defaults are the documented ones.
 struct codec_limits {
     std::size_t max_frame_bytes = 1024 * 1024;
-    std::size_t max_string_length = 4096;  ///< bytes of any string member, after unescaping
-    std::size_t max_list_length = 10000;   ///< items of any array member
+    std::size_t max_string_length = 4096;     ///< bytes of any string member, after unescaping
+    std::size_t max_list_length = 10000;      ///< items of any array member
     std::size_t max_correlator_bytes = 4096;  ///< decoded bytes of correlatorData
     std::size_t max_depth = 32;               ///< JSON nesting
     std::size_t max_id_length = 64;           ///< request / heartbeat ids
@@ -62,8 +62,8 @@ struct decode_error {
 
 /// Either a message or the reason the frame was refused.
 class decode_result {
-public:
-    decode_result(message m) : v_(std::move(m)) {}  // NOLINT: implicit by design
+  public:
+    decode_result(message m) : v_(std::move(m)) {}       // NOLINT: implicit by design
     decode_result(decode_error e) : v_(std::move(e)) {}  // NOLINT
     bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -72,7 +72,7 @@ public:
     const message& value() const& { return std::get<message>(v_); }
     const decode_error& error() const { return std::get<decode_error>(v_); }
 
-private:
+  private:
     std::variant<message, decode_error> v_;
 };
 
@@ -86,7 +86,7 @@ struct decode_stats {
 };
 
 class codec {
-public:
+  public:
     virtual ~codec() = default;
     /// "json" (later perhaps "xml").
     virtual std::string_view name() const noexcept = 0;

@@ -45,7 +45,9 @@ struct is_vector<std::vector<T, A>> : std::true_type {};
 
 /// A struct is "described" when it has `static constexpr auto fields()` returning a tuple of field.
 template <class T>
-concept described = requires { T::fields(); };
+concept described = requires {
+    T::fields();
+};
 
 /// Names of an enum's values on the wire, indexed by the enumerator's value (0..N-1).
 /// `open` enums accept unknown names on decode (mapped to `unknown_value`, and counted);
@@ -54,7 +56,9 @@ template <class E>
 struct enum_traits;
 
 template <class E>
-concept described_enum = requires { enum_traits<E>::names; };
+concept described_enum = requires {
+    enum_traits<E>::names;
+};
 
 template <described_enum E>
 constexpr std::string_view to_string(E value) {

@@ -26,8 +26,10 @@ struct call_event_common {
     }
 };
 
-#define CTIGW_EVENT_FIELDS(...) \
-    static constexpr auto fields() { return std::tuple_cat(std::tuple{__VA_ARGS__}, common_fields()); }
+#define CTIGW_EVENT_FIELDS(...)                                          \
+    static constexpr auto fields() {                                     \
+        return std::tuple_cat(std::tuple{__VA_ARGS__}, common_fields()); \
+    }
 
 namespace evt {
 
@@ -190,8 +192,7 @@ struct queued : call_event_common {
     std::optional<std::string> calling_name;  ///< the calling party's name, when the switch has one
     friend bool operator==(const queued&, const queued&) = default;
     CTIGW_EVENT_FIELDS(req("queuedConnection", &queued::queued_connection),
-                       req("queue", &queued::queue),
-                       opt("callingDevice", &queued::calling_device),
+                       req("queue", &queued::queue), opt("callingDevice", &queued::calling_device),
                        opt("callingName", &queued::calling_name),
                        opt("calledDevice", &queued::called_device),
                        opt("lastRedirectionDevice", &queued::last_redirection_device),
@@ -267,8 +268,7 @@ struct forwarding : call_event_common {
     std::optional<std::string> forward_to;
     std::optional<std::uint32_t> ring_count;
     friend bool operator==(const forwarding&, const forwarding&) = default;
-    CTIGW_EVENT_FIELDS(req("device", &forwarding::device),
-                       req("forwardingType", &forwarding::type),
+    CTIGW_EVENT_FIELDS(req("device", &forwarding::device), req("forwardingType", &forwarding::type),
                        req("forwardStatus", &forwarding::forward_status),
                        opt("forwardTo", &forwarding::forward_to),
                        opt("ringCount", &forwarding::ring_count))
@@ -325,9 +325,8 @@ struct display_updated : call_event_common {
     std::optional<std::uint32_t> row;
     std::optional<std::uint32_t> column;
     friend bool operator==(const display_updated&, const display_updated&) = default;
-    CTIGW_EVENT_FIELDS(req("device", &display_updated::device),
-                       req("text", &display_updated::text), opt("row", &display_updated::row),
-                       opt("column", &display_updated::column))
+    CTIGW_EVENT_FIELDS(req("device", &display_updated::device), req("text", &display_updated::text),
+                       opt("row", &display_updated::row), opt("column", &display_updated::column))
 };
 
 struct hookswitch_changed : call_event_common {
@@ -359,8 +358,7 @@ struct button_pressed : call_event_common {
     std::optional<std::string> label;
     friend bool operator==(const button_pressed&, const button_pressed&) = default;
     CTIGW_EVENT_FIELDS(req("device", &button_pressed::device),
-                       req("button", &button_pressed::button),
-                       opt("label", &button_pressed::label))
+                       req("button", &button_pressed::button), opt("label", &button_pressed::label))
 };
 
 struct ringer_status_changed : call_event_common {
@@ -387,7 +385,7 @@ struct agent_event_common : call_event_common {
     static constexpr std::uint32_t since_version = 2;
 };
 
-#define CTIGW_AGENT_FIELDS(T, ...)                                                        \
+#define CTIGW_AGENT_FIELDS(T, ...)                                                         \
     CTIGW_EVENT_FIELDS(req("agentDevice", &T::agent_device), opt("agentID", &T::agent_id), \
                        opt("acdGroup", &T::acd_group) __VA_OPT__(, ) __VA_ARGS__)
 
@@ -449,16 +447,16 @@ struct unknown_event {
 template <class... E>
 struct event_list {};
 /// Every known event, in the order of docs/protocol.md §6.
-using all_events = event_list<
-    evt::service_initiated, evt::originated, evt::delivered, evt::established, evt::held,
-    evt::retrieved, evt::connection_cleared, evt::call_cleared, evt::transferred,
-    evt::conferenced, evt::diverted, evt::queued, evt::failed, evt::network_reached,
-    evt::digits_generated, evt::digits_detected, evt::call_information, evt::forwarding,
-    evt::do_not_disturb, evt::message_waiting, evt::back_in_service, evt::out_of_service,
-    evt::monitor_ended, evt::display_updated, evt::hookswitch_changed, evt::lamp_mode_changed,
-    evt::button_pressed, evt::ringer_status_changed, evt::agent_logged_on,
-    evt::agent_logged_off, evt::agent_ready, evt::agent_not_ready, evt::agent_busy,
-    evt::agent_working_after_call>;
+using all_events =
+    event_list<evt::service_initiated, evt::originated, evt::delivered, evt::established, evt::held,
+               evt::retrieved, evt::connection_cleared, evt::call_cleared, evt::transferred,
+               evt::conferenced, evt::diverted, evt::queued, evt::failed, evt::network_reached,
+               evt::digits_generated, evt::digits_detected, evt::call_information, evt::forwarding,
+               evt::do_not_disturb, evt::message_waiting, evt::back_in_service, evt::out_of_service,
+               evt::monitor_ended, evt::display_updated, evt::hookswitch_changed,
+               evt::lamp_mode_changed, evt::button_pressed, evt::ringer_status_changed,
+               evt::agent_logged_on, evt::agent_logged_off, evt::agent_ready, evt::agent_not_ready,
+               evt::agent_busy, evt::agent_working_after_call>;
 
 /// The protocol version that introduced an event: 1 unless it says otherwise.
 template <class E>

@@ -106,7 +106,9 @@ std::optional<std::size_t> service_index_of(std::string_view name);
 /// The wire name of an event body ("Delivered", or the unknown event's own name).
 std::string_view event_name(const event_body& body);
 /// The service a request calls.
-inline std::string_view service_name(const request& r) { return service_name(r.params.index()); }
+inline std::string_view service_name(const request& r) {
+    return service_name(r.params.index());
+}
 /// The protocol version that introduced a service / an event (docs/protocol.md §10): a peer
 /// never sends it on a session that negotiated an older version. Unknown events: 1.
 std::uint32_t service_since_version(std::size_t service_index);

@@ -17,10 +17,10 @@ namespace ctigw::protocol {
 
 /// A result with no fields. Each service still gets its own type (they are nested below), so
 /// that a response variant names the service it answers.
-#define CTIGW_EMPTY_RESULT                                               \
-    struct result {                                                      \
-        friend bool operator==(const result&, const result&) = default;  \
-        static constexpr auto fields() { return std::tuple{}; }          \
+#define CTIGW_EMPTY_RESULT                                              \
+    struct result {                                                     \
+        friend bool operator==(const result&, const result&) = default; \
+        static constexpr auto fields() { return std::tuple{}; }         \
     }
 
 namespace svc {
@@ -99,7 +99,7 @@ struct monitor_start {
         static constexpr auto fields() { return std::tuple{req("device", &params::device)}; }
     };
     struct result {
-        std::string monitor_ref;  ///< ECMA-269 monitorCrossRefID; echoed by every event
+        std::string monitor_ref;           ///< ECMA-269 monitorCrossRefID; echoed by every event
         std::optional<capabilities> caps;  ///< absent = every service the switch implements
         friend bool operator==(const result&, const result&) = default;
         static constexpr auto fields() {
@@ -609,8 +609,7 @@ struct set_forwarding {
         std::optional<std::uint32_t> ring_count;
         friend bool operator==(const params&, const params&) = default;
         static constexpr auto fields() {
-            return std::tuple{req("device", &params::device),
-                              req("forwardingType", &params::type),
+            return std::tuple{req("device", &params::device), req("forwardingType", &params::type),
                               req("activateForward", &params::activate),
                               opt("forwardTo", &params::forward_to),
                               opt("ringCount", &params::ring_count)};
@@ -849,10 +848,9 @@ using all_services = service_list<
     svc::group_pickup_call, svc::park_call, svc::generate_digits, svc::associate_data,
     svc::set_forwarding, svc::get_forwarding, svc::set_do_not_disturb, svc::get_do_not_disturb,
     svc::set_message_waiting_indicator, svc::set_display, svc::get_display,
-    svc::set_hookswitch_status, svc::get_hookswitch_status, svc::set_lamp_mode,
-    svc::get_lamp_mode, svc::set_ringer_status, svc::get_ringer_status,
-    svc::get_button_information, svc::set_agent_state, svc::get_agent_state,
-    svc::get_queue_statistics>;
+    svc::set_hookswitch_status, svc::get_hookswitch_status, svc::set_lamp_mode, svc::get_lamp_mode,
+    svc::set_ringer_status, svc::get_ringer_status, svc::get_button_information,
+    svc::set_agent_state, svc::get_agent_state, svc::get_queue_statistics>;
 
 /// The protocol version that introduced a service: 1 unless it says otherwise.
 template <class S>

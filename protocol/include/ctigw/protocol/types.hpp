@@ -39,7 +39,13 @@ struct connection_id {
 
 /// ECMA-269 LocalConnectionState.
 enum class connection_state : std::uint8_t {
-    null, initiated, alerting, connected, hold, queued, fail
+    null,
+    initiated,
+    alerting,
+    connected,
+    hold,
+    queued,
+    fail
 };
 template <>
 struct enum_traits<connection_state> {
@@ -50,81 +56,214 @@ struct enum_traits<connection_state> {
 
 /// ECMA-269 EventCause (Phase III names). Open: unknown names decode to `unknown`.
 enum class event_cause : std::uint8_t {
-    active_participation, alternate, busy, call_back, call_cancelled, call_forward_immediate,
-    call_forward_busy, call_forward_no_answer, call_forward, call_not_answered, call_pickup,
-    camp_on, dest_not_obtainable, do_not_disturb, incompatible_destination,
-    invalid_account_code, key_operation, lockout, maintenance, network_congestion,
-    network_not_obtainable, new_call, no_available_agents, override, park, overflow, recall,
-    redirected, reorder_tone, resources_not_available, silent_participation, transfer,
-    trunks_busy, blocked, consultation, distributed, entering_distribution, make_call,
-    network_signal, normal_clearing, number_changed, single_step_conference,
-    single_step_transfer, switching_function_terminated, timeout, acd_busy, acd_forward,
-    alert_time_expired, conference, dest_out_of_order, intrude, invalid_number_format,
-    join_call, make_predictive_call, multiple_alerting, network_out_of_order, normal,
-    number_unallocated, queue_cleared, remains_in_queue, selected_trunk_busy, suspend,
-    make_connection, path_replacement, recall_busy, recall_forwarded, recall_no_answer,
+    active_participation,
+    alternate,
+    busy,
+    call_back,
+    call_cancelled,
+    call_forward_immediate,
+    call_forward_busy,
+    call_forward_no_answer,
+    call_forward,
+    call_not_answered,
+    call_pickup,
+    camp_on,
+    dest_not_obtainable,
+    do_not_disturb,
+    incompatible_destination,
+    invalid_account_code,
+    key_operation,
+    lockout,
+    maintenance,
+    network_congestion,
+    network_not_obtainable,
+    new_call,
+    no_available_agents,
+    override,
+    park,
+    overflow,
+    recall,
+    redirected,
+    reorder_tone,
+    resources_not_available,
+    silent_participation,
+    transfer,
+    trunks_busy,
+    blocked,
+    consultation,
+    distributed,
+    entering_distribution,
+    make_call,
+    network_signal,
+    normal_clearing,
+    number_changed,
+    single_step_conference,
+    single_step_transfer,
+    switching_function_terminated,
+    timeout,
+    acd_busy,
+    acd_forward,
+    alert_time_expired,
+    conference,
+    dest_out_of_order,
+    intrude,
+    invalid_number_format,
+    join_call,
+    make_predictive_call,
+    multiple_alerting,
+    network_out_of_order,
+    normal,
+    number_unallocated,
+    queue_cleared,
+    remains_in_queue,
+    selected_trunk_busy,
+    suspend,
+    make_connection,
+    path_replacement,
+    recall_busy,
+    recall_forwarded,
+    recall_no_answer,
     unknown
 };
 template <>
 struct enum_traits<event_cause> {
-    static constexpr std::array<std::string_view, 68> names{
-        "activeParticipation", "alternate", "busy", "callBack", "callCancelled",
-        "callForwardImmediate", "callForwardBusy", "callForwardNoAnswer", "callForward",
-        "callNotAnswered", "callPickup", "campOn", "destNotObtainable", "doNotDisturb",
-        "incompatibleDestination", "invalidAccountCode", "keyOperation", "lockout",
-        "maintenance", "networkCongestion", "networkNotObtainable", "newCall",
-        "noAvailableAgents", "override", "park", "overflow", "recall", "redirected",
-        "reorderTone", "resourcesNotAvailable", "silentParticipation", "transfer", "trunksBusy",
-        "blocked", "consultation", "distributed", "enteringDistribution", "makeCall",
-        "networkSignal", "normalClearing", "numberChanged", "singleStepConference",
-        "singleStepTransfer", "switchingFunctionTerminated", "timeout", "aCDBusy", "aCDForward",
-        "alertTimeExpired", "conference", "destOutOfOrder", "intrude", "invalidNumberFormat",
-        "joinCall", "makePredictiveCall", "multipleAlerting", "networkOutOfOrder", "normal",
-        "numberUnallocated", "queueCleared", "remainsInQueue", "selectedTrunkBusy", "suspend",
-        "makeConnection", "pathReplacement", "recallBusy", "recallForwarded", "recallNoAnswer",
-        "unknown"};
+    static constexpr std::array<std::string_view, 68> names{"activeParticipation",
+                                                            "alternate",
+                                                            "busy",
+                                                            "callBack",
+                                                            "callCancelled",
+                                                            "callForwardImmediate",
+                                                            "callForwardBusy",
+                                                            "callForwardNoAnswer",
+                                                            "callForward",
+                                                            "callNotAnswered",
+                                                            "callPickup",
+                                                            "campOn",
+                                                            "destNotObtainable",
+                                                            "doNotDisturb",
+                                                            "incompatibleDestination",
+                                                            "invalidAccountCode",
+                                                            "keyOperation",
+                                                            "lockout",
+                                                            "maintenance",
+                                                            "networkCongestion",
+                                                            "networkNotObtainable",
+                                                            "newCall",
+                                                            "noAvailableAgents",
+                                                            "override",
+                                                            "park",
+                                                            "overflow",
+                                                            "recall",
+                                                            "redirected",
+                                                            "reorderTone",
+                                                            "resourcesNotAvailable",
+                                                            "silentParticipation",
+                                                            "transfer",
+                                                            "trunksBusy",
+                                                            "blocked",
+                                                            "consultation",
+                                                            "distributed",
+                                                            "enteringDistribution",
+                                                            "makeCall",
+                                                            "networkSignal",
+                                                            "normalClearing",
+                                                            "numberChanged",
+                                                            "singleStepConference",
+                                                            "singleStepTransfer",
+                                                            "switchingFunctionTerminated",
+                                                            "timeout",
+                                                            "aCDBusy",
+                                                            "aCDForward",
+                                                            "alertTimeExpired",
+                                                            "conference",
+                                                            "destOutOfOrder",
+                                                            "intrude",
+                                                            "invalidNumberFormat",
+                                                            "joinCall",
+                                                            "makePredictiveCall",
+                                                            "multipleAlerting",
+                                                            "networkOutOfOrder",
+                                                            "normal",
+                                                            "numberUnallocated",
+                                                            "queueCleared",
+                                                            "remainsInQueue",
+                                                            "selectedTrunkBusy",
+                                                            "suspend",
+                                                            "makeConnection",
+                                                            "pathReplacement",
+                                                            "recallBusy",
+                                                            "recallForwarded",
+                                                            "recallNoAnswer",
+                                                            "unknown"};
     static constexpr bool open = true;
     static constexpr event_cause unknown_value = event_cause::unknown;
 };
 
 /// ECMA-269 SystemStatus.
 enum class system_status : std::uint8_t {
-    initializing, enabled, normal, messages_lost, disabled, overload_imminent, overload_reached,
-    overload_relieved, partially_disabled
+    initializing,
+    enabled,
+    normal,
+    messages_lost,
+    disabled,
+    overload_imminent,
+    overload_reached,
+    overload_relieved,
+    partially_disabled
 };
 template <>
 struct enum_traits<system_status> {
     static constexpr std::array<std::string_view, 9> names{
-        "initializing", "enabled", "normal", "messagesLost", "disabled", "overloadImminent",
-        "overloadReached", "overloadRelieved", "partiallyDisabled"};
+        "initializing",     "enabled",         "normal",           "messagesLost",     "disabled",
+        "overloadImminent", "overloadReached", "overloadRelieved", "partiallyDisabled"};
     static constexpr bool open = false;
 };
 
 /// ECMA-269 error categories (the CHOICE of UniversalFailure).
 enum class error_category : std::uint8_t {
-    operation, security, state_incompatibility, system_resource_availability,
-    subscribed_resource_availability, performance_management, private_data, unspecified
+    operation,
+    security,
+    state_incompatibility,
+    system_resource_availability,
+    subscribed_resource_availability,
+    performance_management,
+    private_data,
+    unspecified
 };
 template <>
 struct enum_traits<error_category> {
-    static constexpr std::array<std::string_view, 8> names{
-        "operation", "security", "stateIncompatibility", "systemResourceAvailability",
-        "subscribedResourceAvailability", "performanceManagement", "privateData", "unspecified"};
+    static constexpr std::array<std::string_view, 8> names{"operation",
+                                                           "security",
+                                                           "stateIncompatibility",
+                                                           "systemResourceAvailability",
+                                                           "subscribedResourceAvailability",
+                                                           "performanceManagement",
+                                                           "privateData",
+                                                           "unspecified"};
     static constexpr bool open = false;
 };
 
 /// ECMA-269 ForwardingType.
 enum class forwarding_type : std::uint8_t {
-    immediate, busy, no_answer, busy_internal, busy_external, no_answer_internal,
-    no_answer_external, immediate_internal, immediate_external, do_not_disturb,
-    do_not_disturb_internal, do_not_disturb_external
+    immediate,
+    busy,
+    no_answer,
+    busy_internal,
+    busy_external,
+    no_answer_internal,
+    no_answer_external,
+    immediate_internal,
+    immediate_external,
+    do_not_disturb,
+    do_not_disturb_internal,
+    do_not_disturb_external
 };
 template <>
 struct enum_traits<forwarding_type> {
     static constexpr std::array<std::string_view, 12> names{
-        "forwardImmediate", "forwardBusy", "forwardNoAns", "forwardBusyInt", "forwardBusyExt",
-        "forwardNoAnsInt", "forwardNoAnsExt", "forwardImmInt", "forwardImmExt", "forwardDND",
-        "forwardDNDInt", "forwardDNDExt"};
+        "forwardImmediate", "forwardBusy",     "forwardNoAns",    "forwardBusyInt",
+        "forwardBusyExt",   "forwardNoAnsInt", "forwardNoAnsExt", "forwardImmInt",
+        "forwardImmExt",    "forwardDND",      "forwardDNDInt",   "forwardDNDExt"};
     static constexpr bool open = false;
 };
 
@@ -139,8 +278,8 @@ struct enum_traits<participation_type> {
 enum class device_category : std::uint8_t { station, park, pickup_group, acd, trunk, other };
 template <>
 struct enum_traits<device_category> {
-    static constexpr std::array<std::string_view, 6> names{"station", "park", "pickupGroup",
-                                                           "acd", "trunk", "other"};
+    static constexpr std::array<std::string_view, 6> names{"station", "park",  "pickupGroup",
+                                                           "acd",     "trunk", "other"};
     static constexpr bool open = true;
     static constexpr device_category unknown_value = device_category::other;
 };
@@ -181,14 +320,18 @@ struct enum_traits<ringer_mode> {
 enum class agent_state : std::uint8_t { logged_off, not_ready, ready, busy, working_after_call };
 template <>
 struct enum_traits<agent_state> {
-    static constexpr std::array<std::string_view, 5> names{"loggedOff", "notReady", "ready",
-                                                           "busy", "workingAfterCall"};
+    static constexpr std::array<std::string_view, 5> names{"loggedOff", "notReady", "ready", "busy",
+                                                           "workingAfterCall"};
     static constexpr bool open = false;
 };
 
 /// What SetAgentState asks for (ECMA-269 ReqAgentState: busy cannot be requested).
 enum class requested_agent_state : std::uint8_t {
-    logged_on, logged_off, not_ready, ready, working_after_call
+    logged_on,
+    logged_off,
+    not_ready,
+    ready,
+    working_after_call
 };
 template <>
 struct enum_traits<requested_agent_state> {
@@ -311,8 +454,7 @@ struct device_info {
     friend bool operator==(const device_info&, const device_info&) = default;
     static constexpr auto fields() {
         return std::tuple{req("device", &device_info::device),
-                          req("category", &device_info::category),
-                          opt("name", &device_info::name)};
+                          req("category", &device_info::category), opt("name", &device_info::name)};
     }
 };
 
@@ -325,8 +467,7 @@ struct button_info {
     friend bool operator==(const button_info&, const button_info&) = default;
     static constexpr auto fields() {
         return std::tuple{req("button", &button_info::button), opt("label", &button_info::label),
-                          opt("function", &button_info::function),
-                          opt("lamp", &button_info::lamp)};
+                          opt("function", &button_info::function), opt("lamp", &button_info::lamp)};
     }
 };
 

@@ -46,7 +46,7 @@ struct provider_environment {
 provider_environment default_environment();
 
 class provider {
-public:
+  public:
     explicit provider(provider_environment env);
     ~provider();
     provider(const provider&) = delete;
@@ -70,7 +70,7 @@ public:
     /// The implementation, for the TSPI adapters in tsp/src (not for other users).
     provider_state& state() { return *state_; }
 
-private:
+  private:
     std::unique_ptr<provider_state> state_;
 };
 

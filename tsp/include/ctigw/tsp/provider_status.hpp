@@ -52,7 +52,8 @@ struct provider_status {
 };
 
 /// The text for a running provider, or (nullopt) for a DLL loaded without a provider object.
-/// One line, e.g. "link live (wss://pbx:8443/csta), 2 lines (2 in service), 1 phone (1 in service)".
+/// One line, e.g. "link live (wss://pbx:8443/csta), 2 lines (2 in service), 1 phone (1 in
+/// service)".
 std::string status_text(const std::optional<provider_status>& status);
 
 /// Prefix of every "no status" text the dialog shows (no callback, callback error, no reply).
@@ -70,8 +71,9 @@ bool write_status_request(void* block, std::size_t size) noexcept;
  * size needed is written when the header fits). `snapshot` is called only for a valid request.
  * Never throws (a throwing snapshot gives LINEERR_OPERATIONFAILED).
  */
-LONG answer_status_request(DWORD object_type, void* block, std::size_t size,
-                           const std::function<std::optional<provider_status>()>& snapshot) noexcept;
+LONG answer_status_request(
+    DWORD object_type, void* block, std::size_t size,
+    const std::function<std::optional<provider_status>()>& snapshot) noexcept;
 
 /// The reply's text (UTF-8), or nullopt when `block` holds no valid v1 reply (e.g. a TAPI that
 /// returned 0 without asking the provider).

@@ -17,17 +17,17 @@
 #pragma once
 
 #if defined(_WIN32)
-#  if !defined(TAPI_CURRENT_VERSION)
-#    define TAPI_CURRENT_VERSION 0x00030001
-#  elif TAPI_CURRENT_VERSION != 0x00030001
-#    error "ctigw expects the TAPI 3.1 structure layout (TAPI_CURRENT_VERSION 0x00030001)"
-#  endif
-#  include <windows.h>
-#  include <tapi.h>
-#  include <tspi.h>
+#if !defined(TAPI_CURRENT_VERSION)
+#define TAPI_CURRENT_VERSION 0x00030001
+#elif TAPI_CURRENT_VERSION != 0x00030001
+#error "ctigw expects the TAPI 3.1 structure layout (TAPI_CURRENT_VERSION 0x00030001)"
+#endif
+#include <windows.h>
+#include <tapi.h>
+#include <tspi.h>
 #else
-#  include "ctigw/tsp/tapi/types.hpp"
-#  include "ctigw/tsp/tapi/constants.hpp"
-#  include "ctigw/tsp/tapi/structs.hpp"
-#  include "ctigw/tsp/tapi/tspi_types.hpp"
+#include "ctigw/tsp/tapi/types.hpp"
+#include "ctigw/tsp/tapi/constants.hpp"
+#include "ctigw/tsp/tapi/structs.hpp"
+#include "ctigw/tsp/tapi/tspi_types.hpp"
 #endif

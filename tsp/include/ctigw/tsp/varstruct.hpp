@@ -47,8 +47,7 @@ namespace detail {
 
 /// Byte offset of a data member, without touching any caller buffer.
 template <class T, class M>
-std::uint32_t member_offset(M T::*member) noexcept
-{
+std::uint32_t member_offset(M T::*member) noexcept {
     static_assert(std::is_standard_layout_v<T>);
     alignas(T) static const unsigned char probe_storage[sizeof(T)] = {};
     const auto* probe = reinterpret_cast<const T*>(probe_storage);
@@ -73,15 +72,16 @@ std::uint32_t member_offset(M T::*member) noexcept
  * get the 2.0 size; versions above 3.1 get the full size.
  */
 template <class T>
-constexpr std::uint32_t fixed_size(std::uint32_t tspi_version) noexcept
-{
+constexpr std::uint32_t fixed_size(std::uint32_t tspi_version) noexcept {
     if constexpr (std::is_same_v<T, LINEDEVCAPS>) {
-        if (tspi_version < tapi_version_2_2) return CTIGW_TSP_OFFSET(LINEDEVCAPS, PermanentLineGuid);
+        if (tspi_version < tapi_version_2_2)
+            return CTIGW_TSP_OFFSET(LINEDEVCAPS, PermanentLineGuid);
         if (tspi_version < tapi_version_3_0) return CTIGW_TSP_OFFSET(LINEDEVCAPS, dwAddressTypes);
     } else if constexpr (std::is_same_v<T, PHONECAPS>) {
         if (tspi_version < tapi_version_2_2) return CTIGW_TSP_OFFSET(PHONECAPS, PermanentPhoneGuid);
     } else if constexpr (std::is_same_v<T, LINECALLINFO>) {
-        if (tspi_version < tapi_version_3_0) return CTIGW_TSP_OFFSET(LINECALLINFO, dwCallerIDAddressType);
+        if (tspi_version < tapi_version_3_0)
+            return CTIGW_TSP_OFFSET(LINECALLINFO, dwCallerIDAddressType);
     } else if constexpr (std::is_same_v<T, LINECALLPARAMS>) {
         if (tspi_version < tapi_version_3_0) return CTIGW_TSP_OFFSET(LINECALLPARAMS, dwAddressType);
     }
@@ -92,29 +92,33 @@ constexpr std::uint32_t fixed_size(std::uint32_t tspi_version) noexcept
 
 /// Outcome of checking a caller's variable-size structure before filling it.
 enum class var_status {
-    ok,          ///< dwTotalSize holds the fixed part
-    null_pointer,///< structure pointer was null
-    too_small,   ///< dwTotalSize < fixed part for the negotiated version
+    ok,            ///< dwTotalSize holds the fixed part
+    null_pointer,  ///< structure pointer was null
+    too_small,     ///< dwTotalSize < fixed part for the negotiated version
 };
 
 /// LINEERR_* for a status (0 for ok).
-constexpr LONG to_lineerr(var_status s) noexcept
-{
+constexpr LONG to_lineerr(var_status s) noexcept {
     switch (s) {
-    case var_status::ok: return 0;
-    case var_status::null_pointer: return static_cast<LONG>(LINEERR_INVALPOINTER);
-    case var_status::too_small: return static_cast<LONG>(LINEERR_STRUCTURETOOSMALL);
+        case var_status::ok:
+            return 0;
+        case var_status::null_pointer:
+            return static_cast<LONG>(LINEERR_INVALPOINTER);
+        case var_status::too_small:
+            return static_cast<LONG>(LINEERR_STRUCTURETOOSMALL);
     }
     return static_cast<LONG>(LINEERR_OPERATIONFAILED);
 }
 
 /// PHONEERR_* for a status (0 for ok).
-constexpr LONG to_phoneerr(var_status s) noexcept
-{
+constexpr LONG to_phoneerr(var_status s) noexcept {
     switch (s) {
-    case var_status::ok: return 0;
-    case var_status::null_pointer: return static_cast<LONG>(PHONEERR_INVALPOINTER);
-    case var_status::too_small: return static_cast<LONG>(PHONEERR_STRUCTURETOOSMALL);
+        case var_status::ok:
+            return 0;
+        case var_status::null_pointer:
+            return static_cast<LONG>(PHONEERR_INVALPOINTER);
+        case var_status::too_small:
+            return static_cast<LONG>(PHONEERR_STRUCTURETOOSMALL);
     }
     return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
 }
@@ -139,9 +143,10 @@ template <class T>
 class var_writer {
     static_assert(std::is_standard_layout_v<T> && std::is_trivially_copyable_v<T>);
     static_assert(offsetof(T, dwTotalSize) == 0 && offsetof(T, dwNeededSize) == 4 &&
-                  offsetof(T, dwUsedSize) == 8, "not a TAPI variable-size structure");
+                      offsetof(T, dwUsedSize) == 8,
+                  "not a TAPI variable-size structure");
 
-public:
+  public:
     /// Alignment of each appended variable field, relative to the structure start.
     static constexpr std::uint32_t field_alignment = 4;
 
@@ -150,9 +155,7 @@ public:
      * @param fixed fixed-part size for the negotiated version (fixed_size<T>(version)); clamped
      *              to [12, sizeof(T)]
      */
-    var_writer(T* s, std::uint32_t fixed) noexcept
-        : s_(s), fixed_(clamp_fixed(fixed))
-    {
+    var_writer(T* s, std::uint32_t fixed) noexcept : s_(s), fixed_(clamp_fixed(fixed)) {
         if (s_ == nullptr) {
             status_ = var_status::null_pointer;
             return;
@@ -179,8 +182,7 @@ public:
 
     /// True if @p member lies inside the fixed part for the negotiated version.
     template <class M>
-    [[nodiscard]] bool has(M T::*member) const noexcept
-    {
+    [[nodiscard]] bool has(M T::*member) const noexcept {
         return detail::member_offset(member) + sizeof(M) <= fixed_;
     }
 
@@ -190,8 +192,7 @@ public:
      * by the writer and are ignored too.
      */
     template <class M, class V>
-    bool set(M T::*member, const V& value) noexcept
-    {
+    bool set(M T::*member, const V& value) noexcept {
         static_assert(std::is_trivially_copyable_v<M>);
         if (!fits_fixed() || !has(member)) return false;
         const std::uint32_t off = detail::member_offset(member);
@@ -205,23 +206,23 @@ public:
      * Appends a NUL-terminated WCHAR string and sets its Size/Offset members.
      * @return the offset written, or 0 if the field did not fit (Size/Offset are then 0).
      */
-    std::uint32_t put_string(DWORD T::*size_member, DWORD T::*offset_member, std::u16string_view text)
-    {
+    std::uint32_t put_string(DWORD T::*size_member, DWORD T::*offset_member,
+                             std::u16string_view text) {
         std::u16string tmp(text);
         tmp.push_back(u'\0');
         return put_bytes(size_member, offset_member, tmp.data(), tmp.size() * sizeof(char16_t));
     }
 
     /// UTF-8 overload of put_string (invalid UTF-8 becomes U+FFFD).
-    std::uint32_t put_string_utf8(DWORD T::*size_member, DWORD T::*offset_member, std::string_view utf8);
+    std::uint32_t put_string_utf8(DWORD T::*size_member, DWORD T::*offset_member,
+                                  std::string_view utf8);
 
     /**
      * Appends a list of WCHAR strings, each NUL-terminated, the list ended by an extra NUL
      * (LINEDEVCAPS.dwDeviceClasses format). An empty list is two NULs (4 bytes).
      */
     std::uint32_t put_string_list(DWORD T::*size_member, DWORD T::*offset_member,
-                                  std::span<const std::u16string_view> items)
-    {
+                                  std::span<const std::u16string_view> items) {
         std::u16string tmp;
         for (auto item : items) {
             tmp.append(item);
@@ -234,10 +235,10 @@ public:
 
     /// Appends raw bytes (a blob, an array of sub-structures) and sets Size/Offset.
     std::uint32_t put_bytes(DWORD T::*size_member, DWORD T::*offset_member, const void* data,
-                            std::size_t length)
-    {
+                            std::size_t length) {
         const std::uint32_t off = append(data, length);
-        set_pair(size_member, offset_member, off == 0 ? 0 : static_cast<std::uint64_t>(length), off);
+        set_pair(size_member, offset_member, off == 0 ? 0 : static_cast<std::uint64_t>(length),
+                 off);
         return off;
     }
 
@@ -246,8 +247,7 @@ public:
      * e.g. strings inside LINEFORWARD entries). Counts toward dwNeededSize.
      * @return the offset written, or 0 if it did not fit (or @p length is 0).
      */
-    std::uint32_t append(const void* data, std::size_t length)
-    {
+    std::uint32_t append(const void* data, std::size_t length) {
         if (!fits_fixed() || length == 0) return 0;
         const std::uint64_t len = length;
         const std::uint64_t need_at = align_up(needed_);
@@ -261,8 +261,7 @@ public:
     }
 
     /// Writes dwNeededSize and dwUsedSize (saturated to 32 bits). Call once, at the end.
-    void finish() noexcept
-    {
+    void finish() noexcept {
         if (!fits_fixed()) return;
         write_dword(4, saturate(needed_));
         write_dword(8, saturate(used_));
@@ -273,29 +272,25 @@ public:
     [[nodiscard]] std::uint32_t total_size() const noexcept { return total_; }
     [[nodiscard]] std::uint32_t fixed_part() const noexcept { return fixed_; }
 
-private:
-    static constexpr std::uint32_t clamp_fixed(std::uint32_t f) noexcept
-    {
+  private:
+    static constexpr std::uint32_t clamp_fixed(std::uint32_t f) noexcept {
         if (f < 12) return 12;
         if (f > sizeof(T)) return static_cast<std::uint32_t>(sizeof(T));
         return f;
     }
-    static constexpr std::uint64_t align_up(std::uint64_t v) noexcept
-    {
+    static constexpr std::uint64_t align_up(std::uint64_t v) noexcept {
         return (v + field_alignment - 1) / field_alignment * field_alignment;
     }
-    static constexpr std::uint32_t saturate(std::uint64_t v) noexcept
-    {
+    static constexpr std::uint32_t saturate(std::uint64_t v) noexcept {
         return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(v);
     }
     unsigned char* bytes() noexcept { return reinterpret_cast<unsigned char*>(s_); }
-    void write_dword(std::uint32_t off, std::uint32_t v) noexcept
-    {
+    void write_dword(std::uint32_t off, std::uint32_t v) noexcept {
         const DWORD d = v;
         std::memcpy(bytes() + off, &d, sizeof d);
     }
-    void set_pair(DWORD T::*size_member, DWORD T::*offset_member, std::uint64_t size, std::uint32_t off)
-    {
+    void set_pair(DWORD T::*size_member, DWORD T::*offset_member, std::uint64_t size,
+                  std::uint32_t off) {
         set(size_member, static_cast<DWORD>(saturate(size)));
         set(offset_member, static_cast<DWORD>(off));
     }
@@ -328,7 +323,8 @@ std::u16string_view wide_view(LPCWSTR text, std::size_t max_chars = 4096) noexce
  * the structure or overlaps its fixed part (@p fixed); an absent field (Size 0) is an empty span.
  */
 std::optional<std::span<const std::byte>> read_var_field(const void* structure, std::uint32_t fixed,
-                                                         std::uint32_t size, std::uint32_t offset) noexcept;
+                                                         std::uint32_t size,
+                                                         std::uint32_t offset) noexcept;
 
 /// String form of read_var_field: UTF-16 text without its terminator (stops at the first NUL).
 /// An odd Size is invalid.
@@ -337,8 +333,7 @@ std::optional<std::u16string> read_var_string(const void* structure, std::uint32
 
 template <class T>
 std::uint32_t var_writer<T>::put_string_utf8(DWORD T::*size_member, DWORD T::*offset_member,
-                                             std::string_view utf8)
-{
+                                             std::string_view utf8) {
     return put_string(size_member, offset_member, utf8_to_utf16(utf8));
 }
 

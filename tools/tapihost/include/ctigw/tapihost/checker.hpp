@@ -30,7 +30,7 @@
 namespace ctigw::tapihost {
 
 class rule_checker {
-public:
+  public:
     /// Called with each violation as it is found (for immediate printing); may be empty.
     explicit rule_checker(std::function<void(const std::string&)> on_violation = {});
 
@@ -73,7 +73,7 @@ public:
     /// Requests issued and not completed yet.
     std::size_t pending() const;
 
-private:
+  private:
     struct request_state {
         std::string op;
         std::vector<std::uint64_t> new_calls;
@@ -85,8 +85,8 @@ private:
     struct call_state {
         bool created_by_request = false;
         DRV_REQUESTID creator = 0;
-        bool valid = true;           ///< false: its request failed
-        bool awaiting_state = false; ///< LINE_NEWCALL seen, no LINE_CALLSTATE yet
+        bool valid = true;            ///< false: its request failed
+        bool awaiting_state = false;  ///< LINE_NEWCALL seen, no LINE_CALLSTATE yet
         bool idle = false;
         bool closed = false;
     };

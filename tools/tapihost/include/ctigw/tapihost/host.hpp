@@ -46,7 +46,7 @@ struct host_options {
     DWORD provider_id = 1;
     DWORD line_base = 0;
     DWORD phone_base = 1000;
-    bool open_lines = true;   ///< open every line at start (and every created one)
+    bool open_lines = true;  ///< open every line at start (and every created one)
     bool open_phones = true;
     /// IDLE calls are closed (TSPI_lineCloseCall) this long after IDLE; nullopt: only at exit
     /// or by `closecall`.
@@ -78,19 +78,19 @@ struct call_view {
 
 /// Counters of a host (counters()).
 struct host_counters {
-    std::uint64_t events = 0;           ///< every event logged since start
-    std::size_t pending_requests = 0;   ///< async requests issued and not completed
-    std::size_t calls = 0;              ///< calls the host remembers
+    std::uint64_t events = 0;          ///< every event logged since start
+    std::size_t pending_requests = 0;  ///< async requests issued and not completed
+    std::size_t calls = 0;             ///< calls the host remembers
     std::size_t violations = 0;
 };
 
 /// The outcome of one operation.
 struct op_result {
-    DRV_REQUESTID id = 0;   ///< the operation's id (async requests: the dwRequestID)
-    LONG rc = 0;            ///< what the function returned (async: id when pending)
+    DRV_REQUESTID id = 0;  ///< the operation's id (async requests: the dwRequestID)
+    LONG rc = 0;           ///< what the function returned (async: id when pending)
     bool async = false;
-    bool pending = false;   ///< async and not failed synchronously
-    std::string error;      ///< host-side error (unknown line, call closed...): nothing was called
+    bool pending = false;  ///< async and not failed synchronously
+    std::string error;     ///< host-side error (unknown line, call closed...): nothing was called
 };
 
 /// An application's agent request as the host's TAPISRV routed it (`expect result`).
@@ -103,7 +103,7 @@ struct agent_outcome {
 };
 
 class host {
-public:
+  public:
     explicit host(host_options options);
     ~host();
     host(const host&) = delete;
@@ -148,7 +148,7 @@ public:
                                           std::uint64_t call, std::string* error);
     /// LINECALLINFO of a call as field → text (fields of call_info_value_fields()).
     std::optional<std::map<std::string, std::string>> call_info_values(std::uint64_t call,
-                                                                      std::string* error);
+                                                                       std::string* error);
     /// The id of the last operation run, and the earliest not yet claimed operation with this
     /// verb or TSPI name. Both claim the operation they return (so `expect completion last`
     /// followed by `expect completion <verb>` looks past it). nullopt when none.
@@ -174,12 +174,12 @@ public:
     host_counters counters() const;
 
     // TSPI callbacks (public for the C trampolines).
-    void on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_PTR p1,
-                       DWORD_PTR p2, DWORD_PTR p3);
+    void on_line_event(HTAPILINE ht_line, HTAPICALL ht_call, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                       DWORD_PTR p3);
     void on_phone_event(HTAPIPHONE ht_phone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
     void on_completion(DRV_REQUESTID id, LONG result);
 
-private:
+  private:
     friend class agent_router;  // plays TAPISRV's proxy routing on the host's lines (agents.hpp)
     friend class line_op;       // one line operation and its verb's handler (host_ops.cpp)
 
@@ -225,7 +225,14 @@ private:
         std::vector<std::uint64_t> new_calls;
     };
     struct task {
-        enum class kind { create_line, create_phone, remove_line, remove_phone, close_line, close_phone } what;
+        enum class kind {
+            create_line,
+            create_phone,
+            remove_line,
+            remove_phone,
+            close_line,
+            close_phone
+        } what;
         DWORD_PTR id = 0;  ///< temp id / device id / line index
     };
 
@@ -271,7 +278,7 @@ private:
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::vector<event> log_;
-    std::uint64_t events_total_ = 0;  ///< seq of the next event (log_ may be trimmed)
+    std::uint64_t events_total_ = 0;    ///< seq of the next event (log_ may be trimmed)
     bool phone_detail_hidden_ = false;  ///< a PHONE_STATE was not printed (said once)
     rule_checker checker_;
     std::vector<line_dev> lines_;

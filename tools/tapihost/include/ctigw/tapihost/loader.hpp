@@ -18,63 +18,63 @@
 namespace ctigw::tapihost {
 
 // Every TSPI function the host may call; X(name, required).
-#define CTIGW_TAPIHOST_TSPI_FUNCTIONS(X)      \
-    X(providerEnumDevices, true)              \
-    X(providerInit, true)                     \
-    X(providerShutdown, true)                 \
-    X(providerCreateLineDevice, false)        \
-    X(providerCreatePhoneDevice, false)       \
-    X(lineNegotiateTSPIVersion, true)         \
-    X(lineGetDevCaps, false)                  \
-    X(lineGetAddressCaps, false)              \
-    X(lineOpen, true)                         \
-    X(lineClose, true)                        \
-    X(lineSetStatusMessages, false)           \
-    X(lineSetDefaultMediaDetection, false)    \
-    X(lineGetLineDevStatus, false)            \
-    X(lineGetAddressStatus, false)            \
-    X(lineMakeCall, false)                    \
-    X(lineDial, false)                        \
-    X(lineAnswer, false)                      \
-    X(lineAccept, false)                      \
-    X(lineDrop, false)                        \
-    X(lineCloseCall, false)                   \
-    X(lineGetCallInfo, false)                 \
-    X(lineGetCallStatus, false)               \
-    X(lineSetAppSpecific, false)              \
-    X(lineHold, false)                        \
-    X(lineUnhold, false)                      \
-    X(lineSwapHold, false)                    \
-    X(lineBlindTransfer, false)               \
-    X(lineSetupTransfer, false)               \
-    X(lineCompleteTransfer, false)            \
-    X(lineSetupConference, false)             \
-    X(linePrepareAddToConference, false)      \
-    X(lineAddToConference, false)             \
-    X(lineRemoveFromConference, false)        \
-    X(linePark, false)                        \
-    X(lineUnpark, false)                      \
-    X(linePickup, false)                      \
-    X(lineRedirect, false)                    \
-    X(lineForward, false)                     \
-    X(lineSetLineDevStatus, false)            \
-    X(lineGenerateDigits, false)              \
-    X(lineMonitorDigits, false)               \
-    X(lineSetCallData, false)                 \
-    X(lineGetExtensionID, false)              \
-    X(lineNegotiateExtVersion, false)         \
-    X(lineSelectExtVersion, false)            \
-    X(lineDevSpecific, false)                 \
-    X(phoneNegotiateTSPIVersion, false)       \
-    X(phoneGetDevCaps, false)                 \
-    X(phoneOpen, false)                       \
-    X(phoneClose, false)                      \
-    X(phoneSetStatusMessages, false)          \
-    X(phoneGetStatus, false)                  \
-    X(phoneGetDisplay, false)                 \
-    X(phoneSetDisplay, false)                 \
-    X(phoneGetButtonInfo, false)              \
-    X(phoneSetLamp, false)                    \
+#define CTIGW_TAPIHOST_TSPI_FUNCTIONS(X)   \
+    X(providerEnumDevices, true)           \
+    X(providerInit, true)                  \
+    X(providerShutdown, true)              \
+    X(providerCreateLineDevice, false)     \
+    X(providerCreatePhoneDevice, false)    \
+    X(lineNegotiateTSPIVersion, true)      \
+    X(lineGetDevCaps, false)               \
+    X(lineGetAddressCaps, false)           \
+    X(lineOpen, true)                      \
+    X(lineClose, true)                     \
+    X(lineSetStatusMessages, false)        \
+    X(lineSetDefaultMediaDetection, false) \
+    X(lineGetLineDevStatus, false)         \
+    X(lineGetAddressStatus, false)         \
+    X(lineMakeCall, false)                 \
+    X(lineDial, false)                     \
+    X(lineAnswer, false)                   \
+    X(lineAccept, false)                   \
+    X(lineDrop, false)                     \
+    X(lineCloseCall, false)                \
+    X(lineGetCallInfo, false)              \
+    X(lineGetCallStatus, false)            \
+    X(lineSetAppSpecific, false)           \
+    X(lineHold, false)                     \
+    X(lineUnhold, false)                   \
+    X(lineSwapHold, false)                 \
+    X(lineBlindTransfer, false)            \
+    X(lineSetupTransfer, false)            \
+    X(lineCompleteTransfer, false)         \
+    X(lineSetupConference, false)          \
+    X(linePrepareAddToConference, false)   \
+    X(lineAddToConference, false)          \
+    X(lineRemoveFromConference, false)     \
+    X(linePark, false)                     \
+    X(lineUnpark, false)                   \
+    X(linePickup, false)                   \
+    X(lineRedirect, false)                 \
+    X(lineForward, false)                  \
+    X(lineSetLineDevStatus, false)         \
+    X(lineGenerateDigits, false)           \
+    X(lineMonitorDigits, false)            \
+    X(lineSetCallData, false)              \
+    X(lineGetExtensionID, false)           \
+    X(lineNegotiateExtVersion, false)      \
+    X(lineSelectExtVersion, false)         \
+    X(lineDevSpecific, false)              \
+    X(phoneNegotiateTSPIVersion, false)    \
+    X(phoneGetDevCaps, false)              \
+    X(phoneOpen, false)                    \
+    X(phoneClose, false)                   \
+    X(phoneSetStatusMessages, false)       \
+    X(phoneGetStatus, false)               \
+    X(phoneGetDisplay, false)              \
+    X(phoneSetDisplay, false)              \
+    X(phoneGetButtonInfo, false)           \
+    X(phoneSetLamp, false)                 \
     X(phoneSetHookSwitch, false)
 
 /// The resolved entry points; null when the TSP does not export one.
@@ -99,7 +99,7 @@ struct tspi_table {
 };
 
 class tsp_library {
-public:
+  public:
     tsp_library() = default;
     ~tsp_library();
     tsp_library(const tsp_library&) = delete;
@@ -114,7 +114,7 @@ public:
     /// How many of the functions the host knows the TSP exports.
     std::size_t resolved() const { return resolved_; }
 
-private:
+  private:
     void* handle_ = nullptr;
     void* symbol(const char* name) const;
 

@@ -52,7 +52,7 @@ struct match_outcome {
 };
 
 class matcher {
-public:
+  public:
     /// Looks for the target in `log` (which only grows) from the stream's cursor.
     match_outcome find(const target& t, const std::vector<event>& log) const;
     /// Moves the stream's cursor past `index` (after a match).
@@ -64,12 +64,13 @@ public:
     /// True when `e` belongs to the target's stream.
     static bool in_stream(const target& t, const event& e);
 
-private:
+  private:
     std::size_t cursor(const target& t) const;
     std::map<std::string, std::size_t> cursors_;
 };
 
-/// Human text of what a target waits for, with names: `line 2001 c1 LINE_CALLSTATE CONNECTED (ACTIVE)`.
+/// Human text of what a target waits for, with names: `line 2001 c1 LINE_CALLSTATE CONNECTED
+/// (ACTIVE)`.
 std::string describe_target(const target& t, const std::string& call_name,
                             const std::string& parent_name, const std::string& op_name);
 

@@ -95,16 +95,16 @@ struct event {
     std::uint64_t seq = 0;  ///< position in the log, from 0
     double at = 0;          ///< seconds since the host started
     event_kind kind = event_kind::note;
-    std::string device;     ///< line or phone extension ("#5" when it has none); empty: none
-    std::uint64_t call = 0; ///< host call key (0: not about a call)
-    std::string call_name;  ///< the call's name when the event arrived
+    std::string device;      ///< line or phone extension ("#5" when it has none); empty: none
+    std::uint64_t call = 0;  ///< host call key (0: not about a call)
+    std::string call_name;   ///< the call's name when the event arrived
     DWORD msg = 0;
     DWORD_PTR p1 = 0, p2 = 0, p3 = 0;
-    std::string parent_name;  ///< LINE_CALLSTATE CONFERENCED: the parent call's name
-    std::uint64_t parent = 0; ///< ... and its key
+    std::string parent_name;   ///< LINE_CALLSTATE CONFERENCED: the parent call's name
+    std::uint64_t parent = 0;  ///< ... and its key
     // completion
     DRV_REQUESTID request = 0;
-    std::string op;          ///< TSPI name without prefix: "lineMakeCall"
+    std::string op;  ///< TSPI name without prefix: "lineMakeCall"
     LONG result = 0;
     bool synchronous = false;  ///< the result was returned by the function, not by ASYNC_COMPLETION
     std::string text;          ///< note text

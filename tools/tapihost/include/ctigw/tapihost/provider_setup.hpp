@@ -20,7 +20,7 @@
 namespace ctigw::tapihost {
 
 class provider_setup {
-public:
+  public:
     provider_setup(const tsp_library& lib, DWORD permanent_provider_id,
                    std::function<void(const std::string&)> print);
     /// Each returns true when the TSP returned 0 (what it returned is printed).
@@ -28,7 +28,7 @@ public:
     bool remove();
     bool config();
 
-private:
+  private:
     bool call(const char* name, LONG (*fn)(TUISPIDLLCALLBACK, HWND, DWORD));
 
     const tsp_library& lib_;

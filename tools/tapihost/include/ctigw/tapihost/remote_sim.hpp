@@ -19,7 +19,7 @@
 namespace ctigw::tapihost {
 
 class remote_sim final : public sim_hook {
-public:
+  public:
     remote_sim();
     ~remote_sim() override;
     remote_sim(const remote_sim&) = delete;
@@ -33,7 +33,7 @@ public:
     std::string check(const std::string& command) override;
     std::string execute(const std::string& command, std::string& output) override;
 
-private:
+  private:
     /// Sends one line and collects the reply up to its `ok`/`error:` line.
     std::string exchange(const std::string& line, std::string& output);
 

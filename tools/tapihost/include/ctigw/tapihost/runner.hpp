@@ -21,7 +21,7 @@ namespace ctigw::tapihost {
 
 /// Where `sim <command>` lines go (the in-process simulator, sim.hpp).
 class sim_hook {
-public:
+  public:
     virtual ~sim_hook() = default;
     /// Checks a command without running it; returns an error text or empty.
     virtual std::string check(const std::string& command) = 0;
@@ -39,7 +39,7 @@ struct runner_options {
 };
 
 class runner {
-public:
+  public:
     runner(host& h, sim_hook* sim, runner_options options);
 
     /// Runs one statement. Returns false on a mismatch or an error (printed).
@@ -49,7 +49,7 @@ public:
     std::size_t failures() const { return failures_; }
     bool quit_requested() const { return quit_; }
 
-private:
+  private:
     bool fail(const statement& st, const std::string& text);
     bool run_expect(const statement& st, const expect_stmt& ex);
     bool run_values(const statement& st, const expect_stmt& ex, std::uint64_t call,

@@ -88,12 +88,12 @@ struct expect_stmt {
     std::optional<std::uint32_t> mode;  ///< call-state mode, button state
     std::string parent;                 ///< CONFERENCED: parent call name
     std::vector<std::pair<std::string, std::string>> fields;  ///< call_values (FIELD upper case)
-    std::string op;      ///< completion: verb, TSPI name, or "last"; agent_result: verb|last
-    LONG result = 0;     ///< completion
+    std::string op;          ///< completion: verb, TSPI name, or "last"; agent_result: verb|last
+    LONG result = 0;         ///< completion
     std::vector<LONG> also;  ///< completion: other accepted results (`A|B`)
-    std::string bind;    ///< newcall: the name to give the call
-    std::string where;   ///< features: devcaps, addresscaps, ..., callstatus
-    bool lacks = false;  ///< features: the bits must all be absent (else present)
+    std::string bind;        ///< newcall: the name to give the call
+    std::string where;       ///< features: devcaps, addresscaps, ..., callstatus
+    bool lacks = false;      ///< features: the bits must all be absent (else present)
     std::optional<std::chrono::milliseconds> within;
 };
 

@@ -27,7 +27,7 @@ class server;
 namespace ctigw::tapihost {
 
 class in_process_sim final : public sim_hook {
-public:
+  public:
     /// True when the host was built with the pbx-sim library.
     static bool available();
 
@@ -68,7 +68,7 @@ public:
     std::string check(const std::string& command) override;
     std::string execute(const std::string& command, std::string& output) override;
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

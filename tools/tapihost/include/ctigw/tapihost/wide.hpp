@@ -1,7 +1,7 @@
 /**
  * @file
- * UTF-8 ↔ UTF-16 in WCHAR strings (wchar_t on Windows, char16_t elsewhere) and reading strings out of TAPI variable-size
- * structures. The host has its own copy: it must not link the TSP's code.
+ * UTF-8 ↔ UTF-16 in WCHAR strings (wchar_t on Windows, char16_t elsewhere) and reading strings out
+ * of TAPI variable-size structures. The host has its own copy: it must not link the TSP's code.
  *
  * Thread safety: pure functions.
  */

@@ -1,6 +1,6 @@
-// Generated once from mingw-w64's public-domain tapi.h and tspi.h (TAPI_CURRENT_VERSION 0x00030001) and
-// kept verbatim in names, values and order. Do not edit by hand without re-running the ABI check
-// (tests/tsp/abi): it compares every value below with the real header for Windows x64.
+// Generated once from mingw-w64's public-domain tapi.h and tspi.h (TAPI_CURRENT_VERSION 0x00030001)
+// and kept verbatim in names, values and order. Do not edit by hand without re-running the ABI
+// check (tests/tsp/abi): it compares every value below with the real header for Windows x64.
 //
 // Literal types follow the Windows x64 ones: tapi.h's __MSABI_LONG(x) is a 32-bit long there, so
 // here it is the plain literal (int / unsigned int: same size and signedness).
@@ -8,7 +8,8 @@
 #pragma once
 
 #if defined(_WIN32)
-#error "ctigw/tsp/tapi/constants.hpp is the non-Windows replacement for <tapi.h>; include ctigw/tsp/tapi.hpp"
+#error \
+    "ctigw/tsp/tapi/constants.hpp is the non-Windows replacement for <tapi.h>; include ctigw/tsp/tapi.hpp"
 #endif
 
 // clang-format off

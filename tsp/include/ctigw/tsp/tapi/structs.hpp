@@ -8,7 +8,8 @@
 #pragma once
 
 #if defined(_WIN32)
-#error "ctigw/tsp/tapi/structs.hpp is the non-Windows replacement for <tapi.h>; include ctigw/tsp/tapi.hpp"
+#error \
+    "ctigw/tsp/tapi/structs.hpp is the non-Windows replacement for <tapi.h>; include ctigw/tsp/tapi.hpp"
 #endif
 
 #include "ctigw/tsp/tapi/types.hpp"

@@ -4,7 +4,8 @@
 #pragma once
 
 #if defined(_WIN32)
-#error "ctigw/tsp/tapi/tspi_types.hpp is the non-Windows replacement for <tspi.h>; include ctigw/tsp/tapi.hpp"
+#error \
+    "ctigw/tsp/tapi/tspi_types.hpp is the non-Windows replacement for <tspi.h>; include ctigw/tsp/tapi.hpp"
 #endif
 
 #include "ctigw/tsp/tapi/constants.hpp"

@@ -5,7 +5,8 @@
 #pragma once
 
 #if defined(_WIN32)
-#error "ctigw/tsp/tapi/types.hpp is the non-Windows replacement for <windows.h>; include ctigw/tsp/tapi.hpp"
+#error \
+    "ctigw/tsp/tapi/types.hpp is the non-Windows replacement for <windows.h>; include ctigw/tsp/tapi.hpp"
 #endif
 
 #include <cstddef>
