@@ -10,7 +10,8 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo -G Ninja)
 export CCACHE_BASEDIR  := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap build asan tsan test-tsan win test-win test test-fast demo format tidy clean fuzz-long
+.PHONY: all bootstrap build asan tsan test-tsan win test-win test test-fast demo format format-check \
+        tidy clean fuzz-long
 
 all: build
 
@@ -77,7 +78,7 @@ ASAN_TEST_OPTIONS := detect_leaks=1:intercept_tls_get_addr=0
 # Everything CI runs: the Linux build and its tests, the same under ASan+UBSan, the Windows
 # cross-build with its checks (PE tables, ctigw.tsp under Wine against the simulator), and the
 # threaded components' tests under ThreadSanitizer.
-test: build asan win tsan
+test: format-check build asan win tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
@@ -96,6 +97,10 @@ demo: build
 
 format:
 	git ls-files '*.hpp' '*.cpp' | xargs clang-format -i
+
+# Every C++ file as clang-format writes it (.clang-format); `make format` fixes what this reports.
+format-check: bootstrap
+	git ls-files '*.hpp' '*.cpp' | xargs clang-format --dry-run -Werror
 
 tidy: build
 	git ls-files '*.cpp' | grep -v '^tests/' | xargs clang-tidy -p $(BUILD) --quiet
