@@ -5,8 +5,7 @@
 namespace ctigw::pbxsim {
 namespace {
 
-// ---- devices and monitors
-// ------------------------------------------------------------------------
+// ---- devices and monitors -----------------------------------------------------------------------
 
 TEST_F(model_test, devices_from_config) {
     EXPECT_EQ(m().stations().size(), 100u);
@@ -101,8 +100,7 @@ TEST_F(model_test, switching_function_devices_pages_with_cursor) {
         "valueOutOfRange");
 }
 
-// ---- MakeCall / AnswerCall / clearing
-// ------------------------------------------------------------
+// ---- MakeCall / AnswerCall / clearing -----------------------------------------------------------
 
 TEST_F(model_test, make_call_and_answer) {
     monitor_all({A, B});
@@ -803,8 +801,7 @@ TEST_F(model_test, message_waiting) {
     expect_events({{B, "MessageWaiting", std::nullopt}});
 }
 
-// ---- outside numbers
-// -----------------------------------------------------------------------------
+// ---- outside numbers ----------------------------------------------------------------------------
 
 TEST_F(model_test, external_answer_after_delay) {
     monitor(A);
@@ -897,8 +894,7 @@ TEST_F(model_test, incoming_external_call_to_busy_station_is_dropped) {
     EXPECT_EQ(m().stats().active_calls, 1u);
 }
 
-// ---- digits and data
-// -----------------------------------------------------------------------------
+// ---- digits and data ----------------------------------------------------------------------------
 
 TEST_F(model_test, generate_digits_and_dtmf) {
     const auto c1 = connect(A, B);
@@ -967,8 +963,7 @@ TEST_F(model_test, transfer_and_conference_tell_the_joined_parties_the_call_data
     EXPECT_TRUE(c_told);
 }
 
-// ---- phone sets
-// ----------------------------------------------------------------------------------
+// ---- phone sets ---------------------------------------------------------------------------------
 
 TEST_F(model_test, display_lamps_ringer_buttons) {
     monitor(A);
@@ -1073,8 +1068,7 @@ TEST_F(model_test, device_actions_hold_retrieve_dial) {
     EXPECT_FALSE(m().device_action(C, "dial 555", now_).empty());
 }
 
-// ---- restart, state machine, scale
-// ---------------------------------------------------------------
+// ---- restart, state machine, scale --------------------------------------------------------------
 
 TEST_F(model_test, restart_loses_calls_monitors_and_settings) {
     connect(A, B);

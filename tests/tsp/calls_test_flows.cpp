@@ -30,8 +30,7 @@ pbx_link::device_truth truth(std::string device, std::vector<proto::snapshot_con
     return pbx_link::device_truth{std::move(device), std::move(conns), std::nullopt, std::nullopt};
 }
 
-// ---- lineMakeCall
-// ---------------------------------------------------------------------------------
+// ---- lineMakeCall -------------------------------------------------------------------------------
 
 TEST_F(calls_test, make_call_events_before_response_bind_to_the_tapi_call) {
     HDRVCALL hd = nullptr;
@@ -328,8 +327,7 @@ TEST_F(calls_test, make_call_without_number_then_dial) {
     EXPECT_EQ(calls::dial(p(), 1, hd, w(u"5"), 0), E(LINEERR_INVALCALLSTATE));
 }
 
-// ---- busy, DND, failures
-// --------------------------------------------------------------------------
+// ---- busy, DND, failures ------------------------------------------------------------------------
 
 TEST_F(calls_test, busy_and_dnd_and_bad_address) {
     HDRVCALL hd = nullptr;
@@ -389,8 +387,7 @@ TEST_F(calls_test, hold_unhold_and_the_far_end_sees_activeheld) {
     EXPECT_EQ(completions(h2), std::vector<LONG>{E(LINEERR_INVALCALLSTATE)});
 }
 
-// ---- consultation transfer
-// ------------------------------------------------------------------------
+// ---- consultation transfer ----------------------------------------------------------------------
 
 TEST_F(calls_test, setup_transfer_dial_and_complete_transfer) {
     auto orig = incoming_connected("c1", "2001", "2002");
@@ -655,8 +652,7 @@ TEST_F(calls_test, blind_transfer_and_its_failures) {
     EXPECT_EQ(calls::blind_transfer(p(), 1, hd, w(u"2003"), 0), E(LINEERR_INVALCALLSTATE));
 }
 
-// ---- conference
-// -----------------------------------------------------------------------------------
+// ---- conference ---------------------------------------------------------------------------------
 
 TEST_F(calls_test, setup_conference_add_remove_and_collapse) {
     auto orig = incoming_connected("c1", "2001", "2002");
@@ -829,8 +825,7 @@ TEST_F(conference_test, line_drop_of_the_conference_call_drops_every_party) {
     EXPECT_EQ(state_of(consult), DWORD{LINECALLSTATE_IDLE});
 }
 
-// ---- park / pickup / redirect
-// --------------------------------------------------------------------
+// ---- park / pickup / redirect -------------------------------------------------------------------
 
 TEST_F(calls_test, park_nondirected_writes_the_orbit) {
     auto hd = incoming_connected("c1", "2001", "2002");
@@ -1017,8 +1012,7 @@ TEST_F(calls_test, generate_and_monitor_digits) {
     EXPECT_EQ(gen.back().p2, 3u);
 }
 
-// ---- hostile calls
-// --------------------------------------------------------------------------------
+// ---- hostile calls ------------------------------------------------------------------------------
 
 TEST_F(calls_test, hostile_calls_never_crash) {
     const auto stale = reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(987654));

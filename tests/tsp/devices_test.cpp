@@ -60,8 +60,7 @@ void check_var_struct(const std::function<LONG(void*)>& call, DWORD fixed,
     }
 }
 
-// ---- ids and enumeration
-// -------------------------------------------------------------------------
+// ---- ids and enumeration ------------------------------------------------------------------------
 
 TEST(DeviceIds, DigitsHashesAndDistinctSpaces) {
     EXPECT_EQ(permanent_line_id("2001"), 2001u);
@@ -124,8 +123,7 @@ TEST_F(DevicesTest, FiftyThousandLinesEnumerate) {
     EXPECT_EQ(ids.size(), 50000u);
 }
 
-// ---- LINEDEVCAPS / LINEADDRESSCAPS at every version
-// ----------------------------------------------
+// ---- LINEDEVCAPS / LINEADDRESSCAPS at every version ---------------------------------------------
 
 TEST_F(DevicesTest, LineDevCapsAtEveryVersion) {
     start();
@@ -224,8 +222,7 @@ TEST_F(DevicesTest, LineAddressCapsAtEveryVersion) {
               err(LINEERR_INVALPOINTER));
 }
 
-// ---- open / close / status
-// ------------------------------------------------------------------------
+// ---- open / close / status ----------------------------------------------------------------------
 
 TEST_F(DevicesTest, OpenCloseReopenWithStaleHandles) {
     start();
@@ -490,8 +487,7 @@ TEST_F(DevicesTest, ShutdownCompletesPendingDeviceRequestsOnce) {
     EXPECT_LT(completions_of(lamp)[0], 0);
 }
 
-// ---- forwarding and DND
-// ---------------------------------------------------------------------------
+// ---- forwarding and DND -------------------------------------------------------------------------
 
 /// A LINEFORWARDLIST in a buffer, entries of the given version's size.
 struct forward_list {
@@ -719,8 +715,7 @@ TEST_F(ForwardTest, ChangesMadeAtThePhoneAreReported) {
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 2u);
 }
 
-// ---- message waiting
-// --------------------------------------------------------------------------------
+// ---- message waiting ----------------------------------------------------------------------------
 
 TEST_F(ForwardTest, MessageWaitingRoundTrip) {
     const auto id = new_request();
@@ -752,8 +747,7 @@ TEST_F(ForwardTest, MessageWaitingRoundTrip) {
               err(LINEERR_INVALPARAM));
 }
 
-// ---- phones
-// ----------------------------------------------------------------------------------------
+// ---- phones -------------------------------------------------------------------------------------
 
 TEST_F(DevicesTest, PhoneCapsAtEveryVersion) {
     start();
@@ -1006,8 +1000,7 @@ TEST_F(PhoneTest, GetIdAcrossLineAndPhone) {
     EXPECT_EQ(b.dword(b.as<VARSTRING>()->dwStringOffset), phone_id(0));
 }
 
-// ---- reload
-// ------------------------------------------------------------------------------------------
+// ---- reload -------------------------------------------------------------------------------------
 
 TEST_F(DevicesTest, ReloadAddsAndRemovesDevices) {
     start();
@@ -1160,8 +1153,7 @@ TEST_F(DevicesTest, ReloadWithABadFileKeepsTheRunningConfiguration) {
     EXPECT_TRUE(recorder::line_creates.empty());
 }
 
-// ---- configuration watcher
-// ---------------------------------------------------------------------------
+// ---- configuration watcher ----------------------------------------------------------------------
 
 TEST(ConfigWatcher, CallsBackWhenTheTimeChanges) {
     using ft = std::filesystem::file_time_type;

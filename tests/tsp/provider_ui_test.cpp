@@ -41,8 +41,7 @@ ui::provider_status running() {
     return s;
 }
 
-// ---- status texts
-// ---------------------------------------------------------------------------------
+// ---- status texts -------------------------------------------------------------------------------
 
 TEST(StatusText, RunningProvider) {
     EXPECT_EQ(
@@ -65,8 +64,7 @@ TEST(StatusText, NoProvider) {
     EXPECT_EQ(ui::status_text(std::nullopt), "provider not running: TAPI has not started it");
 }
 
-// ---- the status block
-// -------------------------------------------------------------------------------
+// ---- the status block ---------------------------------------------------------------------------
 
 std::vector<unsigned char> request(std::size_t size = ui::status_block_size) {
     std::vector<unsigned char> block(size);
@@ -184,8 +182,7 @@ TEST(DialogStatusText, WhatTheDialogShows) {
               ui::status_text(running()));
 }
 
-// ---- validation texts
-// -------------------------------------------------------------------------------
+// ---- validation texts ---------------------------------------------------------------------------
 
 TEST(ValidationText, Valid) {
     const auto r = cfg::load_text(R"({
@@ -224,8 +221,7 @@ TEST(ValidationText, Unreadable) {
         << ui::validation_text(r);
 }
 
-// ---- install / remove
-// -------------------------------------------------------------------------------
+// ---- install / remove ---------------------------------------------------------------------------
 
 TEST(SameFileName, ComparesTheFileNamePartIgnoringAsciiCase) {
     EXPECT_TRUE(ui::same_file_name(L"ctigw.tsp", L"ctigw.tsp"));

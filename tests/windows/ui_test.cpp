@@ -35,8 +35,7 @@ namespace ui = ctigw::tsp::ui;
 constexpr DWORD overall_timeout_ms = 120000;
 constexpr auto find_timeout = std::chrono::seconds(20);
 
-// ---- reporting
-// -------------------------------------------------------------------------------------
+// ---- reporting ----------------------------------------------------------------------------------
 
 [[noreturn]] void fail(const std::string& what) {
     std::printf("FAIL: %s\n", what.c_str());
@@ -85,8 +84,7 @@ bool contains(const std::wstring& s, const std::wstring& part) {
     return s.find(part) != std::wstring::npos;
 }
 
-// ---- registry and files
-// ----------------------------------------------------------------------------
+// ---- registry and files -------------------------------------------------------------------------
 
 struct reg_value {
     DWORD type = 0;
@@ -166,8 +164,7 @@ void write_file(const std::wstring& path, const std::string& content) {
     if (!out) fail("cannot write " + narrow(path));
 }
 
-// ---- the TSP
-// ---------------------------------------------------------------------------------------
+// ---- the TSP ------------------------------------------------------------------------------------
 
 struct tsp {
     HMODULE module = nullptr;
@@ -199,8 +196,7 @@ LONG CALLBACK forwarding_callback(DWORD_PTR object_id, DWORD object_type, LPVOID
 void CALLBACK no_line_event(HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 void CALLBACK no_phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 
-// ---- the dialog, from a second thread
-// --------------------------------------------------------------
+// ---- the dialog, from a second thread -----------------------------------------------------------
 
 HWND find_dialog() {
     const auto deadline = std::chrono::steady_clock::now() + find_timeout;
@@ -303,8 +299,7 @@ int main() {
     const std::wstring work = argv[2];
     CreateDirectoryW(work.c_str(), nullptr);
 
-    // ---- load, as TAPI loads a UI DLL
-    // ------------------------------------------------------------
+    // ---- load, as TAPI loads a UI DLL -----------------------------------------------------------
     auto& t = the_tsp;
     t.module = LoadLibraryW(tsp_path.c_str());
     if (t.module == nullptr)
@@ -392,8 +387,7 @@ int main() {
         RegDeleteTreeW(HKEY_LOCAL_MACHINE, reg::tapi_providers_key);
     }
 
-    // ---- remove keeps the administrator's files
-    // ---------------------------------------------------
+    // ---- remove keeps the administrator's files -------------------------------------------------
     {
         const std::wstring default_config = expand(reg::default_config_path);
         const std::wstring log_file = expand(reg::default_log_dir) + L"\\ctigw-tsp.log";
@@ -408,8 +402,7 @@ int main() {
                   "TUISPI_providerRemove again (nothing to remove), with a bogus owner window");
     }
 
-    // ---- TSPI_providerGenericDialogData directly
-    // -------------------------------------------------
+    // ---- TSPI_providerGenericDialogData directly ------------------------------------------------
     {
         std::vector<unsigned char> block(ui::status_block_size);
         ui::write_status_request(block.data(), block.size());
@@ -432,8 +425,7 @@ int main() {
                   "TSPI_providerGenericDialogData(40 bytes)");
     }
 
-    // ---- the configuration dialog
-    // ------------------------------------------------------------------
+    // ---- the configuration dialog ---------------------------------------------------------------
     expect_rc(t.install(nullptr, nullptr, 42), 0, "TUISPI_providerInstall for the dialog");
     write_string(reg::key, reg::config_path_value, valid_path);
     // A provider in this process, as TAPISRV would have: enumerated from the same configuration.

@@ -115,8 +115,7 @@ void end_conference(const event_context& x, const call_ptr& parent, DWORD mode) 
     calls::end_call(x.p, x.l, parent, mode);
 }
 
-// ---- per event
-// ------------------------------------------------------------------------------------
+// ---- per event ----------------------------------------------------------------------------------
 
 void on(const event_context& x, const evt::service_initiated& e) {
     const auto& conn = e.initiated_connection;

@@ -140,8 +140,7 @@ devices_context& devices_of(provider_state& p) {
     return *p.devices_;
 }
 
-// ---- helpers shared by devices*.cpp
-// --------------------------------------------------------------
+// ---- helpers shared by devices*.cpp -------------------------------------------------------------
 
 namespace devices {
 
@@ -464,8 +463,7 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
 
 }  // namespace devices
 
-// ---- modules.hpp
-// ---------------------------------------------------------------------------------
+// ---- modules.hpp --------------------------------------------------------------------------------
 
 namespace {
 
@@ -741,8 +739,7 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
     }
 }
 
-// ---- reload
-// ----------------------------------------------------------------------------------------
+// ---- reload -------------------------------------------------------------------------------------
 
 namespace {
 

@@ -56,8 +56,7 @@ struct devices_context {
 /// The provider's devices_context (created on first use).
 devices_context& devices_of(provider_state& p);
 
-// ---- lines (TSPI_line*; each locks)
-// --------------------------------------------------------------
+// ---- lines (TSPI_line*; each locks) -------------------------------------------------------------
 
 namespace devices {
 
@@ -88,8 +87,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
 LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
                               DWORD status_to_change, DWORD status);
 
-// ---- phones (TSPI_phone*)
-// ------------------------------------------------------------------------
+// ---- phones (TSPI_phone*) -----------------------------------------------------------------------
 
 LONG phone_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
                         PHONECAPS* caps);
@@ -112,8 +110,7 @@ LONG phone_get_ring(provider_state& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volum
 LONG phone_set_ring(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume);
 LONG phone_get_id(provider_state& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class);
 
-// ---- shared helpers (lock held)
-// ------------------------------------------------------------------
+// ---- shared helpers (lock held) -----------------------------------------------------------------
 
 /// The open line of a handle, or null (stale, closed or removed).
 line_ptr open_line_locked(provider_state& p, HDRVLINE hd);

@@ -396,8 +396,7 @@ LONG line_get_address_id(provider_state& p, HDRVLINE hd, LPDWORD address_id, DWO
     return 0;
 }
 
-// ---- open / close
-// --------------------------------------------------------------------------------
+// ---- open / close -------------------------------------------------------------------------------
 
 LONG line_open(provider_state& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
                LINEEVENT proc) {
@@ -558,7 +557,6 @@ LONG line_get_icon(provider_state& p, DWORD device_id, LPCWSTR device_class, LPH
     return 0;
 }
 
-// ---- forwarding and do-not-disturb
-// ---------------------------------------------------------------
+// ---- forwarding and do-not-disturb --------------------------------------------------------------
 
 }  // namespace ctigw::tsp::devices

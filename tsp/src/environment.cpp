@@ -282,8 +282,7 @@ provider_environment default_environment() {
     return env;
 }
 
-// ---- config_watcher
-// ------------------------------------------------------------------------------
+// ---- config_watcher -----------------------------------------------------------------------------
 
 config_watcher::config_watcher(stat_fn stat, std::function<void()> on_change,
                                std::chrono::milliseconds interval)

@@ -17,8 +17,7 @@ using ctigw::tsp::provider_state;
 
 namespace dev = ctigw::tsp::devices;
 
-// ---- lines
-// -----------------------------------------------------------------------------------------
+// ---- lines --------------------------------------------------------------------------------------
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                    DWORD dwExtVersion,
@@ -132,8 +131,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetLineDevStatus(DRV_REQUESTID dwRequest
     });
 }
 
-// ---- phones
-// ----------------------------------------------------------------------------------------
+// ---- phones -------------------------------------------------------------------------------------
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                     DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps) {

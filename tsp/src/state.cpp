@@ -270,8 +270,7 @@ void provider_state::send_locked(protocol::service_params params,
     run(*shared, o);
 }
 
-// ---- link callbacks (delivery thread)
-// ------------------------------------------------------------
+// ---- link callbacks (delivery thread) -----------------------------------------------------------
 
 void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to,
                               const std::string& why) {
@@ -381,8 +380,7 @@ void provider_state::on_system_status(protocol::system_status status) {
     log(level::info, "switch status " + std::string(protocol::to_string(status)));
 }
 
-// ---- errors
-// ----------------------------------------------------------------------------------------
+// ---- errors -------------------------------------------------------------------------------------
 
 LONG to_lineerr(const pbx_link::request_outcome& o) {
     if (o.ok()) return 0;
@@ -436,8 +434,7 @@ LONG to_phoneerr(const pbx_link::request_outcome& o) {
     return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
 }
 
-// ---- provider
-// ---------------------------------------------------------------------------------------
+// ---- provider -----------------------------------------------------------------------------------
 
 provider::provider(provider_environment env)
     : state_(std::make_unique<provider_state>(std::move(env))) {}

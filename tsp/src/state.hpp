@@ -61,8 +61,7 @@ struct async_request {
 };
 using request_ptr = std::shared_ptr<async_request>;
 
-// ---- calls
-// ---------------------------------------------------------------------------------------
+// ---- calls --------------------------------------------------------------------------------------
 
 /// A party of a call as TAPI shows it (LINECALLINFO CallerID, CalledID, ...).
 struct party {

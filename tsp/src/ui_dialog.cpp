@@ -22,8 +22,7 @@ namespace ctigw::tsp::ui {
 
 namespace {
 
-// ---- the template
-// ---------------------------------------------------------------------------------
+// ---- the template -------------------------------------------------------------------------------
 
 // Predefined window classes of DLGITEMTEMPLATE (0xFFFF, atom).
 constexpr WORD button_class = 0x0080;
@@ -105,8 +104,7 @@ void build(dialog_template& t) {
     t.add(button_class, BS_DEFPUSHBUTTON | WS_TABSTOP, 243, 180, 50, 14, id::close, L"Close");
 }
 
-// ---- the dialog's behaviour
-// --------------------------------------------------------------------------
+// ---- the dialog's behaviour ---------------------------------------------------------------------
 
 struct dialog_state {
     TUISPIDLLCALLBACK callback = nullptr;

@@ -559,8 +559,7 @@ outcome<sv::authenticate> switch_model::impl::serve(session_id, const sv::authen
                       "Authenticate is the server's business");
 }
 
-// ---- dispatch
-// ------------------------------------------------------------------------------------
+// ---- dispatch -----------------------------------------------------------------------------------
 
 namespace {
 template <class S, class Impl, class P>

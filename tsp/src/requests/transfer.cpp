@@ -151,8 +151,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
     return static_cast<LONG>(id);
 }
 
-// ---- conference
-// ----------------------------------------------------------------------------------
+// ---- conference ---------------------------------------------------------------------------------
 
 LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE /*hd_line*/,
                       HTAPICALL ht_conf, LPHDRVCALL out_conf, HTAPICALL ht_consult,
