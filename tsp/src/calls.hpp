@@ -43,6 +43,9 @@ namespace calls {
 std::string_view state_name(DWORD state);
 /// "call <hd> (<callID>,<device>)" for log lines.
 std::string describe(const call& c, const line& l);
+/// The TAPI state (and its mode, in `mode`) of a call whose connection at the line's device is
+/// in state `s`: the one CSTA → TAPI state rule (events of a call not seen start, resync truths).
+DWORD tapi_state_of(protocol::connection_state s, DWORD& mode);
 /// LINEDISCONNECTMODE_* for a CSTA cause (NORMAL when there is none).
 DWORD disconnect_mode(std::optional<protocol::event_cause> cause);
 /// LINECALLREASON_* of a call arriving with this cause.

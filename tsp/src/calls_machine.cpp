@@ -1,5 +1,6 @@
 // The TAPI call state machine (call_machine::transition), call features by state, and the small
-// helpers every part of call control shares: bindings, parties, reporting.
+// helpers every part of call control shares: bindings, parties, reporting. Fixed mappings (state
+// names, CSTA → TAPI states and causes): calls_mapping.cpp.
 #include <algorithm>
 #include <cstdio>
 
@@ -158,6 +159,7 @@ bool call_machine::transition(provider_state& p, const line_ptr& l, const call_p
     if (c->reportable && !c->closed) {
         devices_calls_changed_locked(p, l, to == LINECALLSTATE_OFFERING && from != to);
     }
+    devices_alerting_changed_locked(p, l);
     if (to == LINECALLSTATE_IDLE && !c->reportable && !c->tapi_pending && !c->dead) {
         // TAPI never heard of it (line closed all along): nobody will close it.
         calls::forget(p, l, c);
@@ -288,137 +290,6 @@ DWORD call_machine::unsupported_call_features(const line& l, const call& c) {
 // ---- helpers -----------------------------------------------------------------------------------
 
 namespace calls {
-
-std::string_view state_name(DWORD state) {
-    switch (state) {
-        case LINECALLSTATE_IDLE:
-            return "IDLE";
-        case LINECALLSTATE_OFFERING:
-            return "OFFERING";
-        case LINECALLSTATE_ACCEPTED:
-            return "ACCEPTED";
-        case LINECALLSTATE_DIALTONE:
-            return "DIALTONE";
-        case LINECALLSTATE_DIALING:
-            return "DIALING";
-        case LINECALLSTATE_RINGBACK:
-            return "RINGBACK";
-        case LINECALLSTATE_BUSY:
-            return "BUSY";
-        case LINECALLSTATE_SPECIALINFO:
-            return "SPECIALINFO";
-        case LINECALLSTATE_CONNECTED:
-            return "CONNECTED";
-        case LINECALLSTATE_PROCEEDING:
-            return "PROCEEDING";
-        case LINECALLSTATE_ONHOLD:
-            return "ONHOLD";
-        case LINECALLSTATE_CONFERENCED:
-            return "CONFERENCED";
-        case LINECALLSTATE_ONHOLDPENDCONF:
-            return "ONHOLDPENDCONF";
-        case LINECALLSTATE_ONHOLDPENDTRANSFER:
-            return "ONHOLDPENDTRANSFER";
-        case LINECALLSTATE_DISCONNECTED:
-            return "DISCONNECTED";
-        case LINECALLSTATE_UNKNOWN:
-            return "UNKNOWN";
-        default:
-            return "?";
-    }
-}
-
-std::string describe(const call& c, const line& l) {
-    return "call " + std::to_string(c.handle()) + " (" +
-           (c.connection ? protocol::log_safe(c.connection->call_id, 64) : std::string("-")) + "," +
-           l.extension + ")";
-}
-
-DWORD disconnect_mode(std::optional<protocol::event_cause> cause) {
-    using protocol::event_cause;
-    if (!cause) return LINEDISCONNECTMODE_NORMAL;
-    switch (*cause) {
-        case event_cause::busy:
-        case event_cause::acd_busy:
-        case event_cause::trunks_busy:
-        case event_cause::selected_trunk_busy:
-        case event_cause::recall_busy:
-            return LINEDISCONNECTMODE_BUSY;
-        case event_cause::do_not_disturb:
-            return LINEDISCONNECTMODE_DONOTDISTURB;
-        case event_cause::dest_not_obtainable:
-        case event_cause::number_unallocated:
-        case event_cause::invalid_number_format:
-            return LINEDISCONNECTMODE_BADADDRESS;
-        case event_cause::call_not_answered:
-        case event_cause::alert_time_expired:
-        case event_cause::recall_no_answer:
-            return LINEDISCONNECTMODE_NOANSWER;
-        case event_cause::call_pickup:
-            return LINEDISCONNECTMODE_PICKUP;
-        case event_cause::redirected:
-        case event_cause::call_forward:
-        case event_cause::call_forward_immediate:
-        case event_cause::call_forward_busy:
-        case event_cause::call_forward_no_answer:
-        case event_cause::recall_forwarded:
-            return LINEDISCONNECTMODE_FORWARDED;
-        case event_cause::network_congestion:
-        case event_cause::resources_not_available:
-            return LINEDISCONNECTMODE_CONGESTION;
-        case event_cause::call_cancelled:
-            return LINEDISCONNECTMODE_CANCELLED;
-        case event_cause::normal_clearing:
-        case event_cause::normal:
-            return LINEDISCONNECTMODE_NORMAL;
-        case event_cause::number_changed:
-            return LINEDISCONNECTMODE_NUMBERCHANGED;
-        case event_cause::dest_out_of_order:
-        case event_cause::network_out_of_order:
-            return LINEDISCONNECTMODE_OUTOFORDER;
-        case event_cause::network_not_obtainable:
-            return LINEDISCONNECTMODE_UNREACHABLE;
-        case event_cause::blocked:
-        case event_cause::lockout:
-            return LINEDISCONNECTMODE_REJECT;
-        default:
-            return LINEDISCONNECTMODE_UNKNOWN;
-    }
-}
-
-DWORD reason_for(std::optional<protocol::event_cause> cause) {
-    using protocol::event_cause;
-    if (!cause) return LINECALLREASON_DIRECT;
-    switch (*cause) {
-        case event_cause::call_forward_immediate:
-        case event_cause::call_forward:
-            return LINECALLREASON_FWDUNCOND;
-        case event_cause::call_forward_busy:
-            return LINECALLREASON_FWDBUSY;
-        case event_cause::call_forward_no_answer:
-            return LINECALLREASON_FWDNOANSWER;
-        case event_cause::call_pickup:
-            return LINECALLREASON_PICKUP;
-        case event_cause::park:
-            return LINECALLREASON_UNPARK;
-        case event_cause::redirected:
-            return LINECALLREASON_REDIRECT;
-        case event_cause::transfer:
-        case event_cause::single_step_transfer:
-            return LINECALLREASON_TRANSFER;
-        case event_cause::recall:
-        case event_cause::recall_busy:
-        case event_cause::recall_forwarded:
-        case event_cause::recall_no_answer:
-            return LINECALLREASON_REMINDER;
-        case event_cause::call_back:
-            return LINECALLREASON_CALLCOMPLETION;
-        case event_cause::intrude:
-            return LINECALLREASON_INTRUDE;
-        default:
-            return LINECALLREASON_DIRECT;
-    }
-}
 
 call_ptr find_call(const line& l, const std::string& call_id) {
     auto it = l.by_call_id.find(call_id);

@@ -13,31 +13,6 @@ namespace {
 
 using protocol::connection_state;
 
-DWORD mapped_state(connection_state s, DWORD& mode) {
-    mode = 0;
-    switch (s) {
-        case connection_state::initiated:
-            mode = LINEDIALTONEMODE_NORMAL;
-            return LINECALLSTATE_DIALTONE;
-        case connection_state::alerting:
-            mode = LINEOFFERINGMODE_ACTIVE;
-            return LINECALLSTATE_OFFERING;
-        case connection_state::connected:
-            mode = LINECONNECTEDMODE_ACTIVE;
-            return LINECALLSTATE_CONNECTED;
-        case connection_state::hold:
-            return LINECALLSTATE_ONHOLD;
-        case connection_state::queued:
-            mode = LINECONNECTEDMODE_INACTIVE;
-            return LINECALLSTATE_CONNECTED;
-        case connection_state::fail:
-            mode = LINEDISCONNECTMODE_UNKNOWN;
-            return LINECALLSTATE_DISCONNECTED;
-        default:
-            return LINECALLSTATE_IDLE;
-    }
-}
-
 /// Whether a call's TAPI state already agrees with the switch's connection state (a connected
 /// connection is also RINGBACK/PROCEEDING/DIALING for the caller; a held one any held state).
 bool agrees(const call& c, connection_state s) {
@@ -102,7 +77,7 @@ void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
         if (sc.correlator_data) calls::set_call_data(*c, sc.correlator_data->bytes);
         if (!agrees(*c, sc.state)) {
             DWORD mode = 0;
-            DWORD to = mapped_state(sc.state, mode);
+            DWORD to = calls::tapi_state_of(sc.state, mode);
             if (c->role == call_role::conference_parent && to == LINECALLSTATE_ONHOLD &&
                 c->conference_pending) {
                 to = LINECALLSTATE_ONHOLDPENDCONF;
@@ -150,7 +125,7 @@ void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
         if (sc->correlator_data) calls::set_call_data(*c, sc->correlator_data->bytes);
         c->switch_state = sc->state;
         DWORD mode = 0;
-        const DWORD to = mapped_state(sc->state, mode);
+        const DWORD to = calls::tapi_state_of(sc->state, mode);
         p.log(level::info, calls::describe(*c, *l) + " found by resync");
         call_machine::transition(p, l, c, to, mode);
         calls::flush_info(p, l, c);

@@ -1,7 +1,7 @@
 // Lines and phones as devices: building them from the configuration, permanent ids, device events
-// (forwarding, DND, message waiting, service state, phone-set events), in/out of service, the
-// status-query throttle and provider::reload(). TSPI functions: devices_line.cpp,
-// devices_phone.cpp.
+// (forwarding, DND, message waiting, service state), in/out of service, the status-query throttle.
+// Phone-set status and events: devices_phone_state.cpp; provider::reload(): devices_reload.cpp;
+// TSPI functions: devices_line.cpp, devices_phone.cpp.
 #include "agents.hpp"
 #include "devices.hpp"
 #include "ctigw/protocol/log_safe.hpp"
@@ -75,18 +75,6 @@ DWORD assign_id(std::unordered_map<DWORD, std::string>& used, std::string_view e
         if (inserted || it->second == ext) return id;
         id = (id & ~id_payload) | ((id + 1) & id_payload);
     }
-}
-
-DWORD hookswitch_state_bit(protocol::hookswitch_type t) {
-    switch (t) {
-        case protocol::hookswitch_type::handset:
-            return PHONESTATE_HANDSETHOOKSWITCH;
-        case protocol::hookswitch_type::speaker:
-            return PHONESTATE_SPEAKERHOOKSWITCH;
-        case protocol::hookswitch_type::headset:
-            return PHONESTATE_HEADSETHOOKSWITCH;
-    }
-    return PHONESTATE_OTHER;
 }
 
 }  // namespace
@@ -196,36 +184,6 @@ void queue_query_locked(provider_state& p, std::function<void(std::function<void
 
 namespace {
 
-/// Sends one query for a device if it is still worth it; `handle` runs with the result.
-template <class Service>
-void query_locked(provider_state& p, const void* key, typename Service::params params,
-                  std::function<bool()> still_wanted,
-                  std::function<void(const typename Service::result&)> handle) {
-    ++devices_of(p).outstanding[key];
-    queue_query_locked(
-        p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
-            handle = std::move(handle)](std::function<void()> done_slot) {
-            auto done = [&p, key, done_slot] {
-                auto& out = devices_of(p).outstanding;
-                if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
-                done_slot();
-            };
-            if (!still_wanted() || !can_send_locked(p)) return done();
-            p.send_locked(params, [&p, handle, done, what = std::string(Service::name)](
-                                      const pbx_link::request_outcome& o) {
-                if (o.ok()) {
-                    if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
-                } else {
-                    p.log(level::debug,
-                          what + " failed: " +
-                              std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
-                              (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
-                }
-                done();
-            });
-        });
-}
-
 bool is_dnd_type(protocol::forwarding_type t) {
     return t == protocol::forwarding_type::do_not_disturb ||
            t == protocol::forwarding_type::do_not_disturb_internal ||
@@ -236,15 +194,6 @@ void report_forward_locked(provider_state& p, const line_ptr& l) {
     if (l->address_states & LINEADDRESSSTATE_FORWARD) {
         p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_FORWARD, 0);
     }
-}
-
-void report_phone_state_locked(provider_state& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
-                               DWORD_PTR p3 = 0) {
-    if (ph->phone_states & state) p.phone_event_locked(ph, PHONE_STATE, state, p2, p3);
-}
-
-DWORD to_tapi_volume(std::uint32_t percent) {
-    return static_cast<DWORD>(std::min<std::uint32_t>(percent, 100) * 0xFFFFu / 100);
 }
 
 }  // namespace
@@ -287,185 +236,11 @@ void refresh_line_locked(provider_state& p, const line_ptr& l) {
         });
 }
 
-DWORD phone_button_count(const phone& ph) {
-    DWORD n = 12;
-    for (const auto& b : ph.buttons) n = std::max<DWORD>(n, b.button + 1);
-    return std::min<DWORD>(n, 256);
-}
-
-}  // namespace devices
-
-namespace {
-
-DWORD lamp_mode_to_tapi(protocol::lamp_mode m) {
-    switch (m) {
-        case protocol::lamp_mode::off:
-            return PHONELAMPMODE_OFF;
-        case protocol::lamp_mode::steady:
-            return PHONELAMPMODE_STEADY;
-        case protocol::lamp_mode::wink:
-            return PHONELAMPMODE_WINK;
-        case protocol::lamp_mode::flash:
-            return PHONELAMPMODE_FLASH;
-        case protocol::lamp_mode::flutter:
-            return PHONELAMPMODE_FLUTTER;
-        case protocol::lamp_mode::broken_flutter:
-            return PHONELAMPMODE_BROKENFLUTTER;
-    }
-    return PHONELAMPMODE_UNKNOWN;
-}
-
-DWORD hookswitch_mode_to_tapi(protocol::hookswitch_mode m) {
-    switch (m) {
-        case protocol::hookswitch_mode::on_hook:
-            return PHONEHOOKSWITCHMODE_ONHOOK;
-        case protocol::hookswitch_mode::mic_only:
-            return PHONEHOOKSWITCHMODE_MIC;
-        case protocol::hookswitch_mode::speaker_only:
-            return PHONEHOOKSWITCHMODE_SPEAKER;
-        case protocol::hookswitch_mode::mic_and_speaker:
-            return PHONEHOOKSWITCHMODE_MICSPEAKER;
-    }
-    return PHONEHOOKSWITCHMODE_UNKNOWN;
-}
-
-DWORD& hookswitch_slot(phone& ph, protocol::hookswitch_type t) {
-    switch (t) {
-        case protocol::hookswitch_type::speaker:
-            return ph.hookswitch_speaker;
-        case protocol::hookswitch_type::headset:
-            return ph.hookswitch_headset;
-        case protocol::hookswitch_type::handset:
-            break;
-    }
-    return ph.hookswitch_handset;
-}
-
-/// Writes `text` into the display at (row, column), clipped to the display; the display is kept
-/// as rows*columns characters.
-void write_display(phone& ph, std::string_view text, std::uint32_t row, std::uint32_t column) {
-    const std::size_t size = static_cast<std::size_t>(ph.display_rows) * ph.display_columns;
-    std::u16string d = utf8_to_utf16(ph.display);
-    d.resize(size, u' ');
-    const std::size_t at = static_cast<std::size_t>(row) * ph.display_columns + column;
-    const std::u16string t = utf8_to_utf16(text);
-    for (std::size_t i = 0; i < t.size() && at + i < size; ++i) d[at + i] = t[i];
-    ph.display = utf16_to_utf8(d);
-}
-
-}  // namespace
-
-namespace devices {
-
-void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
-    if (!ph->is_open() || !ph->in_service || ph->removed || !can_send_locked(p)) return;
-    if (devices_of(p).outstanding.count(ph.get())) return;
-    std::weak_ptr<phone> wp = ph;
-    auto wanted = [wp] {
-        auto x = wp.lock();
-        return x && x->is_open() && x->in_service && !x->removed;
-    };
-    if (!ph->set_info_known) {
-        query_locked<protocol::svc::get_display>(
-            p, ph.get(), {ph->extension}, wanted,
-            [&p, wp](const protocol::svc::get_display::result& r) {
-                auto x = wp.lock();
-                if (!x) return;
-                const bool caps_changed = (r.rows != 0 && r.rows != x->display_rows) ||
-                                          (r.columns != 0 && r.columns != x->display_columns);
-                if (r.rows != 0 && r.columns != 0 && r.rows <= 64 && r.columns <= 256) {
-                    x->display_rows = r.rows;
-                    x->display_columns = r.columns;
-                }
-                const auto before = x->display;
-                x->display.clear();
-                write_display(*x, r.text, 0, 0);
-                if (caps_changed) report_phone_state_locked(p, x, PHONESTATE_CAPSCHANGE, 0);
-                if (before != x->display) report_phone_state_locked(p, x, PHONESTATE_DISPLAY, 0);
-            });
-        query_locked<protocol::svc::get_button_information>(
-            p, ph.get(), {ph->extension, std::nullopt}, wanted,
-            [&p, wp](const protocol::svc::get_button_information::result& r) {
-                auto x = wp.lock();
-                if (!x) return;
-                const DWORD before = phone_button_count(*x);
-                x->buttons = r.buttons;
-                std::sort(x->buttons.begin(), x->buttons.end(),
-                          [](const auto& a, const auto& b) { return a.button < b.button; });
-                x->set_info_known = true;
-                if (phone_button_count(*x) != before || !r.buttons.empty()) {
-                    report_phone_state_locked(p, x, PHONESTATE_CAPSCHANGE, 0);
-                }
-                // the lamps the switch just named: read their modes
-                for (const auto& b : x->buttons) {
-                    if (!b.lamp) continue;
-                    query_locked<protocol::svc::get_lamp_mode>(
-                        p, x.get(), {x->extension, *b.lamp}, [wp] { return !wp.expired(); },
-                        [&p, wp, id = b.button](const protocol::svc::get_lamp_mode::result& lr) {
-                            auto y = wp.lock();
-                            if (!y) return;
-                            const DWORD lamp = id;
-                            const DWORD m = lamp_mode_to_tapi(lr.mode);
-                            auto [it, inserted] = y->lamps.try_emplace(lamp, m);
-                            if (!inserted && it->second == m) return;
-                            it->second = m;
-                            report_phone_state_locked(p, y, PHONESTATE_LAMP, lamp);
-                        });
-                }
-            });
-    }
-    query_locked<protocol::svc::get_hookswitch_status>(
-        p, ph.get(), {ph->extension}, wanted,
-        [&p, wp](const protocol::svc::get_hookswitch_status::result& r) {
-            auto x = wp.lock();
-            if (!x) return;
-            for (const auto& h : r.hookswitches) {
-                DWORD& slot = hookswitch_slot(*x, h.hookswitch);
-                const DWORD m = hookswitch_mode_to_tapi(h.mode);
-                if (slot == m) continue;
-                slot = m;
-                report_phone_state_locked(p, x, hookswitch_state_bit(h.hookswitch), m);
-            }
-            x->status_known = true;
-        });
-    query_locked<protocol::svc::get_ringer_status>(
-        p, ph.get(), {ph->extension}, wanted,
-        [&p, wp](const protocol::svc::get_ringer_status::result& r) {
-            auto x = wp.lock();
-            if (!x) return;
-            const DWORD mode = r.mode == protocol::ringer_mode::ringing ? 1 : 0;
-            if (mode != x->ring_mode) {
-                x->ring_mode = mode;
-                report_phone_state_locked(p, x, PHONESTATE_RINGMODE, mode);
-            }
-            if (r.volume && to_tapi_volume(*r.volume) != x->ring_volume) {
-                x->ring_volume = to_tapi_volume(*r.volume);
-                report_phone_state_locked(p, x, PHONESTATE_RINGVOLUME, x->ring_volume);
-            }
-        });
-    if (ph->set_info_known) {
-        for (const auto& b : ph->buttons) {
-            if (!b.lamp) continue;
-            query_locked<protocol::svc::get_lamp_mode>(
-                p, ph.get(), {ph->extension, *b.lamp}, wanted,
-                [&p, wp, lamp = b.button](const protocol::svc::get_lamp_mode::result& r) {
-                    auto x = wp.lock();
-                    if (!x) return;
-                    const DWORD m = lamp_mode_to_tapi(r.mode);
-                    auto [it, inserted] = x->lamps.try_emplace(lamp, m);
-                    if (!inserted && it->second == m) return;
-                    it->second = m;
-                    report_phone_state_locked(p, x, PHONESTATE_LAMP, lamp);
-                });
-        }
-    }
-}
-
 }  // namespace devices
 
 // ---- modules.hpp --------------------------------------------------------------------------------
 
-namespace {
+namespace devices {
 
 line_ptr make_line(devices_context& ctx, const config::device& d) {
     auto l = std::make_shared<line>();
@@ -485,7 +260,7 @@ phone_ptr make_phone(devices_context& ctx, const config::device& d) {
     return ph;
 }
 
-}  // namespace
+}  // namespace devices
 
 void devices_build_locked(provider_state& p, const config::settings& s) {
     auto& ctx = devices_of(p);
@@ -507,12 +282,12 @@ void devices_build_locked(provider_state& p, const config::settings& s) {
     p.line_by_extension_.reserve(lines.size());
     p.phone_by_extension_.reserve(phones.size());
     for (const auto& d : lines) {
-        auto l = make_line(ctx, d);
+        auto l = devices::make_line(ctx, d);
         p.line_by_extension_.emplace(l->extension, l);
         p.lines_.push_back(std::move(l));
     }
     for (const auto& d : phones) {
-        auto ph = make_phone(ctx, d);
+        auto ph = devices::make_phone(ctx, d);
         p.phone_by_extension_.emplace(ph->extension, ph);
         p.phones_.push_back(std::move(ph));
     }
@@ -642,52 +417,6 @@ void on_forwarding_locked(provider_state& p, const line_ptr& l,
     devices::report_forward_locked(p, l);
 }
 
-void on_phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::event_body& b) {
-    using namespace protocol::evt;
-    if (const auto* du = std::get_if<display_updated>(&b)) {
-        const auto before = ph->display;
-        write_display(*ph, du->text, du->row.value_or(0), du->column.value_or(0));
-        if (before != ph->display) devices::report_phone_state_locked(p, ph, PHONESTATE_DISPLAY, 0);
-    } else if (const auto* hc = std::get_if<hookswitch_changed>(&b)) {
-        DWORD& slot = hookswitch_slot(*ph, hc->hookswitch);
-        const DWORD m = hookswitch_mode_to_tapi(hc->mode);
-        if (slot == m) return;
-        slot = m;
-        devices::report_phone_state_locked(p, ph, hookswitch_state_bit(hc->hookswitch), m);
-    } else if (const auto* lm = std::get_if<lamp_mode_changed>(&b)) {
-        const DWORD m = lamp_mode_to_tapi(lm->mode);
-        const DWORD id = devices::tapi_lamp_of(*ph, lm->lamp);
-        auto [it, inserted] = ph->lamps.try_emplace(id, m);
-        if (!inserted && it->second == m) return;
-        it->second = m;
-        devices::report_phone_state_locked(p, ph, PHONESTATE_LAMP, id);
-    } else if (const auto* bp = std::get_if<button_pressed>(&b)) {
-        DWORD mode = bp->button < 12 ? PHONEBUTTONMODE_KEYPAD : PHONEBUTTONMODE_DUMMY;
-        for (const auto& info : ph->buttons) {
-            if (info.button != bp->button) continue;
-            mode = devices::button_mode(info);
-            break;
-        }
-        if ((ph->button_modes & mode) == 0) return;
-        if (ph->button_states & PHONEBUTTONSTATE_DOWN) {
-            p.phone_event_locked(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_DOWN);
-        }
-        if (ph->button_states & PHONEBUTTONSTATE_UP) {
-            p.phone_event_locked(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_UP);
-        }
-    } else if (const auto* rs = std::get_if<ringer_status_changed>(&b)) {
-        const DWORD mode = rs->mode == protocol::ringer_mode::ringing ? 1 : 0;
-        if (mode != ph->ring_mode) {
-            ph->ring_mode = mode;
-            devices::report_phone_state_locked(p, ph, PHONESTATE_RINGMODE, mode);
-        }
-        if (rs->volume && devices::to_tapi_volume(*rs->volume) != ph->ring_volume) {
-            ph->ring_volume = devices::to_tapi_volume(*rs->volume);
-            devices::report_phone_state_locked(p, ph, PHONESTATE_RINGVOLUME, ph->ring_volume);
-        }
-    }
-}
-
 }  // namespace
 
 void devices_on_event_locked(provider_state& p, const std::string& device,
@@ -735,212 +464,8 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
         p.log(level::debug,
               "unknown event " + protocol::log_safe(ue->name, 64) + " for " + device + " ignored");
     } else if (ph) {
-        on_phone_event_locked(p, ph, b);
+        devices::phone_event_locked(p, ph, b);
     }
-}
-
-// ---- reload -------------------------------------------------------------------------------------
-
-namespace {
-
-void remove_line_locked(provider_state& p, const line_ptr& l) {
-    l->removed = true;
-    p.line_by_extension_.erase(l->extension);
-    // complete call-less requests now: TAPI closes the line after LINE_REMOVE anyway
-    auto pending = std::move(l->pending);
-    l->pending.clear();
-    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
-    if (l->awaiting_create) return;  // TAPI never heard of it (see tspi-mapping.md)
-    const DWORD id = l->device_id;
-    if (l->is_open() && l->event_proc) {
-        // An application that selected it hears LINEDEVSTATE_REMOVED first (advertised in
-        // LINEDEVCAPS.dwLineStates), then LINE_REMOVE.
-        if ((l->line_states & LINEDEVSTATE_REMOVED) != 0) {
-            p.tapi_.push([proc = l->event_proc, ht = l->ht] {
-                proc(ht, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_REMOVED, 0, 0);
-            });
-        }
-        p.tapi_.push(
-            [proc = l->event_proc, ht = l->ht, id] { proc(ht, nullptr, LINE_REMOVE, id, 0, 0); });
-    } else if (p.line_create_proc_) {
-        p.tapi_.push(
-            [proc = p.line_create_proc_, id] { proc(nullptr, nullptr, LINE_REMOVE, id, 0, 0); });
-    }
-}
-
-void remove_phone_locked(provider_state& p, const phone_ptr& ph) {
-    ph->removed = true;
-    p.phone_by_extension_.erase(ph->extension);
-    auto pending = std::move(ph->pending);
-    ph->pending.clear();
-    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(PHONEERR_OPERATIONFAILED));
-    if (ph->awaiting_create) return;
-    const DWORD id = ph->device_id;
-    if (ph->is_open() && ph->event_proc) {
-        p.tapi_.push(
-            [proc = ph->event_proc, ht = ph->ht, id] { proc(ht, PHONE_REMOVE, id, 0, 0); });
-    } else if (p.phone_create_proc_) {
-        p.tapi_.push([proc = p.phone_create_proc_, id] { proc(nullptr, PHONE_REMOVE, id, 0, 0); });
-    }
-}
-
-}  // namespace
-
-std::string provider::reload() {
-    auto& s = *state_;
-    auto loaded = s.env_.load_config
-                      ? s.env_.load_config()
-                      : std::variant<config::settings, std::string>("no configuration loader");
-    if (auto* err = std::get_if<std::string>(&loaded)) {
-        s.log(level::error, "configuration reload refused, the running configuration stays:");
-        std::size_t start = 0;
-        while (start <= err->size()) {
-            const auto end = err->find('\n', start);
-            const auto part =
-                err->substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (!part.empty()) s.log(level::error, "  " + part);
-            if (end == std::string::npos) break;
-            start = end + 1;
-        }
-        return err->empty() ? std::string("configuration refused") : *err;
-    }
-    auto next = std::move(std::get<config::settings>(loaded));
-
-    std::lock_guard lock(s.mutex_);
-    if (!s.settings_ || !s.initialized_) {
-        s.log(level::info, "configuration reload: provider not initialized, nothing to apply");
-        return {};
-    }
-    auto& ctx = devices_of(s);
-    const auto groups_before = agents::group_extensions_locked(s);
-    const auto lines = config::expand(next.devices, config::device_kind::line);
-    const auto phones = config::expand(next.devices, config::device_kind::phone);
-
-    std::unordered_map<std::string_view, const config::device*> want_lines, want_phones;
-    want_lines.reserve(lines.size());
-    want_phones.reserve(phones.size());
-    for (const auto& d : lines) want_lines.emplace(d.extension, &d);
-    for (const auto& d : phones) want_phones.emplace(d.extension, &d);
-
-    // what the link monitors now (a new line or phone of an extension already monitored for the
-    // other kind gets no new truth from the link: see below)
-    std::unordered_set<std::string> monitored_before;
-    {
-        auto before = devices_monitored_locked(s);
-        monitored_before.reserve(before.size());
-        for (auto& d : before) monitored_before.insert(std::move(d));
-    }
-    std::vector<std::string> already_monitored;
-
-    std::size_t added = 0, removed = 0, renamed = 0;
-    // removed and renamed lines (tombstones stay in lines_: their ids and handles stay stale)
-    for (std::size_t i = 0; i < s.lines_.size(); ++i) {
-        const auto l = s.lines_[i];
-        if (l->removed) continue;
-        auto it = want_lines.find(l->extension);
-        if (it == want_lines.end()) {
-            remove_line_locked(s, l);
-            ++removed;
-            continue;
-        }
-        const auto& d = *it->second;
-        std::optional<std::string> group;
-        if (!d.pickup_group.empty()) group = d.pickup_group;
-        if (l->name != d.name || l->pickup_group != group || l->role != d.role) {
-            l->name = d.name;
-            l->pickup_group = group;
-            l->role = d.role;
-            ++renamed;
-            if (l->line_states & LINEDEVSTATE_CAPSCHANGE) {
-                s.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);
-            }
-        }
-    }
-    for (const auto& d : lines) {
-        if (s.line_by_extension_.count(d.extension)) continue;
-        auto l = make_line(ctx, d);
-        l->awaiting_create = true;
-        if (monitored_before.count(l->extension)) already_monitored.push_back(l->extension);
-        const auto temp = static_cast<DWORD_PTR>(s.lines_.size());
-        s.line_by_extension_.emplace(l->extension, l);
-        s.lines_.push_back(l);
-        ++added;
-        if (s.line_create_proc_) {
-            s.tapi_.push([proc = s.line_create_proc_, hp = s.provider_handle_, temp] {
-                proc(nullptr, nullptr, LINE_CREATE, reinterpret_cast<DWORD_PTR>(hp), temp, 0);
-            });
-        }
-    }
-    for (std::size_t i = 0; i < s.phones_.size(); ++i) {
-        const auto ph = s.phones_[i];
-        if (ph->removed) continue;
-        auto it = want_phones.find(ph->extension);
-        if (it == want_phones.end()) {
-            remove_phone_locked(s, ph);
-            ++removed;
-            continue;
-        }
-        if (ph->name != it->second->name) {
-            ph->name = it->second->name;
-            ++renamed;
-            devices::report_phone_state_locked(s, ph, PHONESTATE_CAPSCHANGE, 0);
-        }
-    }
-    for (const auto& d : phones) {
-        if (s.phone_by_extension_.count(d.extension)) continue;
-        auto ph = make_phone(ctx, d);
-        ph->awaiting_create = true;
-        if (monitored_before.count(ph->extension)) already_monitored.push_back(ph->extension);
-        const auto temp = static_cast<DWORD_PTR>(s.phones_.size());
-        s.phone_by_extension_.emplace(ph->extension, ph);
-        s.phones_.push_back(ph);
-        ++added;
-        if (s.phone_create_proc_) {
-            s.tapi_.push([proc = s.phone_create_proc_, hp = s.provider_handle_, temp] {
-                proc(nullptr, PHONE_CREATE, reinterpret_cast<DWORD_PTR>(hp), temp, 0);
-            });
-        }
-    }
-
-    const bool link_changed =
-        next.link.endpoints.size() != s.settings_->link.endpoints.size() ||
-        !std::equal(next.link.endpoints.begin(), next.link.endpoints.end(),
-                    s.settings_->link.endpoints.begin(),
-                    [](const auto& a, const auto& b) { return a.url == b.url; }) ||
-        next.link.tls.ca_file != s.settings_->link.tls.ca_file ||
-        next.link.auth.token_file != s.settings_->link.auth.token_file ||
-        next.link.auth.token_env != s.settings_->link.auth.token_env;
-    if (link_changed) {
-        s.log(level::warn,
-              "configuration reload: switch settings changed; they apply at the next "
-              "provider start (TSPI_providerInit)");
-    }
-    if ((added != 0 || removed != 0) && s.link_) {
-        // The link monitors the new set: added extensions are monitored and snapshot (each comes
-        // in service when its truth arrives, at once if the link is live: on_device_truth), removed
-        // ones get MonitorStop. set_devices never blocks nor calls back synchronously, so it is
-        // called under the lock, which keeps successive reloads in order.
-        s.link_->set_devices(devices_monitored_locked(s));
-        // A new line (phone) of an extension already monitored for its phone (line) gets no new
-        // truth: the device's events already flow, so it is in service whenever the link is live.
-        // (Calls that existed before the reload show up on the new line at the next resync.)
-        if (s.link_live_) {
-            for (const auto& ext : already_monitored) {
-                auto l = s.line_by_extension_.find(ext);
-                auto ph = s.phone_by_extension_.find(ext);
-                const bool up = (l != s.line_by_extension_.end() && l->second->in_service) ||
-                                (ph != s.phone_by_extension_.end() && ph->second->in_service);
-                if (up) devices_set_in_service_locked(s, ext, true);
-            }
-        }
-    }
-    s.dial_plan_.emplace(next.dialing);
-    s.settings_ = std::move(next);
-    agents::groups_changed_locked(s, groups_before);
-    s.log(level::info, "configuration reloaded: " + std::to_string(added) + " devices added, " +
-                           std::to_string(removed) + " removed, " + std::to_string(renamed) +
-                           " renamed");
-    return {};
 }
 
 }  // namespace ctigw::tsp

@@ -20,6 +20,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ctigw/protocol/log_safe.hpp"
+#include "ctigw/config/devices.hpp"
 #include "state.hpp"
 
 namespace ctigw::tsp {
@@ -127,6 +129,23 @@ void fan_in_locked(provider_state& p, std::vector<protocol::service_params> ops,
 /// Queues a device-status query (see devices_context::queries); `run` receives a `done`
 /// callback that it must call exactly once when its request completes.
 void queue_query_locked(provider_state& p, std::function<void(std::function<void()> done)> run);
+/// Queues one status query for a device (`key`: its line or phone object) if it is still
+/// `still_wanted` when its turn comes; `handle` runs with the result, a failure is logged.
+template <class Service>
+void query_locked(provider_state& p, const void* key, typename Service::params params,
+                  std::function<bool()> still_wanted,
+                  std::function<void(const typename Service::result&)> handle);
+/// A line / phone of a configured device, with its permanent id (probed past collisions).
+line_ptr make_line(devices_context& ctx, const config::device& d);
+phone_ptr make_phone(devices_context& ctx, const config::device& d);
+/// PHONE_STATE(state, p2, p3) to the phone's application when it selected `state`.
+void report_phone_state_locked(provider_state& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
+                               DWORD_PTR p3 = 0);
+/// The switch's volume (0..100 %) on TAPI's scale (0..0xFFFF).
+DWORD to_tapi_volume(std::uint32_t percent);
+/// A phone-set event of the switch (display, hookswitch, lamp, button, ringer) for `ph`:
+/// PHONE_STATE / PHONE_BUTTON as selected (devices_phone_state.cpp).
+void phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::event_body& b);
 /// Refreshes what TAPI reads for an open device: forwarding + DND for a line; display, buttons,
 /// hookswitches, ringer and lamps for a phone. No-op unless open and in service and the link is
 /// live, or while a refresh of the device is outstanding. Called at open, when the device comes
@@ -155,6 +174,37 @@ struct call_counts {
     DWORD active = 0, on_hold = 0, on_hold_pending = 0;
 };
 call_counts count_calls(const line& l);
+
+// ---- template definitions -----------------------------------------------------------------------
+
+template <class Service>
+void query_locked(provider_state& p, const void* key, typename Service::params params,
+                  std::function<bool()> still_wanted,
+                  std::function<void(const typename Service::result&)> handle) {
+    ++devices_of(p).outstanding[key];
+    queue_query_locked(
+        p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
+            handle = std::move(handle)](std::function<void()> done_slot) {
+            auto done = [&p, key, done_slot] {
+                auto& out = devices_of(p).outstanding;
+                if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
+                done_slot();
+            };
+            if (!still_wanted() || !can_send_locked(p)) return done();
+            p.send_locked(params, [&p, handle, done, what = std::string(Service::name)](
+                                      const pbx_link::request_outcome& o) {
+                if (o.ok()) {
+                    if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
+                } else {
+                    p.log(level::debug,
+                          what + " failed: " +
+                              std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
+                              (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
+                }
+                done();
+            });
+        });
+}
 
 }  // namespace devices
 
