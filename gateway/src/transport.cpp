@@ -565,12 +565,12 @@ void server::send_malformed(std::uint32_t count) {
     impl_->core->send_malformed(count);
 }
 
-void server::send_raw(std::string frame) {
+void server::send_raw(const std::string& frame) {
     impl_->core->log("fault: sending a raw frame of " + std::to_string(frame.size()) + " bytes");
     for (auto& [id, s] : impl_->core->sessions) s->send(frame);
 }
 
-void server::close_sessions(std::uint16_t code, std::string reason) {
+void server::close_sessions(std::uint16_t code, const std::string& reason) {
     impl_->core->log("fault: closing every session with code " + std::to_string(code));
     auto sessions = impl_->core->sessions;  // close() may erase from the map
     for (auto& [id, s] : sessions) s->close(code, reason);

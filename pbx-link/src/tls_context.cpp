@@ -62,7 +62,8 @@ int supply_passphrase(char* buf, int size, int /*rwflag*/, void* userdata) {
     src->asked = true;
     const std::string& p = *src->passphrase;
     if (p.empty() || size < 0 || p.size() > static_cast<std::size_t>(size)) return 0;
-    std::memcpy(buf, p.data(), p.size());
+    // OpenSSL reads the length returned, not a terminator.
+    std::memcpy(buf, p.data(), p.size());  // NOLINT(bugprone-not-null-terminated-result)
     return static_cast<int>(p.size());
 }
 

@@ -185,7 +185,7 @@ void query_locked(provider_state& p, const void* key, typename Service::params p
     queue_query_locked(
         p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
             handle = std::move(handle)](std::function<void()> done_slot) {
-            auto done = [&p, key, done_slot] {
+            auto done = [&p, key, done_slot = std::move(done_slot)] {
                 auto& out = devices_of(p).outstanding;
                 if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
                 done_slot();

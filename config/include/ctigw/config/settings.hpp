@@ -131,7 +131,7 @@ struct logging_settings {
 
 /** Resource limits for the protocol codec and the switch link. */
 struct limit_settings {
-    std::size_t max_frame_bytes = 1024 * 1024;
+    std::size_t max_frame_bytes = std::size_t{1024} * 1024;
     std::size_t max_string_length = 4096;
     std::size_t max_list_length = 10000;
     std::size_t max_requests_in_flight = 64;

@@ -173,9 +173,9 @@ class server {
     /// Sends `count` malformed frames to every session (broken JSON, wrong types, unknown type...).
     void send_malformed(std::uint32_t count);
     /// Sends `frame` as is (a text frame) to every session: oversized or hostile content.
-    void send_raw(std::string frame);
+    void send_raw(const std::string& frame);
     /// Closes every session with this close code and reason (the reason as given, unchecked).
-    void close_sessions(std::uint16_t code, std::string reason);
+    void close_sessions(std::uint16_t code, const std::string& reason);
     /// Answers the next `count` requests for `service` with `error` instead of executing them.
     void refuse_service(std::string service, protocol::csta_error error, std::uint32_t count);
     /// Reorders (true) events of different calls within each burst; each call's own order stays.

@@ -20,7 +20,7 @@ namespace ctigw::protocol {
 /// Hard limits a receiver enforces on untrusted frames (docs/protocol.md §7). Configurable; the
 /// defaults are the documented ones.
 struct codec_limits {
-    std::size_t max_frame_bytes = 1024 * 1024;
+    std::size_t max_frame_bytes = std::size_t{1024} * 1024;
     std::size_t max_string_length = 4096;     ///< bytes of any string member, after unescaping
     std::size_t max_list_length = 10000;      ///< items of any array member
     std::size_t max_correlator_bytes = 4096;  ///< decoded bytes of correlatorData
