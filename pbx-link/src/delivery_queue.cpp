@@ -79,6 +79,7 @@ void delivery_queue::run() {
             try {
                 on_resume_();
             } catch (...) {  // posting to the strand only allocates; keep the thread alive
+                if (log_) log_(log_level::error, "link: resuming the reading failed");
             }
         }
         try {

@@ -1,6 +1,6 @@
 // The link's state machine (docs/state-machines/link.md): the transition table and the single
 // transition() that writes the state, logs `from -> to (why)` and tells the observer. The link
-// (beast_link.cpp) translates what happens on the wire into link_event values and performs the
+// (beast_link.hpp) translates what happens on the wire into link_event values and performs the
 // actions after a transition; this class owns the rules only, so every edge is unit-testable.
 //
 // Thread safety: one thread (the link's strand) at a time.

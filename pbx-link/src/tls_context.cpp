@@ -225,8 +225,10 @@ void watch_certificate_request(SSL* ssl, bool* requested) {
     SSL_set_ex_data(ssl, certificate_request_index(), requested);
 }
 
-bool verify_certificate(bool preverified, ssl::verify_context& vc, const std::string& host,
-                        std::string& refusal) {
+namespace {
+
+bool check_certificate(bool preverified, ssl::verify_context& vc, const std::string& host,
+                       std::string& refusal) {
     X509_STORE_CTX* ctx = vc.native_handle();
     const ssl::host_name_verification by_name(host);
     bool ok = by_name(preverified, vc);
@@ -256,6 +258,19 @@ bool verify_certificate(bool preverified, ssl::verify_context& vc, const std::st
         }
     }
     return ok;
+}
+
+}  // namespace
+
+bool verify_certificate(bool preverified, ssl::verify_context& vc, const std::string& host,
+                        std::string& refusal) {
+    // Called from OpenSSL's C code: nothing may propagate. Out of memory refuses the certificate.
+    try {
+        return check_certificate(preverified, vc, host, refusal);
+    } catch (...) {
+        X509_STORE_CTX_set_error(vc.native_handle(), X509_V_ERR_OUT_OF_MEM);
+        return false;
+    }
 }
 
 std::string check_pin(SSL* ssl, const std::string& pinned) {

@@ -1,7 +1,7 @@
 // TLS for the link: the client context under the project's policy (ctigw/protocol/tls_policy.hpp),
 // the client identity (an encrypted key included: never OpenSSL's console prompt, which would
 // block the I/O thread), the checks of the switch's certificate, and TLS errors in an operator's
-// words. Asio's and OpenSSL's headers stay in this file's .cpp and beast_link.cpp.
+// words. Asio's and OpenSSL's headers stay in this file's .cpp, connection.cpp and link_io.cpp.
 //
 // Thread safety: tls_context_factory belongs to the link's strand; the free functions are pure
 // (or touch only the SSL object they are given) and run on any thread.
@@ -52,7 +52,7 @@ void watch_certificate_request(SSL* ssl, bool* requested);
 
 /// The verify callback: OpenSSL's chain verdict, then the host name (SAN DNS or IP), then a leaf
 /// that is a CA (basicConstraints CA:TRUE) is refused. The first refusal's reason goes into
-/// `refusal` (the handshake error only says "verify failed").
+/// `refusal` (the handshake error only says "verify failed"). Never throws (OpenSSL calls it).
 bool verify_certificate(bool preverified, boost::asio::ssl::verify_context& vc,
                         const std::string& host, std::string& refusal);
 

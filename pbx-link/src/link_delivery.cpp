@@ -1,0 +1,169 @@
+// beast_link: frames in, events out. Logs and figures; every link_callbacks call goes through
+// the delivery queue (the delivery thread), and a full queue pauses reading (backpressure).
+#include <string>
+
+#include "beast_link.hpp"
+#include "ctigw/protocol/log_safe.hpp"
+#include "endpoint.hpp"
+
+namespace ctigw::pbx_link::detail {
+
+using protocol::log_safe;
+
+// ---- logging, figures ----
+
+link_settings beast_link::loggable(link_settings s) {
+    for (auto& ep : s.endpoints) ep.url = without_query(ep.url);
+    return s;
+}
+
+void beast_link::write_log(int level, const std::string& line) const noexcept {
+    if (!log_) return;
+    try {
+        log_(level, line);
+    } catch (...) {  // a logger must not take the link down
+    }
+}
+
+void beast_link::internal_error(const char* what, const char* error) noexcept {
+    try {
+        write_log(log_level::error,
+                  std::string("pbx-link: internal error in ") + what + ": " + error);
+        if (conn_) lose_connection(std::string("internal error: ") + error);
+    } catch (...) {  // out of memory: the session (if any) is left to the heartbeat check
+    }
+}
+
+link_figures beast_link::figures() const {
+    std::lock_guard lock(fig_mutex_);
+    link_figures f = fig_;
+    f.delivery_queue = delivery_.size();
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
+    std::uint64_t n = 0;
+    for (const auto& [sec, count] : rate_) {
+        // the last 4 complete seconds
+        if (sec >= now_s - 4 && sec < now_s) n += count;
+    }
+    f.events_per_second = static_cast<double>(n) / 4.0;
+    return f;
+}
+
+void beast_link::count_event() {
+    const auto sec =
+        std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
+    update([&](link_figures& f) {
+        ++f.events;
+        auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
+        if (slot.first != sec) slot = {sec, 0};
+        ++slot.second;
+    });
+}
+
+void beast_link::update_codec_figures() {
+    const auto& s = codec_->stats();
+    update([&](link_figures& f) {
+        f.unknown_messages = s.unknown_events + s.unknown_members + s.unknown_enum_values;
+    });
+}
+
+// ---- delivery ----
+
+void beast_link::deliver(delivery_queue::item fn, bool essential) {
+    if (!delivery_.push(std::move(fn), essential) && !read_paused_) {
+        read_paused_ = true;
+        write_log(log_level::warn, "pbx-link: delivery queue full (" +
+                                       std::to_string(settings_.max_delivery_queue) +
+                                       "): reading paused until the consumer catches up");
+        if (conn_) conn_->pause_reading();
+    }
+}
+
+void beast_link::on_delivery_drained() {
+    io_.post([this] {
+        guarded("delivery drained", [&] {
+            if (!read_paused_) return;
+            read_paused_ = false;
+            write_log(log_level::info, "pbx-link: delivery queue drained: reading resumed");
+            if (conn_) conn_->resume_reading();
+        });
+    });
+}
+
+void beast_link::complete(completion done, request_outcome o) {
+    if (!done) return;
+    deliver([d = std::move(done), o = std::move(o)]() { d(o); }, true);
+}
+
+request_outcome beast_link::failed(request_failure f) {
+    request_outcome o;
+    o.failure = f;
+    return o;
+}
+
+void beast_link::on_transition(link_state from, link_state to, const std::string& why) {
+    update([&](link_figures& f) { f.state = to; });
+    deliver([this, from, to, why] { callbacks_.on_state(from, to, why); },
+            to == link_state::stopped);
+}
+
+void beast_link::report_down(const std::string& reason, bool restarted, bool connection_kept) {
+    if (!reported_up_ && !restarted) return;
+    reported_up_ = false;
+    deliver(
+        [this, d = link_down{reason, restarted, connection_kept}] { callbacks_.on_link_down(d); },
+        false);
+}
+
+// ---- frames in ----
+
+void beast_link::on_frame(connection_base* c, std::string_view frame, bool text) {
+    if (!current(c)) return;
+    if (!text) return malformed(frame.size(), "binary frame");
+    auto decoded = codec_->decode(frame);
+    update_codec_figures();
+    if (!decoded.ok()) return malformed(frame.size(), decoded.error().to_string());
+    std::visit([&](auto& m) { on_message(m); }, decoded.value());
+}
+
+void beast_link::on_oversized(connection_base* c, std::size_t limit) {
+    if (!current(c)) return;
+    update([&](link_figures& f) { ++f.malformed_frames; });
+    drop_session(1009, "message too big",
+                 "a message from the switch exceeds the frame limit of " + std::to_string(limit) +
+                     " bytes (closed 1009)");
+}
+
+void beast_link::malformed(std::size_t bytes, const std::string& why) {
+    // The content may hold secrets: log the length and the decoder's verdict only.
+    update([&](link_figures& f) { ++f.malformed_frames; });
+    // The verdict may quote the frame (a member name, an unknown value): made log-safe.
+    write_log(log_level::warn, "pbx-link: malformed frame (" + std::to_string(bytes) +
+                                   " bytes) skipped: " + log_safe(why));
+    if (malformed_.count(clock::now())) {
+        drop_session(4000, "too many malformed frames",
+                     "more than " + std::to_string(malformed_.tolerance()) +
+                         " malformed frames within a minute (closed 4000)");
+    }
+}
+
+void beast_link::on_message(protocol::event_message& m) {
+    if (!check_seq(m.seq)) return;
+    if (std::holds_alternative<protocol::evt::unknown_event>(m.body))
+        return;  // counted by the codec
+    const std::string* device = m.monitor_ref ? monitors_.device_of(*m.monitor_ref) : nullptr;
+    if (!device) {
+        write_log(log_level::debug, "pbx-link: event for an unknown monitor dropped");
+        return;
+    }
+    // Before its snapshot the device's events are already reflected in it (§8).
+    if (!monitors_.ready(*device)) return;
+    count_event();
+    deliver([this, d = *device, e = std::move(m)] { callbacks_.on_event(d, e); }, false);
+}
+
+void beast_link::on_message(protocol::request&) {
+    write_log(log_level::warn, "pbx-link: the switch sent a request (not in version 1); ignored");
+}
+
+}  // namespace ctigw::pbx_link::detail

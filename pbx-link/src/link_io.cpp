@@ -1,0 +1,255 @@
+#include "link_io.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <openssl/ssl.h>
+
+#include <exception>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "connection_factory.hpp"
+#include "endpoint.hpp"
+#include "tls_context.hpp"
+
+namespace ctigw::pbx_link::detail {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+struct link_io::impl {
+    impl(const link_settings& s, log_sink l)
+        : settings(s),
+          log(std::move(l)),
+          strand(net::make_strand(io)),
+          tls(settings.tls, log),
+          probe_socket(strand),
+          probe_resolver(strand),
+          probe_timer(strand) {}
+
+    /// Runs `f`; what it throws is logged, never passed to Asio.
+    template <class F>
+    bool guarded(const char* what, F&& f) noexcept {
+        try {
+            f();
+            return true;
+        } catch (const std::exception& e) {
+            log_error(what, e.what());
+        } catch (...) {
+            log_error(what, "a non-standard exception");
+        }
+        return false;
+    }
+
+    void log_error(const char* what, const char* error) noexcept {
+        try {
+            if (log) log(log_level::error, std::string("pbx-link: ") + what + " threw: " + error);
+        } catch (...) {  // out of memory: nothing more to do
+        }
+    }
+
+    void start_probe(endpoint primary, milliseconds timeout);
+    void probe_tls(const endpoint& primary);
+    /// Closes what the probe has open: its pending operation completes with an error.
+    void cut_probe() {
+        error_code ignored;
+        probe_resolver.cancel();
+        probe_socket.close(ignored);
+        if (auto p = probe_stream.lock()) p->lowest_layer().close(ignored);
+    }
+    void finish_probe(bool reachable) {
+        probe_timer.cancel();
+        auto done = std::exchange(probe_done, {});
+        if (done) guarded("the probe's completion", [&] { done(reachable); });
+    }
+    /// A probe step: a failure ends the probe (unreachable).
+    template <class F>
+    void probe_step(F&& f) noexcept {
+        if (guarded("the probe of the primary", std::forward<F>(f))) return;
+        guarded("the probe of the primary", [&] {
+            cut_probe();
+            finish_probe(false);
+        });
+    }
+
+    const link_settings& settings;
+    log_sink log;
+    net::io_context io;
+    strand_t strand;
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+    std::thread thread;
+    tls_context_factory tls;
+
+    tcp::socket probe_socket;
+    tcp::resolver probe_resolver;
+    std::weak_ptr<ssl::stream<tcp::socket>> probe_stream;  ///< the TLS probe while it runs
+    net::steady_timer probe_timer;                         ///< bounds a probe (its timeout)
+    std::function<void(bool)> probe_done;
+    bool probe_cancelled = false;
+};
+
+link_io::link_io(const link_settings& settings, log_sink log)
+    : impl_(std::make_unique<impl>(settings, std::move(log))) {}
+
+link_io::~link_io() = default;
+
+void link_io::start_thread() {
+    auto& p = *impl_;
+    p.io.restart();
+    p.work.emplace(p.io.get_executor());
+    p.thread = std::thread([&p] {
+        for (;;) {
+            try {
+                p.io.run();
+                return;
+            } catch (const std::exception& e) {  // handlers catch their own; belt and braces
+                p.log_error("the I/O thread", e.what());
+            } catch (...) {
+                p.log_error("the I/O thread", "a non-standard exception");
+            }
+        }
+    });
+}
+
+void link_io::release() {
+    impl_->work.reset();
+}
+
+void link_io::join() {
+    if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void link_io::post(task fn) {
+    net::post(impl_->strand,
+              [p = impl_.get(), fn = std::move(fn)] { p->guarded("a task on the strand", fn); });
+}
+
+std::shared_ptr<connection_base> link_io::connect(connection_owner& owner, const endpoint& ep,
+                                                  std::string& error) {
+    auto& p = *impl_;
+    std::shared_ptr<ssl::context> ctx;
+    if (ep.secure) {
+        error = p.tls.make(ctx);
+        if (!error.empty()) return nullptr;
+    }
+    return make_connection(p.strand, owner, p.settings, ep, std::move(ctx), p.log);
+}
+
+// ---- the probe of the primary ----
+
+void link_io::probe(const endpoint& primary, milliseconds timeout, std::function<void(bool)> done) {
+    impl_->probe_done = std::move(done);
+    impl_->start_probe(primary, timeout);
+}
+
+void link_io::cancel_probe() {
+    impl_->probe_cancelled = true;
+    impl_->probe_timer.cancel();
+    impl_->cut_probe();
+}
+
+void link_io::impl::start_probe(endpoint primary, milliseconds timeout) {
+    probe_cancelled = false;
+    // A primary that takes the connection and then says nothing must not hold the probe.
+    probe_timer.expires_after(timeout);
+    probe_timer.async_wait([this](error_code ec) {
+        if (!ec) guarded("the probe's timer", [&] { cut_probe(); });
+    });
+    const auto port = std::to_string(primary.port);
+    probe_resolver.async_resolve(
+        primary.host, port,
+        [this, primary](error_code ec, const tcp::resolver::results_type& results) {
+            probe_step([&] {
+                if (ec || probe_cancelled) return finish_probe(false);
+                net::async_connect(probe_socket, results,
+                                   [this, primary](error_code ec2, const tcp::endpoint&) {
+                                       probe_step([&] {
+                                           if (ec2 || probe_cancelled || !primary.secure) {
+                                               error_code ignored;
+                                               probe_socket.close(ignored);
+                                               return finish_probe(!ec2);
+                                           }
+                                           probe_tls(primary);
+                                       });
+                                   });
+            });
+        });
+}
+
+void link_io::impl::probe_tls(const endpoint& primary) {
+    std::shared_ptr<ssl::context> ctx;
+    if (!tls.make(ctx).empty()) {
+        error_code ignored;
+        probe_socket.close(ignored);
+        return finish_probe(false);
+    }
+    auto host = std::make_shared<std::string>(
+        settings.tls.server_name.empty() ? primary.host : settings.tls.server_name);
+    // The stream owns the socket now (probe_socket is as new again) and ends with the probe.
+    auto stream = std::make_shared<ssl::stream<tcp::socket>>(std::move(probe_socket), *ctx);
+    probe_stream = stream;
+    auto refusal = std::make_shared<std::string>();
+    error_code ec;
+    if (!is_ip_literal(*host)) SSL_set_tlsext_host_name(stream->native_handle(), host->c_str());
+    if (settings.tls.verify_peer) {
+        stream->set_verify_mode(ssl::verify_peer, ec);
+        stream->set_verify_callback(
+            [host, refusal](bool preverified, ssl::verify_context& vc) {
+                return verify_certificate(preverified, vc, *host, *refusal);
+            },
+            ec);
+    }
+    stream->async_handshake(ssl::stream_base::client, [this, stream, ctx](error_code hec) {
+        probe_step([&] {
+            const auto& pin = settings.tls.pinned_sha256;
+            const bool ok =
+                !hec && (pin.empty() || check_pin(stream->native_handle(), pin).empty());
+            error_code ignored;
+            stream->lowest_layer().close(ignored);
+            probe_stream.reset();
+            finish_probe(ok && !probe_cancelled);
+        });
+    });
+}
+
+// ---- timers ----
+
+struct link_timer::impl {
+    impl(strand_t& strand, link_io::impl& owner) : timer(strand), io(owner) {}
+    net::steady_timer timer;
+    link_io::impl& io;
+};
+
+link_timer::link_timer(link_io& io) : impl_(std::make_unique<impl>(io.impl_->strand, *io.impl_)) {}
+
+link_timer::~link_timer() = default;
+
+void link_timer::expires_after(milliseconds d) {
+    impl_->timer.expires_after(d);
+}
+
+void link_timer::expires_at(time_point t) {
+    impl_->timer.expires_at(t);
+}
+
+void link_timer::wait(link_io::task on_expiry) {
+    impl_->timer.async_wait([io = &impl_->io, f = std::move(on_expiry)](error_code ec) {
+        if (!ec) io->guarded("a timer's task", f);
+    });
+}
+
+void link_timer::cancel() {
+    impl_->timer.cancel();
+}
+
+}  // namespace ctigw::pbx_link::detail
