@@ -187,8 +187,7 @@ outcome<sv::get_button_information> switch_model::impl::serve(
     return out;
 }
 
-// ---- control side
-// --------------------------------------------------------------------------------
+// ---- control side -------------------------------------------------------------------------------
 
 std::string switch_model::impl::device_action(const std::string& device, const std::string& action,
                                               time_point now) {
