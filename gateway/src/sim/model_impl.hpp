@@ -148,6 +148,11 @@ csta_error bad_state(std::string_view value, std::string message);
 /// operation/valueOutOfRange: a parameter the model cannot take (the message names it).
 csta_error out_of_range(std::string message);
 
+/// A non-empty string of ASCII digits (extension ranges, list cursors).
+bool all_digits(std::string_view s);
+/// The value of a digit string (all_digits); 0 if it does not fit.
+std::uint64_t to_number(std::string_view s);
+
 template <class S>
 using outcome = std::variant<typename S::result, csta_error>;
 

@@ -1,0 +1,10 @@
+// The JSON decoders of every service's params, instantiated apart from the other message kinds.
+#include "json_decode.hpp"
+
+namespace ctigw::protocol::json_impl {
+
+constinit const std::array<decode_fn<service_params>, std::variant_size_v<service_params>>
+    service_params_decoders = make_decoders<service_params>(
+        std::make_index_sequence<std::variant_size_v<service_params>>{});
+
+}  // namespace ctigw::protocol::json_impl
