@@ -109,12 +109,13 @@ tidy: build
 # exports, the switch link, and the gateway's Asio code (handlers, transport, AMI). The whole
 # product with the static analyzer (`make tidy`) takes ~35 s a file on this machine: too long for
 # every run.
-TIDY_FILES = $(wildcard tsp/src/exports_*.cpp pbx-link/src/*.cpp) gateway/src/transport.cpp \
+TIDY_FILES = $(filter-out %/windows_trust.cpp,$(wildcard tsp/src/exports_*.cpp pbx-link/src/*.cpp)) \
+             gateway/src/transport.cpp \
              gateway/src/asterisk/ami_link.cpp gateway/src/app/service.cpp \
              gateway/src/sim_backend.cpp gateway/src/status/status_http.cpp
 tidy-check: build
-	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet -checks=-clang-analyzer-* \
-	  -warnings-as-errors='*' $(abspath $(TIDY_FILES)) > $(BUILD)/tidy.log 2>&1 \
+	printf '%s\n' $(abspath $(TIDY_FILES)) | xargs -P $(JOBS) -n 1 clang-tidy -p $(BUILD) --quiet \
+	  --checks=-clang-analyzer-* --warnings-as-errors='*' > $(BUILD)/tidy.log 2>&1 \
 	  || { grep -E 'warning:|error:' $(BUILD)/tidy.log | sort -u; exit 1; }
 
 clean:

@@ -246,7 +246,7 @@ class connection final : public connection_base,
         if (!ws_.is_message_done()) {
             // A little over the codec's limit, so that an oversized frame still reaches the
             // decoder and is counted and skipped (§9); past that the session ends.
-            const std::size_t limit = settings_.limits.max_frame_bytes + 64 * 1024;
+            const std::size_t limit = settings_.limits.max_frame_bytes + std::size_t{64} * 1024;
             if (buffer_.size() <= limit) return do_read();
             buffer_.consume(buffer_.size());
             report([&] { owner_.on_oversized(this, limit); });

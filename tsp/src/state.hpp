@@ -84,8 +84,8 @@ enum class call_role : std::uint8_t {
 /// Only the provider (under its lock) touches a call; the dispatcher reads `ht` only.
 class call : public std::enable_shared_from_this<call> {
   public:
-    call(std::uint64_t handle, std::shared_ptr<line> owner)
-        : handle_(handle), owner_(std::move(owner)) {}
+    call(std::uint64_t handle, const std::shared_ptr<line>& owner)
+        : handle_(handle), owner_(owner) {}
 
     std::uint64_t handle() const { return handle_; }  ///< the HDRVCALL value; never reused
     HDRVCALL hd() const { return reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(handle_)); }

@@ -277,14 +277,14 @@ struct link::impl : std::enable_shared_from_this<impl> {
         // The secret goes into the wire text only; no log line ever shows action headers.
         submit(
             "Login", {{"Username", s_.username}, {"Secret", s_.secret}, {"Events", "on"}},
-            [self = shared_from_this(), attempt = attempt_](action_result r) {
+            [self = shared_from_this(), attempt = attempt_](const action_result& r) {
                 if (attempt != self->attempt_) return;
-                self->on_login(std::move(r));
+                self->on_login(r);
             },
             true);
     }
 
-    void on_login(action_result r) {
+    void on_login(const action_result& r) {
         if (r.error == action_error::refused) {
             const auto why = r.response.get("Message");
             return fail("login refused by Asterisk for user \"" + protocol::log_safe(s_.username) +
@@ -312,7 +312,7 @@ struct link::impl : std::enable_shared_from_this<impl> {
             self->guarded([&] {
                 self->submit(
                     "Ping", {},
-                    [self, attempt](action_result r) {
+                    [self, attempt](const action_result& r) {
                         if (attempt != self->attempt_) return;
                         if (r.ok()) return self->arm_ping();
                         if (r.error == action_error::timeout) {
@@ -328,12 +328,12 @@ struct link::impl : std::enable_shared_from_this<impl> {
 
     // ---- actions ----------------------------------------------------------------------------
 
-    void send(std::string action, std::vector<header> headers, completion done) {
+    void send(std::string action, const std::vector<header>& headers, completion done) {
         if (state_ != link_state::up) {
             return post_error(std::move(done), action_error::not_up,
                               "the AMI link is not up (" + std::string(to_string(state_)) + ")");
         }
-        submit(std::move(action), std::move(headers), std::move(done), false);
+        submit(std::move(action), headers, std::move(done), false);
     }
 
     void submit(std::string action, const std::vector<header>& headers, completion done,
@@ -578,7 +578,7 @@ struct link::impl : std::enable_shared_from_this<impl> {
     net::steady_timer tick_timer_;
     std::minstd_rand random_{std::random_device{}()};
     parser parser_;
-    std::array<char, 16 * 1024> read_buffer_{};
+    std::array<char, std::size_t{16} * 1024> read_buffer_{};
     std::deque<std::string> queue_;
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
@@ -604,8 +604,8 @@ void link::start() {
 void link::stop() {
     impl_->stop(true);
 }
-void link::send(std::string action, std::vector<header> headers, completion done) {
-    impl_->send(std::move(action), std::move(headers), std::move(done));
+void link::send(std::string action, const std::vector<header>& headers, completion done) {
+    impl_->send(std::move(action), headers, std::move(done));
 }
 link_state link::state() const noexcept {
     return impl_->state_;

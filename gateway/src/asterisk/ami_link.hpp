@@ -122,7 +122,7 @@ class link {
     /// `done` runs exactly once, on the io thread and never inside send(): with the response
     /// (list actions: plus their events), or with an error (see action_error). Names and values
     /// with CR, LF or NUL (names also ':' or space) are refused, never sent.
-    void send(std::string action, std::vector<header> headers, completion done);
+    void send(std::string action, const std::vector<header>& headers, completion done);
 
     link_state state() const noexcept;
     std::size_t pending_actions() const noexcept;

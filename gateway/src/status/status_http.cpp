@@ -31,7 +31,7 @@ using request = http::request<http::string_body>;
 // After an error answer, the rest of a refused request is read and dropped for a short while
 // before the socket closes: closing with unread data makes the kernel send RST, which can
 // destroy the answer before the client reads it.
-constexpr std::size_t linger_max_bytes = 64 * 1024;
+constexpr std::size_t linger_max_bytes = std::size_t{64} * 1024;
 constexpr std::chrono::seconds linger_max_time{2};
 
 }  // namespace
@@ -292,7 +292,10 @@ status_server::status_server(net::io_context& io, status_options options)
     : impl_(std::make_shared<impl>(io, std::move(options))) {}
 
 status_server::~status_server() {
-    stop();
+    try {
+        stop();
+    } catch (...) {  // a destructor must not throw; the io_context's end closes what is left
+    }
 }
 
 std::string status_server::start() {
