@@ -52,7 +52,7 @@ struct asterisk_backend::impl final : ami::link_listener {
           core(
               make_core_settings(),
               [this](std::string action, std::vector<ami::header> headers, ami::completion done) {
-                  link.send(std::move(action), std::move(headers), std::move(done));
+                  link.send(std::move(action), headers, std::move(done));
               },
               [this](std::string_view line) {
                   if (log) log(config::log_level::info, line);

@@ -152,27 +152,10 @@ class connection final : public connection_base,
 
     void start_tls() {
         if constexpr (Tls) {
-            SSL* ssl_handle = ws_.next_layer().native_handle();
-            // SNI carries host names only (RFC 6066 §3), never IP literals.
-            if (!is_ip_literal(verify_host_) &&
-                SSL_set_tlsext_host_name(ssl_handle, verify_host_.c_str()) != 1) {
-                return fail_with("TLS: cannot set SNI to " + verify_host_);
-            }
-            watch_certificate_request(ssl_handle, &certificate_requested_);
-            beast::error_code ec;
-            if (settings_.tls.verify_peer) {
-                ws_.next_layer().set_verify_mode(ssl::verify_peer, ec);
-                if (!ec) {
-                    ws_.next_layer().set_verify_callback(
-                        [this](bool preverified, ssl::verify_context& vc) {
-                            return verify_certificate(preverified, vc, verify_host_, tls_refusal_);
-                        },
-                        ec);
-                }
-            } else {
-                ws_.next_layer().set_verify_mode(ssl::verify_none, ec);
-            }
-            if (ec) return fail(ec, "TLS setup");
+            auto error =
+                prepare_client_stream(ws_.next_layer(), settings_.tls, verify_host_, tls_refusal_);
+            if (!error.empty()) return fail_with(error);
+            watch_certificate_request(ws_.next_layer().native_handle(), &certificate_requested_);
             ws_.next_layer().async_handshake(ssl::stream_base::client,
                                              handler(&connection::on_tls_handshake));
         }

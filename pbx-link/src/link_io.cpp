@@ -199,27 +199,25 @@ void link_io::impl::probe_tls(const endpoint& primary) {
     auto stream = std::make_shared<ssl::stream<tcp::socket>>(std::move(probe_socket), *ctx);
     probe_stream = stream;
     auto refusal = std::make_shared<std::string>();
-    error_code ec;
-    if (!is_ip_literal(*host)) SSL_set_tlsext_host_name(stream->native_handle(), host->c_str());
-    if (settings.tls.verify_peer) {
-        stream->set_verify_mode(ssl::verify_peer, ec);
-        stream->set_verify_callback(
-            [host, refusal](bool preverified, ssl::verify_context& vc) {
-                return verify_certificate(preverified, vc, *host, *refusal);
-            },
-            ec);
+    if (!prepare_client_stream(*stream, settings.tls, *host, *refusal).empty()) {
+        error_code ignored;
+        stream->lowest_layer().close(ignored);
+        probe_stream.reset();
+        return finish_probe(false);
     }
-    stream->async_handshake(ssl::stream_base::client, [this, stream, ctx](error_code hec) {
-        probe_step([&] {
-            const auto& pin = settings.tls.pinned_sha256;
-            const bool ok =
-                !hec && (pin.empty() || check_pin(stream->native_handle(), pin).empty());
-            error_code ignored;
-            stream->lowest_layer().close(ignored);
-            probe_stream.reset();
-            finish_probe(ok && !probe_cancelled);
+    // host and refusal live as long as the handshake: the verify callback reads them.
+    stream->async_handshake(
+        ssl::stream_base::client, [this, stream, ctx, host, refusal](error_code hec) {
+            probe_step([&] {
+                const auto& pin = settings.tls.pinned_sha256;
+                const bool ok =
+                    !hec && (pin.empty() || check_pin(stream->native_handle(), pin).empty());
+                error_code ignored;
+                stream->lowest_layer().close(ignored);
+                probe_stream.reset();
+                finish_probe(ok && !probe_cancelled);
+            });
         });
-    });
 }
 
 // ---- timers ----

@@ -36,7 +36,7 @@ std::optional<status_resync> switch_service::on_status(link_state state, system_
 }
 
 bool retry_later(const protocol::csta_error& e) {
-    return e.value == "performanceLimitExceeded";
+    return e.value == protocol::error_values::performance_limit_exceeded;
 }
 
 namespace {

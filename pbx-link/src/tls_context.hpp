@@ -15,6 +15,7 @@
 #include <string>
 
 #include "ctigw/pbx_link/link.hpp"
+#include "endpoint.hpp"  // is_ip_literal
 
 namespace ctigw::pbx_link::detail {
 
@@ -55,6 +56,31 @@ void watch_certificate_request(SSL* ssl, bool* requested);
 /// `refusal` (the handshake error only says "verify failed"). Never throws (OpenSSL calls it).
 bool verify_certificate(bool preverified, boost::asio::ssl::verify_context& vc,
                         const std::string& host, std::string& refusal);
+
+/// Readies a client TLS stream (a connection's or the primary probe's) for its handshake: SNI
+/// for `host` (host names only, RFC 6066 §3, never IP literals) and, when `tls.verify_peer`, the
+/// checks of verify_certificate against `host`, its refusal reason into `refusal`. `host` and
+/// `refusal` must outlive the handshake. Empty, or why the stream cannot be readied.
+template <class Stream>
+std::string prepare_client_stream(Stream& stream, const tls_settings& tls, const std::string& host,
+                                  std::string& refusal) {
+    if (!is_ip_literal(host) && SSL_set_tlsext_host_name(stream.native_handle(), host.c_str()) != 1)
+        return "TLS: cannot set SNI to " + host;
+    boost::system::error_code ec;
+    if (tls.verify_peer) {
+        stream.set_verify_mode(boost::asio::ssl::verify_peer, ec);
+        if (!ec) {
+            stream.set_verify_callback(
+                [&host, &refusal](bool preverified, boost::asio::ssl::verify_context& vc) {
+                    return verify_certificate(preverified, vc, host, refusal);
+                },
+                ec);
+        }
+    } else {
+        stream.set_verify_mode(boost::asio::ssl::verify_none, ec);
+    }
+    return ec ? "TLS setup: " + ec.message() : std::string();
+}
 
 /// Compares the leaf's SHA-256 with `pinned` (not empty); empty when it matches, else why not.
 std::string check_pin(SSL* ssl, const std::string& pinned);

@@ -3,6 +3,7 @@
 // RingerStatusChanged) still counts.
 #include <gtest/gtest.h>
 
+#include "calls.hpp"
 #include "devices_test_support.hpp"
 
 namespace ctigw::tsp::testing {
@@ -89,6 +90,20 @@ TEST_F(PhoneRinging, TheSwitchRingerAndAnAlertingCallAreOneRingMode) {
     EXPECT_EQ(ring_now(), 1u);
     link->push_event("2001", event_of(answered("C1")));
     EXPECT_EQ(ring_modes(), (std::vector<DWORD_PTR>{1, 0}));
+}
+
+TEST_F(PhoneRinging, ClosingAnOfferedCallStopsTheRinging) {
+    open_line(0);  // 2001: TAPI gets a handle for the offered call
+    answer_all_queries();
+    link->push_event("2001", event_of(offered("C1")));
+    ASSERT_EQ(ring_modes(), (std::vector<DWORD_PTR>{1}));
+    const auto& offered_calls = st().line_by_extension_.at("2001")->calls;
+    ASSERT_EQ(offered_calls.size(), 1u);
+    // TAPI lets go of the call while it still alerts: the TSP forgets it, nothing else would
+    // ever end the ring.
+    ASSERT_EQ(calls::close_call(st(), offered_calls.front()->hd()), ok);
+    EXPECT_EQ(ring_modes(), (std::vector<DWORD_PTR>{1, 0}));
+    EXPECT_EQ(ring_now(), 0u);
 }
 
 TEST_F(PhoneRinging, OnlyTheSelectedStateIsSentAndGetRingAlwaysAnswers) {

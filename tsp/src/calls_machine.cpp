@@ -408,6 +408,8 @@ void forget(provider_state& p, const line_ptr& l, const call_ptr& c) {
     c->closed = true;
     l->calls.erase(std::remove(l->calls.begin(), l->calls.end(), c), l->calls.end());
     p.call_by_handle_.erase(c->handle());
+    // lineCloseCall of a call still offered: nothing else would tell the phone to stop ringing.
+    devices_alerting_changed_locked(p, l);
 }
 
 call_ptr active_besides(const line& l, const call& c) {

@@ -79,11 +79,23 @@ void write_display(phone& ph, std::string_view text, std::uint32_t row, std::uin
     ph.display = utf16_to_utf8(d);
 }
 
+/// Whether a call offered to the line of `extension` alerts there (the line need not be open).
+bool alerting_at(const provider_state& p, const std::string& extension) {
+    auto it = p.line_by_extension_.find(extension);
+    if (it == p.line_by_extension_.end()) return false;
+    const auto& calls = it->second->calls;
+    return std::any_of(calls.begin(), calls.end(), [](const call_ptr& c) {
+        return !c->dead &&
+               (c->state == LINECALLSTATE_OFFERING || c->state == LINECALLSTATE_ACCEPTED);
+    });
+}
+
 /// The ring mode TAPI sees: the switch's ringer when it rings (phoneSetRing, or a switch that
 /// reports it), else 1 while a call alerts at the device: most switches never send
 /// RingerStatusChanged for an offered call, and an application must still see the phone ring.
 void report_ring_mode_locked(provider_state& p, const phone_ptr& ph) {
-    const DWORD mode = ph->switch_ring_mode != 0 ? ph->switch_ring_mode : (ph->alerting ? 1 : 0);
+    const DWORD mode =
+        ph->switch_ring_mode != 0 ? ph->switch_ring_mode : (alerting_at(p, ph->extension) ? 1 : 0);
     if (mode == ph->ring_mode) return;
     ph->ring_mode = mode;
     devices::report_phone_state_locked(p, ph, PHONESTATE_RINGMODE, mode);
@@ -256,14 +268,9 @@ void phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::
 
 void devices_alerting_changed_locked(provider_state& p, const line_ptr& l) {
     auto it = p.phone_by_extension_.find(l->extension);
-    if (it == p.phone_by_extension_.end() || it->second->removed) return;
-    const bool alerting = std::any_of(l->calls.begin(), l->calls.end(), [](const call_ptr& c) {
-        return !c->dead &&
-               (c->state == LINECALLSTATE_OFFERING || c->state == LINECALLSTATE_ACCEPTED);
-    });
-    if (alerting == it->second->alerting) return;
-    it->second->alerting = alerting;
-    report_ring_mode_locked(p, it->second);
+    if (it != p.phone_by_extension_.end() && !it->second->removed) {
+        report_ring_mode_locked(p, it->second);
+    }
 }
 
 }  // namespace ctigw::tsp

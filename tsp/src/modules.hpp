@@ -51,8 +51,9 @@ void devices_set_all_out_of_service_locked(provider_state& p);
 /// that starts `ringing`, NUMCALLS / INUSEZERO / INUSEONE when the line's counts change — each
 /// only when selected, as advertised in LINEDEVCAPS/LINEADDRESSCAPS.
 void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool ringing);
-/// A call of `l` changed state, open line or not: the phone of the same extension rings (ring mode
-/// 1, PHONESTATE_RINGMODE) while a call offered to the line alerts (devices_phone_state.cpp).
+/// A call of `l` changed state or was forgotten, open line or not: the phone of the same extension
+/// rings (ring mode 1, PHONESTATE_RINGMODE) while a call offered to the line alerts
+/// (devices_phone_state.cpp).
 void devices_alerting_changed_locked(provider_state& p, const line_ptr& l);
 /// Re-reads the status of the device's open line and phone that are in service (events about
 /// them may have been lost); what changed is reported as when its event arrives.

@@ -244,7 +244,6 @@ class phone : public std::enable_shared_from_this<phone> {
     std::map<DWORD, DWORD> lamps;  ///< lamp id → PHONELAMPMODE_*
     DWORD ring_mode = 0;           ///< as TAPI sees it (devices_phone_state.cpp)
     DWORD switch_ring_mode = 0;    ///< the switch's ringer (GetRingerStatus, RingerStatusChanged)
-    bool alerting = false;         ///< a call offered to the line of this extension alerts
     DWORD ring_volume = 0;
     std::vector<request_ptr> pending;
 
