@@ -16,6 +16,7 @@ ctigw_add_test(gateway_asterisk_tests
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_features_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_queue_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_backend_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/asterisk_backend_test_call_centre.cpp
           ${CMAKE_CURRENT_LIST_DIR}/asterisk_e2e_test.cpp
   LIBS ctigw::gateway_app ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 # The AMI part is private to the gateway library.

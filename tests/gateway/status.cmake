@@ -5,6 +5,7 @@ find_package(Boost 1.81 REQUIRED)  # the tests' HTTP client
 
 ctigw_add_test(gateway_status_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/status_http_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/status_http_test_requests.cpp
   LIBS ctigw::gateway Boost::boost)
 
 # Chromium starts slowly on a loaded machine: its own executable and a longer TIMEOUT; every

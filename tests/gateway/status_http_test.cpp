@@ -1,45 +1,28 @@
-// The status server over loopback: /metrics parsed line by line, /status.json, the routes and
-// methods, the security headers, the request limits, and events/s from a stepped clock.
+// The status server over loopback, what it serves: /metrics parsed line by line, /status.json,
+// the page and its policy, events/s from a stepped clock, and a running gateway's snapshot.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <atomic>
-#include <cctype>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "ctigw/gateway/server.hpp"
 #include "ctigw/gateway/sim_backend.hpp"
 #include "ctigw/gateway/status_http.hpp"
+#include "status_http_test.hpp"
 
 namespace ctigw::gateway {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = net::ip::tcp;
-using std::chrono::milliseconds;
+using namespace ctigw::gateway::testing;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct reply {
-    unsigned status = 0;
-    std::map<std::string, std::string> headers;  // lower-case names
-    std::string body;
-};
 
 /// One parsed sample line of the exposition format.
 struct sample {
@@ -110,137 +93,6 @@ std::string between(const std::string& s, const std::string& open, const std::st
     const auto b = s.find(close, a + open.size());
     return b == std::string::npos ? std::string() : s.substr(a + open.size(), b - a - open.size());
 }
-
-status_snapshot example_snapshot() {
-    status_snapshot s;
-    s.version = "9.8.7";
-    s.instance = "gw-1234";
-    s.uptime_seconds = 61.5;
-    s.backend_kind = "sim";
-    s.backend_up = true;
-    s.backend_instance = "be-42";
-    s.sessions_open = 7;
-    s.sessions_accepted = 19;
-    s.sessions_by_client = {{"tapi-server", 5}, {"agent \"2001\" \\ desk", 2}, {"idle", 0}};
-    s.devices_monitored = 310;
-    s.monitors = 321;
-    s.active_calls = 12;
-    s.frames_received = 1001;
-    s.frames_sent = 2002;
-    s.events_sent = 3003;
-    s.events_encoded = 404;
-    s.malformed_received = 5;
-    s.slow_consumers_dropped = 6;
-    s.tls_handshake_failures = 7;
-    s.authentication_failures = 8;
-    s.access_refusals = 9;
-    s.requests_by_service = {{"MakeCall", 11}, {"MonitorStartBatch", 3}};
-    return s;
-}
-
-class status_http : public ::testing::Test {
-  protected:
-    void start(status_options o = {}) {
-        o.address = "127.0.0.1";
-        o.port = 0;
-        o.snapshot = [this] {
-            std::lock_guard lock(mu_);
-            ++snapshots_;
-            if (fail_) throw std::runtime_error("backend gone\nsecond line");
-            return snap_;
-        };
-        o.now = [this] { return std::chrono::steady_clock::time_point{} + milliseconds(now_ms_); };
-        o.log = [this](std::string_view line) {
-            std::lock_guard lock(mu_);
-            logs_.emplace_back(line);
-        };
-        server_ = std::make_unique<status_server>(io_, std::move(o));
-        ASSERT_EQ(server_->start(), "");
-        port_ = server_->port();
-        ASSERT_NE(port_, 0);
-        thread_ = std::thread([this] { io_.run(); });
-    }
-
-    void TearDown() override {
-        if (server_) net::post(io_, [this] { server_->stop(); });
-        if (thread_.joinable()) thread_.join();
-        server_.reset();
-    }
-
-    void set_snapshot(status_snapshot s) {
-        std::lock_guard lock(mu_);
-        snap_ = std::move(s);
-    }
-    void set_events(std::uint64_t events, std::int64_t at_ms) {
-        std::lock_guard lock(mu_);
-        snap_.events_sent = events;
-        now_ms_ = at_ms;
-    }
-
-    tcp::socket connect() {
-        tcp::socket s(client_io_);
-        s.connect({net::ip::address_v4::loopback(), port_});
-        return s;
-    }
-
-    reply read_reply(tcp::socket& s, bool head = false) {
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> p;
-        p.body_limit(16 * 1024 * 1024);
-        if (head) p.skip(true);
-        http::read(s, buffer, p);
-        reply r;
-        r.status = p.get().result_int();
-        for (const auto& f : p.get()) {
-            std::string name(f.name_string());
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            r.headers[name] = std::string(f.value());
-        }
-        r.body = p.get().body();
-        return r;
-    }
-
-    reply request(http::verb verb, const std::string& target) {
-        auto s = connect();
-        http::request<http::string_body> req{verb, target, 11};
-        req.set(http::field::host, "127.0.0.1");
-        req.keep_alive(false);
-        http::write(s, req);
-        return read_reply(s, verb == http::verb::head);
-    }
-    reply get(const std::string& target) { return request(http::verb::get, target); }
-
-    /// Sends `raw` as is and returns everything the server sends until it closes.
-    std::string raw(const std::string& raw) {
-        auto s = connect();
-        net::write(s, net::buffer(raw));
-        std::string out;
-        beast::error_code ec;
-        char buf[4096];
-        for (;;) {
-            const auto n = s.read_some(net::buffer(buf), ec);
-            out.append(buf, n);
-            if (ec) break;
-        }
-        return out;
-    }
-
-    double events_per_second() {
-        return nlohmann::json::parse(get("/status.json").body).at("eventsPerSecond").get<double>();
-    }
-
-    net::io_context io_;
-    net::io_context client_io_;
-    std::unique_ptr<status_server> server_;
-    std::thread thread_;
-    std::uint16_t port_ = 0;
-    std::mutex mu_;
-    status_snapshot snap_ = example_snapshot();
-    bool fail_ = false;
-    int snapshots_ = 0;
-    std::atomic<std::int64_t> now_ms_{0};
-    std::vector<std::string> logs_;
-};
 
 TEST_F(status_http, MetricsAreWellFormedExposition) {
     start();
@@ -408,129 +260,6 @@ TEST_F(status_http, PageIsSelfContainedAndAllowedByItsPolicy) {
     EXPECT_EQ(snapshots_, 0);
 }
 
-TEST_F(status_http, EveryAnswerCarriesTheSecurityHeaders) {
-    start();
-    for (const auto* target : {"/", "/metrics", "/status.json", "/nope"}) {
-        auto r = get(target);
-        EXPECT_EQ(r.headers["x-content-type-options"], "nosniff") << target;
-        EXPECT_EQ(r.headers["cache-control"], "no-store") << target;
-        EXPECT_THAT(r.headers["content-security-policy"], HasSubstr("default-src 'none'"))
-            << target;
-    }
-}
-
-TEST_F(status_http, UnknownRoutesAre404AndOtherMethods405) {
-    start();
-    EXPECT_EQ(get("/nope").status, 404u);
-    EXPECT_EQ(get("/metrics/").status, 404u);
-    EXPECT_EQ(get("/status.json/../metrics").status, 404u);
-    EXPECT_EQ(get("/metrics?x=1").status, 200u);  // a query does not change the route
-    for (auto verb :
-         {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options}) {
-        auto r = request(verb, "/metrics");
-        EXPECT_EQ(r.status, 405u) << verb;
-        EXPECT_EQ(r.headers["allow"], "GET, HEAD");
-    }
-    EXPECT_EQ(request(http::verb::post, "/").status, 405u);
-    EXPECT_EQ(request(http::verb::post, "/elsewhere").status, 404u);
-}
-
-TEST_F(status_http, HeadAnswersTheLengthWithoutABody) {
-    start();
-    auto full = get("/metrics");
-    auto head = request(http::verb::head, "/metrics");
-    EXPECT_EQ(head.status, 200u);
-    EXPECT_EQ(head.headers["content-length"], std::to_string(full.body.size()));
-    EXPECT_TRUE(head.body.empty());
-}
-
-TEST_F(status_http, OversizedAndMalformedRequestsAreRefused) {
-    status_options o;
-    o.max_header_bytes = 4096;
-    o.max_body_bytes = 64;
-    start(std::move(o));
-    const std::string big_header =
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(16 * 1024, 'a') + "\r\n\r\n";
-    EXPECT_THAT(raw(big_header), ::testing::StartsWith("HTTP/1.1 431 "));
-    const std::string big_body =
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
-        std::string(100000, 'b');
-    EXPECT_THAT(raw(big_body), ::testing::StartsWith("HTTP/1.1 413 "));
-    EXPECT_THAT(raw("NOT HTTP AT ALL\r\n\r\n"), ::testing::StartsWith("HTTP/1.1 400 "));
-    // Still serving.
-    EXPECT_EQ(get("/metrics").status, 200u);
-    std::lock_guard lock(mu_);
-    EXPECT_EQ(snapshots_, 1);  // refused requests never reached the snapshot
-}
-
-TEST_F(status_http, KeepAliveServesSeveralRequestsOnOneConnection) {
-    start();
-    auto s = connect();
-    for (int i = 0; i < 3; ++i) {
-        http::request<http::string_body> req{http::verb::get, "/status.json", 11};
-        req.set(http::field::host, "127.0.0.1");
-        http::write(s, req);
-        EXPECT_EQ(read_reply(s).status, 200u);
-    }
-}
-
-TEST_F(status_http, AnIdleConnectionIsClosedAfterTheRequestTimeout) {
-    status_options o;
-    o.request_timeout = milliseconds(200);
-    start(std::move(o));
-    auto s = connect();
-    net::write(s, net::buffer(std::string("GET /metr")));  // never finished
-    char buf[64];
-    beast::error_code ec;
-    const auto n = s.read_some(net::buffer(buf), ec);  // returns when the server gives up
-    EXPECT_EQ(n, 0u);
-    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
-}
-
-TEST_F(status_http, ConnectionsBeyondTheCapAreClosed) {
-    status_options o;
-    o.max_connections = 2;
-    start(std::move(o));
-    auto a = connect();
-    auto b = connect();
-    auto c = connect();  // accepted after a and b (backlog order), then closed at once
-    char buf[64];
-    beast::error_code ec;
-    EXPECT_EQ(c.read_some(net::buffer(buf), ec), 0u);
-    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
-    // a is still served; once it is done, a new connection is too.
-    http::request<http::string_body> req{http::verb::get, "/metrics", 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.keep_alive(false);
-    http::write(a, req);
-    EXPECT_EQ(read_reply(a).status, 200u);
-    EXPECT_EQ(a.read_some(net::buffer(buf), ec), 0u);  // the server closed a
-    EXPECT_EQ(get("/metrics").status, 200u);
-    std::lock_guard lock(mu_);
-    EXPECT_EQ(std::count_if(logs_.begin(), logs_.end(),
-                            [](const auto& l) { return l.find("refusing more") != l.npos; }),
-              1);
-}
-
-TEST_F(status_http, AFailingSnapshotIs500AndLoggedOnOneLine) {
-    start();
-    {
-        std::lock_guard lock(mu_);
-        fail_ = true;
-    }
-    EXPECT_EQ(get("/metrics").status, 500u);
-    EXPECT_EQ(get("/status.json").status, 500u);
-    EXPECT_EQ(get("/").status, 200u);  // the page itself needs no snapshot
-    {
-        std::lock_guard lock(mu_);
-        fail_ = false;
-        ASSERT_FALSE(logs_.empty());
-        EXPECT_THAT(logs_.back(), HasSubstr("backend gone"));
-        for (const auto& l : logs_) EXPECT_EQ(l.find('\n'), std::string::npos) << l;
-    }
-    EXPECT_EQ(get("/metrics").status, 200u);
-}
-
 TEST_F(status_http, EventsPerSecondFollowsTheSteppedClock) {
     status_options o;
     o.rate_window = milliseconds(10000);
@@ -561,32 +290,6 @@ TEST_F(status_http, EventsPerSecondFollowsTheSteppedClock) {
     // /metrics shares the meter.
     set_events(45, 43000);
     EXPECT_THAT(get("/metrics").body, HasSubstr("\nctigw_gateway_events_per_second 20\n"));
-}
-
-TEST_F(status_http, StopClosesConnectionsAndTheListener) {
-    start();
-    auto s = connect();
-    http::request<http::string_body> req{http::verb::get, "/metrics", 11};
-    req.set(http::field::host, "127.0.0.1");
-    http::write(s, req);
-    EXPECT_EQ(read_reply(s).status, 200u);  // keep-alive: the connection stays open
-    net::post(io_, [this] { server_->stop(); });
-    thread_.join();  // io_.run() returns: no handler is left behind
-    char buf[64];
-    beast::error_code ec;
-    EXPECT_EQ(s.read_some(net::buffer(buf), ec), 0u);
-    EXPECT_TRUE(ec);
-    tcp::socket again(client_io_);
-    again.connect({net::ip::address_v4::loopback(), port_}, ec);
-    EXPECT_TRUE(ec);
-}
-
-TEST_F(status_http, BadListenAddressIsAnError) {
-    status_options o;
-    o.address = "not an address";
-    status_server s(io_, std::move(o));
-    EXPECT_THAT(s.start(), HasSubstr("invalid listen address"));
-    EXPECT_EQ(s.port(), 0);
 }
 
 // The snapshot of a running gateway: server statistics and the backend's view.

@@ -6,6 +6,7 @@
 namespace ctigw::pbxsim {
 namespace {
 
+using namespace ctigw::pbxsim::testing;
 using protocol::agent_state;
 using protocol::requested_agent_state;
 using rq = protocol::requested_agent_state;

@@ -1,5 +1,7 @@
 // The call-model test fixture shared by the model's test files: a model with a recording event
 // sink, helpers to call services, expect refusals and compare event copies per monitored device.
+// A named namespace, not an anonymous one: the files of one test executable share the fixture
+// class (gtest wants one fixture type per test suite).
 #pragma once
 
 #include "ctigw/pbxsim/model.hpp"
@@ -12,8 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace ctigw::pbxsim {
-namespace {
+namespace ctigw::pbxsim::testing {
 
 namespace sv = protocol::svc;
 namespace ev = protocol::evt;
@@ -47,7 +48,7 @@ struct ev_expect {
     friend bool operator==(const ev_expect&, const ev_expect&) = default;
 };
 
-std::ostream& operator<<(std::ostream& os, const ev_expect& e) {
+inline std::ostream& operator<<(std::ostream& os, const ev_expect& e) {
     os << "{" << e.device << ", " << e.name << ", ";
     if (e.lci) {
         os << protocol::enum_traits<connection_state>::names[static_cast<std::size_t>(*e.lci)];
@@ -57,7 +58,7 @@ std::ostream& operator<<(std::ostream& os, const ev_expect& e) {
     return os << "}";
 }
 
-std::optional<connection_state> lci_of(const protocol::event_body& body) {
+inline std::optional<connection_state> lci_of(const protocol::event_body& body) {
     return std::visit(
         [](const auto& e) -> std::optional<connection_state> {
             using E = std::decay_t<decltype(e)>;
@@ -70,7 +71,7 @@ std::optional<connection_state> lci_of(const protocol::event_body& body) {
         body);
 }
 
-sim_config test_config() {
+inline sim_config test_config() {
     sim_config c;
     c.stations = {{"2000", "2099"}};
     c.park_orbits = {"7001", "7002"};
@@ -89,7 +90,7 @@ sim_config test_config() {
     return c;
 }
 
-const std::string A = "2001", B = "2002", C = "2003", D = "2004", E = "2005";
+inline const std::string A = "2001", B = "2002", C = "2003", D = "2004", E = "2005";
 
 class model_test : public ::testing::Test {
   protected:
@@ -197,5 +198,4 @@ class model_test : public ::testing::Test {
     std::uint64_t next_id_ = 1;
 };
 
-}  // namespace
-}  // namespace ctigw::pbxsim
+}  // namespace ctigw::pbxsim::testing
