@@ -219,6 +219,11 @@ void beast_link::arm_stable_timer() {
         guarded("stable", [&] {
             stable_ = true;
             backoff_.reset();
+            write_log(log_level::info, "pbx-link: session stable for " +
+                                           std::to_string(settings_.stable_after.count()) +
+                                           " ms: the reconnect delay starts again from " +
+                                           std::to_string(settings_.backoff_initial.count()) +
+                                           " ms");
         });
     });
 }

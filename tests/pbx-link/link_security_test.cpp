@@ -300,8 +300,8 @@ TEST_F(linkSecurity, FlappingSessionsKeepTheBackoffGrowing) {
     EXPECT_EQ(reconnect_delays(), (std::vector<long>{40, 80, 160}));
     EXPECT_EQ(l->figures().flaps, 3u);
     EXPECT_TRUE(logs.contains("(flap 3)"));
-    // A session that stays up past stable_after starts the backoff again.
-    std::this_thread::sleep_for(2000ms);
+    // A session that stays up past stable_after starts the backoff again (waited for, not slept).
+    ASSERT_TRUE(logs.wait_for("session stable for 1500 ms", 10s));
     pbx.call([](pbxsim::server& srv) { srv.drop_connections(); });
     ASSERT_TRUE(wait_live(5));
     EXPECT_EQ(reconnect_delays().back(), 40);
