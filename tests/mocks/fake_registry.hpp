@@ -1,4 +1,4 @@
-// HKLM in memory for TUISPI_providerInstall/Remove's registry logic (tsp/src/ui_setup.hpp): the
+// HKLM in memory for TUISPI_providerInstall/Remove's registry logic (tsp/src/ui/setup.hpp): the
 // provider UI tests (with fault injection) and the provider UI fuzzer (hostile TAPI Providers
 // values) use it.
 #pragma once
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "ui_setup.hpp"
+#include "ui/setup.hpp"
 
 namespace ctigw::tsp::testing {
 

@@ -1,4 +1,4 @@
-// The agent model and the agent extension (tsp/src/agents*.cpp): the extension's identity, hostile
+// The agent model and the agent extension (tsp/src/agents/): the extension's identity, hostile
 // requests, TAPI 2.1 addresses and TAPI 2.2 agents and sessions.
 #include "agents_test.hpp"
 

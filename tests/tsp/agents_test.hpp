@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "agents.hpp"
-#include "agents_write.hpp"
-#include "calls.hpp"
+#include "agents/agents.hpp"
+#include "agents/write.hpp"
+#include "calls/calls.hpp"
 #include "ctigw/tsp/agent_extension.hpp"
 #include "devices_test_support.hpp"
 

@@ -1,5 +1,5 @@
 // The agent model's queues, groups and route points, configuration reloads, and requests that
-// meet a closing line or a falling link (tsp/src/agents*.cpp).
+// meet a closing line or a falling link (tsp/src/agents/).
 #include "agents_test.hpp"
 
 namespace ctigw::tsp::testing {

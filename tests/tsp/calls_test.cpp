@@ -99,7 +99,7 @@ line_ptr calls_test::open_line(const std::string& ext, const std::string& name) 
     l->ht = reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(0x100 + l->device_id));
     l->event_proc = on_line_event;
     l->version = tapi_version_3_1;
-    l->in_service = true;
+    device_machine::set_in_service(*state_, *l, true);
     state_->lines_.push_back(l);
     state_->line_by_extension_[ext] = l;
     state_->line_by_device_id_[l->device_id] = l;
@@ -210,7 +210,7 @@ DWORD calls_test::state_of(HDRVCALL hd) {
     drain();
     std::lock_guard lock(state_->mutex_);
     auto c = state_->call_from_handle_locked(hd);
-    return c ? c->state : 0;
+    return c ? c->state() : 0;
 }
 
 DWORD calls_test::features_of(HDRVCALL hd) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "calls.hpp"
+#include "calls/calls.hpp"
 #include "pbx_link/mock_link.hpp"
 
 namespace ctigw::tsp::testing {

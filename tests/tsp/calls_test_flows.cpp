@@ -188,10 +188,10 @@ TEST_F(calls_test, make_call_synchronous_failures) {
               E(LINEERR_INVALPARAM));
     cp->dwCallDataSize = 3;
     std::memcpy(buf.data() + sizeof(LINECALLPARAMS), "abc", 3);
-    line_of("2001")->in_service = false;
+    device_machine::set_in_service(p(), *line_of("2001"), false);
     EXPECT_EQ(calls::make_call(p(), 1, l, ht_call(1), &hd, w(u"2002"), 0, cp),
               E(LINEERR_INVALLINESTATE));
-    line_of("2001")->in_service = true;
+    device_machine::set_in_service(p(), *line_of("2001"), true);
     const auto id = rid();
     ASSERT_EQ(calls::make_call(p(), id, l, ht_call(1), &hd, w(u"2002"), 0, cp),
               static_cast<LONG>(id));
@@ -270,7 +270,7 @@ TEST_F(calls_test, dialling_from_a_lifted_handset) {
     event("2002", ev_initiated({"c5", "2002"}, event_cause::new_call));
     auto tone = bound("2002", "c5");
     ASSERT_TRUE(tone);
-    ASSERT_EQ(tone->state, DWORD{LINECALLSTATE_DIALTONE});
+    ASSERT_EQ(tone->state(), DWORD{LINECALLSTATE_DIALTONE});
     ASSERT_TRUE(features_of(tone->hd()) & LINECALLFEATURE_DIAL);
     const auto d = rid();
     ASSERT_EQ(calls::dial(p(), d, tone->hd(), w(u"2003"), 0), static_cast<LONG>(d));
@@ -296,7 +296,7 @@ TEST_F(calls_test, dialling_from_a_lifted_handset) {
         static_cast<LONG>(m));
     reply(ok<svc::make_call>({connection_id{"c6", "2001"}}));
     EXPECT_EQ(completions(m), std::vector<LONG>{0});
-    EXPECT_EQ(tone1->state, DWORD{LINECALLSTATE_IDLE});
+    EXPECT_EQ(tone1->state(), DWORD{LINECALLSTATE_IDLE});
     event("2001", ev_originated({"c6", "2001"}, "2001", "2003"));
     EXPECT_EQ(bound("2001", "c6")->hd(), made);
     EXPECT_EQ(state_of(made), DWORD{LINECALLSTATE_PROCEEDING});
@@ -1153,7 +1153,7 @@ TEST_F(calls_test, a_sequence_gap_corrects_only_what_changed) {
          truth("2002", {snap({"c1", "2002"}, connection_state::hold, "2001", "2002")}),
          truth("2003", {})},
         "sequence gap");
-    EXPECT_TRUE(line_of("2002")->in_service);
+    EXPECT_TRUE(line_of("2002")->in_service());
     EXPECT_EQ(state_of(c), DWORD{LINECALLSTATE_ONHOLD});  // held while the events were lost
     EXPECT_EQ(seen("2002"), strings{"ONHOLD"});
     EXPECT_TRUE(messages("2002", LINE_LINEDEVSTATE).empty());
@@ -1164,7 +1164,8 @@ TEST_F(calls_test, a_sequence_gap_corrects_only_what_changed) {
     parties.parties = {proto::call_party{connection_id{"c1", "2001"}, connection_state::connected},
                        proto::call_party{connection_id{"c1", "2002"}, connection_state::hold}};
     reply(svc_result{std::in_place_type<svc::snapshot_call::result>, parties});
-    EXPECT_EQ(call_of(bound("2001", "c1")->hd())->state_mode, DWORD{LINECONNECTEDMODE_ACTIVEHELD});
+    EXPECT_EQ(call_of(bound("2001", "c1")->hd())->state_mode(),
+              DWORD{LINECONNECTEDMODE_ACTIVEHELD});
     // A request during the next resync is held, not refused.
     link().set_state(pbx_link::link_state::resyncing, "messagesLost");
     p().on_link_down(pbx_link::link_down{"systemStatus messagesLost", false, true});
@@ -1229,7 +1230,7 @@ TEST_F(calls_test, resync_corrects_the_far_end_view) {
     EXPECT_EQ(state_of(a), DWORD{LINECALLSTATE_CONNECTED});
     EXPECT_EQ(call_of(a)->connected.number, "2002");
     EXPECT_EQ(state_of(h), DWORD{LINECALLSTATE_CONNECTED});
-    EXPECT_EQ(call_of(h)->state_mode, DWORD{LINECONNECTEDMODE_ACTIVEHELD});
+    EXPECT_EQ(call_of(h)->state_mode(), DWORD{LINECONNECTEDMODE_ACTIVEHELD});
 }
 
 TEST_F(calls_test, resync_shows_a_caller_whose_far_end_still_rings_as_ringback) {
@@ -1239,13 +1240,13 @@ TEST_F(calls_test, resync_shows_a_caller_whose_far_end_still_rings_as_ringback) 
          truth("2002", {}), truth("2003", {})});
     auto c = bound("2001", "c4");
     ASSERT_TRUE(c);
-    EXPECT_EQ(c->state, DWORD{LINECALLSTATE_CONNECTED});
+    EXPECT_EQ(c->state(), DWORD{LINECALLSTATE_CONNECTED});
     answer_status_reads();
     svc::snapshot_call::result r;
     r.parties = {proto::call_party{connection_id{"c4", "2001"}, connection_state::connected},
                  proto::call_party{connection_id{"c4", "T7"}, connection_state::alerting}};
     reply(svc_result{std::in_place_type<svc::snapshot_call::result>, r});
-    EXPECT_EQ(c->state, DWORD{LINECALLSTATE_RINGBACK});
+    EXPECT_EQ(c->state(), DWORD{LINECALLSTATE_RINGBACK});
 }
 
 TEST_F(calls_test, link_loss_keeps_a_conference_the_truth_still_shows) {

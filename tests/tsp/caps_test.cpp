@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "calls_test.hpp"
-#include "devices.hpp"
+#include "devices/devices.hpp"
 
 namespace ctigw::tsp::testing {
 namespace {

@@ -2,7 +2,7 @@
 # tsp_def_matches_exports: the dynamic exports of libctigw-tsp.so are exactly the names listed in
 # tsp/ctigw.def, except those marked windows-only (a "; windows-only" comment line right above
 # the name). A marked name must NOT be exported by the Linux library and must be defined with
-# CTIGW_TSPI_EXPORT in tsp/src/*.cpp, so the marker cannot hide a name that nothing defines (on
+# CTIGW_TSPI_EXPORT in a .cpp under tsp/src, so the marker cannot hide a name that nothing defines (on
 # Windows the linker refuses a .def name without a definition).
 # Usage: def_matches_exports.sh <libctigw-tsp.so> <ctigw.def> <tsp/src directory>
 set -euo pipefail
@@ -29,7 +29,7 @@ for name in $(def_names 1); do
         echo "$name is marked windows-only in ctigw.def but libctigw-tsp.so exports it" >&2
         status=1
     fi
-    if ! grep -Eq "CTIGW_TSPI_EXPORT .*[[:space:]]$name\(" "$src"/*.cpp; then
+    if ! grep -rEq --include='*.cpp' "CTIGW_TSPI_EXPORT .*[[:space:]]$name\(" "$src"; then
         echo "$name is marked windows-only in ctigw.def but no CTIGW_TSPI_EXPORT defines it" >&2
         status=1
     fi

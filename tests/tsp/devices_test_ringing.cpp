@@ -3,7 +3,7 @@
 // RingerStatusChanged) still counts.
 #include <gtest/gtest.h>
 
-#include "calls.hpp"
+#include "calls/calls.hpp"
 #include "devices_test_support.hpp"
 
 namespace ctigw::tsp::testing {

@@ -16,7 +16,7 @@
 #include "ctigw/protocol/messages.hpp"
 #include "ctigw/tsp/provider.hpp"
 #include "ctigw/tsp/varstruct.hpp"
-#include "devices.hpp"
+#include "devices/devices.hpp"
 #include "modules.hpp"
 #include "pbx_link/mock_link.hpp"
 

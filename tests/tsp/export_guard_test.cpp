@@ -1,10 +1,10 @@
-// The one TSPI export guard (tsp/src/export.hpp): what TAPI is told when an asynchronous
+// The one TSPI export guard (tsp/src/tspi/export.hpp): what TAPI is told when an asynchronous
 // function fails synchronously, and that no ASYNC_COMPLETION ever follows such a failure.
 #include <gtest/gtest.h>
 
-#include "calls.hpp"
+#include "calls/calls.hpp"
 #include "devices_test_support.hpp"
-#include "export.hpp"
+#include "tspi/export.hpp"
 
 namespace ctigw::tsp::testing {
 namespace {

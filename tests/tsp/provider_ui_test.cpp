@@ -1,6 +1,6 @@
 // The portable parts of the provider's UI side: the texts of the configuration dialog, the status
 // block that travels through TAPI's UI callback (ctigw/tsp/provider_status.hpp), and the
-// install/remove registry logic (tsp/src/ui_setup.hpp) over an in-memory registry that can fail
+// install/remove registry logic (tsp/src/ui/setup.hpp) over an in-memory registry that can fail
 // any write, to show that a failure halfway leaves the registry as it was.
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include "ctigw/tsp/windows_registry.hpp"
 #include "ctigw/tsp/windows_ui.hpp"
 #include "fake_registry.hpp"
-#include "ui_setup.hpp"
+#include "ui/setup.hpp"
 
 namespace {
 

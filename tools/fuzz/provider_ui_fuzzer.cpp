@@ -1,5 +1,5 @@
 // libFuzzer target for the TSP's Windows text paths, run on Linux where their logic lives
-// (tsp/src/ui_setup.hpp, ctigw/tsp/provider_status.hpp): the status block TAPI hands to
+// (tsp/src/ui/setup.hpp, ctigw/tsp/provider_status.hpp): the status block TAPI hands to
 // TSPI_providerGenericDialogData (any bytes, any size), the reply the dialog reads, and
 // TUISPI_providerInstall/Remove over TAPI's Providers values as a hostile or broken registry holds
 // them. The first byte picks the path.
@@ -13,7 +13,7 @@
 #include "ctigw/tsp/windows_registry.hpp"
 #include "ctigw/tsp/windows_ui.hpp"
 #include "fake_registry.hpp"
-#include "ui_setup.hpp"
+#include "ui/setup.hpp"
 
 namespace {
 

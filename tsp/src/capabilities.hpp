@@ -1,5 +1,5 @@
-// What ctigw supports, in TAPI's terms. LINEDEVCAPS, LINEADDRESSCAPS and PHONECAPS (devices*.cpp)
-// advertise exactly these; the call-feature computation (calls*.cpp) never sets a bit outside
+// What ctigw supports, in TAPI's terms. LINEDEVCAPS, LINEADDRESSCAPS and PHONECAPS (devices/)
+// advertise exactly these; the call-feature computation (calls/) never sets a bit outside
 // them. Change a capability here and in docs/tspi-mapping.md together.
 #pragma once
 

@@ -25,7 +25,7 @@
 
 #include "ctigw/config/diagnostic.hpp"
 #include "ctigw/config/loader.hpp"
-#include "devices.hpp"
+#include "devices/devices.hpp"
 
 namespace ctigw::tsp {
 

@@ -1,20 +1,20 @@
 // How the parts of the TSP call each other. Every function here runs with the provider lock held.
 //
 //   state.cpp      provider lifecycle, handles, the link callbacks, request plumbing
-//   calls*.cpp     call control: the call state machine, CSTA events → LINE_CALLSTATE/CALLINFO,
+//   calls/     call control: the call state machine, CSTA events → LINE_CALLSTATE/CALLINFO,
 //                  call features, the synchronous call functions, resync
 //   requests/*.cpp the asynchronous call operations, one file per family (common.hpp: the
 //                  checks and the request plumbing they share)
-//   devices*.cpp   lines and phones as devices: caps, status, open/close, forwarding/DND/MWI,
+//   devices/   lines and phones as devices: caps, status, open/close, forwarding/DND/MWI,
 //                  phone sets, configuration reload (LINE_CREATE/REMOVE)
-//   exports_*.cpp  the TSPI_* C ABI, each a thin adapter behind one guard (export.hpp)
+//   tspi/*.cpp  the TSPI_* C ABI, each a thin adapter behind one guard (tspi/export.hpp)
 #pragma once
 
 #include "state.hpp"
 
 namespace ctigw::tsp {
 
-// ---- calls*.cpp --------------------------------------------------------------------------------
+// ---- calls/ --------------------------------------------------------------------------------
 
 /// A call event for a line's device (the line may be closed: its calls are still tracked so that
 /// an open finds them; nothing is reported to TAPI for a closed line).
@@ -35,7 +35,7 @@ void calls_on_late_result_locked(provider_state& p, const protocol::service_resu
 /// Recomputes a call's features (and reports LINE_CALLSTATE if its state changed).
 void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c);
 
-// ---- devices*.cpp ------------------------------------------------------------------------------
+// ---- devices/ ------------------------------------------------------------------------------
 
 /// Builds lines and phones from settings (initial enumeration; device ids assigned by init).
 void devices_build_locked(provider_state& p, const config::settings& s);
@@ -53,12 +53,12 @@ void devices_set_all_out_of_service_locked(provider_state& p);
 void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool ringing);
 /// A call of `l` changed state or was forgotten, open line or not: the phone of the same extension
 /// rings (ring mode 1, PHONESTATE_RINGMODE) while a call offered to the line alerts
-/// (devices_phone_state.cpp).
+/// (devices/phone_state.cpp).
 void devices_alerting_changed_locked(provider_state& p, const line_ptr& l);
 /// Re-reads the status of the device's open line and phone that are in service (events about
 /// them may have been lost); what changed is reported as when its event arrives.
 void devices_reread_status_locked(provider_state& p, const std::string& device);
-/// The capabilities of the device's latest MonitorStart result (devices_caps.cpp): the line's
+/// The capabilities of the device's latest MonitorStart result (devices/caps.cpp): the line's
 /// unsupported services and masks; LINEDEVSTATE/LINEADDRESSSTATE_CAPSCHANGE when they change.
 void devices_set_capabilities_locked(provider_state& p, const line_ptr& l,
                                      const std::optional<protocol::capabilities>& reported);

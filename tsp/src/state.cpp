@@ -1,10 +1,10 @@
 // Provider lifecycle, handle tables, the road to TAPI (dispatcher), request plumbing and the link
-// callbacks. Call control lives in calls*.cpp, devices in devices*.cpp.
+// callbacks. Call control lives in calls/, devices in devices/.
 #include "state.hpp"
 
-#include "agents.hpp"
-#include "calls.hpp"
-#include "export.hpp"
+#include "agents/agents.hpp"
+#include "calls/calls.hpp"
+#include "tspi/export.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 
 #include <algorithm>
@@ -115,14 +115,14 @@ ui::provider_status provider_state::status_snapshot() {
         s.endpoint = settings_->link.endpoints.front().url;
     }
     for (const auto& l : lines_) {
-        if (l->removed) continue;
+        if (l->removed()) continue;
         ++s.lines;
-        if (l->in_service) ++s.lines_in_service;
+        if (l->in_service()) ++s.lines_in_service;
     }
     for (const auto& p : phones_) {
-        if (p->removed) continue;
+        if (p->removed()) continue;
         ++s.phones;
-        if (p->in_service) ++s.phones_in_service;
+        if (p->in_service()) ++s.phones_in_service;
     }
     return s;
 }
@@ -139,7 +139,7 @@ phone_ptr provider_state::phone_from_handle_locked(HDRVPHONE hd) const {
 
 call_ptr provider_state::call_from_handle_locked(HDRVCALL hd) const {
     auto it = call_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
-    return it == call_by_handle_.end() || it->second->closed ? nullptr : it->second;
+    return it == call_by_handle_.end() || it->second->closed() ? nullptr : it->second;
 }
 
 DWORD provider_state::hold_call_id_locked(call& c, const std::string& switch_call_id) {
@@ -167,7 +167,7 @@ void provider_state::release_call_id_locked(call& c) {
 void provider_state::line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg,
                                        DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3) {
     if (!l->is_open() || !l->event_proc) return;
-    if (c && (!c->reportable || c->closed)) return;
+    if (c && (!c->told())) return;
     // What TAPI knows of the line is captured now; the call's htCall is read at dispatch time
     // (it may be written by a LINE_NEWCALL queued just before).
     tapi_.push([proc = l->event_proc, ht = l->ht, c, msg, p1, p2, p3, l, epoch = l->open_handle] {
@@ -190,9 +190,8 @@ void provider_state::phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR
     });
 }
 
-void provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) {
-    if (!l->is_open() || !l->event_proc || c->reportable) return;
-    c->reportable = true;
+bool provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) {
+    if (!l->is_open() || !l->event_proc) return false;
     tapi_.push([proc = l->event_proc, ht = l->ht, c, l, epoch = l->open_handle] {
         if (l->closed_epoch.load() >= epoch) return;
         HTAPICALL htc = nullptr;
@@ -200,6 +199,7 @@ void provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) 
              reinterpret_cast<DWORD_PTR>(&htc), 0);
         c->ht.store(htc);
     });
+    return true;
 }
 
 request_ptr provider_state::new_request_locked(DRV_REQUESTID id, std::string what,
@@ -225,7 +225,7 @@ void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept {
         // A call the request created is unknown to TAPI (it was told the request failed).
         auto c = r->subject.lock();
         auto l = r->owner_line.lock();
-        if (c && l && c->tapi_pending) calls::forget(s, l, c);
+        if (c && l && c->requested()) calls::forget(s, l, c);
         s.log(level::warn, "request " + std::to_string(id) + " failed synchronously; forgotten");
     } catch (...) {  // nothing may cross the export
     }
@@ -576,11 +576,11 @@ LONG provider::shutdown(DWORD, DWORD) {
 LONG provider::create_line_device(DWORD_PTR temp_id, DWORD device_id) {
     auto& s = *state_;
     std::lock_guard lock(s.mutex_);
-    if (temp_id >= s.lines_.size() || !s.lines_[temp_id]->awaiting_create) {
+    // Refused too for a device removed before TAPI created it: TAPI then drops it.
+    if (temp_id >= s.lines_.size() || !device_machine::created(s, *s.lines_[temp_id])) {
         return static_cast<LONG>(LINEERR_BADDEVICEID);
     }
     auto& l = s.lines_[temp_id];
-    l->awaiting_create = false;
     l->device_id = device_id;
     s.line_by_device_id_[device_id] = l;
     return 0;
@@ -589,11 +589,10 @@ LONG provider::create_line_device(DWORD_PTR temp_id, DWORD device_id) {
 LONG provider::create_phone_device(DWORD_PTR temp_id, DWORD device_id) {
     auto& s = *state_;
     std::lock_guard lock(s.mutex_);
-    if (temp_id >= s.phones_.size() || !s.phones_[temp_id]->awaiting_create) {
+    if (temp_id >= s.phones_.size() || !device_machine::created(s, *s.phones_[temp_id])) {
         return static_cast<LONG>(PHONEERR_BADDEVICEID);
     }
     auto& ph = s.phones_[temp_id];
-    ph->awaiting_create = false;
     ph->device_id = device_id;
     s.phone_by_device_id_[device_id] = ph;
     return 0;

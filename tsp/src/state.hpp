@@ -39,9 +39,9 @@ class line;
 class phone;
 class call;
 class provider_state;
-struct devices_context;  // devices.hpp
+struct devices_context;  // devices/devices.hpp
 namespace agents {
-struct context;  // agents.hpp
+struct context;  // agents/agents.hpp
 }
 
 /// Log levels (same numbers as pbx_link::log_level).
@@ -80,8 +80,19 @@ enum class call_role : std::uint8_t {
     conference_member,  ///< a party of a conference (LINECALLSTATE_CONFERENCED)
 };
 
+/// What TAPI knows of a call: its lifecycle beside its TAPI state (docs/state-machines/call.md,
+/// "Lifecycle"). Changed only by the named operations of `call_machine`, which check the edge.
+enum class call_lifecycle : std::uint8_t {
+    untold,     ///< made by the TSP, no LINE_NEWCALL yet: its states are recorded, not reported
+    requested,  ///< made by a TAPI request in flight: TAPI hears of it when the request completes
+    told,       ///< TAPI knows it: every change is reported
+    failed,     ///< its creating request failed: only TSPI_lineCloseCall remains
+    closed,     ///< closed by TAPI, or forgotten: the handle is stale
+};
+
 /// One TAPI call on one line: at most one live TAPI call per (callID, deviceID).
 /// Only the provider (under its lock) touches a call; the dispatcher reads `ht` only.
+/// Its TAPI state and lifecycle are private: `call_machine` is their only writer.
 class call : public std::enable_shared_from_this<call> {
   public:
     call(std::uint64_t handle, const std::shared_ptr<line>& owner)
@@ -91,12 +102,23 @@ class call : public std::enable_shared_from_this<call> {
     HDRVCALL hd() const { return reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(handle_)); }
     std::shared_ptr<line> owner() const { return owner_.lock(); }
 
+    DWORD state() const { return state_; }  ///< LINECALLSTATE_*
+    DWORD state_mode() const { return state_mode_; }
+    std::chrono::system_clock::time_point state_entered() const { return state_entered_; }
+    /// The last LINE_CALLSTATE queued to TAPI (state 0: none since TAPI was last told of it).
+    DWORD reported_state() const { return reported_state_; }
+    DWORD reported_mode() const { return reported_mode_; }
+
+    call_lifecycle lifecycle() const { return lifecycle_; }
+    bool told() const { return lifecycle_ == call_lifecycle::told; }
+    bool requested() const { return lifecycle_ == call_lifecycle::requested; }
+    bool failed() const { return lifecycle_ == call_lifecycle::failed; }
+    bool closed() const { return lifecycle_ == call_lifecycle::closed; }
+    /// Failed or closed: no operation applies any more.
+    bool gone() const { return failed() || closed(); }
+
     /// TAPI's handle: given by TAPI for calls it created, written by TAPI on LINE_NEWCALL.
     std::atomic<HTAPICALL> ht{nullptr};
-    /// TAPI knows the call (NEWCALL dispatched, or its creating request completed successfully):
-    /// before this, state changes are recorded but not reported.
-    bool reportable = false;
-    bool closed = false;  ///< TSPI_lineCloseCall done: the handle is stale
 
     // switch side
     std::optional<protocol::connection_id> connection;  ///< (callID, this line's device)
@@ -104,11 +126,6 @@ class call : public std::enable_shared_from_this<call> {
     std::string member_party;
 
     // TAPI side (LINECALLSTATUS / LINECALLINFO)
-    DWORD state = LINECALLSTATE_UNKNOWN;
-    DWORD state_mode = 0;
-    DWORD reported_state = 0;  ///< last LINE_CALLSTATE sent (0: none yet)
-    DWORD reported_mode = 0;
-    std::chrono::system_clock::time_point state_entered = std::chrono::system_clock::now();
     DWORD origin = LINECALLORIGIN_UNKNOWN;
     DWORD reason = LINECALLREASON_UNKNOWN;
     DWORD media_mode = LINEMEDIAMODE_INTERACTIVEVOICE;
@@ -131,20 +148,14 @@ class call : public std::enable_shared_from_this<call> {
     /// The consultation the application dialled (lineSetupTransfer/Conference/PrepareAddToConf);
     /// unlike role it does not move with lineSwapHold: lineUnhold cancels only this call.
     bool dialled_consultation = false;
-    bool transfer_pending = false;    ///< original is ONHOLDPENDTRANSFER
-    bool conference_pending = false;  ///< parent is ONHOLDPENDCONF
 
-    // call control bookkeeping (calls*.cpp)
+    // call control bookkeeping (calls/)
     /// The switch's view of this line's connection (localConnectionInfo); null = none yet/gone.
     protocol::connection_state switch_state = protocol::connection_state::null;
     std::vector<std::string> parties;  ///< the other devices known to be in the switch call
-    /// Created by a TAPI request (MakeCall, SetupTransfer, ...) that has not completed yet: TAPI
-    /// owns the handle but must not hear of it until the completion.
-    bool tapi_pending = false;
     /// A MakeCall/pickup/unpark is in flight: the first event of a new callID for this device
     /// binds to this call instead of creating a new one (no ghost LINE_NEWCALL).
     enum class awaiting : std::uint8_t { none, make_call, pickup } awaiting_connection{};
-    bool dead = false;              ///< its creating request failed: only lineCloseCall remains
     bool drop_requested = false;    ///< this line ended it (drop, transfer, park, redirect): IDLE
     bool cancel_requested = false;  ///< lineUnhold of a pending transfer/conference in flight
     DWORD hold_target = 0;  ///< the state a local Held enters (ONHOLDPENDTRANSFER/CONF), 0 = ONHOLD
@@ -152,15 +163,45 @@ class call : public std::enable_shared_from_this<call> {
     std::string dial_buffer;  ///< digits collected by partial dialling (';')
 
   private:
+    friend class call_machine;
+
     std::uint64_t handle_;
     std::weak_ptr<line> owner_;
+    DWORD state_ = LINECALLSTATE_UNKNOWN;
+    DWORD state_mode_ = 0;
+    std::chrono::system_clock::time_point state_entered_ = std::chrono::system_clock::now();
+    DWORD reported_state_ = 0;
+    DWORD reported_mode_ = 0;
+    call_lifecycle lifecycle_ = call_lifecycle::untold;
 };
 using call_ptr = std::shared_ptr<call>;
 
 // ---- devices ------------------------------------------------------------------------------------
 
+/// A line's or phone's lifecycle as TAPI sees it (docs/state-machines/devices.md): whether TAPI
+/// has its device id yet, whether it was removed, whether it is in service. Private: the named
+/// operations of `device_machine` are its only writers; each checks its edge and logs it.
+class device_lifecycle {
+  public:
+    enum class presence : std::uint8_t {
+        listed,           ///< TAPI knows its device id (enumerated, or created)
+        awaiting_create,  ///< added by a reload: LINE_CREATE/PHONE_CREATE sent, no device id yet
+        removed,          ///< LINE_REMOVE/PHONE_REMOVE sent: every handle of it is stale (final)
+    };
+    presence where() const { return presence_; }
+    bool awaiting_create() const { return presence_ == presence::awaiting_create; }
+    bool removed() const { return presence_ == presence::removed; }
+    /// The link is live and the device's truth arrived (never while removed).
+    bool in_service() const { return in_service_; }
+
+  private:
+    friend class device_machine;
+    presence presence_ = presence::listed;
+    bool in_service_ = false;
+};
+
 /// One TAPI line = one extension with one address.
-class line : public std::enable_shared_from_this<line> {
+class line : public std::enable_shared_from_this<line>, public device_lifecycle {
   public:
     std::string extension;
     std::string name;
@@ -169,8 +210,6 @@ class line : public std::enable_shared_from_this<line> {
         config::line_role::station;  ///< station, ACD group, queue, route point
     DWORD device_id = 0;             ///< TAPI's id (base + index, or from providerCreateLineDevice)
     DWORD permanent_id = 0;          ///< stable across restarts (docs/tspi-mapping.md)
-    bool removed = false;            ///< LINE_REMOVE sent; every handle of it is stale
-    bool awaiting_create = false;    ///< LINE_CREATE sent, no device id yet
 
     // open state (TSPI_lineOpen .. TSPI_lineClose)
     std::uint64_t open_handle = 0;  ///< the HDRVLINE value; 0 = closed; new at every open
@@ -182,18 +221,17 @@ class line : public std::enable_shared_from_this<line> {
     DWORD media_modes = 0;  ///< TSPI_lineSetDefaultMediaDetection
 
     // device status
-    bool in_service = false;  ///< the link is live and the device's truth arrived
     bool message_waiting = false;
     bool do_not_disturb = false;
     std::vector<protocol::forwarding_entry> forwarding;  ///< active entries only
     /// forwarding/do_not_disturb were read from the switch (GetForwarding/GetDoNotDisturb) in
-    /// this link session; events keep them current after that (devices*.cpp).
+    /// this link session; events keep them current after that (devices/).
     bool forwarding_known = false;
     /// Active, on-hold and pending-hold calls as last reported (LINEDEVSTATE_NUMCALLS,
     /// LINEADDRESSSTATE_NUMCALLS/INUSEZERO/INUSEONE are sent when they change).
     std::array<DWORD, 3> reported_calls{};
     /// Services the switch refuses for this device (capabilities of its latest MonitorStart
-    /// result) and the feature bits they take away; empty = the full superset (devices_caps.cpp).
+    /// result) and the feature bits they take away; empty = the full superset (devices/caps.cpp).
     std::vector<std::string> unsupported_services;
     caps::unsupported_mask unsupported;
 
@@ -219,14 +257,12 @@ class line : public std::enable_shared_from_this<line> {
 using line_ptr = std::shared_ptr<line>;
 
 /// One TAPI phone = one extension's phone set.
-class phone : public std::enable_shared_from_this<phone> {
+class phone : public std::enable_shared_from_this<phone>, public device_lifecycle {
   public:
     std::string extension;
     std::string name;
     DWORD device_id = 0;
     DWORD permanent_id = 0;
-    bool removed = false;
-    bool awaiting_create = false;
 
     std::uint64_t open_handle = 0;
     HTAPIPHONE ht = nullptr;
@@ -236,18 +272,17 @@ class phone : public std::enable_shared_from_this<phone> {
     DWORD button_modes = 0;
     DWORD button_states = 0;
 
-    bool in_service = false;
     std::string display;  ///< rows*columns characters
     DWORD hookswitch_handset = PHONEHOOKSWITCHMODE_ONHOOK;
     DWORD hookswitch_speaker = PHONEHOOKSWITCHMODE_ONHOOK;
     DWORD hookswitch_headset = PHONEHOOKSWITCHMODE_ONHOOK;
     std::map<DWORD, DWORD> lamps;  ///< lamp id → PHONELAMPMODE_*
-    DWORD ring_mode = 0;           ///< as TAPI sees it (devices_phone_state.cpp)
+    DWORD ring_mode = 0;           ///< as TAPI sees it (devices/phone_state.cpp)
     DWORD switch_ring_mode = 0;    ///< the switch's ringer (GetRingerStatus, RingerStatusChanged)
     DWORD ring_volume = 0;
     std::vector<request_ptr> pending;
 
-    // what the switch told about the set (GetDisplay, GetButtonInformation; devices*.cpp)
+    // what the switch told about the set (GetDisplay, GetButtonInformation; devices/)
     DWORD display_rows = 2;
     DWORD display_columns = 40;
     std::vector<protocol::button_info> buttons;  ///< empty: the 12 keypad buttons
@@ -262,6 +297,31 @@ class phone : public std::enable_shared_from_this<phone> {
     }
 };
 using phone_ptr = std::shared_ptr<phone>;
+
+/// The only writer of a device's lifecycle (devices/lifecycle.cpp). Each operation returns true
+/// when it changed something and logs `line|phone <ext> FROM -> TO`; a refused edge changes
+/// nothing and logs a warning. The caller sends what TAPI must hear.
+class device_machine {
+  public:
+    /// A device a reload added, not yet seen by TAPI: listed → awaiting_create.
+    static bool await_create(provider_state& p, line& l);
+    static bool await_create(provider_state& p, phone& ph);
+    /// TAPI gave its device id (providerCreateLineDevice/PhoneDevice): awaiting_create → listed.
+    static bool created(provider_state& p, line& l);
+    static bool created(provider_state& p, phone& ph);
+    /// Removed from the configuration: → removed, out of service (final).
+    static bool remove(provider_state& p, line& l);
+    static bool remove(provider_state& p, phone& ph);
+    /// In or out of service; refused for a removed device.
+    static bool set_in_service(provider_state& p, line& l, bool in_service);
+    static bool set_in_service(provider_state& p, phone& ph, bool in_service);
+
+  private:
+    static bool to_presence(provider_state& p, device_lifecycle& d, std::string_view who,
+                            device_lifecycle::presence to);
+    static bool to_service(provider_state& p, device_lifecycle& d, std::string_view who,
+                           bool in_service);
+};
 
 // ---- the provider's state -----------------------------------------------------------------------
 
@@ -320,9 +380,9 @@ class provider_state final : public pbx_link::link_callbacks {
     /// Every async request not yet completed (so that shutdown can complete them all).
     std::unordered_map<DRV_REQUESTID, request_ptr> requests_;
 
-    /// Device-side context (devices.hpp): status-query throttle, permanent ids in use.
+    /// Device-side context (devices/devices.hpp): status-query throttle, permanent ids in use.
     std::shared_ptr<devices_context> devices_;
-    /// The call-centre agent model (agents.hpp): created on first use.
+    /// The call-centre agent model (agents/agents.hpp): created on first use.
     std::shared_ptr<agents::context> agents_;
 
     /// What the configuration dialog shows (TSPI_providerGenericDialogData). Takes the lock;
@@ -350,8 +410,9 @@ class provider_state final : public pbx_link::link_callbacks {
                            DWORD_PTR p2, DWORD_PTR p3);
     void phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
                             DWORD_PTR p3);
-    /// Queues LINE_NEWCALL for a call the TSP created; TAPI's htCall lands in c->ht.
-    void announce_call_locked(const line_ptr& l, const call_ptr& c);
+    /// Queues LINE_NEWCALL for a call the TSP created (TAPI's htCall lands in c->ht); false when
+    /// the line is not open. Only call_machine::announce calls it (it moves the lifecycle).
+    bool announce_call_locked(const line_ptr& l, const call_ptr& c);
     /// Creates an async request that the caller will return to TAPI.
     request_ptr new_request_locked(DRV_REQUESTID id, std::string what, const line_ptr& l,
                                    const call_ptr& c);

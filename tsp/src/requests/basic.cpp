@@ -2,7 +2,7 @@
 // (lineUnhold: RetrieveCall, ReconnectCall or AlternateCall).
 #include "common.hpp"
 
-#include "../capabilities.hpp"
+#include "capabilities.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -22,7 +22,7 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     if (auto e = lookup(p, hd, t)) return e;
     auto& c = t.c;
     auto& l = t.l;
-    if (c->state == LINECALLSTATE_IDLE || c->tapi_pending) return err(LINEERR_INVALCALLSTATE);
+    if (c->state() == LINECALLSTATE_IDLE || c->requested()) return err(LINEERR_INVALCALLSTATE);
     // What to clear on the switch: a member leaves its conference (its party's connection), a
     // parent clears this line's connection in the conference call, a set-up parent its original.
     std::optional<protocol::connection_id> conn = c->connection;
@@ -84,7 +84,7 @@ namespace {
 void send_swap(provider_state& p, const request_ptr& r, const line_ptr& l, const call_ptr& act,
                const call_ptr& hc, const protocol::connection_id& held_conn) {
     const bool pairing =
-        hc->state == LINECALLSTATE_ONHOLDPENDTRANSFER && hc->consultation.lock() == act;
+        hc->state() == LINECALLSTATE_ONHOLDPENDTRANSFER && hc->consultation.lock() == act;
     act->hold_target = pairing ? LINECALLSTATE_ONHOLDPENDTRANSFER : LINECALLSTATE_ONHOLD;
     auto move_pairing = [act, hc] {
         std::swap(act->role, hc->role);
@@ -138,12 +138,12 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     if (!consult && c->role == call_role::conference_parent) {
         for (auto& k : l->calls) {
             if (k->role == call_role::consultation && k->conference.lock() == c &&
-                k->state != LINECALLSTATE_IDLE) {
+                k->state() != LINECALLSTATE_IDLE) {
                 consult = k;
             }
         }
     }
-    if (consult && consult->state == LINECALLSTATE_IDLE) consult = nullptr;
+    if (consult && consult->state() == LINECALLSTATE_IDLE) consult = nullptr;
     // After lineSwapHold the pairing moved: the "consultation" of this held call is the customer.
     const bool cancel = consult && consult->connection && consult->dialled_consultation;
     call_ptr active = active_besides(*l, *c);
@@ -194,7 +194,7 @@ LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL
     if (auto e = need(*a.c, LINECALLFEATURE_SWAPHOLD)) return e;
     constexpr DWORD held_states =
         LINECALLSTATE_ONHOLD | LINECALLSTATE_ONHOLDPENDTRANSFER | LINECALLSTATE_ONHOLDPENDCONF;
-    if ((h.c->state & held_states) == 0) return err(LINEERR_INVALCALLSTATE);
+    if ((h.c->state() & held_states) == 0) return err(LINEERR_INVALCALLSTATE);
     if (auto e = usable(p, *a.l)) return e;
     auto held_conn =
         h.c->role == call_role::conference_parent ? held_connection(*h.l, h.c) : h.c->connection;

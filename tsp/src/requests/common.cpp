@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "../capabilities.hpp"
+#include "capabilities.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -12,9 +12,9 @@ namespace ctigw::tsp::calls::ops {
 /// A live call handle on an open line (INVALCALLHANDLE otherwise).
 LONG lookup(provider_state& p, HDRVCALL hd, target& t) {
     auto c = p.call_from_handle_locked(hd);
-    if (!c || c->dead) return err(LINEERR_INVALCALLHANDLE);
+    if (!c || c->failed()) return err(LINEERR_INVALCALLHANDLE);
     auto l = c->owner();
-    if (!l || l->removed || !l->is_open()) return err(LINEERR_INVALCALLHANDLE);
+    if (!l || l->removed() || !l->is_open()) return err(LINEERR_INVALCALLHANDLE);
     t = {l, c};
     return 0;
 }
@@ -22,7 +22,7 @@ LONG lookup(provider_state& p, HDRVCALL hd, target& t) {
 /// The device must be in service, or the link on its way to live (docs/tspi-mapping.md:
 /// INVALLINESTATE).
 LONG usable(const provider_state& p, const line& l) {
-    return p.accepts_requests_locked(l.in_service) ? 0 : err(LINEERR_INVALLINESTATE);
+    return p.accepts_requests_locked(l.in_service()) ? 0 : err(LINEERR_INVALLINESTATE);
 }
 
 /// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL
@@ -112,32 +112,8 @@ LONG simple(const request_outcome& o) {
 call_ptr tapi_call(provider_state& p, const line_ptr& l, HTAPICALL ht) {
     auto c = create_call(p, l);
     c->ht.store(ht);
-    c->tapi_pending = true;
-    c->reportable = false;
+    call_machine::await_request(p, l, c);
     return c;
-}
-
-/// The creating request failed: the handle is dead (a later lineCloseCall is accepted).
-void kill(provider_state& p, const line_ptr& l, const call_ptr& c) {
-    if (!c) return;
-    p.log(level::info, describe(*c, *l) + " not created");
-    unbind(l, c);
-    c->tapi_pending = false;
-    c->dead = true;
-    c->reportable = false;
-    c->awaiting_connection = call::awaiting::none;
-    c->state = LINECALLSTATE_IDLE;
-    c->features = c->features2 = 0;
-    if (auto o = c->original.lock(); o && o->consultation.lock() == c) o->consultation.reset();
-    if (c->closed) forget(p, l, c);
-}
-
-/// The creating request succeeded: TAPI may now hear of the call.
-void make_reportable(const call_ptr& c) {
-    if (!c || !c->tapi_pending) return;
-    c->tapi_pending = false;
-    c->reportable = !c->closed;
-    c->reported_state = 0;
 }
 
 /// The switch connection the call's request works on.
@@ -147,7 +123,7 @@ protocol::connection_id conn_of(const call& c) {
 
 /// Our own switch call ended by a successful service (transfer, park, redirect) before its event.
 void ended_by_us(provider_state& p, const line_ptr& l, const call_ptr& c) {
-    if (!c || c->state == LINECALLSTATE_IDLE) return;
+    if (!c || c->state() == LINECALLSTATE_IDLE) return;
     c->drop_requested = true;
     end_call(p, l, c, LINEDISCONNECTMODE_NORMAL);
 }
@@ -164,8 +140,8 @@ void start_make_call(provider_state& p, const line_ptr& l, const call_ptr& c, co
         c->awaiting_connection = call::awaiting::none;
         if (!o.ok()) {
             if (created_by_request) {
-                kill(p, l, c);
-            } else if (c->state != LINECALLSTATE_IDLE && !c->connection) {
+                call_machine::abandon(p, l, c);
+            } else if (c->state() != LINECALLSTATE_IDLE && !c->connection) {
                 c->dial_buffer.clear();
                 call_machine::transition(p, l, c, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
             }
@@ -179,23 +155,17 @@ void start_make_call(provider_state& p, const line_ptr& l, const call_ptr& c, co
         }
         if (auto ghost = find_call(*l, conn.call_id); ghost && ghost != c) {
             // Events arrived first with no make-call cause: the "new" call is ours.
-            p.log(level::info, describe(*ghost, *l) + " was our MakeCall");
-            c->state = ghost->state;
-            c->state_mode = ghost->state_mode;
-            c->parties = ghost->parties;
-            c->switch_state = ghost->switch_state;
-            ghost->drop_requested = true;
-            call_machine::transition(p, l, ghost, LINECALLSTATE_IDLE, 0);
+            call_machine::take_over(p, l, c, ghost);
         }
-        if (!c->connection && c->state != LINECALLSTATE_IDLE && !c->closed && !c->dead)
+        if (!c->connection && c->state() != LINECALLSTATE_IDLE && !c->gone())
             calls::bind(p, l, c, conn);
-        if (c->closed || c->state == LINECALLSTATE_IDLE) {
+        if (c->closed() || c->state() == LINECALLSTATE_IDLE) {
             // TAPI let go of the call meanwhile: nobody owns it, release it on the switch.
             p.send_locked(svc::clear_connection::params{conn}, [](const request_outcome&) {});
         }
         p.complete_locked(r, 0);
-        if (created_by_request) make_reportable(c);
-        report_current(p, l, c);
+        if (created_by_request) call_machine::request_succeeded(p, l, c);
+        call_machine::report_current(p, l, c);
         return 0;
     });
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "../calls.hpp"
+#include "calls/calls.hpp"
 
 namespace ctigw::tsp::calls::ops {
 
@@ -54,12 +54,6 @@ LONG simple(const request_outcome& o);
 
 /// A call TAPI created (its htCall is given): not reported until its request completes.
 call_ptr tapi_call(provider_state& p, const line_ptr& l, HTAPICALL ht);
-
-/// The creating request failed: the handle is dead (a later lineCloseCall is accepted).
-void kill(provider_state& p, const line_ptr& l, const call_ptr& c);
-
-/// The creating request succeeded: TAPI may now hear of the call.
-void make_reportable(const call_ptr& c);
 
 /// The switch connection the call's request works on.
 protocol::connection_id conn_of(const call& c);

@@ -1,7 +1,7 @@
 // lineMakeCall and lineDial: the TSPI operations that make a switch call (MakeCall).
 #include "common.hpp"
 
-#include "../capabilities.hpp"
+#include "capabilities.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -15,7 +15,7 @@ LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL 
                LPHDRVCALL out_call, LPCWSTR dest, DWORD /*country*/, LPLINECALLPARAMS params) {
     std::lock_guard lock(p.mutex_);
     auto l = p.line_from_handle_locked(hd_line);
-    if (!l || l->removed) return err(LINEERR_INVALLINEHANDLE);
+    if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (auto e = offered(*l, "MakeCall")) return e;
     if (auto e = usable(p, *l)) return e;
@@ -47,7 +47,7 @@ LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL 
         // No (complete) number: a dial-tone call of our own; lineDial makes the switch call.
         c->dial_buffer = number;
         p.complete_locked(r, 0);
-        make_reportable(c);
+        call_machine::request_succeeded(p, l, c);
         call_machine::transition(p, l, c, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
         if (partial && !number.empty()) call_machine::transition(p, l, c, LINECALLSTATE_DIALING, 0);
         return static_cast<LONG>(id);

@@ -1,7 +1,7 @@
 // linePark, lineUnpark, linePickup, lineRedirect and lineSetCallData.
 #include "common.hpp"
 
-#include "../capabilities.hpp"
+#include "capabilities.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -77,7 +77,7 @@ LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPIC
     send(p, r, std::move(params), [&p, l, c, r](const request_outcome& o) -> LONG {
         c->awaiting_connection = call::awaiting::none;
         if (!o.ok()) {
-            kill(p, l, c);
+            call_machine::abandon(p, l, c);
             return to_lineerr(o);
         }
         protocol::connection_id conn;
@@ -86,23 +86,17 @@ LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPIC
         if (auto* g = std::get_if<svc::group_pickup_call::result>(&*o.result))
             conn = g->picked_call;
         if (auto ghost = find_call(*l, conn.call_id); ghost && ghost != c) {
-            c->state = ghost->state;
-            c->state_mode = ghost->state_mode;
-            c->parties = ghost->parties;
-            c->caller = ghost->caller;
-            c->connected = ghost->connected;
-            ghost->drop_requested = true;
-            call_machine::transition(p, l, ghost, LINECALLSTATE_IDLE, 0);
+            call_machine::take_over(p, l, c, ghost);
         }
-        if (!c->connection && !c->closed && c->state != LINECALLSTATE_IDLE)
+        if (!c->connection && !c->closed() && c->state() != LINECALLSTATE_IDLE)
             calls::bind(p, l, c, conn);
         p.complete_locked(r, 0);
-        make_reportable(c);
+        call_machine::request_succeeded(p, l, c);
         if (c->origin == LINECALLORIGIN_UNKNOWN && !c->parties.empty()) {
             c->origin = origin_for(p, c->parties.front(), false);
             c->pending_info |= LINECALLINFOSTATE_ORIGIN;
         }
-        report_current(p, l, c);
+        call_machine::report_current(p, l, c);
         return 0;
     });
     return static_cast<LONG>(id);
@@ -114,7 +108,7 @@ LONG unpark(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
             HTAPICALL ht_call, LPHDRVCALL out_call, LPCWSTR dest) {
     std::lock_guard lock(p.mutex_);
     auto l = p.line_from_handle_locked(hd_line);
-    if (!l || l->removed) return err(LINEERR_INVALLINEHANDLE);
+    if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (auto e = offered(*l, "DirectedPickupCall")) return e;
@@ -132,7 +126,7 @@ LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
             HTAPICALL ht_call, LPHDRVCALL out_call, LPCWSTR dest, LPCWSTR group_id) {
     std::lock_guard lock(p.mutex_);
     auto l = p.line_from_handle_locked(hd_line);
-    if (!l || l->removed) return err(LINEERR_INVALLINEHANDLE);
+    if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (dest != nullptr && dest[0] != 0) {

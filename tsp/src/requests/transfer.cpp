@@ -2,7 +2,7 @@
 // lineSetupConference, linePrepareAddToConference, lineAddToConference, lineRemoveFromConference.
 #include "common.hpp"
 
-#include "../capabilities.hpp"
+#include "capabilities.hpp"
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/tsp/varstruct.hpp"
 
@@ -61,13 +61,13 @@ LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL 
          [&p, l, c, k, r](const request_outcome& o) -> LONG {
              if (!o.ok()) {
                  c->hold_target = 0;
-                 kill(p, l, k);
+                 call_machine::abandon(p, l, k);
                  c->consultation.reset();
                  return to_lineerr(o);
              }
              p.complete_locked(r, 0);
-             make_reportable(k);
-             if (c->state != LINECALLSTATE_IDLE) {
+             call_machine::request_succeeded(p, l, k);
+             if (c->state() != LINECALLSTATE_IDLE) {
                  c->hold_target = 0;
                  call_machine::transition(p, l, c, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
              }
@@ -100,7 +100,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
     constexpr DWORD consult_ok = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK |
                                  LINECALLSTATE_PROCEEDING | LINECALLSTATE_BUSY |
                                  LINECALLSTATE_ONHOLD;
-    if ((k.c->state & consult_ok) == 0 || !k.c->connection || !t.c->connection) {
+    if ((k.c->state() & consult_ok) == 0 || !k.c->connection || !t.c->connection) {
         return err(LINEERR_INVALCALLSTATE);
     }
     if (auto e = usable(p, *t.l)) return e;
@@ -108,7 +108,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
     auto c = t.c;
     auto kc = k.c;
     // The held one is CSTA's heldCall whichever handle TAPI passed first.
-    const bool c_held = c->state != LINECALLSTATE_CONNECTED;
+    const bool c_held = c->state() != LINECALLSTATE_CONNECTED;
     const auto held = c_held ? *c->connection : *kc->connection;
     const auto active = c_held ? *kc->connection : *c->connection;
     if (mode == LINETRANSFERMODE_TRANSFER) {
@@ -139,12 +139,12 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
              if (!o.ok()) {
                  if (c->conference.lock() == par) c->conference.reset();
                  if (kc->conference.lock() == par) kc->conference.reset();
-                 kill(p, l, par);
+                 call_machine::abandon(p, l, par);
                  return to_lineerr(o);
              }
              const auto& res = std::get<svc::conference_call::result>(*o.result);
              p.complete_locked(r, 0);
-             make_reportable(par);
+             call_machine::request_succeeded(p, l, par);
              merge_conference(p, l, par, res.conference_call, res.connections, {c, kc});
              return 0;
          });
@@ -183,14 +183,14 @@ LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE
          [&p, l, c, par, k, r](const request_outcome& o) -> LONG {
              c->hold_target = 0;
              if (!o.ok()) {
-                 kill(p, l, par);
-                 kill(p, l, k);
+                 call_machine::abandon(p, l, par);
+                 call_machine::abandon(p, l, k);
                  return to_lineerr(o);
              }
              p.complete_locked(r, 0);
-             make_reportable(par);
-             make_reportable(k);
-             if (c->state == LINECALLSTATE_IDLE) {  // the original vanished meanwhile
+             call_machine::request_succeeded(p, l, par);
+             call_machine::request_succeeded(p, l, k);
+             if (c->state() == LINECALLSTATE_IDLE) {  // the original vanished meanwhile
                  par->drop_requested = true;
                  call_machine::transition(p, l, par, LINECALLSTATE_IDLE, 0);
                  k->role = call_role::normal;
@@ -237,12 +237,12 @@ LONG prepare_add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL con
          [&p, l, par, k, r](const request_outcome& o) -> LONG {
              if (!o.ok()) {
                  par->hold_target = 0;
-                 kill(p, l, k);
+                 call_machine::abandon(p, l, k);
                  return to_lineerr(o);
              }
              p.complete_locked(r, 0);
-             make_reportable(k);
-             if (par->state != LINECALLSTATE_IDLE) {
+             call_machine::request_succeeded(p, l, k);
+             if (par->state() != LINECALLSTATE_IDLE) {
                  par->hold_target = 0;
                  call_machine::transition(p, l, par, LINECALLSTATE_ONHOLDPENDCONF, 0);
              }
@@ -271,12 +271,12 @@ LONG add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf, HDRVC
         LINECALLSTATE_ONHOLDPENDCONF | LINECALLSTATE_ONHOLD | LINECALLSTATE_CONNECTED;
     constexpr DWORD consult_ok = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK |
                                  LINECALLSTATE_PROCEEDING | LINECALLSTATE_ONHOLD;
-    if ((par->state & conf_ok) == 0 || (kc->state & consult_ok) == 0 || !kc->connection) {
+    if ((par->state() & conf_ok) == 0 || (kc->state() & consult_ok) == 0 || !kc->connection) {
         return err(LINEERR_INVALCALLSTATE);
     }
     // One of the two must be held (CSTA's heldCall), the other active.
-    const bool par_held = par->state != LINECALLSTATE_CONNECTED;
-    const bool k_held = kc->state == LINECALLSTATE_ONHOLD;
+    const bool par_held = par->state() != LINECALLSTATE_CONNECTED;
+    const bool k_held = kc->state() == LINECALLSTATE_ONHOLD;
     if (par_held == k_held) return err(LINEERR_INVALCALLSTATE);
     if (members_of(*l, par).size() + 2 > caps::max_num_conference)
         return err(LINEERR_CONFERENCEFULL);
@@ -321,7 +321,7 @@ LONG remove_from_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
                  return to_lineerr(o);
              }
              // LINEADDRESSCAPS.dwRemoveFromConfState is IDLE.
-             if (m->state != LINECALLSTATE_IDLE) {
+             if (m->state() != LINECALLSTATE_IDLE) {
                  call_machine::transition(p, l, m, LINECALLSTATE_IDLE, 0);
                  remove_party(*par, m->member_party);
                  check_conference(p, l, par);

@@ -1,6 +1,6 @@
 /**
  * @file
- * The provider configuration dialog (TUISPI_providerConfig, tsp/src/ui_dialog.cpp): its title and
+ * The provider configuration dialog (TUISPI_providerConfig, tsp/src/ui/dialog.cpp): its title and
  * control ids, public so that a test or an automation tool can find the window and its controls,
  * and the texts it shows, computed by portable functions (unit-tested on Linux; only the Win32
  * glue is Windows-only).

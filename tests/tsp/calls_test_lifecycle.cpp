@@ -1,0 +1,149 @@
+// The call's lifecycle (what TAPI knows of it, docs/state-machines/call.md "Lifecycle"): its edges
+// are checked and logged by call_machine, and each one decides what TAPI hears.
+#include <algorithm>
+
+#include "calls_test.hpp"
+
+namespace ctigw::tsp::testing {
+namespace {
+
+namespace svc = proto::svc;
+using strings = std::vector<std::string>;
+constexpr LONG E(DWORD e) {
+    return static_cast<LONG>(e);
+}
+const auto ht_call = [](int n) {
+    return reinterpret_cast<HTAPICALL>(static_cast<std::uintptr_t>(0x6000 + n));
+};
+
+template <class S>
+proto::service_result ok(typename S::result r = {}) {
+    return proto::service_result{std::in_place_type<typename S::result>, std::move(r)};
+}
+
+class call_lifecycle_test : public calls_test {
+  protected:
+    bool logged(const std::string& text) const {
+        return std::any_of(log_.begin(), log_.end(), [&](const std::string& line) {
+            return line.find(text) != std::string::npos;
+        });
+    }
+    call_lifecycle lifecycle_of(const call_ptr& c) {
+        std::lock_guard lock(p().mutex_);
+        return c->lifecycle();
+    }
+};
+
+TEST_F(call_lifecycle_test, every_edge_is_checked_and_logged) {
+    std::lock_guard lock(p().mutex_);
+    const auto l = line_of("2001");
+    const auto c = calls::create_call(p(), l);
+    EXPECT_EQ(c->lifecycle(), call_lifecycle::untold);
+    call_machine::await_request(p(), l, c);
+    EXPECT_TRUE(c->requested());
+    EXPECT_TRUE(logged("lifecycle untold -> requested"));
+    // A requested call is not announced by a state change: its request's completion tells TAPI.
+    ASSERT_TRUE(call_machine::transition(p(), l, c, LINECALLSTATE_DIALTONE, 0));
+    EXPECT_TRUE(c->requested());
+    EXPECT_FALSE(call_machine::announce(p(), l, c));
+    call_machine::request_succeeded(p(), l, c);
+    EXPECT_TRUE(c->told());
+    call_machine::line_closed(p(), l, c);
+    EXPECT_EQ(c->lifecycle(), call_lifecycle::untold);
+    EXPECT_EQ(c->reported_state(), 0u);  // the next announcement reports the state again
+    call_machine::close(p(), l, c);
+    EXPECT_TRUE(c->closed());
+    EXPECT_TRUE(logged("lifecycle untold -> closed"));
+    // Closed is final: nothing brings the handle back.
+    EXPECT_FALSE(call_machine::announce(p(), l, c));
+    call_machine::request_succeeded(p(), l, c);
+    call_machine::abandon(p(), l, c);
+    call_machine::await_request(p(), l, c);
+    EXPECT_TRUE(c->closed());
+    EXPECT_TRUE(logged("refused lifecycle closed -> requested"));
+}
+
+TEST_F(call_lifecycle_test, a_failed_request_leaves_a_silent_handle_only_close_accepts) {
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(1), &hd, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
+    const auto c = call_of(hd);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(lifecycle_of(c), call_lifecycle::requested);
+    // Events of the call bind to it but reach TAPI only once the request has succeeded.
+    event("2001", ev_initiated({"c1", "2001"}, proto::event_cause::make_call));
+    EXPECT_EQ(seen("2001"), strings{});
+    refuse(proto::error_category::operation, "invalidDestination");
+    EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_INVALADDRESS)});
+    EXPECT_EQ(lifecycle_of(c), call_lifecycle::failed);
+    EXPECT_EQ(seen("2001"), strings{});  // not even IDLE: TAPI was told it was not made
+    EXPECT_EQ(calls::drop(p(), 999, hd), E(LINEERR_INVALCALLHANDLE));  // no request: no rid()
+    EXPECT_EQ(calls::close_call(p(), hd), 0);
+    EXPECT_EQ(lifecycle_of(c), call_lifecycle::closed);
+    EXPECT_EQ(calls::close_call(p(), hd), E(LINEERR_INVALCALLHANDLE));
+}
+
+// The switch's events of our MakeCall came without its cause and made a call of their own (TAPI
+// was told of it): the MakeCall's result names that switch call, our call takes it over and the
+// stand-in ends with IDLE only.
+TEST_F(call_lifecycle_test, make_call_takes_over_the_call_its_events_made) {
+    HDRVCALL hd = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(2), &hd, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
+    event("2001", ev_initiated({"c4", "2001"}, proto::event_cause::new_call));
+    event("2001", ev_originated({"c4", "2001"}, "2001", "2002"));
+    event("2001", ev_delivered({"c4", "2002"}, "2001", "2002", connection_state::connected));
+    EXPECT_EQ(seen("2001", true),
+              (strings{"c1:NEWCALL", "c1:DIALTONE", "c1:DIALING", "c1:PROCEEDING", "c1:RINGBACK"}));
+    clear_messages();
+    reply(ok<svc::make_call>({connection_id{"c4", "2001"}}));
+    EXPECT_EQ(completions(id), std::vector<LONG>{0});
+    EXPECT_TRUE(logged("was call"));
+    // The stand-in ends (no DISCONNECTED: nothing was lost); ours reports where the call is.
+    EXPECT_EQ(seen("2001", true), (strings{"c1:IDLE", "c2:RINGBACK"}));
+    EXPECT_EQ(ht_of(hd), nullptr);  // TAPI's own handle: never announced with NEWCALL
+    const auto c = call_of(hd);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(lifecycle_of(c), call_lifecycle::told);
+    EXPECT_EQ(bound("2001", "c4"), c);
+    event("2001", ev_established({"c4", "2002"}, "2001", "2002", connection_state::connected));
+    EXPECT_EQ(seen("2001", true), (strings{"c1:IDLE", "c2:RINGBACK", "c2:CONNECTED"}));
+}
+
+// lineClose: a live call is kept silently and announced again (with its current state) when the
+// line is reopened; a call whose creating request is in flight fails and goes.
+TEST_F(call_lifecycle_test, line_close_untells_live_calls_and_fails_requested_ones) {
+    const HDRVCALL in = incoming_offering("c5", "2003", "2001");
+    ASSERT_NE(in, nullptr);
+    HDRVCALL made = nullptr;
+    const auto id = rid();
+    ASSERT_EQ(
+        calls::make_call(p(), id, line_of("2001")->hd(), ht_call(3), &made, w(u"2002"), 0, nullptr),
+        static_cast<LONG>(id));
+    const auto offered = call_of(in);
+    const auto requested = call_of(made);
+    ASSERT_TRUE(offered && requested);
+    {
+        std::lock_guard lock(p().mutex_);
+        calls_line_closed_locked(p(), line_of("2001"));
+    }
+    EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_OPERATIONFAILED)});
+    EXPECT_EQ(lifecycle_of(offered), call_lifecycle::untold);
+    EXPECT_EQ(lifecycle_of(requested), call_lifecycle::closed);
+    EXPECT_TRUE(logged("lifecycle told -> untold"));
+    EXPECT_TRUE(logged("lifecycle requested -> failed"));
+    clear_messages();
+    {
+        std::lock_guard lock(p().mutex_);
+        call_machine::report_current(p(), line_of("2001"), offered);
+    }
+    EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "OFFERING"}));
+    EXPECT_EQ(lifecycle_of(offered), call_lifecycle::told);
+}
+
+}  // namespace
+}  // namespace ctigw::tsp::testing
