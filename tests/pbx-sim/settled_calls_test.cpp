@@ -5,6 +5,8 @@
 namespace ctigw::pbxsim {
 namespace {
 
+using namespace ctigw::pbxsim::testing;
+
 using entry = protocol::connection_list_entry;
 
 /// The first ConnectionCleared recorded for `device`'s connection.

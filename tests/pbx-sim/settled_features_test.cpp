@@ -5,6 +5,8 @@
 namespace ctigw::pbxsim {
 namespace {
 
+using namespace ctigw::pbxsim::testing;
+
 using protocol::device_category;
 using protocol::forwarding_type;
 
