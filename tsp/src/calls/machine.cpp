@@ -110,7 +110,8 @@ void call_machine::queue_call_state(provider_state& p, const line_ptr& l, const 
     if (!l->is_open() || !l->event_proc || !c->told()) return;
     call_ptr parent = state == LINECALLSTATE_CONFERENCED ? calls::parent_of(*c) : nullptr;
     if (state == LINECALLSTATE_CONFERENCED && (!parent || !parent->told())) {
-        p.log(level::warn, calls::describe(*c, *l) + " CONFERENCED with no reportable parent");
+        p.log(level::warn,
+              calls::describe(*c, *l) + " CONFERENCED with a parent TAPI was not told of");
     }
     c->reported_state_ = state;
     c->reported_mode_ = mode;

@@ -79,11 +79,8 @@ void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
         if (sc.correlator_data) calls::set_call_data(*c, sc.correlator_data->bytes);
         if (!agrees(*c, sc.state)) {
             DWORD mode = 0;
-            DWORD to = calls::tapi_state_of(sc.state, mode);
-            if (c->role == call_role::conference_parent && to == LINECALLSTATE_ONHOLD &&
-                c->state() == LINECALLSTATE_ONHOLDPENDCONF) {
-                to = LINECALLSTATE_ONHOLDPENDCONF;
-            }
+            // (A held parent already ONHOLDPENDCONF agrees with `hold`: it never gets here.)
+            const DWORD to = calls::tapi_state_of(sc.state, mode);
             p.log(level::info, calls::describe(*c, *l) + " resynced");
             if (!call_machine::transition(p, l, c, to, mode)) {
                 end_with_members(p, l, c, LINEDISCONNECTMODE_UNKNOWN);
