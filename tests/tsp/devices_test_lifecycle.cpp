@@ -115,7 +115,7 @@ TEST_F(DeviceLifecycle, LinkLossTakesEveryDeviceOutOfServiceOnce) {
     EXPECT_TRUE(st().lines_[0]->in_service());
 }
 
-// ---- reload (moved from devices_test.cpp: its DevicesTest fixture is private to that file) --
+// ---- reload (moved from devices_test.cpp) -------------------------------------------------------
 
 class DeviceReload : public devices_fixture {};
 
