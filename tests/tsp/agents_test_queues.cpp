@@ -135,7 +135,7 @@ TEST_F(agents_fixture, requests_complete_once_when_the_line_closes_or_the_link_d
     go(state);
     ASSERT_EQ(link->pending().size(), 1u);
     const auto closed = last_id();
-    ASSERT_EQ(devices::line_close(st(), agent_line), 0);
+    ASSERT_EQ(devices::line_close(prov->state(), agent_line), 0);
     EXPECT_EQ(completions_of(closed),
               std::vector<LONG>{static_cast<LONG>(LINEERR_OPERATIONFAILED)});
     reply_ok();  // the switch answers afterwards: nothing more

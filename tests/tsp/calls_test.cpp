@@ -60,9 +60,12 @@ void calls_test::SetUp() {
     ds.area_code = "1";
     ds.outside_prefix = "0";
     ds.internal_length = 4;
-    state_->dial_plan_.emplace(ds);
-    state_->completion_proc_ = on_completion;
-    state_->link_ = std::move(fake);
+    {
+        const auto held = p();
+        held->dial_plan_.emplace(ds);
+        held->completion_proc_ = on_completion;
+        held->link_ = std::move(fake);
+    }
     link_->start();
     open_line("2001", "Alice");
     open_line("2002", "Bob");
@@ -90,20 +93,21 @@ void calls_test::TearDown() {
 }
 
 line_ptr calls_test::open_line(const std::string& ext, const std::string& name) {
-    std::lock_guard lock(state_->mutex_);
+    const auto held = p();
+    auto& s = *held;
     auto l = std::make_shared<line>();
     l->extension = ext;
     l->name = name;
-    l->device_id = static_cast<DWORD>(state_->lines_.size());
-    l->open_handle = state_->new_handle_locked();
+    l->device_id = static_cast<DWORD>(s.lines_.size());
+    l->open_handle = s.new_handle();
     l->ht = reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(0x100 + l->device_id));
     l->event_proc = on_line_event;
     l->version = tapi_version_3_1;
-    device_machine::set_in_service(*state_, *l, true);
-    state_->lines_.push_back(l);
-    state_->line_by_extension_[ext] = l;
-    state_->line_by_device_id_[l->device_id] = l;
-    state_->line_by_handle_[l->open_handle] = l;
+    device_machine::set_in_service(s, *l, true);
+    s.lines_.push_back(l);
+    s.line_by_extension_[ext] = l;
+    s.line_by_device_id_[l->device_id] = l;
+    s.line_by_handle_[l->open_handle] = l;
     lines_[ext] = l;
     return l;
 }
@@ -208,14 +212,12 @@ HTAPICALL calls_test::ht_of(HDRVCALL hd) {
 
 DWORD calls_test::state_of(HDRVCALL hd) {
     drain();
-    std::lock_guard lock(state_->mutex_);
-    auto c = state_->call_from_handle_locked(hd);
+    auto c = p()->call_from_handle(hd);
     return c ? c->state() : 0;
 }
 
 DWORD calls_test::features_of(HDRVCALL hd) {
-    std::lock_guard lock(state_->mutex_);
-    auto c = state_->call_from_handle_locked(hd);
+    auto c = p()->call_from_handle(hd);
     return c ? c->features : 0;
 }
 
@@ -503,22 +505,22 @@ TEST_F(calls_test, call_ids_are_shared_while_held_and_forgotten_after_line_close
     ASSERT_EQ(calls::get_call_ids(p(), caller->hd(), &address, &id_caller, &related), 0);
     EXPECT_NE(id1, 0u);
     EXPECT_EQ(id_caller, id1);  // one switch call, one dwCallID
-    EXPECT_EQ(p().call_ids_held_locked(), 1u);
+    EXPECT_EQ(p()->call_ids_held(), 1u);
     event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
     event("2001", ev_cleared({"c1", "2001"}, connection_state::null));
     event("2002", ev_call_cleared("c1"));
-    EXPECT_EQ(p().call_ids_held_locked(), 1u);  // IDLE, but TAPI still has the calls
+    EXPECT_EQ(p()->call_ids_held(), 1u);  // IDLE, but TAPI still has the calls
     EXPECT_EQ(calls::close_call(p(), hd), 0);
-    EXPECT_EQ(p().call_ids_held_locked(), 1u);  // the caller's call still holds it
+    EXPECT_EQ(p()->call_ids_held(), 1u);  // the caller's call still holds it
     EXPECT_EQ(calls::close_call(p(), caller->hd()), 0);
-    EXPECT_EQ(p().call_ids_held_locked(), 0u);
+    EXPECT_EQ(p()->call_ids_held(), 0u);
     // A later call gets a new id: dwCallIDs are not reused.
     auto hd2 = incoming_offering("c2", "0301555123", "2002");
     ASSERT_NE(hd2, nullptr);
     DWORD id2 = 0;
     ASSERT_EQ(calls::get_call_ids(p(), hd2, &address, &id2, &related), 0);
     EXPECT_GT(id2, id1);
-    EXPECT_EQ(p().call_ids_held_locked(), 1u);
+    EXPECT_EQ(p()->call_ids_held(), 1u);
 }
 
 TEST_F(calls_test, nothing_reaches_tapi_for_a_call_after_line_close_call) {
@@ -529,7 +531,7 @@ TEST_F(calls_test, nothing_reaches_tapi_for_a_call_after_line_close_call) {
     // when TAPI closes the call (TAPISRV may close a call whose last application let it go).
     std::promise<void> release;
     auto released = release.get_future().share();
-    p().tapi_.push([released] { released.wait(); });
+    p()->tapi_.push([released] { released.wait(); });
     event("2002", ev_cleared({"c1", "2002"}, connection_state::null));
     EXPECT_EQ(calls::close_call(p(), hd), 0);
     release.set_value();

@@ -41,9 +41,10 @@ class calls_test : public ::testing::Test {
     void SetUp() override;
     void TearDown() override;
 
-    provider_state& p() { return *state_; }
+    /// The provider's model under its lock, held until the end of the full expression.
+    provider_lock p() { return state_->lock(); }
     pbx_link::testing::fake_link& link() { return *link_; }
-    void drain() { state_->tapi_.drain(); }
+    void drain() { state_->tapi().drain(); }
 
     line_ptr open_line(const std::string& ext, const std::string& name);
     line_ptr line_of(const std::string& ext) { return lines_.at(ext); }
@@ -77,7 +78,7 @@ class calls_test : public ::testing::Test {
     void clear_messages();
     HTAPICALL ht_of(HDRVCALL hd);
 
-    call_ptr call_of(HDRVCALL hd) { return state_->call_from_handle_locked(hd); }
+    call_ptr call_of(HDRVCALL hd) { return p()->call_from_handle(hd); }
     call_ptr bound(const std::string& ext, const std::string& call_id) {
         return calls::find_call(*line_of(ext), call_id);
     }

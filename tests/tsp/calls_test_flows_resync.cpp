@@ -79,10 +79,7 @@ TEST_F(calls_test, close_call_and_close_line_complete_pending_requests) {
     HDRVCALL mk = nullptr;
     const auto m = rid();
     calls::make_call(p(), m, line_of("2003")->hd(), ht_call(1), &mk, w(u"2001"), 0, nullptr);
-    {
-        std::lock_guard lock(p().mutex_);
-        calls_line_closed_locked(p(), line_of("2003"));
-    }
+    calls_line_closed(p(), line_of("2003"));
     EXPECT_EQ(completions(m), std::vector<LONG>{E(LINEERR_OPERATIONFAILED)});
     reply(ok<svc::make_call>({connection_id{"c8", "2003"}}));
     EXPECT_EQ(completions(m).size(), 1u);
@@ -166,7 +163,7 @@ TEST_F(calls_test, a_sequence_gap_corrects_only_what_changed) {
               DWORD{LINECONNECTEDMODE_ACTIVEHELD});
     // A request during the next resync is held, not refused.
     link().set_state(pbx_link::link_state::resyncing, "messagesLost");
-    p().on_link_down(pbx_link::link_down{"systemStatus messagesLost", false, true});
+    state_->on_link_down(pbx_link::link_down{"systemStatus messagesLost", false, true});
     ASSERT_EQ(calls::unhold(p(), h, c), static_cast<LONG>(h));
     EXPECT_TRUE(link().pending().front().held);
     link().go_live(

@@ -29,36 +29,37 @@ class call_lifecycle_test : public calls_test {
         });
     }
     call_lifecycle lifecycle_of(const call_ptr& c) {
-        std::lock_guard lock(p().mutex_);
+        const auto held = p();
         return c->lifecycle();
     }
 };
 
 TEST_F(call_lifecycle_test, every_edge_is_checked_and_logged) {
-    std::lock_guard lock(p().mutex_);
+    const auto held = p();
+    auto& m = *held;
     const auto l = line_of("2001");
-    const auto c = calls::create_call(p(), l);
+    const auto c = calls::create_call(m, l);
     EXPECT_EQ(c->lifecycle(), call_lifecycle::untold);
-    call_machine::await_request(p(), l, c);
+    call_machine::await_request(m, l, c);
     EXPECT_TRUE(c->requested());
     EXPECT_TRUE(logged("lifecycle untold -> requested"));
     // A requested call is not announced by a state change: its request's completion tells TAPI.
-    ASSERT_TRUE(call_machine::transition(p(), l, c, LINECALLSTATE_DIALTONE, 0));
+    ASSERT_TRUE(call_machine::transition(m, l, c, LINECALLSTATE_DIALTONE, 0));
     EXPECT_TRUE(c->requested());
-    EXPECT_FALSE(call_machine::announce(p(), l, c));
-    call_machine::request_succeeded(p(), l, c);
+    EXPECT_FALSE(call_machine::announce(m, l, c));
+    call_machine::request_succeeded(m, l, c);
     EXPECT_TRUE(c->told());
-    call_machine::line_closed(p(), l, c);
+    call_machine::line_closed(m, l, c);
     EXPECT_EQ(c->lifecycle(), call_lifecycle::untold);
     EXPECT_EQ(c->reported_state(), 0u);  // the next announcement reports the state again
-    call_machine::close(p(), l, c);
+    call_machine::close(m, l, c);
     EXPECT_TRUE(c->closed());
     EXPECT_TRUE(logged("lifecycle untold -> closed"));
     // Closed is final: nothing brings the handle back.
-    EXPECT_FALSE(call_machine::announce(p(), l, c));
-    call_machine::request_succeeded(p(), l, c);
-    call_machine::abandon(p(), l, c);
-    call_machine::await_request(p(), l, c);
+    EXPECT_FALSE(call_machine::announce(m, l, c));
+    call_machine::request_succeeded(m, l, c);
+    call_machine::abandon(m, l, c);
+    call_machine::await_request(m, l, c);
     EXPECT_TRUE(c->closed());
     EXPECT_TRUE(logged("refused lifecycle closed -> requested"));
 }
@@ -127,20 +128,14 @@ TEST_F(call_lifecycle_test, line_close_untells_live_calls_and_fails_requested_on
     const auto offered = call_of(in);
     const auto requested = call_of(made);
     ASSERT_TRUE(offered && requested);
-    {
-        std::lock_guard lock(p().mutex_);
-        calls_line_closed_locked(p(), line_of("2001"));
-    }
+    calls_line_closed(p(), line_of("2001"));
     EXPECT_EQ(completions(id), std::vector<LONG>{E(LINEERR_OPERATIONFAILED)});
     EXPECT_EQ(lifecycle_of(offered), call_lifecycle::untold);
     EXPECT_EQ(lifecycle_of(requested), call_lifecycle::closed);
     EXPECT_TRUE(logged("lifecycle told -> untold"));
     EXPECT_TRUE(logged("lifecycle requested -> failed"));
     clear_messages();
-    {
-        std::lock_guard lock(p().mutex_);
-        call_machine::report_current(p(), line_of("2001"), offered);
-    }
+    call_machine::report_current(p(), line_of("2001"), offered);
     EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "OFFERING"}));
     EXPECT_EQ(lifecycle_of(offered), call_lifecycle::told);
 }

@@ -43,7 +43,8 @@ TEST_F(DevicesTest, EnumerationBuildsLinesAndPhonesFromTheConfig) {
     start();
     EXPECT_EQ(num_lines, 3u);
     EXPECT_EQ(num_phones, 2u);
-    auto& s = st();
+    const auto held = st();
+    auto& s = *held;
     ASSERT_EQ(s.lines_.size(), 3u);
     EXPECT_EQ(s.lines_[0]->name, "Alice Martin");
     EXPECT_EQ(s.lines_[1]->name, "Agent 2002");
@@ -66,11 +67,11 @@ TEST_F(DevicesTest, FiftyThousandLinesEnumerate) {
     start();
     EXPECT_EQ(num_lines, 50000u);
     EXPECT_EQ(num_phones, 1000u);
-    EXPECT_EQ(st().line_by_extension_.size(), 50000u);
-    EXPECT_EQ(st().lines_.back()->permanent_id, 149999u);
-    EXPECT_EQ(st().lines_.back()->device_id, line_base + 49999u);
+    EXPECT_EQ(st()->line_by_extension_.size(), 50000u);
+    EXPECT_EQ(st()->lines_.back()->permanent_id, 149999u);
+    EXPECT_EQ(st()->lines_.back()->device_id, line_base + 49999u);
     std::unordered_set<DWORD> ids;
-    for (const auto& l : st().lines_) ids.insert(l->permanent_id);
+    for (const auto& l : st()->lines_) ids.insert(l->permanent_id);
     EXPECT_EQ(ids.size(), 50000u);
 }
 
@@ -185,8 +186,8 @@ TEST_F(DevicesTest, OpenCloseReopenWithStaleHandles) {
     DWORD n = 0;
     EXPECT_EQ(devices::line_get_num_address_ids(st(), first, &n), ok);
     EXPECT_EQ(n, 1u);
-    EXPECT_EQ(devices::line_close(st(), first), ok);
-    EXPECT_EQ(devices::line_close(st(), first), err(LINEERR_INVALLINEHANDLE));
+    EXPECT_EQ(devices::line_close(prov->state(), first), ok);
+    EXPECT_EQ(devices::line_close(prov->state(), first), err(LINEERR_INVALLINEHANDLE));
     EXPECT_EQ(devices::line_get_num_address_ids(st(), first, &n), err(LINEERR_INVALLINEHANDLE));
     var_buffer b(4096);
     EXPECT_EQ(devices::line_get_dev_status(st(), first, b.as<LINEDEVSTATUS>()),
@@ -242,7 +243,7 @@ TEST_F(DevicesTest, StatusStructuresAtEveryVersion) {
                   err(LINEERR_INVALADDRESSID));
         EXPECT_EQ(devices::line_get_address_status(st(), hd, 0, nullptr),
                   err(LINEERR_INVALPOINTER));
-        EXPECT_EQ(devices::line_close(st(), hd), ok);
+        EXPECT_EQ(devices::line_close(prov->state(), hd), ok);
     }
 }
 

@@ -59,7 +59,7 @@ class ForwardTest : public DevicesTest {
         ASSERT_NE(pending_as<get_forwarding::params>(0), nullptr);
         ASSERT_NE(pending_as<get_do_not_disturb::params>(1), nullptr);
         answer_all_queries();
-        ASSERT_TRUE(st().lines_[0]->forwarding_known);
+        ASSERT_TRUE(st()->lines_[0]->forwarding_known);
     }
 };
 
@@ -138,7 +138,7 @@ TEST_F(ForwardTest, UnconditionalRoundTrip) {
 
 TEST_F(ForwardTest, DndBusyNoAnswerAndOldLayout) {
     // a TAPI 2.x application: 24-byte LINEFORWARD entries
-    ASSERT_EQ(devices::line_close(st(), hd), ok);
+    ASSERT_EQ(devices::line_close(prov->state(), hd), ok);
     hd = open_line(0, v22);
     answer_all_queries();
     ASSERT_EQ(devices::line_set_status_messages(st(), hd, 0, LINEADDRESSSTATE_FORWARD), ok);
@@ -164,7 +164,7 @@ TEST_F(ForwardTest, DndBusyNoAnswerAndOldLayout) {
     EXPECT_EQ(completions_of(id), std::vector<LONG>{0});
     link->push_event("2001", event_of(protocol::evt::do_not_disturb{{}, "2001", true}));
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 1u);
-    EXPECT_TRUE(st().lines_[0]->do_not_disturb);
+    EXPECT_TRUE(st()->lines_[0]->do_not_disturb);
     // DND shows as an entry without destination
     var_buffer b(1024);
     ASSERT_EQ(devices::line_get_address_status(st(), hd, 0, b.as<LINEADDRESSSTATUS>()), ok);
@@ -208,7 +208,7 @@ TEST_F(ForwardTest, CloseCompletesPendingRequestsOnceAndSilencesTheLine) {
     const auto id = new_request();
     ASSERT_EQ(track(id, devices::line_forward(st(), id, hd, 0, 0, list.get(), 0, nullptr)),
               static_cast<LONG>(id));
-    ASSERT_EQ(devices::line_close(st(), hd), ok);
+    ASSERT_EQ(devices::line_close(prov->state(), hd), ok);
     EXPECT_EQ(completions_of(id), std::vector<LONG>{err(LINEERR_OPERATIONFAILED)});
     link->complete_next(result_of<set_forwarding>({}));  // the switch answers late: ignored
     link->push_event(
@@ -217,7 +217,7 @@ TEST_F(ForwardTest, CloseCompletesPendingRequestsOnceAndSilencesTheLine) {
     EXPECT_EQ(completions_of(id).size(), 1u);
     EXPECT_TRUE(line_msgs(LINE_ADDRESSSTATE).empty());
     // the state is still tracked for the next open
-    ASSERT_EQ(st().lines_[0]->forwarding.size(), 1u);
+    ASSERT_EQ(st()->lines_[0]->forwarding.size(), 1u);
 }
 
 TEST_F(ForwardTest, ChangesMadeAtThePhoneAreReported) {
@@ -233,7 +233,7 @@ TEST_F(ForwardTest, ChangesMadeAtThePhoneAreReported) {
         event_of(protocol::evt::forwarding{
             {}, "2001", protocol::forwarding_type::no_answer, false, std::nullopt, std::nullopt}));
     EXPECT_EQ(line_msgs(LINE_ADDRESSSTATE).size(), 2u);
-    EXPECT_TRUE(st().lines_[0]->forwarding.empty());
+    EXPECT_TRUE(st()->lines_[0]->forwarding.empty());
     // an address-state mask without FORWARD hears nothing
     ASSERT_EQ(devices::line_set_status_messages(st(), hd, 0, LINEADDRESSSTATE_NUMCALLS), ok);
     link->push_event("2001", event_of(protocol::evt::do_not_disturb{{}, "2001", true}));

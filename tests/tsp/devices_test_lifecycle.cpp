@@ -28,8 +28,8 @@ class DeviceLifecycle : public devices_fixture {
 
 TEST_F(DeviceLifecycle, EdgesAreCheckedAndLogged) {
     start();
-    auto& s = st();
-    std::lock_guard lock(s.mutex_);
+    const auto held = st();
+    auto& s = *held;
     line l;
     l.extension = "2999";
     EXPECT_EQ(l.where(), device_lifecycle::presence::listed);
@@ -69,21 +69,23 @@ TEST_F(DeviceLifecycle, RemovedBeforeCreatedIsNeverAnnouncedNorCreated) {
       "devices": { "lines": ["2001", "2002", "2003", "2005"], "phones": ["2001", "2002"] } })";
     EXPECT_EQ(prov->reload(), "");
     drain();
-    ASSERT_EQ(st().lines_.size(), 4u);
-    EXPECT_TRUE(st().lines_[3]->awaiting_create());
+    ASSERT_EQ(st()->lines_.size(), 4u);
+    EXPECT_TRUE(st()->lines_[3]->awaiting_create());
     config_text = default_config;
     EXPECT_EQ(prov->reload(), "");
     drain();
-    EXPECT_TRUE(st().lines_[3]->removed());
+    EXPECT_TRUE(st()->lines_[3]->removed());
     EXPECT_TRUE(line_msgs(LINE_REMOVE).empty());
     {
         std::lock_guard lock(recorder::mutex);
         EXPECT_EQ(recorder::line_creates.size(), 1u);  // the LINE_CREATE, no LINE_REMOVE
     }
     EXPECT_EQ(prov->create_line_device(3, 700), err(LINEERR_BADDEVICEID));
-    std::lock_guard lock(st().mutex_);
-    EXPECT_FALSE(device_machine::set_in_service(st(), *st().lines_[3], true));
-    EXPECT_FALSE(st().lines_[3]->in_service());
+    {
+        const auto held = st();
+        EXPECT_FALSE(device_machine::set_in_service(*held, *held->lines_[3], true));
+        EXPECT_FALSE(held->lines_[3]->in_service());
+    }
 }
 
 // The link lost: every device goes out of service once (a second loss changes nothing); the
@@ -96,23 +98,20 @@ TEST_F(DeviceLifecycle, LinkLossTakesEveryDeviceOutOfServiceOnce) {
     ASSERT_EQ(devices::line_set_status_messages(
                   st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0),
               ok);
-    ASSERT_TRUE(st().lines_[0]->in_service());
-    {
-        std::lock_guard lock(st().mutex_);
-        devices_set_all_out_of_service_locked(st());
-        devices_set_all_out_of_service_locked(st());
-    }
+    ASSERT_TRUE(st()->lines_[0]->in_service());
+    devices_set_all_out_of_service(st());
+    devices_set_all_out_of_service(st());
     auto states = line_msgs(LINE_LINEDEVSTATE);
     ASSERT_EQ(states.size(), 1u);
     EXPECT_EQ(states[0].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_OUTOFSERVICE));
-    for (const auto& l : st().lines_) EXPECT_FALSE(l->in_service());
-    for (const auto& ph : st().phones_) EXPECT_FALSE(ph->in_service());
+    for (const auto& l : st()->lines_) EXPECT_FALSE(l->in_service());
+    for (const auto& ph : st()->phones_) EXPECT_FALSE(ph->in_service());
     go_live();
     answer_all_queries();
     states = line_msgs(LINE_LINEDEVSTATE);
     ASSERT_EQ(states.size(), 2u);
     EXPECT_EQ(states[1].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_INSERVICE));
-    EXPECT_TRUE(st().lines_[0]->in_service());
+    EXPECT_TRUE(st()->lines_[0]->in_service());
 }
 
 // ---- reload (moved from devices_test.cpp) -------------------------------------------------------
@@ -151,7 +150,8 @@ TEST_F(DeviceReload, ReloadAddsAndRemovesDevices) {
     DWORD n = 0;
     EXPECT_EQ(devices::line_get_num_address_ids(st(), removed_hd, &n),
               err(LINEERR_INVALLINEHANDLE));
-    EXPECT_EQ(devices::line_close(st(), removed_hd), ok);  // TAPI closes it after LINE_REMOVE
+    EXPECT_EQ(devices::line_close(prov->state(), removed_hd),
+              ok);  // TAPI closes it after LINE_REMOVE
     HDRVLINE hd = nullptr;
     EXPECT_EQ(devices::line_open(st(), removed_id, nullptr, &hd, v31, &recorder::line_event),
               err(LINEERR_NODEVICE));
@@ -177,10 +177,10 @@ TEST_F(DeviceReload, ReloadAddsAndRemovesDevices) {
       "devices": { "lines": ["2001", "2002", "2003", "2004"], "phones": ["2001", "2002", "2004"] } })";
     EXPECT_EQ(prov->reload(), "");
     drain();
-    ASSERT_EQ(st().lines_.size(), 5u);
-    EXPECT_TRUE(st().lines_[2]->removed());
-    EXPECT_EQ(st().lines_[4]->permanent_id, 2003u);
-    EXPECT_TRUE(st().lines_[4]->awaiting_create());
+    ASSERT_EQ(st()->lines_.size(), 5u);
+    EXPECT_TRUE(st()->lines_[2]->removed());
+    EXPECT_EQ(st()->lines_[4]->permanent_id, 2003u);
+    EXPECT_TRUE(st()->lines_[4]->awaiting_create());
 }
 
 TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
@@ -198,7 +198,7 @@ TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     EXPECT_EQ(link->device_sets()[0], (std::vector<std::string>{"2001", "2002", "2004", "2005"}));
 
     // TAPI creates and opens the new line: out of service until its truth arrives
-    ASSERT_EQ(st().lines_[3]->extension, "2004");
+    ASSERT_EQ(st()->lines_[3]->extension, "2004");
     ASSERT_EQ(prov->create_line_device(3, 500), 0);
     HDRVLINE hd = nullptr;
     ASSERT_EQ(devices::line_open(st(), 500, reinterpret_cast<HTAPILINE>(std::uintptr_t{0x1400}),
@@ -207,13 +207,13 @@ TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     ASSERT_EQ(devices::line_set_status_messages(
                   st(), hd, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0),
               ok);
-    EXPECT_FALSE(st().lines_[3]->in_service());
+    EXPECT_FALSE(st()->lines_[3]->in_service());
     EXPECT_TRUE(line_msgs(LINE_LINEDEVSTATE).empty());
     // the link is live: the truth puts it in service at once (no on_live follows)
     link->push_truth({"2004", {}, std::nullopt, std::nullopt});
     link->push_truth({"2005", {}, std::nullopt, std::nullopt});
     drain();
-    EXPECT_TRUE(st().lines_[3]->in_service());
+    EXPECT_TRUE(st()->lines_[3]->in_service());
     auto states = line_msgs(LINE_LINEDEVSTATE);
     ASSERT_EQ(states.size(), 1u);
     EXPECT_EQ(states[0].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_INSERVICE));
@@ -222,8 +222,8 @@ TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     ASSERT_FALSE(link->pending().empty());
     EXPECT_NE(pending_as<protocol::svc::get_forwarding::params>(0), nullptr);
     answer_all_queries();
-    ASSERT_EQ(st().phones_.back()->extension, "2005");
-    EXPECT_TRUE(st().phones_.back()->in_service());
+    ASSERT_EQ(st()->phones_.back()->extension, "2005");
+    EXPECT_TRUE(st()->phones_.back()->in_service());
 
     // a reload that changes no extension leaves the link alone
     config_text =
@@ -239,8 +239,8 @@ TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     EXPECT_EQ(prov->reload(), "");
     ASSERT_EQ(link->device_sets().size(), 2u);
     EXPECT_EQ(link->device_sets()[1], link->device_sets()[0]);
-    ASSERT_EQ(st().lines_.back()->extension, "2005");
-    EXPECT_TRUE(st().lines_.back()->in_service());
+    ASSERT_EQ(st()->lines_.back()->extension, "2005");
+    EXPECT_TRUE(st()->lines_.back()->in_service());
 
     // while the link is down a truth waits for on_live, as in any resync
     link->go_down("test");
@@ -252,10 +252,10 @@ TEST_F(DeviceReload, ReloadChangesTheMonitoredSetAndAddedLinesComeInService) {
     EXPECT_EQ(link->device_sets()[2].back(), "2006");
     link->set_state(pbx_link::link_state::resyncing, "resync");
     link->push_truth({"2006", {}, std::nullopt, std::nullopt});
-    EXPECT_FALSE(st().lines_.back()->in_service());
+    EXPECT_FALSE(st()->lines_.back()->in_service());
     link->set_state(pbx_link::link_state::live, "live");
-    st().on_live();
-    EXPECT_TRUE(st().lines_.back()->in_service());
+    prov->state().on_live();
+    EXPECT_TRUE(st()->lines_.back()->in_service());
     answer_all_queries();
 }
 
@@ -264,7 +264,7 @@ TEST_F(DeviceReload, ReloadWithABadFileKeepsTheRunningConfiguration) {
     config_text = R"({ "switch": { "endpoints": [] }, "devices": { "lines": ["2999-2000"] } })";
     const auto errors = prov->reload();
     EXPECT_FALSE(errors.empty());
-    EXPECT_EQ(st().lines_.size(), 3u);
+    EXPECT_EQ(st()->lines_.size(), 3u);
     drain();
     std::lock_guard lock(recorder::mutex);
     EXPECT_TRUE(recorder::line_creates.empty());

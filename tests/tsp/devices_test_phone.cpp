@@ -66,7 +66,7 @@ class PhoneTest : public DevicesTest {
                                                                 {12, "Line 1", "line", 3u},
                                                                 {13, "Transfer", "feature", 4u}}}));
         answer_all_queries();
-        ASSERT_TRUE(st().phones_[0]->set_info_known);
+        ASSERT_TRUE(st()->phones_[0]->set_info_known);
         ASSERT_EQ(devices::phone_set_status_messages(st(), hd, 0x00FFFFFF, 0xFF, 0xFF), ok);
     }
 };
@@ -75,7 +75,7 @@ TEST_F(PhoneTest, StatusDisplayButtonsAtEveryVersion) {
     for (DWORD v : all_versions) {
         HDRVPHONE h = hd;
         if (v != v31) {
-            ASSERT_EQ(devices::phone_close(st(), hd), ok);
+            ASSERT_EQ(devices::phone_close(prov->state(), hd), ok);
             h = hd = open_phone(0, v);
             answer_all_queries();
         }
@@ -242,12 +242,12 @@ TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
     EXPECT_EQ(b[2].p3, static_cast<DWORD_PTR>(PHONEBUTTONSTATE_DOWN));
 
     // closed: nothing more, stale handle
-    ASSERT_EQ(devices::phone_close(st(), hd), ok);
+    ASSERT_EQ(devices::phone_close(prov->state(), hd), ok);
     link->push_event("2001", event_of(protocol::evt::lamp_mode_changed{
                                  {}, "2001", 4, protocol::lamp_mode::off}));
     EXPECT_EQ(phone_msgs(PHONE_STATE).size(), 5u);
     EXPECT_EQ(devices::phone_get_lamp(st(), hd, 13, &mode), err(PHONEERR_INVALPHONEHANDLE));
-    EXPECT_EQ(devices::phone_close(st(), hd), err(PHONEERR_INVALPHONEHANDLE));
+    EXPECT_EQ(devices::phone_close(prov->state(), hd), err(PHONEERR_INVALPHONEHANDLE));
 }
 
 TEST_F(PhoneTest, GetIdAcrossLineAndPhone) {

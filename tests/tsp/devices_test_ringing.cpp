@@ -97,7 +97,7 @@ TEST_F(PhoneRinging, ClosingAnOfferedCallStopsTheRinging) {
     answer_all_queries();
     link->push_event("2001", event_of(offered("C1")));
     ASSERT_EQ(ring_modes(), (std::vector<DWORD_PTR>{1}));
-    const auto& offered_calls = st().line_by_extension_.at("2001")->calls;
+    const auto& offered_calls = st()->line_by_extension_.at("2001")->calls;
     ASSERT_EQ(offered_calls.size(), 1u);
     // TAPI lets go of the call while it still alerts: the TSP forgets it, nothing else would
     // ever end the ring.

@@ -181,8 +181,9 @@ class devices_fixture : public ::testing::Test {
         ASSERT_NE(link, nullptr);
     }
 
-    provider_state& st() { return prov->state(); }
-    void drain() { st().tapi_.drain(); }
+    /// The provider's model under its lock, held until the end of the full expression.
+    provider_lock st() { return prov->state().lock(); }
+    void drain() { prov->state().tapi().drain(); }
 
     /// The link's resync: every configured device has its (empty) truth, then live.
     void go_live() {

@@ -16,7 +16,7 @@ class ExportGuard : public devices_fixture {
         devices_fixture::TearDown();
     }
     LONG make_call(DRV_REQUESTID id, HDRVLINE hd, HDRVCALL& out) {
-        return line_request_export(id, [&](provider_state& s) {
+        return line_request_export(id, [&](locked_provider& s) {
             return calls::make_call(s, id, hd, reinterpret_cast<HTAPICALL>(std::uintptr_t{0xC0}),
                                     &out, reinterpret_cast<LPCWSTR>(u"2002"), 0, nullptr);
         });
@@ -35,7 +35,7 @@ TEST_F(ExportGuard, AnAsyncExportThatThrowsNeverCompletesItsRequest) {
     HDRVCALL call = nullptr;
     const DRV_REQUESTID id = 4711;
     EXPECT_EQ(make_call(id, hd, call), static_cast<LONG>(LINEERR_OPERATIONFAILED));
-    EXPECT_EQ(st().call_from_handle_locked(call), nullptr);  // the call TAPI never heard of is gone
+    EXPECT_EQ(st()->call_from_handle(call), nullptr);  // the call TAPI never heard of is gone
     set_current_provider(nullptr);
     prov->shutdown(v31, 7);
     drain();

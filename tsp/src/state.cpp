@@ -85,14 +85,30 @@ pbx_link::link_settings make_link_settings(const config::settings& s, std::strin
 
 // ---- provider_state -----------------------------------------------------------------------------
 
-provider_state::provider_state(provider_environment env) : env_(std::move(env)) {}
+locked_provider::locked_provider(provider_environment env) : env_(std::move(env)) {}
 
-provider_state::~provider_state() {
+locked_provider::~locked_provider() {
     if (link_) link_->stop();
     tapi_.stop();
 }
 
-void provider_state::log(int lvl, const std::string& text) const {
+provider_lock::provider_lock(locked_provider& model) : model_(&model) {
+    if (model.owner_.load() == std::this_thread::get_id()) {
+        throw std::logic_error("provider lock taken twice on one thread");
+    }
+    lock_ = std::unique_lock(model.mutex_);
+    model.owner_.store(std::this_thread::get_id());
+}
+
+provider_lock::~provider_lock() {
+    model_->owner_.store(std::thread::id{});
+}
+
+provider_state::provider_state(provider_environment env) : locked_provider(std::move(env)) {}
+
+provider_state::~provider_state() = default;
+
+void locked_provider::log(int lvl, const std::string& text) const {
     if (!env_.log) return;
     try {
         env_.log(lvl, text);
@@ -101,7 +117,7 @@ void provider_state::log(int lvl, const std::string& text) const {
 }
 
 ui::provider_status provider_state::status_snapshot() {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     ui::provider_status s;
     s.permanent_provider_id = permanent_provider_id_;
     s.initialized = initialized_;
@@ -127,25 +143,25 @@ ui::provider_status provider_state::status_snapshot() {
     return s;
 }
 
-line_ptr provider_state::line_from_handle_locked(HDRVLINE hd) const {
+line_ptr locked_provider::line_from_handle(HDRVLINE hd) const {
     auto it = line_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     return it == line_by_handle_.end() ? nullptr : it->second;
 }
 
-phone_ptr provider_state::phone_from_handle_locked(HDRVPHONE hd) const {
+phone_ptr locked_provider::phone_from_handle(HDRVPHONE hd) const {
     auto it = phone_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     return it == phone_by_handle_.end() ? nullptr : it->second;
 }
 
-call_ptr provider_state::call_from_handle_locked(HDRVCALL hd) const {
+call_ptr locked_provider::call_from_handle(HDRVCALL hd) const {
     auto it = call_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     return it == call_by_handle_.end() || it->second->closed() ? nullptr : it->second;
 }
 
-DWORD provider_state::hold_call_id_locked(call& c, const std::string& switch_call_id) {
+DWORD locked_provider::hold_call_id(call& c, const std::string& switch_call_id) {
     if (!c.call_id_of.empty() && c.call_id_of == switch_call_id)
         return call_ids_.at(switch_call_id).id;
-    release_call_id_locked(c);
+    release_call_id(c);
     if (switch_call_id.empty()) return 0;  // 0: "no call id" in LINECALLINFO
     auto [it, inserted] = call_ids_.try_emplace(switch_call_id, held_call_id{next_call_id_, 0});
     if (inserted) {
@@ -157,15 +173,15 @@ DWORD provider_state::hold_call_id_locked(call& c, const std::string& switch_cal
     return it->second.id;
 }
 
-void provider_state::release_call_id_locked(call& c) {
+void locked_provider::release_call_id(call& c) {
     if (c.call_id_of.empty()) return;
     auto it = call_ids_.find(c.call_id_of);
     if (it != call_ids_.end() && --it->second.holders == 0) call_ids_.erase(it);
     c.call_id_of.clear();
 }
 
-void provider_state::line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg,
-                                       DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3) {
+void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg, DWORD_PTR p1,
+                                 DWORD_PTR p2, DWORD_PTR p3) {
     if (!l->is_open() || !l->event_proc) return;
     if (c && (!c->told())) return;
     // What TAPI knows of the line is captured now; the call's htCall is read at dispatch time
@@ -181,8 +197,8 @@ void provider_state::line_event_locked(const line_ptr& l, const call_ptr& c, DWO
     });
 }
 
-void provider_state::phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-                                        DWORD_PTR p3) {
+void locked_provider::phone_event(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                                  DWORD_PTR p3) {
     if (!p->is_open() || !p->event_proc) return;
     tapi_.push([proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, p, epoch = p->open_handle] {
         if (p->closed_epoch.load() >= epoch) return;
@@ -190,7 +206,7 @@ void provider_state::phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR
     });
 }
 
-bool provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) {
+bool locked_provider::announce_call(const line_ptr& l, const call_ptr& c) {
     if (!l->is_open() || !l->event_proc) return false;
     tapi_.push([proc = l->event_proc, ht = l->ht, c, l, epoch = l->open_handle] {
         if (l->closed_epoch.load() >= epoch) return;
@@ -202,8 +218,8 @@ bool provider_state::announce_call_locked(const line_ptr& l, const call_ptr& c) 
     return true;
 }
 
-request_ptr provider_state::new_request_locked(DRV_REQUESTID id, std::string what,
-                                               const line_ptr& l, const call_ptr& c) {
+request_ptr locked_provider::new_request(DRV_REQUESTID id, std::string what, const line_ptr& l,
+                                         const call_ptr& c) {
     auto r = std::make_shared<async_request>();
     r->id = id;
     r->what = std::move(what);
@@ -215,8 +231,8 @@ request_ptr provider_state::new_request_locked(DRV_REQUESTID id, std::string wha
 
 void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept {
     try {
-        auto& s = prov.state();
-        std::lock_guard lock(s.mutex_);
+        const auto held = prov.state().lock();
+        auto& s = *held;
         auto it = s.requests_.find(id);
         if (it == s.requests_.end()) return;
         const request_ptr r = it->second;
@@ -231,7 +247,7 @@ void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept {
     }
 }
 
-void provider_state::complete_locked(const request_ptr& r, LONG result) {
+void locked_provider::complete(const request_ptr& r, LONG result) {
     if (!r || r->completed.exchange(true)) return;
     requests_.erase(r->id);
     log(result == 0 ? level::debug : level::info,
@@ -241,8 +257,8 @@ void provider_state::complete_locked(const request_ptr& r, LONG result) {
     tapi_.push([proc = completion_proc_, id = r->id, result] { proc(id, result); });
 }
 
-void provider_state::send_locked(protocol::service_params params,
-                                 std::function<void(const pbx_link::request_outcome&)> done) {
+void locked_provider::send(protocol::service_params params,
+                           std::function<void(const pbx_link::request_outcome&)> done) {
     // The one completion wrapper: the link completes on its delivery thread only, so the lock is
     // always taken here; a link that is not running refuses and the refusal is answered now, on
     // this thread, which already holds the lock.
@@ -260,7 +276,7 @@ void provider_state::send_locked(protocol::service_params params,
         std::make_shared<std::function<void(const pbx_link::request_outcome&)>>(std::move(done));
     const bool accepted = link_ && link_->request(std::move(params),
                                                   [this, run, shared](pbx_link::request_outcome o) {
-                                                      std::lock_guard lock(mutex_);
+                                                      const provider_lock held(*this);
                                                       run(*shared, o);
                                                   });
     if (accepted) return;
@@ -280,7 +296,7 @@ void provider_state::on_state(pbx_link::link_state from, pbx_link::link_state to
 }
 
 void provider_state::on_link_down(const pbx_link::link_down& why) {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     link_live_ = false;  // requests are held by the link until it is live again
     truths_pending_.clear();
     if (why.connection_kept) {
@@ -288,24 +304,24 @@ void provider_state::on_link_down(const pbx_link::link_down& why) {
         // application sees); the truths correct the calls, the status reads the rest.
         reread_status_at_live_ = true;
         log(level::warn, "switch link resyncing (" + why.reason + "): devices stay in service");
-        agents::on_link_down_locked(*this);
+        agents::on_link_down(*this);
         return;
     }
     log(level::warn, "switch link down: " + why.reason +
                          (why.switch_restarted ? " (switch restarted: every call is gone)" : ""));
-    devices_set_all_out_of_service_locked(*this);
-    agents::on_link_down_locked(*this);
+    devices_set_all_out_of_service(*this);
+    agents::on_link_down(*this);
 }
 
 void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     try {
         if (auto it = line_by_extension_.find(truth.device); it != line_by_extension_.end()) {
             // Before the calls: their features are computed with the device's capabilities.
             if (!truth.error) {
-                devices_set_capabilities_locked(*this, it->second, truth.capabilities);
+                devices_set_capabilities(*this, it->second, truth.capabilities);
             }
-            calls_apply_truth_locked(*this, it->second, truth);
+            calls_apply_truth(*this, it->second, truth);
         }
         if (truth.error) {
             log(level::warn, "device " + truth.device +
@@ -314,7 +330,7 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
         if (link_live_) {
             // A device added while live (pbx_link::link::set_devices after a reload): the link
             // takes requests already, so it goes in service at once.
-            devices_set_in_service_locked(*this, truth.device, !truth.error.has_value());
+            devices_set_in_service(*this, truth.device, !truth.error.has_value());
         } else {
             truths_pending_.emplace_back(truth.device, !truth.error.has_value());
         }
@@ -324,7 +340,7 @@ void provider_state::on_device_truth(const pbx_link::device_truth& truth) {
 }
 
 void provider_state::on_live() {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     link_live_ = true;
     log(level::info, "switch link live (" + std::to_string(truths_pending_.size()) + " devices)");
     // Only now does the link accept requests: report INSERVICE/RESUME from here, not per truth.
@@ -334,31 +350,31 @@ void provider_state::on_live() {
     for (const auto& [device, usable] : pending) {
         try {
             // Device events (forwarding, DND, lamps ...) may have been lost with the calls'.
-            if (reread && usable) devices_reread_status_locked(*this, device);
-            devices_set_in_service_locked(*this, device, usable);
+            if (reread && usable) devices_reread_status(*this, device);
+            devices_set_in_service(*this, device, usable);
         } catch (const std::exception& e) {
             log(level::error, "in-service report for " + device + " failed: " + e.what());
         }
     }
     try {
-        calls_after_resync_locked(*this);
+        calls_after_resync(*this);
     } catch (const std::exception& e) {
         log(level::error, std::string("far-end resync failed: ") + e.what());
     }
-    agents::on_live_locked(*this);
+    agents::on_live(*this);
 }
 
 void provider_state::on_event(const std::string& device, const protocol::event_message& event) {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     try {
         if (protocol::is_agent_event(event.body)) {
-            agents::on_event_locked(*this, device, event);
+            agents::on_event(*this, device, event);
         } else if (is_device_event(event.body)) {
-            devices_on_event_locked(*this, device, event);
+            devices_on_event(*this, device, event);
         } else if (auto it = line_by_extension_.find(device); it != line_by_extension_.end()) {
-            calls_on_event_locked(*this, it->second, event);
+            calls_on_event(*this, it->second, event);
             if (it->second->role != config::line_role::station) {
-                agents::on_queue_activity_locked(*this, it->second);
+                agents::on_queue_activity(*this, it->second);
             }
         }
     } catch (const std::exception& e) {
@@ -368,9 +384,9 @@ void provider_state::on_event(const std::string& device, const protocol::event_m
 }
 
 void provider_state::on_late_result(const protocol::service_result& result) {
-    std::lock_guard lock(mutex_);
+    const auto held = lock();
     try {
-        calls_on_late_result_locked(*this, result);
+        calls_on_late_result(*this, result);
     } catch (const std::exception& e) {
         log(level::error, std::string("late result failed: ") + e.what());
     }
@@ -440,7 +456,7 @@ provider::provider(provider_environment env)
     : state_(std::make_unique<provider_state>(std::move(env))) {}
 
 provider::~provider() {
-    shutdown(state_->tspi_version_, state_->permanent_provider_id_);
+    shutdown(0, 0);
 }
 
 LONG provider::negotiate_tspi_version(DWORD device_id, DWORD low, DWORD high, LPDWORD version,
@@ -452,10 +468,9 @@ LONG provider::negotiate_tspi_version(DWORD device_id, DWORD low, DWORD high, LP
     }
     if (high < low || high < tapi_version_2_0 || low > tapi_version_3_1) return incompatible;
     if (device_id != INITIALIZE_NEGOTIATION) {
-        auto& s = *state_;
-        std::lock_guard lock(s.mutex_);
-        const bool known = phone ? s.phone_by_device_id_.count(device_id) != 0
-                                 : s.line_by_device_id_.count(device_id) != 0;
+        const auto s = state_->lock();
+        const bool known = phone ? s->phone_by_device_id_.count(device_id) != 0
+                                 : s->line_by_device_id_.count(device_id) != 0;
         if (!known) return static_cast<LONG>(phone ? PHONEERR_BADDEVICEID : LINEERR_BADDEVICEID);
     }
     *version = std::min<DWORD>(high, tapi_version_3_1);
@@ -475,19 +490,20 @@ LONG provider::enum_devices(DWORD permanent_provider_id, LPDWORD num_lines, LPDW
         s.log(level::error, "configuration refused:\n" + *err);
         return static_cast<LONG>(LINEERR_INIFILECORRUPT);
     }
-    std::lock_guard lock(s.mutex_);
-    s.settings_ = std::move(std::get<config::settings>(loaded));
-    s.dial_plan_.emplace(s.settings_->dialing);
-    s.permanent_provider_id_ = permanent_provider_id;
-    s.provider_handle_ = provider_handle;
-    s.line_create_proc_ = line_create;
-    s.phone_create_proc_ = phone_create;
-    s.lines_.clear();
-    s.phones_.clear();
-    devices_build_locked(s, *s.settings_);
-    *num_lines = static_cast<DWORD>(s.lines_.size());
-    *num_phones = static_cast<DWORD>(s.phones_.size());
-    s.log(level::info, "provider " + std::to_string(permanent_provider_id) + ": " +
+    const auto held = s.lock();
+    auto& m = *held;
+    m.settings_ = std::move(std::get<config::settings>(loaded));
+    m.dial_plan_.emplace(m.settings_->dialing);
+    m.permanent_provider_id_ = permanent_provider_id;
+    m.provider_handle_ = provider_handle;
+    m.line_create_proc_ = line_create;
+    m.phone_create_proc_ = phone_create;
+    m.lines_.clear();
+    m.phones_.clear();
+    devices_build(m, *m.settings_);
+    *num_lines = static_cast<DWORD>(m.lines_.size());
+    *num_phones = static_cast<DWORD>(m.phones_.size());
+    m.log(level::info, "provider " + std::to_string(permanent_provider_id) + ": " +
                            std::to_string(*num_lines) + " lines, " + std::to_string(*num_phones) +
                            " phones");
     return 0;
@@ -500,40 +516,41 @@ LONG provider::init(DWORD tspi_version, DWORD permanent_provider_id, DWORD line_
     std::vector<std::string> devices;
     pbx_link::link_settings ls;
     {
-        std::lock_guard lock(s.mutex_);
-        if (!s.settings_) return static_cast<LONG>(LINEERR_OPERATIONFAILED);  // no EnumDevices
-        if (num_lines != s.lines_.size() || num_phones != s.phones_.size()) {
-            s.log(level::error, "TAPI's device counts differ from TSPI_providerEnumDevices");
+        const auto held = s.lock();
+        auto& m = *held;
+        if (!m.settings_) return static_cast<LONG>(LINEERR_OPERATIONFAILED);  // no EnumDevices
+        if (num_lines != m.lines_.size() || num_phones != m.phones_.size()) {
+            m.log(level::error, "TAPI's device counts differ from TSPI_providerEnumDevices");
             return static_cast<LONG>(LINEERR_OPERATIONFAILED);
         }
-        s.tspi_version_ = tspi_version;
-        s.permanent_provider_id_ = permanent_provider_id;
-        s.completion_proc_ = completion;
+        m.tspi_version_ = tspi_version;
+        m.permanent_provider_id_ = permanent_provider_id;
+        m.completion_proc_ = completion;
         if (options != nullptr) *options = 0;  // fully reentrant
-        for (std::size_t i = 0; i < s.lines_.size(); ++i) {
-            auto& l = s.lines_[i];
+        for (std::size_t i = 0; i < m.lines_.size(); ++i) {
+            auto& l = m.lines_[i];
             l->device_id = line_base + static_cast<DWORD>(i);
-            s.line_by_device_id_[l->device_id] = l;
+            m.line_by_device_id_[l->device_id] = l;
         }
-        for (std::size_t i = 0; i < s.phones_.size(); ++i) {
-            auto& ph = s.phones_[i];
+        for (std::size_t i = 0; i < m.phones_.size(); ++i) {
+            auto& ph = m.phones_[i];
             ph->device_id = phone_base + static_cast<DWORD>(i);
-            s.phone_by_device_id_[ph->device_id] = ph;
+            m.phone_by_device_id_[ph->device_id] = ph;
         }
-        devices = devices_monitored_locked(s);
-        auto token = config::resolve_token(s.settings_->link.auth);
+        devices = devices_monitored(m);
+        auto token = config::resolve_token(m.settings_->link.auth);
         if (!token.ok()) {
-            s.log(level::error, "switch token: " + token.error());
+            m.log(level::error, "switch token: " + token.error());
             return static_cast<LONG>(LINEERR_OPERATIONFAILED);
         }
-        auto passphrase = config::resolve_key_passphrase(s.settings_->link.tls);
+        auto passphrase = config::resolve_key_passphrase(m.settings_->link.tls);
         if (!passphrase.ok()) {
-            s.log(level::error, "client key passphrase: " + passphrase.error());
+            m.log(level::error, "client key passphrase: " + passphrase.error());
             return static_cast<LONG>(LINEERR_OPERATIONFAILED);
         }
-        ls = make_link_settings(*s.settings_, token.value(), passphrase.value());
+        ls = make_link_settings(*m.settings_, token.value(), passphrase.value());
         ls.devices = std::move(devices);
-        s.initialized_ = true;
+        m.initialized_ = true;
     }
     // The link calls back on its own thread; create and start it outside the lock.
     auto factory = s.env_.make_link;
@@ -542,11 +559,13 @@ LONG provider::init(DWORD tspi_version, DWORD permanent_provider_id, DWORD line_
         s.log(level::error, "no switch link");
         return static_cast<LONG>(LINEERR_OPERATIONFAILED);
     }
+    auto& started = *l;  // the link lives until shutdown, which this lifecycle lock orders after
     {
-        std::lock_guard lock(s.mutex_);
-        s.link_ = std::move(l);
+        const auto held = s.lock();
+        auto& m = *held;
+        m.link_ = std::move(l);
     }
-    s.link_->start();
+    started.start();
     return 0;
 }
 
@@ -554,47 +573,50 @@ LONG provider::shutdown(DWORD, DWORD) {
     auto& s = *state_;
     std::unique_ptr<pbx_link::link> l;
     {
-        std::lock_guard lock(s.mutex_);
-        if (!s.initialized_ && !s.link_) return 0;
-        s.initialized_ = false;
-        l = std::move(s.link_);
+        const auto held = s.lock();
+        auto& m = *held;
+        if (!m.initialized_ && !m.link_) return 0;
+        m.initialized_ = false;
+        l = std::move(m.link_);
     }
     // stop() completes every outstanding link request (their handlers complete the TSPI
     // requests) and joins the link's threads; no callback runs after it returns.
     if (l) l->stop();
     {
-        std::lock_guard lock(s.mutex_);
-        auto remaining = s.requests_;
-        for (auto& [id, r] : remaining)
-            s.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
-        s.link_live_ = false;
+        const auto held = s.lock();
+        auto& m = *held;
+        auto remaining = m.requests_;
+        for (auto& [id, r] : remaining) m.complete(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+        m.link_live_ = false;
     }
-    if (!s.tapi_.on_dispatcher_thread()) s.tapi_.drain();
+    if (!s.tapi().on_dispatcher_thread()) s.tapi().drain();
     return 0;
 }
 
 LONG provider::create_line_device(DWORD_PTR temp_id, DWORD device_id) {
     auto& s = *state_;
-    std::lock_guard lock(s.mutex_);
+    const auto held = s.lock();
+    auto& m = *held;
     // Refused too for a device removed before TAPI created it: TAPI then drops it.
-    if (temp_id >= s.lines_.size() || !device_machine::created(s, *s.lines_[temp_id])) {
+    if (temp_id >= m.lines_.size() || !device_machine::created(m, *m.lines_[temp_id])) {
         return static_cast<LONG>(LINEERR_BADDEVICEID);
     }
-    auto& l = s.lines_[temp_id];
+    auto& l = m.lines_[temp_id];
     l->device_id = device_id;
-    s.line_by_device_id_[device_id] = l;
+    m.line_by_device_id_[device_id] = l;
     return 0;
 }
 
 LONG provider::create_phone_device(DWORD_PTR temp_id, DWORD device_id) {
     auto& s = *state_;
-    std::lock_guard lock(s.mutex_);
-    if (temp_id >= s.phones_.size() || !device_machine::created(s, *s.phones_[temp_id])) {
+    const auto held = s.lock();
+    auto& m = *held;
+    if (temp_id >= m.phones_.size() || !device_machine::created(m, *m.phones_[temp_id])) {
         return static_cast<LONG>(PHONEERR_BADDEVICEID);
     }
-    auto& ph = s.phones_[temp_id];
+    auto& ph = m.phones_[temp_id];
     ph->device_id = device_id;
-    s.phone_by_device_id_[device_id] = ph;
+    m.phone_by_device_id_[device_id] = ph;
     return 0;
 }
 

@@ -1,9 +1,10 @@
 // The provider's in-memory model: lines, phones, calls and async requests, and the one lock that
-// guards them. TSPI adapters (exports.cpp) and the link callbacks both work through this class.
+// guards them. The TSPI adapters (tspi/) and the link callbacks both work through this class.
 //
 // Rules every function here follows
-// - Public functions named like TSPI functions lock `mutex_` themselves; functions ending in
-//   `_locked` expect it held.
+// - The model (`locked_provider`) is reached only through a `provider_lock`: a function that
+//   needs the lock takes `locked_provider&`, so the compiler checks that it is held. The lock is
+//   taken at the entry points only (see provider_lock); everything below them takes the model.
 // - Nothing here calls TAPI directly: TAPI callbacks are queued to `tapi_` (the dispatcher) while
 //   the lock is held, so their order is the order of the state changes.
 // - Every async request completes exactly once (`complete()`), whatever happens.
@@ -19,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,6 +41,7 @@ class line;
 class phone;
 class call;
 class provider_state;
+class locked_provider;
 struct devices_context;  // devices/devices.hpp
 namespace agents {
 struct context;  // agents/agents.hpp
@@ -304,33 +307,36 @@ using phone_ptr = std::shared_ptr<phone>;
 class device_machine {
   public:
     /// A device a reload added, not yet seen by TAPI: listed → awaiting_create.
-    static bool await_create(provider_state& p, line& l);
-    static bool await_create(provider_state& p, phone& ph);
+    static bool await_create(locked_provider& p, line& l);
+    static bool await_create(locked_provider& p, phone& ph);
     /// TAPI gave its device id (providerCreateLineDevice/PhoneDevice): awaiting_create → listed.
-    static bool created(provider_state& p, line& l);
-    static bool created(provider_state& p, phone& ph);
+    static bool created(locked_provider& p, line& l);
+    static bool created(locked_provider& p, phone& ph);
     /// Removed from the configuration: → removed, out of service (final).
-    static bool remove(provider_state& p, line& l);
-    static bool remove(provider_state& p, phone& ph);
+    static bool remove(locked_provider& p, line& l);
+    static bool remove(locked_provider& p, phone& ph);
     /// In or out of service; refused for a removed device.
-    static bool set_in_service(provider_state& p, line& l, bool in_service);
-    static bool set_in_service(provider_state& p, phone& ph, bool in_service);
+    static bool set_in_service(locked_provider& p, line& l, bool in_service);
+    static bool set_in_service(locked_provider& p, phone& ph, bool in_service);
 
   private:
-    static bool to_presence(provider_state& p, device_lifecycle& d, std::string_view who,
+    static bool to_presence(locked_provider& p, device_lifecycle& d, std::string_view who,
                             device_lifecycle::presence to);
-    static bool to_service(provider_state& p, device_lifecycle& d, std::string_view who,
+    static bool to_service(locked_provider& p, device_lifecycle& d, std::string_view who,
                            bool in_service);
 };
 
 // ---- the provider's state -----------------------------------------------------------------------
 
-class provider_state final : public pbx_link::link_callbacks {
+/// The provider's model: every line, phone, call and request, the road to TAPI and the link.
+/// A `locked_provider&` exists only while the provider lock is held — it is reached through a
+/// `provider_lock` (or, inside the model, from another `locked_provider&`) — so every function
+/// that takes one runs under the lock by construction, checked by the compiler.
+class locked_provider {
   public:
-    explicit provider_state(provider_environment env);
-    ~provider_state() override;
+    locked_provider(const locked_provider&) = delete;
+    locked_provider& operator=(const locked_provider&) = delete;
 
-    std::mutex mutex_;  ///< the provider lock (see the file comment)
     provider_environment env_;
     dispatcher tapi_;
 
@@ -385,52 +391,105 @@ class provider_state final : public pbx_link::link_callbacks {
     /// The call-centre agent model (agents/agents.hpp): created on first use.
     std::shared_ptr<agents::context> agents_;
 
-    /// What the configuration dialog shows (TSPI_providerGenericDialogData). Takes the lock;
-    /// O(devices) in memory, no switch traffic.
-    ui::provider_status status_snapshot();
-
-    // ---- helpers for every part of the TSP (lock held) ----
+    // ---- helpers for every part of the TSP ----
 
     void log(int lvl, const std::string& text) const;
-    std::uint64_t new_handle_locked() { return next_handle_++; }
-    line_ptr line_from_handle_locked(HDRVLINE hd) const;
-    phone_ptr phone_from_handle_locked(HDRVPHONE hd) const;
-    call_ptr call_from_handle_locked(HDRVCALL hd) const;
+    std::uint64_t new_handle() { return next_handle_++; }
+    line_ptr line_from_handle(HDRVLINE hd) const;
+    phone_ptr phone_from_handle(HDRVPHONE hd) const;
+    call_ptr call_from_handle(HDRVCALL hd) const;
     /// The dwCallID of a switch callID, the same for every TAPI call bound to it. `c` holds it
-    /// (letting go of the one it held before) until release_call_id_locked (at lineCloseCall): a
+    /// (letting go of the one it held before) until release_call_id (at lineCloseCall): a
     /// callID no call holds is forgotten, so the table does not grow with every call ever seen.
-    DWORD hold_call_id_locked(call& c, const std::string& switch_call_id);
-    void release_call_id_locked(call& c);
-    std::size_t call_ids_held_locked() const { return call_ids_.size(); }
+    DWORD hold_call_id(call& c, const std::string& switch_call_id);
+    void release_call_id(call& c);
+    std::size_t call_ids_held() const { return call_ids_.size(); }
 
     /// Queues a LINEEVENT for `l` (dropped if the line is not open at dispatch time). With a
     /// call, the call's htCall is read at dispatch time and the message is dropped if TAPI does
     /// not know the call.
-    void line_event_locked(const line_ptr& l, const call_ptr& c, DWORD msg, DWORD_PTR p1,
-                           DWORD_PTR p2, DWORD_PTR p3);
-    void phone_event_locked(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-                            DWORD_PTR p3);
+    void line_event(const line_ptr& l, const call_ptr& c, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                    DWORD_PTR p3);
+    void phone_event(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
     /// Queues LINE_NEWCALL for a call the TSP created (TAPI's htCall lands in c->ht); false when
     /// the line is not open. Only call_machine::announce calls it (it moves the lifecycle).
-    bool announce_call_locked(const line_ptr& l, const call_ptr& c);
+    bool announce_call(const line_ptr& l, const call_ptr& c);
     /// Creates an async request that the caller will return to TAPI.
-    request_ptr new_request_locked(DRV_REQUESTID id, std::string what, const line_ptr& l,
-                                   const call_ptr& c);
+    request_ptr new_request(DRV_REQUESTID id, std::string what, const line_ptr& l,
+                            const call_ptr& c);
     /// Completes a request exactly once (later calls are ignored) by queuing ASYNC_COMPLETION.
-    void complete_locked(const request_ptr& r, LONG result);
+    void complete(const request_ptr& r, LONG result);
     /// Whether an application request for a device may go to the link: while the link is not
     /// live it holds requests until it is (an application may dial right after lineOpen); once
     /// live, a device out of service (refused by the switch) takes none.
-    bool accepts_requests_locked(bool device_in_service) const {
+    bool accepts_requests(bool device_in_service) const {
         return link_ != nullptr && (!link_live_ || device_in_service);
     }
-    /// Sends a request to the switch; `done` runs exactly once *with the provider lock held*: on
-    /// the link's delivery thread, or at once (on this thread) when there is no running link.
+    /// Sends a request to the switch; `done` runs exactly once with the provider lock held: on the
+    /// link's delivery thread (which takes the lock: the link's completions are the second entry
+    /// point), or at once, on this thread, when there is no running link.
     /// While the link is not live the link holds the request until it is (link.hpp).
-    void send_locked(protocol::service_params params,
-                     std::function<void(const pbx_link::request_outcome&)> done);
+    void send(protocol::service_params params,
+              std::function<void(const pbx_link::request_outcome&)> done);
 
-    // ---- link callbacks (delivery thread; they take the lock) ----
+  protected:
+    explicit locked_provider(provider_environment env);
+    ~locked_provider();
+
+  private:
+    friend class provider_lock;
+    std::mutex mutex_;  ///< the provider lock: taken only by provider_lock
+    /// The thread holding mutex_ (none: default id): taking it twice on one thread is refused
+    /// (std::mutex would deadlock).
+    std::atomic<std::thread::id> owner_{};
+};
+
+/// Holds the provider lock for its lifetime and gives access to the model. Taken at the entry
+/// points only: the TSPI adapters (tspi/export.hpp), provider lifecycle and reload, the link
+/// callbacks and the link's request completions (send()). Lock order: the lifecycle lock
+/// (tspi/provider.cpp) → the provider lock → leaf locks (link, dispatcher, watcher); nothing
+/// that holds the provider lock waits for a thread that takes it (docs: tsp/README.md).
+class provider_lock {
+  public:
+    provider_lock(const provider_lock&) = delete;
+    provider_lock& operator=(const provider_lock&) = delete;
+    ~provider_lock();
+
+    locked_provider& operator*() const { return *model_; }
+    locked_provider* operator->() const { return model_; }
+    /// So that `f(provider.lock(), ...)` passes the model of a lock held for the full expression.
+    operator locked_provider&() const { return *model_; }  // NOLINT(google-explicit-constructor)
+
+  private:
+    friend class provider_state;
+    friend class locked_provider;
+    /// Throws std::logic_error when this thread holds the lock already.
+    explicit provider_lock(locked_provider& model);
+
+    locked_provider* model_;
+    std::unique_lock<std::mutex> lock_;
+};
+
+/// The provider as its entry points see it: the model behind its lock, the link's callbacks, and
+/// what is safe without the lock (the environment, which never changes, the logger, the
+/// dispatcher, which has its own lock).
+class provider_state final : private locked_provider, public pbx_link::link_callbacks {
+  public:
+    explicit provider_state(provider_environment env);
+    ~provider_state() override;
+
+    /// Takes the provider lock (see provider_lock for where it may be taken).
+    provider_lock lock() { return provider_lock(*this); }
+
+    using locked_provider::env_;
+    using locked_provider::log;
+    dispatcher& tapi() { return tapi_; }
+
+    /// What the configuration dialog shows (TSPI_providerGenericDialogData). Takes the lock;
+    /// O(devices) in memory, no switch traffic.
+    ui::provider_status status_snapshot();
+
+    // ---- link callbacks (delivery thread; each takes the lock) ----
     void on_state(pbx_link::link_state from, pbx_link::link_state to,
                   const std::string& why) override;
     void on_link_down(const pbx_link::link_down& why) override;
@@ -440,7 +499,6 @@ class provider_state final : public pbx_link::link_callbacks {
     void on_system_status(protocol::system_status status) override;
     void on_late_result(const protocol::service_result& result) override;
 };
-
 /// Sets the provider the TSPI exports use (exports.cpp).
 void set_current_provider(provider* p);
 

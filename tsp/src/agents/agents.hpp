@@ -14,8 +14,8 @@
 // Requests arrive as the ctigw agent extension (ctigw/tsp/agent_extension.hpp) through
 // TSPI_lineDevSpecific; events leave as LINE_DEVSPECIFIC (agents/model.cpp).
 //
-// Threading: functions ending in `_locked` run with the provider lock held (link callbacks and
-// the TSPI adapters); the TSPI functions take it themselves. Nothing here blocks or calls TAPI.
+// Threading: every function here takes `locked_provider&`, so it runs with the provider lock held
+// (taken by the TSPI adapters or the link callbacks). Nothing here blocks or calls TAPI.
 #pragma once
 
 #include <cstdint>
@@ -77,7 +77,7 @@ struct session {
     std::optional<DWORD> busy_since, wrapup_since;
 };
 
-/// The provider's agent state (provider_state::agents_).
+/// The provider's agent state (locked_provider::agents_).
 struct context {
     std::map<std::string, address_agent> addresses;  ///< by station extension
     std::map<DWORD, agent> agents;                   ///< by HAGENT
@@ -88,61 +88,60 @@ struct context {
     std::map<std::string, DWORD> longest_ever_wait;  ///< per queue, seconds (seen so far)
 };
 
-context& of(provider_state& p);
+context& of(locked_provider& p);
 
 // ---- the model (agents/model.cpp; lock held) ---------------------------------------------------
 
 /// An agent event for `device`'s monitor (the station's or the group's).
-void on_event_locked(provider_state& p, const std::string& device,
-                     const protocol::event_message& e);
+void on_event(locked_provider& p, const std::string& device, const protocol::event_message& e);
 /// A call event on an ACD group or queue line: its waiting calls changed (LINE_QUEUESTATUS).
-void on_queue_activity_locked(provider_state& p, const line_ptr& l);
+void on_queue_activity(locked_provider& p, const line_ptr& l);
 /// A configuration reload changed the ACD group lines: LINE_GROUPSTATUS (NEWGROUP,
 /// GROUPREMOVED) on every open station line. `before` = group extensions before the reload.
-void groups_changed_locked(provider_state& p, const std::vector<std::string>& before);
-/// The extensions of the configured ACD group lines (for groups_changed_locked).
-std::vector<std::string> group_extensions_locked(const provider_state& p);
+void groups_changed(locked_provider& p, const std::vector<std::string>& before);
+/// The extensions of the configured ACD group lines (for groups_changed).
+std::vector<std::string> group_extensions(const locked_provider& p);
 /// The link went down: every station's agent state must be read again.
-void on_link_down_locked(provider_state& p);
+void on_link_down(locked_provider& p);
 /// The link is live again: stations whose state was known are read again.
-void on_live_locked(provider_state& p);
+void on_live(locked_provider& p);
 
 /// The switch's answer to GetAgentState for a station replaces what the model had.
-void apply_state_locked(provider_state& p, const line_ptr& l,
-                        const protocol::svc::get_agent_state::result& r);
+void apply_state(locked_provider& p, const line_ptr& l,
+                 const protocol::svc::get_agent_state::result& r);
 /// Reads a station's agent state unless known, then runs `then` (with the lock held, exactly
 /// once; with a LINEERR_* value when the read failed, else 0).
-void with_state_locked(provider_state& p, const line_ptr& l, std::function<void(LONG)> then);
+void with_state(locked_provider& p, const line_ptr& l, std::function<void(LONG)> then);
 /// Reports what changed for a station (LINE_AGENTSTATUS).
-void report_locked(provider_state& p, const line_ptr& l);
+void report(locked_provider& p, const line_ptr& l);
 /// The TAPI 2.2 sessions at a station (of one group, or all) take the state of the station's
 /// membership; a group the station left ends them (LINE_AGENTSESSIONSTATUS, and
 /// LINE_AGENTSTATUSEX for their agents). Called after the switch said so (an event, a read).
-void follow_sessions_locked(provider_state& p, const line_ptr& l,
-                            const std::optional<std::string>& group);
+void follow_sessions(locked_provider& p, const line_ptr& l,
+                     const std::optional<std::string>& group);
 /// LINE_AGENTSTATUSEX when a TAPI 2.2 agent's state changed.
-void report_agent_locked(provider_state& p, DWORD agent);
+void report_agent(locked_provider& p, DWORD agent);
 
 /// True when the link's session speaks protocol version 2 (the agent services).
-bool supported_locked(const provider_state& p);
+bool supported(const locked_provider& p);
 /// A TAPI 2.2 agent's LINEAGENTSTATEEX_* (its sessions' most active state).
-DWORD agent_state_ex_locked(provider_state& p, DWORD agent);
+DWORD agent_state_ex(locked_provider& p, DWORD agent);
 
 /// TAPI's views of a station (agents/model.cpp).
 DWORD tapi_state(const address_agent& a);
 DWORD tapi_next_state(const address_agent& a);
-DWORD activity_of(provider_state& p, const address_agent& a);
+DWORD activity_of(locked_provider& p, const address_agent& a);
 /// Activity ID of a reason code (added when new).
-DWORD activity_id_locked(provider_state& p, const std::string& code);
+DWORD activity_id(locked_provider& p, const std::string& code);
 /// GUID of an ACD group device (stable: a name-based UUID of "ctigw/acdgroup/<device>").
 GUID group_guid(std::string_view device);
 /// The configured ACD group lines (role acdGroup, not removed), in configuration order.
-std::vector<line_ptr> group_lines_locked(const provider_state& p);
+std::vector<line_ptr> group_lines(const locked_provider& p);
 /// The line of a queue ID (an ACD group or queue line's permanent id), or null.
-line_ptr queue_line_locked(const provider_state& p, DWORD queue_id);
+line_ptr queue_line(const locked_provider& p, DWORD queue_id);
 /// LINE_DEVSPECIFIC agent event on a line, if it is open.
-void send_event_locked(provider_state& p, const std::string& extension, DWORD message, DWORD param1,
-                       DWORD param2, DWORD param3);
+void send_event(locked_provider& p, const std::string& extension, DWORD message, DWORD param1,
+                DWORD param2, DWORD param3);
 
 /// LINEERR_* for a failed agent request: credentials and agent states get TAPI's agent errors;
 /// a value out of range is `out_of_range` (INVALAGENTGROUP, INVALAGENTACTIVITY ...).
@@ -152,12 +151,12 @@ LONG agent_lineerr(const pbx_link::request_outcome& o, bool had_password, LONG o
 // tspi/agents.cpp: the adapters; each locks)
 // ----------------------------------------------------
 
-LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD address_id, HDRVCALL call,
-                  void* params, DWORD size);
-LONG negotiate_ext_version(provider_state& p, DWORD device_id, DWORD tspi_version, DWORD low,
+LONG dev_specific(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd, DWORD address_id,
+                  HDRVCALL call, void* params, DWORD size);
+LONG negotiate_ext_version(locked_provider& p, DWORD device_id, DWORD tspi_version, DWORD low,
                            DWORD high, LPDWORD ext_version);
-LONG get_extension_id(provider_state& p, DWORD device_id, DWORD tspi_version,
+LONG get_extension_id(locked_provider& p, DWORD device_id, DWORD tspi_version,
                       LINEEXTENSIONID* extension_id);
-LONG select_ext_version(provider_state& p, HDRVLINE hd, DWORD ext_version);
+LONG select_ext_version(locked_provider& p, HDRVLINE hd, DWORD ext_version);
 
 }  // namespace ctigw::tsp::agents

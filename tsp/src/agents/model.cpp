@@ -86,7 +86,7 @@ void account(session& s, DWORD from, DWORD to, DWORD now) {
 }
 
 /// lineSetAgentState's next state, once the call that made the agent busy has ended.
-void apply_next_state_locked(provider_state& p, const line_ptr& l, address_agent& a, DWORD before) {
+void apply_next_state(locked_provider& p, const line_ptr& l, address_agent& a, DWORD before) {
     const DWORD now = tapi_state(a);
     const bool call_ended = before == LINEAGENTSTATE_BUSYACD && now != LINEAGENTSTATE_BUSYACD;
     if (!call_ended || a.next_state == 0 || a.groups.empty()) return;
@@ -104,15 +104,15 @@ void apply_next_state_locked(provider_state& p, const line_ptr& l, address_agent
             prm.reason_code = reasons[a.chosen_activity - 1].code;
     }
     p.log(level::info, "agent at " + l->extension + ": the call ended, next state applied");
-    if (!devices::can_send_locked(p)) return;
-    p.send_locked(std::move(prm), [&p, ext = l->extension](const pbx_link::request_outcome& o) {
+    if (!devices::can_send(p)) return;
+    p.send(std::move(prm), [&p, ext = l->extension](const pbx_link::request_outcome& o) {
         if (!o.ok()) p.log(level::warn, "agent at " + ext + ": the next state was refused");
     });
 }
 
 }  // namespace
 
-context& of(provider_state& p) {
+context& of(locked_provider& p) {
     if (!p.agents_) p.agents_ = std::make_shared<context>();
     return *p.agents_;
 }
@@ -137,7 +137,7 @@ DWORD tapi_next_state(const address_agent& a) {
     return 0;
 }
 
-DWORD activity_id_locked(provider_state& p, const std::string& code) {
+DWORD activity_id(locked_provider& p, const std::string& code) {
     auto& reasons = of(p).reasons;
     for (std::size_t i = 0; i < reasons.size(); ++i) {
         if (reasons[i].code == code) return static_cast<DWORD>(i + 1);
@@ -146,9 +146,9 @@ DWORD activity_id_locked(provider_state& p, const std::string& code) {
     return static_cast<DWORD>(reasons.size());
 }
 
-DWORD activity_of(provider_state& p, const address_agent& a) {
+DWORD activity_of(locked_provider& p, const address_agent& a) {
     for (const auto& [g, m] : a.groups) {
-        if (m.state == agent_state::not_ready && m.reason) return activity_id_locked(p, *m.reason);
+        if (m.state == agent_state::not_ready && m.reason) return activity_id(p, *m.reason);
     }
     return a.chosen_activity;
 }
@@ -157,7 +157,7 @@ GUID group_guid(std::string_view device) {
     return permanent_guid("acdgroup", device);
 }
 
-std::vector<line_ptr> group_lines_locked(const provider_state& p) {
+std::vector<line_ptr> group_lines(const locked_provider& p) {
     std::vector<line_ptr> out;
     for (const auto& l : p.lines_) {
         if (!l->removed() && l->role == config::line_role::acd_group) out.push_back(l);
@@ -165,7 +165,7 @@ std::vector<line_ptr> group_lines_locked(const provider_state& p) {
     return out;
 }
 
-line_ptr queue_line_locked(const provider_state& p, DWORD queue_id) {
+line_ptr queue_line(const locked_provider& p, DWORD queue_id) {
     for (const auto& l : p.lines_) {
         if (!l->removed() && l->permanent_id == queue_id &&
             (l->role == config::line_role::acd_group || l->role == config::line_role::queue)) {
@@ -175,13 +175,13 @@ line_ptr queue_line_locked(const provider_state& p, DWORD queue_id) {
     return nullptr;
 }
 
-void send_event_locked(provider_state& p, const std::string& extension, DWORD message, DWORD param1,
-                       DWORD param2, DWORD param3) {
+void send_event(locked_provider& p, const std::string& extension, DWORD message, DWORD param1,
+                DWORD param2, DWORD param3) {
     auto it = p.line_by_extension_.find(extension);
     if (it == p.line_by_extension_.end() || !it->second->is_open()) return;
     DWORD_PTR p1 = 0, p2 = 0, p3 = 0;
     encode_agent_event({message, param1, param2, param3}, p1, p2, p3);
-    p.line_event_locked(it->second, nullptr, LINE_DEVSPECIFIC, p1, p2, p3);
+    p.line_event(it->second, nullptr, LINE_DEVSPECIFIC, p1, p2, p3);
 }
 
 LONG agent_lineerr(const pbx_link::request_outcome& o, bool had_password, LONG out_of_range) {
@@ -205,11 +205,11 @@ LONG agent_lineerr(const pbx_link::request_outcome& o, bool had_password, LONG o
 
 // ---- reading and reporting ---------------------------------------------------------------------
 
-void apply_state_locked(provider_state& p, const line_ptr& l,
-                        const protocol::svc::get_agent_state::result& r) {
+void apply_state(locked_provider& p, const line_ptr& l,
+                 const protocol::svc::get_agent_state::result& r) {
     auto& a = of(p).addresses[l->extension];
     for (const auto& reason : r.reasons) {
-        const DWORD id = activity_id_locked(p, reason.code);
+        const DWORD id = activity_id(p, reason.code);
         if (reason.name) of(p).reasons[id - 1].name = reason.name;
     }
     const DWORD before = tapi_state(a);
@@ -221,23 +221,23 @@ void apply_state_locked(provider_state& p, const line_ptr& l,
     }
     if (a.groups.empty()) a.agent_id.reset();
     a.known = true;
-    apply_next_state_locked(p, l, a, before);
-    report_locked(p, l);
-    follow_sessions_locked(p, l, std::nullopt);
+    apply_next_state(p, l, a, before);
+    report(p, l);
+    follow_sessions(p, l, std::nullopt);
 }
 
-void with_state_locked(provider_state& p, const line_ptr& l, std::function<void(LONG)> then) {
+void with_state(locked_provider& p, const line_ptr& l, std::function<void(LONG)> then) {
     auto& a = of(p).addresses[l->extension];
     if (a.known) return then(0);
     // One GetAgentState serves every request that arrives while it is in flight.
     if (a.reading) return a.waiters.push_back(std::move(then));
-    if (!devices::can_send_locked(p)) return then(static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    if (!devices::can_send(p)) return then(static_cast<LONG>(LINEERR_OPERATIONFAILED));
     a.reading = true;
     a.waiters.push_back(std::move(then));
     std::weak_ptr<line> wl = l;
     protocol::svc::get_agent_state::params prm;
     prm.device = l->extension;
-    p.send_locked(std::move(prm), [&p, wl, ext = l->extension](const pbx_link::request_outcome& o) {
+    p.send(std::move(prm), [&p, wl, ext = l->extension](const pbx_link::request_outcome& o) {
         auto& addr = of(p).addresses[ext];
         addr.reading = false;
         auto waiters = std::exchange(addr.waiters, {});
@@ -254,13 +254,13 @@ void with_state_locked(provider_state& p, const line_ptr& l, std::function<void(
             result = o.ok() ? static_cast<LONG>(LINEERR_OPERATIONFAILED)
                             : agent_lineerr(o, false, static_cast<LONG>(LINEERR_OPERATIONFAILED));
         } else {
-            apply_state_locked(p, station, *r);
+            apply_state(p, station, *r);
         }
         for (auto& w : waiters) w(result);
     });
 }
 
-void report_locked(provider_state& p, const line_ptr& l) {
+void report(locked_provider& p, const line_ptr& l) {
     auto& c = of(p);
     auto& a = c.addresses[l->extension];
     const DWORD state = tapi_state(a), next = tapi_next_state(a), activity = activity_of(p, a);
@@ -283,12 +283,12 @@ void report_locked(provider_state& p, const line_ptr& l) {
         a.reported_next = next;
         a.reported_activity = activity;
         a.reported_groups = groups;
-        send_event_locked(p, l->extension, LINE_AGENTSTATUS, 0, bits, state);
+        send_event(p, l->extension, LINE_AGENTSTATUS, 0, bits, state);
     }
 }
 
-void follow_sessions_locked(provider_state& p, const line_ptr& l,
-                            const std::optional<std::string>& group) {
+void follow_sessions(locked_provider& p, const line_ptr& l,
+                     const std::optional<std::string>& group) {
     auto& c = of(p);
     const auto& a = c.addresses[l->extension];
     const DWORD tick = p.env_.tick_count ? p.env_.tick_count() : 0;
@@ -306,32 +306,31 @@ void follow_sessions_locked(provider_state& p, const line_ptr& l,
                                std::to_string(s.state) + " -> " + std::to_string(now));
         s.state = now;
         if (now == LINEAGENTSESSIONSTATE_ENDED) s.next_state = 0;
-        send_event_locked(p, s.line_extension, LINE_AGENTSESSIONSTATUS, h,
-                          LINEAGENTSESSIONSTATUS_STATE, now);
+        send_event(p, s.line_extension, LINE_AGENTSESSIONSTATUS, h, LINEAGENTSESSIONSTATUS_STATE,
+                   now);
         touched.push_back(s.agent);
     }
-    for (DWORD h : touched) report_agent_locked(p, h);
+    for (DWORD h : touched) report_agent(p, h);
 }
 
-void report_agent_locked(provider_state& p, DWORD agent) {
+void report_agent(locked_provider& p, DWORD agent) {
     auto& c = of(p);
     auto it = c.agents.find(agent);
     if (it == c.agents.end()) return;
     const DWORD ex = agent_state_ex(c, agent);
     if (ex == it->second.reported_state) return;
     it->second.reported_state = ex;
-    send_event_locked(p, it->second.line_extension, LINE_AGENTSTATUSEX, agent,
-                      LINEAGENTSTATUSEX_STATE, ex);
+    send_event(p, it->second.line_extension, LINE_AGENTSTATUSEX, agent, LINEAGENTSTATUSEX_STATE,
+               ex);
 }
 
-DWORD agent_state_ex_locked(provider_state& p, DWORD agent) {
+DWORD agent_state_ex(locked_provider& p, DWORD agent) {
     return agent_state_ex(of(p), agent);
 }
 
 // ---- events ------------------------------------------------------------------------------------
 
-void on_event_locked(provider_state& p, const std::string& device,
-                     const protocol::event_message& e) {
+void on_event(locked_provider& p, const std::string& device, const protocol::event_message& e) {
     using namespace protocol::evt;
     const auto* common = std::visit(
         [](const auto& b) -> const agent_event_common* {
@@ -383,27 +382,25 @@ void on_event_locked(provider_state& p, const std::string& device,
             m.pending = wac->pending_state;
         }
     }
-    apply_next_state_locked(p, l, a, before);
-    report_locked(p, l);
-    follow_sessions_locked(p, l,
-                           common->acd_group ? std::optional<std::string>(group) : std::nullopt);
+    apply_next_state(p, l, a, before);
+    report(p, l);
+    follow_sessions(p, l, common->acd_group ? std::optional<std::string>(group) : std::nullopt);
 }
 
-void on_queue_activity_locked(provider_state& p, const line_ptr& l) {
+void on_queue_activity(locked_provider& p, const line_ptr& l) {
     if (l->role != config::line_role::acd_group && l->role != config::line_role::queue) return;
-    send_event_locked(p, l->extension, LINE_QUEUESTATUS, l->permanent_id,
-                      LINEQUEUESTATUS_UPDATEINFO, 0);
+    send_event(p, l->extension, LINE_QUEUESTATUS, l->permanent_id, LINEQUEUESTATUS_UPDATEINFO, 0);
 }
 
-std::vector<std::string> group_extensions_locked(const provider_state& p) {
+std::vector<std::string> group_extensions(const locked_provider& p) {
     std::vector<std::string> out;
-    for (const auto& g : group_lines_locked(p)) out.push_back(g->extension);
+    for (const auto& g : group_lines(p)) out.push_back(g->extension);
     std::sort(out.begin(), out.end());
     return out;
 }
 
-void groups_changed_locked(provider_state& p, const std::vector<std::string>& before) {
-    const auto after = group_extensions_locked(p);
+void groups_changed(locked_provider& p, const std::vector<std::string>& before) {
+    const auto after = group_extensions(p);
     DWORD bits = 0;
     if (std::any_of(after.begin(), after.end(), [&](const std::string& g) {
             return !std::binary_search(before.begin(), before.end(), g);
@@ -419,12 +416,12 @@ void groups_changed_locked(provider_state& p, const std::vector<std::string>& be
     p.log(level::info, "ACD groups changed: LINE_GROUPSTATUS " + std::to_string(bits));
     for (const auto& l : p.lines_) {
         if (!l->removed() && l->role == config::line_role::station && l->is_open()) {
-            send_event_locked(p, l->extension, LINE_GROUPSTATUS, bits, 0, 0);
+            send_event(p, l->extension, LINE_GROUPSTATUS, bits, 0, 0);
         }
     }
 }
 
-void on_link_down_locked(provider_state& p) {
+void on_link_down(locked_provider& p) {
     if (!p.agents_) return;
     // Unknown until read again; what TAPI was told stays until then. A station that was read
     // keeps `reread` so that the next live link reads it at once.
@@ -435,12 +432,12 @@ void on_link_down_locked(provider_state& p) {
     }
 }
 
-bool supported_locked(const provider_state& p) {
+bool supported(const locked_provider& p) {
     return p.link_ && p.link_->figures().protocol_version >= 2;
 }
 
-void on_live_locked(provider_state& p) {
-    if (!p.agents_ || !supported_locked(p)) return;
+void on_live(locked_provider& p) {
+    if (!p.agents_ || !supported(p)) return;
     for (auto& [ext, a] : p.agents_->addresses) {
         if (!a.reread || a.known || a.reading) continue;
         a.reread = false;
@@ -448,25 +445,24 @@ void on_live_locked(provider_state& p) {
         if (it == p.line_by_extension_.end()) continue;
         // Re-read what the switch has now: agents logged on or off during the outage are
         // reported as soon as the link is back, not at the next request.
-        with_state_locked(p, it->second, [](LONG) {});
+        with_state(p, it->second, [](LONG) {});
     }
 }
 
 // ---- the extension's identity (TSPI_lineNegotiateExtVersion, GetExtensionID, SelectExtVersion)
 
 namespace {
-bool is_line_locked(const provider_state& p, DWORD device_id) {
+bool is_line(const locked_provider& p, DWORD device_id) {
     auto it = p.line_by_device_id_.find(device_id);
     return it != p.line_by_device_id_.end() && !it->second->removed();
 }
 }  // namespace
 
-LONG negotiate_ext_version(provider_state& p, DWORD device_id, DWORD tspi_version, DWORD low,
+LONG negotiate_ext_version(locked_provider& p, DWORD device_id, DWORD tspi_version, DWORD low,
                            DWORD high, LPDWORD ext_version) {
     (void)tspi_version;
-    std::lock_guard lock(p.mutex_);
     if (ext_version == nullptr) return static_cast<LONG>(LINEERR_INVALPOINTER);
-    if (!is_line_locked(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
+    if (!is_line(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
     if (low > high) return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
     if (agent_ext_version < low || agent_ext_version > high) {
         return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
@@ -475,12 +471,11 @@ LONG negotiate_ext_version(provider_state& p, DWORD device_id, DWORD tspi_versio
     return 0;
 }
 
-LONG get_extension_id(provider_state& p, DWORD device_id, DWORD tspi_version,
+LONG get_extension_id(locked_provider& p, DWORD device_id, DWORD tspi_version,
                       LINEEXTENSIONID* extension_id) {
     (void)tspi_version;
-    std::lock_guard lock(p.mutex_);
     if (extension_id == nullptr) return static_cast<LONG>(LINEERR_INVALPOINTER);
-    if (!is_line_locked(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
+    if (!is_line(p, device_id)) return static_cast<LONG>(LINEERR_BADDEVICEID);
     extension_id->dwExtensionID0 = agent_extension_id[0];
     extension_id->dwExtensionID1 = agent_extension_id[1];
     extension_id->dwExtensionID2 = agent_extension_id[2];
@@ -488,9 +483,8 @@ LONG get_extension_id(provider_state& p, DWORD device_id, DWORD tspi_version,
     return 0;
 }
 
-LONG select_ext_version(provider_state& p, HDRVLINE hd, DWORD ext_version) {
-    std::lock_guard lock(p.mutex_);
-    if (!devices::open_line_locked(p, hd)) return static_cast<LONG>(LINEERR_INVALLINEHANDLE);
+LONG select_ext_version(locked_provider& p, HDRVLINE hd, DWORD ext_version) {
+    if (!devices::open_line(p, hd)) return static_cast<LONG>(LINEERR_INVALLINEHANDLE);
     if (ext_version != 0 && ext_version != agent_ext_version) {
         return static_cast<LONG>(LINEERR_INCOMPATIBLEEXTVERSION);
     }

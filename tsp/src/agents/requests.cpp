@@ -34,7 +34,7 @@ constexpr std::size_t max_agents = 10000, max_sessions = 20000;
 
 /// One agent request in flight.
 struct job {
-    provider_state& p;
+    locked_provider& p;
     request_ptr r;
     line_ptr l;
     LINEPROXYREQUEST* req;  ///< inside TAPISRV's buffer: written only by finish()
@@ -47,7 +47,7 @@ void finish(const job_ptr& j, LONG result, const std::function<void()>& fill = {
     if (j->r->completed) return;
     if (result == 0 && fill) fill();
     std::erase(j->l->pending, j->r);
-    j->p.complete_locked(j->r, result);
+    j->p.complete(j->r, result);
 }
 
 /// Sends SetAgentState requests and finishes with the first failure, if any (devices' fan-in);
@@ -58,7 +58,7 @@ void send_all(const job_ptr& j, std::vector<set_state::params> ops, LONG out_of_
         ops.begin(), ops.end(), [](const set_state::params& o) { return o.password.has_value(); });
     std::vector<protocol::service_params> params(std::make_move_iterator(ops.begin()),
                                                  std::make_move_iterator(ops.end()));
-    devices::fan_in_locked(
+    devices::fan_in(
         j->p, std::move(params),
         [had_password, out_of_range](const pbx_link::request_outcome& o) {
             return agent_lineerr(o, had_password, out_of_range);
@@ -77,15 +77,15 @@ set_state::params op(const line& l, requested what, std::optional<std::string> g
     return prm;
 }
 
-std::optional<std::string> reason_of(provider_state& p, DWORD activity) {
+std::optional<std::string> reason_of(locked_provider& p, DWORD activity) {
     const auto& reasons = of(p).reasons;
     if (activity == 0 || activity > reasons.size()) return std::nullopt;
     return reasons[activity - 1].code;
 }
 
 /// The ACD group device of a GUID: a configured group line, or a group the station is in.
-std::optional<std::string> group_of(provider_state& p, const GUID& id, const address_agent* a) {
-    for (const auto& g : group_lines_locked(p)) {
+std::optional<std::string> group_of(locked_provider& p, const GUID& id, const address_agent* a) {
+    for (const auto& g : group_lines(p)) {
         if (same_guid(group_guid(g->extension), id)) return g->extension;
     }
     if (a != nullptr) {
@@ -104,7 +104,7 @@ void set_agent_group(const job_ptr& j) {
     const auto limit = j->size - offsetof(LINEPROXYREQUEST, SetAgentGroup.GroupList);
     auto entries = read_group_list(list, static_cast<std::uint32_t>(limit), max_group_entries);
     if (!entries) return finish(j, err(LINEERR_INVALPARAM));
-    with_state_locked(j->p, j->l, [j, entries = std::move(*entries)](LONG e) {
+    with_state(j->p, j->l, [j, entries = std::move(*entries)](LONG e) {
         if (e != 0) return finish(j, e);
         auto& p = j->p;
         auto& a = of(p).addresses[j->l->extension];
@@ -148,7 +148,7 @@ void set_agent_state(const job_ptr& j) {
     if (!settable_state(state) || !settable_next_state(next)) {
         return finish(j, err(LINEERR_INVALAGENTSTATE));
     }
-    with_state_locked(j->p, j->l, [j, state, next](LONG e) {
+    with_state(j->p, j->l, [j, state, next](LONG e) {
         if (e != 0) return finish(j, e);
         auto& p = j->p;
         auto& a = of(p).addresses[j->l->extension];
@@ -160,7 +160,7 @@ void set_agent_state(const job_ptr& j) {
         if (!logged_on && next != 0) return finish(j, err(LINEERR_INVALAGENTSTATE));
         auto remember_next = [j, next] {
             of(j->p).addresses[j->l->extension].next_state = next;
-            report_locked(j->p, j->l);
+            report(j->p, j->l);
         };
         std::vector<set_state::params> ops;
         if (state == LINEAGENTSTATE_LOGGEDOFF) {
@@ -178,7 +178,7 @@ void set_agent_state(const job_ptr& j) {
 
 void set_agent_activity(const job_ptr& j) {
     const DWORD activity = j->req->SetAgentActivity.dwActivityID;
-    with_state_locked(j->p, j->l, [j, activity](LONG e) {
+    with_state(j->p, j->l, [j, activity](LONG e) {
         if (e != 0) return finish(j, e);
         auto& p = j->p;
         if (activity > of(p).reasons.size()) return finish(j, err(LINEERR_INVALAGENTACTIVITY));
@@ -191,8 +191,7 @@ void set_agent_activity(const job_ptr& j) {
             o.reason_code = reason_of(p, activity);
             ops.push_back(std::move(o));
         }
-        send_all(j, std::move(ops), err(LINEERR_INVALAGENTACTIVITY),
-                 [j] { report_locked(j->p, j->l); });
+        send_all(j, std::move(ops), err(LINEERR_INVALAGENTACTIVITY), [j] { report(j->p, j->l); });
     });
 }
 
@@ -203,7 +202,7 @@ void get_agent_caps(const job_ptr& j) {
 }
 
 void get_agent_status(const job_ptr& j) {
-    with_state_locked(j->p, j->l, [j](LONG e) {
+    with_state(j->p, j->l, [j](LONG e) {
         finish(j, e, [j] {
             write_agent_status(j->p, of(j->p).addresses[j->l->extension],
                                &j->req->GetAgentStatus.AgentStatus);
@@ -212,14 +211,14 @@ void get_agent_status(const job_ptr& j) {
 }
 
 void get_activity_list(const job_ptr& j) {
-    with_state_locked(j->p, j->l, [j](LONG e) {
+    with_state(j->p, j->l, [j](LONG e) {
         finish(j, e,
                [j] { write_activity_list(j->p, &j->req->GetAgentActivityList.ActivityList); });
     });
 }
 
 void get_agent_group_list(const job_ptr& j) {
-    with_state_locked(j->p, j->l, [j](LONG e) {
+    with_state(j->p, j->l, [j](LONG e) {
         finish(j, e, [j] {
             write_group_list(j->p, &of(j->p).addresses[j->l->extension],
                              &j->req->GetAgentGroupList.GroupList);
@@ -229,12 +228,12 @@ void get_agent_group_list(const job_ptr& j) {
 
 // ---- TAPI 2.2: agents and sessions ------------------------------------------------------------
 
-agent* find_agent(provider_state& p, DWORD h) {
+agent* find_agent(locked_provider& p, DWORD h) {
     auto it = of(p).agents.find(h);
     return it == of(p).agents.end() ? nullptr : &it->second;
 }
 
-session* find_session(provider_state& p, DWORD h) {
+session* find_session(locked_provider& p, DWORD h) {
     auto it = of(p).sessions.find(h);
     return it == of(p).sessions.end() ? nullptr : &it->second;
 }
@@ -260,8 +259,8 @@ void create_agent(const job_ptr& j) {
     c.agents[h] = agent{h, *id, *pin, j->l->extension, 0, LINEAGENTSTATEEX_RELEASED};
     j->p.log(level::info, "agent " + std::to_string(h) + " created on " + j->l->extension);
     finish(j, 0, [j, h] { j->req->CreateAgent.hAgent = h; });
-    send_event_locked(j->p, j->l->extension, LINE_AGENTSTATUSEX, h, LINEAGENTSTATUSEX_NEWAGENT,
-                      LINEAGENTSTATEEX_RELEASED);
+    send_event(j->p, j->l->extension, LINE_AGENTSTATUSEX, h, LINEAGENTSTATUSEX_NEWAGENT,
+               LINEAGENTSTATEEX_RELEASED);
 }
 
 void set_agent_measurement_period(const job_ptr& j) {
@@ -271,8 +270,8 @@ void set_agent_measurement_period(const job_ptr& j) {
     if (period == 0) return finish(j, err(LINEERR_INVALPARAM));
     a->measurement_period = period;
     finish(j, 0);
-    send_event_locked(j->p, a->line_extension, LINE_AGENTSTATUSEX, a->handle,
-                      LINEAGENTSTATUSEX_UPDATEINFO, agent_state_ex_locked(j->p, a->handle));
+    send_event(j->p, a->line_extension, LINE_AGENTSTATUSEX, a->handle, LINEAGENTSTATUSEX_UPDATEINFO,
+               agent_state_ex(j->p, a->handle));
 }
 
 void get_agent_info(const job_ptr& j) {
@@ -320,14 +319,14 @@ void create_agent_session(const job_ptr& j) {
         // Written before finish() completes it, and only while the request is still open:
         // after a completion the buffer is no longer ours.
         if (!j->r->completed) j->req->CreateAgentSession.hAgentSession = h;
-        send_event_locked(p, j->l->extension, LINE_AGENTSESSIONSTATUS, h,
-                          LINEAGENTSESSIONSTATUS_NEWSESSION, s.state);
+        send_event(p, j->l->extension, LINE_AGENTSESSIONSTATUS, h,
+                   LINEAGENTSESSIONSTATUS_NEWSESSION, s.state);
         // Already in the group (logged on before, or its events came ahead of this answer):
         // the session takes that state now; otherwise the coming events bring it.
         if (c.addresses[j->l->extension].groups.count(group) != 0) {
-            follow_sessions_locked(p, j->l, group);
+            follow_sessions(p, j->l, group);
         }
-        report_agent_locked(p, agent_handle);
+        report_agent(p, agent_handle);
     });
 }
 
@@ -367,13 +366,13 @@ void set_agent_session_state(const job_ptr& j) {
         auto* updated = find_session(j->p, h);
         if (updated == nullptr) return;
         updated->next_state = next;
-        // The station applies it when its call ends (apply_next_state_locked).
+        // The station applies it when its call ends (apply_next_state).
         if (next != 0) {
             of(j->p).addresses[station->extension].next_state =
                 next == LINEAGENTSESSIONSTATE_READY ? DWORD{LINEAGENTSTATE_READY}
                                                     : DWORD{LINEAGENTSTATE_NOTREADY};
         }
-        report_locked(j->p, station);
+        report(j->p, station);
     });
 }
 
@@ -388,7 +387,7 @@ void get_agent_session_info(const job_ptr& j) {
 void get_queue_list(const job_ptr& j) {
     const GUID id = j->req->GetQueueList.GroupID;
     line_ptr group;
-    for (const auto& g : group_lines_locked(j->p)) {
+    for (const auto& g : group_lines(j->p)) {
         if (same_guid(group_guid(g->extension), id)) group = g;
     }
     if (!group) return finish(j, err(LINEERR_INVALAGENTGROUP));
@@ -396,21 +395,21 @@ void get_queue_list(const job_ptr& j) {
 }
 
 void set_queue_measurement_period(const job_ptr& j) {
-    auto q = queue_line_locked(j->p, j->req->SetQueueMeasurementPeriod.dwQueueID);
+    auto q = queue_line(j->p, j->req->SetQueueMeasurementPeriod.dwQueueID);
     const DWORD period = j->req->SetQueueMeasurementPeriod.dwMeasurementPeriod;
     if (!q || period == 0) return finish(j, err(LINEERR_INVALPARAM));
     of(j->p).queue_periods[q->extension] = period;
     finish(j, 0);
-    on_queue_activity_locked(j->p, q);
+    on_queue_activity(j->p, q);
 }
 
 void get_queue_info(const job_ptr& j) {
-    auto q = queue_line_locked(j->p, j->req->GetQueueInfo.dwQueueID);
+    auto q = queue_line(j->p, j->req->GetQueueInfo.dwQueueID);
     if (!q) return finish(j, err(LINEERR_INVALPARAM));
-    if (!devices::can_send_locked(j->p)) return finish(j, err(LINEERR_OPERATIONFAILED));
+    if (!devices::can_send(j->p)) return finish(j, err(LINEERR_OPERATIONFAILED));
     protocol::svc::get_queue_statistics::params prm;
     prm.device = q->extension;
-    j->p.send_locked(std::move(prm), [j, q](const pbx_link::request_outcome& o) {
+    j->p.send(std::move(prm), [j, q](const pbx_link::request_outcome& o) {
         using stats = protocol::svc::get_queue_statistics;
         const auto* r =
             o.ok() ? std::get_if<protocol::service_index_v<stats>>(&*o.result) : nullptr;
@@ -456,7 +455,7 @@ void set_agent_state_ex(const job_ptr& j) {
             of(j->p).addresses[st->extension].next_state = next == LINEAGENTSTATEEX_READY
                                                                ? DWORD{LINEAGENTSTATE_READY}
                                                                : DWORD{LINEAGENTSTATE_NOTREADY};
-            report_locked(j->p, st);
+            report(j->p, st);
         }
     });
 }
@@ -536,11 +535,10 @@ std::optional<request_kind> kind_of(DWORD type) {
 
 }  // namespace
 
-LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD address_id, HDRVCALL call,
-                  void* params, DWORD size) {
+LONG dev_specific(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd, DWORD address_id,
+                  HDRVCALL call, void* params, DWORD size) {
     (void)address_id;  // the request names its address itself
-    std::lock_guard lock(p.mutex_);
-    auto l = devices::open_line_locked(p, hd);
+    auto l = devices::open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (call != nullptr) return err(LINEERR_OPERATIONUNAVAIL);  // no call-level extension
     if (params == nullptr) return err(LINEERR_INVALPOINTER);
@@ -569,11 +567,10 @@ LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD addres
         if (req->SetAgentState.dwAddressID != 0) return err(LINEERR_INVALADDRESSID);
         if (l->role != config::line_role::station) return err(LINEERR_OPERATIONUNAVAIL);
     }
-    if (!supported_locked(p)) return err(LINEERR_OPERATIONUNAVAIL);  // a version-1 switch
-    if (!devices::can_send_locked(p)) return err(LINEERR_OPERATIONFAILED);
+    if (!supported(p)) return err(LINEERR_OPERATIONUNAVAIL);  // a version-1 switch
+    if (!devices::can_send(p)) return err(LINEERR_OPERATIONFAILED);
 
-    auto r =
-        p.new_request_locked(id, "agent request " + std::to_string(req->dwRequestType), l, nullptr);
+    auto r = p.new_request(id, "agent request " + std::to_string(req->dwRequestType), l, nullptr);
     // From here TAPI is owed exactly one completion: a failure below (no memory) completes the
     // request instead of escaping to the export, which would also answer it synchronously.
     try {
@@ -582,7 +579,7 @@ LONG dev_specific(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD addres
     } catch (const std::exception& e) {
         p.log(level::error, r->what + " failed: " + e.what());
         std::erase(l->pending, r);
-        p.complete_locked(r, err(LINEERR_OPERATIONFAILED));
+        p.complete(r, err(LINEERR_OPERATIONFAILED));
     }
     return static_cast<LONG>(id);
 }

@@ -71,7 +71,7 @@ struct named_group {
     std::string name;
 };
 
-std::vector<named_group> groups_for(provider_state& p, const address_agent* a, bool only_member) {
+std::vector<named_group> groups_for(locked_provider& p, const address_agent* a, bool only_member) {
     std::vector<named_group> out;
     auto add = [&](const std::string& device, const std::string& name) {
         for (const auto& g : out) {
@@ -80,7 +80,7 @@ std::vector<named_group> groups_for(provider_state& p, const address_agent* a, b
         out.push_back({device, name});
     };
     if (!only_member) {
-        for (const auto& g : group_lines_locked(p)) add(g->extension, g->name);
+        for (const auto& g : group_lines(p)) add(g->extension, g->name);
     }
     if (a != nullptr) {
         for (const auto& [g, m] : a->groups) {
@@ -168,7 +168,7 @@ std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t 
     return utf16_to_utf8(*text);
 }
 
-void write_agent_caps(provider_state& p, LINEAGENTCAPS* caps, DWORD app_version) {
+void write_agent_caps(locked_provider& p, LINEAGENTCAPS* caps, DWORD app_version) {
     // ProxyGUID exists from TAPI 2.2 on.
     const std::uint32_t fixed = app_version < tapi_version_2_2
                                     ? static_cast<std::uint32_t>(offsetof(LINEAGENTCAPS, ProxyGUID))
@@ -183,14 +183,14 @@ void write_agent_caps(provider_state& p, LINEAGENTCAPS* caps, DWORD app_version)
     w.set(&C::dwStates, all_states);
     w.set(&C::dwNextStates, next_states);
     w.set(&C::dwMaxNumGroupEntries,
-          static_cast<DWORD>(std::max<std::size_t>(1, group_lines_locked(p).size())));
+          static_cast<DWORD>(std::max<std::size_t>(1, group_lines(p).size())));
     w.set(&C::dwAgentStatusMessages, status_messages);
     w.set(&C::dwNumAgentExtensionIDs, 0);
     w.set(&C::ProxyGUID, handler_guid());
     w.finish();
 }
 
-void write_agent_status(provider_state& p, const address_agent& a, LINEAGENTSTATUS* status) {
+void write_agent_status(locked_provider& p, const address_agent& a, LINEAGENTSTATUS* status) {
     var_writer<LINEAGENTSTATUS> w(status, sizeof(LINEAGENTSTATUS));
     if (!w.fits_fixed()) return;
     using S = LINEAGENTSTATUS;
@@ -220,7 +220,7 @@ void write_agent_status(provider_state& p, const address_agent& a, LINEAGENTSTAT
     w.finish();
 }
 
-void write_activity_list(provider_state& p, LINEAGENTACTIVITYLIST* list) {
+void write_activity_list(locked_provider& p, LINEAGENTACTIVITYLIST* list) {
     var_writer<LINEAGENTACTIVITYLIST> w(list, sizeof(LINEAGENTACTIVITYLIST));
     if (!w.fits_fixed()) return;
     const auto& reasons = of(p).reasons;
@@ -237,7 +237,7 @@ void write_activity_list(provider_state& p, LINEAGENTACTIVITYLIST* list) {
     w.finish();
 }
 
-void write_group_list(provider_state& p, const address_agent* a, LINEAGENTGROUPLIST* list) {
+void write_group_list(locked_provider& p, const address_agent* a, LINEAGENTGROUPLIST* list) {
     var_writer<LINEAGENTGROUPLIST> w(list, sizeof(LINEAGENTGROUPLIST));
     if (!w.fits_fixed()) return;
     using L = LINEAGENTGROUPLIST;
@@ -246,7 +246,7 @@ void write_group_list(provider_state& p, const address_agent* a, LINEAGENTGROUPL
     w.finish();
 }
 
-void write_agent_info(provider_state& p, DWORD agent, LINEAGENTINFO* info) {
+void write_agent_info(locked_provider& p, DWORD agent, LINEAGENTINFO* info) {
     var_writer<LINEAGENTINFO> w(info, sizeof(LINEAGENTINFO));
     if (!w.fits_fixed()) return;
     auto& c = of(p);
@@ -259,7 +259,7 @@ void write_agent_info(provider_state& p, DWORD agent, LINEAGENTINFO* info) {
         wrapup += s.wrapup_ms;
     }
     using I = LINEAGENTINFO;
-    w.set(&I::dwAgentState, agent_state_ex_locked(p, agent));
+    w.set(&I::dwAgentState, agent_state_ex(p, agent));
     w.set(&I::dwNextAgentState, 0);
     w.set(&I::dwMeasurementPeriod, a.measurement_period);
     w.set(&I::dwNumberOfACDCalls, calls);
@@ -269,7 +269,7 @@ void write_agent_info(provider_state& p, DWORD agent, LINEAGENTINFO* info) {
     w.finish();
 }
 
-void write_session_list(provider_state& p, DWORD agent, LINEAGENTSESSIONLIST* list) {
+void write_session_list(locked_provider& p, DWORD agent, LINEAGENTSESSIONLIST* list) {
     var_writer<LINEAGENTSESSIONLIST> w(list, sizeof(LINEAGENTSESSIONLIST));
     if (!w.fits_fixed()) return;
     std::vector<LINEAGENTSESSIONENTRY> entries;
@@ -289,7 +289,7 @@ void write_session_list(provider_state& p, DWORD agent, LINEAGENTSESSIONLIST* li
     w.finish();
 }
 
-void write_session_info(provider_state& p, DWORD session, LINEAGENTSESSIONINFO* info) {
+void write_session_info(locked_provider& p, DWORD session, LINEAGENTSESSIONINFO* info) {
     var_writer<LINEAGENTSESSIONINFO> w(info, sizeof(LINEAGENTSESSIONINFO));
     if (!w.fits_fixed()) return;
     const auto& s = of(p).sessions.at(session);
@@ -324,7 +324,7 @@ void write_queue_list(const line& group, LINEQUEUELIST* list) {
     w.finish();
 }
 
-void write_queue_info(provider_state& p, const line& queue,
+void write_queue_info(locked_provider& p, const line& queue,
                       const protocol::svc::get_queue_statistics::result& r, LINEQUEUEINFO* info) {
     var_writer<LINEQUEUEINFO> w(info, sizeof(LINEQUEUEINFO));
     if (!w.fits_fixed()) return;

@@ -39,17 +39,17 @@ std::optional<std::vector<group_entry>> read_group_list(const LINEAGENTGROUPLIST
 std::optional<std::string> read_text(const LINEPROXYREQUEST* req, std::uint32_t fixed, DWORD size,
                                      DWORD offset);
 
-void write_agent_caps(provider_state& p, LINEAGENTCAPS* caps, DWORD app_version);
-void write_agent_status(provider_state& p, const address_agent& a, LINEAGENTSTATUS* status);
-void write_activity_list(provider_state& p, LINEAGENTACTIVITYLIST* list);
+void write_agent_caps(locked_provider& p, LINEAGENTCAPS* caps, DWORD app_version);
+void write_agent_status(locked_provider& p, const address_agent& a, LINEAGENTSTATUS* status);
+void write_activity_list(locked_provider& p, LINEAGENTACTIVITYLIST* list);
 /// The groups an agent at a station may log on to (the configured ACD groups, then any other
 /// group it is in), or every configured group when `a` is null (lineGetGroupList).
-void write_group_list(provider_state& p, const address_agent* a, LINEAGENTGROUPLIST* list);
-void write_agent_info(provider_state& p, DWORD agent, LINEAGENTINFO* info);
-void write_session_list(provider_state& p, DWORD agent, LINEAGENTSESSIONLIST* list);
-void write_session_info(provider_state& p, DWORD session, LINEAGENTSESSIONINFO* info);
+void write_group_list(locked_provider& p, const address_agent* a, LINEAGENTGROUPLIST* list);
+void write_agent_info(locked_provider& p, DWORD agent, LINEAGENTINFO* info);
+void write_session_list(locked_provider& p, DWORD agent, LINEAGENTSESSIONLIST* list);
+void write_session_info(locked_provider& p, DWORD session, LINEAGENTSESSIONINFO* info);
 void write_queue_list(const line& group, LINEQUEUELIST* list);
-void write_queue_info(provider_state& p, const line& queue,
+void write_queue_info(locked_provider& p, const line& queue,
                       const protocol::svc::get_queue_statistics::result& r, LINEQUEUEINFO* info);
 
 }  // namespace ctigw::tsp::agents

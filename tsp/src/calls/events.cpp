@@ -410,7 +410,7 @@ void on(const event_context& x, const evt::digits_generated& e) {
     if (!c || !c->generate_end_to_end_id) return;
     const DWORD id = *c->generate_end_to_end_id;
     c->generate_end_to_end_id.reset();
-    x.p.line_event_locked(x.l, c, LINE_GENERATE, LINEGENERATETERM_DONE, id, calls::tick(x.p));
+    x.p.line_event(x.l, c, LINE_GENERATE, LINEGENERATETERM_DONE, id, calls::tick(x.p));
 }
 
 void on(const event_context& x, const evt::digits_detected& e) {
@@ -419,8 +419,8 @@ void on(const event_context& x, const evt::digits_detected& e) {
     auto c = calls::find_call(*x.l, e.connection.call_id);
     if (!c || (c->monitor_digit_modes & LINEDIGITMODE_DTMF) == 0) return;
     for (char ch : e.digits) {
-        x.p.line_event_locked(x.l, c, LINE_MONITORDIGITS, static_cast<unsigned char>(ch),
-                              LINEDIGITMODE_DTMF, calls::tick(x.p));
+        x.p.line_event(x.l, c, LINE_MONITORDIGITS, static_cast<unsigned char>(ch),
+                       LINEDIGITMODE_DTMF, calls::tick(x.p));
     }
 }
 
@@ -460,7 +460,7 @@ const protocol::call_event_common& common_of(const protocol::event_body& body) {
 
 namespace ctigw::tsp {
 
-void calls_on_event_locked(provider_state& p, const line_ptr& l, const protocol::event_message& e) {
+void calls_on_event(locked_provider& p, const line_ptr& l, const protocol::event_message& e) {
     if (!l || l->removed()) return;
     const calls::events::event_context x{p, l, calls::events::common_of(e.body), l->extension};
     std::visit([&](const auto& ev) { calls::events::on(x, ev); }, e.body);

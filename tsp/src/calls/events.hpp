@@ -15,7 +15,7 @@ namespace evt = protocol::evt;
 /// One event as one line sees it: `self` is the line's extension, `common` the event's
 /// localConnectionInfo (the monitored device's own connection state: the primary truth) and cause.
 struct event_context {
-    provider_state& p;
+    locked_provider& p;
     const line_ptr& l;
     const protocol::call_event_common& common;
     const std::string& self;

@@ -87,7 +87,7 @@ using protocol::connection_state;
 
 /// Joins this line's calls into one conference (Conferenced for the conferencing device, or the
 /// ConferenceCall result). Idempotent: the event and the response may both arrive, in any order.
-void merge_conference(provider_state& p, const line_ptr& l, const call_ptr& parent,
+void merge_conference(locked_provider& p, const line_ptr& l, const call_ptr& parent,
                       const protocol::connection_id& new_conn,
                       const std::vector<protocol::connection_list_entry>& list,
                       const std::vector<call_ptr>& old_calls) {

@@ -42,7 +42,7 @@ bool lifecycle_allowed(call_lifecycle from, call_lifecycle to) {
 
 }  // namespace
 
-bool call_machine::move_lifecycle(provider_state& p, const line_ptr& l, call& c,
+bool call_machine::move_lifecycle(locked_provider& p, const line_ptr& l, call& c,
                                   call_lifecycle to) {
     const call_lifecycle from = c.lifecycle_;
     if (from == to) return true;
@@ -62,15 +62,15 @@ bool call_machine::move_lifecycle(provider_state& p, const line_ptr& l, call& c,
     return true;
 }
 
-void call_machine::await_request(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::await_request(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     move_lifecycle(p, l, *c, call_lifecycle::requested);
 }
 
-void call_machine::request_succeeded(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::request_succeeded(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (c && c->requested()) move_lifecycle(p, l, *c, call_lifecycle::told);
 }
 
-void call_machine::abandon(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::abandon(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     // Only a call still waiting for its request; a closed one was forgotten with its handle.
     if (!c || !c->requested()) return;
     p.log(level::info, calls::describe(*c, *l) + " not created");
@@ -84,22 +84,22 @@ void call_machine::abandon(provider_state& p, const line_ptr& l, const call_ptr&
     move_lifecycle(p, l, *c, call_lifecycle::failed);
 }
 
-bool call_machine::announce(provider_state& p, const line_ptr& l, const call_ptr& c) {
+bool call_machine::announce(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (c->lifecycle_ != call_lifecycle::untold) return c->told();
-    if (!p.announce_call_locked(l, c)) return false;
+    if (!p.announce_call(l, c)) return false;
     return move_lifecycle(p, l, *c, call_lifecycle::told);
 }
 
-void call_machine::line_closed(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::line_closed(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (c->told()) move_lifecycle(p, l, *c, call_lifecycle::untold);
     if (c->requested()) move_lifecycle(p, l, *c, call_lifecycle::failed);
 }
 
-void call_machine::close(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::close(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     move_lifecycle(p, l, *c, call_lifecycle::closed);
 }
 
-void call_machine::take_over(provider_state& p, const line_ptr& l, const call_ptr& c,
+void call_machine::take_over(locked_provider& p, const line_ptr& l, const call_ptr& c,
                              const call_ptr& ghost) {
     p.log(level::info, calls::describe(*ghost, *l) + " was " + calls::describe(*c, *l));
     c->state_ = ghost->state_;

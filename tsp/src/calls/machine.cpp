@@ -83,7 +83,7 @@ bool unhold_blocked(const line& l, const call& c) {
 
 // ---- the state machine ----------------------------------------------------------------------
 
-void call_machine::report_current(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void call_machine::report_current(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (c->requested() || c->gone()) return;
     if (!c->told()) {
         if (c->state() == LINECALLSTATE_IDLE || c->state() == LINECALLSTATE_UNKNOWN) return;
@@ -94,7 +94,7 @@ void call_machine::report_current(provider_state& p, const line_ptr& l, const ca
         queue_call_state(p, l, c, c->state(), c->state_mode());
     }
     calls::flush_info(p, l, c);
-    devices_calls_changed_locked(p, l, false);
+    devices_calls_changed(p, l, false);
 }
 
 bool call_machine::allowed(DWORD from, DWORD to) {
@@ -104,8 +104,8 @@ bool call_machine::allowed(DWORD from, DWORD to) {
 }
 
 /// LINE_CALLSTATE, with CONFERENCED's dwParam2 (the parent's htCall) read at dispatch time like
-/// line_event_locked reads the call's own htCall: a parent announced just before has it by then.
-void call_machine::queue_call_state(provider_state& p, const line_ptr& l, const call_ptr& c,
+/// line_event reads the call's own htCall: a parent announced just before has it by then.
+void call_machine::queue_call_state(locked_provider& p, const line_ptr& l, const call_ptr& c,
                                     DWORD state, DWORD mode) {
     if (!l->is_open() || !l->event_proc || !c->told()) return;
     call_ptr parent = state == LINECALLSTATE_CONFERENCED ? calls::parent_of(*c) : nullptr;
@@ -130,7 +130,7 @@ void call_machine::queue_call_state(provider_state& p, const line_ptr& l, const 
 
 // ---- the TAPI state -----------------------------------------------------------------------------
 
-bool call_machine::transition(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD to,
+bool call_machine::transition(locked_provider& p, const line_ptr& l, const call_ptr& c, DWORD to,
                               DWORD mode) {
     const DWORD from = c->state();
     if (from == to && c->state_mode() == mode && to != LINECALLSTATE_CONFERENCED) return true;
@@ -170,9 +170,9 @@ bool call_machine::transition(provider_state& p, const line_ptr& l, const call_p
     recompute_features(*l);
     queue_call_state(p, l, c, to, mode);
     if (c->told()) {
-        devices_calls_changed_locked(p, l, to == LINECALLSTATE_OFFERING && from != to);
+        devices_calls_changed(p, l, to == LINECALLSTATE_OFFERING && from != to);
     }
-    devices_alerting_changed_locked(p, l);
+    devices_alerting_changed(p, l);
     if (to == LINECALLSTATE_IDLE && c->lifecycle() == call_lifecycle::untold) {
         // TAPI never heard of it (line closed all along): nobody will close it.
         calls::forget(p, l, c);
@@ -311,20 +311,20 @@ call_ptr find_call(const line& l, const std::string& call_id) {
     return c && c->state() != LINECALLSTATE_IDLE ? c : nullptr;
 }
 
-call_ptr create_call(provider_state& p, const line_ptr& l) {
-    auto c = std::make_shared<call>(p.new_handle_locked(), l);
+call_ptr create_call(locked_provider& p, const line_ptr& l) {
+    auto c = std::make_shared<call>(p.new_handle(), l);
     c->caller.number.clear();
     l->calls.push_back(c);
     p.call_by_handle_[c->handle()] = c;
     return c;
 }
 
-void bind(provider_state& p, const line_ptr& l, const call_ptr& c,
+void bind(locked_provider& p, const line_ptr& l, const call_ptr& c,
           const protocol::connection_id& conn) {
     if (c->connection && c->connection->call_id != conn.call_id) unbind(l, c);
     c->connection = protocol::connection_id{conn.call_id, l->extension};
     l->by_call_id[conn.call_id] = c;
-    const DWORD id = p.hold_call_id_locked(*c, conn.call_id);
+    const DWORD id = p.hold_call_id(*c, conn.call_id);
     if (id != c->call_id) {
         c->call_id = id;
         c->pending_info |= LINECALLINFOSTATE_CALLID;
@@ -340,8 +340,8 @@ void unbind(const line_ptr& l, const call_ptr& c) {
     }
 }
 
-void set_party(provider_state& p, call& c, party call::*which, const std::string& device, DWORD bit,
-               const std::optional<std::string>& switch_name) {
+void set_party(locked_provider& p, call& c, party call::*which, const std::string& device,
+               DWORD bit, const std::optional<std::string>& switch_name) {
     party v;
     if (!device.empty()) {
         v.number = p.dial_plan_ ? p.dial_plan_->to_canonical(device) : device;
@@ -375,21 +375,21 @@ void set_call_data(call& c, const std::string& bytes) {
     c.pending_info |= LINECALLINFOSTATE_CALLDATA;
 }
 
-DWORD origin_for(const provider_state& p, const std::string& other, bool outgoing) {
+DWORD origin_for(const locked_provider& p, const std::string& other, bool outgoing) {
     if (!other.empty() && p.line_by_extension_.count(other) != 0) return LINECALLORIGIN_INTERNAL;
     if (other.empty()) return outgoing ? LINECALLORIGIN_OUTBOUND : LINECALLORIGIN_UNKNOWN;
     return outgoing ? LINECALLORIGIN_OUTBOUND : LINECALLORIGIN_EXTERNAL;
 }
 
-void flush_info(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void flush_info(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (c->pending_info == 0 || !c->told() || c->requested()) return;
     if (c->state() == LINECALLSTATE_IDLE || c->state() == LINECALLSTATE_UNKNOWN) return;
     const DWORD bits = c->pending_info & caps::call_info_states;
     c->pending_info = 0;
-    if (bits != 0) p.line_event_locked(l, c, LINE_CALLINFO, bits, 0, 0);
+    if (bits != 0) p.line_event(l, c, LINE_CALLINFO, bits, 0, 0);
 }
 
-void end_call(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mode) {
+void end_call(locked_provider& p, const line_ptr& l, const call_ptr& c, DWORD mode) {
     if (c->state() == LINECALLSTATE_IDLE) return;
     if (!c->drop_requested && c->state() != LINECALLSTATE_DISCONNECTED &&
         c->state() != LINECALLSTATE_BUSY && c->state() != LINECALLSTATE_UNKNOWN) {
@@ -398,14 +398,14 @@ void end_call(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mod
     call_machine::transition(p, l, c, LINECALLSTATE_IDLE, 0);
 }
 
-void forget(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void forget(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     unbind(l, c);
-    p.release_call_id_locked(*c);
+    p.release_call_id(*c);
     call_machine::close(p, l, c);
     l->calls.erase(std::remove(l->calls.begin(), l->calls.end(), c), l->calls.end());
     p.call_by_handle_.erase(c->handle());
     // lineCloseCall of a call still offered: nothing else would tell the phone to stop ringing.
-    devices_alerting_changed_locked(p, l);
+    devices_alerting_changed(p, l);
 }
 
 call_ptr active_besides(const line& l, const call& c) {
@@ -442,7 +442,7 @@ std::vector<call_ptr> members_of(const line& l, const call_ptr& parent) {
     return out;
 }
 
-void check_conference(provider_state& p, const line_ptr& l, const call_ptr& parent) {
+void check_conference(locked_provider& p, const line_ptr& l, const call_ptr& parent) {
     if (!parent || parent->state() == LINECALLSTATE_IDLE) return;
     auto members = members_of(*l, parent);
     if (!parent->connection) {
@@ -477,14 +477,14 @@ void check_conference(provider_state& p, const line_ptr& l, const call_ptr& pare
     }
 }
 
-void cancel_generate(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void cancel_generate(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (!c->generate_end_to_end_id) return;
     const DWORD id = *c->generate_end_to_end_id;
     c->generate_end_to_end_id.reset();
-    p.line_event_locked(l, c, LINE_GENERATE, LINEGENERATETERM_CANCEL, id, tick(p));
+    p.line_event(l, c, LINE_GENERATE, LINEGENERATETERM_CANCEL, id, tick(p));
 }
 
-DWORD tick(const provider_state& p) {
+DWORD tick(const locked_provider& p) {
     return p.env_.tick_count ? p.env_.tick_count() : 0;
 }
 

@@ -39,7 +39,7 @@ bool agrees(const call& c, connection_state s) {
     }
 }
 
-void end_with_members(provider_state& p, const line_ptr& l, const call_ptr& c, DWORD mode) {
+void end_with_members(locked_provider& p, const line_ptr& l, const call_ptr& c, DWORD mode) {
     if (c->role == call_role::conference_parent) {
         for (auto& m : calls::members_of(*l, c)) calls::end_call(p, l, m, mode);
     }
@@ -50,8 +50,7 @@ void end_with_members(provider_state& p, const line_ptr& l, const call_ptr& c, D
 
 }  // namespace
 
-void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
-                              const pbx_link::device_truth& truth) {
+void calls_apply_truth(locked_provider& p, const line_ptr& l, const pbx_link::device_truth& truth) {
     if (!l) return;
     std::map<std::string, const protocol::snapshot_connection*> now;
     if (!truth.error) {
@@ -131,7 +130,7 @@ void calls_apply_truth_locked(provider_state& p, const line_ptr& l,
     }
 }
 
-void calls_line_closed_locked(provider_state& p, const line_ptr& l) {
+void calls_line_closed(locked_provider& p, const line_ptr& l) {
     if (!l) return;
     // Call requests still pending complete now (tspi.md §3.3); call-less ones are devices'.
     std::vector<request_ptr> pending;
@@ -139,9 +138,9 @@ void calls_line_closed_locked(provider_state& p, const line_ptr& l) {
         auto subject = r->subject.lock();
         if (subject && subject->owner() == l) pending.push_back(r);
     }
-    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    for (auto& r : pending) p.complete(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
     // TAPI forgets every handle of the line: live calls stay tracked (silently) and are
-    // announced again by the next open (calls_refresh_locked); the rest go.
+    // announced again by the next open (calls_refresh); the rest go.
     auto calls_now = l->calls;
     for (auto& c : calls_now) {
         c->ht.store(nullptr);
@@ -158,7 +157,7 @@ namespace {
 /// One call's parties as the switch sees them now: the view of the far end of each line in the
 /// call is corrected (a device's own snapshot cannot tell whether the far end rang, answered or
 /// held meanwhile).
-void apply_far_ends(provider_state& p, const std::string& call_id,
+void apply_far_ends(locked_provider& p, const std::string& call_id,
                     const std::vector<std::weak_ptr<line>>& lines,
                     const std::vector<protocol::call_party>& parties) {
     for (const auto& weak : lines) {
@@ -202,7 +201,7 @@ void apply_far_ends(provider_state& p, const std::string& call_id,
 
 }  // namespace
 
-void calls_after_resync_locked(provider_state& p) {
+void calls_after_resync(locked_provider& p) {
     // One SnapshotCall per switch call, answered to the lines in it (not to every line).
     std::map<std::string, std::vector<std::weak_ptr<line>>> in_call;
     for (const auto& l : p.lines_) {
@@ -216,17 +215,16 @@ void calls_after_resync_locked(provider_state& p) {
     for (auto& entry : in_call) {
         // Not a structured binding: clang before 16 cannot capture one.
         const std::string& id = entry.first;
-        p.send_locked(
-            protocol::svc::snapshot_call::params{id},
-            [&p, id, lines = std::move(entry.second)](const pbx_link::request_outcome& o) {
-                if (!o.ok()) return;  // gone meanwhile: its events tell
-                const auto* r = std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
-                if (r != nullptr) apply_far_ends(p, id, lines, r->parties);
-            });
+        p.send(protocol::svc::snapshot_call::params{id},
+               [&p, id, lines = std::move(entry.second)](const pbx_link::request_outcome& o) {
+                   if (!o.ok()) return;  // gone meanwhile: its events tell
+                   const auto* r = std::get_if<protocol::svc::snapshot_call::result>(&*o.result);
+                   if (r != nullptr) apply_far_ends(p, id, lines, r->parties);
+               });
     }
 }
 
-void calls_on_late_result_locked(provider_state& p, const protocol::service_result& result) {
+void calls_on_late_result(locked_provider& p, const protocol::service_result& result) {
     const auto* made = std::get_if<protocol::svc::make_call::result>(&result);
     if (made == nullptr) return;
     const auto& conn = made->calling_connection;
@@ -234,12 +232,12 @@ void calls_on_late_result_locked(provider_state& p, const protocol::service_resu
                            protocol::log_safe(conn.call_id, 64) + " at " +
                            protocol::log_safe(conn.device_id, 64) +
                            "): its TAPI request already failed, clearing it");
-    p.send_locked(protocol::svc::clear_connection::params{conn}, [&p](const auto& o) {
+    p.send(protocol::svc::clear_connection::params{conn}, [&p](const auto& o) {
         if (!o.ok()) p.log(level::warn, "clearing the late MakeCall's call failed");
     });
 }
 
-void calls_refresh_locked(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void calls_refresh(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (!l || !c || c->closed()) return;
     c->features = call_machine::features(*l, *c);
     c->features2 = call_machine::features2(*l, *c);

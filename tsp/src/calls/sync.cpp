@@ -15,8 +15,8 @@ constexpr LONG err(DWORD e) {
 }
 
 /// Any call handle TAPI still holds (IDLE included: it stays valid until lineCloseCall).
-LONG lookup_any(provider_state& p, HDRVCALL hd, call_ptr& c, line_ptr& l) {
-    c = p.call_from_handle_locked(hd);
+LONG lookup_any(locked_provider& p, HDRVCALL hd, call_ptr& c, line_ptr& l) {
+    c = p.call_from_handle(hd);
     if (!c || c->failed()) return err(LINEERR_INVALCALLHANDLE);
     l = c->owner();
     if (!l) return err(LINEERR_INVALCALLHANDLE);
@@ -74,8 +74,7 @@ bool valid_digits(std::u16string_view digits) {
 
 }  // namespace
 
-LONG close_call(provider_state& p, HDRVCALL hd) {
-    std::lock_guard lock(p.mutex_);
+LONG close_call(locked_provider& p, HDRVCALL hd) {
     auto it = p.call_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     if (it == p.call_by_handle_.end()) return err(LINEERR_INVALCALLHANDLE);
     auto c = it->second;
@@ -85,7 +84,7 @@ LONG close_call(provider_state& p, HDRVCALL hd) {
     for (const auto& [rid, r] : p.requests_) {
         if (r->subject.lock() == c) pending.push_back(r);
     }
-    for (auto& r : pending) p.complete_locked(r, err(LINEERR_OPERATIONFAILED));
+    for (auto& r : pending) p.complete(r, err(LINEERR_OPERATIONFAILED));
     if (l) {
         p.log(level::debug, describe(*c, *l) + " closed");
         if (c->state() != LINECALLSTATE_IDLE && c->generate_end_to_end_id) {
@@ -93,18 +92,17 @@ LONG close_call(provider_state& p, HDRVCALL hd) {
         }
         forget(p, l, c);
     } else {
-        p.release_call_id_locked(*c);
+        p.release_call_id(*c);
         call_machine::close(p, nullptr, c);
         p.call_by_handle_.erase(it);
     }
     // Callbacks already queued for the call read htCall when they run: with it cleared they are
-    // dropped, so TAPI hears nothing of a call it closed (state.cpp line_event_locked).
+    // dropped, so TAPI hears nothing of a call it closed (state.cpp line_event).
     c->ht.store(nullptr);
     return 0;
 }
 
-LONG get_call_info(provider_state& p, HDRVCALL hd, LPLINECALLINFO info) {
-    std::lock_guard lock(p.mutex_);
+LONG get_call_info(locked_provider& p, HDRVCALL hd, LPLINECALLINFO info) {
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -148,8 +146,7 @@ LONG get_call_info(provider_state& p, HDRVCALL hd, LPLINECALLINFO info) {
     return 0;
 }
 
-LONG get_call_status(provider_state& p, HDRVCALL hd, LPLINECALLSTATUS status) {
-    std::lock_guard lock(p.mutex_);
+LONG get_call_status(locked_provider& p, HDRVCALL hd, LPLINECALLSTATUS status) {
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -166,8 +163,7 @@ LONG get_call_status(provider_state& p, HDRVCALL hd, LPLINECALLSTATUS status) {
     return 0;
 }
 
-LONG get_call_address_id(provider_state& p, HDRVCALL hd, LPDWORD address_id) {
-    std::lock_guard lock(p.mutex_);
+LONG get_call_address_id(locked_provider& p, HDRVCALL hd, LPDWORD address_id) {
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -176,9 +172,8 @@ LONG get_call_address_id(provider_state& p, HDRVCALL hd, LPDWORD address_id) {
     return 0;
 }
 
-LONG get_call_ids(provider_state& p, HDRVCALL hd, LPDWORD address_id, LPDWORD call_id,
+LONG get_call_ids(locked_provider& p, HDRVCALL hd, LPDWORD address_id, LPDWORD call_id,
                   LPDWORD related_call_id) {
-    std::lock_guard lock(p.mutex_);
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -191,8 +186,7 @@ LONG get_call_ids(provider_state& p, HDRVCALL hd, LPDWORD address_id, LPDWORD ca
     return 0;
 }
 
-LONG set_app_specific(provider_state& p, HDRVCALL hd, DWORD value) {
-    std::lock_guard lock(p.mutex_);
+LONG set_app_specific(locked_provider& p, HDRVCALL hd, DWORD value) {
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -204,9 +198,8 @@ LONG set_app_specific(provider_state& p, HDRVCALL hd, DWORD value) {
     return 0;
 }
 
-LONG generate_digits(provider_state& p, HDRVCALL hd, DWORD end_to_end_id, DWORD digit_mode,
+LONG generate_digits(locked_provider& p, HDRVCALL hd, DWORD end_to_end_id, DWORD digit_mode,
                      LPCWSTR digits, DWORD duration) {
-    std::lock_guard lock(p.mutex_);
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;
@@ -233,19 +226,17 @@ LONG generate_digits(provider_state& p, HDRVCALL hd, DWORD end_to_end_id, DWORD 
         if (ch >= 'a' && ch <= 'd') ch = static_cast<char>(ch - 'a' + 'A');
     }
     if (duration != 0) gp.tone_duration_ms = duration;
-    p.send_locked(std::move(gp), [&p, l, c, end_to_end_id](const pbx_link::request_outcome& o) {
+    p.send(std::move(gp), [&p, l, c, end_to_end_id](const pbx_link::request_outcome& o) {
         // DONE comes with DigitsGenerated (the digits were sent); a refusal cancels.
         if (!o.ok() && c->generate_end_to_end_id == end_to_end_id) {
             c->generate_end_to_end_id.reset();
-            p.line_event_locked(l, c, LINE_GENERATE, LINEGENERATETERM_CANCEL, end_to_end_id,
-                                tick(p));
+            p.line_event(l, c, LINE_GENERATE, LINEGENERATETERM_CANCEL, end_to_end_id, tick(p));
         }
     });
     return 0;
 }
 
-LONG monitor_digits(provider_state& p, HDRVCALL hd, DWORD digit_modes) {
-    std::lock_guard lock(p.mutex_);
+LONG monitor_digits(locked_provider& p, HDRVCALL hd, DWORD digit_modes) {
     call_ptr c;
     line_ptr l;
     if (auto e = lookup_any(p, hd, c, l)) return e;

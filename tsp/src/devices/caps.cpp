@@ -10,8 +10,8 @@
 
 namespace ctigw::tsp {
 
-void devices_set_capabilities_locked(provider_state& p, const line_ptr& l,
-                                     const std::optional<protocol::capabilities>& reported) {
+void devices_set_capabilities(locked_provider& p, const line_ptr& l,
+                              const std::optional<protocol::capabilities>& reported) {
     if (!l || l->removed()) return;
     std::vector<std::string> list;
     if (reported) list = reported->unsupported;
@@ -32,10 +32,10 @@ void devices_set_capabilities_locked(provider_state& p, const line_ptr& l,
                            (names.empty() ? std::string("no service") : names));
     // TAPI 1.4+ applications re-read LINEDEVCAPS / LINEADDRESSCAPS on these.
     if (l->line_states & LINEDEVSTATE_CAPSCHANGE) {
-        p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);
+        p.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);
     }
     if (l->address_states & LINEADDRESSSTATE_CAPSCHANGE) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_CAPSCHANGE, 0);
+        p.line_event(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_CAPSCHANGE, 0);
     }
 }
 

@@ -104,9 +104,9 @@ GUID permanent_guid(std::string_view kind, std::string_view extension) noexcept 
     return g;
 }
 
-void devices::fan_in_locked(provider_state& p, std::vector<protocol::service_params> ops,
-                            std::function<LONG(const pbx_link::request_outcome&)> error_of,
-                            std::function<void(LONG)> done) {
+void devices::fan_in(locked_provider& p, std::vector<protocol::service_params> ops,
+                     std::function<LONG(const pbx_link::request_outcome&)> error_of,
+                     std::function<void(LONG)> done) {
     if (ops.empty()) return done(0);
     struct fan {
         std::size_t remaining = 0;
@@ -116,14 +116,14 @@ void devices::fan_in_locked(provider_state& p, std::vector<protocol::service_par
     };
     auto f = std::make_shared<fan>(fan{ops.size(), 0, std::move(error_of), std::move(done)});
     for (auto& op : ops) {
-        p.send_locked(std::move(op), [f](const pbx_link::request_outcome& o) {
+        p.send(std::move(op), [f](const pbx_link::request_outcome& o) {
             if (!o.ok() && f->result == 0) f->result = f->error_of(o);
             if (--f->remaining == 0) f->done(f->result);
         });
     }
 }
 
-devices_context& devices_of(provider_state& p) {
+devices_context& devices_of(locked_provider& p) {
     if (!p.devices_) p.devices_ = std::make_shared<devices_context>();
     return *p.devices_;
 }
@@ -132,23 +132,23 @@ devices_context& devices_of(provider_state& p) {
 
 namespace devices {
 
-line_ptr open_line_locked(provider_state& p, HDRVLINE hd) {
-    auto l = p.line_from_handle_locked(hd);
+line_ptr open_line(locked_provider& p, HDRVLINE hd) {
+    auto l = p.line_from_handle(hd);
     return l && l->is_open() && !l->removed() ? l : nullptr;
 }
 
-phone_ptr open_phone_locked(provider_state& p, HDRVPHONE hd) {
-    auto ph = p.phone_from_handle_locked(hd);
+phone_ptr open_phone(locked_provider& p, HDRVPHONE hd) {
+    auto ph = p.phone_from_handle(hd);
     return ph && ph->is_open() && !ph->removed() ? ph : nullptr;
 }
 
-bool can_send_locked(const provider_state& p) {
+bool can_send(const locked_provider& p) {
     return p.link_ != nullptr && p.link_live_;
 }
 
 namespace {
 
-void pump_queries_locked(provider_state& p) {
+void pump_queries(locked_provider& p) {
     auto& c = devices_of(p);
     if (c.pumping) return;
     c.pumping = true;
@@ -167,7 +167,7 @@ void pump_queries_locked(provider_state& p) {
 
 }  // namespace
 
-void queue_query_locked(provider_state& p, std::function<void(std::function<void()> done)> run) {
+void queue_query(locked_provider& p, std::function<void(std::function<void()> done)> run) {
     auto& c = devices_of(p);
     c.queries.push_back([&p, run = std::move(run)] {
         auto once = std::make_shared<bool>(false);
@@ -176,10 +176,10 @@ void queue_query_locked(provider_state& p, std::function<void(std::function<void
             *once = true;
             auto& ctx = devices_of(p);
             if (ctx.queries_in_flight > 0) --ctx.queries_in_flight;
-            pump_queries_locked(p);
+            pump_queries(p);
         });
     });
-    pump_queries_locked(p);
+    pump_queries(p);
 }
 
 namespace {
@@ -190,49 +190,49 @@ bool is_dnd_type(protocol::forwarding_type t) {
            t == protocol::forwarding_type::do_not_disturb_external;
 }
 
-void report_forward_locked(provider_state& p, const line_ptr& l) {
+void report_forward(locked_provider& p, const line_ptr& l) {
     if (l->address_states & LINEADDRESSSTATE_FORWARD) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_FORWARD, 0);
+        p.line_event(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_FORWARD, 0);
     }
 }
 
 }  // namespace
 
-void refresh_line_locked(provider_state& p, const line_ptr& l) {
-    if (!l->is_open() || !l->in_service() || l->removed() || !can_send_locked(p)) return;
+void refresh_line(locked_provider& p, const line_ptr& l) {
+    if (!l->is_open() || !l->in_service() || l->removed() || !can_send(p)) return;
     if (devices_of(p).outstanding.count(l.get())) return;
     std::weak_ptr<line> wl = l;
     auto wanted = [wl] {
         auto x = wl.lock();
         return x && x->is_open() && x->in_service() && !x->removed();
     };
-    query_locked<protocol::svc::get_forwarding>(
-        p, l.get(), {l->extension}, wanted,
-        [&p, wl](const protocol::svc::get_forwarding::result& r) {
-            auto x = wl.lock();
-            if (!x) return;
-            std::vector<protocol::forwarding_entry> active;
-            bool dnd = x->do_not_disturb;
-            for (const auto& e : r.forwarding) {
-                if (is_dnd_type(e.type)) {
-                    dnd = e.active;
-                } else if (e.active) {
-                    active.push_back(e);
-                }
-            }
-            const bool changed = active != x->forwarding || dnd != x->do_not_disturb;
-            x->forwarding = std::move(active);
-            x->do_not_disturb = dnd;
-            x->forwarding_known = true;
-            if (changed) report_forward_locked(p, x);
-        });
-    query_locked<protocol::svc::get_do_not_disturb>(
+    query<protocol::svc::get_forwarding>(p, l.get(), {l->extension}, wanted,
+                                         [&p, wl](const protocol::svc::get_forwarding::result& r) {
+                                             auto x = wl.lock();
+                                             if (!x) return;
+                                             std::vector<protocol::forwarding_entry> active;
+                                             bool dnd = x->do_not_disturb;
+                                             for (const auto& e : r.forwarding) {
+                                                 if (is_dnd_type(e.type)) {
+                                                     dnd = e.active;
+                                                 } else if (e.active) {
+                                                     active.push_back(e);
+                                                 }
+                                             }
+                                             const bool changed = active != x->forwarding ||
+                                                                  dnd != x->do_not_disturb;
+                                             x->forwarding = std::move(active);
+                                             x->do_not_disturb = dnd;
+                                             x->forwarding_known = true;
+                                             if (changed) report_forward(p, x);
+                                         });
+    query<protocol::svc::get_do_not_disturb>(
         p, l.get(), {l->extension}, wanted,
         [&p, wl](const protocol::svc::get_do_not_disturb::result& r) {
             auto x = wl.lock();
             if (!x || x->do_not_disturb == r.do_not_disturb_on) return;
             x->do_not_disturb = r.do_not_disturb_on;
-            report_forward_locked(p, x);
+            report_forward(p, x);
         });
 }
 
@@ -262,7 +262,7 @@ phone_ptr make_phone(devices_context& ctx, const config::device& d) {
 
 }  // namespace devices
 
-void devices_build_locked(provider_state& p, const config::settings& s) {
+void devices_build(locked_provider& p, const config::settings& s) {
     auto& ctx = devices_of(p);
     const auto lines = config::expand(s.devices, config::device_kind::line);
     const auto phones = config::expand(s.devices, config::device_kind::phone);
@@ -293,7 +293,7 @@ void devices_build_locked(provider_state& p, const config::settings& s) {
     }
 }
 
-std::vector<std::string> devices_monitored_locked(const provider_state& p) {
+std::vector<std::string> devices_monitored(const locked_provider& p) {
     std::vector<std::string> devices;
     devices.reserve(p.line_by_extension_.size() + p.phone_by_extension_.size());
     for (const auto& [ext, l] : p.line_by_extension_) devices.push_back(ext);
@@ -304,15 +304,14 @@ std::vector<std::string> devices_monitored_locked(const provider_state& p) {
     return devices;
 }
 
-void devices_set_in_service_locked(provider_state& p, const std::string& device, bool in_service) {
+void devices_set_in_service(locked_provider& p, const std::string& device, bool in_service) {
     if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
         const auto& l = it->second;
         if (device_machine::set_in_service(p, *l, in_service)) {
             const DWORD state = in_service ? LINEDEVSTATE_INSERVICE : LINEDEVSTATE_OUTOFSERVICE;
-            if (l->line_states & state)
-                p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
+            if (l->line_states & state) p.line_event(l, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
             if (in_service) {
-                devices::refresh_line_locked(p, l);
+                devices::refresh_line(p, l);
             } else {
                 l->forwarding_known = false;
             }
@@ -322,9 +321,9 @@ void devices_set_in_service_locked(provider_state& p, const std::string& device,
         const auto& ph = it->second;
         if (device_machine::set_in_service(p, *ph, in_service)) {
             const DWORD state = in_service ? PHONESTATE_RESUME : PHONESTATE_SUSPEND;
-            if (ph->phone_states & state) p.phone_event_locked(ph, PHONE_STATE, state, 0, 0);
+            if (ph->phone_states & state) p.phone_event(ph, PHONE_STATE, state, 0, 0);
             if (in_service) {
-                devices::refresh_phone_locked(p, ph);
+                devices::refresh_phone(p, ph);
             } else {
                 ph->status_known = false;
             }
@@ -332,10 +331,10 @@ void devices_set_in_service_locked(provider_state& p, const std::string& device,
     }
 }
 
-void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool ringing) {
+void devices_calls_changed(locked_provider& p, const line_ptr& l, bool ringing) {
     // One ring per offered call: the switch does not report ring cycles (ring mode 1).
     if (ringing && (l->line_states & LINEDEVSTATE_RINGING) != 0) {
-        p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_RINGING, 1, 1);
+        p.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_RINGING, 1, 1);
     }
     const auto n = devices::count_calls(*l);
     const std::array<DWORD, 3> now{n.active, n.on_hold, n.on_hold_pending};
@@ -344,40 +343,40 @@ void devices_calls_changed_locked(provider_state& p, const line_ptr& l, bool rin
     const bool in_use = now != std::array<DWORD, 3>{};
     l->reported_calls = now;
     if ((l->line_states & LINEDEVSTATE_NUMCALLS) != 0) {
-        p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_NUMCALLS, 0, 0);
+        p.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_NUMCALLS, 0, 0);
     }
     if ((l->address_states & LINEADDRESSSTATE_NUMCALLS) != 0) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_NUMCALLS, 0);
+        p.line_event(l, nullptr, LINE_ADDRESSSTATE, 0, LINEADDRESSSTATE_NUMCALLS, 0);
     }
     // A private address: used by one station (INUSEONE) or none (INUSEZERO), never many.
     const DWORD use = in_use ? LINEADDRESSSTATE_INUSEONE : LINEADDRESSSTATE_INUSEZERO;
     if (was_in_use != in_use && (l->address_states & use) != 0) {
-        p.line_event_locked(l, nullptr, LINE_ADDRESSSTATE, 0, use, 0);
+        p.line_event(l, nullptr, LINE_ADDRESSSTATE, 0, use, 0);
     }
 }
 
-void devices_reread_status_locked(provider_state& p, const std::string& device) {
+void devices_reread_status(locked_provider& p, const std::string& device) {
     if (auto it = p.line_by_extension_.find(device); it != p.line_by_extension_.end()) {
-        if (it->second->in_service()) devices::refresh_line_locked(p, it->second);
+        if (it->second->in_service()) devices::refresh_line(p, it->second);
     }
     if (auto it = p.phone_by_extension_.find(device); it != p.phone_by_extension_.end()) {
-        if (it->second->in_service()) devices::refresh_phone_locked(p, it->second);
+        if (it->second->in_service()) devices::refresh_phone(p, it->second);
     }
 }
 
-void devices_set_all_out_of_service_locked(provider_state& p) {
+void devices_set_all_out_of_service(locked_provider& p) {
     for (const auto& l : p.lines_) {
         if (!device_machine::set_in_service(p, *l, false)) continue;
         l->forwarding_known = false;
         if (l->line_states & LINEDEVSTATE_OUTOFSERVICE) {
-            p.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE, 0, 0);
+            p.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE, 0, 0);
         }
     }
     for (const auto& ph : p.phones_) {
         if (!device_machine::set_in_service(p, *ph, false)) continue;
         ph->status_known = false;
         if (ph->phone_states & PHONESTATE_SUSPEND) {
-            p.phone_event_locked(ph, PHONE_STATE, PHONESTATE_SUSPEND, 0, 0);
+            p.phone_event(ph, PHONE_STATE, PHONESTATE_SUSPEND, 0, 0);
         }
     }
     // queries still waiting would only fail: drop them (a device refreshes when it resumes)
@@ -388,12 +387,11 @@ void devices_set_all_out_of_service_locked(provider_state& p) {
 
 namespace {
 
-void on_forwarding_locked(provider_state& p, const line_ptr& l,
-                          const protocol::evt::forwarding& e) {
+void on_forwarding(locked_provider& p, const line_ptr& l, const protocol::evt::forwarding& e) {
     if (devices::is_dnd_type(e.type)) {
         if (l->do_not_disturb == e.forward_status) return;
         l->do_not_disturb = e.forward_status;
-        devices::report_forward_locked(p, l);
+        devices::report_forward(p, l);
         return;
     }
     auto it = std::find_if(l->forwarding.begin(), l->forwarding.end(),
@@ -410,13 +408,13 @@ void on_forwarding_locked(provider_state& p, const line_ptr& l,
         if (it == l->forwarding.end()) return;
         l->forwarding.erase(it);
     }
-    devices::report_forward_locked(p, l);
+    devices::report_forward(p, l);
 }
 
 }  // namespace
 
-void devices_on_event_locked(provider_state& p, const std::string& device,
-                             const protocol::event_message& event) {
+void devices_on_event(locked_provider& p, const std::string& device,
+                      const protocol::event_message& event) {
     using namespace protocol::evt;
     const auto& b = event.body;
     auto line_it = p.line_by_extension_.find(device);
@@ -425,11 +423,11 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
     const phone_ptr ph = phone_it == p.phone_by_extension_.end() ? nullptr : phone_it->second;
 
     if (const auto* fw = std::get_if<forwarding>(&b)) {
-        if (l) on_forwarding_locked(p, l, *fw);
+        if (l) on_forwarding(p, l, *fw);
     } else if (const auto* dnd = std::get_if<do_not_disturb>(&b)) {
         if (l && l->do_not_disturb != dnd->do_not_disturb_on) {
             l->do_not_disturb = dnd->do_not_disturb_on;
-            devices::report_forward_locked(p, l);
+            devices::report_forward(p, l);
         }
     } else if (const auto* mw = std::get_if<message_waiting>(&b)) {
         // The target is normally the monitored device; honour it if it names another line.
@@ -443,24 +441,24 @@ void devices_on_event_locked(provider_state& p, const std::string& device,
             const DWORD state =
                 mw->message_waiting_on ? LINEDEVSTATE_MSGWAITON : LINEDEVSTATE_MSGWAITOFF;
             if (target->line_states & state) {
-                p.line_event_locked(target, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
+                p.line_event(target, nullptr, LINE_LINEDEVSTATE, state, 0, 0);
             }
         }
     } else if (std::holds_alternative<back_in_service>(b)) {
-        devices_set_in_service_locked(p, device, true);
+        devices_set_in_service(p, device, true);
         // The switch's calls for the device are reported again by the link's next resync; until
         // then the call helper keeps what it had (docs/tspi-mapping.md "Service state").
     } else if (std::holds_alternative<out_of_service>(b)) {
-        devices_set_in_service_locked(p, device, false);
+        devices_set_in_service(p, device, false);
     } else if (std::holds_alternative<monitor_ended>(b)) {
         p.log(level::warn, "the switch ended the monitor of " + device +
                                ": out of service until the next resync");
-        devices_set_in_service_locked(p, device, false);
+        devices_set_in_service(p, device, false);
     } else if (const auto* ue = std::get_if<unknown_event>(&b)) {
         p.log(level::debug,
               "unknown event " + protocol::log_safe(ue->name, 64) + " for " + device + " ignored");
     } else if (ph) {
-        devices::phone_event_locked(p, ph, b);
+        devices::phone_event(p, ph, b);
     }
 }
 

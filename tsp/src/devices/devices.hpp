@@ -2,9 +2,10 @@
 // adapters in tspi/devices.cpp call, permanent ids, the device-status query throttle and the
 // configuration watcher. docs/tspi-mapping.md describes every function and its switch services.
 //
-// Threading: every function here may be called from any TAPISRV thread. Each takes the provider
-// lock itself, never calls TAPI (callbacks go through the dispatcher) and never blocks on the
-// network. Functions ending in `_locked` expect the lock held.
+// Threading: every function here may be called from any TAPISRV thread. Those that take
+// `locked_provider&` run under the provider lock, taken by their adapter; line_close and
+// phone_close take `provider_state&` and the lock themselves (they wait for the dispatcher after
+// releasing it). None calls TAPI (callbacks go through the dispatcher) or blocks on the network.
 #pragma once
 
 #include <chrono>
@@ -38,7 +39,7 @@ GUID permanent_guid(std::string_view kind, std::string_view extension) noexcept;
 
 // ---- per-provider device context ---------------------------------------------------------------
 
-/// Device-side state of the provider that is not per line or per phone (provider_state::devices_).
+/// Device-side state of the provider that is not per line or per phone (locked_provider::devices_).
 struct devices_context {
     /// Device-status queries (GetForwarding, GetDisplay, ...) waiting for a slot: a device that
     /// opens or resumes queries the switch, at most `max_queries_in_flight` at a time, so that
@@ -56,103 +57,103 @@ struct devices_context {
     std::unordered_map<DWORD, std::string> phone_ids;
 };
 /// The provider's devices_context (created on first use).
-devices_context& devices_of(provider_state& p);
+devices_context& devices_of(locked_provider& p);
 
 // ---- lines (TSPI_line*; each locks) -------------------------------------------------------------
 
 namespace devices {
 
-LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
+LONG line_get_dev_caps(locked_provider& p, DWORD device_id, DWORD version, DWORD ext_version,
                        LINEDEVCAPS* caps);
-LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id, DWORD version,
+LONG line_get_address_caps(locked_provider& p, DWORD device_id, DWORD address_id, DWORD version,
                            DWORD ext_version, LINEADDRESSCAPS* caps);
-LONG line_get_address_status(provider_state& p, HDRVLINE hd, DWORD address_id,
+LONG line_get_address_status(locked_provider& p, HDRVLINE hd, DWORD address_id,
                              LINEADDRESSSTATUS* status);
-LONG line_get_dev_status(provider_state& p, HDRVLINE hd, LINEDEVSTATUS* status);
-LONG line_get_num_address_ids(provider_state& p, HDRVLINE hd, LPDWORD count);
-LONG line_get_address_id(provider_state& p, HDRVLINE hd, LPDWORD address_id, DWORD mode,
+LONG line_get_dev_status(locked_provider& p, HDRVLINE hd, LINEDEVSTATUS* status);
+LONG line_get_num_address_ids(locked_provider& p, HDRVLINE hd, LPDWORD count);
+LONG line_get_address_id(locked_provider& p, HDRVLINE hd, LPDWORD address_id, DWORD mode,
                          LPCWSTR address, DWORD size);
-LONG line_open(provider_state& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
+LONG line_open(locked_provider& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
                LINEEVENT proc);
-LONG line_close(provider_state& p, HDRVLINE hd);
-LONG line_set_status_messages(provider_state& p, HDRVLINE hd, DWORD line_states,
+LONG line_close(provider_state& s, HDRVLINE hd);
+LONG line_set_status_messages(locked_provider& p, HDRVLINE hd, DWORD line_states,
                               DWORD address_states);
-LONG line_set_default_media_detection(provider_state& p, HDRVLINE hd, DWORD media_modes);
-LONG line_conditional_media_detection(provider_state& p, HDRVLINE hd, DWORD media_modes,
+LONG line_set_default_media_detection(locked_provider& p, HDRVLINE hd, DWORD media_modes);
+LONG line_conditional_media_detection(locked_provider& p, HDRVLINE hd, DWORD media_modes,
                                       const LINECALLPARAMS* params);
-LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call, DWORD select,
+LONG line_get_id(locked_provider& p, HDRVLINE hd, DWORD address_id, HDRVCALL call, DWORD select,
                  VARSTRING* out, LPCWSTR device_class);
-LONG line_get_icon(provider_state& p, DWORD device_id, LPCWSTR device_class, LPHICON icon);
-LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_addresses,
+LONG line_get_icon(locked_provider& p, DWORD device_id, LPCWSTR device_class, LPHICON icon);
+LONG line_forward(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_addresses,
                   DWORD address_id, const LINEFORWARDLIST* list, DWORD rings_no_answer,
                   LPHDRVCALL consult_call);
-LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
+LONG line_set_line_dev_status(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd,
                               DWORD status_to_change, DWORD status);
 
 // ---- phones (TSPI_phone*) -----------------------------------------------------------------------
 
-LONG phone_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
+LONG phone_get_dev_caps(locked_provider& p, DWORD device_id, DWORD version, DWORD ext_version,
                         PHONECAPS* caps);
-LONG phone_open(provider_state& p, DWORD device_id, HTAPIPHONE ht, LPHDRVPHONE hd, DWORD version,
+LONG phone_open(locked_provider& p, DWORD device_id, HTAPIPHONE ht, LPHDRVPHONE hd, DWORD version,
                 PHONEEVENT proc);
-LONG phone_close(provider_state& p, HDRVPHONE hd);
-LONG phone_get_status(provider_state& p, HDRVPHONE hd, PHONESTATUS* status);
-LONG phone_set_status_messages(provider_state& p, HDRVPHONE hd, DWORD phone_states,
+LONG phone_close(provider_state& s, HDRVPHONE hd);
+LONG phone_get_status(locked_provider& p, HDRVPHONE hd, PHONESTATUS* status);
+LONG phone_set_status_messages(locked_provider& p, HDRVPHONE hd, DWORD phone_states,
                                DWORD button_modes, DWORD button_states);
-LONG phone_get_display(provider_state& p, HDRVPHONE hd, VARSTRING* display);
-LONG phone_set_display(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD row, DWORD column,
+LONG phone_get_display(locked_provider& p, HDRVPHONE hd, VARSTRING* display);
+LONG phone_set_display(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD row, DWORD column,
                        LPCWSTR text, DWORD size);
-LONG phone_get_hook_switch(provider_state& p, HDRVPHONE hd, LPDWORD devs);
-LONG phone_set_hook_switch(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD devs,
+LONG phone_get_hook_switch(locked_provider& p, HDRVPHONE hd, LPDWORD devs);
+LONG phone_set_hook_switch(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD devs,
                            DWORD mode);
-LONG phone_get_lamp(provider_state& p, HDRVPHONE hd, DWORD lamp, LPDWORD mode);
-LONG phone_set_lamp(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lamp, DWORD mode);
-LONG phone_get_button_info(provider_state& p, HDRVPHONE hd, DWORD button, PHONEBUTTONINFO* info);
-LONG phone_get_ring(provider_state& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volume);
-LONG phone_set_ring(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume);
-LONG phone_get_id(provider_state& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class);
+LONG phone_get_lamp(locked_provider& p, HDRVPHONE hd, DWORD lamp, LPDWORD mode);
+LONG phone_set_lamp(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lamp, DWORD mode);
+LONG phone_get_button_info(locked_provider& p, HDRVPHONE hd, DWORD button, PHONEBUTTONINFO* info);
+LONG phone_get_ring(locked_provider& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volume);
+LONG phone_set_ring(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume);
+LONG phone_get_id(locked_provider& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class);
 
 // ---- shared helpers (lock held) -----------------------------------------------------------------
 
 /// The open line of a handle, or null (stale, closed or removed).
-line_ptr open_line_locked(provider_state& p, HDRVLINE hd);
-phone_ptr open_phone_locked(provider_state& p, HDRVPHONE hd);
-/// True if a request can go to the switch now (the link is live): otherwise send_locked would
+line_ptr open_line(locked_provider& p, HDRVLINE hd);
+phone_ptr open_phone(locked_provider& p, HDRVPHONE hd);
+/// True if a request can go to the switch now (the link is live): otherwise send would
 /// complete at once, and callers fail synchronously instead.
-bool can_send_locked(const provider_state& p);
+bool can_send(const locked_provider& p);
 /// Sends `ops` to the switch and calls `done` exactly once, with the lock held, when all have
 /// answered: 0, or `error_of` of the first failure. No ops: `done(0)` at once. The one fan-in of
 /// every request that takes several services (lineForward, phone sets, agent requests).
-void fan_in_locked(provider_state& p, std::vector<protocol::service_params> ops,
-                   std::function<LONG(const pbx_link::request_outcome&)> error_of,
-                   std::function<void(LONG)> done);
+void fan_in(locked_provider& p, std::vector<protocol::service_params> ops,
+            std::function<LONG(const pbx_link::request_outcome&)> error_of,
+            std::function<void(LONG)> done);
 /// Queues a device-status query (see devices_context::queries); `run` receives a `done`
 /// callback that it must call exactly once when its request completes.
-void queue_query_locked(provider_state& p, std::function<void(std::function<void()> done)> run);
+void queue_query(locked_provider& p, std::function<void(std::function<void()> done)> run);
 /// Queues one status query for a device (`key`: its line or phone object) if it is still
 /// `still_wanted` when its turn comes; `handle` runs with the result, a failure is logged.
 template <class Service>
-void query_locked(provider_state& p, const void* key, typename Service::params params,
-                  std::function<bool()> still_wanted,
-                  std::function<void(const typename Service::result&)> handle);
+void query(locked_provider& p, const void* key, typename Service::params params,
+           std::function<bool()> still_wanted,
+           std::function<void(const typename Service::result&)> handle);
 /// A line / phone of a configured device, with its permanent id (probed past collisions).
 line_ptr make_line(devices_context& ctx, const config::device& d);
 phone_ptr make_phone(devices_context& ctx, const config::device& d);
 /// PHONE_STATE(state, p2, p3) to the phone's application when it selected `state`.
-void report_phone_state_locked(provider_state& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
-                               DWORD_PTR p3 = 0);
+void report_phone_state(locked_provider& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
+                        DWORD_PTR p3 = 0);
 /// The switch's volume (0..100 %) on TAPI's scale (0..0xFFFF).
 DWORD to_tapi_volume(std::uint32_t percent);
 /// A phone-set event of the switch (display, hookswitch, lamp, button, ringer) for `ph`:
 /// PHONE_STATE / PHONE_BUTTON as selected (devices/phone_state.cpp).
-void phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::event_body& b);
+void phone_event(locked_provider& p, const phone_ptr& ph, const protocol::event_body& b);
 /// Refreshes what TAPI reads for an open device: forwarding + DND for a line; display, buttons,
 /// hookswitches, ringer and lamps for a phone. No-op unless open and in service and the link is
 /// live, or while a refresh of the device is outstanding. Called at open, when the device comes
 /// in service, and when TAPI reads a status that is not known yet (the truths of a resync arrive
 /// before the link accepts requests).
-void refresh_line_locked(provider_state& p, const line_ptr& l);
-void refresh_phone_locked(provider_state& p, const phone_ptr& ph);
+void refresh_line(locked_provider& p, const line_ptr& l);
+void refresh_phone(locked_provider& p, const phone_ptr& ph);
 /// lineForward's ring count for forward-on-no-answer is clamped to this range
 /// (LINEADDRESSCAPS.dwMinFwdNumRings / dwMaxFwdNumRings).
 inline constexpr DWORD min_fwd_rings = 1;
@@ -178,32 +179,31 @@ call_counts count_calls(const line& l);
 // ---- template definitions -----------------------------------------------------------------------
 
 template <class Service>
-void query_locked(provider_state& p, const void* key, typename Service::params params,
-                  std::function<bool()> still_wanted,
-                  std::function<void(const typename Service::result&)> handle) {
+void query(locked_provider& p, const void* key, typename Service::params params,
+           std::function<bool()> still_wanted,
+           std::function<void(const typename Service::result&)> handle) {
     ++devices_of(p).outstanding[key];
-    queue_query_locked(
-        p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
-            handle = std::move(handle)](std::function<void()> done_slot) {
-            auto done = [&p, key, done_slot = std::move(done_slot)] {
-                auto& out = devices_of(p).outstanding;
-                if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
-                done_slot();
-            };
-            if (!still_wanted() || !can_send_locked(p)) return done();
-            p.send_locked(params, [&p, handle, done, what = std::string(Service::name)](
-                                      const pbx_link::request_outcome& o) {
-                if (o.ok()) {
-                    if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
-                } else {
-                    p.log(level::debug,
-                          what + " failed: " +
-                              std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
-                              (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
-                }
-                done();
-            });
+    queue_query(p, [&p, key, params = std::move(params), still_wanted = std::move(still_wanted),
+                    handle = std::move(handle)](std::function<void()> done_slot) {
+        auto done = [&p, key, done_slot = std::move(done_slot)] {
+            auto& out = devices_of(p).outstanding;
+            if (auto it = out.find(key); it != out.end() && --it->second == 0) out.erase(it);
+            done_slot();
+        };
+        if (!still_wanted() || !can_send(p)) return done();
+        p.send(params, [&p, handle, done,
+                        what = std::string(Service::name)](const pbx_link::request_outcome& o) {
+            if (o.ok()) {
+                if (auto* r = std::get_if<typename Service::result>(&*o.result)) handle(*r);
+            } else {
+                p.log(level::debug,
+                      what + " failed: " +
+                          std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
+                          (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
+            }
+            done();
         });
+    });
 }
 
 }  // namespace devices

@@ -18,25 +18,24 @@ LONG err(DWORD e) {
 }
 
 /// Sends `ops` and completes `r` once all have answered (with the first failure, if any).
-void send_all_locked(provider_state& p, const line_ptr& l, const request_ptr& r,
-                     std::vector<protocol::service_params> ops) {
+void send_all(locked_provider& p, const line_ptr& l, const request_ptr& r,
+              std::vector<protocol::service_params> ops) {
     std::weak_ptr<line> wl = l;
-    fan_in_locked(
+    fan_in(
         p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_lineerr(o); },
         [&p, wl, r](LONG result) {
             if (auto x = wl.lock()) std::erase(x->pending, r);
-            p.complete_locked(r, result);
+            p.complete(r, result);
         });
 }
 
 }  // namespace
 
-LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_addresses,
+LONG line_forward(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_addresses,
                   DWORD address_id, const LINEFORWARDLIST* list, DWORD rings_no_answer,
                   LPHDRVCALL consult_call) {
     using ft = protocol::forwarding_type;
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (!all_addresses && address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (consult_call != nullptr) *consult_call = nullptr;  // never a consultation call
@@ -109,7 +108,7 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     if ((no_fwd && no_dnd) || (no_fwd && !set.empty()) || (no_dnd && dnd)) {
         return err(LINEERR_OPERATIONUNAVAIL);
     }
-    if (!p.accepts_requests_locked(l->in_service())) return err(LINEERR_INVALLINESTATE);
+    if (!p.accepts_requests(l->in_service())) return err(LINEERR_INVALLINESTATE);
 
     std::optional<std::uint32_t> rings;
     if (rings_no_answer != 0) rings = std::clamp(rings_no_answer, min_fwd_rings, max_fwd_rings);
@@ -141,26 +140,25 @@ LONG line_forward(provider_state& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_ad
     } else if (!no_dnd && (cancel_all || l->do_not_disturb || !l->forwarding_known)) {
         ops.emplace_back(protocol::svc::set_do_not_disturb::params{l->extension, false});
     }
-    auto r = p.new_request_locked(id, "lineForward", l, nullptr);
+    auto r = p.new_request(id, "lineForward", l, nullptr);
     l->pending.push_back(r);
-    send_all_locked(p, l, r, std::move(ops));
+    send_all(p, l, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 
-LONG line_set_line_dev_status(provider_state& p, DRV_REQUESTID id, HDRVLINE hd,
+LONG line_set_line_dev_status(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd,
                               DWORD status_to_change, DWORD status) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (status_to_change != LINEDEVSTATUSFLAGS_MSGWAIT) return err(LINEERR_INVALPARAM);
     if (l->refuses("SetMessageWaitingIndicator")) return err(LINEERR_OPERATIONUNAVAIL);
-    if (!p.accepts_requests_locked(l->in_service())) return err(LINEERR_INVALLINESTATE);
-    auto r = p.new_request_locked(id, "lineSetLineDevStatus", l, nullptr);
+    if (!p.accepts_requests(l->in_service())) return err(LINEERR_INVALLINESTATE);
+    auto r = p.new_request(id, "lineSetLineDevStatus", l, nullptr);
     l->pending.push_back(r);
     std::vector<protocol::service_params> ops;
     ops.emplace_back(protocol::svc::set_message_waiting_indicator::params{l->extension, status != 0,
                                                                           std::nullopt});
-    send_all_locked(p, l, r, std::move(ops));
+    send_all(p, l, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 

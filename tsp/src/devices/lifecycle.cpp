@@ -45,7 +45,7 @@ std::string who_phone(const phone& ph) {
 
 }  // namespace
 
-bool device_machine::to_presence(provider_state& p, device_lifecycle& d, std::string_view who,
+bool device_machine::to_presence(locked_provider& p, device_lifecycle& d, std::string_view who,
                                  device_lifecycle::presence to) {
     const auto from = d.presence_;
     if (from == to) return false;
@@ -61,7 +61,7 @@ bool device_machine::to_presence(provider_state& p, device_lifecycle& d, std::st
     return true;
 }
 
-bool device_machine::to_service(provider_state& p, device_lifecycle& d, std::string_view who,
+bool device_machine::to_service(locked_provider& p, device_lifecycle& d, std::string_view who,
                                 bool in_service) {
     if (d.in_service_ == in_service) return false;
     if (d.removed()) {
@@ -74,36 +74,36 @@ bool device_machine::to_service(provider_state& p, device_lifecycle& d, std::str
     return true;
 }
 
-bool device_machine::await_create(provider_state& p, line& l) {
+bool device_machine::await_create(locked_provider& p, line& l) {
     // Only a device TAPI never used can wait for its id.
     if (l.is_open() || l.in_service()) return false;
     return to_presence(p, l, who_line(l), device_lifecycle::presence::awaiting_create);
 }
-bool device_machine::await_create(provider_state& p, phone& ph) {
+bool device_machine::await_create(locked_provider& p, phone& ph) {
     if (ph.is_open() || ph.in_service()) return false;
     return to_presence(p, ph, who_phone(ph), device_lifecycle::presence::awaiting_create);
 }
 
-bool device_machine::created(provider_state& p, line& l) {
+bool device_machine::created(locked_provider& p, line& l) {
     if (!l.awaiting_create()) return false;
     return to_presence(p, l, who_line(l), device_lifecycle::presence::listed);
 }
-bool device_machine::created(provider_state& p, phone& ph) {
+bool device_machine::created(locked_provider& p, phone& ph) {
     if (!ph.awaiting_create()) return false;
     return to_presence(p, ph, who_phone(ph), device_lifecycle::presence::listed);
 }
 
-bool device_machine::remove(provider_state& p, line& l) {
+bool device_machine::remove(locked_provider& p, line& l) {
     return to_presence(p, l, who_line(l), device_lifecycle::presence::removed);
 }
-bool device_machine::remove(provider_state& p, phone& ph) {
+bool device_machine::remove(locked_provider& p, phone& ph) {
     return to_presence(p, ph, who_phone(ph), device_lifecycle::presence::removed);
 }
 
-bool device_machine::set_in_service(provider_state& p, line& l, bool in_service) {
+bool device_machine::set_in_service(locked_provider& p, line& l, bool in_service) {
     return to_service(p, l, who_line(l), in_service);
 }
-bool device_machine::set_in_service(provider_state& p, phone& ph, bool in_service) {
+bool device_machine::set_in_service(locked_provider& p, phone& ph, bool in_service) {
     return to_service(p, ph, who_phone(ph), in_service);
 }
 

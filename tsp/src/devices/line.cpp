@@ -36,7 +36,7 @@ bool version_ok(DWORD v) {
     return v >= tapi_version_2_0 && v <= tapi_version_3_1;
 }
 
-LONG find_line_locked(provider_state& p, DWORD device_id, line_ptr& out) {
+LONG find_line(locked_provider& p, DWORD device_id, line_ptr& out) {
     auto it = p.line_by_device_id_.find(device_id);
     if (it == p.line_by_device_id_.end() || it->second->awaiting_create()) {
         return err(LINEERR_BADDEVICEID);
@@ -59,7 +59,7 @@ bool iequals_ascii(std::u16string_view a, std::string_view b) {
     return true;
 }
 
-std::string switch_info_locked(const provider_state& p) {
+std::string switch_info(const locked_provider& p) {
     std::string url;
     if (p.link_) url = p.link_->figures().endpoint;
     if (url.empty() && p.settings_ && !p.settings_->link.endpoints.empty()) {
@@ -69,7 +69,7 @@ std::string switch_info_locked(const provider_state& p) {
 }
 
 /// The phone of the same extension, when TAPI knows it.
-phone_ptr phone_of_locked(const provider_state& p, const std::string& extension) {
+phone_ptr phone_of(const locked_provider& p, const std::string& extension) {
     auto it = p.phone_by_extension_.find(extension);
     if (it == p.phone_by_extension_.end() || it->second->removed() ||
         it->second->awaiting_create()) {
@@ -106,7 +106,7 @@ DWORD tapi_forward_mode(protocol::forwarding_type t) {
 
 /// The forwarding list of LINEADDRESSSTATUS as one block: entries, then their strings; string
 /// offsets relative to the block (fixed up once the block's place is known).
-std::vector<unsigned char> forward_block(const provider_state& p, const line& l, DWORD version,
+std::vector<unsigned char> forward_block(const locked_provider& p, const line& l, DWORD version,
                                          DWORD& entries) {
     struct item {
         DWORD mode;
@@ -201,11 +201,10 @@ DWORD line_features_now(const line& l) {
 
 // ---- caps --------------------------------------------------------------------------------------
 
-LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
+LONG line_get_dev_caps(locked_provider& p, DWORD device_id, DWORD version, DWORD ext_version,
                        LINEDEVCAPS* caps) {
-    std::lock_guard lock(p.mutex_);
     line_ptr l;
-    if (auto e = find_line_locked(p, device_id, l)) return e;
+    if (auto e = find_line(p, device_id, l)) return e;
     if (!version_ok(version)) return err(LINEERR_INCOMPATIBLEAPIVERSION);
     if (ext_version != 0 && ext_version != agent_ext_version) {
         return err(LINEERR_INCOMPATIBLEEXTVERSION);
@@ -214,7 +213,7 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     if (!w.fits_fixed()) return to_lineerr(w.status());
     w.put_string(&LINEDEVCAPS::dwProviderInfoSize, &LINEDEVCAPS::dwProviderInfoOffset, u"ctigw");
     w.put_string_utf8(&LINEDEVCAPS::dwSwitchInfoSize, &LINEDEVCAPS::dwSwitchInfoOffset,
-                      switch_info_locked(p));
+                      switch_info(p));
     w.set(&LINEDEVCAPS::dwPermanentLineID, l->permanent_id);
     w.put_string_utf8(&LINEDEVCAPS::dwLineNameSize, &LINEDEVCAPS::dwLineNameOffset, l->name);
     w.set(&LINEDEVCAPS::dwStringFormat, STRINGFORMAT_UNICODE);
@@ -234,7 +233,7 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     w.set(&LINEDEVCAPS::dwLineFeatures, caps::line_features & ~l->unsupported.line);
     w.set(&LINEDEVCAPS::dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT);
     std::vector<std::u16string_view> classes{u"tapi/line"};
-    if (phone_of_locked(p, l->extension)) classes.push_back(u"tapi/phone");
+    if (phone_of(p, l->extension)) classes.push_back(u"tapi/phone");
     w.put_string_list(&LINEDEVCAPS::dwDeviceClassesSize, &LINEDEVCAPS::dwDeviceClassesOffset,
                       classes);
     w.set(&LINEDEVCAPS::PermanentLineGuid, permanent_guid("line", l->extension));
@@ -244,11 +243,10 @@ LONG line_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD 
     return 0;
 }
 
-LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id, DWORD version,
+LONG line_get_address_caps(locked_provider& p, DWORD device_id, DWORD address_id, DWORD version,
                            DWORD ext_version, LINEADDRESSCAPS* caps) {
-    std::lock_guard lock(p.mutex_);
     line_ptr l;
-    if (auto e = find_line_locked(p, device_id, l)) return e;
+    if (auto e = find_line(p, device_id, l)) return e;
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (!version_ok(version)) return err(LINEERR_INCOMPATIBLEAPIVERSION);
     if (ext_version != 0 && ext_version != agent_ext_version) {
@@ -304,10 +302,9 @@ LONG line_get_address_caps(provider_state& p, DWORD device_id, DWORD address_id,
 
 // ---- status ------------------------------------------------------------------------------------
 
-LONG line_get_address_status(provider_state& p, HDRVLINE hd, DWORD address_id,
+LONG line_get_address_status(locked_provider& p, HDRVLINE hd, DWORD address_id,
                              LINEADDRESSSTATUS* status) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     var_writer<LINEADDRESSSTATUS> w(status, fixed_size<LINEADDRESSSTATUS>(l->version));
@@ -344,13 +341,12 @@ LONG line_get_address_status(provider_state& p, HDRVLINE hd, DWORD address_id,
         }
     }
     w.finish();
-    if (!l->forwarding_known) refresh_line_locked(p, l);  // LINE_ADDRESSSTATE follows if it differs
+    if (!l->forwarding_known) refresh_line(p, l);  // LINE_ADDRESSSTATE follows if it differs
     return 0;
 }
 
-LONG line_get_dev_status(provider_state& p, HDRVLINE hd, LINEDEVSTATUS* status) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+LONG line_get_dev_status(locked_provider& p, HDRVLINE hd, LINEDEVSTATUS* status) {
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     var_writer<LINEDEVSTATUS> w(status, fixed_size<LINEDEVSTATUS>(l->version));
     if (!w.fits_fixed()) return to_lineerr(w.status());
@@ -371,18 +367,16 @@ LONG line_get_dev_status(provider_state& p, HDRVLINE hd, LINEDEVSTATUS* status) 
     return 0;
 }
 
-LONG line_get_num_address_ids(provider_state& p, HDRVLINE hd, LPDWORD count) {
-    std::lock_guard lock(p.mutex_);
-    if (!open_line_locked(p, hd)) return err(LINEERR_INVALLINEHANDLE);
+LONG line_get_num_address_ids(locked_provider& p, HDRVLINE hd, LPDWORD count) {
+    if (!open_line(p, hd)) return err(LINEERR_INVALLINEHANDLE);
     if (count == nullptr) return err(LINEERR_INVALPOINTER);
     *count = 1;
     return 0;
 }
 
-LONG line_get_address_id(provider_state& p, HDRVLINE hd, LPDWORD address_id, DWORD mode,
+LONG line_get_address_id(locked_provider& p, HDRVLINE hd, LPDWORD address_id, DWORD mode,
                          LPCWSTR address, DWORD size) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if (address_id == nullptr || address == nullptr) return err(LINEERR_INVALPOINTER);
     if (mode != LINEADDRESSMODE_DIALABLEADDR && mode != LINEADDRESSMODE_ADDRESSID) {
@@ -399,17 +393,16 @@ LONG line_get_address_id(provider_state& p, HDRVLINE hd, LPDWORD address_id, DWO
 
 // ---- open / close -------------------------------------------------------------------------------
 
-LONG line_open(provider_state& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
+LONG line_open(locked_provider& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, DWORD version,
                LINEEVENT proc) {
-    std::lock_guard lock(p.mutex_);
     line_ptr l;
-    if (auto e = find_line_locked(p, device_id, l)) return e;
+    if (auto e = find_line(p, device_id, l)) return e;
     if (!version_ok(version)) return err(LINEERR_INCOMPATIBLEAPIVERSION);
     if (hd == nullptr || proc == nullptr) return err(LINEERR_INVALPOINTER);
     // TAPI keeps one TSPI open per device whatever the number of applications: a second open
     // without a close is refused rather than losing the first htLine.
     if (l->is_open()) return err(LINEERR_ALLOCATED);
-    l->open_handle = p.new_handle_locked();
+    l->open_handle = p.new_handle();
     l->ht = ht;
     l->event_proc = proc;
     l->version = version;
@@ -423,24 +416,25 @@ LONG line_open(provider_state& p, DWORD device_id, HTAPILINE ht, LPHDRVLINE hd, 
     // decides: LINE_NEWCALL, then the current state; idle or pending calls stay silent).
     const auto calls_now = l->calls;
     for (const auto& c : calls_now) {
-        if (!c->closed()) calls_refresh_locked(p, l, c);
+        if (!c->closed()) calls_refresh(p, l, c);
     }
-    refresh_line_locked(p, l);
+    refresh_line(p, l);
     p.log(level::debug, "line " + l->extension + " opened (device " + std::to_string(device_id) +
                             ", version " + std::to_string(version >> 16) + "." +
                             std::to_string(version & 0xFFFF) + ")");
     return 0;
 }
 
-LONG line_close(provider_state& p, HDRVLINE hd) {
+LONG line_close(provider_state& s, HDRVLINE hd) {
     {
-        std::lock_guard lock(p.mutex_);
-        auto l = p.line_from_handle_locked(hd);  // also for a removed line: TAPI closes it
+        const auto held = s.lock();
+        auto& p = *held;
+        auto l = p.line_from_handle(hd);  // also for a removed line: TAPI closes it
         if (!l || !l->is_open()) return err(LINEERR_INVALLINEHANDLE);
         auto pending = std::move(l->pending);
         l->pending.clear();
-        for (auto& r : pending) p.complete_locked(r, err(LINEERR_OPERATIONFAILED));
-        calls_line_closed_locked(p, l);
+        for (auto& r : pending) p.complete(r, err(LINEERR_OPERATIONFAILED));
+        calls_line_closed(p, l);
         l->closed_epoch.store(l->open_handle);
         p.line_by_handle_.erase(l->open_handle);
         l->open_handle = 0;
@@ -452,33 +446,30 @@ LONG line_close(provider_state& p, HDRVLINE hd) {
         p.log(level::debug, "line " + l->extension + " closed");
     }
     // Once TSPI_lineClose returns, TAPI must not hear of the line: wait for what was queued.
-    if (!p.tapi_.on_dispatcher_thread()) p.tapi_.drain();
+    if (!s.tapi().on_dispatcher_thread()) s.tapi().drain();
     return 0;
 }
 
-LONG line_set_status_messages(provider_state& p, HDRVLINE hd, DWORD line_states,
+LONG line_set_status_messages(locked_provider& p, HDRVLINE hd, DWORD line_states,
                               DWORD address_states) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     l->line_states = line_states;
     l->address_states = address_states;
     return 0;
 }
 
-LONG line_set_default_media_detection(provider_state& p, HDRVLINE hd, DWORD media_modes) {
-    std::lock_guard lock(p.mutex_);
-    auto l = open_line_locked(p, hd);
+LONG line_set_default_media_detection(locked_provider& p, HDRVLINE hd, DWORD media_modes) {
+    auto l = open_line(p, hd);
     if (!l) return err(LINEERR_INVALLINEHANDLE);
     if ((media_modes & ~detectable_media_modes) != 0) return err(LINEERR_INVALMEDIAMODE);
     l->media_modes = media_modes;
     return 0;
 }
 
-LONG line_conditional_media_detection(provider_state& p, HDRVLINE hd, DWORD media_modes,
+LONG line_conditional_media_detection(locked_provider& p, HDRVLINE hd, DWORD media_modes,
                                       const LINECALLPARAMS* params) {
-    std::lock_guard lock(p.mutex_);
-    if (!open_line_locked(p, hd)) return err(LINEERR_INVALLINEHANDLE);
+    if (!open_line(p, hd)) return err(LINEERR_INVALLINEHANDLE);
     if (media_modes == 0 || (media_modes & ~detectable_media_modes) != 0) {
         return err(LINEERR_INVALMEDIAMODE);
     }
@@ -503,20 +494,19 @@ LONG line_conditional_media_detection(provider_state& p, HDRVLINE hd, DWORD medi
     return 0;
 }
 
-LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call, DWORD select,
+LONG line_get_id(locked_provider& p, HDRVLINE hd, DWORD address_id, HDRVCALL call, DWORD select,
                  VARSTRING* out, LPCWSTR device_class) {
-    std::lock_guard lock(p.mutex_);
     line_ptr l;
     switch (select) {
         case LINECALLSELECT_LINE:
         case LINECALLSELECT_ADDRESS:
-            l = open_line_locked(p, hd);
+            l = open_line(p, hd);
             if (!l) return err(LINEERR_INVALLINEHANDLE);
             if (select == LINECALLSELECT_ADDRESS && address_id != 0)
                 return err(LINEERR_INVALADDRESSID);
             break;
         case LINECALLSELECT_CALL: {
-            auto c = p.call_from_handle_locked(call);
+            auto c = p.call_from_handle(call);
             if (!c) return err(LINEERR_INVALCALLHANDLE);
             l = c->owner();
             if (!l || l->removed()) return err(LINEERR_INVALCALLHANDLE);
@@ -531,7 +521,7 @@ LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call
     if (iequals_ascii(cls, "tapi/line")) {
         id = l->device_id;
     } else if (iequals_ascii(cls, "tapi/phone")) {
-        auto ph = phone_of_locked(p, l->extension);
+        auto ph = phone_of(p, l->extension);
         if (!ph) return err(LINEERR_INVALDEVICECLASS);
         id = ph->device_id;
     } else {
@@ -545,10 +535,9 @@ LONG line_get_id(provider_state& p, HDRVLINE hd, DWORD address_id, HDRVCALL call
     return 0;
 }
 
-LONG line_get_icon(provider_state& p, DWORD device_id, LPCWSTR device_class, LPHICON icon) {
-    std::lock_guard lock(p.mutex_);
+LONG line_get_icon(locked_provider& p, DWORD device_id, LPCWSTR device_class, LPHICON icon) {
     line_ptr l;
-    if (auto e = find_line_locked(p, device_id, l)) return e;
+    if (auto e = find_line(p, device_id, l)) return e;
     if (icon == nullptr) return err(LINEERR_INVALPOINTER);
     if (device_class != nullptr) {
         const auto cls = wide_view(device_class, 256);

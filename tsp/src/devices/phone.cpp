@@ -41,7 +41,7 @@ bool version_ok(DWORD v) {
     return v >= tapi_version_2_0 && v <= tapi_version_3_1;
 }
 
-LONG find_phone_locked(provider_state& p, DWORD device_id, phone_ptr& out) {
+LONG find_phone(locked_provider& p, DWORD device_id, phone_ptr& out) {
     auto it = p.phone_by_device_id_.find(device_id);
     if (it == p.phone_by_device_id_.end() || it->second->awaiting_create()) {
         return err(PHONEERR_BADDEVICEID);
@@ -129,22 +129,22 @@ std::optional<protocol::hookswitch_mode> to_hookswitch_mode(DWORD m) {
 }
 
 /// Sends `ops` for an async phone request and completes it when all have answered.
-void send_all_locked(provider_state& p, const phone_ptr& ph, const request_ptr& r,
-                     std::vector<protocol::service_params> ops) {
+void send_all(locked_provider& p, const phone_ptr& ph, const request_ptr& r,
+              std::vector<protocol::service_params> ops) {
     std::weak_ptr<phone> wp = ph;
-    fan_in_locked(
+    fan_in(
         p, std::move(ops), [](const pbx_link::request_outcome& o) { return to_phoneerr(o); },
         [&p, wp, r](LONG result) {
             if (auto x = wp.lock()) std::erase(x->pending, r);
-            p.complete_locked(r, result);
+            p.complete(r, result);
         });
 }
 
 /// Common checks of the async phone functions; creates the request on success.
-LONG start_request_locked(provider_state& p, const phone_ptr& ph, DRV_REQUESTID id,
-                          const char* what, request_ptr& out) {
-    if (!p.accepts_requests_locked(ph->in_service())) return err(PHONEERR_INVALPHONESTATE);
-    out = p.new_request_locked(id, what, nullptr, nullptr);
+LONG start_request(locked_provider& p, const phone_ptr& ph, DRV_REQUESTID id, const char* what,
+                   request_ptr& out) {
+    if (!p.accepts_requests(ph->in_service())) return err(PHONEERR_INVALPHONESTATE);
+    out = p.new_request(id, what, nullptr, nullptr);
     out->owner_phone = ph;
     ph->pending.push_back(out);
     return 0;
@@ -213,11 +213,10 @@ DWORD tapi_lamp_of(const phone& ph, std::uint32_t switch_lamp) {
 
 // ---- caps and status ---------------------------------------------------------------------------
 
-LONG phone_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD ext_version,
+LONG phone_get_dev_caps(locked_provider& p, DWORD device_id, DWORD version, DWORD ext_version,
                         PHONECAPS* caps) {
-    std::lock_guard lock(p.mutex_);
     phone_ptr ph;
-    if (auto e = find_phone_locked(p, device_id, ph)) return e;
+    if (auto e = find_phone(p, device_id, ph)) return e;
     if (!version_ok(version)) return err(PHONEERR_INCOMPATIBLEAPIVERSION);
     if (ext_version != 0) return err(PHONEERR_INCOMPATIBLEEXTVERSION);
     var_writer<PHONECAPS> w(caps, fixed_size<PHONECAPS>(version));
@@ -269,15 +268,14 @@ LONG phone_get_dev_caps(provider_state& p, DWORD device_id, DWORD version, DWORD
     return 0;
 }
 
-LONG phone_open(provider_state& p, DWORD device_id, HTAPIPHONE ht, LPHDRVPHONE hd, DWORD version,
+LONG phone_open(locked_provider& p, DWORD device_id, HTAPIPHONE ht, LPHDRVPHONE hd, DWORD version,
                 PHONEEVENT proc) {
-    std::lock_guard lock(p.mutex_);
     phone_ptr ph;
-    if (auto e = find_phone_locked(p, device_id, ph)) return e;
+    if (auto e = find_phone(p, device_id, ph)) return e;
     if (!version_ok(version)) return err(PHONEERR_INCOMPATIBLEAPIVERSION);
     if (hd == nullptr || proc == nullptr) return err(PHONEERR_INVALPOINTER);
     if (ph->is_open()) return err(PHONEERR_ALLOCATED);
-    ph->open_handle = p.new_handle_locked();
+    ph->open_handle = p.new_handle();
     ph->ht = ht;
     ph->event_proc = proc;
     ph->version = version;
@@ -286,18 +284,19 @@ LONG phone_open(provider_state& p, DWORD device_id, HTAPIPHONE ht, LPHDRVPHONE h
     ph->button_states = 0;
     p.phone_by_handle_[ph->open_handle] = ph;
     *hd = ph->hd();
-    refresh_phone_locked(p, ph);
+    refresh_phone(p, ph);
     return 0;
 }
 
-LONG phone_close(provider_state& p, HDRVPHONE hd) {
+LONG phone_close(provider_state& s, HDRVPHONE hd) {
     {
-        std::lock_guard lock(p.mutex_);
-        auto ph = p.phone_from_handle_locked(hd);
+        const auto held = s.lock();
+        auto& p = *held;
+        auto ph = p.phone_from_handle(hd);
         if (!ph || !ph->is_open()) return err(PHONEERR_INVALPHONEHANDLE);
         auto pending = std::move(ph->pending);
         ph->pending.clear();
-        for (auto& r : pending) p.complete_locked(r, err(PHONEERR_OPERATIONFAILED));
+        for (auto& r : pending) p.complete(r, err(PHONEERR_OPERATIONFAILED));
         ph->closed_epoch.store(ph->open_handle);
         p.phone_by_handle_.erase(ph->open_handle);
         ph->open_handle = 0;
@@ -307,13 +306,12 @@ LONG phone_close(provider_state& p, HDRVPHONE hd) {
         ph->button_modes = 0;
         ph->button_states = 0;
     }
-    if (!p.tapi_.on_dispatcher_thread()) p.tapi_.drain();
+    if (!s.tapi().on_dispatcher_thread()) s.tapi().drain();
     return 0;
 }
 
-LONG phone_get_status(provider_state& p, HDRVPHONE hd, PHONESTATUS* status) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_status(locked_provider& p, HDRVPHONE hd, PHONESTATUS* status) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     var_writer<PHONESTATUS> w(status, fixed_size<PHONESTATUS>(ph->version));
     if (!w.fits_fixed()) return to_phoneerr(w.status());
@@ -339,14 +337,13 @@ LONG phone_get_status(provider_state& p, HDRVPHONE hd, PHONESTATUS* status) {
     w.put_bytes(&S::dwLampModesSize, &S::dwLampModesOffset, lamps.data(), n * sizeof(DWORD));
     w.set(&S::dwPhoneFeatures, ph->in_service() ? phone_features : 0);
     w.finish();
-    if (!ph->status_known) refresh_phone_locked(p, ph);  // PHONE_STATE follows for what differs
+    if (!ph->status_known) refresh_phone(p, ph);  // PHONE_STATE follows for what differs
     return 0;
 }
 
-LONG phone_set_status_messages(provider_state& p, HDRVPHONE hd, DWORD states, DWORD button_modes,
+LONG phone_set_status_messages(locked_provider& p, HDRVPHONE hd, DWORD states, DWORD button_modes,
                                DWORD button_states) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     ph->phone_states = states;
     ph->button_modes = button_modes;
@@ -354,9 +351,8 @@ LONG phone_set_status_messages(provider_state& p, HDRVPHONE hd, DWORD states, DW
     return 0;
 }
 
-LONG phone_get_display(provider_state& p, HDRVPHONE hd, VARSTRING* display) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_display(locked_provider& p, HDRVPHONE hd, VARSTRING* display) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     var_writer<VARSTRING> w(display, sizeof(VARSTRING));
     if (!w.fits_fixed()) return to_phoneerr(w.status());
@@ -366,10 +362,9 @@ LONG phone_get_display(provider_state& p, HDRVPHONE hd, VARSTRING* display) {
     return 0;
 }
 
-LONG phone_set_display(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD row, DWORD column,
+LONG phone_set_display(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD row, DWORD column,
                        LPCWSTR text, DWORD size) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (row >= ph->display_rows || column >= ph->display_columns) return err(PHONEERR_INVALPARAM);
     if (text == nullptr && size != 0) return err(PHONEERR_INVALPOINTER);
@@ -377,16 +372,15 @@ LONG phone_set_display(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD 
     const auto chars = std::min<std::size_t>(size / sizeof(WCHAR), max_chars);
     const std::string utf8 = utf16_to_utf8(wide_view(text, chars));
     request_ptr r;
-    if (auto e = start_request_locked(p, ph, id, "phoneSetDisplay", r)) return e;
+    if (auto e = start_request(p, ph, id, "phoneSetDisplay", r)) return e;
     std::vector<protocol::service_params> ops;
     ops.emplace_back(protocol::svc::set_display::params{ph->extension, utf8, row, column});
-    send_all_locked(p, ph, r, std::move(ops));
+    send_all(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 
-LONG phone_get_hook_switch(provider_state& p, HDRVPHONE hd, LPDWORD devs) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_hook_switch(locked_provider& p, HDRVPHONE hd, LPDWORD devs) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (devs == nullptr) return err(PHONEERR_INVALPOINTER);
     DWORD off_hook = 0;
@@ -400,16 +394,15 @@ LONG phone_get_hook_switch(provider_state& p, HDRVPHONE hd, LPDWORD devs) {
     return 0;
 }
 
-LONG phone_set_hook_switch(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD devs,
+LONG phone_set_hook_switch(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD devs,
                            DWORD mode) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (devs == 0 || (devs & ~hookswitch_devs) != 0) return err(PHONEERR_INVALHOOKSWITCHDEV);
     const auto m = to_hookswitch_mode(mode);
     if (!m) return err(PHONEERR_INVALHOOKSWITCHMODE);
     request_ptr r;
-    if (auto e = start_request_locked(p, ph, id, "phoneSetHookSwitch", r)) return e;
+    if (auto e = start_request(p, ph, id, "phoneSetHookSwitch", r)) return e;
     std::vector<protocol::service_params> ops;
     const std::array<std::pair<DWORD, protocol::hookswitch_type>, 3> all{{
         {PHONEHOOKSWITCHDEV_HANDSET, protocol::hookswitch_type::handset},
@@ -421,13 +414,12 @@ LONG phone_set_hook_switch(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DW
             ops.emplace_back(protocol::svc::set_hookswitch_status::params{ph->extension, type, *m});
         }
     }
-    send_all_locked(p, ph, r, std::move(ops));
+    send_all(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 
-LONG phone_get_lamp(provider_state& p, HDRVPHONE hd, DWORD lamp, LPDWORD mode) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_lamp(locked_provider& p, HDRVPHONE hd, DWORD lamp, LPDWORD mode) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (mode == nullptr) return err(PHONEERR_INVALPOINTER);
     if (lamp >= phone_button_count(*ph)) return err(PHONEERR_INVALBUTTONLAMPID);
@@ -438,9 +430,8 @@ LONG phone_get_lamp(provider_state& p, HDRVPHONE hd, DWORD lamp, LPDWORD mode) {
     return 0;
 }
 
-LONG phone_set_lamp(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lamp, DWORD mode) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_set_lamp(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lamp, DWORD mode) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (lamp >= phone_button_count(*ph) || !phone_has_lamp(*ph, lamp)) {
         return err(PHONEERR_INVALBUTTONLAMPID);
@@ -448,17 +439,16 @@ LONG phone_set_lamp(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD lam
     const auto m = to_lamp_mode(mode);
     if (!m) return err(PHONEERR_INVALLAMPMODE);
     request_ptr r;
-    if (auto e = start_request_locked(p, ph, id, "phoneSetLamp", r)) return e;
+    if (auto e = start_request(p, ph, id, "phoneSetLamp", r)) return e;
     std::vector<protocol::service_params> ops;
     ops.emplace_back(
         protocol::svc::set_lamp_mode::params{ph->extension, switch_lamp_of(*ph, lamp), *m});
-    send_all_locked(p, ph, r, std::move(ops));
+    send_all(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 
-LONG phone_get_button_info(provider_state& p, HDRVPHONE hd, DWORD button, PHONEBUTTONINFO* info) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_button_info(locked_provider& p, HDRVPHONE hd, DWORD button, PHONEBUTTONINFO* info) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (button >= phone_button_count(*ph)) return err(PHONEERR_INVALBUTTONLAMPID);
     var_writer<PHONEBUTTONINFO> w(info, fixed_size<PHONEBUTTONINFO>(ph->version));
@@ -480,9 +470,8 @@ LONG phone_get_button_info(provider_state& p, HDRVPHONE hd, DWORD button, PHONEB
     return 0;
 }
 
-LONG phone_get_ring(provider_state& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volume) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_ring(locked_provider& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volume) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (mode == nullptr || volume == nullptr) return err(PHONEERR_INVALPOINTER);
     *mode = ph->ring_mode;
@@ -490,26 +479,24 @@ LONG phone_get_ring(provider_state& p, HDRVPHONE hd, LPDWORD mode, LPDWORD volum
     return 0;
 }
 
-LONG phone_set_ring(provider_state& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_set_ring(locked_provider& p, DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (mode > num_ring_modes) return err(PHONEERR_INVALRINGMODE);
     if (volume > 0xFFFF) return err(PHONEERR_INVALPARAM);
     request_ptr r;
-    if (auto e = start_request_locked(p, ph, id, "phoneSetRing", r)) return e;
+    if (auto e = start_request(p, ph, id, "phoneSetRing", r)) return e;
     std::vector<protocol::service_params> ops;
     ops.emplace_back(protocol::svc::set_ringer_status::params{
         ph->extension,
         mode != 0 ? protocol::ringer_mode::ringing : protocol::ringer_mode::not_ringing,
         static_cast<std::uint32_t>((volume * 100 + 0x7FFF) / 0xFFFF)});
-    send_all_locked(p, ph, r, std::move(ops));
+    send_all(p, ph, r, std::move(ops));
     return static_cast<LONG>(id);
 }
 
-LONG phone_get_id(provider_state& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class) {
-    std::lock_guard lock(p.mutex_);
-    auto ph = open_phone_locked(p, hd);
+LONG phone_get_id(locked_provider& p, HDRVPHONE hd, VARSTRING* out, LPCWSTR device_class) {
+    auto ph = open_phone(p, hd);
     if (!ph) return err(PHONEERR_INVALPHONEHANDLE);
     if (device_class == nullptr || out == nullptr) return err(PHONEERR_INVALPOINTER);
     const auto cls = wide_view(device_class, 256);

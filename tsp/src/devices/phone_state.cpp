@@ -80,7 +80,7 @@ void write_display(phone& ph, std::string_view text, std::uint32_t row, std::uin
 }
 
 /// Whether a call offered to the line of `extension` alerts there (the line need not be open).
-bool alerting_at(const provider_state& p, const std::string& extension) {
+bool alerting_at(const locked_provider& p, const std::string& extension) {
     auto it = p.line_by_extension_.find(extension);
     if (it == p.line_by_extension_.end()) return false;
     const auto& calls = it->second->calls;
@@ -93,21 +93,21 @@ bool alerting_at(const provider_state& p, const std::string& extension) {
 /// The ring mode TAPI sees: the switch's ringer when it rings (phoneSetRing, or a switch that
 /// reports it), else 1 while a call alerts at the device: most switches never send
 /// RingerStatusChanged for an offered call, and an application must still see the phone ring.
-void report_ring_mode_locked(provider_state& p, const phone_ptr& ph) {
+void report_ring_mode(locked_provider& p, const phone_ptr& ph) {
     const DWORD mode =
         ph->switch_ring_mode != 0 ? ph->switch_ring_mode : (alerting_at(p, ph->extension) ? 1 : 0);
     if (mode == ph->ring_mode) return;
     ph->ring_mode = mode;
-    devices::report_phone_state_locked(p, ph, PHONESTATE_RINGMODE, mode);
+    devices::report_phone_state(p, ph, PHONESTATE_RINGMODE, mode);
 }
 
-void ringer_locked(provider_state& p, const phone_ptr& ph, protocol::ringer_mode mode,
-                   std::optional<std::uint32_t> volume) {
+void ringer(locked_provider& p, const phone_ptr& ph, protocol::ringer_mode mode,
+            std::optional<std::uint32_t> volume) {
     ph->switch_ring_mode = mode == protocol::ringer_mode::ringing ? 1 : 0;
-    report_ring_mode_locked(p, ph);
+    report_ring_mode(p, ph);
     if (volume && devices::to_tapi_volume(*volume) != ph->ring_volume) {
         ph->ring_volume = devices::to_tapi_volume(*volume);
-        devices::report_phone_state_locked(p, ph, PHONESTATE_RINGVOLUME, ph->ring_volume);
+        devices::report_phone_state(p, ph, PHONESTATE_RINGVOLUME, ph->ring_volume);
     }
 }
 
@@ -115,8 +115,8 @@ void ringer_locked(provider_state& p, const phone_ptr& ph, protocol::ringer_mode
 
 namespace devices {
 
-void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
-    if (!ph->is_open() || !ph->in_service() || ph->removed() || !can_send_locked(p)) return;
+void refresh_phone(locked_provider& p, const phone_ptr& ph) {
+    if (!ph->is_open() || !ph->in_service() || ph->removed() || !can_send(p)) return;
     if (devices_of(p).outstanding.count(ph.get())) return;
     std::weak_ptr<phone> wp = ph;
     auto wanted = [wp] {
@@ -124,7 +124,7 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
         return x && x->is_open() && x->in_service() && !x->removed();
     };
     if (!ph->set_info_known) {
-        query_locked<protocol::svc::get_display>(
+        query<protocol::svc::get_display>(
             p, ph.get(), {ph->extension}, wanted,
             [&p, wp](const protocol::svc::get_display::result& r) {
                 auto x = wp.lock();
@@ -138,10 +138,10 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
                 const auto before = x->display;
                 x->display.clear();
                 write_display(*x, r.text, 0, 0);
-                if (caps_changed) report_phone_state_locked(p, x, PHONESTATE_CAPSCHANGE, 0);
-                if (before != x->display) report_phone_state_locked(p, x, PHONESTATE_DISPLAY, 0);
+                if (caps_changed) report_phone_state(p, x, PHONESTATE_CAPSCHANGE, 0);
+                if (before != x->display) report_phone_state(p, x, PHONESTATE_DISPLAY, 0);
             });
-        query_locked<protocol::svc::get_button_information>(
+        query<protocol::svc::get_button_information>(
             p, ph.get(), {ph->extension, std::nullopt}, wanted,
             [&p, wp](const protocol::svc::get_button_information::result& r) {
                 auto x = wp.lock();
@@ -152,12 +152,12 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
                           [](const auto& a, const auto& b) { return a.button < b.button; });
                 x->set_info_known = true;
                 if (phone_button_count(*x) != before || !r.buttons.empty()) {
-                    report_phone_state_locked(p, x, PHONESTATE_CAPSCHANGE, 0);
+                    report_phone_state(p, x, PHONESTATE_CAPSCHANGE, 0);
                 }
                 // the lamps the switch just named: read their modes
                 for (const auto& b : x->buttons) {
                     if (!b.lamp) continue;
-                    query_locked<protocol::svc::get_lamp_mode>(
+                    query<protocol::svc::get_lamp_mode>(
                         p, x.get(), {x->extension, *b.lamp}, [wp] { return !wp.expired(); },
                         [&p, wp, id = b.button](const protocol::svc::get_lamp_mode::result& lr) {
                             auto y = wp.lock();
@@ -167,12 +167,12 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
                             auto [it, inserted] = y->lamps.try_emplace(lamp, m);
                             if (!inserted && it->second == m) return;
                             it->second = m;
-                            report_phone_state_locked(p, y, PHONESTATE_LAMP, lamp);
+                            report_phone_state(p, y, PHONESTATE_LAMP, lamp);
                         });
                 }
             });
     }
-    query_locked<protocol::svc::get_hookswitch_status>(
+    query<protocol::svc::get_hookswitch_status>(
         p, ph.get(), {ph->extension}, wanted,
         [&p, wp](const protocol::svc::get_hookswitch_status::result& r) {
             auto x = wp.lock();
@@ -182,21 +182,21 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
                 const DWORD m = hookswitch_mode_to_tapi(h.mode);
                 if (slot == m) continue;
                 slot = m;
-                report_phone_state_locked(p, x, hookswitch_state_bit(h.hookswitch), m);
+                report_phone_state(p, x, hookswitch_state_bit(h.hookswitch), m);
             }
             x->status_known = true;
         });
-    query_locked<protocol::svc::get_ringer_status>(
+    query<protocol::svc::get_ringer_status>(
         p, ph.get(), {ph->extension}, wanted,
         [&p, wp](const protocol::svc::get_ringer_status::result& r) {
             auto x = wp.lock();
             if (!x) return;
-            ringer_locked(p, x, r.mode, r.volume);
+            ringer(p, x, r.mode, r.volume);
         });
     if (ph->set_info_known) {
         for (const auto& b : ph->buttons) {
             if (!b.lamp) continue;
-            query_locked<protocol::svc::get_lamp_mode>(
+            query<protocol::svc::get_lamp_mode>(
                 p, ph.get(), {ph->extension, *b.lamp}, wanted,
                 [&p, wp, lamp = b.button](const protocol::svc::get_lamp_mode::result& r) {
                     auto x = wp.lock();
@@ -205,15 +205,15 @@ void refresh_phone_locked(provider_state& p, const phone_ptr& ph) {
                     auto [it, inserted] = x->lamps.try_emplace(lamp, m);
                     if (!inserted && it->second == m) return;
                     it->second = m;
-                    report_phone_state_locked(p, x, PHONESTATE_LAMP, lamp);
+                    report_phone_state(p, x, PHONESTATE_LAMP, lamp);
                 });
         }
     }
 }
 
-void report_phone_state_locked(provider_state& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
-                               DWORD_PTR p3) {
-    if (ph->phone_states & state) p.phone_event_locked(ph, PHONE_STATE, state, p2, p3);
+void report_phone_state(locked_provider& p, const phone_ptr& ph, DWORD state, DWORD_PTR p2,
+                        DWORD_PTR p3) {
+    if (ph->phone_states & state) p.phone_event(ph, PHONE_STATE, state, p2, p3);
 }
 
 DWORD to_tapi_volume(std::uint32_t percent) {
@@ -226,25 +226,25 @@ DWORD phone_button_count(const phone& ph) {
     return std::min<DWORD>(n, 256);
 }
 
-void phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::event_body& b) {
+void phone_event(locked_provider& p, const phone_ptr& ph, const protocol::event_body& b) {
     using namespace protocol::evt;
     if (const auto* du = std::get_if<display_updated>(&b)) {
         const auto before = ph->display;
         write_display(*ph, du->text, du->row.value_or(0), du->column.value_or(0));
-        if (before != ph->display) report_phone_state_locked(p, ph, PHONESTATE_DISPLAY, 0);
+        if (before != ph->display) report_phone_state(p, ph, PHONESTATE_DISPLAY, 0);
     } else if (const auto* hc = std::get_if<hookswitch_changed>(&b)) {
         DWORD& slot = hookswitch_slot(*ph, hc->hookswitch);
         const DWORD m = hookswitch_mode_to_tapi(hc->mode);
         if (slot == m) return;
         slot = m;
-        report_phone_state_locked(p, ph, hookswitch_state_bit(hc->hookswitch), m);
+        report_phone_state(p, ph, hookswitch_state_bit(hc->hookswitch), m);
     } else if (const auto* lm = std::get_if<lamp_mode_changed>(&b)) {
         const DWORD m = lamp_mode_to_tapi(lm->mode);
         const DWORD id = tapi_lamp_of(*ph, lm->lamp);
         auto [it, inserted] = ph->lamps.try_emplace(id, m);
         if (!inserted && it->second == m) return;
         it->second = m;
-        report_phone_state_locked(p, ph, PHONESTATE_LAMP, id);
+        report_phone_state(p, ph, PHONESTATE_LAMP, id);
     } else if (const auto* bp = std::get_if<button_pressed>(&b)) {
         DWORD mode = bp->button < 12 ? PHONEBUTTONMODE_KEYPAD : PHONEBUTTONMODE_DUMMY;
         for (const auto& info : ph->buttons) {
@@ -254,22 +254,22 @@ void phone_event_locked(provider_state& p, const phone_ptr& ph, const protocol::
         }
         if ((ph->button_modes & mode) == 0) return;
         if (ph->button_states & PHONEBUTTONSTATE_DOWN) {
-            p.phone_event_locked(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_DOWN);
+            p.phone_event(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_DOWN);
         }
         if (ph->button_states & PHONEBUTTONSTATE_UP) {
-            p.phone_event_locked(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_UP);
+            p.phone_event(ph, PHONE_BUTTON, bp->button, mode, PHONEBUTTONSTATE_UP);
         }
     } else if (const auto* rs = std::get_if<ringer_status_changed>(&b)) {
-        ringer_locked(p, ph, rs->mode, rs->volume);
+        ringer(p, ph, rs->mode, rs->volume);
     }
 }
 
 }  // namespace devices
 
-void devices_alerting_changed_locked(provider_state& p, const line_ptr& l) {
+void devices_alerting_changed(locked_provider& p, const line_ptr& l) {
     auto it = p.phone_by_extension_.find(l->extension);
     if (it != p.phone_by_extension_.end() && !it->second->removed()) {
-        report_ring_mode_locked(p, it->second);
+        report_ring_mode(p, it->second);
     }
 }
 

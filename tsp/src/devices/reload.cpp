@@ -13,14 +13,14 @@ namespace ctigw::tsp {
 
 namespace {
 
-void remove_line_locked(provider_state& p, const line_ptr& l) {
+void remove_line(locked_provider& p, const line_ptr& l) {
     const bool tapi_knows = !l->awaiting_create();
     device_machine::remove(p, *l);
     p.line_by_extension_.erase(l->extension);
     // complete call-less requests now: TAPI closes the line after LINE_REMOVE anyway
     auto pending = std::move(l->pending);
     l->pending.clear();
-    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
+    for (auto& r : pending) p.complete(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
     if (!tapi_knows) return;  // TAPI never heard of it (see tspi-mapping.md)
     const DWORD id = l->device_id;
     if (l->is_open() && l->event_proc) {
@@ -39,13 +39,13 @@ void remove_line_locked(provider_state& p, const line_ptr& l) {
     }
 }
 
-void remove_phone_locked(provider_state& p, const phone_ptr& ph) {
+void remove_phone(locked_provider& p, const phone_ptr& ph) {
     const bool tapi_knows = !ph->awaiting_create();
     device_machine::remove(p, *ph);
     p.phone_by_extension_.erase(ph->extension);
     auto pending = std::move(ph->pending);
     ph->pending.clear();
-    for (auto& r : pending) p.complete_locked(r, static_cast<LONG>(PHONEERR_OPERATIONFAILED));
+    for (auto& r : pending) p.complete(r, static_cast<LONG>(PHONEERR_OPERATIONFAILED));
     if (!tapi_knows) return;
     const DWORD id = ph->device_id;
     if (ph->is_open() && ph->event_proc) {
@@ -59,18 +59,18 @@ void remove_phone_locked(provider_state& p, const phone_ptr& ph) {
 }  // namespace
 
 std::string provider::reload() {
-    auto& s = *state_;
-    auto loaded = s.env_.load_config
-                      ? s.env_.load_config()
+    auto& st = *state_;
+    auto loaded = st.env_.load_config
+                      ? st.env_.load_config()
                       : std::variant<config::settings, std::string>("no configuration loader");
     if (auto* err = std::get_if<std::string>(&loaded)) {
-        s.log(level::error, "configuration reload refused, the running configuration stays:");
+        st.log(level::error, "configuration reload refused, the running configuration stays:");
         std::size_t start = 0;
         while (start <= err->size()) {
             const auto end = err->find('\n', start);
             const auto part =
                 err->substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (!part.empty()) s.log(level::error, "  " + part);
+            if (!part.empty()) st.log(level::error, "  " + part);
             if (end == std::string::npos) break;
             start = end + 1;
         }
@@ -78,13 +78,14 @@ std::string provider::reload() {
     }
     auto next = std::move(std::get<config::settings>(loaded));
 
-    std::lock_guard lock(s.mutex_);
+    const auto held = st.lock();
+    auto& s = *held;
     if (!s.settings_ || !s.initialized_) {
         s.log(level::info, "configuration reload: provider not initialized, nothing to apply");
         return {};
     }
     auto& ctx = devices_of(s);
-    const auto groups_before = agents::group_extensions_locked(s);
+    const auto groups_before = agents::group_extensions(s);
     const auto lines = config::expand(next.devices, config::device_kind::line);
     const auto phones = config::expand(next.devices, config::device_kind::phone);
 
@@ -98,7 +99,7 @@ std::string provider::reload() {
     // other kind gets no new truth from the link: see below)
     std::unordered_set<std::string> monitored_before;
     {
-        auto before = devices_monitored_locked(s);
+        auto before = devices_monitored(s);
         monitored_before.reserve(before.size());
         for (auto& d : before) monitored_before.insert(std::move(d));
     }
@@ -111,7 +112,7 @@ std::string provider::reload() {
         if (l->removed()) continue;
         auto it = want_lines.find(l->extension);
         if (it == want_lines.end()) {
-            remove_line_locked(s, l);
+            remove_line(s, l);
             ++removed;
             continue;
         }
@@ -124,7 +125,7 @@ std::string provider::reload() {
             l->role = d.role;
             ++renamed;
             if (l->line_states & LINEDEVSTATE_CAPSCHANGE) {
-                s.line_event_locked(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);
+                s.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);
             }
         }
     }
@@ -148,14 +149,14 @@ std::string provider::reload() {
         if (ph->removed()) continue;
         auto it = want_phones.find(ph->extension);
         if (it == want_phones.end()) {
-            remove_phone_locked(s, ph);
+            remove_phone(s, ph);
             ++removed;
             continue;
         }
         if (ph->name != it->second->name) {
             ph->name = it->second->name;
             ++renamed;
-            devices::report_phone_state_locked(s, ph, PHONESTATE_CAPSCHANGE, 0);
+            devices::report_phone_state(s, ph, PHONESTATE_CAPSCHANGE, 0);
         }
     }
     for (const auto& d : phones) {
@@ -192,7 +193,7 @@ std::string provider::reload() {
         // in service when its truth arrives, at once if the link is live: on_device_truth), removed
         // ones get MonitorStop. set_devices never blocks nor calls back synchronously, so it is
         // called under the lock, which keeps successive reloads in order.
-        s.link_->set_devices(devices_monitored_locked(s));
+        s.link_->set_devices(devices_monitored(s));
         // A new line (phone) of an extension already monitored for its phone (line) gets no new
         // truth: the device's events already flow, so it is in service whenever the link is live.
         // (Calls that existed before the reload show up on the new line at the next resync.)
@@ -202,13 +203,13 @@ std::string provider::reload() {
                 auto ph = s.phone_by_extension_.find(ext);
                 const bool up = (l != s.line_by_extension_.end() && l->second->in_service()) ||
                                 (ph != s.phone_by_extension_.end() && ph->second->in_service());
-                if (up) devices_set_in_service_locked(s, ext, true);
+                if (up) devices_set_in_service(s, ext, true);
             }
         }
     }
     s.dial_plan_.emplace(next.dialing);
     s.settings_ = std::move(next);
-    agents::groups_changed_locked(s, groups_before);
+    agents::groups_changed(s, groups_before);
     s.log(level::info, "configuration reloaded: " + std::to_string(added) + " devices added, " +
                            std::to_string(removed) + " removed, " + std::to_string(renamed) +
                            " renamed");

@@ -12,12 +12,11 @@ using namespace ops;  // the family's own helpers
 
 // ---- answer / drop / hold / unhold / swap ------------------------------------------------------
 
-LONG answer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
+LONG answer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     return one_request<svc::answer_call::params>(p, id, hd, LINECALLFEATURE_ANSWER, "lineAnswer");
 }
 
-LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
-    std::lock_guard lock(p.mutex_);
+LONG drop(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     auto& c = t.c;
@@ -35,16 +34,16 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
         conn = held_connection(*l, c);
     }
     if (conn && l->refuses("ClearConnection")) return err(LINEERR_OPERATIONUNAVAIL);
-    auto r = p.new_request_locked(id, "lineDrop", l, c);
+    auto r = p.new_request(id, "lineDrop", l, c);
     if (!conn) {
         // Nothing on the switch (our own dial tone, a consultation not dialled yet).
         c->drop_requested = true;
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         call_machine::transition(p, l, c, LINECALLSTATE_IDLE, 0);
         return static_cast<LONG>(id);
     }
     if (auto e = usable(p, *l)) {
-        p.complete_locked(r, e);
+        p.complete(r, e);
         return static_cast<LONG>(id);
     }
     c->drop_requested = true;
@@ -72,7 +71,7 @@ LONG drop(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     return static_cast<LONG>(id);
 }
 
-LONG hold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
+LONG hold(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     return one_request<svc::hold_call::params>(p, id, hd, LINECALLFEATURE_HOLD, "lineHold");
 }
 
@@ -81,7 +80,7 @@ namespace {
 /// AlternateCall: `act` goes on hold, `hc` is retrieved, in one switch operation. The transfer
 /// pairing moves with the calls (TSP++): the newly held call takes over the pending state, so
 /// lineCompleteTransfer(held, active) still works after any swap.
-void send_swap(provider_state& p, const request_ptr& r, const line_ptr& l, const call_ptr& act,
+void send_swap(locked_provider& p, const request_ptr& r, const line_ptr& l, const call_ptr& act,
                const call_ptr& hc, const protocol::connection_id& held_conn) {
     const bool pairing =
         hc->state() == LINECALLSTATE_ONHOLDPENDTRANSFER && hc->consultation.lock() == act;
@@ -124,8 +123,7 @@ void send_swap(provider_state& p, const request_ptr& r, const line_ptr& l, const
 ///   consultation): that call goes on hold and this one is retrieved (AlternateCall);
 ///   one that cannot be held (no switch call yet) → INVALCALLSTATE;
 /// - otherwise RetrieveCall.
-LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
-    std::lock_guard lock(p.mutex_);
+LONG unhold(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (auto e = need(*t.c, LINECALLFEATURE_UNHOLD)) return e;
@@ -154,7 +152,7 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
         if (!active->connection) return err(LINEERR_INVALCALLSTATE);
         if (auto e = offered(*l, "AlternateCall")) return e;
     }
-    auto r = p.new_request_locked(id, "lineUnhold", l, c);
+    auto r = p.new_request(id, "lineUnhold", l, c);
     if (consult && !consult->connection) {
         consult->drop_requested = true;  // never dialled: nothing on the switch
         call_machine::transition(p, l, consult, LINECALLSTATE_IDLE, 0);
@@ -185,8 +183,7 @@ LONG unhold(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     return static_cast<LONG>(id);
 }
 
-LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL held_hd) {
-    std::lock_guard lock(p.mutex_);
+LONG swap_hold(locked_provider& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL held_hd) {
     target a, h;
     if (auto e = lookup(p, active_hd, a)) return e;
     if (auto e = lookup(p, held_hd, h)) return e;
@@ -199,7 +196,7 @@ LONG swap_hold(provider_state& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCALL
     auto held_conn =
         h.c->role == call_role::conference_parent ? held_connection(*h.l, h.c) : h.c->connection;
     if (!a.c->connection || !held_conn) return err(LINEERR_INVALCALLSTATE);
-    auto r = p.new_request_locked(id, "lineSwapHold", a.l, a.c);
+    auto r = p.new_request(id, "lineSwapHold", a.l, a.c);
     send_swap(p, r, a.l, a.c, h.c, *held_conn);
     return static_cast<LONG>(id);
 }

@@ -10,8 +10,8 @@
 namespace ctigw::tsp::calls::ops {
 
 /// A live call handle on an open line (INVALCALLHANDLE otherwise).
-LONG lookup(provider_state& p, HDRVCALL hd, target& t) {
-    auto c = p.call_from_handle_locked(hd);
+LONG lookup(locked_provider& p, HDRVCALL hd, target& t) {
+    auto c = p.call_from_handle(hd);
     if (!c || c->failed()) return err(LINEERR_INVALCALLHANDLE);
     auto l = c->owner();
     if (!l || l->removed() || !l->is_open()) return err(LINEERR_INVALCALLHANDLE);
@@ -21,8 +21,8 @@ LONG lookup(provider_state& p, HDRVCALL hd, target& t) {
 
 /// The device must be in service, or the link on its way to live (docs/tspi-mapping.md:
 /// INVALLINESTATE).
-LONG usable(const provider_state& p, const line& l) {
-    return p.accepts_requests_locked(l.in_service()) ? 0 : err(LINEERR_INVALLINESTATE);
+LONG usable(const locked_provider& p, const line& l) {
+    return p.accepts_requests(l.in_service()) ? 0 : err(LINEERR_INVALLINESTATE);
 }
 
 /// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL
@@ -39,7 +39,7 @@ LONG offered(const line& l, std::string_view service) {
 }
 
 /// A TAPI destination → what the switch dials (INVALADDRESS when empty or not dialable).
-LONG dialable_text(const provider_state& p, std::u16string_view wide, std::string& out) {
+LONG dialable_text(const locked_provider& p, std::u16string_view wide, std::string& out) {
     auto text = utf16_to_utf8(wide);
     if (text.empty() || text.size() > TAPIMAXDESTADDRESSSIZE * 4) return err(LINEERR_INVALADDRESS);
     if (!p.dial_plan_) {
@@ -52,7 +52,7 @@ LONG dialable_text(const provider_state& p, std::u16string_view wide, std::strin
     return 0;
 }
 
-LONG dialable(const provider_state& p, LPCWSTR dest, std::string& out) {
+LONG dialable(const locked_provider& p, LPCWSTR dest, std::string& out) {
     if (dest == nullptr) return err(LINEERR_INVALADDRESS);
     return dialable_text(p, wide_view(dest, TAPIMAXDESTADDRESSSIZE + 1), out);
 }
@@ -91,16 +91,16 @@ LONG check_params(const line& l, LPLINECALLPARAMS cp, std::string& call_data) {
 /// Sends one service for request `r`. `done` runs with the lock held and returns the result to
 /// complete with (it may complete earlier itself, e.g. before reporting a TAPI-created call);
 /// an exception in it completes with OPERATIONFAILED.
-void send(provider_state& p, const request_ptr& r, protocol::service_params params,
+void send(locked_provider& p, const request_ptr& r, protocol::service_params params,
           std::function<LONG(const request_outcome&)> done) {
-    p.send_locked(std::move(params), [&p, r, done = std::move(done)](const request_outcome& o) {
+    p.send(std::move(params), [&p, r, done = std::move(done)](const request_outcome& o) {
         LONG result = err(LINEERR_OPERATIONFAILED);
         try {
             result = done(o);
         } catch (const std::exception& ex) {
             p.log(level::error, r->what + " completion failed: " + ex.what());
         }
-        p.complete_locked(r, result);
+        p.complete(r, result);
     });
 }
 
@@ -109,7 +109,7 @@ LONG simple(const request_outcome& o) {
 }
 
 /// A call TAPI created (its htCall is given): not reported until its request completes.
-call_ptr tapi_call(provider_state& p, const line_ptr& l, HTAPICALL ht) {
+call_ptr tapi_call(locked_provider& p, const line_ptr& l, HTAPICALL ht) {
     auto c = create_call(p, l);
     c->ht.store(ht);
     call_machine::await_request(p, l, c);
@@ -122,14 +122,14 @@ protocol::connection_id conn_of(const call& c) {
 }
 
 /// Our own switch call ended by a successful service (transfer, park, redirect) before its event.
-void ended_by_us(provider_state& p, const line_ptr& l, const call_ptr& c) {
+void ended_by_us(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (!c || c->state() == LINECALLSTATE_IDLE) return;
     c->drop_requested = true;
     end_call(p, l, c, LINEDISCONNECTMODE_NORMAL);
 }
 
 /// MakeCall for a TAPI call (lineMakeCall, or lineDial on a dial-tone call).
-void start_make_call(provider_state& p, const line_ptr& l, const call_ptr& c, const request_ptr& r,
+void start_make_call(locked_provider& p, const line_ptr& l, const call_ptr& c, const request_ptr& r,
                      const std::string& number, bool created_by_request) {
     svc::make_call::params mp;
     mp.calling_device = l->extension;
@@ -161,9 +161,9 @@ void start_make_call(provider_state& p, const line_ptr& l, const call_ptr& c, co
             calls::bind(p, l, c, conn);
         if (c->closed() || c->state() == LINECALLSTATE_IDLE) {
             // TAPI let go of the call meanwhile: nobody owns it, release it on the switch.
-            p.send_locked(svc::clear_connection::params{conn}, [](const request_outcome&) {});
+            p.send(svc::clear_connection::params{conn}, [](const request_outcome&) {});
         }
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         if (created_by_request) call_machine::request_succeeded(p, l, c);
         call_machine::report_current(p, l, c);
         return 0;

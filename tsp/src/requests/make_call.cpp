@@ -11,10 +11,9 @@ using namespace ops;  // the family's own helpers
 
 // ---- lineMakeCall / lineDial -------------------------------------------------------------------
 
-LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL ht_call,
+LONG make_call(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL ht_call,
                LPHDRVCALL out_call, LPCWSTR dest, DWORD /*country*/, LPLINECALLPARAMS params) {
-    std::lock_guard lock(p.mutex_);
-    auto l = p.line_from_handle_locked(hd_line);
+    auto l = p.line_from_handle(hd_line);
     if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (auto e = offered(*l, "MakeCall")) return e;
@@ -41,12 +40,12 @@ LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL 
     if (!number.empty()) set_party(p, *c, &call::called, number, LINECALLINFOSTATE_CALLEDID);
     c->pending_info = 0;  // TAPI reads LINECALLINFO once the call is known
     *out_call = c->hd();
-    auto r = p.new_request_locked(id, "lineMakeCall", l, c);
+    auto r = p.new_request(id, "lineMakeCall", l, c);
     p.log(level::info, describe(*c, *l) + " lineMakeCall" + (number.empty() ? "" : " " + number));
     if (number.empty() || partial) {
         // No (complete) number: a dial-tone call of our own; lineDial makes the switch call.
         c->dial_buffer = number;
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         call_machine::request_succeeded(p, l, c);
         call_machine::transition(p, l, c, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
         if (partial && !number.empty()) call_machine::transition(p, l, c, LINECALLSTATE_DIALING, 0);
@@ -56,8 +55,7 @@ LONG make_call(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, HTAPICALL 
     return static_cast<LONG>(id);
 }
 
-LONG dial(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD /*country*/) {
-    std::lock_guard lock(p.mutex_);
+LONG dial(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD /*country*/) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (dest == nullptr) return err(LINEERR_INVALPOINTER);
@@ -75,10 +73,10 @@ LONG dial(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD 
     } else if (!partial) {
         return err(LINEERR_INVALADDRESS);
     }
-    auto r = p.new_request_locked(id, "lineDial", t.l, t.c);
+    auto r = p.new_request(id, "lineDial", t.l, t.c);
     t.c->dial_buffer += digits;
     if (partial) {
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         if (!t.c->dial_buffer.empty()) {
             call_machine::transition(p, t.l, t.c, LINECALLSTATE_DIALING, 0);
         }

@@ -11,9 +11,8 @@ using namespace ops;  // the family's own helpers
 
 // ---- park / unpark / pickup / redirect ------------------------------------------------------
 
-LONG park(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR dir_address,
+LONG park(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR dir_address,
           LPVARSTRING non_dir_address) {
-    std::lock_guard lock(p.mutex_);
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (mode != LINEPARKMODE_DIRECTED && mode != LINEPARKMODE_NONDIRECTED) {
@@ -32,7 +31,7 @@ LONG park(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR 
     if (auto e = usable(p, *t.l)) return e;
     auto l = t.l;
     auto c = t.c;
-    auto r = p.new_request_locked(id, "linePark", l, c);
+    auto r = p.new_request(id, "linePark", l, c);
     c->drop_requested = true;
     send(p, r, svc::park_call::params{conn_of(*c), orbit},
          [&p, l, c, r, mode, non_dir_address](const request_outcome& o) -> LONG {
@@ -63,7 +62,7 @@ LONG park(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR 
 namespace {
 
 /// linePickup / lineUnpark: a TAPI-created call that the switch connects to a call elsewhere.
-LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPICALL ht_call,
+LONG start_pickup(locked_provider& p, DRV_REQUESTID id, const line_ptr& l, HTAPICALL ht_call,
                   LPHDRVCALL out_call, protocol::service_params params, DWORD reason,
                   const std::string& what, const std::string& from) {
     auto c = tapi_call(p, l, ht_call);
@@ -73,7 +72,7 @@ LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPIC
     set_party(p, *c, &call::called, from, LINECALLINFOSTATE_CALLEDID);
     c->pending_info = 0;
     *out_call = c->hd();
-    auto r = p.new_request_locked(id, what, l, c);
+    auto r = p.new_request(id, what, l, c);
     send(p, r, std::move(params), [&p, l, c, r](const request_outcome& o) -> LONG {
         c->awaiting_connection = call::awaiting::none;
         if (!o.ok()) {
@@ -90,7 +89,7 @@ LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPIC
         }
         if (!c->connection && !c->closed() && c->state() != LINECALLSTATE_IDLE)
             calls::bind(p, l, c, conn);
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         call_machine::request_succeeded(p, l, c);
         if (c->origin == LINECALLORIGIN_UNKNOWN && !c->parties.empty()) {
             c->origin = origin_for(p, c->parties.front(), false);
@@ -104,10 +103,9 @@ LONG start_pickup(provider_state& p, DRV_REQUESTID id, const line_ptr& l, HTAPIC
 
 }  // namespace
 
-LONG unpark(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
+LONG unpark(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
             HTAPICALL ht_call, LPHDRVCALL out_call, LPCWSTR dest) {
-    std::lock_guard lock(p.mutex_);
-    auto l = p.line_from_handle_locked(hd_line);
+    auto l = p.line_from_handle(hd_line);
     if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
@@ -122,10 +120,9 @@ LONG unpark(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
                         "lineUnpark", "");
 }
 
-LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
+LONG pickup(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
             HTAPICALL ht_call, LPHDRVCALL out_call, LPCWSTR dest, LPCWSTR group_id) {
-    std::lock_guard lock(p.mutex_);
-    auto l = p.line_from_handle_locked(hd_line);
+    auto l = p.line_from_handle(hd_line);
     if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
@@ -158,13 +155,12 @@ LONG pickup(provider_state& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address
                         "linePickup", "");
 }
 
-LONG redirect(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD /*country*/) {
+LONG redirect(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD /*country*/) {
     return send_elsewhere<svc::deflect_call::params>(p, id, hd, dest, LINECALLFEATURE_REDIRECT,
                                                      "lineRedirect");
 }
 
-LONG set_call_data(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPVOID data, DWORD size) {
-    std::lock_guard lock(p.mutex_);
+LONG set_call_data(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPVOID data, DWORD size) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (size > caps::max_call_data_size) return err(LINEERR_INVALPARAM);
@@ -173,16 +169,16 @@ LONG set_call_data(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPVOID data
     std::string bytes(static_cast<const char*>(data), static_cast<const char*>(data) + size);
     auto l = t.l;
     auto c = t.c;
-    auto r = p.new_request_locked(id, "lineSetCallData", l, c);
+    auto r = p.new_request(id, "lineSetCallData", l, c);
     if (!c->connection) {
         // No switch call yet: kept for the MakeCall (correlatorData).
         calls::set_call_data(*c, bytes);
-        p.complete_locked(r, 0);
+        p.complete(r, 0);
         flush_info(p, l, c);
         return static_cast<LONG>(id);
     }
     if (auto e = usable(p, *l)) {
-        p.complete_locked(r, e);
+        p.complete(r, e);
         return static_cast<LONG>(id);
     }
     send(p, r, svc::associate_data::params{*c->connection, protocol::byte_string{bytes}},

@@ -14,7 +14,7 @@ namespace {
 
 /// The consultation call TAPI asked for (lineSetupTransfer/SetupConference/PrepareAddToConf):
 /// our own DIALTONE call, not reported until its request completes; lineDial makes it.
-call_ptr new_consultation(provider_state& p, const line_ptr& l, HTAPICALL ht, const call& about,
+call_ptr new_consultation(locked_provider& p, const line_ptr& l, HTAPICALL ht, const call& about,
                           const std::string& data) {
     auto k = tapi_call(p, l, ht);
     k->role = call_role::consultation;
@@ -32,15 +32,14 @@ call_ptr new_consultation(provider_state& p, const line_ptr& l, HTAPICALL ht, co
 
 // ---- transfer -----------------------------------------------------------------------------------
 
-LONG blind_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest,
+LONG blind_transfer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest,
                     DWORD /*country*/) {
     return send_elsewhere<svc::single_step_transfer::params>(
         p, id, hd, dest, LINECALLFEATURE_BLINDTRANSFER, "lineBlindTransfer");
 }
 
-LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL ht_consult,
+LONG setup_transfer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL ht_consult,
                     LPHDRVCALL out_consult, LPLINECALLPARAMS params) {
-    std::lock_guard lock(p.mutex_);
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (out_consult == nullptr) return err(LINEERR_INVALPOINTER);
@@ -55,7 +54,7 @@ LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL 
     c->consultation = k;
     c->hold_target = LINECALLSTATE_ONHOLDPENDTRANSFER;
     *out_consult = k->hd();
-    auto r = p.new_request_locked(id, "lineSetupTransfer", l, c);
+    auto r = p.new_request(id, "lineSetupTransfer", l, c);
     // HoldCall now; the consultation has dial tone of its own and lineDial makes the call.
     send(p, r, svc::hold_call::params{conn_of(*c)},
          [&p, l, c, k, r](const request_outcome& o) -> LONG {
@@ -65,7 +64,7 @@ LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL 
                  c->consultation.reset();
                  return to_lineerr(o);
              }
-             p.complete_locked(r, 0);
+             p.complete(r, 0);
              call_machine::request_succeeded(p, l, k);
              if (c->state() != LINECALLSTATE_IDLE) {
                  c->hold_target = 0;
@@ -77,9 +76,8 @@ LONG setup_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL 
     return static_cast<LONG>(id);
 }
 
-LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCALL consult_hd,
+LONG complete_transfer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCALL consult_hd,
                        HTAPICALL ht_conf, LPHDRVCALL out_conf, DWORD mode) {
-    std::lock_guard lock(p.mutex_);
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (mode != LINETRANSFERMODE_TRANSFER && mode != LINETRANSFERMODE_CONFERENCE) {
@@ -112,7 +110,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
     const auto held = c_held ? *c->connection : *kc->connection;
     const auto active = c_held ? *kc->connection : *c->connection;
     if (mode == LINETRANSFERMODE_TRANSFER) {
-        auto r = p.new_request_locked(id, "lineCompleteTransfer", l, c);
+        auto r = p.new_request(id, "lineCompleteTransfer", l, c);
         c->drop_requested = kc->drop_requested = true;
         send(p, r, svc::transfer_call::params{held, active},
              [&p, l, c, kc](const request_outcome& o) -> LONG {
@@ -133,7 +131,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
     c->conference = par;
     kc->conference = par;
     *out_conf = par->hd();
-    auto r = p.new_request_locked(id, "lineCompleteTransfer", l, par);
+    auto r = p.new_request(id, "lineCompleteTransfer", l, par);
     send(p, r, svc::conference_call::params{held, active},
          [&p, l, c, kc, par, r](const request_outcome& o) -> LONG {
              if (!o.ok()) {
@@ -143,7 +141,7 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
                  return to_lineerr(o);
              }
              const auto& res = std::get<svc::conference_call::result>(*o.result);
-             p.complete_locked(r, 0);
+             p.complete(r, 0);
              call_machine::request_succeeded(p, l, par);
              merge_conference(p, l, par, res.conference_call, res.connections, {c, kc});
              return 0;
@@ -153,10 +151,9 @@ LONG complete_transfer(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCAL
 
 // ---- conference ---------------------------------------------------------------------------------
 
-LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE /*hd_line*/,
+LONG setup_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE /*hd_line*/,
                       HTAPICALL ht_conf, LPHDRVCALL out_conf, HTAPICALL ht_consult,
                       LPHDRVCALL out_consult, DWORD num_parties, LPLINECALLPARAMS params) {
-    std::lock_guard lock(p.mutex_);
     target t;
     // No LINEADDRCAPFLAGS_SETUPCONFNULL: a conference starts from a call.
     if (auto e = lookup(p, hd, t)) return e;
@@ -178,7 +175,7 @@ LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE
     c->hold_target = LINECALLSTATE_CONFERENCED;  // the Held event changes nothing visible
     *out_conf = par->hd();
     *out_consult = k->hd();
-    auto r = p.new_request_locked(id, "lineSetupConference", l, par);
+    auto r = p.new_request(id, "lineSetupConference", l, par);
     send(p, r, svc::hold_call::params{conn_of(*c)},
          [&p, l, c, par, k, r](const request_outcome& o) -> LONG {
              c->hold_target = 0;
@@ -187,7 +184,7 @@ LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE
                  call_machine::abandon(p, l, k);
                  return to_lineerr(o);
              }
-             p.complete_locked(r, 0);
+             p.complete(r, 0);
              call_machine::request_succeeded(p, l, par);
              call_machine::request_succeeded(p, l, k);
              if (c->state() == LINECALLSTATE_IDLE) {  // the original vanished meanwhile
@@ -210,10 +207,9 @@ LONG setup_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLINE
     return static_cast<LONG>(id);
 }
 
-LONG prepare_add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf,
+LONG prepare_add_to_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL conf,
                                HTAPICALL ht_consult, LPHDRVCALL out_consult,
                                LPLINECALLPARAMS params) {
-    std::lock_guard lock(p.mutex_);
     target t;
     if (lookup(p, conf, t) != 0 || t.c->role != call_role::conference_parent) {
         return err(LINEERR_INVALCONFCALLHANDLE);
@@ -232,7 +228,7 @@ LONG prepare_add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL con
     k->conference = par;
     par->hold_target = LINECALLSTATE_ONHOLDPENDCONF;
     *out_consult = k->hd();
-    auto r = p.new_request_locked(id, "linePrepareAddToConference", l, par);
+    auto r = p.new_request(id, "linePrepareAddToConference", l, par);
     send(p, r, svc::hold_call::params{conn_of(*par)},
          [&p, l, par, k, r](const request_outcome& o) -> LONG {
              if (!o.ok()) {
@@ -240,7 +236,7 @@ LONG prepare_add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL con
                  call_machine::abandon(p, l, k);
                  return to_lineerr(o);
              }
-             p.complete_locked(r, 0);
+             p.complete(r, 0);
              call_machine::request_succeeded(p, l, k);
              if (par->state() != LINECALLSTATE_IDLE) {
                  par->hold_target = 0;
@@ -252,8 +248,7 @@ LONG prepare_add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL con
     return static_cast<LONG>(id);
 }
 
-LONG add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf, HDRVCALL consult) {
-    std::lock_guard lock(p.mutex_);
+LONG add_to_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL conf, HDRVCALL consult) {
     target t;
     if (lookup(p, conf, t) != 0 || t.c->role != call_role::conference_parent) {
         return err(LINEERR_INVALCONFCALLHANDLE);
@@ -286,7 +281,7 @@ LONG add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf, HDRVC
     const auto held = par_held ? *par_conn : *kc->connection;
     const auto active = par_held ? *kc->connection : *par_conn;
     kc->conference = par;
-    auto r = p.new_request_locked(id, "lineAddToConference", l, par);
+    auto r = p.new_request(id, "lineAddToConference", l, par);
     send(p, r, svc::conference_call::params{held, active},
          [&p, l, par, kc](const request_outcome& o) -> LONG {
              if (!o.ok()) return to_lineerr(o);
@@ -299,8 +294,7 @@ LONG add_to_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL conf, HDRVC
     return static_cast<LONG>(id);
 }
 
-LONG remove_from_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
-    std::lock_guard lock(p.mutex_);
+LONG remove_from_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (t.c->role != call_role::conference_member) return err(LINEERR_INVALCALLSTATE);
@@ -310,7 +304,7 @@ LONG remove_from_conference(provider_state& p, DRV_REQUESTID id, HDRVCALL hd) {
     if (auto e = usable(p, *t.l)) return e;
     auto l = t.l;
     auto m = t.c;
-    auto r = p.new_request_locked(id, "lineRemoveFromConference", l, m);
+    auto r = p.new_request(id, "lineRemoveFromConference", l, m);
     m->drop_requested = true;
     send(p, r,
          svc::clear_connection::params{

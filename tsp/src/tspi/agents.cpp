@@ -8,7 +8,7 @@ namespace {
 
 using ctigw::tsp::line_export;
 using ctigw::tsp::line_request_export;
-using ctigw::tsp::provider_state;
+using ctigw::tsp::locked_provider;
 namespace agents = ctigw::tsp::agents;
 
 }  // namespace
@@ -16,7 +16,7 @@ namespace agents = ctigw::tsp::agents;
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDevSpecific(DRV_REQUESTID dwRequestID, HDRVLINE hdLine,
                                                     DWORD dwAddressID, HDRVCALL hdCall,
                                                     LPVOID lpParams, DWORD dwSize) {
-    return line_request_export(dwRequestID, [&](provider_state& s) {
+    return line_request_export(dwRequestID, [&](locked_provider& s) {
         return agents::dev_specific(s, dwRequestID, hdLine, dwAddressID, hdCall, lpParams, dwSize);
     });
 }
@@ -24,7 +24,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDevSpecific(DRV_REQUESTID dwRequestID, H
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateExtVersion(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                             DWORD dwLowVersion, DWORD dwHighVersion,
                                                             LPDWORD lpdwExtVersion) {
-    return line_export([&](provider_state& s) {
+    return line_export([&](locked_provider& s) {
         return agents::negotiate_ext_version(s, dwDeviceID, dwTSPIVersion, dwLowVersion,
                                              dwHighVersion, lpdwExtVersion);
     });
@@ -32,12 +32,12 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateExtVersion(DWORD dwDeviceID, DW
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetExtensionID(DWORD dwDeviceID, DWORD dwTSPIVersion,
                                                        LPLINEEXTENSIONID lpExtensionID) {
-    return line_export([&](provider_state& s) {
+    return line_export([&](locked_provider& s) {
         return agents::get_extension_id(s, dwDeviceID, dwTSPIVersion, lpExtensionID);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSelectExtVersion(HDRVLINE hdLine, DWORD dwExtVersion) {
     return line_export(
-        [&](provider_state& s) { return agents::select_ext_version(s, hdLine, dwExtVersion); });
+        [&](locked_provider& s) { return agents::select_ext_version(s, hdLine, dwExtVersion); });
 }

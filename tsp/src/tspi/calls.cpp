@@ -9,7 +9,7 @@ namespace {
 
 using ctigw::tsp::line_export;
 using ctigw::tsp::line_request_export;
-using ctigw::tsp::provider_state;
+using ctigw::tsp::locked_provider;
 
 }  // namespace
 
@@ -19,7 +19,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineMakeCall(DRV_REQUESTID dwRequestID, HDRV
                                                  HTAPICALL htCall, LPHDRVCALL lphdCall,
                                                  LPCWSTR lpszDestAddress, DWORD dwCountryCode,
                                                  LPLINECALLPARAMS const lpCallParams) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::make_call(p, dwRequestID, hdLine, htCall, lphdCall, lpszDestAddress,
                                 dwCountryCode, lpCallParams);
     });
@@ -27,7 +27,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineMakeCall(DRV_REQUESTID dwRequestID, HDRV
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDial(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                              LPCWSTR lpszDestAddress, DWORD dwCountryCode) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::dial(p, dwRequestID, hdCall, lpszDestAddress, dwCountryCode);
     });
 }
@@ -35,28 +35,28 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDial(DRV_REQUESTID dwRequestID, HDRVCALL
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineAnswer(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                                LPCSTR /*lpsUserUserInfo*/, DWORD /*dwSize*/) {
     return line_request_export(
-        dwRequestID, [&](provider_state& p) { return calls::answer(p, dwRequestID, hdCall); });
+        dwRequestID, [&](locked_provider& p) { return calls::answer(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineDrop(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                              LPCSTR /*lpsUserUserInfo*/, DWORD /*dwSize*/) {
     return line_request_export(
-        dwRequestID, [&](provider_state& p) { return calls::drop(p, dwRequestID, hdCall); });
+        dwRequestID, [&](locked_provider& p) { return calls::drop(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineHold(DRV_REQUESTID dwRequestID, HDRVCALL hdCall) {
     return line_request_export(
-        dwRequestID, [&](provider_state& p) { return calls::hold(p, dwRequestID, hdCall); });
+        dwRequestID, [&](locked_provider& p) { return calls::hold(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineUnhold(DRV_REQUESTID dwRequestID, HDRVCALL hdCall) {
     return line_request_export(
-        dwRequestID, [&](provider_state& p) { return calls::unhold(p, dwRequestID, hdCall); });
+        dwRequestID, [&](locked_provider& p) { return calls::unhold(p, dwRequestID, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSwapHold(DRV_REQUESTID dwRequestID, HDRVCALL hdActiveCall,
                                                  HDRVCALL hdHeldCall) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::swap_hold(p, dwRequestID, hdActiveCall, hdHeldCall);
     });
 }
@@ -64,7 +64,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSwapHold(DRV_REQUESTID dwRequestID, HDRV
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineBlindTransfer(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                                       LPCWSTR lpszDestAddress,
                                                       DWORD dwCountryCode) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::blind_transfer(p, dwRequestID, hdCall, lpszDestAddress, dwCountryCode);
     });
 }
@@ -73,7 +73,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetupTransfer(DRV_REQUESTID dwRequestID,
                                                       HTAPICALL htConsultCall,
                                                       LPHDRVCALL lphdConsultCall,
                                                       LPLINECALLPARAMS const lpCallParams) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::setup_transfer(p, dwRequestID, hdCall, htConsultCall, lphdConsultCall,
                                      lpCallParams);
     });
@@ -84,7 +84,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineCompleteTransfer(DRV_REQUESTID dwRequest
                                                          HTAPICALL htConfCall,
                                                          LPHDRVCALL lphdConfCall,
                                                          DWORD dwTransferMode) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::complete_transfer(p, dwRequestID, hdCall, hdConsultCall, htConfCall,
                                         lphdConfCall, dwTransferMode);
     });
@@ -94,7 +94,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetupConference(
     DRV_REQUESTID dwRequestID, HDRVCALL hdCall, HDRVLINE hdLine, HTAPICALL htConfCall,
     LPHDRVCALL lphdConfCall, HTAPICALL htConsultCall, LPHDRVCALL lphdConsultCall,
     DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::setup_conference(p, dwRequestID, hdCall, hdLine, htConfCall, lphdConfCall,
                                        htConsultCall, lphdConsultCall, dwNumParties, lpCallParams);
     });
@@ -103,7 +103,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetupConference(
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePrepareAddToConference(
     DRV_REQUESTID dwRequestID, HDRVCALL hdConfCall, HTAPICALL htConsultCall,
     LPHDRVCALL lphdConsultCall, LPLINECALLPARAMS const lpCallParams) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::prepare_add_to_conference(p, dwRequestID, hdConfCall, htConsultCall,
                                                 lphdConsultCall, lpCallParams);
     });
@@ -112,14 +112,14 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePrepareAddToConference(
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineAddToConference(DRV_REQUESTID dwRequestID,
                                                         HDRVCALL hdConfCall,
                                                         HDRVCALL hdConsultCall) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::add_to_conference(p, dwRequestID, hdConfCall, hdConsultCall);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineRemoveFromConference(DRV_REQUESTID dwRequestID,
                                                              HDRVCALL hdCall) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::remove_from_conference(p, dwRequestID, hdCall);
     });
 }
@@ -127,7 +127,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineRemoveFromConference(DRV_REQUESTID dwReq
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePark(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                              DWORD dwParkMode, LPCWSTR lpszDirAddress,
                                              LPVARSTRING lpNonDirAddress) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::park(p, dwRequestID, hdCall, dwParkMode, lpszDirAddress, lpNonDirAddress);
     });
 }
@@ -135,7 +135,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePark(DRV_REQUESTID dwRequestID, HDRVCALL
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineUnpark(DRV_REQUESTID dwRequestID, HDRVLINE hdLine,
                                                DWORD dwAddressID, HTAPICALL htCall,
                                                LPHDRVCALL lphdCall, LPCWSTR lpszDestAddress) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::unpark(p, dwRequestID, hdLine, dwAddressID, htCall, lphdCall,
                              lpszDestAddress);
     });
@@ -145,7 +145,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePickup(DRV_REQUESTID dwRequestID, HDRVLI
                                                DWORD dwAddressID, HTAPICALL htCall,
                                                LPHDRVCALL lphdCall, LPCWSTR lpszDestAddress,
                                                LPCWSTR lpszGroupID) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::pickup(p, dwRequestID, hdLine, dwAddressID, htCall, lphdCall, lpszDestAddress,
                              lpszGroupID);
     });
@@ -153,59 +153,59 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_linePickup(DRV_REQUESTID dwRequestID, HDRVLI
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineRedirect(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                                  LPCWSTR lpszDestAddress, DWORD dwCountryCode) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::redirect(p, dwRequestID, hdCall, lpszDestAddress, dwCountryCode);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetCallData(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
                                                     LPVOID lpCallData, DWORD dwSize) {
-    return line_request_export(dwRequestID, [&](provider_state& p) {
+    return line_request_export(dwRequestID, [&](locked_provider& p) {
         return calls::set_call_data(p, dwRequestID, hdCall, lpCallData, dwSize);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineCloseCall(HDRVCALL hdCall) {
-    return line_export([&](provider_state& p) { return calls::close_call(p, hdCall); });
+    return line_export([&](locked_provider& p) { return calls::close_call(p, hdCall); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallInfo(HDRVCALL hdCall, LPLINECALLINFO lpCallInfo) {
     return line_export(
-        [&](provider_state& p) { return calls::get_call_info(p, hdCall, lpCallInfo); });
+        [&](locked_provider& p) { return calls::get_call_info(p, hdCall, lpCallInfo); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallStatus(HDRVCALL hdCall,
                                                       LPLINECALLSTATUS lpCallStatus) {
     return line_export(
-        [&](provider_state& p) { return calls::get_call_status(p, hdCall, lpCallStatus); });
+        [&](locked_provider& p) { return calls::get_call_status(p, hdCall, lpCallStatus); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall, LPDWORD lpdwAddressID) {
     return line_export(
-        [&](provider_state& p) { return calls::get_call_address_id(p, hdCall, lpdwAddressID); });
+        [&](locked_provider& p) { return calls::get_call_address_id(p, hdCall, lpdwAddressID); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallIDs(HDRVCALL hdCall, LPDWORD lpdwAddressID,
                                                    LPDWORD lpdwCallID, LPDWORD lpdwRelatedCallID) {
-    return line_export([&](provider_state& p) {
+    return line_export([&](locked_provider& p) {
         return calls::get_call_ids(p, hdCall, lpdwAddressID, lpdwCallID, lpdwRelatedCallID);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineSetAppSpecific(HDRVCALL hdCall, DWORD dwAppSpecific) {
     return line_export(
-        [&](provider_state& p) { return calls::set_app_specific(p, hdCall, dwAppSpecific); });
+        [&](locked_provider& p) { return calls::set_app_specific(p, hdCall, dwAppSpecific); });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineGenerateDigits(HDRVCALL hdCall, DWORD dwEndToEndID,
                                                        DWORD dwDigitMode, LPCWSTR lpszDigits,
                                                        DWORD dwDuration) {
-    return line_export([&](provider_state& p) {
+    return line_export([&](locked_provider& p) {
         return calls::generate_digits(p, hdCall, dwEndToEndID, dwDigitMode, lpszDigits, dwDuration);
     });
 }
 
 CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineMonitorDigits(HDRVCALL hdCall, DWORD dwDigitModes) {
     return line_export(
-        [&](provider_state& p) { return calls::monitor_digits(p, hdCall, dwDigitModes); });
+        [&](locked_provider& p) { return calls::monitor_digits(p, hdCall, dwDigitModes); });
 }

@@ -11,9 +11,11 @@
 #pragma once
 
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "ctigw/tsp/provider.hpp"
+#include "state.hpp"
 #include "ctigw/tsp/tspi_exports.hpp"
 
 #if defined(_WIN32)
@@ -38,9 +40,12 @@ namespace ctigw::tsp {
 /// Forgets request `id` without completing it (its export failed synchronously). state.cpp.
 void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept;
 
-/// The one guard around every TSPI line/phone export: runs `f` on the current provider's state.
-/// Without a provider a synchronous function answers `uninitialized` and an asynchronous one
-/// `failed`; no exception crosses the export (`failed`). For an asynchronous function
+/// The one guard around every TSPI line/phone export: runs `f` on the current provider — with the
+/// provider lock held when `f` takes the model (`locked_provider&`: the usual case), or on the
+/// `provider_state&` for the few operations that take the lock themselves (a close that waits for
+/// the dispatcher after unlocking, the dialogs). Without a provider a synchronous function answers
+/// `uninitialized` and an asynchronous one `failed`; no exception crosses the export (`failed`).
+/// For an asynchronous function
 /// (`request` set) a synchronous failure — an error returned or an exception thrown — means
 /// TAPI expects no ASYNC_COMPLETION: a request the operation registered is forgotten unanswered,
 /// so that nothing (a late link completion, shutdown) completes it afterwards.
@@ -52,7 +57,11 @@ LONG guarded_export(std::optional<DRV_REQUESTID> request, LONG failed, LONG unin
     try {
         prov = current_provider();
         if (prov == nullptr) return request ? failed : uninitialized;
-        result = f(prov->state());
+        if constexpr (std::is_invocable_v<F&, locked_provider&>) {
+            result = f(*prov->state().lock());
+        } else {
+            result = f(prov->state());
+        }
     } catch (...) {
         result = failed;
     }

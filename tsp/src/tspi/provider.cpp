@@ -23,12 +23,14 @@ namespace {
 using namespace ctigw::tsp;
 
 std::mutex lifecycle_mutex;  // serialises create/destroy of the provider and its watcher
+/// Proof that lifecycle_mutex is held (taken before the provider lock, never after it).
+using lifecycle_lock = std::lock_guard<std::mutex>;
 std::unique_ptr<provider> the_provider;
 std::unique_ptr<config_watcher> the_watcher;
 
 constexpr LONG operation_failed = static_cast<LONG>(LINEERR_OPERATIONFAILED);
 
-provider& ensure_provider_locked() {
+provider& ensure_provider(const lifecycle_lock& /*held*/) {
     if (!the_provider) {
         the_provider = std::make_unique<provider>(default_environment());
         set_current_provider(the_provider.get());
@@ -36,7 +38,7 @@ provider& ensure_provider_locked() {
     return *the_provider;
 }
 
-void start_watcher_locked() {
+void start_watcher(const lifecycle_lock& /*held*/) {
     auto path = default_config_path();
     if (!path) return;
     the_watcher = std::make_unique<config_watcher>(config_watcher::file_stat(*path), [] {
@@ -61,10 +63,10 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, D
                                                              DWORD dwHighVersion,
                                                              LPDWORD lpdwTSPIVersion) {
     return guarded([&] {
-        std::lock_guard lock(lifecycle_mutex);
+        const lifecycle_lock lock(lifecycle_mutex);
         // INITIALIZE_NEGOTIATION comes before EnumDevices: it must not fail for want of devices.
-        return ensure_provider_locked().negotiate_tspi_version(
-            dwDeviceID, dwLowVersion, dwHighVersion, lpdwTSPIVersion, false);
+        return ensure_provider(lock).negotiate_tspi_version(dwDeviceID, dwLowVersion, dwHighVersion,
+                                                            lpdwTSPIVersion, false);
     });
 }
 
@@ -72,9 +74,9 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, 
                                                               DWORD dwHighVersion,
                                                               LPDWORD lpdwTSPIVersion) {
     try {
-        std::lock_guard lock(lifecycle_mutex);
-        return ensure_provider_locked().negotiate_tspi_version(
-            dwDeviceID, dwLowVersion, dwHighVersion, lpdwTSPIVersion, true);
+        const lifecycle_lock lock(lifecycle_mutex);
+        return ensure_provider(lock).negotiate_tspi_version(dwDeviceID, dwLowVersion, dwHighVersion,
+                                                            lpdwTSPIVersion, true);
     } catch (...) {
         return static_cast<LONG>(PHONEERR_OPERATIONFAILED);
     }
@@ -86,10 +88,10 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProvide
                                                         LINEEVENT lpfnLineCreateProc,
                                                         PHONEEVENT lpfnPhoneCreateProc) {
     return guarded([&] {
-        std::lock_guard lock(lifecycle_mutex);
-        return ensure_provider_locked().enum_devices(dwPermanentProviderID, lpdwNumLines,
-                                                     lpdwNumPhones, hProvider, lpfnLineCreateProc,
-                                                     lpfnPhoneCreateProc);
+        const lifecycle_lock lock(lifecycle_mutex);
+        return ensure_provider(lock).enum_devices(dwPermanentProviderID, lpdwNumLines,
+                                                  lpdwNumPhones, hProvider, lpfnLineCreateProc,
+                                                  lpfnPhoneCreateProc);
     });
 }
 
@@ -100,11 +102,11 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPe
                                                  ASYNC_COMPLETION lpfnCompletionProc,
                                                  LPDWORD lpdwTSPIOptions) {
     return guarded([&] {
-        std::lock_guard lock(lifecycle_mutex);
-        const LONG rc = ensure_provider_locked().init(
+        const lifecycle_lock lock(lifecycle_mutex);
+        const LONG rc = ensure_provider(lock).init(
             dwTSPIVersion, dwPermanentProviderID, dwLineDeviceIDBase, dwPhoneDeviceIDBase,
             dwNumLines, dwNumPhones, lpfnCompletionProc, lpdwTSPIOptions);
-        if (rc == 0 && !the_watcher) start_watcher_locked();
+        if (rc == 0 && !the_watcher) start_watcher(lock);
         return rc;
     });
 }
@@ -113,7 +115,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion,
                                                      DWORD dwPermanentProviderID) {
     // "should always succeed": everything is torn down whatever happens.
     try {
-        std::lock_guard lock(lifecycle_mutex);
+        const lifecycle_lock lock(lifecycle_mutex);
         if (the_watcher) {
             the_watcher->stop();
             the_watcher.reset();
@@ -183,7 +185,7 @@ CTIGW_TSPI_EXPORT LONG TSPIAPI TSPI_providerGenericDialogData(DWORD_PTR dwObject
         return ctigw::tsp::ui::answer_status_request(
             dwObjectType, lpParams, dwSize, []() -> std::optional<ctigw::tsp::ui::provider_status> {
                 // The lifecycle lock: Shutdown cannot destroy the provider while it answers.
-                std::lock_guard lock(lifecycle_mutex);
+                const lifecycle_lock lock(lifecycle_mutex);
                 if (!the_provider) return std::nullopt;
                 return the_provider->state().status_snapshot();
             });
