@@ -1,6 +1,9 @@
 // The call's lifecycle (what TAPI knows of it, docs/state-machines/call.md "Lifecycle"): its edges
 // are checked and logged by call_machine, and each one decides what TAPI hears.
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <thread>
 
 #include "calls_test.hpp"
 
@@ -138,6 +141,27 @@ TEST_F(call_lifecycle_test, line_close_untells_live_calls_and_fails_requested_on
     call_machine::report_current(p(), line_of("2001"), offered);
     EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "OFFERING"}));
     EXPECT_EQ(lifecycle_of(offered), call_lifecycle::told);
+}
+
+// The provider lock is the only way to the model. Taking it twice on one thread is a bug that
+// std::mutex would turn into a deadlock: it is refused with an exception instead, while another
+// thread simply waits for it.
+TEST_F(call_lifecycle_test, the_provider_lock_taken_twice_on_one_thread_throws) {
+    std::atomic<bool> other_has_it{false};
+    std::thread other;
+    {
+        const auto held = p();
+        EXPECT_THROW((void)p(), std::logic_error);
+        other = std::thread([&] {
+            const auto mine = p();
+            other_has_it = true;
+        });
+        EXPECT_FALSE(other_has_it.load());  // it waits for `held`
+    }
+    other.join();
+    EXPECT_TRUE(other_has_it.load());
+    const auto again = p();  // released by both: this thread takes it again
+    EXPECT_EQ(again->call_ids_held(), 0u);
 }
 
 }  // namespace
