@@ -144,8 +144,8 @@ void settings_reader::read_limits(const json& l, limit_settings& s) {
     const auto set = [&](const char* key, std::int64_t min, std::int64_t max, std::size_t& out) {
         if (auto v = integer(l, p, key, min, max)) out = static_cast<std::size_t>(*v);
     };
-    set("maxFrameBytes", 4096, 64 * 1024 * 1024, s.max_frame_bytes);
-    set("maxStringLength", 64, 1024 * 1024, s.max_string_length);
+    set("maxFrameBytes", 4096, std::int64_t{64} * 1024 * 1024, s.max_frame_bytes);
+    set("maxStringLength", 64, std::int64_t{1024} * 1024, s.max_string_length);
     set("maxListLength", 16, 1000000, s.max_list_length);
     set("maxRequestsInFlight", 1, 1024, s.max_requests_in_flight);
     set("maxOutboundQueue", 16, 1000000, s.max_outbound_queue);

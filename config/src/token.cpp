@@ -10,7 +10,7 @@ namespace ctigw::config {
 
 namespace {
 
-constexpr std::uintmax_t max_token_file_size = 64 * 1024;
+constexpr std::uintmax_t max_token_file_size = std::uintmax_t{64} * 1024;
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';

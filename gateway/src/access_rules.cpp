@@ -60,7 +60,7 @@ access_needs needs_of(
             } else if constexpr (is<P, svc::reconnect_call>) {
                 control(p.active_call.device_id);
                 control(p.held_call.device_id);
-            } else if constexpr (is<P, svc::consultation_call>) {
+            } else if constexpr (is<P, svc::consultation_call> || is<P, svc::associate_data>) {
                 control(p.existing_call.device_id);
             } else if constexpr (is<P, svc::transfer_call> || is<P, svc::conference_call>) {
                 control(p.held_call.device_id);
@@ -77,8 +77,6 @@ access_needs needs_of(
                 control(p.parking.device_id);
             } else if constexpr (is<P, svc::generate_digits>) {
                 control(p.connection_to_send_digits.device_id);
-            } else if constexpr (is<P, svc::associate_data>) {
-                control(p.existing_call.device_id);
             } else if constexpr (is<P, svc::clear_call>) {
                 in_call(p.call_to_be_cleared, access::control);
             } else if constexpr (is<P, svc::snapshot_call>) {

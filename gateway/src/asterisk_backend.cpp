@@ -51,7 +51,8 @@ struct asterisk_backend::impl final : ami::link_listener {
           log(std::move(log_fn)),
           core(
               make_core_settings(),
-              [this](std::string action, std::vector<ami::header> headers, ami::completion done) {
+              [this](std::string action, const std::vector<ami::header>& headers,
+                     ami::completion done) {
                   link.send(std::move(action), headers, std::move(done));
               },
               [this](std::string_view line) {

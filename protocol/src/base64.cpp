@@ -9,11 +9,13 @@ namespace {
 constexpr std::string_view alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-constexpr std::array<std::int8_t, 256> make_reverse() {
-    std::array<std::int8_t, 256> table{};
+// int16_t, not int8_t: -1 marks a byte outside the alphabet, and a signed char read as int is
+// what bugprone-signed-char-misuse warns about.
+constexpr std::array<std::int16_t, 256> make_reverse() {
+    std::array<std::int16_t, 256> table{};
     for (auto& v : table) v = -1;
     for (std::size_t i = 0; i < alphabet.size(); ++i) {
-        table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+        table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int16_t>(i);
     }
     return table;
 }

@@ -189,6 +189,7 @@ inline bool skip_value(od::value v, std::size_t depth, ctx& c) {
         if (auto ec = v.get_array().get(arr)) return c.fail(ec);
         for (auto item : arr) {
             od::value iv;
+            // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is rvalue-qualified
             if (auto ec = std::move(item).get(iv)) return c.fail(ec);
             if (!skip_value(iv, depth + 1, c)) return false;
         }
@@ -271,6 +272,7 @@ bool decode_value(od::value v, T& out, ctx& c) {
                               "more than " + std::to_string(c.limits.max_list_length) + " items");
             }
             od::value iv;
+            // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is rvalue-qualified
             if (auto ec = std::move(item).get(iv)) return c.fail(ec);
             if (!decode_value(iv, out.emplace_back(), c)) return false;
             ++i;

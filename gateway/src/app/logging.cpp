@@ -114,7 +114,8 @@ std::shared_ptr<spdlog::logger> make_logger(const logging_settings& settings, lo
 
 std::shared_ptr<spdlog::logger> make_journal_logger(std::shared_ptr<std::string> out) {
     auto logger = std::make_shared<spdlog::logger>(
-        "ctigw-gateway-test", make_journal_sink([out](const std::string& line) { *out += line; }));
+        "ctigw-gateway-test",
+        make_journal_sink([out = std::move(out)](const std::string& line) { *out += line; }));
     logger->set_level(spdlog::level::trace);
     return logger;
 }

@@ -88,14 +88,14 @@ backend_core::backend_core(core_settings settings, send_fn send, core_log log)
                          settings_.cause_of,
                          {settings_.services.hold_context},
                          [this](const std::string& channel) { release(channel); }},
-             [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
+             [this](const std::string& d, const protocol::event_body& b) { emit(d, b); }),
       features_(
           [this] {
               auto f = settings_.features;
               f.is_station = [this](std::string_view d) { return is_station(d); };
               return f;
           }(),
-          [this](const std::string& d, protocol::event_body b) { emit(d, std::move(b)); }),
+          [this](const std::string& d, const protocol::event_body& b) { emit(d, b); }),
       roster_(
           [this] {
               auto a = settings_.agents;
@@ -176,7 +176,7 @@ void backend_core::transition(core_phase to, std::string_view why) {
     phase_ = to;
 }
 
-void backend_core::emit(const std::string& device, protocol::event_body body) {
+void backend_core::emit(const std::string& device, const protocol::event_body& body) {
     if (phase_ == core_phase::up && listener_ != nullptr) listener_->on_device_event(device, body);
 }
 
@@ -260,7 +260,7 @@ void backend_core::apply(const ami::message& e) {
 void backend_core::read_keys(const std::vector<db_read>& reads) {
     for (const auto& r : reads) {
         send_("DBGet", {{"Family", r.family}, {"Key", r.key}},
-              [this, alive = alive_, gen = generation_, r](ami::action_result res) {
+              [this, alive = alive_, gen = generation_, r](const ami::action_result& res) {
                   if (!*alive || gen != generation_) return;
                   if (res.ok()) {
                       for (const auto& row : res.events) {

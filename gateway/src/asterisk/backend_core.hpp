@@ -93,7 +93,7 @@ class backend_core final : public switch_backend {
     void resync_step(std::uint64_t generation, std::size_t step);
     void finish_resync(std::uint64_t generation);
     void apply(const ami::message& event);
-    void emit(const std::string& device, protocol::event_body body);
+    void emit(const std::string& device, const protocol::event_body& body);
     void run_plan(std::shared_ptr<plan> p, std::size_t next, std::string id, std::size_t index,
                   completion done);
     std::optional<protocol::response> serve_read(const protocol::request& request) const;

@@ -80,6 +80,8 @@ std::string call_model::resolve(std::string_view linkedid) const {
     return a == aliases_.end() ? std::string(linkedid) : a->second;
 }
 
+// A copy, not a reference: callers pass the id that the erased call owns.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 void call_model::erase_call(std::string call_id) {
     for (auto a = aliases_.begin(); a != aliases_.end();) {
         a = a->second == call_id ? aliases_.erase(a) : std::next(a);

@@ -6,7 +6,6 @@
 
 namespace ctigw::gateway::asterisk {
 
-using protocol::csta_error;
 using protocol::error_category;
 using protocol::forwarding_type;
 namespace errv = protocol::error_values;
@@ -112,6 +111,7 @@ void feature_store::on_value(std::string_view family, std::string_view key,
         if (family != env_.forward_families[i]) continue;
         if (value && !forward_number(*value)) value.reset();  // not a number we can report
         set_forward(ext, i, std::move(value), announce);
+        return;  // one family, one forwarding type
     }
 }
 

@@ -230,6 +230,7 @@ std::vector<caller_change> queue_roster::waiting(std::string_view queue) const {
     std::stable_sort(found.begin(), found.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<caller_change> out;
+    out.reserve(found.size());
     for (auto& f : found) out.push_back(std::move(f.second));
     return out;
 }

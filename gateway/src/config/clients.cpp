@@ -269,6 +269,7 @@ std::vector<device_range> gateway_reader::read_stations(const json& list, const 
               "station \"" + o.extension + "\" is also in " + where(ranges[o.earlier].pointer));
     }
     std::vector<device_range> out;
+    out.reserve(ranges.size());
     for (const auto& r : ranges) out.push_back({r.first, r.last});
     return out;
 }

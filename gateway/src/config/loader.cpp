@@ -231,8 +231,9 @@ void gateway_reader::read_limits(const json& l, limit_settings& out) {
         }
     };
     set("maxSessions", 1, 100000, out.max_sessions);
-    set("sendQueueBytes", 64 * 1024, 1024 * 1024 * 1024, out.send_queue_bytes);
-    set("maxFrameBytes", 4096, 64 * 1024 * 1024, out.max_frame_bytes);
+    set("sendQueueBytes", std::int64_t{64} * 1024, std::int64_t{1024} * 1024 * 1024,
+        out.send_queue_bytes);
+    set("maxFrameBytes", 4096, std::int64_t{64} * 1024 * 1024, out.max_frame_bytes);
     set("maxBatchSize", 1, 100000, out.max_batch_size);
     set("malformedTolerance", 0, 10000, out.malformed_per_minute);
     set("missedHeartbeats", 1, 20, out.missed_heartbeats);

@@ -26,7 +26,7 @@ using x509_ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 using key_ptr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
 constexpr int warn_days = 30;
-constexpr std::uintmax_t max_pem_size = 1024 * 1024;
+constexpr std::uintmax_t max_pem_size = std::uintmax_t{1024} * 1024;
 
 // Wipes the passphrase when the check is done, whichever way it ends.
 struct secret {

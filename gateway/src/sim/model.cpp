@@ -51,15 +51,12 @@ bool allowed(connection_state from, connection_state to) {
             return to == cs::initiated || to == cs::alerting || to == cs::connected ||
                    to == cs::queued || to == cs::hold;
         case cs::initiated:
-            return to == cs::connected || to == cs::null;
         case cs::alerting:
+        case cs::hold:
             return to == cs::connected || to == cs::null;
         case cs::connected:
             return to == cs::hold || to == cs::fail || to == cs::null;
-        case cs::hold:
-            return to == cs::connected || to == cs::null;
         case cs::queued:
-            return to == cs::null;
         case cs::fail:
             return to == cs::null;
     }
@@ -123,8 +120,11 @@ void switch_model::impl::build_devices() {
         for (const auto& m : members) {
             const device_state* d = find_device(m);
             if (d == nullptr || d->kind != device_kind::station) {
-                throw std::invalid_argument("pbx-sim: pickup group " + name + ": " + m +
-                                            " is not a station");
+                throw std::invalid_argument(std::string("pbx-sim: pickup group ")
+                                                .append(name)
+                                                .append(": ")
+                                                .append(m)
+                                                .append(" is not a station"));
             }
             group_of_.try_emplace(m, name);
         }

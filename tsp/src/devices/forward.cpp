@@ -59,7 +59,9 @@ LONG line_forward(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd, DWORD all_a
         if (fixed > total) return err(LINEERR_INVALPARAM);
         for (DWORD i = 0; i < n; ++i) {
             LINEFORWARD e{};
-            std::memcpy(&e, reinterpret_cast<const unsigned char*>(list) + 8 + i * stride, stride);
+            std::memcpy(&e,
+                        reinterpret_cast<const unsigned char*>(list) + 8 + std::size_t{i} * stride,
+                        stride);
             if (e.dwCallerAddressSize != 0) return err(LINEERR_INVALPARAM);  // no per-caller rules
             auto dest = read_var_string(list, static_cast<std::uint32_t>(fixed),
                                         e.dwDestAddressSize, e.dwDestAddressOffset);

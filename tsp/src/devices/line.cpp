@@ -333,9 +333,9 @@ LONG line_get_address_status(locked_provider& p, HDRVLINE hd, DWORD address_id,
             const DWORD stride = forward_entry_size(l->version);
             for (DWORD i = 0; i < entries; ++i) {
                 LINEFORWARD f{};
-                std::memcpy(&f, base + i * stride, stride);
+                std::memcpy(&f, base + std::size_t{i} * stride, stride);
                 if (f.dwDestAddressSize != 0) f.dwDestAddressOffset += at;
-                std::memcpy(base + i * stride, &f, stride);
+                std::memcpy(base + std::size_t{i} * stride, &f, stride);
             }
             w.set(&S::dwForwardNumEntries, entries);
         }

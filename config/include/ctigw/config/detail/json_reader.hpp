@@ -52,7 +52,7 @@ std::string quote(std::string_view s);
 diagnostic syntax_error(std::string_view text, const json::parse_error& e);
 
 /** Configuration files larger than this are refused unread. */
-inline constexpr std::uintmax_t max_config_file_size = 64 * 1024 * 1024;
+inline constexpr std::uintmax_t max_config_file_size = std::uintmax_t{64} * 1024 * 1024;
 
 /** A configuration file's text and the directory its relative paths are relative to. */
 struct config_file {
