@@ -109,7 +109,9 @@ class log_state {
     }
 
   private:
-    void apply(const config::logging_settings& s) {
+    // A copy: on Windows the default log file is filled in.
+    // NOLINTNEXTLINE(performance-unnecessary-value-param)
+    void apply(config::logging_settings s) {
 #if defined(_WIN32)
         // TAPISRV is a service: with no log file configured the log goes to
         // %ProgramData%\ctigw\logs (or the LogDirectory registry value), not to nowhere.
