@@ -101,6 +101,23 @@ LONG start_pickup(locked_provider& p, DRV_REQUESTID id, const line_ptr& l, HTAPI
     return static_cast<LONG>(id);
 }
 
+/// lineUnpark and a directed linePickup: DirectedPickupCall of the call at `dest` (a park orbit or
+/// an extension) to `l`. With `dest_is_caller` (a pickup, not an unpark) the new call names that
+/// extension as where it comes from.
+LONG directed_pickup(locked_provider& p, DRV_REQUESTID id, const line_ptr& l, HTAPICALL ht_call,
+                     LPHDRVCALL out_call, LPCWSTR dest, DWORD reason, const char* what,
+                     bool dest_is_caller) {
+    if (auto e = offered(*l, "DirectedPickupCall")) return e;
+    std::string device;
+    if (auto e = dialable(p, dest, device)) return e;
+    if (auto e = usable(p, *l)) return e;
+    svc::directed_pickup_call::params dp;
+    dp.device_to_be_picked_up = device;
+    dp.requesting_device = l->extension;
+    return start_pickup(p, id, l, ht_call, out_call, std::move(dp), reason, what,
+                        dest_is_caller ? device : "");
+}
+
 }  // namespace
 
 LONG unpark(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
@@ -109,15 +126,8 @@ LONG unpark(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD addres
     if (!l || l->removed()) return err(LINEERR_INVALLINEHANDLE);
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = offered(*l, "DirectedPickupCall")) return e;
-    std::string orbit;
-    if (auto e = dialable(p, dest, orbit)) return e;
-    if (auto e = usable(p, *l)) return e;
-    svc::directed_pickup_call::params dp;
-    dp.device_to_be_picked_up = orbit;
-    dp.requesting_device = l->extension;
-    return start_pickup(p, id, l, ht_call, out_call, std::move(dp), LINECALLREASON_UNPARK,
-                        "lineUnpark", "");
+    return directed_pickup(p, id, l, ht_call, out_call, dest, LINECALLREASON_UNPARK, "lineUnpark",
+                           false);
 }
 
 LONG pickup(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD address_id,
@@ -127,15 +137,8 @@ LONG pickup(locked_provider& p, DRV_REQUESTID id, HDRVLINE hd_line, DWORD addres
     if (address_id != 0) return err(LINEERR_INVALADDRESSID);
     if (out_call == nullptr) return err(LINEERR_INVALPOINTER);
     if (dest != nullptr && dest[0] != 0) {
-        if (auto e = offered(*l, "DirectedPickupCall")) return e;
-        std::string device;
-        if (auto e = dialable(p, dest, device)) return e;
-        if (auto e = usable(p, *l)) return e;
-        svc::directed_pickup_call::params dp;
-        dp.device_to_be_picked_up = device;
-        dp.requesting_device = l->extension;
-        return start_pickup(p, id, l, ht_call, out_call, std::move(dp), LINECALLREASON_PICKUP,
-                            "linePickup", device);
+        return directed_pickup(p, id, l, ht_call, out_call, dest, LINECALLREASON_PICKUP,
+                               "linePickup", true);
     }
     // Group pickup: the given group, or the line's own (no call-waiting pickup).
     std::optional<std::string> group;
