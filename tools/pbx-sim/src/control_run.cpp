@@ -1,6 +1,6 @@
 // Running commands over time and from stdin: the scenario runner (one timer stepping through
 // the sorted commands) and the console reader (a reading thread posting each line to the
-// server's thread). Parsing and execution live in control.cpp.
+// server's thread). Parsing lives in control.cpp, execution in control_execute.cpp.
 #include <atomic>
 #include <boost/asio.hpp>
 #include <iostream>
