@@ -151,4 +151,10 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
 /// A random hex string (instance ids).
 std::string random_hex(std::size_t bytes);
 
+/// A CSTA error for a response (core.cpp); the message only when there is one.
+protocol::csta_error error(protocol::error_category c, std::string_view value,
+                           std::string message = {});
+/// The error of a request for a device outside the session's rights.
+protocol::csta_error privilege_violation(std::string_view what);
+
 }  // namespace ctigw::gateway::detail
