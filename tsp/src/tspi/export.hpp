@@ -42,13 +42,13 @@ void forget_failed_request(provider& prov, DRV_REQUESTID id) noexcept;
 
 /// The one guard around every TSPI line/phone export: runs `f` on the current provider — with the
 /// provider lock held when `f` takes the model (`locked_provider&`: the usual case), or on the
-/// `provider_state&` for the few operations that take the lock themselves (a close that waits for
-/// the dispatcher after unlocking, the dialogs). Without a provider a synchronous function answers
+/// `provider_state&` for the two that take the lock themselves (lineClose and phoneClose wait for
+/// the dispatcher after unlocking). Without a provider a synchronous function answers
 /// `uninitialized` and an asynchronous one `failed`; no exception crosses the export (`failed`).
-/// For an asynchronous function
-/// (`request` set) a synchronous failure — an error returned or an exception thrown — means
-/// TAPI expects no ASYNC_COMPLETION: a request the operation registered is forgotten unanswered,
-/// so that nothing (a late link completion, shutdown) completes it afterwards.
+/// For an asynchronous function (`request` set) a synchronous failure — an error returned or an
+/// exception thrown — means TAPI expects no ASYNC_COMPLETION: a request the operation registered is
+/// forgotten unanswered, so that nothing (a late link completion, shutdown) completes it
+/// afterwards.
 template <class F>
 LONG guarded_export(std::optional<DRV_REQUESTID> request, LONG failed, LONG uninitialized,
                     F&& f) noexcept {
