@@ -34,12 +34,7 @@ TEST_F(calls_test, setup_conference_add_remove_and_collapse) {
     const auto& cp = std::get<svc::conference_call::params>(sent());
     EXPECT_EQ(cp.held_call, (connection_id{"c1", "2002"}));
     EXPECT_EQ(cp.active_call, (connection_id{"c2", "2002"}));
-    svc::conference_call::result cr;
-    cr.conference_call = {"c1", "2002"};
-    cr.connections = {{connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
-                      {connection_id{"c1", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                      {connection_id{"c2", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                      {connection_id{"c2", "2003"}, connection_id{"c1", "2003"}, "2003"}};
+    const auto cr = conference_of_c1_and_c2();
     reply(ok<svc::conference_call>(cr));
     EXPECT_EQ(completions(add), std::vector<LONG>{0});
     EXPECT_EQ(seen("2002", true),

@@ -254,13 +254,7 @@ TEST_F(calls_test, link_loss_keeps_a_conference_the_truth_still_shows) {
     reply(ok<svc::make_call>({connection_id{"c2", "2002"}}));
     event("2002", ev_established({"c2", "2003"}, "2002", "2003", connection_state::connected));
     calls::add_to_conference(p(), rid(), conf, consult);
-    svc::conference_call::result cr;
-    cr.conference_call = {"c1", "2002"};
-    cr.connections = {{connection_id{"c1", "2001"}, connection_id{"c1", "2001"}, "2001"},
-                      {connection_id{"c1", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                      {connection_id{"c2", "2002"}, connection_id{"c1", "2002"}, "2002"},
-                      {connection_id{"c2", "2003"}, connection_id{"c1", "2003"}, "2003"}};
-    reply(ok<svc::conference_call>(cr));
+    reply(ok<svc::conference_call>(conference_of_c1_and_c2()));
     ASSERT_EQ(state_of(conf), DWORD{LINECALLSTATE_CONNECTED});
     link().go_down();
     clear_messages();
