@@ -236,6 +236,35 @@ TEST_F(configCheck, EmptyDeviceOptionsWithoutEndpointAreJustACheck) {
     EXPECT_TRUE(logged("no configuration at")) << log_text();
 }
 
+TEST_F(configWrite, CheckOnlyValidatesTheOptionsAndWritesNothing) {
+    const fs::path file = dir / "ctigw.json";
+    EXPECT_EQ(run_args({"config", "--check-only", "--config", file.string(), "--endpoint", endpoint,
+                        "--lines", "2001-2003", "--token-file", "token.txt"}),
+              0)
+        << log_text();
+    EXPECT_FALSE(fs::exists(file));
+    EXPECT_NE(log_text().find("valid configuration for " + file.string() + ": 3 lines, 0 phones"),
+              std::string::npos)
+        << log_text();
+    // A refused one fails the same way as without --check-only.
+    EXPECT_EQ(run_args({"config", "--config", file.string(), "--check-only", "--endpoint",
+                        "http://pbx", "--lines", "2001", "--token-file", "token.txt"}),
+              1);
+    EXPECT_FALSE(fs::exists(file));
+}
+
+TEST_F(configCheck, CheckOnlyOfAnExistingFileIsTheCheck) {
+    const fs::path file = dir / "ctigw.json";
+    write(file,
+          "{ \"switch\": { \"endpoints\": [\"wss://pbx\"], \"auth\": {\"tokenEnv\": \"T\"} },\n"
+          "  \"devices\": { \"lines\": [\"2001\"] } }\n");
+    EXPECT_EQ(run_args({"config", "--check-only", "--config", file.string()}), 0) << log_text();
+    EXPECT_NE(log_text().find("is valid: 1 lines"), std::string::npos) << log_text();
+    write(file, "{ \"switch\": 1 }\n");
+    EXPECT_EQ(run_args({"config", "--check-only", "--config", file.string()}), 1);
+    EXPECT_NE(log_text().find("is invalid"), std::string::npos) << log_text();
+}
+
 TEST_F(configWrite, AConfigPathEndingInASeparatorIsAUsageError) {
     EXPECT_EQ(run_args({"config", "--config", dir.string() + "/", "--endpoint", endpoint, "--lines",
                         "2001", "--token-file", "t.txt"}),

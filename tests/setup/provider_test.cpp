@@ -85,6 +85,7 @@ TEST_F(providerRemove, RemovesEveryEntryOfCtigwStaleDuplicatesToo) {
     EXPECT_EQ(tapi.removed, (std::vector<std::uint32_t>{3, 8}));
     EXPECT_TRUE(logged("removed provider 3")) << log_text();
     EXPECT_TRUE(logged("removed provider 8")) << log_text();
+    EXPECT_FALSE(logged("hint:")) << log_text();
 }
 
 TEST_F(providerRemove, NothingToRemoveIsSuccessWithoutCalls) {
@@ -102,6 +103,7 @@ TEST_F(providerRemove, AFailedRemoveFailsAndTheOthersAreStillRemoved) {
     EXPECT_TRUE(logged("lineRemoveProvider(3) failed: LINEERR_OPERATIONFAILED (0x80000048)"))
         << log_text();
     EXPECT_TRUE(logged("removed provider 8")) << log_text();
+    EXPECT_TRUE(logged("hint: remove it by hand")) << log_text();
 }
 
 TEST_F(providerRemove, AFailedListFails) {
@@ -110,6 +112,7 @@ TEST_F(providerRemove, AFailedListFails) {
     EXPECT_EQ(run_args({"provider", "remove"}), 1);
     EXPECT_TRUE(tapi.removed.empty());
     EXPECT_TRUE(logged("lineGetProviderList failed: LINEERR_OPERATIONFAILED")) << log_text();
+    EXPECT_TRUE(logged("hint: remove it by hand")) << log_text();
 }
 
 TEST_F(providerRemove, WithoutTapiFailsClearly) {

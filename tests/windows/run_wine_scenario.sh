@@ -16,12 +16,13 @@ pbxsim=$1 host_exe=$2 tsp=$3 scenario=$4 work=$5 trust=${6:-ca-file}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=wine_env.sh
 source "$here/wine_env.sh"
+# shellcheck source=sim_env.sh
+source "$here/sim_env.sh"
 
 rm -rf "$work"
 mkdir -p "$work/logs"
-sim_pid=
 cleanup() {
-  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  sim_stop
   wine_stop
 }
 trap cleanup EXIT
@@ -38,22 +39,10 @@ else
   run_host() { wine "$@"; }
 fi
 
-# The switch: TLS with fresh test certificates (CN/SAN localhost, 127.0.0.1), a random token.
-"$pbxsim" certs "$work/certs" >/dev/null
+# The switch (sim_env.sh) with a random token.
 export CTIGW_WINE_TOKEN="t-$RANDOM$RANDOM"
-"$pbxsim" --cert-dir "$work/certs" --listen 127.0.0.1:0 --control 127.0.0.1:0 \
-  --ready-file "$work/ready" --token-env CTIGW_WINE_TOKEN --stations 2001-2003 \
-  --no-console >"$work/pbxsim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 1 200); do
-  [[ -f "$work/ready" ]] && break
-  kill -0 "$sim_pid" 2>/dev/null || { echo "FAIL: the simulator exited"; cat "$work/pbxsim.log"; exit 1; }
-  sleep 0.1
-done
-[[ -f "$work/ready" ]] || { echo "FAIL: the simulator did not start"; cat "$work/pbxsim.log"; exit 1; }
-url=$(awk '$1=="url"{print $2}' "$work/ready")
-control=$(awk '$1=="control"{print $2}' "$work/ready")
-[[ -n "$url" && -n "$control" ]] || { echo "FAIL: bad ready file"; cat "$work/ready"; exit 1; }
+sim_start "$pbxsim" "$work" --token-env CTIGW_WINE_TOKEN
+url=$sim_url control=$sim_control
 
 # The administrator's config, in the Windows way (paths relative to the file itself).
 cp "$work/certs/ca.pem" "$work/ca.pem"

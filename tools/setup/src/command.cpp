@@ -119,7 +119,7 @@ int dispatch(const std::vector<std::string>& args, environment& env, const outpu
 
 std::string usage() {
     return R"(Usage: ctigw-setup provider add|remove|list
-       ctigw-setup config --config FILE [--endpoint URL --lines RANGES [--phones RANGES]
+       ctigw-setup config [--check-only] --config FILE [--endpoint URL --lines RANGES [--phones RANGES]
                           [--ca-file FILE] [--token-file FILE] [--server-name HOST]]
        ctigw-setup service-recovery NAME
        ctigw-setup --help
@@ -136,6 +136,7 @@ Commands:
 
 Options of config:
   --config FILE       The configuration file (required).
+  --check-only        Validate as above but write nothing (the installer's first step).
   --endpoint URL      The switch: wss://host[:port][/path].
   --lines RANGES      TAPI lines, comma-separated extensions and ranges: 2001,2100-2199.
                       Required with --endpoint.

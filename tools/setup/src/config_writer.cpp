@@ -37,6 +37,9 @@ struct config_options {
     std::string ca_file;
     std::string token_file;
     std::string server_name;
+    /// Validate only, write nothing: the installer runs this before it changes anything, so
+    /// that a refused configuration leaves an installed version as it was.
+    bool check_only = false;
 };
 
 struct option_spec {
@@ -59,6 +62,10 @@ std::string parse(const std::vector<std::string>& args, config_options& o) {
     std::vector<std::string_view> seen;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
+        if (arg == "--check-only") {
+            o.check_only = true;
+            continue;
+        }
         std::string_view inline_value;
         bool has_inline = false;
         if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
@@ -222,8 +229,14 @@ int write_config(const config_options& o, const output& out) {
         }
         return exit_code::failed;
     }
-    if (!write_file(path, text, out)) return exit_code::failed;
     const config::settings& s = *checked.value;
+    if (o.check_only) {
+        out.line("the installer's properties make a valid configuration for " + name + ": " +
+                 std::to_string(config::count(s.devices.lines)) + " lines, " +
+                 std::to_string(config::count(s.devices.phones)) + " phones (not written yet)");
+        return exit_code::ok;
+    }
+    if (!write_file(path, text, out)) return exit_code::failed;
     out.line("wrote " + name + ": " + std::to_string(config::count(s.devices.lines)) + " lines, " +
              std::to_string(config::count(s.devices.phones)) + " phones");
     return exit_code::ok;

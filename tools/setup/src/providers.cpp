@@ -70,10 +70,15 @@ int add(tapi_providers& tapi, const output& out) {
     return exit_code::failed;
 }
 
+constexpr std::string_view remove_hint =
+    "hint: remove it by hand (Phone and Modem, Advanced, ctigw, Remove) or retry with "
+    "`ctigw-setup provider remove`; TAPI reports a provider whose file is gone at every start";
+
 int remove(tapi_providers& tapi, const output& out) {
     std::vector<tapi_provider> providers;
     if (const std::uint32_t rc = tapi.list(providers); rc != 0) {
         out.line("cannot remove ctigw.tsp: lineGetProviderList failed: " + lineerr_name(rc));
+        out.line(std::string(remove_hint));
         return exit_code::failed;
     }
     // Every entry: a failed or interrupted install may have left a stale duplicate.
@@ -92,6 +97,7 @@ int remove(tapi_providers& tapi, const output& out) {
         }
     }
     if (found == 0) out.line("ctigw.tsp is not registered with TAPI; nothing to do");
+    if (result != exit_code::ok) out.line(std::string(remove_hint));
     return result;
 }
 
