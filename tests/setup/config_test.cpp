@@ -253,6 +253,36 @@ TEST_F(configWrite, CheckOnlyValidatesTheOptionsAndWritesNothing) {
     EXPECT_FALSE(fs::exists(file));
 }
 
+TEST_F(configWrite, UndoPutsThePreviousFileBackOrRemovesANewOne) {
+    const fs::path file = dir / "ctigw.json";
+    const std::vector<std::string> write_args = {"config",     "--config",     file.string(),
+                                                 "--endpoint", endpoint,       "--lines",
+                                                 "2001",       "--token-file", "t.txt"};
+    const std::vector<std::string> undo = {"config", "--undo", "--config", file.string()};
+    // No file before: the undo removes the written one.
+    ASSERT_EQ(run_args(write_args), 0) << log_text();
+    EXPECT_EQ(run_args(undo), 0) << log_text();
+    EXPECT_FALSE(fs::exists(file));
+    EXPECT_TRUE(logged("(there was none before)")) << log_text();
+    // An administrator's file replaced: the undo puts it back.
+    write(file, "// mine\n");
+    ASSERT_EQ(run_args(write_args), 0) << log_text();
+    EXPECT_EQ(run_args(undo), 0) << log_text();
+    EXPECT_EQ(read(file), "// mine\n");
+    EXPECT_FALSE(fs::exists(dir / "ctigw.json.bak"));
+    // A .bak from an earlier write is dropped by a write that replaces nothing, so that its undo
+    // does not resurrect it.
+    write(dir / "ctigw.json.bak", "// stale\n");
+    fs::remove(file);
+    ASSERT_EQ(run_args(write_args), 0) << log_text();
+    EXPECT_FALSE(fs::exists(dir / "ctigw.json.bak"));
+    EXPECT_EQ(run_args(undo), 0) << log_text();
+    EXPECT_FALSE(fs::exists(file));
+    // Nothing to undo: nothing done.
+    EXPECT_EQ(run_args(undo), 0) << log_text();
+    EXPECT_TRUE(log.empty()) << log_text();
+}
+
 TEST_F(configCheck, CheckOnlyOfAnExistingFileIsTheCheck) {
     const fs::path file = dir / "ctigw.json";
     write(file,

@@ -75,6 +75,8 @@ msi refused.log /i "$(wine_path "$msi")" "${switch_props[@]}"
 [[ $msi_rc -ne 0 ]] || fail "the installation succeeded although lineAddProvider failed"
 in_log refused.log "lineAddProvider(ctigw.tsp) failed: LINEERR_OPERATIONFAILED"
 nothing_installed "after the refused registration"
+# Not checked here: that the rollback takes back the ctigw.json it wrote (config --undo). Wine runs
+# rollback custom actions when they are scheduled, not on rollback; tests/setup covers the undo.
 
 echo "--- 2. a configuration the provider would refuse: the installation fails, with its errors"
 printf '{\n  "switch": { "endpoints": ["http://pbx:8080/csta"] },\n  "devices": { "lines": ["2001"] }\n}\n' \

@@ -119,7 +119,7 @@ int dispatch(const std::vector<std::string>& args, environment& env, const outpu
 
 std::string usage() {
     return R"(Usage: ctigw-setup provider add|remove|list
-       ctigw-setup config [--check-only] --config FILE [--endpoint URL --lines RANGES [--phones RANGES]
+       ctigw-setup config [--check-only|--undo] --config FILE [--endpoint URL --lines RANGES [--phones RANGES]
                           [--ca-file FILE] [--token-file FILE] [--server-name HOST]]
        ctigw-setup service-recovery NAME
        ctigw-setup --help
@@ -137,6 +137,8 @@ Commands:
 Options of config:
   --config FILE       The configuration file (required).
   --check-only        Validate as above but write nothing (the installer's first step).
+  --undo              Undo a write: FILE.bak back in place, else FILE removed (the installer's
+                      rollback; FILE.bak is kept only when a write replaced a file).
   --endpoint URL      The switch: wss://host[:port][/path].
   --lines RANGES      TAPI lines, comma-separated extensions and ranges: 2001,2100-2199.
                       Required with --endpoint.

@@ -40,6 +40,9 @@ struct config_options {
     /// Validate only, write nothing: the installer runs this before it changes anything, so
     /// that a refused configuration leaves an installed version as it was.
     bool check_only = false;
+    /// The installer's rollback of a write: FILE.bak back in place, or FILE removed when there
+    /// was none (write_file keeps FILE.bak exactly when it replaced a file).
+    bool undo = false;
 };
 
 struct option_spec {
@@ -62,8 +65,8 @@ std::string parse(const std::vector<std::string>& args, config_options& o) {
     std::vector<std::string_view> seen;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
-        if (arg == "--check-only") {
-            o.check_only = true;
+        if (arg == "--check-only" || arg == "--undo") {
+            (arg == "--undo" ? o.undo : o.check_only) = true;
             continue;
         }
         std::string_view inline_value;
@@ -182,6 +185,12 @@ bool write_file(const fs::path& path, const std::string& text, const output& out
             return false;
         }
         out.line("kept the previous " + name + " as " + shown(detail::from_path(bak)));
+    } else {
+        // A .bak left from an earlier write is not the previous file of this one: an undo must
+        // remove the new file, not bring back an older one.
+        fs::path bak = path;
+        bak += ".bak";
+        fs::remove(bak, ec);
     }
     fs::path tmp = path;
     tmp += ".tmp";
@@ -242,6 +251,29 @@ int write_config(const config_options& o, const output& out) {
     return exit_code::ok;
 }
 
+int undo_write(const config_options& o, const output& out) {
+    const fs::path path = detail::to_path(o.config);
+    fs::path bak = path;
+    bak += ".bak";
+    const std::string name = shown(o.config);
+    std::error_code ec;
+    if (fs::exists(bak, ec)) {
+        fs::rename(bak, path, ec);
+        if (ec) {
+            out.line("cannot put back the previous " + name + ": " + ec.message());
+            return exit_code::failed;
+        }
+        out.line("put back the previous " + name);
+    } else if (fs::exists(path, ec)) {
+        if (!fs::remove(path, ec) || ec) {
+            out.line("cannot remove " + name + ": " + ec.message());
+            return exit_code::failed;
+        }
+        out.line("removed " + name + " (there was none before)");
+    }
+    return exit_code::ok;
+}
+
 int check_config(const config_options& o, const output& out) {
     const fs::path path = detail::to_path(o.config);
     const std::string name = shown(o.config);
@@ -284,6 +316,7 @@ int config_command(const std::vector<std::string>& args, const output& out) {
         return usage_error(out,
                            "--config must name a file, not a folder: '" + shown(o.config) + "'");
     }
+    if (o.undo) return undo_write(o, out);
     if (o.endpoint.empty()) {
         // Writing half a configuration would hide the missing endpoint until the provider
         // starts; the installer passes either all of them or only --config.

@@ -59,6 +59,13 @@ std::wstring property(MSIHANDLE install, const wchar_t* name) {
 UINT run_property(MSIHANDLE install, const wchar_t* name) {
     try {
         const std::string data = ctigw::setup::win::to_utf8(property(install, name));
+        if (data.empty()) {
+            // Only a scheduling mistake (or Wine, which runs rollback actions when it schedules
+            // them, without their data): say so instead of printing the usage.
+            log_to_msi(install,
+                       "no command: property " + ctigw::setup::win::to_utf8(name) + " is empty");
+            return ERROR_SUCCESS;
+        }
         ctigw::setup::win::tapi32_providers tapi;
         ctigw::setup::win::scm_services services;
         ctigw::setup::environment env;
