@@ -15,7 +15,7 @@ export CCACHE_NOHASHDIR := true
 # and the cache is bounded.
 export CCACHE_MAXSIZE ?= 2G
 
-.PHONY: all bootstrap build asan tsan test-tsan win test-win test test-fast demo format format-check \
+.PHONY: perf all bootstrap build asan tsan test-tsan win test-win test test-fast demo format format-check \
         tidy tidy-check clean fuzz-long
 
 all: build
@@ -100,6 +100,14 @@ test: format-check build tidy-check asan win tsan
 FUZZ_SECONDS ?= 600
 fuzz-long: asan
 	cd $(ASAN_BUILD) && CTIGW_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -R '_fuzzer_run$$' -V -j 1
+
+# Client comparison (docs/performance.md): ctigw's pbx-link, a Node.js ws client and the floor on
+# the same stream from ctigw-firehose; tables in $(BUILD)/perf/summary.md, plots copied to
+# docs/images/perf/. Not part of `make test` (figures, not pass/fail).
+perf: build
+	@scripts/bootstrap --perf
+	python3 tools/bench/compare_clients.py --build $(BUILD) --out $(BUILD)/perf
+	mkdir -p docs/images/perf && cp $(BUILD)/perf/*.png docs/images/perf/
 
 demo: build
 	@scripts/demo $(BUILD)

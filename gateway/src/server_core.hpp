@@ -41,6 +41,8 @@ class session_base {
     virtual void close(std::uint16_t code, std::string reason) = 0;
     /// Closes the socket at once, no close handshake.
     virtual void drop() = 0;
+    /// Bytes queued and not yet written (server_stats::send_queue_bytes).
+    virtual std::size_t queued_bytes() const = 0;
 
     session_state state() const { return state_; }
 

@@ -63,6 +63,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
         }
     }
 
+    std::size_t queued_bytes() const override { return queued_bytes_; }
+
     void send(std::string frame) override {
         if (closed_ || close_code_) return;  // closing: nothing more goes out but the close
         queued_bytes_ += frame.size();
@@ -530,6 +532,9 @@ server_stats server::stats() const {
     server_stats st = impl_->core->stats;
     for (const auto& [id, s] : impl_->core->sessions) {
         if (s->client) ++st.sessions_by_client[s->client->name];
+        const std::size_t queued = s->queued_bytes();
+        st.send_queue_bytes += queued;
+        st.send_queue_bytes_max = std::max(st.send_queue_bytes_max, queued);
     }
     return st;
 }

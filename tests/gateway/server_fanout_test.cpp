@@ -1,6 +1,8 @@
 // One backend, many sessions (issue: "each event reaches exactly the sessions that monitor that
 // device"; "a slow session is closed by its own bounded queue without slowing the others"), and
 // the scale of a call centre: 200 sessions x 50 devices plus one TAPI server with 10,000.
+#include <chrono>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -110,6 +112,63 @@ TEST(GatewayFanOut, EachEventReachesExactlyTheSessionsMonitoringItsDevice) {
     EXPECT_EQ(st.events_sent, 2 * sup_seen.size());
     EXPECT_EQ(st.devices_monitored, 100U);
     EXPECT_EQ(st.monitors, 200U);
+}
+
+// The event_timestamps option: every event of one device event carries the same timestamp (it
+// is encoded once), RFC 3339 UTC with microseconds, taken when the gateway encoded it; off by
+// default. The queued-bytes figures are 0 once the clients have read everything.
+TEST(GatewayFanOut, EventTimestampsAreTheEncodingTimeInMicrosecondsWhenAskedFor) {
+    for (const bool stamped : {false, true}) {
+        server_options o;
+        o.event_timestamps = stamped;
+        const std::string first = "2000";
+        const std::string last = "2099";
+        std::vector<client> clients;
+        clients.push_back(make_client("a", token_for(1), device_set({{first, last}})));
+        clients.push_back(make_client("b", token_for(2), device_set({{first, last}})));
+        running_gateway gw(std::move(clients), o);
+        gateway_client a(gw.port());
+        gateway_client b(gw.port());
+        ASSERT_TRUE(a.login(token_for(1)));
+        ASSERT_TRUE(b.login(token_for(2)));
+        monitor_all(a, {"2001"});
+        monitor_all(b, {"2001"});
+        const auto before = std::chrono::system_clock::now();
+        call_between(gw, "2001", "2002");
+        a.call(svc::request_system_status::params{});
+        b.call(svc::request_system_status::params{});
+        const auto after = std::chrono::system_clock::now();
+        const auto stamps = [](gateway_client& c) {
+            std::vector<std::optional<std::string>> out;
+            for (const auto& m : c.take_events()) {
+                if (const auto* e = std::get_if<event_message>(&m); e && e->monitor_ref)
+                    out.push_back(e->timestamp);
+            }
+            return out;
+        };
+        const auto of_a = stamps(a);
+        ASSERT_FALSE(of_a.empty());
+        EXPECT_EQ(stamps(b), of_a);  // one encoding, the same stamp for every session
+        for (const auto& t : of_a) {
+            if (!stamped) {
+                EXPECT_FALSE(t.has_value()) << *t;
+                continue;
+            }
+            ASSERT_TRUE(t.has_value());
+            ASSERT_EQ(t->size(), 27U) << *t;  // 2026-12-05T19:40:00.123456Z
+            std::tm tm{};
+            ASSERT_NE(strptime(t->c_str(), "%Y-%m-%dT%H:%M:%S", &tm), nullptr) << *t;
+            EXPECT_EQ(t->at(19), '.');
+            EXPECT_EQ(t->back(), 'Z');
+            const auto us = std::chrono::microseconds(std::stol(t->substr(20, 6)));
+            const auto at = std::chrono::system_clock::from_time_t(timegm(&tm)) + us;
+            EXPECT_GE(at, std::chrono::floor<std::chrono::microseconds>(before)) << *t;
+            EXPECT_LE(at, after) << *t;
+        }
+        const auto st = gw.stats();
+        EXPECT_EQ(st.send_queue_bytes, 0U);
+        EXPECT_EQ(st.send_queue_bytes_max, 0U);
+    }
 }
 
 TEST(GatewayFanOut, ASlowSessionIsClosedByItsOwnQueueAndTheOthersCarryOn) {

@@ -1,13 +1,24 @@
-// ctigw-link-watch: connects a pbx-link to a running switch (e.g. `ctigw-pbxsim --load ...`),
-// monitors a range of devices and reports the events it receives. Used for load runs over TLS.
+// ctigw-link-watch: connects a pbx-link to a running switch (e.g. `ctigw-pbxsim --load ...` or
+// ctigw-firehose), monitors a range of devices and reports the events it receives. Used for load
+// runs over TLS and for the client comparison (tools/bench/compare-clients).
 //   ctigw-link-watch wss://127.0.0.1:8443/csta --ca certs/ca.pem --token-env TOKEN
-//                    --devices 2000-3999 --seconds 70
+//                    --devices 2000-3999 --seconds 70 [--warmup 2] [--latency-file F]
+// With --warmup W: W seconds after the link is live, a measurement window of --seconds starts;
+// the last line is "RESULT client=ctigw-pbx-link events=... events_per_s=... cpu_us_per_event=...
+// lat_p50_us=... lat_p99_us=... lat_max_us=..." (CPU of this process from getrusage; latency from
+// the events' timestamps, written by the switch at encoding, to their delivery to the callback).
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "ctigw/pbx_link/link.hpp"
 
@@ -16,9 +27,47 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
+/// Microseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.ffffffZ" (any number of fraction
+/// digits); -1 when it is not that.
+long long parse_timestamp_us(const std::string& t) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, n = 0;
+    if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
+        return -1;
+    long long us = 0;
+    int digits = 0;
+    if (static_cast<std::size_t>(n) < t.size() && t[static_cast<std::size_t>(n)] == '.') {
+        for (std::size_t i = static_cast<std::size_t>(n) + 1;
+             i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
+            if (digits < 6) {
+                us = us * 10 + (t[i] - '0');
+                ++digits;
+            }
+        }
+    }
+    while (digits++ < 6) us *= 10;
+    const auto day = std::chrono::sys_days{std::chrono::year{y} / mo / d};
+    return std::chrono::duration_cast<std::chrono::microseconds>(day.time_since_epoch()).count() +
+           ((h * 60LL + mi) * 60 + s) * 1000000LL + us;
+}
+
+long long now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+double cpu_seconds() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 struct counting : pbx_link::link_callbacks {
     std::atomic<std::uint64_t> events{0}, truths{0}, downs{0};
     std::atomic<bool> live{false};
+    std::atomic<bool> measuring{false};
+    std::vector<long long> latencies_us;  ///< only the delivery thread writes, while measuring
     void on_state(pbx_link::link_state, pbx_link::link_state, const std::string&) override {}
     void on_link_down(const pbx_link::link_down& d) override {
         ++downs;
@@ -27,14 +76,67 @@ struct counting : pbx_link::link_callbacks {
     }
     void on_device_truth(const pbx_link::device_truth&) override { ++truths; }
     void on_live() override { live = true; }
-    void on_event(const std::string&, const protocol::event_message&) override { ++events; }
+    void on_event(const std::string&, const protocol::event_message& e) override {
+        events.fetch_add(1, std::memory_order_relaxed);
+        if (e.timestamp && measuring.load(std::memory_order_relaxed)) {
+            const long long sent = parse_timestamp_us(*e.timestamp);
+            if (sent > 0) latencies_us.push_back(now_us() - sent);
+        }
+    }
 };
 
 int usage() {
     std::fprintf(stderr,
                  "usage: ctigw-link-watch URL --ca FILE (--token T | --token-env VAR) "
-                 "--devices FIRST-LAST [--seconds N]\n");
+                 "--devices FIRST-LAST [--seconds N] [--warmup W] [--latency-file F]\n");
     return 2;
+}
+
+/// The measurement window: `warmup` s after live, `seconds` s of events; the RESULT line.
+int measure(pbx_link::link& link, counting& cb, long warmup, long seconds,
+            const std::string& latency_file) {
+    const auto deadline = steady::now() + std::chrono::seconds(60);
+    while (!cb.live.load() && steady::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!cb.live.load()) {
+        std::fprintf(stderr, "ctigw-link-watch: the link did not go live within 60 s\n");
+        link.stop();
+        return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(warmup));
+    cb.latencies_us.reserve(4'000'000);
+    const auto e0 = cb.events.load();
+    const double c0 = cpu_seconds();
+    const auto t0 = steady::now();
+    cb.measuring = true;
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    cb.measuring = false;
+    const auto e1 = cb.events.load();
+    const double c1 = cpu_seconds();
+    const double wall = std::chrono::duration<double>(steady::now() - t0).count();
+    link.stop();  // joins the delivery thread: latencies_us is ours from here
+    auto& lat = cb.latencies_us;
+    std::sort(lat.begin(), lat.end());
+    const auto pct = [&](double p) {
+        return lat.empty()
+                   ? -1LL
+                   : lat[std::min(lat.size() - 1,
+                                  static_cast<std::size_t>(p * static_cast<double>(lat.size())))];
+    };
+    if (!latency_file.empty()) {
+        std::ofstream out(latency_file);
+        for (const auto l : lat) out << l << '\n';
+    }
+    const auto n = e1 - e0;
+    std::printf(
+        "RESULT client=ctigw-pbx-link events=%llu seconds=%.2f events_per_s=%.0f cpu_s=%.3f "
+        "cpu_us_per_event=%.3f lat_p50_us=%lld lat_p99_us=%lld lat_max_us=%lld "
+        "latency_samples=%zu link_downs=%llu\n",
+        static_cast<unsigned long long>(n), wall, static_cast<double>(n) / wall, c1 - c0,
+        n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n), pct(0.5), pct(0.99),
+        lat.empty() ? -1LL : lat.back(), lat.size(),
+        static_cast<unsigned long long>(cb.downs.load()));
+    return cb.downs.load() == 0 && n > 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -45,7 +147,8 @@ int main(int argc, char** argv) {
     auto ep = pbx_link::parse_endpoint(argv[1]);
     if (!ep) return usage();
     s.endpoints.push_back(*ep);
-    long first = 0, last = -1, seconds = 60;
+    long first = 0, last = -1, seconds = 60, warmup = -1;
+    std::string latency_file;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string opt = argv[i], val = argv[i + 1];
         if (opt == "--ca")
@@ -56,6 +159,10 @@ int main(int argc, char** argv) {
             s.token = std::getenv(val.c_str()) ? std::getenv(val.c_str()) : "";
         else if (opt == "--seconds")
             seconds = std::atol(val.c_str());
+        else if (opt == "--warmup")
+            warmup = std::atol(val.c_str());
+        else if (opt == "--latency-file")
+            latency_file = val;
         else if (opt == "--devices") {
             auto dash = val.find('-');
             if (dash == std::string::npos) return usage();
@@ -72,6 +179,7 @@ int main(int argc, char** argv) {
         if (level >= pbx_link::log_level::warn) std::fprintf(stderr, "%s\n", line.c_str());
     });
     link->start();
+    if (warmup >= 0) return measure(*link, cb, warmup, seconds, latency_file);
     const auto start = steady::now();
     std::uint64_t last_events = 0;
     for (long t = 1; t <= seconds; ++t) {

@@ -89,6 +89,10 @@ struct server_options {
     /// Per-session send queue; a client that lets it overflow is disconnected (close 4008).
     std::size_t send_queue_limit_bytes = 16 * 1024 * 1024;
     std::uint32_t max_batch_size = 5000;
+    /// Events carry `timestamp`: the gateway's clock when it encoded the event, RFC 3339 UTC
+    /// with microseconds (docs/protocol.md §4.2: informative). Off by default: ~30 bytes a frame.
+    /// The benchmarks turn it on to measure latency from the gateway to a client.
+    bool event_timestamps = false;
     /// Malformed frames tolerated within one minute before close 4000.
     std::uint32_t malformed_tolerance = 10;
     /// Sessions open at once; further connections are refused at the upgrade (503).
@@ -115,6 +119,10 @@ struct server_stats {
     std::uint64_t authentication_failures = 0;
     std::uint64_t access_refusals = 0;        ///< requests or monitors outside a client's rights
     std::uint64_t requests_rate_limited = 0;  ///< answered resourceBusy by the rate limit
+    /// Bytes queued to sessions and not yet written: in total, and the most one session has.
+    /// A source that must not outrun its clients (the benchmarks' firehose) paces on these.
+    std::size_t send_queue_bytes = 0;
+    std::size_t send_queue_bytes_max = 0;
     std::size_t devices_monitored = 0;  ///< distinct devices with at least one session monitor
     std::size_t monitors = 0;           ///< session monitors
     /// Authenticated sessions open now, per client name.

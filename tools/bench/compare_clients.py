@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Side by side, in one sitting: ctigw's pbx-link, a Node.js `ws` client and the floor reading the
+same event stream from ctigw-firehose over TLS on loopback (docs/performance.md).
+
+  tools/bench/compare_clients.py --build build [--out build/perf] [--runs 3] [--seconds 5]
+
+1. Throughput: the replay source as fast as the client takes it; the clients run one at a time,
+   alternating (link, node, link, node, ...); median of --runs.
+2. Latency at fixed rates (10,000 and 100,000 events/s, replay source): p50/p99/max from the
+   frame's timestamp (taken when the source builds the frame) to the client's callback.
+3. The floor: the same frames read with no I/O (ctigw-bench-floor: simdjson, ctigw's codec).
+
+Writes results.tsv (every run), summary.md (the tables, with ratios to the Node client) and
+throughput.png, cpu.png, latency.png (gnuplot) into --out. Needs nodejs and node-ws
+(scripts/bootstrap --perf).
+"""
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def parse_result(text):
+    for line in text.splitlines():
+        if line.startswith("RESULT "):
+            fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+            return fields
+    return None
+
+
+class Firehose:
+    def __init__(self, build, work, source, rate, stations):
+        self.ready = os.path.join(work, "ready")
+        if os.path.exists(self.ready):
+            os.remove(self.ready)
+        self.log = open(os.path.join(work, "firehose.log"), "a")
+        self.proc = subprocess.Popen(
+            [os.path.join(build, "tools/bench/ctigw-firehose"), "--source", source,
+             "--cert-dir", os.path.join(work, "certs"), "--token-file", os.path.join(work, "token.txt"),
+             "--stations", stations, "--rate", str(rate), "--ready-file", self.ready],
+            stdout=self.log, stderr=self.log)
+        for _ in range(100):
+            if os.path.exists(self.ready):
+                break
+            time.sleep(0.05)
+        with open(self.ready) as f:
+            self.url = f.read().split()[1]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=None):
+    env = dict(os.environ, CTIGW_BENCH_TOKEN=open(os.path.join(work, "token.txt")).read().strip(),
+               NODE_PATH="/usr/share/nodejs")
+    common = ["--ca", os.path.join(work, "certs/ca.pem"), "--token-env", "CTIGW_BENCH_TOKEN",
+              "--devices", stations, "--warmup", str(warmup), "--seconds", str(seconds)]
+    if latency_file:
+        common += ["--latency-file", latency_file]
+    if kind == "ctigw-pbx-link":
+        cmd = [os.path.join(build, "tools/bench/ctigw-link-watch"), url] + common
+    else:
+        cmd = ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "node/watch.js"), url] + common
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=warmup + seconds + 90)
+    r = parse_result(out.stdout)
+    if r is None:
+        sys.exit(f"{kind} gave no RESULT:\n{out.stdout}\n{out.stderr}")
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--stations", default="2000-3999")
+    ap.add_argument("--rates", default="10000,100000")
+    a = ap.parse_args()
+    out = a.out or os.path.join(a.build, "perf")
+    os.makedirs(out, exist_ok=True)
+    if not shutil.which("node"):
+        sys.exit("node not found: scripts/bootstrap --perf installs nodejs and node-ws")
+    work = tempfile.mkdtemp(prefix="ctigw-perf-")
+    subprocess.run([os.path.join(a.build, "tools/pbx-sim/ctigw-pbxsim"), "certs", os.path.join(work, "certs")],
+                   check=True, capture_output=True)
+    with open(os.path.join(work, "token.txt"), "w") as f:
+        f.write(f"bench-{os.getpid()}-{time.time_ns()}\n")
+
+    clients = ["ctigw-pbx-link", "node-ws"]
+    rows = []  # (test, client, run, fields)
+    for run in range(1, a.runs + 1):
+        for kind in (clients if run % 2 else list(reversed(clients))):
+            fh = Firehose(a.build, work, "replay", 0, a.stations)
+            try:
+                r = run_client(kind, a.build, work, fh.url, a.stations, a.warmup, a.seconds)
+            finally:
+                fh.stop()
+            rows.append(("max", kind, run, r))
+            print(f"max run {run} {kind}: {float(r['events_per_s']):,.0f} events/s, "
+                  f"{float(r['cpu_us_per_event']):.2f} us/event", flush=True)
+    latency_files = {}
+    for rate in [int(x) for x in a.rates.split(",") if x]:
+        for kind in clients:
+            fh = Firehose(a.build, work, "replay", rate, a.stations)
+            lf = os.path.join(out, f"latency-{kind}-{rate}.txt")
+            try:
+                r = run_client(kind, a.build, work, fh.url, a.stations, a.warmup, a.seconds, lf)
+            finally:
+                fh.stop()
+            latency_files[(kind, rate)] = lf
+            rows.append((f"rate{rate}", kind, 1, r))
+            print(f"rate {rate} {kind}: p50 {r['lat_p50_us']} us, p99 {r['lat_p99_us']} us, "
+                  f"max {r['lat_max_us']} us, {float(r['cpu_us_per_event']):.2f} us/event", flush=True)
+    floor = subprocess.run([os.path.join(a.build, "tools/bench/ctigw-bench-floor"), "1000000"],
+                           capture_output=True, text=True, check=True).stdout
+    for line in floor.splitlines():
+        r = parse_result(line)
+        if r:
+            rows.append(("floor", r["client"], 1, r))
+    shutil.rmtree(work, ignore_errors=True)
+
+    with open(os.path.join(out, "results.tsv"), "w") as f:
+        f.write("test\tclient\trun\tevents_per_s\tcpu_us_per_event\tlat_p50_us\tlat_p99_us\tlat_max_us\n")
+        for test, client, run, r in rows:
+            f.write(f"{test}\t{client}\t{run}\t{r.get('events_per_s')}\t{r.get('cpu_us_per_event')}\t"
+                    f"{r.get('lat_p50_us', '')}\t{r.get('lat_p99_us', '')}\t{r.get('lat_max_us', '')}\n")
+
+    def med(test, client, key):
+        vals = [float(r[key]) for t, c, _, r in rows if t == test and c == client]
+        return statistics.median(vals) if vals else float("nan")
+
+    node_eps = med("max", "node-ws", "events_per_s")
+    node_cpu = med("max", "node-ws", "cpu_us_per_event")
+    floor_cpu = med("floor", "floor-simdjson", "cpu_us_per_event")
+    lines = ["| client | events/s | × Node | CPU µs per event | × Node | × floor |", "|---|---:|---:|---:|---:|---:|"]
+    for c in clients:
+        eps = med("max", c, "events_per_s")
+        cpu = med("max", c, "cpu_us_per_event")
+        lines.append(f"| {c} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} |")
+    for c in ("floor-simdjson", "ctigw-codec-decode"):
+        eps = med("floor", c, "events_per_s")
+        cpu = med("floor", c, "cpu_us_per_event")
+        lines.append(f"| {c} (no I/O) | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} |")
+    lines += ["", "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per event |", "|---:|---|---:|---:|---:|---:|"]
+    for t, c, _, r in rows:
+        if t.startswith("rate"):
+            lines.append(f"| {int(t[4:]):,} | {c} | {r['lat_p50_us']} | {r['lat_p99_us']} | {r['lat_max_us']} | {float(r['cpu_us_per_event']):.2f} |")
+    summary = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write(summary)
+    print(summary)
+
+    if shutil.which("gnuplot"):
+        bars = os.path.join(out, "bars.dat")
+        with open(bars, "w") as f:
+            for c in clients:
+                f.write(f"{c} {med('max', c, 'events_per_s')} {med('max', c, 'cpu_us_per_event')}\n")
+            for c in ("floor-simdjson", "ctigw-codec-decode"):
+                f.write(f"{c} {med('floor', c, 'events_per_s')} {med('floor', c, 'cpu_us_per_event')}\n")
+        cdfs = []
+        for (kind, rate), lf in sorted(latency_files.items()):
+            vals = sorted(int(x) for x in open(lf) if x.strip())
+            if not vals:
+                continue
+            cdf = os.path.join(out, f"cdf-{kind}-{rate}.dat")
+            with open(cdf, "w") as f:
+                step = max(1, len(vals) // 2000)
+                for i in range(0, len(vals), step):
+                    f.write(f"{max(vals[i], 1)} {(i + 1) / len(vals)}\n")
+            cdfs.append((kind, rate, cdf))
+        plot = f"""
+set terminal pngcairo size 900,420 font ",10"
+set style fill solid 0.8
+set boxwidth 0.6
+set grid ytics
+set output '{out}/throughput.png'
+set title 'Events/s, as fast as each client takes them (replay source, TLS, loopback)'
+set ylabel 'events/s'
+plot '{bars}' every ::0::1 using 0:2:xtic(1) with boxes notitle
+set output '{out}/cpu.png'
+set title 'CPU microseconds per event (clients: whole process; floor: no I/O)'
+set ylabel 'µs per event'
+plot '{bars}' using 0:3:xtic(1) with boxes notitle
+set output '{out}/latency.png'
+set title 'Latency, frame built -> client callback (fixed rates)'
+set xlabel 'µs'
+set ylabel 'fraction of events'
+set logscale x
+set key bottom right
+plot """ + ", ".join(f"'{cdf}' using 1:2 with lines lw 2 title '{kind} at {rate:,}/s'" for kind, rate, cdf in cdfs) + "\n"
+        subprocess.run(["gnuplot"], input=plot, text=True, check=True)
+        print(f"plots: {out}/throughput.png, {out}/cpu.png, {out}/latency.png")
+
+
+if __name__ == "__main__":
+    main()
