@@ -6,6 +6,9 @@ same event stream from ctigw-firehose over TLS on loopback (docs/performance.md)
 
 1. Throughput: the replay source as fast as the client takes it; the clients run one at a time,
    alternating (link, node, link, node, ...); median of --runs.
+   ctigw-tsp is the whole TSP (ctigw-tsp-watch: TAPISRV's side of the exports, every line
+   open): its events are LINEEVENTs (about 1.8 per switch event in this mix; its RESULT line
+   also has frames_per_s, the switch events).
 2. Latency at fixed rates (10,000 and 100,000 events/s, replay source): p50/p99/max from the
    frame's timestamp (taken when the source builds the frame) to the client's callback.
 3. The floor: the same frames read with no I/O (ctigw-bench-floor: simdjson, ctigw's codec).
@@ -65,12 +68,16 @@ def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=N
                NODE_PATH="/usr/share/nodejs")
     common = ["--ca", os.path.join(work, "certs/ca.pem"), "--token-env", "CTIGW_BENCH_TOKEN",
               "--devices", stations, "--warmup", str(warmup), "--seconds", str(seconds)]
-    if latency_file:
-        common += ["--latency-file", latency_file]
+    # LINEEVENT carries no send time: the TSP's run has no latency file.
+    latency = ["--latency-file", latency_file] if latency_file else []
     if kind == "ctigw-pbx-link":
-        cmd = [os.path.join(build, "tools/bench/ctigw-link-watch"), url] + common
+        cmd = [os.path.join(build, "tools/bench/ctigw-link-watch"), url] + common + latency
+    elif kind == "ctigw-tsp":
+        cmd = [os.path.join(build, "tools/bench/ctigw-tsp-watch"), url] + common + [
+            "--dir", os.path.join(work, "tsp")]
     else:
-        cmd = ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "node/watch.js"), url] + common
+        cmd = ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "node/watch.js"),
+               url] + common + latency
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=warmup + seconds + 90)
     r = parse_result(out.stdout)
     if r is None:
@@ -98,7 +105,8 @@ def main():
     with open(os.path.join(work, "token.txt"), "w") as f:
         f.write(f"bench-{os.getpid()}-{time.time_ns()}\n")
 
-    clients = ["ctigw-pbx-link", "node-ws"]
+    # ctigw-tsp counts LINEEVENTs (TAPI messages), the others switch events.
+    clients = ["ctigw-pbx-link", "ctigw-tsp", "node-ws"]
     rows = []  # (test, client, run, fields)
     for run in range(1, a.runs + 1):
         for kind in (clients if run % 2 else list(reversed(clients))):
@@ -112,7 +120,7 @@ def main():
                   f"{float(r['cpu_us_per_event']):.2f} us/event", flush=True)
     latency_files = {}
     for rate in [int(x) for x in a.rates.split(",") if x]:
-        for kind in clients:
+        for kind in [c for c in clients if c != "ctigw-tsp"]:
             fh = Firehose(a.build, work, "replay", rate, a.stations)
             lf = os.path.join(out, f"latency-{kind}-{rate}.txt")
             try:
@@ -188,7 +196,7 @@ set grid ytics
 set output '{out}/throughput.png'
 set title 'Events/s, as fast as each client takes them (replay source, TLS, loopback)'
 set ylabel 'events/s'
-plot '{bars}' every ::0::1 using 0:2:xtic(1) with boxes notitle
+plot '{bars}' every ::0::2 using 0:2:xtic(1) with boxes notitle
 set output '{out}/cpu.png'
 set title 'CPU microseconds per event (clients: whole process; floor: no I/O)'
 set ylabel 'µs per event'

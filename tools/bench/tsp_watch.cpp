@@ -1,0 +1,231 @@
+// ctigw-tsp-watch: the whole path, wire to TAPI. Plays TAPISRV through the TSP's real exports
+// (libctigw-tsp.so loaded with dlopen, as ctigw-tapihost does) against a running switch such as
+// ctigw-firehose: EnumDevices, Init, every line opened with every call-state message selected;
+// LINE_NEWCALL gets a TAPI call handle as TAPISRV gives one, and a call that goes IDLE is closed
+// (TSPI_lineCloseCall, from a thread of ours as TAPISRV does after lineDeallocateCall). Then a
+// measurement window counts the LINEEVENTs delivered and the process's CPU; the RESULT line has
+// the same keys as ctigw-link-watch (events = LINEEVENTs), and frames_per_s: switch events,
+// counted as 5 per LINE_NEWCALL (each call of the firehose's mix is 5 events for its station).
+//   ctigw-tsp-watch wss://127.0.0.1:PORT/csta --ca ca.pem --token-env VAR --devices 2000-3999
+//                   [--warmup 2] [--seconds 5] [--tsp PATH] [--dir WORKDIR]
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ctigw/tapihost/loader.hpp"
+
+#ifndef CTIGW_TSP_LIBRARY
+#define CTIGW_TSP_LIBRARY "libctigw-tsp.so"
+#endif
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+double cpu_seconds() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// ---- what TAPI hears (the callbacks are plain function pointers: globals) ----
+
+std::atomic<std::uint64_t> g_events{0};
+std::atomic<std::uint64_t> g_in_service{0};
+std::atomic<std::uint64_t> g_new_calls{0};
+std::atomic<std::uintptr_t> g_next_htcall{1};
+
+/// Calls gone IDLE, closed by the closer thread (not from inside the TSP's callback).
+struct closer {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<HDRVCALL> calls;
+    bool stop = false;
+} g_closer;
+
+void CALLBACK line_event(HTAPILINE, HTAPICALL, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR) {
+    g_events.fetch_add(1, std::memory_order_relaxed);
+    if (msg == LINE_NEWCALL) {
+        g_new_calls.fetch_add(1, std::memory_order_relaxed);
+        // dwParam1: the TSP's hdCall; dwParam2: where TAPI writes its htCall.
+        *reinterpret_cast<HTAPICALL*>(p2) = reinterpret_cast<HTAPICALL>(g_next_htcall.fetch_add(1));
+    } else if (msg == LINE_LINEDEVSTATE && p1 == LINEDEVSTATE_INSERVICE) {
+        g_in_service.fetch_add(1);
+    }
+}
+
+// LINE_CALLSTATE carries hdCall only through the htCall we gave; the TSP's hdCall of a call is
+// what NEWCALL said. Keep htCall -> hdCall so that an IDLE call can be closed.
+std::mutex g_calls_mutex;
+std::vector<HDRVCALL> g_hd_of_ht(1, nullptr);
+
+void CALLBACK line_event_tracking(HTAPILINE l, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                                  DWORD_PTR p3) {
+    line_event(l, ht, msg, p1, p2, p3);
+    if (msg == LINE_NEWCALL) {
+        const auto h = reinterpret_cast<std::uintptr_t>(*reinterpret_cast<HTAPICALL*>(p2));
+        std::lock_guard lock(g_calls_mutex);
+        if (g_hd_of_ht.size() <= h) g_hd_of_ht.resize(h * 2 + 1, nullptr);
+        g_hd_of_ht[h] = reinterpret_cast<HDRVCALL>(p1);
+    } else if (msg == LINE_CALLSTATE && p1 == LINECALLSTATE_IDLE) {
+        HDRVCALL hd = nullptr;
+        {
+            std::lock_guard lock(g_calls_mutex);
+            const auto h = reinterpret_cast<std::uintptr_t>(ht);
+            if (h < g_hd_of_ht.size()) std::swap(hd, g_hd_of_ht[h]);
+        }
+        if (hd != nullptr) {
+            std::lock_guard lock(g_closer.mutex);
+            g_closer.calls.push_back(hd);
+            g_closer.wake.notify_one();
+        }
+    }
+}
+
+void CALLBACK line_create(HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
+void CALLBACK phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
+void CALLBACK completion(DRV_REQUESTID, LONG) {}
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: ctigw-tsp-watch URL --ca FILE --token-env VAR --devices FIRST-LAST "
+                 "[--warmup W] [--seconds S] [--tsp PATH] [--dir WORKDIR]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    const std::string url = argv[1];
+    std::string ca, token_env, tsp = CTIGW_TSP_LIBRARY;
+    long first = 0, last = -1, warmup = 2, seconds = 5;
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "ctigw-tsp-watch";
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string opt = argv[i], val = argv[i + 1];
+        if (opt == "--ca") {
+            ca = std::filesystem::absolute(val).string();
+        } else if (opt == "--token-env") {
+            token_env = val;
+        } else if (opt == "--devices") {
+            const auto dash = val.find('-');
+            if (dash == std::string::npos) return usage();
+            first = std::atol(val.substr(0, dash).c_str());
+            last = std::atol(val.substr(dash + 1).c_str());
+        } else if (opt == "--warmup") {
+            warmup = std::atol(val.c_str());
+        } else if (opt == "--seconds") {
+            seconds = std::atol(val.c_str());
+        } else if (opt == "--tsp") {
+            tsp = val;
+        } else if (opt == "--dir") {
+            dir = val;
+        } else {
+            return usage();
+        }
+    }
+    if (last < first || ca.empty() || token_env.empty()) return usage();
+    const auto lines = static_cast<std::size_t>(last - first + 1);
+    std::filesystem::create_directories(dir);
+    const auto config = dir / "ctigw.json";
+    std::ofstream(config) << "{\n  \"switch\": {\n    \"endpoints\": [\"" << url << "\"],\n"
+                          << "    \"tls\": { \"caFile\": \"" << ca << "\" },\n"
+                          << "    \"auth\": { \"tokenEnv\": \"" << token_env << "\" }\n  },\n"
+                          << "  \"devices\": { \"lines\": [\"" << first << "-" << last << "\"] },\n"
+                          << "  \"logging\": { \"file\": \"ctigw.log\", \"level\": \"warn\" }\n}\n";
+    ::setenv("CTIGW_CONFIG", config.c_str(), 1);
+
+    ctigw::tapihost::tsp_library lib;
+    if (auto err = lib.load(tsp); !err.empty()) {
+        std::fprintf(stderr, "%s\n", err.c_str());
+        return 1;
+    }
+    const auto& fn = lib.fn();
+    constexpr DWORD provider_id = 7, line_base = 0, phone_base = 1000000;
+    DWORD version = 0;
+    DWORD num_lines = 0, num_phones = 0, options = 0;
+    if (fn.lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 0x00020000, 0x00030001, &version) !=
+            0 ||
+        fn.providerEnumDevices(provider_id, &num_lines, &num_phones,
+                               reinterpret_cast<HPROVIDER>(std::uintptr_t{0x7a91}), line_create,
+                               phone_event) != 0 ||
+        num_lines != lines ||
+        fn.providerInit(version, provider_id, line_base, phone_base, num_lines, num_phones,
+                        completion, &options) != 0) {
+        std::fprintf(stderr, "ctigw-tsp-watch: the provider did not start (%lu lines)\n",
+                     static_cast<unsigned long>(num_lines));
+        return 1;
+    }
+    std::vector<HDRVLINE> hd(lines, nullptr);
+    for (std::size_t i = 0; i < lines; ++i) {
+        DWORD v = 0;
+        if (fn.lineNegotiateTSPIVersion(line_base + static_cast<DWORD>(i), 0x00020000, version,
+                                        &v) != 0 ||
+            fn.lineOpen(line_base + static_cast<DWORD>(i),
+                        reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(i + 1)), &hd[i], v,
+                        line_event_tracking) != 0 ||
+            fn.lineSetStatusMessages(hd[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE,
+                                     0) != 0) {
+            std::fprintf(stderr, "line %zu: open failed\n", i);
+            return 1;
+        }
+    }
+    std::thread closer_thread([&] {
+        std::unique_lock lock(g_closer.mutex);
+        for (;;) {
+            g_closer.wake.wait(lock, [] { return g_closer.stop || !g_closer.calls.empty(); });
+            if (g_closer.stop) return;
+            std::deque<HDRVCALL> batch;
+            batch.swap(g_closer.calls);
+            lock.unlock();
+            for (const auto c : batch) fn.lineCloseCall(c);
+            lock.lock();
+        }
+    });
+    // Events start once the link is live; warm up from the first one.
+    const auto deadline = steady::now() + std::chrono::seconds(60);
+    while (g_events.load() < lines + 1000 && steady::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::seconds(warmup));
+    const auto e0 = g_events.load();
+    const auto n0 = g_new_calls.load();
+    const double c0 = cpu_seconds();
+    const auto t0 = steady::now();
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    const auto e1 = g_events.load();
+    const auto n1 = g_new_calls.load();
+    const double c1 = cpu_seconds();
+    const double wall = std::chrono::duration<double>(steady::now() - t0).count();
+    const auto n = e1 - e0;
+    std::printf(
+        "RESULT client=ctigw-tsp events=%llu seconds=%.2f events_per_s=%.0f cpu_s=%.3f "
+        "cpu_us_per_event=%.3f lat_p50_us=-1 lat_p99_us=-1 lat_max_us=-1 "
+        "frames_per_s=%.0f lines_in_service=%llu\n",
+        static_cast<unsigned long long>(n), wall, static_cast<double>(n) / wall, c1 - c0,
+        n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n),
+        5.0 * static_cast<double>(n1 - n0) / wall,
+        static_cast<unsigned long long>(g_in_service.load()));
+    std::fflush(stdout);
+    {
+        std::lock_guard lock(g_closer.mutex);
+        g_closer.stop = true;
+        g_closer.wake.notify_one();
+    }
+    closer_thread.join();
+    for (auto h : hd) fn.lineClose(h);
+    fn.providerShutdown(version, provider_id);
+    return n > 0 ? 0 : 1;
+}
