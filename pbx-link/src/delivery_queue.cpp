@@ -17,22 +17,34 @@ delivery_queue::~delivery_queue() {
 void delivery_queue::start() {
     std::lock_guard lock(mutex_);
     if (thread_.joinable()) return;
-    finishing_ = false;
-    paused_ = false;
+    finishing_.store(false, std::memory_order_release);
+    paused_.store(false, std::memory_order_relaxed);
     thread_ = std::thread([this] { run(); });
     thread_id_ = thread_.get_id();
 }
 
 bool delivery_queue::push(item fn, bool essential) {
-    std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(fn), essential});
-    if (queue_.size() > peak_) peak_ = queue_.size();
-    cv_.notify_one();
-    if (queue_.size() >= limit_) {
-        paused_ = true;
-        return false;
+    bool wake = false;
+    bool accepted = true;
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back({std::move(fn), essential});
+        const auto backlog = pending_.fetch_add(1, std::memory_order_acq_rel) + 1;
+        if (backlog > peak_) peak_ = backlog;
+        if (backlog >= limit_) {
+            paused_.store(true, std::memory_order_release);
+            accepted = false;
+        }
+        // Only a waiting consumer needs a wake-up; a running one takes this item with the rest
+        // of the queue when its batch is done. Cleared here so that the next pushes before it
+        // wakes do not notify again.
+        if (waiting_) {
+            waiting_ = false;
+            wake = true;
+        }
     }
-    return true;
+    if (wake) cv_.notify_one();
+    return accepted;
 }
 
 void delivery_queue::finish() {
@@ -40,18 +52,13 @@ void delivery_queue::finish() {
     {
         std::lock_guard lock(mutex_);
         if (!thread_.joinable()) return;
-        finishing_ = true;
+        finishing_.store(true, std::memory_order_release);
         t = std::move(thread_);
-        cv_.notify_one();
     }
+    cv_.notify_one();
     t.join();
     std::lock_guard lock(mutex_);
     thread_id_ = {};
-}
-
-std::size_t delivery_queue::size() const {
-    std::lock_guard lock(mutex_);
-    return queue_.size();
 }
 
 std::size_t delivery_queue::peak() const {
@@ -59,36 +66,82 @@ std::size_t delivery_queue::peak() const {
     return peak_;
 }
 
-void delivery_queue::run() {
-    for (;;) {
-        entry e;
-        bool resume = false;
-        {
-            std::unique_lock lock(mutex_);
-            cv_.wait(lock, [&] { return !queue_.empty() || finishing_; });
-            if (queue_.empty()) return;  // finishing and drained
-            e = std::move(queue_.front());
-            queue_.pop_front();
-            if (finishing_ && !e.essential) continue;
-            if (paused_ && queue_.size() <= limit_ / 2) {
-                paused_ = false;
-                resume = true;
-            }
+bool delivery_queue::take(std::vector<entry>& batch) {
+    bool resume = false;
+    {
+        std::unique_lock lock(mutex_);
+        // A pause set by a push that raced with the last batch's per-item checks (which read
+        // paused_ without the lock) is seen here at the latest, before the thread can wait.
+        if (paused_.load(std::memory_order_relaxed) &&
+            pending_.load(std::memory_order_acquire) <= limit_ / 2) {
+            paused_.store(false, std::memory_order_relaxed);
+            resume = true;
         }
-        if (resume && on_resume_) {
-            try {
-                on_resume_();
-            } catch (...) {  // posting to the strand only allocates; keep the thread alive
-                if (log_) log_(log_level::error, "link: resuming the reading failed");
+        if (!resume) {
+            while (queue_.empty() && !finishing_.load(std::memory_order_relaxed)) {
+                waiting_ = true;
+                cv_.wait(lock);
             }
+            waiting_ = false;
+            if (queue_.empty()) return false;  // finishing and drained
+            batch.swap(queue_);                // queue_ gets the old batch's (empty) storage
+            batches_.fetch_add(1, std::memory_order_relaxed);
         }
+    }
+    if (resume && on_resume_) {
         try {
-            e.fn();
-        } catch (const std::exception& ex) {
-            if (log_) log_(log_level::error, std::string("link: a callback threw: ") + ex.what());
-        } catch (...) {
-            if (log_) log_(log_level::error, "link: a callback threw a non-standard exception");
+            on_resume_();
+        } catch (...) {  // posting to the strand only allocates; keep the thread alive
+            if (log_) log_(log_level::error, "link: resuming the reading failed");
         }
+    }
+    return true;  // a batch, or (after a resume) an empty one: the caller comes back
+}
+
+void delivery_queue::started_one() {
+    const auto left = pending_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left > limit_ / 2 || !paused_.load(std::memory_order_acquire)) return;
+    {
+        std::lock_guard lock(mutex_);
+        // A push may have raised the backlog again since; then a later item resumes.
+        if (!paused_.load(std::memory_order_relaxed) ||
+            pending_.load(std::memory_order_acquire) > limit_ / 2)
+            return;
+        paused_.store(false, std::memory_order_relaxed);
+    }
+    if (!on_resume_) return;
+    try {
+        on_resume_();
+    } catch (...) {  // posting to the strand only allocates; keep the thread alive
+        if (log_) log_(log_level::error, "link: resuming the reading failed");
+    }
+}
+
+void delivery_queue::run_item(entry& e) {
+    try {
+        e.fn();
+    } catch (const std::exception& ex) {
+        if (log_) log_(log_level::error, std::string("link: a callback threw: ") + ex.what());
+    } catch (...) {
+        if (log_) log_(log_level::error, "link: a callback threw a non-standard exception");
+    }
+}
+
+void delivery_queue::run() {
+    std::vector<entry> batch;
+    while (take(batch)) {
+        for (auto& e : batch) {
+            // Checked per item: finish() may begin in the middle of a batch.
+            if (finishing_.load(std::memory_order_acquire) && !e.essential) {
+                pending_.fetch_sub(1, std::memory_order_acq_rel);
+                e.fn = nullptr;
+                continue;
+            }
+            started_one();
+            run_item(e);
+            e.fn = nullptr;  // its captures go now, as when items were taken one at a time
+        }
+        batch.clear();  // keeps the storage: the next swap hands it to the producer
     }
 }
 

@@ -35,15 +35,24 @@ void beast_link::internal_error(const char* what, const char* error) noexcept {
 }
 
 link_figures beast_link::figures() const {
-    std::lock_guard lock(fig_mutex_);
-    link_figures f = fig_;
+    link_figures f;
+    {
+        std::lock_guard lock(fig_mutex_);
+        f = fig_;
+    }
+    // The per-event figures come from the strand's atomics (not under fig_mutex_): they may be
+    // a few events newer than the rest of the snapshot.
+    f.events = events_.load(std::memory_order_relaxed);
+    f.unknown_messages = unknown_messages_.load(std::memory_order_relaxed);
     f.delivery_queue = delivery_.size();
     const auto now_s =
         std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
     std::uint64_t n = 0;
-    for (const auto& [sec, count] : rate_) {
-        // the last 4 complete seconds
-        if (sec >= now_s - 4 && sec < now_s) n += count;
+    for (const auto& slot : rate_) {
+        // The last 4 complete seconds. Acquire: a slot showing a new second shows its zeroed (or
+        // since counted) count, never the count of the second it replaced.
+        const auto sec = slot.second.load(std::memory_order_acquire);
+        if (sec >= now_s - 4 && sec < now_s) n += slot.count.load(std::memory_order_relaxed);
     }
     f.events_per_second = static_cast<double>(n) / 4.0;
     return f;
@@ -52,19 +61,20 @@ link_figures beast_link::figures() const {
 void beast_link::count_event() {
     const auto sec =
         std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
-    update([&](link_figures& f) {
-        ++f.events;
-        auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
-        if (slot.first != sec) slot = {sec, 0};
-        ++slot.second;
-    });
+    events_.fetch_add(1, std::memory_order_relaxed);
+    auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
+    if (slot.second.load(std::memory_order_relaxed) != sec) {
+        // The slot last held a second 8 (or more) ago: zero it, then publish the new second.
+        slot.count.store(0, std::memory_order_relaxed);
+        slot.second.store(sec, std::memory_order_release);
+    }
+    slot.count.fetch_add(1, std::memory_order_relaxed);
 }
 
 void beast_link::update_codec_figures() {
     const auto& s = codec_->stats();
-    update([&](link_figures& f) {
-        f.unknown_messages = s.unknown_events + s.unknown_members + s.unknown_enum_values;
-    });
+    unknown_messages_.store(s.unknown_events + s.unknown_members + s.unknown_enum_values,
+                            std::memory_order_relaxed);
 }
 
 // ---- delivery ----

@@ -2,14 +2,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <future>
 #include <map>
 #include <random>
-#include <thread>
 
 #include "backoff.hpp"
-#include "delivery_queue.hpp"
 #include "endpoint.hpp"
 #include "link_state_machine.hpp"
 #include "pbx_link/mock_link.hpp"
@@ -424,76 +420,6 @@ TEST(linkPin, Normalization) {
 TEST(linkEnumNames, AllNamed) {
     for (auto st : all_states) EXPECT_NE(to_string(st), "?");
     EXPECT_EQ(to_string(request_failure::backpressure), "backpressure");
-}
-
-// ---- delivery queue ----
-
-TEST(linkDeliveryQueue, PausesAtLimitAndResumesAtHalf) {
-    std::atomic<int> resumes{0};
-    delivery_queue q(4, [&] { ++resumes; }, {});
-    std::promise<void> gate;
-    auto gate_f = gate.get_future().share();
-    std::atomic<int> ran{0};
-    q.start();
-    EXPECT_TRUE(q.push(
-        [&, gate_f] {
-            gate_f.wait();
-            ++ran;
-        },
-        true));
-    // The first item blocks the consumer; fill up to the limit.
-    bool accepted = true;
-    int pushed = 1;
-    while (accepted) {
-        accepted = q.push([&] { ++ran; }, true);
-        ++pushed;
-        ASSERT_LT(pushed, 10);
-    }
-    EXPECT_GE(q.size(), 3u);
-    EXPECT_EQ(resumes.load(), 0);
-    gate.set_value();
-    q.finish();                    // drains: nothing dropped
-    EXPECT_EQ(resumes.load(), 1);  // once, when it fell to half
-    EXPECT_LE(q.peak(), 4u);
-    EXPECT_EQ(ran.load(), pushed);
-}
-
-TEST(linkDeliveryQueue, FinishRunsEssentialItemsOnly) {
-    delivery_queue q(100, {}, {});
-    std::promise<void> gate;
-    auto gate_f = gate.get_future().share();
-    std::atomic<int> essential{0}, other{0};
-    q.start();
-    q.push([gate_f] { gate_f.wait(); }, true);
-    for (int i = 0; i < 5; ++i) {
-        q.push([&] { ++other; }, false);
-        q.push([&] { ++essential; }, true);
-    }
-    std::thread releaser([&] {
-        std::this_thread::sleep_for(20ms);  // let finish() begin first; not an assertion
-        gate.set_value();
-    });
-    q.finish();
-    releaser.join();
-    EXPECT_EQ(essential.load(), 5);
-    EXPECT_LE(other.load(), 5);
-}
-
-TEST(linkDeliveryQueue, CallbackExceptionsAreContained) {
-    std::vector<std::string> log;
-    std::mutex m;
-    delivery_queue q(10, {}, [&](int, const std::string& l) {
-        std::lock_guard lock(m);
-        log.push_back(l);
-    });
-    std::atomic<int> after{0};
-    q.start();
-    q.push([] { throw std::runtime_error("boom"); }, true);
-    q.push([&] { ++after; }, true);
-    q.finish();
-    EXPECT_EQ(after.load(), 1);
-    ASSERT_EQ(log.size(), 1u);
-    EXPECT_THAT(log[0], ::testing::HasSubstr("boom"));
 }
 
 // ---- the test doubles compile and behave ----

@@ -9,12 +9,19 @@ dispatcher::~dispatcher() {
 }
 
 void dispatcher::push(work w) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
         queue_.push_back(std::move(w));
+        // A running thread takes this with the rest of the queue after its batch; only a waiting
+        // one needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
+        if (waiting_) {
+            waiting_ = false;
+            wake = true;
+        }
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
 }
 
 void dispatcher::stop() {
@@ -29,6 +36,7 @@ void dispatcher::stop() {
 
 void dispatcher::drain() {
     std::unique_lock lock(mutex_);
+    // busy_ covers the batch taken out of queue_: an empty queue alone is not "drained".
     idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
@@ -36,30 +44,31 @@ bool dispatcher::on_dispatcher_thread() const {
     return std::this_thread::get_id() == thread_.get_id();
 }
 
-std::uint64_t dispatcher::delivered() const {
-    std::lock_guard lock(mutex_);
-    return delivered_;
-}
-
 void dispatcher::run() {
+    std::vector<work> batch;
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) {
-            if (stopping_) break;
-            continue;
+        while (queue_.empty() && !stopping_) {
+            waiting_ = true;
+            wake_.wait(lock);
         }
-        auto w = std::move(queue_.front());
-        queue_.pop_front();
+        waiting_ = false;
+        if (queue_.empty()) break;  // stopping, and everything queued has run
+        batch.swap(queue_);         // queue_ gets the last batch's (empty) storage
         busy_ = true;
+        batches_.fetch_add(1, std::memory_order_relaxed);
         lock.unlock();
-        try {
-            w();
-        } catch (...) {  // a TAPI callback must not stop the queue
+        for (auto& w : batch) {
+            try {
+                w();
+            } catch (...) {  // a TAPI callback must not stop the queue
+            }
+            w = nullptr;  // its captures go now, as when callbacks were taken one at a time
+            delivered_.fetch_add(1, std::memory_order_relaxed);
         }
+        batch.clear();
         lock.lock();
         busy_ = false;
-        ++delivered_;
         if (queue_.empty()) idle_.notify_all();
     }
     idle_.notify_all();

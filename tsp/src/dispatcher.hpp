@@ -4,15 +4,21 @@
 // (per line and overall), and no TAPI callback ever runs under our lock or on a TAPISRV thread
 // that called into us.
 //
-// Thread safety: push() from any thread; stop() from any thread except the dispatcher's.
+// The dispatcher thread takes the whole queue per wake-up (one lock for a batch, not one per
+// callback) and runs the batch without the lock; push() wakes it only when it is waiting. The
+// batch counts as busy until its last callback has run, so drain() waits for it.
+//
+// Thread safety: push(), delivered(), batches() and on_dispatcher_thread() from any thread;
+// stop() and drain() from any thread except the dispatcher's.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace ctigw::tsp {
 
@@ -35,7 +41,10 @@ class dispatcher {
     void drain();
     /// True on the dispatcher thread.
     bool on_dispatcher_thread() const;
-    std::uint64_t delivered() const;
+    /// Callbacks run so far (counted as each one returns).
+    std::uint64_t delivered() const noexcept { return delivered_.load(std::memory_order_relaxed); }
+    /// How many batches the thread has taken (tests: one wake-up takes everything queued).
+    std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
 
   private:
     void run();
@@ -43,10 +52,12 @@ class dispatcher {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable idle_;
-    std::deque<work> queue_;
-    bool stopping_ = false;
-    bool busy_ = false;
-    std::uint64_t delivered_ = 0;
+    std::vector<work> queue_;  // mutex_; swapped with the thread's batch
+    bool stopping_ = false;    // mutex_
+    bool busy_ = false;        // mutex_: a batch is taken and not yet done
+    bool waiting_ = false;     // mutex_: the thread waits on wake_ (push() notifies)
+    std::atomic<std::uint64_t> delivered_{0};  // the dispatcher thread writes
+    std::atomic<std::uint64_t> batches_{0};    // the dispatcher thread writes
     std::thread thread_;
 };
 

@@ -1,0 +1,214 @@
+// The delivery queue: the bound and its resume point, essential items during finish(), taking
+// the whole queue per wake-up (the batch counts towards the bound until its items start).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "delivery_queue.hpp"
+
+namespace ctigw::pbx_link::detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+// ---- delivery queue ----
+
+TEST(linkDeliveryQueue, PausesAtLimitAndResumesAtHalf) {
+    std::atomic<int> resumes{0};
+    delivery_queue q(4, [&] { ++resumes; }, {});
+    std::promise<void> gate;
+    auto gate_f = gate.get_future().share();
+    std::atomic<int> ran{0};
+    q.start();
+    EXPECT_TRUE(q.push(
+        [&, gate_f] {
+            gate_f.wait();
+            ++ran;
+        },
+        true));
+    // The first item blocks the consumer; fill up to the limit.
+    bool accepted = true;
+    int pushed = 1;
+    while (accepted) {
+        accepted = q.push([&] { ++ran; }, true);
+        ++pushed;
+        ASSERT_LT(pushed, 10);
+    }
+    EXPECT_GE(q.size(), 3u);
+    EXPECT_EQ(resumes.load(), 0);
+    gate.set_value();
+    q.finish();                    // drains: nothing dropped
+    EXPECT_EQ(resumes.load(), 1);  // once, when it fell to half
+    EXPECT_LE(q.peak(), 4u);
+    EXPECT_EQ(ran.load(), pushed);
+}
+
+TEST(linkDeliveryQueue, FinishRunsEssentialItemsOnly) {
+    delivery_queue q(100, {}, {});
+    std::promise<void> gate;
+    auto gate_f = gate.get_future().share();
+    std::atomic<int> essential{0}, other{0};
+    q.start();
+    q.push([gate_f] { gate_f.wait(); }, true);
+    for (int i = 0; i < 5; ++i) {
+        q.push([&] { ++other; }, false);
+        q.push([&] { ++essential; }, true);
+    }
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(20ms);  // let finish() begin first; not an assertion
+        gate.set_value();
+    });
+    q.finish();
+    releaser.join();
+    EXPECT_EQ(essential.load(), 5);
+    EXPECT_LE(other.load(), 5);
+}
+
+TEST(linkDeliveryQueue, CallbackExceptionsAreContained) {
+    std::vector<std::string> log;
+    std::mutex m;
+    delivery_queue q(10, {}, [&](int, const std::string& l) {
+        std::lock_guard lock(m);
+        log.push_back(l);
+    });
+    std::atomic<int> after{0};
+    q.start();
+    q.push([] { throw std::runtime_error("boom"); }, true);
+    q.push([&] { ++after; }, true);
+    q.finish();
+    EXPECT_EQ(after.load(), 1);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_THAT(log[0], ::testing::HasSubstr("boom"));
+}
+
+TEST(linkDeliveryQueue, TakesTheWholeQueueInOneBatch) {
+    delivery_queue q(1000, {}, {});
+    std::promise<void> started, gate, last;
+    auto gate_f = gate.get_future().share();
+    std::vector<int> order;  // the delivery thread writes; read after `last`
+    q.start();
+    q.push(
+        [&started, gate_f] {
+            started.set_value();
+            gate_f.wait();
+        },
+        true);
+    started.get_future().wait();  // the consumer is inside the first item
+    const auto before = q.batches();
+    for (int i = 0; i < 100; ++i) {
+        EXPECT_TRUE(q.push(
+            [&order, &last, i] {
+                order.push_back(i);
+                if (i == 99) last.set_value();
+            },
+            false));
+    }
+    EXPECT_EQ(q.size(), 100u);
+    gate.set_value();
+    last.get_future().wait();
+    EXPECT_EQ(q.batches() - before, 1u);  // one wake-up took all 100
+    ASSERT_EQ(order.size(), 100u);
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+    q.finish();
+    EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(linkDeliveryQueue, TheTakenBatchCountsTowardsTheBound) {
+    std::atomic<int> resumes{0};
+    std::atomic<int> ran{0};
+    std::atomic<std::size_t> size_at_resume{0};
+    std::atomic<int> ran_at_resume{-1};
+    delivery_queue* qp = nullptr;
+    delivery_queue q(8,
+                     [&] {
+                         size_at_resume = qp->size();
+                         ran_at_resume = ran.load();
+                         ++resumes;
+                     },
+                     {});
+    qp = &q;
+    std::promise<void> started_a, gate_a, started_b, gate_b;
+    auto gate_a_f = gate_a.get_future().share();
+    auto gate_b_f = gate_b.get_future().share();
+    auto count = [&] { ++ran; };
+    q.start();
+    q.push(
+        [&started_a, gate_a_f] {
+            started_a.set_value();
+            gate_a_f.wait();
+        },
+        true);
+    started_a.get_future().wait();
+    // B and five more are queued behind A, then taken as one batch when A returns.
+    EXPECT_TRUE(q.push(
+        [&, gate_b_f] {
+            started_b.set_value();
+            gate_b_f.wait();
+            ++ran;
+        },
+        true));
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(q.push(count, true));
+    gate_a.set_value();
+    started_b.get_future().wait();
+    EXPECT_EQ(q.size(), 5u);  // five taken into the batch but not started: still the backlog
+    // Three more reach the limit of 8: the third push says "full".
+    EXPECT_TRUE(q.push(count, true));
+    EXPECT_TRUE(q.push(count, true));
+    EXPECT_FALSE(q.push(count, true));
+    EXPECT_EQ(q.size(), 8u);
+    EXPECT_EQ(q.peak(), 8u);
+    EXPECT_EQ(resumes.load(), 0);
+    gate_b.set_value();
+    q.finish();  // all essential: everything runs
+    EXPECT_EQ(ran.load(), 9);
+    EXPECT_EQ(resumes.load(), 1);          // once
+    EXPECT_LE(size_at_resume.load(), 4u);  // at half, not before
+    EXPECT_GE(ran_at_resume.load(), 4);    // B and at least three of the batch had run
+    EXPECT_EQ(q.peak(), 8u);
+}
+
+TEST(linkDeliveryQueue, FinishDuringABatchSkipsItsNonEssentialItems) {
+    delivery_queue q(100, {}, {});
+    std::promise<void> started_a, gate_a, started_b, gate_b;
+    auto gate_a_f = gate_a.get_future().share();
+    auto gate_b_f = gate_b.get_future().share();
+    std::atomic<int> essential{0}, other{0};
+    q.start();
+    q.push(
+        [&started_a, gate_a_f] {
+            started_a.set_value();
+            gate_a_f.wait();
+        },
+        true);
+    started_a.get_future().wait();
+    q.push(
+        [&started_b, gate_b_f] {
+            started_b.set_value();
+            gate_b_f.wait();
+        },
+        true);
+    for (int i = 0; i < 5; ++i) {
+        q.push([&] { ++other; }, false);
+        q.push([&] { ++essential; }, true);
+    }
+    gate_a.set_value();
+    started_b.get_future().wait();  // the ten are in the consumer's batch now
+    EXPECT_EQ(q.size(), 10u);
+    std::thread finisher([&] { q.finish(); });
+    while (!q.finishing()) std::this_thread::yield();
+    gate_b.set_value();
+    finisher.join();
+    EXPECT_EQ(essential.load(), 5);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(q.size(), 0u);  // skipped items left the backlog too
+}
+
+}  // namespace
+}  // namespace ctigw::pbx_link::detail

@@ -1,0 +1,113 @@
+// The dispatcher (the one road to TAPI): order, the whole queue per wake-up, drain() waiting for
+// the batch in flight, stop() running what was queued, exceptions contained.
+#include "dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace ctigw::tsp {
+namespace {
+
+/// Blocks the dispatcher inside a callback until release() (and says when it got there).
+struct gate {
+    std::promise<void> entered;
+    std::promise<void> open;
+    std::shared_future<void> opened = open.get_future().share();
+
+    dispatcher::work item() {
+        return [this] {
+            entered.set_value();
+            opened.wait();
+        };
+    }
+    void wait_entered() { entered.get_future().wait(); }
+    void release() { open.set_value(); }
+};
+
+TEST(tspDispatcher, TakesTheWholeQueueInOneBatchInOrder) {
+    dispatcher d;
+    gate g;
+    d.push(g.item());
+    g.wait_entered();
+    const auto before = d.batches();
+    std::vector<int> order;  // the dispatcher thread writes; read after drain()
+    for (int i = 0; i < 100; ++i) d.push([&order, i] { order.push_back(i); });
+    g.release();
+    d.drain();
+    EXPECT_EQ(d.batches() - before, 1u);  // one wake-up took all 100
+    ASSERT_EQ(order.size(), 100u);
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+    EXPECT_EQ(d.delivered(), 101u);
+}
+
+TEST(tspDispatcher, DrainWaitsForTheBatchInFlight) {
+    dispatcher d;
+    gate a, b;
+    d.push(a.item());
+    a.wait_entered();
+    // B and nine more are queued behind A, then taken as one batch: while B blocks, the queue
+    // itself is empty but nine callbacks are still to run.
+    std::atomic<int> ran{0};
+    d.push(b.item());
+    for (int i = 0; i < 9; ++i) d.push([&ran] { ++ran; });
+    a.release();
+    b.wait_entered();
+    std::atomic<bool> drained{false};
+    int ran_at_drain = -1;
+    std::thread drainer([&] {
+        d.drain();
+        ran_at_drain = ran.load();
+        drained = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to return too early
+    EXPECT_FALSE(drained.load());
+    b.release();
+    drainer.join();
+    EXPECT_EQ(ran_at_drain, 9);  // drain() returned only after the whole batch
+}
+
+TEST(tspDispatcher, StopRunsWhatWasQueuedAndRefusesMore) {
+    dispatcher d;
+    gate g;
+    std::atomic<int> ran{0};
+    d.push(g.item());
+    g.wait_entered();
+    for (int i = 0; i < 50; ++i) d.push([&ran] { ++ran; });
+    std::thread stopper([&] { d.stop(); });
+    g.release();
+    stopper.join();
+    EXPECT_EQ(ran.load(), 50);
+    d.push([&ran] { ++ran; });  // after stop(): dropped
+    d.drain();
+    EXPECT_EQ(ran.load(), 50);
+    EXPECT_EQ(d.delivered(), 51u);
+}
+
+TEST(tspDispatcher, ExceptionsDoNotStopTheBatch) {
+    dispatcher d;
+    gate g;
+    std::atomic<int> ran{0};
+    d.push(g.item());
+    g.wait_entered();
+    d.push([] { throw std::runtime_error("TAPI threw"); });
+    d.push([&ran] { ++ran; });
+    g.release();
+    d.drain();
+    EXPECT_EQ(ran.load(), 1);
+}
+
+TEST(tspDispatcher, OnDispatcherThreadOnlyThere) {
+    dispatcher d;
+    EXPECT_FALSE(d.on_dispatcher_thread());
+    std::promise<bool> inside;
+    d.push([&] { inside.set_value(d.on_dispatcher_thread()); });
+    EXPECT_TRUE(inside.get_future().get());
+}
+
+}  // namespace
+}  // namespace ctigw::tsp
