@@ -47,7 +47,7 @@ asan: bootstrap $(ASAN_BUILD)/CMakeCache.txt
 # ThreadSanitizer: clang, -O1 with line tables only (reports keep file:line, the build stays
 # cheap enough for every CI run), and only the tests of the threaded components: the link
 # against the simulator, the TSP (its link and dispatcher threads) and the gateway's server.
-TSAN_TESTS := pbx_link_sim_test tsp_test tsp_calls_test tsp_devices_test gateway_server_tests
+TSAN_TESTS := pbx_link_logic_test pbx_link_sim_test tsp_test tsp_calls_test tsp_devices_test gateway_server_tests
 $(TSAN_BUILD)/CMakeCache.txt: | bootstrap
 	CC=clang CXX=clang++ cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) $(LAUNCHER) \
 	  -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" \
