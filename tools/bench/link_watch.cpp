@@ -30,14 +30,18 @@ namespace {
 /// Microseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.ffffffZ" (any number of fraction
 /// digits); -1 when it is not that.
 long long parse_timestamp_us(const std::string& t) {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, n = 0;
-    if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
+    // Fixed layout, digits read by hand: sscanf cost 3% of this client's CPU.
+    if (t.size() < 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':')
         return -1;
+    const auto num = [&](std::size_t at, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
+        return v;
+    };
     long long us = 0;
     int digits = 0;
-    if (static_cast<std::size_t>(n) < t.size() && t[static_cast<std::size_t>(n)] == '.') {
-        for (std::size_t i = static_cast<std::size_t>(n) + 1;
-             i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
+    if (t[19] == '.') {
+        for (std::size_t i = 20; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
             if (digits < 6) {
                 us = us * 10 + (t[i] - '0');
                 ++digits;
@@ -45,9 +49,12 @@ long long parse_timestamp_us(const std::string& t) {
         }
     }
     while (digits++ < 6) us *= 10;
-    const auto day = std::chrono::sys_days{std::chrono::year{y} / mo / d};
+    const std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
+                                          std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                          std::chrono::day{static_cast<unsigned>(num(8, 2))}};
+    const auto day = std::chrono::sys_days{ymd};
     return std::chrono::duration_cast<std::chrono::microseconds>(day.time_since_epoch()).count() +
-           ((h * 60LL + mi) * 60 + s) * 1000000LL + us;
+           ((num(11, 2) * 60LL + num(14, 2)) * 60 + num(17, 2)) * 1000000LL + us;
 }
 
 long long now_us() {
