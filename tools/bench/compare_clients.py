@@ -140,27 +140,34 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
     with open(os.path.join(out, "results.tsv"), "w") as f:
-        f.write("test\tclient\trun\tevents_per_s\tcpu_us_per_event\tlat_p50_us\tlat_p99_us\tlat_max_us\n")
+        f.write("test\tclient\trun\tevents_per_s\tframes_per_s\tcpu_us_per_event\tlat_p50_us\tlat_p99_us\tlat_max_us\n")
         for test, client, run, r in rows:
-            f.write(f"{test}\t{client}\t{run}\t{r.get('events_per_s')}\t{r.get('cpu_us_per_event')}\t"
+            f.write(f"{test}\t{client}\t{run}\t{r.get('events_per_s')}\t{r.get('frames_per_s', r.get('events_per_s'))}\t{r.get('cpu_us_per_event')}\t"
                     f"{r.get('lat_p50_us', '')}\t{r.get('lat_p99_us', '')}\t{r.get('lat_max_us', '')}\n")
+
+    # Per switch event: the TSP's RESULT counts LINEEVENTs and says how many switch events
+    # (frames_per_s) they came from; the other clients count switch events.
+    for _, _, _, r in rows:
+        eps = float(r["events_per_s"])
+        r["switch_eps"] = float(r.get("frames_per_s", eps))
+        r["cpu_per_switch_event"] = float(r["cpu_us_per_event"]) * eps / r["switch_eps"] if r["switch_eps"] else float("nan")
 
     def med(test, client, key):
         vals = [float(r[key]) for t, c, _, r in rows if t == test and c == client]
         return statistics.median(vals) if vals else float("nan")
 
-    node_eps = med("max", "node-ws", "events_per_s")
-    node_cpu = med("max", "node-ws", "cpu_us_per_event")
-    floor_cpu = med("floor", "floor-simdjson", "cpu_us_per_event")
-    lines = ["| client | events/s | × Node | CPU µs per event | × Node | × floor |", "|---|---:|---:|---:|---:|---:|"]
-    for c in clients:
-        eps = med("max", c, "events_per_s")
-        cpu = med("max", c, "cpu_us_per_event")
-        lines.append(f"| {c} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} |")
-    for c in ("floor-simdjson", "ctigw-codec-decode"):
-        eps = med("floor", c, "events_per_s")
-        cpu = med("floor", c, "cpu_us_per_event")
-        lines.append(f"| {c} (no I/O) | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} |")
+    node_eps = med("max", "node-ws", "switch_eps")
+    node_cpu = med("max", "node-ws", "cpu_per_switch_event")
+    floor_cpu = med("floor", "floor-simdjson", "cpu_per_switch_event")
+    lines = ["| client | switch events/s | × Node | CPU µs per switch event | × Node | × floor | TAPI LINEEVENTs/s | CPU µs per LINEEVENT |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for test, c in [("max", c) for c in clients] + [("floor", "floor-simdjson"), ("floor", "ctigw-codec-decode")]:
+        eps = med(test, c, "switch_eps")
+        cpu = med(test, c, "cpu_per_switch_event")
+        tapi = (f"{med(test, c, 'events_per_s'):,.0f} | {med(test, c, 'cpu_us_per_event'):.2f}"
+                if c == "ctigw-tsp" else "— | —")
+        name = c + (" (no I/O)" if test == "floor" else "")
+        lines.append(f"| {name} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} | {tapi} |")
     lines += ["", "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per event |", "|---:|---|---:|---:|---:|---:|"]
     for t, c, _, r in rows:
         if t.startswith("rate"):
@@ -174,9 +181,9 @@ def main():
         bars = os.path.join(out, "bars.dat")
         with open(bars, "w") as f:
             for c in clients:
-                f.write(f"{c} {med('max', c, 'events_per_s')} {med('max', c, 'cpu_us_per_event')}\n")
+                f.write(f"{c} {med('max', c, 'switch_eps')} {med('max', c, 'cpu_per_switch_event')}\n")
             for c in ("floor-simdjson", "ctigw-codec-decode"):
-                f.write(f"{c} {med('floor', c, 'events_per_s')} {med('floor', c, 'cpu_us_per_event')}\n")
+                f.write(f"{c} {med('floor', c, 'switch_eps')} {med('floor', c, 'cpu_per_switch_event')}\n")
         cdfs = []
         for (kind, rate), lf in sorted(latency_files.items()):
             vals = sorted(int(x) for x in open(lf) if x.strip())
@@ -194,11 +201,11 @@ set style fill solid 0.8
 set boxwidth 0.6
 set grid ytics
 set output '{out}/throughput.png'
-set title 'Events/s, as fast as each client takes them (replay source, TLS, loopback)'
+set title 'Switch events/s, as fast as each client takes them (replay source, TLS, loopback)'
 set ylabel 'events/s'
 plot '{bars}' every ::0::2 using 0:2:xtic(1) with boxes notitle
 set output '{out}/cpu.png'
-set title 'CPU microseconds per event (clients: whole process; floor: no I/O)'
+set title 'CPU microseconds per switch event (clients: whole process; floor: no I/O)'
 set ylabel 'µs per event'
 plot '{bars}' using 0:3:xtic(1) with boxes notitle
 set output '{out}/latency.png'

@@ -6,6 +6,7 @@
 // Prints one RESULT line per reader (events_per_s and cpu_us_per_event on one thread).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> stations;
     for (long d = 0; d < stations_n; ++d) stations.push_back(std::to_string(2000 + d));
     const auto frames = ctigw::firehose::sample_frames(stations, count);
+    std::size_t smallest = ~std::size_t{0}, largest = 0, bytes = 0;
+    for (const auto& f : frames) {
+        smallest = std::min(smallest, f.size());
+        largest = std::max(largest, f.size());
+        bytes += f.size();
+    }
+    std::printf("frames: %zu, %zu-%zu bytes, mean %.0f\n", frames.size(), smallest, largest,
+                static_cast<double>(bytes) / static_cast<double>(frames.size()));
     std::vector<simdjson::padded_string> padded;
     padded.reserve(frames.size());
     for (const auto& f : frames) padded.emplace_back(f);
