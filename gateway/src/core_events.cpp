@@ -3,9 +3,9 @@
 // status and injected faults. Sessions and requests are in core.cpp.
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include "access_rules.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 #include "server_core.hpp"
 
 namespace ctigw::gateway::detail {
@@ -13,21 +13,6 @@ namespace ctigw::gateway::detail {
 using namespace protocol;
 
 namespace {
-
-/// "2026-12-05T19:40:00.123456Z": RFC 3339, UTC, microseconds (the event timestamps option).
-std::string utc_timestamp_us(std::chrono::system_clock::time_point t) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
-    const auto day = std::chrono::floor<std::chrono::days>(us);
-    const std::chrono::year_month_day ymd{std::chrono::sys_days{day}};
-    const std::chrono::hh_mm_ss hms{us - day};
-    char text[40];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  static_cast<int>(hms.subseconds().count()));
-    return text;
-}
 
 /// The callID an event is about, so that reordering keeps each call's events in order.
 std::string call_of(const event_body& body) {
@@ -135,7 +120,7 @@ void server_core::on_device_event(const std::string& device, const event_body& b
     // Encoded once; each session adds its own seq and monitorRef.
     auto tail = std::make_shared<const std::string>(encode_event_tail(
         body, options.event_timestamps
-                  ? std::optional(utc_timestamp_us(std::chrono::system_clock::now()))
+                  ? std::optional(format_timestamp(std::chrono::system_clock::now()))
                   : std::nullopt));
     ++stats.events_encoded;
     const auto version = event_since_version(body);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ctigw/protocol/codec.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 #include "firehose.hpp"
 
 namespace net = boost::asio;
@@ -119,20 +120,10 @@ std::vector<std::string> sample_frames(const std::vector<std::string>& stations,
 
 namespace {
 
-/// "2026-12-05T19:40:00.123456Z" for now.
+/// The current time as a timestamp, into the placeholder's place.
 void stamp_now(char* out) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    const auto day = std::chrono::floor<std::chrono::days>(us);
-    const std::chrono::year_month_day ymd{std::chrono::sys_days{day}};
-    const std::chrono::hh_mm_ss hms{us - day};
-    char text[40];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  static_cast<int>(hms.subseconds().count()));
-    std::memcpy(out, text, placeholder.size());
+    const std::string text = protocol::format_timestamp(std::chrono::system_clock::now());
+    std::memcpy(out, text.data(), placeholder.size());
 }
 
 /// Appends one unmasked text frame (server to client) holding `payload`.

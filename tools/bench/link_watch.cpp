@@ -7,8 +7,6 @@
 // the last line is "RESULT client=ctigw-pbx-link events=... events_per_s=... cpu_us_per_event=...
 // lat_p50_us=... lat_p99_us=... lat_max_us=..." (CPU of this process from getrusage; latency from
 // the events' timestamps, written by the switch at encoding, to their delivery to the callback).
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,53 +19,18 @@
 #include <vector>
 
 #include "ctigw/pbx_link/link.hpp"
+#include "ctigw/protocol/timestamp.hpp"
+#include "measure.hpp"
 
 using namespace ctigw;
 using steady = std::chrono::steady_clock;
 
 namespace {
 
-/// Microseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.ffffffZ" (any number of fraction
-/// digits); -1 when it is not that.
-long long parse_timestamp_us(const std::string& t) {
-    // Fixed layout, digits read by hand: sscanf cost 3% of this client's CPU.
-    if (t.size() < 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':')
-        return -1;
-    const auto num = [&](std::size_t at, std::size_t n) {
-        int v = 0;
-        for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
-        return v;
-    };
-    long long us = 0;
-    int digits = 0;
-    if (t[19] == '.') {
-        for (std::size_t i = 20; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
-            if (digits < 6) {
-                us = us * 10 + (t[i] - '0');
-                ++digits;
-            }
-        }
-    }
-    while (digits++ < 6) us *= 10;
-    const std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
-                                          std::chrono::month{static_cast<unsigned>(num(5, 2))},
-                                          std::chrono::day{static_cast<unsigned>(num(8, 2))}};
-    const auto day = std::chrono::sys_days{ymd};
-    return std::chrono::duration_cast<std::chrono::microseconds>(day.time_since_epoch()).count() +
-           ((num(11, 2) * 60LL + num(14, 2)) * 60 + num(17, 2)) * 1000000LL + us;
-}
-
 long long now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-double cpu_seconds() {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 struct counting : pbx_link::link_callbacks {
@@ -86,8 +49,8 @@ struct counting : pbx_link::link_callbacks {
     void on_event(const std::string&, const protocol::event_message& e) override {
         events.fetch_add(1, std::memory_order_relaxed);
         if (e.timestamp && measuring.load(std::memory_order_relaxed)) {
-            const long long sent = parse_timestamp_us(*e.timestamp);
-            if (sent > 0) latencies_us.push_back(now_us() - sent);
+            if (const auto sent = protocol::parse_timestamp_us(*e.timestamp))
+                latencies_us.push_back(now_us() - *sent);
         }
     }
 };
@@ -113,13 +76,13 @@ int measure(pbx_link::link& link, counting& cb, long warmup, long seconds,
     std::this_thread::sleep_for(std::chrono::seconds(warmup));
     cb.latencies_us.reserve(4'000'000);
     const auto e0 = cb.events.load();
-    const double c0 = cpu_seconds();
+    const double c0 = bench::cpu_seconds();
     const auto t0 = steady::now();
     cb.measuring = true;
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
     cb.measuring = false;
     const auto e1 = cb.events.load();
-    const double c1 = cpu_seconds();
+    const double c1 = bench::cpu_seconds();
     const double wall = std::chrono::duration<double>(steady::now() - t0).count();
     link.stop();  // joins the delivery thread: latencies_us is ours from here
     auto& lat = cb.latencies_us;

@@ -8,8 +8,6 @@
 // counted as 5 per LINE_NEWCALL (each call of the firehose's mix is 5 events for its station).
 //   ctigw-tsp-watch wss://127.0.0.1:PORT/csta --ca ca.pem --token-env VAR --devices 2000-3999
 //                   [--warmup 2] [--seconds 5] [--tsp PATH] [--dir WORKDIR]
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -25,6 +23,7 @@
 #include <vector>
 
 #include "ctigw/tapihost/loader.hpp"
+#include "measure.hpp"
 
 #ifndef CTIGW_TSP_LIBRARY
 #define CTIGW_TSP_LIBRARY "libctigw-tsp.so"
@@ -33,13 +32,6 @@
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-double cpu_seconds() {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 // ---- what TAPI hears (the callbacks are plain function pointers: globals) ----
 
@@ -202,12 +194,12 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(warmup));
     const auto e0 = g_events.load();
     const auto n0 = g_new_calls.load();
-    const double c0 = cpu_seconds();
+    const double c0 = ctigw::bench::cpu_seconds();
     const auto t0 = steady::now();
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
     const auto e1 = g_events.load();
     const auto n1 = g_new_calls.load();
-    const double c1 = cpu_seconds();
+    const double c1 = ctigw::bench::cpu_seconds();
     const double wall = std::chrono::duration<double>(steady::now() - t0).count();
     const auto n = e1 - e0;
     std::printf(

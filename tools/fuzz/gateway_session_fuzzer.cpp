@@ -27,6 +27,7 @@ struct fuzz_session final : gateway::detail::session_base {
     }
     void close(std::uint16_t, std::string) override { closed = true; }
     void drop() override { closed = true; }
+    std::size_t queued_bytes() const override { return 0; }  // every frame is "written" at once
     std::unique_ptr<protocol::codec> checker = protocol::make_json_codec();
     bool closed = false;
 };
