@@ -48,27 +48,21 @@ struct closer {
     bool stop = false;
 } g_closer;
 
-void CALLBACK line_event(HTAPILINE, HTAPICALL, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR) {
-    g_events.fetch_add(1, std::memory_order_relaxed);
-    if (msg == LINE_NEWCALL) {
-        g_new_calls.fetch_add(1, std::memory_order_relaxed);
-        // dwParam1: the TSP's hdCall; dwParam2: where TAPI writes its htCall.
-        *reinterpret_cast<HTAPICALL*>(p2) = reinterpret_cast<HTAPICALL>(g_next_htcall.fetch_add(1));
-    } else if (msg == LINE_LINEDEVSTATE && p1 == LINEDEVSTATE_INSERVICE) {
-        g_in_service.fetch_add(1);
-    }
-}
-
 // LINE_CALLSTATE carries hdCall only through the htCall we gave; the TSP's hdCall of a call is
 // what NEWCALL said. Keep htCall -> hdCall so that an IDLE call can be closed.
 std::mutex g_calls_mutex;
 std::vector<HDRVCALL> g_hd_of_ht(1, nullptr);
 
-void CALLBACK line_event_tracking(HTAPILINE l, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-                                  DWORD_PTR p3) {
-    line_event(l, ht, msg, p1, p2, p3);
-    if (msg == LINE_NEWCALL) {
-        const auto h = reinterpret_cast<std::uintptr_t>(*reinterpret_cast<HTAPICALL*>(p2));
+void CALLBACK line_event(HTAPILINE, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+                         DWORD_PTR) {
+    g_events.fetch_add(1, std::memory_order_relaxed);
+    if (msg == LINE_LINEDEVSTATE && p1 == LINEDEVSTATE_INSERVICE) {
+        g_in_service.fetch_add(1);
+    } else if (msg == LINE_NEWCALL) {
+        g_new_calls.fetch_add(1, std::memory_order_relaxed);
+        // dwParam1: the TSP's hdCall; dwParam2: where TAPI writes its htCall.
+        const auto h = g_next_htcall.fetch_add(1);
+        *reinterpret_cast<HTAPICALL*>(p2) = reinterpret_cast<HTAPICALL>(h);
         std::lock_guard lock(g_calls_mutex);
         if (g_hd_of_ht.size() <= h) g_hd_of_ht.resize(h * 2 + 1, nullptr);
         g_hd_of_ht[h] = reinterpret_cast<HDRVCALL>(p1);
@@ -168,7 +162,7 @@ int main(int argc, char** argv) {
                                         &v) != 0 ||
             fn.lineOpen(line_base + static_cast<DWORD>(i),
                         reinterpret_cast<HTAPILINE>(static_cast<std::uintptr_t>(i + 1)), &hd[i], v,
-                        line_event_tracking) != 0 ||
+                        line_event) != 0 ||
             fn.lineSetStatusMessages(hd[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE,
                                      0) != 0) {
             std::fprintf(stderr, "line %zu: open failed\n", i);

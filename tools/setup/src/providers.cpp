@@ -2,11 +2,13 @@
 // functions (never its registry keys). Adding is idempotent: the installer runs it on every
 // install and repair.
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ctigw/setup/setup.hpp"
+#include "ctigw/tapihost/names.hpp"
 #include "ctigw/tsp/tapi.hpp"
 #include "internal.hpp"
 
@@ -119,6 +121,16 @@ int list(tapi_providers& tapi, const output& out) {
 }
 
 }  // namespace
+
+std::string lineerr_name(std::uint32_t code) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(code));
+    // tapihost's table of tapi.h's names; a value it does not know comes back as a number.
+    const std::string name = tapihost::name_of(tapihost::family::line_error, code);
+    if ((code & 0xffff0000U) == 0x80000000U && name.rfind("0x", 0) != 0)
+        return "LINEERR_" + name + " (" + hex + ")";
+    return std::string("error ") + hex;
+}
 
 bool is_ctigw_provider(std::string_view file_name) {
     const auto sep = file_name.find_last_of("\\/:");

@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "ctigw/tapihost/wide.hpp"
 #include "win_api.hpp"
 
 int wmain(int argc, wchar_t** argv) {
     try {
         std::vector<std::string> args;
         args.reserve(static_cast<std::size_t>(argc > 1 ? argc - 1 : 0));
-        for (int i = 1; i < argc; ++i) args.push_back(ctigw::setup::win::to_utf8(argv[i]));
+        for (int i = 1; i < argc; ++i) args.push_back(ctigw::tapihost::from_wide(argv[i]));
         ctigw::setup::win::tapi32_providers tapi;
         ctigw::setup::win::scm_services services;
         ctigw::setup::environment env;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ctigw/tapihost/wide.hpp"
 #include "win_api.hpp"
 
 namespace {
@@ -36,7 +37,7 @@ std::wstring msi_literal(std::wstring_view text) {
 
 void log_to_msi(MSIHANDLE install, std::string_view line) {
     const std::wstring text =
-        msi_literal(ctigw::setup::win::to_wide("ctigw-setup: " + std::string(line)));
+        msi_literal(ctigw::tapihost::to_wide("ctigw-setup: " + std::string(line)));
     const MSIHANDLE record = ::MsiCreateRecord(0);
     if (record == 0) return;
     ::MsiRecordSetStringW(record, 0, text.c_str());
@@ -58,12 +59,12 @@ std::wstring property(MSIHANDLE install, const wchar_t* name) {
 /// Runs the command held by property `name` ('|' between arguments) with messages in the MSI log.
 UINT run_property(MSIHANDLE install, const wchar_t* name) {
     try {
-        const std::string data = ctigw::setup::win::to_utf8(property(install, name));
+        const std::string data = ctigw::tapihost::from_wide(property(install, name));
         if (data.empty()) {
             // Only a scheduling mistake (or Wine, which runs rollback actions when it schedules
             // them, without their data): say so instead of printing the usage.
             log_to_msi(install,
-                       "no command: property " + ctigw::setup::win::to_utf8(name) + " is empty");
+                       "no command: property " + ctigw::tapihost::from_wide(name) + " is empty");
             return ERROR_SUCCESS;
         }
         ctigw::setup::win::tapi32_providers tapi;

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "ctigw/tapihost/wide.hpp"
+
 namespace ctigw::setup::win {
 namespace {
 
@@ -20,32 +22,10 @@ std::uint32_t code(LONG rc) {
 
 }  // namespace
 
-std::string to_utf8(std::wstring_view text) {
-    if (text.empty()) return {};
-    const int n = ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
-                                        nullptr, 0, nullptr, nullptr);
-    std::string out(static_cast<std::size_t>(n > 0 ? n : 0), '\0');
-    if (n > 0)
-        ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n,
-                              nullptr, nullptr);
-    return out;
-}
-
-std::wstring to_wide(std::string_view text) {
-    if (text.empty()) return {};
-    const int n =
-        ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    std::wstring out(static_cast<std::size_t>(n > 0 ? n : 0), L'\0');
-    if (n > 0)
-        ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(),
-                              n);
-    return out;
-}
-
 std::uint32_t tapi32_providers::list(std::vector<tapi_provider>& out) {
     out.clear();
     // Grow the buffer to dwNeededSize (TAPI fills what fits and says how much it needs).
-    std::vector<std::byte> buffer(4096);
+    std::vector<unsigned char> buffer(4096);
     for (int attempt = 0; attempt < 4; ++attempt) {
         auto* list = reinterpret_cast<LINEPROVIDERLIST*>(buffer.data());
         std::memset(buffer.data(), 0, buffer.size());
@@ -66,15 +46,8 @@ std::uint32_t tapi32_providers::list(std::vector<tapi_provider>& out) {
             const auto& e = entries[i];
             tapi_provider p;
             p.permanent_id = e.dwPermanentProviderID;
-            if (e.dwProviderFilenameSize >= sizeof(wchar_t) &&
-                std::size_t{e.dwProviderFilenameOffset} + e.dwProviderFilenameSize <=
-                    list->dwUsedSize) {
-                const auto* name =
-                    reinterpret_cast<const wchar_t*>(buffer.data() + e.dwProviderFilenameOffset);
-                std::wstring_view view(name, e.dwProviderFilenameSize / sizeof(wchar_t));
-                while (!view.empty() && view.back() == L'\0') view.remove_suffix(1);
-                p.file_name = to_utf8(view);
-            }
+            p.file_name =
+                tapihost::var_string(buffer, e.dwProviderFilenameSize, e.dwProviderFilenameOffset);
             out.push_back(std::move(p));
         }
         return 0;
@@ -84,7 +57,7 @@ std::uint32_t tapi32_providers::list(std::vector<tapi_provider>& out) {
 
 std::uint32_t tapi32_providers::add(const std::string& file_name, std::uint32_t& permanent_id) {
     DWORD id = 0;
-    const LONG rc = ::lineAddProviderW(to_wide(file_name).c_str(), nullptr, &id);
+    const LONG rc = ::lineAddProviderW(tapihost::to_wide(file_name).c_str(), nullptr, &id);
     if (rc == 0) permanent_id = id;
     return code(rc);
 }
@@ -96,8 +69,8 @@ std::uint32_t tapi32_providers::remove(std::uint32_t permanent_id) {
 std::uint32_t scm_services::set_restart_on_failure(const std::string& service_name) {
     SC_HANDLE scm = ::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
     if (scm == nullptr) return ::GetLastError();
-    SC_HANDLE service =
-        ::OpenServiceW(scm, to_wide(service_name).c_str(), SERVICE_CHANGE_CONFIG | SERVICE_START);
+    SC_HANDLE service = ::OpenServiceW(scm, tapihost::to_wide(service_name).c_str(),
+                                       SERVICE_CHANGE_CONFIG | SERVICE_START);
     if (service == nullptr) {
         const DWORD e = ::GetLastError();
         ::CloseServiceHandle(scm);

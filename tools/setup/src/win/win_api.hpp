@@ -1,7 +1,8 @@
 // The Windows side of ctigw-setup: TAPI's provider functions over tapi32.dll and the service
 // recovery settings over the service control manager, behind the portable core's interfaces
-// (ctigw/setup/setup.hpp), plus UTF-16 conversions. Used by ctigw-setup.exe and the MSI custom
-// action DLL; each object is used by one thread at a time.
+// (ctigw/setup/setup.hpp), Used by ctigw-setup.exe and the MSI custom
+// action DLL; each object is used by one thread at a time. UTF-16 conversions: ctigw::tapihost's
+// to_wide / from_wide (ctigw/tapihost/wide.hpp).
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,5 @@ class scm_services final : public service_control {
   public:
     std::uint32_t set_restart_on_failure(const std::string& service_name) override;
 };
-
-std::string to_utf8(std::wstring_view text);
-std::wstring to_wide(std::string_view text);
 
 }  // namespace ctigw::setup::win
