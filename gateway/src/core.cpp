@@ -286,6 +286,8 @@ void server_core::execute(session_base& s, const request& r) {
         batch = p->monitor_refs.size();
     if (auto* p = std::get_if<svc::snapshot_device_batch::params>(&r.params))
         batch = p->devices.size();
+    if (auto* p = std::get_if<svc::get_device_status_batch::params>(&r.params))
+        batch = p->devices.size();
     if (batch > options.max_batch_size) {
         return send_response(
             s, response{r.id, index,
@@ -359,6 +361,7 @@ void server_core::execute(session_base& s, const request& r) {
             r.params);
     }
     if (index == service_index_v<svc::snapshot_device_batch>) return snapshot_batch(s, r);
+    if (index == service_index_v<svc::get_device_status_batch>) return status_batch(s, r);
     const auto needs =
         needs_of(r, [this](std::string_view call) { return backend.devices_in_call(call); });
     if (!allowed(needs, [&](std::string_view d) { return rights(s, d); })) {

@@ -144,6 +144,8 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
                                                                   const std::string& device);
     std::optional<protocol::csta_error> stop_monitor(session_base& s, const std::string& ref);
     void snapshot_batch(session_base& s, const protocol::request& r);
+    /// GetDeviceStatusBatch: every read through the backend's Get* services (status_batch.cpp).
+    void status_batch(session_base& s, const protocol::request& r);
 
     void send_event(session_base& s, const std::string& ref, const std::string& tail);
     void flush_reordered(session_base& s);

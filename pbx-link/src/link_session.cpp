@@ -30,9 +30,9 @@ void beast_link::on_ws_done(connection_base* c) {
     service_.reset();
     malformed_.clear();
     if (read_paused_) c->pause_reading();
-    // Every version this build speaks, newest first: a version-1 switch still serves us.
-    svc::hello::params hello{
-        {protocol_version, min_protocol_version}, settings_.client_name, std::string("0.1.0")};
+    // Every version this build speaks, newest first: an older switch still serves us.
+    svc::hello::params hello{{}, settings_.client_name, std::string("0.1.0")};
+    for (auto v = protocol_version; v >= min_protocol_version; --v) hello.versions.push_back(v);
     send_internal(service_params{std::in_place_index<service_index_v<svc::hello>>, hello},
                   [this, gen = generation_](request_outcome o) { on_hello(gen, std::move(o)); });
 }
@@ -59,6 +59,7 @@ void beast_link::on_hello(std::uint64_t gen, request_outcome o) {
     update([&](link_figures& f) {
         f.switch_instance = instance_;
         f.protocol_version = r.version;
+        f.max_batch_size = static_cast<std::uint32_t>(max_batch_);
     });
     sm_.dispatch(link_event::hello_done, "version " + std::to_string(r.version) + ", switch " +
                                              log_safe(r.switch_name) + ", instance " +

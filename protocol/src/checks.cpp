@@ -35,6 +35,17 @@ const char* check(const connection_list_entry& e) {
                : nullptr;
 }
 
+const char* check(const ringer_status& r) {
+    return check_volume(r.volume);
+}
+
+const char* check(const device_status_item& i) {
+    const bool read_something = !i.forwarding.empty() || i.do_not_disturb || i.display ||
+                                !i.hookswitches.empty() || i.ringer || !i.buttons.empty() ||
+                                !i.lamps.empty() || !i.errors.empty();
+    return i.error && read_something ? "an item carries either error or what was read" : nullptr;
+}
+
 namespace svc {
 
 const char* check(const hello::params& p) {
@@ -70,8 +81,15 @@ const char* check(const set_forwarding::params& p) {
 const char* check(const set_ringer_status::params& p) {
     return check_volume(p.volume);
 }
-const char* check(const get_ringer_status::result& r) {
-    return check_volume(r.volume);
+const char* check(const get_device_status_batch::params& p) {
+    if (p.devices.empty()) return "devices must list at least one device";
+    if (p.reads.empty()) return "reads must list at least one read";
+    for (std::size_t i = 0; i < p.reads.size(); ++i) {
+        for (std::size_t j = i + 1; j < p.reads.size(); ++j) {
+            if (p.reads[i] == p.reads[j]) return "reads lists a read twice";
+        }
+    }
+    return nullptr;
 }
 
 const char* check(const generate_digits::params& p) {

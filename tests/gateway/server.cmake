@@ -5,7 +5,7 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 ctigw_add_test(gateway_server_tests
   SOURCES server_access_test.cpp server_fanout_test.cpp server_backend_test.cpp
-          server_fixtures_test.cpp
+          server_fixtures_test.cpp server_status_batch_test.cpp
   LIBS ctigw::gateway_app ctigw::pbxsim Boost::boost OpenSSL::SSL OpenSSL::Crypto
        nlohmann_json::nlohmann_json)
 target_compile_definitions(gateway_server_tests PRIVATE

@@ -90,12 +90,14 @@ TEST(GatewayVersions, HelloPicksTheHighestCommonVersionAndRefusesNoCommonOne) {
     };
     EXPECT_EQ(version_for({1}), 1u);
     EXPECT_EQ(version_for({1, 2}), 2u);
-    EXPECT_EQ(version_for({7, 2, 1}), 2u);  // a future client still gets what both speak
+    EXPECT_EQ(version_for({2, 1}), 2u);
+    EXPECT_EQ(version_for({3, 2, 1}), 3u);
+    EXPECT_EQ(version_for({7, 3, 2, 1}), 3u);  // a future client still gets what both speak
 
     gateway_client none(gw.port());
     const auto r = none.call(svc::hello::params{{7}, "test", {}});
     EXPECT_EQ(error_of(r).value, error_values::unsupported_version);
-    EXPECT_NE(error_of(r).message.value_or("").find("versions 1 to 2"), std::string::npos);
+    EXPECT_NE(error_of(r).message.value_or("").find("versions 1 to 3"), std::string::npos);
     EXPECT_EQ(none.read_until_closed(), 4003);
 }
 

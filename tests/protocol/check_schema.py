@@ -59,6 +59,12 @@ SCHEMA_ONLY_INVALID = {
         {"type": "request", "id": "12", "service": "DirectedPickupCall", "params": {"requestingDevice": "2003"}},
     'response-batch-item-ref-and-error':
         {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001", "monitorRef": "m-2001", "error": {"category": "operation", "value": "generic"}}]}},
+    'request-status-batch-read-twice':
+        {"type": "request", "id": "150", "service": "GetDeviceStatusBatch", "params": {"devices": ["2002"], "reads": ["forwarding", "forwarding"]}},
+    'request-status-batch-no-reads':
+        {"type": "request", "id": "150", "service": "GetDeviceStatusBatch", "params": {"devices": ["2002"], "reads": []}},
+    'response-status-item-error-and-reads':
+        {"type": "response", "id": "150", "service": "GetDeviceStatusBatch", "result": {"results": [{"device": "2002", "error": {"category": "operation", "value": "invalidDeviceID"}, "doNotDisturbOn": False}]}},
     'response-batch-item-capabilities-with-error':
         {"type": "response", "id": "6", "service": "MonitorStartBatch", "result": {"results": [{"device": "2001", "error": {"category": "operation", "value": "generic"}, "capabilities": {"unsupported": ["AnswerCall"]}}]}},
     'response-batch-item-neither-ref-nor-error':

@@ -370,7 +370,7 @@ TEST(service_names, indices_and_names_agree) {
     EXPECT_EQ(event_count() + 1, std::variant_size_v<event_body>);
 }
 
-TEST(protocol_versions, agent_services_and_events_are_version_2_and_the_rest_version_1) {
+TEST(protocol_versions, every_service_and_event_carries_the_version_that_introduced_it) {
     EXPECT_EQ(service_since_version(service_index_v<svc::set_agent_state>), 2u);
     EXPECT_EQ(service_since_version(service_index_v<svc::get_agent_state>), 2u);
     EXPECT_EQ(service_since_version(service_index_v<svc::get_queue_statistics>), 2u);
@@ -383,7 +383,42 @@ TEST(protocol_versions, agent_services_and_events_are_version_2_and_the_rest_ver
     EXPECT_EQ(event_since_version(event_body{evt::unknown_event{"Future"}}), 1u);
     EXPECT_TRUE(is_agent_event(event_body{evt::agent_working_after_call{}}));
     EXPECT_FALSE(is_agent_event(event_body{evt::message_waiting{}}));
+    EXPECT_EQ(service_since_version(service_index_v<svc::get_device_status_batch>), 3u);
+    EXPECT_EQ(protocol_version, 3u);
     EXPECT_GT(protocol_version, min_protocol_version);
+}
+
+TEST_F(codec_test, a_status_batch_reads_each_kind_once_and_an_item_is_an_error_or_its_reads) {
+    expect_error(R"({"type":"request","id":"1","service":"GetDeviceStatusBatch","params":)"
+                 R"({"devices":["2001"],"reads":["ringer","ringer"]}})",
+                 decode_errc::invalid_value, "/params");
+    expect_error(R"({"type":"request","id":"1","service":"GetDeviceStatusBatch","params":)"
+                 R"({"devices":[],"reads":["ringer"]}})",
+                 decode_errc::invalid_value, "/params");
+    expect_error(R"({"type":"request","id":"1","service":"GetDeviceStatusBatch","params":)"
+                 R"({"devices":["2001"],"reads":["volume"]}})",
+                 decode_errc::invalid_value, "/params/reads/0");
+    expect_error(R"({"type":"response","id":"1","service":"GetDeviceStatusBatch","result":)"
+                 R"({"results":[{"device":"2001","error":{"category":"operation",)"
+                 R"("value":"invalidDeviceID"},"doNotDisturbOn":false}]}})",
+                 decode_errc::invalid_value, "/result/results/0");
+    expect_error(R"({"type":"response","id":"1","service":"GetDeviceStatusBatch","result":)"
+                 R"({"results":[{"device":"2001","ringer":{"ringMode":"ringing","volume":101}}]}})",
+                 decode_errc::invalid_value, "/result/results/0/ringer");
+    const auto m = expect_ok(
+        R"({"type":"response","id":"1","service":"GetDeviceStatusBatch","result":{"results":[)"
+        R"({"device":"2001","doNotDisturbOn":false,"lamps":[{"lamp":3,"lampMode":"wink"}],)"
+        R"("errors":[{"read":"display","error":{"category":"operation","value":"serviceNotSupported"}}]}]}})");
+    const auto& res = std::get<response>(m);
+    const auto& item =
+        std::get<svc::get_device_status_batch::result>(std::get<service_result>(res.outcome))
+            .results.at(0);
+    EXPECT_EQ(item.do_not_disturb, false);
+    ASSERT_EQ(item.lamps.size(), 1u);
+    EXPECT_EQ(item.lamps[0].mode, lamp_mode::wink);
+    ASSERT_EQ(item.errors.size(), 1u);
+    EXPECT_EQ(item.errors[0].read, status_read::display);
+    EXPECT_TRUE(item.forwarding.empty());
 }
 
 TEST_F(codec_test, a_password_and_a_reason_travel_only_with_the_state_they_belong_to) {

@@ -340,12 +340,21 @@ namespace {
 template <class S, class Impl, class P>
 protocol::response run_one(Impl& m, session_id session, const std::string& id, const P& params,
                            time_point now) {
-    auto r = m.serve(session, params, now);
-    if (auto* e = std::get_if<csta_error>(&r)) {
+    if constexpr (!requires { m.serve(session, params, now); }) {
+        // Served by the gateway from the per-device services (GetDeviceStatusBatch).
         ++m.stats_.requests_refused;
-        return protocol::make_error_response<S>(id, std::move(*e));
+        return protocol::make_error_response<S>(
+            id, csta_error{protocol::error_category::operation,
+                           std::string(protocol::error_values::service_not_supported),
+                           std::string(S::name) + " is served by the gateway, not the model"});
+    } else {
+        auto r = m.serve(session, params, now);
+        if (auto* e = std::get_if<csta_error>(&r)) {
+            ++m.stats_.requests_refused;
+            return protocol::make_error_response<S>(id, std::move(*e));
+        }
+        return protocol::make_response<S>(id, std::move(std::get<typename S::result>(r)));
     }
-    return protocol::make_response<S>(id, std::move(std::get<typename S::result>(r)));
 }
 
 template <class Impl, class... S>

@@ -173,6 +173,7 @@ struct link_figures {
     std::string endpoint;  ///< URL in use (or last tried)
     std::string switch_instance;
     std::uint32_t protocol_version = 0;  ///< negotiated in Hello; 0 before the first
+    std::uint32_t max_batch_size = 0;    ///< the switch's maxBatchSize (Hello); 0 before the first
     std::uint64_t connects = 0;
     std::uint64_t reconnects = 0;
     std::uint64_t resyncs = 0;

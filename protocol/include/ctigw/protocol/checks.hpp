@@ -13,6 +13,8 @@ namespace ctigw::protocol {
 
 const char* check(const connection_list_entry& e);
 const char* check(const agent_group_state& s);
+const char* check(const ringer_status& r);
+const char* check(const device_status_item& i);
 
 namespace svc {
 const char* check(const hello::params& p);
@@ -21,9 +23,9 @@ const char* check(const snapshot_item& i);
 const char* check(const directed_pickup_call::params& p);
 const char* check(const set_forwarding::params& p);
 const char* check(const set_ringer_status::params& p);
-const char* check(const get_ringer_status::result& r);
 const char* check(const generate_digits::params& p);
 const char* check(const set_agent_state::params& p);
+const char* check(const get_device_status_batch::params& p);
 }  // namespace svc
 
 namespace evt {

@@ -19,7 +19,7 @@ namespace ctigw::protocol {
 inline constexpr std::string_view subprotocol = "ctigw.csta.v1";
 /// protocol_version is what a peer of this build offers first and accepts at most;
 /// min_protocol_version the oldest it still speaks (docs/protocol.md §10).
-inline constexpr std::uint32_t protocol_version = 2;
+inline constexpr std::uint32_t protocol_version = 3;
 inline constexpr std::uint32_t min_protocol_version = 1;
 
 namespace detail {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ctigw/protocol/agent_services.hpp"
+#include "ctigw/protocol/status_services.hpp"
 #include "ctigw/protocol/types.hpp"
 
 namespace ctigw::protocol {
@@ -705,16 +706,7 @@ struct get_display {
         friend bool operator==(const params&, const params&) = default;
         static constexpr auto fields() { return std::tuple{req("device", &params::device)}; }
     };
-    struct result {
-        std::string text;  ///< rows*columns characters, row after row
-        std::uint32_t rows = 0;
-        std::uint32_t columns = 0;
-        friend bool operator==(const result&, const result&) = default;
-        static constexpr auto fields() {
-            return std::tuple{req("text", &result::text), req("rows", &result::rows),
-                              req("columns", &result::columns)};
-        }
-    };
+    using result = display_status;
 };
 
 struct set_hookswitch_status {
@@ -802,14 +794,7 @@ struct get_ringer_status {
         friend bool operator==(const params&, const params&) = default;
         static constexpr auto fields() { return std::tuple{req("device", &params::device)}; }
     };
-    struct result {
-        ringer_mode mode = ringer_mode::not_ringing;
-        std::optional<std::uint32_t> volume;
-        friend bool operator==(const result&, const result&) = default;
-        static constexpr auto fields() {
-            return std::tuple{req("ringMode", &result::mode), opt("volume", &result::volume)};
-        }
-    };
+    using result = ringer_status;
 };
 
 struct get_button_information {
@@ -837,20 +822,22 @@ struct get_button_information {
 /// also its index in service_params / service_result.
 template <class... S>
 struct service_list {};
-using all_services = service_list<
-    svc::hello, svc::authenticate, svc::request_system_status, svc::monitor_start,
-    svc::monitor_start_batch, svc::monitor_stop, svc::monitor_stop_batch, svc::snapshot_device,
-    svc::snapshot_device_batch, svc::snapshot_call, svc::get_switching_function_devices,
-    svc::make_call, svc::answer_call, svc::clear_connection, svc::clear_call, svc::hold_call,
-    svc::retrieve_call, svc::alternate_call, svc::reconnect_call, svc::consultation_call,
-    svc::transfer_call, svc::single_step_transfer, svc::conference_call,
-    svc::single_step_conference, svc::deflect_call, svc::directed_pickup_call,
-    svc::group_pickup_call, svc::park_call, svc::generate_digits, svc::associate_data,
-    svc::set_forwarding, svc::get_forwarding, svc::set_do_not_disturb, svc::get_do_not_disturb,
-    svc::set_message_waiting_indicator, svc::set_display, svc::get_display,
-    svc::set_hookswitch_status, svc::get_hookswitch_status, svc::set_lamp_mode, svc::get_lamp_mode,
-    svc::set_ringer_status, svc::get_ringer_status, svc::get_button_information,
-    svc::set_agent_state, svc::get_agent_state, svc::get_queue_statistics>;
+using all_services =
+    service_list<svc::hello, svc::authenticate, svc::request_system_status, svc::monitor_start,
+                 svc::monitor_start_batch, svc::monitor_stop, svc::monitor_stop_batch,
+                 svc::snapshot_device, svc::snapshot_device_batch, svc::snapshot_call,
+                 svc::get_switching_function_devices, svc::make_call, svc::answer_call,
+                 svc::clear_connection, svc::clear_call, svc::hold_call, svc::retrieve_call,
+                 svc::alternate_call, svc::reconnect_call, svc::consultation_call,
+                 svc::transfer_call, svc::single_step_transfer, svc::conference_call,
+                 svc::single_step_conference, svc::deflect_call, svc::directed_pickup_call,
+                 svc::group_pickup_call, svc::park_call, svc::generate_digits, svc::associate_data,
+                 svc::set_forwarding, svc::get_forwarding, svc::set_do_not_disturb,
+                 svc::get_do_not_disturb, svc::set_message_waiting_indicator, svc::set_display,
+                 svc::get_display, svc::set_hookswitch_status, svc::get_hookswitch_status,
+                 svc::set_lamp_mode, svc::get_lamp_mode, svc::set_ringer_status,
+                 svc::get_ringer_status, svc::get_button_information, svc::set_agent_state,
+                 svc::get_agent_state, svc::get_queue_statistics, svc::get_device_status_batch>;
 
 /// The protocol version that introduced a service: 1 unless it says otherwise.
 template <class S>

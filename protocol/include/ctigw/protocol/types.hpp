@@ -481,6 +481,29 @@ struct hookswitch_status {
     }
 };
 
+/// A phone's display (GetDisplay; GetDeviceStatusBatch's `display`).
+struct display_status {
+    std::string text;  ///< rows*columns characters, row after row
+    std::uint32_t rows = 0;
+    std::uint32_t columns = 0;
+    friend bool operator==(const display_status&, const display_status&) = default;
+    static constexpr auto fields() {
+        return std::tuple{req("text", &display_status::text), req("rows", &display_status::rows),
+                          req("columns", &display_status::columns)};
+    }
+};
+
+/// A phone's ringer (GetRingerStatus; GetDeviceStatusBatch's `ringer`).
+struct ringer_status {
+    ringer_mode mode = ringer_mode::not_ringing;
+    std::optional<std::uint32_t> volume;  ///< 0..100
+    friend bool operator==(const ringer_status&, const ringer_status&) = default;
+    static constexpr auto fields() {
+        return std::tuple{req("ringMode", &ringer_status::mode),
+                          opt("volume", &ringer_status::volume)};
+    }
+};
+
 /// What one device can do on this switch (MonitorStart result, MonitorItem): the services the
 /// switch will refuse for it. A list of what is missing, not of what works, so that an absent
 /// member (old switch) and services added later both mean "supported" (docs/protocol.md §3.3).

@@ -1,0 +1,196 @@
+// GetDeviceStatusBatch (docs/protocol.md §5.11), served by the gateway for every backend: each
+// read of each device becomes the backend's own Get* service (the same path a single GetForwarding
+// takes, with the same capabilities), and the answers are gathered into one response. A backend
+// needs nothing new, and a read it cannot do is an item error, never a failed batch.
+//
+// Thread safety: the gateway's io_context thread, like the rest of server_core.
+#include <algorithm>
+#include <memory>
+#include <type_traits>
+
+#include "access_rules.hpp"
+#include "server_core.hpp"
+
+namespace ctigw::gateway::detail {
+
+using namespace protocol;
+
+namespace {
+
+/// The Get* service of one read; lamps have none of their own (see read_lamps).
+template <class F>
+void with_service(status_read read, F&& f) {
+    switch (read) {
+        case status_read::forwarding:
+            return f(std::type_identity<svc::get_forwarding>{});
+        case status_read::do_not_disturb:
+            return f(std::type_identity<svc::get_do_not_disturb>{});
+        case status_read::display:
+            return f(std::type_identity<svc::get_display>{});
+        case status_read::hookswitch:
+            return f(std::type_identity<svc::get_hookswitch_status>{});
+        case status_read::ringer:
+            return f(std::type_identity<svc::get_ringer_status>{});
+        case status_read::buttons:
+        case status_read::lamps:
+            return f(std::type_identity<svc::get_button_information>{});
+    }
+}
+
+/// The Get* request of one device (GetButtonInformation: every button).
+template <class S>
+typename S::params params_of(const std::string& device) {
+    typename S::params p{};
+    p.device = device;
+    return p;
+}
+
+void store(device_status_item& item, svc::get_forwarding::result&& r) {
+    item.forwarding = std::move(r.forwarding);
+}
+void store(device_status_item& item, svc::get_do_not_disturb::result&& r) {
+    item.do_not_disturb = r.do_not_disturb_on;
+}
+void store(device_status_item& item, display_status&& r) {
+    item.display = std::move(r);
+}
+void store(device_status_item& item, svc::get_hookswitch_status::result&& r) {
+    item.hookswitches = std::move(r.hookswitches);
+}
+void store(device_status_item& item, ringer_status&& r) {
+    item.ringer = r;
+}
+void store(device_status_item& item, svc::get_button_information::result&& r) {
+    item.buttons = std::move(r.buttons);
+}
+
+/// One batch in progress: its items fill as the backend answers; the response goes when the last
+/// read is in (and not before every read was started: a backend may answer inside execute()).
+struct status_gather {
+    std::string id;
+    std::weak_ptr<session_base> session;
+    svc::get_device_status_batch::result out;
+    std::size_t pending = 0;
+    bool started = false;
+    bool sent = false;
+};
+
+/// GetLampMode of every lamp `buttons` names, into item `i`; one error per item is enough.
+template <class Finish>
+void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g, std::size_t i,
+                const std::vector<button_info>& buttons, const Finish& finish) {
+    const auto device = g->out.results[i].device;
+    const auto unsupported = backend.unsupported_services(device);
+    if (std::find(unsupported.begin(), unsupported.end(), svc::get_lamp_mode::name) !=
+        unsupported.end()) {
+        g->out.results[i].errors.push_back(
+            {status_read::lamps,
+             error(error_category::operation, error_values::service_not_supported,
+                   "GetLampMode is not supported for device " + device)});
+        return;
+    }
+    for (const auto& b : buttons) {
+        if (!b.lamp) continue;
+        ++g->pending;
+        backend.execute(request{g->id, svc::get_lamp_mode::params{device, *b.lamp}},
+                        [g, i, lamp = *b.lamp, finish](response res) {
+                            auto& it = g->out.results[i];
+                            if (auto* e = std::get_if<csta_error>(&res.outcome)) {
+                                const bool noted = std::any_of(
+                                    it.errors.begin(), it.errors.end(),
+                                    [](const auto& x) { return x.read == status_read::lamps; });
+                                if (!noted) it.errors.push_back({status_read::lamps, *e});
+                            } else {
+                                it.lamps.push_back({lamp, std::get<svc::get_lamp_mode::result>(
+                                                              std::get<service_result>(res.outcome))
+                                                              .mode});
+                            }
+                            --g->pending;
+                            finish();
+                        });
+    }
+}
+
+}  // namespace
+
+void server_core::status_batch(session_base& s, const request& r) {
+    const auto& p = std::get<svc::get_device_status_batch::params>(r.params);
+    auto g = std::make_shared<status_gather>();
+    g->id = r.id;
+    g->session = sessions.at(s.id());
+    g->out.results.resize(p.devices.size());
+    auto self = shared_from_this();
+    auto finish = [self, g] {
+        if (!g->started || g->pending != 0 || g->sent) return;
+        g->sent = true;
+        auto live = g->session.lock();
+        if (!live || !self->sessions.count(live->id())) return;  // the session went away
+        self->send_response(*live,
+                            make_response<svc::get_device_status_batch>(g->id, std::move(g->out)));
+    };
+    const bool want_buttons =
+        std::find(p.reads.begin(), p.reads.end(), status_read::buttons) != p.reads.end();
+    for (std::size_t i = 0; i < p.devices.size(); ++i) {
+        const auto& device = p.devices[i];
+        auto& item = g->out.results[i];
+        item.device = device;
+        if (rights(s, device) == access::none) {
+            note_refusal(s, "GetDeviceStatusBatch", "device " + device);
+            item.error = privilege_violation("device " + device);
+            continue;
+        }
+        if (!backend.is_device(device)) {
+            item.error = error(error_category::operation, error_values::invalid_device_id,
+                               "device " + device + " is not a device of this switch");
+            continue;
+        }
+        const auto unsupported = backend.unsupported_services(device);
+        for (const auto read : p.reads) {
+            // Buttons and lamps share one GetButtonInformation when both are read.
+            if (read == status_read::lamps && want_buttons) continue;
+            with_service(read, [&]<class S>(std::type_identity<S>) {
+                if (std::find(unsupported.begin(), unsupported.end(), S::name) !=
+                    unsupported.end()) {
+                    auto e = error(error_category::operation, error_values::service_not_supported,
+                                   std::string(S::name) + " is not supported for device " + device);
+                    item.errors.push_back({read, e});
+                    if (read == status_read::buttons &&
+                        std::find(p.reads.begin(), p.reads.end(), status_read::lamps) !=
+                            p.reads.end()) {
+                        item.errors.push_back({status_read::lamps, std::move(e)});
+                    }
+                    return;
+                }
+                const bool lamps = read == status_read::lamps ||
+                                   (read == status_read::buttons &&
+                                    std::find(p.reads.begin(), p.reads.end(), status_read::lamps) !=
+                                        p.reads.end());
+                ++g->pending;
+                backend.execute(
+                    request{r.id, params_of<S>(device)},
+                    [this, g, i, read, lamps, keep = read != status_read::lamps,
+                     finish](response res) {
+                        auto& it = g->out.results[i];
+                        if (auto* e = std::get_if<csta_error>(&res.outcome)) {
+                            if (keep) it.errors.push_back({read, *e});
+                            if (lamps) it.errors.push_back({status_read::lamps, std::move(*e)});
+                        } else {
+                            auto got = std::get<typename S::result>(
+                                std::get<service_result>(std::move(res.outcome)));
+                            if constexpr (std::is_same_v<S, svc::get_button_information>) {
+                                if (lamps) read_lamps(backend, g, i, got.buttons, finish);
+                                if (!keep) got.buttons.clear();
+                            }
+                            store(it, std::move(got));
+                        }
+                        --g->pending;
+                        finish();
+                    });
+            });
+        }
+    }
+    g->started = true;
+    finish();
+}
+
+}  // namespace ctigw::gateway::detail

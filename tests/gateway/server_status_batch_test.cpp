@@ -1,0 +1,179 @@
+// GetDeviceStatusBatch at the gateway (docs/protocol.md §5.11): every read of every device is the
+// answer the per-device Get* service gives, within the client's rights and the device's
+// capabilities, on version-3 sessions only.
+#include "server_harness.hpp"
+
+namespace ctigw::gateway::testing {
+namespace {
+
+using namespace protocol;
+
+constexpr std::string_view all_token = "all-devices-token-0123456789abcdef";
+constexpr std::string_view agent_token = "agent-2001-token-0123456789abcdef";
+
+std::vector<client> clients() {
+    return {make_client("all", all_token, devices_of({"2000-2999"})),
+            make_client("agent-2001", agent_token, devices_of({"2001"}))};
+}
+
+const std::vector<status_read> every_read{status_read::forwarding, status_read::do_not_disturb,
+                                          status_read::display,    status_read::hookswitch,
+                                          status_read::ringer,     status_read::buttons,
+                                          status_read::lamps};
+
+template <class S>
+typename S::result result_of(const response& r) {
+    EXPECT_TRUE(succeeded(r)) << service_name(r.service_index);
+    return std::get<typename S::result>(std::get<service_result>(r.outcome));
+}
+
+std::vector<device_status_item> batch(gateway_client& c, std::vector<std::string> devices,
+                                      std::vector<status_read> reads = every_read) {
+    return result_of<svc::get_device_status_batch>(
+               c.call(svc::get_device_status_batch::params{std::move(devices), std::move(reads)}))
+        .results;
+}
+
+bool has_error(const device_status_item& item, status_read read, std::string_view value) {
+    return std::any_of(item.errors.begin(), item.errors.end(), [&](const status_read_error& e) {
+        return e.read == read && e.error.value == value;
+    });
+}
+
+TEST(GatewayStatusBatch, EveryReadIsWhatThePerDeviceServiceAnswers) {
+    running_gateway gw(clients());
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(all_token), {3, 2, 1}));
+    // Give the devices some state to read back.
+    ASSERT_TRUE(succeeded(c.call(svc::set_forwarding::params{
+        "2002", forwarding_type::immediate, true, std::string("2005"), std::nullopt})));
+    ASSERT_TRUE(succeeded(c.call(svc::set_do_not_disturb::params{"2003", true})));
+    ASSERT_TRUE(succeeded(c.call(svc::set_lamp_mode::params{"2004", 3, lamp_mode::flash})));
+    ASSERT_TRUE(succeeded(c.call(svc::set_display::params{"2004", "Queue 7 waiting", {}, {}})));
+    ASSERT_TRUE(succeeded(c.call(
+        svc::set_ringer_status::params{"2004", ringer_mode::not_ringing, std::uint32_t{40}})));
+
+    const auto items = batch(c, {"2002", "2003", "2004", "2500"});
+    ASSERT_EQ(items.size(), 4U);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto& item = items[i];
+        SCOPED_TRACE(item.device);
+        EXPECT_FALSE(item.error.has_value());
+        EXPECT_TRUE(item.errors.empty());
+        EXPECT_EQ(item.forwarding,
+                  result_of<svc::get_forwarding>(c.call(svc::get_forwarding::params{item.device}))
+                      .forwarding);
+        EXPECT_EQ(item.do_not_disturb, result_of<svc::get_do_not_disturb>(
+                                           c.call(svc::get_do_not_disturb::params{item.device}))
+                                           .do_not_disturb_on);
+        EXPECT_EQ(item.display,
+                  result_of<svc::get_display>(c.call(svc::get_display::params{item.device})));
+        EXPECT_EQ(item.hookswitches, result_of<svc::get_hookswitch_status>(
+                                         c.call(svc::get_hookswitch_status::params{item.device}))
+                                         .hookswitches);
+        EXPECT_EQ(item.ringer, result_of<svc::get_ringer_status>(
+                                   c.call(svc::get_ringer_status::params{item.device})));
+        const auto buttons = result_of<svc::get_button_information>(
+                                 c.call(svc::get_button_information::params{item.device, {}}))
+                                 .buttons;
+        EXPECT_EQ(item.buttons, buttons);
+        ASSERT_EQ(item.lamps.size(), 12U);  // the simulator's default: button i has lamp i
+        for (const auto& l : item.lamps) {
+            EXPECT_EQ(l.mode, result_of<svc::get_lamp_mode>(
+                                  c.call(svc::get_lamp_mode::params{item.device, l.lamp}))
+                                  .mode);
+        }
+    }
+    // The state set above is what came back.
+    EXPECT_EQ(std::count_if(items[0].forwarding.begin(), items[0].forwarding.end(),
+                            [](const forwarding_entry& f) {
+                                return f.type == forwarding_type::immediate && f.active &&
+                                       f.forward_to == "2005";
+                            }),
+              1);
+    EXPECT_EQ(items[1].do_not_disturb, true);
+    EXPECT_EQ(items[2].ringer->volume, 40U);
+    EXPECT_NE(items[2].display->text.find("Queue 7 waiting"), std::string::npos);
+    EXPECT_EQ(std::count_if(
+                  items[2].lamps.begin(), items[2].lamps.end(),
+                  [](const lamp_status& l) { return l.lamp == 3 && l.mode == lamp_mode::flash; }),
+              1);
+    // An unknown device is an item error with nothing read.
+    ASSERT_TRUE(items[3].error.has_value());
+    EXPECT_EQ(items[3].error->value, error_values::invalid_device_id);
+    EXPECT_FALSE(items[3].do_not_disturb.has_value());
+}
+
+TEST(GatewayStatusBatch, OnlyTheReadsAskedForAndLampsWithoutButtons) {
+    running_gateway gw(clients());
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(all_token), {3}));
+    const auto items =
+        batch(c, {"2010", "2011"}, {status_read::do_not_disturb, status_read::lamps});
+    ASSERT_EQ(items.size(), 2U);
+    for (const auto& item : items) {
+        EXPECT_EQ(item.do_not_disturb, false);
+        EXPECT_EQ(item.lamps.size(), 12U);
+        EXPECT_TRUE(item.buttons.empty());  // read to find the lamps, not reported
+        EXPECT_FALSE(item.display.has_value());
+        EXPECT_FALSE(item.ringer.has_value());
+        EXPECT_TRUE(item.errors.empty());
+    }
+}
+
+TEST(GatewayStatusBatch, AReadTheDeviceCannotDoIsAnItemErrorNotAFailedBatch) {
+    running_gateway gw(clients());
+    gw.run([](server&, sim_backend& b) {
+        b.set_unsupported("2006", {"GetDisplay", "GetLampMode"});
+        b.set_unsupported("2007", {"GetButtonInformation"});
+    });
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(all_token), {3}));
+    const auto items = batch(c, {"2006", "2007"});
+    ASSERT_EQ(items.size(), 2U);
+    EXPECT_TRUE(has_error(items[0], status_read::display, error_values::service_not_supported));
+    EXPECT_TRUE(has_error(items[0], status_read::lamps, error_values::service_not_supported));
+    EXPECT_FALSE(items[0].display.has_value());
+    EXPECT_TRUE(items[0].lamps.empty());
+    EXPECT_EQ(items[0].buttons.size(), 12U);
+    EXPECT_TRUE(items[0].ringer.has_value());
+    EXPECT_TRUE(has_error(items[1], status_read::buttons, error_values::service_not_supported));
+    EXPECT_TRUE(has_error(items[1], status_read::lamps, error_values::service_not_supported));
+    EXPECT_EQ(items[1].errors.size(), 2U);
+    EXPECT_TRUE(items[1].display.has_value());
+}
+
+TEST(GatewayStatusBatch, DevicesOutsideTheRightsAreRefusedPerItem) {
+    running_gateway gw(clients());
+    gateway_client agent(gw.port());
+    ASSERT_TRUE(agent.login(std::string(agent_token), {3}));
+    const auto items = batch(agent, {"2001", "2002"});
+    ASSERT_EQ(items.size(), 2U);
+    EXPECT_FALSE(items[0].error.has_value());
+    EXPECT_TRUE(items[0].ringer.has_value());
+    ASSERT_TRUE(items[1].error.has_value());
+    EXPECT_EQ(items[1].error->value, error_values::privilege_violation);
+    EXPECT_TRUE(items[1].forwarding.empty());
+    EXPECT_FALSE(items[1].ringer.has_value());
+    EXPECT_EQ(gw.stats().access_refusals, 1U);
+}
+
+TEST(GatewayStatusBatch, NeedsVersion3AndAtMostMaxBatchSizeDevices) {
+    server_options o;
+    o.max_batch_size = 2;
+    running_gateway gw(clients(), o);
+    gateway_client v2(gw.port());
+    ASSERT_TRUE(v2.login(std::string(all_token), {2, 1}));
+    auto r = v2.call(svc::get_device_status_batch::params{{"2001"}, {status_read::ringer}});
+    EXPECT_EQ(error_of(r).value, error_values::service_not_supported);
+
+    gateway_client v3(gw.port());
+    ASSERT_TRUE(v3.login(std::string(all_token), {3, 2, 1}));
+    r = v3.call(
+        svc::get_device_status_batch::params{{"2001", "2002", "2003"}, {status_read::ringer}});
+    EXPECT_EQ(error_of(r).value, error_values::invalid_parameter_value);
+    EXPECT_EQ(batch(v3, {"2001", "2002"}, {status_read::ringer}).size(), 2U);
+}
+
+}  // namespace
+}  // namespace ctigw::gateway::testing
