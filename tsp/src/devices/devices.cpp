@@ -198,9 +198,34 @@ void report_forward(locked_provider& p, const line_ptr& l) {
 
 }  // namespace
 
+void apply_forwarding(locked_provider& p, const line_ptr& l,
+                      const std::vector<protocol::forwarding_entry>& entries) {
+    std::vector<protocol::forwarding_entry> active;
+    bool dnd = l->do_not_disturb;
+    for (const auto& e : entries) {
+        if (is_dnd_type(e.type)) {
+            dnd = e.active;
+        } else if (e.active) {
+            active.push_back(e);
+        }
+    }
+    const bool changed = active != l->forwarding || dnd != l->do_not_disturb;
+    l->forwarding = std::move(active);
+    l->do_not_disturb = dnd;
+    l->forwarding_known = true;
+    if (changed) report_forward(p, l);
+}
+
+void apply_do_not_disturb(locked_provider& p, const line_ptr& l, bool on) {
+    if (l->do_not_disturb == on) return;
+    l->do_not_disturb = on;
+    report_forward(p, l);
+}
+
 void refresh_line(locked_provider& p, const line_ptr& l) {
     if (!l->is_open() || !l->in_service() || l->removed() || !can_send(p)) return;
     if (devices_of(p).outstanding.count(l.get())) return;
+    if (status_batches(p)) return batch_refresh(p, l);
     std::weak_ptr<line> wl = l;
     auto wanted = [wl] {
         auto x = wl.lock();
@@ -208,31 +233,13 @@ void refresh_line(locked_provider& p, const line_ptr& l) {
     };
     query<protocol::svc::get_forwarding>(p, l.get(), {l->extension}, wanted,
                                          [&p, wl](const protocol::svc::get_forwarding::result& r) {
-                                             auto x = wl.lock();
-                                             if (!x) return;
-                                             std::vector<protocol::forwarding_entry> active;
-                                             bool dnd = x->do_not_disturb;
-                                             for (const auto& e : r.forwarding) {
-                                                 if (is_dnd_type(e.type)) {
-                                                     dnd = e.active;
-                                                 } else if (e.active) {
-                                                     active.push_back(e);
-                                                 }
-                                             }
-                                             const bool changed = active != x->forwarding ||
-                                                                  dnd != x->do_not_disturb;
-                                             x->forwarding = std::move(active);
-                                             x->do_not_disturb = dnd;
-                                             x->forwarding_known = true;
-                                             if (changed) report_forward(p, x);
+                                             if (auto x = wl.lock())
+                                                 apply_forwarding(p, x, r.forwarding);
                                          });
     query<protocol::svc::get_do_not_disturb>(
         p, l.get(), {l->extension}, wanted,
         [&p, wl](const protocol::svc::get_do_not_disturb::result& r) {
-            auto x = wl.lock();
-            if (!x || x->do_not_disturb == r.do_not_disturb_on) return;
-            x->do_not_disturb = r.do_not_disturb_on;
-            report_forward(p, x);
+            if (auto x = wl.lock()) apply_do_not_disturb(p, x, r.do_not_disturb_on);
         });
 }
 
@@ -276,6 +283,8 @@ void devices_build(locked_provider& p, const config::settings& s) {
     p.phone_by_handle_.clear();
     ctx.queries.clear();
     ctx.queries_in_flight = 0;
+    ctx.batch_lines.clear();
+    ctx.batch_phones.clear();
     ctx.outstanding.clear();
     p.lines_.reserve(lines.size());
     p.phones_.reserve(phones.size());
@@ -382,6 +391,8 @@ void devices_set_all_out_of_service(locked_provider& p) {
     // queries still waiting would only fail: drop them (a device refreshes when it resumes)
     auto& ctx = devices_of(p);
     ctx.queries.clear();
+    ctx.batch_lines.clear();
+    ctx.batch_phones.clear();
     ctx.outstanding.clear();
 }
 

@@ -51,6 +51,21 @@ struct devices_context {
     /// twice for the same device.
     std::unordered_map<const void*, std::size_t> outstanding;
     static constexpr std::size_t max_queries_in_flight = 16;
+    /// Protocol version 3: refreshes wait here and go to the switch as GetDeviceStatusBatch
+    /// requests, at most `max_batches_in_flight` at a time, each taking every device that came
+    /// while the previous ones were out (up to the switch's maxBatchSize): the first refresh goes
+    /// at once, a burst of 100,000 goes in a few dozen requests (devices/status_batch.cpp).
+    /// `key` is the device object, as in `outstanding`.
+    template <class Device>
+    struct waiting_refresh {
+        const void* key;
+        std::weak_ptr<Device> device;
+    };
+    std::deque<waiting_refresh<line>> batch_lines;
+    std::deque<waiting_refresh<phone>> batch_phones;
+    std::size_t batches_in_flight = 0;
+    static constexpr std::size_t max_batches_in_flight = 2;
+    static constexpr std::size_t max_batch_devices = 2000;
     /// Permanent ids handed out → their extension (collisions of hashed ids are probed away, in
     /// config order; an extension that comes back gets its old id again).
     std::unordered_map<DWORD, std::string> line_ids;
@@ -154,6 +169,24 @@ void phone_event(locked_provider& p, const phone_ptr& ph, const protocol::event_
 /// before the link accepts requests).
 void refresh_line(locked_provider& p, const line_ptr& l);
 void refresh_phone(locked_provider& p, const phone_ptr& ph);
+/// Whether refreshes go as GetDeviceStatusBatch (the switch speaks protocol version 3).
+bool status_batches(const locked_provider& p);
+/// Queues a refresh for the next status batch (refresh_line/refresh_phone decide).
+void batch_refresh(locked_provider& p, const line_ptr& l);
+void batch_refresh(locked_provider& p, const phone_ptr& ph);
+/// What a status read brings, applied to the device (TAPI hears of changes only): the
+/// per-device queries and the status batches share them.
+void apply_forwarding(locked_provider& p, const line_ptr& l,
+                      const std::vector<protocol::forwarding_entry>& entries);
+void apply_do_not_disturb(locked_provider& p, const line_ptr& l, bool on);
+void apply_display(locked_provider& p, const phone_ptr& ph, const protocol::display_status& r);
+void apply_buttons(locked_provider& p, const phone_ptr& ph,
+                   std::vector<protocol::button_info> buttons);
+void apply_hookswitches(locked_provider& p, const phone_ptr& ph,
+                        const std::vector<protocol::hookswitch_status>& hookswitches);
+void apply_ringer(locked_provider& p, const phone_ptr& ph, const protocol::ringer_status& r);
+void apply_lamp(locked_provider& p, const phone_ptr& ph, std::uint32_t switch_lamp,
+                protocol::lamp_mode mode);
 /// lineForward's ring count for forward-on-no-answer is clamped to this range
 /// (LINEADDRESSCAPS.dwMinFwdNumRings / dwMaxFwdNumRings).
 inline constexpr DWORD min_fwd_rings = 1;

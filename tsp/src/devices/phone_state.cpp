@@ -115,98 +115,107 @@ void ringer(locked_provider& p, const phone_ptr& ph, protocol::ringer_mode mode,
 
 namespace devices {
 
+void apply_display(locked_provider& p, const phone_ptr& ph, const protocol::display_status& r) {
+    const bool caps_changed = (r.rows != 0 && r.rows != ph->display_rows) ||
+                              (r.columns != 0 && r.columns != ph->display_columns);
+    if (r.rows != 0 && r.columns != 0 && r.rows <= 64 && r.columns <= 256) {
+        ph->display_rows = r.rows;
+        ph->display_columns = r.columns;
+    }
+    const auto before = ph->display;
+    ph->display.clear();
+    write_display(*ph, r.text, 0, 0);
+    if (caps_changed) report_phone_state(p, ph, PHONESTATE_CAPSCHANGE, 0);
+    if (before != ph->display) report_phone_state(p, ph, PHONESTATE_DISPLAY, 0);
+}
+
+void apply_buttons(locked_provider& p, const phone_ptr& ph,
+                   std::vector<protocol::button_info> buttons) {
+    const DWORD before = phone_button_count(*ph);
+    const bool any = !buttons.empty();
+    ph->buttons = std::move(buttons);
+    std::sort(ph->buttons.begin(), ph->buttons.end(),
+              [](const auto& a, const auto& b) { return a.button < b.button; });
+    ph->set_info_known = true;
+    if (phone_button_count(*ph) != before || any) {
+        report_phone_state(p, ph, PHONESTATE_CAPSCHANGE, 0);
+    }
+}
+
+void apply_hookswitches(locked_provider& p, const phone_ptr& ph,
+                        const std::vector<protocol::hookswitch_status>& hookswitches) {
+    for (const auto& h : hookswitches) {
+        DWORD& slot = hookswitch_slot(*ph, h.hookswitch);
+        const DWORD m = hookswitch_mode_to_tapi(h.mode);
+        if (slot == m) continue;
+        slot = m;
+        report_phone_state(p, ph, hookswitch_state_bit(h.hookswitch), m);
+    }
+    ph->status_known = true;
+}
+
+void apply_ringer(locked_provider& p, const phone_ptr& ph, const protocol::ringer_status& r) {
+    ringer(p, ph, r.mode, r.volume);
+}
+
+void apply_lamp(locked_provider& p, const phone_ptr& ph, std::uint32_t switch_lamp,
+                protocol::lamp_mode mode) {
+    const DWORD lamp = tapi_lamp_of(*ph, switch_lamp);
+    const DWORD m = lamp_mode_to_tapi(mode);
+    auto [it, inserted] = ph->lamps.try_emplace(lamp, m);
+    if (!inserted && it->second == m) return;
+    it->second = m;
+    report_phone_state(p, ph, PHONESTATE_LAMP, lamp);
+}
+
 void refresh_phone(locked_provider& p, const phone_ptr& ph) {
     if (!ph->is_open() || !ph->in_service() || ph->removed() || !can_send(p)) return;
     if (devices_of(p).outstanding.count(ph.get())) return;
+    if (status_batches(p)) return batch_refresh(p, ph);
     std::weak_ptr<phone> wp = ph;
     auto wanted = [wp] {
         auto x = wp.lock();
         return x && x->is_open() && x->in_service() && !x->removed();
     };
-    if (!ph->set_info_known) {
-        query<protocol::svc::get_display>(
-            p, ph.get(), {ph->extension}, wanted,
-            [&p, wp](const protocol::svc::get_display::result& r) {
-                auto x = wp.lock();
-                if (!x) return;
-                const bool caps_changed = (r.rows != 0 && r.rows != x->display_rows) ||
-                                          (r.columns != 0 && r.columns != x->display_columns);
-                if (r.rows != 0 && r.columns != 0 && r.rows <= 64 && r.columns <= 256) {
-                    x->display_rows = r.rows;
-                    x->display_columns = r.columns;
-                }
-                const auto before = x->display;
-                x->display.clear();
-                write_display(*x, r.text, 0, 0);
-                if (caps_changed) report_phone_state(p, x, PHONESTATE_CAPSCHANGE, 0);
-                if (before != x->display) report_phone_state(p, x, PHONESTATE_DISPLAY, 0);
+    // Runs `apply` with the phone if it still exists.
+    auto with = [wp, &p](auto apply) {
+        return [wp, &p, apply](const auto& r) {
+            if (auto x = wp.lock()) apply(p, x, r);
+        };
+    };
+    auto read_lamp = [&p, wp, wanted](const phone_ptr& x, std::uint32_t switch_lamp) {
+        query<protocol::svc::get_lamp_mode>(
+            p, x.get(), {x->extension, switch_lamp}, wanted,
+            [&p, wp, switch_lamp](const protocol::svc::get_lamp_mode::result& r) {
+                if (auto y = wp.lock()) apply_lamp(p, y, switch_lamp, r.mode);
             });
+    };
+    if (!ph->set_info_known) {
+        query<protocol::svc::get_display>(p, ph.get(), {ph->extension}, wanted,
+                                          with(apply_display));
         query<protocol::svc::get_button_information>(
             p, ph.get(), {ph->extension, std::nullopt}, wanted,
-            [&p, wp](const protocol::svc::get_button_information::result& r) {
+            [&p, wp, read_lamp](const protocol::svc::get_button_information::result& r) {
                 auto x = wp.lock();
                 if (!x) return;
-                const DWORD before = phone_button_count(*x);
-                x->buttons = r.buttons;
-                std::sort(x->buttons.begin(), x->buttons.end(),
-                          [](const auto& a, const auto& b) { return a.button < b.button; });
-                x->set_info_known = true;
-                if (phone_button_count(*x) != before || !r.buttons.empty()) {
-                    report_phone_state(p, x, PHONESTATE_CAPSCHANGE, 0);
-                }
+                apply_buttons(p, x, r.buttons);
                 // the lamps the switch just named: read their modes
                 for (const auto& b : x->buttons) {
-                    if (!b.lamp) continue;
-                    query<protocol::svc::get_lamp_mode>(
-                        p, x.get(), {x->extension, *b.lamp}, [wp] { return !wp.expired(); },
-                        [&p, wp, id = b.button](const protocol::svc::get_lamp_mode::result& lr) {
-                            auto y = wp.lock();
-                            if (!y) return;
-                            const DWORD lamp = id;
-                            const DWORD m = lamp_mode_to_tapi(lr.mode);
-                            auto [it, inserted] = y->lamps.try_emplace(lamp, m);
-                            if (!inserted && it->second == m) return;
-                            it->second = m;
-                            report_phone_state(p, y, PHONESTATE_LAMP, lamp);
-                        });
+                    if (b.lamp) read_lamp(x, *b.lamp);
                 }
             });
     }
     query<protocol::svc::get_hookswitch_status>(
         p, ph.get(), {ph->extension}, wanted,
-        [&p, wp](const protocol::svc::get_hookswitch_status::result& r) {
-            auto x = wp.lock();
-            if (!x) return;
-            for (const auto& h : r.hookswitches) {
-                DWORD& slot = hookswitch_slot(*x, h.hookswitch);
-                const DWORD m = hookswitch_mode_to_tapi(h.mode);
-                if (slot == m) continue;
-                slot = m;
-                report_phone_state(p, x, hookswitch_state_bit(h.hookswitch), m);
-            }
-            x->status_known = true;
-        });
-    query<protocol::svc::get_ringer_status>(
-        p, ph.get(), {ph->extension}, wanted,
-        [&p, wp](const protocol::svc::get_ringer_status::result& r) {
-            auto x = wp.lock();
-            if (!x) return;
-            ringer(p, x, r.mode, r.volume);
-        });
+        with([](locked_provider& q, const phone_ptr& x,
+                const protocol::svc::get_hookswitch_status::result& r) {
+            apply_hookswitches(q, x, r.hookswitches);
+        }));
+    query<protocol::svc::get_ringer_status>(p, ph.get(), {ph->extension}, wanted,
+                                            with(apply_ringer));
     if (ph->set_info_known) {
         for (const auto& b : ph->buttons) {
-            if (!b.lamp) continue;
-            query<protocol::svc::get_lamp_mode>(
-                p, ph.get(), {ph->extension, *b.lamp}, wanted,
-                [&p, wp, lamp = b.button](const protocol::svc::get_lamp_mode::result& r) {
-                    auto x = wp.lock();
-                    if (!x) return;
-                    const DWORD m = lamp_mode_to_tapi(r.mode);
-                    auto [it, inserted] = x->lamps.try_emplace(lamp, m);
-                    if (!inserted && it->second == m) return;
-                    it->second = m;
-                    report_phone_state(p, x, PHONESTATE_LAMP, lamp);
-                });
+            if (b.lamp) read_lamp(ph, *b.lamp);
         }
     }
 }
