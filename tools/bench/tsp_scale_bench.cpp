@@ -374,29 +374,40 @@ int main(int argc, char** argv) {
         return found;
     };
 
+    // Waits until the switch's request count stops moving; returns when it last moved.
+    auto settle = [&](std::map<std::string, std::uint64_t, std::less<>>& out) {
+        std::uint64_t prev = ~0ull;
+        auto t_last = clock_type::now();
+        for (int i = 0; i < 60000; ++i) {
+            out = requests(sim);
+            const auto n = total_of(out);
+            const auto now = clock_type::now();
+            if (n != prev) {
+                prev = n;
+                t_last = now;
+            } else if (now - t_last >= 300ms) {
+                break;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return t_last;
+    };
+
     // Once, after every open: a line already in service when it was opened heard no INSERVICE.
     const std::size_t up_at_open = sweep_status();
     const bool all_up = wait_for([&] { return tapi.in_service.load() == lines; }, 300s);
     const auto t_all_up =
         clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load()));
     const auto inservice_msgs_initial = tapi.inservice_msgs.load();
-    // let the per-line status queries that follow an open settle before measuring memory
+    // let the status reads that follow an open settle before measuring memory: settled when
+    // the switch's request count has not moved for 300 ms, at the first poll (every 10 ms) that
+    // saw the final count
     std::map<std::string, std::uint64_t, std::less<>> requests_up;
-    {
-        std::uint64_t prev = ~0ull;
-        for (int i = 0; i < 600; ++i) {
-            requests_up = requests(sim);
-            const auto n = total_of(requests_up);
-            if (n == prev) break;
-            prev = n;
-            std::this_thread::sleep_for(100ms);
-        }
-    }
-    const auto t_settled = clock_type::now();
+    const auto t_settled = settle(requests_up);
     const long rss_up = rss_kib();
 
     // ---- resync: the switch drops the connection ----
-    std::optional<double> resync_ms, resync_out_ms;
+    std::optional<double> resync_ms, resync_out_ms, resync_settled_ms;
     std::map<std::string, std::uint64_t, std::less<>> requests_resync;
     if (resync && all_up) {
         const auto before_out = tapi.outofservice_msgs.load();
@@ -413,14 +424,7 @@ int main(int argc, char** argv) {
                 t_drop,
                 clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load())));
         }
-        std::uint64_t prev = ~0ull;
-        for (int i = 0; i < 600; ++i) {
-            requests_resync = requests(sim);
-            const auto n = total_of(requests_resync);
-            if (n == prev) break;
-            prev = n;
-            std::this_thread::sleep_for(100ms);
-        }
+        resync_settled_ms = ms_since(t_drop, settle(requests_resync));
     }
 
     // ---- close and shut down ----
@@ -475,7 +479,8 @@ int main(int argc, char** argv) {
                 "| Resync: connection dropped → every line back in service | %.0f ms (all out of "
                 "service after %.0f ms) |\n",
                 *resync_ms, resync_out_ms.value_or(0));
-            std::printf("| Resync requests | %s |\n",
+            std::printf("| Resync requests (settled %.0f ms after the drop) | %s |\n",
+                        resync_settled_ms.value_or(0),
                         delta_text(requests_up, requests_resync).c_str());
         } else {
             std::printf("| Resync | NOT COMPLETED: %zu of %zu in service |\n",
