@@ -438,9 +438,16 @@ void server_core::snapshot_batch(session_base& s, const request& r) {
                     svc::snapshot_item{d, {}, privilege_violation("device " + d)});
             }
         }
-        res.outcome = service_result{
-            std::in_place_index<service_index_v<svc::snapshot_device_batch>>, std::move(out)};
-        self->send_response(*live, res);
+        self->send_batch_response(
+            *live, res.id, res.service_index, out.results.size(), [&](std::size_t keep) {
+                auto fitted = out;
+                for (std::size_t k = keep; k < fitted.results.size(); ++k) {
+                    fitted.results[k] =
+                        svc::snapshot_item{std::move(fitted.results[k].device), {}, limited_item()};
+                }
+                return live->wire->encode(
+                    make_response<svc::snapshot_device_batch>(res.id, std::move(fitted)));
+            });
     });
 }
 

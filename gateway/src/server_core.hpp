@@ -146,6 +146,13 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void snapshot_batch(session_base& s, const protocol::request& r);
     /// GetDeviceStatusBatch: every read through the backend's Get* services (status_batch.cpp).
     void status_batch(session_base& s, const protocol::request& r);
+    /// Sends a batch response of `items` items within the frame limit (docs/protocol.md §5.2):
+    /// `encode(keep)` encodes it with the items from `keep` on answered performanceLimitExceeded
+    /// (see limited_item), and the most that fit are kept; the client asks for the rest again.
+    /// If not even the item errors fit, the request is refused performanceLimitExceeded.
+    void send_batch_response(session_base& s, const std::string& id, std::size_t service_index,
+                             std::size_t items,
+                             const std::function<std::string(std::size_t keep)>& encode);
 
     void send_event(session_base& s, const std::string& ref, const std::string& tail);
     void flush_reordered(session_base& s);
@@ -160,5 +167,7 @@ protocol::csta_error error(protocol::error_category c, std::string_view value,
                            std::string message = {});
 /// The error of a request for a device outside the session's rights.
 protocol::csta_error privilege_violation(std::string_view what);
+/// The error of a batch item left out because the response would exceed the frame limit.
+protocol::csta_error limited_item();
 
 }  // namespace ctigw::gateway::detail

@@ -125,8 +125,20 @@ void server_core::status_batch(session_base& s, const request& r) {
         g->sent = true;
         auto live = g->session.lock();
         if (!live || !self->sessions.count(live->id())) return;  // the session went away
-        self->send_response(*live,
-                            make_response<svc::get_device_status_batch>(g->id, std::move(g->out)));
+        const auto& out = g->out;
+        self->send_batch_response(
+            *live, g->id, service_index_v<svc::get_device_status_batch>, out.results.size(),
+            [&](std::size_t keep) {
+                auto fitted = out;
+                for (std::size_t k = keep; k < fitted.results.size(); ++k) {
+                    auto device = std::move(fitted.results[k].device);
+                    fitted.results[k] = device_status_item{};
+                    fitted.results[k].device = std::move(device);
+                    fitted.results[k].error = limited_item();
+                }
+                return live->wire->encode(
+                    make_response<svc::get_device_status_batch>(g->id, std::move(fitted)));
+            });
     };
     const bool want_buttons =
         std::find(p.reads.begin(), p.reads.end(), status_read::buttons) != p.reads.end();
@@ -191,6 +203,46 @@ void server_core::status_batch(session_base& s, const request& r) {
     }
     g->started = true;
     finish();
+}
+
+csta_error limited_item() {
+    // No message: thousands of these may have to fit where the full items did not.
+    return error(error_category::performance_management, error_values::performance_limit_exceeded);
+}
+
+void server_core::send_batch_response(session_base& s, const std::string& id,
+                                      std::size_t service_index, std::size_t items,
+                                      const std::function<std::string(std::size_t)>& encode) {
+    const auto limit = options.limits.max_frame_bytes;
+    const auto service = service_name(service_index);
+    std::size_t keep = items;
+    auto text = encode(keep);
+    while (text.size() > limit && keep > 0) {
+        // Fewer items in proportion, with a margin; at least one fewer each round.
+        const auto scaled =
+            static_cast<std::size_t>(static_cast<double>(keep) * 0.9 * static_cast<double>(limit) /
+                                     static_cast<double>(text.size()));
+        keep = std::min(scaled, keep - 1);
+        text = encode(keep);
+    }
+    if (text.size() > limit) {
+        // Even the item errors do not fit: the whole request is refused.
+        log("session " + std::to_string(s.id()) + ": " + std::string(service) + " of " +
+            std::to_string(items) + " items refused: no answer fits the frame limit of " +
+            std::to_string(limit) + " bytes");
+        return send_response(s, response{id, service_index,
+                                         error(error_category::performance_management,
+                                               error_values::performance_limit_exceeded,
+                                               "no answer of " + std::to_string(items) +
+                                                   " items fits the frame limit: ask for fewer")});
+    }
+    if (keep < items) {
+        log("session " + std::to_string(s.id()) + ": " + std::string(service) + " answered " +
+            std::to_string(keep) + " of " + std::to_string(items) +
+            " items within the frame limit of " + std::to_string(limit) +
+            " bytes; the rest performanceLimitExceeded");
+    }
+    s.send(std::move(text));
 }
 
 }  // namespace ctigw::gateway::detail

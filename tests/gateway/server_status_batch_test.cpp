@@ -177,3 +177,43 @@ TEST(GatewayStatusBatch, NeedsVersion3AndAtMostMaxBatchSizeDevices) {
 
 }  // namespace
 }  // namespace ctigw::gateway::testing
+
+namespace ctigw::gateway::testing {
+namespace {
+
+TEST(GatewayBatchFrameLimit, ItemsBeyondTheFrameLimitAreAnsweredPerformanceLimitExceeded) {
+    server_options o;
+    o.limits.max_frame_bytes = 8 * 1024;
+    running_gateway gw(clients(), o);
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(all_token), {3}));
+    std::vector<std::string> devices;
+    for (int d = 2000; d < 2040; ++d) devices.push_back(std::to_string(d));
+    // ~1.5 KB per phone: about five fit in 8 KiB.
+    const auto items = batch(c, devices);
+    ASSERT_EQ(items.size(), devices.size());
+    std::size_t full = 0;
+    while (full < items.size() && !items[full].error) ++full;
+    EXPECT_GT(full, 0U);
+    EXPECT_LT(full, 8U);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(items[i].device, devices[i]);
+        if (i < full) {
+            EXPECT_EQ(items[i].lamps.size(), 12U);
+        } else {
+            ASSERT_TRUE(items[i].error.has_value()) << i;
+            EXPECT_EQ(items[i].error->value, error_values::performance_limit_exceeded);
+        }
+    }
+    EXPECT_TRUE(
+        gw.logged("GetDeviceStatusBatch answered " + std::to_string(full) + " of 40 items"));
+    // 1,000 snapshots: not even their item errors fit; the whole request is refused.
+    devices.clear();
+    for (int d = 2000; d < 3000; ++d) devices.push_back(std::to_string(d));
+    const auto snap = c.call(svc::snapshot_device_batch::params{devices});
+    EXPECT_EQ(error_of(snap).value, error_values::performance_limit_exceeded);
+    EXPECT_TRUE(gw.logged("SnapshotDeviceBatch of 1000 items refused"));
+}
+
+}  // namespace
+}  // namespace ctigw::gateway::testing

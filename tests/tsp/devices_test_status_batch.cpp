@@ -137,6 +137,34 @@ TEST_F(StatusBatchTest, AnAnswerOutOfOrderOrAFailedBatchIsLoggedAndTheDeviceRefr
     EXPECT_EQ(pending_batch(0)->devices, std::vector<std::string>{"2001"});
 }
 
+TEST_F(StatusBatchTest, ItemsLeftOutForTheFrameLimitAreAskedForAgainWhileTheBatchesProgress) {
+    for (std::size_t i = 0; i < 6; ++i) open_line(i);
+    answer({line_item("2001")});
+    answer({line_item("2002")});
+    ASSERT_EQ(pending_batch(0)->devices,
+              (std::vector<std::string>{"2003", "2004", "2005", "2006"}));
+    auto left_out = [](std::string device) {
+        device_status_item i;
+        i.device = std::move(device);
+        i.error = csta_error{error_category::performance_management,
+                             std::string(error_values::performance_limit_exceeded),
+                             {}};
+        return i;
+    };
+    answer({line_item("2003"), line_item("2004"), left_out("2005"), left_out("2006")});
+    ASSERT_EQ(link->pending().size(), 1u);
+    EXPECT_EQ(pending_batch(0)->devices, (std::vector<std::string>{"2005", "2006"}));
+    EXPECT_TRUE(st()->lines_[3]->forwarding_known);
+    EXPECT_FALSE(st()->lines_[4]->forwarding_known);
+    // Nothing fits any more: given up (logged), not asked for in a loop.
+    answer({left_out("2005"), left_out("2006")});
+    EXPECT_TRUE(link->pending().empty());
+    EXPECT_TRUE(devices_of(st()).outstanding.empty());
+    EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const std::string& s) {
+        return s.find("status of 2005 not read: performanceLimitExceeded") != std::string::npos;
+    }));
+}
+
 TEST_F(StatusBatchTest, TheLinkGoingDownDropsTheWaitingRefreshes) {
     for (std::size_t i = 0; i < 6; ++i) open_line(i);
     ASSERT_EQ(link->pending().size(), 2u);

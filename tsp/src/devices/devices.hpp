@@ -65,7 +65,12 @@ struct devices_context {
     std::deque<waiting_refresh<phone>> batch_phones;
     std::size_t batches_in_flight = 0;
     static constexpr std::size_t max_batches_in_flight = 2;
-    static constexpr std::size_t max_batch_devices = 2000;
+    /// Devices per batch, at most the switch's maxBatchSize: a phone's item (buttons, lamps,
+    /// display) is ~1.5 KB on the wire, a line's ~0.1 KB, and an answer must stay well within
+    /// the 1 MiB frame limit (an item that does not fit comes back performanceLimitExceeded
+    /// and is asked for again).
+    static constexpr std::size_t max_line_batch = 2000;
+    static constexpr std::size_t max_phone_batch = 250;
     /// Permanent ids handed out → their extension (collisions of hashed ids are probed away, in
     /// config order; an extension that comes back gets its old id again).
     std::unordered_map<DWORD, std::string> line_ids;

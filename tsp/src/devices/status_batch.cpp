@@ -80,17 +80,33 @@ void log_item_errors(locked_provider& p, const protocol::device_status_item& ite
 
 void flush(locked_provider& p);
 
-/// The switch's maxBatchSize, at most our own limit.
-std::size_t batch_limit(const locked_provider& p) {
+/// The switch's maxBatchSize, at most our own limit for the kind of device.
+std::size_t batch_limit(const locked_provider& p, const line*) {
     const auto max = p.link_ ? p.link_->figures().max_batch_size : 0;
-    return std::clamp<std::size_t>(max, 1, devices_context::max_batch_devices);
+    return std::clamp<std::size_t>(max, 1, devices_context::max_line_batch);
+}
+std::size_t batch_limit(const locked_provider& p, const phone*) {
+    const auto max = p.link_ ? p.link_->figures().max_batch_size : 0;
+    return std::clamp<std::size_t>(max, 1, devices_context::max_phone_batch);
 }
 
-/// Sends one batch of the devices waiting in `waiting` (those still wanted).
+bool limited(const protocol::device_status_item& item) {
+    return item.error && item.error->value == protocol::error_values::performance_limit_exceeded;
+}
+
+std::deque<devices_context::waiting_refresh<line>>& waiting_of(devices_context& c, const line*) {
+    return c.batch_lines;
+}
+std::deque<devices_context::waiting_refresh<phone>>& waiting_of(devices_context& c, const phone*) {
+    return c.batch_phones;
+}
+
+/// Sends one batch of the devices of this kind that wait (those still wanted).
 template <class Device>
-void send_batch(locked_provider& p, std::deque<devices_context::waiting_refresh<Device>>& waiting) {
+void send_batch(locked_provider& p) {
     auto& c = devices_of(p);
-    const auto limit = batch_limit(p);
+    auto& waiting = waiting_of(c, static_cast<Device*>(nullptr));
+    const auto limit = batch_limit(p, static_cast<Device*>(nullptr));
     protocol::svc::get_device_status_batch::params params{{},
                                                           reads_of(static_cast<Device*>(nullptr))};
     std::vector<devices_context::waiting_refresh<Device>> sent;
@@ -119,6 +135,12 @@ void send_batch(locked_provider& p, std::deque<devices_context::waiting_refresh<
                       std::string(o.failure ? pbx_link::to_string(*o.failure) : "unknown") +
                       (o.error ? " " + protocol::log_safe(o.error->value, 64) : ""));
         }
+        // Items the switch left out to keep its answer within the frame limit go again, first
+        // in line, as long as the batch brought something (no loop on an item too big alone).
+        const bool progress =
+            r != nullptr && std::any_of(r->results.begin(), r->results.end(),
+                                        [](const auto& item) { return !limited(item); });
+        std::vector<devices_context::waiting_refresh<Device>> again;
         for (std::size_t i = 0; i < sent.size(); ++i) {
             release(ctx, sent[i].key);
             auto d = sent[i].device.lock();
@@ -131,8 +153,17 @@ void send_batch(locked_provider& p, std::deque<devices_context::waiting_refresh<
                 continue;
             }
             const auto& item = r->results[i];
+            if (limited(item) && progress) {
+                again.push_back(std::move(sent[i]));
+                continue;
+            }
             log_item_errors(p, item);
             if (!item.error) apply(p, d, item);
+        }
+        auto& retry = waiting_of(ctx, static_cast<Device*>(nullptr));
+        for (auto it = again.rbegin(); it != again.rend(); ++it) {
+            ++ctx.outstanding[it->key];
+            retry.push_front(std::move(*it));
         }
         // The link is going down or stopping: what waits is dropped when the TSP hears of it
         // (devices_set_all_out_of_service), and refreshed when the devices resume.
@@ -157,9 +188,9 @@ void flush(locked_provider& p) {
             return;
         }
         if (!c.batch_lines.empty()) {
-            send_batch(p, c.batch_lines);
+            send_batch<line>(p);
         } else {
-            send_batch(p, c.batch_phones);
+            send_batch<phone>(p);
         }
     }
 }
