@@ -1,6 +1,10 @@
-// The JSON codec's encoding: an ordered nlohmann document per message, members in the order of
-// each struct's fields() description.
-#include <nlohmann/json.hpp>
+// The JSON codec's encoding: the frame is written straight into one string, members in the order
+// of each struct's fields() description (no document is built: a gateway encodes every event
+// and every batch answer, and a DOM per message was most of its encoding time). Strings are
+// escaped as JSON requires; bytes that are not UTF-8 (a switch's caller name in Latin-1, say)
+// become U+FFFD instead of an exception, so encode() throws only std::bad_alloc.
+#include <array>
+#include <charconv>
 
 #include "base64.hpp"
 #include "ctigw/protocol/checks.hpp"
@@ -10,134 +14,274 @@ namespace ctigw::protocol {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
+/// The length of the UTF-8 sequence at s[i] (1..4), or 0 if it is not well formed
+/// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+    const unsigned char c = b(0);
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!cont(1) || !cont(2)) return 0;
+        if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+        if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!cont(1) || !cont(2) || !cont(3)) return 0;
+        if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+        if (c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+        return 4;
+    }
+    return 0;
+}
+
+void put_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t i = 0;
+    while (i < s.size()) {
+        // The common case first: a run of plain ASCII is copied at once.
+        std::size_t run = i;
+        while (run < s.size()) {
+            const auto c = static_cast<unsigned char>(s[run]);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+            ++run;
+        }
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i == s.size()) break;
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const auto n = utf8_sequence(s, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+                ++i;
+            } else {
+                out.append(s.data() + i, n);
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+        }
+        ++i;
+    }
+    out += '"';
+}
 
 template <class T>
-ojson encode_value(const T& v);
+void put_unsigned(std::string& out, T v) {
+    std::array<char, 24> buf{};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    out.append(buf.data(), r.ptr);
+}
+
+/// `"name":` (names are the protocol's own, plain ASCII).
+void put_key(std::string& out, std::string_view name) {
+    out += '"';
+    out += name;
+    out += "\":";
+}
 
 template <class T>
-ojson encode_struct(const T& v) {
-    ojson obj = ojson::object();
+void put_value(std::string& out, const T& v);
+
+template <class T>
+void put_struct(std::string& out, const T& v) {
+    out += '{';
+    bool first = true;
     std::apply(
         [&](const auto&... fd) {
             [[maybe_unused]] auto put = [&](const auto& f) {
                 const auto& m = v.*(f.member);
                 using member_t = std::remove_cvref_t<decltype(m)>;
+                auto member = [&](const auto& value) {
+                    if (!first) out += ',';
+                    first = false;
+                    put_key(out, f.name);
+                    put_value(out, value);
+                };
                 if constexpr (is_optional<member_t>::value) {
-                    if (m) obj[std::string(f.name)] = encode_value(*m);
+                    if (m) member(*m);
                 } else if constexpr (is_vector<member_t>::value) {
-                    if (f.required || !m.empty()) obj[std::string(f.name)] = encode_value(m);
+                    if (f.required || !m.empty()) member(m);
                 } else {
-                    obj[std::string(f.name)] = encode_value(m);
+                    member(m);
                 }
             };
             (put(fd), ...);
         },
         T::fields());
-    return obj;
+    out += '}';
 }
 
 template <class T>
-ojson encode_value(const T& v) {
-    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool> ||
-                  std::is_unsigned_v<T>) {
-        return ojson(v);
+void put_value(std::string& out, const T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        put_string(out, v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+        out += v ? "true" : "false";
+    } else if constexpr (std::is_unsigned_v<T>) {
+        put_unsigned(out, v);
     } else if constexpr (described_enum<T>) {
-        return ojson(std::string(to_string(v)));
+        put_string(out, to_string(v));
     } else if constexpr (std::is_same_v<T, byte_string>) {
-        return ojson(detail::base64_encode(v.bytes));
+        put_string(out, detail::base64_encode(v.bytes));
     } else if constexpr (is_vector<T>::value) {
-        ojson arr = ojson::array();
-        for (const auto& item : v) arr.push_back(encode_value(item));
-        return arr;
+        out += '[';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i != 0) out += ',';
+            put_value(out, v[i]);
+        }
+        out += ']';
     } else {
-        return encode_struct(v);
+        put_struct(out, v);
     }
 }
 
-/// The members after the envelope's seq/monitorRef (shared with encode_event_tail).
-void encode_event_members(ojson& j, const event_body& body,
-                          const std::optional<std::string>& timestamp) {
-    j["event"] = std::string(event_name(body));
-    if (timestamp) j["timestamp"] = *timestamp;
-    j["data"] = std::visit(
-        [](const auto& b) -> ojson {
+/// `"event":…,"timestamp":…,"data":{…}}`: the members after the envelope's seq/monitorRef and
+/// the closing brace (shared with encode_event_tail).
+void put_event_members(std::string& out, const event_body& body,
+                       const std::optional<std::string>& timestamp) {
+    put_key(out, "event");
+    put_string(out, event_name(body));
+    if (timestamp) {
+        out += ',';
+        put_key(out, "timestamp");
+        put_string(out, *timestamp);
+    }
+    out += ',';
+    put_key(out, "data");
+    std::visit(
+        [&](const auto& b) {
             if constexpr (std::is_same_v<std::remove_cvref_t<decltype(b)>, evt::unknown_event>) {
-                return ojson::object();
+                out += "{}";
             } else {
-                return encode_value(b);
+                put_value(out, b);
             }
         },
         body);
+    out += '}';
 }
 
-ojson to_ojson(const request& r) {
-    ojson j = ojson::object();
-    j["type"] = "request";
-    j["id"] = r.id;
-    j["service"] = std::string(service_name(r.params.index()));
-    j["params"] = std::visit([](const auto& p) { return encode_value(p); }, r.params);
-    return j;
+void put(std::string& out, const request& r) {
+    out += R"({"type":"request","id":)";
+    put_string(out, r.id);
+    out += ',';
+    put_key(out, "service");
+    put_string(out, service_name(r.params.index()));
+    out += ',';
+    put_key(out, "params");
+    std::visit([&](const auto& p) { put_value(out, p); }, r.params);
+    out += '}';
 }
 
-ojson to_ojson(const response& r) {
-    ojson j = ojson::object();
-    j["type"] = "response";
-    j["id"] = r.id;
-    j["service"] = std::string(service_name(r.service_index));
+void put(std::string& out, const response& r) {
+    out += R"({"type":"response","id":)";
+    put_string(out, r.id);
+    out += ',';
+    put_key(out, "service");
+    put_string(out, service_name(r.service_index));
+    out += ',';
     if (const auto* err = std::get_if<csta_error>(&r.outcome)) {
-        j["error"] = encode_value(*err);
+        put_key(out, "error");
+        put_value(out, *err);
     } else {
-        j["result"] = std::visit([](const auto& p) { return encode_value(p); },
-                                 std::get<service_result>(r.outcome));
+        put_key(out, "result");
+        std::visit([&](const auto& p) { put_value(out, p); }, std::get<service_result>(r.outcome));
     }
-    return j;
+    out += '}';
 }
 
-ojson to_ojson(const event_message& e) {
-    ojson j = ojson::object();
-    j["type"] = "event";
-    j["seq"] = e.seq;
-    if (e.monitor_ref) j["monitorRef"] = *e.monitor_ref;
-    encode_event_members(j, e.body, e.timestamp);
-    return j;
+void put(std::string& out, const event_message& e) {
+    out += R"({"type":"event","seq":)";
+    put_unsigned(out, e.seq);
+    out += ',';
+    if (e.monitor_ref) {
+        put_key(out, "monitorRef");
+        put_string(out, *e.monitor_ref);
+        out += ',';
+    }
+    put_event_members(out, e.body, e.timestamp);
 }
-ojson to_ojson(const heartbeat& h) {
-    return ojson{{"type", "heartbeat"}, {"id", h.id}};
+
+void put(std::string& out, const heartbeat& h) {
+    out += R"({"type":"heartbeat","id":)";
+    put_string(out, h.id);
+    out += '}';
 }
-ojson to_ojson(const heartbeat_ack& h) {
-    return ojson{{"type", "heartbeatAck"}, {"id", h.id}};
+
+void put(std::string& out, const heartbeat_ack& h) {
+    out += R"({"type":"heartbeatAck","id":)";
+    put_string(out, h.id);
+    out += '}';
 }
-ojson to_ojson(const system_status_message& s) {
-    ojson j = ojson::object();
-    j["type"] = "systemStatus";
-    j["seq"] = s.seq;
-    j["status"] = std::string(to_string(s.status));
-    if (s.detail) j["detail"] = *s.detail;
-    return j;
+
+void put(std::string& out, const system_status_message& s) {
+    out += R"({"type":"systemStatus","seq":)";
+    put_unsigned(out, s.seq);
+    out += ',';
+    put_key(out, "status");
+    put_string(out, to_string(s.status));
+    if (s.detail) {
+        out += ',';
+        put_key(out, "detail");
+        put_string(out, *s.detail);
+    }
+    out += '}';
 }
 
 }  // namespace
 
 std::string json_impl::encode_message(const message& m) {
-    return std::visit([](const auto& msg) { return to_ojson(msg).dump(); }, m);
+    std::string out;
+    out.reserve(256);
+    std::visit([&](const auto& msg) { put(out, msg); }, m);
+    return out;
 }
 
 std::string encode_event_tail(const event_body& body, const std::optional<std::string>& timestamp) {
-    ojson j = ojson::object();
-    encode_event_members(j, body, timestamp);
-    std::string text = j.dump();
-    text.erase(0, 1);  // the members and the closing brace
-    return text;
+    std::string out;
+    out.reserve(256);
+    put_event_members(out, body, timestamp);
+    return out;
 }
 
 std::string event_frame(std::uint64_t seq, std::string_view monitor_ref, std::string_view tail) {
     std::string out;
     out.reserve(tail.size() + monitor_ref.size() + 64);
     out += R"({"type":"event","seq":)";
-    out += std::to_string(seq);
-    out += R"(,"monitorRef":)";
-    out += ojson(std::string(monitor_ref)).dump();  // escaped as JSON
+    put_unsigned(out, seq);
+    out += ',';
+    put_key(out, "monitorRef");
+    put_string(out, monitor_ref);
     out += ',';
     out += tail;
     return out;

@@ -388,6 +388,26 @@ TEST(protocol_versions, every_service_and_event_carries_the_version_that_introdu
     EXPECT_GT(protocol_version, min_protocol_version);
 }
 
+TEST_F(codec_test, encoding_escapes_what_json_requires_and_replaces_bytes_that_are_not_utf8) {
+    svc::set_display::params p{
+        "2001", std::string("a\"b\\c\n\t\x01/\xC3\xA9\xE2\x82\xAC\xF0\x9F\x93\x9E"), {}, {}};
+    auto frame = codec_->encode(request{"1", p});
+    EXPECT_EQ(frame,
+              "{\"type\":\"request\",\"id\":\"1\",\"service\":\"SetDisplay\",\"params\":{"
+              "\"device\":\"2001\",\"text\":\"a\\\"b\\\\c\\n\\t\\u0001/\xC3\xA9\xE2\x82\xAC"
+              "\xF0\x9F\x93\x9E\"}}");
+    EXPECT_EQ(std::get<svc::set_display::params>(std::get<request>(expect_ok(frame)).params), p);
+    // Latin-1, a lone continuation byte, a truncated sequence, an overlong form, a surrogate:
+    // each bad byte becomes U+FFFD and the frame is still valid JSON.
+    p.text = std::string("Ren\xE9 \x80 \xE2\x82 \xC0\xAF \xED\xA0\x80!");
+    frame = codec_->encode(request{"2", p});
+    const auto back =
+        std::get<svc::set_display::params>(std::get<request>(expect_ok(frame)).params);
+    EXPECT_EQ(back.text,
+              "Ren\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
+              "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD!");
+}
+
 TEST_F(codec_test, a_status_batch_reads_each_kind_once_and_an_item_is_an_error_or_its_reads) {
     expect_error(R"({"type":"request","id":"1","service":"GetDeviceStatusBatch","params":)"
                  R"({"devices":["2001"],"reads":["ringer","ringer"]}})",

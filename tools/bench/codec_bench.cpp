@@ -75,6 +75,53 @@ void decode_snapshot_batch(benchmark::State& state) {
 }
 BENCHMARK(decode_snapshot_batch);
 
+// A GetDeviceStatusBatch answer for 250 phones (the TSP's phone batch) as the simulator's sets
+// give it: a 2x40 display, 3 hookswitches, a ringer, 12 buttons with their 12 lamps.
+const svc::get_device_status_batch::result phone_batch = [] {
+    svc::get_device_status_batch::result res;
+    for (int i = 0; i < 250; ++i) {
+        device_status_item item;
+        item.device = std::to_string(20000 + i);
+        item.display = display_status{"Agent " + item.device + std::string(70, ' '), 2, 40};
+        item.hookswitches = {{hookswitch_type::handset, hookswitch_mode::on_hook},
+                             {hookswitch_type::speaker, hookswitch_mode::on_hook},
+                             {hookswitch_type::headset, hookswitch_mode::on_hook}};
+        item.ringer = ringer_status{ringer_mode::not_ringing, 50u};
+        for (std::uint32_t b = 1; b <= 12; ++b) {
+            item.buttons.push_back({b, "Button " + std::to_string(b), "feature", b});
+            item.lamps.push_back({b, lamp_mode::off});
+        }
+        res.results.push_back(std::move(item));
+    }
+    return res;
+}();
+
+void encode_status_batch(benchmark::State& state) {
+    auto codec = make_json_codec();
+    const message m = make_response<svc::get_device_status_batch>("1", phone_batch);
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        auto frame = codec->encode(m);
+        bytes = frame.size();
+        benchmark::DoNotOptimize(frame);
+    }
+    state.SetItemsProcessed(state.iterations() * 250);
+    state.counters["frame_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(encode_status_batch);
+
+void decode_status_batch(benchmark::State& state) {
+    auto codec = make_json_codec();
+    const auto frame = codec->encode(make_response<svc::get_device_status_batch>("1", phone_batch));
+    for (auto _ : state) {
+        auto r = codec->decode(frame);
+        benchmark::DoNotOptimize(r);
+    }
+    state.SetItemsProcessed(state.iterations() * 250);
+    state.counters["frame_bytes"] = static_cast<double>(frame.size());
+}
+BENCHMARK(decode_status_batch);
+
 }  // namespace
 
 BENCHMARK_MAIN();
