@@ -140,8 +140,11 @@ void server_core::status_batch(session_base& s, const request& r) {
                     make_response<svc::get_device_status_batch>(g->id, std::move(fitted)));
             });
     };
-    const bool want_buttons =
-        std::find(p.reads.begin(), p.reads.end(), status_read::buttons) != p.reads.end();
+    const auto wants = [&](status_read read) {
+        return std::find(p.reads.begin(), p.reads.end(), read) != p.reads.end();
+    };
+    const bool want_buttons = wants(status_read::buttons);
+    const bool want_lamps = wants(status_read::lamps);
     for (std::size_t i = 0; i < p.devices.size(); ++i) {
         const auto& device = p.devices[i];
         auto& item = g->out.results[i];
@@ -166,21 +169,17 @@ void server_core::status_batch(session_base& s, const request& r) {
                     auto e = error(error_category::operation, error_values::service_not_supported,
                                    std::string(S::name) + " is not supported for device " + device);
                     item.errors.push_back({read, e});
-                    if (read == status_read::buttons &&
-                        std::find(p.reads.begin(), p.reads.end(), status_read::lamps) !=
-                            p.reads.end()) {
+                    if (read == status_read::buttons && want_lamps) {
                         item.errors.push_back({status_read::lamps, std::move(e)});
                     }
                     return;
                 }
-                const bool lamps = read == status_read::lamps ||
-                                   (read == status_read::buttons &&
-                                    std::find(p.reads.begin(), p.reads.end(), status_read::lamps) !=
-                                        p.reads.end());
+                const bool lamps =
+                    read == status_read::lamps || (read == status_read::buttons && want_lamps);
                 ++g->pending;
                 backend.execute(
                     request{r.id, params_of<S>(device)},
-                    [this, g, i, read, lamps, keep = read != status_read::lamps,
+                    [self, g, i, read, lamps, keep = read != status_read::lamps,
                      finish](response res) {
                         auto& it = g->out.results[i];
                         if (auto* e = std::get_if<csta_error>(&res.outcome)) {
@@ -190,7 +189,7 @@ void server_core::status_batch(session_base& s, const request& r) {
                             auto got = std::get<typename S::result>(
                                 std::get<service_result>(std::move(res.outcome)));
                             if constexpr (std::is_same_v<S, svc::get_button_information>) {
-                                if (lamps) read_lamps(backend, g, i, got.buttons, finish);
+                                if (lamps) read_lamps(self->backend, g, i, got.buttons, finish);
                                 if (!keep) got.buttons.clear();
                             }
                             store(it, std::move(got));

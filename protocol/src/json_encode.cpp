@@ -191,25 +191,28 @@ void put_event_members(std::string& out, const event_body& body,
     out += '}';
 }
 
-void put(std::string& out, const request& r) {
-    out += R"({"type":"request","id":)";
-    put_string(out, r.id);
+/// `{"type":…,"id":…,"service":…,` — the head of a request and of a response.
+void put_call_head(std::string& out, std::string_view type, const std::string& id,
+                   std::size_t service_index) {
+    out += R"({"type":")";
+    out += type;
+    out += R"(","id":)";
+    put_string(out, id);
     out += ',';
     put_key(out, "service");
-    put_string(out, service_name(r.params.index()));
+    put_string(out, service_name(service_index));
     out += ',';
+}
+
+void put(std::string& out, const request& r) {
+    put_call_head(out, "request", r.id, r.params.index());
     put_key(out, "params");
     std::visit([&](const auto& p) { put_value(out, p); }, r.params);
     out += '}';
 }
 
 void put(std::string& out, const response& r) {
-    out += R"({"type":"response","id":)";
-    put_string(out, r.id);
-    out += ',';
-    put_key(out, "service");
-    put_string(out, service_name(r.service_index));
-    out += ',';
+    put_call_head(out, "response", r.id, r.service_index);
     if (const auto* err = std::get_if<csta_error>(&r.outcome)) {
         put_key(out, "error");
         put_value(out, *err);
@@ -232,16 +235,21 @@ void put(std::string& out, const event_message& e) {
     put_event_members(out, e.body, e.timestamp);
 }
 
-void put(std::string& out, const heartbeat& h) {
-    out += R"({"type":"heartbeat","id":)";
-    put_string(out, h.id);
+/// `{"type":…,"id":…}`: heartbeats and their acknowledgements.
+void put_id_message(std::string& out, std::string_view type, const std::string& id) {
+    out += R"({"type":")";
+    out += type;
+    out += R"(","id":)";
+    put_string(out, id);
     out += '}';
 }
 
+void put(std::string& out, const heartbeat& h) {
+    put_id_message(out, "heartbeat", h.id);
+}
+
 void put(std::string& out, const heartbeat_ack& h) {
-    out += R"({"type":"heartbeatAck","id":)";
-    put_string(out, h.id);
-    out += '}';
+    put_id_message(out, "heartbeatAck", h.id);
 }
 
 void put(std::string& out, const system_status_message& s) {
