@@ -118,6 +118,13 @@ std::optional<protocol::capabilities> capabilities_of(const switch_backend& back
     return protocol::capabilities{std::move(list)};
 }
 
+protocol::csta_error not_supported(std::string_view service, std::string_view device) {
+    return protocol::csta_error{
+        protocol::error_category::operation,
+        std::string(protocol::error_values::service_not_supported),
+        std::string(service) + " is not supported for device " + std::string(device)};
+}
+
 std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& backend,
                                                         const protocol::request& r,
                                                         const access_needs& needs) {
@@ -130,10 +137,7 @@ std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& ba
         if (acts && n.right != access::control) continue;
         const auto list = backend.unsupported_services(n.device);
         if (std::find(list.begin(), list.end(), name) != list.end()) {
-            return protocol::csta_error{
-                protocol::error_category::operation,
-                std::string(protocol::error_values::service_not_supported),
-                std::string(name) + " is not supported for device " + n.device};
+            return not_supported(name, n.device);
         }
     }
     return std::nullopt;

@@ -43,6 +43,9 @@ std::optional<protocol::capabilities> capabilities_of(const switch_backend& back
                                                       std::string_view device,
                                                       std::uint32_t version);
 
+/// operation/serviceNotSupported of `service` (a wire name) at `device`.
+protocol::csta_error not_supported(std::string_view service, std::string_view device);
+
 /// operation/serviceNotSupported when the request's service is unsupported on one of the devices
 /// it acts on (`needs.all_of`), else nullopt.
 std::optional<protocol::csta_error> unsupported_refusal(const switch_backend& backend,

@@ -75,39 +75,53 @@ struct status_gather {
     bool sent = false;
 };
 
-/// GetLampMode of every lamp `buttons` names, into item `i`; one error per item is enough.
+bool listed(const std::vector<std::string>& unsupported, std::string_view service) {
+    return std::find(unsupported.begin(), unsupported.end(), service) != unsupported.end();
+}
+
+/// The result of service S in a backend's answer; null for an error, or for a backend that
+/// answered with another service's result (its bug: an item error here, never an exception).
+template <class S>
+typename S::result* result_of(response& res) {
+    auto* r = std::get_if<service_result>(&res.outcome);
+    return r != nullptr ? std::get_if<typename S::result>(r) : nullptr;
+}
+
+csta_error error_of(response& res) {
+    if (auto* e = std::get_if<csta_error>(&res.outcome)) return std::move(*e);
+    return error(error_category::operation, error_values::generic,
+                 "the switch answered with another service's result");
+}
+
+/// GetLampMode of every lamp `buttons` names, into item `i` (`lamp_unsupported`: the device's
+/// capabilities exclude GetLampMode); one error per item is enough.
 template <class Finish>
 void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g, std::size_t i,
-                const std::vector<button_info>& buttons, const Finish& finish) {
+                const std::vector<button_info>& buttons, bool lamp_unsupported,
+                const Finish& finish) {
     const auto device = g->out.results[i].device;
-    const auto unsupported = backend.unsupported_services(device);
-    if (std::find(unsupported.begin(), unsupported.end(), svc::get_lamp_mode::name) !=
-        unsupported.end()) {
+    if (lamp_unsupported) {
         g->out.results[i].errors.push_back(
-            {status_read::lamps,
-             error(error_category::operation, error_values::service_not_supported,
-                   "GetLampMode is not supported for device " + device)});
+            {status_read::lamps, not_supported(svc::get_lamp_mode::name, device)});
         return;
     }
     for (const auto& b : buttons) {
         if (!b.lamp) continue;
         ++g->pending;
-        backend.execute(request{g->id, svc::get_lamp_mode::params{device, *b.lamp}},
-                        [g, i, lamp = *b.lamp, finish](response res) {
-                            auto& it = g->out.results[i];
-                            if (auto* e = std::get_if<csta_error>(&res.outcome)) {
-                                const bool noted = std::any_of(
-                                    it.errors.begin(), it.errors.end(),
-                                    [](const auto& x) { return x.read == status_read::lamps; });
-                                if (!noted) it.errors.push_back({status_read::lamps, *e});
-                            } else {
-                                it.lamps.push_back({lamp, std::get<svc::get_lamp_mode::result>(
-                                                              std::get<service_result>(res.outcome))
-                                                              .mode});
-                            }
-                            --g->pending;
-                            finish();
-                        });
+        backend.execute(
+            request{g->id, svc::get_lamp_mode::params{device, *b.lamp}},
+            [g, i, lamp = *b.lamp, finish](response res) {
+                auto& it = g->out.results[i];
+                if (auto* got = result_of<svc::get_lamp_mode>(res)) {
+                    it.lamps.push_back({lamp, got->mode});
+                } else if (std::none_of(it.errors.begin(), it.errors.end(), [](const auto& x) {
+                               return x.read == status_read::lamps;
+                           })) {
+                    it.errors.push_back({status_read::lamps, error_of(res)});
+                }
+                --g->pending;
+                finish();
+            });
     }
 }
 
@@ -164,10 +178,8 @@ void server_core::status_batch(session_base& s, const request& r) {
             // Buttons and lamps share one GetButtonInformation when both are read.
             if (read == status_read::lamps && want_buttons) continue;
             with_service(read, [&]<class S>(std::type_identity<S>) {
-                if (std::find(unsupported.begin(), unsupported.end(), S::name) !=
-                    unsupported.end()) {
-                    auto e = error(error_category::operation, error_values::service_not_supported,
-                                   std::string(S::name) + " is not supported for device " + device);
+                if (listed(unsupported, S::name)) {
+                    auto e = not_supported(S::name, device);
                     item.errors.push_back({read, e});
                     if (read == status_read::buttons && want_lamps) {
                         item.errors.push_back({status_read::lamps, std::move(e)});
@@ -180,19 +192,22 @@ void server_core::status_batch(session_base& s, const request& r) {
                 backend.execute(
                     request{r.id, params_of<S>(device)},
                     [self, g, i, read, lamps, keep = read != status_read::lamps,
+                     lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name),
                      finish](response res) {
                         auto& it = g->out.results[i];
-                        if (auto* e = std::get_if<csta_error>(&res.outcome)) {
-                            if (keep) it.errors.push_back({read, *e});
-                            if (lamps) it.errors.push_back({status_read::lamps, std::move(*e)});
-                        } else {
-                            auto got = std::get<typename S::result>(
-                                std::get<service_result>(std::move(res.outcome)));
+                        if (auto* got = result_of<S>(res)) {
                             if constexpr (std::is_same_v<S, svc::get_button_information>) {
-                                if (lamps) read_lamps(self->backend, g, i, got.buttons, finish);
-                                if (!keep) got.buttons.clear();
+                                if (lamps) {
+                                    read_lamps(self->backend, g, i, got->buttons, lamp_unsupported,
+                                               finish);
+                                }
+                                if (!keep) got->buttons.clear();
                             }
-                            store(it, std::move(got));
+                            store(it, std::move(*got));
+                        } else {
+                            auto e = error_of(res);
+                            if (keep) it.errors.push_back({read, e});
+                            if (lamps) it.errors.push_back({status_read::lamps, std::move(e)});
                         }
                         --g->pending;
                         finish();
