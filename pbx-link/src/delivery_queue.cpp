@@ -7,8 +7,12 @@
 
 namespace ctigw::pbx_link::detail {
 
-delivery_queue::delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log)
-    : limit_(limit < 2 ? 2 : limit), on_resume_(std::move(on_resume)), log_(std::move(log)) {}
+delivery_queue::delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log,
+                               batch_hook on_batch)
+    : limit_(limit < 2 ? 2 : limit),
+      on_resume_(std::move(on_resume)),
+      log_(std::move(log)),
+      on_batch_(std::move(on_batch)) {}
 
 delivery_queue::~delivery_queue() {
     finish();
@@ -23,7 +27,7 @@ void delivery_queue::start() {
     thread_id_ = thread_.get_id();
 }
 
-bool delivery_queue::push(item fn, bool essential) {
+bool delivery_queue::push(item fn, bool essential, bool held) {
     bool wake = false;
     bool accepted = true;
     {
@@ -39,12 +43,30 @@ bool delivery_queue::push(item fn, bool essential) {
         // of the queue when its batch is done. Cleared here so that the next pushes before it
         // wakes do not notify again.
         if (waiting_) {
-            waiting_ = false;
-            wake = true;
+            if (held && held_ < kHeldWakes) {
+                ++held_;  // release() wakes it
+            } else {
+                waiting_ = false;
+                held_ = 0;
+                wake = true;
+            }
         }
     }
     if (wake) cv_.notify_one();
     return accepted;
+}
+
+void delivery_queue::release() {
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (held_ > 0 && waiting_ && !queue_.empty()) {
+            waiting_ = false;
+            wake = true;
+        }
+        held_ = 0;
+    }
+    if (wake) cv_.notify_one();
 }
 
 void delivery_queue::finish() {
@@ -83,6 +105,7 @@ bool delivery_queue::take(std::vector<entry>& batch) {
                 cv_.wait(lock);
             }
             waiting_ = false;
+            held_ = 0;                         // the held items are in this batch
             if (queue_.empty()) return false;  // finishing and drained
             batch.swap(queue_);                // queue_ gets the old batch's (empty) storage
             batches_.fetch_add(1, std::memory_order_relaxed);
@@ -127,9 +150,22 @@ void delivery_queue::run_item(entry& e) {
     }
 }
 
+void delivery_queue::batch_edge(bool begin) {
+    if (!on_batch_) return;
+    try {
+        on_batch_(begin);
+    } catch (const std::exception& ex) {
+        if (log_) log_(log_level::error, std::string("link: a batch hook threw: ") + ex.what());
+    } catch (...) {
+        if (log_) log_(log_level::error, "link: a batch hook threw a non-standard exception");
+    }
+}
+
 void delivery_queue::run() {
     std::vector<entry> batch;
     while (take(batch)) {
+        if (batch.empty()) continue;  // a resume only
+        batch_edge(true);
         for (auto& e : batch) {
             // Checked per item: finish() may begin in the middle of a batch.
             if (finishing_.load(std::memory_order_acquire) && !e.essential) {
@@ -141,6 +177,7 @@ void delivery_queue::run() {
             run_item(e);
             e.fn = nullptr;  // its captures go now, as when items were taken one at a time
         }
+        batch_edge(false);
         batch.clear();  // keeps the storage: the next swap hands it to the producer
     }
 }

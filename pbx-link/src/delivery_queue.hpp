@@ -10,6 +10,10 @@
 // counts the items of the batch not yet started, so the bound and the resume point are the same
 // as if the items were taken one at a time.
 //
+// A producer that knows more items follow at once (the I/O thread with frames still buffered)
+// pushes them `held`: they do not wake the delivery thread until release() — or the kHeldWakes-th
+// held push, so that a long burst still overlaps with the consumer.
+//
 // Thread safety: push(), size(), peak(), batches() and finishing() from any thread;
 // start()/finish() from the owner (finish() not from the delivery thread).
 #pragma once
@@ -31,7 +35,11 @@ class delivery_queue {
     using item = std::function<void()>;
     using logger = std::function<void(int level, const std::string& line)>;
 
-    delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log);
+    /// Called on the delivery thread before (true) and after (false) each batch it runs.
+    using batch_hook = std::function<void(bool begin)>;
+
+    delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log,
+                   batch_hook on_batch = {});
     ~delivery_queue();
     delivery_queue(const delivery_queue&) = delete;
     delivery_queue& operator=(const delivery_queue&) = delete;
@@ -42,7 +50,12 @@ class delivery_queue {
     /// during finish(); the others (events, truths) are skipped once finish() has begun, also
     /// those already taken in the delivery thread's current batch.
     /// Returns false when the backlog is at or over its limit: the caller should stop reading.
-    bool push(item fn, bool essential);
+    /// `held`: do not wake the delivery thread for this item until release().
+    bool push(item fn, bool essential, bool held = false);
+    /// Wakes the delivery thread for the held items, if it waits.
+    void release();
+    /// Held pushes that may put off a wake-up before one happens anyway.
+    static constexpr std::size_t kHeldWakes = 64;
     /// Runs the essential items still queued, then joins the thread. Not from the delivery thread.
     void finish();
 
@@ -55,6 +68,11 @@ class delivery_queue {
     std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
     /// True once finish() has begun (until the next start()).
     bool finishing() const noexcept { return finishing_.load(std::memory_order_acquire); }
+    /// True while the delivery thread waits for work (tests).
+    bool waiting() const {
+        std::lock_guard lock(mutex_);
+        return waiting_;
+    }
     bool on_delivery_thread() const noexcept { return std::this_thread::get_id() == thread_id_; }
 
   private:
@@ -68,15 +86,18 @@ class delivery_queue {
     /// Counts one item of the batch as started; fires on_resume when the backlog reached half.
     void started_one();
     void run_item(entry& e);
+    void batch_edge(bool begin);
 
     const std::size_t limit_;
     std::function<void()> on_resume_;
     logger log_;
+    batch_hook on_batch_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch
     std::size_t peak_ = 0;      // mutex_
     bool waiting_ = false;      // mutex_: the delivery thread waits on cv_ (push() notifies)
+    std::size_t held_ = 0;      // mutex_: held pushes since the delivery thread last woke
     // The backlog: push() adds under mutex_; the delivery thread subtracts per item without it.
     std::atomic<std::size_t> pending_{0};
     // Written under mutex_; atomic so that the delivery thread can look per item without the

@@ -26,7 +26,8 @@ beast_link::beast_link(link_settings settings, link_callbacks& callbacks, log_si
       io_(settings_, [this](int level, const std::string& line) { write_log(level, line); }),
       delivery_(
           settings_.max_delivery_queue, [this] { on_delivery_drained(); },
-          [this](int level, const std::string& line) { write_log(level, line); }),
+          [this](int level, const std::string& line) { write_log(level, line); },
+          [this](bool begin) { begin ? callbacks_.on_batch_begin() : callbacks_.on_batch_end(); }),
       sm_([this](link_state from, link_state to,
                  const std::string& why) { on_transition(from, to, why); },
           [this](int level, const std::string& line) { write_log(level, line); }),

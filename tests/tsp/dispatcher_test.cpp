@@ -1,10 +1,11 @@
 // The dispatcher (the one road to TAPI): order, the whole queue per wake-up, drain() waiting for
-// the batch in flight, stop() running what was queued, exceptions contained.
+// the batch in flight, stop() running what was queued, exceptions contained, held wake-ups.
 #include "dispatcher.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -28,6 +29,63 @@ struct gate {
     void wait_entered() { entered.get_future().wait(); }
     void release() { open.set_value(); }
 };
+
+/// Until the dispatcher thread waits for work (bounded: a test that cannot get there fails).
+void wait_until_waiting(const dispatcher& d) {
+    for (int i = 0; i < 5000 && !d.waiting(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(d.waiting());
+}
+
+TEST(tspDispatcher, HeldPushesWaitForReleaseAndRunInOneBatch) {
+    dispatcher d;
+    wait_until_waiting(d);
+    const auto before = d.batches();
+    d.hold();
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 10; ++i) d.push([&ran] { ++ran; });
+    // Nothing woke the thread: it still waits, and none of them ran.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(d.waiting());
+    EXPECT_EQ(ran.load(), 0);
+    d.release();
+    d.drain();
+    EXPECT_EQ(ran.load(), 10);
+    EXPECT_EQ(d.batches() - before, 1u);  // one wake-up, at release()
+}
+
+TEST(tspDispatcher, AHoldPutsOffOnlyABoundedNumberOfWakeUps) {
+    dispatcher d;
+    wait_until_waiting(d);
+    d.hold();
+    std::atomic<std::size_t> ran{0};
+    for (std::size_t i = 0; i <= dispatcher::kHeldWakes; ++i) d.push([&ran] { ++ran; });
+    // The push after kHeldWakes held ones woke the thread without a release().
+    for (int i = 0; i < 5000 && ran.load() <= dispatcher::kHeldWakes; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(ran.load(), dispatcher::kHeldWakes + 1);
+    d.release();
+}
+
+TEST(tspDispatcher, DrainAndOtherThreadsPushesDoNotWaitForTheHolder) {
+    dispatcher d;
+    wait_until_waiting(d);
+    std::thread([&d] { d.hold(); }).join();  // held by a thread that never releases
+    std::atomic<int> ran{0};
+    d.push([&ran] { ++ran; });  // another thread's push wakes the dispatcher
+    for (int i = 0; i < 5000 && ran.load() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(ran.load(), 1);
+
+    d.hold();  // this thread's own held push: drain() wakes the dispatcher for it
+    wait_until_waiting(d);
+    d.push([&ran] { ++ran; });
+    auto drained = std::async(std::launch::async, [&d] { d.drain(); });
+    EXPECT_EQ(drained.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    d.release();  // (would end a drain() that the held push blocked)
+    drained.wait();
+    EXPECT_EQ(ran.load(), 2);
+}
 
 TEST(tspDispatcher, TakesTheWholeQueueInOneBatchInOrder) {
     dispatcher d;

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <utility>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,7 @@ struct closer {
     std::condition_variable wake;
     std::deque<HDRVCALL> calls;
     bool stop = false;
+    bool waiting = false;  // only a waiting closer needs the (costly) wake-up
 } g_closer;
 
 // LINE_CALLSTATE carries hdCall only through the htCall we gave; the TSP's hdCall of a call is
@@ -74,9 +76,13 @@ void CALLBACK line_event(HTAPILINE, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD
             if (h < g_hd_of_ht.size()) std::swap(hd, g_hd_of_ht[h]);
         }
         if (hd != nullptr) {
-            std::lock_guard lock(g_closer.mutex);
-            g_closer.calls.push_back(hd);
-            g_closer.wake.notify_one();
+            bool wake = false;
+            {
+                std::lock_guard lock(g_closer.mutex);
+                g_closer.calls.push_back(hd);
+                wake = std::exchange(g_closer.waiting, false);
+            }
+            if (wake) g_closer.wake.notify_one();
         }
     }
 }
@@ -172,7 +178,11 @@ int main(int argc, char** argv) {
     std::thread closer_thread([&] {
         std::unique_lock lock(g_closer.mutex);
         for (;;) {
-            g_closer.wake.wait(lock, [] { return g_closer.stop || !g_closer.calls.empty(); });
+            while (!g_closer.stop && g_closer.calls.empty()) {
+                g_closer.waiting = true;
+                g_closer.wake.wait(lock);
+            }
+            g_closer.waiting = false;
             if (g_closer.stop) return;
             std::deque<HDRVCALL> batch;
             batch.swap(g_closer.calls);

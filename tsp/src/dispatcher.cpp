@@ -17,9 +17,34 @@ void dispatcher::push(work w) {
         // A running thread takes this with the rest of the queue after its batch; only a waiting
         // one needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
         if (waiting_) {
+            if (holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
+                ++held_;  // release() wakes it
+            } else {
+                waiting_ = false;
+                held_ = 0;
+                wake = true;
+            }
+        }
+    }
+    if (wake) wake_.notify_one();
+}
+
+void dispatcher::hold() {
+    std::lock_guard lock(mutex_);
+    holder_ = std::this_thread::get_id();
+}
+
+void dispatcher::release() {
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
+        holder_ = {};
+        if (held_ > 0 && waiting_ && !queue_.empty()) {
             waiting_ = false;
             wake = true;
         }
+        held_ = 0;
     }
     if (wake) wake_.notify_one();
 }
@@ -36,6 +61,11 @@ void dispatcher::stop() {
 
 void dispatcher::drain() {
     std::unique_lock lock(mutex_);
+    if (waiting_ && !queue_.empty()) {  // pushes a hold() put off: they run before we return
+        waiting_ = false;
+        held_ = 0;
+        wake_.notify_one();
+    }
     // busy_ covers the batch taken out of queue_: an empty queue alone is not "drained".
     idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
@@ -53,6 +83,7 @@ void dispatcher::run() {
             wake_.wait(lock);
         }
         waiting_ = false;
+        held_ = 0;                  // the held pushes are in this batch
         if (queue_.empty()) break;  // stopping, and everything queued has run
         batch.swap(queue_);         // queue_ gets the last batch's (empty) storage
         busy_ = true;

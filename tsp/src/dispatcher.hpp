@@ -8,12 +8,19 @@
 // callback) and runs the batch without the lock; push() wakes it only when it is waiting. The
 // batch counts as busy until its last callback has run, so drain() waits for it.
 //
+// A producer with a burst of pushes (the link's delivery thread running one batch of switch
+// events: ~2 TAPI callbacks each) holds the wake-ups: its pushes between hold() and release() wake
+// the thread once, at release() — or at the 256th, so that a long burst still overlaps with TAPI.
+// Pushes from other threads wake it as before; drain() wakes it itself.
+//
 // Thread safety: push(), delivered(), batches() and on_dispatcher_thread() from any thread;
-// stop() and drain() from any thread except the dispatcher's.
+// stop() and drain() from any thread except the dispatcher's; hold() and release() in pairs from
+// one producer thread (one holder at a time: a second hold() takes the hold over).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -34,6 +41,10 @@ class dispatcher {
     /// Queues one TAPI callback. Exceptions from it are swallowed (TAPI must not be able to
     /// break the queue).
     void push(work w);
+    /// This thread's pushes do not wake the dispatcher until release() (or kHeldWakes of them).
+    void hold();
+    /// Ends hold(): wakes the dispatcher for what this thread queued meanwhile.
+    void release();
     /// Runs everything queued so far, then stops the thread. Idempotent.
     void stop();
     /// Blocks until everything queued before this call has run (tests, shutdown). Not from the
@@ -45,6 +56,13 @@ class dispatcher {
     std::uint64_t delivered() const noexcept { return delivered_.load(std::memory_order_relaxed); }
     /// How many batches the thread has taken (tests: one wake-up takes everything queued).
     std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
+    /// True while the thread waits for work (tests).
+    bool waiting() const {
+        std::lock_guard lock(mutex_);
+        return waiting_;
+    }
+    /// Wake-ups a hold may put off before one happens anyway.
+    static constexpr std::size_t kHeldWakes = 256;
 
   private:
     void run();
@@ -52,10 +70,12 @@ class dispatcher {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable idle_;
-    std::vector<work> queue_;  // mutex_; swapped with the thread's batch
-    bool stopping_ = false;    // mutex_
-    bool busy_ = false;        // mutex_: a batch is taken and not yet done
-    bool waiting_ = false;     // mutex_: the thread waits on wake_ (push() notifies)
+    std::vector<work> queue_;   // mutex_; swapped with the thread's batch
+    bool stopping_ = false;     // mutex_
+    bool busy_ = false;         // mutex_: a batch is taken and not yet done
+    bool waiting_ = false;      // mutex_: the thread waits on wake_ (push() notifies)
+    std::thread::id holder_{};  // mutex_: the thread whose pushes do not wake (hold())
+    std::size_t held_ = 0;      // mutex_: pushes put off since the thread last woke
     std::atomic<std::uint64_t> delivered_{0};  // the dispatcher thread writes
     std::atomic<std::uint64_t> batches_{0};    // the dispatcher thread writes
     std::thread thread_;

@@ -498,6 +498,9 @@ class provider_state final : private locked_provider, public pbx_link::link_call
     void on_event(const std::string& device, const protocol::event_message& event) override;
     void on_system_status(protocol::system_status status) override;
     void on_late_result(const protocol::service_result& result) override;
+    /// No lock: TAPI's dispatcher is woken once per batch of switch events (dispatcher::hold).
+    void on_batch_begin() override { tapi_.hold(); }
+    void on_batch_end() override { tapi_.release(); }
 };
 /// Sets the provider the TSPI exports use (exports.cpp).
 void set_current_provider(provider* p);

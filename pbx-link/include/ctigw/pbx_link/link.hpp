@@ -161,6 +161,12 @@ class link_callbacks {
     virtual void on_event(const std::string& device, const protocol::event_message& event) = 0;
     /// The switch reported its status (resyncs are started by the link itself).
     virtual void on_system_status(protocol::system_status /*status*/) {}
+    /// The delivery thread took everything queued when it woke (one batch) and runs it now;
+    /// on_batch_end() follows its last callback, before the thread waits for more. A consumer
+    /// that hands work on to a thread of its own (the TSP's TAPI dispatcher) wakes that thread
+    /// once per batch instead of once per callback. Never around an empty batch.
+    virtual void on_batch_begin() {}
+    virtual void on_batch_end() {}
     /// A successful response to a user request that had already completed with `timeout`: the
     /// switch did carry it out after all (e.g. a MakeCall placed late), and nobody owns what it
     /// made. The last 1,024 timed-out request ids are remembered for this.
