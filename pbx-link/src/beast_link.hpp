@@ -91,8 +91,6 @@ class beast_link final : public link, public connection_owner {
 
     /// Hands a callback to the delivery thread; stops reading when the queue is full.
     void deliver(delivery_queue::item fn, bool essential);
-    /// Wakes the delivery thread for the held callbacks once no callback came since `seen`.
-    void release_delivery(std::uint64_t seen);
     /// On the delivery thread: the queue has drained to half.
     void on_delivery_drained();
     void complete(completion done, request_outcome o);
@@ -239,8 +237,6 @@ class beast_link final : public link, public connection_owner {
     bool stopping_ = false;
     bool reported_up_ = false;
     bool read_paused_ = false;
-    std::uint64_t held_deliveries_ = 0;  ///< callbacks handed over (held) so far
-    bool release_posted_ = false;        ///< a release_delivery task is on the strand
     bool probing_ = false;
     time_point idle_since_{};
     time_point next_probe_{};

@@ -27,7 +27,7 @@ void delivery_queue::start() {
     thread_id_ = thread_.get_id();
 }
 
-bool delivery_queue::push(item fn, bool essential, bool held) {
+bool delivery_queue::push(item fn, bool essential) {
     bool wake = false;
     bool accepted = true;
     {
@@ -43,30 +43,12 @@ bool delivery_queue::push(item fn, bool essential, bool held) {
         // of the queue when its batch is done. Cleared here so that the next pushes before it
         // wakes do not notify again.
         if (waiting_) {
-            if (held && held_ < kHeldWakes) {
-                ++held_;  // release() wakes it
-            } else {
-                waiting_ = false;
-                held_ = 0;
-                wake = true;
-            }
+            waiting_ = false;
+            wake = true;
         }
     }
     if (wake) cv_.notify_one();
     return accepted;
-}
-
-void delivery_queue::release() {
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        if (held_ > 0 && waiting_ && !queue_.empty()) {
-            waiting_ = false;
-            wake = true;
-        }
-        held_ = 0;
-    }
-    if (wake) cv_.notify_one();
 }
 
 void delivery_queue::finish() {
@@ -105,7 +87,6 @@ bool delivery_queue::take(std::vector<entry>& batch) {
                 cv_.wait(lock);
             }
             waiting_ = false;
-            held_ = 0;                         // the held items are in this batch
             if (queue_.empty()) return false;  // finishing and drained
             batch.swap(queue_);                // queue_ gets the old batch's (empty) storage
             batches_.fetch_add(1, std::memory_order_relaxed);

@@ -10,10 +10,6 @@
 // counts the items of the batch not yet started, so the bound and the resume point are the same
 // as if the items were taken one at a time.
 //
-// A producer that knows more items follow at once (the I/O thread with frames still buffered)
-// pushes them `held`: they do not wake the delivery thread until release() — or the kHeldWakes-th
-// held push, so that a long burst still overlaps with the consumer.
-//
 // Thread safety: push(), size(), peak(), batches() and finishing() from any thread;
 // start()/finish() from the owner (finish() not from the delivery thread).
 #pragma once
@@ -50,12 +46,7 @@ class delivery_queue {
     /// during finish(); the others (events, truths) are skipped once finish() has begun, also
     /// those already taken in the delivery thread's current batch.
     /// Returns false when the backlog is at or over its limit: the caller should stop reading.
-    /// `held`: do not wake the delivery thread for this item until release().
-    bool push(item fn, bool essential, bool held = false);
-    /// Wakes the delivery thread for the held items, if it waits.
-    void release();
-    /// Held pushes that may put off a wake-up before one happens anyway.
-    static constexpr std::size_t kHeldWakes = 64;
+    bool push(item fn, bool essential);
     /// Runs the essential items still queued, then joins the thread. Not from the delivery thread.
     void finish();
 
@@ -97,7 +88,6 @@ class delivery_queue {
     std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch
     std::size_t peak_ = 0;      // mutex_
     bool waiting_ = false;      // mutex_: the delivery thread waits on cv_ (push() notifies)
-    std::size_t held_ = 0;      // mutex_: held pushes since the delivery thread last woke
     // The backlog: push() adds under mutex_; the delivery thread subtracts per item without it.
     std::atomic<std::size_t> pending_{0};
     // Written under mutex_; atomic so that the delivery thread can look per item without the

@@ -80,31 +80,13 @@ void beast_link::update_codec_figures() {
 // ---- delivery ----
 
 void beast_link::deliver(delivery_queue::item fn, bool essential) {
-    // Held: the delivery thread is woken once the strand has run what is ready now (the frames
-    // a read brought in arrive back to back), not once per callback: see release_delivery().
-    ++held_deliveries_;
-    if (!release_posted_) {
-        release_posted_ = true;
-        release_delivery(held_deliveries_);
-    }
-    if (!delivery_.push(std::move(fn), essential, true) && !read_paused_) {
+    if (!delivery_.push(std::move(fn), essential) && !read_paused_) {
         read_paused_ = true;
         write_log(log_level::warn, "pbx-link: delivery queue full (" +
                                        std::to_string(settings_.max_delivery_queue) +
                                        "): reading paused until the consumer catches up");
         if (conn_) conn_->pause_reading();
     }
-}
-
-void beast_link::release_delivery(std::uint64_t seen) {
-    // Posted behind the strand's ready work (the next buffered frame's read completion is
-    // posted too): when it runs and nothing was delivered since, the strand is about to wait
-    // for the socket, and the delivery thread is woken for everything held.
-    io_.post([this, seen] {
-        if (held_deliveries_ != seen) return release_delivery(held_deliveries_);
-        release_posted_ = false;
-        delivery_.release();
-    });
 }
 
 void beast_link::on_delivery_drained() {

@@ -1,6 +1,6 @@
 // The delivery queue: the bound and its resume point, essential items during finish(), taking
-// the whole queue per wake-up (the batch counts towards the bound until its items start), held
-// wake-ups and the batch hooks.
+// the whole queue per wake-up (the batch counts towards the bound until its items start), the
+// batch hooks.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -122,48 +122,26 @@ TEST(linkDeliveryQueue, TakesTheWholeQueueInOneBatch) {
     EXPECT_EQ(q.size(), 0u);
 }
 
-void wait_until_waiting(const delivery_queue& q) {
-    for (int i = 0; i < 5000 && !q.waiting(); ++i) std::this_thread::sleep_for(1ms);
-    ASSERT_TRUE(q.waiting());
-}
-
-TEST(linkDeliveryQueue, HeldItemsWaitForReleaseAndRunInOneHookedBatch) {
+TEST(linkDeliveryQueue, TheBatchHooksSurroundEachBatch) {
     std::vector<std::string> seen;  // the delivery thread writes; read after finish()
     delivery_queue q(1000, {}, {}, [&seen](bool begin) { seen.emplace_back(begin ? "[" : "]"); });
+    std::promise<void> started, gate;
+    auto gate_f = gate.get_future().share();
     q.start();
-    wait_until_waiting(q);
-    std::atomic<int> ran{0};
-    for (int i = 0; i < 10; ++i) {
-        EXPECT_TRUE(q.push(
-            [&ran, &seen] {
-                ++ran;
-                seen.emplace_back("x");
-            },
-            false, true));
-    }
-    std::this_thread::sleep_for(20ms);  // nothing woke the consumer
-    EXPECT_TRUE(q.waiting());
-    EXPECT_EQ(ran.load(), 0);
-    q.release();
-    for (int i = 0; i < 5000 && ran.load() < 10; ++i) std::this_thread::sleep_for(1ms);
-    EXPECT_EQ(ran.load(), 10);
-    wait_until_waiting(q);  // the batch (and its end hook) is done
-    q.finish();
-    EXPECT_EQ(seen, (std::vector<std::string>{"[", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x",
-                                              "]"}));
-}
-
-TEST(linkDeliveryQueue, HeldPushesWakeTheConsumerAfterABoundedNumber) {
-    delivery_queue q(1000, {}, {});
-    q.start();
-    wait_until_waiting(q);
-    std::atomic<std::size_t> ran{0};
-    for (std::size_t i = 0; i <= delivery_queue::kHeldWakes; ++i)
-        q.push([&ran] { ++ran; }, false, true);
-    for (int i = 0; i < 5000 && ran.load() <= delivery_queue::kHeldWakes; ++i)
+    q.push(
+        [&seen, &started, gate_f] {
+            seen.emplace_back("first");
+            started.set_value();
+            gate_f.wait();
+        },
+        true);
+    started.get_future().wait();  // the consumer is inside the first batch: the rest is the next
+    for (int i = 0; i < 3; ++i) q.push([&seen] { seen.emplace_back("x"); }, false);
+    gate.set_value();
+    for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
         std::this_thread::sleep_for(1ms);
-    EXPECT_EQ(ran.load(), delivery_queue::kHeldWakes + 1);  // no release() needed
     q.finish();
+    EXPECT_EQ(seen, (std::vector<std::string>{"[", "first", "]", "[", "x", "x", "x", "]"}));
 }
 
 TEST(linkDeliveryQueue, TheTakenBatchCountsTowardsTheBound) {
