@@ -18,9 +18,9 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <utility>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "ctigw/tapihost/loader.hpp"

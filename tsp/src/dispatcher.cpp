@@ -16,17 +16,20 @@ void dispatcher::push(work w) {
         queue_.push_back(std::move(w));
         // A running thread takes this with the rest of the queue after its batch; only a waiting
         // one needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
-        if (waiting_) {
-            if (holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
-                ++held_;  // release() wakes it
-            } else {
-                waiting_ = false;
-                held_ = 0;
-                wake = true;
-            }
+        if (waiting_ && holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
+            ++held_;  // release() wakes it
+        } else {
+            wake = claim_wake();
         }
     }
     if (wake) wake_.notify_one();
+}
+
+bool dispatcher::claim_wake() {
+    if (!waiting_) return false;
+    waiting_ = false;
+    held_ = 0;
+    return true;
 }
 
 void dispatcher::hold() {
@@ -40,11 +43,8 @@ void dispatcher::release() {
         std::lock_guard lock(mutex_);
         if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
         holder_ = {};
-        if (held_ > 0 && waiting_ && !queue_.empty()) {
-            waiting_ = false;
-            wake = true;
-        }
-        held_ = 0;
+        // held_ > 0 only while the thread waits with those pushes queued (it zeroes it on waking).
+        wake = held_ > 0 && claim_wake();
     }
     if (wake) wake_.notify_one();
 }
@@ -61,11 +61,8 @@ void dispatcher::stop() {
 
 void dispatcher::drain() {
     std::unique_lock lock(mutex_);
-    if (waiting_ && !queue_.empty()) {  // pushes a hold() put off: they run before we return
-        waiting_ = false;
-        held_ = 0;
-        wake_.notify_one();
-    }
+    // Pushes a hold() put off run before we return.
+    if (!queue_.empty() && claim_wake()) wake_.notify_one();
     // busy_ covers the batch taken out of queue_: an empty queue alone is not "drained".
     idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }

@@ -66,6 +66,9 @@ class dispatcher {
 
   private:
     void run();
+    /// Under mutex_: true when the thread waits, and then it is no longer counted as waiting —
+    /// the caller notifies wake_ after unlocking.
+    bool claim_wake();
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
