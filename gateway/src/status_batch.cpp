@@ -174,7 +174,6 @@ void server_core::status_batch(session_base& s, const request& r) {
             continue;
         }
         const auto unsupported = backend.unsupported_services(device);
-        const bool lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name);
         for (const auto read : p.reads) {
             // Buttons and lamps share one GetButtonInformation when both are read.
             if (read == status_read::lamps && want_buttons) continue;
@@ -192,7 +191,8 @@ void server_core::status_batch(session_base& s, const request& r) {
                 ++g->pending;
                 backend.execute(
                     request{r.id, params_of<S>(device)},
-                    [self, g, i, read, lamps, keep = read != status_read::lamps, lamp_unsupported,
+                    [self, g, i, read, lamps, keep = read != status_read::lamps,
+                     lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name),
                      finish](response res) {
                         auto& it = g->out.results[i];
                         if (auto* got = result_of<S>(res)) {
