@@ -13,11 +13,12 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
-#include <deque>
+#include <vector>
 
 #include "ctigw/gateway/server.hpp"
 #include "ctigw/protocol/tls_policy.hpp"
 #include "server_core.hpp"
+#include "write_coalescing.hpp"
 
 namespace ctigw::gateway {
 
@@ -31,11 +32,12 @@ using detail::server_core;
 using detail::session_base;
 using detail::session_id;
 using detail::steady;
+using detail::write_coalescing_stream;
 
 namespace {
 
-/// One client connection. Stream is the WebSocket's next layer: beast::tcp_stream (plain) or
-/// beast::ssl_stream<beast::tcp_stream> (TLS).
+/// One client connection. Stream is the transport below the write-coalescing layer (and so below
+/// the WebSocket): beast::tcp_stream (plain) or beast::ssl_stream<beast::tcp_stream> (TLS).
 template <class Stream>
 class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
   public:
@@ -48,41 +50,44 @@ class session final : public session_base, public std::enable_shared_from_this<s
           heartbeat_timer_(ws_.get_executor()) {}
 
     void run() {
+        ws_.next_layer().set_owner(this->weak_from_this());
+        ws_.next_layer().on_write_error([weak = this->weak_from_this()](beast::error_code ec) {
+            if (auto self = weak.lock()) self->fail(ec, "write");
+        });
         beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             do_read_upgrade();
         } else {
-            ws_.next_layer().async_handshake(
-                ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-                    if (ec) {
-                        ++self->core_->stats.tls_handshake_failures;
-                        return self->fail(ec, "TLS handshake");
-                    }
-                    self->do_read_upgrade();
-                });
+            transport().async_handshake(ssl::stream_base::server,
+                                        [self = this->shared_from_this()](beast::error_code ec) {
+                                            if (ec) {
+                                                ++self->core_->stats.tls_handshake_failures;
+                                                return self->fail(ec, "TLS handshake");
+                                            }
+                                            self->do_read_upgrade();
+                                        });
         }
     }
 
-    std::size_t queued_bytes() const override { return queued_bytes_; }
+    std::size_t queued_bytes() const override {
+        return early_bytes_ + ws_.next_layer().buffered_bytes();
+    }
 
     void send(std::string frame) override {
         if (closed_ || close_code_) return;  // closing: nothing more goes out but the close
-        queued_bytes_ += frame.size();
-        if (queued_bytes_ > core_->options.send_queue_limit_bytes) {
-            ++core_->stats.slow_consumers_dropped;
-            core_->log("session " + std::to_string(id()) + ": slow consumer: client is not " +
-                       "reading (send queue " + std::to_string(queued_bytes_) + " bytes > limit " +
-                       std::to_string(core_->options.send_queue_limit_bytes) + "), closing (4008)");
-            // Everything not yet on the wire goes; the close frame follows the frame in flight.
-            // A client that reads nothing at all is dropped at the next heartbeat tick.
-            while (queue_.size() > (writing_ ? 1U : 0U)) {
-                queued_bytes_ -= queue_.back().size();
-                queue_.pop_back();
+        if (!accepted_) {
+            // Not upgraded yet (a broadcast to every session): the frames follow the 101.
+            if (!over_limit(frame.size())) {
+                early_bytes_ += frame.size();
+                early_.push_back(std::move(frame));
             }
-            return close(4008, "slow consumer");
+            return;
         }
-        queue_.push_back(std::move(frame));
-        if (!writing_ && accepted_) do_write();
+        if (over_limit(frame.size())) return;
+        // Framed here and handed to the coalescing layer, which writes everything a handler
+        // sends in one operation: no Beast write per frame.
+        ws_.next_layer().append_text(frame);
+        ++core_->stats.frames_sent;
     }
 
     void close(std::uint16_t code, std::string reason) override {
@@ -90,7 +95,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
         close_code_ = code;
         close_reason_ = std::move(reason);
         close_requested_ = steady::now();
-        if (!writing_) do_close();
+        do_close();  // the close frame follows what the layer holds
     }
 
     void drop() override {
@@ -102,6 +107,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
   private:
+    /// The stream below the coalescing layer: for what must be on the wire when it completes.
+    Stream& transport() { return ws_.next_layer().next_layer(); }
+
     void do_read_upgrade() {
         http::async_read(ws_.next_layer(), buffer_, upgrade_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -116,7 +124,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
         res->set(http::field::content_type, "text/plain");
         res->body() = why + "\n";
         res->prepare_payload();
-        http::async_write(ws_.next_layer(), *res,
+        // Written below the coalescing layer: the connection is dropped when this completes.
+        http::async_write(transport(), *res,
                           [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
                               self->drop();
                           });
@@ -160,11 +169,13 @@ class session final : public session_base, public std::enable_shared_from_this<s
         ws_.async_accept(upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) return self->fail(ec, "WebSocket accept");
             self->accepted_ = true;
-            self->last_received_ = self->last_sent_ = steady::now();
+            self->last_received_ = self->accepted_at_ = steady::now();
             self->core_->log("session " + std::to_string(self->id()) + ": connected");
             self->arm_heartbeat();
             self->do_read();
-            if (!self->queue_.empty() && !self->writing_) self->do_write();
+            auto early = std::move(self->early_);
+            self->early_bytes_ = 0;
+            for (auto& frame : early) self->send(std::move(frame));
         });
     }
 
@@ -216,20 +227,22 @@ class session final : public session_base, public std::enable_shared_from_this<s
         });
     }
 
-    void do_write() {
-        writing_ = true;
-        ws_.text(true);
-        ws_.async_write(net::buffer(queue_.front()),
-                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->writing_ = false;
-                            if (ec) return self->fail(ec, "write");
-                            ++self->core_->stats.frames_sent;
-                            self->last_sent_ = steady::now();
-                            self->queued_bytes_ -= self->queue_.front().size();
-                            self->queue_.pop_front();
-                            if (!self->queue_.empty()) return self->do_write();
-                            if (self->close_code_) self->do_close();
-                        });
+    /// A client that lets `more` bytes overflow its send queue is a slow consumer: what is not
+    /// on the wire yet goes, and the session closes (4008). One that reads nothing at all is
+    /// dropped at the next heartbeat tick (the close cannot complete).
+    bool over_limit(std::size_t more) {
+        const std::size_t queued = queued_bytes() + more;
+        const std::size_t limit = core_->options.send_queue_limit_bytes;
+        if (queued <= limit) return false;
+        ++core_->stats.slow_consumers_dropped;
+        core_->log("session " + std::to_string(id()) + ": slow consumer: client is not " +
+                   "reading (send queue " + std::to_string(queued) + " bytes > limit " +
+                   std::to_string(limit) + "), closing (4008)");
+        early_.clear();
+        early_bytes_ = 0;
+        ws_.next_layer().discard_pending();
+        close(4008, "slow consumer");
+        return true;
     }
 
     void do_close() {
@@ -251,6 +264,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
     void on_heartbeat_timer() {
+        ws_.next_layer().trim();  // an idle session keeps no burst-sized buffers
         if (close_code_ && steady::now() - close_requested_ >= core_->options.heartbeat_interval) {
             // The close did not complete within a heartbeat interval (a client that reads
             // nothing, a half-open connection): a close is never left pending forever.
@@ -267,7 +281,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
             return close(4002, "heartbeat timeout");
         }
         // The switch sends heartbeats too (docs/protocol.md §2.5): after I ms without sending.
-        if (now - last_sent_ >= interval) {
+        const auto last_sent = std::max(accepted_at_, ws_.next_layer().last_write_at());
+        if (now - last_sent >= interval) {
             send(wire->encode(protocol::heartbeat{"s-hb-" + std::to_string(++heartbeat_count_)}));
         }
     }
@@ -290,20 +305,19 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
     std::shared_ptr<server_core> core_;
     const std::string target_;  // the upgrade path of the listener that accepted this session
-    websocket::stream<Stream> ws_;
+    websocket::stream<write_coalescing_stream<Stream>> ws_;
     net::steady_timer heartbeat_timer_;
     beast::flat_buffer buffer_;
     beast::flat_buffer read_buffer_;
     http::request<http::string_body> upgrade_;
-    std::deque<std::string> queue_;
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
+    std::vector<std::string> early_;  // sent before the WebSocket upgrade completed
+    std::size_t early_bytes_ = 0;
     bool accepted_ = false;
     bool closed_ = false;
     std::optional<std::uint16_t> close_code_;
     std::string close_reason_;
     steady::time_point close_requested_{};
-    steady::time_point last_received_{}, last_sent_{};
+    steady::time_point last_received_{}, accepted_at_{};
     std::uint64_t heartbeat_count_ = 0;
 };
 

@@ -6,7 +6,9 @@
 // Every session monitors the same devices, so each backend event is encoded once and sent N
 // times. A round: the child raises a burst of calls on every device within one turn of its loop
 // and reports how many events the backend produced; the round ends when every session has
-// received all of them. Both processes share the machine's cores: figures are a floor.
+// received all of them. Both processes share the machine's cores: figures are a floor. The
+// gateway's CPU per delivery (its scheduler run time over the rounds / events delivered) is the
+// figure that does not depend on how fast this process reads.
 //
 // Usage: ctigw-bench-gateway [sessions=1,10,200] [devices=50] [rounds=20]
 #include <sys/wait.h>
@@ -24,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -60,6 +63,16 @@ long rss_kib(pid_t pid) {
         if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
     }
     return 0;
+}
+
+/// CPU time `pid`'s main thread has run (user + kernel), in seconds, from the scheduler's
+/// nanosecond count (/proc/<pid>/schedstat): both processes are single-threaded, and a burst to
+/// one session takes less than the 10 ms tick /proc/<pid>/stat counts in. 0 when unreadable.
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+    double ns = 0;
+    in >> ns;
+    return ns / 1e9;
 }
 
 // ---- the gateway, in the child -------------------------------------------------------------
@@ -124,6 +137,33 @@ struct session_state {
 
 using ws_stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
+/// One whole server frame at the front of `bytes` (RFC 6455 §5.2: a server's frames are not
+/// masked), or nothing while it is incomplete.
+struct raw_frame {
+    int opcode = 0;
+    std::string_view payload;
+    std::size_t size = 0;  ///< header + payload
+};
+std::optional<raw_frame> split_frame(std::string_view bytes) {
+    if (bytes.size() < 2) return std::nullopt;
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(bytes[i]); };
+    std::size_t header = 2;
+    std::uint64_t length = byte(1) & 0x7F;
+    if (length == 126) {
+        header = 4;
+        if (bytes.size() < header) return std::nullopt;
+        length = (std::uint64_t{byte(2)} << 8) | byte(3);
+    } else if (length == 127) {
+        header = 10;
+        if (bytes.size() < header) return std::nullopt;
+        length = 0;
+        for (std::size_t i = 2; i < 10; ++i) length = (length << 8) | byte(i);
+    }
+    if (bytes.size() - header < length) return std::nullopt;
+    return raw_frame{byte(0) & 0x0F, bytes.substr(header, static_cast<std::size_t>(length)),
+                     header + static_cast<std::size_t>(length)};
+}
+
 net::awaitable<std::string> request(ws_stream& ws, beast::flat_buffer& buf, std::string frame,
                                     std::string_view id) {
     co_await ws.async_write(net::buffer(frame), net::use_awaitable);
@@ -149,7 +189,7 @@ net::awaitable<void> run_session(ssl::context& ctx, std::uint16_t port, int devi
         ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
             req.set(beast::http::field::sec_websocket_protocol, protocol::subprotocol);
         }));
-        ws.read_message_max(64 * 1024 * 1024);
+        ws.read_message_max(std::size_t{64} * 1024 * 1024);
         co_await ws.async_handshake("127.0.0.1", "/csta", net::use_awaitable);
         ws.text(true);
         beast::flat_buffer buf;
@@ -172,12 +212,27 @@ net::awaitable<void> run_session(ssl::context& ctx, std::uint16_t port, int devi
             "3");
         if (monitors.find("\"error\"") != std::string::npos) throw std::runtime_error(monitors);
         st.ready = true;
+        // From here on the session reads the TLS stream below the WebSocket and splits its
+        // frames itself: a Beast read per message cost this process more than the gateway
+        // spends per delivery, and both share the machine's two cores. Nothing arrives between
+        // the MonitorStartBatch answer and the first round, so Beast holds no bytes back.
+        std::string raw(std::size_t{64} * 1024, '\0');
+        std::size_t have = 0;
         for (;;) {
-            buf.consume(buf.size());
-            co_await ws.async_read(buf, net::use_awaitable);
-            const auto data = buf.cdata();
-            const std::string_view text(static_cast<const char*>(data.data()), data.size());
-            if (text.find("\"type\":\"event\"") != std::string_view::npos) ++st.events;
+            if (have == raw.size()) raw.resize(raw.size() * 2);
+            have += co_await ws.next_layer().async_read_some(
+                net::buffer(raw.data() + have, raw.size() - have), net::use_awaitable);
+            std::size_t at = 0;
+            while (auto frame = split_frame(std::string_view(raw.data() + at, have - at))) {
+                if (frame->opcode == 1 && frame->payload.substr(0, 40).find("\"type\":\"event\"") !=
+                                              std::string_view::npos) {
+                    ++st.events;
+                }
+                at += frame->size;
+            }
+            raw.erase(0, at);
+            raw.resize(std::max(raw.size(), std::size_t{64} * 1024), '\0');
+            have -= at;
         }
     } catch (const std::exception& e) {
         if (st.failure.empty()) st.failure = e.what();
@@ -189,6 +244,10 @@ struct figures {
     double backend_events_per_second = 0;
     double median_round_ms = 0;
     long kib_per_session = 0;
+    long kib_per_session_after = 0;      ///< the same after the rounds (burst buffers still held)
+    double gateway_cpu_share = 0;        ///< gateway CPU seconds per wall second over the rounds
+    double gateway_us_per_delivery = 0;  ///< gateway CPU µs per event delivered to one session
+    double clients_cpu_share = 0;        ///< this process's (the sessions') CPU per wall second
 };
 
 figures measure(const std::filesystem::path& certs, int sessions, int devices, int rounds) {
@@ -213,8 +272,13 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     std::vector<session_state> states(static_cast<std::size_t>(sessions));
     for (auto& st : states) net::co_spawn(io, run_session(ctx, port, devices, st), net::detached);
     auto run_until = [&](auto pred) {
+        // A lost frame would leave a round waiting forever: it fails the run instead.
+        const auto deadline = steady::now() + std::chrono::seconds(60);
         while (!pred()) {
-            io.run_for(std::chrono::milliseconds(5));
+            if (steady::now() > deadline) throw std::runtime_error("a round did not complete");
+            // One handler at a time: run_for() would only return after the whole 5 ms and
+            // round every burst up to it.
+            io.run_one_for(std::chrono::milliseconds(5));
             for (const auto& st : states) {
                 if (!st.failure.empty()) throw std::runtime_error("session: " + st.failure);
             }
@@ -233,6 +297,8 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     std::uint64_t delivered = 0, produced_total = 0;
     double seconds = 0;
     std::uint64_t expected = 0;
+    const double gateway_cpu_before = cpu_seconds(child);
+    const double clients_cpu_before = cpu_seconds(::getpid());
     for (int r = 0; r < rounds; ++r) {
         const auto start = steady::now();
         if (::write(cmd[1], "b", 1) != 1) throw std::runtime_error("command");
@@ -252,6 +318,9 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
         produced_total += produced;
         delivered += produced * static_cast<std::uint64_t>(sessions);
     }
+    const double gateway_cpu = cpu_seconds(child) - gateway_cpu_before;
+    const double clients_cpu = cpu_seconds(::getpid()) - clients_cpu_before;
+    const long rss_after = rss_kib(child);
     ::close(cmd[1]);
     ::close(reply[0]);
     io.stop();
@@ -263,6 +332,10 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     f.backend_events_per_second = static_cast<double>(produced_total) / seconds;
     f.median_round_ms = round_ms[round_ms.size() / 2];
     f.kib_per_session = (rss_sessions - rss_idle) / sessions;
+    f.kib_per_session_after = (rss_after - rss_idle) / sessions;
+    f.gateway_cpu_share = gateway_cpu / seconds;
+    f.gateway_us_per_delivery = gateway_cpu * 1e6 / static_cast<double>(delivered);
+    f.clients_cpu_share = clients_cpu / seconds;
     return f;
 }
 
@@ -284,14 +357,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", err.c_str());
         return 1;
     }
-    std::printf("%9s %8s %16s %18s %14s %14s\n", "sessions", "devices", "events/s (sent)",
-                "backend events/s", "round (ms)", "KiB/session");
+    std::printf("%9s %8s %16s %18s %11s %12s %12s %12s %13s %12s\n", "sessions", "devices",
+                "events/s (sent)", "backend events/s", "round (ms)", "KiB/session", "(after)",
+                "gateway CPU", "gw us/event", "clients CPU");
     int rc = 0;
     for (const int n : counts) {
         try {
             const auto f = measure(certs, n, devices, rounds);
-            std::printf("%9d %8d %16.0f %18.0f %14.2f %14ld\n", n, devices, f.events_per_second,
-                        f.backend_events_per_second, f.median_round_ms, f.kib_per_session);
+            std::printf("%9d %8d %16.0f %18.0f %11.2f %12ld %12ld %11.0f%% %13.2f %11.0f%%\n", n,
+                        devices, f.events_per_second, f.backend_events_per_second,
+                        f.median_round_ms, f.kib_per_session, f.kib_per_session_after,
+                        f.gateway_cpu_share * 100, f.gateway_us_per_delivery,
+                        f.clients_cpu_share * 100);
             std::fflush(stdout);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "%d sessions: %s\n", n, e.what());
