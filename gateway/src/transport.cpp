@@ -5,9 +5,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
@@ -18,6 +16,7 @@
 #include "ctigw/gateway/server.hpp"
 #include "ctigw/protocol/tls_policy.hpp"
 #include "server_core.hpp"
+#include "tls_stream.hpp"
 #include "write_coalescing.hpp"
 
 namespace ctigw::gateway {
@@ -37,7 +36,7 @@ using detail::write_coalescing_stream;
 namespace {
 
 /// One client connection. Stream is the transport below the write-coalescing layer (and so below
-/// the WebSocket): beast::tcp_stream (plain) or beast::ssl_stream<beast::tcp_stream> (TLS).
+/// the WebSocket): beast::tcp_stream (plain) or detail::tls_stream (TLS).
 template <class Stream>
 class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
   public:
@@ -54,18 +53,29 @@ class session final : public session_base, public std::enable_shared_from_this<s
         ws_.next_layer().on_write_error([weak = this->weak_from_this()](beast::error_code ec) {
             if (auto self = weak.lock()) self->fail(ec, "write");
         });
-        beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
+        // TLS handshake and upgrade in time: the TLS stream waits on the socket itself, so the
+        // TCP stream's own expiry does not cover it; arm_heartbeat() replaces this wait.
+        const auto deadline = core_->options.handshake_timeout;
+        heartbeat_timer_.expires_after(deadline);
+        heartbeat_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || self->accepted_ || self->closed_) return;
+            self->core_->log("session " + std::to_string(self->id()) +
+                             ": no WebSocket upgrade within " +
+                             std::to_string(self->core_->options.handshake_timeout.count()) +
+                             " ms, dropping the connection");
+            self->drop();
+        });
+        beast::get_lowest_layer(ws_).expires_after(deadline);
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             do_read_upgrade();
         } else {
-            transport().async_handshake(ssl::stream_base::server,
-                                        [self = this->shared_from_this()](beast::error_code ec) {
-                                            if (ec) {
-                                                ++self->core_->stats.tls_handshake_failures;
-                                                return self->fail(ec, "TLS handshake");
-                                            }
-                                            self->do_read_upgrade();
-                                        });
+            transport().async_handshake([self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) {
+                    ++self->core_->stats.tls_handshake_failures;
+                    return self->fail(ec, "TLS handshake");
+                }
+                self->do_read_upgrade();
+            });
         }
     }
 
@@ -169,6 +179,10 @@ class session final : public session_base, public std::enable_shared_from_this<s
         ws_.async_accept(upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) return self->fail(ec, "WebSocket accept");
             self->accepted_ = true;
+            // The upgrade request and its read buffer are done with: an idle session keeps
+            // neither (memory per session).
+            self->upgrade_ = {};
+            self->buffer_ = beast::flat_buffer{};
             self->last_received_ = self->accepted_at_ = steady::now();
             self->core_->log("session " + std::to_string(self->id()) + ": connected");
             self->arm_heartbeat();
@@ -306,7 +320,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     std::shared_ptr<server_core> core_;
     const std::string target_;  // the upgrade path of the listener that accepted this session
     websocket::stream<write_coalescing_stream<Stream>> ws_;
-    net::steady_timer heartbeat_timer_;
+    net::steady_timer heartbeat_timer_;  // the handshake deadline until accepted, then beats
     beast::flat_buffer buffer_;
     beast::flat_buffer read_buffer_;
     http::request<http::string_body> upgrade_;
@@ -322,7 +336,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
 };
 
 using plain_session = session<beast::tcp_stream>;
-using tls_session = session<beast::ssl_stream<beast::tcp_stream>>;
+using tls_session = session<detail::tls_stream>;
 
 /// OpenSSL's passphrase callback: the configured passphrase, or none (never a console prompt,
 /// which would hang a service).

@@ -13,16 +13,15 @@
 // Threading: one thread (or strand) at a time, the executor of the stream below.
 #pragma once
 
-#include <boost/asio/associated_executor.hpp>
+#include "teardown_after.hpp"
+
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/core/saved_handler.hpp>
-#include <boost/beast/websocket/teardown.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
@@ -270,14 +269,8 @@ class write_coalescing_stream {
 template <class Next, class TeardownHandler>
 void async_teardown(boost::beast::role_type role, write_coalescing_stream<Next>& stream,
                     TeardownHandler&& handler) {
-    // The close operation's completion keeps running on the executor it asked for.
-    auto ex = boost::asio::get_associated_executor(handler, stream.get_executor());
-    stream.async_flush(boost::asio::bind_executor(
-        ex, [role, &stream,
-             h = std::forward<TeardownHandler>(handler)](boost::system::error_code) mutable {
-            using boost::beast::websocket::async_teardown;
-            async_teardown(role, stream.next_layer(), std::move(h));
-        }));
+    teardown_after([&stream](auto done) { stream.async_flush(std::move(done)); }, role,
+                   stream.next_layer(), std::forward<TeardownHandler>(handler));
 }
 
 }  // namespace ctigw::gateway::detail

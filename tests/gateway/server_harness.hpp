@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -42,6 +43,18 @@ inline const std::filesystem::path& cert_dir() {
     };
     static const pki p;
     return p.dir;
+}
+
+/// Runs `io` on this thread until `done` holds, at most 10 s (a regression fails, never hangs).
+template <class Pred>
+bool run_until(boost::asio::io_context& io, Pred done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        io.run_for(std::chrono::milliseconds(1));
+        io.restart();
+    }
+    return true;
 }
 
 /// A device set from "2001" or "2000-2049" items.

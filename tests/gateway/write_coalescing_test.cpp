@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "server_harness.hpp"
+
 namespace ctigw::gateway::detail {
 namespace {
 
@@ -64,13 +66,7 @@ struct WriteCoalescing : ::testing::Test {
     /// Runs the io_context until `done` holds or 10 s pass (a regression fails, never hangs).
     template <class Pred>
     bool run_until(Pred done) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > deadline) return false;
-            io.run_for(std::chrono::milliseconds(1));
-            io.restart();
-        }
-        return true;
+        return testing::run_until(io, done);
     }
 
     /// Reads from the client socket until `bytes` have arrived.

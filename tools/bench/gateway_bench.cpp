@@ -11,6 +11,7 @@
 // figure that does not depend on how fast this process reads.
 //
 // Usage: ctigw-bench-gateway [sessions=1,10,200] [devices=50] [rounds=20]
+#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,8 +78,9 @@ double cpu_seconds(pid_t pid) {
 
 // ---- the gateway, in the child -------------------------------------------------------------
 
-/// Serves until the command pipe closes. Writes its port, then for each 'b' read from `cmd` a
-/// burst on `devices` devices, answering with the number of events the backend produced.
+/// Serves until the command pipe closes. Writes its port, answers 'h' with the bytes of heap in
+/// use (glibc's mallinfo2: live allocations, not what malloc keeps), then for each 'b' read from
+/// `cmd` a burst on `devices` devices, answering with the number of events the backend produced.
 [[noreturn]] void run_gateway(const std::filesystem::path& certs, int devices, int cmd_fd,
                               int reply_fd) {
     net::io_context io;
@@ -105,6 +107,12 @@ double cpu_seconds(pid_t pid) {
                                 server.stop();
                                 io.stop();
                                 return;
+                            }
+                            if (command == 'h') {  // the heap in use (live bytes)
+                                const std::uint64_t live = ::mallinfo2().uordblks;
+                                if (::write(reply_fd, &live, sizeof live) != sizeof live)
+                                    std::_Exit(1);
+                                return next();
                             }
                             const auto before = server.stats().events_encoded;
                             backend.with_model(
@@ -244,8 +252,10 @@ struct figures {
     double backend_events_per_second = 0;
     double median_round_ms = 0;
     long kib_per_session = 0;
-    long kib_per_session_after = 0;      ///< the same after the rounds (burst buffers still held)
-    double gateway_cpu_share = 0;        ///< gateway CPU seconds per wall second over the rounds
+    long kib_per_session_after = 0;
+    long heap_kib_per_session = 0;  ///< live heap per session (what malloc keeps free excluded)
+                                    ///< ///< the same after the rounds (burst buffers still held)
+    double gateway_cpu_share = 0;   ///< gateway CPU seconds per wall second over the rounds
     double gateway_us_per_delivery = 0;  ///< gateway CPU µs per event delivered to one session
     double clients_cpu_share = 0;        ///< this process's (the sessions') CPU per wall second
 };
@@ -265,6 +275,13 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     if (::read(reply[0], &port, sizeof port) != sizeof port) throw std::runtime_error("no port");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const long rss_idle = rss_kib(child);
+    const auto heap_in_use = [&] {
+        std::uint64_t live = 0;
+        if (::write(cmd[1], "h", 1) != 1 || ::read(reply[0], &live, sizeof live) != sizeof live)
+            throw std::runtime_error("heap");
+        return static_cast<long>(live / 1024);
+    };
+    const long heap_idle = heap_in_use();
 
     net::io_context io;
     ssl::context ctx(ssl::context::tls_client);
@@ -292,6 +309,7 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const long rss_sessions = rss_kib(child);
+    const long heap_sessions = heap_in_use();
 
     std::vector<double> round_ms;
     std::uint64_t delivered = 0, produced_total = 0;
@@ -333,6 +351,7 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     f.median_round_ms = round_ms[round_ms.size() / 2];
     f.kib_per_session = (rss_sessions - rss_idle) / sessions;
     f.kib_per_session_after = (rss_after - rss_idle) / sessions;
+    f.heap_kib_per_session = (heap_sessions - heap_idle) / sessions;
     f.gateway_cpu_share = gateway_cpu / seconds;
     f.gateway_us_per_delivery = gateway_cpu * 1e6 / static_cast<double>(delivered);
     f.clients_cpu_share = clients_cpu / seconds;
@@ -357,18 +376,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", err.c_str());
         return 1;
     }
-    std::printf("%9s %8s %16s %18s %11s %12s %12s %12s %13s %12s\n", "sessions", "devices",
-                "events/s (sent)", "backend events/s", "round (ms)", "KiB/session", "(after)",
-                "gateway CPU", "gw us/event", "clients CPU");
+    std::printf("%9s %8s %16s %18s %11s %12s %8s %8s %12s %13s %12s\n", "sessions", "devices",
+                "events/s (sent)", "backend events/s", "round (ms)", "KiB/session", "(heap)",
+                "(after)", "gateway CPU", "gw us/event", "clients CPU");
     int rc = 0;
     for (const int n : counts) {
         try {
             const auto f = measure(certs, n, devices, rounds);
-            std::printf("%9d %8d %16.0f %18.0f %11.2f %12ld %12ld %11.0f%% %13.2f %11.0f%%\n", n,
-                        devices, f.events_per_second, f.backend_events_per_second,
-                        f.median_round_ms, f.kib_per_session, f.kib_per_session_after,
-                        f.gateway_cpu_share * 100, f.gateway_us_per_delivery,
-                        f.clients_cpu_share * 100);
+            std::printf("%9d %8d %16.0f %18.0f %11.2f %12ld %8ld %8ld %11.0f%% %13.2f %11.0f%%\n",
+                        n, devices, f.events_per_second, f.backend_events_per_second,
+                        f.median_round_ms, f.kib_per_session, f.heap_kib_per_session,
+                        f.kib_per_session_after, f.gateway_cpu_share * 100,
+                        f.gateway_us_per_delivery, f.clients_cpu_share * 100);
             std::fflush(stdout);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "%d sessions: %s\n", n, e.what());

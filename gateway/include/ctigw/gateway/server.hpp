@@ -86,6 +86,9 @@ struct server_options {
     std::string switch_name = "ctigw-gateway";
     milliseconds heartbeat_interval{10000};
     std::uint32_t missed_heartbeats = 3;
+    /// A connection that has not completed its TLS handshake and WebSocket upgrade by then is
+    /// dropped (a client that connects and says nothing holds no session forever).
+    milliseconds handshake_timeout{10000};
     /// Per-session send queue; a client that lets it overflow is disconnected (close 4008).
     std::size_t send_queue_limit_bytes = 16 * 1024 * 1024;
     std::uint32_t max_batch_size = 5000;
