@@ -279,7 +279,11 @@ class tls_stream {
                 last = outcome{outcome::kind::failed, 0, wait_error};
                 return finish(self);
             }
-            last = call(s);
+            // A closed socket's descriptor number may already belong to another connection:
+            // OpenSSL must never write to it (a write posted before the session dropped).
+            last = s.tcp_.socket().is_open()
+                       ? call(s)
+                       : outcome{outcome::kind::failed, 0, boost::asio::error::bad_descriptor};
             using kind = typename outcome::kind;
             if (last.what == kind::want_read || last.what == kind::want_write) {
                 waited = true;

@@ -9,6 +9,9 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <optional>
 #include <string>
 
@@ -156,6 +159,24 @@ TEST_F(TlsStream, WritingToAResetConnectionIsAnErrorNotASignal) {
         ASSERT_TRUE(run_until([&] { return done; }));
     }
     EXPECT_TRUE(failed) << "still alive: no SIGPIPE, and the write reports the reset";
+}
+
+TEST_F(TlsStream, NothingIsWrittenOnceTheSocketIsClosed) {
+    handshake();
+    server->next_layer().socket().close();
+    // The lowest free descriptor is the one just closed: a socket pair takes it, as another
+    // connection would in the gateway.
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    std::optional<error_code> wrote;
+    server->async_write_some(net::buffer(std::string_view("stray")),
+                             [&](error_code ec, std::size_t) { wrote = ec; });
+    ASSERT_TRUE(run_until([&] { return wrote.has_value(); }));
+    EXPECT_EQ(*wrote, net::error::bad_descriptor);
+    char buf[64];
+    EXPECT_EQ(::read(pair[1], buf, sizeof buf), -1) << "bytes reached the reused descriptor";
+    ::close(pair[0]);
+    ::close(pair[1]);
 }
 
 /// Connects to a gateway started with a short handshake deadline and does `then` (nothing, or a
