@@ -302,6 +302,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
 
     void fail(beast::error_code ec, const char* what) {
+        // After a drop, what fails (a write posted before it) is its consequence, not news.
+        if (closed_) return;
         if (ec != net::error::operation_aborted && ec != websocket::error::closed &&
             ec != net::error::eof && ec != net::ssl::error::stream_truncated) {
             core_->log("session " + std::to_string(id()) + ": " + what + ": " + ec.message());
