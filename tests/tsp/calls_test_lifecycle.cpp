@@ -2,10 +2,12 @@
 // are checked and logged by call_machine, and each one decides what TAPI hears.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
 #include "calls_test.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 
 namespace ctigw::tsp::testing {
 namespace {
@@ -162,6 +164,26 @@ TEST_F(call_lifecycle_test, the_provider_lock_taken_twice_on_one_thread_throws) 
     EXPECT_TRUE(other_has_it.load());
     const auto again = p();  // released by both: this thread takes it again
     EXPECT_EQ(again->call_ids_held(), 0u);
+}
+
+// The switch's event timestamps (ctigw-gateway's events.timestamps) give the status its
+// latency figure: from the stamp to each TAPI callback the event caused.
+TEST_F(call_lifecycle_test, timestamped_events_give_the_status_its_latency) {
+    event("2001", ev_delivered({"c9", "2001"}, "2002", "2001", connection_state::alerting));
+    drain();
+    EXPECT_EQ(state_->status_snapshot().latency_callbacks, 0u);  // no timestamp: no figure
+    proto::event_message m;
+    m.body = ev_established({"c9", "2001"}, "2002", "2001", connection_state::connected);
+    m.timestamp =
+        proto::format_timestamp(std::chrono::system_clock::now() - std::chrono::seconds(3));
+    link().push_event("2001", m);
+    EXPECT_EQ(seen("2001"), (strings{"NEWCALL", "OFFERING", "CONNECTED"}));
+    const auto s = state_->status_snapshot();
+    EXPECT_GE(s.latency_callbacks, 1u);  // CONNECTED (and what else the event told TAPI)
+    EXPECT_GE(s.latency_p50_us, 3'000'000);
+    EXPECT_LT(s.latency_max_us, 63'000'000);
+    EXPECT_GE(s.latency_max_us, s.latency_p99_us);
+    EXPECT_GE(s.latency_p99_us, s.latency_p50_us);
 }
 
 }  // namespace

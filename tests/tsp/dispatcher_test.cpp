@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
+#include <cstdint>
 #include <chrono>
 #include <future>
 #include <stdexcept>
@@ -165,6 +168,80 @@ TEST(tspDispatcher, OnDispatcherThreadOnlyThere) {
     std::promise<bool> inside;
     d.push([&] { inside.set_value(d.on_dispatcher_thread()); });
     EXPECT_TRUE(inside.get_future().get());
+}
+
+std::int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+constexpr std::int64_t five_s_us = 5'000'000;
+constexpr std::int64_t one_hour_us = 3'600'000'000;
+
+TEST(tspDispatcher, CallbacksFromATimestampedEventAreMeasured) {
+    dispatcher d;
+    EXPECT_EQ(d.latency_samples().total, 0u);
+    EXPECT_TRUE(d.latency_samples().samples_us.empty());
+    d.push([] {});  // no origin: not measured
+    {
+        // The event was stamped 5 s ago: each callback it causes is at least 5 s late.
+        const dispatcher::origin_scope event(now_us() - five_s_us);
+        d.push([] {});
+        {
+            const dispatcher::origin_scope none(0);  // e.g. a completion while mapping: untagged
+            d.push([] {});
+        }
+        d.push([] {});                               // the outer origin again
+        std::thread other([&d] { d.push([] {}); });  // another thread's pushes carry none
+        other.join();
+    }
+    d.push([] {});
+    d.drain();
+    const auto f = d.latency_samples();
+    EXPECT_EQ(f.total, 2u);
+    ASSERT_EQ(f.samples_us.size(), 2u);
+    for (const auto us : f.samples_us) {
+        EXPECT_GE(us, five_s_us);
+        EXPECT_LT(us, five_s_us + 60'000'000);  // taken when run, not at some later read
+    }
+}
+
+TEST(tspDispatcher, LatencyKeepsTheLastSamplesOnly) {
+    dispatcher d;
+    const auto n = dispatcher::kLatencySamples;
+    {
+        // The first 10 an hour late, then n on time: the late ones are overwritten.
+        const dispatcher::origin_scope late(now_us() - one_hour_us);
+        for (int i = 0; i < 10; ++i) d.push([] {});
+    }
+    d.drain();
+    const auto first = d.latency_samples().samples_us;
+    ASSERT_EQ(first.size(), 10u);
+    EXPECT_EQ(*std::min_element(first.begin(), first.end()), INT32_MAX);  // an hour: clamped
+    {
+        const dispatcher::origin_scope recent(now_us());
+        for (std::size_t i = 0; i < n; ++i) d.push([] {});
+    }
+    d.drain();
+    const auto f = d.latency_samples();
+    EXPECT_EQ(f.total, n + 10);
+    ASSERT_EQ(f.samples_us.size(), n);
+    EXPECT_LT(*std::max_element(f.samples_us.begin(), f.samples_us.end()), 60'000'000);
+}
+
+TEST(tspDispatcher, AnOriginInTheFutureGivesANegativeLatency) {
+    // The switch's clock ahead of ours: said as it is, not hidden.
+    dispatcher d;
+    {
+        const dispatcher::origin_scope ahead(now_us() + five_s_us);
+        d.push([] {});
+    }
+    d.drain();
+    const auto f = d.latency_samples();
+    ASSERT_EQ(f.samples_us.size(), 1u);
+    EXPECT_LE(f.samples_us[0], -five_s_us + 60'000'000);
+    EXPECT_LT(f.samples_us[0], 0);
 }
 
 }  // namespace

@@ -60,6 +60,23 @@ TEST(StatusText, EnumeratedNotInitialisedAndNoPhones) {
     EXPECT_EQ(ui::status_text(s), "link backoff (wss://a:1/x), 1 line (0 in service), 0 phones");
 }
 
+TEST(StatusText, EventLatencyWhenTheSwitchStampsItsEvents) {
+    auto s = running();
+    s.latency_callbacks = 1;
+    s.latency_p50_us = s.latency_p99_us = s.latency_max_us = 42;
+    EXPECT_EQ(ui::status_text(s),
+              "link live (wss://pbx.example:8443/csta), 2 lines (2 in service), 1 phone (1 in "
+              "service), switch to TAPI p50 42 \u00b5s, p99 42 \u00b5s, max 42 \u00b5s (last 1 "
+              "callback)");
+    s.latency_callbacks = 65536;
+    s.latency_p50_us = -160;  // the switch's clock ahead: said as it is
+    s.latency_p99_us = 310;
+    s.latency_max_us = 1030;
+    EXPECT_NE(ui::status_text(s).find(", switch to TAPI p50 -160 \u00b5s, p99 310 \u00b5s, max "
+                                      "1030 \u00b5s (last 65536 callbacks)"),
+              std::string::npos);
+}
+
 TEST(StatusText, NoProvider) {
     EXPECT_EQ(ui::status_text(std::nullopt), "provider not running: TAPI has not started it");
 }

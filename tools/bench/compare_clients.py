@@ -10,7 +10,9 @@ same event stream from ctigw-firehose over TLS on loopback (docs/performance.md)
    open): its events are LINEEVENTs (about 1.8 per switch event in this mix; its RESULT line
    also has frames_per_s, the switch events).
 2. Latency at fixed rates (10,000 and 100,000 events/s, replay source): p50/p99/max from the
-   frame's timestamp (taken when the source builds the frame) to the client's callback.
+   frame's timestamp (taken when the source builds the frame) to the client's callback; for
+   ctigw-tsp to TAPI's LINEEVENT callbacks, the provider's own figure over its last 65,536
+   callbacks (read from its status; no per-event file, so no curve in latency.png).
 3. The floor: the same frames read with no I/O (ctigw-bench-floor: simdjson, ctigw's codec).
 
 Writes results.tsv (every run), summary.md (the tables, with ratios to the Node client) and
@@ -68,7 +70,6 @@ def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=N
                NODE_PATH="/usr/share/nodejs")
     common = ["--ca", os.path.join(work, "certs/ca.pem"), "--token-env", "CTIGW_BENCH_TOKEN",
               "--devices", stations, "--warmup", str(warmup), "--seconds", str(seconds)]
-    # LINEEVENT carries no send time: the TSP's run has no latency file.
     latency = ["--latency-file", latency_file] if latency_file else []
     if kind == "ctigw-pbx-link":
         cmd = [os.path.join(build, "tools/bench/ctigw-link-watch"), url] + common + latency
@@ -120,14 +121,16 @@ def main():
                   f"{float(r['cpu_us_per_event']):.2f} us/event", flush=True)
     latency_files = {}
     for rate in [int(x) for x in a.rates.split(",") if x]:
-        for kind in [c for c in clients if c != "ctigw-tsp"]:
+        for kind in clients:
             fh = Firehose(a.build, work, "replay", rate, a.stations)
-            lf = os.path.join(out, f"latency-{kind}-{rate}.txt")
+            # The TSP reports its percentiles (its status), not every sample.
+            lf = None if kind == "ctigw-tsp" else os.path.join(out, f"latency-{kind}-{rate}.txt")
             try:
                 r = run_client(kind, a.build, work, fh.url, a.stations, a.warmup, a.seconds, lf)
             finally:
                 fh.stop()
-            latency_files[(kind, rate)] = lf
+            if lf:
+                latency_files[(kind, rate)] = lf
             rows.append((f"rate{rate}", kind, 1, r))
             print(f"rate {rate} {kind}: p50 {r['lat_p50_us']} us, p99 {r['lat_p99_us']} us, "
                   f"max {r['lat_max_us']} us, {float(r['cpu_us_per_event']):.2f} us/event", flush=True)
@@ -168,10 +171,10 @@ def main():
                 if c == "ctigw-tsp" else "— | —")
         name = c + (" (no I/O)" if test == "floor" else "")
         lines.append(f"| {name} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} | {tapi} |")
-    lines += ["", "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per event |", "|---:|---|---:|---:|---:|---:|"]
+    lines += ["", "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per switch event |", "|---:|---|---:|---:|---:|---:|"]
     for t, c, _, r in rows:
         if t.startswith("rate"):
-            lines.append(f"| {int(t[4:]):,} | {c} | {r['lat_p50_us']} | {r['lat_p99_us']} | {r['lat_max_us']} | {float(r['cpu_us_per_event']):.2f} |")
+            lines.append(f"| {int(t[4:]):,} | {c} | {r['lat_p50_us']} | {r['lat_p99_us']} | {r['lat_max_us']} | {r['cpu_per_switch_event']:.2f} |")
     summary = "\n".join(lines) + "\n"
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(summary)

@@ -6,6 +6,9 @@
 // measurement window counts the LINEEVENTs delivered and the process's CPU; the RESULT line has
 // the same keys as ctigw-link-watch (events = LINEEVENTs), and frames_per_s: switch events,
 // counted as 5 per LINE_NEWCALL (each call of the firehose's mix is 5 events for its station).
+// Latency: the provider's own figure, read at the end of the window from its status (what the
+// configuration dialog shows, through TSPI_providerGenericDialogData): from each timestamped
+// switch event to the TAPI callbacks it caused, over the provider's last 65,536 callbacks.
 //   ctigw-tsp-watch wss://127.0.0.1:PORT/csta --ca ca.pem --token-env VAR --devices 2000-3999
 //                   [--warmup 2] [--seconds 5] [--tsp PATH] [--dir WORKDIR]
 #include <atomic>
@@ -19,11 +22,13 @@
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "ctigw/tapihost/loader.hpp"
+#include "ctigw/tsp/provider_status.hpp"
 #include "measure.hpp"
 
 #ifndef CTIGW_TSP_LIBRARY
@@ -90,6 +95,30 @@ void CALLBACK line_event(HTAPILINE, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD
 void CALLBACK line_create(HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 void CALLBACK phone_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR) {}
 void CALLBACK completion(DRV_REQUESTID, LONG) {}
+
+struct latency {
+    long long p50 = -1, p99 = -1, max = -1, samples = 0;
+};
+
+/// The provider's event latency, from the status text the configuration dialog would show.
+latency provider_latency(const ctigw::tapihost::tsp_library& lib, DWORD provider_id) {
+    latency l;
+    std::vector<unsigned char> block(ctigw::tsp::ui::status_block_size);
+    if (lib.ui().providerGenericDialogData == nullptr ||
+        !ctigw::tsp::ui::write_status_request(block.data(), block.size()) ||
+        lib.ui().providerGenericDialogData(provider_id, TUISPIDLL_OBJECT_PROVIDERID, block.data(),
+                                           static_cast<DWORD>(block.size())) != 0)
+        return l;
+    const auto text = ctigw::tsp::ui::read_status_reply(block.data(), block.size());
+    constexpr std::string_view key = "switch to TAPI p50 ";
+    const auto at = text ? text->find(key) : std::string::npos;
+    if (at == std::string::npos ||
+        std::sscanf(text->c_str() + at + key.size(),
+                    "%lld \u00b5s, p99 %lld \u00b5s, max %lld \u00b5s (last %lld", &l.p50, &l.p99,
+                    &l.max, &l.samples) != 4)
+        return latency{};
+    return l;
+}
 
 int usage() {
     std::fprintf(stderr,
@@ -205,14 +234,15 @@ int main(int argc, char** argv) {
     const auto n1 = g_new_calls.load();
     const double c1 = ctigw::bench::cpu_seconds();
     const double wall = std::chrono::duration<double>(steady::now() - t0).count();
+    const auto lat = provider_latency(lib, provider_id);
     const auto n = e1 - e0;
     std::printf(
         "RESULT client=ctigw-tsp events=%llu seconds=%.2f events_per_s=%.0f cpu_s=%.3f "
-        "cpu_us_per_event=%.3f lat_p50_us=-1 lat_p99_us=-1 lat_max_us=-1 "
-        "frames_per_s=%.0f lines_in_service=%llu\n",
+        "cpu_us_per_event=%.3f lat_p50_us=%lld lat_p99_us=%lld lat_max_us=%lld "
+        "latency_samples=%lld frames_per_s=%.0f lines_in_service=%llu\n",
         static_cast<unsigned long long>(n), wall, static_cast<double>(n) / wall, c1 - c0,
-        n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n),
-        5.0 * static_cast<double>(n1 - n0) / wall,
+        n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n), lat.p50, lat.p99, lat.max,
+        lat.samples, 5.0 * static_cast<double>(n1 - n0) / wall,
         static_cast<unsigned long long>(g_in_service.load()));
     std::fflush(stdout);
     {

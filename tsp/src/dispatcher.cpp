@@ -1,6 +1,25 @@
 #include "dispatcher.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
 namespace ctigw::tsp {
+
+namespace {
+
+// The origin this thread's pushes carry (origin_scope).
+thread_local std::int64_t t_origin_us = 0;
+
+}  // namespace
+
+dispatcher::origin_scope::origin_scope(std::int64_t origin_us) noexcept : saved_(t_origin_us) {
+    t_origin_us = origin_us;
+}
+
+dispatcher::origin_scope::~origin_scope() {
+    t_origin_us = saved_;
+}
 
 dispatcher::dispatcher() : thread_([this] { run(); }) {}
 
@@ -13,7 +32,7 @@ void dispatcher::push(work w) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        queue_.push_back(std::move(w));
+        queue_.push_back(item{std::move(w), t_origin_us});
         // A running thread takes this with the rest of the queue after its batch; only a waiting
         // one needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
         if (waiting_ && holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
@@ -72,7 +91,7 @@ bool dispatcher::on_dispatcher_thread() const {
 }
 
 void dispatcher::run() {
-    std::vector<work> batch;
+    std::vector<item> batch;
     std::unique_lock lock(mutex_);
     for (;;) {
         while (queue_.empty() && !stopping_) {
@@ -86,7 +105,8 @@ void dispatcher::run() {
         busy_ = true;
         batches_.fetch_add(1, std::memory_order_relaxed);
         lock.unlock();
-        for (auto& w : batch) {
+        for (auto& [w, origin_us] : batch) {
+            if (origin_us != 0) record_latency(origin_us);
             try {
                 w();
             } catch (...) {  // a TAPI callback must not stop the queue
@@ -100,6 +120,43 @@ void dispatcher::run() {
         if (queue_.empty()) idle_.notify_all();
     }
     idle_.notify_all();
+}
+
+void dispatcher::record_latency(std::int64_t origin_us) {
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto* samples = latencies_.load(std::memory_order_relaxed);  // only this thread stores it
+    if (samples == nullptr) {
+        try {
+            ring_storage_ = std::make_unique<ring[]>(kLatencySamples);
+        } catch (const std::bad_alloc&) {
+            return;  // a figure is not worth failing a callback for
+        }
+        samples = ring_storage_.get();
+        latencies_.store(samples, std::memory_order_release);
+    }
+    constexpr std::int64_t lo = std::numeric_limits<std::int32_t>::min();
+    constexpr std::int64_t hi = std::numeric_limits<std::int32_t>::max();
+    const auto n = latency_total_.load(std::memory_order_relaxed);
+    samples[n % kLatencySamples].store(
+        static_cast<std::int32_t>(std::clamp(now_us - origin_us, lo, hi)),
+        std::memory_order_relaxed);
+    latency_total_.store(n + 1, std::memory_order_release);
+}
+
+dispatcher::latency_figures dispatcher::latency_samples() const {
+    latency_figures f;
+    // The count first: the ring holds at least that many (a sample written meanwhile may replace
+    // one of the oldest: still one of the last kLatencySamples).
+    f.total = latency_total_.load(std::memory_order_acquire);
+    const auto* samples = latencies_.load(std::memory_order_acquire);
+    if (samples == nullptr || f.total == 0) return f;
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(f.total, kLatencySamples));
+    f.samples_us.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        f.samples_us.push_back(samples[i].load(std::memory_order_relaxed));
+    return f;
 }
 
 }  // namespace ctigw::tsp

@@ -13,7 +13,14 @@
 // the thread once, at release() — or at the 256th, so that a long burst still overlaps with TAPI.
 // Pushes from other threads wake it as before; drain() wakes it itself.
 //
-// Thread safety: push(), delivered(), batches() and on_dispatcher_thread() from any thread;
+// Event latency: while an origin_scope lives on a producer thread (the TSP mapping one switch
+// event), that thread's pushes carry the event's switch timestamp; the dispatcher thread takes the
+// time just before it runs such a callback and keeps the difference, the last kLatencySamples of
+// them, for the provider's status (a figure that needs the switch's and our clock to agree: one
+// host, or PTP). Callbacks without an origin cost nothing more.
+//
+// Thread safety: push(), delivered(), batches(), latency_samples() and on_dispatcher_thread() from
+// any thread;
 // stop() and drain() from any thread except the dispatcher's; hold() and release() in pairs from
 // one producer thread (one holder at a time: a second hold() takes the hold over).
 #pragma once
@@ -23,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -32,6 +40,19 @@ namespace ctigw::tsp {
 class dispatcher {
   public:
     using work = std::function<void()>;
+
+    /// Tags this thread's pushes, while it lives, with `origin_us`: the switch's timestamp of the
+    /// event being mapped (µs since the Unix epoch, system clock); 0 = none. Scopes nest.
+    class origin_scope {
+      public:
+        explicit origin_scope(std::int64_t origin_us) noexcept;
+        ~origin_scope();
+        origin_scope(const origin_scope&) = delete;
+        origin_scope& operator=(const origin_scope&) = delete;
+
+      private:
+        std::int64_t saved_;
+    };
 
     dispatcher();
     ~dispatcher();
@@ -61,11 +82,28 @@ class dispatcher {
         std::lock_guard lock(mutex_);
         return waiting_;
     }
+    /// The latency of the last kLatencySamples callbacks pushed with an origin (µs from the
+    /// origin to the moment the dispatcher began to run it; negative when the clocks disagree),
+    /// in no particular order, and how many there have been in all. A copy.
+    struct latency_figures {
+        std::vector<std::int32_t> samples_us;
+        std::uint64_t total = 0;
+    };
+    latency_figures latency_samples() const;
     /// Wake-ups a hold may put off before one happens anyway.
     static constexpr std::size_t kHeldWakes = 256;
+    /// Event latencies kept (a ring: 256 KiB, allocated with the first one).
+    static constexpr std::size_t kLatencySamples = 65536;
 
   private:
+    struct item {
+        work fn;
+        std::int64_t origin_us;  // 0: not from a timestamped switch event
+    };
+    using ring = std::atomic<std::int32_t>;
+
     void run();
+    void record_latency(std::int64_t origin_us);
     /// Under mutex_: true when the thread waits, and then it is no longer counted as waiting —
     /// the caller notifies wake_ after unlocking.
     bool claim_wake();
@@ -73,7 +111,7 @@ class dispatcher {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable idle_;
-    std::vector<work> queue_;   // mutex_; swapped with the thread's batch
+    std::vector<item> queue_;   // mutex_; swapped with the thread's batch
     bool stopping_ = false;     // mutex_
     bool busy_ = false;         // mutex_: a batch is taken and not yet done
     bool waiting_ = false;      // mutex_: the thread waits on wake_ (push() notifies)
@@ -81,6 +119,11 @@ class dispatcher {
     std::size_t held_ = 0;      // mutex_: pushes put off since the thread last woke
     std::atomic<std::uint64_t> delivered_{0};  // the dispatcher thread writes
     std::atomic<std::uint64_t> batches_{0};    // the dispatcher thread writes
+    // The latency ring: the dispatcher thread allocates it (once) and writes; readers copy
+    // through the published pointer. Freed after the thread has ended.
+    std::unique_ptr<ring[]> ring_storage_;  // the dispatcher thread
+    std::atomic<ring*> latencies_{nullptr};
+    std::atomic<std::uint64_t> latency_total_{0};  // samples written in all
     std::thread thread_;
 };
 

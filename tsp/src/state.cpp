@@ -7,6 +7,7 @@
 #include "calls/calls.hpp"
 #include "tspi/export.hpp"
 #include "ctigw/protocol/log_safe.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -71,8 +72,21 @@ void locked_provider::log(int lvl, const std::string& text) const {
 }
 
 ui::provider_status provider_state::status_snapshot() {
-    const auto held = lock();
     ui::provider_status s;
+    // The latency figures need no provider lock (and sorting them should not hold it).
+    if (auto f = tapi_.latency_samples(); !f.samples_us.empty()) {
+        auto& v = f.samples_us;
+        std::sort(v.begin(), v.end());
+        const auto at = [&](double p) {
+            return v[std::min(v.size() - 1,
+                              static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+        };
+        s.latency_callbacks = v.size();
+        s.latency_p50_us = at(0.5);
+        s.latency_p99_us = at(0.99);
+        s.latency_max_us = v.back();
+    }
+    const auto held = lock();
     s.permanent_provider_id = permanent_provider_id_;
     s.initialized = initialized_;
     if (link_) {
@@ -320,6 +334,9 @@ void provider_state::on_live() {
 }
 
 void provider_state::on_event(const std::string& device, const protocol::event_message& event) {
+    // The TAPI callbacks this event causes carry its switch timestamp (event latency figures).
+    const dispatcher::origin_scope origin(
+        event.timestamp ? protocol::parse_timestamp_us(*event.timestamp).value_or(0) : 0);
     const auto held = lock();
     try {
         if (protocol::is_agent_event(event.body)) {

@@ -49,6 +49,12 @@ std::string status_text(const std::optional<provider_status>& status) {
             " in service)";
     text += ", " + counted(s.phones, "phone", "phones");
     if (s.phones != 0) text += " (" + std::to_string(s.phones_in_service) + " in service)";
+    if (s.latency_callbacks != 0) {
+        text += ", switch to TAPI p50 " + std::to_string(s.latency_p50_us) + " \u00b5s, p99 " +
+                std::to_string(s.latency_p99_us) + " \u00b5s, max " +
+                std::to_string(s.latency_max_us) + " \u00b5s (last " +
+                counted(s.latency_callbacks, "callback", "callbacks") + ")";
+    }
     return text;
 }
 
