@@ -152,7 +152,8 @@ TEST(AppOptions, ListenersLimitsAndRights) {
                "parkOrbits": ["7001"], "pickupGroups": { "sales": ["2001", "2002"] } } },
   "limits": { "maxSessions": 7, "sendQueueBytes": 2097152, "maxFrameBytes": 65536,
               "maxBatchSize": 50, "malformedTolerance": 3, "heartbeatIntervalMs": 4000,
-              "missedHeartbeats": 5 }
+              "missedHeartbeats": 5 },
+  "events": { "timestamps": true }
 })",
                   dir);
     auto clients = std::make_shared<const access_control>(s.clients);
@@ -172,6 +173,7 @@ TEST(AppOptions, ListenersLimitsAndRights) {
     EXPECT_EQ(o.malformed_tolerance, 3u);
     EXPECT_EQ(o.heartbeat_interval, std::chrono::milliseconds(4000));
     EXPECT_EQ(o.missed_heartbeats, 5u);
+    EXPECT_TRUE(o.event_timestamps);
     auto who = o.authenticate(token);
     ASSERT_TRUE(who);
     EXPECT_EQ(who->name, "a");
@@ -186,6 +188,15 @@ TEST(AppOptions, ListenersLimitsAndRights) {
     EXPECT_EQ(sim.stations[1].last, "2005");
     EXPECT_EQ(sim.park_orbits, std::vector<std::string>{"7001"});
     EXPECT_EQ(sim.pickup_groups.at("sales"), (std::vector<std::string>{"2001", "2002"}));
+}
+
+TEST(AppOptions, EventTimestampsNeedARestart) {
+    // The server stamps events from its options, fixed when it starts.
+    gateway_settings running;
+    auto loaded = running;
+    EXPECT_TRUE(restart_needed(running, loaded).empty());
+    loaded.events.timestamps = true;
+    EXPECT_EQ(restart_needed(running, loaded), std::vector<std::string>{"events"});
 }
 
 TEST(AppOptions, TlsPassphraseFromEnvironmentAndLegacyCiphers) {

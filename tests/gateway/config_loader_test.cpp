@@ -107,6 +107,7 @@ TEST(gateway_config_loader, minimal_file_gets_defaults) {
     EXPECT_EQ(s.limits.heartbeat_interval.count(), 10000);
     EXPECT_EQ(s.limits.missed_heartbeats, 3U);
     EXPECT_EQ(s.limits.requests_per_second, 1000U);
+    EXPECT_FALSE(s.events.timestamps);
     EXPECT_FALSE(s.status.has_value());
     EXPECT_TRUE(s.logging.file.empty());
     EXPECT_EQ(s.logging.level, log_level::info);
@@ -202,7 +203,7 @@ TEST(gateway_config_loader, unknown_key_suggests_close_match) {
                             "(line 2, column 49)"));
     EXPECT_THAT(errors(make(plain_listen, one_client, sim_backend, R"(, "zzz": 1)")),
                 ElementsAre("/zzz: unknown key; expected one of: $schema, listen, tls, clients, "
-                            "backend, limits, status, logging (line 4, column 29)"));
+                            "backend, limits, events, status, logging (line 4, column 29)"));
 }
 
 TEST(gateway_config_loader, plain_listener_needs_the_explicit_flag) {
@@ -483,6 +484,24 @@ TEST(gateway_config_loader, limits_rules) {
     EXPECT_THAT(limits(R"("requestsPerSecond": -1, "maxBatchSize": 0)"),
                 ElementsAre(HasSubstr("/limits/requestsPerSecond: -1 is out of range"),
                             HasSubstr("/limits/maxBatchSize: 0 is out of range")));
+}
+
+TEST(gateway_config_loader, event_timestamps) {
+    const auto events = [](std::string_view body) {
+        return load_gateway_text(make(plain_listen, one_client, sim_backend,
+                                      ", \"events\": {" + std::string(body) + "}"));
+    };
+    const auto on = events(R"("timestamps": true)");
+    ASSERT_TRUE(on.ok()) << first_error(on);
+    EXPECT_TRUE(on.settings->events.timestamps);
+    const auto off = events("");
+    ASSERT_TRUE(off.ok()) << first_error(off);
+    EXPECT_FALSE(off.settings->events.timestamps);
+    EXPECT_THAT(errors(make(plain_listen, one_client, sim_backend,
+                            R"(, "events": {"timestamps": "yes", "stamps": true})")),
+                ElementsAre("/events/timestamps: expected true or false, found a string (line 4, "
+                            "column 54)",
+                            HasSubstr("/events/stamps: unknown key; expected one of: timestamps")));
 }
 
 TEST(gateway_config_loader, duplicate_keys_are_errors) {

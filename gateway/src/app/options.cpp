@@ -95,6 +95,7 @@ server_options_result make_server_options(const gateway_settings& settings,
     o.heartbeat_interval = lim.heartbeat_interval;
     o.missed_heartbeats = lim.missed_heartbeats;
     o.requests_per_second = lim.requests_per_second;
+    o.event_timestamps = settings.events.timestamps;
     o.switch_name = "ctigw-gateway";
     return r;
 }
@@ -128,6 +129,7 @@ std::vector<std::string> restart_needed(const gateway_settings& running,
     if (!(running.tls == loaded.tls)) out.emplace_back("tls");
     if (!(running.backend == loaded.backend)) out.emplace_back("backend");
     if (!(running.limits == loaded.limits)) out.emplace_back("limits");
+    if (running.events != loaded.events) out.emplace_back("events");
     if (running.status != loaded.status) out.emplace_back("status");
     if (running.logging.file != loaded.logging.file ||
         running.logging.rotate_size_mb != loaded.logging.rotate_size_mb ||

@@ -45,9 +45,10 @@ gateway_settings gateway_reader::read(const json& root) {
         error("", "the configuration must be a JSON object, found " + describe(root));
         return s;
     }
-    check_keys(root, "",
-               {"$schema", "listen", "tls", "clients", "backend", "limits", "status", "logging"},
-               generic_hint);
+    check_keys(
+        root, "",
+        {"$schema", "listen", "tls", "clients", "backend", "limits", "events", "status", "logging"},
+        generic_hint);
     string(root, "", "$schema");
     if (const json* l = array(root, "", "listen", true)) read_listen(*l, s.listen);
     if (const json* t = object(root, "", "tls", false,
@@ -80,6 +81,9 @@ gateway_settings gateway_reader::read(const json& root) {
              "heartbeatIntervalMs", "missedHeartbeats", "requestsPerSecond"},
             generic_hint)) {
         read_limits(*l, s.limits);
+    }
+    if (const json* e = object(root, "", "events", false, {"timestamps"}, generic_hint)) {
+        if (auto v = boolean(*e, "/events", "timestamps")) s.events.timestamps = *v;
     }
     if (const json* st = object(root, "", "status", false, {"address", "port"}, generic_hint)) {
         read_status(*st, s.listen, s.status);

@@ -94,7 +94,8 @@ struct server_options {
     std::uint32_t max_batch_size = 5000;
     /// Events carry `timestamp`: the gateway's clock when it encoded the event, RFC 3339 UTC
     /// with microseconds (docs/protocol.md §4.2: informative). Off by default: ~30 bytes a frame.
-    /// The benchmarks turn it on to measure latency from the gateway to a client.
+    /// The config's `events.timestamps`; the benchmarks turn it on to measure latency from the
+    /// gateway to a client.
     bool event_timestamps = false;
     /// Malformed frames tolerated within one minute before close 4000.
     std::uint32_t malformed_tolerance = 10;

@@ -289,6 +289,15 @@ struct limit_settings {
     friend bool operator==(const limit_settings&, const limit_settings&) = default;
 };
 
+/** What the gateway adds to the events it sends. */
+struct event_settings {
+    /// Each event carries `timestamp`: the gateway's time of encoding (RFC 3339, µs). Clients
+    /// measure the latency to them from it (the TSP's status shows switch-to-TAPI figures).
+    bool timestamps = false;
+
+    friend bool operator==(const event_settings&, const event_settings&) = default;
+};
+
 /** HTTP status page and /metrics; absent (disabled) unless configured. */
 struct status_settings {
     std::string address;  ///< IPv4 or IPv6 literal
@@ -312,6 +321,7 @@ struct gateway_settings {
     std::vector<client> clients;  ///< never empty once loaded; file order
     backend_settings backend;
     limit_settings limits;
+    event_settings events;
     std::optional<status_settings> status;
     logging_settings logging;
 
