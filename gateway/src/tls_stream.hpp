@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace ctigw::gateway::detail {
@@ -236,31 +237,27 @@ class tls_stream {
         }
     };
 
-    struct read_call {
-        boost::asio::mutable_buffer buffer;
+    /// One SSL_read_ex (Buffer = mutable_buffer) or SSL_write_ex (const_buffer) of `buffer`.
+    template <class Buffer>
+    struct transfer_call {
+        Buffer buffer;
         outcome operator()(tls_stream& s) const {
             if (buffer.size() == 0) return outcome{};
             ERR_clear_error();
             errno = 0;
             std::size_t n = 0;
-            const int rc = SSL_read_ex(s.ssl_.get(), buffer.data(), buffer.size(), &n);
+            int rc = 0;
+            if constexpr (std::is_same_v<Buffer, boost::asio::mutable_buffer>) {
+                rc = SSL_read_ex(s.ssl_.get(), buffer.data(), buffer.size(), &n);
+            } else {
+                rc = SSL_write_ex(s.ssl_.get(), buffer.data(), buffer.size(), &n);
+            }
             if (rc == 1) return outcome{outcome::kind::done, n, {}};
             return s.failure(rc);
         }
     };
-
-    struct write_call {
-        boost::asio::const_buffer buffer;
-        outcome operator()(tls_stream& s) const {
-            if (buffer.size() == 0) return outcome{};
-            ERR_clear_error();
-            errno = 0;
-            std::size_t n = 0;
-            const int rc = SSL_write_ex(s.ssl_.get(), buffer.data(), buffer.size(), &n);
-            if (rc == 1) return outcome{outcome::kind::done, n, {}};
-            return s.failure(rc);
-        }
-    };
+    using read_call = transfer_call<boost::asio::mutable_buffer>;
+    using write_call = transfer_call<boost::asio::const_buffer>;
 
     /// Calls `call` until it is done or fails, waiting for the socket in between. Completes
     /// with (ec) or (ec, bytes) as WithBytes says; never inside its initiation.

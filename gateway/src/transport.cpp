@@ -53,8 +53,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
         ws_.next_layer().on_write_error([weak = this->weak_from_this()](beast::error_code ec) {
             if (auto self = weak.lock()) self->fail(ec, "write");
         });
-        // TLS handshake and upgrade in time: the TLS stream waits on the socket itself, so the
-        // TCP stream's own expiry does not cover it; arm_heartbeat() replaces this wait.
+        // TLS handshake and upgrade in time, for both kinds of session (the TLS stream waits on
+        // the socket itself: a TCP stream expiry would not cover it); arm_heartbeat() replaces
+        // this wait.
         const auto deadline = core_->options.handshake_timeout;
         heartbeat_timer_.expires_after(deadline);
         heartbeat_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
@@ -65,7 +66,6 @@ class session final : public session_base, public std::enable_shared_from_this<s
                              " ms, dropping the connection");
             self->drop();
         });
-        beast::get_lowest_layer(ws_).expires_after(deadline);
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             do_read_upgrade();
         } else {
@@ -159,7 +159,6 @@ class session final : public session_base, public std::enable_shared_from_this<s
             return refuse_upgrade(http::status::service_unavailable,
                                   "too many sessions (" + std::to_string(o.max_sessions) + ")");
         }
-        beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout t{};
         t.handshake_timeout = std::chrono::seconds(10);
         t.idle_timeout = websocket::stream_base::none();  // app-level heartbeats instead
