@@ -17,12 +17,11 @@
 // event), that thread's pushes carry the event's switch timestamp; the dispatcher thread takes the
 // time just before it runs such a callback and keeps the difference, the last kLatencySamples of
 // them, for the provider's status (a figure that needs the switch's and our clock to agree: one
-// host, or PTP). Callbacks without an origin cost nothing more.
+// host, or PTP). Callbacks without an origin cost a comparison more.
 //
 // Thread safety: push(), delivered(), batches(), latency_samples() and on_dispatcher_thread() from
-// any thread;
-// stop() and drain() from any thread except the dispatcher's; hold() and release() in pairs from
-// one producer thread (one holder at a time: a second hold() takes the hold over).
+// any thread; stop() and drain() from any thread except the dispatcher's; hold() and release() in
+// pairs from one producer thread (one holder at a time: a second hold() takes the hold over).
 #pragma once
 
 #include <atomic>
