@@ -3,13 +3,16 @@
 same event stream from ctigw-firehose over TLS on loopback (docs/performance.md).
 
   tools/bench/compare_clients.py --build build [--out build/perf] [--runs 3] [--seconds 5]
+                                 [--rates 10000,100000] [--rate-runs 1] [--tick-us 1000]
 
 1. Throughput: the replay source as fast as the client takes it; the clients run one at a time,
    alternating (link, node, link, node, ...); median of --runs.
    ctigw-tsp is the whole TSP (ctigw-tsp-watch: TAPISRV's side of the exports, every line
    open): its events are LINEEVENTs (about 1.8 per switch event in this mix; its RESULT line
    also has frames_per_s, the switch events).
-2. Latency at fixed rates (10,000 and 100,000 events/s, replay source): p50/p99/max from the
+2. Latency at fixed rates (10,000 and 100,000 events/s, replay source, --rate-runs alternating
+   runs per client, sent every --tick-us: 1000 sends 10 frames a burst at 10,000/s, 100 one by
+   one): p50/p99/max from the
    frame's timestamp (taken when the source builds the frame) to the client's callback; for
    ctigw-tsp to TAPI's LINEEVENT callbacks, the provider's own figure over its last 65,536
    callbacks (read from its status; no per-event file, so no curve in latency.png).
@@ -39,7 +42,7 @@ def parse_result(text):
 
 
 class Firehose:
-    def __init__(self, build, work, source, rate, stations):
+    def __init__(self, build, work, source, rate, stations, tick_us=1000):
         self.ready = os.path.join(work, "ready")
         if os.path.exists(self.ready):
             os.remove(self.ready)
@@ -47,7 +50,8 @@ class Firehose:
         self.proc = subprocess.Popen(
             [os.path.join(build, "tools/bench/ctigw-firehose"), "--source", source,
              "--cert-dir", os.path.join(work, "certs"), "--token-file", os.path.join(work, "token.txt"),
-             "--stations", stations, "--rate", str(rate), "--ready-file", self.ready],
+             "--stations", stations, "--rate", str(rate), "--tick-us", str(tick_us),
+             "--ready-file", self.ready],
             stdout=self.log, stderr=self.log)
         for _ in range(100):
             if os.path.exists(self.ready):
@@ -95,6 +99,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--stations", default="2000-3999")
     ap.add_argument("--rates", default="10000,100000")
+    ap.add_argument("--rate-runs", type=int, default=1,
+                    help="runs per client at each fixed rate (alternating order; medians)")
+    ap.add_argument("--tick-us", type=int, default=1000,
+                    help="the fixed rates' period: 1000 sends 10 frames a burst at 10,000/s")
     a = ap.parse_args()
     out = a.out or os.path.join(a.build, "perf")
     os.makedirs(out, exist_ok=True)
@@ -121,19 +129,22 @@ def main():
                   f"{float(r['cpu_us_per_event']):.2f} us/event", flush=True)
     latency_files = {}
     for rate in [int(x) for x in a.rates.split(",") if x]:
-        for kind in clients:
-            fh = Firehose(a.build, work, "replay", rate, a.stations)
-            # The TSP reports its percentiles (its status), not every sample.
-            lf = None if kind == "ctigw-tsp" else os.path.join(out, f"latency-{kind}-{rate}.txt")
-            try:
-                r = run_client(kind, a.build, work, fh.url, a.stations, a.warmup, a.seconds, lf)
-            finally:
-                fh.stop()
-            if lf:
-                latency_files[(kind, rate)] = lf
-            rows.append((f"rate{rate}", kind, 1, r))
-            print(f"rate {rate} {kind}: p50 {r['lat_p50_us']} us, p99 {r['lat_p99_us']} us, "
-                  f"max {r['lat_max_us']} us, {float(r['cpu_us_per_event']):.2f} us/event", flush=True)
+        for run in range(1, a.rate_runs + 1):
+            for kind in (clients if run % 2 else list(reversed(clients))):
+                fh = Firehose(a.build, work, "replay", rate, a.stations, a.tick_us)
+                # The TSP reports its percentiles (its status), not every sample; the curve is
+                # the first run's.
+                lf = (None if kind == "ctigw-tsp" or run > 1
+                      else os.path.join(out, f"latency-{kind}-{rate}.txt"))
+                try:
+                    r = run_client(kind, a.build, work, fh.url, a.stations, a.warmup, a.seconds, lf)
+                finally:
+                    fh.stop()
+                if lf:
+                    latency_files[(kind, rate)] = lf
+                rows.append((f"rate{rate}", kind, run, r))
+                print(f"rate {rate} run {run} {kind}: p50 {r['lat_p50_us']} us, p99 {r['lat_p99_us']} us, "
+                      f"max {r['lat_max_us']} us, {float(r['cpu_us_per_event']):.2f} us/event", flush=True)
     floor = subprocess.run([os.path.join(a.build, "tools/bench/ctigw-bench-floor"), "1000000"],
                            capture_output=True, text=True, check=True).stdout
     for line in floor.splitlines():
@@ -171,10 +182,17 @@ def main():
                 if c == "ctigw-tsp" else "— | —")
         name = c + (" (no I/O)" if test == "floor" else "")
         lines.append(f"| {name} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} | {tapi} |")
-    lines += ["", "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per switch event |", "|---:|---|---:|---:|---:|---:|"]
-    for t, c, _, r in rows:
-        if t.startswith("rate"):
-            lines.append(f"| {int(t[4:]):,} | {c} | {r['lat_p50_us']} | {r['lat_p99_us']} | {r['lat_max_us']} | {r['cpu_per_switch_event']:.2f} |")
+    lines += ["", f"Fixed rates: sent every {a.tick_us} µs; medians of {a.rate_runs} run(s), p99's range in brackets.", "",
+              "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per switch event |", "|---:|---|---:|---:|---:|---:|"]
+    for t in dict.fromkeys(t for t, _, _, _ in rows if t.startswith("rate")):
+        for c in clients:
+            p99s = [float(r["lat_p99_us"]) for tt, cc, _, r in rows if tt == t and cc == c]
+            spread = f" ({min(p99s):,.0f}–{max(p99s):,.0f})" if len(p99s) > 1 else ""
+            # the TSP's figure is over its last 65,536 callbacks: a short window includes warm-up
+            if any(r.get("latency_window_only") == "0" for tt, cc, _, r in rows if tt == t and cc == c):
+                spread += " (includes callbacks from before the window: use a longer --seconds)"
+            lines.append(f"| {int(t[4:]):,} | {c} | {med(t, c, 'lat_p50_us'):,.0f} | {med(t, c, 'lat_p99_us'):,.0f}{spread} | "
+                         f"{med(t, c, 'lat_max_us'):,.0f} | {med(t, c, 'cpu_per_switch_event'):.2f} |")
     summary = "\n".join(lines) + "\n"
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(summary)

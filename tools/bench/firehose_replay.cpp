@@ -261,7 +261,7 @@ class session : public std::enable_shared_from_this<session> {
             write();
         }
         if (o_.rate > 0) {
-            timer_.expires_after(std::chrono::milliseconds(1));
+            timer_.expires_after(o_.tick);
             timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
                 if (!ec) self->pump();
             });

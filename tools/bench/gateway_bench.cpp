@@ -37,6 +37,7 @@
 #include "ctigw/gateway/sim_backend.hpp"
 #include "ctigw/pbxsim/certs.hpp"
 #include "ctigw/protocol/codec.hpp"
+#include "measure.hpp"
 
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -57,15 +58,6 @@ std::vector<std::string> stations(int count) {
 }
 
 /// Resident set of `pid` in KiB (VmRSS), 0 when unreadable.
-long rss_kib(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-    }
-    return 0;
-}
-
 /// CPU time `pid`'s main thread has run (user + kernel), in seconds, from the scheduler's
 /// nanosecond count (/proc/<pid>/schedstat): both processes are single-threaded, and a burst to
 /// one session takes less than the 10 ms tick /proc/<pid>/stat counts in. 0 when unreadable.
@@ -274,7 +266,7 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     std::uint16_t port = 0;
     if (::read(reply[0], &port, sizeof port) != sizeof port) throw std::runtime_error("no port");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const long rss_idle = rss_kib(child);
+    const long rss_idle = bench::rss_kib(child);
     const auto heap_in_use = [&] {
         std::uint64_t live = 0;
         if (::write(cmd[1], "h", 1) != 1 || ::read(reply[0], &live, sizeof live) != sizeof live)
@@ -308,7 +300,7 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
         return true;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const long rss_sessions = rss_kib(child);
+    const long rss_sessions = bench::rss_kib(child);
     const long heap_sessions = heap_in_use();
 
     std::vector<double> round_ms;
@@ -338,7 +330,7 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     }
     const double gateway_cpu = cpu_seconds(child) - gateway_cpu_before;
     const double clients_cpu = cpu_seconds(::getpid()) - clients_cpu_before;
-    const long rss_after = rss_kib(child);
+    const long rss_after = bench::rss_kib(child);
     ::close(cmd[1]);
     ::close(reply[0]);
     io.stop();

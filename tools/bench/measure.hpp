@@ -1,7 +1,12 @@
-// What the benchmark clients (ctigw-link-watch, ctigw-tsp-watch) measure alike.
+// What the benchmarks (the watch clients, ctigw-bench-gateway, ctigw-bench-scale) measure alike.
 #pragma once
 
 #include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 namespace ctigw::bench {
 
@@ -11,6 +16,17 @@ inline double cpu_seconds() {
     ::getrusage(RUSAGE_SELF, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/// Resident memory (VmRSS) of process `pid` (0: this one) in KiB; 0 when unreadable.
+inline long rss_kib(pid_t pid = 0) {
+    std::ifstream in(pid == 0 ? std::string("/proc/self/status")
+                              : "/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    }
+    return 0;
 }
 
 }  // namespace ctigw::bench

@@ -1,16 +1,18 @@
-// ctigw-bench-scale: the TSP at 50,000 lines against the in-process simulator over TLS.
+// ctigw-bench-scale: the TSP at 50,000 lines against the simulator over TLS on loopback.
 //
 // Plays TAPISRV through the TSP's real exports (libctigw-tsp.so, loaded with dlopen like
 // ctigw-tapihost): EnumDevices, Init, open every line (recording LINEEVENT), then measures
 //   - providerInit → the last line in service (LINEDEVSTATE_INSERVICE, or in service at open),
 //   - the time to open every line (TSPI_lineNegotiateTSPIVersion + lineOpen + SetStatusMessages),
 //   - the switch round trips used (the simulator's per-service counters),
-//   - memory per line: VmRSS before EnumDevices vs after everything is in service, / lines,
+//   - memory per line: VmRSS and live heap (mallinfo2) before EnumDevices vs after everything is
+//     in service, / lines — of this process (the TSP) alone: the simulator runs in a child process,
+//     whose growth is reported apart,
 //   - optionally a resync: the simulator drops the connection → every line back in service.
 // Not run in CI. Usage (docs/architecture.md "Performance notes"):
 //   ctigw-bench-scale [--lines N] [--first EXT] [--phones] [--no-resync] [--tsp PATH] [--keep]
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
+#include <malloc.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,7 +34,9 @@
 
 #include "ctigw/pbxsim/certs.hpp"
 #include "ctigw/pbxsim/server.hpp"
+#include "sim_process.hpp"
 #include "ctigw/tapihost/loader.hpp"
+#include "measure.hpp"
 
 #ifndef CTIGW_TSP_LIBRARY
 #define CTIGW_TSP_LIBRARY "libctigw-tsp.so"
@@ -41,25 +45,12 @@
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+using ctigw::bench::request_counts;
+using ctigw::bench::simulator_process;
 using namespace std::chrono_literals;
 
 double ms_since(clock_type::time_point t0, clock_type::time_point t1) {
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
-}
-
-long rss_kib() {
-    std::ifstream in("/proc/self/status");
-    std::string key;
-    while (in >> key) {
-        if (key == "VmRSS:") {
-            long v = 0;
-            in >> v;
-            return v;
-        }
-        std::string rest;
-        std::getline(in, rest);
-    }
-    return -1;
 }
 
 // ---- what TAPI hears (the callbacks are plain function pointers: globals) ----
@@ -126,67 +117,23 @@ bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeo
     return true;
 }
 
-// ---- the simulator on its own thread ----
-
-struct simulator {
-    boost::asio::io_context io;
-    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-    std::unique_ptr<ctigw::pbxsim::server> server;
-    std::thread thread;
-
-    std::string start(ctigw::pbxsim::sim_config cfg, ctigw::pbxsim::server_options opts) {
-        std::promise<std::string> started;
-        auto f = started.get_future();
-        work.emplace(io.get_executor());
-        thread = std::thread([this, cfg, opts, &started] {
-            try {
-                server = std::make_unique<ctigw::pbxsim::server>(io, cfg, opts);
-                started.set_value(server->start());
-            } catch (const std::exception& e) {
-                started.set_value(std::string("simulator: ") + e.what());
-            }
-            io.run();
-        });
-        return f.get();
-    }
-    template <class F>
-    auto call(F&& fn) {
-        std::promise<decltype(fn(*server))> p;
-        auto f = p.get_future();
-        server->post([&] { p.set_value(fn(*server)); });
-        return f.get();
-    }
-    void stop() {
-        if (!thread.joinable()) return;
-        call([](ctigw::pbxsim::server& s) {
-            s.stop();
-            return 0;
-        });
-        work.reset();
-        io.stop();
-        thread.join();
-        server.reset();
-    }
-};
-
-std::map<std::string, std::uint64_t, std::less<>> requests(simulator& sim) {
-    return sim.call([](ctigw::pbxsim::server& s) { return s.stats().requests_by_service; });
+/// Bytes of heap this process has in use (live allocations, not what malloc keeps).
+std::uint64_t heap_in_use() {
+    return ::mallinfo2().uordblks;
 }
 
-std::uint64_t count_of(const std::map<std::string, std::uint64_t, std::less<>>& m,
-                       std::string_view k) {
+std::uint64_t count_of(const request_counts& m, std::string_view k) {
     auto it = m.find(k);
     return it == m.end() ? 0 : it->second;
 }
 
-std::uint64_t total_of(const std::map<std::string, std::uint64_t, std::less<>>& m) {
+std::uint64_t total_of(const request_counts& m) {
     std::uint64_t n = 0;
     for (const auto& [k, v] : m) n += v;
     return n;
 }
 
-std::string delta_text(const std::map<std::string, std::uint64_t, std::less<>>& before,
-                       const std::map<std::string, std::uint64_t, std::less<>>& after) {
+std::string delta_text(const request_counts& before, const request_counts& after) {
     std::string out;
     for (const auto& [k, v] : after) {
         const auto d = v - count_of(before, k);
@@ -257,12 +204,12 @@ int main(int argc, char** argv) {
     opts.tls = ctigw::pbxsim::tls_files{
         dir / "certs" / "server.pem", dir / "certs" / "server-key.pem", std::nullopt, {}};
     opts.log = [](std::string_view) {};
-    simulator sim;
+    simulator_process sim;
     if (auto err = sim.start(cfg, opts); !err.empty()) {
         std::fprintf(stderr, "%s\n", err.c_str());
         return 1;
     }
-    const auto port = sim.call([](ctigw::pbxsim::server& s) { return s.port(); });
+    const auto port = sim.port();
 
     const std::string range = "\"" + std::to_string(first) + "-" + std::to_string(last) + "\"";
     const auto config_path = dir / "ctigw.json";
@@ -297,8 +244,10 @@ int main(int argc, char** argv) {
     tapi.lines = std::make_unique<line_slot[]>(lines);
     std::vector<HDRVLINE> hd(lines, nullptr);
     std::vector<HDRVPHONE> phd(phones ? lines : 0, nullptr);
-    const auto requests_start = requests(sim);
-    const long rss_before = rss_kib();
+    const auto requests_start = sim.requests();
+    const long rss_before = ctigw::bench::rss_kib();
+    const std::uint64_t heap_before = heap_in_use();
+    const long sim_rss_before = ctigw::bench::rss_kib(sim.pid());
 
     DWORD version = 0;
     if (fn.lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, 0x00020000, 0x00030001, &version) !=
@@ -375,11 +324,11 @@ int main(int argc, char** argv) {
     };
 
     // Waits until the switch's request count stops moving; returns when it last moved.
-    auto settle = [&](std::map<std::string, std::uint64_t, std::less<>>& out) {
+    auto settle = [&](request_counts& out) {
         std::uint64_t prev = ~0ull;
         auto t_last = clock_type::now();
         for (int i = 0; i < 60000; ++i) {
-            out = requests(sim);
+            out = sim.requests();
             const auto n = total_of(out);
             const auto now = clock_type::now();
             if (n != prev) {
@@ -402,20 +351,19 @@ int main(int argc, char** argv) {
     // let the status reads that follow an open settle before measuring memory: settled when
     // the switch's request count has not moved for 300 ms, at the first poll (every 10 ms) that
     // saw the final count
-    std::map<std::string, std::uint64_t, std::less<>> requests_up;
+    request_counts requests_up;
     const auto t_settled = settle(requests_up);
-    const long rss_up = rss_kib();
+    const long rss_up = ctigw::bench::rss_kib();
+    const std::uint64_t heap_up = heap_in_use();
+    const long sim_rss_up = ctigw::bench::rss_kib(sim.pid());
 
     // ---- resync: the switch drops the connection ----
     std::optional<double> resync_ms, resync_out_ms, resync_settled_ms;
-    std::map<std::string, std::uint64_t, std::less<>> requests_resync;
+    request_counts requests_resync;
     if (resync && all_up) {
         const auto before_out = tapi.outofservice_msgs.load();
         const auto t_drop = clock_type::now();
-        sim.call([](ctigw::pbxsim::server& s) {
-            s.drop_connections();
-            return 0;
-        });
+        sim.drop_connections();
         const bool down =
             wait_for([&] { return tapi.outofservice_msgs.load() - before_out >= lines; }, 120s);
         resync_out_ms = ms_since(t_drop, clock_type::now());
@@ -471,8 +419,14 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(monitor_rt), static_cast<unsigned long long>(snapshot_rt));
     std::printf("| Every switch request until settled (%.0f ms after Init) | %s |\n",
                 ms_since(t_init, t_settled), delta_text(requests_start, requests_up).c_str());
-    std::printf("| Memory per line (VmRSS %ld → %ld KiB) | %.2f KiB |\n", rss_before, rss_up,
-                static_cast<double>(rss_up - rss_before) / static_cast<double>(lines));
+    const auto per_line = [&](double kib) { return kib / static_cast<double>(lines); };
+    std::printf("| Memory per line, the TSP's process (VmRSS %ld → %ld KiB) | %.2f KiB |\n",
+                rss_before, rss_up, per_line(static_cast<double>(rss_up - rss_before)));
+    std::printf("| Live heap per line, the TSP's process (mallinfo2) | %.2f KiB |\n",
+                per_line((static_cast<double>(heap_up) - static_cast<double>(heap_before)) / 1024));
+    std::printf("| Memory per line, the simulator's process (VmRSS %ld → %ld KiB) | %.2f KiB |\n",
+                sim_rss_before, sim_rss_up,
+                per_line(static_cast<double>(sim_rss_up - sim_rss_before)));
     if (resync) {
         if (resync_ms) {
             std::printf(

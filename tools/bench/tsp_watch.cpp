@@ -236,13 +236,22 @@ int main(int argc, char** argv) {
     const double wall = std::chrono::duration<double>(steady::now() - t0).count();
     const auto lat = provider_latency(lib, provider_id);
     const auto n = e1 - e0;
+    // The provider keeps its last 65,536 samples: more than the window's callbacks means some are
+    // from before it (the start, the warm-up): a figure of a longer stretch than the window.
+    const bool window_only = lat.samples >= 0 && static_cast<std::uint64_t>(lat.samples) <= n;
+    if (!window_only) {
+        std::fprintf(stderr,
+                     "ctigw-tsp-watch: the latency figures include callbacks from before the "
+                     "window (%lld samples, %llu callbacks in it): a longer --seconds avoids it\n",
+                     lat.samples, static_cast<unsigned long long>(n));
+    }
     std::printf(
         "RESULT client=ctigw-tsp events=%llu seconds=%.2f events_per_s=%.0f cpu_s=%.3f "
         "cpu_us_per_event=%.3f lat_p50_us=%lld lat_p99_us=%lld lat_max_us=%lld "
-        "latency_samples=%lld frames_per_s=%.0f lines_in_service=%llu\n",
+        "latency_samples=%lld latency_window_only=%d frames_per_s=%.0f lines_in_service=%llu\n",
         static_cast<unsigned long long>(n), wall, static_cast<double>(n) / wall, c1 - c0,
         n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n), lat.p50, lat.p99, lat.max,
-        lat.samples, 5.0 * static_cast<double>(n1 - n0) / wall,
+        lat.samples, window_only ? 1 : 0, 5.0 * static_cast<double>(n1 - n0) / wall,
         static_cast<unsigned long long>(g_in_service.load()));
     std::fflush(stdout);
     {
