@@ -51,7 +51,10 @@ void calls_test::SetUp() {
     }
     provider_environment env;
     env.tick_count = [] { return DWORD{4242}; };
-    env.log = [this](int, const std::string& line) { log_.push_back(line); };
+    env.log = [this](int lvl, const std::string& line) {
+        log_.push_back(line);
+        log_levels_.push_back(lvl);
+    };
     state_ = std::make_unique<provider_state>(std::move(env));
     auto fake = std::make_unique<pbx_link::testing::fake_link>(*state_);
     link_ = fake.get();

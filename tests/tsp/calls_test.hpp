@@ -101,6 +101,7 @@ class calls_test : public ::testing::Test {
     std::vector<DRV_REQUESTID> issued_;
     DRV_REQUESTID next_id_ = 100;
     std::vector<std::string> log_;
+    std::vector<int> log_levels_;  ///< log_'s levels (level::debug ... level::error)
     std::map<std::uintptr_t, std::string> labels_;
 };
 

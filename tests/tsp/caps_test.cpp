@@ -100,6 +100,41 @@ class caps_test : public calls_test {
     }
 };
 
+TEST_F(caps_test, lines_with_the_same_refusals_are_logged_once_at_info) {
+    // At 100,000 lines with one list, one info line at start instead of 100,000.
+    auto refusals = [&](int lvl) {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            if (log_levels_[i] == lvl && log_[i].find("the switch refuses") != std::string::npos)
+                out.push_back(log_[i]);
+        }
+        return out;
+    };
+    resync({truth_with("2001", {"ParkCall", "AnswerCall"}),
+            truth_with("2002", {"AnswerCall", "ParkCall"}),
+            truth_with("2003", {"AnswerCall", "ParkCall"})});
+    auto infos = refusals(level::info);
+    ASSERT_EQ(infos.size(), 1u);
+    EXPECT_NE(infos[0].find("line 2001: the switch refuses AnswerCall, ParkCall"),
+              std::string::npos)
+        << infos[0];
+    EXPECT_EQ(
+        refusals(level::debug),
+        (std::vector<std::string>{"line 2002: the switch refuses the same as for line 2001",
+                                  "line 2003: the switch refuses the same as for line 2001"}));
+
+    // Other lists are logged at info again; a line whose list did not change is not logged.
+    log_.clear();
+    log_levels_.clear();
+    resync({truth_with("2001", {"ParkCall", "AnswerCall"}), truth_with("2002", {"SetForwarding"}),
+            truth_with("2003", {"AnswerCall"})});
+    infos = refusals(level::info);
+    ASSERT_EQ(infos.size(), 2u);
+    EXPECT_NE(infos[0].find("line 2002: the switch refuses SetForwarding"), std::string::npos);
+    EXPECT_NE(infos[1].find("line 2003: the switch refuses AnswerCall"), std::string::npos);
+    EXPECT_TRUE(refusals(level::debug).empty());  // 2001 unchanged: not logged at all
+}
+
 TEST_F(caps_test, unknown_capabilities_advertise_the_superset) {
     EXPECT_EQ(address_call_features("2002"), caps::call_features);
     auto hd = incoming_offering("c1", "2001", "2002");

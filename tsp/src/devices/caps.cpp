@@ -6,6 +6,7 @@
 
 #include "calls/calls.hpp"
 #include "ctigw/protocol/log_safe.hpp"
+#include "devices/devices.hpp"
 #include "modules.hpp"
 
 namespace ctigw::tsp {
@@ -24,12 +25,21 @@ void devices_set_capabilities(locked_provider& p, const line_ptr& l,
         c->features = call_machine::features(*l, *c);
         c->features2 = call_machine::features2(*l, *c);
     }
-    std::string names;
-    for (const auto& s : l->unsupported_services) {
-        names += (names.empty() ? "" : ", ") + protocol::log_safe(s, 64);
+    auto& ctx = devices_of(p);
+    if (!ctx.caps_logged_line.empty() && l->unsupported_services == ctx.caps_logged) {
+        p.log(level::debug, "line " + l->extension + ": the switch refuses the same as for line " +
+                                ctx.caps_logged_line);
+    } else {
+        std::string names;
+        for (const auto& s : l->unsupported_services) {
+            names += (names.empty() ? "" : ", ") + protocol::log_safe(s, 64);
+        }
+        p.log(level::info, "line " + l->extension + ": the switch refuses " +
+                               (names.empty() ? std::string("no service") : names) +
+                               " (lines after it with the same list: at debug level)");
+        ctx.caps_logged = l->unsupported_services;
+        ctx.caps_logged_line = l->extension;
     }
-    p.log(level::info, "line " + l->extension + ": the switch refuses " +
-                           (names.empty() ? std::string("no service") : names));
     // TAPI 1.4+ applications re-read LINEDEVCAPS / LINEADDRESSCAPS on these.
     if (l->line_states & LINEDEVSTATE_CAPSCHANGE) {
         p.line_event(l, nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_CAPSCHANGE, 0, 0);

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "ctigw/protocol/log_safe.hpp"
 #include "ctigw/config/devices.hpp"
@@ -51,6 +52,11 @@ struct devices_context {
     /// twice for the same device.
     std::unordered_map<const void*, std::size_t> outstanding;
     static constexpr std::size_t max_queries_in_flight = 16;
+    /// The services the switch refuses, as last logged at info level, and the line it was logged
+    /// for: a line with the same list is logged at debug level (100,000 lines with one list log
+    /// one info line at start, not 100,000; devices/caps.cpp).
+    std::vector<std::string> caps_logged;
+    std::string caps_logged_line;
     /// Protocol version 3: refreshes wait here and go to the switch as GetDeviceStatusBatch
     /// requests, at most `max_batches_in_flight` at a time, each taking every device that came
     /// while the previous ones were out (up to the switch's maxBatchSize): the first refresh goes
