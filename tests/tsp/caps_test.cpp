@@ -113,11 +113,13 @@ TEST_F(caps_test, lines_with_the_same_refusals_are_logged_once_at_info) {
     resync({truth_with("2001", {"ParkCall", "AnswerCall"}),
             truth_with("2002", {"AnswerCall", "ParkCall"}),
             truth_with("2003", {"AnswerCall", "ParkCall"})});
+    constexpr std::string_view hint = " (lines after it with the same list: at debug level)";
     auto infos = refusals(level::info);
     ASSERT_EQ(infos.size(), 1u);
     EXPECT_NE(infos[0].find("line 2001: the switch refuses AnswerCall, ParkCall"),
               std::string::npos)
         << infos[0];
+    EXPECT_EQ(infos[0], "line 2001: the switch refuses AnswerCall, ParkCall" + std::string(hint));
     EXPECT_EQ(
         refusals(level::debug),
         (std::vector<std::string>{"line 2002: the switch refuses the same as for line 2001",
@@ -132,6 +134,8 @@ TEST_F(caps_test, lines_with_the_same_refusals_are_logged_once_at_info) {
     ASSERT_EQ(infos.size(), 2u);
     EXPECT_NE(infos[0].find("line 2002: the switch refuses SetForwarding"), std::string::npos);
     EXPECT_NE(infos[1].find("line 2003: the switch refuses AnswerCall"), std::string::npos);
+    // The whole text: a prefix would also match "AnswerCall, ParkCall", 2003's list before.
+    EXPECT_EQ(infos[1], "line 2003: the switch refuses AnswerCall" + std::string(hint));
     EXPECT_TRUE(refusals(level::debug).empty());  // 2001 unchanged: not logged at all
 }
 

@@ -16,9 +16,8 @@
 // no session has more than --window bytes (default 256 KiB) waiting to be written. A fixed rate
 // is kept by ticks of --tick-us (default 1000: at 10,000 events/s a burst of 10 frames, each
 // frame's latency including the frames before it in its burst); a rate the clients cannot take
-// shows as a shortfall in the per-second report on stderr. The ready file gets "url
-// wss://HOST:PORT/csta" once listening. Runs until
-// --seconds have passed (0: until killed).
+// shows as a shortfall in the per-second report on stderr. The ready file gets
+// "url wss://HOST:PORT/csta" once listening. Runs until --seconds have passed (0: until killed).
 //
 // --source replay: pre-encoded frames instead (firehose_replay.cpp), for clients faster than the
 // gateway. Single-threaded: the io_context runs the server, the model and the pacing.
@@ -50,8 +49,7 @@ int usage(const char* why) {
         stderr,
         "ctigw-firehose: %s\nusage: ctigw-firehose --cert-dir DIR (--token T | --token-file F) "
         "--stations FIRST-LAST [--rate EVENTS_PER_S] [--tick-us US] [--listen HOST:PORT] "
-        "[--ready-file F] "
-        "[--window BYTES] [--seconds S]\n",
+        "[--ready-file F] [--window BYTES] [--seconds S]\n",
         why);
     return 2;
 }

@@ -11,7 +11,6 @@
 // figure that does not depend on how fast this process reads.
 //
 // Usage: ctigw-bench-gateway [sessions=1,10,200] [devices=50] [rounds=20]
-#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +36,7 @@
 #include "ctigw/gateway/sim_backend.hpp"
 #include "ctigw/pbxsim/certs.hpp"
 #include "ctigw/protocol/codec.hpp"
+#include "child_process.hpp"
 #include "measure.hpp"
 
 namespace net = boost::asio;
@@ -57,7 +57,6 @@ std::vector<std::string> stations(int count) {
     return out;
 }
 
-/// Resident set of `pid` in KiB (VmRSS), 0 when unreadable.
 /// CPU time `pid`'s main thread has run (user + kernel), in seconds, from the scheduler's
 /// nanosecond count (/proc/<pid>/schedstat): both processes are single-threaded, and a burst to
 /// one session takes less than the 10 ms tick /proc/<pid>/stat counts in. 0 when unreadable.
@@ -101,7 +100,7 @@ double cpu_seconds(pid_t pid) {
                                 return;
                             }
                             if (command == 'h') {  // the heap in use (live bytes)
-                                const std::uint64_t live = ::mallinfo2().uordblks;
+                                const std::uint64_t live = bench::live_heap_bytes();
                                 if (::write(reply_fd, &live, sizeof live) != sizeof live)
                                     std::_Exit(1);
                                 return next();
@@ -253,23 +252,18 @@ struct figures {
 };
 
 figures measure(const std::filesystem::path& certs, int sessions, int devices, int rounds) {
-    int cmd[2], reply[2];
-    if (::pipe(cmd) != 0 || ::pipe(reply) != 0) throw std::runtime_error("pipe");
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::close(cmd[1]);
-        ::close(reply[0]);
-        run_gateway(certs, devices, cmd[0], reply[1]);
-    }
-    ::close(cmd[0]);
-    ::close(reply[1]);
+    const auto gw = bench::fork_child(
+        [&](int commands, int replies) { run_gateway(certs, devices, commands, replies); });
+    if (gw.pid < 0) throw std::runtime_error("pipe or fork failed");
+    const pid_t child = gw.pid;
     std::uint16_t port = 0;
-    if (::read(reply[0], &port, sizeof port) != sizeof port) throw std::runtime_error("no port");
+    if (::read(gw.replies, &port, sizeof port) != sizeof port) throw std::runtime_error("no port");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const long rss_idle = bench::rss_kib(child);
     const auto heap_in_use = [&] {
         std::uint64_t live = 0;
-        if (::write(cmd[1], "h", 1) != 1 || ::read(reply[0], &live, sizeof live) != sizeof live)
+        if (::write(gw.commands, "h", 1) != 1 ||
+            ::read(gw.replies, &live, sizeof live) != sizeof live)
             throw std::runtime_error("heap");
         return static_cast<long>(live / 1024);
     };
@@ -311,9 +305,9 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     const double clients_cpu_before = cpu_seconds(::getpid());
     for (int r = 0; r < rounds; ++r) {
         const auto start = steady::now();
-        if (::write(cmd[1], "b", 1) != 1) throw std::runtime_error("command");
+        if (::write(gw.commands, "b", 1) != 1) throw std::runtime_error("command");
         std::uint64_t produced = 0;
-        if (::read(reply[0], &produced, sizeof produced) != sizeof produced)
+        if (::read(gw.replies, &produced, sizeof produced) != sizeof produced)
             throw std::runtime_error("reply");
         expected += produced;
         run_until([&] {
@@ -331,8 +325,8 @@ figures measure(const std::filesystem::path& certs, int sessions, int devices, i
     const double gateway_cpu = cpu_seconds(child) - gateway_cpu_before;
     const double clients_cpu = cpu_seconds(::getpid()) - clients_cpu_before;
     const long rss_after = bench::rss_kib(child);
-    ::close(cmd[1]);
-    ::close(reply[0]);
+    ::close(gw.commands);
+    ::close(gw.replies);
     io.stop();
     ::waitpid(child, nullptr, 0);
 

@@ -1,9 +1,11 @@
 // What the benchmarks (the watch clients, ctigw-bench-gateway, ctigw-bench-scale) measure alike.
 #pragma once
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -27,6 +29,11 @@ inline long rss_kib(pid_t pid = 0) {
         if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
     }
     return 0;
+}
+
+/// Bytes of heap this process has in use: glibc's live allocations, not what malloc keeps free.
+inline std::uint64_t live_heap_bytes() {
+    return ::mallinfo2().uordblks;
 }
 
 }  // namespace ctigw::bench

@@ -6,12 +6,19 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <future>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
+
+#include "child_process.hpp"
 
 namespace ctigw::bench {
 namespace {
@@ -102,27 +109,36 @@ bool write_all(int fd, const std::string& text) {
     std::_Exit(0);
 }
 
+/// A whole unsigned decimal number, or nothing.
+std::optional<std::uint64_t> number(std::string_view text) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return v;
+}
+
 }  // namespace
 
 std::string simulator_process::start(const pbxsim::sim_config& cfg,
                                      const pbxsim::server_options& opts) {
-    int cmd[2], reply[2];
-    if (::pipe(cmd) != 0 || ::pipe(reply) != 0) return "pipe failed";
-    pid_ = ::fork();
-    if (pid_ < 0) return "fork failed";
-    if (pid_ == 0) {
-        ::close(cmd[1]);
-        ::close(reply[0]);
-        serve_simulator(cfg, opts, cmd[0], reply[1]);
-    }
-    ::close(cmd[0]);
-    ::close(reply[1]);
-    cmd_ = cmd[1];
-    replies_ = ::fdopen(reply[0], "r");
+    // A write to the pipe of a child that has died must fail, not kill the bench with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto child = fork_child(
+        [&](int commands, int replies) { serve_simulator(cfg, opts, commands, replies); });
+    if (child.pid < 0)
+        return std::string("simulator: pipe or fork failed: ") + std::strerror(errno);
+    pid_ = child.pid;
+    cmd_ = child.commands;
+    replies_ = ::fdopen(child.replies, "r");
     const auto first = line();
-    if (first.rfind("port ", 0) != 0) return "simulator: " + first;
-    port_ = static_cast<std::uint16_t>(std::stoul(first.substr(5)));
-    return {};
+    if (first.rfind("port ", 0) == 0) {
+        if (const auto port = number(std::string_view(first).substr(5)); port && *port <= 65535) {
+            port_ = static_cast<std::uint16_t>(*port);
+            return {};
+        }
+    }
+    lost("the simulator did not start: " + (first.empty() ? "its process ended" : first));
+    return failure_;
 }
 
 request_counts simulator_process::requests() {
@@ -130,34 +146,69 @@ request_counts simulator_process::requests() {
     if (!command('r')) return out;
     for (auto l = line(); !l.empty(); l = line()) {
         const auto space = l.rfind(' ');
-        if (space != std::string::npos) out[l.substr(0, space)] = std::stoull(l.substr(space + 1));
+        const auto n = space == std::string::npos ? std::nullopt
+                                                  : number(std::string_view(l).substr(space + 1));
+        if (!n) {
+            lost("a garbled reply from the simulator: " + l);
+            return {};
+        }
+        out[l.substr(0, space)] = *n;
     }
+    if (!failure_.empty()) return {};  // the reply ended early: the child is gone
     return out;
 }
 
 void simulator_process::drop_connections() {
-    if (command('d')) line();
+    if (command('d') && line() != ".") lost("the simulator did not confirm the drop");
 }
 
-void simulator_process::stop() {
-    if (pid_ <= 0) return;
-    ::close(cmd_);
+bool simulator_process::alive() {
+    int status = 0;
+    if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) ended(status);
+    return failure_.empty();
+}
+
+bool simulator_process::stop() {
+    if (cmd_ >= 0) ::close(cmd_);  // the child's command loop ends: it stops
+    cmd_ = -1;
     if (replies_) ::fclose(replies_);
     replies_ = nullptr;
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
+    int status = 0;
+    if (pid_ > 0 && ::waitpid(pid_, &status, 0) == pid_) ended(status);
+    return failure_.empty();
+}
+
+void simulator_process::ended(int status) {
+    pid_ = 0;  // reaped
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+    // How the child ended is the cause; what the pipes showed came of it.
+    failure_ = (WIFSIGNALED(status) ? "the simulator's process was killed by signal " +
+                                          std::to_string(WTERMSIG(status))
+                                    : "the simulator's process exited with status " +
+                                          std::to_string(WEXITSTATUS(status))) +
+               (failure_.empty() ? "" : " (seen first as: " + failure_ + ")");
 }
 
 bool simulator_process::command(char c) {
-    return ::write(cmd_, &c, 1) == 1;
+    if (!failure_.empty()) return false;
+    if (::write(cmd_, &c, 1) == 1) return true;
+    lost("the simulator's process is gone (" + std::string(std::strerror(errno)) + ")");
+    return false;
 }
 
 std::string simulator_process::line() {
     char buf[512];
-    if (!replies_ || !std::fgets(buf, sizeof buf, replies_)) return {};
+    if (!replies_ || !std::fgets(buf, sizeof buf, replies_)) {
+        lost("the simulator's process is gone (its replies ended)");
+        return {};
+    }
     std::string l(buf);
     if (!l.empty() && l.back() == '\n') l.pop_back();
     return l;
+}
+
+void simulator_process::lost(const std::string& why) {
+    if (failure_.empty()) failure_ = why;  // the first cause, not its consequences
 }
 
 }  // namespace ctigw::bench

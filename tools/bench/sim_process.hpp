@@ -31,21 +31,29 @@ class simulator_process {
     std::string start(const pbxsim::sim_config& cfg, const pbxsim::server_options& opts);
     std::uint16_t port() const { return port_; }
     pid_t pid() const { return pid_; }
-    /// The simulator's requests by service so far (empty if the child is gone).
+    /// The simulator's requests by service so far; empty once the child is lost (failure()).
     request_counts requests();
     /// Drops every client connection; returns once done.
     void drop_connections();
-    /// Closes the command pipe (the child stops) and waits for the child.
-    void stop();
+    /// False once the child is lost: it ended (checked without waiting) or a command failed.
+    bool alive();
+    /// Closes the command pipe (the child stops) and waits for it; false if the child was lost
+    /// or did not exit cleanly (failure() says how).
+    bool stop();
+    /// Why the child was lost (its first cause), or "".
+    const std::string& failure() const { return failure_; }
 
   private:
     bool command(char c);
     std::string line();
+    void lost(const std::string& why);
+    void ended(int status);  ///< the child was reaped with `status`
 
     pid_t pid_ = 0;
     int cmd_ = -1;
     std::FILE* replies_ = nullptr;
     std::uint16_t port_ = 0;
+    std::string failure_;
 };
 
 }  // namespace ctigw::bench

@@ -9,9 +9,9 @@
 //     in service, / lines — of this process (the TSP) alone: the simulator runs in a child process,
 //     whose growth is reported apart,
 //   - optionally a resync: the simulator drops the connection → every line back in service.
-// Not run in CI. Usage (docs/architecture.md "Performance notes"):
+// make test runs it small (bench_scale_smoke: its exit status only, no figure). Usage
+// (docs/architecture.md "Performance notes"):
 //   ctigw-bench-scale [--lines N] [--first EXT] [--phones] [--no-resync] [--tsp PATH] [--keep]
-#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -108,18 +108,15 @@ void CALLBACK completion(DRV_REQUESTID, LONG) {
     tapi.completions.fetch_add(1);
 }
 
-bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+/// Waits for `pred`; false at the timeout or as soon as `switch_lost` says waiting is futile.
+bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
+              const std::function<bool()>& switch_lost) {
     const auto end = clock_type::now() + timeout;
     while (!pred()) {
-        if (clock_type::now() > end) return false;
+        if (clock_type::now() > end || switch_lost()) return false;
         std::this_thread::sleep_for(1ms);
     }
     return true;
-}
-
-/// Bytes of heap this process has in use (live allocations, not what malloc keeps).
-std::uint64_t heap_in_use() {
-    return ::mallinfo2().uordblks;
 }
 
 std::uint64_t count_of(const request_counts& m, std::string_view k) {
@@ -210,6 +207,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const auto port = sim.port();
+    const auto switch_lost = [&sim] { return !sim.alive(); };
 
     const std::string range = "\"" + std::to_string(first) + "-" + std::to_string(last) + "\"";
     const auto config_path = dir / "ctigw.json";
@@ -246,7 +244,7 @@ int main(int argc, char** argv) {
     std::vector<HDRVPHONE> phd(phones ? lines : 0, nullptr);
     const auto requests_start = sim.requests();
     const long rss_before = ctigw::bench::rss_kib();
-    const std::uint64_t heap_before = heap_in_use();
+    const std::uint64_t heap_before = ctigw::bench::live_heap_bytes();
     const long sim_rss_before = ctigw::bench::rss_kib(sim.pid());
 
     DWORD version = 0;
@@ -327,7 +325,7 @@ int main(int argc, char** argv) {
     auto settle = [&](request_counts& out) {
         std::uint64_t prev = ~0ull;
         auto t_last = clock_type::now();
-        for (int i = 0; i < 60000; ++i) {
+        for (int i = 0; i < 60000 && sim.alive(); ++i) {
             out = sim.requests();
             const auto n = total_of(out);
             const auto now = clock_type::now();
@@ -344,7 +342,8 @@ int main(int argc, char** argv) {
 
     // Once, after every open: a line already in service when it was opened heard no INSERVICE.
     const std::size_t up_at_open = sweep_status();
-    const bool all_up = wait_for([&] { return tapi.in_service.load() == lines; }, 300s);
+    const bool all_up =
+        wait_for([&] { return tapi.in_service.load() == lines; }, 300s, switch_lost);
     const auto t_all_up =
         clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load()));
     const auto inservice_msgs_initial = tapi.inservice_msgs.load();
@@ -354,20 +353,20 @@ int main(int argc, char** argv) {
     request_counts requests_up;
     const auto t_settled = settle(requests_up);
     const long rss_up = ctigw::bench::rss_kib();
-    const std::uint64_t heap_up = heap_in_use();
+    const std::uint64_t heap_up = ctigw::bench::live_heap_bytes();
     const long sim_rss_up = ctigw::bench::rss_kib(sim.pid());
 
     // ---- resync: the switch drops the connection ----
     std::optional<double> resync_ms, resync_out_ms, resync_settled_ms;
     request_counts requests_resync;
-    if (resync && all_up) {
+    if (resync && all_up && sim.alive()) {
         const auto before_out = tapi.outofservice_msgs.load();
         const auto t_drop = clock_type::now();
         sim.drop_connections();
-        const bool down =
-            wait_for([&] { return tapi.outofservice_msgs.load() - before_out >= lines; }, 120s);
+        const bool down = wait_for(
+            [&] { return tapi.outofservice_msgs.load() - before_out >= lines; }, 120s, switch_lost);
         resync_out_ms = ms_since(t_drop, clock_type::now());
-        if (down && wait_for([&] { return tapi.in_service.load() == lines; }, 300s)) {
+        if (down && wait_for([&] { return tapi.in_service.load() == lines; }, 300s, switch_lost)) {
             resync_ms = ms_since(
                 t_drop,
                 clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load())));
@@ -383,7 +382,9 @@ int main(int argc, char** argv) {
     }
     fn.providerShutdown(version, provider_id);
     const auto t_shutdown_done = clock_type::now();
-    sim.stop();
+    // Counts read from a lost simulator are not figures: say why and fail.
+    const bool switch_ok = sim.stop();
+    if (!switch_ok) std::fprintf(stderr, "ctigw-bench-scale: %s\n", sim.failure().c_str());
 
     // ---- report ----
     const auto monitor_rt =
@@ -449,5 +450,5 @@ int main(int argc, char** argv) {
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
     }
-    return all_up && (!resync || resync_ms) ? 0 : 1;
+    return switch_ok && all_up && (!resync || resync_ms) ? 0 : 1;
 }

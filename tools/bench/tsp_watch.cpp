@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     const auto n = e1 - e0;
     // The provider keeps its last 65,536 samples: more than the window's callbacks means some are
     // from before it (the start, the warm-up): a figure of a longer stretch than the window.
-    const bool window_only = lat.samples >= 0 && static_cast<std::uint64_t>(lat.samples) <= n;
+    const bool window_only = static_cast<std::uint64_t>(lat.samples) <= n;  // 0: no figure
     if (!window_only) {
         std::fprintf(stderr,
                      "ctigw-tsp-watch: the latency figures include callbacks from before the "
