@@ -101,15 +101,19 @@ std::optional<csta_error> server_core::stop_monitor(session_base& s, const std::
     s.device_of_monitor.erase(it);
     s.monitor_of_device.erase(device);
     --stats.monitors;
-    if (auto w = watchers.find(device); w != watchers.end()) {
-        std::erase_if(w->second, [&](const auto& m) { return m.second == ref; });
-        if (w->second.empty()) {
-            watchers.erase(w);
-            stats.devices_monitored = watchers.size();
-            backend.unmonitor(device);
-        }
-    }
+    unwatch(device, ref);
     return std::nullopt;
+}
+
+void server_core::unwatch(const std::string& device, const std::string& ref) {
+    auto w = watchers.find(device);
+    if (w == watchers.end()) return;
+    std::erase_if(w->second, [&](const auto& m) { return m.second == ref; });
+    if (w->second.empty()) {
+        watchers.erase(w);
+        stats.devices_monitored = watchers.size();
+        backend.unmonitor(device);
+    }
 }
 
 // ---- events -------------------------------------------------------------------------------------

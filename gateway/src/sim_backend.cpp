@@ -80,21 +80,18 @@ void sim_backend::set_unsupported(const std::string& device, std::vector<std::st
 
 std::optional<csta_error> sim_backend::monitor(const std::string& device) {
     if (ref_of_device_.count(device) != 0) return std::nullopt;
-    request r{"monitor", svc::monitor_start::params{device}};
-    auto res = model_->handle(backend_session, r, sim::sim_clock::now());
-    if (auto* e = std::get_if<csta_error>(&res.outcome)) return *e;
-    const auto& ref =
-        std::get<svc::monitor_start::result>(std::get<service_result>(res.outcome)).monitor_ref;
-    ref_of_device_.emplace(device, ref);
+    auto m = model_->start_monitor(backend_session, device);
+    if (auto* e = std::get_if<csta_error>(&m)) return std::move(*e);
+    auto& ref = std::get<std::string>(m);
     device_of_ref_.emplace(ref, device);
+    ref_of_device_.emplace(device, std::move(ref));
     return std::nullopt;
 }
 
 void sim_backend::unmonitor(const std::string& device) {
     auto it = ref_of_device_.find(device);
     if (it == ref_of_device_.end()) return;
-    request r{"unmonitor", svc::monitor_stop::params{it->second}};
-    model_->handle(backend_session, r, sim::sim_clock::now());
+    model_->stop_monitor(backend_session, it->second);
     device_of_ref_.erase(it->second);
     ref_of_device_.erase(it);
 }

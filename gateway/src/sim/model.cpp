@@ -392,6 +392,16 @@ protocol::response switch_model::handle(session_id session, const protocol::requ
     return impl_->dispatch(session, request, now);
 }
 
+std::variant<std::string, protocol::csta_error> switch_model::start_monitor(
+    session_id session, const std::string& device) {
+    return impl_->start_monitor(session, device);
+}
+
+std::optional<protocol::csta_error> switch_model::stop_monitor(session_id session,
+                                                               const std::string& ref) {
+    return impl_->stop_monitor(session, ref);
+}
+
 void switch_model::session_closed(session_id session) {
     auto it = impl_->session_monitors_.find(session);
     if (it == impl_->session_monitors_.end()) return;

@@ -138,6 +138,14 @@ class switch_model {
     /// Drops every monitor of a closed session.
     void session_closed(session_id session);
 
+    /// MonitorStart and MonitorStop without a request and its response, for the gateway's
+    /// backend (sim_backend), which monitors each device once for every client: at 100,000
+    /// devices the request round trip through handle() was half of the cost. The monitorRef or
+    /// the error MonitorStart would answer; stop_monitor's error is MonitorStop's.
+    std::variant<std::string, protocol::csta_error> start_monitor(session_id session,
+                                                                  const std::string& device);
+    std::optional<protocol::csta_error> stop_monitor(session_id session, const std::string& ref);
+
     // ---- time ----
 
     /// The earliest pending timer (ring counting, external parties, park recall, ...).
