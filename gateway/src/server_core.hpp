@@ -18,7 +18,7 @@
 
 #include "ctigw/gateway/backend.hpp"
 #include "ctigw/gateway/server.hpp"
-#include "ctigw/gateway/string_map.hpp"
+#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/protocol/codec.hpp"
 
 namespace ctigw::gateway::detail {
@@ -60,9 +60,9 @@ class session_base {
     /// The token the session authenticated with, kept so that a reload can re-check it against
     /// the new clients (replace_authenticator). Never logged; wiped when the session dies.
     std::string credential;
-    string_map<std::string> monitor_of_device;  ///< device -> monitorRef
-    string_map<std::string> device_of_monitor;  ///< monitorRef -> device
-    std::deque<steady::time_point> malformed;   ///< within the last minute
+    protocol::string_map<std::string> monitor_of_device;  ///< device -> monitorRef
+    protocol::string_map<std::string> device_of_monitor;  ///< monitorRef -> device
+    std::deque<steady::time_point> malformed;             ///< within the last minute
     double request_credit = -1;  ///< token bucket of the rate limit; < 0: not started
     steady::time_point credit_at{};
     std::uint64_t rate_limited = 0;
@@ -86,7 +86,7 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     session_id next_session = 1;
     std::uint64_t next_monitor = 1;
     /// device -> the (session, monitorRef) pairs that watch it: the fan-out table.
-    string_map<std::vector<std::pair<session_id, std::string>>> watchers;
+    protocol::string_map<std::vector<std::pair<session_id, std::string>>> watchers;
     /// Set by the transport: runs `fn` on the io thread after `delay`.
     std::function<void(milliseconds, std::function<void()>)> schedule;
 

@@ -29,13 +29,13 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "backoff.hpp"
 #include "connection.hpp"
 #include "ctigw/pbx_link/link.hpp"
+#include "ctigw/protocol/string_map.hpp"
 #include "delivery_queue.hpp"
 #include "link_io.hpp"
 #include "link_state_machine.hpp"
@@ -252,7 +252,7 @@ class beast_link final : public link, public connection_owner {
     resync_plan plan_;
     // the monitored set (set_devices), and its changes while a session runs
     std::vector<std::string> devices_;
-    std::unordered_set<std::string> wanted_;
+    protocol::string_set wanted_;
     resync_plan extra_;                       ///< additions being monitored + snapshot (live)
     std::vector<std::string> extra_waiting_;  ///< additions waiting for live / for extra_
     std::deque<std::string> stop_refs_;       ///< monitors of removed devices, to stop

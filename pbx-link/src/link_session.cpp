@@ -242,7 +242,7 @@ void beast_link::finish_pass() {
 
 void beast_link::adopt_devices(std::vector<std::string> devices) {
     std::vector<std::string> next;
-    std::unordered_set<std::string> wanted;
+    protocol::string_set wanted;
     next.reserve(devices.size());
     wanted.reserve(devices.size());
     for (auto& d : devices) {

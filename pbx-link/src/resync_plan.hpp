@@ -11,10 +11,9 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/protocol/types.hpp"
 
 namespace ctigw::pbx_link::detail {
@@ -97,10 +96,10 @@ class monitor_map {
     std::size_t size() const noexcept { return by_ref_.size(); }
 
   private:
-    std::unordered_map<std::string, std::string> by_ref_;
-    std::unordered_map<std::string, std::string> by_device_;
-    std::unordered_set<std::string> ready_;
-    std::unordered_map<std::string, std::optional<protocol::capabilities>> caps_;
+    protocol::string_map<std::string> by_ref_;
+    protocol::string_map<std::string> by_device_;
+    protocol::string_set ready_;
+    protocol::string_map<std::optional<protocol::capabilities>> caps_;
 };
 
 }  // namespace ctigw::pbx_link::detail

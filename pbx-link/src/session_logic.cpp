@@ -41,13 +41,13 @@ bool retry_later(const protocol::csta_error& e) {
 
 namespace {
 
-bool is_wanted(const std::unordered_set<std::string>& wanted, const std::string& device) {
+bool is_wanted(const protocol::string_set& wanted, const std::string& device) {
     return wanted.count(device) != 0;
 }
 
 /// Results are in request order; devices the switch left out go round again.
 void retry_left_out(const std::vector<std::string>& devices, std::size_t answered,
-                    const std::unordered_set<std::string>& wanted, batch_sorting& out) {
+                    const protocol::string_set& wanted, batch_sorting& out) {
     for (std::size_t i = answered; i < devices.size(); ++i) {
         if (is_wanted(wanted, devices[i])) out.retry.push_back(devices[i]);
     }
@@ -57,7 +57,7 @@ void retry_left_out(const std::vector<std::string>& devices, std::size_t answere
 
 batch_sorting sort_refused_batch(const std::vector<std::string>& devices,
                                  const protocol::csta_error& error,
-                                 const std::unordered_set<std::string>& wanted) {
+                                 const protocol::string_set& wanted) {
     batch_sorting out;
     for (const auto& d : devices) {
         if (is_wanted(wanted, d)) out.truths.push_back(device_truth{d, {}, error, {}});
@@ -67,8 +67,7 @@ batch_sorting sort_refused_batch(const std::vector<std::string>& devices,
 
 batch_sorting sort_monitor_batch(const std::vector<std::string>& devices,
                                  protocol::svc::monitor_start_batch::result& r,
-                                 const std::unordered_set<std::string>& wanted,
-                                 monitor_map& monitors) {
+                                 const protocol::string_set& wanted, monitor_map& monitors) {
     batch_sorting out;
     for (auto& item : r.results) {
         if (!is_wanted(wanted, item.device)) {
@@ -89,8 +88,7 @@ batch_sorting sort_monitor_batch(const std::vector<std::string>& devices,
 
 batch_sorting sort_snapshot_batch(const std::vector<std::string>& devices,
                                   protocol::svc::snapshot_device_batch::result& r,
-                                  const std::unordered_set<std::string>& wanted,
-                                  const monitor_map& monitors) {
+                                  const protocol::string_set& wanted, const monitor_map& monitors) {
     batch_sorting out;
     for (auto& item : r.results) {
         if (!is_wanted(wanted, item.device) || !monitors.monitored(item.device)) continue;

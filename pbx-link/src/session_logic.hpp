@@ -12,10 +12,10 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "ctigw/pbx_link/link.hpp"
+#include "ctigw/protocol/string_map.hpp"
 #include "request_table.hpp"
 #include "resync_plan.hpp"
 
@@ -62,21 +62,19 @@ bool retry_later(const protocol::csta_error& e);
 /// The whole batch was refused: every wanted device gets the error as its truth.
 batch_sorting sort_refused_batch(const std::vector<std::string>& devices,
                                  const protocol::csta_error& error,
-                                 const std::unordered_set<std::string>& wanted);
+                                 const protocol::string_set& wanted);
 
 /// MonitorStartBatch results for `devices`; the monitors started for wanted devices are added to
 /// `monitors` with their capabilities.
 batch_sorting sort_monitor_batch(const std::vector<std::string>& devices,
                                  protocol::svc::monitor_start_batch::result& r,
-                                 const std::unordered_set<std::string>& wanted,
-                                 monitor_map& monitors);
+                                 const protocol::string_set& wanted, monitor_map& monitors);
 
 /// SnapshotDeviceBatch results for `devices`. A device whose monitor is gone (removed, or removed
 /// and added again: the additions snapshot it) is skipped.
 batch_sorting sort_snapshot_batch(const std::vector<std::string>& devices,
                                   protocol::svc::snapshot_device_batch::result& r,
-                                  const std::unordered_set<std::string>& wanted,
-                                  const monitor_map& monitors);
+                                  const protocol::string_set& wanted, const monitor_map& monitors);
 
 // ---- malformed frames (docs/protocol.md §4.7) ----
 

@@ -85,7 +85,7 @@ protocol::csta_error error_of(std::string value) {
 
 TEST(linkBatchSorting, MonitorResults) {
     const std::vector<std::string> devices{"a", "b", "c", "d", "gone", "e", "f"};
-    const std::unordered_set<std::string> wanted{"a", "b", "c", "d", "e", "f"};
+    const protocol::string_set wanted{"a", "b", "c", "d", "e", "f"};
     protocol::svc::monitor_start_batch::result r;
     r.results.push_back({"a", "m-a", {}, protocol::capabilities{{"AnswerCall"}}});
     r.results.push_back({"b", {}, error_of("performanceLimitExceeded"), {}});
@@ -117,7 +117,7 @@ TEST(linkBatchSorting, SnapshotResults) {
     monitors.add("m-b", "b");
     monitors.add("m-gone", "gone");
     const std::vector<std::string> devices{"a", "b", "c", "gone", "d"};
-    const std::unordered_set<std::string> wanted{"a", "b", "c", "d"};
+    const protocol::string_set wanted{"a", "b", "c", "d"};
     protocol::svc::snapshot_device_batch::result r;
     protocol::snapshot_connection conn;
     conn.calling_device = "a";

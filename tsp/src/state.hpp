@@ -29,6 +29,7 @@
 #include "ctigw/config/dial_plan.hpp"
 #include "ctigw/config/settings.hpp"
 #include "ctigw/pbx_link/link.hpp"
+#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/tsp/provider.hpp"
 #include "ctigw/tsp/provider_status.hpp"
 #include "ctigw/tsp/tapi.hpp"
@@ -358,8 +359,8 @@ class locked_provider {
     std::vector<phone_ptr> phones_;
     std::unordered_map<DWORD, line_ptr> line_by_device_id_;
     std::unordered_map<DWORD, phone_ptr> phone_by_device_id_;
-    std::unordered_map<std::string, line_ptr> line_by_extension_;
-    std::unordered_map<std::string, phone_ptr> phone_by_extension_;
+    protocol::string_map<line_ptr> line_by_extension_;
+    protocol::string_map<phone_ptr> phone_by_extension_;
     std::unordered_map<std::uint64_t, line_ptr> line_by_handle_;    ///< open lines
     std::unordered_map<std::uint64_t, phone_ptr> phone_by_handle_;  ///< open phones
     std::unordered_map<std::uint64_t, call_ptr> call_by_handle_;    ///< not yet closed calls

@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include "ctigw/gateway/string_map.hpp"
+#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/gateway/sim/model.hpp"
 
 namespace ctigw::gateway::sim {
@@ -164,14 +164,15 @@ struct switch_model::impl {
     event_sink& sink_;
     transition_observer observer_;
 
-    string_map<device_state> devices_;  ///< built once: find_device() pointers stay valid
+    protocol::string_map<device_state> devices_;  ///< built once: find_device() pointers stay valid
     std::array<std::vector<protocol::device_info>, 4> device_lists_;  ///< by device_kind
     std::vector<std::string> station_ids_;
     std::unordered_map<std::string, std::string> group_of_;  ///< station → its first group
 
     std::unordered_map<std::string, call_rec> calls_;
-    string_map<monitor_rec> monitors_;
-    std::unordered_map<session_id, string_map<std::string>> session_monitors_;  ///< device → ref
+    protocol::string_map<monitor_rec> monitors_;
+    std::unordered_map<session_id, protocol::string_map<std::string>>
+        session_monitors_;  ///< device → ref
     std::map<timer_key, timer_rec> timers_;
 
     std::unordered_map<std::string, agent_rec> agents_;  ///< by station

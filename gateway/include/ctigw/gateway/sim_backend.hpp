@@ -11,7 +11,7 @@
 
 #include "ctigw/gateway/backend.hpp"
 #include "ctigw/gateway/sim/model.hpp"
-#include "ctigw/gateway/string_map.hpp"
+#include "ctigw/protocol/string_map.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -66,8 +66,8 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     backend_listener* listener_ = nullptr;
     std::string instance_;
     backend_status status_ = backend_status::up;
-    string_map<std::string> ref_of_device_;
-    string_map<std::string> device_of_ref_;
+    protocol::string_map<std::string> ref_of_device_;
+    protocol::string_map<std::string> device_of_ref_;
     std::vector<std::pair<std::string, protocol::event_body>> pending_;
     std::map<std::string, std::vector<std::string>, std::less<>> unsupported_;  // "*" = all
 };

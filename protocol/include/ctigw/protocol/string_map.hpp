@@ -1,18 +1,20 @@
-// The gateway's large string-keyed tables (devices, monitorRefs, the fan-out table): an
-// open-addressing hash table, the key and value inline. With std::unordered_map's node per entry,
-// a table of 100,000 devices made each lookup a cache miss or two and each erase a free(): a TSP
-// of 100,000 lines cost the simulator ~250 ms of monitor bookkeeping at every (re)connection.
+// The large string-keyed tables of the TSP, the link and the gateway (devices, monitorRefs,
+// the fan-out table): open-addressing hash tables (Boost.Unordered), key and value inline. With
+// std::unordered_map's node per entry, a table of 100,000 devices made each lookup a cache miss
+// or two and each erase a free(): at every (re)connection of a TSP of 100,000 lines the
+// simulator spent ~250 ms on monitor bookkeeping, the link and the TSP ~100 ms on lookups.
 // No pointer stability: nothing may keep a pointer, reference or iterator into one across an
 // insertion (or an erase, for iterators other than the erased one).
 #pragma once
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
 
-namespace ctigw::gateway {
+namespace ctigw::protocol {
 
 /// Hashes std::string and std::string_view alike, so lookups by view build no string.
 struct string_hash {
@@ -24,5 +26,6 @@ struct string_hash {
 
 template <class Value>
 using string_map = boost::unordered_flat_map<std::string, Value, string_hash, std::equal_to<>>;
+using string_set = boost::unordered_flat_set<std::string, string_hash, std::equal_to<>>;
 
-}  // namespace ctigw::gateway
+}  // namespace ctigw::protocol
