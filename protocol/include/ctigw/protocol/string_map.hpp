@@ -1,8 +1,8 @@
 // The large string-keyed tables of the TSP, the link and the gateway (devices, monitorRefs,
 // the fan-out table): open-addressing hash tables (Boost.Unordered), key and value inline. With
 // std::unordered_map's node per entry, a table of 100,000 devices made each lookup a cache miss
-// or two and each erase a free(): at every (re)connection of a TSP of 100,000 lines the
-// simulator spent ~250 ms on monitor bookkeeping, the link and the TSP ~100 ms on lookups.
+// or two and each erase a free(), the top cost of a 100,000-line start-up and resync on both
+// sides of the link (docs/performance.md, "The per-device tables").
 // No pointer stability: nothing may keep a pointer, reference or iterator into one across an
 // insertion (or an erase, for iterators other than the erased one).
 #pragma once
