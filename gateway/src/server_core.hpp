@@ -18,8 +18,8 @@
 
 #include "ctigw/gateway/backend.hpp"
 #include "ctigw/gateway/server.hpp"
-#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/protocol/codec.hpp"
+#include "ctigw/protocol/string_map.hpp"
 
 namespace ctigw::gateway::detail {
 

@@ -49,7 +49,15 @@ struct simulator {
     auto call(F&& fn) {
         std::promise<decltype(fn(*server))> p;
         auto f = p.get_future();
-        server->post([&] { p.set_value(fn(*server)); });
+        // A throwing `fn` must reach the caller (the child then ends, and the bench says how),
+        // not leave it waiting for a value that never comes.
+        server->post([&] {
+            try {
+                p.set_value(fn(*server));
+            } catch (...) {
+                p.set_exception(std::current_exception());
+            }
+        });
         return f.get();
     }
     void stop() {

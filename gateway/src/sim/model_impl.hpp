@@ -18,8 +18,8 @@
 #include <variant>
 #include <vector>
 
-#include "ctigw/protocol/string_map.hpp"
 #include "ctigw/gateway/sim/model.hpp"
+#include "ctigw/protocol/string_map.hpp"
 
 namespace ctigw::gateway::sim {
 

@@ -138,10 +138,11 @@ class switch_model {
     /// Drops every monitor of a closed session.
     void session_closed(session_id session);
 
-    /// MonitorStart and MonitorStop without a request and its response, for the gateway's
-    /// backend (sim_backend), which monitors each device once for every client: at 100,000
-    /// devices the request round trip through handle() was half of the cost. The monitorRef or
-    /// the error MonitorStart would answer; stop_monitor's error is MonitorStop's.
+    /// MonitorStart and MonitorStop without building a request and unpacking its response, for
+    /// the gateway's backend (sim_backend), which monitors each device once for every client
+    /// (the request, its dispatch and its response were ~5-8% of a monitor start's or stop's
+    /// samples at 100,000 devices). The monitorRef or the error MonitorStart would answer;
+    /// stop_monitor's error is MonitorStop's.
     std::variant<std::string, protocol::csta_error> start_monitor(session_id session,
                                                                   const std::string& device);
     std::optional<protocol::csta_error> stop_monitor(session_id session, const std::string& ref);
