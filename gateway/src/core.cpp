@@ -442,15 +442,9 @@ void server_core::snapshot_batch(session_base& s, const request& r) {
                     svc::snapshot_item{d, {}, privilege_violation("device " + d)});
             }
         }
-        self->send_batch_response(
-            *live, res.id, res.service_index, out.results.size(), [&](std::size_t keep) {
-                auto fitted = out;
-                for (std::size_t k = keep; k < fitted.results.size(); ++k) {
-                    fitted.results[k] =
-                        svc::snapshot_item{std::move(fitted.results[k].device), {}, limited_item()};
-                }
-                return live->wire->encode(
-                    make_response<svc::snapshot_device_batch>(res.id, std::move(fitted)));
+        self->send_batch_response<svc::snapshot_device_batch>(
+            *live, res.id, out, [](svc::snapshot_item& item) {
+                item = svc::snapshot_item{std::move(item.device), {}, limited_item()};
             });
     });
 }

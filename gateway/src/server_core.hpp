@@ -150,10 +150,29 @@ struct server_core : std::enable_shared_from_this<server_core>, backend_listener
     void snapshot_batch(session_base& s, const protocol::request& r);
     /// GetDeviceStatusBatch: every read through the backend's Get* services (status_batch.cpp).
     void status_batch(session_base& s, const protocol::request& r);
-    /// Sends a batch response of `items` items within the frame limit (docs/protocol.md §5.2):
-    /// `encode(keep)` encodes it with the items from `keep` on answered performanceLimitExceeded
-    /// (see limited_item), and the most that fit are kept; the client asks for the rest again.
-    /// If not even the item errors fit, the request is refused performanceLimitExceeded.
+    /// Sends batch result `out` of service S within the frame limit (docs/protocol.md §5.2): if
+    /// its answer is too long, the items from some `keep` on become `limit(item)` (answered
+    /// performanceLimitExceeded, see limited_item) and the most that fit are kept; the client
+    /// asks for the rest again. If not even the item errors fit, the request is refused
+    /// performanceLimitExceeded. `out` moves into each encoded response and back, and is trimmed
+    /// in place (`keep` only shrinks): a batch answer of up to a frame is never copied.
+    template <class S, class Limit>
+    void send_batch_response(session_base& s, const std::string& id, typename S::result& out,
+                             const Limit& limit) {
+        send_batch_response(
+            s, id, protocol::service_index_v<S>, out.results.size(), [&](std::size_t keep) {
+                for (std::size_t k = keep; k < out.results.size(); ++k) {
+                    limit(out.results[k]);
+                }
+                protocol::message m = protocol::make_response<S>(id, std::move(out));
+                auto text = s.wire->encode(m);
+                out = std::move(std::get<typename S::result>(
+                    std::get<protocol::service_result>(std::get<protocol::response>(m).outcome)));
+                return text;
+            });
+    }
+    /// The loop of the template above: `encode(keep)` encodes the answer with the items from
+    /// `keep` on limited.
     void send_batch_response(session_base& s, const std::string& id, std::size_t service_index,
                              std::size_t items,
                              const std::function<std::string(std::size_t keep)>& encode);

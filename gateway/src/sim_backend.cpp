@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <type_traits>
 
 #include "server_core.hpp"  // random_hex
 
@@ -96,16 +97,44 @@ void sim_backend::unmonitor(const std::string& device) {
     ref_of_device_.erase(it);
 }
 
+namespace {
+response unreachable(const request& request) {
+    return response{
+        request.id, request.params.index(),
+        csta_error{error_category::system_resource_availability,
+                   std::string(error_values::resource_busy), "the switch is not reachable"}};
+}
+
+/// The reads of GetDeviceStatusBatch: they change nothing and raise no event in the model.
+bool is_status_read(const request& request) {
+    return std::visit(
+        []<class P>(const P&) {
+            return std::is_same_v<P, svc::get_forwarding::params> ||
+                   std::is_same_v<P, svc::get_do_not_disturb::params> ||
+                   std::is_same_v<P, svc::get_display::params> ||
+                   std::is_same_v<P, svc::get_hookswitch_status::params> ||
+                   std::is_same_v<P, svc::get_lamp_mode::params> ||
+                   std::is_same_v<P, svc::get_ringer_status::params> ||
+                   std::is_same_v<P, svc::get_button_information::params>;
+        },
+        request.params);
+}
+}  // namespace
+
 void sim_backend::execute(const request& request, completion done) {
-    if (status_ == backend_status::down) {
-        return done(response{
-            request.id, request.params.index(),
-            csta_error{error_category::system_resource_availability,
-                       std::string(error_values::resource_busy), "the switch is not reachable"}});
-    }
+    if (status_ == backend_status::down) return done(unreachable(request));
     auto res = model_->handle(backend_session, request, sim::sim_clock::now());
     done(std::move(res));  // the response goes out before the events it caused
     flush();
+}
+
+std::optional<response> sim_backend::read_now(const request& request) {
+    if (!is_status_read(request)) return std::nullopt;
+    if (status_ == backend_status::down) return unreachable(request);
+    auto res = model_->handle(backend_session, request, sim::sim_clock::now());
+    // The read itself raises nothing, but handle() also settles the ACD queues at `now`.
+    if (!pending_.empty()) flush();
+    return res;
 }
 
 void sim_backend::on_event(sim::session_id, const std::string& monitor_ref,

@@ -93,13 +93,28 @@ csta_error error_of(response& res) {
                  "the switch answered with another service's result");
 }
 
+/// Runs read `req` for the gather: at once when the backend answers it from memory
+/// (switch_backend::read_now), otherwise through execute(), counted in `pending`, with the batch's
+/// `finish` after the answer. `on_answer(g, response, finish)` stores the answer either way.
+template <class OnAnswer, class Finish>
+void run_read(switch_backend& backend, const std::shared_ptr<status_gather>& g, request req,
+              OnAnswer on_answer, const Finish& finish) {
+    if (auto now = backend.read_now(req)) return on_answer(g, std::move(*now), finish);
+    ++g->pending;
+    backend.execute(req, [g, on_answer = std::move(on_answer), finish](response res) {
+        on_answer(g, std::move(res), finish);
+        --g->pending;
+        finish();
+    });
+}
+
 /// GetLampMode of every lamp `buttons` names, into item `i` (`lamp_unsupported`: the device's
 /// capabilities exclude GetLampMode); one error per item is enough.
 template <class Finish>
 void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g, std::size_t i,
                 const std::vector<button_info>& buttons, bool lamp_unsupported,
                 const Finish& finish) {
-    const auto device = g->out.results[i].device;
+    const auto& device = g->out.results[i].device;
     if (lamp_unsupported) {
         g->out.results[i].errors.push_back(
             {status_read::lamps, not_supported(svc::get_lamp_mode::name, device)});
@@ -107,11 +122,11 @@ void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g
     }
     for (const auto& b : buttons) {
         if (!b.lamp) continue;
-        ++g->pending;
-        backend.execute(
-            request{g->id, svc::get_lamp_mode::params{device, *b.lamp}},
-            [g, i, lamp = *b.lamp, finish](response res) {
-                auto& it = g->out.results[i];
+        run_read(
+            backend, g, request{g->id, svc::get_lamp_mode::params{device, *b.lamp}},
+            [i, lamp = *b.lamp](const std::shared_ptr<status_gather>& gather, response res,
+                                const Finish&) {
+                auto& it = gather->out.results[i];
                 if (auto* got = result_of<svc::get_lamp_mode>(res)) {
                     it.lamps.push_back({lamp, got->mode});
                 } else if (std::none_of(it.errors.begin(), it.errors.end(), [](const auto& x) {
@@ -119,9 +134,8 @@ void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g
                            })) {
                     it.errors.push_back({status_read::lamps, error_of(res)});
                 }
-                --g->pending;
-                finish();
-            });
+            },
+            finish);
     }
 }
 
@@ -139,19 +153,12 @@ void server_core::status_batch(session_base& s, const request& r) {
         g->sent = true;
         auto live = g->session.lock();
         if (!live || !self->sessions.count(live->id())) return;  // the session went away
-        const auto& out = g->out;
-        self->send_batch_response(
-            *live, g->id, service_index_v<svc::get_device_status_batch>, out.results.size(),
-            [&](std::size_t keep) {
-                auto fitted = out;
-                for (std::size_t k = keep; k < fitted.results.size(); ++k) {
-                    auto device = std::move(fitted.results[k].device);
-                    fitted.results[k] = device_status_item{};
-                    fitted.results[k].device = std::move(device);
-                    fitted.results[k].error = limited_item();
-                }
-                return live->wire->encode(
-                    make_response<svc::get_device_status_batch>(g->id, std::move(fitted)));
+        self->send_batch_response<svc::get_device_status_batch>(
+            *live, g->id, g->out, [](device_status_item& item) {
+                auto device = std::move(item.device);
+                item = device_status_item{};
+                item.device = std::move(device);
+                item.error = limited_item();
             });
     };
     const auto wants = [&](status_read read) {
@@ -174,6 +181,7 @@ void server_core::status_batch(session_base& s, const request& r) {
             continue;
         }
         const auto unsupported = backend.unsupported_services(device);
+        const bool lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name);
         for (const auto read : p.reads) {
             // Buttons and lamps share one GetButtonInformation when both are read.
             if (read == status_read::lamps && want_buttons) continue;
@@ -188,18 +196,17 @@ void server_core::status_batch(session_base& s, const request& r) {
                 }
                 const bool lamps =
                     read == status_read::lamps || (read == status_read::buttons && want_lamps);
-                ++g->pending;
-                backend.execute(
-                    request{r.id, params_of<S>(device)},
-                    [self, g, i, read, lamps, keep = read != status_read::lamps,
-                     lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name),
-                     finish](response res) {
-                        auto& it = g->out.results[i];
+                run_read(
+                    backend, g, request{r.id, params_of<S>(device)},
+                    [&backend = backend, i, read, lamps, keep = read != status_read::lamps,
+                     lamp_unsupported](const std::shared_ptr<status_gather>& gather, response res,
+                                       const auto& done) {
+                        auto& it = gather->out.results[i];
                         if (auto* got = result_of<S>(res)) {
                             if constexpr (std::is_same_v<S, svc::get_button_information>) {
                                 if (lamps) {
-                                    read_lamps(self->backend, g, i, got->buttons, lamp_unsupported,
-                                               finish);
+                                    read_lamps(backend, gather, i, got->buttons, lamp_unsupported,
+                                               done);
                                 }
                                 if (!keep) got->buttons.clear();
                             }
@@ -209,9 +216,8 @@ void server_core::status_batch(session_base& s, const request& r) {
                             if (keep) it.errors.push_back({read, e});
                             if (lamps) it.errors.push_back({status_read::lamps, std::move(e)});
                         }
-                        --g->pending;
-                        finish();
-                    });
+                    },
+                    finish);
             });
         }
     }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -78,18 +79,76 @@ inline client make_client(std::string name, std::string_view token, device_set d
     return client{std::move(name), hash_token(token), std::move(devices), std::move(monitor_only)};
 }
 
+/// The simulator as a switch behind a network would answer: every service's response later,
+/// from the io_context, and its events after it; nothing answered from memory (read_now is the
+/// default). The server's asynchronous paths are tested with it.
+class answers_later final : public switch_backend, private backend_listener {
+  public:
+    answers_later(boost::asio::io_context& io, switch_backend& inner) : io_(io), inner_(inner) {}
+
+    std::size_t executed() const { return executed_; }
+
+    void attach(backend_listener& listener) override {
+        listener_ = &listener;
+        inner_.attach(*this);
+    }
+    std::string_view kind() const noexcept override { return inner_.kind(); }
+    std::string instance_id() const override { return inner_.instance_id(); }
+    backend_status status() const override { return inner_.status(); }
+    bool is_device(std::string_view device) const override { return inner_.is_device(device); }
+    std::vector<std::string> devices() const override { return inner_.devices(); }
+    std::vector<std::string> devices_in_call(std::string_view call_id) const override {
+        return inner_.devices_in_call(call_id);
+    }
+    std::size_t active_calls() const override { return inner_.active_calls(); }
+    std::vector<std::string> unsupported_services(std::string_view device) const override {
+        return inner_.unsupported_services(device);
+    }
+    std::optional<protocol::csta_error> monitor(const std::string& device) override {
+        return inner_.monitor(device);
+    }
+    void unmonitor(const std::string& device) override { inner_.unmonitor(device); }
+    void execute(const protocol::request& request, completion done) override {
+        ++executed_;
+        inner_.execute(request, [this, done = std::move(done)](protocol::response res) {
+            boost::asio::post(io_, [done, res = std::move(res)] { done(res); });
+        });
+    }
+
+  private:
+    void on_device_event(const std::string& device, const protocol::event_body& body) override {
+        boost::asio::post(io_, [this, device, body] { listener_->on_device_event(device, body); });
+    }
+    void on_backend_status(backend_status status, bool restarted, const std::string& why) override {
+        boost::asio::post(io_, [this, status, restarted, why] {
+            listener_->on_backend_status(status, restarted, why);
+        });
+    }
+
+    boost::asio::io_context& io_;
+    switch_backend& inner_;
+    backend_listener* listener_ = nullptr;
+    std::size_t executed_ = 0;
+};
+
+/// How the server's backend answers: the simulator itself, or answers_later around it.
+enum class backend_answers { as_simulator, later };
+
 /// ctigw-gateway's server on the simulator backend, authenticating `clients` the way the
 /// executable does (app::make_authenticator).
 class running_gateway {
   public:
     explicit running_gateway(std::vector<client> clients, server_options o = {},
-                             sim::sim_config c = {})
+                             sim::sim_config c = {},
+                             backend_answers answers = backend_answers::as_simulator)
         : backend_(io_, std::move(c)) {
         o.tls = tls_files{cert_dir() / "server.pem", cert_dir() / "server-key.pem", {}, {}};
         o.authenticate =
             app::make_authenticator(std::make_shared<const access_control>(std::move(clients)));
         o.log = log_.sink();
-        server_ = std::make_unique<server>(io_, backend_, std::move(o));
+        if (answers == backend_answers::later) later_.emplace(io_, backend_);
+        server_ = std::make_unique<server>(
+            io_, later_ ? static_cast<switch_backend&>(*later_) : backend_, std::move(o));
         if (auto err = server_->start(); !err.empty()) throw std::runtime_error(err);
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -118,12 +177,19 @@ class running_gateway {
         run([&](server& srv, sim_backend&) { s = srv.stats(); });
         return s;
     }
+    /// The services answers_later executed (0 without it).
+    std::size_t executed_later() {
+        std::size_t n = 0;
+        run([&](server&, sim_backend&) { n = later_ ? later_->executed() : 0; });
+        return n;
+    }
     bool logged(std::string_view text) const { return log_.contains(text); }
     std::size_t log_count(std::string_view text) const { return log_.count(text); }
 
   private:
     boost::asio::io_context io_;
     sim_backend backend_;
+    std::optional<answers_later> later_;
     std::unique_ptr<server> server_;
     std::thread thread_;
     pbxsim::testing::log_capture log_;

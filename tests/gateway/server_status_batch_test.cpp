@@ -104,6 +104,50 @@ TEST(GatewayStatusBatch, EveryReadIsWhatThePerDeviceServiceAnswers) {
     EXPECT_FALSE(items[3].do_not_disturb.has_value());
 }
 
+// The simulator answers the reads from memory (switch_backend::read_now); a backend that asks
+// its switch answers each through execute(), later. The batch must not tell them apart.
+TEST(GatewayStatusBatch, ReadsAnsweredLaterGiveTheSameBatchAsReadsAnsweredAtOnce) {
+    const std::vector<std::string> devices{"2002", "2003", "2004", "2500"};
+    std::vector<std::vector<device_status_item>> got;
+    for (const auto answers : {backend_answers::as_simulator, backend_answers::later}) {
+        running_gateway gw(clients(), {}, {}, answers);
+        gw.run([](server&, sim_backend& b) {
+            b.set_unsupported("2003", {"GetLampMode"});
+            b.set_unsupported("2004", {"GetDisplay", "GetButtonInformation"});
+        });
+        gateway_client c(gw.port());
+        ASSERT_TRUE(c.login(std::string(all_token), {3}));
+        ASSERT_TRUE(succeeded(c.call(svc::set_do_not_disturb::params{"2002", true})));
+        ASSERT_TRUE(succeeded(c.call(svc::set_lamp_mode::params{"2002", 5, lamp_mode::flash})));
+        const auto executed_before = gw.executed_later();
+        got.push_back(batch(c, devices));
+        got.push_back(batch(c, devices, {status_read::lamps, status_read::ringer}));
+        if (answers == backend_answers::later) {
+            // Every read: 2002 six services (lamps come with the buttons) and 12 lamps, 2003 six
+            // (no lamp), 2004 four. Lamps and ringer: 2002 buttons, 12 lamps and the ringer,
+            // 2003 buttons and the ringer, 2004 the ringer.
+            EXPECT_EQ(gw.executed_later() - executed_before, (18U + 6U + 4U) + (14U + 2U + 1U));
+        } else {
+            EXPECT_EQ(gw.executed_later(), 0U);
+        }
+    }
+    ASSERT_EQ(got.size(), 4U);
+    EXPECT_EQ(got[0], got[2]);
+    EXPECT_EQ(got[1], got[3]);
+    // What differs by device is in both.
+    EXPECT_EQ(got[0][0].do_not_disturb, true);
+    EXPECT_EQ(got[0][0].lamps.size(), 12U);
+    EXPECT_TRUE(has_error(got[0][1], status_read::lamps, error_values::service_not_supported));
+    EXPECT_EQ(got[0][1].buttons.size(), 12U);
+    EXPECT_TRUE(has_error(got[0][2], status_read::display, error_values::service_not_supported));
+    EXPECT_TRUE(has_error(got[0][2], status_read::buttons, error_values::service_not_supported));
+    EXPECT_TRUE(has_error(got[0][2], status_read::lamps, error_values::service_not_supported));
+    EXPECT_TRUE(got[0][2].ringer.has_value());
+    EXPECT_EQ(got[0][3].error->value, error_values::invalid_device_id);
+    EXPECT_TRUE(got[1][0].buttons.empty());
+    EXPECT_EQ(got[1][0].lamps.size(), 12U);
+}
+
 TEST(GatewayStatusBatch, OnlyTheReadsAskedForAndLampsWithoutButtons) {
     running_gateway gw(clients());
     gateway_client c(gw.port());

@@ -39,6 +39,8 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     std::optional<protocol::csta_error> monitor(const std::string& device) override;
     void unmonitor(const std::string& device) override;
     void execute(const protocol::request& request, completion done) override;
+    /// The simulator's Get* services, answered by the model at once.
+    std::optional<protocol::response> read_now(const protocol::request& request) override;
 
     // ---- the simulator's own controls ----
 
