@@ -102,7 +102,8 @@ void beast_link::on_delivery_drained() {
 
 void beast_link::complete(completion done, request_outcome o) {
     if (!done) return;
-    deliver([d = std::move(done), o = std::move(o)]() { d(o); }, true);
+    // Runs once: the outcome (a batch answer may be a frame's worth of items) moves on.
+    deliver([d = std::move(done), o = std::move(o)]() mutable { d(std::move(o)); }, true);
 }
 
 request_outcome beast_link::failed(request_failure f) {

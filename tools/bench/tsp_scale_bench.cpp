@@ -265,6 +265,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     DWORD tspi_options = 0;
+    const double cpu_init = ctigw::bench::cpu_seconds();
+    const double sim_cpu_init = ctigw::bench::cpu_seconds(sim.pid());
     const auto t_init = clock_type::now();
     rc = fn.providerInit(version, provider_id, line_base, phone_base, num_lines, num_phones,
                          completion, &tspi_options);
@@ -352,15 +354,22 @@ int main(int argc, char** argv) {
     // saw the final count
     request_counts requests_up;
     const auto t_settled = settle(requests_up);
+    // CPU, not time, is what the change of a build shows best on a shared machine: both
+    // processes, from providerInit until the count stood still for 300 ms (idle after it).
+    const double cpu_up = ctigw::bench::cpu_seconds() - cpu_init;
+    const double sim_cpu_up = ctigw::bench::cpu_seconds(sim.pid()) - sim_cpu_init;
     const long rss_up = ctigw::bench::rss_kib();
     const std::uint64_t heap_up = ctigw::bench::live_heap_bytes();
     const long sim_rss_up = ctigw::bench::rss_kib(sim.pid());
 
     // ---- resync: the switch drops the connection ----
     std::optional<double> resync_ms, resync_out_ms, resync_settled_ms;
+    double cpu_resync = 0, sim_cpu_resync = 0;
     request_counts requests_resync;
     if (resync && all_up && sim.alive()) {
         const auto before_out = tapi.outofservice_msgs.load();
+        const double cpu_drop = ctigw::bench::cpu_seconds();
+        const double sim_cpu_drop = ctigw::bench::cpu_seconds(sim.pid());
         const auto t_drop = clock_type::now();
         sim.drop_connections();
         const bool down = wait_for(
@@ -372,6 +381,8 @@ int main(int argc, char** argv) {
                 clock_type::time_point(std::chrono::nanoseconds(tapi.last_inservice_ns.load())));
         }
         resync_settled_ms = ms_since(t_drop, settle(requests_resync));
+        cpu_resync = ctigw::bench::cpu_seconds() - cpu_drop;
+        sim_cpu_resync = ctigw::bench::cpu_seconds(sim.pid()) - sim_cpu_drop;
     }
 
     // ---- close and shut down ----
@@ -420,6 +431,8 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(monitor_rt), static_cast<unsigned long long>(snapshot_rt));
     std::printf("| Every switch request until settled (%.0f ms after Init) | %s |\n",
                 ms_since(t_init, t_settled), delta_text(requests_start, requests_up).c_str());
+    std::printf("| CPU until settled: the TSP's process, the simulator's | %.0f ms, %.0f ms |\n",
+                1000 * cpu_up, 1000 * sim_cpu_up);
     const auto per_line = [&](double kib) { return kib / static_cast<double>(lines); };
     std::printf("| Memory per line, the TSP's process (VmRSS %ld → %ld KiB) | %.2f KiB |\n",
                 rss_before, rss_up, per_line(static_cast<double>(rss_up - rss_before)));
@@ -437,6 +450,10 @@ int main(int argc, char** argv) {
             std::printf("| Resync requests (settled %.0f ms after the drop) | %s |\n",
                         resync_settled_ms.value_or(0),
                         delta_text(requests_up, requests_resync).c_str());
+            std::printf(
+                "| Resync CPU until settled: the TSP's process, the simulator's | %.0f ms, %.0f "
+                "ms |\n",
+                1000 * cpu_resync, 1000 * sim_cpu_resync);
         } else {
             std::printf("| Resync | NOT COMPLETED: %zu of %zu in service |\n",
                         tapi.in_service.load(), lines);

@@ -226,12 +226,12 @@ void locked_provider::complete(const request_ptr& r, LONG result) {
 }
 
 void locked_provider::send(protocol::service_params params,
-                           std::function<void(const pbx_link::request_outcome&)> done) {
+                           std::function<void(pbx_link::request_outcome&)> done) {
     // The one completion wrapper: the link completes on its delivery thread only, so the lock is
     // always taken here; a link that is not running refuses and the refusal is answered now, on
     // this thread, which already holds the lock.
-    auto run = [this](const std::function<void(const pbx_link::request_outcome&)>& d,
-                      const pbx_link::request_outcome& o) {
+    auto run = [this](const std::function<void(pbx_link::request_outcome&)>& d,
+                      pbx_link::request_outcome& o) {
         try {
             d(o);
         } catch (const std::exception& e) {
@@ -241,13 +241,12 @@ void locked_provider::send(protocol::service_params params,
         }
     };
     auto shared =
-        std::make_shared<std::function<void(const pbx_link::request_outcome&)>>(std::move(done));
-    const bool accepted =
-        link_ &&
-        link_->request(std::move(params), [this, run, shared](const pbx_link::request_outcome& o) {
-            const provider_lock held(*this);
-            run(*shared, o);
-        });
+        std::make_shared<std::function<void(pbx_link::request_outcome&)>>(std::move(done));
+    const bool accepted = link_ && link_->request(std::move(params),
+                                                  [this, run, shared](pbx_link::request_outcome o) {
+                                                      const provider_lock held(*this);
+                                                      run(*shared, o);
+                                                  });
     if (accepted) return;
     pbx_link::request_outcome o;
     o.failure =

@@ -49,16 +49,16 @@ bool failed(const protocol::device_status_item& item, status_read read) {
                        [&](const protocol::status_read_error& e) { return e.read == read; });
 }
 
-void apply(locked_provider& p, const line_ptr& l, const protocol::device_status_item& item) {
+void apply(locked_provider& p, const line_ptr& l, protocol::device_status_item& item) {
     if (!failed(item, status_read::forwarding)) apply_forwarding(p, l, item.forwarding);
     if (item.do_not_disturb) apply_do_not_disturb(p, l, *item.do_not_disturb);
 }
 
-void apply(locked_provider& p, const phone_ptr& ph, const protocol::device_status_item& item) {
+void apply(locked_provider& p, const phone_ptr& ph, protocol::device_status_item& item) {
     if (item.display) apply_display(p, ph, *item.display);
     // Buttons once per phone, as with per-device queries (a reread would announce CAPSCHANGE).
     if (!ph->set_info_known && !failed(item, status_read::buttons)) {
-        apply_buttons(p, ph, item.buttons);
+        apply_buttons(p, ph, std::move(item.buttons));
     }
     if (!failed(item, status_read::hookswitch)) apply_hookswitches(p, ph, item.hookswitches);
     if (item.ringer) apply_ringer(p, ph, *item.ringer);
@@ -123,12 +123,11 @@ void send_batch(locked_provider& p) {
     }
     if (sent.empty()) return;
     ++c.batches_in_flight;
-    p.send(std::move(params), [&p, sent = std::move(sent)](const pbx_link::request_outcome& o) {
+    p.send(std::move(params), [&p, sent = std::move(sent)](pbx_link::request_outcome& o) {
         auto& ctx = devices_of(p);
         if (ctx.batches_in_flight > 0) --ctx.batches_in_flight;
-        const auto* r =
-            o.ok() ? std::get_if<protocol::svc::get_device_status_batch::result>(&*o.result)
-                   : nullptr;
+        auto* r = o.ok() ? std::get_if<protocol::svc::get_device_status_batch::result>(&*o.result)
+                         : nullptr;
         if (r == nullptr) {
             p.log(level::debug,
                   "GetDeviceStatusBatch of " + std::to_string(sent.size()) + " devices failed: " +
@@ -152,7 +151,7 @@ void send_batch(locked_provider& p) {
                                        protocol::log_safe(d->extension, 64));
                 continue;
             }
-            const auto& item = r->results[i];
+            auto& item = r->results[i];
             if (limited(item) && progress) {
                 again.push_back(std::move(sent[i]));
                 continue;
