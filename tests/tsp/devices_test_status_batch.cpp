@@ -116,6 +116,42 @@ TEST_F(StatusBatchTest, APhoneReadsItsSetInOneItemAndAFailedReadChangesNothing) 
     }));
 }
 
+TEST_F(StatusBatchTest, APhoneThatKnowsItsButtonsRereadsItsSetWithoutThem) {
+    const auto hd = open_phone(0);
+    ASSERT_NE(pending_batch(0), nullptr);
+    EXPECT_EQ(pending_batch(0)->reads,
+              (std::vector<status_read>{status_read::display, status_read::buttons,
+                                        status_read::hookswitch, status_read::ringer,
+                                        status_read::lamps}));
+    device_status_item item;
+    item.device = "2001";
+    item.buttons = {{12, "Line 1", "line", 3u}};
+    item.lamps = {{3, lamp_mode::flash}};
+    answer({item});
+    ASSERT_TRUE(st()->phones_[0]->set_info_known);
+    // A resync: the buttons are known, the rest is read again (lamps still by the buttons).
+    link->go_down();
+    drain();
+    go_live();
+    const auto* again = pending_batch(0);
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->devices, std::vector<std::string>{"2001"});
+    EXPECT_EQ(again->reads, (std::vector<status_read>{status_read::display, status_read::hookswitch,
+                                                      status_read::ringer, status_read::lamps}));
+    item.buttons.clear();
+    item.lamps = {{3, lamp_mode::steady}};
+    answer({item});
+    ASSERT_EQ(st()->phones_[0]->buttons.size(), 1u);
+    DWORD mode = 0;
+    ASSERT_EQ(devices::phone_get_lamp(st(), hd, 12, &mode), ok);
+    EXPECT_EQ(mode, static_cast<DWORD>(PHONELAMPMODE_STEADY));
+    // A batch with one phone that does not know them reads them for every phone in it.
+    open_phone(1);
+    ASSERT_NE(pending_batch(0), nullptr);
+    EXPECT_EQ(pending_batch(0)->devices, std::vector<std::string>{"2002"});
+    EXPECT_EQ(pending_batch(0)->reads.size(), 5u);
+}
+
 TEST_F(StatusBatchTest, AnAnswerOutOfOrderOrAFailedBatchIsLoggedAndTheDeviceRefreshesAgain) {
     open_line(0);
     open_line(1);

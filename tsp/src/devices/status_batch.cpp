@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "devices/devices.hpp"
@@ -36,10 +37,16 @@ void release(devices_context& c, const void* key) {
     }
 }
 
-std::vector<status_read> reads_of(const line*) {
+std::vector<status_read> reads_of(const line*, bool) {
     return {status_read::forwarding, status_read::do_not_disturb};
 }
-std::vector<status_read> reads_of(const phone*) {
+/// A phone's buttons are applied once (see apply): a batch of phones that all know theirs, as
+/// after a resync, leaves them out — 12 of them are ~45% of a phone's item.
+std::vector<status_read> reads_of(const phone*, bool buttons_unknown) {
+    if (!buttons_unknown) {
+        return {status_read::display, status_read::hookswitch, status_read::ringer,
+                status_read::lamps};
+    }
     return {status_read::display, status_read::buttons, status_read::hookswitch,
             status_read::ringer, status_read::lamps};
 }
@@ -107,9 +114,9 @@ void send_batch(locked_provider& p) {
     auto& c = devices_of(p);
     auto& waiting = waiting_of(c, static_cast<Device*>(nullptr));
     const auto limit = batch_limit(p, static_cast<Device*>(nullptr));
-    protocol::svc::get_device_status_batch::params params{{},
-                                                          reads_of(static_cast<Device*>(nullptr))};
+    protocol::svc::get_device_status_batch::params params;
     std::vector<devices_context::waiting_refresh<Device>> sent;
+    bool buttons_unknown = false;
     while (!waiting.empty() && sent.size() < limit) {
         auto w = std::move(waiting.front());
         waiting.pop_front();
@@ -118,10 +125,12 @@ void send_batch(locked_provider& p) {
             release(c, w.key);
             continue;
         }
+        if constexpr (std::is_same_v<Device, phone>) buttons_unknown |= !d->set_info_known;
         params.devices.push_back(d->extension);
         sent.push_back(std::move(w));
     }
     if (sent.empty()) return;
+    params.reads = reads_of(static_cast<Device*>(nullptr), buttons_unknown);
     ++c.batches_in_flight;
     p.send(std::move(params), [&p, sent = std::move(sent)](pbx_link::request_outcome& o) {
         auto& ctx = devices_of(p);
