@@ -250,6 +250,39 @@ TEST_F(PhoneTest, EventsBecomePhoneStateAndButtonMessages) {
     EXPECT_EQ(devices::phone_close(prov->state(), hd), err(PHONEERR_INVALPHONEHANDLE));
 }
 
+// The display is kept in characters: a write of UTF-8 text lands at a character position and is
+// clipped to the display's characters, whether the display and the text are ASCII or not.
+TEST_F(PhoneTest, DisplayWritesCountCharactersNotBytes) {
+    const auto display = [&] {
+        var_buffer d(256);
+        EXPECT_EQ(devices::phone_get_display(st(), hd, d.as<VARSTRING>()), ok);
+        return d.string_at(offsetof(VARSTRING, dwStringSize));
+    };
+    const auto write = [&](std::string text, std::uint32_t column) {
+        link->push_event("2001",
+                         event_of(protocol::evt::display_updated{{}, "2001", text, 0u, column}));
+    };
+    ASSERT_EQ(display(), u"Hello           ");  // 1 x 16
+    write(
+        "Gr\xC3\xBC\xC3\x9F"
+        "e",
+        0);
+    EXPECT_EQ(display(), u"Gr\u00FC\u00DFe           ");
+    write("Call", 6);
+    EXPECT_EQ(display(), u"Gr\u00FC\u00DFe Call      ");
+    write("0123456789", 10);
+    EXPECT_EQ(display(), u"Gr\u00FC\u00DFe Call012345");
+    write("abcdefghijklmnopqrs", 0);
+    EXPECT_EQ(display(), u"abcdefghijklmnop");
+    write("XY", 15);
+    EXPECT_EQ(display(), u"abcdefghijklmnoX");
+    write("\xE2\x82\xAC", 1);  // the euro sign onto an ASCII display
+    EXPECT_EQ(display(), u"a\u20ACcdefghijklmnoX");
+    EXPECT_EQ(st()->phones_[0]->display,
+              "a\xE2\x82\xAC"
+              "cdefghijklmnoX");
+}
+
 TEST_F(PhoneTest, GetIdAcrossLineAndPhone) {
     const std::u16string line_class = u"tapi/line", phone_class = u"tapi/phone";
     var_buffer b(64);

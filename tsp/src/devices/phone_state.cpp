@@ -3,6 +3,7 @@
 // the ring mode of an alerting device. TSPI functions: devices/phone.cpp.
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "devices/devices.hpp"
 #include "modules.hpp"
@@ -71,9 +72,20 @@ DWORD& hookswitch_slot(phone& ph, protocol::hookswitch_type t) {
 /// as rows*columns characters.
 void write_display(phone& ph, std::string_view text, std::uint32_t row, std::uint32_t column) {
     const std::size_t size = static_cast<std::size_t>(ph.display_rows) * ph.display_columns;
+    const std::size_t at = static_cast<std::size_t>(row) * ph.display_columns + column;
+    const auto ascii = [](std::string_view s) {
+        return std::all_of(s.begin(), s.end(),
+                           [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+    };
+    if (ascii(ph.display) && ascii(text)) {
+        // A byte per character: what the UTF-16 round trip below gives, without it (every
+        // phone's status read writes its whole display).
+        ph.display.resize(size, ' ');
+        for (std::size_t i = 0; i < text.size() && at + i < size; ++i) ph.display[at + i] = text[i];
+        return;
+    }
     std::u16string d = utf8_to_utf16(ph.display);
     d.resize(size, u' ');
-    const std::size_t at = static_cast<std::size_t>(row) * ph.display_columns + column;
     const std::u16string t = utf8_to_utf16(text);
     for (std::size_t i = 0; i < t.size() && at + i < size; ++i) d[at + i] = t[i];
     ph.display = utf16_to_utf8(d);
@@ -122,8 +134,7 @@ void apply_display(locked_provider& p, const phone_ptr& ph, const protocol::disp
         ph->display_rows = r.rows;
         ph->display_columns = r.columns;
     }
-    const auto before = ph->display;
-    ph->display.clear();
+    const auto before = std::exchange(ph->display, {});
     write_display(*ph, r.text, 0, 0);
     if (caps_changed) report_phone_state(p, ph, PHONESTATE_CAPSCHANGE, 0);
     if (before != ph->display) report_phone_state(p, ph, PHONESTATE_DISPLAY, 0);
