@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <type_traits>
 
 #include "server_core.hpp"  // random_hex
 
@@ -105,20 +104,6 @@ response unreachable(const request& request) {
                    std::string(error_values::resource_busy), "the switch is not reachable"}};
 }
 
-/// The reads of GetDeviceStatusBatch: they change nothing and raise no event in the model.
-bool is_status_read(const request& request) {
-    return std::visit(
-        []<class P>(const P&) {
-            return std::is_same_v<P, svc::get_forwarding::params> ||
-                   std::is_same_v<P, svc::get_do_not_disturb::params> ||
-                   std::is_same_v<P, svc::get_display::params> ||
-                   std::is_same_v<P, svc::get_hookswitch_status::params> ||
-                   std::is_same_v<P, svc::get_lamp_mode::params> ||
-                   std::is_same_v<P, svc::get_ringer_status::params> ||
-                   std::is_same_v<P, svc::get_button_information::params>;
-        },
-        request.params);
-}
 }  // namespace
 
 void sim_backend::execute(const request& request, completion done) {
@@ -129,12 +114,10 @@ void sim_backend::execute(const request& request, completion done) {
 }
 
 std::optional<response> sim_backend::read_now(const request& request) {
-    if (!is_status_read(request)) return std::nullopt;
-    if (status_ == backend_status::down) return unreachable(request);
-    auto res = model_->handle(backend_session, request, sim::sim_clock::now());
-    // The read itself raises nothing, but handle() also settles the ACD queues at `now`.
-    if (!pending_.empty()) flush();
-    return res;
+    if (status_ == backend_status::down && sim::switch_model::is_read(request)) {
+        return unreachable(request);
+    }
+    return model_->read(backend_session, request);
 }
 
 void sim_backend::on_event(sim::session_id, const std::string& monitor_ref,

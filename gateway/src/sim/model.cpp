@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
+#include <utility>
 
 #include "model_impl.hpp"
 
@@ -73,12 +74,14 @@ switch_model::impl::impl(sim_config cfg, event_sink& event_sink)
 }
 
 void switch_model::impl::build_devices() {
+    last_found_ = {nullptr, nullptr};
     devices_.clear();
     group_of_.clear();
     station_ids_.clear();
     for (auto& l : device_lists_) l.clear();
     auto add = [&](const std::string& id, device_kind kind, protocol::device_category cat,
                    std::optional<std::string> name) {
+        last_found_ = {nullptr, nullptr};  // an insertion may move every entry
         if (id.empty() || !devices_.try_emplace(id).second) {
             throw std::invalid_argument("pbx-sim: duplicate or empty device id '" + id + "'");
         }
@@ -132,13 +135,16 @@ void switch_model::impl::build_devices() {
 }
 
 device_state* switch_model::impl::find_device(const std::string& id) {
-    auto it = devices_.find(id);
-    return it == devices_.end() ? nullptr : &it->second;
+    return const_cast<device_state*>(std::as_const(*this).find_device(id));
 }
 
 const device_state* switch_model::impl::find_device(const std::string& id) const {
+    if (last_found_.first != nullptr && *last_found_.first == id) return last_found_.second;
     auto it = devices_.find(id);
-    return it == devices_.end() ? nullptr : &it->second;
+    if (it == devices_.end()) return nullptr;
+    // The memo serves both overloads; the non-const one hands out what it found.
+    last_found_ = {&it->first, const_cast<device_state*>(&it->second)};
+    return &it->second;
 }
 
 device_state* switch_model::impl::find_station(const std::string& id) {
@@ -390,6 +396,31 @@ switch_model::~switch_model() = default;
 protocol::response switch_model::handle(session_id session, const protocol::request& request,
                                         time_point now) {
     return impl_->dispatch(session, request, now);
+}
+
+namespace {
+using read_services =
+    protocol::service_list<protocol::svc::get_forwarding, protocol::svc::get_do_not_disturb,
+                           protocol::svc::get_display, protocol::svc::get_hookswitch_status,
+                           protocol::svc::get_lamp_mode, protocol::svc::get_ringer_status,
+                           protocol::svc::get_button_information>;
+
+template <class... S>
+bool is_one_of(protocol::service_list<S...>, std::size_t index) {
+    return ((index == protocol::service_index_v<S>) || ...);
+}
+}  // namespace
+
+bool switch_model::is_read(const protocol::request& request) {
+    return is_one_of(read_services{}, request.params.index());
+}
+
+std::optional<protocol::response> switch_model::read(session_id session,
+                                                     const protocol::request& request) {
+    if (!is_read(request)) return std::nullopt;
+    ++impl_->stats_.requests_handled;
+    // The reads' serve() take no time into account (their time_point is unnamed).
+    return dispatch_all(read_services{}, *impl_, session, request, time_point{});
 }
 
 std::variant<std::string, protocol::csta_error> switch_model::start_monitor(

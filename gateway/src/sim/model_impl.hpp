@@ -164,7 +164,11 @@ struct switch_model::impl {
     event_sink& sink_;
     transition_observer observer_;
 
-    protocol::string_map<device_state> devices_;  ///< built once: find_device() pointers stay valid
+    /// Built at start and at a restart only: find_device() pointers stay valid in between.
+    protocol::string_map<device_state> devices_;
+    /// The device find_device() found last (its key in devices_): GetDeviceStatusBatch reads one
+    /// device ~16 times in a row, and a lookup in a 100,000-device table is a cache miss or two.
+    mutable std::pair<const std::string*, device_state*> last_found_{nullptr, nullptr};
     std::array<std::vector<protocol::device_info>, 4> device_lists_;  ///< by device_kind
     std::vector<std::string> station_ids_;
     std::unordered_map<std::string, std::string> group_of_;  ///< station → its first group

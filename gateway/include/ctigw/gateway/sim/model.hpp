@@ -134,6 +134,13 @@ class switch_model {
     /// first, then those events. Hello and Authenticate are the server's business and are
     /// refused here with operation/generic.
     protocol::response handle(session_id session, const protocol::request& request, time_point now);
+    /// Whether `request` is a read the model answers from its state alone: GetForwarding,
+    /// GetDoNotDisturb, GetDisplay, GetHookswitchStatus, GetLampMode, GetRingerStatus,
+    /// GetButtonInformation (GetDeviceStatusBatch's reads).
+    static bool is_read(const protocol::request& request);
+    /// Answers such a read as handle() would, without a time: it changes nothing and raises no
+    /// event, so there is nothing to settle after it. std::nullopt for any other service.
+    std::optional<protocol::response> read(session_id session, const protocol::request& request);
 
     /// Drops every monitor of a closed session.
     void session_closed(session_id session);
