@@ -97,7 +97,7 @@ csta_error error_of(response& res) {
 /// (switch_backend::read_now), otherwise through execute(), counted in `pending`, with the batch's
 /// `finish` after the answer. `on_answer(g, response, finish)` stores the answer either way.
 template <class OnAnswer, class Finish>
-void run_read(switch_backend& backend, const std::shared_ptr<status_gather>& g, request req,
+void run_read(switch_backend& backend, const std::shared_ptr<status_gather>& g, const request& req,
               OnAnswer on_answer, const Finish& finish) {
     if (auto now = backend.read_now(req)) return on_answer(g, std::move(*now), finish);
     ++g->pending;
@@ -209,6 +209,9 @@ void server_core::status_batch(session_base& s, const request& r) {
                                                done);
                                 }
                                 if (!keep) got->buttons.clear();
+                            } else {
+                                (void)backend;  // only buttons lead to lamps
+                                (void)lamp_unsupported;
                             }
                             store(it, std::move(*got));
                         } else {
