@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
-#include <utility>
 
 #include "model_impl.hpp"
 
@@ -74,14 +73,12 @@ switch_model::impl::impl(sim_config cfg, event_sink& event_sink)
 }
 
 void switch_model::impl::build_devices() {
-    last_found_ = {nullptr, nullptr};
     devices_.clear();
     group_of_.clear();
     station_ids_.clear();
     for (auto& l : device_lists_) l.clear();
     auto add = [&](const std::string& id, device_kind kind, protocol::device_category cat,
                    std::optional<std::string> name) {
-        last_found_ = {nullptr, nullptr};  // an insertion may move every entry
         if (id.empty() || !devices_.try_emplace(id).second) {
             throw std::invalid_argument("pbx-sim: duplicate or empty device id '" + id + "'");
         }
@@ -135,16 +132,13 @@ void switch_model::impl::build_devices() {
 }
 
 device_state* switch_model::impl::find_device(const std::string& id) {
-    return const_cast<device_state*>(std::as_const(*this).find_device(id));
+    auto it = devices_.find(id);
+    return it == devices_.end() ? nullptr : &it->second;
 }
 
 const device_state* switch_model::impl::find_device(const std::string& id) const {
-    if (last_found_.first != nullptr && *last_found_.first == id) return last_found_.second;
     auto it = devices_.find(id);
-    if (it == devices_.end()) return nullptr;
-    // The memo serves both overloads; the non-const one hands out what it found.
-    last_found_ = {&it->first, const_cast<device_state*>(&it->second)};
-    return &it->second;
+    return it == devices_.end() ? nullptr : &it->second;
 }
 
 device_state* switch_model::impl::find_station(const std::string& id) {

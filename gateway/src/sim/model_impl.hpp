@@ -166,9 +166,6 @@ struct switch_model::impl {
 
     /// Built at start and at a restart only: find_device() pointers stay valid in between.
     protocol::string_map<device_state> devices_;
-    /// The device find_device() found last (its key in devices_): GetDeviceStatusBatch reads one
-    /// device ~16 times in a row, and a lookup in a 100,000-device table is a cache miss or two.
-    mutable std::pair<const std::string*, device_state*> last_found_{nullptr, nullptr};
     std::array<std::vector<protocol::device_info>, 4> device_lists_;  ///< by device_kind
     std::vector<std::string> station_ids_;
     std::unordered_map<std::string, std::string> group_of_;  ///< station → its first group
