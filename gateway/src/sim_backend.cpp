@@ -120,6 +120,13 @@ std::optional<response> sim_backend::read_now(const request& request) {
     return model_->read(backend_session, request);
 }
 
+bool sim_backend::read_status_now(const std::string& device, std::span<const status_read> reads,
+                                  device_status_item& item) {
+    if (status_ == backend_status::down) return false;  // each read answers unreachable
+    model_->read_status(backend_session, device, reads, item);
+    return true;
+}
+
 void sim_backend::on_event(sim::session_id, const std::string& monitor_ref,
                            const event_body& body) {
     auto it = device_of_ref_.find(monitor_ref);

@@ -1,15 +1,20 @@
 // GetDeviceStatusBatch (docs/protocol.md §5.11), served by the gateway for every backend: each
 // read of each device becomes the backend's own Get* service (the same path a single GetForwarding
 // takes, with the same capabilities), and the answers are gathered into one response. A backend
-// needs nothing new, and a read it cannot do is an item error, never a failed batch.
+// needs nothing new, and a read it cannot do is an item error, never a failed batch. A backend
+// that holds the status in memory (the simulator) answers a read at once (read_now) or a device's
+// reads all at once (read_status_now).
 //
 // Thread safety: the gateway's io_context thread, like the rest of server_core.
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <span>
 #include <type_traits>
 
 #include "access_rules.hpp"
 #include "server_core.hpp"
+#include "status_item.hpp"
 
 namespace ctigw::gateway::detail {
 
@@ -43,25 +48,6 @@ typename S::params params_of(const std::string& device) {
     typename S::params p{};
     p.device = device;
     return p;
-}
-
-void store(device_status_item& item, svc::get_forwarding::result&& r) {
-    item.forwarding = std::move(r.forwarding);
-}
-void store(device_status_item& item, svc::get_do_not_disturb::result&& r) {
-    item.do_not_disturb = r.do_not_disturb_on;
-}
-void store(device_status_item& item, display_status&& r) {
-    item.display = std::move(r);
-}
-void store(device_status_item& item, svc::get_hookswitch_status::result&& r) {
-    item.hookswitches = std::move(r.hookswitches);
-}
-void store(device_status_item& item, ringer_status&& r) {
-    item.ringer = r;
-}
-void store(device_status_item& item, svc::get_button_information::result&& r) {
-    item.buttons = std::move(r.buttons);
 }
 
 /// One batch in progress: its items fill as the backend answers; the response goes when the last
@@ -129,10 +115,8 @@ void read_lamps(switch_backend& backend, const std::shared_ptr<status_gather>& g
                 auto& it = gather->out.results[i];
                 if (auto* got = result_of<svc::get_lamp_mode>(res)) {
                     it.lamps.push_back({lamp, got->mode});
-                } else if (std::none_of(it.errors.begin(), it.errors.end(), [](const auto& x) {
-                               return x.read == status_read::lamps;
-                           })) {
-                    it.errors.push_back({status_read::lamps, error_of(res)});
+                } else {
+                    lamp_failed(it, error_of(res));
                 }
             },
             finish);
@@ -153,6 +137,12 @@ void server_core::status_batch(session_base& s, const request& r) {
         g->sent = true;
         auto live = g->session.lock();
         if (!live || !self->sessions.count(live->id())) return;  // the session went away
+        // Errors in StatusRead order, however the backend answered (at once, later, in bulk).
+        for (auto& item : g->out.results) {
+            if (item.errors.size() < 2) continue;
+            std::stable_sort(item.errors.begin(), item.errors.end(),
+                             [](const auto& a, const auto& b) { return a.read < b.read; });
+        }
         self->send_batch_response<svc::get_device_status_batch>(
             *live, g->id, g->out, [](device_status_item& item) {
                 auto device = std::move(item.device);
@@ -182,18 +172,31 @@ void server_core::status_batch(session_base& s, const request& r) {
         }
         const auto unsupported = backend.unsupported_services(device);
         const bool lamp_unsupported = listed(unsupported, svc::get_lamp_mode::name);
+        // The reads the device's capabilities exclude are item errors now; the others go to the
+        // backend (lamps come with the buttons: GetButtonInformation names them).
+        std::array<status_read, enum_traits<status_read>::names.size()> todo{};
+        std::size_t count = 0;
         for (const auto read : p.reads) {
-            // Buttons and lamps share one GetButtonInformation when both are read.
-            if (read == status_read::lamps && want_buttons) continue;
             with_service(read, [&]<class S>(std::type_identity<S>) {
-                if (listed(unsupported, S::name)) {
-                    auto e = not_supported(S::name, device);
-                    item.errors.push_back({read, e});
-                    if (read == status_read::buttons && want_lamps) {
-                        item.errors.push_back({status_read::lamps, std::move(e)});
-                    }
-                    return;
+                if (!listed(unsupported, S::name)) {
+                    todo.at(count++) = read;
+                } else if (read == status_read::buttons) {
+                    buttons_failed(item, true, want_lamps, not_supported(S::name, device));
+                } else if (read != status_read::lamps || !want_buttons) {
+                    item.errors.push_back({read, not_supported(S::name, device)});
                 }
+            });
+        }
+        const std::span<const status_read> reads(todo.data(), count);
+        // All at once when the backend can (a lamp read the device cannot do is found through
+        // its buttons, read by read).
+        if (reads.empty() ||
+            (!(want_lamps && lamp_unsupported) && backend.read_status_now(device, reads, item))) {
+            continue;
+        }
+        for (const auto read : reads) {
+            if (read == status_read::lamps && want_buttons) continue;  // read with the buttons
+            with_service(read, [&]<class S>(std::type_identity<S>) {
                 const bool lamps =
                     read == status_read::lamps || (read == status_read::buttons && want_lamps);
                 run_read(
@@ -202,6 +205,11 @@ void server_core::status_batch(session_base& s, const request& r) {
                      lamp_unsupported](const std::shared_ptr<status_gather>& gather, response res,
                                        const auto& done) {
                         auto& it = gather->out.results[i];
+                        // Each instantiation uses some captures: read for one service, the
+                        // others for GetButtonInformation.
+                        (void)read;
+                        (void)lamps;
+                        (void)keep;
                         if (auto* got = result_of<S>(res)) {
                             if constexpr (std::is_same_v<S, svc::get_button_information>) {
                                 if (lamps) {
@@ -214,10 +222,10 @@ void server_core::status_batch(session_base& s, const request& r) {
                                 (void)lamp_unsupported;
                             }
                             store(it, std::move(*got));
+                        } else if constexpr (std::is_same_v<S, svc::get_button_information>) {
+                            buttons_failed(it, keep, lamps, error_of(res));
                         } else {
-                            auto e = error_of(res);
-                            if (keep) it.errors.push_back({read, e});
-                            if (lamps) it.errors.push_back({status_read::lamps, std::move(e)});
+                            it.errors.push_back({read, error_of(res)});
                         }
                     },
                     finish);

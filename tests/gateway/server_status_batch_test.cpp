@@ -12,7 +12,7 @@ constexpr std::string_view all_token = "all-devices-token-0123456789abcdef";
 constexpr std::string_view agent_token = "agent-2001-token-0123456789abcdef";
 
 std::vector<client> clients() {
-    return {make_client("all", all_token, devices_of({"2000-2999"})),
+    return {make_client("all", all_token, devices_of({"2000-2999", "7001-7005"})),
             make_client("agent-2001", agent_token, devices_of({"2001"}))};
 }
 
@@ -104,10 +104,12 @@ TEST(GatewayStatusBatch, EveryReadIsWhatThePerDeviceServiceAnswers) {
     EXPECT_FALSE(items[3].do_not_disturb.has_value());
 }
 
-// The simulator answers the reads from memory (switch_backend::read_now); a backend that asks
-// its switch answers each through execute(), later. The batch must not tell them apart.
+// The simulator answers a device's reads from memory all at once (switch_backend::read_status_now),
+// or one by one (read_now) when a lamp read is excluded; a backend that asks its switch answers
+// each read through execute(), later. The batch must not tell them apart.
 TEST(GatewayStatusBatch, ReadsAnsweredLaterGiveTheSameBatchAsReadsAnsweredAtOnce) {
-    const std::vector<std::string> devices{"2002", "2003", "2004", "2500"};
+    // 7001, a park orbit, fails every read in the backend (not a station).
+    const std::vector<std::string> devices{"2002", "2003", "2004", "2500", "7001"};
     std::vector<std::vector<device_status_item>> got;
     for (const auto answers : {backend_answers::as_simulator, backend_answers::later}) {
         running_gateway gw(clients(), {}, {}, answers);
@@ -124,9 +126,11 @@ TEST(GatewayStatusBatch, ReadsAnsweredLaterGiveTheSameBatchAsReadsAnsweredAtOnce
         got.push_back(batch(c, devices, {status_read::lamps, status_read::ringer}));
         if (answers == backend_answers::later) {
             // Every read: 2002 six services (lamps come with the buttons) and 12 lamps, 2003 six
-            // (no lamp), 2004 four. Lamps and ringer: 2002 buttons, 12 lamps and the ringer,
-            // 2003 buttons and the ringer, 2004 the ringer.
-            EXPECT_EQ(gw.executed_later() - executed_before, (18U + 6U + 4U) + (14U + 2U + 1U));
+            // (no lamp), 2004 four, 7001 six (its buttons fail: no lamp). Lamps and ringer: 2002
+            // buttons, 12 lamps and the ringer, 2003 and 7001 buttons and the ringer, 2004 the
+            // ringer.
+            EXPECT_EQ(gw.executed_later() - executed_before,
+                      (18U + 6U + 4U + 6U) + (14U + 2U + 1U + 2U));
         } else {
             EXPECT_EQ(gw.executed_later(), 0U);
         }
@@ -146,6 +150,14 @@ TEST(GatewayStatusBatch, ReadsAnsweredLaterGiveTheSameBatchAsReadsAnsweredAtOnce
     EXPECT_EQ(got[0][3].error->value, error_values::invalid_device_id);
     EXPECT_TRUE(got[1][0].buttons.empty());
     EXPECT_EQ(got[1][0].lamps.size(), 12U);
+    // Not a station: every read is an error of the backend's, in StatusRead order.
+    std::vector<status_read> failed;
+    for (const auto& e : got[0][4].errors) {
+        EXPECT_EQ(e.error.value, error_values::service_not_supported);
+        failed.push_back(e.read);
+    }
+    EXPECT_EQ(failed, every_read);
+    EXPECT_FALSE(got[0][4].error.has_value());
 }
 
 TEST(GatewayStatusBatch, OnlyTheReadsAskedForAndLampsWithoutButtons) {

@@ -1,11 +1,13 @@
-// switch_model phone-set services (display, hookswitch, lamps, ringer, buttons) and the control
-// side: device actions from the console/scenarios and outside calls.
+// switch_model phone-set services (display, hookswitch, lamps, ringer, buttons), a device's status
+// reads at once (GetDeviceStatusBatch) and the control side: device actions from the
+// console/scenarios and outside calls.
 #include <algorithm>
 #include <charconv>
 #include <sstream>
 
 #include "ctigw/protocol/log_safe.hpp"
 #include "display_text.hpp"
+#include "../status_item.hpp"
 #include "model_impl.hpp"
 
 namespace ctigw::gateway::sim {
@@ -185,6 +187,78 @@ outcome<sv::get_button_information> switch_model::impl::serve(
             out.buttons.push_back(button(i));
     }
     return out;
+}
+
+// ---- GetDeviceStatusBatch's reads of one device
+// --------------------------------------------------
+
+void switch_model::read_status(session_id session, const std::string& device,
+                               std::span<const protocol::status_read> reads,
+                               protocol::device_status_item& item) {
+    using protocol::status_read;
+    auto& m = *impl_;
+    // One read: its result or its error, counted as read() counts it.
+    auto serve = [&](const auto& params) {
+        ++m.stats_.requests_handled;
+        auto r = m.serve(session, params, time_point{});
+        if (std::holds_alternative<protocol::csta_error>(r)) ++m.stats_.requests_refused;
+        return r;
+    };
+    auto one = [&](status_read read, const auto& params) {
+        auto r = serve(params);
+        if (auto* e = std::get_if<protocol::csta_error>(&r)) {
+            item.errors.push_back({read, std::move(*e)});
+        } else {
+            gateway::detail::store(item, std::move(std::get<0>(r)));
+        }
+    };
+    const bool keep_buttons = gateway::detail::reads_contain(reads, status_read::buttons);
+    const bool lamps = gateway::detail::reads_contain(reads, status_read::lamps);
+    for (const auto read : reads) {
+        switch (read) {
+            case status_read::forwarding:
+                one(read, sv::get_forwarding::params{device});
+                break;
+            case status_read::do_not_disturb:
+                one(read, sv::get_do_not_disturb::params{device});
+                break;
+            case status_read::display:
+                one(read, sv::get_display::params{device});
+                break;
+            case status_read::hookswitch:
+                one(read, sv::get_hookswitch_status::params{device});
+                break;
+            case status_read::ringer:
+                one(read, sv::get_ringer_status::params{device});
+                break;
+            case status_read::lamps:
+                if (keep_buttons) break;  // read with the buttons
+                [[fallthrough]];
+            case status_read::buttons: {
+                sv::get_button_information::params p{};
+                p.device = device;
+                auto r = serve(p);
+                if (auto* e = std::get_if<protocol::csta_error>(&r)) {
+                    gateway::detail::buttons_failed(item, keep_buttons, lamps, std::move(*e));
+                    break;
+                }
+                auto& got = std::get<0>(r);
+                if (lamps) {
+                    for (const auto& b : got.buttons) {
+                        if (!b.lamp) continue;
+                        auto l = serve(sv::get_lamp_mode::params{device, *b.lamp});
+                        if (auto* e = std::get_if<protocol::csta_error>(&l)) {
+                            gateway::detail::lamp_failed(item, std::move(*e));
+                        } else {
+                            item.lamps.push_back({*b.lamp, std::get<0>(l).mode});
+                        }
+                    }
+                }
+                if (keep_buttons) gateway::detail::store(item, std::move(got));
+                break;
+            }
+        }
+    }
 }
 
 // ---- control side -------------------------------------------------------------------------------

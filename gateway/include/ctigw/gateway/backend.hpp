@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,16 @@ class switch_backend {
     /// makes ~16 reads per phone, and a completion per read was most of its cost.
     virtual std::optional<protocol::response> read_now(const protocol::request& /*request*/) {
         return std::nullopt;
+    }
+    /// GetDeviceStatusBatch's `reads` of one device (allowed to the client, on a device of the
+    /// switch, none listed by unsupported_services()) answered at once into `item`, exactly as
+    /// their Get* services would answer (results stored, failures in item.errors, lamps through
+    /// the buttons, buttons reported only when among `reads`); false (the default) when the
+    /// backend cannot, and the server makes each read a service (read_now, else execute()).
+    virtual bool read_status_now(const std::string& /*device*/,
+                                 std::span<const protocol::status_read> /*reads*/,
+                                 protocol::device_status_item& /*item*/) {
+        return false;
     }
 };
 

@@ -41,6 +41,8 @@ class sim_backend final : public switch_backend, private sim::event_sink {
     void execute(const protocol::request& request, completion done) override;
     /// The simulator's Get* services, answered by the model at once.
     std::optional<protocol::response> read_now(const protocol::request& request) override;
+    bool read_status_now(const std::string& device, std::span<const protocol::status_read> reads,
+                         protocol::device_status_item& item) override;
 
     // ---- the simulator's own controls ----
 
