@@ -129,6 +129,19 @@ TEST_F(codec_test, unknown_members_are_skipped_and_counted) {
     EXPECT_EQ(codec_->stats().unknown_members, 2U);
 }
 
+// Members are matched with the keys as written; a key written with escapes is still its name.
+TEST_F(codec_test, escaped_member_names_are_their_unescaped_names) {
+    auto m = expect_ok(
+        R"({"type":"request","id":"8","service":"MakeCall","params":{"\u0063allingDevice":"2001","c\u0061lledDirectoryNumber":"2002","a":1}})");
+    const auto& p = std::get<svc::make_call::params>(std::get<request>(m).params);
+    EXPECT_EQ(p.calling_device, "2001");
+    EXPECT_EQ(p.called_directory_number, "2002");
+    EXPECT_EQ(codec_->stats().unknown_members, 1U);  // "a": shorter than every name
+    expect_error(
+        R"({"type":"request","id":"9","service":"MakeCall","params":{"callingDevice":"2001","calledDirectoryNumber":"2002","\u0063allingDevice":"2003"}})",
+        decode_errc::duplicate_member, "/params/callingDevice");
+}
+
 TEST_F(codec_test, unknown_events_are_kept_by_name_and_counted) {
     auto m = expect_ok(R"({"type":"event","seq":3,"event":"RouteRequest","data":{"agent":"1"}})");
     const auto& e = std::get<event_message>(m);
