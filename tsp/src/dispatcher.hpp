@@ -28,17 +28,21 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "inline_function.hpp"
+
 namespace ctigw::tsp {
 
 class dispatcher {
   public:
-    using work = std::function<void()>;
+    /// A TAPI callback: kept in place in the queue up to kInlineBytes of captures (a LINEEVENT's
+    /// are ~90), so queuing one allocates nothing once the queue's storage has grown.
+    static constexpr std::size_t kInlineBytes = 96;
+    using work = inline_function<kInlineBytes>;
 
     /// Tags this thread's pushes, while it lives, with `origin_us`: the switch's timestamp of the
     /// event being mapped (µs since the Unix epoch, system clock); 0 = none. Scopes nest.

@@ -104,6 +104,9 @@ class log_state {
     void log_tsp(int lvl, const std::string& text) {
         tsp_->log(to_spdlog(lvl), text);
     }
+    bool tsp_logs(int lvl) const {
+        return tsp_->should_log(to_spdlog(lvl));
+    }
     void log_link(int lvl, const std::string& text) {
         link_->log(to_spdlog(lvl), text);
     }
@@ -259,6 +262,7 @@ provider_environment default_environment() {
     auto logs = std::make_shared<log_state>();
     provider_environment env;
     env.log = [logs](int lvl, const std::string& text) { logs->log_tsp(lvl, text); };
+    env.log_enabled = [logs](int lvl) { return logs->tsp_logs(lvl); };
     env.load_config = [logs]() -> std::variant<config::settings, std::string> {
         const auto path = default_config_path();
         if (!path) return std::string("no configuration file: set CTIGW_CONFIG");

@@ -63,6 +63,16 @@ provider_state::provider_state(provider_environment env) : locked_provider(std::
 
 provider_state::~provider_state() = default;
 
+bool locked_provider::logs(int lvl) const {
+    if (!env_.log) return false;
+    if (!env_.log_enabled) return true;
+    try {
+        return env_.log_enabled(lvl);
+    } catch (...) {  // logging must never break the provider
+        return false;
+    }
+}
+
 void locked_provider::log(int lvl, const std::string& text) const {
     if (!env_.log) return;
     try {
@@ -154,7 +164,7 @@ void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg
     if (c && (!c->told())) return;
     // What TAPI knows of the line is captured now; the call's htCall is read at dispatch time
     // (it may be written by a LINE_NEWCALL queued just before).
-    tapi_.push([proc = l->event_proc, ht = l->ht, c, msg, p1, p2, p3, l, epoch = l->open_handle] {
+    auto fn = [proc = l->event_proc, ht = l->ht, c, msg, p1, p2, p3, l, epoch = l->open_handle] {
         if (l->closed_epoch.load() >= epoch) return;  // closed since: TAPI must not hear of it
         HTAPICALL htc = nullptr;
         if (c) {
@@ -162,16 +172,21 @@ void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg
             if (htc == nullptr) return;  // TAPI refused the call (LINE_NEWCALL gave NULL)
         }
         proc(ht, htc, msg, p1, p2, p3);
-    });
+    };
+    static_assert(dispatcher::work::fits<decltype(fn)>, "a LINEEVENT is queued without allocating");
+    tapi_.push(std::move(fn));
 }
 
 void locked_provider::phone_event(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
                                   DWORD_PTR p3) {
     if (!p->is_open() || !p->event_proc) return;
-    tapi_.push([proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, p, epoch = p->open_handle] {
+    auto fn = [proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, p, epoch = p->open_handle] {
         if (p->closed_epoch.load() >= epoch) return;
         proc(ht, msg, p1, p2, p3);
-    });
+    };
+    static_assert(dispatcher::work::fits<decltype(fn)>,
+                  "a PHONEEVENT is queued without allocating");
+    tapi_.push(std::move(fn));
 }
 
 bool locked_provider::announce_call(const line_ptr& l, const call_ptr& c) {

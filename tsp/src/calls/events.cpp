@@ -19,7 +19,9 @@ call_ptr take_pending(const event_context& x, call::awaiting kind,
             c->state() != LINECALLSTATE_IDLE) {
             calls::bind(x.p, x.l, c, conn);
             c->awaiting_connection = call::awaiting::none;
-            x.p.log(level::debug, calls::describe(*c, *x.l) + " bound to its switch call");
+            if (x.p.logs(level::debug)) {
+                x.p.log(level::debug, calls::describe(*c, *x.l) + " bound to its switch call");
+            }
             return c;
         }
     }
@@ -433,6 +435,7 @@ void on(const event_context& x, const evt::call_information& e) {
 
 template <class E>
 void on(const event_context& x, const E&) {
+    if (!x.p.logs(level::debug)) return;
     x.p.log(level::debug, "line " + x.l->extension + ": event " + std::string(E::name) +
                               " ignored by call control");
 }

@@ -46,14 +46,18 @@ bool call_machine::move_lifecycle(locked_provider& p, const line_ptr& l, call& c
                                   call_lifecycle to) {
     const call_lifecycle from = c.lifecycle_;
     if (from == to) return true;
-    const std::string who = l ? calls::describe(c, *l) : "call " + std::to_string(c.handle());
+    const auto who = [&] {
+        return l ? calls::describe(c, *l) : "call " + std::to_string(c.handle());
+    };
     if (!lifecycle_allowed(from, to)) {
-        p.log(level::warn, who + " refused lifecycle " + std::string(lifecycle_name(from)) +
+        p.log(level::warn, who() + " refused lifecycle " + std::string(lifecycle_name(from)) +
                                " -> " + std::string(lifecycle_name(to)));
         return false;
     }
-    p.log(level::debug, who + " lifecycle " + std::string(lifecycle_name(from)) + " -> " +
-                            std::string(lifecycle_name(to)));
+    if (p.logs(level::debug)) {
+        p.log(level::debug, who() + " lifecycle " + std::string(lifecycle_name(from)) + " -> " +
+                                std::string(lifecycle_name(to)));
+    }
     c.lifecycle_ = to;
     if (to != call_lifecycle::told) {
         c.reported_state_ = 0;  // what TAPI was told no longer counts

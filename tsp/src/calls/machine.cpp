@@ -140,9 +140,11 @@ bool call_machine::transition(locked_provider& p, const line_ptr& l, const call_
                                std::string(calls::state_name(to)));
         return false;
     }
-    p.log(level::debug, calls::describe(*c, *l) + " " + std::string(calls::state_name(from)) +
-                            " -> " + std::string(calls::state_name(to)) + " (" +
-                            mode_text(to, mode) + ")");
+    if (p.logs(level::debug)) {
+        p.log(level::debug, calls::describe(*c, *l) + " " + std::string(calls::state_name(from)) +
+                                " -> " + std::string(calls::state_name(to)) + " (" +
+                                mode_text(to, mode) + ")");
+    }
     if (to == LINECALLSTATE_IDLE) calls::cancel_generate(p, l, c);
     c->state_ = to;
     c->state_mode_ = to == LINECALLSTATE_CONFERENCED ? 0 : mode;

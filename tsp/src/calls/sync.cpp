@@ -86,7 +86,7 @@ LONG close_call(locked_provider& p, HDRVCALL hd) {
     }
     for (auto& r : pending) p.complete(r, err(LINEERR_OPERATIONFAILED));
     if (l) {
-        p.log(level::debug, describe(*c, *l) + " closed");
+        if (p.logs(level::debug)) p.log(level::debug, describe(*c, *l) + " closed");
         if (c->state() != LINECALLSTATE_IDLE && c->generate_end_to_end_id) {
             c->generate_end_to_end_id.reset();
         }

@@ -39,6 +39,10 @@ struct provider_environment {
     std::function<DWORD()> tick_count;
     /// Log lines (level, text); default: the provider's own asynchronous spdlog logger.
     std::function<void(int level, const std::string&)> log;
+    /// Whether a line of `level` would be written, so that the provider builds the text of a
+    /// per-event debug line only when it is (the logger's level; changes at reload). Absent:
+    /// every level is.
+    std::function<bool(int level)> log_enabled;
 };
 
 /// The environment the exports use: config from $CTIGW_CONFIG (Linux) or the provider's
