@@ -55,6 +55,7 @@ void calls_test::SetUp() {
         log_.push_back(line);
         log_levels_.push_back(lvl);
     };
+    env.log_enabled = [this](int lvl) { return lvl >= log_threshold_; };
     state_ = std::make_unique<provider_state>(std::move(env));
     auto fake = std::make_unique<pbx_link::testing::fake_link>(*state_);
     link_ = fake.get();
@@ -437,6 +438,27 @@ TEST_F(calls_test, incoming_call_offered_answered_and_cleared_by_far_end) {
     EXPECT_EQ(calls::close_call(p(), hd), 0);
     EXPECT_EQ(calls::get_call_status(p(), hd, &st), E(LINEERR_INVALCALLHANDLE));
     EXPECT_EQ(calls::close_call(p(), hd), E(LINEERR_INVALCALLHANDLE));
+}
+
+// A call's transitions are logged at debug level when the logger writes it, and not even passed
+// to the logger when it does not (their text is built only for a logger that writes them).
+TEST_F(calls_test, per_event_debug_lines_go_only_to_a_logger_that_writes_them) {
+    log_threshold_ = 2;  // info
+    log_.clear();
+    log_levels_.clear();
+    ASSERT_NE(incoming_offering("c1", "2001", "2002"), nullptr);
+    event("2002", ev_established({"c1", "2002"}, "2001", "2002", connection_state::connected));
+    EXPECT_EQ(seen("2002"), (std::vector<std::string>{"NEWCALL", "OFFERING", "CONNECTED"}));
+    EXPECT_EQ(std::count(log_levels_.begin(), log_levels_.end(), 1), 0);
+    log_threshold_ = 1;  // the level changes at once (a reload)
+    event("2002", ev_cleared({"c1", "2001"}, connection_state::connected));
+    const auto debug_line = [&](std::string_view text) {
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            if (log_levels_[i] == 1 && log_[i].find(text) != std::string::npos) return true;
+        }
+        return false;
+    };
+    EXPECT_TRUE(debug_line("CONNECTED -> DISCONNECTED")) << ::testing::PrintToString(log_);
 }
 
 // Issue 12: an outside caller shows its canonical number (the dial plan: outside and national

@@ -102,6 +102,7 @@ class calls_test : public ::testing::Test {
     DRV_REQUESTID next_id_ = 100;
     std::vector<std::string> log_;
     std::vector<int> log_levels_;  ///< log_'s levels (level::debug ... level::error)
+    int log_threshold_ = 1;        ///< the lowest level the test's logger writes (debug)
     std::map<std::uintptr_t, std::string> labels_;
 };
 
