@@ -22,34 +22,6 @@ using namespace protocol;
 
 namespace {
 
-/// The Get* service of one read; lamps have none of their own (see read_lamps).
-template <class F>
-void with_service(status_read read, F&& f) {
-    switch (read) {
-        case status_read::forwarding:
-            return f(std::type_identity<svc::get_forwarding>{});
-        case status_read::do_not_disturb:
-            return f(std::type_identity<svc::get_do_not_disturb>{});
-        case status_read::display:
-            return f(std::type_identity<svc::get_display>{});
-        case status_read::hookswitch:
-            return f(std::type_identity<svc::get_hookswitch_status>{});
-        case status_read::ringer:
-            return f(std::type_identity<svc::get_ringer_status>{});
-        case status_read::buttons:
-        case status_read::lamps:
-            return f(std::type_identity<svc::get_button_information>{});
-    }
-}
-
-/// The Get* request of one device (GetButtonInformation: every button).
-template <class S>
-typename S::params params_of(const std::string& device) {
-    typename S::params p{};
-    p.device = device;
-    return p;
-}
-
 /// One batch in progress: its items fill as the backend answers; the response goes when the last
 /// read is in (and not before every read was started: a backend may answer inside execute()).
 struct status_gather {

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <span>
+#include <string>
+#include <type_traits>
 #include <utility>
 
 #include "ctigw/protocol/messages.hpp"
@@ -49,6 +51,35 @@ inline void lamp_failed(protocol::device_status_item& item, protocol::csta_error
                      [](const auto& x) { return x.read == protocol::status_read::lamps; })) {
         item.errors.push_back({protocol::status_read::lamps, std::move(e)});
     }
+}
+
+/// The Get* service of one read: f(std::type_identity<S>{}); lamps have none of their own,
+/// GetButtonInformation names them (each is a GetLampMode).
+template <class F>
+void with_service(protocol::status_read read, F&& f) {
+    switch (read) {
+        case protocol::status_read::forwarding:
+            return f(std::type_identity<protocol::svc::get_forwarding>{});
+        case protocol::status_read::do_not_disturb:
+            return f(std::type_identity<protocol::svc::get_do_not_disturb>{});
+        case protocol::status_read::display:
+            return f(std::type_identity<protocol::svc::get_display>{});
+        case protocol::status_read::hookswitch:
+            return f(std::type_identity<protocol::svc::get_hookswitch_status>{});
+        case protocol::status_read::ringer:
+            return f(std::type_identity<protocol::svc::get_ringer_status>{});
+        case protocol::status_read::buttons:
+        case protocol::status_read::lamps:
+            return f(std::type_identity<protocol::svc::get_button_information>{});
+    }
+}
+
+/// The Get* request of one device (GetButtonInformation: every button).
+template <class S>
+typename S::params params_of(const std::string& device) {
+    typename S::params p{};
+    p.device = device;
+    return p;
 }
 
 inline bool reads_contain(std::span<const protocol::status_read> reads, protocol::status_read r) {

@@ -189,8 +189,7 @@ outcome<sv::get_button_information> switch_model::impl::serve(
     return out;
 }
 
-// ---- GetDeviceStatusBatch's reads of one device
-// --------------------------------------------------
+// ---- GetDeviceStatusBatch's reads of one device -----------------------------------------------
 
 void switch_model::read_status(session_id session, const std::string& device,
                                std::span<const protocol::status_read> reads,
@@ -215,49 +214,31 @@ void switch_model::read_status(session_id session, const std::string& device,
     const bool keep_buttons = gateway::detail::reads_contain(reads, status_read::buttons);
     const bool lamps = gateway::detail::reads_contain(reads, status_read::lamps);
     for (const auto read : reads) {
-        switch (read) {
-            case status_read::forwarding:
-                one(read, sv::get_forwarding::params{device});
-                break;
-            case status_read::do_not_disturb:
-                one(read, sv::get_do_not_disturb::params{device});
-                break;
-            case status_read::display:
-                one(read, sv::get_display::params{device});
-                break;
-            case status_read::hookswitch:
-                one(read, sv::get_hookswitch_status::params{device});
-                break;
-            case status_read::ringer:
-                one(read, sv::get_ringer_status::params{device});
-                break;
-            case status_read::lamps:
-                if (keep_buttons) break;  // read with the buttons
-                [[fallthrough]];
-            case status_read::buttons: {
-                sv::get_button_information::params p{};
-                p.device = device;
-                auto r = serve(p);
-                if (auto* e = std::get_if<protocol::csta_error>(&r)) {
-                    gateway::detail::buttons_failed(item, keep_buttons, lamps, std::move(*e));
-                    break;
+        if (read != status_read::buttons && read != status_read::lamps) {
+            gateway::detail::with_service(read, [&]<class S>(std::type_identity<S>) {
+                one(read, gateway::detail::params_of<S>(device));
+            });
+            continue;
+        }
+        if (read == status_read::lamps && keep_buttons) continue;  // read with the buttons
+        auto r = serve(gateway::detail::params_of<sv::get_button_information>(device));
+        if (auto* e = std::get_if<protocol::csta_error>(&r)) {
+            gateway::detail::buttons_failed(item, keep_buttons, lamps, std::move(*e));
+            continue;
+        }
+        auto& got = std::get<0>(r);
+        if (lamps) {
+            for (const auto& b : got.buttons) {
+                if (!b.lamp) continue;
+                auto l = serve(sv::get_lamp_mode::params{device, *b.lamp});
+                if (auto* e = std::get_if<protocol::csta_error>(&l)) {
+                    gateway::detail::lamp_failed(item, std::move(*e));
+                } else {
+                    item.lamps.push_back({*b.lamp, std::get<0>(l).mode});
                 }
-                auto& got = std::get<0>(r);
-                if (lamps) {
-                    for (const auto& b : got.buttons) {
-                        if (!b.lamp) continue;
-                        auto l = serve(sv::get_lamp_mode::params{device, *b.lamp});
-                        if (auto* e = std::get_if<protocol::csta_error>(&l)) {
-                            gateway::detail::lamp_failed(item, std::move(*e));
-                        } else {
-                            item.lamps.push_back({*b.lamp, std::get<0>(l).mode});
-                        }
-                    }
-                }
-                if (keep_buttons) gateway::detail::store(item, std::move(got));
-                break;
             }
         }
+        if (keep_buttons) gateway::detail::store(item, std::move(got));
     }
 }
 
