@@ -123,11 +123,8 @@ void server_core::status_batch(session_base& s, const request& r) {
                 item.error = limited_item();
             });
     };
-    const auto wants = [&](status_read read) {
-        return std::find(p.reads.begin(), p.reads.end(), read) != p.reads.end();
-    };
-    const bool want_buttons = wants(status_read::buttons);
-    const bool want_lamps = wants(status_read::lamps);
+    const bool want_buttons = reads_contain(p.reads, status_read::buttons);
+    const bool want_lamps = reads_contain(p.reads, status_read::lamps);
     for (std::size_t i = 0; i < p.devices.size(); ++i) {
         const auto& device = p.devices[i];
         auto& item = g->out.results[i];

@@ -1,7 +1,8 @@
 // A move-only void() callable kept in place when it fits in Capacity bytes (else on the heap).
 // The dispatcher's queue holds its callbacks in vectors it reuses: a LINEEVENT's callback (~90
 // bytes of captures) then costs no allocation, where std::function allocated past 16 bytes and
-// freed on the other thread (malloc/free were ~8.5% of the TSP's samples at full event rate).
+// freed on the other thread. One allocation less per TAPI callback; the CPU per LINEEVENT did not
+// change measurably (docs/performance.md, "Allocations per event").
 //
 // Thread safety: a value; one thread at a time.
 #pragma once
