@@ -31,6 +31,7 @@ struct status_gather {
     std::size_t pending = 0;
     bool started = false;
     bool sent = false;
+    bool share = false;  ///< the client allowSameAs: alike items carry their reads once
 };
 
 bool listed(const std::vector<std::string>& unsupported, std::string_view service) {
@@ -102,6 +103,7 @@ void server_core::status_batch(session_base& s, const request& r) {
     auto g = std::make_shared<status_gather>();
     g->id = r.id;
     g->session = sessions.at(s.id());
+    g->share = p.allow_same_as.value_or(false);
     g->out.results.resize(p.devices.size());
     auto self = shared_from_this();
     auto finish = [self, g] {
@@ -115,6 +117,9 @@ void server_core::status_batch(session_base& s, const request& r) {
             std::stable_sort(item.errors.begin(), item.errors.end(),
                              [](const auto& a, const auto& b) { return a.read < b.read; });
         }
+        // Before the frame limit is applied: the items it may cut are the last ones, and
+        // references only point back.
+        if (g->share) share_equal_reads(g->out.results);
         self->send_batch_response<svc::get_device_status_batch>(
             *live, g->id, g->out, [](device_status_item& item) {
                 auto device = std::move(item.device);

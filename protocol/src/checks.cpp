@@ -42,7 +42,7 @@ const char* check(const ringer_status& r) {
 const char* check(const device_status_item& i) {
     const bool read_something = !i.forwarding.empty() || i.do_not_disturb || i.display ||
                                 !i.hookswitches.empty() || i.ringer || !i.buttons.empty() ||
-                                !i.lamps.empty() || !i.errors.empty();
+                                !i.lamps.empty() || !i.errors.empty() || i.same_as;
     return i.error && read_something ? "an item carries either error or what was read" : nullptr;
 }
 
@@ -88,6 +88,16 @@ const char* check(const get_device_status_batch::params& p) {
         for (std::size_t j = i + 1; j < p.reads.size(); ++j) {
             if (p.reads[i] == p.reads[j]) return "reads lists a read twice";
         }
+    }
+    return nullptr;
+}
+
+const char* check(const get_device_status_batch::result& r) {
+    for (std::size_t i = 0; i < r.results.size(); ++i) {
+        const auto& ref = r.results[i].same_as;
+        if (!ref) continue;
+        if (*ref >= i) return "sameAs must name an earlier item";
+        if (r.results[*ref].error) return "sameAs names an item that carries error";
     }
     return nullptr;
 }

@@ -28,9 +28,11 @@ typename S::result result_of(const response& r) {
 }
 
 std::vector<device_status_item> batch(gateway_client& c, std::vector<std::string> devices,
-                                      std::vector<status_read> reads = every_read) {
+                                      std::vector<status_read> reads = every_read,
+                                      std::optional<bool> allow_same_as = {}) {
     return result_of<svc::get_device_status_batch>(
-               c.call(svc::get_device_status_batch::params{std::move(devices), std::move(reads)}))
+               c.call(svc::get_device_status_batch::params{std::move(devices), std::move(reads),
+                                                           allow_same_as}))
         .results;
 }
 
@@ -214,19 +216,41 @@ TEST(GatewayStatusBatch, DevicesOutsideTheRightsAreRefusedPerItem) {
     EXPECT_EQ(gw.stats().access_refusals, 1U);
 }
 
+TEST(GatewayStatusBatch, AClientThatAllowsSameAsGetsAlikeItemsOnceAndResolvesThemToTheSame) {
+    running_gateway gw(clients());
+    gateway_client c(gw.port());
+    ASSERT_TRUE(c.login(std::string(all_token), {3, 2, 1}));
+    ASSERT_TRUE(succeeded(c.call(svc::set_lamp_mode::params{"2004", 3, lamp_mode::flash})));
+    ASSERT_TRUE(succeeded(c.call(svc::set_display::params{"2005", "Queue 7 waiting", {}, {}})));
+    const std::vector<std::string> devices{"2002", "2003", "2004", "2500", "2005", "7001", "2006"};
+    const auto whole = batch(c, devices);
+    auto shared = batch(c, devices, every_read, true);
+    ASSERT_EQ(shared.size(), whole.size());
+    EXPECT_FALSE(shared[0].same_as);
+    EXPECT_EQ(shared[1].same_as, std::optional<std::uint32_t>(0));
+    EXPECT_TRUE(shared[1].buttons.empty());
+    EXPECT_TRUE(shared[1].lamps.empty());
+    EXPECT_EQ(shared[2].same_as, std::optional<std::uint32_t>(0));
+    EXPECT_EQ(shared[2].lamps, whole[2].lamps);  // a lamp flashes: its lamps are its own
+    EXPECT_FALSE(shared[3].same_as);             // unknown: an item error
+    EXPECT_TRUE(shared[6].buttons.empty());
+    ASSERT_EQ(resolve_same_as(shared), nullptr);
+    EXPECT_EQ(shared, whole);
+}
+
 TEST(GatewayStatusBatch, NeedsVersion3AndAtMostMaxBatchSizeDevices) {
     server_options o;
     o.max_batch_size = 2;
     running_gateway gw(clients(), o);
     gateway_client v2(gw.port());
     ASSERT_TRUE(v2.login(std::string(all_token), {2, 1}));
-    auto r = v2.call(svc::get_device_status_batch::params{{"2001"}, {status_read::ringer}});
+    auto r = v2.call(svc::get_device_status_batch::params{{"2001"}, {status_read::ringer}, {}});
     EXPECT_EQ(error_of(r).value, error_values::service_not_supported);
 
     gateway_client v3(gw.port());
     ASSERT_TRUE(v3.login(std::string(all_token), {3, 2, 1}));
     r = v3.call(
-        svc::get_device_status_batch::params{{"2001", "2002", "2003"}, {status_read::ringer}});
+        svc::get_device_status_batch::params{{"2001", "2002", "2003"}, {status_read::ringer}, {}});
     EXPECT_EQ(error_of(r).value, error_values::invalid_parameter_value);
     EXPECT_EQ(batch(v3, {"2001", "2002"}, {status_read::ringer}).size(), 2U);
 }
@@ -263,6 +287,13 @@ TEST(GatewayBatchFrameLimit, ItemsBeyondTheFrameLimitAreAnsweredPerformanceLimit
     }
     EXPECT_TRUE(
         gw.logged("GetDeviceStatusBatch answered " + std::to_string(full) + " of 40 items"));
+    // Alike phones' buttons and lamps once: all forty fit (each refers to the first).
+    const auto shared = batch(c, devices, every_read, true);
+    ASSERT_EQ(shared.size(), devices.size());
+    for (std::size_t i = 1; i < shared.size(); ++i) {
+        EXPECT_EQ(shared[i].same_as, std::optional<std::uint32_t>(0)) << i;
+        EXPECT_TRUE(shared[i].buttons.empty()) << i;
+    }
     // 1,000 snapshots: not even their item errors fit; the whole request is refused.
     devices.clear();
     for (int d = 2000; d < 3000; ++d) devices.push_back(std::to_string(d));

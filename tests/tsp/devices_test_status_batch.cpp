@@ -152,6 +152,64 @@ TEST_F(StatusBatchTest, APhoneThatKnowsItsButtonsRereadsItsSetWithoutThem) {
     EXPECT_EQ(pending_batch(0)->reads.size(), 5u);
 }
 
+TEST_F(StatusBatchTest, AnItemWithSameAsGetsTheReadsItLeavesToTheEarlierItem) {
+    // Two lines take both batches in flight, so that both phones wait and go in one.
+    open_line(0);
+    open_line(1);
+    open_phone(1);
+    const auto hd0 = open_phone(0);
+    answer({line_item("2001")});
+    answer({line_item("2002")});
+    const auto* b = pending_batch(0);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->devices, (std::vector<std::string>{"2002", "2001"}));
+    EXPECT_EQ(b->allow_same_as, std::optional<bool>(true));
+    device_status_item first;
+    first.device = "2002";
+    first.display = display_status{"Phone 2002", 1, 10};
+    first.buttons = {{12, "Line 1", "line", 3u}, {13, "Transfer", "feature", 4u}};
+    first.hookswitches = {{hookswitch_type::handset, hookswitch_mode::mic_and_speaker}};
+    first.lamps = {{3, lamp_mode::flash}, {4, lamp_mode::steady}};
+    first.errors = {{status_read::ringer, {error_category::operation, "serviceNotSupported", {}}}};
+    device_status_item second;
+    second.device = "2001";
+    second.same_as = 0;
+    second.display = display_status{"Phone 2001", 1, 10};  // its own; the rest is the first's
+    answer({first, second});
+    for (const auto& ph : st()->phones_) {
+        SCOPED_TRACE(ph->extension);
+        EXPECT_TRUE(ph->set_info_known);
+        EXPECT_TRUE(ph->status_known);
+        EXPECT_EQ(ph->display.substr(0, 10), "Phone " + ph->extension);
+        EXPECT_EQ(ph->buttons.size(), 2u);
+        EXPECT_EQ(ph->hookswitch_handset, static_cast<DWORD>(PHONEHOOKSWITCHMODE_MICSPEAKER));
+    }
+    DWORD mode = 0;
+    ASSERT_EQ(devices::phone_get_lamp(st(), hd0, 13, &mode), ok);  // 2001's, by reference
+    EXPECT_EQ(mode, static_cast<DWORD>(PHONELAMPMODE_STEADY));
+    EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const std::string& s) {
+        return s.find("status of 2001: ringer not read: serviceNotSupported") != std::string::npos;
+    }));
+}
+
+TEST_F(StatusBatchTest, ASameAsThatNamesNoEarlierItemChangesNothing) {
+    open_line(0);
+    open_line(1);
+    open_phone(0);
+    open_phone(1);
+    answer({line_item("2001")});
+    answer({line_item("2002")});
+    device_status_item first;
+    first.device = "2001";
+    first.same_as = 1;  // a later item: only a switch that bypassed the decoder's check
+    device_status_item second;
+    second.device = "2002";
+    second.buttons = {{12, "Line 1", "line", 3u}};
+    answer({first, second});
+    for (const auto& ph : st()->phones_) EXPECT_FALSE(ph->set_info_known) << ph->extension;
+    EXPECT_TRUE(devices_of(st()).outstanding.empty());
+}
+
 TEST_F(StatusBatchTest, AnAnswerOutOfOrderOrAFailedBatchIsLoggedAndTheDeviceRefreshesAgain) {
     open_line(0);
     open_line(1);

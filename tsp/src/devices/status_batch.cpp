@@ -131,12 +131,17 @@ void send_batch(locked_provider& p) {
     }
     if (sent.empty()) return;
     params.reads = reads_of(static_cast<Device*>(nullptr), buttons_unknown);
+    // Alike phones' buttons and lamps then come once per answer (250 idle phones of the
+    // simulator: ~9 KB instead of ~415 KB).
+    params.allow_same_as = true;
     ++c.batches_in_flight;
     p.send(std::move(params), [&p, sent = std::move(sent)](pbx_link::request_outcome& o) {
         auto& ctx = devices_of(p);
         if (ctx.batches_in_flight > 0) --ctx.batches_in_flight;
         auto* r = o.ok() ? std::get_if<protocol::svc::get_device_status_batch::result>(&*o.result)
                          : nullptr;
+        // The decoder checked every sameAs already; this cannot fail for a decoded answer.
+        if (r != nullptr && protocol::resolve_same_as(r->results) != nullptr) r = nullptr;
         if (r == nullptr) {
             p.log(level::debug,
                   "GetDeviceStatusBatch of " + std::to_string(sent.size()) + " devices failed: " +

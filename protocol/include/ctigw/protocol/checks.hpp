@@ -26,6 +26,7 @@ const char* check(const set_ringer_status::params& p);
 const char* check(const generate_digits::params& p);
 const char* check(const set_agent_state::params& p);
 const char* check(const get_device_status_batch::params& p);
+const char* check(const get_device_status_batch::result& r);
 }  // namespace svc
 
 namespace evt {

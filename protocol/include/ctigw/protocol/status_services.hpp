@@ -58,9 +58,12 @@ struct status_read_error {
 
 /// The status of one device. `error`: nothing could be read (unknown device, outside the
 /// client's rights) and no other member is present. Otherwise every requested read is either
-/// present (an absent array means empty) or listed in `errors`.
+/// present (an absent array means empty) or listed in `errors` — or, with `same_as` (only when
+/// the client asked with allowSameAs), neither: then it is that of the earlier item `same_as`
+/// names (see share_equal_reads, resolve_same_as below).
 struct device_status_item {
     std::string device;
+    std::optional<std::uint32_t> same_as;  ///< index of an earlier item of the same answer
     std::optional<csta_error> error;
     std::vector<forwarding_entry> forwarding;
     std::optional<bool> do_not_disturb;
@@ -73,6 +76,7 @@ struct device_status_item {
     friend bool operator==(const device_status_item&, const device_status_item&) = default;
     static constexpr auto fields() {
         return std::tuple{req("device", &device_status_item::device),
+                          opt("sameAs", &device_status_item::same_as),
                           opt("error", &device_status_item::error),
                           opt("forwarding", &device_status_item::forwarding),
                           opt("doNotDisturbOn", &device_status_item::do_not_disturb),
@@ -93,9 +97,13 @@ struct get_device_status_batch {
     struct params {
         std::vector<std::string> devices;  ///< 1..maxBatchSize
         std::vector<status_read> reads;    ///< what to read of every device; 1..7, no repeats
+        /// The client resolves items' `sameAs` (resolve_same_as); a switch that does not know
+        /// the member ignores it and sends every item whole.
+        std::optional<bool> allow_same_as;
         friend bool operator==(const params&, const params&) = default;
         static constexpr auto fields() {
-            return std::tuple{req("devices", &params::devices), req("reads", &params::reads)};
+            return std::tuple{req("devices", &params::devices), req("reads", &params::reads),
+                              opt("allowSameAs", &params::allow_same_as)};
         }
     };
     struct result {
@@ -106,4 +114,19 @@ struct get_device_status_batch {
 };
 
 }  // namespace svc
+
+/// For a switch answering a client that allowSameAs: drops from each item the reads (values or
+/// errors) that equal those of an earlier item and names that item in `same_as`, so that an
+/// answer about many alike phones (the same buttons, idle lamps) carries each layout once.
+/// Items are compared with a few earlier ones kept whole (the first of each layout); an item is
+/// never made to inherit a read it lacks (an empty array cannot be written), and error items
+/// are left alone. resolve_same_as(share_equal_reads(x)) gives back x.
+void share_equal_reads(std::vector<device_status_item>& items);
+
+/// For a client: fills in every read an item with `same_as` neither carries nor names in
+/// `errors` from the item it names (resolved in order, so chains work) and clears `same_as`.
+/// Returns nullptr, or what is wrong (a reference to no earlier item, or to an error item;
+/// check(result) rejects those already when decoding).
+const char* resolve_same_as(std::vector<device_status_item>& items);
+
 }  // namespace ctigw::protocol
