@@ -3,6 +3,7 @@
 // checks of `sameAs`.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,79 @@ TEST(StatusItems, BeyondEightLayoutsItemsStayWhole) {
     EXPECT_EQ(shared[12].same_as, std::optional<std::uint32_t>(0));
     EXPECT_EQ(shared[12].buttons, whole[12].buttons);
     EXPECT_EQ(over_the_wire(shared), whole);
+}
+
+/// Random answers whose items often repeat each other's reads, read by read: nothing, one of two
+/// values, or one of two errors (in StatusRead order, as the gateway sends them).
+std::vector<device_status_item> random_answer(std::mt19937& rng) {
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    std::vector<device_status_item> items(static_cast<std::size_t>(pick(40)));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto& it = items[i];
+        it.device = std::to_string(2000 + i);
+        if (pick(10) == 0) {
+            it.error = csta_error{error_category::operation, "invalidDeviceID", {}};
+            continue;
+        }
+        for (std::uint8_t r = 0; r < 7; ++r) {
+            const auto read = static_cast<status_read>(r);
+            const int what = pick(5);  // 0 nothing, 1-2 a value, 3-4 an error
+            if (what >= 3) {
+                it.errors.push_back({read,
+                                     {error_category::operation, "serviceNotSupported",
+                                      what == 3 ? "" : "no such thing"}});
+                continue;
+            }
+            if (what == 0) continue;
+            const bool b = what == 2;
+            switch (read) {
+                case status_read::forwarding:
+                    it.forwarding = {{forwarding_type::immediate, b, std::string("2099"), {}}};
+                    break;
+                case status_read::do_not_disturb:
+                    it.do_not_disturb = b;
+                    break;
+                case status_read::display:
+                    it.display = display_status{b ? "B" : "A", 1, 16};
+                    break;
+                case status_read::hookswitch:
+                    it.hookswitches = {
+                        {hookswitch_type::handset,
+                         b ? hookswitch_mode::mic_and_speaker : hookswitch_mode::on_hook}};
+                    break;
+                case status_read::ringer:
+                    it.ringer = ringer_status{ringer_mode::not_ringing, b ? 10u : 60u};
+                    break;
+                case status_read::buttons:
+                    it.buttons = {{1, b ? "B" : "A", "line", 1u}};
+                    break;
+                case status_read::lamps:
+                    it.lamps = {{1, b ? lamp_mode::steady : lamp_mode::off}};
+                    break;
+            }
+        }
+    }
+    return items;
+}
+
+TEST(StatusItems, RandomAnswersComeBackWholeAndNeverGrow) {
+    std::mt19937 rng(20261206);
+    std::size_t referring = 0;
+    for (int round = 0; round < 500; ++round) {
+        SCOPED_TRACE(round);
+        const auto whole = random_answer(rng);
+        auto shared = whole;
+        share_equal_reads(shared);
+        for (std::size_t i = 0; i < shared.size(); ++i) {
+            if (!shared[i].same_as) continue;
+            ++referring;
+            ASSERT_LT(*shared[i].same_as, i);
+            ASSERT_FALSE(shared[*shared[i].same_as].error);
+        }
+        EXPECT_LE(encode(shared).size(), encode(whole).size());
+        ASSERT_EQ(over_the_wire(shared), whole);
+    }
+    EXPECT_GT(referring, 1000U);  // the answers did exercise sameAs
 }
 
 TEST(StatusItems, TheDecoderRefusesASameAsThatNamesNoEarlierItemOrAnErrorItem) {
