@@ -1,7 +1,7 @@
 // Reconnect delays: exponential (initial, x2, capped at max) with symmetric jitter.
 // Pure logic: the randomness is injected so that tests can pin it.
 //
-// Thread safety: a plain value; one thread (the link's strand) at a time.
+// Thread safety: a plain value; one thread (the link's I/O thread) at a time.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// The Boost.Beast link (README.md): one I/O thread running one strand, one delivery thread.
+// The Boost.Beast link (README.md): one I/O thread, one delivery thread.
 // The class is Beast-free: Asio sits behind link_io (the runtime, timers, the probe) and the
 // WebSocket behind connection_base (connection.cpp). Its member functions are in files by
 // concern:
@@ -16,7 +16,7 @@
 // link_state_machine, backoff), unit-tested with time passed in.
 //
 // Thread safety: the public functions (the `link` interface) from any thread, except stop()
-// from a callback (the delivery thread); everything else runs on the strand (the I/O thread),
+// from a callback (the delivery thread); everything else runs on the I/O thread,
 // except write_log(), update(), figures() (fig_mutex_, and the per-event figures, which are
 // atomics) and deliver()'s queue.
 #pragma once
@@ -76,7 +76,7 @@ class beast_link final : public link, public connection_owner {
         f(fig_);
     }
 
-    /// Runs strand work; nothing escapes into Asio. A failure drops the session (if any).
+    /// Runs I/O-thread work; nothing escapes into Asio. A failure drops the session (if any).
     template <class F>
     void guarded(const char* what, F&& f) noexcept {
         try {
@@ -100,9 +100,9 @@ class beast_link final : public link, public connection_owner {
     /// follows on_state and the link's figures already show it down when it runs.
     void report_down(const std::string& reason, bool restarted, bool connection_kept = false);
     void malformed(std::size_t bytes, const std::string& why);
-    /// Per frame, on the strand: no lock (unknown_messages_).
+    /// Per frame, on the I/O thread: no lock (unknown_messages_).
     void update_codec_figures();
-    /// Per event, on the strand: no lock (events_, rate_).
+    /// Per event, on the I/O thread: no lock (events_, rate_).
     void count_event();
 
     // ---- lifecycle, endpoints, backoff, fallback (link_lifecycle.cpp) ----
@@ -197,14 +197,14 @@ class beast_link final : public link, public connection_owner {
     link_callbacks& callbacks_;
     log_sink log_;
 
-    link_io io_;  // before everything that uses the strand: destroyed after it
+    link_io io_;  // before everything that uses the I/O thread: destroyed after it
     std::mutex life_;
     bool running_ = false;
 
     mutable std::mutex fig_mutex_;
     link_figures fig_;  // all but the per-event figures below
-    // The figures that change with every frame or event are written by the strand alone and read
-    // by figures() without fig_mutex_: taking a lock per event showed in the profile. The
+    // The figures that change with every frame or event are written by the I/O thread alone and
+    // read by figures() without fig_mutex_: taking a lock per event showed in the profile. The
     // counters are relaxed (figures() is a moment's view, not a synchronisation point); a rate
     // slot publishes a new second with release, after zeroing its count.
     struct rate_slot {
@@ -215,7 +215,7 @@ class beast_link final : public link, public connection_owner {
     std::atomic<std::uint64_t> unknown_messages_{0};
     std::array<rate_slot, 8> rate_{};  ///< events per second, slot = second % 8
 
-    // Everything below belongs to the strand.
+    // Everything below belongs to the I/O thread.
     delivery_queue delivery_;
     link_state_machine sm_;
     request_table requests_;

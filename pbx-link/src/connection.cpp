@@ -43,16 +43,16 @@ class connection final : public connection_base,
         std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
   public:
-    connection(strand_t strand, connection_owner& owner, const link_settings& settings, endpoint ep,
-               std::shared_ptr<ssl::context> tls, log_sink log)
+    connection(io_executor_t ex, connection_owner& owner, const link_settings& settings,
+               endpoint ep, std::shared_ptr<ssl::context> tls, log_sink log)
         : owner_(owner),
           settings_(settings),
           ep_(std::move(ep)),
           tls_(std::move(tls)),
           log_(std::move(log)),
-          resolver_(strand),
-          deadline_(strand),
-          ws_(make_stream(strand, tls_.get())),
+          resolver_(ex),
+          deadline_(ex),
+          ws_(make_stream(ex, tls_.get())),
           verify_host_(settings.tls.server_name.empty() ? ep_.host : settings.tls.server_name) {}
 
     void run() override {
@@ -122,12 +122,12 @@ class connection final : public connection_base,
     std::size_t queued_writes() const override { return queue_.size(); }
 
   private:
-    static auto make_stream(strand_t strand, ssl::context* tls) {
+    static auto make_stream(io_executor_t ex, ssl::context* tls) {
         if constexpr (Tls) {
-            return websocket::stream<next_layer_t>(strand, *tls);
+            return websocket::stream<next_layer_t>(ex, *tls);
         } else {
             (void)tls;
-            return websocket::stream<next_layer_t>(strand);
+            return websocket::stream<next_layer_t>(ex);
         }
     }
 
@@ -393,14 +393,14 @@ class connection final : public connection_base,
 
 }  // namespace
 
-std::shared_ptr<connection_base> make_connection(strand_t strand, connection_owner& owner,
+std::shared_ptr<connection_base> make_connection(io_executor_t ex, connection_owner& owner,
                                                  const link_settings& settings, endpoint ep,
                                                  std::shared_ptr<ssl::context> tls, log_sink log) {
     if (tls) {
-        return std::make_shared<connection<true>>(std::move(strand), owner, settings, std::move(ep),
+        return std::make_shared<connection<true>>(std::move(ex), owner, settings, std::move(ep),
                                                   std::move(tls), std::move(log));
     }
-    return std::make_shared<connection<false>>(std::move(strand), owner, settings, std::move(ep),
+    return std::make_shared<connection<false>>(std::move(ex), owner, settings, std::move(ep),
                                                nullptr, std::move(log));
 }
 

@@ -3,7 +3,7 @@
 // is a new object (link_io::connect). The Beast implementation is in connection.cpp; this header
 // is Beast-free so that the link's files by concern do not include Beast.
 //
-// Thread safety: everything on the link's strand; a connection reports to its owner there.
+// Thread safety: everything on the link's I/O thread; a connection reports to its owner there.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +17,7 @@ namespace ctigw::pbx_link::detail {
 
 class connection_base;
 
-/// What a connection reports to its owner, always on the strand.
+/// What a connection reports to its owner, always on the I/O thread.
 class connection_owner {
   public:
     virtual ~connection_owner() = default;

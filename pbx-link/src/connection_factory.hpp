@@ -4,7 +4,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <memory>
 
@@ -13,11 +12,12 @@
 
 namespace ctigw::pbx_link::detail {
 
-using strand_t = boost::asio::strand<boost::asio::io_context::executor_type>;
+/// The link's I/O thread is the only one running its io_context: no strand is needed.
+using io_executor_t = boost::asio::io_context::executor_type;
 
-/// A connection to `ep` on `strand`, not yet running; `tls` null: plain ws://. It keeps
+/// A connection to `ep` on `ex`, not yet running; `tls` null: plain ws://. It keeps
 /// references to `owner` and `settings`: both must outlive it. `log` must not throw.
-std::shared_ptr<connection_base> make_connection(strand_t strand, connection_owner& owner,
+std::shared_ptr<connection_base> make_connection(io_executor_t ex, connection_owner& owner,
                                                  const link_settings& settings, endpoint ep,
                                                  std::shared_ptr<boost::asio::ssl::context> tls,
                                                  log_sink log);

@@ -95,7 +95,7 @@ bool delivery_queue::take(std::vector<entry>& batch) {
     if (resume && on_resume_) {
         try {
             on_resume_();
-        } catch (...) {  // posting to the strand only allocates; keep the thread alive
+        } catch (...) {  // posting to the I/O thread only allocates; keep the thread alive
             if (log_) log_(log_level::error, "link: resuming the reading failed");
         }
     }
@@ -116,7 +116,7 @@ void delivery_queue::started_one() {
     if (!on_resume_) return;
     try {
         on_resume_();
-    } catch (...) {  // posting to the strand only allocates; keep the thread alive
+    } catch (...) {  // posting to the I/O thread only allocates; keep the thread alive
         if (log_) log_(log_level::error, "link: resuming the reading failed");
     }
 }

@@ -40,7 +40,7 @@ link_figures beast_link::figures() const {
         std::lock_guard lock(fig_mutex_);
         f = fig_;
     }
-    // The per-event figures come from the strand's atomics (not under fig_mutex_): they may be
+    // The per-event figures come from the I/O thread's atomics (not under fig_mutex_): they may be
     // a few events newer than the rest of the snapshot.
     f.events = events_.load(std::memory_order_relaxed);
     f.unknown_messages = unknown_messages_.load(std::memory_order_relaxed);

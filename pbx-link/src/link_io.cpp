@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <openssl/ssl.h>
 
@@ -31,11 +30,11 @@ struct link_io::impl {
     impl(const link_settings& s, log_sink l)
         : settings(s),
           log(std::move(l)),
-          strand(net::make_strand(io)),
+          ex(io.get_executor()),
           tls(settings.tls, log),
-          probe_socket(strand),
-          probe_resolver(strand),
-          probe_timer(strand) {}
+          probe_socket(ex),
+          probe_resolver(ex),
+          probe_timer(ex) {}
 
     /// Runs `f`; what it throws is logged, never passed to Asio.
     template <class F>
@@ -85,7 +84,7 @@ struct link_io::impl {
     const link_settings& settings;
     log_sink log;
     net::io_context io;
-    strand_t strand;
+    io_executor_t ex;  ///< one thread runs io: its handlers never overlap, no strand needed
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     std::thread thread;
     tls_context_factory tls;
@@ -130,8 +129,9 @@ void link_io::join() {
 }
 
 void link_io::post(task fn) {
-    net::post(impl_->strand,
-              [p = impl_.get(), fn = std::move(fn)] { p->guarded("a task on the strand", fn); });
+    net::post(impl_->ex, [p = impl_.get(), fn = std::move(fn)] {
+        p->guarded("a task on the I/O thread", fn);
+    });
 }
 
 std::shared_ptr<connection_base> link_io::connect(connection_owner& owner, const endpoint& ep,
@@ -142,7 +142,7 @@ std::shared_ptr<connection_base> link_io::connect(connection_owner& owner, const
         error = p.tls.make(ctx);
         if (!error.empty()) return nullptr;
     }
-    return make_connection(p.strand, owner, p.settings, ep, std::move(ctx), p.log);
+    return make_connection(p.ex, owner, p.settings, ep, std::move(ctx), p.log);
 }
 
 // ---- the probe of the primary ----
@@ -223,12 +223,12 @@ void link_io::impl::probe_tls(const endpoint& primary) {
 // ---- timers ----
 
 struct link_timer::impl {
-    impl(strand_t& strand, link_io::impl& owner) : timer(strand), io(owner) {}
+    impl(io_executor_t& ex, link_io::impl& owner) : timer(ex), io(owner) {}
     net::steady_timer timer;
     link_io::impl& io;
 };
 
-link_timer::link_timer(link_io& io) : impl_(std::make_unique<impl>(io.impl_->strand, *io.impl_)) {}
+link_timer::link_timer(link_io& io) : impl_(std::make_unique<impl>(io.impl_->ex, *io.impl_)) {}
 
 link_timer::~link_timer() = default;
 

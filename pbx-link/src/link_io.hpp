@@ -1,5 +1,5 @@
 // The link's Asio runtime behind a Beast-free interface (pimpl), so that the files of beast_link
-// include neither Asio nor Beast: the io_context and its I/O thread, the strand, timers,
+// include neither Asio nor Beast: the io_context and its I/O thread, timers,
 // connection attempts (a TLS context each) and the probe of the primary endpoint. With
 // connection.cpp and tls_context.cpp, link_io.cpp is the only file of the link with Asio/OpenSSL.
 //
@@ -7,7 +7,7 @@
 // on). beast_link wraps its tasks in its own guard as well, which also drops the session.
 //
 // Thread safety: post() from any thread; start_thread() and join() from the owner's start() and
-// stop() (serialised by the owner); everything else, link_timer included, on the strand only.
+// stop() (serialised by the owner); everything else, link_timer included, on the I/O thread only.
 #pragma once
 
 #include <functional>
@@ -33,12 +33,12 @@ class link_io {
     /// Starts the I/O thread. It runs until release() has been called and the work in hand (a
     /// closing connection, say) is done.
     void start_thread();
-    /// On the strand: no more work is coming.
+    /// On the I/O thread: no more work is coming.
     void release();
     /// Waits for the I/O thread. Not on the I/O thread.
     void join();
 
-    /// Runs `fn` on the strand, after every task posted before it.
+    /// Runs `fn` on the I/O thread, after every task posted before it.
     void post(task fn);
 
     /// A connection to `ep` (not running yet) that reports to `owner`; null with `error` set when
@@ -48,7 +48,7 @@ class link_io {
 
     /// Checks in the background, within `timeout`, that `primary` answers: a verified TLS
     /// handshake for wss:// (an open port alone proves little), TCP for ws://. `done(reachable)`
-    /// runs on the strand, once. One probe at a time.
+    /// runs on the I/O thread, once. One probe at a time.
     void probe(const endpoint& primary, milliseconds timeout, std::function<void(bool)> done);
     /// Ends a probe in progress; its done(false) follows.
     void cancel_probe();
@@ -59,7 +59,7 @@ class link_io {
     std::unique_ptr<impl> impl_;
 };
 
-/// A steady timer on the link's strand. Destroy it before its link_io.
+/// A steady timer on the link's I/O thread. Destroy it before its link_io.
 class link_timer {
   public:
     explicit link_timer(link_io& io);
@@ -70,7 +70,8 @@ class link_timer {
     /// Setting the expiry cancels a wait in progress (its task does not run).
     void expires_after(milliseconds d);
     void expires_at(time_point t);
-    /// `on_expiry` runs on the strand when the timer expires; not when it is cancelled or re-armed.
+    /// `on_expiry` runs on the I/O thread when the timer expires; not when it is cancelled or
+    /// re-armed.
     void wait(link_io::task on_expiry);
     void cancel();
 

@@ -89,7 +89,7 @@ bool beast_link::request(protocol::service_params params, completion done,
 }
 
 void beast_link::set_devices(std::vector<std::string> devices) {
-    // Always through the strand, in call order. When the I/O thread is not running the work
+    // Always through the I/O thread, in call order. When the I/O thread is not running the work
     // waits in the io_context and runs first at the next start() (before do_start).
     std::lock_guard lock(life_);
     io_.post([this, d = std::move(devices)]() mutable {

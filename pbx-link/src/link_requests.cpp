@@ -83,7 +83,7 @@ void beast_link::fail_requests(request_failure why) {
     update_request_figures();
 }
 
-/// Internal completions run here, on the strand: one that throws must not stop the others.
+/// Internal completions run here, on the I/O thread: one that throws must not stop the others.
 void beast_link::run_internal(pending_request& p, request_outcome o) {
     try {
         if (p.done) p.done(std::move(o));

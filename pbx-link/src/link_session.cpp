@@ -258,7 +258,7 @@ bool beast_link::in_session() const {
            (st == link_state::monitoring || st == link_state::resyncing || st == link_state::live);
 }
 
-/// On the strand. Outside a session the new set applies at the next pass (begin_pass). In a
+/// On the I/O thread. Outside a session the new set applies at the next pass (begin_pass). In a
 /// session: removed devices lose their monitor at once (events dropped, MonitorStopBatch); added
 /// ones are monitored and snapshot once live (at once when live, else after the pass in
 /// progress), in batches with the same window as a resync. A pass in progress filters its

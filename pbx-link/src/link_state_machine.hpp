@@ -3,7 +3,7 @@
 // (beast_link.hpp) translates what happens on the wire into link_event values and performs the
 // actions after a transition; this class owns the rules only, so every edge is unit-testable.
 //
-// Thread safety: one thread (the link's strand) at a time.
+// Thread safety: one thread (the link's I/O thread) at a time.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // leaves the table exactly once (take / take_expired / take_all), which is what makes each
 // completion run exactly once. Pure logic: time is passed in.
 //
-// Thread safety: a plain value; one thread (the link's strand) at a time.
+// Thread safety: a plain value; one thread (the link's I/O thread) at a time.
 #pragma once
 
 #include <chrono>
@@ -32,7 +32,7 @@ struct pending_request {
     std::size_t service_index = 0;
     time_point sent{};
     time_point deadline{};
-    /// Internal requests (Hello, Authenticate, batches) complete on the strand and do not count
+    /// Internal requests (Hello, Authenticate, batches) complete on the I/O thread and do not count
     /// towards max_requests_in_flight; user requests complete on the delivery thread.
     bool internal = false;
     completion done;

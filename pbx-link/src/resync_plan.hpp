@@ -3,7 +3,7 @@
 // most `window` batches in flight. Plus the monitor map that gates events: an event is delivered
 // only once its device's snapshot (truth) has been handed over in the current pass.
 //
-// Thread safety: plain values; one thread (the link's strand) at a time.
+// Thread safety: plain values; one thread (the link's I/O thread) at a time.
 #pragma once
 
 #include <cstddef>

@@ -3,7 +3,7 @@
 // results sort into monitored / retry / truth / monitors to stop, the malformed-frame tolerance
 // and the heartbeat check. The link (beast_link.hpp) carries out what they decide.
 //
-// Thread safety: plain values and pure functions; one thread (the link's strand) at a time.
+// Thread safety: plain values and pure functions; one thread (the link's I/O thread) at a time.
 #pragma once
 
 #include <chrono>

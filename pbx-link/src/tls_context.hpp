@@ -3,7 +3,7 @@
 // block the I/O thread), the checks of the switch's certificate, and TLS errors in an operator's
 // words. Asio's and OpenSSL's headers stay in this file's .cpp, connection.cpp and link_io.cpp.
 //
-// Thread safety: tls_context_factory belongs to the link's strand; the free functions are pure
+// Thread safety: tls_context_factory belongs to the link's I/O thread; the free functions are pure
 // (or touch only the SSL object they are given) and run on any thread.
 #pragma once
 

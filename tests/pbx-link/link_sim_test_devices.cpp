@@ -89,7 +89,7 @@ TEST_F(linkSim, SetDevicesAddsWhileLiveTruthsThenEvents) {
     // the same set again changes nothing
     l->set_devices(devices(2000, 16));
     outcome_log out;
-    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));  // after the no-op on the strand
+    EXPECT_TRUE(l->request(get_dnd("2001"), out.make(1)));  // after the no-op on the I/O thread
     ASSERT_TRUE(wait_until([&] { return out.completed() == 1; }));
     EXPECT_EQ(service_count(pbx, "MonitorStartBatch") - monitor_before, 2u);
     EXPECT_EQ(service_count(pbx, "MonitorStopBatch"), 0u);
@@ -154,7 +154,7 @@ TEST_F(linkSim, SetDevicesWhileDisconnectedAppliesAtReconnection) {
     pbx.call([](pbxsim::server& srv) { srv.drop_connections(); });
     ASSERT_TRUE(cb.wait([&] { return !cb.downs.empty(); }));
     // on_link_down follows the transition out of live (it used to be queued before it, so this
-    // check raced the link's strand and failed about 1 run in 6).
+    // check raced the link's I/O thread and failed about 1 run in 6).
     EXPECT_NE(l->figures().state, link_state::live);
     {
         std::lock_guard lock(cb.mutex);
