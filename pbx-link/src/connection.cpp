@@ -39,8 +39,10 @@ constexpr std::size_t write_queue_slack = 1024;  // heartbeat acks etc. beyond t
 template <bool Tls>
 class connection final : public connection_base,
                          public std::enable_shared_from_this<connection<Tls>> {
-    using next_layer_t =
-        std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+    // The concrete executor, not beast::tcp_stream's any_io_executor: Beast copies the stream's
+    // executor several times per message read, and a type-erased copy is an indirect call.
+    using tcp_stream_t = beast::basic_stream<tcp, io_executor_t>;
+    using next_layer_t = std::conditional_t<Tls, beast::ssl_stream<tcp_stream_t>, tcp_stream_t>;
 
   public:
     connection(io_executor_t ex, connection_owner& owner, const link_settings& settings,
