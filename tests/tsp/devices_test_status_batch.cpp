@@ -29,6 +29,17 @@ class StatusBatchTest : public DevicesTest {
         link->complete_next(result_of<batch>({std::move(items)}));
         drain();
     }
+    /// A phone's item: two buttons with lamps (flashing, steady), the handset off hook, no ringer.
+    static device_status_item phone_item(std::string device, display_status display) {
+        device_status_item i;
+        i.device = std::move(device);
+        i.display = std::move(display);
+        i.buttons = {{12, "Line 1", "line", 3u}, {13, "Transfer", "feature", 4u}};
+        i.hookswitches = {{hookswitch_type::handset, hookswitch_mode::mic_and_speaker}};
+        i.lamps = {{3, lamp_mode::flash}, {4, lamp_mode::steady}};
+        i.errors = {{status_read::ringer, {error_category::operation, "serviceNotSupported", {}}}};
+        return i;
+    }
     /// An item of a line with nothing forwarded, DND off.
     static device_status_item line_item(std::string device) {
         device_status_item i;
@@ -92,14 +103,7 @@ TEST_F(StatusBatchTest, APhoneReadsItsSetInOneItemAndAFailedReadChangesNothing) 
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->devices, std::vector<std::string>{"2001"});
     EXPECT_EQ(b->reads.size(), 5u);
-    device_status_item item;
-    item.device = "2001";
-    item.display = display_status{"Queue 7", 1, 16};
-    item.buttons = {{12, "Line 1", "line", 3u}, {13, "Transfer", "feature", 4u}};
-    item.hookswitches = {{hookswitch_type::handset, hookswitch_mode::mic_and_speaker}};
-    item.lamps = {{3, lamp_mode::flash}, {4, lamp_mode::steady}};
-    item.errors = {{status_read::ringer, {error_category::operation, "serviceNotSupported", {}}}};
-    answer({item});
+    answer({phone_item("2001", display_status{"Queue 7", 1, 16})});
     const auto& ph = st()->phones_[0];
     EXPECT_TRUE(ph->set_info_known);
     EXPECT_TRUE(ph->status_known);
@@ -164,13 +168,7 @@ TEST_F(StatusBatchTest, AnItemWithSameAsGetsTheReadsItLeavesToTheEarlierItem) {
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->devices, (std::vector<std::string>{"2002", "2001"}));
     EXPECT_EQ(b->allow_same_as, std::optional<bool>(true));
-    device_status_item first;
-    first.device = "2002";
-    first.display = display_status{"Phone 2002", 1, 10};
-    first.buttons = {{12, "Line 1", "line", 3u}, {13, "Transfer", "feature", 4u}};
-    first.hookswitches = {{hookswitch_type::handset, hookswitch_mode::mic_and_speaker}};
-    first.lamps = {{3, lamp_mode::flash}, {4, lamp_mode::steady}};
-    first.errors = {{status_read::ringer, {error_category::operation, "serviceNotSupported", {}}}};
+    const auto first = phone_item("2002", display_status{"Phone 2002", 1, 10});
     device_status_item second;
     second.device = "2001";
     second.same_as = 0;
