@@ -112,11 +112,7 @@ void server_core::status_batch(session_base& s, const request& r) {
         auto live = g->session.lock();
         if (!live || !self->sessions.count(live->id())) return;  // the session went away
         // Errors in StatusRead order, however the backend answered (at once, later, in bulk).
-        for (auto& item : g->out.results) {
-            if (item.errors.size() < 2) continue;
-            std::stable_sort(item.errors.begin(), item.errors.end(),
-                             [](const auto& a, const auto& b) { return a.read < b.read; });
-        }
+        for (auto& item : g->out.results) sort_errors(item);
         // Before the frame limit is applied: the items it may cut are the last ones, and
         // references only point back.
         if (g->share) share_equal_reads(g->out.results);

@@ -92,16 +92,6 @@ const char* check(const get_device_status_batch::params& p) {
     return nullptr;
 }
 
-const char* check(const get_device_status_batch::result& r) {
-    for (std::size_t i = 0; i < r.results.size(); ++i) {
-        const auto& ref = r.results[i].same_as;
-        if (!ref) continue;
-        if (*ref >= i) return "sameAs must name an earlier item";
-        if (r.results[*ref].error) return "sameAs names an item that carries error";
-    }
-    return nullptr;
-}
-
 const char* check(const generate_digits::params& p) {
     if (p.characters_to_send.empty()) return "charactersToSend is empty";
     return std::all_of(p.characters_to_send.begin(), p.characters_to_send.end(), is_dtmf)

@@ -6,6 +6,7 @@
 #include <array>
 #include <type_traits>
 
+#include "ctigw/protocol/checks.hpp"
 #include "ctigw/protocol/status_services.hpp"
 
 namespace ctigw::protocol {
@@ -105,6 +106,19 @@ struct layout {
     device_status_item item;
 };
 
+/// The one rule for references, checked when decoding (check below) and again by
+/// resolve_same_as for items that did not come through the decoder.
+const char* same_as_problem(const std::vector<device_status_item>& items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& ref = items[i].same_as;
+        if (!ref) continue;
+        if (*ref >= i) return "sameAs must name an earlier item";
+        if (items[*ref].error) return "sameAs names an item that carries error";
+        if (items[i].error) return "an item carries either error or sameAs";
+    }
+    return nullptr;
+}
+
 // A few layouts per answer: a call centre's phones come in a handful of models; comparing with
 // more would cost more than the bytes it saves.
 constexpr std::size_t max_layouts = 8;
@@ -142,13 +156,22 @@ void share_equal_reads(std::vector<device_status_item>& items) {
     }
 }
 
+void sort_errors(device_status_item& item) {
+    std::stable_sort(item.errors.begin(), item.errors.end(),
+                     [](const auto& a, const auto& b) { return a.read < b.read; });
+}
+
+namespace svc {
+const char* check(const get_device_status_batch::result& r) {
+    return same_as_problem(r.results);
+}
+}  // namespace svc
+
 const char* resolve_same_as(std::vector<device_status_item>& items) {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        auto& item = items[i];
+    if (const char* problem = same_as_problem(items)) return problem;
+    for (auto& item : items) {
         if (!item.same_as) continue;
-        if (*item.same_as >= i) return "sameAs must name an earlier item";
         const auto& ref = items[*item.same_as];
-        if (ref.error || item.error) return "sameAs names or is an item that carries error";
         bool errors_added = false;
         for (const auto read : every_read) {
             if (error_of(item, read)) continue;
@@ -162,10 +185,7 @@ const char* resolve_same_as(std::vector<device_status_item>& items) {
                 }
             });
         }
-        if (errors_added) {
-            std::stable_sort(item.errors.begin(), item.errors.end(),
-                             [](const auto& a, const auto& b) { return a.read < b.read; });
-        }
+        if (errors_added) sort_errors(item);
         item.same_as.reset();
     }
     return nullptr;

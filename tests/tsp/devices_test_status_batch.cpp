@@ -206,6 +206,10 @@ TEST_F(StatusBatchTest, ASameAsThatNamesNoEarlierItemChangesNothing) {
     answer({first, second});
     for (const auto& ph : st()->phones_) EXPECT_FALSE(ph->set_info_known) << ph->extension;
     EXPECT_TRUE(devices_of(st()).outstanding.empty());
+    EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const std::string& s) {
+        return s.find("the answer is not usable: sameAs must name an earlier item") !=
+               std::string::npos;
+    }));
 }
 
 TEST_F(StatusBatchTest, AnAnswerOutOfOrderOrAFailedBatchIsLoggedAndTheDeviceRefreshesAgain) {

@@ -131,8 +131,8 @@ void send_batch(locked_provider& p) {
     }
     if (sent.empty()) return;
     params.reads = reads_of(static_cast<Device*>(nullptr), buttons_unknown);
-    // Alike phones' buttons and lamps then come once per answer (250 idle phones of the
-    // simulator: ~9 KB instead of ~415 KB).
+    // Alike phones' buttons and lamps then come once per answer (an idle phone of the
+    // simulator: 28 bytes instead of 1,659).
     params.allow_same_as = true;
     ++c.batches_in_flight;
     p.send(std::move(params), [&p, sent = std::move(sent)](pbx_link::request_outcome& o) {
@@ -140,8 +140,12 @@ void send_batch(locked_provider& p) {
         if (ctx.batches_in_flight > 0) --ctx.batches_in_flight;
         auto* r = o.ok() ? std::get_if<protocol::svc::get_device_status_batch::result>(&*o.result)
                          : nullptr;
-        // The decoder checked every sameAs already; this cannot fail for a decoded answer.
-        if (r != nullptr && protocol::resolve_same_as(r->results) != nullptr) r = nullptr;
+        // The decoder checked every sameAs already: only an answer built past it fails here.
+        if (const char* bad = r != nullptr ? protocol::resolve_same_as(r->results) : nullptr) {
+            p.log(level::warn, "GetDeviceStatusBatch of " + std::to_string(sent.size()) +
+                                   " devices: the answer is not usable: " + bad);
+            r = nullptr;
+        }
         if (r == nullptr) {
             p.log(level::debug,
                   "GetDeviceStatusBatch of " + std::to_string(sent.size()) + " devices failed: " +

@@ -123,6 +123,9 @@ struct get_device_status_batch {
 /// are left alone. resolve_same_as(share_equal_reads(x)) gives back x.
 void share_equal_reads(std::vector<device_status_item>& items);
 
+/// Orders an item's `errors` by StatusRead, the order a switch sends them in.
+void sort_errors(device_status_item& item);
+
 /// For a client: fills in every read an item with `same_as` neither carries nor names in
 /// `errors` from the item it names (resolved in order, so chains work) and clears `same_as`.
 /// Returns nullptr, or what is wrong (a reference to no earlier item, or to an error item;
