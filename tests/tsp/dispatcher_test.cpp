@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -55,6 +56,105 @@ TEST(tspDispatcher, HeldPushesWaitForReleaseAndRunInOneBatch) {
     d.drain();
     EXPECT_EQ(ran.load(), 10);
     EXPECT_EQ(d.batches() - before, 1u);  // one wake-up, at release()
+}
+
+TEST(tspDispatcher, ReleaseRunsTheHeldBatchOnTheReleasingThread) {
+    dispatcher d;
+    wait_until_waiting(d);
+    const auto before = d.batches();
+    d.hold();
+    std::vector<std::thread::id> ran_on;  // this thread writes (the callbacks run here)
+    std::vector<bool> counted_as_dispatcher;
+    for (int i = 0; i < 3; ++i) {
+        d.push([&] {
+            ran_on.push_back(std::this_thread::get_id());
+            counted_as_dispatcher.push_back(d.on_dispatcher_thread());
+        });
+    }
+    d.release();
+    // All three ran before release() returned, here, and the thread was not woken for them.
+    ASSERT_EQ(ran_on.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(ran_on[i], std::this_thread::get_id());
+        EXPECT_TRUE(counted_as_dispatcher[i]);  // drain() from such a callback would deadlock
+    }
+    EXPECT_FALSE(d.on_dispatcher_thread());
+    EXPECT_TRUE(d.waiting());
+    EXPECT_EQ(d.batches() - before, 1u);
+    EXPECT_EQ(d.delivered(), 3u);
+}
+
+/// A producer thread that holds, queues `first` and `then`, and releases: `first` blocks it
+/// inside its own batch until the gate opens.
+std::thread release_behind_gate(dispatcher& d, gate& g, dispatcher::work then) {
+    wait_until_waiting(d);
+    return std::thread([&d, &g, then = std::move(then)]() mutable {
+        d.hold();
+        d.push(g.item());
+        d.push(std::move(then));
+        d.release();
+    });
+}
+
+TEST(tspDispatcher, OtherThreadsPushesDuringAReleasedBatchRunAfterItOnTheThread) {
+    dispatcher d;
+    gate g;
+    std::mutex m;
+    std::vector<int> order;
+    std::thread::id y_ran_on;
+    auto producer = release_behind_gate(d, g, [&] {
+        std::lock_guard lock(m);
+        order.push_back(1);
+    });
+    g.wait_entered();
+    d.push([&] {
+        std::lock_guard lock(m);
+        order.push_back(2);
+        y_ran_on = std::this_thread::get_id();
+    });
+    // The thread must not take the queue while the producer's batch runs.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    {
+        std::lock_guard lock(m);
+        EXPECT_TRUE(order.empty());
+    }
+    const auto producer_id = producer.get_id();
+    g.release();
+    producer.join();
+    d.drain();
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    EXPECT_NE(y_ran_on, producer_id);  // the dispatcher thread took it, woken by the producer
+    EXPECT_EQ(d.delivered(), 3u);
+}
+
+TEST(tspDispatcher, DrainAndStopWaitForAReleasedBatch) {
+    dispatcher d;
+    gate g;
+    std::atomic<int> ran{0};
+    auto producer = release_behind_gate(d, g, [&ran] { ++ran; });
+    g.wait_entered();
+    d.push([&ran] { ++ran; });
+    auto drained = std::async(std::launch::async, [&d] { d.drain(); });
+    auto stopped = std::async(std::launch::async, [&d] { d.stop(); });
+    EXPECT_EQ(drained.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+    EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(1)), std::future_status::timeout);
+    g.release();
+    producer.join();
+    drained.get();
+    stopped.get();
+    EXPECT_EQ(ran.load(), 2);  // stop() ran what was queued before it
+}
+
+TEST(tspDispatcher, StopFromACallbackAtReleaseDoesNotWaitForItself) {
+    dispatcher d;
+    wait_until_waiting(d);
+    d.hold();
+    d.push([&d] { d.stop(); });
+    d.release();  // returns: stop() did not join the thread that waits for this batch
+    std::atomic<int> ran{0};
+    d.push([&ran] { ++ran; });  // after stop(): dropped
+    d.drain();
+    EXPECT_EQ(ran.load(), 0);
 }
 
 TEST(tspDispatcher, AHoldPutsOffOnlyABoundedNumberOfWakeUps) {

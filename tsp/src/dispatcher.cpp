@@ -33,11 +33,12 @@ void dispatcher::push(work w) {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
         queue_.push_back(item{std::move(w), t_origin_us});
-        // A running thread takes this with the rest of the queue after its batch; only a waiting
-        // one needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
+        // A running thread takes this with the rest of the queue after its batch, and a runner at
+        // release() wakes it at the end of its batch; only a waiting thread with no batch running
+        // needs the (costly) wake-up. Cleared so that the next pushes do not notify again.
         if (waiting_ && holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
-            ++held_;  // release() wakes it
-        } else {
+            ++held_;  // release() runs it
+        } else if (!busy_) {
             wake = claim_wake();
         }
     }
@@ -57,15 +58,19 @@ void dispatcher::hold() {
 }
 
 void dispatcher::release() {
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
-        holder_ = {};
-        // held_ > 0 only while the thread waits with those pushes queued (it zeroes it on waking).
-        wake = held_ > 0 && claim_wake();
+    std::unique_lock lock(mutex_);
+    if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
+    holder_ = {};
+    // held_ > 0 only while the thread waits with those pushes queued (it zeroes it on waking).
+    if (held_ == 0) return;
+    if (busy_) return;  // another thread's batch runs: it wakes the thread when it ends
+    if (stopping_) {
+        if (claim_wake()) wake_.notify_one();
+        return;
     }
-    if (wake) wake_.notify_one();
+    // The thread waits and nothing runs: run the batch here rather than wake it.
+    held_ = 0;
+    run_batch(lock, true);
 }
 
 void dispatcher::stop() {
@@ -75,7 +80,8 @@ void dispatcher::stop() {
         stopping_ = true;
     }
     wake_.notify_one();
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    // Not from a callback: the thread, or a runner whose batch the thread would wait for.
+    if (thread_.joinable() && !on_dispatcher_thread()) thread_.join();
 }
 
 void dispatcher::drain() {
@@ -87,39 +93,48 @@ void dispatcher::drain() {
 }
 
 bool dispatcher::on_dispatcher_thread() const {
-    return std::this_thread::get_id() == thread_.get_id();
+    const auto self = std::this_thread::get_id();
+    return self == thread_.get_id() || self == runner_.load(std::memory_order_relaxed);
 }
 
 void dispatcher::run() {
-    std::vector<item> batch;
     std::unique_lock lock(mutex_);
     for (;;) {
-        while (queue_.empty() && !stopping_) {
+        // Not while a runner's batch runs (busy_): it wakes the thread when it ends.
+        while (busy_ || (queue_.empty() && !stopping_)) {
             waiting_ = true;
             wake_.wait(lock);
         }
         waiting_ = false;
         held_ = 0;                  // the held pushes are in this batch
         if (queue_.empty()) break;  // stopping, and everything queued has run
-        batch.swap(queue_);         // queue_ gets the last batch's (empty) storage
-        busy_ = true;
-        batches_.fetch_add(1, std::memory_order_relaxed);
-        lock.unlock();
-        for (auto& [w, origin_us] : batch) {
-            if (origin_us != 0) record_latency(origin_us);
-            try {
-                w();
-            } catch (...) {  // a TAPI callback must not stop the queue
-            }
-            w = nullptr;  // its captures go now, as when callbacks were taken one at a time
-            delivered_.fetch_add(1, std::memory_order_relaxed);
-        }
-        batch.clear();
-        lock.lock();
-        busy_ = false;
-        if (queue_.empty()) idle_.notify_all();
+        run_batch(lock, false);
     }
     idle_.notify_all();
+}
+
+void dispatcher::run_batch(std::unique_lock<std::mutex>& lock, bool runner) {
+    batch_.swap(queue_);  // queue_ gets the last batch's (empty) storage
+    busy_ = true;
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    if (runner) runner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    lock.unlock();
+    for (auto& [w, origin_us] : batch_) {
+        if (origin_us != 0) record_latency(origin_us);
+        try {
+            w();
+        } catch (...) {  // a TAPI callback must not stop the queue
+        }
+        w = nullptr;  // its captures go now, as when callbacks were taken one at a time
+        delivered_.fetch_add(1, std::memory_order_relaxed);
+    }
+    batch_.clear();
+    lock.lock();
+    if (runner) runner_.store(std::thread::id{}, std::memory_order_relaxed);
+    busy_ = false;
+    if (queue_.empty()) idle_.notify_all();
+    // What other threads queued during a runner's batch, or a stop(), is the thread's to take.
+    if ((!queue_.empty() || stopping_) && claim_wake()) wake_.notify_one();
 }
 
 void dispatcher::record_latency(std::int64_t origin_us) {
