@@ -91,6 +91,8 @@ class beast_link final : public link, public connection_owner {
 
     /// Hands a callback to the delivery thread; stops reading when the queue is full.
     void deliver(delivery_queue::item fn, bool essential);
+    /// After a push: a full queue pauses the reading (once, until it drains to half).
+    void queued(bool accepted);
     /// On the delivery thread: the queue has drained to half.
     void on_delivery_drained();
     void complete(completion done, request_outcome o);

@@ -8,11 +8,12 @@
 namespace ctigw::pbx_link::detail {
 
 delivery_queue::delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log,
-                               batch_hook on_batch)
+                               batch_hook on_batch, event_sink on_event)
     : limit_(limit < 2 ? 2 : limit),
       on_resume_(std::move(on_resume)),
       log_(std::move(log)),
-      on_batch_(std::move(on_batch)) {}
+      on_batch_(std::move(on_batch)),
+      on_event_(std::move(on_event)) {}
 
 delivery_queue::~delivery_queue() {
     finish();
@@ -27,12 +28,13 @@ void delivery_queue::start() {
     thread_id_ = thread_.get_id();
 }
 
-bool delivery_queue::push(item fn, bool essential) {
+template <class Fill>
+bool delivery_queue::add(Fill&& fill) {
     bool wake = false;
     bool accepted = true;
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back({std::move(fn), essential});
+        fill(queue_.emplace_back());
         const auto backlog = pending_.fetch_add(1, std::memory_order_acq_rel) + 1;
         if (backlog > peak_) peak_ = backlog;
         if (backlog >= limit_) {
@@ -49,6 +51,20 @@ bool delivery_queue::push(item fn, bool essential) {
     }
     if (wake) cv_.notify_one();
     return accepted;
+}
+
+bool delivery_queue::push(item fn, bool essential) {
+    return add([&](entry& e) {
+        e.fn = std::move(fn);
+        e.essential = essential;
+    });
+}
+
+bool delivery_queue::push_event(std::string device, protocol::event_message&& event) {
+    return add([&](entry& e) {
+        e.device = std::move(device);
+        e.event = std::move(event);
+    });
 }
 
 void delivery_queue::finish() {
@@ -123,7 +139,11 @@ void delivery_queue::started_one() {
 
 void delivery_queue::run_item(entry& e) {
     try {
-        e.fn();
+        if (e.fn) {
+            e.fn();
+        } else if (on_event_) {
+            on_event_(e.device, e.event);
+        }
     } catch (const std::exception& ex) {
         if (log_) log_(log_level::error, std::string("link: a callback threw: ") + ex.what());
     } catch (...) {
@@ -160,6 +180,7 @@ void delivery_queue::run() {
         }
         batch_edge(false);
         batch.clear();  // keeps the storage: the next swap hands it to the producer
+        if (batch.capacity() > kKeptEntries) std::vector<entry>().swap(batch);
     }
 }
 

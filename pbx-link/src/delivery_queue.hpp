@@ -5,12 +5,17 @@
 // still accepted: they are bounded by what the I/O side has in hand (one frame's worth, plus
 // request completions, which are bounded by the request limits).
 //
+// Switch events, the hot path, are queued in place (push_event): the entry holds the device and
+// the decoded event, and the delivery thread hands them to the event sink; queuing one allocates
+// nothing once the queue's storage has grown (a callback for it would be a heap-allocated
+// std::function, allocated on the I/O thread and freed on this one).
+//
 // The delivery thread takes the whole queue per wake-up (one lock for a batch, not one per item)
 // and runs the batch without the lock; push() wakes it only when it is waiting. The backlog
 // counts the items of the batch not yet started, so the bound and the resume point are the same
 // as if the items were taken one at a time.
 //
-// Thread safety: push(), size(), peak(), batches() and finishing() from any thread;
+// Thread safety: push(), push_event(), size(), peak(), batches() and finishing() from any thread;
 // start()/finish() from the owner (finish() not from the delivery thread).
 #pragma once
 
@@ -24,6 +29,8 @@
 #include <thread>
 #include <vector>
 
+#include "ctigw/protocol/messages.hpp"
+
 namespace ctigw::pbx_link::detail {
 
 class delivery_queue {
@@ -33,9 +40,12 @@ class delivery_queue {
 
     /// Called on the delivery thread before (true) and after (false) each batch it runs.
     using batch_hook = std::function<void(bool begin)>;
+    /// Called on the delivery thread for each event queued with push_event().
+    using event_sink =
+        std::function<void(const std::string& device, const protocol::event_message& event)>;
 
     delivery_queue(std::size_t limit, std::function<void()> on_resume, logger log,
-                   batch_hook on_batch = {});
+                   batch_hook on_batch = {}, event_sink on_event = {});
     ~delivery_queue();
     delivery_queue(const delivery_queue&) = delete;
     delivery_queue& operator=(const delivery_queue&) = delete;
@@ -47,6 +57,9 @@ class delivery_queue {
     /// those already taken in the delivery thread's current batch.
     /// Returns false when the backlog is at or over its limit: the caller should stop reading.
     bool push(item fn, bool essential);
+    /// Queues a switch event for the event sink, in order with push()'s items; not essential.
+    /// Returns as push() does.
+    bool push_event(std::string device, protocol::event_message&& event);
     /// Runs the essential items still queued, then joins the thread. Not from the delivery thread.
     void finish();
 
@@ -68,9 +81,18 @@ class delivery_queue {
 
   private:
     struct entry {
-        item fn;
-        bool essential;
+        item fn;  // a callback; empty for an event
+        std::string device;
+        protocol::event_message event;  // when fn is empty
+        bool essential = false;
     };
+    /// Entries a batch's storage keeps between batches (beyond, it is freed: an entry is ~450
+    /// bytes, and a burst may have grown it to the limit).
+    static constexpr std::size_t kKeptEntries = 4096;
+
+    /// Appends an entry, filled in place by `fill`, under the lock; the backlog rules of push().
+    template <class Fill>
+    bool add(Fill&& fill);
     void run();
     /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
     bool take(std::vector<entry>& batch);
@@ -83,6 +105,7 @@ class delivery_queue {
     std::function<void()> on_resume_;
     logger log_;
     batch_hook on_batch_;
+    event_sink on_event_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch

@@ -80,7 +80,11 @@ void beast_link::update_codec_figures() {
 // ---- delivery ----
 
 void beast_link::deliver(delivery_queue::item fn, bool essential) {
-    if (!delivery_.push(std::move(fn), essential) && !read_paused_) {
+    queued(delivery_.push(std::move(fn), essential));
+}
+
+void beast_link::queued(bool accepted) {
+    if (!accepted && !read_paused_) {
         read_paused_ = true;
         write_log(log_level::warn, "pbx-link: delivery queue full (" +
                                        std::to_string(settings_.max_delivery_queue) +
@@ -170,7 +174,7 @@ void beast_link::on_message(protocol::event_message& m) {
     // Before its snapshot the device's events are already reflected in it (§8).
     if (!monitors_.ready(*device)) return;
     count_event();
-    deliver([this, d = *device, e = std::move(m)] { callbacks_.on_event(d, e); }, false);
+    queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
 }
 
 void beast_link::on_message(protocol::request&) {

@@ -27,7 +27,10 @@ beast_link::beast_link(link_settings settings, link_callbacks& callbacks, log_si
       delivery_(
           settings_.max_delivery_queue, [this] { on_delivery_drained(); },
           [this](int level, const std::string& line) { write_log(level, line); },
-          [this](bool begin) { begin ? callbacks_.on_batch_begin() : callbacks_.on_batch_end(); }),
+          [this](bool begin) { begin ? callbacks_.on_batch_begin() : callbacks_.on_batch_end(); },
+          [this](const std::string& device, const protocol::event_message& e) {
+              callbacks_.on_event(device, e);
+          }),
       sm_([this](link_state from, link_state to,
                  const std::string& why) { on_transition(from, to, why); },
           [this](int level, const std::string& line) { write_log(level, line); }),

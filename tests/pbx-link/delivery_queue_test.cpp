@@ -122,6 +122,45 @@ TEST(linkDeliveryQueue, TakesTheWholeQueueInOneBatch) {
     EXPECT_EQ(q.size(), 0u);
 }
 
+TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheBound) {
+    std::vector<std::string> seen;  // the delivery thread writes; read after finish()
+    delivery_queue q(4, {}, {}, {},
+                     [&seen](const std::string& device, const protocol::event_message& e) {
+                         const auto* d = std::get_if<protocol::evt::delivered>(&e.body);
+                         seen.push_back(device + ":" + std::to_string(e.seq) + ":" +
+                                        (d ? d->calling_device : "?"));
+                     });
+    std::promise<void> started, gate;
+    auto gate_f = gate.get_future().share();
+    q.start();
+    q.push(
+        [&started, gate_f] {
+            started.set_value();
+            gate_f.wait();
+        },
+        true);
+    started.get_future().wait();  // the consumer is inside the first item
+    auto event = [](std::uint64_t seq, const std::string& caller) {
+        protocol::event_message m;
+        m.seq = seq;
+        protocol::evt::delivered d;
+        d.calling_device = caller;
+        m.body = d;
+        return m;
+    };
+    EXPECT_TRUE(q.push_event("2001", event(7, "a-caller-longer-than-the-short-string-buffer")));
+    EXPECT_TRUE(q.push([&seen] { seen.emplace_back("callback"); }, false));
+    EXPECT_TRUE(q.push_event("2002", event(8, "b")));
+    // The fourth in the backlog reaches the limit: the reader is told to stop, nothing is lost.
+    EXPECT_FALSE(q.push_event("2003", event(9, "c")));
+    gate.set_value();
+    for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
+        std::this_thread::sleep_for(1ms);
+    q.finish();
+    EXPECT_EQ(seen, (std::vector<std::string>{"2001:7:a-caller-longer-than-the-short-string-buffer",
+                                              "callback", "2002:8:b", "2003:9:c"}));
+}
+
 TEST(linkDeliveryQueue, TheBatchHooksSurroundEachBatch) {
     std::vector<std::string> seen;  // the delivery thread writes; read after finish()
     delivery_queue q(1000, {}, {}, [&seen](bool begin) { seen.emplace_back(begin ? "[" : "]"); });
@@ -199,11 +238,12 @@ TEST(linkDeliveryQueue, TheTakenBatchCountsTowardsTheBound) {
 }
 
 TEST(linkDeliveryQueue, FinishDuringABatchSkipsItsNonEssentialItems) {
-    delivery_queue q(100, {}, {});
+    std::atomic<int> essential{0}, other{0}, events{0};
+    delivery_queue q(100, {}, {}, {},
+                     [&events](const std::string&, const protocol::event_message&) { ++events; });
     std::promise<void> started_a, gate_a, started_b, gate_b;
     auto gate_a_f = gate_a.get_future().share();
     auto gate_b_f = gate_b.get_future().share();
-    std::atomic<int> essential{0}, other{0};
     q.start();
     q.push(
         [&started_a, gate_a_f] {
@@ -221,16 +261,18 @@ TEST(linkDeliveryQueue, FinishDuringABatchSkipsItsNonEssentialItems) {
     for (int i = 0; i < 5; ++i) {
         q.push([&] { ++other; }, false);
         q.push([&] { ++essential; }, true);
+        q.push_event("2001", protocol::event_message{});  // an event is never essential
     }
     gate_a.set_value();
-    started_b.get_future().wait();  // the ten are in the consumer's batch now
-    EXPECT_EQ(q.size(), 10u);
+    started_b.get_future().wait();  // the fifteen are in the consumer's batch now
+    EXPECT_EQ(q.size(), 15u);
     std::thread finisher([&] { q.finish(); });
     while (!q.finishing()) std::this_thread::yield();
     gate_b.set_value();
     finisher.join();
     EXPECT_EQ(essential.load(), 5);
     EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(events.load(), 0);
     EXPECT_EQ(q.size(), 0u);  // skipped items left the backlog too
 }
 
