@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "ctigw/pbx_link/link.hpp"
 
@@ -28,13 +29,13 @@ void delivery_queue::start() {
     thread_id_ = thread_.get_id();
 }
 
-template <class Fill>
-bool delivery_queue::add(Fill&& fill) {
+template <class... Args>
+bool delivery_queue::add(Args&&... args) {
     bool wake = false;
     bool accepted = true;
     {
         std::lock_guard lock(mutex_);
-        fill(queue_.emplace_back());
+        queue_.emplace_back(std::forward<Args>(args)...);
         const auto backlog = pending_.fetch_add(1, std::memory_order_acq_rel) + 1;
         if (backlog > peak_) peak_ = backlog;
         if (backlog >= limit_) {
@@ -43,10 +44,15 @@ bool delivery_queue::add(Fill&& fill) {
         }
         // Only a waiting consumer needs a wake-up; a running one takes this item with the rest
         // of the queue when its batch is done. Cleared here so that the next pushes before it
-        // wakes do not notify again.
+        // wakes do not notify again. The holder's pushes wait for its release().
         if (waiting_) {
-            waiting_ = false;
-            wake = true;
+            if (holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
+                ++held_;
+            } else {
+                waiting_ = false;
+                held_ = 0;
+                wake = true;
+            }
         }
     }
     if (wake) cv_.notify_one();
@@ -54,17 +60,32 @@ bool delivery_queue::add(Fill&& fill) {
 }
 
 bool delivery_queue::push(item fn, bool essential) {
-    return add([&](entry& e) {
-        e.fn = std::move(fn);
-        e.essential = essential;
-    });
+    return add(std::move(fn), essential);
 }
 
 bool delivery_queue::push_event(std::string device, protocol::event_message&& event) {
-    return add([&](entry& e) {
-        e.device = std::move(device);
-        e.event = std::move(event);
-    });
+    return add(std::move(device), std::move(event));
+}
+
+void delivery_queue::hold() {
+    std::lock_guard lock(mutex_);
+    holder_ = std::this_thread::get_id();
+}
+
+void delivery_queue::release() {
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
+        holder_ = {};
+        // held_ > 0 only while the thread waits with those pushes queued (it zeroes it on waking).
+        if (held_ > 0 && waiting_) {
+            waiting_ = false;
+            held_ = 0;
+            wake = true;
+        }
+    }
+    if (wake) cv_.notify_one();
 }
 
 void delivery_queue::finish() {
@@ -103,6 +124,7 @@ bool delivery_queue::take(std::vector<entry>& batch) {
                 cv_.wait(lock);
             }
             waiting_ = false;
+            held_ = 0;                         // the held pushes are in this batch
             if (queue_.empty()) return false;  // finishing and drained
             batch.swap(queue_);                // queue_ gets the old batch's (empty) storage
             batches_.fetch_add(1, std::memory_order_relaxed);

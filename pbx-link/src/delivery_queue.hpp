@@ -11,11 +11,15 @@
 // std::function, allocated on the I/O thread and freed on this one).
 //
 // The delivery thread takes the whole queue per wake-up (one lock for a batch, not one per item)
-// and runs the batch without the lock; push() wakes it only when it is waiting. The backlog
-// counts the items of the batch not yet started, so the bound and the resume point are the same
-// as if the items were taken one at a time.
+// and runs the batch without the lock; push() wakes it only when it is waiting. The producer (the
+// link's I/O thread) holds the wake-ups while it runs a burst of ready work (hold()/release():
+// its pushes in between wake the thread once, at release(), or at the kHeldWakes-th), so that a
+// socket read's frames reach the delivery thread as one batch rather than one wake-up each. The
+// backlog counts the items of the batch not yet started, so the bound and the resume point are the
+// same as if the items were taken one at a time.
 //
 // Thread safety: push(), push_event(), size(), peak(), batches() and finishing() from any thread;
+// hold() and release() in pairs from one producer thread (a second hold() takes the hold over);
 // start()/finish() from the owner (finish() not from the delivery thread).
 #pragma once
 
@@ -27,6 +31,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "ctigw/protocol/messages.hpp"
@@ -60,6 +65,13 @@ class delivery_queue {
     /// Queues a switch event for the event sink, in order with push()'s items; not essential.
     /// Returns as push() does.
     bool push_event(std::string device, protocol::event_message&& event);
+    /// This thread's pushes do not wake the delivery thread until release() (or kHeldWakes of
+    /// them); pushes from other threads wake it as before.
+    void hold();
+    /// Ends hold(): wakes the delivery thread for what this thread queued meanwhile.
+    void release();
+    /// Held pushes that may put off a wake-up before one happens anyway.
+    static constexpr std::size_t kHeldWakes = 128;
     /// Runs the essential items still queued, then joins the thread. Not from the delivery thread.
     void finish();
 
@@ -81,6 +93,10 @@ class delivery_queue {
 
   private:
     struct entry {
+        entry(item f, bool e) : fn(std::move(f)), essential(e) {}
+        entry(std::string d, protocol::event_message&& ev)
+            : device(std::move(d)), event(std::move(ev)) {}
+
         item fn;  // a callback; empty for an event
         std::string device;
         protocol::event_message event;  // when fn is empty
@@ -90,9 +106,9 @@ class delivery_queue {
     /// bytes, and a burst may have grown it to the limit).
     static constexpr std::size_t kKeptEntries = 4096;
 
-    /// Appends an entry, filled in place by `fill`, under the lock; the backlog rules of push().
-    template <class Fill>
-    bool add(Fill&& fill);
+    /// Appends an entry made of `args` in place, under the lock; the backlog rules of push().
+    template <class... Args>
+    bool add(Args&&... args);
     void run();
     /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
     bool take(std::vector<entry>& batch);
@@ -111,6 +127,8 @@ class delivery_queue {
     std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch
     std::size_t peak_ = 0;      // mutex_
     bool waiting_ = false;      // mutex_: the delivery thread waits on cv_ (push() notifies)
+    std::thread::id holder_{};  // mutex_: the thread whose pushes do not wake (hold())
+    std::size_t held_ = 0;      // mutex_: wake-ups put off since the delivery thread last waited
     // The backlog: push() adds under mutex_; the delivery thread subtracts per item without it.
     std::atomic<std::size_t> pending_{0};
     // Written under mutex_; atomic so that the delivery thread can look per item without the

@@ -27,9 +27,10 @@ using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 struct link_io::impl {
-    impl(const link_settings& s, log_sink l)
+    impl(const link_settings& s, log_sink l, burst_hook b)
         : settings(s),
           log(std::move(l)),
+          on_burst(std::move(b)),
           ex(io.get_executor()),
           tls(settings.tls, log),
           probe_socket(ex),
@@ -55,6 +56,26 @@ struct link_io::impl {
             if (log) log(log_level::error, std::string("pbx-link: ") + what + " threw: " + error);
         } catch (...) {  // out of memory: nothing more to do
         }
+    }
+
+    /// Waits for one handler and runs it, then what is ready, up to kBurst, inside the burst
+    /// hook. 0: the io_context has run out of work (released) or was stopped.
+    std::size_t run_burst() {
+        struct burst {
+            const burst_hook& hook;
+            explicit burst(const burst_hook& h) : hook(h) {
+                if (hook) hook(true);
+            }
+            ~burst() {
+                if (hook) hook(false);
+            }
+            burst(const burst&) = delete;
+            burst& operator=(const burst&) = delete;
+        } scope(on_burst);
+        std::size_t ran = io.run_one();
+        if (ran == 0) return 0;
+        while (ran < kBurst && io.poll_one() != 0) ++ran;
+        return ran;
     }
 
     void start_probe(endpoint primary, milliseconds timeout);
@@ -83,8 +104,9 @@ struct link_io::impl {
 
     const link_settings& settings;
     log_sink log;
-    net::io_context io;
-    io_executor_t ex;  ///< one thread runs io: its handlers never overlap, no strand needed
+    burst_hook on_burst;
+    net::io_context io{1};  ///< concurrency hint 1: only the I/O thread runs it
+    io_executor_t ex;       ///< one thread runs io: its handlers never overlap, no strand needed
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     std::thread thread;
     tls_context_factory tls;
@@ -97,8 +119,8 @@ struct link_io::impl {
     bool probe_cancelled = false;
 };
 
-link_io::link_io(const link_settings& settings, log_sink log)
-    : impl_(std::make_unique<impl>(settings, std::move(log))) {}
+link_io::link_io(const link_settings& settings, log_sink log, burst_hook on_burst)
+    : impl_(std::make_unique<impl>(settings, std::move(log), std::move(on_burst))) {}
 
 link_io::~link_io() = default;
 
@@ -109,7 +131,8 @@ void link_io::start_thread() {
     p.thread = std::thread([&p] {
         for (;;) {
             try {
-                p.io.run();
+                while (p.run_burst() != 0) {
+                }
                 return;
             } catch (const std::exception& e) {  // handlers catch their own; belt and braces
                 p.log_error("the I/O thread", e.what());

@@ -10,6 +10,7 @@
 // stop() (serialised by the owner); everything else, link_timer included, on the I/O thread only.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,9 +24,16 @@ namespace ctigw::pbx_link::detail {
 class link_io {
   public:
     using task = std::function<void()>;
+    /// Called on the I/O thread around each burst of work (begin: true, end: false): the thread
+    /// wakes for one handler and then runs what is ready without waiting, up to kBurst handlers
+    /// (a socket read's decrypted frames, say), before it may wait again. The owner holds the
+    /// delivery thread's wake-ups within a burst. Must not throw.
+    using burst_hook = std::function<void(bool begin)>;
+    /// Handlers one burst runs at most, so that a steady stream still wakes the consumer.
+    static constexpr std::size_t kBurst = 64;
 
-    /// `settings` must outlive this; `log` must not throw.
-    link_io(const link_settings& settings, log_sink log);
+    /// `settings` must outlive this; `log` and `on_burst` must not throw.
+    link_io(const link_settings& settings, log_sink log, burst_hook on_burst = {});
     ~link_io();
     link_io(const link_io&) = delete;
     link_io& operator=(const link_io&) = delete;

@@ -23,7 +23,9 @@ beast_link::beast_link(link_settings settings, link_callbacks& callbacks, log_si
     : settings_(loggable(std::move(settings))),
       callbacks_(callbacks),
       log_(std::move(log)),
-      io_(settings_, [this](int level, const std::string& line) { write_log(level, line); }),
+      io_(
+          settings_, [this](int level, const std::string& line) { write_log(level, line); },
+          [this](bool begin) { begin ? delivery_.hold() : delivery_.release(); }),
       delivery_(
           settings_.max_delivery_queue, [this] { on_delivery_drained(); },
           [this](int level, const std::string& line) { write_log(level, line); },

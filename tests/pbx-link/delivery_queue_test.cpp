@@ -161,6 +161,44 @@ TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheB
                                               "callback", "2002:8:b", "2003:9:c"}));
 }
 
+/// Until the delivery thread waits for work (bounded: a test that cannot get there fails).
+void wait_until_waiting(const delivery_queue& q) {
+    for (int i = 0; i < 5000 && !q.waiting(); ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(q.waiting());
+}
+
+TEST(linkDeliveryQueue, HeldPushesWakeTheThreadOnceAtRelease) {
+    delivery_queue q(1000, {}, {});
+    std::atomic<int> ran{0};
+    q.start();
+    wait_until_waiting(q);
+    const auto before = q.batches();
+    q.hold();
+    for (int i = 0; i < 10; ++i) q.push([&ran] { ++ran; }, false);
+    std::this_thread::sleep_for(20ms);  // a chance to wake too early
+    EXPECT_TRUE(q.waiting());
+    EXPECT_EQ(ran.load(), 0);
+    q.release();
+    for (int i = 0; i < 5000 && ran.load() < 10; ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(ran.load(), 10);
+    EXPECT_EQ(q.batches() - before, 1u);
+
+    // Another thread's push is not held; nor is the holder's beyond kHeldWakes.
+    wait_until_waiting(q);
+    q.hold();
+    q.push([&ran] { ++ran; }, false);
+    std::thread([&] { q.push([&ran] { ++ran; }, false); }).join();
+    for (int i = 0; i < 5000 && ran.load() < 12; ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(ran.load(), 12);
+    wait_until_waiting(q);
+    for (std::size_t i = 0; i <= delivery_queue::kHeldWakes; ++i) q.push([&ran] { ++ran; }, false);
+    const int expected = 13 + static_cast<int>(delivery_queue::kHeldWakes);
+    for (int i = 0; i < 5000 && ran.load() < expected; ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(ran.load(), expected);
+    q.release();
+    q.finish();
+}
+
 TEST(linkDeliveryQueue, TheBatchHooksSurroundEachBatch) {
     std::vector<std::string> seen;  // the delivery thread writes; read after finish()
     delivery_queue q(1000, {}, {}, [&seen](bool begin) { seen.emplace_back(begin ? "[" : "]"); });

@@ -3,9 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <future>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "link_io.hpp"
 #include "session_logic.hpp"
@@ -243,6 +246,43 @@ TEST(linkIo, ATimersTaskRunsOnExpiryOnlyAndIsGuarded) {
     const auto lines = log.get();
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_THAT(lines[0], HasSubstr("non-standard exception"));
+}
+
+TEST(linkIo, ReadyWorkRunsInBoundedBurstsInsideTheBurstHook) {
+    link_settings settings;
+    captured_log log;
+    std::vector<std::string> seen;  // the I/O thread writes; read after join()
+    link_io io(settings, log.sink(), [&seen](bool begin) { seen.emplace_back(begin ? "[" : "]"); });
+    // Queued before the thread starts: all of it is ready at once.
+    constexpr std::size_t tasks = link_io::kBurst + 36;
+    for (std::size_t i = 0; i < tasks; ++i) io.post([&seen] { seen.emplace_back("t"); });
+    io.post([&] { io.release(); });
+    io.start_thread();
+    io.join();
+    std::vector<std::size_t> bursts;  // tasks per burst
+    bool inside = false;
+    for (const auto& s : seen) {
+        if (s == "[") {
+            ASSERT_FALSE(inside);
+            inside = true;
+            bursts.push_back(0);
+        } else if (s == "]") {
+            ASSERT_TRUE(inside);
+            inside = false;
+        } else {
+            ASSERT_TRUE(inside) << "a task ran outside a burst";
+            ++bursts.back();
+        }
+    }
+    EXPECT_FALSE(inside);
+    ASSERT_GE(bursts.size(), 2u);
+    EXPECT_EQ(bursts[0], link_io::kBurst);  // everything ready, up to the bound, in one burst
+    std::size_t total = 0;
+    for (auto n : bursts) {
+        EXPECT_LE(n, link_io::kBurst);
+        total += n;
+    }
+    EXPECT_EQ(total, tasks);
 }
 
 }  // namespace
