@@ -90,19 +90,29 @@ TEST(linkDeliveryQueue, CallbackExceptionsAreContained) {
     EXPECT_THAT(log[0], ::testing::HasSubstr("boom"));
 }
 
+/// Starts `q` and holds its delivery thread inside a first (essential) item until open().
+struct blocked_consumer {
+    std::promise<void> started;
+    std::promise<void> gate;
+    explicit blocked_consumer(delivery_queue& q) {
+        auto gate_f = gate.get_future().share();
+        q.start();
+        q.push(
+            [this, gate_f] {
+                started.set_value();
+                gate_f.wait();
+            },
+            true);
+        started.get_future().wait();
+    }
+    void open() { gate.set_value(); }
+};
+
 TEST(linkDeliveryQueue, TakesTheWholeQueueInOneBatch) {
     delivery_queue q(1000, {}, {});
-    std::promise<void> started, gate, last;
-    auto gate_f = gate.get_future().share();
+    std::promise<void> last;
     std::vector<int> order;  // the delivery thread writes; read after `last`
-    q.start();
-    q.push(
-        [&started, gate_f] {
-            started.set_value();
-            gate_f.wait();
-        },
-        true);
-    started.get_future().wait();  // the consumer is inside the first item
+    blocked_consumer consumer(q);
     const auto before = q.batches();
     for (int i = 0; i < 100; ++i) {
         EXPECT_TRUE(q.push(
@@ -113,7 +123,7 @@ TEST(linkDeliveryQueue, TakesTheWholeQueueInOneBatch) {
             false));
     }
     EXPECT_EQ(q.size(), 100u);
-    gate.set_value();
+    consumer.open();
     last.get_future().wait();
     EXPECT_EQ(q.batches() - before, 1u);  // one wake-up took all 100
     ASSERT_EQ(order.size(), 100u);
@@ -130,16 +140,7 @@ TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheB
                          seen.push_back(device + ":" + std::to_string(e.seq) + ":" +
                                         (d ? d->calling_device : "?"));
                      });
-    std::promise<void> started, gate;
-    auto gate_f = gate.get_future().share();
-    q.start();
-    q.push(
-        [&started, gate_f] {
-            started.set_value();
-            gate_f.wait();
-        },
-        true);
-    started.get_future().wait();  // the consumer is inside the first item
+    blocked_consumer consumer(q);
     auto event = [](std::uint64_t seq, const std::string& caller) {
         protocol::event_message m;
         m.seq = seq;
@@ -153,7 +154,7 @@ TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheB
     EXPECT_TRUE(q.push_event("2002", event(8, "b")));
     // The fourth in the backlog reaches the limit: the reader is told to stop, nothing is lost.
     EXPECT_FALSE(q.push_event("2003", event(9, "c")));
-    gate.set_value();
+    consumer.open();
     for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
         std::this_thread::sleep_for(1ms);
     q.finish();
