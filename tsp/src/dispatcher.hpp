@@ -1,5 +1,6 @@
 // The one road from the TSP to TAPI: LINEEVENT, PHONEEVENT, ASYNC_COMPLETION and the create
-// procs are called from a single dispatcher thread, in the order the TSP queued them. The TSP
+// procs are called one batch at a time — by the dispatcher thread, or by a producer at release()
+// (below) — in the order the TSP queued them. The TSP
 // queues while it holds the provider lock, so TAPI sees events in the order the state changed
 // (per line and overall), and no TAPI callback ever runs under our lock or on a TAPISRV thread
 // that called into us.
