@@ -104,8 +104,9 @@ class beast_link final : public link, public connection_owner {
     void malformed(std::size_t bytes, const std::string& why);
     /// Per frame, on the I/O thread: no lock (unknown_messages_).
     void update_codec_figures();
-    /// Per event, on the I/O thread: no lock (events_, rate_).
-    void count_event();
+    /// Per event, on the I/O thread: no lock (events_, rate_). `received`: when its frame was
+    /// read (the connection's stamp: no clock read of its own per event).
+    void count_event(time_point received);
 
     // ---- lifecycle, endpoints, backoff, fallback (link_lifecycle.cpp) ----
 

@@ -58,9 +58,9 @@ link_figures beast_link::figures() const {
     return f;
 }
 
-void beast_link::count_event() {
+void beast_link::count_event(time_point received) {
     const auto sec =
-        std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::seconds>(received.time_since_epoch()).count();
     events_.fetch_add(1, std::memory_order_relaxed);
     auto& slot = rate_[static_cast<std::size_t>(sec) % rate_.size()];
     if (slot.second.load(std::memory_order_relaxed) != sec) {
@@ -173,7 +173,8 @@ void beast_link::on_message(protocol::event_message& m) {
     }
     // Before its snapshot the device's events are already reflected in it (§8).
     if (!monitors_.ready(*device)) return;
-    count_event();
+    // on_frame() came from the current connection's read, which stamped last_received.
+    count_event(conn_ ? conn_->last_received : clock::now());
     queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
 }
 
