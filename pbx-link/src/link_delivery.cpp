@@ -173,8 +173,8 @@ void beast_link::on_message(protocol::event_message& m) {
     }
     // Before its snapshot the device's events are already reflected in it (§8).
     if (!monitors_.ready(*device)) return;
-    // on_frame() came from the current connection's read, which stamped last_received.
-    count_event(conn_ ? conn_->last_received : clock::now());
+    // on_frame() checked that the frame came from conn_, whose read stamped last_received.
+    count_event(conn_->last_received);
     queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
 }
 
