@@ -135,6 +135,7 @@ void beast_link::report_down(const std::string& reason, bool restarted, bool con
 void beast_link::on_frame(connection_base* c, std::string_view frame, bool text) {
     if (!current(c)) return;
     if (!text) return malformed(frame.size(), "binary frame");
+    delivery_.prefetch_next();  // an event's slot, made writable while the frame decodes
     auto decoded = codec_->decode(frame);
     update_codec_figures();
     if (!decoded.ok()) return malformed(frame.size(), decoded.error().to_string());

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -160,6 +161,58 @@ TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheB
     q.finish();
     EXPECT_EQ(seen, (std::vector<std::string>{"2001:7:a-caller-longer-than-the-short-string-buffer",
                                               "callback", "2002:8:b", "2003:9:c"}));
+}
+
+TEST(linkDeliveryQueue, TheNextSlotHintIsWhereTheNextEventLands) {
+    // The sink sees each event in the batch's storage. An event pushed when the hint was set,
+    // with no growth of the storage after it, is still where its push constructed it: its
+    // distance from the hint read before the push is the event's offset in its entry, the same
+    // for every such push, or the hint points at the wrong slot.
+    std::vector<const void*> landed;  // the delivery thread writes; read after finish()
+    delivery_queue q(
+        1000, {}, {}, {},
+        [&landed](const std::string&, const protocol::event_message& e) { landed.push_back(&e); });
+    EXPECT_EQ(q.next_slot(), nullptr);  // no storage yet
+    q.prefetch_next();                  // a hint without a slot does nothing
+    blocked_consumer consumer(q);
+    std::vector<const void*> hints;
+    auto push_one = [&](std::uint64_t seq) {
+        hints.push_back(q.next_slot());
+        q.prefetch_next();
+        protocol::event_message m;
+        m.seq = seq;
+        m.body = protocol::evt::delivered{};
+        EXPECT_TRUE(q.push_event("2001", std::move(m)));
+    };
+    auto drained = [&q] {
+        for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
+            std::this_thread::sleep_for(1ms);
+        return q.waiting() && q.size() == 0;
+    };
+    for (std::uint64_t i = 1; i <= 12; ++i) push_one(i);
+    // The pushes after the last one that grew the storage (its hint was null) did not move.
+    std::size_t stable = hints.size();
+    while (stable > 0 && hints[stable - 1] != nullptr) --stable;
+    consumer.open();
+    ASSERT_TRUE(drained());
+    // The thread waits: the storage of a batch it ran is the producer's again, and the next
+    // push fills its first slot.
+    ASSERT_NE(q.next_slot(), nullptr);
+    push_one(13);
+    ASSERT_TRUE(drained());
+    q.finish();
+    ASSERT_EQ(landed.size(), hints.size());
+    std::optional<std::ptrdiff_t> offset;
+    std::size_t checked = 0;
+    for (std::size_t i = stable; i < hints.size(); ++i) {
+        ASSERT_NE(hints[i], nullptr);
+        const auto d = static_cast<const char*>(landed[i]) - static_cast<const char*>(hints[i]);
+        if (!offset) offset = d;
+        EXPECT_EQ(d, *offset) << "push " << i + 1;
+        EXPECT_GE(d, 0) << "push " << i + 1;
+        ++checked;
+    }
+    EXPECT_GE(checked, 2u);  // with any growth policy: the push after the last growth, and 13
 }
 
 /// Until the delivery thread waits for work (bounded: a test that cannot get there fails).
