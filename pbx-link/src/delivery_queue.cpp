@@ -38,7 +38,13 @@ bool delivery_queue::add(Args&&... args) {
         std::lock_guard lock(mutex_);
         queue_.emplace_back(std::forward<Args>(args)...);
         note_next_slot();
-        const auto backlog = pending_.fetch_add(1, std::memory_order_acq_rel) + 1;
+        const auto pushed = pushed_.load(std::memory_order_relaxed) + 1;
+        pushed_.store(pushed, std::memory_order_release);
+        auto backlog = static_cast<std::size_t>(pushed - started_seen_);
+        if (backlog >= limit_ || backlog > peak_) {  // an upper bound: look at the real one
+            started_seen_ = started_.load(std::memory_order_acquire);
+            backlog = static_cast<std::size_t>(pushed - started_seen_);
+        }
         if (backlog > peak_) peak_ = backlog;
         if (backlog >= limit_) {
             paused_.store(true, std::memory_order_release);
@@ -129,8 +135,7 @@ bool delivery_queue::take(std::vector<entry>& batch) {
         std::unique_lock lock(mutex_);
         // A pause set by a push that raced with the last batch's per-item checks (which read
         // paused_ without the lock) is seen here at the latest, before the thread can wait.
-        if (paused_.load(std::memory_order_relaxed) &&
-            pending_.load(std::memory_order_acquire) <= limit_ / 2) {
+        if (paused_.load(std::memory_order_relaxed) && size() <= limit_ / 2) {
             paused_.store(false, std::memory_order_relaxed);
             resume = true;
         }
@@ -157,15 +162,14 @@ bool delivery_queue::take(std::vector<entry>& batch) {
     return true;  // a batch, or (after a resume) an empty one: the caller comes back
 }
 
-void delivery_queue::started_one() {
-    const auto left = pending_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left > limit_ / 2 || !paused_.load(std::memory_order_acquire)) return;
+void delivery_queue::started_one(bool run) {
+    // Only this thread writes started_: a store, not a read-modify-write.
+    started_.store(started_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    if (!run || !paused_.load(std::memory_order_acquire) || size() > limit_ / 2) return;
     {
         std::lock_guard lock(mutex_);
         // A push may have raised the backlog again since; then a later item resumes.
-        if (!paused_.load(std::memory_order_relaxed) ||
-            pending_.load(std::memory_order_acquire) > limit_ / 2)
-            return;
+        if (!paused_.load(std::memory_order_relaxed) || size() > limit_ / 2) return;
         paused_.store(false, std::memory_order_relaxed);
     }
     if (!on_resume_) return;
@@ -209,7 +213,7 @@ void delivery_queue::run() {
         for (auto& e : batch) {
             // Checked per item: finish() may begin in the middle of a batch.
             if (finishing_.load(std::memory_order_acquire) && !e.essential) {
-                pending_.fetch_sub(1, std::memory_order_acq_rel);
+                started_one(false);
                 e.fn = nullptr;
                 continue;
             }

@@ -85,7 +85,10 @@ class delivery_queue {
 
     /// The backlog: items queued plus items of the delivery thread's current batch not yet
     /// started (the item running is not counted). This is what the limit applies to.
-    std::size_t size() const noexcept { return pending_.load(std::memory_order_relaxed); }
+    std::size_t size() const noexcept {
+        const auto started = started_.load(std::memory_order_acquire);  // first: never > pushed_
+        return static_cast<std::size_t>(pushed_.load(std::memory_order_acquire) - started);
+    }
     /// The largest backlog seen right after a push.
     std::size_t peak() const;
     /// How many batches the delivery thread has taken (tests: one wake-up takes everything).
@@ -120,8 +123,9 @@ class delivery_queue {
     void run();
     /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
     bool take(std::vector<entry>& batch);
-    /// Counts one item of the batch as started; fires on_resume when the backlog reached half.
-    void started_one();
+    /// Counts one item of the batch as started (or skipped: `run` false); fires on_resume when
+    /// the backlog reached half.
+    void started_one(bool run = true);
     void run_item(entry& e);
     void batch_edge(bool begin);
     /// Under mutex_: records where the next push will construct its entry.
@@ -146,15 +150,23 @@ class delivery_queue {
     // Where the next push will construct its entry (null: the storage must grow first); set
     // under mutex_, read without it by prefetch_next(), which only hints with it.
     std::atomic<const entry*> next_slot_{nullptr};
-    // The backlog: push() adds under mutex_; the delivery thread subtracts per item without it.
-    std::atomic<std::size_t> pending_{0};
-    // Written under mutex_; atomic so that the delivery thread can look per item without the
-    // lock (the common case, "not paused" and "not finishing", needs none).
-    std::atomic<bool> paused_{false};
-    std::atomic<bool> finishing_{false};
-    std::atomic<std::uint64_t> batches_{0};  // delivery thread writes
+    // The backlog is pushed_ - started_. Each side counts on its own cache line: one counter
+    // written by both threads per event made each side wait for the other's line.
+    std::atomic<std::uint64_t> pushed_{0};  // written under mutex_; read by anyone
+    // mutex_: started_ as a push last read it (a lower bound, so pushed_ - started_seen_ bounds
+    // the backlog from above; a push reads started_ only when that bound reaches the limit or
+    // the peak, which keeps both exact).
+    std::uint64_t started_seen_ = 0;
     std::thread thread_;
     std::thread::id thread_id_{};
+    // Written under mutex_, rarely; atomic so that the delivery thread can look per item without
+    // the lock (the common case, "not paused" and "not finishing", needs none). Off the line the
+    // producer writes per push.
+    alignas(64) std::atomic<bool> paused_{false};
+    std::atomic<bool> finishing_{false};
+    // The delivery thread's own line: the items of its batches started (or skipped), batches.
+    alignas(64) std::atomic<std::uint64_t> started_{0};
+    std::atomic<std::uint64_t> batches_{0};
 };
 
 }  // namespace ctigw::pbx_link::detail

@@ -329,6 +329,40 @@ TEST(linkDeliveryQueue, TheTakenBatchCountsTowardsTheBound) {
     EXPECT_EQ(q.peak(), 8u);
 }
 
+TEST(linkDeliveryQueue, TheBacklogAndPeakStayExactWhileTheThreadKeepsUp) {
+    // A push reads the delivery thread's count only when its own bound reaches the peak or the
+    // limit: items started meanwhile must not count towards either.
+    delivery_queue q(16, {}, {});
+    auto drained = [&q] {
+        for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
+            std::this_thread::sleep_for(1ms);
+        return q.waiting() && q.size() == 0;
+    };
+    {
+        blocked_consumer consumer(q);
+        for (int i = 0; i < 10; ++i) EXPECT_TRUE(q.push([] {}, false));
+        EXPECT_EQ(q.size(), 10u);
+        EXPECT_EQ(q.peak(), 10u);
+        consumer.open();
+        ASSERT_TRUE(drained());
+    }
+    // 40 items, one at a time, each run before the next: 40 pushed since the last look, but
+    // never more than one waiting: never "full" (limit 16), and the peak stays 10.
+    for (int i = 0; i < 40; ++i) {
+        EXPECT_TRUE(q.push([] {}, false)) << "push " << i;
+        ASSERT_TRUE(drained());
+    }
+    EXPECT_EQ(q.peak(), 10u);
+    blocked_consumer again(q);
+    for (int i = 0; i < 12; ++i) EXPECT_TRUE(q.push([] {}, false));
+    EXPECT_EQ(q.size(), 12u);
+    EXPECT_EQ(q.peak(), 12u);
+    again.open();
+    ASSERT_TRUE(drained());
+    q.finish();
+    EXPECT_EQ(q.size(), 0u);
+}
+
 TEST(linkDeliveryQueue, FinishDuringABatchSkipsItsNonEssentialItems) {
     std::atomic<int> essential{0}, other{0}, events{0};
     delivery_queue q(100, {}, {}, {},
