@@ -1,5 +1,6 @@
 // The JSON codec: frame limits, the envelope (read in one pass, the body where possible), and
 // dispatch to the decoders of each message kind (json_decode*.cpp) and to json_encode.cpp.
+#include <algorithm>
 #include <cstring>
 
 #include "json_codec_impl.hpp"
@@ -296,8 +297,8 @@ class json_codec final : public codec {
                 ok = text(env.event, max_text);
             else if (key == "monitorRef")
                 ok = text(env.monitor_ref, max_text);
-            else if (key == "timestamp")
-                ok = text(env.timestamp, max_text);
+            else if (key == "timestamp")  // kept in place: its own limit (the schema's)
+                ok = text(env.timestamp, std::min(max_text, timestamp_text::max_size));
             else if (key == "status")
                 ok = text(env.status, max_text);
             else if (key == "detail")

@@ -169,7 +169,7 @@ void put_value(std::string& out, const T& v) {
 /// `"event":…,"timestamp":…,"data":{…}}`: the members after the envelope's seq/monitorRef and
 /// the closing brace (shared with encode_event_tail).
 void put_event_members(std::string& out, const event_body& body,
-                       const std::optional<std::string>& timestamp) {
+                       std::optional<std::string_view> timestamp) {
     put_key(out, "event");
     put_string(out, event_name(body));
     if (timestamp) {
@@ -232,7 +232,9 @@ void put(std::string& out, const event_message& e) {
         put_string(out, *e.monitor_ref);
         out += ',';
     }
-    put_event_members(out, e.body, e.timestamp);
+    put_event_members(
+        out, e.body,
+        e.timestamp ? std::optional<std::string_view>(e.timestamp->view()) : std::nullopt);
 }
 
 /// `{"type":…,"id":…}`: heartbeats and their acknowledgements.
@@ -275,7 +277,7 @@ std::string json_impl::encode_message(const message& m) {
     return out;
 }
 
-std::string encode_event_tail(const event_body& body, const std::optional<std::string>& timestamp) {
+std::string encode_event_tail(const event_body& body, std::optional<std::string_view> timestamp) {
     std::string out;
     out.reserve(256);
     put_event_members(out, body, timestamp);

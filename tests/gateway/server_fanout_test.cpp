@@ -142,8 +142,10 @@ TEST(GatewayFanOut, EventTimestampsAreTheEncodingTimeInMicrosecondsWhenAskedFor)
         const auto stamps = [](gateway_client& c) {
             std::vector<std::optional<std::string>> out;
             for (const auto& m : c.take_events()) {
-                if (const auto* e = std::get_if<event_message>(&m); e && e->monitor_ref)
-                    out.push_back(e->timestamp);
+                if (const auto* e = std::get_if<event_message>(&m); e && e->monitor_ref) {
+                    out.push_back(e->timestamp ? std::optional<std::string>(e->timestamp->str())
+                                               : std::nullopt);
+                }
             }
             return out;
         };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 
 namespace ctigw::protocol {
@@ -296,6 +297,30 @@ TEST_F(codec_test, string_too_long) {
                  decode_errc::string_too_long, "/params/callingDevice");
     expect_error(R"({"type":"heartbeat","id":")" + std::string(65, '1') + R"("})",
                  decode_errc::string_too_long, "/id");
+}
+
+// An event's timestamp is kept in place (timestamp_text): up to the schema's 64 bytes, kept as
+// written and encoded back the same; one byte more is refused like any string over its limit.
+TEST_F(codec_test, event_timestamp_up_to_64_bytes) {
+    const auto frame = [](const std::string& stamp) {
+        return R"({"type":"event","seq":3,"event":"Held","monitorRef":"m-1","timestamp":")" +
+               stamp +
+               R"(","data":{"heldConnection":{"callID":"c","deviceID":"1"},"holdingDevice":"1",)"
+               R"("localConnectionInfo":"hold","cause":"normal"}})";
+    };
+    const std::string longest = "2026-12-07T05:45:12." + std::string(43, '1') + 'Z';
+    ASSERT_EQ(longest.size(), timestamp_text::max_size);
+    auto r = codec_->decode(frame(longest));
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    const auto& e = std::get<event_message>(r.value());
+    ASSERT_TRUE(e.timestamp);
+    EXPECT_EQ(*e.timestamp, longest);
+    auto again = codec_->decode(codec_->encode(e));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(std::get<event_message>(again.value()), e);
+    expect_error(frame(longest + "1"), decode_errc::string_too_long, "/timestamp");
+    EXPECT_THROW(timestamp_text(longest + "1"), std::length_error);
+    EXPECT_EQ(timestamp_text("2026-12-07T05:45:12Z").view(), "2026-12-07T05:45:12Z");
 }
 
 TEST_F(codec_test, list_too_long) {

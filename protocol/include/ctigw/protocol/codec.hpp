@@ -100,7 +100,7 @@ class codec {
 
 /// Fan-out (a switch serving many sessions): everything of an event frame except `seq` and
 /// `monitorRef`, encoded once (`"event":…,"data":{…}}`)...
-std::string encode_event_tail(const event_body& body, const std::optional<std::string>& timestamp);
+std::string encode_event_tail(const event_body& body, std::optional<std::string_view> timestamp);
 /// ...and the frame of that event for one monitor of one session. Decodes to the same
 /// event_message as encode() of it.
 std::string event_frame(std::uint64_t seq, std::string_view monitor_ref, std::string_view tail);

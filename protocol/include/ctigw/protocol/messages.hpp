@@ -11,6 +11,7 @@
 
 #include "ctigw/protocol/events.hpp"
 #include "ctigw/protocol/services.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 #include "ctigw/protocol/types.hpp"
 
 namespace ctigw::protocol {
@@ -71,7 +72,7 @@ struct response {
 struct event_message {
     std::uint64_t seq = 0;
     std::optional<std::string> monitor_ref;
-    std::optional<std::string> timestamp;  ///< RFC 3339, informative only
+    std::optional<timestamp_text> timestamp;  ///< RFC 3339, informative only
     event_body body;
     friend bool operator==(const event_message&, const event_message&) = default;
 };
