@@ -163,6 +163,13 @@ TEST(linkDeliveryQueue, EventsGoToTheSinkInOrderWithCallbacksAndCountTowardsTheB
                                               "callback", "2002:8:b", "2003:9:c"}));
 }
 
+/// Whether the delivery thread came to wait with nothing left (within 5 s).
+bool drained(const delivery_queue& q) {
+    for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
+        std::this_thread::sleep_for(1ms);
+    return q.waiting() && q.size() == 0;
+}
+
 TEST(linkDeliveryQueue, TheNextSlotHintIsWhereTheNextEventLands) {
     // The sink sees each event in the batch's storage. An event pushed when the hint was set,
     // with no growth of the storage after it, is still where its push constructed it: its
@@ -184,22 +191,17 @@ TEST(linkDeliveryQueue, TheNextSlotHintIsWhereTheNextEventLands) {
         m.body = protocol::evt::delivered{};
         EXPECT_TRUE(q.push_event("2001", std::move(m)));
     };
-    auto drained = [&q] {
-        for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
-            std::this_thread::sleep_for(1ms);
-        return q.waiting() && q.size() == 0;
-    };
     for (std::uint64_t i = 1; i <= 12; ++i) push_one(i);
     // The pushes after the last one that grew the storage (its hint was null) did not move.
     std::size_t stable = hints.size();
     while (stable > 0 && hints[stable - 1] != nullptr) --stable;
     consumer.open();
-    ASSERT_TRUE(drained());
+    ASSERT_TRUE(drained(q));
     // The thread waits: the storage of a batch it ran is the producer's again, and the next
     // push fills its first slot.
     ASSERT_NE(q.next_slot(), nullptr);
     push_one(13);
-    ASSERT_TRUE(drained());
+    ASSERT_TRUE(drained(q));
     q.finish();
     ASSERT_EQ(landed.size(), hints.size());
     std::optional<std::ptrdiff_t> offset;
@@ -333,24 +335,19 @@ TEST(linkDeliveryQueue, TheBacklogAndPeakStayExactWhileTheThreadKeepsUp) {
     // A push reads the delivery thread's count only when its own bound reaches the peak or the
     // limit: items started meanwhile must not count towards either.
     delivery_queue q(16, {}, {});
-    auto drained = [&q] {
-        for (int i = 0; i < 5000 && !(q.waiting() && q.size() == 0); ++i)
-            std::this_thread::sleep_for(1ms);
-        return q.waiting() && q.size() == 0;
-    };
     {
         blocked_consumer consumer(q);
         for (int i = 0; i < 10; ++i) EXPECT_TRUE(q.push([] {}, false));
         EXPECT_EQ(q.size(), 10u);
         EXPECT_EQ(q.peak(), 10u);
         consumer.open();
-        ASSERT_TRUE(drained());
+        ASSERT_TRUE(drained(q));
     }
     // 40 items, one at a time, each run before the next: 40 pushed since the last look, but
     // never more than one waiting: never "full" (limit 16), and the peak stays 10.
     for (int i = 0; i < 40; ++i) {
         EXPECT_TRUE(q.push([] {}, false)) << "push " << i;
-        ASSERT_TRUE(drained());
+        ASSERT_TRUE(drained(q));
     }
     EXPECT_EQ(q.peak(), 10u);
     blocked_consumer again(q);
@@ -358,7 +355,7 @@ TEST(linkDeliveryQueue, TheBacklogAndPeakStayExactWhileTheThreadKeepsUp) {
     EXPECT_EQ(q.size(), 12u);
     EXPECT_EQ(q.peak(), 12u);
     again.open();
-    ASSERT_TRUE(drained());
+    ASSERT_TRUE(drained(q));
     q.finish();
     EXPECT_EQ(q.size(), 0u);
 }
