@@ -335,14 +335,16 @@ TEST(linkDeliveryQueue, TheBacklogAndPeakStayExactWhileTheThreadKeepsUp) {
     // A push reads the delivery thread's count only when its own bound reaches the peak or the
     // limit: items started meanwhile must not count towards either.
     delivery_queue q(16, {}, {});
-    {
+    // n items while the thread is held in a batch: all of them the backlog and the peak.
+    auto fill_while_held = [&q](std::size_t n) {
         blocked_consumer consumer(q);
-        for (int i = 0; i < 10; ++i) EXPECT_TRUE(q.push([] {}, false));
-        EXPECT_EQ(q.size(), 10u);
-        EXPECT_EQ(q.peak(), 10u);
+        for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(q.push([] {}, false));
+        EXPECT_EQ(q.size(), n);
+        EXPECT_EQ(q.peak(), n);
         consumer.open();
-        ASSERT_TRUE(drained(q));
-    }
+        EXPECT_TRUE(drained(q));
+    };
+    fill_while_held(10);
     // 40 items, one at a time, each run before the next: 40 pushed since the last look, but
     // never more than one waiting: never "full" (limit 16), and the peak stays 10.
     for (int i = 0; i < 40; ++i) {
@@ -350,12 +352,7 @@ TEST(linkDeliveryQueue, TheBacklogAndPeakStayExactWhileTheThreadKeepsUp) {
         ASSERT_TRUE(drained(q));
     }
     EXPECT_EQ(q.peak(), 10u);
-    blocked_consumer again(q);
-    for (int i = 0; i < 12; ++i) EXPECT_TRUE(q.push([] {}, false));
-    EXPECT_EQ(q.size(), 12u);
-    EXPECT_EQ(q.peak(), 12u);
-    again.open();
-    ASSERT_TRUE(drained(q));
+    fill_while_held(12);
     q.finish();
     EXPECT_EQ(q.size(), 0u);
 }
