@@ -162,10 +162,10 @@ bool delivery_queue::take(std::vector<entry>& batch) {
     return true;  // a batch, or (after a resume) an empty one: the caller comes back
 }
 
-void delivery_queue::started_one(bool run) {
+void delivery_queue::count_started(bool may_resume) {
     // Only this thread writes started_: a store, not a read-modify-write.
     started_.store(started_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-    if (!run || !paused_.load(std::memory_order_acquire) || size() > limit_ / 2) return;
+    if (!may_resume || !paused_.load(std::memory_order_acquire) || size() > limit_ / 2) return;
     {
         std::lock_guard lock(mutex_);
         // A push may have raised the backlog again since; then a later item resumes.
@@ -213,11 +213,11 @@ void delivery_queue::run() {
         for (auto& e : batch) {
             // Checked per item: finish() may begin in the middle of a batch.
             if (finishing_.load(std::memory_order_acquire) && !e.essential) {
-                started_one(false);
+                count_started(false);
                 e.fn = nullptr;
                 continue;
             }
-            started_one();
+            count_started(true);
             run_item(e);
             e.fn = nullptr;  // its captures go now, as when items were taken one at a time
         }

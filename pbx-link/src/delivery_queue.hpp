@@ -72,9 +72,10 @@ class delivery_queue {
     void release();
     /// Asks for the cache lines of the slot the next push will fill, for writing: the storage was
     /// the delivery thread's last batch, so its lines sit in that thread's core, and a push that
-    /// finds them there waits for each one (the store of an event's ~460 bytes was ~7% of the
-    /// TSP's CPU). The producer calls it before decoding the next frame, which hides the wait.
-    /// Only a hint: a stale slot (the delivery thread took the queue since) costs a few lines.
+    /// finds them there waits for each one (the store of an event's entry, ~460 bytes then and
+    /// ~500 since timestamp_text, was ~7% of the TSP's CPU). The producer calls it before decoding
+    /// the next frame, which hides the wait. Only a hint: a stale slot (the delivery thread took
+    /// the queue since) costs a few lines.
     void prefetch_next() const noexcept;
     /// The slot prefetch_next() would ask for (null: none yet, or the storage must grow) (tests).
     const void* next_slot() const noexcept { return next_slot_.load(std::memory_order_relaxed); }
@@ -123,9 +124,9 @@ class delivery_queue {
     void run();
     /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
     bool take(std::vector<entry>& batch);
-    /// Counts one item of the batch as started (or skipped: `run` false); fires on_resume when
-    /// the backlog reached half.
-    void started_one(bool run = true);
+    /// Counts one item of the batch as started; when `may_resume` (false for an item skipped at
+    /// finish), fires on_resume once the backlog reached half.
+    void count_started(bool may_resume);
     void run_item(entry& e);
     void batch_edge(bool begin);
     /// Under mutex_: records where the next push will construct its entry.

@@ -71,7 +71,8 @@ class dispatcher {
     dispatcher& operator=(const dispatcher&) = delete;
 
     /// Queues one TAPI callback. Exceptions from it are swallowed (TAPI must not be able to
-    /// break the queue).
+    /// break the queue). Capture a `const&` shared_ptr as `p = p`: a plain `[p]` makes a const
+    /// member, which each move of the callback through the queue copies (nothing can detect it).
     void push(work w);
     /// This thread's pushes do not wake the dispatcher until release() (or kHeldWakes of them).
     void hold();

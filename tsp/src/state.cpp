@@ -165,7 +165,7 @@ void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg
     // What TAPI knows of the line is captured now; the call's htCall is read at dispatch time
     // (it may be written by a LINE_NEWCALL queued just before). `c = c`, not `c`: a plain
     // capture of a const& is a const member, which every move of the callback copies (two
-    // atomic reference counts per shared_ptr, per move: ~2% of the TSP's CPU at full rate).
+    // atomic reference counts per shared_ptr, per move: 1.50 -> 1.44 us per LINEEVENT, A/B).
     auto fn = [proc = l->event_proc, ht = l->ht, c = c, msg, p1, p2, p3, l = l,
                epoch = l->open_handle] {
         if (l->closed_epoch.load() >= epoch) return;  // closed since: TAPI must not hear of it

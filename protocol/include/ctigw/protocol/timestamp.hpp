@@ -38,9 +38,9 @@ class timestamp_text {
         : timestamp_text(std::string_view(s)) {}
 
     std::string_view view() const noexcept { return {data_, size_}; }
-    operator std::string_view() const noexcept {
+    operator std::string_view() const noexcept {  // NOLINT(google-explicit-constructor)
         return view();
-    }  // NOLINT(google-explicit-constructor)
+    }
     std::string str() const { return std::string(view()); }
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
