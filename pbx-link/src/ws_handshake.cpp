@@ -1,0 +1,85 @@
+#include "ws_handshake.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace ctigw::pbx_link::detail::ws {
+
+namespace {
+
+constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+void random_bytes(unsigned char* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) {
+        throw std::runtime_error("the random number generator failed");
+    }
+}
+
+std::string base64(const unsigned char* in, std::size_t n) {
+    std::string out(4 * ((n + 2) / 3), '\0');
+    const int written =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in, static_cast<int>(n));
+    out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+}  // namespace
+
+std::string new_key() {
+    std::array<unsigned char, 16> raw{};
+    random_bytes(raw.data(), raw.size());
+    return base64(raw.data(), raw.size());
+}
+
+std::string accept_for(std::string_view key) {
+    std::string text(key);
+    text += kGuid;
+    std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
+    unsigned int size = 0;
+    if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha1(), nullptr) != 1) {
+        throw std::runtime_error("SHA-1 failed");
+    }
+    return base64(digest.data(), size);
+}
+
+bool lists_token(std::string_view value, std::string_view token) {
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        auto element = value.substr(0, comma);
+        value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+        while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) {
+            element.remove_prefix(1);
+        }
+        while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) {
+            element.remove_suffix(1);
+        }
+        if (element.size() != token.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < token.size() && same; ++i) {
+            same = lower(element[i]) == lower(token[i]);
+        }
+        if (same) return true;
+    }
+    return false;
+}
+
+std::array<std::uint8_t, 4> mask_source::next() {
+    if (used_ + 4 > pool_.size()) {
+        random_bytes(pool_.data(), pool_.size());
+        used_ = 0;
+    }
+    std::array<std::uint8_t, 4> key{};
+    std::memcpy(key.data(), pool_.data() + used_, 4);
+    used_ += 4;
+    return key;
+}
+
+}  // namespace ctigw::pbx_link::detail::ws
