@@ -207,35 +207,20 @@ class connection final : public connection_base,
         http::async_read(stream_, hbuf_, *parser_, handler(&connection::on_upgrade));
     }
 
-    /// Why the switch's answer does not open a WebSocket (RFC 6455 §4.1); empty when it does.
-    std::string upgrade_refusal(const http::response<http::string_body>& res) const {
-        const std::string step = "WebSocket upgrade: ";
-        if (res.result() != http::status::switching_protocols) {
-            return step + "the switch answered HTTP " + std::to_string(res.result_int()) + " " +
-                   log_safe(std::string_view(res.reason().data(), res.reason().size()), 80);
-        }
-        const auto upgrade = res[http::field::upgrade];
-        if (!ws::lists_token(std::string_view(upgrade.data(), upgrade.size()), "websocket")) {
-            return step + "the switch's answer has no Upgrade: websocket";
-        }
-        const auto conn = res[http::field::connection];
-        if (!ws::lists_token(std::string_view(conn.data(), conn.size()), "upgrade")) {
-            return step + "the switch's answer has no Connection: upgrade";
-        }
-        const auto accept = res[http::field::sec_websocket_accept];
-        if (std::string_view(accept.data(), accept.size()) != ws::accept_for(key_)) {
-            return step + "the switch's Sec-WebSocket-Accept does not match the key sent";
-        }
-        if (res.count(http::field::sec_websocket_extensions) != 0) {
-            return step + "the switch chose an extension that was not offered";
-        }
-        return {};
-    }
-
     void on_upgrade(beast::error_code ec, std::size_t) {
         if (ec) return fail(ec, "WebSocket upgrade");
         const auto& res = parser_->get();
-        if (auto refusal = upgrade_refusal(res); !refusal.empty()) return fail_with(refusal);
+        const auto text = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
+        ws::upgrade_answer answer;
+        answer.status = res.result_int();
+        answer.reason = text(res.reason());
+        answer.upgrade = text(res[http::field::upgrade]);
+        answer.connection = text(res[http::field::connection]);
+        answer.accept = text(res[http::field::sec_websocket_accept]);
+        answer.extensions = res.count(http::field::sec_websocket_extensions) != 0;
+        if (auto refusal = ws::upgrade_refusal(answer, key_); !refusal.empty()) {
+            return fail_with("WebSocket upgrade: " + refusal);
+        }
         // The bytes after the answer are the switch's first frames.
         const auto rest = hbuf_.cdata();
         reserve_read(rest.size());
@@ -250,7 +235,7 @@ class connection final : public connection_base,
             // §2.1: the switch must select ctigw.csta.v1; close 1002 and try again later.
             const std::string why =
                 "the switch did not select the subprotocol " + std::string(subprotocol);
-            report([&] { owner_.on_failed(this, why, false); });
+            tell_failed(why, false);
             closed_by_owner_ = true;
             close(static_cast<std::uint16_t>(1002), "subprotocol");
             return;
@@ -497,9 +482,9 @@ class connection final : public connection_base,
     }
 
     void fail(beast::error_code ec, const std::string& step) {
-        if (closed_ || closed_by_owner_) return;
+        if (closed_) return;
         // Once closing, the owner asked or was told: an error only ends it sooner.
-        if (close_requested_) return abort();
+        if (closed_by_owner_ || close_requested_) return abort();
         std::string reason;
         if (timed_out_) {
             reason = "connect timeout (" + std::to_string(settings_.connect_timeout.count()) +

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "ctigw/protocol/log_safe.hpp"
+
 namespace ctigw::pbx_link::detail::ws {
 
 namespace {
@@ -69,6 +71,25 @@ bool lists_token(std::string_view value, std::string_view token) {
         if (same) return true;
     }
     return false;
+}
+
+std::string upgrade_refusal(const upgrade_answer& answer, std::string_view key) {
+    if (answer.status != 101) {
+        return "the switch answered HTTP " + std::to_string(answer.status) +
+               (answer.reason.empty() ? std::string()
+                                      : " " + protocol::log_safe(answer.reason, 80));
+    }
+    if (!lists_token(answer.upgrade, "websocket")) {
+        return "the switch's answer has no Upgrade: websocket";
+    }
+    if (!lists_token(answer.connection, "upgrade")) {
+        return "the switch's answer has no Connection: upgrade";
+    }
+    if (answer.accept != accept_for(key)) {
+        return "the switch's Sec-WebSocket-Accept does not match the key sent";
+    }
+    if (answer.extensions) return "the switch chose an extension that was not offered";
+    return {};
 }
 
 std::array<std::uint8_t, 4> mask_source::next() {

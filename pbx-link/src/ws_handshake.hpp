@@ -23,6 +23,20 @@ std::string accept_for(std::string_view key);
 /// tabs around each element ignored), as Connection must list "upgrade".
 bool lists_token(std::string_view value, std::string_view token);
 
+/// What RFC 6455 §4.1 has a client check in the switch's answer to its upgrade request.
+struct upgrade_answer {
+    unsigned status = 0;          ///< the HTTP status: 101 opens the WebSocket
+    std::string_view reason;      ///< the status line's text (the switch's: escaped when quoted)
+    std::string_view upgrade;     ///< Upgrade: must list "websocket"
+    std::string_view connection;  ///< Connection: must list "upgrade"
+    std::string_view accept;      ///< Sec-WebSocket-Accept: must be accept_for(the key sent)
+    bool extensions = false;      ///< Sec-WebSocket-Extensions present (none is offered)
+};
+
+/// Why `answer` does not open a WebSocket for the request that sent `key`, in an operator's
+/// words; empty when it does. The subprotocol is checked apart (a refusal there is closed 1002).
+std::string upgrade_refusal(const upgrade_answer& answer, std::string_view key);
+
 /// Masking keys for client frames from OpenSSL's generator (RFC 6455 §5.3: unpredictable), drawn
 /// 64 at a time so that a frame costs no call into OpenSSL.
 class mask_source {

@@ -294,6 +294,38 @@ TEST(wsHandshake, TheAcceptKeyIsTheRfcsAndKeysAreFresh) {
     EXPECT_GT(seen.size(), 190u);
 }
 
+TEST(wsHandshake, TheSwitchsAnswerIsCheckedAsRfc6455Says) {
+    const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+    ws::upgrade_answer good;
+    good.status = 101;
+    good.reason = "Switching Protocols";
+    good.upgrade = "websocket";
+    good.connection = "Upgrade";
+    good.accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+    EXPECT_EQ(ws::upgrade_refusal(good, key), "");
+
+    auto a = good;
+    a.status = 404;
+    a.reason = "Not Found\r\nFAKE LINE";
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch answered HTTP 404 Not Found\\r\\nFAKE LINE");
+    a.reason = "";
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch answered HTTP 404");
+    a = good;
+    a.upgrade = "h2c";
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch's answer has no Upgrade: websocket");
+    a = good;
+    a.connection = "keep-alive";
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch's answer has no Connection: upgrade");
+    a = good;
+    const std::string other = ws::accept_for("another key");
+    a.accept = other;
+    EXPECT_EQ(ws::upgrade_refusal(a, key),
+              "the switch's Sec-WebSocket-Accept does not match the key sent");
+    a = good;
+    a.extensions = true;
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch chose an extension that was not offered");
+}
+
 TEST(wsHandshake, HeaderTokensAreMatchedAsTheRfcSays) {
     EXPECT_TRUE(ws::lists_token("Upgrade", "upgrade"));
     EXPECT_TRUE(ws::lists_token("keep-alive, Upgrade", "upgrade"));
