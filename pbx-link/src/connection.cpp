@@ -365,6 +365,9 @@ class connection final : public connection_base,
     /// Sends our close frame after the frame being written (queued ones are dropped when the
     /// switch closed first); the socket is cut after close_grace whatever happens.
     void begin_close(std::uint16_t code, std::string_view reason) {
+        // The owner, told of a failure, may have cut the connection already: no timer is left
+        // behind then (it would hold the I/O thread's shutdown for close_grace).
+        if (closed_) return;
         close_requested_ = true;
         close_frame_.clear();
         append_frame(close_frame_, ws::opcode::close, ws::close_payload(code, reason));
