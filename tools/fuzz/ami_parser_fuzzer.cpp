@@ -10,17 +10,13 @@
 #include <vector>
 
 #include "asterisk/ami_parser.hpp"
+#include "chunked_input.hpp"
 
 namespace ami = ctigw::gateway::ami;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::uint64_t seed = 0;
-    if (size >= 8) {
-        std::memcpy(&seed, data, 8);
-        data += 8;
-        size -= 8;
-    }
-    const std::string_view stream(reinterpret_cast<const char*>(data), size);
+    ctigw::fuzz::chunked_input input(data, size);
+    const std::string_view stream = input.stream();
     const ami::parser_limits limits{256, 16, 2048};
 
     ami::parser whole(limits);
@@ -30,14 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ami::parser split(limits);
     std::vector<ami::message> got;
     bool split_ok = true;
-    std::string_view rest = stream;
-    while (!rest.empty() && split_ok) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        // Mostly tiny chunks (1-8 bytes: mid-CRLF splits), sometimes large ones.
-        const std::size_t n = (seed >> 60) < 12 ? 1 + ((seed >> 33) % 8) : 1 + ((seed >> 33) % 512);
-        split_ok = split.feed(rest.substr(0, n), got);
-        rest.remove_prefix(std::min(n, rest.size()));
-    }
+    while (!input.done() && split_ok) split_ok = split.feed(input.next(512), got);
     if (whole_ok != split_ok || expected != got || whole.banner() != split.banner() ||
         whole.skipped_lines() != split.skipped_lines() || whole.error() != split.error()) {
         __builtin_trap();

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chunked_input.hpp"
 #include "ws_framing.hpp"
 
 namespace ws = ctigw::pbx_link::detail::ws;
@@ -51,32 +52,18 @@ bool take(ws::reader& r, std::string& pending, std::string_view chunk, std::vect
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::uint64_t seed = 0;
-    if (size >= 8) {
-        std::memcpy(&seed, data, 8);
-        data += 8;
-        size -= 8;
-    }
-    const std::string_view stream(reinterpret_cast<const char*>(data), size);
+    ctigw::fuzz::chunked_input input(data, size);
 
     ws::reader whole(kLimit);
     std::string pending_whole;
     std::vector<seen> expected;
-    take(whole, pending_whole, stream, expected);
+    take(whole, pending_whole, input.stream(), expected);
 
     ws::reader split(kLimit);
     std::string pending;
     std::vector<seen> got;
-    std::string_view rest = stream;
     bool going = true;
-    while (!rest.empty() && going) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        // Mostly tiny chunks (inside a header), sometimes large ones.
-        const std::size_t n =
-            (seed >> 60) < 12 ? 1 + ((seed >> 33) % 8) : 1 + ((seed >> 33) % 2048);
-        going = take(split, pending, rest.substr(0, n), got);
-        rest.remove_prefix(std::min(n, rest.size()));
-    }
+    while (!input.done() && going) going = take(split, pending, input.next(2048), got);
     if (expected != got) __builtin_trap();
     return 0;
 }
