@@ -69,8 +69,7 @@ class connection final : public connection_base,
           deadline_(ex),
           stream_(make_stream(ex, tls_.get())),
           verify_host_(settings.tls.server_name.empty() ? ep_.host : settings.tls.server_name),
-          reader_(settings.limits.max_frame_bytes + std::size_t{64} * 1024),
-          rbuf_(kReadBuffer) {}
+          reader_(settings.limits.max_frame_bytes + std::size_t{64} * 1024) {}
 
     void run() override {
         // One deadline for TCP + TLS + upgrade (connect_timeout).
@@ -100,6 +99,8 @@ class connection final : public connection_base,
 
     void close(std::uint16_t code, std::string reason) override {
         if (closed_ || close_requested_) return;
+        // What is buffered may be read now, and an owner callback may drop the last reference.
+        const auto self = this->shared_from_this();
         if (!established_) return abort();
         begin_close(code, reason);
     }
@@ -119,12 +120,14 @@ class connection final : public connection_base,
     void resume_reading() override {
         if (!paused_) return;
         paused_ = false;
+        // The buffered messages are taken here: an owner callback may drop the last reference.
+        const auto self = this->shared_from_this();
         // We were not reading, so the silence says nothing about the switch.
         last_received = clock::now();
         if (established_ && !reading_ && !closed_) do_read();
     }
 
-    std::size_t queued_writes() const override { return queue_.size(); }
+    std::size_t queued_writes() const override { return queue_.size() + (writing_ ? 1 : 0); }
 
   private:
     static auto make_stream(io_executor_t ex, ssl::context* tls) {
@@ -223,9 +226,7 @@ class connection final : public connection_base,
         }
         // The bytes after the answer are the switch's first frames.
         const auto rest = hbuf_.cdata();
-        reserve_read(rest.size());
-        std::memcpy(rbuf_.data(), rest.data(), rest.size());
-        rend_ = rest.size();
+        rbuf_.append(std::string_view(static_cast<const char*>(rest.data()), rest.size()));
         const bool chose_ours = res[http::field::sec_websocket_protocol] == subprotocol;
         parser_.reset();
         hbuf_ = beast::flat_buffer();
@@ -243,47 +244,30 @@ class connection final : public connection_base,
         deadline_.cancel();
         last_received = last_sent = clock::now();
         if (!report([&] { owner_.on_ws_done(this); })) return;
-        if (!queue_.empty() && !writing_) do_write();
+        do_write();
         do_read();
     }
 
     // ---- reading: every message in what one read brought ----
 
-    /// Makes room in rbuf_ for `bytes` from rbegin_ (the frame in progress) and for a read.
-    void reserve_read(std::size_t bytes) {
-        const std::size_t have = rend_ - rbegin_;
-        if (have == 0) rbegin_ = rend_ = 0;
-        if (rbegin_ > 0 && (rbuf_.size() - rend_ < kMinRead || rbuf_.size() - rbegin_ < bytes)) {
-            std::memmove(rbuf_.data(), rbuf_.data() + rbegin_, have);
-            rbegin_ = 0;
-            rend_ = have;
-        }
-        if (rbuf_.size() - rbegin_ < bytes + kMinRead) {
-            rbuf_.resize(std::max(rbuf_.size() * 2, rbegin_ + bytes + kMinRead));
-        } else if (have == 0 && rbuf_.size() > kShrinkAbove) {
-            // A large message has gone: give its memory back.
-            rbuf_.resize(kReadBuffer);
-            rbuf_.shrink_to_fit();
-        }
-    }
-
     bool reading_allowed() const {
-        return established_ && !closed_ && !read_done_ && (!paused_ || close_requested_);
+        return established_ && !closed_ && !read_done_ && !close_received_ &&
+               (!paused_ || close_requested_);
     }
 
     void do_read() {
         // Not from inside take_buffered() (an owner callback closing): that loop goes on.
         if (reading_ || taking_ || !take_buffered() || !reading_allowed()) return;
-        reserve_read(reader_.wanted());
+        rbuf_.reserve(reader_.wanted());
         reading_ = true;
-        stream_.async_read_some(net::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
+        stream_.async_read_some(net::buffer(rbuf_.space(), rbuf_.space_size()),
                                 handler(&connection::on_read));
     }
 
     void on_read(beast::error_code ec, std::size_t n) {
         reading_ = false;
         if (ec) return fail(ec, "read");
-        rend_ += n;
+        rbuf_.commit(n);
         last_received = clock::now();
         do_read();
     }
@@ -302,11 +286,10 @@ class connection final : public connection_base,
         const std::size_t limit = settings_.limits.max_frame_bytes + std::size_t{64} * 1024;
         while (reading_allowed()) {
             std::size_t used = 0;
-            const ws::item it =
-                reader_.next(std::string_view(rbuf_.data() + rbegin_, rend_ - rbegin_), used);
+            const ws::item it = reader_.next(rbuf_.unread(), used);
             switch (it.what) {
                 case ws::item::kind::need_more:
-                    rbegin_ += used;
+                    rbuf_.consume(used);
                     return true;
                 case ws::item::kind::message:
                     // After a close, what the switch still sends is dropped (RFC 6455 §1.4).
@@ -314,12 +297,12 @@ class connection final : public connection_base,
                         report([&] { owner_.on_frame(this, it.payload, it.text); });
                     break;
                 case ws::item::kind::ping:
-                    if (!close_requested_) queue_frame(ws::opcode::pong, it.payload, true);
+                    if (!close_requested_) queue_pong(it.payload);
                     break;
                 case ws::item::kind::pong:
                     break;
                 case ws::item::kind::close:
-                    rbegin_ += used;
+                    rbuf_.consume(used);
                     on_close_frame(it.code, it.payload);
                     return false;
                 case ws::item::kind::oversized:
@@ -334,14 +317,15 @@ class connection final : public connection_base,
                     on_violation(it.code, it.why);
                     return false;
             }
-            rbegin_ += used;  // after the callbacks: the payloads were views of rbuf_
+            rbuf_.consume(used);  // after the callbacks: the payloads were views of rbuf_
         }
         return false;
     }
 
     // ---- closing ----
 
-    /// The switch's close frame: answered (unless ours went first), then the connection ends.
+    /// The switch's close frame: answered (unless ours went first), then the connection ends
+    /// and the owner is told (as Beast did: the owner cuts the socket when told).
     void on_close_frame(std::uint16_t code, std::string_view reason) {
         close_received_ = true;
         if (close_requested_) {  // the answer to ours
@@ -349,40 +333,41 @@ class connection final : public connection_base,
             return;
         }
         close_code_seen = code;
-        const std::string why = "closed by the switch (code " + std::to_string(code) +
-                                (reason.empty() ? std::string() : " " + log_safe(reason)) + ")";
-        tell_failed(why, true);
+        ending_ = "closed by the switch (code " + std::to_string(code) +
+                  (reason.empty() ? std::string() : " " + log_safe(reason)) + ")";
         begin_close(code, reason);
     }
 
-    /// The switch broke RFC 6455: the owner is told, the close frame says why.
+    /// The switch broke RFC 6455: the close frame says why, then the owner is told.
     void on_violation(std::uint16_t code, const char* why) {
-        const std::string reason = std::string("the switch broke the WebSocket protocol: ") + why;
-        tell_failed(reason, true);
-        if (!close_requested_) begin_close(code, code == 1007 ? "invalid UTF-8" : "protocol error");
+        if (close_requested_) {  // closing already (the owner asked): end sooner
+            if (close_sent_) teardown();
+            return;
+        }
+        ending_ = std::string("the switch broke the WebSocket protocol: ") + why;
+        begin_close(code, code == 1007 ? "invalid UTF-8" : "protocol error");
     }
 
     /// Sends our close frame after the frame being written (queued ones are dropped when the
-    /// switch closed first); the socket is cut after close_grace whatever happens.
+    /// switch closed first); the connection ends after close_grace whatever happens.
     void begin_close(std::uint16_t code, std::string_view reason) {
-        // The owner, told of a failure, may have cut the connection already: no timer is left
-        // behind then (it would hold the I/O thread's shutdown for close_grace).
         if (closed_) return;
         close_requested_ = true;
         close_frame_.clear();
         append_frame(close_frame_, ws::opcode::close, ws::close_payload(code, reason));
-        if (close_received_) queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        pong_.reset();
+        if (close_received_) queue_.clear();
         deadline_.expires_after(close_grace);
         deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-            if (!ec) self->guarded([&] { self->abort(); });
+            if (!ec) self->guarded([&] { self->end_closing(); });
         });
-        if (!writing_) do_write();
+        do_write();
         if (!close_received_) do_read();  // the switch's answer
     }
 
     void on_close_sent(beast::error_code ec, std::size_t) {
         writing_ = false;
-        if (ec) return abort();
+        if (ec) return end_closing();
         close_sent_ = true;
         last_sent = clock::now();
         // Without a readable stream (a violation, an oversized message not taken) nothing of
@@ -390,13 +375,21 @@ class connection final : public connection_base,
         if (close_received_ || read_done_) teardown();
     }
 
-    /// The TLS close_notify (or the TCP half-close), then the socket goes.
+    /// The TLS close_notify (or the TCP half-close), then the connection ends.
     void teardown() {
         using beast::websocket::async_teardown;
         async_teardown(beast::role_type::client, stream_,
                        [self = this->shared_from_this()](beast::error_code) {
-                           self->guarded([&] { self->abort(); });
+                           self->guarded([&] { self->end_closing(); });
                        });
+    }
+
+    /// The end of a close: the socket goes, and the owner hears why when the switch closed or
+    /// broke the protocol (not when it asked for the close itself).
+    void end_closing() {
+        const bool was_open = !closed_;
+        abort();
+        if (was_open && !ending_.empty()) tell_failed(ending_, true);
     }
 
     // ---- writing ----
@@ -409,31 +402,50 @@ class connection final : public connection_base,
         std::string wire;
         wire.reserve(payload.size() + 14);
         append_frame(wire, op, payload);
-        if (urgent && !queue_.empty()) {
-            queue_.insert(queue_.begin() + (writing_ ? 1 : 0), std::move(wire));
+        // The frame being written is not in the queue (inflight_): the front is next.
+        if (urgent) {
+            queue_.push_front(std::move(wire));
         } else {
             queue_.push_back(std::move(wire));
         }
-        if (!writing_ && established_) do_write();
+        if (established_) do_write();
     }
 
+    /// One pong pending at most, for the latest ping (RFC 6455 §5.5.3): a switch that pings
+    /// without reading cannot grow the queue.
+    void queue_pong(std::string_view payload) {
+        if (!pong_) pong_.emplace();
+        pong_->clear();
+        append_frame(*pong_, ws::opcode::pong, payload);
+        do_write();
+    }
+
+    /// Starts the next write, if none is in flight: a pong, the queue, then the close frame.
     void do_write() {
-        if (closed_ || close_sent_) return;
-        writing_ = true;
-        if (queue_.empty()) {  // only the close frame is left
+        if (closed_ || close_sent_ || writing_ || !established_) return;
+        if (pong_) {
+            inflight_ = std::move(*pong_);
+            pong_.reset();
+        } else if (!queue_.empty()) {
+            inflight_ = std::move(queue_.front());
+            queue_.pop_front();
+        } else if (close_requested_) {
+            writing_ = true;
             net::async_write(stream_, net::buffer(close_frame_),
                              handler(&connection::on_close_sent));
             return;
+        } else {
+            return;
         }
-        net::async_write(stream_, net::buffer(queue_.front()), handler(&connection::on_write));
+        writing_ = true;
+        net::async_write(stream_, net::buffer(inflight_), handler(&connection::on_write));
     }
 
     void on_write(beast::error_code ec, std::size_t) {
         writing_ = false;
         if (ec) return fail(ec, "write");
         last_sent = clock::now();
-        queue_.pop_front();
-        if (!queue_.empty() || close_requested_) do_write();
+        do_write();
     }
 
     /// The completion handler calling `member`: nothing it throws reaches Asio (the connection
@@ -486,32 +498,16 @@ class connection final : public connection_base,
 
     void fail(beast::error_code ec, const std::string& step) {
         if (closed_) return;
-        // Once closing, the owner asked or was told: an error only ends it sooner.
-        if (closed_by_owner_ || close_requested_) return abort();
-        std::string reason;
+        // Once closing, the owner asked, or hears why when the close ends: an error ends it now.
+        if (closed_by_owner_ || close_requested_) return end_closing();
         if (timed_out_) {
-            reason = "connect timeout (" + std::to_string(settings_.connect_timeout.count()) +
-                     " ms) during " + step;
-        } else if (!tls_refusal_.empty()) {
-            reason = tls_refusal_;
-        } else if (certificate_requested_ && settings_.tls.client_certificate.empty() &&
-                   (is_tls_category(ec) || ec == net::error::eof ||
-                    ec == net::error::connection_reset)) {
-            // TLS 1.2 says only "handshake failure"; TLS 1.3 alerts "certificate required".
-            const auto what = is_tls_category(ec) ? describe_tls_error(ec) : ec.message();
-            reason =
-                "client certificate required by the switch (clientCertificate/clientKey not "
-                "configured; " +
-                what + " during " + step + ")";
-        } else if (is_tls_category(ec) && ec != ssl::error::stream_truncated) {
-            reason = describe_tls_error(ec) + " during " + step;
-        } else if (ec == net::error::eof || ec == ssl::error::stream_truncated ||
-                   ec == net::error::connection_reset) {
-            reason = "connection reset by the switch during " + step;
-        } else {
-            reason = step + ": " + ec.message();
+            return fail_with("connect timeout (" +
+                             std::to_string(settings_.connect_timeout.count()) + " ms) during " +
+                             step);
         }
-        fail_with(reason);
+        if (!tls_refusal_.empty()) return fail_with(tls_refusal_);
+        fail_with(describe_connection_error(ec, step, certificate_requested_,
+                                            !settings_.tls.client_certificate.empty()));
     }
 
     void fail_with(const std::string& reason) {
@@ -548,15 +544,16 @@ class connection final : public connection_base,
     http::request<http::empty_body> request_;
     std::optional<http::response_parser<http::string_body>> parser_;
     beast::flat_buffer hbuf_;
-    // Reading: rbuf_[rbegin_, rend_) is received and not yet taken.
+    // Reading: what was received and not yet taken.
     ws::reader reader_;
-    std::vector<char> rbuf_;
-    std::size_t rbegin_ = 0;
-    std::size_t rend_ = 0;
+    ws::read_buffer rbuf_{kReadBuffer, kMinRead, kShrinkAbove};
     // Writing: whole client frames, one write at a time; the close frame goes after them.
     ws::mask_source masks_;
     std::deque<std::string> queue_;
+    std::string inflight_;             // the frame being written
+    std::optional<std::string> pong_;  // the answer to the latest ping, not yet written
     std::string close_frame_;
+    std::string ending_;  // why the connection ends, told to the owner once the close is done
     std::string tls_refusal_;
     bool certificate_requested_ = false;  // set by OpenSSL during the handshake (tls_context)
     bool writing_ = false;

@@ -310,6 +310,26 @@ bool is_tls_category(const boost::beast::error_code& ec) {
            ec.category() == ssl::error::get_stream_category();
 }
 
+std::string describe_connection_error(const boost::beast::error_code& ec, const std::string& step,
+                                      bool certificate_requested, bool have_client_certificate) {
+    namespace error = boost::asio::error;
+    if (certificate_requested && !have_client_certificate &&
+        (is_tls_category(ec) || ec == error::eof || ec == error::connection_reset)) {
+        // TLS 1.2 says only "handshake failure"; TLS 1.3 alerts "certificate required".
+        const auto what = is_tls_category(ec) ? describe_tls_error(ec) : ec.message();
+        return "client certificate required by the switch (clientCertificate/clientKey not "
+               "configured; " +
+               what + " during " + step + ")";
+    }
+    if (is_tls_category(ec) && ec != ssl::error::stream_truncated) {
+        return describe_tls_error(ec) + " during " + step;
+    }
+    if (ec == error::eof || ec == ssl::error::stream_truncated || ec == error::connection_reset) {
+        return "connection reset by the switch during " + step;
+    }
+    return step + ": " + ec.message();
+}
+
 }  // namespace ctigw::pbx_link::detail
 
 namespace ctigw::pbx_link {

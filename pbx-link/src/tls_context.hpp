@@ -91,4 +91,10 @@ std::string describe_tls_error(const boost::beast::error_code& ec);
 
 bool is_tls_category(const boost::beast::error_code& ec);
 
+/// Why a connection failed at `step` ("TLS handshake", "read"...), as an operator can act on
+/// it: a client certificate the switch asked for and we do not have (`certificate_requested`
+/// by the switch, none configured), TLS alerts, resets; otherwise the step and the error.
+std::string describe_connection_error(const boost::beast::error_code& ec, const std::string& step,
+                                      bool certificate_requested, bool have_client_certificate);
+
 }  // namespace ctigw::pbx_link::detail

@@ -247,4 +247,30 @@ item reader::data_frame(opcode op, bool fin, std::string_view payload, bool& don
     return it;
 }
 
+read_buffer::read_buffer(std::size_t initial, std::size_t min_read, std::size_t shrink_above)
+    : initial_(initial), min_read_(min_read), shrink_above_(shrink_above), data_(initial) {}
+
+void read_buffer::reserve(std::size_t frame) {
+    const std::size_t have = end_ - begin_;
+    if (have == 0) begin_ = end_ = 0;
+    const std::size_t need = std::max(frame, have) + min_read_;
+    if (begin_ > 0 && (data_.size() - begin_ < need || data_.size() - end_ < min_read_)) {
+        std::memmove(data_.data(), data_.data() + begin_, have);
+        begin_ = 0;
+        end_ = have;
+    }
+    if (data_.size() - begin_ < need) {
+        data_.resize(begin_ + need);  // begin_ is 0 here
+    } else if (have == 0 && data_.size() > shrink_above_) {
+        data_.resize(std::max(initial_, need));
+        data_.shrink_to_fit();
+    }
+}
+
+void read_buffer::append(std::string_view bytes) {
+    reserve(end_ - begin_ + bytes.size());
+    std::memcpy(data_.data() + end_, bytes.data(), bytes.size());
+    end_ += bytes.size();
+}
+
 }  // namespace ctigw::pbx_link::detail::ws

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ctigw::pbx_link::detail::ws {
 
@@ -92,6 +93,37 @@ class reader {
     std::uint64_t skip_left_ = 0;  // payload bytes of the current frame still to drop
     bool failed_ = false;
     item failure_;
+};
+
+/// The bytes read and not yet taken (unread()), with room for the next read (space()). It holds
+/// at most the frame in progress and one read: the frame in progress moves to the start before
+/// the buffer grows, so a switch cannot make it grow past the largest frame allowed plus
+/// `min_read`; the memory of a large message goes back once it is taken.
+class read_buffer {
+  public:
+    read_buffer(std::size_t initial, std::size_t min_read, std::size_t shrink_above);
+
+    std::string_view unread() const noexcept { return {data_.data() + begin_, end_ - begin_}; }
+    /// Drops `n` bytes from the front of unread(); views of the rest stay valid.
+    void consume(std::size_t n) noexcept { begin_ += n; }
+    /// Makes room for a frame of `frame` bytes starting at unread() and a read of at least
+    /// min_read after what is unread. May move unread(): views of it end here.
+    void reserve(std::size_t frame);
+    char* space() noexcept { return data_.data() + end_; }
+    std::size_t space_size() const noexcept { return data_.size() - end_; }
+    /// `n` bytes were read into space().
+    void commit(std::size_t n) noexcept { end_ += n; }
+    /// Appends `bytes` (what came with the upgrade's answer).
+    void append(std::string_view bytes);
+    std::size_t capacity() const noexcept { return data_.size(); }
+
+  private:
+    std::size_t initial_;
+    std::size_t min_read_;
+    std::size_t shrink_above_;
+    std::vector<char> data_;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
 };
 
 }  // namespace ctigw::pbx_link::detail::ws

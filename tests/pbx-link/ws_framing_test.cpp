@@ -2,6 +2,7 @@
 // every frame a hostile switch can send, and the frames the link sends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -224,6 +225,66 @@ TEST(wsReader, AnOversizedMessageIsToldOnceFromItsHeaderAndItsBytesSkipped) {
     ASSERT_EQ(h.items.size(), 1u);
     EXPECT_EQ(h.items[0].what, kind::message);
     EXPECT_EQ(h.payloads[0].size(), 1000u);
+}
+
+// The connection's loop (connection.cpp: reserve, read into space(), take every item, consume)
+// over a stream of frames of every size up to the limit, read in pieces of any size: every
+// message comes out, and the buffer never holds more than the largest frame and one read —
+// with the frame in progress moved to the front rather than the buffer doubled (which a switch
+// could repeat until memory ran out).
+TEST(wsReadBuffer, TheConnectionsLoopTakesEveryMessageInBoundedMemory) {
+    constexpr std::size_t limit = 32 * 1024;
+    constexpr std::size_t initial = 64 * 1024, min_read = 16 * 1024, shrink = 256 * 1024;
+    std::uint64_t seed = 42;
+    const auto rnd = [&](std::size_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>((seed >> 33) % n);
+    };
+    std::string stream;
+    std::vector<std::size_t> sizes;
+    while (stream.size() < 8 * 1024 * 1024) {
+        // Mostly small frames, some near the limit: partial frames at every offset.
+        const std::size_t n = rnd(4) == 0 ? limit - rnd(2000) : rnd(300);
+        sizes.push_back(n);
+        stream += text(std::string(n, static_cast<char>('a' + sizes.size() % 26)));
+    }
+    ws::reader r(limit);
+    ws::read_buffer buf(initial, min_read, shrink);
+    std::size_t at = 0, taken = 0, largest = 0;
+    while (at < stream.size()) {
+        buf.reserve(r.wanted());
+        largest = std::max(largest, buf.capacity());
+        ASSERT_GE(buf.space_size(), min_read);
+        const std::size_t n = std::min({buf.space_size(), stream.size() - at, 1 + rnd(40000)});
+        std::memcpy(buf.space(), stream.data() + at, n);
+        buf.commit(n);
+        at += n;
+        for (;;) {
+            std::size_t used = 0;
+            const auto it = r.next(buf.unread(), used);
+            if (it.what == kind::need_more) {
+                buf.consume(used);
+                break;
+            }
+            ASSERT_EQ(it.what, kind::message);
+            ASSERT_EQ(it.payload.size(), sizes[taken]);
+            ++taken;
+            buf.consume(used);
+        }
+    }
+    EXPECT_EQ(taken, sizes.size());
+    EXPECT_LE(largest, std::max(initial, limit + 10 + min_read));
+}
+
+TEST(wsReadBuffer, ALargeMessagesMemoryGoesBackOnceTaken) {
+    ws::read_buffer buf(64 * 1024, 16 * 1024, 256 * 1024);
+    buf.reserve(1024 * 1024);
+    EXPECT_GE(buf.capacity(), 1024u * 1024u);
+    buf.append("leftover");
+    EXPECT_EQ(buf.unread(), "leftover");
+    buf.consume(8);
+    buf.reserve(2);
+    EXPECT_EQ(buf.capacity(), 64u * 1024u);
 }
 
 TEST(wsClientFrames, AreMaskedFinalFramesInTheShortestLengthForm) {
