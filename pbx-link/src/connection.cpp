@@ -98,7 +98,12 @@ class connection final : public connection_base,
     }
 
     void close(std::uint16_t code, std::string reason) override {
-        if (closed_ || close_requested_) return;
+        if (closed_) return;
+        // The owner asked: it hears nothing more, not even a failure found before (a close of
+        // the switch's still under way).
+        closed_by_owner_ = true;
+        ending_.clear();
+        if (close_requested_) return;
         // What is buffered may be read now, and an owner callback may drop the last reference.
         const auto self = this->shared_from_this();
         if (!established_) return abort();
@@ -328,7 +333,9 @@ class connection final : public connection_base,
     /// and the owner is told (as Beast did: the owner cuts the socket when told).
     void on_close_frame(std::uint16_t code, std::string_view reason) {
         close_received_ = true;
-        if (close_requested_) {  // the answer to ours
+        if (close_requested_) {  // the answer to ours: nothing more goes out
+            queue_.clear();
+            pong_.reset();
             if (close_sent_) teardown();
             return;
         }
@@ -367,6 +374,7 @@ class connection final : public connection_base,
 
     void on_close_sent(beast::error_code ec, std::size_t) {
         writing_ = false;
+        if (closed_) return;
         if (ec) return end_closing();
         close_sent_ = true;
         last_sent = clock::now();
@@ -377,6 +385,7 @@ class connection final : public connection_base,
 
     /// The TLS close_notify (or the TCP half-close), then the connection ends.
     void teardown() {
+        if (closed_) return;
         using beast::websocket::async_teardown;
         async_teardown(beast::role_type::client, stream_,
                        [self = this->shared_from_this()](beast::error_code) {
@@ -423,7 +432,11 @@ class connection final : public connection_base,
     /// Starts the next write, if none is in flight: a pong, the queue, then the close frame.
     void do_write() {
         if (closed_ || close_sent_ || writing_ || !established_) return;
-        if (pong_) {
+        // A pong goes first, but not twice in a row while frames wait: pings sent faster than
+        // we write cannot starve the heartbeat's answers.
+        const bool pong_now = pong_ && (queue_.empty() || !wrote_pong_);
+        wrote_pong_ = pong_now;
+        if (pong_now) {
             inflight_ = std::move(*pong_);
             pong_.reset();
         } else if (!queue_.empty()) {
@@ -511,7 +524,8 @@ class connection final : public connection_base,
     }
 
     void fail_with(const std::string& reason) {
-        if (closed_ || closed_by_owner_) return;
+        if (closed_) return;
+        if (closed_by_owner_) return abort();  // it asked: nothing to tell
         const bool was_established = established_;
         abort();
         tell_failed(reason, was_established);
@@ -552,6 +566,7 @@ class connection final : public connection_base,
     std::deque<std::string> queue_;
     std::string inflight_;             // the frame being written
     std::optional<std::string> pong_;  // the answer to the latest ping, not yet written
+    bool wrote_pong_ = false;          // the last write was a pong
     std::string close_frame_;
     std::string ending_;  // why the connection ends, told to the owner once the close is done
     std::string tls_refusal_;
