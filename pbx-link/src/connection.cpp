@@ -2,8 +2,9 @@
 // write queue. Asio and Beast carry the bytes (TCP, TLS, the HTTP upgrade, the TLS close); the
 // WebSocket framing is ours (ws_framing.hpp): one read takes every message the socket had, where
 // Beast's stream reads one message per asynchronous read (its per-read machinery, a copy of each
-// payload and a UTF-8 pass were ~15% of the TSP's CPU at full rate). With link_io.cpp and
-// tls_context.cpp the only files of the link that include Beast/Asio/OpenSSL.
+// payload and a UTF-8 pass were ~15% of the TSP's CPU at full rate). With link_io.cpp,
+// tls_context.cpp and ws_handshake.cpp (OpenSSL's hash, Beast's header helpers) the only files
+// of the link that include Beast/Asio/OpenSSL.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -43,11 +44,11 @@ using protocol::subprotocol;
 
 constexpr milliseconds close_grace{1000};        // graceful close before the socket is cut
 constexpr std::size_t write_queue_slack = 1024;  // heartbeat acks etc. beyond the request limit
-constexpr std::size_t kReadBuffer =
-    std::size_t{64} * 1024;  // a read takes up to this much (4 TLS records)
-constexpr std::size_t kMinRead = std::size_t{16} * 1024;  // room kept for a read: one TLS record
-constexpr std::size_t kShrinkAbove =
-    std::size_t{256} * 1024;  // a buffer grown for a large message shrinks
+// The read buffer: a read takes up to 64 KiB (4 TLS records); room for one record is kept for
+// each read; a buffer grown past 256 KiB for a large message shrinks once it is taken.
+constexpr std::size_t kReadBuffer = std::size_t{64} * 1024;
+constexpr std::size_t kMinRead = std::size_t{16} * 1024;
+constexpr std::size_t kShrinkAbove = std::size_t{256} * 1024;
 
 template <bool Tls>
 class connection final : public connection_base,
@@ -210,8 +211,8 @@ class connection final : public connection_base,
         if (ec) return fail(ec, "WebSocket upgrade");
         parser_.emplace();
         parser_->header_limit(std::uint32_t{16} * 1024);
-        parser_->body_limit(std::uint64_t{16} *
-                            1024);  // a refusal's page: only its status is reported
+        // A refusal's page is not read into the reason (only its status is): 16 KiB is plenty.
+        parser_->body_limit(std::uint64_t{16} * 1024);
         http::async_read(stream_, hbuf_, *parser_, handler(&connection::on_upgrade));
     }
 

@@ -88,7 +88,6 @@ bool sendable_close_code(std::uint16_t code) noexcept {
 }
 
 item reader::fail(std::uint16_t code, const char* why) {
-    failed_ = true;
     failure_ = item{};
     failure_.what = item::kind::violation;
     failure_.code = code;
@@ -98,7 +97,7 @@ item reader::fail(std::uint16_t code, const char* why) {
 
 item reader::next(std::string_view data, std::size_t& consumed) {
     consumed = 0;
-    if (failed_) return failure_;
+    if (failure_.what == item::kind::violation) return failure_;
     if (fragments_out_) {  // the caller is done with the last message put together here
         fragments_out_ = false;
         if (fragments_.capacity() > std::size_t{64} * 1024) {

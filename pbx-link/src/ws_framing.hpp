@@ -91,8 +91,7 @@ class reader {
     bool fragments_out_ = false;   // fragments_ holds the message last returned
     bool skipping_ = false;        // the message in progress is oversized: its frames are dropped
     std::uint64_t skip_left_ = 0;  // payload bytes of the current frame still to drop
-    bool failed_ = false;
-    item failure_;
+    item failure_;                 // a violation once one was found: the reader is done
 };
 
 /// The bytes read and not yet taken (unread()), with room for the next read (space()). It holds

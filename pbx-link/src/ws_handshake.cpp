@@ -1,5 +1,8 @@
 #include "ws_handshake.hpp"
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -12,6 +15,13 @@
 namespace ctigw::pbx_link::detail::ws {
 
 namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+beast::string_view text(std::string_view s) {
+    return {s.data(), s.size()};
+}
 
 constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -27,10 +37,6 @@ std::string base64(const unsigned char* in, std::size_t n) {
         EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in, static_cast<int>(n));
     out.resize(static_cast<std::size_t>(written));
     return out;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 }  // namespace
@@ -52,37 +58,17 @@ std::string accept_for(std::string_view key) {
     return base64(digest.data(), size);
 }
 
-bool lists_token(std::string_view value, std::string_view token) {
-    while (!value.empty()) {
-        const auto comma = value.find(',');
-        auto element = value.substr(0, comma);
-        value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
-        while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) {
-            element.remove_prefix(1);
-        }
-        while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) {
-            element.remove_suffix(1);
-        }
-        if (element.size() != token.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < token.size() && same; ++i) {
-            same = lower(element[i]) == lower(token[i]);
-        }
-        if (same) return true;
-    }
-    return false;
-}
-
 std::string upgrade_refusal(const upgrade_answer& answer, std::string_view key) {
     if (answer.status != 101) {
         return "the switch answered HTTP " + std::to_string(answer.status) +
                (answer.reason.empty() ? std::string()
                                       : " " + protocol::log_safe(answer.reason, 80));
     }
-    if (!lists_token(answer.upgrade, "websocket")) {
+    // §4.1: Upgrade is "websocket" (any case); Connection lists the token "upgrade".
+    if (!beast::iequals(text(answer.upgrade), "websocket")) {
         return "the switch's answer has no Upgrade: websocket";
     }
-    if (!lists_token(answer.connection, "upgrade")) {
+    if (!http::token_list(text(answer.connection)).exists("upgrade")) {
         return "the switch's answer has no Connection: upgrade";
     }
     if (answer.accept != accept_for(key)) {

@@ -1,6 +1,6 @@
-// The pieces of the WebSocket opening handshake (RFC 6455 §4.1) and of client masking that need
-// randomness or hashing, on OpenSSL, without Beast: connection.cpp writes the upgrade request and
-// checks the switch's answer with them.
+// The pieces of the WebSocket opening handshake (RFC 6455 §4.1) and of client masking: the key
+// and the accept on OpenSSL, the answer's checks with Beast's header helpers. The header needs
+// neither: connection.cpp writes the upgrade request and checks the switch's answer with them.
 //
 // Thread safety: the functions from any thread; a mask_source belongs to one connection.
 #pragma once
@@ -19,16 +19,12 @@ std::string new_key();
 /// The Sec-WebSocket-Accept a server must answer `key` with: base64(SHA-1(key + the RFC's GUID)).
 std::string accept_for(std::string_view key);
 
-/// Whether the comma-separated header value `value` lists `token` (case-insensitive; spaces and
-/// tabs around each element ignored), as Connection must list "upgrade".
-bool lists_token(std::string_view value, std::string_view token);
-
 /// What RFC 6455 §4.1 has a client check in the switch's answer to its upgrade request.
 struct upgrade_answer {
     unsigned status = 0;          ///< the HTTP status: 101 opens the WebSocket
     std::string_view reason;      ///< the status line's text (the switch's: escaped when quoted)
-    std::string_view upgrade;     ///< Upgrade: must list "websocket"
-    std::string_view connection;  ///< Connection: must list "upgrade"
+    std::string_view upgrade;     ///< Upgrade: must be "websocket" (any case)
+    std::string_view connection;  ///< Connection: must list the token "upgrade"
     std::string_view accept;      ///< Sec-WebSocket-Accept: must be accept_for(the key sent)
     bool extensions = false;      ///< Sec-WebSocket-Extensions present (none is offered)
 };

@@ -399,12 +399,25 @@ TEST(wsHandshake, TheSwitchsAnswerIsCheckedAsRfc6455Says) {
 }
 
 TEST(wsHandshake, HeaderTokensAreMatchedAsTheRfcSays) {
-    EXPECT_TRUE(ws::lists_token("Upgrade", "upgrade"));
-    EXPECT_TRUE(ws::lists_token("keep-alive, Upgrade", "upgrade"));
-    EXPECT_TRUE(ws::lists_token(" \tUPGRADE\t ,x", "upgrade"));
-    EXPECT_FALSE(ws::lists_token("upgraded", "upgrade"));
-    EXPECT_FALSE(ws::lists_token("", "upgrade"));
-    EXPECT_FALSE(ws::lists_token("keep-alive", "upgrade"));
+    // Connection lists "upgrade" among its tokens, in any case; Upgrade is "websocket".
+    ws::upgrade_answer a;
+    a.status = 101;
+    a.upgrade = "WebSocket";
+    const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+    a.accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+    const auto connection_ok = [&](std::string_view connection) {
+        a.connection = connection;
+        return ws::upgrade_refusal(a, key).empty();
+    };
+    EXPECT_TRUE(connection_ok("Upgrade"));
+    EXPECT_TRUE(connection_ok("keep-alive, Upgrade"));
+    EXPECT_TRUE(connection_ok(" \tUPGRADE\t ,x"));
+    EXPECT_FALSE(connection_ok("upgraded"));
+    EXPECT_FALSE(connection_ok(""));
+    EXPECT_FALSE(connection_ok("keep-alive"));
+    a.connection = "Upgrade";
+    a.upgrade = "websocket, h2c";
+    EXPECT_EQ(ws::upgrade_refusal(a, key), "the switch's answer has no Upgrade: websocket");
 }
 
 }  // namespace
