@@ -141,6 +141,9 @@ class beast_link final : public link, public connection_owner {
     //      systemStatus in link_session.cpp, heartbeats in link_heartbeat.cpp) ----
     void on_message(protocol::response& r);
     void on_message(protocol::event_message& m);
+    /// Checks an event's seq, monitor and readiness (and counts it): the device to deliver it
+    /// for, or null to drop it. Pushes nothing unless it returns null.
+    const std::string* accept_event(const protocol::event_message& m);
     void on_message(protocol::system_status_message& m);
     void on_message(protocol::heartbeat& h);
     void on_message(protocol::heartbeat_ack& a);

@@ -24,6 +24,8 @@ class connection_owner {
     virtual void on_tcp_connected(connection_base* c, bool tls) = 0;
     virtual void on_tls_done(connection_base* c) = 0;
     virtual void on_ws_done(connection_base* c) = 0;
+    /// A whole message; protocol::frame_padding allocated bytes follow `frame` (the rest of the
+    /// read buffer), so that it is decoded where it is (codec::decode_padded).
     virtual void on_frame(connection_base* c, std::string_view frame, bool text) = 0;
     /// A message passed the read limit; reading has stopped, the owner closes (1009).
     virtual void on_oversized(connection_base* c, std::size_t limit) = 0;

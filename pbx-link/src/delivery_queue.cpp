@@ -32,14 +32,18 @@ void delivery_queue::start() {
 
 template <class... Args>
 bool delivery_queue::add(Args&&... args) {
+    if (staging()) {
+        drop_spare();
+        staged_.emplace_back(std::forward<Args>(args)...);
+        return staged_added();
+    }
     bool wake = false;
     bool accepted = true;
     {
         std::lock_guard lock(mutex_);
         queue_.emplace_back(std::forward<Args>(args)...);
         note_next_slot();
-        const auto pushed = pushed_.load(std::memory_order_relaxed) + 1;
-        pushed_.store(pushed, std::memory_order_release);
+        const auto pushed = pushed_.fetch_add(1, std::memory_order_acq_rel) + 1;
         auto backlog = static_cast<std::size_t>(pushed - started_seen_);
         if (backlog >= limit_ || backlog > peak_) {  // an upper bound: look at the real one
             started_seen_ = started_.load(std::memory_order_acquire);
@@ -52,19 +56,76 @@ bool delivery_queue::add(Args&&... args) {
         }
         // Only a waiting consumer needs a wake-up; a running one takes this item with the rest
         // of the queue when its batch is done. Cleared here so that the next pushes before it
-        // wakes do not notify again. The holder's pushes wait for its release().
+        // wakes do not notify again.
         if (waiting_) {
-            if (holder_ == std::this_thread::get_id() && held_ < kHeldWakes) {
-                ++held_;
-            } else {
-                waiting_ = false;
-                held_ = 0;
-                wake = true;
-            }
+            waiting_ = false;
+            wake = true;
         }
     }
     if (wake) cv_.notify_one();
     return accepted;
+}
+
+bool delivery_queue::staged_added() {
+    // The backlog rules of a push, on the holder's own lower bound of started_ and its peak.
+    const auto pushed = pushed_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    auto backlog = static_cast<std::size_t>(pushed - stage_started_seen_);
+    if (backlog >= limit_ || backlog > stage_peak_) {
+        stage_started_seen_ = started_.load(std::memory_order_acquire);
+        backlog = static_cast<std::size_t>(pushed - stage_started_seen_);
+    }
+    if (backlog > stage_peak_) stage_peak_ = backlog;
+    bool accepted = true;
+    if (backlog >= limit_) {
+        paused_.store(true, std::memory_order_release);
+        accepted = false;
+    }
+    if (staged_.size() >= kHeldWakes) flush_staged();
+    return accepted;
+}
+
+void delivery_queue::drop_spare() noexcept {
+    if (!spare_) return;
+    staged_.pop_back();
+    spare_ = false;
+}
+
+protocol::message& delivery_queue::event_slot() {
+    if (!spare_) {
+        staged_.emplace_back(std::in_place_type<protocol::event_message>);
+        spare_ = true;
+    }
+    return staged_.back().msg;
+}
+
+bool delivery_queue::stage_event(const std::string& device) {
+    auto& e = staged_.back();
+    e.device = device;
+    spare_ = false;
+    return staged_added();
+}
+
+void delivery_queue::flush_staged() {
+    drop_spare();
+    if (staged_.empty()) return;
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.empty()) {
+            queue_.swap(staged_);  // staged_ gets the queue's (empty) storage
+        } else {
+            queue_.insert(queue_.end(), std::make_move_iterator(staged_.begin()),
+                          std::make_move_iterator(staged_.end()));
+            staged_.clear();
+        }
+        note_next_slot();
+        if (stage_peak_ > peak_) peak_ = stage_peak_;
+        if (waiting_) {
+            waiting_ = false;
+            wake = true;
+        }
+    }
+    if (wake) cv_.notify_one();
 }
 
 bool delivery_queue::push(item fn, bool essential) {
@@ -81,7 +142,13 @@ bool delivery_queue::push_event(std::string device, protocol::event_message&& ev
 __attribute__((target("prfchw")))
 #endif
 void delivery_queue::prefetch_next() const noexcept {
-    const auto* slot = next_slot_.load(std::memory_order_relaxed);
+    const entry* slot = nullptr;
+    if (staging()) {
+        // The slot after the spare one (the next frame's).
+        if (staged_.size() < staged_.capacity()) slot = staged_.data() + staged_.size();
+    } else {
+        slot = next_slot_.load(std::memory_order_relaxed);
+    }
     if (slot == nullptr) return;
     constexpr std::uintptr_t line = 64;
     const auto end = reinterpret_cast<std::uintptr_t>(slot + 1);
@@ -90,24 +157,13 @@ void delivery_queue::prefetch_next() const noexcept {
 }
 
 void delivery_queue::hold() {
-    std::lock_guard lock(mutex_);
-    holder_ = std::this_thread::get_id();
+    stager_.store(std::this_thread::get_id(), std::memory_order_relaxed);
 }
 
 void delivery_queue::release() {
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        if (holder_ != std::this_thread::get_id()) return;  // taken over by another hold()
-        holder_ = {};
-        // held_ > 0 only while the thread waits with those pushes queued (it zeroes it on waking).
-        if (held_ > 0 && waiting_) {
-            waiting_ = false;
-            held_ = 0;
-            wake = true;
-        }
-    }
-    if (wake) cv_.notify_one();
+    if (!staging()) return;  // taken over by another hold()
+    flush_staged();
+    stager_.store(std::thread::id{}, std::memory_order_relaxed);
 }
 
 void delivery_queue::finish() {
@@ -145,7 +201,6 @@ bool delivery_queue::take(std::vector<entry>& batch) {
                 cv_.wait(lock);
             }
             waiting_ = false;
-            held_ = 0;                         // the held pushes are in this batch
             if (queue_.empty()) return false;  // finishing and drained
             batch.swap(queue_);                // queue_ gets the old batch's (empty) storage
             note_next_slot();
@@ -185,7 +240,7 @@ void delivery_queue::run_item(entry& e) {
         if (e.fn) {
             e.fn();
         } else if (on_event_) {
-            on_event_(e.device, e.event);
+            on_event_(e.device, std::get<protocol::event_message>(e.msg));
         }
     } catch (const std::exception& ex) {
         if (log_) log_(log_level::error, std::string("link: a callback threw: ") + ex.what());

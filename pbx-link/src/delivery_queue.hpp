@@ -12,15 +12,19 @@
 //
 // The delivery thread takes the whole queue per wake-up (one lock for a batch, not one per item)
 // and runs the batch without the lock; push() wakes it only when it is waiting. The producer (the
-// link's I/O thread) holds the wake-ups while it runs a burst of ready work (hold()/release():
-// its pushes in between wake the thread once, at release(), or at the kHeldWakes-th), so that a
-// socket read's frames reach the delivery thread as one batch rather than one wake-up each. The
-// backlog counts the items of the batch not yet started, so the bound and the resume point are the
-// same as if the items were taken one at a time.
+// link's I/O thread) holds the queue while it runs a burst of ready work (hold()/release()): its
+// pushes in between go to its own staging vector, without the lock, and reach the queue together
+// — at release(), or at the kHeldWakes-th — with one lock and at most one wake-up, so that a
+// socket read's frames reach the delivery thread as one batch. While it holds, the producer may
+// also decode an event straight into a staged slot (event_slot(), stage_event()): no move of the
+// event between the decoder and the callback. The backlog counts staged items and the items of
+// the batch not yet started, so the bound and the resume point are the same as if the items were
+// taken one at a time.
 //
 // Thread safety: push(), push_event(), size(), peak(), batches() and finishing() from any thread;
-// hold() and release() in pairs from one producer thread (a second hold() takes the hold over);
-// start()/finish() from the owner (finish() not from the delivery thread).
+// hold() and release() in pairs from one producer thread (the link's I/O thread; no other thread
+// holds meanwhile), and event_slot()/stage_event() from it between them; start()/finish() from
+// the owner (finish() not from the delivery thread).
 #pragma once
 
 #include <atomic>
@@ -65,11 +69,21 @@ class delivery_queue {
     /// Queues a switch event for the event sink, in order with push()'s items; not essential.
     /// Returns as push() does.
     bool push_event(std::string device, protocol::event_message&& event);
-    /// This thread's pushes do not wake the delivery thread until release() (or kHeldWakes of
-    /// them); pushes from other threads wake it as before.
+    /// This thread's pushes are staged until release() (or kHeldWakes of them); pushes from
+    /// other threads are queued and wake the delivery thread as before.
     void hold();
-    /// Ends hold(): wakes the delivery thread for what this thread queued meanwhile.
+    /// Ends hold(): queues what this thread staged meanwhile and wakes the delivery thread.
     void release();
+    /// True on the thread that holds (between hold() and release()).
+    bool staging() const noexcept {
+        return stager_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+    }
+    /// While holding: a staged slot holding an empty event to decode into, kept until
+    /// stage_event() queues it; unused, it is the next call's (or dropped at the next push).
+    protocol::message& event_slot();
+    /// While holding: queues the event_slot() (it holds an event_message) for `device`.
+    /// Returns as push() does.
+    bool stage_event(const std::string& device);
     /// Asks for the cache lines of the slot the next push will fill, for writing: the storage was
     /// the delivery thread's last batch, so its lines sit in that thread's core, and a push that
     /// finds them there waits for each one (the store of an event's entry, ~460 bytes then and
@@ -79,7 +93,7 @@ class delivery_queue {
     void prefetch_next() const noexcept;
     /// The slot prefetch_next() would ask for (null: none yet, or the storage must grow) (tests).
     const void* next_slot() const noexcept { return next_slot_.load(std::memory_order_relaxed); }
-    /// Held pushes that may put off a wake-up before one happens anyway.
+    /// Staged pushes that are queued (and wake the delivery thread) before release().
     static constexpr std::size_t kHeldWakes = 128;
     /// Runs the essential items still queued, then joins the thread. Not from the delivery thread.
     void finish();
@@ -107,11 +121,12 @@ class delivery_queue {
     struct entry {
         entry(item f, bool e) : fn(std::move(f)), essential(e) {}
         entry(std::string d, protocol::event_message&& ev)
-            : device(std::move(d)), event(std::move(ev)) {}
+            : device(std::move(d)), msg(std::move(ev)) {}
+        explicit entry(std::in_place_type_t<protocol::event_message> t) : msg(t) {}
 
         item fn;  // a callback; empty for an event
         std::string device;
-        protocol::event_message event;  // when fn is empty
+        protocol::message msg;  // an event_message when fn is empty
         bool essential = false;
     };
     /// Entries a batch's storage keeps between batches (beyond, it is freed: an entry is ~450
@@ -121,6 +136,12 @@ class delivery_queue {
     /// Appends an entry made of `args` in place, under the lock; the backlog rules of push().
     template <class... Args>
     bool add(Args&&... args);
+    /// The holder's part of a push: the backlog rules, and the staged items queued at
+    /// kHeldWakes.
+    bool staged_added();
+    /// Queues the staged items (one lock) and wakes the delivery thread if it waits.
+    void flush_staged();
+    void drop_spare() noexcept;
     void run();
     /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
     bool take(std::vector<entry>& batch);
@@ -146,14 +167,19 @@ class delivery_queue {
     std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch
     std::size_t peak_ = 0;      // mutex_
     bool waiting_ = false;      // mutex_: the delivery thread waits on cv_ (push() notifies)
-    std::thread::id holder_{};  // mutex_: the thread whose pushes do not wake (hold())
-    std::size_t held_ = 0;      // mutex_: wake-ups put off since the delivery thread last waited
+    // The holder's (hold()): its staged items, perhaps with an unused event_slot() last
+    // (spare_), its lower bound of started_ and its peak (merged into peak_ at each flush).
+    std::atomic<std::thread::id> stager_{};
+    std::vector<entry> staged_;
+    bool spare_ = false;
+    std::uint64_t stage_started_seen_ = 0;
+    std::size_t stage_peak_ = 0;
     // Where the next push will construct its entry (null: the storage must grow first); set
     // under mutex_, read without it by prefetch_next(), which only hints with it.
     std::atomic<const entry*> next_slot_{nullptr};
     // The backlog is pushed_ - started_. Each side counts on its own cache line: one counter
     // written by both threads per event made each side wait for the other's line.
-    std::atomic<std::uint64_t> pushed_{0};  // written under mutex_; read by anyone
+    std::atomic<std::uint64_t> pushed_{0};  // added to by pushes (staged too); read by anyone
     // mutex_: started_ as a push last read it (a lower bound, so pushed_ - started_seen_ bounds
     // the backlog from above; a push reads started_ only when that bound reaches the limit or
     // the peak, which keeps both exact).

@@ -135,8 +135,26 @@ void beast_link::report_down(const std::string& reason, bool restarted, bool con
 void beast_link::on_frame(connection_base* c, std::string_view frame, bool text) {
     if (!current(c)) return;
     if (!text) return malformed(frame.size(), "binary frame");
+    // connection_owner::on_frame: the frame is padded, so it is decoded where it is.
+    if (delivery_.staging()) {  // inside a burst of the I/O thread (always, but in tests)
+        // An event is decoded into its delivery slot and stays there.
+        protocol::message& slot = delivery_.event_slot();
+        delivery_.prefetch_next();  // the next frame's slot, made writable while this decodes
+        auto error = codec_->decode_padded_into(frame, slot);
+        update_codec_figures();
+        if (error) return malformed(frame.size(), error->to_string());
+        if (auto* event = std::get_if<protocol::event_message>(&slot)) {
+            if (const std::string* device = accept_event(*event))
+                queued(delivery_.stage_event(*device));
+            return;
+        }
+        // Anything else leaves the slot (its handling may push, which reuses the slot).
+        protocol::message m = std::move(slot);
+        std::visit([&](auto& x) { on_message(x); }, m);
+        return;
+    }
     delivery_.prefetch_next();  // an event's slot, made writable while the frame decodes
-    auto decoded = codec_->decode(frame);
+    auto decoded = codec_->decode_padded(frame);
     update_codec_figures();
     if (!decoded.ok()) return malformed(frame.size(), decoded.error().to_string());
     std::visit([&](auto& m) { on_message(m); }, decoded.value());
@@ -163,20 +181,25 @@ void beast_link::malformed(std::size_t bytes, const std::string& why) {
     }
 }
 
-void beast_link::on_message(protocol::event_message& m) {
-    if (!check_seq(m.seq)) return;
+const std::string* beast_link::accept_event(const protocol::event_message& m) {
+    if (!check_seq(m.seq)) return nullptr;
     if (std::holds_alternative<protocol::evt::unknown_event>(m.body))
-        return;  // counted by the codec
+        return nullptr;  // counted by the codec
     const std::string* device = m.monitor_ref ? monitors_.device_of(*m.monitor_ref) : nullptr;
     if (!device) {
         write_log(log_level::debug, "pbx-link: event for an unknown monitor dropped");
-        return;
+        return nullptr;
     }
     // Before its snapshot the device's events are already reflected in it (§8).
-    if (!monitors_.ready(*device)) return;
+    if (!monitors_.ready(*device)) return nullptr;
     // on_frame() checked that the frame came from conn_, whose read stamped last_received.
     count_event(conn_->last_received);
-    queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
+    return device;
+}
+
+void beast_link::on_message(protocol::event_message& m) {
+    if (const std::string* device = accept_event(m))
+        queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
 }
 
 void beast_link::on_message(protocol::request&) {

@@ -240,6 +240,7 @@ item reader::data_frame(opcode op, bool fin, std::string_view payload, bool& don
     done = true;
     if (message_text_ && !protocol::valid_utf8(fragments_)) return fail(1007, kNotUtf8);
     fragments_out_ = true;
+    fragments_.reserve(fragments_.size() + payload_padding);  // decoded in place (payload_padding)
     it.what = item::kind::message;
     it.text = message_text_;
     it.payload = fragments_;
@@ -247,21 +248,25 @@ item reader::data_frame(opcode op, bool fin, std::string_view payload, bool& don
 }
 
 read_buffer::read_buffer(std::size_t initial, std::size_t min_read, std::size_t shrink_above)
-    : initial_(initial), min_read_(min_read), shrink_above_(shrink_above), data_(initial) {}
+    : initial_(initial),
+      min_read_(min_read),
+      shrink_above_(shrink_above),
+      data_(initial + payload_padding) {}
 
 void read_buffer::reserve(std::size_t frame) {
     const std::size_t have = end_ - begin_;
     if (have == 0) begin_ = end_ = 0;
     const std::size_t need = std::max(frame, have) + min_read_;
-    if (begin_ > 0 && (data_.size() - begin_ < need || data_.size() - end_ < min_read_)) {
+    const std::size_t size = capacity();
+    if (begin_ > 0 && (size - begin_ < need || size - end_ < min_read_)) {
         std::memmove(data_.data(), data_.data() + begin_, have);
         begin_ = 0;
         end_ = have;
     }
-    if (data_.size() - begin_ < need) {
-        data_.resize(begin_ + need);  // begin_ is 0 here
-    } else if (have == 0 && data_.size() > shrink_above_) {
-        data_.resize(std::max(initial_, need));
+    if (size - begin_ < need) {
+        data_.resize(begin_ + need + payload_padding);  // begin_ is 0 here
+    } else if (have == 0 && size > shrink_above_) {
+        data_.resize(std::max(initial_, need) + payload_padding);
         data_.shrink_to_fit();
     }
 }

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ctigw/protocol/codec.hpp"
+
 namespace ctigw::pbx_link::detail::ws {
 
 enum class opcode : std::uint8_t {
@@ -30,6 +32,10 @@ enum class opcode : std::uint8_t {
     ping = 0x9,
     pong = 0xA,
 };
+
+/// Bytes allocated after every message payload reader::next() returns (in a read_buffer's bytes
+/// or its own), so that the codec decodes it where it is (protocol::codec::decode_padded).
+inline constexpr std::size_t payload_padding = protocol::frame_padding;
 
 /// A close frame carries at most 125 bytes: a 2-byte code and a reason of up to 123.
 inline constexpr std::size_t max_close_reason = 123;
@@ -58,7 +64,9 @@ struct item {
     };
     kind what = kind::need_more;
     bool text = false;
-    std::string_view payload;  ///< into the bytes passed to next(), or the reader's buffer
+    /// Into the bytes passed to next(), or the reader's buffer; a message's is followed by
+    /// payload_padding allocated bytes when those bytes are a read_buffer's unread().
+    std::string_view payload;
     std::uint16_t code = 0;
     std::size_t length = 0;
     const char* why = "";
@@ -97,7 +105,8 @@ class reader {
 /// The bytes read and not yet taken (unread()), with room for the next read (space()). It holds
 /// at most the frame in progress and one read: the frame in progress moves to the start before
 /// the buffer grows, so a switch cannot make it grow past the largest frame allowed plus
-/// `min_read`; the memory of a large message goes back once it is taken.
+/// `min_read`; the memory of a large message goes back once it is taken. payload_padding bytes
+/// past the room for reads are allocated and never read into.
 class read_buffer {
   public:
     read_buffer(std::size_t initial, std::size_t min_read, std::size_t shrink_above);
@@ -109,12 +118,20 @@ class read_buffer {
     /// min_read after what is unread. May move unread(): views of it end here.
     void reserve(std::size_t frame);
     char* space() noexcept { return data_.data() + end_; }
-    std::size_t space_size() const noexcept { return data_.size() - end_; }
+    std::size_t space_size() const noexcept { return capacity() - end_; }
     /// `n` bytes were read into space().
     void commit(std::size_t n) noexcept { end_ += n; }
     /// Appends `bytes` (what came with the upgrade's answer).
     void append(std::string_view bytes);
-    std::size_t capacity() const noexcept { return data_.size(); }
+    /// Whether `view` lies in the bytes read with payload_padding allocated bytes after it.
+    bool padded(std::string_view view) const noexcept {
+        const char* base = data_.data();
+        return view.data() >= base && view.data() + view.size() <= base + end_ &&
+               static_cast<std::size_t>(base + data_.size() - (view.data() + view.size())) >=
+                   payload_padding;
+    }
+    /// The bytes for reads (payload_padding more are allocated).
+    std::size_t capacity() const noexcept { return data_.size() - payload_padding; }
 
   private:
     std::size_t initial_;

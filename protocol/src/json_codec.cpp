@@ -1,6 +1,7 @@
 // The JSON codec: frame limits, the envelope (read in one pass, the body where possible), and
 // dispatch to the decoders of each message kind (json_decode*.cpp) and to json_encode.cpp.
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "json_codec_impl.hpp"
@@ -23,23 +24,49 @@ class json_codec final : public codec {
     const codec_limits& limits() const noexcept override { return limits_; }
 
     decode_result decode(std::string_view frame) noexcept override {
-        ++stats_.frames;
-        // Results are returned as prvalues down to here and `r` is the only object returned:
-        // the message is then moved once instead of once per layer (visible in the profile).
-        decode_result r = [&]() -> decode_result {
-            try {
-                return decode_frame(frame);
-            } catch (const std::exception& e) {  // only bad_alloc can get here
-                return decode_error{decode_errc::malformed_json, "", e.what(), {}, {}};
-            }
-        }();
-        if (!r.ok()) ++stats_.errors;
-        return r;
+        return as_result(frame, false);
+    }
+    decode_result decode_padded(std::string_view frame) noexcept override {
+        return as_result(frame, true);
+    }
+    std::optional<decode_error> decode_padded_into(std::string_view frame,
+                                                   message& out) noexcept override {
+        // An empty event to decode into, as decode() starts from (absent members stay empty).
+        if (auto* e = std::get_if<event_message>(&out)) {
+            *e = event_message{};
+        } else {
+            out.emplace<event_message>();
+        }
+        return decode_any(frame, true, out);
     }
 
     std::string encode(const message& m) const override { return json_impl::encode_message(m); }
 
   private:
+    static_assert(frame_padding >= simdjson::SIMDJSON_PADDING);
+    /// Nothing (the message is in the caller's `msg`) or why the frame was refused.
+    using outcome = std::optional<decode_error>;
+
+    decode_result as_result(std::string_view frame, bool padded) noexcept {
+        message msg{std::in_place_type<event_message>};
+        if (auto e = decode_any(frame, padded, msg)) return std::move(*e);
+        return msg;
+    }
+
+    /// Decodes into `msg`, which holds an empty event_message.
+    outcome decode_any(std::string_view frame, bool padded, message& msg) noexcept {
+        ++stats_.frames;
+        outcome r = [&]() -> outcome {
+            try {
+                return decode_frame(frame, padded, msg);
+            } catch (const std::exception& e) {  // only bad_alloc can get here
+                return decode_error{decode_errc::malformed_json, "", e.what(), {}, {}};
+            }
+        }();
+        if (r) ++stats_.errors;
+        return r;
+    }
+
     // Envelope members read in the first pass (views into the document; copied where kept).
     struct envelope {
         std::optional<std::string_view> type, id, service, event, monitor_ref, timestamp, status,
@@ -53,23 +80,7 @@ class json_codec final : public codec {
         std::size_t body_index = 0;
     };
 
-    decode_result decode_frame(std::string_view frame) {
-        // First try with an event's body decoded in the envelope pass. If that body was decoded
-        // and the frame then fails anywhere, decode it again the two-pass way (counters restored)
-        // so that the error reported — the first one in envelope-then-body order — and the
-        // counters stay exactly those of the two-pass decoder. Failures only pay for this.
-        const decode_stats saved = stats_;
-        bool body_inline = false;
-        decode_result r = decode_one_pass(frame, body_inline);
-        if (!r.ok() && body_inline) {
-            stats_ = saved;
-            r = decode_document(frame.size(), frame.size() + simdjson::SIMDJSON_PADDING, false,
-                                body_inline);
-        }
-        return r;
-    }
-
-    decode_result decode_one_pass(std::string_view frame, bool& body_inline) {
+    outcome decode_frame(std::string_view frame, bool padded, message& msg) {
         if (frame.size() > limits_.max_frame_bytes) {
             return decode_error{decode_errc::frame_too_large,
                                 "",
@@ -79,20 +90,37 @@ class json_codec final : public codec {
                                 {},
                                 {}};
         }
-        // simdjson reads a little past the end: copy into a padded buffer we own.
-        const std::size_t capacity = frame.size() + simdjson::SIMDJSON_PADDING;
-        if (buffer_.size() < capacity) buffer_.resize(capacity);
-        std::memcpy(buffer_.data(), frame.data(), frame.size());
-        std::memset(buffer_.data() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
-        return decode_document(frame.size(), capacity, true, body_inline);
+        // simdjson reads a little past the end ("it does not matter what those bytes are",
+        // simdjson's iterate()): a frame without that room is copied into a buffer we own.
+        const char* json = frame.data();
+        if (!padded) {
+            const std::size_t capacity = frame.size() + simdjson::SIMDJSON_PADDING;
+            if (buffer_.size() < capacity) buffer_.resize(capacity);
+            std::memcpy(buffer_.data(), frame.data(), frame.size());
+            std::memset(buffer_.data() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+            json = buffer_.data();
+        }
+        // First try with an event's body decoded in the envelope pass. If that body was decoded
+        // and the frame then fails anywhere, decode it again the two-pass way (counters restored)
+        // so that the error reported — the first one in envelope-then-body order — and the
+        // counters stay exactly those of the two-pass decoder. Failures only pay for this.
+        const decode_stats saved = stats_;
+        bool body_inline = false;
+        outcome r = decode_document(json, frame.size(), true, body_inline, msg);
+        if (r && body_inline) {
+            stats_ = saved;
+            msg.emplace<event_message>();
+            r = decode_document(json, frame.size(), false, body_inline, msg);
+        }
+        return r;
     }
 
-    decode_result decode_document(std::size_t size, std::size_t capacity, bool one_pass,
-                                  bool& body_inline) {
+    outcome decode_document(const char* json, std::size_t size, bool one_pass, bool& body_inline,
+                            message& msg) {
         path_.clear();
         ctx c{limits_, stats_, path_, {}};
         od::document doc;
-        if (auto ec = parser_.iterate(buffer_.data(), size, capacity).get(doc)) {
+        if (auto ec = parser_.iterate(json, size, size + simdjson::SIMDJSON_PADDING).get(doc)) {
             return decode_error{
                 decode_errc::malformed_json, "", simdjson::error_message(ec), {}, {}};
         }
@@ -105,7 +133,7 @@ class json_codec final : public codec {
             // On-demand only peeks at the first character: validate fully on this rare path so
             // that "nonsense" is reported as malformed rather than as a non-object.
             simdjson::dom::parser validator;
-            if (auto ec = validator.parse(buffer_.data(), size, false).error()) {
+            if (auto ec = validator.parse(json, size, false).error()) {
                 return decode_error{
                     decode_errc::malformed_json, "", simdjson::error_message(ec), {}, {}};
             }
@@ -119,8 +147,7 @@ class json_codec final : public codec {
         od::object root;
         if (auto ec = doc.get_object().get(root)) return as_error(c, ec);
 
-        // An event is decoded in place in the message that is returned (one move, not two).
-        message msg{std::in_place_type<event_message>};
+        // An event is decoded in place in the caller's message (which holds an empty one).
         auto& event = std::get<event_message>(msg);
         envelope env;
         if (one_pass) env.inline_body = &event.body;
@@ -141,15 +168,19 @@ class json_codec final : public codec {
         return dispatch(root, env, msg, c);
     }
 
-    decode_result dispatch(od::object& root, const envelope& env, message& msg, ctx& c) {
+    outcome dispatch(od::object& root, const envelope& env, message& msg, ctx& c) {
         const std::string_view type = *env.type;
-        if (type == "request") return decode_request(root, env, c);
-        if (type == "response") return decode_response(root, env, c);
+        if (type == "request") return decode_request(root, env, msg, c);
+        if (type == "response") return decode_response(root, env, msg, c);
         if (type == "event") return decode_event(root, env, msg, c);
         if (type == "heartbeat" || type == "heartbeatAck") {
             if (!require(env.id, "id", c)) return take_error(c, env);
-            if (type == "heartbeat") return message{heartbeat{std::string(*env.id)}};
-            return message{heartbeat_ack{std::string(*env.id)}};
+            if (type == "heartbeat") {
+                msg = heartbeat{std::string(*env.id)};
+            } else {
+                msg = heartbeat_ack{std::string(*env.id)};
+            }
+            return std::nullopt;
         }
         if (type == "systemStatus") {
             if (!require(env.seq, "seq", c) || !require(env.status, "status", c))
@@ -163,14 +194,15 @@ class json_codec final : public codec {
             }
             system_status_message m{*env.seq, *st, {}};
             if (env.detail) m.detail = std::string(*env.detail);
-            return message{std::move(m)};
+            msg = std::move(m);
+            return std::nullopt;
         }
         c.path.push("type");
         c.fail(decode_errc::unknown_type, "unknown message type \"" + std::string(type) + '"');
         return take_error(c, env);
     }
 
-    decode_result decode_request(od::object& root, const envelope& env, ctx& c) {
+    outcome decode_request(od::object& root, const envelope& env, message& msg, ctx& c) {
         if (!require(env.id, "id", c) || !require(env.service, "service", c))
             return take_error(c, env);
         auto index = service_index_of(*env.service);
@@ -183,10 +215,11 @@ class json_codec final : public codec {
         request r{std::string(*env.id), {}};
         if (!decode_body(root, "params", service_params_decoders[*index], r.params, c))
             return take_error(c, env);
-        return message{std::move(r)};
+        msg = std::move(r);
+        return std::nullopt;
     }
 
-    decode_result decode_response(od::object& root, const envelope& env, ctx& c) {
+    outcome decode_response(od::object& root, const envelope& env, message& msg, ctx& c) {
         if (!require(env.id, "id", c) || !require(env.service, "service", c))
             return take_error(c, env);
         auto index = service_index_of(*env.service);
@@ -208,11 +241,12 @@ class json_codec final : public codec {
                 return take_error(c, env);
             r.outcome = std::move(result);
         }
-        return message{std::move(r)};
+        msg = std::move(r);
+        return std::nullopt;
     }
 
     /// `msg` holds an event_message (its body perhaps decoded already by the envelope pass).
-    decode_result decode_event(od::object& root, const envelope& env, message& msg, ctx& c) {
+    outcome decode_event(od::object& root, const envelope& env, message& msg, ctx& c) {
         if (!require(env.seq, "seq", c) || !require(env.event, "event", c))
             return take_error(c, env);
         if (!env.has_data) {
@@ -231,7 +265,7 @@ class json_codec final : public codec {
             ++stats_.unknown_events;
             m.body = evt::unknown_event{std::string(*env.event)};
             if (!decode_body(root, "data", &skip_body, m.body, c)) return take_error(c, env);
-            return decode_result(std::move(msg));
+            return std::nullopt;
         }
         if (!env.body_inline && !decode_body(root, "data", event_body_decoders[*index], m.body, c))
             return take_error(c, env);
@@ -240,7 +274,7 @@ class json_codec final : public codec {
             c.fail(decode_errc::missing_member, "MonitorEnded names the monitor it ends");
             return take_error(c, env);
         }
-        return decode_result(std::move(msg));
+        return std::nullopt;
     }
 
     static bool skip_body(od::value v, event_body&, ctx& c) {
@@ -258,14 +292,30 @@ class json_codec final : public codec {
         return fn(body, out, c);
     }
 
+    /// The envelope member `raw` names as written (no escape), or empty.
+    static std::string_view envelope_key(const od::raw_json_string& raw) {
+        // The event's members first: they are the hot path.
+        static constexpr std::array<std::string_view, 13> keys{
+            "type",    "seq",    "event",  "monitorRef", "timestamp", "data",  "id",
+            "service", "params", "result", "error",      "status",    "detail"};
+        for (auto k : keys) {
+            if (raw.unsafe_is_equal(k)) return k;
+        }
+        return {};
+    }
+
     /// First pass over the envelope: scalar members, and where the body is.
     bool read_envelope(od::object& root, envelope& env, ctx& c) {
         for (auto member : root) {
             od::field f;
             if (auto ec = std::move(member).get(f)) return c.fail(ec);
             const od::raw_json_string raw_key = f.key();  // before unescaping consumes it
-            std::string_view key;
-            if (auto ec = f.unescaped_key().get(key)) return c.fail(ec);
+            // The key as written first (no copy: unescaping every key was ~2% of the link's
+            // I/O thread); an escaped or unknown one is unescaped to be compared or skipped.
+            std::string_view key = envelope_key(raw_key);
+            if (key.empty()) {
+                if (auto ec = f.unescaped_key().get(key)) return c.fail(ec);
+            }
             od::value v = f.value();
             scoped_segment seg(c, key);
             auto text = [&](std::optional<std::string_view>& slot, std::size_t max) {
@@ -347,21 +397,21 @@ class json_codec final : public codec {
         return c.fail(decode_errc::missing_member, "required member is missing");
     }
 
-    decode_result unknown_service(ctx& c, const envelope& env) {
+    static decode_error unknown_service(ctx& c, const envelope& env) {
         c.path.push("service");
         c.fail(decode_errc::unknown_service,
                "unknown service \"" + std::string(*env.service) + '"');
         return take_error(c, env);
     }
 
-    static decode_result as_error(ctx& c, simdjson::error_code ec) {
+    static decode_error as_error(ctx& c, simdjson::error_code ec) {
         c.fail(ec);
         return std::move(*c.error);
     }
 
     /// Finishes a failed decode: attaches what could be read of the request's identity so that
     /// the receiver can answer with an error response.
-    static decode_result take_error(ctx& c, const envelope& env) {
+    static decode_error take_error(ctx& c, const envelope& env) {
         decode_error e = c.error ? std::move(*c.error)
                                  : decode_error{decode_errc::malformed_json, "", "?", {}, {}};
         if (env.id && env.type && *env.type == "request") e.request_id = std::string(*env.id);

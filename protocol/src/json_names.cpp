@@ -1,6 +1,5 @@
 // The wire names and versions of services and events, and decode_errc/decode_error as text.
 #include <array>
-#include <unordered_map>
 
 #include "json_codec_impl.hpp"
 
@@ -29,16 +28,11 @@ constexpr auto k_event_versions = event_versions(all_events{});
 constexpr auto k_service_names = service_names(all_services{});
 constexpr auto k_event_names = event_names(all_events{});
 
-/// The position of `name` in `Names` (one hash map per table, built on first use).
+/// The position of `name` in `Names`.
 template <const auto& Names>
 std::optional<std::size_t> index_in(std::string_view name) {
-    static const auto map = [] {
-        std::unordered_map<std::string_view, std::size_t> m;
-        for (std::size_t i = 0; i < Names.size(); ++i) m.emplace(Names[i], i);
-        return m;
-    }();
-    if (auto it = map.find(name); it != map.end()) return it->second;
-    return std::nullopt;
+    static constexpr name_index<Names.size()> index(Names);
+    return index.find(name);
 }
 
 }  // namespace

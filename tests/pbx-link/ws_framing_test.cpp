@@ -269,6 +269,7 @@ std::size_t run_read_loop(std::size_t limit, std::size_t total, std::size_t max_
             }
             EXPECT_EQ(it.what, kind::message);
             EXPECT_EQ(it.payload.size(), sizes[taken]);
+            EXPECT_TRUE(buf.padded(it.payload));  // the codec decodes it in place
             if (it.payload.size() != sizes[taken]) return SIZE_MAX;
             ++taken;
             buf.consume(used);

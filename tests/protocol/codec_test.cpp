@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -397,6 +398,92 @@ TEST_F(codec_test, error_text_never_echoes_a_string_value) {
     EXPECT_EQ(r.error().to_string(), "wrong_type at /params/token: expected string, got number");
 }
 
+TEST_F(codec_test, strings_are_read_escaped_or_not_with_whitespace_around_them) {
+    auto m = expect_ok(
+        "{ \"type\" : \"request\" ,\"id\":\"7\",\"service\":\"MakeCall\",\"params\":{"
+        "\"callingDevice\" :\t\"20\\u00301\" \n,\"calledDirectoryNumber\":\"2002\"\r\n} }");
+    const auto& p = std::get<svc::make_call::params>(std::get<request>(m).params);
+    EXPECT_EQ(p.calling_device, "2001");
+    EXPECT_EQ(p.called_directory_number, "2002");
+    m = expect_ok(
+        R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":"a\"b\\","calledDirectoryNumber":""}})");
+    const auto& q = std::get<svc::make_call::params>(std::get<request>(m).params);
+    EXPECT_EQ(q.calling_device, "a\"b\\");
+    EXPECT_EQ(q.called_directory_number, "");
+    // A control character must be escaped; text after a string's closing quote is no string.
+    expect_error(
+        "{\"type\":\"request\",\"id\":\"7\",\"service\":\"MakeCall\",\"params\":{"
+        "\"callingDevice\":\"20\x01\",\"calledDirectoryNumber\":\"2002\"}}",
+        decode_errc::malformed_json, "");
+    EXPECT_FALSE(codec_
+                     ->decode(R"({"type":"request","id":"7","service":"MakeCall","params":{)"
+                              R"("callingDevice":"20"01","calledDirectoryNumber":"2002"}})")
+                     .ok());
+}
+
+TEST_F(codec_test, a_padded_frame_decodes_where_it_is_as_a_copied_one_does) {
+    // The bytes after the frame are anything at all: a later frame, garbage, bytes that are
+    // not UTF-8.
+    const std::string garbage = std::string("\"}]\\,\x01\xff{\"type\":1") + std::string(64, '\xc3');
+    for (
+        std::string_view frame : std::initializer_list<std::string_view>{
+            make_call_frame,
+            R"({"type":"event","seq":9,"monitorRef":"m-1","timestamp":"2026-11-24T10:00:00.123456Z","event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001","localConnectionInfo":"hold","cause":"normal"}})",
+            R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"20\u0030)",
+            R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"})",
+            R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"}} 7)",
+            R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001","cause":"norm)",
+            R"("Held")", R"({"type":"heartbeat","id":"h)", "{", ""}) {
+        std::string buffer(frame);
+        buffer += garbage;
+        const auto copied = codec_->decode(frame);
+        const auto in_place =
+            codec_->decode_padded(std::string_view(buffer).substr(0, frame.size()));
+        ASSERT_EQ(copied.ok(), in_place.ok()) << frame;
+        // Into a message that held another event with every member, or a request: nothing of
+        // it is left.
+        evt::delivered full;
+        full.connection = {"c-9", "2009"};
+        full.alerting_device = "2009";
+        full.calling_device = "2008";
+        full.called_device = "2009";
+        full.last_redirection_device = "2007";
+        full.correlator_data.emplace().bytes = "\x01\x02";
+        full.calling_name = "Anna";
+        full.local_connection_info = connection_state::alerting;
+        full.cause = event_cause::park;
+        message into = event_message{7, "m-9", "2026-11-24T10:00:00Z", full};
+        auto error =
+            codec_->decode_padded_into(std::string_view(buffer).substr(0, frame.size()), into);
+        EXPECT_EQ(!error, copied.ok()) << frame;
+        if (copied.ok()) {
+            EXPECT_EQ(copied.value(), in_place.value()) << frame;
+            EXPECT_EQ(copied.value(), into) << frame;
+        } else {
+            ASSERT_TRUE(error.has_value());
+            EXPECT_EQ(copied.error().code, error->code) << frame;
+            EXPECT_EQ(copied.error().pointer, error->pointer) << frame;
+            EXPECT_EQ(copied.error().code, in_place.error().code) << frame;
+            EXPECT_EQ(copied.error().pointer, in_place.error().pointer) << frame;
+        }
+    }
+}
+
+TEST(enum_names, every_name_is_found_and_nothing_else) {
+    for (std::size_t i = 0; i < enum_traits<event_cause>::names.size(); ++i) {
+        const auto name = enum_traits<event_cause>::names[i];
+        EXPECT_EQ(enum_from_string<event_cause>(name), static_cast<event_cause>(i)) << name;
+        EXPECT_FALSE(enum_from_string<event_cause>(std::string(name) + "x")) << name;
+        EXPECT_FALSE(enum_from_string<event_cause>(name.substr(0, name.size() - 1))) << name;
+    }
+    for (std::size_t i = 0; i < enum_traits<connection_state>::names.size(); ++i) {
+        const auto name = enum_traits<connection_state>::names[i];
+        EXPECT_EQ(enum_from_string<connection_state>(name), static_cast<connection_state>(i));
+    }
+    EXPECT_FALSE(enum_from_string<event_cause>(""));
+    EXPECT_FALSE(enum_from_string<connection_state>("Alerting"));  // names are case-sensitive
+}
+
 TEST(service_names, indices_and_names_agree) {
     EXPECT_EQ(service_name(service_index_v<svc::hello>), "Hello");
     EXPECT_EQ(service_name(service_index_v<svc::get_button_information>), "GetButtonInformation");
@@ -404,6 +491,9 @@ TEST(service_names, indices_and_names_agree) {
         EXPECT_EQ(service_index_of(service_name(i)), i);
     }
     EXPECT_FALSE(service_index_of("Nope"));
+    EXPECT_FALSE(service_index_of(""));
+    EXPECT_FALSE(service_index_of("MakeCal"));
+    EXPECT_FALSE(service_index_of("MakeCalls"));
     EXPECT_EQ(service_count(), std::variant_size_v<service_params>);
     EXPECT_EQ(event_count() + 1, std::variant_size_v<event_body>);
 }

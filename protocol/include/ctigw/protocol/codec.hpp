@@ -85,6 +85,9 @@ struct decode_stats {
     std::uint64_t unknown_enum_values = 0;  ///< open-enum names mapped to unknown/other
 };
 
+/// The bytes decode_padded() may read past a frame's end (simdjson reads ahead in blocks).
+inline constexpr std::size_t frame_padding = 64;
+
 class codec {
   public:
     virtual ~codec() = default;
@@ -92,6 +95,15 @@ class codec {
     virtual std::string_view name() const noexcept = 0;
     /// Decodes one frame. Never throws; on failure returns a decode_error and counts it.
     virtual decode_result decode(std::string_view frame) noexcept = 0;
+    /// As decode(), for a frame followed by at least frame_padding readable bytes, whatever
+    /// they hold (the rest of a read buffer): decoded where it is, without decode()'s copy into
+    /// a padded buffer. A message's views (before they are copied out) point into the frame.
+    virtual decode_result decode_padded(std::string_view frame) noexcept = 0;
+    /// As decode_padded(), into `out` (whatever it held): nothing when the frame was decoded,
+    /// else why not (`out` then holds something unspecified). An event is decoded where it
+    /// stands in `out`, so a caller that keeps it there moves nothing.
+    virtual std::optional<decode_error> decode_padded_into(std::string_view frame,
+                                                           message& out) noexcept = 0;
     /// Encodes one message into a frame. Throws only std::bad_alloc.
     virtual std::string encode(const message& m) const = 0;
     virtual const decode_stats& stats() const noexcept = 0;
