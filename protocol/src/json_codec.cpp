@@ -31,13 +31,7 @@ class json_codec final : public codec {
     }
     std::optional<decode_error> decode_padded_into(std::string_view frame,
                                                    message& out) noexcept override {
-        // An empty event to decode into, as decode() starts from (absent members stay empty).
-        if (auto* e = std::get_if<event_message>(&out)) {
-            *e = event_message{};
-        } else {
-            out.emplace<event_message>();
-        }
-        return decode_any(frame, true, out);
+        return decode_any(frame, true, out, true);
     }
 
     std::string encode(const message& m) const override { return json_impl::encode_message(m); }
@@ -53,11 +47,21 @@ class json_codec final : public codec {
         return msg;
     }
 
-    /// Decodes into `msg`, which holds an empty event_message.
-    outcome decode_any(std::string_view frame, bool padded, message& msg) noexcept {
+    /// Decodes into `msg`, which holds an empty event_message (or is made to: `reset`).
+    outcome decode_any(std::string_view frame, bool padded, message& msg,
+                       bool reset = false) noexcept {
         ++stats_.frames;
         outcome r = [&]() -> outcome {
             try {
+                if (reset) {
+                    // An empty event to decode into, as decode() starts from (absent members
+                    // stay empty).
+                    if (auto* e = std::get_if<event_message>(&msg)) {
+                        *e = event_message{};
+                    } else {
+                        msg.emplace<event_message>();
+                    }
+                }
                 return decode_frame(frame, padded, msg);
             } catch (const std::exception& e) {  // only bad_alloc can get here
                 return decode_error{decode_errc::malformed_json, "", e.what(), {}, {}};
