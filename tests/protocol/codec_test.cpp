@@ -440,8 +440,7 @@ TEST_F(codec_test, a_padded_frame_decodes_where_it_is_as_a_copied_one_does) {
         const auto in_place =
             codec_->decode_padded(std::string_view(buffer).substr(0, frame.size()));
         ASSERT_EQ(copied.ok(), in_place.ok()) << frame;
-        // Into a message that held another event with every member, or a request: nothing of
-        // it is left.
+        // Into a message that held another event with every member: nothing of it is left.
         evt::delivered full;
         full.connection = {"c-9", "2009"};
         full.alerting_device = "2009";
