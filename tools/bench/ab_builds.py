@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Before/after in one sitting: two builds' clients alternating against the same replay source
+(docs/performance.md: the A/B figures). Sittings on these machines differ by up to 2x, so a
+change is measured against the build before it, run by run, not against an older table.
+
+  tools/bench/ab_builds.py --old OLD_BUILD --new NEW_BUILD [--clients ctigw-tsp,ctigw-pbx-link]
+                           [--runs 3] [--warmup 2] [--seconds 5]
+
+Prints every run and the medians of switch events/s and CPU µs per switch event (and, for
+ctigw-tsp, per LINEEVENT). The source and the certificates come from --new.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+
+import compare_clients as cc
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--old", required=True)
+    ap.add_argument("--new", required=True)
+    ap.add_argument("--clients", default="ctigw-tsp,ctigw-pbx-link")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--stations", default="2000-3999")
+    a = ap.parse_args()
+    builds = {"old": a.old, "new": a.new}
+    clients = [c for c in a.clients.split(",") if c]
+    work = tempfile.mkdtemp(prefix="ctigw-ab-")
+    subprocess.run([os.path.join(a.new, "tools/pbx-sim/ctigw-pbxsim"), "certs",
+                    os.path.join(work, "certs")], check=True, capture_output=True)
+    with open(os.path.join(work, "token.txt"), "w") as f:
+        f.write(f"ab-{os.getpid()}\n")
+    results = {}
+    for run in range(a.runs):
+        for name in (["old", "new"] if run % 2 == 0 else ["new", "old"]):
+            for client in clients:
+                source = cc.Firehose(a.new, work, "replay", 0, a.stations)
+                try:
+                    r = cc.run_client(client, builds[name], work, source.url, a.stations,
+                                      a.warmup, a.seconds)
+                finally:
+                    source.stop()
+                eps = float(r["events_per_s"])
+                switch_eps = float(r.get("frames_per_s", eps))
+                per_event = float(r["cpu_us_per_event"])
+                per_switch_event = per_event * eps / switch_eps
+                results.setdefault((name, client), []).append(
+                    (switch_eps, per_switch_event, per_event))
+                print(f"run {run + 1} {name} {client}: {switch_eps:,.0f} switch events/s, "
+                      f"{per_switch_event:.3f} µs per switch event, {per_event:.3f} µs per event",
+                      flush=True)
+    for client in clients:
+        for name in ("old", "new"):
+            v = results[(name, client)]
+            print(f"median {name} {client}: {statistics.median(x[0] for x in v):,.0f} switch "
+                  f"events/s, {statistics.median(x[1] for x in v):.3f} µs per switch event, "
+                  f"{statistics.median(x[2] for x in v):.3f} µs per event")
+
+
+if __name__ == "__main__":
+    main()
