@@ -140,7 +140,6 @@ class beast_link final : public link, public connection_owner {
     // ---- messages from the switch (link_delivery.cpp; responses in link_requests.cpp,
     //      systemStatus in link_session.cpp, heartbeats in link_heartbeat.cpp) ----
     void on_message(protocol::response& r);
-    void on_message(protocol::event_message& m);
     /// Checks an event's seq, monitor and readiness (and counts it): the device to deliver it
     /// for, or null to drop it. Pushes nothing unless it returns null.
     const std::string* accept_event(const protocol::event_message& m);

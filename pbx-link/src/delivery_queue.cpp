@@ -43,17 +43,7 @@ bool delivery_queue::add(Args&&... args) {
         std::lock_guard lock(mutex_);
         queue_.emplace_back(std::forward<Args>(args)...);
         note_next_slot();
-        const auto pushed = pushed_.fetch_add(1, std::memory_order_acq_rel) + 1;
-        auto backlog = static_cast<std::size_t>(pushed - started_seen_);
-        if (backlog >= limit_ || backlog > peak_) {  // an upper bound: look at the real one
-            started_seen_ = started_.load(std::memory_order_acquire);
-            backlog = static_cast<std::size_t>(pushed - started_seen_);
-        }
-        if (backlog > peak_) peak_ = backlog;
-        if (backlog >= limit_) {
-            paused_.store(true, std::memory_order_release);
-            accepted = false;
-        }
+        accepted = count_push(started_seen_, peak_);
         // Only a waiting consumer needs a wake-up; a running one takes this item with the rest
         // of the queue when its batch is done. Cleared here so that the next pushes before it
         // wakes do not notify again.
@@ -66,20 +56,21 @@ bool delivery_queue::add(Args&&... args) {
     return accepted;
 }
 
-bool delivery_queue::staged_added() {
-    // The backlog rules of a push, on the holder's own lower bound of started_ and its peak.
+bool delivery_queue::count_push(std::uint64_t& started_seen, std::size_t& peak) {
     const auto pushed = pushed_.fetch_add(1, std::memory_order_acq_rel) + 1;
-    auto backlog = static_cast<std::size_t>(pushed - stage_started_seen_);
-    if (backlog >= limit_ || backlog > stage_peak_) {
-        stage_started_seen_ = started_.load(std::memory_order_acquire);
-        backlog = static_cast<std::size_t>(pushed - stage_started_seen_);
+    auto backlog = static_cast<std::size_t>(pushed - started_seen);
+    if (backlog >= limit_ || backlog > peak) {  // an upper bound: look at the real one
+        started_seen = started_.load(std::memory_order_acquire);
+        backlog = static_cast<std::size_t>(pushed - started_seen);
     }
-    if (backlog > stage_peak_) stage_peak_ = backlog;
-    bool accepted = true;
-    if (backlog >= limit_) {
-        paused_.store(true, std::memory_order_release);
-        accepted = false;
-    }
+    if (backlog > peak) peak = backlog;
+    if (backlog < limit_) return true;
+    paused_.store(true, std::memory_order_release);
+    return false;
+}
+
+bool delivery_queue::staged_added() {
+    const bool accepted = count_push(stage_started_seen_, stage_peak_);
     if (staged_.size() >= kHeldWakes) flush_staged();
     return accepted;
 }
@@ -161,7 +152,7 @@ void delivery_queue::hold() {
 }
 
 void delivery_queue::release() {
-    if (!staging()) return;  // taken over by another hold()
+    if (!staging()) return;  // not holding: nothing staged
     flush_staged();
     stager_.store(std::thread::id{}, std::memory_order_relaxed);
 }

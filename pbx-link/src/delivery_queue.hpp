@@ -136,8 +136,11 @@ class delivery_queue {
     /// Appends an entry made of `args` in place, under the lock; the backlog rules of push().
     template <class... Args>
     bool add(Args&&... args);
-    /// The holder's part of a push: the backlog rules, and the staged items queued at
-    /// kHeldWakes.
+    /// Counts one push and applies the backlog rules (false: at the limit, reading pauses), on a
+    /// lower bound of started_ and a peak of the caller's: mutex_'s for a queued push, the
+    /// holder's own for a staged one.
+    bool count_push(std::uint64_t& started_seen, std::size_t& peak);
+    /// The holder's part of a push: count_push(), and the staged items queued at kHeldWakes.
     bool staged_added();
     /// Queues the staged items (one lock) and wakes the delivery thread if it waits.
     void flush_staged();

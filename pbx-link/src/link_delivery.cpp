@@ -135,29 +135,39 @@ void beast_link::report_down(const std::string& reason, bool restarted, bool con
 void beast_link::on_frame(connection_base* c, std::string_view frame, bool text) {
     if (!current(c)) return;
     if (!text) return malformed(frame.size(), "binary frame");
-    // connection_owner::on_frame: the frame is padded, so it is decoded where it is.
-    if (delivery_.staging()) {  // inside a burst of the I/O thread (always, but in tests)
-        // An event is decoded into its delivery slot and stays there.
-        protocol::message& slot = delivery_.event_slot();
-        delivery_.prefetch_next();  // the next frame's slot, made writable while this decodes
-        auto error = codec_->decode_padded_into(frame, slot);
-        update_codec_figures();
-        if (error) return malformed(frame.size(), error->to_string());
-        if (auto* event = std::get_if<protocol::event_message>(&slot)) {
-            if (const std::string* device = accept_event(*event))
-                queued(delivery_.stage_event(*device));
-            return;
+    // Frames arrive inside a burst of the I/O thread, which holds the delivery queue; one that
+    // did not would hold it itself, for this frame.
+    struct hold_scope {
+        delivery_queue* q;
+        explicit hold_scope(delivery_queue& d) : q(d.staging() ? nullptr : &d) {
+            if (q) q->hold();
         }
-        // Anything else leaves the slot (its handling may push, which reuses the slot).
-        protocol::message m = std::move(slot);
-        std::visit([&](auto& x) { on_message(x); }, m);
+        ~hold_scope() {
+            if (q) q->release();
+        }
+        hold_scope(const hold_scope&) = delete;
+        hold_scope& operator=(const hold_scope&) = delete;
+    } held(delivery_);
+    // An event is decoded into its delivery slot and stays there; connection_owner::on_frame:
+    // the frame is padded, so it is decoded where it is.
+    protocol::message& slot = delivery_.event_slot();
+    delivery_.prefetch_next();  // the next frame's slot, made writable while this decodes
+    auto error = codec_->decode_padded_into(frame, slot);
+    update_codec_figures();
+    if (error) return malformed(frame.size(), error->to_string());
+    if (auto* event = std::get_if<protocol::event_message>(&slot)) {
+        if (const std::string* device = accept_event(*event))
+            queued(delivery_.stage_event(*device));
         return;
     }
-    delivery_.prefetch_next();  // an event's slot, made writable while the frame decodes
-    auto decoded = codec_->decode_padded(frame);
-    update_codec_figures();
-    if (!decoded.ok()) return malformed(frame.size(), decoded.error().to_string());
-    std::visit([&](auto& m) { on_message(m); }, decoded.value());
+    // Anything else leaves the slot (its handling may push, which reuses the slot).
+    protocol::message m = std::move(slot);
+    std::visit(
+        [&](auto& x) {
+            if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, protocol::event_message>)
+                on_message(x);
+        },
+        m);
 }
 
 void beast_link::on_oversized(connection_base* c, std::size_t limit) {
@@ -195,11 +205,6 @@ const std::string* beast_link::accept_event(const protocol::event_message& m) {
     // on_frame() checked that the frame came from conn_, whose read stamped last_received.
     count_event(conn_->last_received);
     return device;
-}
-
-void beast_link::on_message(protocol::event_message& m) {
-    if (const std::string* device = accept_event(m))
-        queued(delivery_.push_event(*device, std::move(m)));  // in place: no callback to allocate
 }
 
 void beast_link::on_message(protocol::request&) {

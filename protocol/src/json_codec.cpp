@@ -13,6 +13,28 @@ namespace {
 
 using namespace json_impl;
 
+/// The envelope's members, in the order they are tried as written (an event's first: the hot
+/// path), indexed by env_key.
+enum class env_key : std::uint8_t {
+    type,
+    seq,
+    event,
+    monitor_ref,
+    timestamp,
+    data,
+    id,
+    service,
+    params,
+    result,
+    error,
+    status,
+    detail
+};
+constexpr std::array<std::string_view, 13> k_envelope_keys{
+    "type",    "seq",    "event",  "monitorRef", "timestamp", "data",  "id",
+    "service", "params", "result", "error",      "status",    "detail"};
+constexpr name_index k_envelope_index{k_envelope_keys};
+
 // ---- the codec --------------------------------------------------------------------------------
 
 class json_codec final : public codec {
@@ -296,16 +318,12 @@ class json_codec final : public codec {
         return fn(body, out, c);
     }
 
-    /// The envelope member `raw` names as written (no escape), or empty.
-    static std::string_view envelope_key(const od::raw_json_string& raw) {
-        // The event's members first: they are the hot path.
-        static constexpr std::array<std::string_view, 13> keys{
-            "type",    "seq",    "event",  "monitorRef", "timestamp", "data",  "id",
-            "service", "params", "result", "error",      "status",    "detail"};
-        for (auto k : keys) {
-            if (raw.unsafe_is_equal(k)) return k;
+    /// The envelope member `raw` names as written (no escape), if one.
+    static std::optional<env_key> envelope_key(const od::raw_json_string& raw) {
+        for (std::size_t i = 0; i < k_envelope_keys.size(); ++i) {
+            if (raw.unsafe_is_equal(k_envelope_keys[i])) return static_cast<env_key>(i);
         }
-        return {};
+        return std::nullopt;
     }
 
     /// First pass over the envelope: scalar members, and where the body is.
@@ -315,10 +333,15 @@ class json_codec final : public codec {
             if (auto ec = std::move(member).get(f)) return c.fail(ec);
             const od::raw_json_string raw_key = f.key();  // before unescaping consumes it
             // The key as written first (no copy: unescaping every key was ~2% of the link's
-            // I/O thread); an escaped or unknown one is unescaped to be compared or skipped.
-            std::string_view key = envelope_key(raw_key);
-            if (key.empty()) {
+            // I/O thread); an escaped or unknown one is unescaped to be looked up or skipped.
+            std::optional<env_key> which = envelope_key(raw_key);
+            const bool as_written = which.has_value();
+            std::string_view key;
+            if (as_written) {
+                key = k_envelope_keys[static_cast<std::size_t>(*which)];
+            } else {
                 if (auto ec = f.unescaped_key().get(key)) return c.fail(ec);
+                if (auto i = k_envelope_index.find(key)) which = static_cast<env_key>(*i);
             }
             od::value v = f.value();
             scoped_segment seg(c, key);
@@ -341,56 +364,76 @@ class json_codec final : public codec {
             };
             bool ok = true;
             const std::size_t max_text = limits_.max_string_length;
-            if (key == "type")
-                ok = text(env.type, max_text);
-            else if (key == "id")
-                ok = text(env.id, limits_.max_id_length);
-            else if (key == "service")
-                ok = text(env.service, max_text);
-            else if (key == "event")
-                ok = text(env.event, max_text);
-            else if (key == "monitorRef")
-                ok = text(env.monitor_ref, max_text);
-            else if (key == "timestamp")  // kept in place: its own limit (the schema's)
-                ok = text(env.timestamp, std::min(max_text, timestamp_text::max_size));
-            else if (key == "status")
-                ok = text(env.status, max_text);
-            else if (key == "detail")
-                ok = text(env.detail, max_text);
-            else if (key == "seq") {
-                if (env.seq) return c.fail(decode_errc::duplicate_member, "member appears twice");
-                std::uint64_t seq = 0;
-                ok = decode_unsigned(v, seq, c);
-                if (ok && (seq == 0 || seq > (std::uint64_t{1} << 53) - 1)) {
-                    ok = c.fail(decode_errc::invalid_value, "seq must be 1 to 2^53-1");
-                }
-                if (ok) env.seq = seq;
-            } else if (key == "params")
-                ok = body(env.has_params);
-            else if (key == "result")
-                ok = body(env.has_result);
-            else if (key == "error")
-                ok = body(env.has_error);
-            else if (key == "data") {
-                ok = body(env.has_data);
-                // One pass for the usual event, "type" and "event" before "data": decode the body
-                // where it stands rather than rewinding the envelope to find it again. Only for
-                // an unescaped "data": the second pass matches the raw name, so an escaped one
-                // must keep failing there as it always did.
-                if (ok && env.inline_body && env.type && *env.type == "event" && env.event &&
-                    raw_key.unsafe_is_equal("data")) {
-                    if (auto index = event_index_of(*env.event)) {
-                        env.body_inline = true;
-                        env.body_index = *index;
-                        ok = event_body_decoders[*index](v, *env.inline_body, c);
-                    }
-                }
-            } else {
+            if (!which) {
                 ++stats_.unknown_members;
                 ok = skip_value(v, c.path.depth(), c);
+            } else {
+                switch (*which) {
+                    case env_key::type:
+                        ok = text(env.type, max_text);
+                        break;
+                    case env_key::id:
+                        ok = text(env.id, limits_.max_id_length);
+                        break;
+                    case env_key::service:
+                        ok = text(env.service, max_text);
+                        break;
+                    case env_key::event:
+                        ok = text(env.event, max_text);
+                        break;
+                    case env_key::monitor_ref:
+                        ok = text(env.monitor_ref, max_text);
+                        break;
+                    case env_key::timestamp:  // kept in place: its own limit (the schema's)
+                        ok = text(env.timestamp, std::min(max_text, timestamp_text::max_size));
+                        break;
+                    case env_key::status:
+                        ok = text(env.status, max_text);
+                        break;
+                    case env_key::detail:
+                        ok = text(env.detail, max_text);
+                        break;
+                    case env_key::seq:
+                        ok = read_seq(v, env, c);
+                        break;
+                    case env_key::params:
+                        ok = body(env.has_params);
+                        break;
+                    case env_key::result:
+                        ok = body(env.has_result);
+                        break;
+                    case env_key::error:
+                        ok = body(env.has_error);
+                        break;
+                    case env_key::data:
+                        ok = body(env.has_data);
+                        // One pass for the usual event, "type" and "event" before "data": decode
+                        // the body where it stands rather than rewinding the envelope to find it
+                        // again. Only for an unescaped "data": the second pass matches the raw
+                        // name, so an escaped one must keep failing there as it always did.
+                        if (ok && as_written && env.inline_body && env.type &&
+                            *env.type == "event" && env.event) {
+                            if (auto index = event_index_of(*env.event)) {
+                                env.body_inline = true;
+                                env.body_index = *index;
+                                ok = event_body_decoders[*index](v, *env.inline_body, c);
+                            }
+                        }
+                        break;
+                }
             }
             if (!ok) return false;
         }
+        return true;
+    }
+
+    static bool read_seq(od::value& v, envelope& env, ctx& c) {
+        if (env.seq) return c.fail(decode_errc::duplicate_member, "member appears twice");
+        std::uint64_t seq = 0;
+        if (!decode_unsigned(v, seq, c)) return false;
+        if (seq == 0 || seq > (std::uint64_t{1} << 53) - 1)
+            return c.fail(decode_errc::invalid_value, "seq must be 1 to 2^53-1");
+        env.seq = seq;
         return true;
     }
 

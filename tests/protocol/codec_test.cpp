@@ -142,6 +142,13 @@ TEST_F(codec_test, escaped_member_names_are_their_unescaped_names) {
     expect_error(
         R"({"type":"request","id":"9","service":"MakeCall","params":{"callingDevice":"2001","calledDirectoryNumber":"2002","\u0063allingDevice":"2003"}})",
         decode_errc::duplicate_member, "/params/callingDevice");
+    // The envelope's keys too: looked up once unescaped, and a duplicate is still one.
+    m = expect_ok(
+        R"({"type":"event","seq":4,"event":"Held","monitorRef":"m-1","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"}})");
+    EXPECT_EQ(std::get<event_message>(m).seq, 4U);
+    EXPECT_EQ(std::get<event_message>(m).monitor_ref, "m-1");
+    expect_error(R"({"type":"event","seq":4,"seq":5,"event":"Held","data":{}})",
+                 decode_errc::duplicate_member, "/seq");
 }
 
 TEST_F(codec_test, unknown_events_are_kept_by_name_and_counted) {
