@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <string>
 #include <utility>
 
@@ -41,7 +42,13 @@ bool delivery_queue::add(Args&&... args) {
     bool accepted = true;
     {
         std::lock_guard lock(mutex_);
-        queue_.emplace_back(std::forward<Args>(args)...);
+        if (queue_.empty()) queue_.push_back(reuse_chunk());
+        try {
+            queue_.back().emplace_back(std::forward<Args>(args)...);
+        } catch (...) {  // no empty chunk left queued: the consumer would run an empty batch
+            if (queue_.back().empty()) queue_.pop_back();
+            throw;
+        }
         note_next_slot();
         accepted = count_push(started_seen_, peak_);
         // Only a waiting consumer needs a wake-up; a running one takes this item with the rest
@@ -102,13 +109,8 @@ void delivery_queue::flush_staged() {
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
-        if (queue_.empty()) {
-            queue_.swap(staged_);  // staged_ gets the queue's (empty) storage
-        } else {
-            queue_.insert(queue_.end(), std::make_move_iterator(staged_.begin()),
-                          std::make_move_iterator(staged_.end()));
-            staged_.clear();
-        }
+        queue_.push_back(std::move(staged_));  // whole: its entries stay where they were built
+        staged_ = reuse_chunk();
         note_next_slot();
         if (stage_peak_ > peak_) peak_ = stage_peak_;
         if (waiting_) {
@@ -176,10 +178,37 @@ std::size_t delivery_queue::peak() const {
     return peak_;
 }
 
-bool delivery_queue::take(std::vector<entry>& batch) {
+void delivery_queue::recycle(std::vector<chunk>& batch) noexcept {
+    for (auto& c : batch) {
+        // Emptied by run(); kept while the kept room stays within kKeptEntries, else freed.
+        if (c.capacity() == 0 || pooled_ + c.capacity() > kKeptEntries) continue;
+        pooled_ += c.capacity();
+        pool_.push_back(std::move(c));  // room reserved in take(): no allocation
+    }
+    batch.clear();
+}
+
+delivery_queue::chunk delivery_queue::reuse_chunk() noexcept {
+    if (pool_.empty()) return {};
+    chunk c = std::move(pool_.back());
+    pool_.pop_back();
+    pooled_ -= c.capacity();
+    return c;
+}
+
+bool delivery_queue::take(std::vector<chunk>& batch) {
     bool resume = false;
     {
         std::unique_lock lock(mutex_);
+        // pool_ never holds more chunks than a batch had: room for them first (outside
+        // recycle(), which must not throw; without it the chunks are freed).
+        try {
+            pool_.reserve(pool_.size() + batch.size());
+        } catch (const std::bad_alloc&) {
+            for (auto& c : batch) chunk().swap(c);
+        }
+        recycle(batch);
+        note_next_slot();
         // A pause set by a push that raced with the last batch's per-item checks (which read
         // paused_ without the lock) is seen here at the latest, before the thread can wait.
         if (paused_.load(std::memory_order_relaxed) && size() <= limit_ / 2) {
@@ -252,24 +281,25 @@ void delivery_queue::batch_edge(bool begin) {
 }
 
 void delivery_queue::run() {
-    std::vector<entry> batch;
+    std::vector<chunk> batch;
     while (take(batch)) {
         if (batch.empty()) continue;  // a resume only
         batch_edge(true);
-        for (auto& e : batch) {
-            // Checked per item: finish() may begin in the middle of a batch.
-            if (finishing_.load(std::memory_order_acquire) && !e.essential) {
-                count_started(false);
-                e.fn = nullptr;
-                continue;
+        for (auto& c : batch) {
+            for (auto& e : c) {
+                // Checked per item: finish() may begin in the middle of a batch.
+                if (finishing_.load(std::memory_order_acquire) && !e.essential) {
+                    count_started(false);
+                    e.fn = nullptr;
+                    continue;
+                }
+                count_started(true);
+                run_item(e);
+                e.fn = nullptr;  // its captures go now, as when items were taken one at a time
             }
-            count_started(true);
-            run_item(e);
-            e.fn = nullptr;  // its captures go now, as when items were taken one at a time
         }
         batch_edge(false);
-        batch.clear();  // keeps the storage: the next swap hands it to the producer
-        if (batch.capacity() > kKeptEntries) std::vector<entry>().swap(batch);
+        for (auto& c : batch) c.clear();  // outside the lock; take() keeps their storage
     }
 }
 

@@ -15,7 +15,9 @@
 // link's I/O thread) holds the queue while it runs a burst of ready work (hold()/release()): its
 // pushes in between go to its own staging vector, without the lock, and reach the queue together
 // — at release(), or at the kHeldWakes-th — with one lock and at most one wake-up, so that a
-// socket read's frames reach the delivery thread as one batch. While it holds, the producer may
+// socket read's frames reach the delivery thread as one batch. The staged vector is queued whole,
+// as a chunk (the queue is a list of chunks): its entries are never moved again, also when the
+// delivery thread has not taken the previous chunks yet (moving them was ~5% of the I/O thread). While it holds, the producer may
 // also decode an event straight into a staged slot (event_slot(), stage_event()): no move of the
 // event between the decoder and the callback. The backlog counts staged items and the items of
 // the batch not yet started, so the bound and the resume point are the same as if the items were
@@ -129,9 +131,12 @@ class delivery_queue {
         protocol::message msg;  // an event_message when fn is empty
         bool essential = false;
     };
-    /// Entries a batch's storage keeps between batches (beyond, it is freed: an entry is ~450
-    /// bytes, and a burst may have grown it to the limit).
-    static constexpr std::size_t kKeptEntries = 4096;
+    /// A run of entries in push order: a holder's staged entries, queued whole, or pushes made
+    /// without holding (appended to the last chunk).
+    using chunk = std::vector<entry>;
+    /// Entries the emptied chunks keep room for between batches, in all (beyond, a chunk is
+    /// freed: an entry is ~450 bytes, and a burst may have grown a chunk to the limit).
+    static constexpr std::size_t kKeptEntries = 8192;
 
     /// Appends an entry made of `args` in place, under the lock; the backlog rules of push().
     template <class... Args>
@@ -146,18 +151,25 @@ class delivery_queue {
     void flush_staged();
     void drop_spare() noexcept;
     void run();
-    /// Waits for work and swaps the queue into `batch`; false when finishing and drained.
-    bool take(std::vector<entry>& batch);
+    /// Keeps the emptied chunks of `batch` for reuse (within kKeptEntries) and clears it; under
+    /// mutex_.
+    void recycle(std::vector<chunk>& batch) noexcept;
+    /// Under mutex_: an empty chunk, with room when one was kept.
+    chunk reuse_chunk() noexcept;
+    /// Recycles `batch` (its chunks emptied), waits for work and swaps the queue into `batch`;
+    /// false when finishing and drained.
+    bool take(std::vector<chunk>& batch);
     /// Counts one item of the batch as started; when `may_resume` (false for an item skipped at
     /// finish), fires on_resume once the backlog reached half.
     void count_started(bool may_resume);
     void run_item(entry& e);
     void batch_edge(bool begin);
-    /// Under mutex_: records where the next push will construct its entry.
+    /// Under mutex_: records where the next push will construct its entry (the last chunk's
+    /// end, or the first of a kept chunk that such a push would begin).
     void note_next_slot() noexcept {
-        next_slot_.store(
-            queue_.size() < queue_.capacity() ? queue_.data() + queue_.size() : nullptr,
-            std::memory_order_relaxed);
+        const chunk* c = !queue_.empty() ? &queue_.back() : !pool_.empty() ? &pool_.back() : nullptr;
+        next_slot_.store(c != nullptr && c->size() < c->capacity() ? c->data() + c->size() : nullptr,
+                         std::memory_order_relaxed);
     }
 
     const std::size_t limit_;
@@ -167,13 +179,15 @@ class delivery_queue {
     event_sink on_event_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
-    std::vector<entry> queue_;  // mutex_; swapped with the delivery thread's batch
+    std::vector<chunk> queue_;  // mutex_; swapped with the delivery thread's batch
+    std::vector<chunk> pool_;   // mutex_: emptied chunks kept for reuse (their room)
+    std::size_t pooled_ = 0;    // mutex_: the entries pool_'s chunks have room for
     std::size_t peak_ = 0;      // mutex_
     bool waiting_ = false;      // mutex_: the delivery thread waits on cv_ (push() notifies)
     // The holder's (hold()): its staged items, perhaps with an unused event_slot() last
     // (spare_), its lower bound of started_ and its peak (merged into peak_ at each flush).
     std::atomic<std::thread::id> stager_{};
-    std::vector<entry> staged_;
+    chunk staged_;
     bool spare_ = false;
     std::uint64_t stage_started_seen_ = 0;
     std::size_t stage_peak_ = 0;

@@ -425,5 +425,32 @@ TEST(linkDeliveryQueue, FinishDuringABatchSkipsItsNonEssentialItems) {
     EXPECT_EQ(q.size(), 0u);  // skipped items left the backlog too
 }
 
+// A holder's staged events are queued whole: each is delivered from the slot it was decoded
+// into, also when the delivery thread has not taken the previous release()'s yet.
+TEST(linkDeliveryQueue, StagedEventsAreDeliveredFromTheSlotsTheyWereDecodedInto) {
+    std::vector<const void*> landed;  // the delivery thread writes; read after finish()
+    delivery_queue q(
+        1000, {}, {}, {},
+        [&landed](const std::string&, const protocol::event_message& e) { landed.push_back(&e); });
+    blocked_consumer consumer(q);  // the previous batch is still running
+    // Each burst's last event: no later slot of its burst can grow the staged storage under it.
+    std::vector<const void*> last_slots;
+    for (std::uint64_t burst = 0; burst < 3; ++burst) {
+        q.hold();
+        for (std::uint64_t i = 0; i < 5; ++i) {
+            auto& slot = q.event_slot();
+            std::get<protocol::event_message>(slot).seq = burst * 5 + i;
+            if (i == 4) last_slots.push_back(&std::get<protocol::event_message>(slot));
+            EXPECT_TRUE(q.stage_event("2001"));
+        }
+        q.release();  // the 2nd and 3rd find the 1st still queued
+    }
+    consumer.open();
+    ASSERT_TRUE(drained(q));
+    q.finish();
+    ASSERT_EQ(landed.size(), 15u);
+    EXPECT_EQ((std::vector<const void*>{landed[4], landed[9], landed[14]}), last_slots);
+}
+
 }  // namespace
 }  // namespace ctigw::pbx_link::detail
