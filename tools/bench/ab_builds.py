@@ -6,8 +6,8 @@ change is measured against the build before it, run by run, not against an older
   tools/bench/ab_builds.py --old OLD_BUILD --new NEW_BUILD [--clients ctigw-tsp,ctigw-pbx-link]
                            [--runs 3] [--warmup 2] [--seconds 5]
 
-Prints every run and the medians of switch events/s and CPU µs per switch event (and, for
-ctigw-tsp, per LINEEVENT). The source and the certificates come from --new.
+Prints every run, the medians of switch events/s and CPU µs per switch event (and, for
+ctigw-tsp, per LINEEVENT), and the median of the runs' new/old ratios of CPU per switch event. The source and the certificates come from --new.
 """
 import argparse
 import os
@@ -60,6 +60,12 @@ def main():
             print(f"median {name} {client}: {statistics.median(x[0] for x in v):,.0f} switch "
                   f"events/s, {statistics.median(x[1] for x in v):.3f} µs per switch event, "
                   f"{statistics.median(x[2] for x in v):.3f} µs per event")
+        # The sitting drifts during a run (up to 2x here): the ratio of each run's two builds,
+        # measured back to back, is steadier than either build's median.
+        ratios = sorted(n[1] / o[1] for o, n in zip(results[("old", client)],
+                                                    results[("new", client)]))
+        print(f"paired {client}: new/old CPU per switch event, median {statistics.median(ratios):.3f}"
+              f" (runs: {', '.join(f'{r:.3f}' for r in ratios)})")
 
 
 if __name__ == "__main__":
