@@ -44,6 +44,7 @@ using steady = std::chrono::steady_clock;
 std::atomic<std::uint64_t> g_events{0};
 std::atomic<std::uint64_t> g_in_service{0};
 std::atomic<std::uint64_t> g_new_calls{0};
+std::atomic<std::uint64_t> g_closed{0};  // lineCloseCall done by the closer
 std::atomic<std::uintptr_t> g_next_htcall{1};
 
 /// Calls gone IDLE, closed by the closer thread (not from inside the TSP's callback).
@@ -216,7 +217,10 @@ int main(int argc, char** argv) {
             std::deque<HDRVCALL> batch;
             batch.swap(g_closer.calls);
             lock.unlock();
-            for (const auto c : batch) fn.lineCloseCall(c);
+            for (const auto c : batch) {
+                fn.lineCloseCall(c);
+                g_closed.fetch_add(1, std::memory_order_relaxed);
+            }
             lock.lock();
         }
     });
@@ -234,6 +238,7 @@ int main(int argc, char** argv) {
     const auto n1 = g_new_calls.load();
     const double c1 = ctigw::bench::cpu_seconds();
     const double wall = std::chrono::duration<double>(steady::now() - t0).count();
+    const auto open_calls = n1 - std::min(n1, g_closed.load());
     const auto lat = provider_latency(lib, provider_id);
     const auto n = e1 - e0;
     // The provider keeps its last 65,536 samples: more than the window's callbacks means some are
@@ -248,11 +253,13 @@ int main(int argc, char** argv) {
     std::printf(
         "RESULT client=ctigw-tsp events=%llu seconds=%.2f events_per_s=%.0f cpu_s=%.3f "
         "cpu_us_per_event=%.3f lat_p50_us=%lld lat_p99_us=%lld lat_max_us=%lld "
-        "latency_samples=%lld latency_window_only=%d frames_per_s=%.0f lines_in_service=%llu\n",
+        "latency_samples=%lld latency_window_only=%d frames_per_s=%.0f lines_in_service=%llu "
+        "calls_open=%llu\n",
         static_cast<unsigned long long>(n), wall, static_cast<double>(n) / wall, c1 - c0,
         n == 0 ? 0.0 : (c1 - c0) * 1e6 / static_cast<double>(n), lat.p50, lat.p99, lat.max,
         lat.samples, window_only ? 1 : 0, 5.0 * static_cast<double>(n1 - n0) / wall,
-        static_cast<unsigned long long>(g_in_service.load()));
+        static_cast<unsigned long long>(g_in_service.load()),
+        static_cast<unsigned long long>(open_calls));
     std::fflush(stdout);
     {
         std::lock_guard lock(g_closer.mutex);
