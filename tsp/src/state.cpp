@@ -10,6 +10,10 @@
 #include "ctigw/protocol/timestamp.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <ratio>
 #include <utility>
 
 #include "modules.hpp"
@@ -37,6 +41,24 @@ bool is_device_event(const protocol::event_body& b) {
 }
 
 }  // namespace
+
+std::chrono::system_clock::time_point coarse_wall_clock() noexcept {
+    using std::chrono::system_clock;
+#if defined(_WIN32)
+    FILETIME ft{};
+    GetSystemTimeAsFileTime(&ft);  // 100 ns units since 1601-01-01
+    const auto ticks = (std::uint64_t{ft.dwHighDateTime} << 32) | ft.dwLowDateTime;
+    constexpr std::uint64_t unix_epoch = 116444736000000000ULL;
+    using filetime_units = std::chrono::duration<std::int64_t, std::ratio<1, 10'000'000>>;
+    return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
+        filetime_units(static_cast<std::int64_t>(ticks - unix_epoch))));
+#else
+    timespec ts{};
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0) return system_clock::now();
+    return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
+        std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+#endif
+}
 
 // ---- provider_state -----------------------------------------------------------------------------
 

@@ -149,7 +149,7 @@ bool call_machine::transition(locked_provider& p, const line_ptr& l, const call_
     if (to == LINECALLSTATE_IDLE) calls::cancel_generate(p, l, c);
     c->state_ = to;
     c->state_mode_ = to == LINECALLSTATE_CONFERENCED ? 0 : mode;
-    c->state_entered_ = std::chrono::system_clock::now();
+    c->state_entered_ = coarse_wall_clock();
     // A call TAPI does not know yet is announced before its first state; a TAPI-created call
     // waits for its request's completion (report_current then).
     if (c->lifecycle() == call_lifecycle::untold && to != LINECALLSTATE_IDLE) announce(p, l, c);
