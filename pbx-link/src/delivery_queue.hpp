@@ -17,11 +17,11 @@
 // — at release(), or at the kHeldWakes-th — with one lock and at most one wake-up, so that a
 // socket read's frames reach the delivery thread as one batch. The staged vector is queued whole,
 // as a chunk (the queue is a list of chunks): its entries are never moved again, also when the
-// delivery thread has not taken the previous chunks yet (moving them was ~5% of the I/O thread). While it holds, the producer may
-// also decode an event straight into a staged slot (event_slot(), stage_event()): no move of the
-// event between the decoder and the callback. The backlog counts staged items and the items of
-// the batch not yet started, so the bound and the resume point are the same as if the items were
-// taken one at a time.
+// delivery thread has not taken the previous chunks yet (moving them was ~5% of the I/O thread).
+// While it holds, the producer may also decode an event straight into a staged slot (event_slot(),
+// stage_event()): no move of the event between the decoder and the callback. The backlog counts
+// staged items and the items of the batch not yet started, so the bound and the resume point are
+// the same as if the items were taken one at a time.
 //
 // Thread safety: push(), push_event(), size(), peak(), batches() and finishing() from any thread;
 // hold() and release() in pairs from one producer thread (the link's I/O thread; no other thread
@@ -167,9 +167,12 @@ class delivery_queue {
     /// Under mutex_: records where the next push will construct its entry (the last chunk's
     /// end, or the first of a kept chunk that such a push would begin).
     void note_next_slot() noexcept {
-        const chunk* c = !queue_.empty() ? &queue_.back() : !pool_.empty() ? &pool_.back() : nullptr;
-        next_slot_.store(c != nullptr && c->size() < c->capacity() ? c->data() + c->size() : nullptr,
-                         std::memory_order_relaxed);
+        const chunk* c = !queue_.empty()  ? &queue_.back()
+                         : !pool_.empty() ? &pool_.back()
+                                          : nullptr;
+        next_slot_.store(
+            c != nullptr && c->size() < c->capacity() ? c->data() + c->size() : nullptr,
+            std::memory_order_relaxed);
     }
 
     const std::size_t limit_;
