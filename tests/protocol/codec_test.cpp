@@ -144,10 +144,10 @@ TEST_F(codec_test, escaped_member_names_are_their_unescaped_names) {
         decode_errc::duplicate_member, "/params/callingDevice");
     // The envelope's keys too: looked up once unescaped, and a duplicate is still one.
     m = expect_ok(
-        R"({"type":"event","seq":4,"event":"Held","monitorRef":"m-1","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"}})");
+        R"({"\u0074ype":"event","s\u0065q":4,"event":"Held","monitorR\u0065f":"m-1","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"}})");
     EXPECT_EQ(std::get<event_message>(m).seq, 4U);
     EXPECT_EQ(std::get<event_message>(m).monitor_ref, "m-1");
-    expect_error(R"({"type":"event","seq":4,"seq":5,"event":"Held","data":{}})",
+    expect_error(R"({"type":"event","seq":4,"s\u0065q":5,"event":"Held","data":{}})",
                  decode_errc::duplicate_member, "/seq");
 }
 
