@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <exception>
-#include <new>
 #include <string>
 #include <utility>
 
@@ -16,7 +15,9 @@ delivery_queue::delivery_queue(std::size_t limit, std::function<void()> on_resum
       on_resume_(std::move(on_resume)),
       log_(std::move(log)),
       on_batch_(std::move(on_batch)),
-      on_event_(std::move(on_event)) {}
+      on_event_(std::move(on_event)) {
+    pool_.reserve(kKeptChunks);
+}
 
 delivery_queue::~delivery_queue() {
     finish();
@@ -180,10 +181,13 @@ std::size_t delivery_queue::peak() const {
 
 void delivery_queue::recycle(std::vector<chunk>& batch) noexcept {
     for (auto& c : batch) {
-        // Emptied by run(); kept while the kept room stays within kKeptEntries, else freed.
-        if (c.capacity() == 0 || pooled_ + c.capacity() > kKeptEntries) continue;
+        // Emptied by run(); kept while pool_ has room (reserved: no allocation) and the kept
+        // entries stay within kKeptEntries, else freed.
+        if (c.capacity() == 0 || pool_.size() == pool_.capacity() ||
+            pooled_ + c.capacity() > kKeptEntries)
+            continue;
         pooled_ += c.capacity();
-        pool_.push_back(std::move(c));  // room reserved in take(): no allocation
+        pool_.push_back(std::move(c));
     }
     batch.clear();
 }
@@ -200,13 +204,6 @@ bool delivery_queue::take(std::vector<chunk>& batch) {
     bool resume = false;
     {
         std::unique_lock lock(mutex_);
-        // pool_ never holds more chunks than a batch had: room for them first (outside
-        // recycle(), which must not throw; without it the chunks are freed).
-        try {
-            pool_.reserve(pool_.size() + batch.size());
-        } catch (const std::bad_alloc&) {
-            for (auto& c : batch) chunk().swap(c);
-        }
         recycle(batch);
         note_next_slot();
         // A pause set by a push that raced with the last batch's per-item checks (which read

@@ -137,6 +137,8 @@ class delivery_queue {
     /// Entries the emptied chunks keep room for between batches, in all (beyond, a chunk is
     /// freed: an entry is ~450 bytes, and a burst may have grown a chunk to the limit).
     static constexpr std::size_t kKeptEntries = 8192;
+    /// Emptied chunks kept at most (pool_'s room, reserved once).
+    static constexpr std::size_t kKeptChunks = 16;
 
     /// Appends an entry made of `args` in place, under the lock; the backlog rules of push().
     template <class... Args>
@@ -151,8 +153,8 @@ class delivery_queue {
     void flush_staged();
     void drop_spare() noexcept;
     void run();
-    /// Keeps the emptied chunks of `batch` for reuse (within kKeptEntries) and clears it; under
-    /// mutex_.
+    /// Keeps the emptied chunks of `batch` for reuse (within kKeptChunks and kKeptEntries) and
+    /// clears it; under mutex_.
     void recycle(std::vector<chunk>& batch) noexcept;
     /// Under mutex_: an empty chunk, with room when one was kept.
     chunk reuse_chunk() noexcept;
