@@ -7,7 +7,8 @@ change is measured against the build before it, run by run, not against an older
                            [--runs 3] [--warmup 2] [--seconds 5]
 
 Prints every run, the medians of switch events/s and CPU µs per switch event (and, for
-ctigw-tsp, per LINEEVENT), and the median of the runs' new/old ratios of CPU per switch event. The source and the certificates come from --new.
+ctigw-tsp, per LINEEVENT), and the median of the runs' new/old ratios of CPU per switch event.
+The source and the certificates come from --new.
 """
 import argparse
 import os
@@ -45,10 +46,10 @@ def main():
                                       a.warmup, a.seconds)
                 finally:
                     source.stop()
-                eps = float(r["events_per_s"])
-                switch_eps = float(r.get("frames_per_s", eps))
+                cc.per_switch_event(r)
+                switch_eps = r["switch_eps"]
+                per_switch_event = r["cpu_per_switch_event"]
                 per_event = float(r["cpu_us_per_event"])
-                per_switch_event = per_event * eps / switch_eps
                 results.setdefault((name, client), []).append(
                     (switch_eps, per_switch_event, per_event))
                 print(f"run {run + 1} {name} {client}: {switch_eps:,.0f} switch events/s, "

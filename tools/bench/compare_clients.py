@@ -41,6 +41,16 @@ def parse_result(text):
     return None
 
 
+def per_switch_event(r):
+    """Adds switch_eps and cpu_per_switch_event to a RESULT: the TSP's counts LINEEVENTs and says
+    how many switch events (frames_per_s) they came from; the other clients count switch events."""
+    eps = float(r["events_per_s"])
+    r["switch_eps"] = float(r.get("frames_per_s", eps))
+    r["cpu_per_switch_event"] = (float(r["cpu_us_per_event"]) * eps / r["switch_eps"]
+                                 if r["switch_eps"] else float("nan"))
+    return r
+
+
 class Firehose:
     def __init__(self, build, work, source, rate, stations, tick_us=1000):
         self.ready = os.path.join(work, "ready")
@@ -159,12 +169,8 @@ def main():
             f.write(f"{test}\t{client}\t{run}\t{r.get('events_per_s')}\t{r.get('frames_per_s', r.get('events_per_s'))}\t{r.get('cpu_us_per_event')}\t"
                     f"{r.get('lat_p50_us', '')}\t{r.get('lat_p99_us', '')}\t{r.get('lat_max_us', '')}\n")
 
-    # Per switch event: the TSP's RESULT counts LINEEVENTs and says how many switch events
-    # (frames_per_s) they came from; the other clients count switch events.
     for _, _, _, r in rows:
-        eps = float(r["events_per_s"])
-        r["switch_eps"] = float(r.get("frames_per_s", eps))
-        r["cpu_per_switch_event"] = float(r["cpu_us_per_event"]) * eps / r["switch_eps"] if r["switch_eps"] else float("nan")
+        per_switch_event(r)
 
     def med(test, client, key):
         vals = [float(r[key]) for t, c, _, r in rows if t == test and c == client]
