@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
+#include <memory>
 
 #include "devices/devices.hpp"
 #include "devices_test_support.hpp"
@@ -112,6 +114,44 @@ TEST_F(DeviceLifecycle, LinkLossTakesEveryDeviceOutOfServiceOnce) {
     ASSERT_EQ(states.size(), 2u);
     EXPECT_EQ(states[1].p1, static_cast<DWORD_PTR>(LINEDEVSTATE_INSERVICE));
     EXPECT_TRUE(st()->lines_[0]->in_service());
+}
+
+// Queued TAPI callbacks name their line and phone by a plain pointer (state.hpp open_guard): the
+// devices a new enumeration replaces must outlive every callback queued before it.
+TEST_F(DeviceLifecycle, ReplacedDevicesOutliveTheCallbacksQueuedBeforeThem) {
+    start();
+    go_live();
+    answer_all_queries();
+    open_line(0);
+    open_phone(0);
+    // Hold the dispatcher inside a callback, so that what is queued next waits behind it.
+    std::promise<void> entered, go_on;
+    auto go = go_on.get_future().share();
+    prov->state().tapi().push([&entered, go] {
+        entered.set_value();
+        go.wait();
+    });
+    entered.get_future().wait();
+    std::weak_ptr<line> old_line;
+    std::weak_ptr<phone> old_phone;
+    {
+        const auto held = st();
+        auto& s = *held;
+        old_line = s.lines_[0];
+        old_phone = s.phones_[0];
+        s.line_event(s.lines_[0], nullptr, LINE_LINEDEVSTATE, LINEDEVSTATE_OTHER, 0, 0);
+        s.phone_event(s.phones_[0], PHONE_STATE, PHONESTATE_OTHER, 0, 0);
+        devices_build(s, *s.settings_);  // what a second TSPI_providerEnumDevices does
+        EXPECT_NE(s.lines_[0].get(), old_line.lock().get());
+    }
+    EXPECT_FALSE(old_line.expired()) << "released before the callbacks queued for it ran";
+    EXPECT_FALSE(old_phone.expired());
+    go_on.set_value();
+    drain();
+    EXPECT_TRUE(old_line.expired()) << "kept after its callbacks ran";
+    EXPECT_TRUE(old_phone.expired());
+    EXPECT_EQ(line_msgs(LINE_LINEDEVSTATE).size(), 1u);
+    EXPECT_EQ(phone_msgs(PHONE_STATE).size(), 1u);
 }
 
 // ---- reload (moved from devices_test.cpp) -------------------------------------------------------

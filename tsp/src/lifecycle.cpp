@@ -108,9 +108,7 @@ LONG provider::enum_devices(DWORD permanent_provider_id, LPDWORD num_lines, LPDW
     m.provider_handle_ = provider_handle;
     m.line_create_proc_ = line_create;
     m.phone_create_proc_ = phone_create;
-    m.lines_.clear();
-    m.phones_.clear();
-    devices_build(m, *m.settings_);
+    devices_build(m, *m.settings_);  // the old devices, if any, go as open_guard says
     *num_lines = static_cast<DWORD>(m.lines_.size());
     *num_phones = static_cast<DWORD>(m.phones_.size());
     m.log(level::info, "provider " + std::to_string(permanent_provider_id) + ": " +

@@ -188,9 +188,9 @@ void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg
     // (it may be written by a LINE_NEWCALL queued just before). `c = c`, not `c`: a plain
     // capture of a const& is a const member, which every move of the callback copies (two
     // atomic reference counts per shared_ptr, per move: 1.50 -> 1.44 us per LINEEVENT, A/B).
-    auto fn = [proc = l->event_proc, ht = l->ht, c = c, msg, p1, p2, p3, l = l,
-               epoch = l->open_handle] {
-        if (l->closed_epoch.load() >= epoch) return;  // closed since: TAPI must not hear of it
+    // The line itself is not captured (open_guard).
+    auto fn = [proc = l->event_proc, ht = l->ht, c = c, msg, p1, p2, p3, open = l->guard()] {
+        if (open.closed_since()) return;  // closed since: TAPI must not hear of it
         HTAPICALL htc = nullptr;
         if (c) {
             htc = c->ht.load();
@@ -205,9 +205,8 @@ void locked_provider::line_event(const line_ptr& l, const call_ptr& c, DWORD msg
 void locked_provider::phone_event(const phone_ptr& p, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
                                   DWORD_PTR p3) {
     if (!p->is_open() || !p->event_proc) return;
-    auto fn = [proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, p = p,  // movable: line_event
-               epoch = p->open_handle] {
-        if (p->closed_epoch.load() >= epoch) return;
+    auto fn = [proc = p->event_proc, ht = p->ht, msg, p1, p2, p3, open = p->guard()] {
+        if (open.closed_since()) return;
         proc(ht, msg, p1, p2, p3);
     };
     static_assert(dispatcher::work::fits<decltype(fn)>,
@@ -217,9 +216,8 @@ void locked_provider::phone_event(const phone_ptr& p, DWORD msg, DWORD_PTR p1, D
 
 bool locked_provider::announce_call(const line_ptr& l, const call_ptr& c) {
     if (!l->is_open() || !l->event_proc) return false;
-    tapi_.push([proc = l->event_proc, ht = l->ht, c = c, l = l,  // movable: line_event
-                epoch = l->open_handle] {
-        if (l->closed_epoch.load() >= epoch) return;
+    tapi_.push([proc = l->event_proc, ht = l->ht, c = c, open = l->guard()] {  // as line_event
+        if (open.closed_since()) return;
         HTAPICALL htc = nullptr;
         proc(ht, nullptr, LINE_NEWCALL, reinterpret_cast<DWORD_PTR>(c->hd()),
              reinterpret_cast<DWORD_PTR>(&htc), 0);

@@ -211,6 +211,19 @@ class device_lifecycle {
     bool in_service_ = false;
 };
 
+/// What a queued TAPI callback needs of its line or phone: whether TSPI_lineClose/phoneClose has
+/// ended the open it was queued in (`closed_epoch` reached `epoch`). A plain pointer, not the
+/// device's shared_ptr: a line or phone lives in lines_/phones_ (a removed one as a tombstone)
+/// until devices_build hands the old ones to the dispatcher, released after every callback queued
+/// before, and ~locked_provider stops the dispatcher before its members go — so the atomic
+/// outlives every callback that reads it. A shared_ptr copied into each callback and dropped on
+/// the dispatcher thread moved the line's reference count between the two threads per LINEEVENT.
+struct open_guard {
+    const std::atomic<std::uint64_t>* closed_epoch;
+    std::uint64_t epoch;
+    bool closed_since() const { return closed_epoch->load() >= epoch; }
+};
+
 /// One TAPI line = one extension with one address.
 class line : public std::enable_shared_from_this<line>, public device_lifecycle {
   public:
@@ -256,6 +269,8 @@ class line : public std::enable_shared_from_this<line>, public device_lifecycle 
     std::atomic<std::uint64_t> closed_epoch{0};
 
     bool is_open() const { return open_handle != 0; }
+    /// For a callback queued now (open_guard says why not the line itself).
+    open_guard guard() const { return {&closed_epoch, open_handle}; }
     /// True when the switch refuses `service` for this device: the TSPI function fails at once
     /// with LINEERR_OPERATIONUNAVAIL, before any request.
     bool refuses(std::string_view service) const {
@@ -305,6 +320,7 @@ class phone : public std::enable_shared_from_this<phone>, public device_lifecycl
     std::atomic<std::uint64_t> closed_epoch{0};  ///< as line::closed_epoch
 
     bool is_open() const { return open_handle != 0; }
+    open_guard guard() const { return {&closed_epoch, open_handle}; }  ///< as line::guard
     HDRVPHONE hd() const {
         return reinterpret_cast<HDRVPHONE>(static_cast<std::uintptr_t>(open_handle));
     }

@@ -117,8 +117,8 @@ void call_machine::queue_call_state(locked_provider& p, const line_ptr& l, const
     c->reported_mode_ = mode;
     // `c = c`: movable members (locked_provider::line_event says why).
     p.tapi_.push([proc = l->event_proc, ht = l->ht, c = c, parent, state, mode,
-                  media = c->media_mode, l = l, epoch = l->open_handle] {
-        if (l->closed_epoch.load() >= epoch) return;
+                  media = c->media_mode, open = l->guard()] {
+        if (open.closed_since()) return;
         const HTAPICALL htc = c->ht.load();
         if (htc == nullptr) return;
         DWORD_PTR p2 = mode;
