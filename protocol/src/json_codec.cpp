@@ -76,10 +76,14 @@ class json_codec final : public codec {
         outcome r = [&]() -> outcome {
             try {
                 if (reset) {
-                    // An empty event to decode into, as decode() starts from (absent members
-                    // stay empty).
+                    // An event to decode into whose optional members are empty, as decode()
+                    // starts from (absent members stay empty). Not its body: every decoded event
+                    // emplaces its body (decode_alternative, unknown_event), so resetting it too
+                    // built and moved a whole event per frame for nothing.
                     if (auto* e = std::get_if<event_message>(&msg)) {
-                        *e = event_message{};
+                        e->seq = 0;
+                        e->monitor_ref.reset();
+                        e->timestamp.reset();
                     } else {
                         msg.emplace<event_message>();
                     }

@@ -438,6 +438,10 @@ TEST_F(codec_test, a_padded_frame_decodes_where_it_is_as_a_copied_one_does) {
             R"({"type":"event","seq":9,"monitorRef":"m-1","timestamp":"2026-11-24T10:00:00.123456Z","event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001","localConnectionInfo":"hold","cause":"normal"}})",
             R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"20\u0030)",
             R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"})",
+            // The slot's own kind with only its required members, in one pass and in two (data
+            // first): none of the slot's other members may remain.
+            R"({"type":"event","seq":3,"event":"Delivered","data":{"connection":{"callID":"c-2","deviceID":"2002"},"alertingDevice":"2002","callingDevice":"2001","calledDevice":"2002"}})",
+            R"({"data":{"connection":{"callID":"c-2","deviceID":"2002"},"alertingDevice":"2002","callingDevice":"2001","calledDevice":"2002"},"type":"event","seq":3,"event":"Delivered"})",
             R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001"}} 7)",
             R"({"type":"event","seq":9,"event":"Held","data":{"heldConnection":{"callID":"c-1","deviceID":"2001"},"holdingDevice":"2001","cause":"norm)",
             R"("Held")", R"({"type":"heartbeat","id":"h)", "{", ""}) {
