@@ -195,16 +195,16 @@ const std::string* beast_link::accept_event(const protocol::event_message& m) {
     if (!check_seq(m.seq)) return nullptr;
     if (std::holds_alternative<protocol::evt::unknown_event>(m.body))
         return nullptr;  // counted by the codec
-    const std::string* device = m.monitor_ref ? monitors_.device_of(*m.monitor_ref) : nullptr;
-    if (!device) {
+    const monitor_map::monitor* monitor = m.monitor_ref ? monitors_.find(*m.monitor_ref) : nullptr;
+    if (!monitor) {
         write_log(log_level::debug, "pbx-link: event for an unknown monitor dropped");
         return nullptr;
     }
     // Before its snapshot the device's events are already reflected in it (§8).
-    if (!monitors_.ready(*device)) return nullptr;
+    if (!monitor->ready) return nullptr;
     // on_frame() checked that the frame came from conn_, whose read stamped last_received.
     count_event(conn_->last_received);
-    return device;
+    return &monitor->device;
 }
 
 void beast_link::on_message(protocol::request&) {

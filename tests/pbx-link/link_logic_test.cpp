@@ -364,11 +364,22 @@ TEST(linkMonitorMap, RemoveAndReplaceForSetDevices) {
     EXPECT_FALSE(m.ready("2001"));
     EXPECT_FALSE(m.monitored("2001"));
     EXPECT_EQ(m.remove_device("2001"), std::nullopt);
-    // a new ref for a device replaces the old one
+    // a new ref for a device replaces the old one, and keeps its readiness
+    m.set_ready("2002");
     m.add("m-9", "2002");
     EXPECT_EQ(m.device_of("m-2"), nullptr);
-    ASSERT_NE(m.device_of("m-9"), nullptr);
+    ASSERT_NE(m.find("m-9"), nullptr);
+    EXPECT_EQ(m.find("m-9")->device, "2002");
+    EXPECT_TRUE(m.find("m-9")->ready);
     EXPECT_EQ(m.size(), 1u);
+    m.add("m-9", "2002");  // the same ref again changes nothing
+    EXPECT_TRUE(m.ready("2002"));
+    EXPECT_EQ(m.size(), 1u);
+    // a device whose monitor failed has no events to let through
+    m.set_ready("2003");
+    EXPECT_FALSE(m.ready("2003"));
+    m.add("m-3", "2003");
+    EXPECT_FALSE(m.find("m-3")->ready) << "ready before its truth";
 }
 
 // ---- endpoints, pins ----
