@@ -1,7 +1,9 @@
 // ctigw-bench-floor: the cost of reading the replay source's frames with no I/O at all, as the
 // client comparison's floor (docs/performance.md): simdjson on-demand reading the fields a TAPI
 // layer needs (type, seq, event, monitorRef, timestamp, the callID, localConnectionInfo) as
-// string_views, and ctigw's own protocol::codec::decode of the same frames (typed, owning).
+// string_views, and ctigw's own protocol::codec of the same frames: decode() (typed, owning, a
+// message per frame) and decode_padded_into() as pbx-link calls it (in place in the read buffer,
+// into one reused message).
 //   ctigw-bench-floor [frames=1000000] [stations=2000]
 // Prints one RESULT line per reader (events_per_s and cpu_us_per_event on one thread).
 #include <simdjson.h>
@@ -95,5 +97,16 @@ int main(int argc, char** argv) {
     for (const auto& f : frames) checksum += codec->decode(f).ok() ? 1U : 0U;
     result("ctigw-codec-decode", frames.size(),
            std::chrono::duration<double>(steady::now() - t0).count(), checksum);
-    return checksum == frames.size() ? 0 : 1;
+    const bool copied_ok = checksum == frames.size();
+
+    // As the link decodes: each frame in a padded buffer, into the slot the last one used.
+    ctigw::protocol::message slot{std::in_place_type<ctigw::protocol::event_message>};
+    checksum = 0;
+    t0 = steady::now();
+    for (auto& p : padded) {
+        checksum += codec->decode_padded_into(std::string_view(p.data(), p.size()), slot) ? 0U : 1U;
+    }
+    result("ctigw-codec-in-place", padded.size(),
+           std::chrono::duration<double>(steady::now() - t0).count(), checksum);
+    return copied_ok && checksum == padded.size() ? 0 : 1;
 }
