@@ -16,7 +16,8 @@ same event stream from ctigw-firehose over TLS on loopback (docs/performance.md)
    frame's timestamp (taken when the source builds the frame) to the client's callback; for
    ctigw-tsp to TAPI's LINEEVENT callbacks, the provider's own figure over its last 65,536
    callbacks (read from its status; no per-event file, so no curve in latency.png).
-3. The floor: the same frames read with no I/O (ctigw-bench-floor: simdjson, ctigw's codec).
+3. The floor: the same frames read with no I/O (ctigw-bench-floor: simdjson, ctigw's codec
+   copying and in place).
 
 Writes results.tsv (every run), summary.md (the tables, with ratios to the Node client) and
 throughput.png, cpu.png, latency.png (gnuplot) into --out. Needs nodejs and node-ws
@@ -31,6 +32,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# ctigw-bench-floor's readers, in the table's order: simdjson (the floor), ctigw's decode()
+# (owning, a message per frame) and decode_padded_into() as pbx-link decodes (in place, one slot).
+FLOOR_ROWS = ("floor-simdjson", "ctigw-codec-decode", "ctigw-codec-in-place")
 
 
 def parse_result(text):
@@ -181,7 +186,7 @@ def main():
     floor_cpu = med("floor", "floor-simdjson", "cpu_per_switch_event")
     lines = ["| client | switch events/s | × Node | CPU µs per switch event | × Node | × floor | TAPI LINEEVENTs/s | CPU µs per LINEEVENT |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for test, c in [("max", c) for c in clients] + [("floor", "floor-simdjson"), ("floor", "ctigw-codec-decode")]:
+    for test, c in [("max", c) for c in clients] + [("floor", c) for c in FLOOR_ROWS]:
         eps = med(test, c, "switch_eps")
         cpu = med(test, c, "cpu_per_switch_event")
         tapi = (f"{med(test, c, 'events_per_s'):,.0f} | {med(test, c, 'cpu_us_per_event'):.2f}"
@@ -209,7 +214,7 @@ def main():
         with open(bars, "w") as f:
             for c in clients:
                 f.write(f"{c} {med('max', c, 'switch_eps')} {med('max', c, 'cpu_per_switch_event')}\n")
-            for c in ("floor-simdjson", "ctigw-codec-decode"):
+            for c in FLOOR_ROWS:
                 f.write(f"{c} {med('floor', c, 'switch_eps')} {med('floor', c, 'cpu_per_switch_event')}\n")
         cdfs = []
         for (kind, rate), lf in sorted(latency_files.items()):
