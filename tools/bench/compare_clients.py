@@ -228,7 +228,7 @@ def main():
                     f.write(f"{max(vals[i], 1)} {(i + 1) / len(vals)}\n")
             cdfs.append((kind, rate, cdf))
         plot = f"""
-set terminal pngcairo size 900,420 font ",10"
+set terminal pngcairo size 1040,420 font ",10"
 set style fill solid 0.8
 set boxwidth 0.6
 set grid ytics
