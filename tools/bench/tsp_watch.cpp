@@ -47,19 +47,20 @@ std::atomic<std::uint64_t> g_new_calls{0};
 std::atomic<std::uint64_t> g_closed{0};  // lineCloseCall done by the closer
 std::atomic<std::uintptr_t> g_next_htcall{1};
 
-/// Calls gone IDLE, closed by the closer thread (not from inside the TSP's callback).
+/// Calls gone IDLE, closed by the closer thread (not from inside the TSP's callback). A global
+/// for the TAPI callbacks (plain function pointers); a start-up allocation failure ends the tool.
 struct closer {
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<HDRVCALL> calls;
     bool stop = false;
     bool waiting = false;  // only a waiting closer needs the (costly) wake-up
-} g_closer;
+} g_closer;                // NOLINT(cert-err58-cpp): as said above
 
 // LINE_CALLSTATE carries hdCall only through the htCall we gave; the TSP's hdCall of a call is
 // what NEWCALL said. Keep htCall -> hdCall so that an IDLE call can be closed.
 std::mutex g_calls_mutex;
-std::vector<HDRVCALL> g_hd_of_ht(1, nullptr);
+std::vector<HDRVCALL> g_hd_of_ht;  // grown by LINE_NEWCALL (htCalls start at 1)
 
 void CALLBACK line_event(HTAPILINE, HTAPICALL ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
                          DWORD_PTR) {

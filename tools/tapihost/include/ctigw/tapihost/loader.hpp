@@ -87,12 +87,14 @@ struct tuispi_table {
     decltype(&::TSPI_providerUIIdentify) providerUIIdentify = nullptr;
     /// Where TAPI forwards a TUISPI function's UI callback (TUISPIDLLCALLBACK): the host does too.
     decltype(&::TSPI_providerGenericDialogData) providerGenericDialogData = nullptr;
+// NOLINTNEXTLINE(bugprone-macro-parentheses): `name` is pasted and declared, not an expression
 #define CTIGW_TAPIHOST_MEMBER(name) decltype(&::TUISPI_##name) name = nullptr;
     CTIGW_TAPIHOST_TUISPI_FUNCTIONS(CTIGW_TAPIHOST_MEMBER)
 #undef CTIGW_TAPIHOST_MEMBER
 };
 
 struct tspi_table {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): as above
 #define CTIGW_TAPIHOST_MEMBER(name, required) decltype(&::TSPI_##name) name = nullptr;
     CTIGW_TAPIHOST_TSPI_FUNCTIONS(CTIGW_TAPIHOST_MEMBER)
 #undef CTIGW_TAPIHOST_MEMBER
