@@ -274,10 +274,9 @@ void devices_build(locked_provider& p, const config::settings& s) {
     const auto lines = config::expand(s.devices, config::device_kind::line);
     const auto phones = config::expand(s.devices, config::device_kind::phone);
     // The old devices go after every TAPI callback queued before (open_guard): released by the
-    // dispatcher, not here.
-    if (!p.lines_.empty() || !p.phones_.empty()) {
-        p.tapi_.push([lines = std::move(p.lines_), phones = std::move(p.phones_)] {});
-    }
+    // dispatcher, not here. Copies, not moves: if queuing them fails (bad_alloc) the devices stay
+    // where they were, rather than being freed under the callbacks that name them.
+    if (!p.lines_.empty() || !p.phones_.empty()) p.tapi_.push([l = p.lines_, ph = p.phones_] {});
     p.lines_.clear();
     p.phones_.clear();
     p.line_by_extension_.clear();
