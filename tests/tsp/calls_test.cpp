@@ -108,7 +108,7 @@ line_ptr calls_test::open_line(const std::string& ext, const std::string& name) 
     l->event_proc = on_line_event;
     l->version = tapi_version_3_1;
     device_machine::set_in_service(s, *l, true);
-    s.lines_.push_back(l);
+    s.add_line(l);
     s.line_by_extension_[ext] = l;
     s.line_by_device_id_[l->device_id] = l;
     s.line_by_handle_[l->open_handle] = l;

@@ -145,6 +145,37 @@ TEST_F(call_lifecycle_test, line_close_untells_live_calls_and_fails_requested_on
     EXPECT_EQ(lifecycle_of(offered), call_lifecycle::told);
 }
 
+// A call names its line by slot and serial (call::owner_ref), not by a weak_ptr: once lines_ is
+// rebuilt (a second TSPI_providerEnumDevices), the new line in the same slot is not its line,
+// even while the old one still lives, and TAPI can still close it.
+TEST_F(call_lifecycle_test, a_call_of_a_line_no_longer_listed_has_no_owner_and_still_closes) {
+    const HDRVCALL in = incoming_offering("c5", "0301555123", "2001");
+    ASSERT_NE(in, nullptr);
+    EXPECT_EQ(p()->call_ids_held(), 1u);
+    line_ptr old;
+    {
+        const auto held = p();
+        auto& s = *held;
+        const auto c = s.call_from_handle(in);
+        ASSERT_TRUE(c);
+        old = s.owner_of(*c);
+        ASSERT_TRUE(old);
+        EXPECT_EQ(old->extension, "2001");
+        auto was = std::move(s.lines_);
+        s.lines_.clear();
+        for (const auto& l : was) {
+            auto again = std::make_shared<line>();
+            again->extension = l->extension;
+            s.add_line(again);
+        }
+        ASSERT_EQ(s.lines_.at(old->slot)->extension, "2001");
+        EXPECT_EQ(s.owner_of(*c), nullptr) << "the new line in its slot taken for its own";
+    }
+    EXPECT_EQ(calls::close_call(p(), in), 0);
+    EXPECT_EQ(call_of(in), nullptr);
+    EXPECT_EQ(p()->call_ids_held(), 0u);
+}
+
 // The provider lock is the only way to the model. Taking it twice on one thread is a bug that
 // std::mutex would turn into a deadlock: it is refused with an exception instead, while another
 // thread simply waits for it.

@@ -158,6 +158,24 @@ call_ptr locked_provider::call_from_handle(HDRVCALL hd) const {
     return it == call_by_handle_.end() || it->second->closed() ? nullptr : it->second;
 }
 
+void locked_provider::add_line(const line_ptr& l) {
+    l->slot = static_cast<std::uint32_t>(lines_.size());
+    l->serial = new_handle();
+    lines_.push_back(l);
+}
+
+const line_ptr& locked_provider::owner_of(const call& c) const {
+    static const line_ptr none;
+    const auto ref = c.owner_ref();
+    if (ref.serial != 0 && ref.slot < lines_.size() && lines_[ref.slot]->serial == ref.serial) {
+        return lines_[ref.slot];
+    }
+    return none;
+}
+
+call::call(std::uint64_t handle, const line& owner)
+    : handle_(handle), owner_{owner.serial, owner.slot} {}
+
 DWORD locked_provider::hold_call_id(call& c, const std::string& switch_call_id) {
     if (!c.call_id_of.empty() && c.call_id_of == switch_call_id)
         return call_ids_.at(switch_call_id).id;

@@ -14,6 +14,8 @@
 #include <array>
 #include <atomic>
 #include <boost/container/flat_map.hpp>
+#include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -106,12 +108,20 @@ std::chrono::system_clock::time_point coarse_wall_clock() noexcept;
 /// Its TAPI state and lifecycle are private: `call_machine` is their only writer.
 class call : public std::enable_shared_from_this<call> {
   public:
-    call(std::uint64_t handle, const std::shared_ptr<line>& owner)
-        : handle_(handle), owner_(owner) {}
+    /// `owner` is one of the provider's lines (locked_provider::add_line).
+    call(std::uint64_t handle, const line& owner);
 
     std::uint64_t handle() const { return handle_; }  ///< the HDRVCALL value; never reused
     HDRVCALL hd() const { return reinterpret_cast<HDRVCALL>(static_cast<std::uintptr_t>(handle_)); }
-    std::shared_ptr<line> owner() const { return owner_.lock(); }
+    /// Its line, as locked_provider::owner_of finds it: where it sits in lines_ and which line sat
+    /// there. Not a weak_ptr<line>: every call made and freed moved the line's reference counts
+    /// between the link's delivery thread and the thread of TSPI_lineCloseCall (~5% of the
+    /// former at full rate, a cache miss per call).
+    struct line_ref {
+        std::uint64_t serial;  ///< line::serial; never 0
+        std::uint32_t slot;    ///< line::slot
+    };
+    line_ref owner_ref() const { return owner_; }
 
     DWORD state() const { return state_; }  ///< LINECALLSTATE_*
     DWORD state_mode() const { return state_mode_; }
@@ -163,7 +173,10 @@ class call : public std::enable_shared_from_this<call> {
     // call control bookkeeping (calls/)
     /// The switch's view of this line's connection (localConnectionInfo); null = none yet/gone.
     protocol::connection_state switch_state = protocol::connection_state::null;
-    std::vector<std::string> parties;  ///< the other devices known to be in the switch call
+    /// The other devices known to be in the switch call: one or two but in a conference, so kept
+    /// in place (a vector's buffer was a malloc per call on the link's delivery thread, freed on
+    /// the thread that closes the call).
+    boost::container::small_vector<std::string, 2> parties;
     /// A MakeCall/pickup/unpark is in flight: the first event of a new callID for this device
     /// binds to this call instead of creating a new one (no ghost LINE_NEWCALL).
     enum class awaiting : std::uint8_t { none, make_call, pickup } awaiting_connection{};
@@ -177,7 +190,7 @@ class call : public std::enable_shared_from_this<call> {
     friend class call_machine;
 
     std::uint64_t handle_;
-    std::weak_ptr<line> owner_;
+    line_ref owner_;
     DWORD state_ = LINECALLSTATE_UNKNOWN;
     DWORD state_mode_ = 0;
     std::chrono::system_clock::time_point state_entered_ = coarse_wall_clock();
@@ -227,6 +240,10 @@ struct open_guard {
 /// One TAPI line = one extension with one address.
 class line : public std::enable_shared_from_this<line>, public device_lifecycle {
   public:
+    /// Set by locked_provider::add_line: its index in lines_, and a number no other line of the
+    /// provider's life has had (lines_ is rebuilt by TSPI_providerEnumDevices; 0 = not added).
+    std::uint32_t slot = 0;
+    std::uint64_t serial = 0;
     std::string extension;
     std::string name;
     std::optional<std::string> pickup_group;
@@ -388,7 +405,9 @@ class locked_provider {
     protocol::string_map<phone_ptr> phone_by_extension_;
     std::unordered_map<std::uint64_t, line_ptr> line_by_handle_;    ///< open lines
     std::unordered_map<std::uint64_t, phone_ptr> phone_by_handle_;  ///< open phones
-    std::unordered_map<std::uint64_t, call_ptr> call_by_handle_;    ///< not yet closed calls
+    /// Not yet closed calls. Open addressing, no node per call (a malloc on the delivery thread and
+    /// a free on TSPI_lineCloseCall's, per call): no pointer into it is kept across an insertion.
+    boost::unordered_flat_map<std::uint64_t, call_ptr> call_by_handle_;
     std::uint64_t next_handle_ = 1;  ///< shared by line, phone and call handles: never reused
 
     /// Switch callIDs as LINECALLINFO.dwCallID values (stable while a TAPI call holds them;
@@ -397,7 +416,7 @@ class locked_provider {
         DWORD id = 0;
         std::size_t holders = 0;
     };
-    std::unordered_map<std::string, held_call_id> call_ids_;
+    protocol::string_map<held_call_id> call_ids_;  ///< no node per callID, as call_by_handle_
     DWORD next_call_id_ = 1;
 
     std::unique_ptr<pbx_link::link> link_;
@@ -427,6 +446,11 @@ class locked_provider {
     line_ptr line_from_handle(HDRVLINE hd) const;
     phone_ptr phone_from_handle(HDRVPHONE hd) const;
     call_ptr call_from_handle(HDRVCALL hd) const;
+    /// Appends `l` to lines_, giving it its slot and serial (call::owner_ref).
+    void add_line(const line_ptr& l);
+    /// The line `c` was made on, or null when it is no longer the provider's (lines_ rebuilt by
+    /// TSPI_providerEnumDevices since). A reference into lines_: valid until lines_ changes.
+    const line_ptr& owner_of(const call& c) const;
     /// The dwCallID of a switch callID, the same for every TAPI call bound to it. `c` holds it
     /// (letting go of the one it held before) until release_call_id (at lineCloseCall): a
     /// callID no call holds is forgotten, so the table does not grow with every call ever seen.

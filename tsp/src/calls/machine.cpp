@@ -315,7 +315,7 @@ call_ptr find_call(const line& l, const std::string& call_id) {
 }
 
 call_ptr create_call(locked_provider& p, const line_ptr& l) {
-    auto c = std::make_shared<call>(p.new_handle(), l);
+    auto c = std::make_shared<call>(p.new_handle(), *l);
     c->caller.number.clear();
     l->calls.push_back(c);
     p.call_by_handle_[c->handle()] = c;

@@ -136,7 +136,7 @@ void calls_line_closed(locked_provider& p, const line_ptr& l) {
     std::vector<request_ptr> pending;
     for (const auto& [id, r] : p.requests_) {
         auto subject = r->subject.lock();
-        if (subject && subject->owner() == l) pending.push_back(r);
+        if (subject && p.owner_of(*subject) == l) pending.push_back(r);
     }
     for (auto& r : pending) p.complete(r, static_cast<LONG>(LINEERR_OPERATIONFAILED));
     // TAPI forgets every handle of the line: live calls stay tracked (silently) and are

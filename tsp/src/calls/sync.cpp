@@ -18,7 +18,7 @@ constexpr LONG err(DWORD e) {
 LONG lookup_any(locked_provider& p, HDRVCALL hd, call_ptr& c, line_ptr& l) {
     c = p.call_from_handle(hd);
     if (!c || c->failed()) return err(LINEERR_INVALCALLHANDLE);
-    l = c->owner();
+    l = p.owner_of(*c);
     if (!l) return err(LINEERR_INVALCALLHANDLE);
     return 0;
 }
@@ -78,7 +78,9 @@ LONG close_call(locked_provider& p, HDRVCALL hd) {
     auto it = p.call_by_handle_.find(reinterpret_cast<std::uintptr_t>(hd));
     if (it == p.call_by_handle_.end()) return err(LINEERR_INVALCALLHANDLE);
     auto c = it->second;
-    auto l = c->owner();
+    // A reference, not a copy: nothing below changes lines_, and a copy's count would be one
+    // more write per call to the line's control block from this thread (call::owner_ref).
+    const auto& l = p.owner_of(*c);
     // Pending operations on the call end before this returns (tspi.md §3.3).
     std::vector<request_ptr> pending;
     for (const auto& [rid, r] : p.requests_) {
@@ -94,7 +96,7 @@ LONG close_call(locked_provider& p, HDRVCALL hd) {
     } else {
         p.release_call_id(*c);
         call_machine::close(p, nullptr, c);
-        p.call_by_handle_.erase(it);
+        p.call_by_handle_.erase(c->handle());  // by key: `it` may not outlive what ran since
     }
     // Callbacks already queued for the call read htCall when they run: with it cleared they are
     // dropped, so TAPI hears nothing of a call it closed (state.cpp line_event).

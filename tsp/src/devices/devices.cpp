@@ -297,7 +297,7 @@ void devices_build(locked_provider& p, const config::settings& s) {
     for (const auto& d : lines) {
         auto l = devices::make_line(ctx, d);
         p.line_by_extension_.emplace(l->extension, l);
-        p.lines_.push_back(std::move(l));
+        p.add_line(l);
     }
     for (const auto& d : phones) {
         auto ph = devices::make_phone(ctx, d);

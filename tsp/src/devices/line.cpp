@@ -508,7 +508,7 @@ LONG line_get_id(locked_provider& p, HDRVLINE hd, DWORD address_id, HDRVCALL cal
         case LINECALLSELECT_CALL: {
             auto c = p.call_from_handle(call);
             if (!c) return err(LINEERR_INVALCALLHANDLE);
-            l = c->owner();
+            l = p.owner_of(*c);
             if (!l || l->removed()) return err(LINEERR_INVALCALLHANDLE);
             break;
         }

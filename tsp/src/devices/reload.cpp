@@ -136,7 +136,7 @@ std::string provider::reload() {
         if (monitored_before.count(l->extension)) already_monitored.push_back(l->extension);
         const auto temp = static_cast<DWORD_PTR>(s.lines_.size());
         s.line_by_extension_.emplace(l->extension, l);
-        s.lines_.push_back(l);
+        s.add_line(l);
         ++added;
         if (s.line_create_proc_) {
             s.tapi_.push([proc = s.line_create_proc_, hp = s.provider_handle_, temp] {

@@ -126,7 +126,7 @@ void send_swap(locked_provider& p, const request_ptr& r, const line_ptr& l, cons
 LONG unhold(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
-    if (auto e = need(*t.c, LINECALLFEATURE_UNHOLD)) return e;
+    if (auto e = need(t, LINECALLFEATURE_UNHOLD)) return e;
     if (auto e = usable(p, *t.l)) return e;
     auto& c = t.c;
     auto& l = t.l;
@@ -188,7 +188,7 @@ LONG swap_hold(locked_provider& p, DRV_REQUESTID id, HDRVCALL active_hd, HDRVCAL
     if (auto e = lookup(p, active_hd, a)) return e;
     if (auto e = lookup(p, held_hd, h)) return e;
     if (a.l != h.l || a.c == h.c) return err(LINEERR_INVALCALLHANDLE);
-    if (auto e = need(*a.c, LINECALLFEATURE_SWAPHOLD)) return e;
+    if (auto e = need(a, LINECALLFEATURE_SWAPHOLD)) return e;
     constexpr DWORD held_states =
         LINECALLSTATE_ONHOLD | LINECALLSTATE_ONHOLDPENDTRANSFER | LINECALLSTATE_ONHOLDPENDCONF;
     if ((h.c->state() & held_states) == 0) return err(LINEERR_INVALCALLSTATE);

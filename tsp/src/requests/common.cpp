@@ -13,7 +13,7 @@ namespace ctigw::tsp::calls::ops {
 LONG lookup(locked_provider& p, HDRVCALL hd, target& t) {
     auto c = p.call_from_handle(hd);
     if (!c || c->failed()) return err(LINEERR_INVALCALLHANDLE);
-    auto l = c->owner();
+    const auto& l = p.owner_of(*c);
     if (!l || l->removed() || !l->is_open()) return err(LINEERR_INVALCALLHANDLE);
     t = {l, c};
     return 0;
@@ -27,11 +27,11 @@ LONG usable(const locked_provider& p, const line& l) {
 
 /// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL
 /// in any state (docs/tspi-mapping.md "Capabilities").
-LONG need(const call& c, DWORD feature) {
-    if (auto l = c.owner(); l && (call_machine::unsupported_call_features(*l, c) & feature) != 0) {
+LONG need(const target& t, DWORD feature) {
+    if ((call_machine::unsupported_call_features(*t.l, *t.c) & feature) != 0) {
         return err(LINEERR_OPERATIONUNAVAIL);
     }
-    return (c.features & feature) != 0 ? 0 : err(LINEERR_INVALCALLSTATE);
+    return (t.c->features & feature) != 0 ? 0 : err(LINEERR_INVALCALLSTATE);
 }
 
 LONG offered(const line& l, std::string_view service) {

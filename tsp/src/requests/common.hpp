@@ -32,7 +32,7 @@ LONG usable(const locked_provider& p, const line& l);
 
 /// The feature must be offered now; one the device's capabilities take away is OPERATIONUNAVAIL
 /// in any state (docs/tspi-mapping.md "Capabilities").
-LONG need(const call& c, DWORD feature);
+LONG need(const target& t, DWORD feature);
 
 LONG offered(const line& l, std::string_view service);
 
@@ -72,7 +72,7 @@ LONG one_request(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, DWORD featur
                  const char* what) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
-    if (auto e = need(*t.c, feature)) return e;
+    if (auto e = need(t, feature)) return e;
     if (auto e = usable(p, *t.l)) return e;
     auto r = p.new_request(id, what, t.l, t.c);
     send(p, r, Params{conn_of(*t.c)}, simple);
@@ -87,7 +87,7 @@ LONG send_elsewhere(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR d
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (dest == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, feature)) return e;
+    if (auto e = need(t, feature)) return e;
     std::string number;
     if (auto e = dialable(p, dest, number)) return e;
     if (auto e = usable(p, *t.l)) return e;

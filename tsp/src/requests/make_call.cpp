@@ -59,7 +59,7 @@ LONG dial(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPCWSTR dest, DWORD
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (dest == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_DIAL)) return e;
+    if (auto e = need(t, LINECALLFEATURE_DIAL)) return e;
     if (auto e = usable(p, *t.l)) return e;
     auto text = wide_view(dest, TAPIMAXDESTADDRESSSIZE + 1);
     bool partial = false;

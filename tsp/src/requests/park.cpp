@@ -27,7 +27,7 @@ LONG park(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, DWORD mode, LPCWSTR
         if (non_dir_address == nullptr) return err(LINEERR_INVALPOINTER);
         if (non_dir_address->dwTotalSize < sizeof(VARSTRING)) return err(LINEERR_STRUCTURETOOSMALL);
     }
-    if (auto e = need(*t.c, LINECALLFEATURE_PARK)) return e;
+    if (auto e = need(t, LINECALLFEATURE_PARK)) return e;
     if (auto e = usable(p, *t.l)) return e;
     auto l = t.l;
     auto c = t.c;
@@ -168,7 +168,7 @@ LONG set_call_data(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, LPVOID dat
     if (auto e = lookup(p, hd, t)) return e;
     if (size > caps::max_call_data_size) return err(LINEERR_INVALPARAM);
     if (data == nullptr && size != 0) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_SETCALLDATA)) return e;
+    if (auto e = need(t, LINECALLFEATURE_SETCALLDATA)) return e;
     std::string bytes(static_cast<const char*>(data), static_cast<const char*>(data) + size);
     auto l = t.l;
     auto c = t.c;

@@ -43,7 +43,7 @@ LONG setup_transfer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HTAPICALL
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (out_consult == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_SETUPTRANSFER)) return e;
+    if (auto e = need(t, LINECALLFEATURE_SETUPTRANSFER)) return e;
     std::string data;
     if (auto e = check_params(*t.l, params, data)) return e;
     if (auto e = usable(p, *t.l)) return e;
@@ -94,7 +94,7 @@ LONG complete_transfer(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HDRVCA
             offered(*t.l, mode == LINETRANSFERMODE_TRANSFER ? "TransferCall" : "ConferenceCall")) {
         return e;
     }
-    if (auto e = need(*t.c, LINECALLFEATURE_COMPLETETRANSF)) return e;
+    if (auto e = need(t, LINECALLFEATURE_COMPLETETRANSF)) return e;
     constexpr DWORD consult_ok = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK |
                                  LINECALLSTATE_PROCEEDING | LINECALLSTATE_BUSY |
                                  LINECALLSTATE_ONHOLD;
@@ -159,7 +159,7 @@ LONG setup_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd, HDRVLIN
     if (auto e = lookup(p, hd, t)) return e;
     if (out_conf == nullptr || out_consult == nullptr) return err(LINEERR_INVALPOINTER);
     if (num_parties > caps::max_num_conference) return err(LINEERR_CONFERENCEFULL);
-    if (auto e = need(*t.c, LINECALLFEATURE_SETUPCONF)) return e;
+    if (auto e = need(t, LINECALLFEATURE_SETUPCONF)) return e;
     std::string data;
     if (auto e = check_params(*t.l, params, data)) return e;
     if (auto e = usable(p, *t.l)) return e;
@@ -215,7 +215,7 @@ LONG prepare_add_to_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL co
         return err(LINEERR_INVALCONFCALLHANDLE);
     }
     if (out_consult == nullptr) return err(LINEERR_INVALPOINTER);
-    if (auto e = need(*t.c, LINECALLFEATURE_PREPAREADDCONF)) return e;
+    if (auto e = need(t, LINECALLFEATURE_PREPAREADDCONF)) return e;
     if (members_of(*t.l, t.c).size() + 2 > caps::max_num_conference) {
         return err(LINEERR_CONFERENCEFULL);
     }
@@ -298,7 +298,7 @@ LONG remove_from_conference(locked_provider& p, DRV_REQUESTID id, HDRVCALL hd) {
     target t;
     if (auto e = lookup(p, hd, t)) return e;
     if (t.c->role != call_role::conference_member) return err(LINEERR_INVALCALLSTATE);
-    if (auto e = need(*t.c, LINECALLFEATURE_REMOVEFROMCONF)) return e;
+    if (auto e = need(t, LINECALLFEATURE_REMOVEFROMCONF)) return e;
     auto par = parent_of(*t.c);
     if (!par || !par->connection || t.c->member_party.empty()) return err(LINEERR_INVALCALLSTATE);
     if (auto e = usable(p, *t.l)) return e;
