@@ -81,9 +81,12 @@ class json_codec final : public codec {
                     // emplaces its body (decode_alternative, unknown_event), so resetting it too
                     // built and moved a whole event per frame for nothing.
                     if (auto* e = std::get_if<event_message>(&msg)) {
-                        e->seq = 0;
-                        e->monitor_ref.reset();
-                        e->timestamp.reset();
+                        // Every member named: one added to event_message fails to compile here
+                        // until it is reset too (it would otherwise carry over between frames).
+                        [[maybe_unused]] auto& [seq, monitor_ref, timestamp, body] = *e;
+                        seq = 0;
+                        monitor_ref.reset();
+                        timestamp.reset();
                     } else {
                         msg.emplace<event_message>();
                     }
