@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
     checksum = 0;
     t0 = steady::now();
     for (auto& p : padded) {
-        checksum += codec->decode_padded_into(std::string_view(p.data(), p.size()), slot) ? 0U : 1U;
+        const auto error = codec->decode_padded_into(std::string_view(p.data(), p.size()), slot);
+        checksum += error ? 0U : 1U;  // counts the frames decoded, as the row above
     }
     result("ctigw-codec-in-place", padded.size(),
            std::chrono::duration<double>(steady::now() - t0).count(), checksum);
