@@ -194,8 +194,7 @@ class json_codec final : public codec {
                 decode_errc::malformed_json, "", "content after the message", {}, {}};
         }
         if (!env.type) {
-            c.path.push("type");
-            c.fail(decode_errc::missing_member, "required member is missing");
+            c.fail_at("type", decode_errc::missing_member, "required member is missing");
             return take_error(c, env);
         }
         return dispatch(root, env, msg, c);
@@ -220,9 +219,8 @@ class json_codec final : public codec {
                 return take_error(c, env);
             auto st = enum_from_string<system_status>(*env.status);
             if (!st) {
-                c.path.push("status");
-                c.fail(decode_errc::invalid_value,
-                       "unknown value \"" + std::string(*env.status) + '"');
+                c.fail_at("status", decode_errc::invalid_value,
+                          "unknown value \"" + std::string(*env.status) + '"');
                 return take_error(c, env);
             }
             system_status_message m{*env.seq, *st, {}};
@@ -230,8 +228,8 @@ class json_codec final : public codec {
             msg = std::move(m);
             return std::nullopt;
         }
-        c.path.push("type");
-        c.fail(decode_errc::unknown_type, "unknown message type \"" + std::string(type) + '"');
+        c.fail_at("type", decode_errc::unknown_type,
+                  "unknown message type \"" + std::string(type) + '"');
         return take_error(c, env);
     }
 
@@ -241,8 +239,7 @@ class json_codec final : public codec {
         auto index = service_index_of(*env.service);
         if (!index) return unknown_service(c, env);
         if (!env.has_params) {
-            c.path.push("params");
-            c.fail(decode_errc::missing_member, "required member is missing");
+            c.fail_at("params", decode_errc::missing_member, "required member is missing");
             return take_error(c, env);
         }
         request r{std::string(*env.id), {}};
@@ -283,8 +280,7 @@ class json_codec final : public codec {
         if (!require(env.seq, "seq", c) || !require(env.event, "event", c))
             return take_error(c, env);
         if (!env.has_data) {
-            c.path.push("data");
-            c.fail(decode_errc::missing_member, "required member is missing");
+            c.fail_at("data", decode_errc::missing_member, "required member is missing");
             return take_error(c, env);
         }
         auto& m = std::get<event_message>(msg);
@@ -303,8 +299,8 @@ class json_codec final : public codec {
         if (!env.body_inline && !decode_body(root, "data", event_body_decoders[*index], m.body, c))
             return take_error(c, env);
         if (std::holds_alternative<evt::monitor_ended>(m.body) && !m.monitor_ref) {
-            c.path.push("monitorRef");
-            c.fail(decode_errc::missing_member, "MonitorEnded names the monitor it ends");
+            c.fail_at("monitorRef", decode_errc::missing_member,
+                      "MonitorEnded names the monitor it ends");
             return take_error(c, env);
         }
         return std::nullopt;
@@ -447,27 +443,24 @@ class json_codec final : public codec {
     template <class T>
     static bool require(const std::optional<T>& slot, std::string_view key, ctx& c) {
         if (slot) return true;
-        c.path.push(key);
-        return c.fail(decode_errc::missing_member, "required member is missing");
+        return c.fail_at(key, decode_errc::missing_member, "required member is missing");
     }
 
     static decode_error unknown_service(ctx& c, const envelope& env) {
-        c.path.push("service");
-        c.fail(decode_errc::unknown_service,
-               "unknown service \"" + std::string(*env.service) + '"');
+        c.fail_at("service", decode_errc::unknown_service,
+                  "unknown service \"" + std::string(*env.service) + '"');
         return take_error(c, env);
     }
 
     static decode_error as_error(ctx& c, simdjson::error_code ec) {
         c.fail(ec);
-        return std::move(*c.error);
+        return c.take_error();
     }
 
     /// Finishes a failed decode: attaches what could be read of the request's identity so that
     /// the receiver can answer with an error response.
     static decode_error take_error(ctx& c, const envelope& env) {
-        decode_error e = c.error ? std::move(*c.error)
-                                 : decode_error{decode_errc::malformed_json, "", "?", {}, {}};
+        decode_error e = c.take_error();
         if (env.id && env.type && *env.type == "request") e.request_id = std::string(*env.id);
         if (env.service) e.service_index = service_index_of(*env.service);
         return e;
@@ -477,7 +470,7 @@ class json_codec final : public codec {
     decode_stats stats_;
     od::parser parser_;
     std::vector<char> buffer_;
-    path_stack path_;
+    error_path path_;
 };
 
 }  // namespace

@@ -25,28 +25,38 @@ namespace od = simdjson::ondemand;
 
 // ---- error context ------------------------------------------------------------------------
 
-/// The path from the frame's root to the member being decoded, kept as views; rendered into a
-/// JSON pointer only when something fails.
-/// A push is a store once the storage has grown to the frames' depth: it runs for every member
-/// and list item of every frame (~110 per phone of a status batch; vector::emplace_back, not
-/// inlined, was ~10% of the link I/O thread reading them).
-class path_stack {
+/// Where decoding stands: the depth, for the max_depth checks, and on failure the path from the
+/// frame's root to the member that failed, rendered as a JSON pointer.
+/// The members are not recorded on the way in: that was a store per member and list item of every
+/// frame (~110 per phone of a status batch), ~8% of decoding an event even inlined. Instead each
+/// scoped_segment that ends while an error stands adds its segment as the failure returns through
+/// it, innermost first, and pointer() reads them outward. The decoder returns at once on failure
+/// and opens no segment after one, so exactly the segments open at the failure are added.
+class error_path {
   public:
-    void push(std::string_view key) { put(seg{key, npos}); }
-    void push(std::size_t index) { put(seg{{}, index}); }
-    void pop() { --depth_; }
+    void enter() { ++depth_; }
+    void leave() { --depth_; }
     std::size_t depth() const { return depth_; }
-    void clear() { depth_ = 0; }
+    void clear() {
+        depth_ = 0;
+        unwound_.clear();
+    }
+    /// A segment the failure returned through (or its innermost one: fail_at()). Error path only.
+    [[gnu::cold, gnu::noinline]] void add(std::string_view key, std::size_t index) noexcept {
+        try {
+            unwound_.push_back(seg{key, index});
+        } catch (...) {  // out of memory: a shorter pointer rather than a lost frame
+        }
+    }
     std::string pointer() const {
         std::string out;
-        for (std::size_t i = 0; i < depth_; ++i) {
-            const auto& s = segs_[i];
+        for (auto it = unwound_.rbegin(); it != unwound_.rend(); ++it) {
             out += '/';
-            if (s.index != npos) {
-                out += std::to_string(s.index);
+            if (it->index != npos) {
+                out += std::to_string(it->index);
                 continue;
             }
-            for (char ch : s.key) {
+            for (char ch : it->key) {
                 if (ch == '~')
                     out += "~0";
                 else if (ch == '/')
@@ -57,39 +67,43 @@ class path_stack {
         }
         return out;
     }
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   private:
-    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     struct seg {
         std::string_view key;
         std::size_t index;
     };
-    // Inlined down to a store: a call per member, with push_back's growth path in it, was ~7% of
-    // the instructions of decoding an event.
-    void put(seg s) {
-        if (depth_ < segs_.size()) [[likely]] {
-            segs_[depth_++] = s;
-        } else {
-            grow(s);
-        }
-    }
-    [[gnu::noinline]] void grow(seg s) {
-        segs_.push_back(s);  // never shrinks: the next frame reuses it
-        ++depth_;
-    }
-    std::vector<seg> segs_;
+    std::vector<seg> unwound_;  // innermost first; never shrinks: the next failure reuses it
     std::size_t depth_ = 0;
 };
 
 struct ctx {
     const codec_limits& limits;
     decode_stats& stats;
-    path_stack& path;  ///< the codec's, reused: no allocation per frame
+    error_path& path;  ///< the codec's, reused: no allocation per frame
+    /// The first failure; its pointer is filled in by take_error() once it has returned through
+    /// every open segment.
     std::optional<decode_error> error;
 
     bool fail(decode_errc code, std::string detail) {
-        if (!error) error = decode_error{code, path.pointer(), std::move(detail), {}, {}};
+        if (!error) error = decode_error{code, {}, std::move(detail), {}, {}};
         return false;
+    }
+    /// A failure of member `key` of the object being read, outside any segment for it.
+    bool fail_at(std::string_view key, decode_errc code, std::string detail) {
+        if (error) return false;
+        fail(code, std::move(detail));
+        path.add(key, error_path::npos);
+        return false;
+    }
+    /// The first failure with its pointer; call once every segment has ended.
+    decode_error take_error() {
+        decode_error e =
+            error ? std::move(*error) : decode_error{decode_errc::malformed_json, "", "?", {}, {}};
+        if (error) e.pointer = path.pointer();
+        error.reset();
+        return e;
     }
     /// Maps a simdjson error met while reading the current member.
     bool fail(simdjson::error_code ec) {
@@ -100,19 +114,25 @@ struct ctx {
     }
 };
 
-/// RAII push/pop of one path segment.
+/// One level of the path, a member (by name) or a list item (by index), while it is decoded: a
+/// depth counted on entry, and the segment added to the error's path when a failure returns
+/// through it.
 class scoped_segment {
   public:
-    template <class Seg>
-    scoped_segment(ctx& c, Seg s) : c_(c) {
-        c_.path.push(s);
+    scoped_segment(ctx& c, std::string_view key) : c_(c), key_(key) { c_.path.enter(); }
+    scoped_segment(ctx& c, std::size_t index) : c_(c), index_(index) { c_.path.enter(); }
+    ~scoped_segment() {
+        c_.path.leave();
+        if (c_.error) [[unlikely]]
+            c_.path.add(key_, index_);
     }
-    ~scoped_segment() { c_.path.pop(); }
     scoped_segment(const scoped_segment&) = delete;
     scoped_segment& operator=(const scoped_segment&) = delete;
 
   private:
     ctx& c_;
+    std::string_view key_;
+    std::size_t index_ = error_path::npos;
 };
 
 inline std::string_view type_name(od::json_type t) {
