@@ -69,16 +69,20 @@ locked_provider::~locked_provider() {
     tapi_.stop();
 }
 
+// owner_ is relaxed: a thread only compares it with its own id, and it always reads its own last
+// store or a later one (coherence), so it can never read its own id from an earlier hold. The
+// ordering of the model itself is the mutex's. (Sequentially consistent stores were two locked
+// exchanges per switch event.)
 provider_lock::provider_lock(locked_provider& model) : model_(&model) {
-    if (model.owner_.load() == std::this_thread::get_id()) {
+    if (model.owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
         throw std::logic_error("provider lock taken twice on one thread");
     }
     lock_ = std::unique_lock(model.mutex_);
-    model.owner_.store(std::this_thread::get_id());
+    model.owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
 }
 
 provider_lock::~provider_lock() {
-    model_->owner_.store(std::thread::id{});
+    model_->owner_.store(std::thread::id{}, std::memory_order_relaxed);
 }
 
 provider_state::provider_state(provider_environment env) : locked_provider(std::move(env)) {}
