@@ -32,7 +32,8 @@ class call_machine {
                            DWORD mode);
     /// LINECALLFEATURE_* / LINECALLFEATURE2_* of a call now (tspi.md §4.1, masked by caps).
     static DWORD features(const line& l, const call& c);
-    static DWORD features2(const line& l, const call& c);
+    /// The LINECALLFEATURE2_* that follow from a call's `features` (one features() per call).
+    static DWORD features2(const line& l, DWORD features);
     /// The call features the switch's capabilities for the line's device take away from `c`.
     static DWORD unsupported_call_features(const line& l, const call& c);
 

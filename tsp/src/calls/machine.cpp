@@ -61,7 +61,7 @@ std::string mode_text(DWORD state, DWORD mode) {
 void recompute_features(line& l) {
     for (auto& c : l.calls) {
         c->features = call_machine::features(l, *c);
-        c->features2 = call_machine::features2(l, *c);
+        c->features2 = call_machine::features2(l, c->features);
     }
 }
 
@@ -282,8 +282,7 @@ DWORD call_machine::features(const line& l, const call& c) {
     return f & caps::call_features & ~unsupported_call_features(l, c);
 }
 
-DWORD call_machine::features2(const line& l, const call& c) {
-    const DWORD f = features(l, c);
+DWORD call_machine::features2(const line& l, DWORD f) {
     DWORD f2 = 0;
     if (f & LINECALLFEATURE_COMPLETETRANSF) {
         f2 |= LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF;
