@@ -60,7 +60,8 @@ TEST(codecErrorPath, InPlaceDecodingGivesTheSamePointer) {
         R"({"callID":"c-1","deviceID":"2001"},"holdingDevice":["x"],"cause":"normal"}})";
     std::string padded = frame + std::string(frame_padding, '\0');
     message slot{std::in_place_type<event_message>};
-    const auto in_place = c->decode_padded_into(std::string_view(padded.data(), frame.size()), slot);
+    const auto in_place =
+        c->decode_padded_into(std::string_view(padded.data(), frame.size()), slot);
     ASSERT_TRUE(in_place.has_value());
     EXPECT_EQ(in_place->pointer, "/data/holdingDevice");
     EXPECT_EQ(decode_pointer(*c, frame), "/data/holdingDevice");
