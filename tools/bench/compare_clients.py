@@ -193,6 +193,22 @@ def main():
                 if c == "ctigw-tsp" else "— | —")
         name = c + (" (no I/O)" if test == "floor" else "")
         lines.append(f"| {name} | {eps:,.0f} | {eps / node_eps:.2f} | {cpu:.2f} | {cpu / node_cpu:.2f} | {cpu / floor_cpu:.1f} | {tapi} |")
+    # Each client's CPU against Node's in the same round: the rounds run next to each other, so
+    # this ratio moves less with the machine's speed from one minute to the next than the ratio of
+    # the medians above (the same build read 0.45x and 0.53x three minutes apart).
+    node_by_run = {run: float(r["cpu_per_switch_event"])
+                   for t, c, run, r in rows if t == "max" and c == "node-ws"}
+    paired = []
+    for c in clients:
+        if c == "node-ws":
+            continue
+        ratios = sorted(float(r["cpu_per_switch_event"]) / node_by_run[run]
+                        for t, cc, run, r in rows if t == "max" and cc == c and run in node_by_run)
+        if ratios:
+            paired.append(f"{c} median {statistics.median(ratios):.2f} "
+                          f"({', '.join(f'{x:.2f}' for x in ratios)})")
+    if paired:
+        lines += ["", "CPU per switch event against Node's in the same round: " + "; ".join(paired) + "."]
     lines += ["", f"Fixed rates: sent every {a.tick_us} µs; medians of {a.rate_runs} run(s), p99's range in brackets.", "",
               "| rate (events/s) | client | p50 µs | p99 µs | max µs | CPU µs per switch event |", "|---:|---|---:|---:|---:|---:|"]
     for t in dict.fromkeys(t for t, _, _, _ in rows if t.startswith("rate")):
