@@ -6,7 +6,8 @@ same event stream from ctigw-firehose over TLS on loopback (docs/performance.md)
                                  [--rates 10000,100000] [--rate-runs 1] [--tick-us 1000]
 
 1. Throughput: the replay source as fast as the client takes it; the clients run one at a time,
-   alternating (link, node, link, node, ...); median of --runs.
+   in rounds (link, tsp, node; then node, tsp, link; ...); median of --runs, and each ctigw
+   client's CPU against Node's in the same round, every round listed.
    ctigw-tsp is the whole TSP (ctigw-tsp-watch: TAPISRV's side of the exports, every line
    open): its events are LINEEVENTs (about 1.8 per switch event in this mix; its RESULT line
    also has frames_per_s, the switch events).
