@@ -34,6 +34,11 @@ TEST_F(calls_test, hostile_calls_never_crash) {
     ASSERT_EQ(calls::get_call_status(p(), hd, &st), 0);
     EXPECT_EQ(st.dwCallPrivilege, DWORD{LINECALLPRIVILEGE_OWNER});
     EXPECT_EQ(st.dwCallFeatures & ~caps::call_features, 0u);
+    // LINECALLFEATURE2 follow from the features as they are when read.
+    EXPECT_NE(st.dwCallFeatures & LINECALLFEATURE_PARK, 0u);
+    EXPECT_EQ(st.dwCallFeatures2 & (LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT),
+              DWORD{LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT});
+    EXPECT_EQ(st.dwCallFeatures2 & ~caps::call_features2, 0u);
     EXPECT_NE(st.tStateEntryTime.wYear, 0);
     EXPECT_EQ(calls::answer(p(), 1, hd), E(LINEERR_INVALCALLSTATE));
     EXPECT_EQ(calls::unpark(p(), 1, nullptr, 0, ht_call(1), nullptr, nullptr),

@@ -161,7 +161,6 @@ class call {
     DWORD monitor_digit_modes = 0;
     std::optional<DWORD> generate_end_to_end_id;  ///< a lineGenerateDigits in progress
     DWORD features = 0;                           ///< LINECALLFEATURE_*, recomputed on every change
-    DWORD features2 = 0;                          ///< LINECALLFEATURE2_*
 
     // relations on the same line
     call_role role = call_role::normal;

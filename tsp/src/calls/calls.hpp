@@ -30,10 +30,13 @@ class call_machine {
     /// Returns false (and changes nothing) for a refused edge.
     static bool transition(locked_provider& p, const line_ptr& l, const call_ptr& c, DWORD to,
                            DWORD mode);
-    /// LINECALLFEATURE_* / LINECALLFEATURE2_* of a call now (tspi.md §4.1, masked by caps).
+    /// LINECALLFEATURE_* of a call now (tspi.md §4.1, masked by caps).
     static DWORD features(const line& l, const call& c);
-    /// The LINECALLFEATURE2_* that follow from a call's `features` (one features() per call).
+    /// The LINECALLFEATURE2_* that follow from a call's `features` (derived when read, not
+    /// kept: nothing but LINECALLSTATUS reads them).
     static DWORD features2(const line& l, DWORD features);
+    /// Recomputes `features` of every call of `l` (after a transition, or new capabilities).
+    static void recompute_features(line& l);
     /// The call features the switch's capabilities for the line's device take away from `c`.
     static DWORD unsupported_call_features(const line& l, const call& c);
 

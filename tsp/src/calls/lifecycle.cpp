@@ -83,7 +83,7 @@ void call_machine::abandon(locked_provider& p, const line_ptr& l, const call_ptr
     // Silently: TAPI was told the request failed, it must hear nothing of the call.
     c->state_ = LINECALLSTATE_IDLE;
     c->state_mode_ = 0;
-    c->features = c->features2 = 0;
+    c->features = 0;
     if (auto o = c->original.lock(); o && o->consultation.lock() == c) o->consultation.reset();
     move_lifecycle(p, l, *c, call_lifecycle::failed);
 }

@@ -58,13 +58,6 @@ std::string mode_text(DWORD state, DWORD mode) {
     return buf;
 }
 
-void recompute_features(line& l) {
-    for (auto& c : l.calls) {
-        c->features = call_machine::features(l, *c);
-        c->features2 = call_machine::features2(l, c->features);
-    }
-}
-
 bool has_other(const line& l, const call& self, DWORD states, bool need_connection) {
     return std::any_of(l.calls.begin(), l.calls.end(), [&](const call_ptr& o) {
         return o.get() != &self && !o->failed() && (o->state() & states) != 0 &&
@@ -170,7 +163,7 @@ bool call_machine::transition(locked_provider& p, const line_ptr& l, const call_
             }
         }
     }
-    recompute_features(*l);
+    call_machine::recompute_features(*l);
     queue_call_state(p, l, c, to, mode);
     if (c->told()) {
         devices_calls_changed(p, l, to == LINECALLSTATE_OFFERING && from != to);
@@ -280,6 +273,10 @@ DWORD call_machine::features(const line& l, const call& c) {
     if (consult)
         f &= ~static_cast<DWORD>(LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_SETUPCONF);
     return f & caps::call_features & ~unsupported_call_features(l, c);
+}
+
+void call_machine::recompute_features(line& l) {
+    for (auto& c : l.calls) c->features = features(l, *c);
 }
 
 DWORD call_machine::features2(const line& l, DWORD f) {

@@ -240,7 +240,6 @@ void calls_on_late_result(locked_provider& p, const protocol::service_result& re
 void calls_refresh(locked_provider& p, const line_ptr& l, const call_ptr& c) {
     if (!l || !c || c->closed()) return;
     c->features = call_machine::features(*l, *c);
-    c->features2 = call_machine::features2(*l, c->features);
     if (c->role == call_role::conference_member) {
         // TAPI must know the parent before CONFERENCED names it.
         if (auto par = calls::parent_of(*c)) call_machine::report_current(p, l, par);

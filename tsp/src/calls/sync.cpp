@@ -159,7 +159,7 @@ LONG get_call_status(locked_provider& p, HDRVCALL hd, LPLINECALLSTATUS status) {
           c->state() == LINECALLSTATE_CONFERENCED ? 0 : c->state_mode());
     w.set(&LINECALLSTATUS::dwCallPrivilege, LINECALLPRIVILEGE_OWNER);
     w.set(&LINECALLSTATUS::dwCallFeatures, c->features);
-    w.set(&LINECALLSTATUS::dwCallFeatures2, c->features2);
+    w.set(&LINECALLSTATUS::dwCallFeatures2, call_machine::features2(*l, c->features));
     w.set(&LINECALLSTATUS::tStateEntryTime, to_systemtime(c->state_entered()));
     w.finish();
     return 0;

@@ -21,10 +21,7 @@ void devices_set_capabilities(locked_provider& p, const line_ptr& l,
     if (list == l->unsupported_services) return;
     l->unsupported_services = std::move(list);
     l->unsupported = caps::mask_of(l->unsupported_services);
-    for (auto& c : l->calls) {
-        c->features = call_machine::features(*l, *c);
-        c->features2 = call_machine::features2(*l, c->features);
-    }
+    call_machine::recompute_features(*l);
     auto& ctx = devices_of(p);
     if (!ctx.caps_logged_line.empty() && l->unsupported_services == ctx.caps_logged) {
         p.log(level::debug, "line " + l->extension + ": the switch refuses the same as for line " +
