@@ -100,10 +100,10 @@ struct ctx {
     }
     /// The first failure with its pointer; call once every segment has ended.
     decode_error take_error() {
-        decode_error e =
-            error ? std::move(*error) : decode_error{decode_errc::malformed_json, "", "?", {}, {}};
-        if (error) e.pointer = path.pointer();
+        if (!error) return decode_error{decode_errc::malformed_json, "", "?", {}, {}};
+        decode_error e = std::move(*error);
         error.reset();
+        e.pointer = path.pointer();
         return e;
     }
     /// Maps a simdjson error met while reading the current member.
