@@ -1,6 +1,9 @@
 #include "ctigw/protocol/timestamp.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 
 namespace ctigw::protocol {
 
@@ -19,45 +22,106 @@ std::string format_timestamp(std::chrono::system_clock::time_point t) {
     return out;
 }
 
-std::optional<std::int64_t> parse_timestamp_us(std::string_view t) noexcept {
-    // Fixed layout, digits read by hand: the benchmark clients call this for every event.
-    if (t.size() < 20 || t.back() != 'Z' || t[4] != '-' || t[7] != '-' || t[10] != 'T' ||
-        t[13] != ':' || t[16] != ':')
+namespace {
+
+/// The value of the two ASCII digits at `p`; `ok` is cleared when either is not a digit.
+inline int two_digits(const char* p, bool& ok) noexcept {
+    const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
+    const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+    ok &= (a < 10) & (b < 10);
+    return static_cast<int>(a * 10 + b);
+}
+
+constexpr bool leap(int y) noexcept {
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+constexpr int days_in_month(int y, int m) noexcept {
+    constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : days[static_cast<std::size_t>(m - 1)];
+}
+
+/// Days from 1970-01-01 to a valid proleptic Gregorian date: the year counted from March (so
+/// that the leap day ends it) in 400-year eras of 146,097 days. Integer arithmetic only (the
+/// <chrono> calendar types' conversion was most of a parse).
+constexpr std::int64_t days_since_epoch(int y, int m, int d) noexcept {
+    y -= m <= 2 ? 1 : 0;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int year_of_era = y - era * 400;                                    // [0, 399]
+    const int day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+    const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
+}
+static_assert(days_since_epoch(1970, 1, 1) == 0);
+static_assert(days_since_epoch(2000, 3, 1) == 11017);
+static_assert(days_since_epoch(1969, 12, 31) == -1);
+
+}  // namespace
+
+namespace {
+
+/// The microseconds of "YYYY-MM-DDTHH:MM:SS", the first 19 characters of a timestamp (the
+/// caller checked the length); nullopt when they are not that form or no valid date and time.
+std::optional<std::int64_t> whole_seconds_us(const char* p) noexcept {
+    if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':')
         return std::nullopt;
     bool ok = true;
-    const auto num = [&](std::size_t at, std::size_t n) {
-        int v = 0;
-        for (std::size_t i = at; i < at + n; ++i) {
-            if (t[i] < '0' || t[i] > '9') ok = false;
-            v = v * 10 + (t[i] - '0');
-        }
-        return v;
-    };
-    const int year = num(0, 4), month = num(5, 2), mday = num(8, 2);
-    const int hour = num(11, 2), minute = num(14, 2), second = num(17, 2);
-    std::int64_t us = 0;
-    if (t.size() == 20) {
-        // "...SSZ": no fraction
-    } else if (t[19] == '.' && t.size() > 21) {
-        int digits = 0;
-        for (std::size_t i = 20; i + 1 < t.size(); ++i) {
-            if (t[i] < '0' || t[i] > '9') return std::nullopt;
-            if (digits < 6) {
-                us = us * 10 + (t[i] - '0');
-                ++digits;
-            }
-        }
-        while (digits++ < 6) us *= 10;
-    } else {
+    const int year = two_digits(p, ok) * 100 + two_digits(p + 2, ok);
+    const int month = two_digits(p + 5, ok), mday = two_digits(p + 8, ok);
+    const int hour = two_digits(p + 11, ok), minute = two_digits(p + 14, ok);
+    const int second = two_digits(p + 17, ok);
+    if (!ok || month < 1 || month > 12 || mday < 1 || mday > days_in_month(year, month) ||
+        hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
+    return (days_since_epoch(year, month, mday) * 86400 + (hour * 60LL + minute) * 60 + second) *
+           1000000LL;
+}
+
+/// The microseconds of what follows the seconds: "Z" or ".<digits>Z" (digits beyond the sixth
+/// ignored); nullopt for anything else.
+std::optional<std::int64_t> fraction_us(std::string_view tail) noexcept {
+    if (tail == "Z") return 0;
+    if (tail.size() < 3 || tail.front() != '.' || tail.back() != 'Z') return std::nullopt;
+    std::int64_t us = 0;
+    int n = 0;
+    for (std::size_t i = 1; i + 1 < tail.size(); ++i) {
+        const unsigned d = static_cast<unsigned char>(tail[i]) - unsigned{'0'};
+        if (d > 9) return std::nullopt;
+        if (n < 6) {
+            us = us * 10 + d;
+            ++n;
+        }
     }
-    const std::chrono::year_month_day ymd{std::chrono::year{year},
-                                          std::chrono::month{static_cast<unsigned>(month)},
-                                          std::chrono::day{static_cast<unsigned>(mday)}};
-    if (!ok || !ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    const auto day = std::chrono::sys_days{ymd}.time_since_epoch();
-    return std::chrono::duration_cast<std::chrono::microseconds>(day).count() +
-           ((hour * 60LL + minute) * 60 + second) * 1000000LL + us;
+    for (; n < 6; ++n) us *= 10;
+    return us;
+}
+
+constexpr std::size_t kSecondsLength = 19;  // "YYYY-MM-DDTHH:MM:SS"
+
+}  // namespace
+
+std::optional<std::int64_t> parse_timestamp_us(std::string_view t) noexcept {
+    // Fixed layout, digits read by hand (with <chrono>'s calendar and a digit lambda per field a
+    // parse was ~400 instructions).
+    if (t.size() <= kSecondsLength) return std::nullopt;
+    const auto whole = whole_seconds_us(t.data());
+    const auto fraction = fraction_us(t.substr(kSecondsLength));
+    if (!whole || !fraction) return std::nullopt;
+    return *whole + *fraction;
+}
+
+std::optional<std::int64_t> timestamp_reader::operator()(std::string_view t) noexcept {
+    if (t.size() <= kSecondsLength) return std::nullopt;
+    if (!known_ || std::memcmp(t.data(), second_.data(), kSecondsLength) != 0) {
+        const auto whole = whole_seconds_us(t.data());
+        if (!whole) return std::nullopt;
+        std::memcpy(second_.data(), t.data(), kSecondsLength);
+        second_us_ = *whole;
+        known_ = true;
+    }
+    const auto fraction = fraction_us(t.substr(kSecondsLength));
+    if (!fraction) return std::nullopt;
+    return second_us_ + *fraction;
 }
 
 }  // namespace ctigw::protocol

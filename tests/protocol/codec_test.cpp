@@ -428,6 +428,29 @@ TEST_F(codec_test, strings_are_read_escaped_or_not_with_whitespace_around_them) 
                      .ok());
 }
 
+TEST_F(codec_test, an_escape_anywhere_in_a_string_of_any_length_is_unescaped) {
+    // Strings without an escape are read as views of the frame (json_decode.hpp, raw_string): an
+    // escape at each position of each length up to 40 must still be seen, and one in the string
+    // after it must not make the string before it escaped.
+    for (std::size_t n = 0; n <= 40; ++n) {
+        for (std::size_t at = 0; at <= n; ++at) {
+            const std::string plain(n, 'x');
+            std::string written = plain;
+            std::string expected = plain;
+            if (at < n) {
+                written.replace(at, 1, "\\\\");
+                expected[at] = '\\';
+            }
+            const auto m = expect_ok(
+                R"({"type":"request","id":"7","service":"MakeCall","params":{"callingDevice":")" +
+                written + R"(","calledDirectoryNumber":"a\"b"}})");
+            const auto& p = std::get<svc::make_call::params>(std::get<request>(m).params);
+            EXPECT_EQ(p.calling_device, expected) << written;
+            EXPECT_EQ(p.called_directory_number, "a\"b");
+        }
+    }
+}
+
 TEST_F(codec_test, a_padded_frame_decodes_where_it_is_as_a_copied_one_does) {
     // The bytes after the frame are anything at all: a later frame, garbage, bytes that are
     // not UTF-8.

@@ -7,7 +7,6 @@
 #include "calls/calls.hpp"
 #include "tspi/export.hpp"
 #include "ctigw/protocol/log_safe.hpp"
-#include "ctigw/protocol/timestamp.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -397,7 +396,7 @@ void provider_state::on_live() {
 void provider_state::on_event(const std::string& device, const protocol::event_message& event) {
     // The TAPI callbacks this event causes carry its switch timestamp (event latency figures).
     const dispatcher::origin_scope origin(
-        event.timestamp ? protocol::parse_timestamp_us(*event.timestamp).value_or(0) : 0);
+        event.timestamp ? timestamps_(*event.timestamp).value_or(0) : 0);
     const auto held = lock();
     try {
         if (protocol::is_agent_event(event.body)) {

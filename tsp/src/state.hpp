@@ -33,6 +33,7 @@
 #include "ctigw/config/settings.hpp"
 #include "ctigw/pbx_link/link.hpp"
 #include "ctigw/protocol/string_map.hpp"
+#include "ctigw/protocol/timestamp.hpp"
 #include "ctigw/tsp/provider.hpp"
 #include "ctigw/tsp/provider_status.hpp"
 #include "ctigw/tsp/tapi.hpp"
@@ -556,6 +557,11 @@ class provider_state final : private locked_provider, public pbx_link::link_call
     /// No lock: TAPI's dispatcher is woken once per batch of switch events (dispatcher::hold).
     void on_batch_begin() override { tapi_.hold(); }
     void on_batch_end() override { tapi_.release(); }
+
+  private:
+    // The events' switch timestamps, read for the latency figure (delivery thread only: not
+    // under the provider lock).
+    protocol::timestamp_reader timestamps_;
 };
 /// Sets the provider the TSPI exports use (exports.cpp).
 void set_current_provider(provider* p);

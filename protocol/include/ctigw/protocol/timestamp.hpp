@@ -2,10 +2,12 @@
  * @file
  * The `timestamp` of an event (docs/protocol.md §4.2): RFC 3339, UTC. Written with microseconds by
  * ctigw-gateway (the event_timestamps option) and the benchmarks' sources; read by the benchmark
- * clients to measure latency. Pure functions; callable from any thread. timestamp_text: a value.
+ * clients and the TSP (its latency figure). Pure functions; callable from any thread.
+ * timestamp_text: a value; timestamp_reader: one thread at a time.
  */
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -72,5 +74,19 @@ std::string format_timestamp(std::chrono::system_clock::time_point t);
 /// digits beyond microseconds are ignored). nullopt when `t` is not of that form or names no
 /// valid date and time.
 std::optional<std::int64_t> parse_timestamp_us(std::string_view t) noexcept;
+
+/// parse_timestamp_us() for a stream of timestamps: the events of a busy switch mostly share
+/// their second, so the reader keeps the last "YYYY-MM-DDTHH:MM:SS" it read and, when the next
+/// timestamp begins with it, reads only the fraction. Same results as parse_timestamp_us().
+/// Not thread-safe: one reader per thread (the TSP's: the link's delivery thread).
+class timestamp_reader {
+  public:
+    std::optional<std::int64_t> operator()(std::string_view t) noexcept;
+
+  private:
+    std::array<char, 19> second_{};  // the text of the last whole second read
+    std::int64_t second_us_ = 0;     // its microseconds since the epoch
+    bool known_ = false;             // second_ holds one
+};
 
 }  // namespace ctigw::protocol
