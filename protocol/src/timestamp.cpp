@@ -81,6 +81,13 @@ std::optional<std::int64_t> whole_seconds_us(const char* p) noexcept {
 /// ignored); nullopt for anything else.
 std::optional<std::int64_t> fraction_us(std::string_view tail) noexcept {
     if (tail == "Z") return 0;
+    if (tail.size() == 8 && tail[0] == '.' && tail[7] == 'Z') {  // microseconds: the usual form
+        bool ok = true;
+        const int high = two_digits(tail.data() + 1, ok), mid = two_digits(tail.data() + 3, ok);
+        const int low = two_digits(tail.data() + 5, ok);
+        if (!ok) return std::nullopt;
+        return (high * 100 + mid) * 100 + low;
+    }
     if (tail.size() < 3 || tail.front() != '.' || tail.back() != 'Z') return std::nullopt;
     std::int64_t us = 0;
     int n = 0;

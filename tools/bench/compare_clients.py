@@ -85,7 +85,9 @@ class Firehose:
         self.log.close()
 
 
-def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=None):
+def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=None, wrap=(),
+               timeout=90):
+    """Runs one client to its RESULT line; `wrap` goes before its command (e.g. valgrind)."""
     env = dict(os.environ, CTIGW_BENCH_TOKEN=open(os.path.join(work, "token.txt")).read().strip(),
                NODE_PATH="/usr/share/nodejs")
     common = ["--ca", os.path.join(work, "certs/ca.pem"), "--token-env", "CTIGW_BENCH_TOKEN",
@@ -99,7 +101,8 @@ def run_client(kind, build, work, url, stations, warmup, seconds, latency_file=N
     else:
         cmd = ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "node/watch.js"),
                url] + common + latency
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=warmup + seconds + 90)
+    out = subprocess.run(list(wrap) + cmd, env=env, capture_output=True, text=True,
+                         timeout=warmup + seconds + timeout)
     r = parse_result(out.stdout)
     if r is None:
         sys.exit(f"{kind} gave no RESULT:\n{out.stdout}\n{out.stderr}")
