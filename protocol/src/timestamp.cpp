@@ -56,10 +56,6 @@ static_assert(days_since_epoch(1970, 1, 1) == 0);
 static_assert(days_since_epoch(2000, 3, 1) == 11017);
 static_assert(days_since_epoch(1969, 12, 31) == -1);
 
-}  // namespace
-
-namespace {
-
 /// The microseconds of "YYYY-MM-DDTHH:MM:SS", the first 19 characters of a timestamp (the
 /// caller checked the length); nullopt when they are not that form or no valid date and time.
 std::optional<std::int64_t> whole_seconds_us(const char* p) noexcept {
