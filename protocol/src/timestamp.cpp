@@ -104,16 +104,12 @@ constexpr std::size_t kSecondsLength = 19;  // "YYYY-MM-DDTHH:MM:SS"
 }  // namespace
 
 std::optional<std::int64_t> parse_timestamp_us(std::string_view t) noexcept {
-    // Fixed layout, digits read by hand (with <chrono>'s calendar and a digit lambda per field a
-    // parse was ~400 instructions).
-    if (t.size() <= kSecondsLength) return std::nullopt;
-    const auto whole = whole_seconds_us(t.data());
-    const auto fraction = fraction_us(t.substr(kSecondsLength));
-    if (!whole || !fraction) return std::nullopt;
-    return *whole + *fraction;
+    return timestamp_reader{}(t);  // one reading of the form: a reader with nothing remembered
 }
 
 std::optional<std::int64_t> timestamp_reader::operator()(std::string_view t) noexcept {
+    // Fixed layout, digits read by hand (with <chrono>'s calendar and a digit lambda per field a
+    // parse was ~400 instructions).
     if (t.size() <= kSecondsLength) return std::nullopt;
     if (!known_ || std::memcmp(t.data(), second_.data(), kSecondsLength) != 0) {
         const auto whole = whole_seconds_us(t.data());
